@@ -1,0 +1,1 @@
+export { type RoundingMode, Yuan } from "./yuan.ts";

