@@ -1,0 +1,154 @@
+/**
+ * The permission table (DOMAIN §1) as data: role × action × scope × maker-checker. Anything not
+ * listed is denied. Exported so the authorization-matrix test (and the docs) are generated from it.
+ */
+import type { Role } from "./roles.ts";
+
+export const ACTIONS = [
+  "case.file",
+  "case.fileOnBehalf",
+  "case.read",
+  "case.readOwn",
+  "case.withdraw",
+  "case.addDocument",
+  "case.close",
+  "advance.decide",
+  "paperwork.record",
+  "investigation.record",
+  "notice.objection.record",
+  "followUp.propose",
+  "referral.record",
+  "recovery.record",
+  "amount.approveWithinCeiling",
+  "amount.approveAboveCeiling",
+  "case.escalation.decide",
+  "case.coordination.decide",
+  "plan.assess",
+  "plan.approve",
+  "stage.recheck",
+  "payment.reroute",
+  "payment.cash",
+  "fund.read",
+  "fund.allocate",
+  "fund.replenish.propose",
+  "fund.replenish.execute",
+  "reconciliation.run",
+  "reconciliation.close",
+  "export.run",
+  "audit.read",
+] as const;
+
+export type Action = (typeof ACTIONS)[number];
+
+/**
+ * - `own-case`: the resource belongs to the actor (applicants: `ownerUserId === userId`).
+ * - `own-township`: same county and same township as the actor.
+ * - `own-county`: same county as the actor.
+ */
+export type Scope = "own-case" | "own-township" | "own-county";
+
+/**
+ * - `not-handler`: an approver never decides a case they handled (maker-checker, DOMAIN §1).
+ * - `not-proposer`: replenishment is executed by a second finance user (DOMAIN §6).
+ */
+export type MakerChecker = "not-handler" | "not-proposer";
+
+export interface Grant {
+  role: Role;
+  action: Action;
+  scope: Scope;
+  makerChecker?: MakerChecker;
+}
+
+const officer = (action: Action): Grant => ({ role: "township-officer", action, scope: "own-township" });
+
+export const PERMISSIONS: readonly Grant[] = [
+  // Applicant: file, add documents, see own cases and payments, withdraw.
+  { role: "applicant", action: "case.file", scope: "own-case" },
+  { role: "applicant", action: "case.readOwn", scope: "own-case" },
+  { role: "applicant", action: "case.withdraw", scope: "own-case" },
+  { role: "applicant", action: "case.addDocument", scope: "own-case" },
+
+  // Township officer (经办人): everything operational, own township only.
+  officer("case.fileOnBehalf"),
+  officer("case.read"),
+  officer("case.addDocument"),
+  officer("case.close"),
+  officer("paperwork.record"),
+  officer("investigation.record"),
+  officer("notice.objection.record"),
+  officer("followUp.propose"),
+  officer("referral.record"),
+  officer("recovery.record"),
+  officer("plan.assess"),
+  officer("stage.recheck"),
+  officer("payment.reroute"),
+  officer("payment.cash"),
+  officer("fund.read"),
+
+  // Township approver (审批人): decides within the township ceiling, never on a case they handled.
+  { role: "township-approver", action: "case.read", scope: "own-township" },
+  { role: "township-approver", action: "fund.read", scope: "own-township" },
+  { role: "township-approver", action: "advance.decide", scope: "own-township", makerChecker: "not-handler" },
+  {
+    role: "township-approver",
+    action: "amount.approveWithinCeiling",
+    scope: "own-township",
+    makerChecker: "not-handler",
+  },
+  { role: "township-approver", action: "plan.approve", scope: "own-township", makerChecker: "not-handler" },
+
+  // County civil affairs (县民政): above the ceiling, 一事一议, escalations; the whole county.
+  { role: "county-civil-affairs", action: "case.read", scope: "own-county" },
+  { role: "county-civil-affairs", action: "fund.read", scope: "own-county" },
+  { role: "county-civil-affairs", action: "audit.read", scope: "own-county" },
+  {
+    role: "county-civil-affairs",
+    action: "amount.approveWithinCeiling",
+    scope: "own-county",
+    makerChecker: "not-handler",
+  },
+  {
+    role: "county-civil-affairs",
+    action: "amount.approveAboveCeiling",
+    scope: "own-county",
+    makerChecker: "not-handler",
+  },
+  {
+    role: "county-civil-affairs",
+    action: "case.escalation.decide",
+    scope: "own-county",
+    makerChecker: "not-handler",
+  },
+  {
+    role: "county-civil-affairs",
+    action: "case.coordination.decide",
+    scope: "own-county",
+    makerChecker: "not-handler",
+  },
+  { role: "county-civil-affairs", action: "plan.approve", scope: "own-county", makerChecker: "not-handler" },
+
+  // County finance: funds, reconciliation, exports — money, not case narratives.
+  { role: "county-finance", action: "fund.read", scope: "own-county" },
+  { role: "county-finance", action: "fund.allocate", scope: "own-county" },
+  { role: "county-finance", action: "fund.replenish.propose", scope: "own-county" },
+  {
+    role: "county-finance",
+    action: "fund.replenish.execute",
+    scope: "own-county",
+    makerChecker: "not-proposer",
+  },
+  { role: "county-finance", action: "reconciliation.run", scope: "own-county" },
+  { role: "county-finance", action: "reconciliation.close", scope: "own-county" },
+  { role: "county-finance", action: "export.run", scope: "own-county" },
+
+  // Auditor: reads everything in the county, personal data masked (see masking.ts).
+  { role: "auditor", action: "case.read", scope: "own-county" },
+  { role: "auditor", action: "fund.read", scope: "own-county" },
+  { role: "auditor", action: "audit.read", scope: "own-county" },
+  { role: "auditor", action: "export.run", scope: "own-county" },
+];
+
+export function grantsFor(action: Action): Grant[] {
+  return PERMISSIONS.filter((g) => g.action === action);
+}

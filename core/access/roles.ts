@@ -1,0 +1,45 @@
+/**
+ * The roles of DOMAIN §1 as data. Roles and scope come from the identity token (ARCHITECTURE §3.6);
+ * this module only says what they mean.
+ */
+
+export const ROLES = [
+  "applicant",
+  "township-officer",
+  "township-approver",
+  "county-civil-affairs",
+  "county-finance",
+  "auditor",
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export interface RoleDescription {
+  role: Role;
+  nameZh: string;
+  /** Whether the role is bound to one township (its actors must carry `townshipId`). */
+  townshipBound: boolean;
+}
+
+export const ROLE_DESCRIPTIONS: Readonly<Record<Role, RoleDescription>> = {
+  applicant: { role: "applicant", nameZh: "申请人", townshipBound: false },
+  "township-officer": { role: "township-officer", nameZh: "经办人", townshipBound: true },
+  "township-approver": { role: "township-approver", nameZh: "审批人", townshipBound: true },
+  "county-civil-affairs": { role: "county-civil-affairs", nameZh: "县民政", townshipBound: false },
+  "county-finance": { role: "county-finance", nameZh: "县财政/民政财务", townshipBound: false },
+  auditor: { role: "auditor", nameZh: "审计/监督", townshipBound: false },
+};
+
+/** Who is acting: built from verified token claims, never from a request body. */
+export interface Actor {
+  userId: string;
+  roles: Role[];
+  countyId: string;
+  /** Present for township-bound roles (DOMAIN §1: "only for their own township"). */
+  townshipId?: string;
+  name: string;
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
