@@ -1,0 +1,92 @@
+/**
+ * Builds the whole AidFlow deployment into an app (or any construct). `infra/app.ts` passes the real
+ * catalog and ASL files; tests pass fixtures. Nothing here reads the file system except what the
+ * props point at.
+ */
+import type { Environment } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import type { FunctionDefinition } from "#functions/catalog.ts";
+import { ApiStack } from "./stacks/api-stack.ts";
+import { DataStack } from "./stacks/data-stack.ts";
+import { FunctionsStack } from "./stacks/functions-stack.ts";
+import { MonitoringStack } from "./stacks/monitoring-stack.ts";
+import { WebStack } from "./stacks/web-stack.ts";
+import { WorkflowsStack } from "./stacks/workflows-stack.ts";
+import type { WorkflowDefinition } from "./workflows.ts";
+
+export interface AidFlowProps {
+  /** Lambda functions, one per catalog entry (`FUNCTIONS` of `functions/catalog.ts`). */
+  functions: readonly FunctionDefinition[];
+  /** State machines, one per ASL file (`discoverWorkflows("workflows")`). */
+  workflows: readonly WorkflowDefinition[];
+  /** Repository root; catalog entries are relative to it. */
+  projectRoot: string;
+  /** Built web consoles; deployed only if the folder exists at synth time. */
+  webDistPath: string;
+  /** Prefix of stack names and physical resource names, lower-case, e.g. `aidflow-`. */
+  prefix?: string;
+  /** Account/region of every stack. */
+  env?: Environment;
+  /** E-mail address subscribed to the alarms. */
+  alarmEmail?: string;
+  /** WAFv2 web ACL (us-east-1, CloudFront scope) for the consoles. */
+  webAclArn?: string;
+}
+
+export interface AidFlowStacks {
+  data: DataStack;
+  functions: FunctionsStack;
+  workflows: WorkflowsStack;
+  web: WebStack;
+  api: ApiStack;
+  monitoring: MonitoringStack;
+}
+
+export const DEFAULT_PREFIX = "aidflow-";
+const PREFIX = /^[a-z][a-z0-9-]{0,20}-$/;
+
+export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStacks {
+  const prefix = props.prefix ?? DEFAULT_PREFIX;
+  if (!PREFIX.test(prefix)) {
+    // It becomes part of S3 bucket and table names: lower case, short, ending in "-".
+    throw new Error(`prefix "${prefix}" must match ${PREFIX.source}`);
+  }
+  const common = (name: string) => ({
+    stackName: `${prefix}${name}`,
+    ...(props.env ? { env: props.env } : {}),
+  });
+  const data = new DataStack(scope, "Data", { ...common("data"), prefix });
+  const functions = new FunctionsStack(scope, "Functions", {
+    ...common("functions"),
+    functions: props.functions,
+    workflowNames: props.workflows.map((workflow) => workflow.name),
+    prefix,
+    projectRoot: props.projectRoot,
+    data,
+  });
+  const workflows = new WorkflowsStack(scope, "Workflows", {
+    ...common("workflows"),
+    workflows: props.workflows,
+    functions: functions.functions,
+    prefix,
+  });
+  const web = new WebStack(scope, "Web", {
+    ...common("web"),
+    webDistPath: props.webDistPath,
+    ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+  });
+  const api = new ApiStack(scope, "Api", {
+    ...common("api"),
+    functions: props.functions,
+    builtFunctions: functions.functions,
+    allowedOrigins: [`https://${web.distribution.distributionDomainName}`],
+  });
+  const monitoring = new MonitoringStack(scope, "Monitoring", {
+    ...common("monitoring"),
+    stateMachines: workflows.stateMachines,
+    functions: functions.functions,
+    prefix,
+    ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+  });
+  return { data, functions, workflows, web, api, monitoring };
+}

@@ -1,0 +1,155 @@
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import * as cognito from "aws-cdk-lib/aws-cognito";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import type { FunctionDefinition } from "#functions/catalog.ts";
+import { ROLE_DESCRIPTIONS, ROLES, SCOPE_ATTRIBUTES } from "../identity.ts";
+
+export interface ApiStackProps extends StackProps {
+  /** Catalog entries: their `routes` become HTTP API routes. */
+  functions: readonly FunctionDefinition[];
+  /** Built functions by catalog id. */
+  builtFunctions: ReadonlyMap<string, IFunction>;
+  /** Origins allowed by CORS (the web console's CloudFront URL). */
+  allowedOrigins: readonly string[];
+  /** Sustained requests per second across the API (a limit on everything: STYLE). */
+  throttleRateLimit?: number;
+}
+
+const DEFAULT_RATE_LIMIT = 200;
+
+/**
+ * The HTTP API (routes from the function catalog) behind a Cognito JWT authorizer. Route handlers
+ * read the role from `cognito:groups` and the scope from `custom:township` / `custom:county` of the
+ * ID token; public routes (health, dev-free reads) carry `public: true` in the catalog.
+ */
+export class ApiStack extends Stack {
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly httpApi: apigw.HttpApi;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    this.userPool = this.buildUserPool();
+    this.userPoolClient = this.userPool.addClient("WebClient", {
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      generateSecret: false,
+      // Users may not change their own township/county: only administrators set the scope.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({
+        phoneNumber: true,
+        fullname: true,
+      }),
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ phoneNumber: true, fullname: true })
+        .withCustomAttributes(SCOPE_ATTRIBUTES.township, SCOPE_ATTRIBUTES.county),
+    });
+    this.httpApi = this.buildApi(props);
+  }
+
+  private buildUserPool(): cognito.UserPool {
+    const pool = new cognito.UserPool(this, "UserPool", {
+      selfSignUpEnabled: true,
+      signInAliases: { phone: true, username: true },
+      autoVerify: { phone: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      customAttributes: {
+        [SCOPE_ATTRIBUTES.township]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        [SCOPE_ATTRIBUTES.county]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(pool).acknowledge({
+      id: "AwsSolutions-COG2",
+      reason:
+        "MFA is optional because applicants in sudden hardship (DOMAIN §1) must be able to file from a borrowed phone; staff enrol TOTP.",
+    });
+    // Phone sign-in and verification make Cognito create an SMS role; SMS to a phone number has no ARN.
+    const smsRole = pool.node.tryFindChild("smsRole");
+    if (smsRole) {
+      Validations.of(smsRole).acknowledge({
+        id: "AwsSolutions-IAM5[Resource::*]",
+        reason:
+          "Cognito sends verification SMS straight to phone numbers, which have no ARN to scope sns:Publish to.",
+      });
+    }
+    for (const role of ROLES) {
+      pool.addGroup(`${role}Group`, { groupName: role, description: ROLE_DESCRIPTIONS[role] });
+    }
+    return pool;
+  }
+
+  private buildApi(props: ApiStackProps): apigw.HttpApi {
+    const authorizer = new HttpUserPoolAuthorizer("CognitoAuthorizer", this.userPool, {
+      userPoolClients: [this.userPoolClient],
+    });
+    const api = new apigw.HttpApi(this, "HttpApi", {
+      apiName: "aidflow",
+      defaultAuthorizer: authorizer,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [...props.allowedOrigins],
+        allowHeaders: ["authorization", "content-type", "idempotency-key", "x-correlation-id"],
+        allowMethods: [
+          apigw.CorsHttpMethod.GET,
+          apigw.CorsHttpMethod.POST,
+          apigw.CorsHttpMethod.PUT,
+          apigw.CorsHttpMethod.DELETE,
+        ],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const accessLogs = new logs.LogGroup(this, "AccessLogs", {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const rateLimit = props.throttleRateLimit ?? DEFAULT_RATE_LIMIT;
+    new apigw.HttpStage(this, "DefaultStage", {
+      httpApi: api,
+      autoDeploy: true,
+      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+      throttle: { rateLimit, burstLimit: rateLimit * 2 },
+    });
+
+    for (const definition of props.functions) {
+      const routes = definition.routes ?? [];
+      if (routes.length === 0) continue;
+      const fn = props.builtFunctions.get(definition.id);
+      if (!fn) throw new Error(`api: no built function for catalog id ${definition.id}`);
+      const integration = new HttpLambdaIntegration(`${definition.id}Integration`, fn);
+      for (const route of routes) {
+        const [built] = api.addRoutes({
+          path: route.path,
+          methods: [apigw.HttpMethod[route.method]],
+          integration,
+          ...(route.public ? { authorizer: new apigw.HttpNoneAuthorizer() } : {}),
+        });
+        if (route.public && built) {
+          for (const rule of ["AwsSolutions-APIG4", "AwsSolutions-COG4"]) {
+            Validations.of(built).acknowledge({
+              id: rule,
+              reason: `Public by the function catalog (${definition.id}: ${definition.description}); it reads no personal data.`,
+            });
+          }
+        }
+      }
+    }
+    return api;
+  }
+}

@@ -1,0 +1,256 @@
+import path from "node:path";
+import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import type { FunctionDefinition, TableAccess } from "#functions/catalog.ts";
+import { DOCUMENTS_BUCKET_ENV, NOTIFICATIONS_TOPIC_ENV, stateMachineArnEnv } from "../environment.ts";
+import { acknowledgeWildcardResource } from "../nag.ts";
+import { physicalTableName, TABLE_ENV, TABLES, type TableDefinition } from "../tables.ts";
+import { stateMachineName } from "../workflows.ts";
+import { type DataStack, documentsBucketName, notificationsTopicName } from "./data-stack.ts";
+
+export interface FunctionsStackProps extends StackProps {
+  /** The catalog entries to build (the app passes `FUNCTIONS`, tests pass fixtures). */
+  functions: readonly FunctionDefinition[];
+  /** Names of the workflows whose state machines functions may start, describe or answer. */
+  workflowNames: readonly string[];
+  /** Prefix of physical table and state machine names. */
+  prefix: string;
+  /** Repository root: entries are relative to it and its package-lock.json pins the bundle. */
+  projectRoot: string;
+  /** Tables, documents bucket and notifications topic. */
+  data: DataStack;
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 10;
+const DEFAULT_MEMORY_MB = 512;
+
+const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+  read: [
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+  ],
+  // "write" includes reading: a handler that writes always reads first (conditions, idempotency).
+  write: [
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+  ],
+};
+
+const STEP_FUNCTIONS_ACTIONS = {
+  start: ["states:StartExecution"],
+  taskResponse: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
+  describe: ["states:DescribeExecution", "states:GetExecutionHistory"],
+} as const;
+
+/**
+ * One NodejsFunction per catalog entry, bundled by the local esbuild (no Docker), each with its own
+ * role that holds exactly what the entry's `access` names — nothing is granted by default.
+ */
+export class FunctionsStack extends Stack {
+  /** Built functions by catalog id. */
+  readonly functions: ReadonlyMap<string, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: FunctionsStackProps) {
+    super(scope, id, props);
+    // Tables are granted by name, not by reference: deploy them first all the same.
+    this.addStackDependency(props.data);
+    const ids = new Set<string>();
+    const built = new Map<string, NodejsFunction>();
+    for (const definition of props.functions) {
+      if (ids.has(definition.id)) throw new Error(`function catalog: duplicate id ${definition.id}`);
+      ids.add(definition.id);
+      built.set(definition.id, this.buildFunction(definition, props));
+    }
+    this.functions = built;
+  }
+
+  private buildFunction(definition: FunctionDefinition, props: FunctionsStackProps): NodejsFunction {
+    const scope = `${definition.id}`;
+    const logGroup = new logs.LogGroup(this, `${scope}Logs`, {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(this, `${scope}Role`, {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `AidFlow ${definition.id}: least privilege from its catalog entry`,
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    const environment: Record<string, string> = { NODE_OPTIONS: "--enable-source-maps" };
+    this.grantTables(definition, role, environment, props.prefix);
+    this.grantStepFunctions(definition, role, environment, props);
+    this.grantDocuments(definition, role, environment, props);
+    this.grantNotifications(definition, role, environment, props);
+
+    const fn = new NodejsFunction(this, `${scope}Function`, {
+      entry: path.join(props.projectRoot, definition.entry),
+      handler: definition.handler,
+      description: definition.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: Duration.seconds(definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      memorySize: definition.memoryMb ?? DEFAULT_MEMORY_MB,
+      role,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment,
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, "package-lock.json"),
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        format: OutputFormat.ESM,
+        target: "node22",
+        mainFields: ["module", "main"],
+        // Bundle the AWS SDK too: the handler runs the exact version the tests ran.
+        externalModules: [],
+        // CommonJS dependencies inside an ESM bundle still call require().
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    Validations.of(fn).acknowledge({
+      id: "AwsSolutions-L1",
+      reason:
+        "Pinned to nodejs22.x on purpose: the local runtime and CI run the same major; move to the next LTS deliberately.",
+    });
+    Validations.of(role).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason: "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.",
+    });
+    return fn;
+  }
+
+  private grantTables(
+    definition: FunctionDefinition,
+    role: iam.Role,
+    environment: Record<string, string>,
+    prefix: string,
+  ): void {
+    for (const table of TABLES) {
+      const access = definition.access.tables?.[table.id];
+      if (!access) continue;
+      environment[TABLE_ENV[table.id]] = physicalTableName(prefix, table.id);
+      role.addToPolicy(
+        new iam.PolicyStatement({ actions: TABLE_ACTIONS[access], resources: this.tableArns(prefix, table) }),
+      );
+    }
+  }
+
+  /** The table and each of its indexes by name — no `index/*` wildcard. */
+  private tableArns(prefix: string, table: TableDefinition): string[] {
+    const tableName = physicalTableName(prefix, table.id);
+    const arn = (resourceName: string) =>
+      this.formatArn({ service: "dynamodb", resource: "table", resourceName });
+    return [arn(tableName), ...table.globalIndexes.map((index) => arn(`${tableName}/index/${index.name}`))];
+  }
+
+  private grantStepFunctions(
+    definition: FunctionDefinition,
+    role: iam.Role,
+    environment: Record<string, string>,
+    props: FunctionsStackProps,
+  ): void {
+    const needs = definition.access.stepFunctions ?? [];
+    if (needs.length === 0) return;
+    const machineArns = props.workflowNames.map((name) => {
+      const arn = this.formatArn({
+        service: "states",
+        resource: "stateMachine",
+        resourceName: stateMachineName(props.prefix, name),
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      environment[stateMachineArnEnv(name)] = arn;
+      return { name, arn };
+    });
+    if (machineArns.length === 0) return;
+    for (const need of needs) {
+      const resources =
+        need === "describe"
+          ? machineArns.map(({ name }) =>
+              this.formatArn({
+                service: "states",
+                resource: "execution",
+                resourceName: `${stateMachineName(props.prefix, name)}:*`,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            )
+          : machineArns.map(({ arn }) => arn);
+      role.addToPolicy(new iam.PolicyStatement({ actions: [...STEP_FUNCTIONS_ACTIONS[need]], resources }));
+      if (need === "describe") {
+        for (const resource of resources) {
+          acknowledgeWildcardResource(
+            role,
+            resource,
+            "Execution names are chosen per case at run time; the grant is limited to this state machine's executions.",
+          );
+        }
+      }
+    }
+  }
+
+  private grantDocuments(
+    definition: FunctionDefinition,
+    role: iam.Role,
+    environment: Record<string, string>,
+    props: FunctionsStackProps,
+  ): void {
+    const access = definition.access.documents;
+    if (!access) return;
+    const bucketName = documentsBucketName(props.prefix);
+    environment[DOCUMENTS_BUCKET_ENV] = bucketName;
+    const objects = this.formatArn({
+      service: "s3",
+      region: "",
+      account: "",
+      resource: bucketName,
+      resourceName: "*",
+    });
+    const actions = access === "write" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"];
+    role.addToPolicy(new iam.PolicyStatement({ actions, resources: [objects] }));
+    acknowledgeWildcardResource(
+      role,
+      objects,
+      "Document keys are per case and created at run time; the grant is limited to the documents bucket.",
+    );
+  }
+
+  private grantNotifications(
+    definition: FunctionDefinition,
+    role: iam.Role,
+    environment: Record<string, string>,
+    props: FunctionsStackProps,
+  ): void {
+    if (!definition.access.notifications) return;
+    const topicArn = this.formatArn({ service: "sns", resource: notificationsTopicName(props.prefix) });
+    environment[NOTIFICATIONS_TOPIC_ENV] = topicArn;
+    role.addToPolicy(new iam.PolicyStatement({ actions: ["sns:Publish"], resources: [topicArn] }));
+    // An encrypted topic needs the publisher to be able to use its key.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: [props.data.notificationsKey.keyArn],
+      }),
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import { existsSync } from "node:fs";
+import { RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
+import { S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
+import type { Construct } from "constructs";
+
+export interface WebStackProps extends StackProps {
+  /** The built consoles (`web/dist`); uploaded only when the folder exists at synth time. */
+  webDistPath: string;
+  /** ARN of a WAFv2 web ACL in us-east-1 (CloudFront scope), if the county has one. */
+  webAclArn?: string;
+}
+
+/**
+ * The three consoles (ARCHITECTURE §3.10) on S3 behind CloudFront with Origin Access Control: the
+ * bucket stays private and only this distribution may read it.
+ */
+export class WebStack extends Stack {
+  readonly distribution: cloudfront.Distribution;
+  readonly siteBucket: s3.Bucket;
+  /** Whether `web/dist` existed at synth time and is deployed with this stack. */
+  readonly deploysContent: boolean;
+
+  constructor(scope: Construct, id: string, props: WebStackProps) {
+    super(scope, id, props);
+    const logs = new s3.Bucket(this, "LogsBucket", {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(logs).acknowledge({
+      id: "AwsSolutions-S1",
+      reason:
+        "This bucket is the access-log target of the site bucket and the distribution; logging it into itself would loop.",
+    });
+
+    this.siteBucket = new s3.Bucket(this, "SiteBucket", {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: "site/",
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.distribution = new cloudfront.Distribution(this, "Distribution", {
+      comment: "AidFlow consoles",
+      defaultRootObject: "index.html",
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      },
+      // A single-page app: unknown paths are client-side routes.
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 200,
+        responsePagePath: "/index.html",
+      })),
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: "cloudfront/",
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: "AwsSolutions-CFR1",
+      reason:
+        "Applicants, officers and migrants (DOMAIN §2.1) file from anywhere; sign-in, not geography, controls access.",
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: "AwsSolutions-CFR4",
+      reason:
+        "Without a county domain the default *.cloudfront.net certificate is used, whose policy CloudFront fixes at TLSv1; viewers are still redirected to HTTPS.",
+    });
+    if (!props.webAclArn) {
+      Validations.of(this.distribution).acknowledge({
+        id: "AwsSolutions-CFR2",
+        reason:
+          "A CloudFront web ACL lives in us-east-1 and belongs to the county's account; pass it with -c webAclArn=….",
+      });
+    }
+
+    this.deploysContent = existsSync(props.webDistPath);
+    if (this.deploysContent) this.deployContent(props.webDistPath);
+  }
+
+  private deployContent(webDistPath: string): void {
+    const deployment = new s3deploy.BucketDeployment(this, "DeploySite", {
+      sources: [s3deploy.Source.asset(webDistPath)],
+      destinationBucket: this.siteBucket,
+      distribution: this.distribution,
+      distributionPaths: ["/*"],
+    });
+    // The upload runs in CDK's own singleton Lambda, created at stack level: acknowledged there.
+    const reason =
+      "CDK's BucketDeployment provider (runs once per deploy); its runtime and role are CDK's, not ours.";
+    for (const id of [
+      "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      "AwsSolutions-IAM5[Resource::*]",
+      "AwsSolutions-L1",
+    ]) {
+      Validations.of(this).acknowledge({ id, reason });
+    }
+    Validations.of(deployment).acknowledge({ id: "AwsSolutions-IAM5[Action::s3:GetObject*]", reason });
+  }
+}

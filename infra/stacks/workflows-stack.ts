@@ -1,0 +1,87 @@
+import { RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import type { Construct } from "constructs";
+import { functionArnSubstitution } from "../environment.ts";
+import { aslPlaceholders, stateMachineName, type WorkflowDefinition } from "../workflows.ts";
+
+export interface WorkflowsStackProps extends StackProps {
+  /** One state machine per entry, its definition read from `file` (ASL, JSONPath). */
+  workflows: readonly WorkflowDefinition[];
+  /** Functions by catalog id: every one becomes the substitution `${<id>FunctionArn}`. */
+  functions: ReadonlyMap<string, IFunction>;
+  /** Prefix of the physical state machine names. */
+  prefix: string;
+}
+
+/**
+ * The state machines of Flow A and Flow B (DOMAIN §3, §4), loaded from the ASL files — the same files
+ * the local runner executes (ARCHITECTURE §3.9). Logging ALL and X-Ray on every one.
+ */
+export class WorkflowsStack extends Stack {
+  /** State machines by workflow name. */
+  readonly stateMachines: ReadonlyMap<string, sfn.StateMachine>;
+
+  constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
+    super(scope, id, props);
+    const substitutions = Object.fromEntries(
+      [...props.functions].map(([functionId, fn]) => [functionArnSubstitution(functionId), fn.functionArn]),
+    );
+    const machines = new Map<string, sfn.StateMachine>();
+    for (const workflow of props.workflows) {
+      machines.set(workflow.name, this.stateMachine(workflow, substitutions, props));
+    }
+    this.stateMachines = machines;
+  }
+
+  private stateMachine(
+    workflow: WorkflowDefinition,
+    substitutions: Record<string, string>,
+    props: WorkflowsStackProps,
+  ): sfn.StateMachine {
+    const used = aslPlaceholders(workflow.file);
+    const unknown = used.filter((name) => !(name in substitutions));
+    if (unknown.length > 0) {
+      // A placeholder left unresolved would only fail at deploy time, inside CloudFormation.
+      throw new Error(
+        `${workflow.file}: no function in the catalog for ${unknown.map((name) => `\${${name}}`).join(", ")}`,
+      );
+    }
+    const id = pascal(workflow.name);
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      logGroupName: `/aws/vendedlogs/states/${stateMachineName(props.prefix, workflow.name)}`,
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const machine = new sfn.StateMachine(this, `${id}StateMachine`, {
+      stateMachineName: stateMachineName(props.prefix, workflow.name),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromFile(workflow.file),
+      definitionSubstitutions: substitutions,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+    });
+    // Invoke only the functions this definition names, not the whole catalog.
+    const invoked = used.map((name) => substitutions[name] as string);
+    if (invoked.length > 0) {
+      machine.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: invoked }),
+      );
+    }
+    Validations.of(machine).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "CloudWatch Logs delivery (logs:CreateLogDelivery etc.) and X-Ray actions support no resource-level permissions.",
+    });
+    return machine;
+  }
+}
+
+function pascal(kebab: string): string {
+  return kebab
+    .split("-")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+}
