@@ -33,4 +33,46 @@ export interface FunctionDefinition {
   memoryMb?: number;
 }
 
-export const FUNCTIONS: readonly FunctionDefinition[] = [];
+export const FUNCTIONS: readonly FunctionDefinition[] = [
+  {
+    id: "Health",
+    entry: "functions/handlers/health.ts",
+    handler: "handler",
+    description: "Health check",
+    routes: [{ method: "GET", path: "/health", public: true }],
+    access: {},
+  },
+  {
+    id: "OpenApi",
+    entry: "functions/handlers/openapi.ts",
+    handler: "handler",
+    description: "OpenAPI 3.1 document and readable API docs",
+    routes: [
+      { method: "GET", path: "/openapi.json", public: true },
+      { method: "GET", path: "/docs", public: true },
+    ],
+    access: {},
+  },
+  {
+    id: "Documents",
+    entry: "functions/handlers/documents.ts",
+    handler: "handler",
+    description: "Upload URLs and the document list of a case",
+    routes: [
+      { method: "POST", path: "/cases/{caseId}/documents" },
+      { method: "GET", path: "/cases/{caseId}/documents" },
+    ],
+    access: { tables: { main: "write" }, documents: "write" },
+  },
+  {
+    id: "Audit",
+    entry: "functions/handlers/audit.ts",
+    handler: "handler",
+    description: "Audit trail for auditors (masked) and chain verification",
+    routes: [
+      { method: "GET", path: "/audit" },
+      { method: "GET", path: "/audit/verify" },
+    ],
+    access: { tables: { main: "read" } },
+  },
+];
