@@ -1,0 +1,38 @@
+export {
+  buildHolidayCalendar,
+  type Coverage,
+  coverageOfYear,
+  type DayInfo,
+  type DayKind,
+  dayInfo,
+  type HolidayCalendar,
+  type HolidaySchedule,
+  HolidayScheduleSchema,
+  type LocalDays,
+} from "./holidayCalendar.ts";
+export {
+  addHours,
+  addLocalDays,
+  addLocalMonths,
+  addMonthsToInstant,
+  endOfLocalDay,
+  type Instant,
+  isLocalDate,
+  isWeekend,
+  type LocalDate,
+  localDateOf,
+  startOfLocalDay,
+  TIME_ZONE,
+  toMs,
+  yearOf,
+} from "./localDate.ts";
+export {
+  addCalendarDays,
+  addWorkingDays,
+  addWorkingDaysDetailed,
+  isPastDeadline,
+  isWorkingDate,
+  isWorkingDay,
+  type WorkingDayDeadline,
+  windowStartMonthsBefore,
+} from "./workingDays.ts";
