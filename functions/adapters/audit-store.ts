@@ -1,0 +1,246 @@
+/**
+ * The audit trail (DOMAIN §1: every action records who did it, when, and why; issue 10 §4).
+ *
+ * Append-only and tamper-evident, per county: events live under `AUDIT#<countyId>` with sort key
+ * `EVT#<seq>`; each carries the SHA-256 of the previous event (genesis: 64 zeros), like the ledger
+ * (ARCHITECTURE §3.3). Appends are conditional puts on the next sequence slot, so two concurrent
+ * appends can never share a slot: the loser re-reads the tail and retries. `verifyAuditChain` re-hashes
+ * the whole chain and names the first event that does not match.
+ *
+ * Events are stored as given (so the hash stays verifiable) and masked when read for auditors.
+ * `gsi1` indexes events by resource (`AUDITRES#<type>#<id>`) for "the history of this case".
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { canonicalJson } from "#adapters/idempotency-store.ts";
+import type { Actor } from "#core/access/index.ts";
+import { ValidationError } from "#core/errors.ts";
+import { now } from "#functions/runtime/clock.ts";
+import { type AppConfig, config, dynamo } from "#functions/runtime/config.ts";
+import { currentLogContext, maskPersonalData } from "#functions/runtime/logger.ts";
+
+export const GENESIS_HASH = "0".repeat(64);
+const SEQ_DIGITS = 12;
+/** Bounded retries under contention (TIGER_STYLE: a limit on everything). */
+const MAX_APPEND_ATTEMPTS = 25;
+
+export interface AuditInput {
+  countyId: string;
+  townshipId?: string;
+  actor: Pick<Actor, "userId" | "name" | "roles">;
+  /** What was done, e.g. `case.file`, `advance.decide` (the core/access action where there is one). */
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  /** Why: the reason the actor gave, or the rule that triggered it. */
+  reason?: string;
+  before?: unknown;
+  after?: unknown;
+  correlationId?: string;
+}
+
+export interface AuditEvent extends Omit<AuditInput, "actor"> {
+  actor: { userId: string; name: string; roles: string[] };
+  eventId: string;
+  seq: number;
+  at: string;
+  prevHash: string;
+  hash: string;
+}
+
+export type ChainVerification =
+  | { ok: true; count: number; headHash: string }
+  | { ok: false; count: number; brokenAtSeq: number; reason: string };
+
+export const auditPk = (countyId: string): string => `AUDIT#${countyId}`;
+const seqSk = (seq: number): string => `EVT#${String(seq).padStart(SEQ_DIGITS, "0")}`;
+
+/** SHA-256 over the canonical encoding of every field except the hash itself. */
+export function hashAuditEvent(event: Omit<AuditEvent, "hash">): string {
+  return createHash("sha256").update(canonicalJson(event)).digest("hex");
+}
+
+export interface AuditStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+export interface AuditPage {
+  events: AuditEvent[];
+  nextCursor?: string;
+}
+
+export class AuditStore {
+  constructor(private readonly options: AuditStoreOptions) {}
+
+  async append(input: AuditInput): Promise<AuditEvent> {
+    for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
+      const tail = await this.tail(input.countyId);
+      const seq = (tail?.seq ?? 0) + 1;
+      const correlationId = input.correlationId ?? currentLogContext().correlationId;
+      const unsigned: Omit<AuditEvent, "hash"> = {
+        ...stripUndefined({ ...input, correlationId }),
+        actor: { userId: input.actor.userId, name: input.actor.name, roles: [...input.actor.roles] },
+        eventId: randomUUID(),
+        seq,
+        at: now().toISOString(),
+        prevHash: tail?.hash ?? GENESIS_HASH,
+      };
+      const event: AuditEvent = { ...unsigned, hash: hashAuditEvent(unsigned) };
+      try {
+        await this.options.client.send(
+          new PutCommand({
+            TableName: this.options.tableName,
+            Item: {
+              pk: auditPk(input.countyId),
+              sk: seqSk(seq),
+              gsi1pk: `AUDITRES#${input.resourceType}#${input.resourceId}`,
+              gsi1sk: `${event.at}#${seqSk(seq)}`,
+              event: JSON.stringify(event),
+            },
+            ConditionExpression: "attribute_not_exists(sk)",
+          }),
+        );
+        return event;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+    throw new Error(`audit append for county ${input.countyId} lost ${MAX_APPEND_ATTEMPTS} races in a row`);
+  }
+
+  private async tail(countyId: string): Promise<AuditEvent | undefined> {
+    const result = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :evt)",
+        ExpressionAttributeValues: { ":pk": auditPk(countyId), ":evt": "EVT#" },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = result.Items?.[0];
+    return item ? (JSON.parse(String(item.event)) as AuditEvent) : undefined;
+  }
+
+  /** Events of a county in order, `limit` at a time; `cursor` is the last seq seen (opaque to callers). */
+  async list(countyId: string, options: { limit: number; cursor?: string }): Promise<AuditPage> {
+    const after = options.cursor ? decodeCursor(options.cursor) : 0;
+    const result = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: "pk = :pk AND sk > :after",
+        ExpressionAttributeValues: { ":pk": auditPk(countyId), ":after": seqSk(after) },
+        Limit: options.limit,
+      }),
+    );
+    const events = (result.Items ?? []).map((item) => JSON.parse(String(item.event)) as AuditEvent);
+    const last = events.at(-1);
+    return { events, ...(result.LastEvaluatedKey && last ? { nextCursor: encodeCursor(last.seq) } : {}) };
+  }
+
+  /** Events about one resource (e.g. a case), oldest first. */
+  async listForResource(resourceType: string, resourceId: string, limit: number): Promise<AuditEvent[]> {
+    const result = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": `AUDITRES#${resourceType}#${resourceId}` },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => JSON.parse(String(item.event)) as AuditEvent);
+  }
+
+  /** Re-hashes the county's whole chain: sequence without gaps, each prevHash = previous hash. */
+  async verify(countyId: string): Promise<ChainVerification> {
+    let expectedPrev = GENESIS_HASH;
+    let expectedSeq = 1;
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const result = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :evt)",
+          ExpressionAttributeValues: { ":pk": auditPk(countyId), ":evt": "EVT#" },
+          ConsistentRead: true,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        const event = JSON.parse(String(item.event)) as AuditEvent;
+        const count = expectedSeq - 1;
+        if (event.seq !== expectedSeq || item.sk !== seqSk(expectedSeq)) {
+          return { ok: false, count, brokenAtSeq: expectedSeq, reason: "sequence gap or moved event" };
+        }
+        if (event.prevHash !== expectedPrev) {
+          return { ok: false, count, brokenAtSeq: event.seq, reason: "previous-hash link broken" };
+        }
+        const { hash, ...unsigned } = event;
+        if (hashAuditEvent(unsigned) !== hash) {
+          return {
+            ok: false,
+            count,
+            brokenAtSeq: event.seq,
+            reason: "event content does not match its hash",
+          };
+        }
+        expectedPrev = hash;
+        expectedSeq++;
+      }
+      cursor = result.LastEvaluatedKey;
+    } while (cursor);
+    return { ok: true, count: expectedSeq - 1, headHash: expectedPrev };
+  }
+}
+
+/** An event as an auditor reads it: ID numbers, phones and bank accounts masked (DOMAIN §1). */
+export function maskAuditEvent(event: AuditEvent): AuditEvent {
+  return { ...maskPersonalData(event), hash: event.hash, prevHash: event.prevHash };
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function encodeCursor(seq: number): string {
+  return Buffer.from(JSON.stringify({ seq })).toString("base64url");
+}
+
+function decodeCursor(cursor: string): number {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { seq?: unknown };
+    if (typeof parsed.seq === "number" && Number.isInteger(parsed.seq) && parsed.seq >= 0) return parsed.seq;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError("The page cursor is not valid", "分页游标无效", {
+    fields: [
+      {
+        path: "query.cursor",
+        message: "Use the nextCursor of the previous page",
+        messageZh: "请使用上一页返回的 nextCursor",
+      },
+    ],
+  });
+}
+
+let current: { config: AppConfig; store: AuditStore } | undefined;
+
+/** The store of this process, rebuilt when the configuration is reset (local server, tests). */
+export function auditStore(): AuditStore {
+  const active = config();
+  if (current?.config !== active) {
+    current = { config: active, store: new AuditStore({ client: dynamo(), tableName: active.tables.main }) };
+  }
+  return current.store;
+}
+
+/** For other handlers: append one audit event (who/when/what/why/before/after) to the county's chain. */
+export function appendAudit(input: AuditInput): Promise<AuditEvent> {
+  return auditStore().append(input);
+}

@@ -1,0 +1,179 @@
+/**
+ * Idempotency records for POST requests (issue 10 §5), in table `main` under `IDEM#<actor>#<key>`.
+ *
+ * - `begin` claims the key with a conditional put (status IN_PROGRESS, hash of the request);
+ * - `complete` stores the first response; a replay with the same hash gets it back;
+ * - the same key with another request hash → 409 `IDEMPOTENCY_KEY_REUSED`;
+ * - a duplicate arriving while the first is still running → 409 `IN_PROGRESS`;
+ * - `release` forgets a claim whose request failed, so "a rejected request writes nothing";
+ * - records expire through the table's TTL attribute `expiresAt` (epoch seconds); an in-progress
+ *   claim older than `inProgressTimeoutMs` (the handler died) may be taken over.
+ */
+import { createHash } from "node:crypto";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { ConflictError } from "#core/errors.ts";
+import { nowMs } from "#functions/runtime/clock.ts";
+
+export interface StoredResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded?: boolean;
+}
+
+export type BeginResult = { kind: "new" } | { kind: "replay"; response: StoredResponse };
+
+export interface IdempotencyStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  ttlHours: number;
+  /** After this long an IN_PROGRESS claim is considered abandoned (Lambda timeout + margin). */
+  inProgressTimeoutMs?: number;
+}
+
+const SK = "IDEM";
+const DEFAULT_IN_PROGRESS_TIMEOUT_MS = 60_000;
+const MAX_KEY_LENGTH = 128;
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+export class IdempotencyKeyReusedError extends ConflictError {
+  override readonly code = "IDEMPOTENCY_KEY_REUSED";
+}
+
+export class IdempotencyInProgressError extends ConflictError {
+  override readonly code = "IN_PROGRESS";
+}
+
+/** Stable JSON: object keys sorted, so `{a,b}` and `{b,a}` hash alike. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+/** Hash of what makes two requests "the same": route, path and body (parsed JSON when possible). */
+export function requestHash(parts: { routeKey: string; path: string; body: unknown }): string {
+  return createHash("sha256").update(canonicalJson(parts)).digest("hex");
+}
+
+export class IdempotencyStore {
+  private readonly inProgressTimeoutMs: number;
+
+  constructor(private readonly options: IdempotencyStoreOptions) {
+    this.inProgressTimeoutMs = options.inProgressTimeoutMs ?? DEFAULT_IN_PROGRESS_TIMEOUT_MS;
+  }
+
+  static key(actorId: string, key: string): string {
+    if (key.length > MAX_KEY_LENGTH) throw new RangeError("idempotency key too long");
+    return `IDEM#${actorId}#${key}`;
+  }
+
+  async begin(actorId: string, key: string, hash: string): Promise<BeginResult> {
+    const pk = IdempotencyStore.key(actorId, key);
+    const now = nowMs();
+    const expiresAt = Math.floor(now / 1000) + this.options.ttlHours * 3600;
+    try {
+      await this.options.client.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: { pk, sk: SK, status: "IN_PROGRESS", requestHash: hash, startedAtMs: now, expiresAt },
+          // A record past its TTL may still be there (TTL deletes lazily): treat it as gone.
+          ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :nowSeconds",
+          ExpressionAttributeValues: { ":nowSeconds": Math.floor(now / 1000) },
+        }),
+      );
+      return { kind: "new" };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const existing = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: { pk, sk: SK }, ConsistentRead: true }),
+    );
+    const item = existing.Item;
+    if (!item) return this.begin(actorId, key, hash);
+    if (item.requestHash !== hash) {
+      throw new IdempotencyKeyReusedError(
+        "This Idempotency-Key was already used for a different request",
+        "该幂等键已用于另一项不同的请求，请使用新的幂等键",
+      );
+    }
+    if (item.status === "COMPLETED") return { kind: "replay", response: item.response as StoredResponse };
+    if (now - Number(item.startedAtMs) > this.inProgressTimeoutMs) return this.takeOver(pk, item, hash, now);
+    throw new IdempotencyInProgressError(
+      "The same request is still being processed; retry shortly",
+      "相同的请求正在处理中，请稍后重试",
+    );
+  }
+
+  private async takeOver(
+    pk: string,
+    item: Record<string, unknown>,
+    hash: string,
+    now: number,
+  ): Promise<BeginResult> {
+    try {
+      await this.options.client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { pk, sk: SK },
+          UpdateExpression: "SET startedAtMs = :now",
+          ConditionExpression: "#status = :inProgress AND startedAtMs = :previous AND requestHash = :hash",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":now": now,
+            ":inProgress": "IN_PROGRESS",
+            ":previous": item.startedAtMs,
+            ":hash": hash,
+          },
+        }),
+      );
+      return { kind: "new" };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw new IdempotencyInProgressError(
+        "The same request is still being processed; retry shortly",
+        "相同的请求正在处理中，请稍后重试",
+      );
+    }
+  }
+
+  async complete(actorId: string, key: string, response: StoredResponse): Promise<void> {
+    await this.options.client.send(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { pk: IdempotencyStore.key(actorId, key), sk: SK },
+        UpdateExpression: "SET #status = :completed, #response = :response, completedAtMs = :now",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#status": "status", "#response": "response" },
+        ExpressionAttributeValues: { ":completed": "COMPLETED", ":response": response, ":now": nowMs() },
+      }),
+    );
+  }
+
+  /** Forgets an in-progress claim (the request failed: nothing was done, the key may be used again). */
+  async release(actorId: string, key: string): Promise<void> {
+    try {
+      await this.options.client.send(
+        new DeleteCommand({
+          TableName: this.options.tableName,
+          Key: { pk: IdempotencyStore.key(actorId, key), sk: SK },
+          ConditionExpression: "#status = :inProgress",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":inProgress": "IN_PROGRESS" },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}

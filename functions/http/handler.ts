@@ -1,0 +1,304 @@
+/**
+ * The handler framework (issue 10): one `httpHandler({...})` per route. It parses the API Gateway
+ * HTTP API v2 event, reads the actor from the JWT claims, validates body/query/path with zod, checks
+ * the action's role grant (`core/access`), applies `Idempotency-Key` on POST, runs the handler, and
+ * maps every error to one JSON shape. The same module runs behind the AWS HTTP API and the local server.
+ *
+ *   export const handler = httpHandler({
+ *     route: "POST /cases/{caseId}/documents",
+ *     params: z.object({ caseId: z.string() }),
+ *     body: RequestUploadSchema,
+ *     action: "case.addDocument",
+ *     handler: async ({ body, params, actor }) => created(await ...),
+ *   });
+ */
+import middy from "@middy/core";
+import type { z } from "zod";
+import {
+  type AccessResource,
+  type Action,
+  type Actor,
+  grantsFor,
+  requireAuthorized,
+} from "#core/access/index.ts";
+import { ForbiddenError, NotFoundError, ValidationError } from "#core/errors.ts";
+import { CORRELATION_HEADER, correlationIdOf, withCorrelation } from "#functions/middleware/correlation.ts";
+import { errorResult, httpErrors, jsonResult } from "#functions/middleware/http-errors.ts";
+import { idempotency, idempotencyKeyOf } from "#functions/middleware/idempotency.ts";
+import { logger as rootLogger } from "#functions/runtime/logger.ts";
+import { actorFromClaims, type Claims } from "./actor.ts";
+import { registerRoute } from "./openapi.ts";
+import { Reply } from "./reply.ts";
+import {
+  type HttpEvent,
+  type HttpResult,
+  type LambdaContext,
+  type RequestState,
+  requestState,
+  setRequestState,
+} from "./types.ts";
+import { parseOrThrow } from "./validation.ts";
+
+/** JSON request bodies above this size are refused (uploads go to the document store, not here). */
+export const MAX_JSON_BODY_BYTES = 256 * 1024;
+
+type Method = "GET" | "POST" | "PUT" | "DELETE";
+type RouteKey = `${Method} /${string}`;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HandlerInput<B, Q, P, A> {
+  body: B;
+  query: Q;
+  params: P;
+  actor: A;
+  correlationId: string;
+  idempotencyKey: string | undefined;
+  logger: RequestState["logger"];
+  event: HttpEvent;
+  context: LambdaContext;
+}
+
+export interface HttpHandlerDefinition<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends z.ZodType | undefined,
+  Pub extends boolean,
+> {
+  route: RouteKey;
+  /** No token needed (health, OpenAPI). The actor is then `undefined`. */
+  public?: Pub;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /**
+   * The `core/access` action. Without `resource`, the framework checks that one of the actor's roles
+   * holds a grant for it at all (fast 403); with `resource`, the full role × scope × maker-checker check.
+   */
+  action?: Action;
+  resource?: (input: HandlerInput<Out<B>, Out<Q>, Out<P>, Actor>) => Promise<AccessResource> | AccessResource;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  response?: { status: number; schema?: z.ZodType; contentType?: string; description?: string };
+  handler: (
+    input: HandlerInput<Out<B>, Out<Q>, Out<P>, Pub extends true ? Actor | undefined : Actor>,
+  ) => Promise<unknown>;
+}
+
+export type LambdaHttpHandler = ((event: HttpEvent, context: LambdaContext) => Promise<HttpResult>) & {
+  routes: RouteKey[];
+};
+
+function splitRoute(route: RouteKey): { method: Method; path: string } {
+  const space = route.indexOf(" ");
+  return { method: route.slice(0, space) as Method, path: route.slice(space + 1) };
+}
+
+function decodeBody(event: HttpEvent): string | undefined {
+  if (event.body === undefined || event.body === null || event.body === "") return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+}
+
+function parseJsonBody(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
+    throw new ValidationError("The request body is too large", "请求内容过大", {
+      fields: [
+        {
+          path: "body",
+          message: `At most ${MAX_JSON_BODY_BYTES} bytes`,
+          messageZh: `不能超过 ${MAX_JSON_BODY_BYTES} 字节`,
+        },
+      ],
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError("The request body is not valid JSON", "请求内容不是有效的 JSON", {
+      fields: [{ path: "body", message: "Malformed JSON", messageZh: "JSON 格式错误" }],
+    });
+  }
+}
+
+function toResult(value: unknown): HttpResult {
+  if (value instanceof Reply) {
+    if (value.raw) {
+      return {
+        statusCode: value.statusCode,
+        headers: { "cache-control": "no-store", ...value.headers },
+        body: String(value.body),
+      };
+    }
+    return jsonResult(value.statusCode, value.body ?? null, value.headers);
+  }
+  return jsonResult(200, value ?? null);
+}
+
+export function httpHandler<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+  Pub extends boolean = false,
+>(definition: HttpHandlerDefinition<B, Q, P, Pub>): LambdaHttpHandler {
+  const { method, path } = splitRoute(definition.route);
+  const isPublic = definition.public === true;
+  registerRoute({
+    method,
+    path,
+    public: isPublic,
+    idempotent: method === "POST",
+    ...(definition.summary ? { summary: definition.summary } : {}),
+    ...(definition.description ? { description: definition.description } : {}),
+    ...(definition.tags ? { tags: definition.tags } : {}),
+    ...(definition.body ? { body: definition.body } : {}),
+    ...(definition.query ? { query: definition.query } : {}),
+    ...(definition.params ? { params: definition.params } : {}),
+    ...(definition.response ? { response: definition.response } : {}),
+  });
+
+  const prepare: middy.MiddlewareObj<HttpEvent, HttpResult> = {
+    before: async (request) => {
+      const event = request.event;
+      const correlationId = correlationIdOf(event);
+      const claims = event.requestContext?.authorizer?.jwt?.claims as Claims | undefined;
+      let actor: Actor | undefined;
+      if (isPublic) {
+        try {
+          actor = claims ? actorFromClaims(claims) : undefined;
+        } catch {
+          actor = undefined;
+        }
+      } else {
+        actor = actorFromClaims(claims);
+      }
+      const logger = rootLogger.child({
+        route: definition.route,
+        ...(actor ? { userId: actor.userId } : {}),
+      });
+      // Validate everything before anything is written (issue 10 §6: a rejected request writes nothing).
+      const rawBody = parseJsonBody(decodeBody(event));
+      const fields: ValidationError["fields"] = [];
+      const collect = <T>(fn: () => T): T | undefined => {
+        try {
+          return fn();
+        } catch (error) {
+          if (error instanceof ValidationError) fields.push(...error.fields);
+          else throw error;
+          return undefined;
+        }
+      };
+      const params = definition.params
+        ? collect(() => parseOrThrow(definition.params as z.ZodType, event.pathParameters ?? {}, "path"))
+        : (event.pathParameters ?? {});
+      const query = definition.query
+        ? collect(() =>
+            parseOrThrow(definition.query as z.ZodType, event.queryStringParameters ?? {}, "query"),
+          )
+        : (event.queryStringParameters ?? {});
+      const body = definition.body
+        ? collect(() => parseOrThrow(definition.body as z.ZodType, rawBody))
+        : rawBody;
+      const idempotencyKey = method === "POST" ? collect(() => idempotencyKeyOf(event)) : undefined;
+      if (fields.length > 0) {
+        throw new ValidationError("The request is not valid", "请求内容不符合要求", { fields });
+      }
+      const state: RequestState = {
+        routeKey: definition.route,
+        method,
+        correlationId,
+        ...(actor ? { actor } : {}),
+        rawBody,
+        body,
+        query,
+        params,
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+        logger,
+      };
+      setRequestState(event, state);
+      if (definition.action && actor) {
+        const action = definition.action;
+        if (definition.resource) {
+          const input = handlerInput(state, event, request.context) as HandlerInput<
+            Out<B>,
+            Out<Q>,
+            Out<P>,
+            Actor
+          >;
+          requireAuthorized(actor, action, await definition.resource(input));
+        } else if (!grantsFor(action).some((grant) => actor.roles.includes(grant.role))) {
+          throw new ForbiddenError(
+            `None of your roles may ${action}`,
+            `当前角色无权执行此操作（${action}）`,
+            {
+              details: { action },
+            },
+          );
+        }
+      }
+      return undefined;
+    },
+  };
+
+  const core = middy<HttpEvent, HttpResult>()
+    .use(httpErrors())
+    .use(prepare)
+    .use(idempotency())
+    .handler(async (event, context) => {
+      const state = requestState(event);
+      const input = handlerInput(state, event, context);
+      return toResult(await definition.handler(input as never));
+    });
+
+  const lambda = async (event: HttpEvent, context: LambdaContext): Promise<HttpResult> => {
+    const correlationId = correlationIdOf(event);
+    return withCorrelation(correlationId, async () => {
+      const startedMs = Date.now();
+      let result: HttpResult;
+      try {
+        result = await core(event, context);
+      } catch (error) {
+        result = errorResult(error);
+      }
+      rootLogger.info("request", {
+        route: definition.route,
+        path: event.rawPath,
+        statusCode: result.statusCode,
+        durationMs: Date.now() - startedMs,
+      });
+      return { ...result, headers: { ...result.headers, [CORRELATION_HEADER]: correlationId } };
+    });
+  };
+  return Object.assign(lambda, { routes: [definition.route] });
+}
+
+function handlerInput(state: RequestState, event: HttpEvent, context: LambdaContext) {
+  return {
+    body: state.body,
+    query: state.query,
+    params: state.params,
+    actor: state.actor,
+    correlationId: state.correlationId,
+    idempotencyKey: state.idempotencyKey,
+    logger: state.logger,
+    event,
+    context,
+  };
+}
+
+/**
+ * One Lambda serving several routes (a catalog entry with more than one route): dispatches on
+ * `event.routeKey`, which API Gateway and the local server both set to the matched route.
+ */
+export function httpRouter(...handlers: LambdaHttpHandler[]): LambdaHttpHandler {
+  const byRoute = new Map<string, LambdaHttpHandler>();
+  for (const handler of handlers) for (const route of handler.routes) byRoute.set(route, handler);
+  const lambda = async (event: HttpEvent, context: LambdaContext): Promise<HttpResult> => {
+    const handler = byRoute.get(event.routeKey);
+    if (handler) return handler(event, context);
+    const correlationId = correlationIdOf(event);
+    const result = errorResult(new NotFoundError(`No route ${event.routeKey}`, "请求的接口不存在"));
+    return { ...result, headers: { ...result.headers, [CORRELATION_HEADER]: correlationId } };
+  };
+  return Object.assign(lambda, { routes: [...byRoute.keys()] as RouteKey[] });
+}

@@ -1,0 +1,13 @@
+/** The HTTP framework, one import for handler authors: `import { httpHandler, created } from "#functions/http/index.ts"`. */
+export { actorFromClaims, CLAIMS, parseGroups } from "./actor.ts";
+export {
+  type HandlerInput,
+  httpHandler,
+  httpRouter,
+  type LambdaHttpHandler,
+  MAX_JSON_BODY_BYTES,
+} from "./handler.ts";
+export { buildOpenApiDocument, ErrorBodySchema, registeredRoutes, registry } from "./openapi.ts";
+export { accepted, created, html, ok, Reply, text } from "./reply.ts";
+export type { HttpEvent, HttpResult, LambdaContext } from "./types.ts";
+export { bilingual, issueToFieldError, parseOrThrow } from "./validation.ts";

@@ -1,0 +1,116 @@
+/**
+ * The API document, generated from the same zod schemas that validate requests (issue 10 §7). Every
+ * `httpHandler` registers its route here when its module loads; `buildOpenApiDocument()` turns the
+ * registrations into OpenAPI 3.1 with `@asteasolutions/zod-to-openapi`.
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+
+export const registry = new OpenAPIRegistry();
+
+/** The one error shape of every 4xx/5xx (issue 10 §6). */
+export const ErrorBodySchema = z
+  .object({
+    code: z.string().meta({ description: "Stable error code, e.g. VALIDATION_FAILED" }),
+    message: z.string(),
+    messageZh: z.string(),
+    fields: z.array(z.object({ path: z.string(), message: z.string(), messageZh: z.string() })),
+  })
+  .meta({ id: "Error" });
+
+registry.register("Error", ErrorBodySchema);
+const bearer = registry.registerComponent("securitySchemes", "bearerAuth", {
+  type: "http",
+  scheme: "bearer",
+  bearerFormat: "JWT",
+  description: "Cognito ID token (AWS) or a dev sign-in token (local runtime, POST /dev/sign-in).",
+});
+
+const registered = new Set<string>();
+
+export interface RouteDocumentation {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  public: boolean;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  /** Success response: status and schema (JSON) or a content type for non-JSON. */
+  response?: { status: number; schema?: z.ZodType; contentType?: string; description?: string };
+  idempotent: boolean;
+}
+
+const errorContent = { "application/json": { schema: ErrorBodySchema } };
+
+/** Registers one route; the same route twice (module loaded twice) is ignored. */
+export function registerRoute(doc: RouteDocumentation): void {
+  const key = `${doc.method} ${doc.path}`;
+  if (registered.has(key)) return;
+  registered.add(key);
+  const success = doc.response ?? { status: 200 };
+  const contentType = success.contentType ?? "application/json";
+  const responses: RouteConfig["responses"] = {
+    [String(success.status)]: {
+      description: success.description ?? "Success",
+      ...(success.schema ? { content: { [contentType]: { schema: success.schema } } } : {}),
+    },
+    "400": { description: "Invalid request (field-level messages)", content: errorContent },
+  };
+  if (!doc.public) {
+    responses["401"] = { description: "Not signed in", content: errorContent };
+    responses["403"] = { description: "Role or scope does not allow this", content: errorContent };
+  }
+  if (doc.params) responses["404"] = { description: "Not found", content: errorContent };
+  if (doc.method === "POST") {
+    responses["409"] = { description: "Conflict (e.g. idempotency key reused)", content: errorContent };
+    responses["422"] = { description: "Against a business rule", content: errorContent };
+  }
+  const headers = doc.idempotent
+    ? z.object({
+        "idempotency-key": z
+          .string()
+          .optional()
+          .meta({ description: "Replays of the same key return the first response (24 h)." }),
+      })
+    : undefined;
+  registry.registerPath({
+    method: doc.method.toLowerCase() as "get" | "post" | "put" | "delete",
+    path: doc.path,
+    ...(doc.summary ? { summary: doc.summary } : {}),
+    ...(doc.description ? { description: doc.description } : {}),
+    ...(doc.tags ? { tags: doc.tags } : {}),
+    ...(doc.public ? { security: [] } : { security: [{ [bearer.name]: [] }] }),
+    request: {
+      ...(doc.params ? { params: doc.params as z.ZodObject } : {}),
+      ...(doc.query ? { query: doc.query as z.ZodObject } : {}),
+      ...(headers ? { headers } : {}),
+      ...(doc.body
+        ? { body: { required: true, content: { "application/json": { schema: doc.body } } } }
+        : {}),
+    },
+    responses,
+  });
+}
+
+export function registeredRoutes(): string[] {
+  return [...registered].sort();
+}
+
+export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31["generateDocument"]> {
+  const generator = new OpenApiGeneratorV31(registry.definitions);
+  return generator.generateDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "AidFlow API — 临时救助",
+      version: "1.0.0",
+      description:
+        "Township-level temporary assistance (临时救助): applicants, township staff, county civil affairs, " +
+        "county finance and auditors. Errors share one shape: { code, message, messageZh, fields[] }.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ [bearer.name]: [] }],
+  });
+}

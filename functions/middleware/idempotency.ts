@@ -1,0 +1,87 @@
+/**
+ * `Idempotency-Key` on POST (issue 10 §5). Runs after authentication and validation, so a rejected
+ * request never claims a key (and writes nothing). A replay short-circuits with the stored response;
+ * a failed request releases its claim.
+ */
+import type middy from "@middy/core";
+import { IDEMPOTENCY_KEY_PATTERN, IdempotencyStore, requestHash } from "#adapters/idempotency-store.ts";
+import { ValidationError } from "#core/errors.ts";
+import { type HttpEvent, type HttpResult, requestState } from "#functions/http/types.ts";
+import { type AppConfig, config, dynamo } from "#functions/runtime/config.ts";
+
+export const IDEMPOTENCY_HEADER = "idempotency-key";
+export const REPLAY_HEADER = "idempotent-replayed";
+
+let current: { config: AppConfig; store: IdempotencyStore } | undefined;
+
+/** The store of this process, rebuilt when the configuration is reset (local server, tests). */
+export function idempotencyStore(): IdempotencyStore {
+  const active = config();
+  if (current?.config !== active) {
+    const store = new IdempotencyStore({
+      client: dynamo(),
+      tableName: active.tables.main,
+      ttlHours: active.idempotencyTtlHours,
+    });
+    current = { config: active, store };
+  }
+  return current.store;
+}
+
+/** Reads and checks the header; `undefined` when absent. */
+export function idempotencyKeyOf(event: HttpEvent): string | undefined {
+  const key = event.headers?.[IDEMPOTENCY_HEADER];
+  if (key === undefined || key === "") return undefined;
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new ValidationError("Idempotency-Key is malformed", "幂等键格式不正确", {
+      fields: [
+        {
+          path: "headers.idempotency-key",
+          message: "1–128 characters: letters, digits, - _ . :",
+          messageZh: "应为 1–128 个字符：字母、数字或 - _ . :",
+        },
+      ],
+    });
+  }
+  return key;
+}
+
+export function idempotency(): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    before: async (request) => {
+      const state = requestState(request.event);
+      const key = state.idempotencyKey;
+      if (!key || !state.actor) return undefined;
+      const hash = requestHash({
+        routeKey: state.routeKey,
+        path: request.event.rawPath,
+        body: state.rawBody,
+      });
+      const begun = await idempotencyStore().begin(state.actor.userId, key, hash);
+      if (begun.kind === "replay") {
+        state.logger.info("idempotent replay", { idempotencyKey: key });
+        const { response } = begun;
+        return { ...response, headers: { ...response.headers, [REPLAY_HEADER]: "true" } };
+      }
+      state.idempotencyClaimed = true;
+      return undefined;
+    },
+    after: async (request) => {
+      const state = requestState(request.event);
+      if (!state.idempotencyClaimed || !state.idempotencyKey || !state.actor || !request.response) return;
+      const { statusCode, headers, body, isBase64Encoded } = request.response;
+      await idempotencyStore().complete(state.actor.userId, state.idempotencyKey, {
+        statusCode,
+        headers,
+        body,
+        ...(isBase64Encoded ? { isBase64Encoded } : {}),
+      });
+    },
+    onError: async (request) => {
+      const state = requestState(request.event);
+      // Only a claim this request made is released: a concurrent twin's IN_PROGRESS claim stays.
+      if (!state.idempotencyClaimed || !state.idempotencyKey || !state.actor) return;
+      await idempotencyStore().release(state.actor.userId, state.idempotencyKey);
+    },
+  };
+}
