@@ -1,0 +1,599 @@
+/**
+ * The group-commit writer of the township reserve funds (issue 5, DOMAIN §5).
+ *
+ * Why: a flood sends thousands of draws to ONE fund — one item. A transaction per payment with
+ * optimistic retries collapses under that contention (DynamoDB cancels colliding transactions and a
+ * partition takes ~1,000 WCU/s). Instead callers `submit(entry)` and await their own outcome, and
+ * one writer per fund packs the queued entries into one `TransactWriteItems`: the head update, then
+ * per entry its `ENTRY#<seq>` item and its `ENTRYID#<id>` item, plus one outbox item per low-balance
+ * crossing — at most 100 actions, so at most 49 entries a batch. Each entry is one chain step,
+ * validated in order against the running head in memory (`planBatch`); rejected entries are answered
+ * at once and left out. Every caller gets `applied`, `duplicate` or `rejected` — or, after bounded
+ * retries, a `LedgerUnavailableError`: never a silent drop.
+ *
+ * Correctness does not rest on there being one writer. The head update is conditioned on the
+ * head's `revision` and `sequence` being exactly the ones planned against, so the new balances are a
+ * pure function of a pinned, validated head (`balance ≥ committed ≥ 0` is checked by `applyEffect`
+ * before anything is written); each `ENTRYID#` item is put only if absent, so an id is applied at
+ * most once forever — not merely within `ClientRequestToken`'s ten minutes. On a cancelled
+ * transaction the writer reads the reasons: a moved head comes back (ALL_OLD) and the batch is
+ * re-planned on it; an id already applied comes back and that caller is answered `duplicate` (or
+ * `applied`, when it was this very submission's earlier, ambiguous attempt); `TransactionConflict` or
+ * throttling means back off (exponential, full jitter, bounded) and re-read. Any other failure is
+ * *ambiguous* — the transaction may have committed — so the writer reads the id items back before
+ * retrying: each entry is applied once.
+ *
+ * Serialization per fund. In one process the writer keeps one queue and one drain loop per fund.
+ * In AWS, draws reach the writer through an SQS FIFO queue with `MessageGroupId = fundId`: SQS hands
+ * a group's messages to one Lambda invocation at a time (a batch of up to 10 per receive, several
+ * receives per invocation window), so one writer holds a fund while other funds proceed in
+ * parallel; the conditions above keep a second writer (a redelivery, a handler called directly)
+ * correct, merely slower. The local runtime calls this same class in-process — the same code path,
+ * without the queue in front.
+ *
+ * Low-balance alerts (DOMAIN §5): the head stores `lastAlertState`; the entry that takes `available`
+ * under the alert level carries the event in its `applied` outcome and, when `tables.main` is given,
+ * an outbox item written in the SAME transaction (so the alert exists exactly when the draw does):
+ * `pk = OUTBOX#fund.low-balance#<fundId>#<seq>`, `sk = OUTBOX`, `gsi1pk = OUTBOX#pending`,
+ * `gsi1sk = <bookedAt>#<fundId>#<seq>`, `type`, `payload` (JSON). One event per crossing; rising to
+ * or above the level re-arms it.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  type CancellationReason,
+  type DynamoDBClient,
+  TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from "@aws-sdk/client-dynamodb";
+import { ValidationError } from "#core/errors.ts";
+import {
+  availableOf,
+  type BatchPlan,
+  fingerprintEntry,
+  type LedgerEntry,
+  type LedgerEntryInput,
+  LedgerUnavailableError,
+  type LowBalanceAlert,
+  parseLedgerEntry,
+  planBatch,
+  type RejectionReason,
+} from "#core/ledger/index.ts";
+import type { Yuan } from "#core/money/yuan.ts";
+import {
+  type AppliedId,
+  appliedIdToItem,
+  entryToItem,
+  type FundHead,
+  fundPk,
+  HEAD_SK,
+  itemToAppliedId,
+  itemToHead,
+} from "./items.ts";
+import { LedgerStore, type LedgerTables } from "./store.ts";
+
+/** DynamoDB's limit on actions in one TransactWriteItems. */
+const TRANSACTION_ACTIONS_MAX = 100;
+/** head + 49 × (entry + id item) + one alert = 100. */
+export const ENTRIES_PER_BATCH_MAX = 49;
+
+export interface FundSnapshot {
+  sequence: number;
+  headHash: string;
+  quotaYuan: Yuan;
+  balanceYuan: Yuan;
+  committedYuan: Yuan;
+  availableYuan: Yuan;
+}
+
+export interface AppliedOutcome {
+  status: "applied";
+  entryId: string;
+  fundId: string;
+  sequence: number;
+  entryHash: string;
+  /** The fund right after the batch that applied this entry. */
+  head: FundSnapshot;
+  /** Present on the one entry that took `available` under the alert level. */
+  alert?: LowBalanceAlert;
+}
+
+export interface DuplicateOutcome {
+  status: "duplicate";
+  entryId: string;
+  fundId: string;
+  /** Where the entry with this id was applied, earlier. */
+  sequence: number;
+  entryHash: string;
+  /** False when the id was applied with other content: a caller bug worth a look. */
+  sameContent: boolean;
+}
+
+export interface RejectedOutcome {
+  status: "rejected";
+  entryId: string;
+  fundId: string;
+  reason: RejectionReason;
+  message: string;
+  messageZh: string;
+  /** What was available when the entry was refused: what county finance is asked to replenish against. */
+  availableYuan?: Yuan;
+}
+
+export type LedgerOutcome = AppliedOutcome | DuplicateOutcome | RejectedOutcome;
+
+export interface LedgerWriterOptions {
+  client: DynamoDBClient;
+  tables: LedgerTables;
+  /** ≤ 49; smaller only to study batching. */
+  entriesPerBatchMax?: number;
+  /** Tries per batch before its callers get LedgerUnavailableError. */
+  attemptsMax?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface Pending {
+  entry: LedgerEntry;
+  fingerprint: string;
+  /** Stored on the id item: tells this submission's own (ambiguous) earlier write from someone else's. */
+  token: string;
+  /** Logical time of submission: a rejection must rest on a head observed after it. */
+  submittedTick: number;
+  /** Alert planned per entry hash, across attempts, to answer a recovered ambiguous write. */
+  alertsByHash: Map<string, LowBalanceAlert | undefined>;
+  promise: Promise<LedgerOutcome>;
+  resolve: (outcome: LedgerOutcome) => void;
+  reject: (error: unknown) => void;
+  settled: boolean;
+}
+
+interface Lane {
+  fundId: string;
+  queue: Pending[];
+  byId: Map<string, Pending>;
+  running: boolean;
+  /** The head as last observed; undefined = must be read. */
+  head: FundHead | undefined;
+  headTick: number;
+  idle: Promise<void>;
+  markIdle: () => void;
+}
+
+/** Errors that no retry can cure: configuration or programming errors, surfaced to every caller. */
+const FATAL_ERRORS = new Set([
+  "ValidationException",
+  "ResourceNotFoundException",
+  "AccessDeniedException",
+  "UnrecognizedClientException",
+  "SerializationException",
+  "IdempotentParameterMismatchException",
+]);
+
+export class LedgerWriter {
+  readonly store: LedgerStore;
+  private readonly lanes = new Map<string, Lane>();
+  private tick = 0;
+  private readonly entriesPerBatchMax: number;
+  private readonly attemptsMax: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffCapMs: number;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: LedgerWriterOptions) {
+    this.store = new LedgerStore(options.client, options.tables);
+    this.entriesPerBatchMax = Math.min(
+      options.entriesPerBatchMax ?? ENTRIES_PER_BATCH_MAX,
+      ENTRIES_PER_BATCH_MAX,
+    );
+    this.attemptsMax = options.attemptsMax ?? 12;
+    this.backoffBaseMs = options.backoffBaseMs ?? 8;
+    this.backoffCapMs = options.backoffCapMs ?? 500;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Queues an entry for its fund and resolves with this caller's own outcome. */
+  submit(input: LedgerEntryInput | LedgerEntry): Promise<LedgerOutcome> {
+    let entry: LedgerEntry;
+    try {
+      entry = parseLedgerEntry(input);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const raw = (input ?? {}) as Partial<Record<"entryId" | "fundId", unknown>>;
+      return Promise.resolve({
+        status: "rejected",
+        entryId: String(raw.entryId ?? ""),
+        fundId: String(raw.fundId ?? ""),
+        reason: "invalid",
+        message: `${error.message}: ${error.fields.map((f) => `${f.path} ${f.message}`).join("; ")}`,
+        messageZh: error.messageZh,
+      });
+    }
+    const lane = this.lane(entry.fundId);
+    const twin = lane.byId.get(entry.entryId);
+    if (twin) {
+      // The same id already waits here: one write, and this caller learns it as a duplicate.
+      const fingerprint = fingerprintEntry(entry);
+      return twin.promise.then((outcome) =>
+        outcome.status === "applied"
+          ? {
+              status: "duplicate",
+              entryId: outcome.entryId,
+              fundId: outcome.fundId,
+              sequence: outcome.sequence,
+              entryHash: outcome.entryHash,
+              sameContent: fingerprint === twin.fingerprint,
+            }
+          : outcome,
+      );
+    }
+    let resolve!: (outcome: LedgerOutcome) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<LedgerOutcome>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const pending: Pending = {
+      entry,
+      fingerprint: fingerprintEntry(entry),
+      token: randomUUID(),
+      submittedTick: ++this.tick,
+      alertsByHash: new Map(),
+      promise,
+      resolve,
+      reject,
+      settled: false,
+    };
+    lane.byId.set(entry.entryId, pending);
+    lane.queue.push(pending);
+    if (!lane.running) void this.drain(lane);
+    return promise;
+  }
+
+  /** Resolves when every entry submitted so far for `fundId` (or every fund) has its outcome. */
+  async idle(fundId?: string): Promise<void> {
+    const lanes = fundId
+      ? [this.lanes.get(fundId)].filter((l): l is Lane => l !== undefined)
+      : [...this.lanes.values()];
+    await Promise.all(lanes.map((lane) => lane.idle));
+  }
+
+  private lane(fundId: string): Lane {
+    let lane = this.lanes.get(fundId);
+    if (!lane) {
+      lane = {
+        fundId,
+        queue: [],
+        byId: new Map(),
+        running: false,
+        head: undefined,
+        headTick: 0,
+        idle: Promise.resolve(),
+        markIdle: () => {},
+      };
+      this.lanes.set(fundId, lane);
+    }
+    return lane;
+  }
+
+  private async drain(lane: Lane): Promise<void> {
+    lane.running = true;
+    lane.idle = new Promise((resolve) => {
+      lane.markIdle = resolve;
+    });
+    try {
+      while (lane.queue.length > 0) {
+        const batch = lane.queue.splice(0, this.entriesPerBatchMax);
+        try {
+          await this.commitBatch(lane, batch);
+        } catch (error) {
+          // A programmer error in the writer itself: every caller of the batch learns it.
+          lane.head = undefined;
+          for (const pending of batch) this.fail(lane, pending, error);
+        }
+      }
+    } finally {
+      lane.running = false;
+      lane.markIdle();
+    }
+  }
+
+  private async commitBatch(lane: Lane, batch: Pending[]): Promise<void> {
+    let pending = batch;
+    let lastError: unknown;
+    for (let attempt = 0; ; attempt++) {
+      pending = pending.filter((p) => !p.settled);
+      if (pending.length === 0) return;
+      if (attempt >= this.attemptsMax) {
+        const error = new LedgerUnavailableError(
+          `the ledger of ${lane.fundId} could not be written after ${this.attemptsMax} attempts; retry with the same entry id`,
+          `备用金 ${lane.fundId} 暂时无法记账，请以相同分录编号重试`,
+          { cause: lastError },
+        );
+        for (const p of pending) this.fail(lane, p, error);
+        return;
+      }
+      if (lastError !== undefined) await this.sleep(this.backoffMs(attempt));
+      lastError = undefined;
+
+      if (!lane.head) {
+        try {
+          lane.head = await this.store.readHead(lane.fundId);
+          lane.headTick = ++this.tick;
+        } catch (error) {
+          if (isFatal(error)) throw error;
+          lastError = error;
+          continue;
+        }
+        if (!lane.head) {
+          for (const p of pending) {
+            this.settle(
+              lane,
+              p,
+              rejected(p, "fund-not-found", `no reserve fund ${lane.fundId}`, `备用金 ${lane.fundId} 不存在`),
+            );
+          }
+          return;
+        }
+      }
+      const head: FundHead = lane.head;
+      const headTick = lane.headTick;
+      const plan = planBatch(head, pending, (p) => p.entry, TRANSACTION_ACTIONS_MAX);
+      if (plan.deferred.length > 0) {
+        // Batch full (an extra alert item): the rest go first in the next batch, in order.
+        lane.queue.unshift(...plan.deferred);
+        const deferred = new Set(plan.deferred);
+        pending = pending.filter((p) => !deferred.has(p));
+      }
+      // A rejection is only the truth if it rests on a head observed after the submission.
+      const lateRejections = plan.rejected.filter((r) => r.item.submittedTick > headTick);
+      for (const r of plan.rejected) {
+        if (r.item.submittedTick < headTick) {
+          this.settle(lane, r.item, rejected(r.item, r.reason, r.message, r.messageZh, r.availableYuan));
+        }
+      }
+      if (plan.accepted.length === 0) {
+        if (lateRejections.length > 0) lane.head = undefined;
+        continue;
+      }
+      for (const a of plan.accepted) a.item.alertsByHash.set(a.chained.entryHash, a.alert);
+
+      try {
+        await this.options.client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: this.actions(head, plan),
+            ClientRequestToken: randomUUID(),
+          }),
+        );
+      } catch (error) {
+        if (isFatal(error)) throw error;
+        lastError = error;
+        lane.head = undefined;
+        if (error instanceof TransactionCanceledException) {
+          this.learnFromCancellation(lane, plan, error.CancellationReasons ?? []);
+        } else {
+          await this.learnAfterAmbiguity(lane, plan);
+        }
+        continue;
+      }
+      lane.head = { ...plan.head, revision: head.revision + 1 };
+      lane.headTick = ++this.tick;
+      const snapshot = snapshotOf(lane.head);
+      for (const r of lateRejections) {
+        this.settle(lane, r.item, rejected(r.item, r.reason, r.message, r.messageZh, r.availableYuan));
+      }
+      for (const a of plan.accepted) {
+        this.settle(lane, a.item, {
+          status: "applied",
+          entryId: a.chained.entryId,
+          fundId: a.chained.fundId,
+          sequence: a.chained.sequence,
+          entryHash: a.chained.entryHash,
+          head: snapshot,
+          ...(a.alert ? { alert: a.alert } : {}),
+        });
+      }
+      return;
+    }
+  }
+
+  /** Action order: [head, (entry, id item, alert?)...] — cancellation reasons come back in this order. */
+  private actions(expected: FundHead, plan: BatchPlan<Pending>): TransactWriteItem[] {
+    const { ledger, main } = this.options.tables;
+    const next = plan.head;
+    const items: TransactWriteItem[] = [
+      {
+        Update: {
+          TableName: ledger,
+          Key: { pk: { S: fundPk(expected.fundId) }, sk: { S: HEAD_SK } },
+          UpdateExpression:
+            "SET quotaYuan = :quota, balanceYuan = :balance, committedYuan = :committed, #sequence = :sequence, " +
+            "#revision = :revision, headHash = :hash, lastAlertState = :alert",
+          ConditionExpression: "#revision = :expectedRevision AND #sequence = :expectedSequence",
+          ExpressionAttributeNames: { "#sequence": "sequence", "#revision": "revision" },
+          ExpressionAttributeValues: {
+            ":quota": { S: next.balances.quota.toString() },
+            ":balance": { S: next.balances.balance.toString() },
+            ":committed": { S: next.balances.committed.toString() },
+            ":sequence": { N: String(next.sequence) },
+            ":revision": { N: String(expected.revision + 1) },
+            ":hash": { S: next.headHash },
+            ":alert": { S: next.alertState },
+            ":expectedRevision": { N: String(expected.revision) },
+            ":expectedSequence": { N: String(expected.sequence) },
+          },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        },
+      },
+    ];
+    for (const a of plan.accepted) {
+      items.push({
+        Put: {
+          TableName: ledger,
+          Item: entryToItem(a.chained),
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      });
+      items.push({
+        Put: {
+          TableName: ledger,
+          Item: appliedIdToItem(a.chained.fundId, {
+            entryId: a.chained.entryId,
+            sequence: a.chained.sequence,
+            entryHash: a.chained.entryHash,
+            fingerprint: a.item.fingerprint,
+            submissionToken: a.item.token,
+          }),
+          ConditionExpression: "attribute_not_exists(pk)",
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        },
+      });
+      if (a.alert && main)
+        items.push({
+          Put: {
+            TableName: main,
+            Item: outboxItem(a.alert),
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        });
+    }
+    return items;
+  }
+
+  private learnFromCancellation(lane: Lane, plan: BatchPlan<Pending>, reasons: CancellationReason[]): void {
+    const headReason = reasons[0];
+    if (headReason?.Code === "ConditionalCheckFailed" && headReason.Item) {
+      lane.head = itemToHead(headReason.Item);
+      lane.headTick = ++this.tick;
+    }
+    let index = 1;
+    for (const a of plan.accepted) {
+      const idReason = reasons[index + 1];
+      if (idReason?.Code === "ConditionalCheckFailed" && idReason.Item) {
+        this.settleKnown(lane, a.item, itemToAppliedId(idReason.Item));
+      }
+      index += 2 + (a.alert && this.options.tables.main ? 1 : 0);
+    }
+  }
+
+  /** The write may or may not have committed: read back what was applied before anything is retried. */
+  private async learnAfterAmbiguity(lane: Lane, plan: BatchPlan<Pending>): Promise<void> {
+    try {
+      const applied = await this.store.readAppliedIds(
+        lane.fundId,
+        plan.accepted.map((a) => a.item.entry.entryId),
+      );
+      const head = await this.store.readHead(lane.fundId);
+      lane.head = head;
+      lane.headTick = ++this.tick;
+      for (const a of plan.accepted) {
+        const found = applied.get(a.item.entry.entryId);
+        if (found) this.settleKnown(lane, a.item, found, head);
+      }
+    } catch (error) {
+      // Still in the dark: the next attempt's id conditions will tell what was applied.
+      if (isFatal(error)) throw error;
+    }
+  }
+
+  /** An id item exists: applied by this very submission (an ambiguous attempt that committed) or a duplicate. */
+  private settleKnown(lane: Lane, pending: Pending, applied: AppliedId, head?: FundHead): void {
+    if (applied.submissionToken === pending.token && head) {
+      const alert = pending.alertsByHash.get(applied.entryHash);
+      this.settle(lane, pending, {
+        status: "applied",
+        entryId: applied.entryId,
+        fundId: lane.fundId,
+        sequence: applied.sequence,
+        entryHash: applied.entryHash,
+        head: snapshotOf(head),
+        ...(alert ? { alert } : {}),
+      });
+      return;
+    }
+    if (applied.submissionToken === pending.token) {
+      // Our own earlier write, seen from a cancellation: the head is unknown here, so read it on the next turn.
+      void this.store
+        .readHead(lane.fundId)
+        .then((fresh) => (fresh ? this.settleKnown(lane, pending, applied, fresh) : undefined))
+        .catch((error) => this.fail(lane, pending, error));
+      pending.settled = true;
+      lane.byId.delete(pending.entry.entryId);
+      return;
+    }
+    this.settle(lane, pending, {
+      status: "duplicate",
+      entryId: applied.entryId,
+      fundId: lane.fundId,
+      sequence: applied.sequence,
+      entryHash: applied.entryHash,
+      sameContent: applied.fingerprint === pending.fingerprint,
+    });
+  }
+
+  private settle(lane: Lane, pending: Pending, outcome: LedgerOutcome): void {
+    pending.settled = true;
+    if (lane.byId.get(pending.entry.entryId) === pending) lane.byId.delete(pending.entry.entryId);
+    pending.resolve(outcome);
+  }
+
+  private fail(lane: Lane, pending: Pending, error: unknown): void {
+    pending.settled = true;
+    if (lane.byId.get(pending.entry.entryId) === pending) lane.byId.delete(pending.entry.entryId);
+    pending.reject(error);
+  }
+
+  private backoffMs(attempt: number): number {
+    const ceiling = Math.min(this.backoffCapMs, this.backoffBaseMs * 2 ** attempt);
+    return Math.floor(this.random() * ceiling);
+  }
+}
+
+function isFatal(error: unknown): boolean {
+  return error instanceof Error && FATAL_ERRORS.has(error.name);
+}
+
+function rejected(
+  pending: Pending,
+  reason: RejectionReason,
+  message: string,
+  messageZh: string,
+  availableYuan?: Yuan,
+): RejectedOutcome {
+  return {
+    status: "rejected",
+    entryId: pending.entry.entryId,
+    fundId: pending.entry.fundId,
+    reason,
+    message,
+    messageZh,
+    ...(availableYuan ? { availableYuan } : {}),
+  };
+}
+
+export function snapshotOf(head: FundHead): FundSnapshot {
+  return {
+    sequence: head.sequence,
+    headHash: head.headHash,
+    quotaYuan: head.balances.quota,
+    balanceYuan: head.balances.balance,
+    committedYuan: head.balances.committed,
+    availableYuan: availableOf(head.balances),
+  };
+}
+
+function outboxItem(alert: LowBalanceAlert): Record<string, { S: string }> {
+  const key = `fund.low-balance#${alert.fundId}#${alert.sequence}`;
+  return {
+    pk: { S: `OUTBOX#${key}` },
+    sk: { S: "OUTBOX" },
+    gsi1pk: { S: "OUTBOX#pending" },
+    gsi1sk: { S: `${alert.bookedAt}#${alert.fundId}#${alert.sequence}` },
+    type: { S: alert.type },
+    payload: { S: JSON.stringify(alert) },
+  };
+}
