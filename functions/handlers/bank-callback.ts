@@ -1,0 +1,262 @@
+/**
+ * POST /bank/callback — the bank reports the outcome of a transfer (issue 8 §3). Public route:
+ * authenticated by the bank's HMAC signature, not by a user's JWT.
+ *
+ * verify signature (401, writes nothing) → validate (400) → record once in the payment store →
+ * only if this call changed the record: resume the waiting flow step (SendTaskSuccess with
+ * `{ outcome, reason?, bankReference }`). Unknown instruction → 404, duplicate → 200
+ * `{ duplicate: true }`, contradicting outcome → 409; all logged, none changes anything.
+ *
+ * Also the `pollPaymentStatus` task: after the wait for a callback timed out (a lost callback), the
+ * flow asks the bank for the status of the current attempt and records it the same way.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SendTaskSuccessCommand, SFNClient } from "@aws-sdk/client-sfn";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { z } from "zod";
+import { callbackSecretFromEnv, gatewaysFromEnv } from "#adapters/payments/config.ts";
+import { CallbackSchema, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "#adapters/payments/contract.ts";
+import { PaymentStateError } from "#adapters/payments/errors.ts";
+import type { PaymentGateway } from "#adapters/payments/gateway.ts";
+import { defaultPaymentLogger, type PaymentLogger } from "#adapters/payments/log.ts";
+import { PaymentStore } from "#adapters/payments/payment-store.ts";
+import { verify } from "#adapters/payments/signature.ts";
+import { ValidationError } from "#core/errors.ts";
+import { nowMs as runtimeNowMs } from "#functions/runtime/clock.ts";
+
+/** What the waiting flow step receives. */
+export interface PaymentTaskOutput {
+  outcome: "confirmed" | "failed";
+  reason?: string;
+  bankReference: string;
+}
+
+export interface BankCallbackDeps {
+  store: PaymentStore;
+  sfn: Pick<SFNClient, "send">;
+  callbackSecret: string;
+  logger?: PaymentLogger;
+  /** Clock of the replay window; defaults to the runtime clock. */
+  nowMs?: () => number;
+  toleranceSeconds?: number;
+}
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+/** Step Functions' answers that mean "this token will never be resumed": the flow polls instead. */
+const DEAD_TOKEN_ERRORS = new Set(["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"]);
+
+export function createBankCallbackHandler(
+  deps: BankCallbackDeps,
+): (event: APIGatewayProxyEventV2) => Promise<Result> {
+  const log = deps.logger ?? defaultPaymentLogger();
+  const clock = deps.nowMs ?? runtimeNowMs;
+
+  return async (event) => {
+    const body = event.body
+      ? event.isBase64Encoded
+        ? Buffer.from(event.body, "base64").toString("utf8")
+        : event.body
+      : "";
+    const checked = verify(deps.callbackSecret, {
+      method: event.requestContext?.http?.method ?? "POST",
+      path: event.rawPath,
+      body,
+      timestamp: headerOf(event, TIMESTAMP_HEADER),
+      signature: headerOf(event, SIGNATURE_HEADER),
+      nowMs: clock(),
+      ...(deps.toleranceSeconds !== undefined ? { toleranceSeconds: deps.toleranceSeconds } : {}),
+    });
+    if (!checked.ok) {
+      log.warn("bank callback with a bad signature refused", {
+        problem: checked.problem,
+        sourceIp: event.requestContext?.http?.sourceIp,
+      });
+      return json(401, { code: "UNAUTHORIZED", message: "invalid signature", messageZh: "签名无效" });
+    }
+    const parsed = CallbackSchema.safeParse(parseJson(body));
+    if (!parsed.success) {
+      log.warn("bank callback does not follow the contract", { issues: parsed.error.issues.length });
+      return json(400, {
+        code: "VALIDATION_FAILED",
+        message: "callback does not follow the bank contract",
+        messageZh: "回调内容不符合接口约定",
+        fields: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      });
+    }
+    const callback = parsed.data;
+    const result = await deps.store.recordOutcome({
+      instructionId: callback.instructionId,
+      outcome: callback.outcome,
+      bankReference: callback.bankReference,
+      amountYuan: callback.amountYuan,
+      source: "callback",
+      ...(callback.reason ? { reason: callback.reason } : {}),
+    });
+    const output: PaymentTaskOutput = {
+      outcome: callback.outcome,
+      ...(callback.reason ? { reason: callback.reason } : {}),
+      bankReference: callback.bankReference,
+    };
+    switch (result.kind) {
+      case "unknown":
+        return json(404, { code: "NOT_FOUND", message: "unknown instruction", messageZh: "支付指令不存在" });
+      case "conflict":
+        return json(409, {
+          code: "PAYMENT_STATE_CONFLICT",
+          message: result.problem,
+          messageZh: "回调与已记录的结果矛盾",
+        });
+      case "duplicate":
+        // Re-delivery after a resume that failed transiently: this is the retry of that resume.
+        if (result.unresumedTaskToken) {
+          await resume(deps, log, callback.instructionId, result.unresumedTaskToken, output);
+        }
+        return json(200, { duplicate: true });
+      case "recorded":
+        if (result.taskToken) await resume(deps, log, callback.instructionId, result.taskToken, output);
+        return json(200, { recorded: true });
+    }
+  };
+}
+
+async function resume(
+  deps: BankCallbackDeps,
+  log: PaymentLogger,
+  instructionId: string,
+  taskToken: string,
+  output: PaymentTaskOutput,
+): Promise<void> {
+  try {
+    await deps.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  } catch (error) {
+    const name = error instanceof Error ? error.name : "";
+    if (!DEAD_TOKEN_ERRORS.has(name)) throw error; // 500: the bank re-delivers, the duplicate retries the resume
+    log.warn("waiting flow step already gone; the flow polls the status", { instructionId, error: name });
+  }
+  await deps.store.markFlowResumed(instructionId);
+}
+
+// ── pollPaymentStatus ───────────────────────────────────────────────────────────────────────────
+
+export const PollPaymentStatusInputSchema = z.object({ obligationId: z.string().min(1).max(200) });
+
+export interface PollPaymentStatusOutput {
+  obligationId: string;
+  instructionId: string;
+  attempt: number;
+  /** `pending`: the bank holds it, not settled; `not-received`: the bank never got it — re-instruct. */
+  outcome: "confirmed" | "failed" | "cancelled" | "pending" | "not-received";
+  reason?: string;
+  bankReference?: string;
+}
+
+export interface PollPaymentStatusDeps {
+  store: PaymentStore;
+  gatewayFor: (countyCode: string) => PaymentGateway;
+  logger?: PaymentLogger;
+}
+
+export function createPollPaymentStatus(
+  deps: PollPaymentStatusDeps,
+): (input: unknown) => Promise<PollPaymentStatusOutput> {
+  return async (input) => {
+    const parsed = PollPaymentStatusInputSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new ValidationError(
+        "pollPaymentStatus needs { obligationId }",
+        "查询支付状态须提供 obligationId",
+        {
+          fields: [{ path: "obligationId", message: "required", messageZh: "必填" }],
+        },
+      );
+    }
+    const payment = await deps.store.getPayment(parsed.data.obligationId);
+    const attempt = payment?.attempts.find((a) => a.attempt === payment.obligation.currentAttempt);
+    if (!payment || !attempt || attempt.method !== "bank") {
+      throw new PaymentStateError(
+        `No bank attempt to poll for ${parsed.data.obligationId}`,
+        `支付 ${parsed.data.obligationId} 没有可查询的银行支付`,
+      );
+    }
+    const base = {
+      obligationId: attempt.obligationId,
+      instructionId: attempt.instructionId,
+      attempt: attempt.attempt,
+    };
+    if (attempt.status !== "instructed") return { ...base, ...settledOutput(attempt) };
+    const bank = await deps.gatewayFor(payment.obligation.countyCode).status(attempt.instructionId);
+    if (bank.status === "unknown") return { ...base, outcome: "not-received" };
+    if (bank.status === "accepted") return { ...base, outcome: "pending" };
+    const result = await deps.store.recordOutcome({
+      instructionId: attempt.instructionId,
+      outcome: bank.status,
+      amountYuan: bank.amountYuan,
+      source: "poll",
+      ...(bank.bankReference ? { bankReference: bank.bankReference } : {}),
+      ...(bank.reason ? { reason: bank.reason } : {}),
+    });
+    if (result.kind === "unknown")
+      throw new PaymentStateError("attempt vanished while polling", "查询期间支付记录丢失");
+    return { ...base, ...settledOutput(result.attempt) };
+  };
+}
+
+function settledOutput(attempt: {
+  status: string;
+  reason?: string;
+  bankReference?: string;
+}): Pick<PollPaymentStatusOutput, "outcome" | "reason" | "bankReference"> {
+  return {
+    outcome: attempt.status as PollPaymentStatusOutput["outcome"],
+    ...(attempt.reason ? { reason: attempt.reason } : {}),
+    ...(attempt.bankReference ? { bankReference: attempt.bankReference } : {}),
+  };
+}
+
+// ── Lambda entry points (configuration read once, at cold start) ────────────────────────────────
+
+let callbackHandler: ((event: APIGatewayProxyEventV2) => Promise<Result>) | undefined;
+let pollTask: ((input: unknown) => Promise<PollPaymentStatusOutput>) | undefined;
+
+function storeFromEnv(): PaymentStore {
+  const tableName = process.env.AIDFLOW_TABLE_MAIN;
+  if (!tableName) throw new Error("Environment variable AIDFLOW_TABLE_MAIN is missing");
+  return new PaymentStore({ client: new DynamoDBClient({}), tableName });
+}
+
+export async function handler(event: APIGatewayProxyEventV2): Promise<Result> {
+  callbackHandler ??= createBankCallbackHandler({
+    store: storeFromEnv(),
+    sfn: new SFNClient({}),
+    callbackSecret: callbackSecretFromEnv(),
+  });
+  return callbackHandler(event);
+}
+
+export async function pollPaymentStatus(input: unknown): Promise<PollPaymentStatusOutput> {
+  pollTask ??= createPollPaymentStatus({ store: storeFromEnv(), gatewayFor: gatewaysFromEnv() });
+  return pollTask(input);
+}
+
+function headerOf(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function json(statusCode: number, body: unknown): Result {
+  return {
+    statusCode,
+    headers: { "content-type": "application/json; charset=utf-8" },
+    body: JSON.stringify(body),
+  };
+}
