@@ -18,11 +18,12 @@ import { ConflictError, NotFoundError, ValidationError } from "#core/errors.ts";
 import {
   availableOf,
   type ChainedEntry,
+  ChainVerifier,
   EMPTY_BALANCES,
   GENESIS_HASH,
   isAlertPercent,
   normalizeInstant,
-  replayStream,
+  type ReplayResult,
 } from "#core/ledger/index.ts";
 import type { Yuan } from "#core/money/yuan.ts";
 import {
@@ -77,6 +78,8 @@ export type VerifyResult =
 
 const PAGE_SIZE_MAX = 1000;
 const BATCH_GET_MAX = 100;
+/** Entries checked per BatchGetItem of their id records. */
+const VERIFY_CHUNK = 100;
 
 export function toFundView(head: FundHead): FundView {
   return {
@@ -222,21 +225,45 @@ export class LedgerStore {
   /**
    * Streamed replay from genesis plus the chain check, against the stored head (DOMAIN §5): an
    * edited, deleted or inserted entry is reported with the first sequence number that is wrong.
+   * Each entry must also match its `ENTRYID#` record (same sequence, same hash): an entry forged
+   * with a valid hash but put behind the writer's back has none, and is named itself.
    */
   async verify(fundId: string): Promise<VerifyResult> {
     const head = await this.readHead(fundId);
     if (!head) throw fundNotFound(fundId);
-    const result = await replayStream(
-      fundId,
-      this.streamEntries(fundId, { consistentRead: true, pageSize: 500 }),
-      {
-        sequence: head.sequence,
-        headHash: head.headHash,
-        balances: head.balances,
-      },
+    const verifier = new ChainVerifier(fundId);
+    let chunk: ChainedEntry[] = [];
+    const check = async (): Promise<VerifyResult | undefined> => {
+      const applied = await this.readAppliedIds(
+        fundId,
+        chunk.map((entry) => entry.entryId),
+      );
+      for (const entry of chunk) {
+        if (!verifier.push(entry)) return verdict(verifier.finish());
+        const record = applied.get(entry.entryId);
+        if (!record || record.sequence !== entry.sequence || record.entryHash !== entry.entryHash) {
+          return {
+            ok: false,
+            firstBadSequence: entry.sequence,
+            problem: `entry ${entry.sequence} has no matching applied-id record (written behind the writer's back)`,
+          };
+        }
+      }
+      chunk = [];
+      return undefined;
+    };
+    for await (const entry of this.streamEntries(fundId, { consistentRead: true, pageSize: VERIFY_CHUNK })) {
+      chunk.push(entry);
+      if (chunk.length >= VERIFY_CHUNK) {
+        const early = await check();
+        if (early) return early;
+      }
+    }
+    const early = chunk.length > 0 ? await check() : undefined;
+    if (early) return early;
+    return verdict(
+      verifier.finish({ sequence: head.sequence, headHash: head.headHash, balances: head.balances }),
     );
-    if (result.ok) return { ok: true, sequence: result.state.sequence, headHash: result.state.headHash };
-    return { ok: false, firstBadSequence: result.firstBadSequence, problem: result.problem };
   }
 
   /** Which of these entry ids are already applied to the fund (strongly consistent). */
@@ -293,6 +320,11 @@ export class LedgerStore {
       throw error;
     }
   }
+}
+
+function verdict(result: ReplayResult): VerifyResult {
+  if (result.ok) return { ok: true, sequence: result.state.sequence, headHash: result.state.headHash };
+  return { ok: false, firstBadSequence: result.firstBadSequence, problem: result.problem };
 }
 
 function fundNotFound(fundId: string): NotFoundError {

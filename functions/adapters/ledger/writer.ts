@@ -286,6 +286,8 @@ export class LedgerWriter {
       lane.markIdle = resolve;
     });
     try {
+      // Let the callers of this turn of the event loop queue up first: they share the first batch.
+      await new Promise((resolve) => setImmediate(resolve));
       while (lane.queue.length > 0) {
         const batch = lane.queue.splice(0, this.entriesPerBatchMax);
         try {

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { LedgerUnavailableError } from "#core/ledger/index.ts";
+import { faultyClient } from "../../support/faults.ts";
+import { allocation, draw, ledgerFixture } from "./support.ts";
+
+const TRANSACT = ["TransactWriteItemsCommand"];
+
+async function fundedFund(label: string, amount = "10000") {
+  const fixture = await ledgerFixture(label);
+  const fundId = `township-${label}`;
+  await fixture.store.openFund(fundId);
+  const seeded = await fixture.writer().submit(allocation(fundId, "alloc-1", amount));
+  expect(seeded.status).toBe("applied");
+  return { ...fixture, fundId };
+}
+
+describe("an entry id is applied at most once, forever", () => {
+  it("a payment retried after it was applied is answered duplicate, by the same writer and by another instance", async () => {
+    // Prepare
+    const { store, writer, fundId } = await fundedFund("retry");
+    const first = await writer().submit(draw(fundId, "pay-1", "800"));
+
+    // Act
+    const again = await writer().submit(draw(fundId, "pay-1", "800"));
+    const otherContent = await writer().submit(draw(fundId, "pay-1", "900"));
+
+    // Assess
+    expect(first.status).toBe("applied");
+    expect(again).toMatchObject({ status: "duplicate", sequence: 2, sameContent: true });
+    expect(otherContent).toMatchObject({ status: "duplicate", sequence: 2, sameContent: false });
+    const fund = await store.getFund(fundId);
+    expect(fund.balanceYuan.toString()).toBe("9200.00");
+    expect(fund.sequence).toBe(2);
+  });
+
+  it("the same payment submitted twice at once is written once", async () => {
+    const { store, writer, fundId } = await fundedFund("twins");
+    const w = writer();
+
+    const [a, b] = await Promise.all([
+      w.submit(draw(fundId, "pay-2", "300")),
+      w.submit(draw(fundId, "pay-2", "300")),
+    ]);
+
+    expect([a.status, b.status].sort()).toEqual(["applied", "duplicate"]);
+    expect((await store.getFund(fundId)).balanceYuan.toString()).toBe("9700.00");
+  });
+
+  it("a write that commits but reports a timeout is retried by the SDK with its request token and applied once", async () => {
+    // Prepare: the first TransactWriteItems reaches the database, then the caller sees a timeout.
+    const { tables, store, writer, fundId } = await fundedFund("ambiguous-sdk");
+    const { client, faults } = faultyClient(tables.endpoint, [
+      { kind: "ambiguous-timeout", commands: TRANSACT, onCalls: [1] },
+    ]);
+
+    // Act
+    const outcome = await writer(client).submit(draw(fundId, "pay-3", "1000"));
+
+    // Assess
+    expect(faults.count("ambiguous-timeout")).toBe(1);
+    expect(outcome).toMatchObject({ status: "applied", sequence: 2 });
+    const fund = await store.getFund(fundId);
+    expect(fund.balanceYuan.toString()).toBe("9000.00");
+    expect(fund.sequence).toBe(2);
+    expect((await store.verify(fundId)).ok).toBe(true);
+  });
+
+  it("an ambiguous batch beyond the SDK's retries: the writer reads the id items back and applies each entry once", async () => {
+    // Prepare: no SDK retries; the first batch commits and the writer sees a throttle.
+    const { tables, store, writer, fundId } = await fundedFund("ambiguous-writer");
+    const { client, faults } = faultyClient(
+      tables.endpoint,
+      [{ kind: "ambiguous-throttle", commands: TRANSACT, onCalls: [1] }],
+      {
+        attemptsMax: 1,
+      },
+    );
+    const w = writer(client);
+
+    // Act
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => w.submit(draw(fundId, `pay-${i}`, "100"))),
+    );
+
+    // Assess
+    expect(faults.count()).toBe(1);
+    expect(outcomes.every((o) => o.status === "applied")).toBe(true);
+    expect(new Set(outcomes.map((o) => (o.status === "applied" ? o.sequence : 0))).size).toBe(30);
+    const fund = await store.getFund(fundId);
+    expect(fund.balanceYuan.toString()).toBe("7000.00");
+    expect(fund.sequence).toBe(31);
+    expect((await store.verify(fundId)).ok).toBe(true);
+  });
+
+  it("a caller that saw only errors and retries the same id elsewhere learns it was applied: the money moved once", async () => {
+    // Prepare: every write commits but reports a throttle, and every later read fails: the writer can
+    // never learn the outcome, so its caller gets LedgerUnavailableError (never a silent drop).
+    const { tables, store, writer, fundId } = await fundedFund("ambiguous-caller");
+    const { client } = faultyClient(
+      tables.endpoint,
+      [
+        { kind: "ambiguous-throttle", commands: TRANSACT, probability: 1 },
+        // The first read (the head, before the first write) succeeds; every read after it fails.
+        { kind: "timeout", commands: ["GetItemCommand", "BatchGetItemCommand"], onCalls: range(2, 100) },
+      ],
+      { attemptsMax: 1 },
+    );
+    const blind = writer(client, { attemptsMax: 3 });
+
+    // Act
+    const firstTry = blind.submit(draw(fundId, "pay-9", "2500"));
+    await expect(firstTry).rejects.toBeInstanceOf(LedgerUnavailableError);
+    const retried = await writer().submit(draw(fundId, "pay-9", "2500"));
+
+    // Assess
+    expect(retried).toMatchObject({ status: "duplicate", sequence: 2, sameContent: true });
+    const fund = await store.getFund(fundId);
+    expect(fund.balanceYuan.toString()).toBe("7500.00");
+    expect((await store.verify(fundId)).ok).toBe(true);
+  });
+});
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
