@@ -1,0 +1,190 @@
+/**
+ * The shapes the pages read, as documented by the API (issue 10, issue 6, DOMAIN §3–§6). Money is a
+ * 2-decimal string of yuan ("1230.00") exactly as the API sends it: the page formats it, never does
+ * arithmetic on it in floating point.
+ */
+
+export type YuanString = string;
+
+export interface DemoUser {
+  userId: string;
+  name: string;
+  roles: string[];
+  countyId?: string;
+  townshipId?: string;
+  description?: string;
+}
+
+export interface Township {
+  townshipId: string;
+  name: string;
+}
+
+export interface HouseholdMember {
+  name: string;
+  relation: string;
+  idNumber?: string;
+}
+
+export interface BankAccount {
+  bankName: string;
+  accountName: string;
+  accountNumber: string;
+}
+
+/** What the applicant sends when filing (DOMAIN §3.1). */
+export interface FileCaseRequest {
+  flow?: "A" | "B";
+  townshipId: string;
+  hardshipType: string;
+  cause: string;
+  occurredOn: string;
+  place: string;
+  description: string;
+  requestedAmountYuan?: YuanString;
+  applicant: {
+    name: string;
+    idType: string;
+    idNumber: string;
+    phone: string;
+    householdRegistration?: string;
+  };
+  household: HouseholdMember[];
+  bankAccount: BankAccount;
+  documentIds?: string[];
+}
+
+export interface CaseEvent {
+  at: string;
+  type: string;
+  actorId?: string;
+  actorName?: string;
+  actorRole?: string;
+  summary?: string;
+  summaryZh?: string;
+  reason?: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface Payment {
+  paymentId: string;
+  caseId?: string;
+  amountYuan: YuanString;
+  method: string;
+  status: string;
+  createdAt?: string;
+  confirmedAt?: string;
+  failureReason?: string;
+  accountMasked?: string;
+}
+
+export interface CaseDocument {
+  documentId: string;
+  kind?: string;
+  fileName?: string;
+  contentType?: string;
+  sizeBytes?: number;
+  uploadedAt?: string;
+}
+
+export interface NextStep {
+  action: string;
+  role?: string;
+  dueAt?: string;
+  overdue?: boolean;
+  descriptionZh?: string;
+  description?: string;
+}
+
+export interface CaseView {
+  caseId: string;
+  flow: string;
+  status: string;
+  townshipId: string;
+  townshipName?: string;
+  countyId?: string;
+  hardshipType: string;
+  cause?: string;
+  description?: string;
+  place?: string;
+  occurredOn?: string;
+  filedAt?: string;
+  filedBy?: string;
+  handledBy?: string[];
+  applicantName?: string;
+  applicantIdMasked?: string;
+  ownerUserId?: string;
+  advanceAmountYuan?: YuanString;
+  totalPaidYuan?: YuanString;
+  escalated?: boolean;
+  overdue?: boolean;
+  nextStep?: NextStep;
+  deadlines?: Record<string, string>;
+  events?: CaseEvent[];
+  payments?: Payment[];
+  documents?: CaseDocument[];
+  raw: Record<string, unknown>;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface Fund {
+  townshipId: string;
+  townshipName?: string;
+  quotaYuan: YuanString;
+  balanceYuan: YuanString;
+  committedYuan: YuanString;
+  availableYuan: YuanString;
+  alertLevelYuan?: YuanString;
+  alert?: string;
+}
+
+export interface LedgerEntry {
+  sequence: number;
+  type: string;
+  amountYuan: YuanString;
+  balanceAfterYuan?: YuanString;
+  committedAfterYuan?: YuanString;
+  at: string;
+  reference?: string;
+}
+
+export interface ReconciliationLine {
+  townshipId: string;
+  townshipName?: string;
+  openingBalanceYuan?: YuanString;
+  closingBalanceYuan?: YuanString;
+  allocationsYuan?: YuanString;
+  drawsYuan?: YuanString;
+  drawCount?: number;
+  reversalsYuan?: YuanString;
+  recoveriesYuan?: YuanString;
+  replenishmentsYuan?: YuanString;
+  replenishmentProposalYuan?: YuanString;
+  discrepancies?: Array<{ code?: string; message?: string; messageZh?: string }>;
+}
+
+export interface Reconciliation {
+  reconciliationId?: string;
+  period: string;
+  status?: string;
+  signedBy?: string;
+  signedAt?: string;
+  lines: ReconciliationLine[];
+  raw: Record<string, unknown>;
+}
+
+export interface Replenishment {
+  replenishmentId: string;
+  townshipId: string;
+  amountYuan: YuanString;
+  status: string;
+  proposedBy?: string;
+  executedBy?: string;
+  proposedAt?: string;
+  executedAt?: string;
+}

@@ -1,0 +1,45 @@
+/**
+ * Field-level errors from the API's `fields[]` (path + Chinese message) keyed by dotted path, so a
+ * form shows each message next to its own field. `household.0.name` and `household[0].name` match.
+ */
+import { reactive } from "vue";
+import { ApiError } from "./api/http.ts";
+import { i18n } from "./i18n/index.ts";
+
+export function normalizePath(path: string): string {
+  return path
+    .replace(/\[(\d+)\]/g, ".$1")
+    .replace(/^body\./, "")
+    .replace(/^\./, "");
+}
+
+export function useFieldErrors() {
+  const errors = reactive<Record<string, string>>({});
+  const state = reactive({ general: "" });
+
+  function clear() {
+    for (const key of Object.keys(errors)) delete errors[key];
+    state.general = "";
+  }
+
+  /** Takes any thrown value; returns the field paths that got a message. */
+  function take(e: unknown): string[] {
+    clear();
+    const zh = i18n.global.locale.value === "zh-CN";
+    if (e instanceof ApiError) {
+      for (const field of e.fields) {
+        errors[normalizePath(field.path)] = (zh ? field.messageZh : undefined) ?? field.message;
+      }
+      state.general = (zh ? e.messageZh : undefined) ?? e.message;
+      return e.fields.map((f) => normalizePath(f.path));
+    }
+    state.general = e instanceof Error ? e.message : String(e);
+    return [];
+  }
+
+  function of(path: string): string {
+    return errors[path] ?? "";
+  }
+
+  return { errors, state, clear, take, of };
+}

@@ -1,0 +1,39 @@
+/**
+ * Text through vue-i18n: Chinese first (zh-CN is the default and the fallback), English available.
+ * The chosen language is kept for the tab's session.
+ */
+import { createI18n } from "vue-i18n";
+import en from "./en.ts";
+import zhCN from "./zh-CN.ts";
+
+export type Locale = "zh-CN" | "en";
+const STORAGE_KEY = "aidflow.locale";
+
+function initialLocale(): Locale {
+  const stored = sessionStorage.getItem(STORAGE_KEY);
+  return stored === "en" ? "en" : "zh-CN";
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: initialLocale(),
+  fallbackLocale: "zh-CN",
+  messages: { "zh-CN": zhCN, en },
+  missingWarn: false,
+  fallbackWarn: false,
+});
+
+export function setLocale(locale: Locale): void {
+  i18n.global.locale.value = locale;
+  sessionStorage.setItem(STORAGE_KEY, locale);
+  document.documentElement.lang = locale;
+}
+
+document.documentElement.lang = initialLocale();
+
+/** Translates a code (status, event type, hardship type) if a label exists, else shows the code. */
+export function label(group: string, code: string | undefined): string {
+  if (!code) return "";
+  const key = `${group}.${code}`;
+  return i18n.global.te(key) ? i18n.global.t(key) : code;
+}

@@ -1,0 +1,94 @@
+/**
+ * One app, three consoles. Each console is a lazily loaded chunk, so the phone page never downloads
+ * Element Plus and the consoles never download Vant. A route names the roles that may open it; the
+ * API authorizes every call anyway — this only keeps people on the pages meant for them.
+ */
+import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
+import { hasRole, landingPath, type Role, session } from "./session.ts";
+
+declare module "vue-router" {
+  interface RouteMeta {
+    roles?: Role[];
+  }
+}
+
+const staff: Role[] = ["township-officer", "township-approver"];
+const county: Role[] = ["county-civil-affairs", "auditor"];
+
+const routes: RouteRecordRaw[] = [
+  { path: "/", name: "sign-in", component: () => import("./pages/SignIn.vue") },
+  {
+    path: "/m",
+    component: () => import("./pages/applicant/MobileShell.vue"),
+    meta: { roles: ["applicant"] },
+    children: [
+      { path: "", name: "my-cases", component: () => import("./pages/applicant/MyCases.vue") },
+      { path: "apply", name: "apply", component: () => import("./pages/applicant/ApplyWizard.vue") },
+      {
+        path: "cases/:caseId",
+        name: "my-case",
+        component: () => import("./pages/applicant/MyCase.vue"),
+        props: true,
+      },
+    ],
+  },
+  {
+    path: "/township",
+    component: () => import("./pages/ConsoleShell.vue"),
+    meta: { roles: staff },
+    children: [
+      { path: "", name: "work-queue", component: () => import("./pages/township/WorkQueue.vue") },
+      { path: "file", name: "file-on-behalf", component: () => import("./pages/township/FileOnBehalf.vue") },
+      {
+        path: "cases/:caseId",
+        name: "township-case",
+        component: () => import("./pages/township/CaseDetail.vue"),
+        props: true,
+      },
+    ],
+  },
+  {
+    path: "/county",
+    component: () => import("./pages/ConsoleShell.vue"),
+    meta: { roles: county },
+    children: [
+      { path: "", name: "county-queue", component: () => import("./pages/county/CountyQueue.vue") },
+      {
+        path: "cases/:caseId",
+        name: "county-case",
+        component: () => import("./pages/township/CaseDetail.vue"),
+        props: true,
+      },
+      { path: "funds", name: "county-funds", component: () => import("./pages/finance/FundsOverview.vue") },
+    ],
+  },
+  {
+    path: "/finance",
+    component: () => import("./pages/ConsoleShell.vue"),
+    meta: { roles: ["county-finance"] },
+    children: [
+      { path: "", name: "funds", component: () => import("./pages/finance/FundsOverview.vue") },
+      {
+        path: "reconciliation",
+        name: "reconciliation",
+        component: () => import("./pages/finance/ReconciliationPage.vue"),
+      },
+      {
+        path: "replenishment",
+        name: "replenishment",
+        component: () => import("./pages/finance/ReplenishmentPage.vue"),
+      },
+    ],
+  },
+  { path: "/:pathMatch(.*)*", redirect: "/" },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+router.beforeEach((to) => {
+  const roles = to.matched.flatMap((r) => r.meta.roles ?? []);
+  if (roles.length === 0) return true;
+  if (!session.user) return { name: "sign-in", query: { next: to.fullPath } };
+  if (!hasRole(...roles)) return landingPath(session.user);
+  return true;
+});
