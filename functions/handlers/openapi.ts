@@ -14,7 +14,7 @@ async function loadAllRoutes(): Promise<void> {
     if (!fn.routes?.length) continue;
     const name = /^functions\/handlers\/(.+)\.ts$/.exec(fn.entry)?.[1];
     if (name === undefined || name === "openapi") continue;
-    await import(`./${name}.ts`);
+    await import(/* @vite-ignore */ `./${name}.ts`);
   }
 }
 

@@ -18,7 +18,6 @@ export const ErrorBodySchema = z
   })
   .meta({ id: "Error" });
 
-registry.register("Error", ErrorBodySchema);
 const bearer = registry.registerComponent("securitySchemes", "bearerAuth", {
   type: "http",
   scheme: "bearer",

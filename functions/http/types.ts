@@ -39,6 +39,11 @@ export function setRequestState(event: HttpEvent, state: RequestState): void {
   states.set(event, state);
 }
 
+/** The state, or undefined when the request failed before it was worked out (auth, validation). */
+export function findRequestState(event: HttpEvent): RequestState | undefined {
+  return states.get(event);
+}
+
 export function requestState(event: HttpEvent): RequestState {
   const state = states.get(event);
   if (!state) throw new Error("request state missing: httpHandler middlewares not applied");

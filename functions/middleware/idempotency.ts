@@ -6,7 +6,7 @@
 import type middy from "@middy/core";
 import { IDEMPOTENCY_KEY_PATTERN, IdempotencyStore, requestHash } from "#adapters/idempotency-store.ts";
 import { ValidationError } from "#core/errors.ts";
-import { type HttpEvent, type HttpResult, requestState } from "#functions/http/types.ts";
+import { findRequestState, type HttpEvent, type HttpResult, requestState } from "#functions/http/types.ts";
 import { type AppConfig, config, dynamo } from "#functions/runtime/config.ts";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
@@ -78,9 +78,9 @@ export function idempotency(): middy.MiddlewareObj<HttpEvent, HttpResult> {
       });
     },
     onError: async (request) => {
-      const state = requestState(request.event);
+      const state = findRequestState(request.event);
       // Only a claim this request made is released: a concurrent twin's IN_PROGRESS claim stays.
-      if (!state.idempotencyClaimed || !state.idempotencyKey || !state.actor) return;
+      if (!state?.idempotencyClaimed || !state.idempotencyKey || !state.actor) return;
       await idempotencyStore().release(state.actor.userId, state.idempotencyKey);
     },
   };
