@@ -1,0 +1,653 @@
+/**
+ * One running execution: aws-local-stepfunctions interprets the (prepared) definition; this driver
+ * supplies every Task and Wait through the library's `taskResourceLocalHandlers` override, listens to
+ * the library's event log, and adds what the library lacks (ARCHITECTURE §4):
+ *
+ * - a checkpoint at every top-level state entered (state, input, entry counts), durable BEFORE the
+ *   state's task runs — a resumed execution is a copy of the definition with `StartAt` = that state;
+ * - task tokens (`$$.Task.Token`) with waits completed by SendTaskSuccess/Failure, heartbeats, and
+ *   TimeoutSeconds(Path)/HeartbeatSeconds raising States.Timeout/States.HeartbeatTimeout on the clock;
+ * - Wait states on the layer's clock; the machine's TimeoutSeconds;
+ * - a history with the service's event types (TaskStateEntered, TaskScheduled, …, ExecutionSucceeded).
+ */
+import "./polyfill.ts";
+import { type RunOptions, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
+import type { LocalClock } from "../clock.ts";
+import { LOCAL_ACCOUNT, LOCAL_REGION } from "./arn.ts";
+import { isJsonObject, type Json, type JsonObject } from "./asl.ts";
+import { StatesError } from "./errors.ts";
+import type { LocalFunctions } from "./functions.ts";
+import { INJECTED, type PreparedDefinition, type StateInfo, type TaskInfo } from "./prepare.ts";
+import type { Checkpoint, ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from "./store.ts";
+import { heartbeatTimeoutError, statesTimeoutError } from "./timeouts.ts";
+import { TASK_TOKEN_PLACEHOLDER, taskToken, withTaskToken } from "./tokens.ts";
+
+export type TaskOutcome =
+  | { kind: "success"; output: Json }
+  | { kind: "failure"; error: string; cause: string };
+
+/** A task-token wait in progress, reachable by SendTask*. */
+export interface PendingTask {
+  executionArn: string;
+  deliver(outcome: TaskOutcome): void;
+  heartbeat(): void;
+}
+
+export interface ExecutionDeps {
+  store: ExecutionStore;
+  clock: LocalClock;
+  functions: LocalFunctions;
+  pending: Map<string, PendingTask>;
+  onError(message: string, error: unknown): void;
+}
+
+export interface WorkflowRuntime {
+  name: string;
+  stateMachineArn: string;
+  prepared: PreparedDefinition;
+}
+
+type Ending = { kind: "suspend" } | { kind: "abort"; error?: string; cause?: string } | { kind: "timeout" };
+
+type LibraryEvent = {
+  type: string;
+  index?: number;
+  state?: { name: string; input?: Json; output?: Json };
+  parentState?: { name: string };
+};
+
+const LOCAL_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/aidflow-local-state-machine`;
+
+export class ExecutionRun {
+  readonly done: Promise<void>;
+  private readonly abortController = new AbortController();
+  private abortLibrary: (() => void) | undefined;
+  private ending: Ending | undefined;
+  private writes: Promise<void> = Promise.resolve();
+  private lastEventId = 0;
+  private entries: Record<string, number> = {};
+  private attempt = 0;
+  private checkpoint: Checkpoint | undefined;
+  private resumeFrom: Checkpoint | undefined;
+  private readonly nestedCalls = new Map<string, number>();
+
+  constructor(
+    private readonly deps: ExecutionDeps,
+    private readonly workflow: WorkflowRuntime,
+    private readonly record: ExecutionRecord,
+  ) {
+    this.resumeFrom = record.checkpoint;
+    this.done = this.run().catch((error) => deps.onError(`execution ${record.executionArn} crashed`, error));
+  }
+
+  get executionArn(): string {
+    return this.record.executionArn;
+  }
+
+  /** StopExecution: the execution ends ABORTED. */
+  async stop(error?: string, cause?: string): Promise<void> {
+    this.end({
+      kind: "abort",
+      ...(error !== undefined ? { error } : {}),
+      ...(cause !== undefined ? { cause } : {}),
+    });
+    await this.done;
+  }
+
+  /** Runtime shutdown: the execution stays RUNNING at its checkpoint and resumes on the next start. */
+  async suspend(): Promise<void> {
+    this.end({ kind: "suspend" });
+    await this.done;
+  }
+
+  private end(ending: Ending): void {
+    if (this.ending) return;
+    this.ending = ending;
+    this.abortController.abort(new StatesError("States.Runtime", `execution ${ending.kind}`));
+    this.abortLibrary?.();
+  }
+
+  private async run(): Promise<void> {
+    const { prepared } = this.workflow;
+    const resume = this.resumeFrom;
+    let input: Json;
+    let definition = prepared.runnable;
+    if (resume) {
+      this.lastEventId = await this.deps.store.lastEventId(this.record.executionArn);
+      this.entries = { ...resume.entries, [resume.state]: (resume.entries[resume.state] ?? 1) - 1 };
+      definition = { ...definition, StartAt: resume.state };
+      input = JSON.parse(resume.inputJson) as Json;
+    } else {
+      input = JSON.parse(this.record.inputJson) as Json;
+      this.recordEvent("ExecutionStarted", {
+        input: this.record.inputJson,
+        inputDetails: { truncated: false },
+        roleArn: LOCAL_ROLE_ARN,
+      });
+    }
+    // Resumed copies start mid-definition: validated once at load, run here without validation.
+    const machine = new StateMachine(definition as unknown as StateMachineDefinition, {
+      validationOptions: { noValidate: true },
+    });
+    const execution = machine.run(input as never, this.runOptions());
+    this.abortLibrary = execution.abort;
+    if (this.ending) execution.abort();
+    const pulling = this.pull(execution.eventLogs as AsyncGenerator<LibraryEvent>);
+    this.armExecutionTimeout();
+    let result: { ok: true; output: Json } | { ok: false; error: string; cause: string };
+    try {
+      result = { ok: true, output: (await execution.result) as Json };
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+      result = {
+        ok: false,
+        error: cause instanceof Error ? cause.name : "States.Runtime",
+        cause: cause instanceof Error ? cause.message : String(cause),
+      };
+    }
+    await pulling;
+    await this.finish(result);
+  }
+
+  private runOptions(): RunOptions {
+    const handlers: Record<string, (input: Json) => Promise<Json>> = {};
+    const retryIntervals: Record<string, number[]> = {};
+    for (const info of this.workflow.prepared.states.values()) {
+      if (info.task || info.wait) handlers[info.name] = (input) => this.runState(info, input);
+      if (info.retryIntervalsSeconds.length > 0 && this.deps.clock.mode !== "real") {
+        // Retry pauses follow the layer's clock (backoff rate is not scaled: see local/README.md).
+        const speed = this.deps.clock.speed;
+        retryIntervals[info.name] = info.retryIntervalsSeconds.map((s) =>
+          speed > 0 ? (s * 1000) / speed : 0,
+        );
+      }
+    }
+    const stateMachineName = this.workflow.name;
+    return {
+      overrides: {
+        taskResourceLocalHandlers: handlers as never,
+        retryIntervalOverrides: retryIntervals,
+      },
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: this.record.executionArn, Name: this.record.name, RoleArn: LOCAL_ROLE_ARN },
+        StateMachine: { Id: this.workflow.stateMachineArn, Name: stateMachineName },
+        Task: { Token: TASK_TOKEN_PLACEHOLDER },
+      },
+    };
+  }
+
+  private armExecutionTimeout(): void {
+    const seconds = this.workflow.prepared.executionTimeoutSeconds;
+    if (seconds === undefined) return;
+    this.deps.clock
+      .sleepUntil(this.record.startMs + seconds * 1000, this.abortController.signal)
+      .then(() => this.end({ kind: "timeout" }))
+      .catch(() => undefined);
+  }
+
+  // ── library events → checkpoints and history (handled synchronously, written in order) ──
+
+  private async pull(events: AsyncGenerator<LibraryEvent>): Promise<void> {
+    for await (const event of events) this.onLibraryEvent(event);
+  }
+
+  private onLibraryEvent(event: LibraryEvent): void {
+    const name = event.state?.name;
+    const info = name !== undefined ? this.workflow.prepared.states.get(name) : undefined;
+    switch (event.type) {
+      case "StateEntered": {
+        if (!info || !name) return;
+        if (info.topLevel && event.index === undefined) this.enterTopLevel(name, event.state?.input ?? null);
+        this.recordEvent(`${info.type}StateEntered`, {
+          name,
+          input: JSON.stringify(event.state?.input ?? null),
+        });
+        return;
+      }
+      case "StateExited": {
+        if (!info || !name) return;
+        this.recordEvent(`${info.type}StateExited`, {
+          name,
+          output: JSON.stringify(event.state?.output ?? null),
+        });
+        return;
+      }
+      case "StateRetried": {
+        const checkpoint = this.checkpoint;
+        if (checkpoint && info?.topLevel && checkpoint.state === name && event.index === undefined) {
+          this.attempt += 1;
+          this.saveCheckpoint({ ...checkpoint, attempt: this.attempt });
+        }
+        return;
+      }
+      case "MapIterationStarted":
+      case "MapIterationSucceeded":
+      case "MapIterationFailed":
+        this.recordEvent(event.type, { name: event.parentState?.name ?? "", index: event.index ?? 0 });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private enterTopLevel(name: string, input: Json): void {
+    this.entries[name] = (this.entries[name] ?? 0) + 1;
+    const resumed = this.resumeFrom?.state === name ? this.resumeFrom : undefined;
+    this.resumeFrom = undefined;
+    this.attempt = resumed?.attempt ?? 0;
+    this.saveCheckpoint({
+      state: name,
+      inputJson: JSON.stringify(input),
+      entries: { ...this.entries },
+      attempt: this.attempt,
+      ...(resumed?.waitUntilMs !== undefined ? { waitUntilMs: resumed.waitUntilMs } : {}),
+    });
+  }
+
+  private saveCheckpoint(checkpoint: Checkpoint): void {
+    this.checkpoint = checkpoint;
+    this.enqueue(() => this.deps.store.saveCheckpoint(this.record.executionArn, checkpoint));
+  }
+
+  private recordEvent(type: string, details?: { [key: string]: Json }): void {
+    const event: HistoryEvent = {
+      id: this.lastEventId + 1,
+      previousEventId: this.lastEventId,
+      timestampMs: this.deps.clock.nowMs(),
+      type,
+      ...(details ? { details } : {}),
+    };
+    this.lastEventId = event.id;
+    this.enqueue(() => this.deps.store.putEvent(this.record.executionArn, event));
+  }
+
+  private enqueue(write: () => Promise<void>): void {
+    if (this.ending?.kind === "suspend") return;
+    this.writes = this.writes
+      .then(write)
+      .catch((error) => this.deps.onError(`execution ${this.record.executionArn}: write failed`, error));
+  }
+
+  /** Everything the library dispatched so far is recorded and durable (the checkpoint barrier). */
+  private async flush(): Promise<void> {
+    // The event log is consumed through microtasks only: one macrotask turn drains it.
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.writes;
+  }
+
+  // ── Task and Wait states ──
+
+  private async runState(info: StateInfo, rawInput: Json): Promise<Json> {
+    if (this.ending) throw new StatesError("States.Runtime", "the execution is ending");
+    await this.flush();
+    if (info.wait) return this.runWait(info, rawInput);
+    return this.runTask(info, info.task as TaskInfo, rawInput);
+  }
+
+  private attemptKey(info: StateInfo): string {
+    if (info.topLevel) return `${info.name}#${this.entries[info.name] ?? 0}#${this.attempt}`;
+    const calls = (this.nestedCalls.get(info.name) ?? 0) + 1;
+    this.nestedCalls.set(info.name, calls);
+    return `nested:${info.name}#${calls}`;
+  }
+
+  private async runWait(info: StateInfo, rawInput: Json): Promise<Json> {
+    const parameters = isJsonObject(rawInput) ? rawInput : {};
+    const input = parameters[INJECTED.input] ?? null;
+    let untilMs: number;
+    if (info.topLevel && this.checkpoint?.state === info.name && this.checkpoint.waitUntilMs !== undefined) {
+      untilMs = this.checkpoint.waitUntilMs;
+    } else {
+      untilMs = waitDeadline(info, parameters, this.deps.clock.nowMs());
+      if (info.topLevel && this.checkpoint?.state === info.name) {
+        this.saveCheckpoint({ ...this.checkpoint, waitUntilMs: untilMs });
+        await this.flush();
+      }
+    }
+    await this.deps.clock.sleepUntil(untilMs, this.abortController.signal);
+    return input;
+  }
+
+  private async runTask(info: StateInfo, task: TaskInfo, rawInput: Json): Promise<Json> {
+    const { payload, timeoutSeconds, heartbeatSeconds } = unpackTaskInput(info, task, rawInput);
+    const now = this.deps.clock.nowMs();
+    const deadlineMs = timeoutSeconds !== undefined ? now + timeoutSeconds * 1000 : undefined;
+    if (task.kind === "lambda") {
+      return this.invokeLambda(task, task.resource, payload, deadlineMs);
+    }
+    if (!isJsonObject(payload) || typeof payload.FunctionName !== "string") {
+      throw new StatesError("States.Runtime", `state ${info.name}: lambda:invoke needs a FunctionName`);
+    }
+    const functionName = payload.FunctionName;
+    const event = payload.Payload ?? null;
+    if (task.kind === "lambdaInvoke") {
+      const result = await this.invokeLambda(task, functionName, event, deadlineMs, payload);
+      return { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 };
+    }
+    return this.waitForTaskToken(info, task, functionName, event, payload, deadlineMs, heartbeatSeconds);
+  }
+
+  private async invokeLambda(
+    task: TaskInfo,
+    functionName: string,
+    event: Json,
+    deadlineMs: number | undefined,
+    parameters?: JsonObject,
+  ): Promise<Json> {
+    const direct = task.kind === "lambda";
+    const resource = resourceDetails(task);
+    if (direct) {
+      this.recordEvent("LambdaFunctionScheduled", { resource: functionName, input: JSON.stringify(event) });
+      this.recordEvent("LambdaFunctionStarted");
+    } else {
+      this.recordEvent("TaskScheduled", {
+        ...resource,
+        region: LOCAL_REGION,
+        parameters: JSON.stringify(parameters),
+      });
+      this.recordEvent("TaskStarted", resource);
+    }
+    try {
+      const output = await this.withDeadline(this.deps.functions.invoke(functionName, event), deadlineMs);
+      if (direct) this.recordEvent("LambdaFunctionSucceeded", { output: JSON.stringify(output) });
+      else this.recordEvent("TaskSucceeded", { ...resource, output: JSON.stringify(output) });
+      return output;
+    } catch (error) {
+      this.recordTaskError(task, error);
+      throw error;
+    }
+  }
+
+  private recordTaskError(task: TaskInfo, error: unknown): void {
+    const name = error instanceof Error ? error.name : "Error";
+    const cause = error instanceof Error ? error.message : String(error);
+    const timedOut = name === "States.Timeout" || name === "States.HeartbeatTimeout";
+    if (task.kind === "lambda") {
+      this.recordEvent(timedOut ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed", { error: name, cause });
+    } else {
+      this.recordEvent(timedOut ? "TaskTimedOut" : "TaskFailed", {
+        ...resourceDetails(task),
+        error: name,
+        cause,
+      });
+    }
+  }
+
+  /** Races work against the task deadline on the layer's clock. */
+  private async withDeadline<T>(work: Promise<T>, deadlineMs: number | undefined): Promise<T> {
+    if (deadlineMs === undefined) return work;
+    const timer = new AbortController();
+    const signal = AbortSignal.any([timer.signal, this.abortController.signal]);
+    try {
+      return await Promise.race([
+        work,
+        this.deps.clock.sleepUntil(deadlineMs, signal).then(async () => {
+          throw await statesTimeoutError();
+        }),
+      ]);
+    } finally {
+      timer.abort();
+    }
+  }
+
+  private async waitForTaskToken(
+    info: StateInfo,
+    task: TaskInfo,
+    functionName: string,
+    event: Json,
+    parameters: JsonObject,
+    deadlineMs: number | undefined,
+    heartbeatSeconds: number | undefined,
+  ): Promise<Json> {
+    const { store, clock, pending } = this.deps;
+    const token = taskToken(this.record.executionArn, this.attemptKey(info));
+    const resource = resourceDetails(task);
+    let heartbeatSecondsOfTask = heartbeatSeconds;
+    let heartbeatDeadlineMs: number | undefined;
+    let rearm = new AbortController();
+    let deliver!: (outcome: TaskOutcome) => void;
+    const delivered = new Promise<TaskOutcome>((resolve) => {
+      deliver = resolve;
+    });
+    // Reachable by SendTask* before the record is read: an outcome sent from now on is never lost.
+    pending.set(token, {
+      executionArn: this.record.executionArn,
+      deliver,
+      heartbeat: () => {
+        if (heartbeatSecondsOfTask === undefined) return;
+        heartbeatDeadlineMs = clock.nowMs() + heartbeatSecondsOfTask * 1000;
+        rearm.abort();
+      },
+    });
+    let record = await store.getTask(token).catch((error) => {
+      pending.delete(token);
+      throw error;
+    });
+    if (record && record.status !== "OPEN") {
+      pending.delete(token);
+      // Completed (or timed out) before a restart, after this state's checkpoint: apply it again.
+      return this.applyClosedTask(task, record.status, record.outputJson, record.error, record.cause);
+    }
+    const isNew = !record;
+    if (!record) {
+      const now = clock.nowMs();
+      record = {
+        token,
+        executionArn: this.record.executionArn,
+        state: info.name,
+        status: "OPEN",
+        handlerDone: false,
+        ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+        ...(heartbeatSeconds !== undefined
+          ? { heartbeatSeconds, heartbeatDeadlineMs: now + heartbeatSeconds * 1000 }
+          : {}),
+      };
+    }
+    heartbeatSecondsOfTask = record.heartbeatSeconds;
+    heartbeatDeadlineMs ??= record.heartbeatDeadlineMs;
+    try {
+      if (isNew) await store.putTask(record);
+      if (!record.handlerDone) {
+        this.recordEvent("TaskScheduled", {
+          ...resource,
+          region: LOCAL_REGION,
+          parameters: JSON.stringify(parameters),
+          ...(timeoutSecondsOf(record, clock.nowMs())
+            ? { timeoutInSeconds: timeoutSecondsOf(record, clock.nowMs()) }
+            : {}),
+          ...(record.heartbeatSeconds !== undefined ? { heartbeatInSeconds: record.heartbeatSeconds } : {}),
+        });
+        this.recordEvent("TaskStarted", resource);
+        const submitted = await this.withDeadline(
+          this.deps.functions.invoke(functionName, withTaskToken(event, token)),
+          record.deadlineMs,
+        );
+        this.recordEvent("TaskSubmitted", { ...resource, output: JSON.stringify(submitted) });
+        await store.updateOpenTask(token, { handlerDone: true });
+      }
+      for (;;) {
+        const dueMs = Math.min(
+          record.deadlineMs ?? Number.POSITIVE_INFINITY,
+          heartbeatDeadlineMs ?? Number.POSITIVE_INFINITY,
+        );
+        rearm = new AbortController();
+        const signal = AbortSignal.any([rearm.signal, this.abortController.signal]);
+        const timer = Number.isFinite(dueMs)
+          ? clock.sleepUntil(dueMs, signal).then(
+              () => "due" as const,
+              () => "rearm" as const,
+            )
+          : new Promise<"rearm">((resolve) =>
+              signal.addEventListener("abort", () => resolve("rearm"), { once: true }),
+            );
+        const winner = await Promise.race([delivered, timer]);
+        if (winner === "rearm") {
+          rearm.abort();
+          if (this.abortController.signal.aborted) throw this.abortController.signal.reason;
+          continue;
+        }
+        rearm.abort();
+        if (winner === "due") {
+          const timedOut = (record.deadlineMs ?? Number.POSITIVE_INFINITY) <= clock.nowMs();
+          if (!(await store.updateOpenTask(token, { status: "TIMED_OUT" }))) {
+            // An outcome was recorded at the same moment: it wins.
+            const closed = await store.getTask(token);
+            if (closed)
+              return this.applyClosedTask(task, closed.status, closed.outputJson, closed.error, closed.cause);
+          }
+          const error = timedOut ? await statesTimeoutError() : heartbeatTimeoutError();
+          throw error;
+        }
+        return this.applyOutcome(task, winner);
+      }
+    } catch (error) {
+      if (!this.ending) {
+        await store.updateOpenTask(token, { status: "FAILED" });
+        this.recordTaskError(task, error);
+      } else if (this.ending.kind !== "suspend") {
+        await store.updateOpenTask(token, { status: "CANCELLED" });
+      }
+      throw error;
+    } finally {
+      pending.delete(token);
+    }
+  }
+
+  private async applyClosedTask(
+    task: TaskInfo,
+    status: string,
+    outputJson: string | undefined,
+    error: string | undefined,
+    cause: string | undefined,
+  ): Promise<Json> {
+    if (status === "SUCCEEDED")
+      return this.applyOutcome(task, { kind: "success", output: JSON.parse(outputJson ?? "null") as Json });
+    if (status === "TIMED_OUT") throw await statesTimeoutError();
+    return this.applyOutcome(task, { kind: "failure", error: error ?? "", cause: cause ?? "" });
+  }
+
+  private applyOutcome(task: TaskInfo, outcome: TaskOutcome): Json {
+    const resource = resourceDetails(task);
+    if (outcome.kind === "success") {
+      this.recordEvent("TaskSucceeded", { ...resource, output: JSON.stringify(outcome.output) });
+      return outcome.output;
+    }
+    throw new StatesError(outcome.error, outcome.cause);
+  }
+
+  // ── the end ──
+
+  private async finish(
+    result: { ok: true; output: Json } | { ok: false; error: string; cause: string },
+  ): Promise<void> {
+    const ending = this.ending;
+    this.abortController.abort(new StatesError("States.Runtime", "execution finished"));
+    if (ending?.kind === "suspend") {
+      await this.writes;
+      return;
+    }
+    const stopMs = this.deps.clock.nowMs();
+    let outcome: {
+      status: Exclude<ExecutionStatus, "RUNNING">;
+      outputJson?: string;
+      error?: string;
+      cause?: string;
+    };
+    if (ending?.kind === "abort") {
+      outcome = {
+        status: "ABORTED",
+        ...(ending.error ? { error: ending.error } : {}),
+        ...(ending.cause ? { cause: ending.cause } : {}),
+      };
+      this.recordEvent("ExecutionAborted", {
+        ...(ending.error ? { error: ending.error } : {}),
+        ...(ending.cause ? { cause: ending.cause } : {}),
+      });
+    } else if (ending?.kind === "timeout") {
+      outcome = { status: "TIMED_OUT", error: "States.Timeout", cause: "The execution timed out" };
+      this.recordEvent("ExecutionTimedOut", { error: "States.Timeout", cause: "The execution timed out" });
+    } else if (result.ok) {
+      outcome = { status: "SUCCEEDED", outputJson: JSON.stringify(result.output) };
+      this.recordEvent("ExecutionSucceeded", {
+        output: outcome.outputJson ?? "null",
+        outputDetails: { truncated: false },
+      });
+    } else {
+      outcome = { status: "FAILED", error: result.error, cause: result.cause };
+      this.recordEvent("ExecutionFailed", { error: result.error, cause: result.cause });
+    }
+    await this.writes;
+    await this.deps.store.finishExecution(this.record.executionArn, { ...outcome, stopMs });
+  }
+}
+
+function unpackTaskInput(
+  info: StateInfo,
+  task: TaskInfo,
+  rawInput: Json,
+): { payload: Json; timeoutSeconds?: number; heartbeatSeconds?: number } {
+  let payload: Json = rawInput;
+  let timeoutSeconds = task.timeoutSeconds;
+  let heartbeatSeconds = task.heartbeatSeconds;
+  if (isJsonObject(rawInput)) {
+    const {
+      [INJECTED.input]: wrapped,
+      [INJECTED.timeoutSeconds]: timeout,
+      [INJECTED.heartbeatSeconds]: heartbeat,
+      ...rest
+    } = rawInput;
+    if (timeout !== undefined) timeoutSeconds = positiveSeconds(info, "TimeoutSecondsPath", timeout);
+    if (heartbeat !== undefined) heartbeatSeconds = positiveSeconds(info, "HeartbeatSecondsPath", heartbeat);
+    payload = task.wrapsInput ? (wrapped ?? null) : rest;
+  }
+  return {
+    payload,
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
+  };
+}
+
+function positiveSeconds(info: StateInfo, field: string, value: Json): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new StatesError(
+      "States.Runtime",
+      `state ${info.name}: ${field} must select a positive integer, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function waitDeadline(info: StateInfo, parameters: JsonObject, nowMs: number): number {
+  const seconds = parameters[INJECTED.waitSeconds] ?? info.wait?.seconds;
+  if (seconds !== undefined) {
+    if (typeof seconds !== "number" || seconds < 0) {
+      throw new StatesError(
+        "States.Runtime",
+        `state ${info.name}: SecondsPath must select a non-negative number`,
+      );
+    }
+    return nowMs + seconds * 1000;
+  }
+  const timestamp = parameters[INJECTED.waitTimestamp] ?? info.wait?.timestamp;
+  const ms = typeof timestamp === "string" ? Date.parse(timestamp) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new StatesError(
+      "States.Runtime",
+      `state ${info.name}: Timestamp(Path) must be an RFC 3339 timestamp`,
+    );
+  }
+  return ms;
+}
+
+function resourceDetails(task: TaskInfo): { resourceType: string; resource: string } {
+  if (task.kind === "lambda") return { resourceType: "lambda", resource: task.resource };
+  return {
+    resourceType: "lambda",
+    resource: task.kind === "lambdaInvoke" ? "invoke" : "invoke.waitForTaskToken",
+  };
+}
+
+function timeoutSecondsOf(record: { deadlineMs?: number }, nowMs: number): number | undefined {
+  return record.deadlineMs === undefined ? undefined : Math.round((record.deadlineMs - nowMs) / 1000);
+}

@@ -1,0 +1,379 @@
+/**
+ * Durable state of the local Step Functions layer, in the `main` table of DynamoDB Local (so it lives
+ * on disk under `.data/` with everything else). Namespaced items:
+ *
+ * - `SFNEXEC#<executionArn>` / `EXECUTION`  — the execution and its checkpoint (last top-level state
+ *   entered, its input, entry counts); `gsi1` lists a machine's executions newest first, `gsi2`
+ *   (`SFNRUNNING`) holds exactly the unfinished ones, which are resumed on start.
+ * - `SFNEXEC#<executionArn>` / `EVENT#<id>` — the execution history, one item per event.
+ * - `SFNTASK#<sha256(token)>` / `TASK` — an issued task token: open or closed, deadlines, and an
+ *   outcome sent while no one was waiting (during a restart).
+ * - `SFNCLOCK` / `CLOCK` — the accelerated clock's anchor, so virtual time continues across restarts.
+ */
+import { createHash } from "node:crypto";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { ClockAnchor } from "../clock.ts";
+import type { Json } from "./asl.ts";
+import { SfnApiError } from "./errors.ts";
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+export interface Checkpoint {
+  /** The top-level state last entered: a resumed execution starts there. */
+  state: string;
+  inputJson: string;
+  /** Top-level entries per state name so far, the current one included (task tokens derive from them). */
+  entries: Record<string, number>;
+  /** Retry attempt of the current state (0 = first try). */
+  attempt: number;
+  /** Deadline of the current Wait state, so a restart does not restart the wait. */
+  waitUntilMs?: number;
+}
+
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  inputJson: string;
+  outputJson?: string;
+  error?: string;
+  cause?: string;
+  startMs: number;
+  stopMs?: number;
+  checkpoint?: Checkpoint;
+}
+
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestampMs: number;
+  type: string;
+  details?: { [key: string]: Json };
+}
+
+export type TaskStatus = "OPEN" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "CANCELLED";
+
+export interface TaskRecord {
+  token: string;
+  executionArn: string;
+  state: string;
+  status: TaskStatus;
+  /** The handler that received the token has returned: a resumed wait does not call it again. */
+  handlerDone: boolean;
+  deadlineMs?: number;
+  heartbeatSeconds?: number;
+  heartbeatDeadlineMs?: number;
+  outputJson?: string;
+  error?: string;
+  cause?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+const EXECUTION_SK = "EXECUTION";
+const RUNNING_PK = "SFNRUNNING";
+const EVENT_ID_DIGITS = 9;
+
+export class ExecutionStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  /** Creates the execution, or returns the existing one of that ARN (the caller decides idempotency). */
+  async createExecution(record: ExecutionRecord): Promise<ExecutionRecord | undefined> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...executionKey(record.executionArn),
+            ...record,
+            gsi1pk: `SFNSM#${record.stateMachineArn}`,
+            gsi1sk: `${new Date(record.startMs).toISOString()}#${record.name}`,
+            gsi2pk: RUNNING_PK,
+            gsi2sk: record.executionArn,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.getExecution(record.executionArn);
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  async getExecution(executionArn: string): Promise<ExecutionRecord | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: executionKey(executionArn), ConsistentRead: true }),
+    );
+    return Item ? toExecution(Item) : undefined;
+  }
+
+  async saveCheckpoint(executionArn: string, checkpoint: Checkpoint): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: executionKey(executionArn),
+        UpdateExpression: "SET #checkpoint = :checkpoint",
+        ConditionExpression: "#status = :running",
+        ExpressionAttributeNames: { "#checkpoint": "checkpoint", "#status": "status" },
+        ExpressionAttributeValues: { ":checkpoint": checkpoint, ":running": "RUNNING" },
+      }),
+    );
+  }
+
+  /** Closes a running execution; false when it was already closed (e.g. stopped meanwhile). */
+  async finishExecution(
+    executionArn: string,
+    outcome: {
+      status: Exclude<ExecutionStatus, "RUNNING">;
+      stopMs: number;
+      outputJson?: string;
+      error?: string;
+      cause?: string;
+    },
+  ): Promise<boolean> {
+    const values: Record<string, unknown> = {
+      ":status": outcome.status,
+      ":stop": outcome.stopMs,
+      ":running": "RUNNING",
+    };
+    const sets = ["#status = :status", "stopMs = :stop"];
+    const names: Record<string, string> = { "#status": "status" };
+    for (const key of ["outputJson", "error", "cause"] as const) {
+      if (outcome[key] !== undefined) {
+        sets.push(`#${key} = :${key}`);
+        names[`#${key}`] = key;
+        values[`:${key}`] = outcome[key];
+      }
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: executionKey(executionArn),
+          UpdateExpression: `SET ${sets.join(", ")} REMOVE gsi2pk, gsi2sk`,
+          ConditionExpression: "#status = :running",
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async listExecutions(
+    stateMachineArn: string,
+    options: { status?: ExecutionStatus; limit: number; nextToken?: string },
+  ): Promise<Page<ExecutionRecord>> {
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": `SFNSM#${stateMachineArn}` },
+      ScanIndexForward: false,
+    };
+    if (options.status) {
+      input.FilterExpression = "#status = :status";
+      input.ExpressionAttributeNames = { "#status": "status" };
+      input.ExpressionAttributeValues = { ...input.ExpressionAttributeValues, ":status": options.status };
+    }
+    return this.queryPage(input, options.limit, options.nextToken, toExecution);
+  }
+
+  /** Every unfinished execution (resumed when the layer starts). */
+  async listRunning(): Promise<ExecutionRecord[]> {
+    const all: ExecutionRecord[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.queryPage(
+        {
+          TableName: this.tableName,
+          IndexName: "gsi2",
+          KeyConditionExpression: "gsi2pk = :pk",
+          ExpressionAttributeValues: { ":pk": RUNNING_PK },
+        },
+        100,
+        nextToken,
+        toExecution,
+      );
+      all.push(...page.items);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return all;
+  }
+
+  async putEvent(executionArn: string, event: HistoryEvent): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: executionKey(executionArn).pk,
+          sk: `EVENT#${String(event.id).padStart(EVENT_ID_DIGITS, "0")}`,
+          ...event,
+        },
+      }),
+    );
+  }
+
+  async getEvents(
+    executionArn: string,
+    options: { reverse: boolean; limit: number; nextToken?: string },
+  ): Promise<Page<HistoryEvent>> {
+    return this.queryPage(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": executionKey(executionArn).pk, ":prefix": "EVENT#" },
+        ScanIndexForward: !options.reverse,
+        ConsistentRead: true,
+      },
+      options.limit,
+      options.nextToken,
+      (item) => ({
+        id: item.id as number,
+        previousEventId: item.previousEventId as number,
+        timestampMs: item.timestampMs as number,
+        type: item.type as string,
+        ...(item.details ? { details: item.details as { [key: string]: Json } } : {}),
+      }),
+    );
+  }
+
+  async lastEventId(executionArn: string): Promise<number> {
+    const page = await this.getEvents(executionArn, { reverse: true, limit: 1 });
+    return page.items[0]?.id ?? 0;
+  }
+
+  async getTask(token: string): Promise<TaskRecord | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: taskKey(token), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, ...task } = Item;
+    return task as TaskRecord;
+  }
+
+  async putTask(task: TaskRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...taskKey(task.token), ...task } }),
+    );
+  }
+
+  /** Updates an open task; false when the task is closed (or unknown). */
+  async updateOpenTask(token: string, patch: Partial<Omit<TaskRecord, "token">>): Promise<boolean> {
+    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+    if (entries.length === 0) return true;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: taskKey(token),
+          UpdateExpression: `SET ${entries.map((_, i) => `#k${i} = :v${i}`).join(", ")}`,
+          ConditionExpression: "#status = :open",
+          ExpressionAttributeNames: {
+            "#status": "status",
+            ...Object.fromEntries(entries.map(([key], i) => [`#k${i}`, key])),
+          },
+          ExpressionAttributeValues: {
+            ":open": "OPEN",
+            ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async getClockAnchor(): Promise<(ClockAnchor & { speed: number }) | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: "SFNCLOCK", sk: "CLOCK" },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? { realMs: Item.realMs, virtualMs: Item.virtualMs, speed: Item.speed } : undefined;
+  }
+
+  async putClockAnchor(anchor: ClockAnchor & { speed: number }): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: "SFNCLOCK", sk: "CLOCK", ...anchor } }),
+    );
+  }
+
+  private async queryPage<T>(
+    input: QueryCommandInput,
+    limit: number,
+    nextToken: string | undefined,
+    map: (item: Record<string, unknown>) => T,
+  ): Promise<Page<T>> {
+    const items: T[] = [];
+    let startKey = nextToken ? decodeToken(nextToken) : undefined;
+    // A filter may leave a page short: keep reading until the page is full or the index ends.
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({ ...input, Limit: limit - items.length, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(result.Items ?? []).map(map));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return { items, ...(startKey ? { nextToken: encodeToken(startKey) } : {}) };
+  }
+}
+
+export function tokenDigest(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+function executionKey(executionArn: string): { pk: string; sk: string } {
+  return { pk: `SFNEXEC#${executionArn}`, sk: EXECUTION_SK };
+}
+
+function taskKey(token: string): { pk: string; sk: string } {
+  return { pk: `SFNTASK#${tokenDigest(token)}`, sk: "TASK" };
+}
+
+function toExecution(item: Record<string, unknown>): ExecutionRecord {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...record } = item;
+  return record as unknown as ExecutionRecord;
+}
+
+function encodeToken(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+function decodeToken(token: string): Record<string, unknown> {
+  try {
+    return JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as Record<string, unknown>;
+  } catch {
+    throw new SfnApiError("InvalidToken", "Invalid nextToken");
+  }
+}
