@@ -4,6 +4,7 @@
  * props point at.
  */
 import type { Environment } from "aws-cdk-lib";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { FunctionDefinition } from "#functions/catalog.ts";
 import { ApiStack } from "./stacks/api-stack.ts";
@@ -35,8 +36,10 @@ export interface AidFlowProps {
 
 export interface AidFlowStacks {
   data: DataStack;
-  functions: FunctionsStack;
-  workflows: WorkflowsStack;
+  /** Absent while the catalog is empty: CloudFormation refuses a stack without resources. */
+  functions?: FunctionsStack;
+  /** Absent while there is no ASL file. */
+  workflows?: WorkflowsStack;
   web: WebStack;
   api: ApiStack;
   monitoring: MonitoringStack;
@@ -56,20 +59,27 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
     ...(props.env ? { env: props.env } : {}),
   });
   const data = new DataStack(scope, "Data", { ...common("data"), prefix });
-  const functions = new FunctionsStack(scope, "Functions", {
-    ...common("functions"),
-    functions: props.functions,
-    workflowNames: props.workflows.map((workflow) => workflow.name),
-    prefix,
-    projectRoot: props.projectRoot,
-    data,
-  });
-  const workflows = new WorkflowsStack(scope, "Workflows", {
-    ...common("workflows"),
-    workflows: props.workflows,
-    functions: functions.functions,
-    prefix,
-  });
+  const functions =
+    props.functions.length > 0
+      ? new FunctionsStack(scope, "Functions", {
+          ...common("functions"),
+          functions: props.functions,
+          workflowNames: props.workflows.map((workflow) => workflow.name),
+          prefix,
+          projectRoot: props.projectRoot,
+          data,
+        })
+      : undefined;
+  const builtFunctions: ReadonlyMap<string, IFunction> = functions?.functions ?? new Map();
+  const workflows =
+    props.workflows.length > 0
+      ? new WorkflowsStack(scope, "Workflows", {
+          ...common("workflows"),
+          workflows: props.workflows,
+          functions: builtFunctions,
+          prefix,
+        })
+      : undefined;
   const web = new WebStack(scope, "Web", {
     ...common("web"),
     webDistPath: props.webDistPath,
@@ -78,13 +88,13 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
   const api = new ApiStack(scope, "Api", {
     ...common("api"),
     functions: props.functions,
-    builtFunctions: functions.functions,
+    builtFunctions,
     allowedOrigins: [`https://${web.distribution.distributionDomainName}`],
   });
   const monitoring = new MonitoringStack(scope, "Monitoring", {
     ...common("monitoring"),
-    stateMachines: workflows.stateMachines,
-    functions: functions.functions,
+    stateMachines: workflows?.stateMachines ?? new Map(),
+    functions: builtFunctions,
     prefix,
     ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
   });

@@ -4,26 +4,25 @@
  * tokens with the same claim names. Plain data, no aws-cdk-lib import.
  */
 
-export const ROLES = [
-  "applicant",
-  "township-officer",
-  "township-approver",
-  "county-civil-affairs",
-  "county-finance",
-  "auditor",
-] as const;
+import { ROLE_DESCRIPTIONS as CORE_ROLES, ROLES, type Role } from "#core/access/roles.ts";
 
-export type Role = (typeof ROLES)[number];
+/** The roles are core's (`core/access/roles.ts`); the user pool has one group per role. */
+export { ROLES, type Role };
 
-/** One line per group, shown in the Cognito console. */
-export const ROLE_DESCRIPTIONS: Record<Role, string> = {
-  applicant: "申请人: files at the township where the emergency happened, sees own cases",
-  "township-officer": "经办人: accepts, investigates and completes cases of their own township",
-  "township-approver": "审批人: approves advance aid and amounts up to the township ceiling",
-  "county-civil-affairs": "县民政: approves above the township ceiling and escalations, whole county",
-  "county-finance": "县财政: allocates, reconciles (对账) and replenishes (补足) township funds",
-  auditor: "审计: reads everything in the county, personal data masked",
+/** What each role may do, in one line (DOMAIN §1). */
+const MAY: Record<Role, string> = {
+  applicant: "files at the township where the emergency happened, sees own cases",
+  "township-officer": "accepts, investigates and completes cases of their own township",
+  "township-approver": "approves advance aid and amounts up to the township ceiling",
+  "county-civil-affairs": "approves above the township ceiling and escalations, whole county",
+  "county-finance": "allocates, reconciles (对账) and replenishes (补足) township funds",
+  auditor: "reads everything in the county, personal data masked",
 };
+
+/** One line per group, shown in the Cognito console: the Chinese name from core, then what it may do. */
+export function groupDescription(role: Role): string {
+  return `${CORE_ROLES[role].nameZh}: ${MAY[role]}`;
+}
 
 /** Scope attributes (without the `custom:` prefix Cognito adds in tokens). */
 export const SCOPE_ATTRIBUTES = { township: "township", county: "county" } as const;

@@ -7,7 +7,7 @@ import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import type { FunctionDefinition } from "#functions/catalog.ts";
-import { ROLE_DESCRIPTIONS, ROLES, SCOPE_ATTRIBUTES } from "../identity.ts";
+import { groupDescription, ROLES, SCOPE_ATTRIBUTES } from "../identity.ts";
 
 export interface ApiStackProps extends StackProps {
   /** Catalog entries: their `routes` become HTTP API routes. */
@@ -90,7 +90,7 @@ export class ApiStack extends Stack {
       });
     }
     for (const role of ROLES) {
-      pool.addGroup(`${role}Group`, { groupName: role, description: ROLE_DESCRIPTIONS[role] });
+      pool.addGroup(`${role}Group`, { groupName: role, description: groupDescription(role) });
     }
     return pool;
   }

@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
-import { RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { DefaultStackSynthesizer, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import { S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
 import type { Construct } from "constructs";
+import { acknowledgeWildcardResource } from "../nag.ts";
 
 export interface WebStackProps extends StackProps {
   /** The built consoles (`web/dist`); uploaded only when the folder exists at synth time. */
@@ -90,22 +91,46 @@ export class WebStack extends Stack {
   }
 
   private deployContent(webDistPath: string): void {
-    const deployment = new s3deploy.BucketDeployment(this, "DeploySite", {
+    new s3deploy.BucketDeployment(this, "DeploySite", {
       sources: [s3deploy.Source.asset(webDistPath)],
       destinationBucket: this.siteBucket,
       distribution: this.distribution,
       distributionPaths: ["/*"],
     });
-    // The upload runs in CDK's own singleton Lambda, created at stack level: acknowledged there.
-    const reason =
-      "CDK's BucketDeployment provider (runs once per deploy); its runtime and role are CDK's, not ours.";
+    // The copy runs in CDK's own singleton provider Lambda, created at stack level; its runtime, managed
+    // policy and s3:*-style grants are CDK's. Each finding is acknowledged there, one by one.
+    const provider = this.node.children.find((child) =>
+      child.node.id.startsWith("Custom::CDKBucketDeployment"),
+    );
+    if (!provider)
+      throw new Error("web: BucketDeployment provider not found; cdk-nag acknowledgements would miss it");
+    const reason = "CDK's BucketDeployment provider copies web/dist into the site bucket once per deploy.";
     for (const id of [
-      "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-      "AwsSolutions-IAM5[Resource::*]",
       "AwsSolutions-L1",
+      "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      "AwsSolutions-IAM5[Action::s3:GetObject*]",
+      "AwsSolutions-IAM5[Action::s3:GetBucket*]",
+      "AwsSolutions-IAM5[Action::s3:List*]",
+      "AwsSolutions-IAM5[Action::s3:DeleteObject*]",
+      "AwsSolutions-IAM5[Action::s3:Abort*]",
     ]) {
-      Validations.of(this).acknowledge({ id, reason });
+      Validations.of(provider).acknowledge({ id, reason });
     }
-    Validations.of(deployment).acknowledge({ id: "AwsSolutions-IAM5[Action::s3:GetObject*]", reason });
+    Validations.of(provider).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason: `${reason} CDK grants its cloudfront:CreateInvalidation/GetInvalidation on * to invalidate after the copy.`,
+    });
+    const qualifier = this.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+    const assetObjects = `arn:${this.partition}:s3:::cdk-${qualifier}-assets-${this.account}-${this.region}/*`;
+    acknowledgeWildcardResource(
+      provider,
+      assetObjects,
+      `${reason} It reads the uploaded asset from the bootstrap bucket.`,
+    );
+    acknowledgeWildcardResource(
+      provider,
+      this.siteBucket.arnForObjects("*"),
+      `${reason} It replaces the site's objects.`,
+    );
   }
 }
