@@ -1,0 +1,72 @@
+export {
+  checkDuplicate,
+  type DuplicateVerdict,
+  type FraudFinding,
+  type NewApplication,
+  type PriorCase,
+} from "./duplicates.ts";
+export {
+  type AdvanceApplication,
+  type AdvanceAssessment,
+  type AssessmentReason,
+  assessAdvance,
+  type HouseholdRegistration,
+  type RegistrationFollowUp,
+  registrationFollowUp,
+} from "./eligibility.ts";
+export {
+  IdempotencyConflictError,
+  IllegalTransitionError,
+  PolicyRuleViolationError,
+  StagePlanError,
+} from "./errors.ts";
+export {
+  CAUSE_NAMES_ZH,
+  EXPENDITURE_CAUSES,
+  type ExpenditureCause,
+  HARDSHIP_CAUSES,
+  HARDSHIP_TYPE_NAMES_ZH,
+  HARDSHIP_TYPES,
+  type HardshipCause,
+  type HardshipType,
+  hardshipTypeOf,
+  isHardshipCause,
+  URGENT_CAUSES,
+  type UrgentCause,
+} from "./hardship.ts";
+export {
+  allowedEvents,
+  CASE_STATES,
+  type CaseEvent,
+  type CaseEventType,
+  type CaseLifecycle,
+  type CaseState,
+  canTransition,
+  type Flow,
+  isOpen,
+  nextState,
+  TERMINAL_STATES,
+  TRANSITIONS,
+  transition,
+} from "./lifecycle.ts";
+export { advanceCeiling } from "./rules/advanceCeiling.ts";
+export {
+  type ApprovalLevel,
+  type FollowUpApproval,
+  followUpApproval,
+  requiredApprovalLevel,
+} from "./rules/approvalLevel.ts";
+export { cashPayment, cashReceipt, type PaymentMethod } from "./rules/cashPayment.ts";
+export { advanceDecisionDueAt, ordinaryProcessingDeadline, paperworkDeadline } from "./rules/deadlines.ts";
+export { investigatorsPerCase } from "./rules/investigators.ts";
+export {
+  compliant,
+  enforce,
+  noncompliant,
+  notApplicable,
+  type RuleName,
+  type RuleOutcome,
+} from "./rules/outcome.ts";
+export { type NoticeRequirement, publicNoticeEndsAt, publicNoticeRequirement } from "./rules/publicNotice.ts";
+export { chooseFlow, type FlowChoice } from "./rules/stagedAssistance.ts";
+export { buildStagePlan, type Stage, type StagePlan, type StagePlanInput } from "./stagePlan.ts";
