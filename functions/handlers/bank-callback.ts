@@ -19,7 +19,7 @@ import { CallbackSchema, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "#adapters/pa
 import { PaymentStateError } from "#adapters/payments/errors.ts";
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import { defaultPaymentLogger, type PaymentLogger } from "#adapters/payments/log.ts";
-import { PaymentStore } from "#adapters/payments/payment-store.ts";
+import { type PaymentAttempt, PaymentStore } from "#adapters/payments/payment-store.ts";
 import { verify } from "#adapters/payments/signature.ts";
 import { ValidationError } from "#core/errors.ts";
 import { nowMs as runtimeNowMs } from "#functions/runtime/clock.ts";
@@ -109,12 +109,11 @@ export function createBankCallbackHandler(
         });
       case "duplicate":
         // Re-delivery after a resume that failed transiently: this is the retry of that resume.
-        if (result.unresumedTaskToken) {
-          await resume(deps, log, callback.instructionId, result.unresumedTaskToken, output);
-        }
+        if (result.unresumedTaskToken)
+          await resume(deps, log, result.attempt, result.unresumedTaskToken, output);
         return json(200, { duplicate: true });
       case "recorded":
-        if (result.taskToken) await resume(deps, log, callback.instructionId, result.taskToken, output);
+        if (result.taskToken) await resume(deps, log, result.attempt, result.taskToken, output);
         return json(200, { recorded: true });
     }
   };
@@ -123,7 +122,7 @@ export function createBankCallbackHandler(
 async function resume(
   deps: BankCallbackDeps,
   log: PaymentLogger,
-  instructionId: string,
+  attempt: PaymentAttempt,
   taskToken: string,
   output: PaymentTaskOutput,
 ): Promise<void> {
@@ -132,9 +131,12 @@ async function resume(
   } catch (error) {
     const name = error instanceof Error ? error.name : "";
     if (!DEAD_TOKEN_ERRORS.has(name)) throw error; // 500: the bank re-delivers, the duplicate retries the resume
-    log.warn("waiting flow step already gone; the flow polls the status", { instructionId, error: name });
+    log.warn("waiting flow step already gone; the flow polls the status", {
+      instructionId: attempt.instructionId,
+      error: name,
+    });
   }
-  await deps.store.markFlowResumed(instructionId);
+  await deps.store.markFlowResumed(attempt);
 }
 
 // ── pollPaymentStatus ───────────────────────────────────────────────────────────────────────────

@@ -61,6 +61,10 @@ export interface CashRecord {
 export interface PaymentAttempt {
   obligationId: string;
   attempt: number;
+  /** Copied from the obligation so an outcome is recorded without reading it (callbacks are hot). */
+  caseId: string;
+  township: string;
+  fund: string;
   instructionId: string;
   method: PaymentMethod;
   amountYuan: string;
@@ -122,7 +126,7 @@ export interface OutcomeInput {
 
 export type OutcomeResult =
   /** This call recorded the outcome; `taskToken` is the waiting flow step's, if one is attached. */
-  | { kind: "recorded"; attempt: PaymentAttempt; obligation: Obligation; taskToken?: string }
+  | { kind: "recorded"; attempt: PaymentAttempt; obligationStatus: ObligationStatus; taskToken?: string }
   /**
    * The same outcome was recorded before: nothing changed. `unresumedTaskToken` is set only when the
    * earlier call recorded the outcome but could not resume the flow (so a re-delivery may retry that).
@@ -295,6 +299,9 @@ export class PaymentStore {
       obligationId: input.obligationId,
       attempt: input.attempt,
       instructionId,
+      caseId: obligation.caseId,
+      township: obligation.township,
+      fund: obligation.fund,
       method: "bank",
       amountYuan: obligation.amountYuan,
       status: "instructed",
@@ -383,7 +390,6 @@ export class PaymentStore {
     if (input.outcome === "confirmed" && !input.bankReference) {
       return this.conflict(attempt, "a confirmation without a bank reference", context);
     }
-    const obligation = await this.requireObligation(attempt.obligationId);
     const at = this.nowIso();
     const reason = input.outcome === "cancelled" ? "cancelled" : input.reason;
     try {
@@ -428,7 +434,7 @@ export class PaymentStore {
               },
             },
             ...(input.outcome === "confirmed" && input.bankReference
-              ? [this.confirmationPut(obligation, attempt, "bank", input.bankReference, at)]
+              ? [this.confirmationPut(attempt, "bank", input.bankReference, at)]
               : []),
           ],
         }),
@@ -446,25 +452,24 @@ export class PaymentStore {
         )
       );
     }
-    const stored = await this.readAttempt(input.instructionId);
+    // Read back after the write: a token attached until the very moment of recording is in the item.
+    const stored = await this.readAttemptItem(attempt.obligationId, attempt.attempt);
     const taskToken = typeof stored?.taskToken === "string" ? stored.taskToken : undefined;
     this.log.info("payment outcome recorded", { ...context, obligationId: attempt.obligationId, reason });
     return {
       kind: "recorded",
       attempt: strip(stored ?? {}) as unknown as PaymentAttempt,
-      obligation: (await this.getObligation(attempt.obligationId)) as Obligation,
+      obligationStatus: input.outcome === "confirmed" ? "paid" : "awaiting-reroute",
       ...(taskToken ? { taskToken } : {}),
     };
   }
 
   /** Notes that the flow step waiting on this attempt was resumed (so a re-delivery will not resume it again). */
-  async markFlowResumed(instructionId: string): Promise<void> {
-    const lookup = await this.readLookup(instructionId);
-    if (!lookup) return;
+  async markFlowResumed(attempt: Pick<PaymentAttempt, "obligationId" | "attempt">): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: paymentPk(lookup.obligationId), sk: attemptSk(lookup.attempt) },
+        Key: { pk: paymentPk(attempt.obligationId), sk: attemptSk(attempt.attempt) },
         UpdateExpression: "SET flowResumedAt = :at",
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeValues: { ":at": this.nowIso() },
@@ -541,6 +546,9 @@ export class PaymentStore {
       obligationId: input.obligationId,
       attempt: input.attempt,
       instructionId,
+      caseId: obligation.caseId,
+      township: obligation.township,
+      fund: obligation.fund,
       method: "cash",
       amountYuan: obligation.amountYuan,
       status: "confirmed",
@@ -575,7 +583,7 @@ export class PaymentStore {
               },
             },
             this.lookupPut(instructionId, input.obligationId, input.attempt),
-            this.confirmationPut(obligation, attempt, "cash", bankReference, at),
+            this.confirmationPut(attempt, "cash", bankReference, at),
           ],
         }),
       );
@@ -701,21 +709,15 @@ export class PaymentStore {
     };
   }
 
-  private confirmationPut(
-    obligation: Obligation,
-    attempt: PaymentAttempt,
-    method: PaymentMethod,
-    bankReference: string,
-    at: string,
-  ) {
+  private confirmationPut(attempt: PaymentAttempt, method: PaymentMethod, bankReference: string, at: string) {
     const confirmation: Confirmation = {
-      obligationId: obligation.obligationId,
-      caseId: obligation.caseId,
+      obligationId: attempt.obligationId,
+      caseId: attempt.caseId,
       instructionId: attempt.instructionId,
       attempt: attempt.attempt,
       method,
-      township: obligation.township,
-      fund: obligation.fund,
+      township: attempt.township,
+      fund: attempt.fund,
       amountYuan: attempt.amountYuan,
       bankReference,
       confirmedAt: at,
@@ -725,12 +727,12 @@ export class PaymentStore {
       Put: {
         TableName: this.table,
         Item: {
-          pk: paymentPk(obligation.obligationId),
+          pk: paymentPk(attempt.obligationId),
           sk: `CONFIRMATION#${bankReference}`,
           entity: "payment-confirmation",
           gsi1pk: `BANKREF#${bankReference}`,
           gsi1sk: "CONFIRMATION",
-          gsi2pk: `CONFIRMATIONS#${obligation.township}`,
+          gsi2pk: `CONFIRMATIONS#${attempt.township}`,
           gsi2sk: `${at}#${attempt.instructionId}`,
           ...confirmation,
         },
@@ -764,11 +766,17 @@ export class PaymentStore {
   /** The raw attempt item (with its task token) of an instruction. Cash attempts have no lookup item. */
   private async readAttempt(instructionId: string): Promise<Record<string, unknown> | undefined> {
     const lookup = await this.readLookup(instructionId);
-    if (!lookup) return undefined;
+    return lookup ? this.readAttemptItem(lookup.obligationId, lookup.attempt) : undefined;
+  }
+
+  private async readAttemptItem(
+    obligationId: string,
+    attempt: number,
+  ): Promise<Record<string, unknown> | undefined> {
     const got = await this.doc.send(
       new GetCommand({
         TableName: this.table,
-        Key: { pk: paymentPk(lookup.obligationId), sk: attemptSk(lookup.attempt) },
+        Key: { pk: paymentPk(obligationId), sk: attemptSk(attempt) },
         ConsistentRead: true,
       }),
     );
