@@ -75,4 +75,20 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     ],
     access: { tables: { main: "read" } },
   },
+  {
+    id: "BankCallback",
+    entry: "functions/handlers/bank-callback.ts",
+    handler: "handler",
+    description: "Signed bank callback: records a transfer's outcome once and resumes the waiting payment step",
+    // Public: the bank authenticates with an HMAC signature (AIDFLOW_BANK_CALLBACK_SECRET), not a user JWT.
+    routes: [{ method: "POST", path: "/bank/callback", public: true }],
+    access: { tables: { main: "write" }, stepFunctions: ["taskResponse"] },
+  },
+  {
+    id: "PollPaymentStatus",
+    entry: "functions/handlers/bank-callback.ts",
+    handler: "pollPaymentStatus",
+    description: "Asks the bank for the status of a payment whose callback did not come, and records it",
+    access: { tables: { main: "write" } },
+  },
 ];
