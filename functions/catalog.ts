@@ -79,7 +79,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     id: "BankCallback",
     entry: "functions/handlers/bank-callback.ts",
     handler: "handler",
-    description: "Signed bank callback: records a transfer's outcome once and resumes the waiting payment step",
+    description: "Signed bank callback: records an outcome once and resumes the waiting payment step",
     // Public: the bank authenticates with an HMAC signature (AIDFLOW_BANK_CALLBACK_SECRET), not a user JWT.
     routes: [{ method: "POST", path: "/bank/callback", public: true }],
     access: { tables: { main: "write" }, stepFunctions: ["taskResponse"] },
