@@ -24,12 +24,8 @@ export function groupDescription(role: Role): string {
   return `${CORE_ROLES[role].nameZh}: ${MAY[role]}`;
 }
 
-/** Scope attributes (without the `custom:` prefix Cognito adds in tokens). */
+/**
+ * Scope attributes, without the `custom:` prefix Cognito adds in tokens; handlers read them as
+ * `custom:township` / `custom:county` (`CLAIMS` of functions/http/actor.ts).
+ */
 export const SCOPE_ATTRIBUTES = { township: "township", county: "county" } as const;
-
-/** The claims the API reads from an ID token. */
-export const CLAIMS = {
-  groups: "cognito:groups",
-  township: `custom:${SCOPE_ATTRIBUTES.township}`,
-  county: `custom:${SCOPE_ATTRIBUTES.county}`,
-} as const;
