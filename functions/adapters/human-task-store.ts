@@ -1,0 +1,264 @@
+/**
+ * Human tasks: one item per `waitForTaskToken` wait (ARCHITECTURE §3.4). The task token lives here,
+ * server-side, and nowhere else — no response, no log line, no notification ever carries it.
+ *
+ * | pk | sk | |
+ * |---|---|---|
+ * | `CASE#<caseId>` | `TASK#<taskType>#<tokenDigest>` | the task; gsi1 = open tasks of a township and role by deadline, gsi2 = open county-level tasks |
+ *
+ * The sort key ends in a digest of the token: a retried task handler (same token) finds the same
+ * item; tasks of one type are ordered by `openedAt`.
+ *
+ * Status: `open` → `decided` (decision written, SendTaskSuccess not yet confirmed) → `completed`;
+ * or `open` → `superseded` (the wait timed out and a new, escalated task replaced it).
+ */
+import { createHash } from "node:crypto";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+
+export type HumanTaskStatus = "open" | "decided" | "completed" | "superseded";
+
+export interface HumanTaskDecision {
+  /** What the decision endpoint recorded (amounts as strings, no personal data). */
+  decision: Record<string, unknown>;
+  /** The output sent to the waiting execution with SendTaskSuccess. */
+  output: Record<string, unknown>;
+  decidedBy: string;
+  decidedAt: string;
+  /** Digest of the request that made the decision: a repeat of it is answered, another one is a conflict. */
+  requestDigest: string;
+  audited?: boolean;
+}
+
+export interface HumanTask {
+  taskId: string;
+  caseId: string;
+  taskType: string;
+  countyId: string;
+  townshipId: string;
+  /** Roles that may act on the task; the first is the one notified first. */
+  assigneeRoles: string[];
+  status: HumanTaskStatus;
+  escalated: boolean;
+  overdue: boolean;
+  openedAt: string;
+  dueAt?: string;
+  correlationId?: string;
+  details?: Record<string, unknown>;
+  decided?: HumanTaskDecision;
+  completedAt?: string;
+}
+
+interface StoredTask extends HumanTask {
+  token: string;
+}
+
+export function tokenDigest(token: string): string {
+  return createHash("sha256").update(token).digest("hex").slice(0, 24);
+}
+
+export class HumanTaskStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Stores a newly opened task with its token. Idempotent for the same token (a retried handler). */
+  async open(task: Omit<HumanTask, "taskId" | "status">, token: string): Promise<HumanTask> {
+    const taskId = `${task.taskType}#${tokenDigest(token)}`;
+    const existing = await this.findById(task.caseId, taskId);
+    if (existing) return existing;
+    const item: StoredTask = { ...task, taskId, status: "open", token };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: `CASE#${task.caseId}`,
+          sk: `TASK#${taskId}`,
+          type: "human-task",
+          ...queueKeys(item),
+          ...item,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+    return publicTask(item);
+  }
+
+  private async query(caseId: string, taskType?: string): Promise<StoredTask[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: {
+          ":pk": `CASE#${caseId}`,
+          ":prefix": taskType ? `TASK#${taskType}#` : "TASK#",
+        },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []) as StoredTask[];
+  }
+
+  private async findStored(caseId: string, taskId: string): Promise<StoredTask | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: `CASE#${caseId}`, sk: `TASK#${taskId}` },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item as StoredTask | undefined;
+  }
+
+  async findById(caseId: string, taskId: string): Promise<HumanTask | undefined> {
+    const found = await this.findStored(caseId, taskId);
+    return found ? publicTask(found) : undefined;
+  }
+
+  /** All tasks of a case, oldest first per type. */
+  async forCase(caseId: string): Promise<HumanTask[]> {
+    return (await this.query(caseId)).map(publicTask);
+  }
+
+  /** The newest task of a type that still waits (open, or decided but not yet delivered). */
+  async current(caseId: string, taskType: string): Promise<HumanTask | undefined> {
+    const tasks = await this.query(caseId, taskType);
+    const live = tasks.filter((task) => task.status === "open" || task.status === "decided");
+    const newest = live.sort((a, b) => a.openedAt.localeCompare(b.openedAt)).at(-1);
+    return newest ? publicTask(newest) : undefined;
+  }
+
+  /** The newest task of a type whatever its status (to tell "already decided" from "never asked"). */
+  async latest(caseId: string, taskType: string): Promise<HumanTask | undefined> {
+    const tasks = await this.query(caseId, taskType);
+    const newest = tasks.sort((a, b) => a.openedAt.localeCompare(b.openedAt)).at(-1);
+    return newest ? publicTask(newest) : undefined;
+  }
+
+  /** Tasks of a type that a newer task replaced (timed out), still holding a decision not yet delivered. */
+  async undeliveredDecisions(caseId: string, taskType: string, exceptTaskId: string): Promise<HumanTask[]> {
+    const tasks = await this.query(caseId, taskType);
+    return tasks
+      .filter(
+        (task) => task.taskId !== exceptTaskId && task.decided !== undefined && task.status !== "completed",
+      )
+      .map(publicTask);
+  }
+
+  /** The token — for the service that resumes the execution, never for a response. */
+  async tokenOf(caseId: string, taskId: string): Promise<string | undefined> {
+    return (await this.findStored(caseId, taskId))?.token;
+  }
+
+  /** Records a decision on an open task; false when it was no longer open (someone decided first). */
+  async recordDecision(caseId: string, taskId: string, decided: HumanTaskDecision): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `CASE#${caseId}`, sk: `TASK#${taskId}` },
+          UpdateExpression: "SET #status = :decided, decided = :d",
+          ConditionExpression: "#status = :open",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":decided": "decided", ":open": "open", ":d": decided },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === "ConditionalCheckFailedException") return false;
+      throw error;
+    }
+  }
+
+  async markAudited(caseId: string, taskId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `CASE#${caseId}`, sk: `TASK#${taskId}` },
+        UpdateExpression: "SET decided.audited = :t",
+        ConditionExpression: "attribute_exists(decided)",
+        ExpressionAttributeValues: { ":t": true },
+      }),
+    );
+  }
+
+  /** Ends a task; the queue index keys are removed so it leaves every work list. */
+  async finish(
+    caseId: string,
+    taskId: string,
+    status: "completed" | "superseded",
+    at: string,
+  ): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `CASE#${caseId}`, sk: `TASK#${taskId}` },
+        UpdateExpression: "SET #status = :s, completedAt = :at REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":s": status, ":at": at },
+      }),
+    );
+  }
+
+  /** Open tasks of one township and role, earliest deadline first (the township work list). */
+  async openForTownship(townshipId: string, role: string, limit = 100): Promise<HumanTask[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": `TASKQ#${townshipId}#${role}` },
+        Limit: limit,
+      }),
+    );
+    return ((out.Items ?? []) as StoredTask[]).map(publicTask);
+  }
+
+  /** Open tasks of the county roles (escalations, above-ceiling approvals, replenishment waits). */
+  async openForCounty(countyId: string, role: string, limit = 100): Promise<HumanTask[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: "gsi2",
+        KeyConditionExpression: "gsi2pk = :pk",
+        ExpressionAttributeValues: { ":pk": `TASKQ#COUNTY#${countyId}#${role}` },
+        Limit: limit,
+      }),
+    );
+    return ((out.Items ?? []) as StoredTask[]).map(publicTask);
+  }
+}
+
+const COUNTY_ROLES = new Set(["county-civil-affairs", "county-finance"]);
+
+function queueKeys(task: StoredTask): Record<string, string> {
+  const order = `${task.dueAt ?? "9999"}#${task.caseId}`;
+  const townshipRole = task.assigneeRoles.find((role) => !COUNTY_ROLES.has(role));
+  const countyRole = task.assigneeRoles.find((role) => COUNTY_ROLES.has(role));
+  return {
+    ...(townshipRole ? { gsi1pk: `TASKQ#${task.townshipId}#${townshipRole}`, gsi1sk: order } : {}),
+    ...(countyRole ? { gsi2pk: `TASKQ#COUNTY#${task.countyId}#${countyRole}`, gsi2sk: order } : {}),
+  };
+}
+
+function publicTask(stored: StoredTask | (HumanTask & Record<string, unknown>)): HumanTask {
+  const {
+    token: _token,
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    type: _t,
+    ...task
+  } = stored as StoredTask & Record<string, unknown>;
+  return task as HumanTask;
+}

@@ -1,0 +1,126 @@
+/**
+ * Notifications to the role that must act next, to the county on escalation, to a receiving body on
+ * referral and to the registration county of a non-local applicant (DOMAIN §3.6). Written to the
+ * `main` table as an outbox (the local runtime and the consoles read it from there); when the
+ * deployment configures an SNS topic (`AIDFLOW_NOTIFICATIONS_TOPIC_ARN`) each message is also
+ * published to it. The message id is deterministic, so a retried task writes the message once.
+ */
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { maskPersonalData } from "#functions/runtime/logger.ts";
+import { NOTIFICATIONS_TOPIC_ENV } from "#infra/environment.ts";
+
+export interface Recipient {
+  /** `township` = staff of a role in one township; `county` = a county role; `body` = an outside body. */
+  kind: "township" | "county" | "registration-county" | "body";
+  /** Township code, county code or the receiving body's name. */
+  id: string;
+  role?: string;
+}
+
+export interface OutboxMessage {
+  /** Stable per event (`<caseId>:<kind>:<discriminator>`), so a retry does not notify twice. */
+  messageId: string;
+  caseId: string;
+  kind: string;
+  recipient: Recipient;
+  subject: string;
+  subjectZh: string;
+  /** No unmasked personal data: masked again here before it is stored. */
+  details?: Record<string, unknown>;
+  correlationId?: string;
+}
+
+export interface StoredOutboxMessage extends OutboxMessage {
+  createdAt: string;
+}
+
+export function recipientKey(recipient: Recipient): string {
+  return `OUTBOX#${recipient.kind}#${recipient.id}${recipient.role ? `#${recipient.role}` : ""}`;
+}
+
+export class Outbox {
+  private sns: SNSClient | undefined;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly topicArn: string | undefined = process.env[NOTIFICATIONS_TOPIC_ENV],
+  ) {}
+
+  async put(message: OutboxMessage, at: Date): Promise<void> {
+    const item: StoredOutboxMessage = {
+      ...message,
+      details: maskPersonalData(message.details ?? {}),
+      createdAt: at.toISOString(),
+    };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            // Keyed by the message id: a retried task finds it there and writes nothing.
+            pk: `OUTBOXMSG#${message.messageId}`,
+            sk: "MSG",
+            gsi1pk: `OUTBOX#CASE#${message.caseId}`,
+            gsi1sk: `${item.createdAt}#${message.messageId}`,
+            gsi2pk: recipientKey(message.recipient),
+            gsi2sk: `${item.createdAt}#${message.messageId}`,
+            type: "outbox",
+            ...item,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+    }
+    // Published on every put, also a repeated one: SNS delivery is at-least-once anyway, and the
+    // subscriber dedupes on `messageId` — a publish that failed the first time is not lost.
+    if (this.topicArn) {
+      this.sns ??= new SNSClient({});
+      await this.sns.send(
+        new PublishCommand({
+          TopicArn: this.topicArn,
+          Message: JSON.stringify(item),
+          MessageAttributes: {
+            kind: { DataType: "String", StringValue: message.kind },
+            recipient: { DataType: "String", StringValue: recipientKey(message.recipient) },
+          },
+        }),
+      );
+    }
+  }
+
+  /** The messages about one case, oldest first (the case timeline, tests). */
+  async forCase(caseId: string): Promise<StoredOutboxMessage[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": `OUTBOX#CASE#${caseId}` },
+      }),
+    );
+    return (out.Items ?? []).map(stripKeys) as unknown as StoredOutboxMessage[];
+  }
+
+  /** The messages for one recipient, oldest first, at most `limit`. */
+  async forRecipient(recipient: Recipient, limit = 100): Promise<StoredOutboxMessage[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: "gsi2",
+        KeyConditionExpression: "gsi2pk = :pk",
+        ExpressionAttributeValues: { ":pk": recipientKey(recipient) },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map(stripKeys) as unknown as StoredOutboxMessage[];
+  }
+}
+
+function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, type: _t, ...rest } = item;
+  return rest;
+}

@@ -1,0 +1,149 @@
+/**
+ * The human steps of Flow A, one route each. Every route: parse (zod) → authorize in the service
+ * (role, township scope, maker ≠ checker) → record the decision + audit → resume the execution.
+ * A repeated or late decision is a 409 that changed nothing.
+ */
+import { z } from "zod";
+import { ConflictError } from "#core/errors.ts";
+import { httpHandler, httpRouter } from "#functions/http/index.ts";
+import {
+  AdditionalAidDecisionSchema,
+  AdvanceDecisionSchema,
+  CashPaymentSchema,
+  decideAdditionalAid,
+  decideAdvance,
+  FollowUpSchema,
+  PaperworkSchema,
+  RecoveryReceiptSchema,
+  RerouteSchema,
+  recordFollowUp,
+  recordPaperwork,
+  recordRecoveryReceipt,
+  reroutePayment,
+  resumeFundWait,
+  routeToCash,
+} from "#functions/services/decisions.ts";
+import { flowDeps } from "#functions/services/deps.ts";
+
+export const CaseParams = z.object({ caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a case id") });
+const tags = ["flow-a"];
+
+const advanceDecision = httpHandler({
+  route: "POST /cases/{caseId}/advance-decision",
+  params: CaseParams,
+  body: AdvanceDecisionSchema,
+  summary: "Approve (amount ≤ the advance ceiling) or reject the advance aid",
+  description:
+    "Township approver; after escalation also county civil affairs. Never an approver who handled the case.",
+  tags,
+  handler: ({ params, body, actor, correlationId }) =>
+    decideAdvance(flowDeps(), actor, params.caseId, body, correlationId),
+});
+
+const escalationDecision = httpHandler({
+  route: "POST /cases/{caseId}/escalation-decision",
+  params: CaseParams,
+  body: AdvanceDecisionSchema,
+  summary: "County decision on an escalated advance (same body as advance-decision)",
+  tags,
+  action: "case.escalation.decide",
+  handler: async ({ params, body, actor, correlationId }) => {
+    const deps = flowDeps();
+    const task = await deps.tasks.current(params.caseId, "advance-decision");
+    if (task && !task.escalated) {
+      throw new ConflictError(
+        "The advance decision is not escalated; the township approver decides it",
+        "先行救助审批尚未超时上报，由乡镇审批人审批",
+      );
+    }
+    return decideAdvance(deps, actor, params.caseId, body, correlationId);
+  },
+});
+
+const reroute = httpHandler({
+  route: "POST /cases/{caseId}/reroute",
+  params: CaseParams,
+  body: RerouteSchema,
+  summary: "Route the payment to another own account (guardian/agent only as an explained exception)",
+  tags,
+  action: "payment.reroute",
+  handler: ({ params, body, actor, correlationId }) =>
+    reroutePayment(flowDeps(), actor, params.caseId, body, correlationId),
+});
+
+const cashPayment = httpHandler({
+  route: "POST /cases/{caseId}/cash-payment",
+  params: CaseParams,
+  body: CashPaymentSchema,
+  summary: "Pay in cash: urgent cases only, within the cash ceiling, with both signatures",
+  tags,
+  action: "payment.cash",
+  handler: ({ params, body, actor, correlationId }) =>
+    routeToCash(flowDeps(), actor, params.caseId, body, correlationId),
+});
+
+const paperwork = httpHandler({
+  route: "POST /cases/{caseId}/paperwork",
+  params: CaseParams,
+  body: PaperworkSchema,
+  summary:
+    "Complete the paperwork (补齐手续): distinct investigators, economic check, facts, good-faith basis",
+  tags,
+  action: "paperwork.record",
+  handler: ({ params, body, actor, correlationId }) =>
+    recordPaperwork(flowDeps(), actor, params.caseId, body, correlationId),
+});
+
+const followUp = httpHandler({
+  route: "POST /cases/{caseId}/follow-up",
+  params: CaseParams,
+  body: FollowUpSchema,
+  summary: "Follow-up (跟进救助): additional aid, staged assistance, referral, recovery and/or close",
+  tags,
+  action: "followUp.propose",
+  handler: ({ params, body, actor, correlationId }) =>
+    recordFollowUp(flowDeps(), actor, params.caseId, body, correlationId),
+});
+
+const additionalAidDecision = httpHandler({
+  route: "POST /cases/{caseId}/additional-aid-decision",
+  params: CaseParams,
+  body: AdditionalAidDecisionSchema,
+  summary: "Approve or reject additional aid at the level it needs (township, county, 一事一议)",
+  tags,
+  handler: ({ params, body, actor, correlationId }) =>
+    decideAdditionalAid(flowDeps(), actor, params.caseId, body, correlationId),
+});
+
+const recovery = httpHandler({
+  route: "POST /cases/{caseId}/recovery",
+  params: CaseParams,
+  body: RecoveryReceiptSchema,
+  summary: "Record money recovered (追回); it returns to the township fund",
+  tags,
+  action: "recovery.record",
+  handler: ({ params, body, actor, correlationId }) =>
+    recordRecoveryReceipt(flowDeps(), actor, params.caseId, body, correlationId),
+});
+
+const fundReplenished = httpHandler({
+  route: "POST /cases/{caseId}/fund-replenished",
+  params: CaseParams,
+  summary: "County finance: the fund was replenished — retry the payment waiting for money now",
+  tags,
+  action: "fund.allocate",
+  handler: ({ params, actor, correlationId }) =>
+    resumeFundWait(flowDeps(), actor, params.caseId, correlationId),
+});
+
+export const handler = httpRouter(
+  advanceDecision,
+  escalationDecision,
+  reroute,
+  cashPayment,
+  paperwork,
+  followUp,
+  additionalAidDecision,
+  recovery,
+  fundReplenished,
+);

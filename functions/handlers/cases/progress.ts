@@ -1,0 +1,52 @@
+/**
+ * `GET /cases/{caseId}/progress` — where a case stands in Flow A: status, flags, deadline, the
+ * decisions, the open and past human tasks (never their tokens), the payments (accounts masked) and
+ * the notifications sent. Applicants see their own cases; staff their township; county the county.
+ */
+import { obligationIdFor } from "#adapters/payments/gateway.ts";
+import { httpHandler } from "#functions/http/index.ts";
+import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
+import { publicCaseView } from "#functions/services/case-view.ts";
+import { flowDeps } from "#functions/services/deps.ts";
+import { CaseParams } from "./decisions.ts";
+
+export const handler = httpHandler({
+  route: "GET /cases/{caseId}/progress",
+  params: CaseParams,
+  summary: "Where the case stands: status, deadline, decisions, tasks, payments, notifications",
+  tags: ["flow-a"],
+  handler: async ({ params, actor }) => {
+    const deps = flowDeps();
+    const record = await deps.cases.get(params.caseId);
+    authorizeAnyOnCase(actor, ["case.read", "case.readOwn"], record);
+    const payments = [];
+    for (const purpose of ["advance", "follow-up"]) {
+      const payment = await deps.payments.getPayment(obligationIdFor(record.caseId, purpose));
+      if (payment) payments.push(payment);
+    }
+    const tasks = await deps.tasks.forCase(record.caseId);
+    const notifications = await deps.outbox.forCase(record.caseId);
+    return {
+      case: publicCaseView(record),
+      tasks: tasks.map((t) => ({
+        taskId: t.taskId,
+        taskType: t.taskType,
+        status: t.status,
+        assigneeRoles: t.assigneeRoles,
+        escalated: t.escalated,
+        overdue: t.overdue,
+        openedAt: t.openedAt,
+        dueAt: t.dueAt ?? null,
+        decidedBy: t.decided?.decidedBy ?? null,
+        decidedAt: t.decided?.decidedAt ?? null,
+      })),
+      payments,
+      notifications: notifications.map((n) => ({
+        kind: n.kind,
+        recipient: n.recipient,
+        subjectZh: n.subjectZh,
+        createdAt: n.createdAt,
+      })),
+    };
+  },
+});

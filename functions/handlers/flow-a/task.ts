@@ -1,0 +1,36 @@
+/**
+ * What every Flow A task handler shares: the event parsed with zod (a malformed event is a named
+ * `TaskInputError`, never retried), the correlation id of the case on every log line, and errors
+ * thrown by name so the ASL's Retry/Catch match them — never an error object returned as success.
+ */
+import { z } from "zod";
+import { withLogContext } from "#functions/runtime/logger.ts";
+import { flowDeps } from "#functions/services/deps.ts";
+import type { FlowDeps } from "#functions/services/ports.ts";
+
+export class TaskInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TaskInputError";
+  }
+}
+
+export const CaseTaskSchema = z.object({ caseId: z.string().min(1), correlationId: z.string().min(1) });
+
+export function taskHandler<S extends z.ZodType, R>(
+  schema: S,
+  run: (event: z.output<S>, deps: FlowDeps) => Promise<R>,
+): (event: unknown) => Promise<R> {
+  return async (event: unknown) => {
+    const parsed = schema.safeParse(event);
+    if (!parsed.success) {
+      throw new TaskInputError(
+        `task input is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+      );
+    }
+    const value = parsed.data as z.output<S> & { correlationId?: string; caseId?: string };
+    return withLogContext({ correlationId: value.correlationId, caseId: value.caseId }, () =>
+      run(parsed.data, flowDeps()),
+    );
+  };
+}

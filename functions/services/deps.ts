@@ -1,0 +1,182 @@
+/**
+ * Production wiring of `FlowDeps`: the same object in AWS and on the local runtime (only the
+ * endpoints differ, through the SDK's `AWS_ENDPOINT_URL_*`). Built once per process (cold start).
+ * Tests call `createFlowDeps` with their own tables, clock and gateway.
+ */
+import { randomUUID } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { AuditStore } from "#adapters/audit-store.ts";
+import { CaseStore } from "#adapters/case-store.ts";
+import { HumanTaskStore } from "#adapters/human-task-store.ts";
+import { LedgerWriter } from "#adapters/ledger/index.ts";
+import { Outbox } from "#adapters/outbox.ts";
+import { gatewaysFromEnv, payeeHashSecretFromEnv } from "#adapters/payments/config.ts";
+import type { PaymentGateway } from "#adapters/payments/gateway.ts";
+import { PaymentStore } from "#adapters/payments/payment-store.ts";
+import { stepFunctions, type WorkflowPort } from "#adapters/step-functions.ts";
+import { BusinessRuleError } from "#core/errors.ts";
+import { type IdentityDocument, maskIdNumber, maskPhone, personKey } from "#core/identity/index.ts";
+import { LedgerUnavailableError } from "#core/ledger/errors.ts";
+import { now as clockNow } from "#functions/runtime/clock.ts";
+import { logger } from "#functions/runtime/logger.ts";
+import { stateMachineArnEnv } from "#infra/environment.ts";
+import { TABLE_ENV } from "#infra/tables.ts";
+import type { AuditPort, FlowDeps, IdentityPort, LedgerPort } from "./ports.ts";
+import { BundledCalendars, StoredPolicySource } from "./reference-data.ts";
+
+/** The ledger refused an entry for a reason no wait can cure (closed period, unknown fund). */
+export class LedgerRejectedError extends BusinessRuleError {
+  override readonly code = "LEDGER_REJECTED";
+}
+
+export function ledgerPort(writer: LedgerWriter, now: () => Date): LedgerPort {
+  return {
+    async submit(request) {
+      const outcome = await writer.submit({
+        entryId: request.entryId,
+        fundId: request.townshipId,
+        kind: request.kind,
+        ...(request.drawKind ? { drawKind: request.drawKind } : {}),
+        amountYuan: request.amountYuan,
+        bookedAt: now().toISOString(),
+        reference: request.reference,
+      });
+      if (outcome.status === "applied" || outcome.status === "duplicate") return outcome.status;
+      if (outcome.reason === "insufficient-funds") return "insufficient-funds";
+      throw new LedgerRejectedError(outcome.message, outcome.messageZh, {
+        details: { reason: outcome.reason },
+      });
+    },
+    async fund(townshipId) {
+      try {
+        const view = await writer.store.getFund(townshipId);
+        return {
+          balanceYuan: view.balanceYuan.toString(),
+          committedYuan: view.committedYuan.toString(),
+          availableYuan: view.availableYuan.toString(),
+        };
+      } catch (error) {
+        if ((error as Error).name === "NotFoundError") return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+export function identityPort(hashKey: string): IdentityPort {
+  return {
+    check(document) {
+      const doc = document as unknown as IdentityDocument;
+      const key = personKey(hashKey, doc);
+      const number = "number" in doc ? doc.number : undefined;
+      return {
+        numberMasked: number ? maskIdNumber(number) : "",
+        // An officer-attested identity has no number to compare: it is its own person.
+        personKey: key ?? `attested-${randomUUID()}`,
+      };
+    },
+    maskPhone,
+  };
+}
+
+export function auditPort(store: AuditStore): AuditPort {
+  return {
+    async append(event) {
+      await store.append({
+        countyId: event.countyId,
+        townshipId: event.townshipId,
+        actor: { userId: event.actorUserId, name: event.actorUserId, roles: event.actorRoles as never },
+        action: event.action,
+        resourceType: "case",
+        resourceId: event.caseId,
+        ...(event.why ? { reason: event.why } : {}),
+        ...(event.before !== undefined ? { before: event.before } : {}),
+        ...(event.after !== undefined ? { after: event.after } : {}),
+        ...(event.correlationId ? { correlationId: event.correlationId } : {}),
+      });
+    },
+  };
+}
+
+export interface CreateFlowDepsOptions {
+  client: DynamoDBClient;
+  tables: { main: string; ledger: string };
+  identityHashKey: string;
+  payeeHashSecret: string;
+  bankCallbackUrl: string;
+  gateway: (countyId: string) => PaymentGateway;
+  workflow?: WorkflowPort;
+  now?: () => Date;
+  stateMachines?: { flowA?: string; flowB?: string };
+}
+
+export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
+  const db = DynamoDBDocumentClient.from(options.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const now = options.now ?? clockNow;
+  const writer = new LedgerWriter({
+    client: options.client,
+    tables: { ledger: options.tables.ledger, main: options.tables.main },
+  });
+  return {
+    cases: new CaseStore(db, options.tables.main),
+    tasks: new HumanTaskStore(db, options.tables.main),
+    outbox: new Outbox(db, options.tables.main),
+    workflow: options.workflow ?? stepFunctions(),
+    payments: new PaymentStore({ client: db, tableName: options.tables.main, nowMs: () => now().getTime() }),
+    gateway: options.gateway,
+    bankCallbackUrl: () => options.bankCallbackUrl,
+    payeeHashSecret: () => options.payeeHashSecret,
+    ledger: ledgerPort(writer, now),
+    policy: new StoredPolicySource(db, options.tables.main),
+    calendar: new BundledCalendars(),
+    identity: identityPort(options.identityHashKey),
+    audit: auditPort(new AuditStore({ client: db, tableName: options.tables.main })),
+    log: logger.child({ component: "flow" }),
+    now,
+    stateMachines: options.stateMachines ?? {},
+  };
+}
+
+let cached: FlowDeps | undefined;
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`AidFlow configuration: ${name} is missing`);
+  return value;
+}
+
+/** The process's `FlowDeps`, from the environment (read once, fail fast). */
+export function flowDeps(): FlowDeps {
+  if (cached) return cached;
+  const flowA = process.env[stateMachineArnEnv("flow-a")] ?? process.env.AIDFLOW_FLOW_A_STATE_MACHINE_ARN;
+  const flowB =
+    process.env[stateMachineArnEnv("flow-b")] ??
+    process.env.AIDFLOW_STATE_MACHINE_FLOW_B_ARN ??
+    process.env.AIDFLOW_FLOW_B_STATE_MACHINE_ARN;
+  let gateways: ((countyId: string) => PaymentGateway) | undefined;
+  cached = createFlowDeps({
+    client: new DynamoDBClient({}),
+    tables: { main: requiredEnv(TABLE_ENV.main), ledger: requiredEnv(TABLE_ENV.ledger) },
+    identityHashKey: requiredEnv("AIDFLOW_IDENTITY_HASH_KEY"),
+    payeeHashSecret: process.env.AIDFLOW_PAYEE_HASH_SECRET
+      ? payeeHashSecretFromEnv()
+      : requiredEnv("AIDFLOW_IDENTITY_HASH_KEY"),
+    bankCallbackUrl: process.env.AIDFLOW_BANK_CALLBACK_URL ?? "",
+    // The bank configuration is read when a payment first needs it (HTTP-only functions never do).
+    gateway: (countyId) => {
+      gateways ??= gatewaysFromEnv();
+      return gateways(countyId);
+    },
+    stateMachines: { ...(flowA ? { flowA } : {}), ...(flowB ? { flowB } : {}) },
+  });
+  return cached;
+}
+
+export function resetFlowDeps(): void {
+  cached = undefined;
+}
+
+export { LedgerUnavailableError };

@@ -1,0 +1,227 @@
+/**
+ * Filing (DOMAIN §3.1): an applicant — or a township officer on their behalf (代为申请/主动发现) —
+ * files at the township where the emergency happened. Household registration and residence are
+ * recorded, never used to decide (DOMAIN §2.1). The case is created with the policy version in force
+ * and its execution is started with the case id as its name, so a retry can never start it twice.
+ */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
+import { normalizeAccount } from "#adapters/payments/payee.ts";
+import type { Actor } from "#core/access/index.ts";
+import { requireAuthorized } from "#core/access/index.ts";
+import { IdentityDocumentSchema } from "#core/identity/index.ts";
+import { Yuan } from "#core/money/index.ts";
+import { maskBankAccount } from "#functions/runtime/logger.ts";
+import { checkRepeatAid, HARDSHIP_CAUSES, hardshipKindOf } from "./case-rules.ts";
+import { type FlowSettings, flowSettingsFromEnv } from "./flow-settings.ts";
+import type { FlowDeps } from "./ports.ts";
+
+const YuanText = z
+  .string()
+  .refine((text) => Yuan.isValidText(text), { message: 'yuan with at most two decimals, e.g. "800.00"' });
+
+export const FileCaseSchema = z
+  .object({
+    /** 9-digit township code of the place of emergency (急难发生地). */
+    townshipId: z.string().regex(/^\d{9}$/, "a 9-digit township code"),
+    hardship: z.object({ cause: z.enum(HARDSHIP_CAUSES) }),
+    description: z.string().trim().min(1).max(2000),
+    requestedAmountYuan: YuanText.optional(),
+    applicant: z.object({
+      name: z.string().trim().min(1).max(100),
+      /** Any document of DOMAIN §2.1 — a resident ID (GB 11643 checked), a passport, a permit, or an officer's attestation. */
+      document: IdentityDocumentSchema,
+      phone: z
+        .string()
+        .trim()
+        .regex(/^\+?[0-9 -]{5,20}$/)
+        .optional(),
+      /** Household registration (户籍): kept for notification and statistics only. */
+      registration: z
+        .object({
+          countyCode: z
+            .string()
+            .regex(/^\d{6}$/)
+            .optional(),
+          province: z.string().trim().max(50).optional(),
+          description: z.string().trim().max(200).optional(),
+        })
+        .default({}),
+      residence: z
+        .object({ address: z.string().trim().max(200).optional(), residencePermit: z.boolean().optional() })
+        .optional(),
+    }),
+    /** The applicant's own account (社会化发放); without it an officer routes the payment later. */
+    bankAccount: z
+      .object({
+        holderName: z.string().trim().min(1).max(100),
+        bankName: z.string().trim().min(1).max(100),
+        account: z.string().trim().min(8).max(40),
+      })
+      .optional(),
+    /** Filed by an officer: why (代为申请 on request, 主动发现 found by staff). */
+    onBehalf: z
+      .object({ reason: z.enum(["on-request", "found-by-staff"]), note: z.string().max(500).optional() })
+      .optional(),
+  })
+  .strict();
+
+export type FileCaseRequest = z.output<typeof FileCaseSchema>;
+
+export interface FileCaseResult {
+  caseId: string;
+  status: string;
+  /** True when the same person + cause already had an open case: that case is returned. */
+  existing: boolean;
+  policyVersionId: string;
+}
+
+export interface FlowAExecutionInput {
+  caseId: string;
+  countyId: string;
+  townshipId: string;
+  correlationId: string;
+  policyVersionId: string;
+  advanceDecisionTimeoutSeconds: number;
+  payout: { method: PayoutRoute["method"] };
+  settings: FlowSettings;
+  done: Record<string, never>;
+}
+
+export function newCaseId(now: Date): string {
+  const day = now.toISOString().slice(0, 10).replaceAll("-", "");
+  return `C${day}-${randomBytes(5).toString("hex")}`;
+}
+
+export function flowAInput(
+  record: CaseRecord,
+  advanceResponseTimeHours: number,
+  settings = flowSettingsFromEnv(),
+): FlowAExecutionInput {
+  return {
+    caseId: record.caseId,
+    countyId: record.countyId,
+    townshipId: record.townshipId,
+    correlationId: record.correlationId,
+    policyVersionId: record.policyVersionId,
+    // DOMAIN §3.2: the approver's response time is the wait's timeout (TimeoutSecondsPath).
+    advanceDecisionTimeoutSeconds: advanceResponseTimeHours * 3600,
+    payout: { method: record.payout.method },
+    settings,
+    done: {},
+  };
+}
+
+export async function fileCase(
+  deps: FlowDeps,
+  actor: Actor,
+  request: FileCaseRequest,
+  correlationId: string,
+): Promise<FileCaseResult> {
+  const now = deps.now();
+  const onBehalf = !actor.roles.includes("applicant") || request.onBehalf !== undefined;
+  const countyId = actor.countyId;
+  if (onBehalf) {
+    requireAuthorized(actor, "case.fileOnBehalf", { countyId, townshipId: request.townshipId });
+  } else {
+    requireAuthorized(actor, "case.file", { countyId, ownerUserId: actor.userId });
+  }
+  const policy = await deps.policy.resolve(countyId, request.townshipId, now);
+  const identity = deps.identity.check(request.applicant.document as never);
+
+  const open = await deps.cases.openCaseFor(identity.personKey, request.hardship.cause);
+  if (open) return existingCase(deps, open, policy.advanceResponseTimeHours);
+  checkRepeatAid(await deps.cases.personHistory(identity.personKey), request.hardship.cause, policy, now);
+
+  const payout: PayoutRoute = request.bankAccount
+    ? {
+        method: "bank",
+        bank: {
+          holderName: request.bankAccount.holderName,
+          bankName: request.bankAccount.bankName,
+          account: normalizeAccount(request.bankAccount.account),
+          accountMasked: maskBankAccount(normalizeAccount(request.bankAccount.account)),
+        },
+      }
+    : { method: "none" };
+  const registrationCounty = request.applicant.registration.countyCode;
+  const record: CaseRecord = {
+    caseId: newCaseId(now),
+    countyId,
+    townshipId: request.townshipId,
+    status: "awaiting-advance-decision",
+    flow: "A",
+    hardship: { kind: hardshipKindOf(request.hardship.cause), cause: request.hardship.cause },
+    description: request.description,
+    ...(request.requestedAmountYuan
+      ? { requestedAmountYuan: Yuan.parse(request.requestedAmountYuan).toString() }
+      : {}),
+    applicant: {
+      ...(onBehalf ? {} : { userId: actor.userId }),
+      name: request.applicant.name,
+      document: { type: request.applicant.document.type, numberMasked: identity.numberMasked },
+      personKey: identity.personKey,
+      ...(request.applicant.phone ? { phoneMasked: deps.identity.maskPhone(request.applicant.phone) } : {}),
+      registration: request.applicant.registration,
+      ...(request.applicant.residence ? { residence: request.applicant.residence } : {}),
+      // Statistics and the close notice only (DOMAIN §2.1) — no rule reads this.
+      local: registrationCounty === countyId,
+    },
+    payout,
+    filedBy: { userId: actor.userId, onBehalf },
+    filedAt: now.toISOString(),
+    policyVersionId: policy.policyVersionId,
+    correlationId,
+    handledBy: onBehalf ? [actor.userId] : [],
+    flags: {},
+    version: 1,
+  };
+  const created = await deps.cases.create(record);
+  if (!created.created) return existingCase(deps, created.existingCaseId, policy.advanceResponseTimeHours);
+
+  await deps.audit.append({
+    actorUserId: actor.userId,
+    actorRoles: actor.roles,
+    action: onBehalf ? "case.fileOnBehalf" : "case.file",
+    caseId: record.caseId,
+    countyId,
+    townshipId: record.townshipId,
+    why: request.onBehalf ? `on behalf: ${request.onBehalf.reason}` : "application",
+    after: { status: record.status, cause: record.hardship.cause, policyVersionId: record.policyVersionId },
+    correlationId,
+  });
+  await startFlowA(deps, record, policy.advanceResponseTimeHours);
+  return {
+    caseId: record.caseId,
+    status: record.status,
+    existing: false,
+    policyVersionId: record.policyVersionId,
+  };
+}
+
+/** The existing case; its execution is started again if a crash left it unstarted (a no-op otherwise). */
+async function existingCase(
+  deps: FlowDeps,
+  caseId: string,
+  responseTimeHours: number,
+): Promise<FileCaseResult> {
+  const record = await deps.cases.get(caseId);
+  if (record.flow === "A" && record.status === "awaiting-advance-decision") {
+    await startFlowA(deps, record, responseTimeHours);
+  }
+  return { caseId, status: record.status, existing: true, policyVersionId: record.policyVersionId };
+}
+
+async function startFlowA(deps: FlowDeps, record: CaseRecord, responseTimeHours: number): Promise<void> {
+  const arn = deps.stateMachines.flowA;
+  if (!arn) throw new Error("The Flow A state machine ARN is not configured (AIDFLOW_STATE_MACHINE_FLOW_A)");
+  const result = await deps.workflow.startExecution({
+    stateMachineArn: arn,
+    name: record.caseId,
+    input: flowAInput(record, responseTimeHours),
+  });
+  if (result.started) {
+    await deps.cases.update(record.caseId, { set: { executionName: record.caseId } });
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The automatic (non-human) steps of Flow A after the payment: the paperwork deadline, referrals,
+ * the recovery entry, the hand-over to Flow B, the close and the incident record.
+ */
+
+import { obligationIdFor } from "#adapters/payments/gateway.ts";
+import { Yuan } from "#core/money/index.ts";
+import { stateMachineArnEnv } from "#infra/environment.ts";
+import type { FlowDeps } from "./ports.ts";
+
+/** DOMAIN §3.4: N working days of the county calendar after the advance was paid. */
+export async function planPaperwork(
+  deps: FlowDeps,
+  caseId: string,
+): Promise<{ dueAt: string; timeoutSeconds: number; workingDays: number }> {
+  const record = await deps.cases.get(caseId);
+  const policy = await deps.policy.resolveVersion(record.countyId, record.townshipId, record.policyVersionId);
+  const now = deps.now();
+  const due = await deps.calendar.addWorkingDays(
+    record.countyId,
+    policy.holidayCalendarRef,
+    now,
+    policy.paperworkDeadlineWorkingDays,
+  );
+  const timeoutSeconds = Math.max(1, Math.ceil((due.getTime() - now.getTime()) / 1000));
+  return { dueAt: due.toISOString(), timeoutSeconds, workingDays: policy.paperworkDeadlineWorkingDays };
+}
+
+/** 转介: each referral is sent to its receiving body through the outbox and marked referred. */
+export async function recordReferrals(
+  deps: FlowDeps,
+  caseId: string,
+  correlationId: string,
+): Promise<boolean> {
+  const record = await deps.cases.get(caseId);
+  const now = deps.now();
+  const referrals = record.referrals ?? [];
+  for (const [index, referral] of referrals.entries()) {
+    await deps.outbox.put(
+      {
+        messageId: `${caseId}:referral:${index}`,
+        caseId,
+        kind: "case.referral",
+        recipient: { kind: "body", id: String(referral.receivingBody) },
+        subject: `Referral (${String(referral.to)}) from township ${record.townshipId}`,
+        subjectZh: `临时救助转介（${String(referral.to)}）`,
+        details: {
+          to: referral.to,
+          note: referral.note,
+          townshipId: record.townshipId,
+          applicantName: record.applicant.name,
+        },
+        correlationId,
+      },
+      now,
+    );
+  }
+  await deps.cases.update(caseId, {
+    set: { referrals: referrals.map((r) => ({ ...r, status: "referred", referredAt: now.toISOString() })) },
+  });
+  return true;
+}
+
+/** DOMAIN §5: recovered money returns to the fund — a `recovery` entry, once per case. */
+export async function recordRecovery(
+  deps: FlowDeps,
+  caseId: string,
+  correlationId: string,
+): Promise<boolean> {
+  const record = await deps.cases.get(caseId);
+  const recovered = String(record.recovery?.recoveredYuan ?? "");
+  const amount = Yuan.parse(recovered);
+  await deps.ledger.submit({
+    entryId: `recovery:${caseId}`,
+    townshipId: record.townshipId,
+    kind: "recovery",
+    amountYuan: amount.toString(),
+    reference: {
+      caseId,
+      flow: "A",
+      hardshipType: record.hardship.cause,
+      residency: record.applicant.local ? "local" : "non-local",
+      correlationId,
+    },
+  });
+  await deps.cases.update(caseId, { set: { recovery: { ...record.recovery, status: "returned-to-fund" } } });
+  return true;
+}
+
+/**
+ * Staged assistance: the case continues in Flow B under the same case id (its execution name), so
+ * a retried hand-over cannot start it twice. Without a Flow B state machine configured the hand-over
+ * is recorded and county civil affairs is notified to start it.
+ */
+export async function handOverToFlowB(
+  deps: FlowDeps,
+  caseId: string,
+  correlationId: string,
+): Promise<{ flowBStarted: boolean }> {
+  const record = await deps.cases.get(caseId);
+  const now = deps.now();
+  const arn =
+    deps.stateMachines.flowB ??
+    process.env[stateMachineArnEnv("flow-b")] ??
+    process.env.AIDFLOW_STATE_MACHINE_FLOW_B_ARN;
+  let flowBStarted = false;
+  if (arn) {
+    await deps.workflow.startExecution({
+      stateMachineArn: arn,
+      name: caseId,
+      input: {
+        caseId,
+        countyId: record.countyId,
+        townshipId: record.townshipId,
+        correlationId,
+        policyVersionId: record.policyVersionId,
+        handedOverFrom: "flow-a",
+        reason: (record.followUp?.staged as { reason?: string } | undefined)?.reason ?? "",
+      },
+    });
+    // Started now, or by an earlier try of this task (same execution name): either way it runs.
+    flowBStarted = true;
+  }
+  await deps.cases.update(caseId, {
+    status: "handed-over-to-flow-b",
+    set: { flow: "B", handOver: { at: now.toISOString(), flowBStarted, from: "A" }, dueAt: null },
+  });
+  await deps.outbox.put(
+    {
+      messageId: `${caseId}:handover-flow-b`,
+      caseId,
+      kind: "case.handed-over",
+      recipient: { kind: "township", id: record.townshipId, role: "township-officer" },
+      subject: "Case handed over to staged assistance (Flow B)",
+      subjectZh: "案件已转入分阶段救助",
+      details: { flowBStarted },
+      correlationId,
+    },
+    now,
+  );
+  return { flowBStarted };
+}
+
+/** DOMAIN §3.6: outcome recorded; for a non-local applicant the registration county is notified. */
+export async function closeCase(
+  deps: FlowDeps,
+  caseId: string,
+  correlationId: string,
+): Promise<Record<string, unknown>> {
+  const record = await deps.cases.get(caseId);
+  const now = deps.now();
+  const paid: Record<string, string> = {};
+  for (const purpose of ["advance", "follow-up"]) {
+    const obligation = await deps.payments.getObligation(obligationIdFor(caseId, purpose));
+    if (obligation?.status === "paid") paid[purpose] = obligation.amountYuan;
+  }
+  const totalPaid = Object.values(paid).reduce((sum, text) => sum.plus(Yuan.parse(text)), Yuan.zero);
+  const fraud = record.paperwork?.fraudFound === true;
+  const outcome = {
+    result: record.advance?.decision === "reject" ? "rejected" : "aided",
+    paid,
+    totalPaidYuan: totalPaid.toString(),
+    referrals: (record.referrals ?? []).map((r) => ({ to: r.to, receivingBody: r.receivingBody })),
+    recovery: record.recovery ?? null,
+    fraudFound: fraud,
+    summary: (record.followUp?.close as { summary?: string } | undefined)?.summary ?? null,
+    registrationCountyNotified: false,
+  };
+  const registrationCounty = record.applicant.registration.countyCode;
+  if (!record.applicant.local && registrationCounty) {
+    await deps.outbox.put(
+      {
+        messageId: `${caseId}:close:registration-county`,
+        caseId,
+        kind: "case.closed.non-local",
+        recipient: { kind: "registration-county", id: registrationCounty },
+        subject: `A resident of your county was aided in county ${record.countyId}`,
+        subjectZh: `贵县户籍人员在 ${record.countyId} 获得临时救助，请关注后续帮扶`,
+        details: {
+          countyId: record.countyId,
+          townshipId: record.townshipId,
+          cause: record.hardship.cause,
+          totalPaidYuan: outcome.totalPaidYuan,
+        },
+        correlationId,
+      },
+      now,
+    );
+    outcome.registrationCountyNotified = true;
+  }
+  const closed = await deps.cases.update(caseId, {
+    status: "closed",
+    set: { outcome, closedAt: now.toISOString(), dueAt: null },
+  });
+  await deps.cases.settlePersonHistory(closed, {
+    status: "closed",
+    aided: totalPaid.isPositive(),
+    fraud,
+    closedAt: now.toISOString(),
+    releaseGuard: true,
+  });
+  await deps.audit.append({
+    actorUserId: "system:flow-a",
+    actorRoles: [],
+    action: "case.close",
+    caseId,
+    countyId: record.countyId,
+    townshipId: record.townshipId,
+    why: "Flow A finished",
+    after: outcome,
+    correlationId,
+  });
+  return outcome;
+}
+
+/** An unexpected error: recorded on the case, the county notified — a person takes it from here. */
+export async function recordIncident(
+  deps: FlowDeps,
+  caseId: string,
+  correlationId: string,
+  error: { Error?: string; Cause?: string } | undefined,
+): Promise<{ recorded: true }> {
+  const record = await deps.cases.get(caseId);
+  const now = deps.now();
+  const name = error?.Error ?? "UnknownError";
+  await deps.cases.update(caseId, {
+    status: "incident",
+    set: { flags: { ...record.flags, incident: name } },
+  });
+  await deps.outbox.put(
+    {
+      messageId: `${caseId}:incident:${name}:${now.toISOString()}`,
+      caseId,
+      kind: "case.incident",
+      recipient: { kind: "county", id: record.countyId, role: "county-civil-affairs" },
+      subject: `Case ${caseId} stopped on an unexpected error (${name}) and needs a person`,
+      subjectZh: `案件 ${caseId} 因意外错误（${name}）暂停，需人工处理`,
+      details: { error: name },
+      correlationId,
+    },
+    now,
+  );
+  return { recorded: true };
+}

@@ -1,0 +1,140 @@
+/**
+ * Flow A's human steps as data: for each task type, who acts, the case status while it waits, and
+ * whom to notify (DOMAIN §1, §3). The `OpenHumanTask` state-machine handler turns one of these plus
+ * the task token into a stored, notified task (functions/services/human-tasks.ts). Flow B adds its
+ * own table and calls the same `openHumanTask`.
+ */
+import { z } from "zod";
+import type { CaseStatus } from "#adapters/case-store.ts";
+import type { Recipient } from "#adapters/outbox.ts";
+import { openHumanTask } from "./human-tasks.ts";
+import type { FlowDeps } from "./ports.ts";
+
+export const FLOW_A_TASK_TYPES = [
+  "advance-decision",
+  "payment-route",
+  "fund-replenishment",
+  "paperwork",
+  "follow-up",
+  "additional-aid-approval",
+  "recovery",
+] as const;
+export type FlowATaskType = (typeof FLOW_A_TASK_TYPES)[number];
+
+export const OpenTaskEventSchema = z.object({
+  taskToken: z.string().min(1),
+  caseId: z.string().min(1),
+  correlationId: z.string().min(1),
+  taskType: z.enum(FLOW_A_TASK_TYPES),
+  escalated: z.boolean().optional(),
+  overdue: z.boolean().optional(),
+  timeoutSeconds: z.number().int().positive().optional(),
+  purpose: z.string().optional(),
+  approvalLevel: z.enum(["township", "county", "coordination"]).optional(),
+});
+export type OpenTaskEvent = z.output<typeof OpenTaskEventSchema>;
+
+interface TaskSpec {
+  roles: string[];
+  status: CaseStatus;
+  subject: string;
+  subjectZh: string;
+}
+
+function specFor(event: OpenTaskEvent): TaskSpec {
+  const escalated = event.escalated === true;
+  switch (event.taskType) {
+    case "advance-decision":
+      return {
+        // Once escalated, either level may decide (DOMAIN §3.2).
+        roles: escalated ? ["township-approver", "county-civil-affairs"] : ["township-approver"],
+        status: "awaiting-advance-decision",
+        subject: escalated
+          ? "Advance aid decision overdue — escalated to the county"
+          : "Advance aid decision needed",
+        subjectZh: escalated ? "先行救助审批超时，已上报县民政" : "请审批先行救助",
+      };
+    case "payment-route":
+      return {
+        roles: ["township-officer"],
+        status: "awaiting-payment-route",
+        subject: "Payment needs a route (another own account, or cash)",
+        subjectZh: "救助金发放需重新指定方式（本人其他账户或现金）",
+      };
+    case "fund-replenishment":
+      return {
+        roles: ["county-finance"],
+        status: "awaiting-fund-replenishment",
+        subject: "Township fund cannot cover an approved payment — please replenish",
+        subjectZh: "乡镇备用金不足以支付已批准的救助金，请补足",
+      };
+    case "paperwork":
+      return {
+        roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
+        status: "awaiting-paperwork",
+        subject: event.overdue ? "Paperwork overdue — escalated" : "Complete the paperwork (补齐手续)",
+        subjectZh: event.overdue ? "补齐手续已逾期，已上报县民政" : "请在期限内补齐手续",
+      };
+    case "follow-up":
+      return {
+        roles: ["township-officer"],
+        status: "awaiting-follow-up",
+        subject: "Decide the follow-up (跟进救助)",
+        subjectZh: "请确定跟进救助措施",
+      };
+    case "additional-aid-approval":
+      return {
+        roles: event.approvalLevel === "township" ? ["township-approver"] : ["county-civil-affairs"],
+        status: "awaiting-additional-aid-approval",
+        subject:
+          event.approvalLevel === "coordination"
+            ? "Additional aid above the per-case cap — 一事一议"
+            : "Additional aid needs approval",
+        subjectZh:
+          event.approvalLevel === "coordination"
+            ? "跟进救助超过单次上限，提请一事一议"
+            : "请审批跟进救助金额",
+      };
+    case "recovery":
+      return {
+        roles: ["township-officer"],
+        status: "awaiting-recovery",
+        subject: "Recover the aid obtained by fraud (追回)",
+        subjectZh: "请追回骗取的救助金",
+      };
+  }
+}
+
+const COUNTY_ROLES = new Set(["county-civil-affairs", "county-finance"]);
+
+export async function openFlowATask(deps: FlowDeps, event: OpenTaskEvent) {
+  const spec = specFor(event);
+  const record = await deps.cases.get(event.caseId);
+  const notify: Recipient[] = spec.roles.map((role) =>
+    COUNTY_ROLES.has(role)
+      ? { kind: "county", id: record.countyId, role }
+      : { kind: "township", id: record.townshipId, role },
+  );
+  const flags = { ...record.flags };
+  if (event.escalated) flags.escalated = true;
+  if (event.overdue) flags.overdue = true;
+  return openHumanTask(deps, {
+    token: event.taskToken,
+    caseId: event.caseId,
+    taskType: event.taskType,
+    assigneeRoles: spec.roles,
+    ...(event.timeoutSeconds !== undefined ? { timeoutSeconds: event.timeoutSeconds } : {}),
+    escalated: event.escalated ?? false,
+    overdue: event.overdue ?? false,
+    caseStatus: spec.status,
+    caseSet: { flags },
+    notify,
+    subject: spec.subject,
+    subjectZh: spec.subjectZh,
+    details: {
+      ...(event.purpose ? { purpose: event.purpose } : {}),
+      ...(event.approvalLevel ? { approvalLevel: event.approvalLevel } : {}),
+    },
+    correlationId: event.correlationId,
+  });
+}

@@ -1,0 +1,238 @@
+/**
+ * The human-step mechanism, reusable by every flow (ARCHITECTURE §3.4):
+ *
+ * - `openHumanTask` — called by the `waitForTaskToken` task handler: stores the token server-side,
+ *   supersedes a task of the same type that timed out (carrying over a decision that was recorded on
+ *   it but never delivered), moves the case to its waiting status and notifies the role(s) that must
+ *   act. The token is never returned to any client.
+ * - `decideHumanTask` — called by a decision endpoint after it authorized and validated: records the
+ *   decision on the open task (conditional write: one decision per task), applies its effects on the
+ *   case and the audit trail, THEN resumes the execution with SendTaskSuccess. A repeated request
+ *   answers the recorded decision; another decision on a decided task or a task that is gone is a
+ *   409; a crash between the write and SendTaskSuccess is healed by calling the endpoint again.
+ */
+import { createHash } from "node:crypto";
+import type { CaseStatus } from "#adapters/case-store.ts";
+import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
+import type { OutboxMessage, Recipient } from "#adapters/outbox.ts";
+import type { TaskResponseOutcome } from "#adapters/step-functions.ts";
+import { ConflictError } from "#core/errors.ts";
+import type { FlowDeps } from "./ports.ts";
+
+export interface OpenHumanTaskInput {
+  token: string;
+  caseId: string;
+  taskType: string;
+  assigneeRoles: string[];
+  /** Seconds until the wait times out (the ASL's `TimeoutSecondsPath`); none = waits without deadline. */
+  timeoutSeconds?: number;
+  escalated?: boolean;
+  overdue?: boolean;
+  /** The case's status while the task waits. */
+  caseStatus: CaseStatus;
+  /** Case fields set when the task opens (e.g. `flags`). */
+  caseSet?: Record<string, unknown>;
+  notify: Recipient[];
+  subject: string;
+  subjectZh: string;
+  details?: Record<string, unknown>;
+  correlationId?: string;
+}
+
+export interface OpenHumanTaskResult {
+  task: HumanTask;
+  /** A decision recorded on the timed-out predecessor was delivered to this task's token at once. */
+  carriedOver: boolean;
+}
+
+export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): Promise<OpenHumanTaskResult> {
+  const now = deps.now();
+  const current = await deps.cases.get(input.caseId);
+  const dueAt =
+    input.timeoutSeconds !== undefined
+      ? new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString()
+      : undefined;
+  const task = await deps.tasks.open(
+    {
+      caseId: input.caseId,
+      taskType: input.taskType,
+      countyId: current.countyId,
+      townshipId: current.townshipId,
+      assigneeRoles: input.assigneeRoles,
+      escalated: input.escalated ?? false,
+      overdue: input.overdue ?? false,
+      openedAt: now.toISOString(),
+      ...(dueAt ? { dueAt } : {}),
+      ...(input.correlationId ? { correlationId: input.correlationId } : {}),
+      ...(input.details ? { details: input.details } : {}),
+    },
+    input.token,
+  );
+
+  // A wait of this type that is still listed belongs to a predecessor that nobody can answer any more.
+  // Its recorded decision is carried over only when this task exists BECAUSE that wait timed out
+  // (an escalation): then the decision provably never resumed the execution.
+  let carried: HumanTaskDecision | undefined;
+  for (const older of await deps.tasks.forCase(input.caseId)) {
+    if (older.taskType !== input.taskType || older.taskId === task.taskId) continue;
+    if (input.escalated && older.status === "decided" && older.decided && !carried) carried = older.decided;
+    if (older.status === "open" || older.status === "decided") {
+      await deps.tasks.finish(input.caseId, older.taskId, "superseded", now.toISOString());
+    }
+  }
+
+  await deps.cases.update(input.caseId, {
+    status: input.caseStatus,
+    set: { dueAt: dueAt ?? null, ...(input.caseSet ?? {}) },
+  });
+
+  for (const recipient of input.notify) {
+    const message: OutboxMessage = {
+      messageId: `${input.caseId}:${task.taskId}:${recipient.kind}:${recipient.role ?? recipient.id}`,
+      caseId: input.caseId,
+      kind: `task.${input.taskType}${input.escalated ? ".escalated" : ""}`,
+      recipient,
+      subject: input.subject,
+      subjectZh: input.subjectZh,
+      details: {
+        taskType: input.taskType,
+        dueAt,
+        escalated: input.escalated ?? false,
+        ...(input.details ?? {}),
+      },
+      ...(input.correlationId ? { correlationId: input.correlationId } : {}),
+    };
+    await deps.outbox.put(message, now);
+  }
+
+  if (carried && task.status === "open") {
+    // The decision beat the timeout but reached a token that had just expired: it is not lost.
+    const recorded = await deps.tasks.recordDecision(input.caseId, task.taskId, carried);
+    if (recorded) {
+      const outcome = await deps.workflow.sendTaskSuccess(input.token, carried.output);
+      if (outcome === "delivered")
+        await deps.tasks.finish(input.caseId, task.taskId, "completed", now.toISOString());
+      deps.log.info("decision carried over to the escalated task", {
+        caseId: input.caseId,
+        taskType: input.taskType,
+        outcome,
+      });
+      return { task, carriedOver: true };
+    }
+  }
+  return { task, carriedOver: false };
+}
+
+export interface DecideHumanTaskInput {
+  caseId: string;
+  taskType: string;
+  actorUserId: string;
+  /** What is recorded (the validated request, amounts as strings). */
+  decision: Record<string, unknown>;
+  /** What the waiting execution receives. */
+  output: Record<string, unknown>;
+  /**
+   * Effects of a recorded decision on the case and the audit trail. Must be idempotent: a healing
+   * retry runs it again when the first run may not have finished.
+   */
+  effects: (recorded: HumanTaskDecision, task: HumanTask) => Promise<void>;
+}
+
+export interface DecideHumanTaskResult {
+  task: HumanTask;
+  recorded: HumanTaskDecision;
+  /** True when this request repeated the recorded one (the response is the first one's). */
+  repeated: boolean;
+  delivery: TaskResponseOutcome;
+}
+
+export function requestDigest(actorUserId: string, decision: Record<string, unknown>): string {
+  return createHash("sha256")
+    .update(`${actorUserId}\n${canonicalJson(decision)}`)
+    .digest("hex");
+}
+
+export async function decideHumanTask(
+  deps: FlowDeps,
+  input: DecideHumanTaskInput,
+): Promise<DecideHumanTaskResult> {
+  const digest = requestDigest(input.actorUserId, input.decision);
+  for (let round = 0; round < 3; round += 1) {
+    const task = await deps.tasks.current(input.caseId, input.taskType);
+    if (!task) throw await nothingWaiting(deps, input.caseId, input.taskType);
+    if (task.status === "decided" && task.decided) {
+      const repeated = task.decided.requestDigest === digest;
+      const delivery = await settle(deps, input, task, task.decided);
+      if (repeated) return { task, recorded: task.decided, repeated, delivery };
+      throw alreadyDecided(input.taskType, task.decided);
+    }
+    const recorded: HumanTaskDecision = {
+      decision: input.decision,
+      output: input.output,
+      decidedBy: input.actorUserId,
+      decidedAt: deps.now().toISOString(),
+      requestDigest: digest,
+    };
+    if (await deps.tasks.recordDecision(input.caseId, task.taskId, recorded)) {
+      const delivery = await settle(deps, input, task, recorded);
+      return { task, recorded, repeated: false, delivery };
+    }
+    // Someone decided between the read and the write: look again.
+  }
+  throw new ConflictError("The task changed while deciding; try again", "待办事项正在变化，请重试");
+}
+
+/** Effects (once), then resume the execution; a stale token leaves the decision for the successor task. */
+async function settle(
+  deps: FlowDeps,
+  input: DecideHumanTaskInput,
+  task: HumanTask,
+  recorded: HumanTaskDecision,
+): Promise<TaskResponseOutcome> {
+  if (!recorded.audited) {
+    await input.effects(recorded, task);
+    await deps.tasks.markAudited(input.caseId, task.taskId);
+  }
+  const token = await deps.tasks.tokenOf(input.caseId, task.taskId);
+  if (!token) return "stale";
+  const delivery = await deps.workflow.sendTaskSuccess(token, recorded.output);
+  if (delivery === "delivered") {
+    await deps.tasks.finish(input.caseId, task.taskId, "completed", deps.now().toISOString());
+  } else {
+    deps.log.warn("decision recorded on a wait that had timed out; the escalated task will take it over", {
+      caseId: input.caseId,
+      taskType: input.taskType,
+    });
+  }
+  return delivery;
+}
+
+async function nothingWaiting(deps: FlowDeps, caseId: string, taskType: string): Promise<ConflictError> {
+  const latest = await deps.tasks.latest(caseId, taskType);
+  if (latest?.decided) return alreadyDecided(taskType, latest.decided);
+  return new ConflictError(
+    `Case ${caseId} is not waiting for ${taskType} now`,
+    `案件 ${caseId} 当前不在等待此项办理（${taskType}）`,
+    { details: { taskType } },
+  );
+}
+
+function alreadyDecided(taskType: string, decided: HumanTaskDecision): ConflictError {
+  return new ConflictError(
+    `This step (${taskType}) was already decided by ${decided.decidedBy} at ${decided.decidedAt}; nothing was changed`,
+    `此事项（${taskType}）已由 ${decided.decidedBy} 于 ${decided.decidedAt} 办理，本次提交未作任何更改`,
+    { details: { taskType, decidedBy: decided.decidedBy, decidedAt: decided.decidedAt } },
+  );
+}
+
+/** JSON with sorted keys, so the same request always has the same digest. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,267 @@
+/**
+ * The payment step, reusable by every flow (DOMAIN §3.3, §5; issue 8 §3). Paid once, never twice:
+ *
+ * 1. `payByBank` (the `waitForTaskToken` task): the task token is stored on the payment attempt
+ *    FIRST, then the fund is drawn (ledger entry id `draw:<obligation>:<attempt>` — a retry applies
+ *    once), then the bank is instructed (instruction id from obligation + attempt — a retry is the
+ *    same instruction). The signed bank callback resumes the token with
+ *    `{ outcome: "confirmed" | "failed", reason?, bankReference }`. Not enough money → throws
+ *    `FundInsufficientError` (the ASL's Catch waits for a replenishment, then comes back here).
+ * 2. After the confirmation wait timed out (a lost callback) the payments module's
+ *    `PollPaymentStatus` task asks the bank; `not-received` comes back here (same instruction).
+ * 3. `reversePayment` after a failure: `reversal:<obligation>:<attempt>` (balance += amount); the
+ *    obligation waits for a re-route and the next attempt is paid under the same obligation.
+ * 4. `payInCash`: an officer recorded the hand-over with both signatures: draw + cash record.
+ *
+ * A flow names the obligation by `(caseId, purpose)`; Flow B uses `stage-<n>` purposes.
+ */
+
+import type { CaseRecord } from "#adapters/case-store.ts";
+import { PaymentStateError } from "#adapters/payments/errors.ts";
+import { instructionIdFor, obligationIdFor } from "#adapters/payments/gateway.ts";
+import { checkPayee } from "#adapters/payments/payee.ts";
+import type { Obligation } from "#adapters/payments/payment-store.ts";
+import { FundInsufficientError } from "#core/ledger/errors.ts";
+import { Yuan } from "#core/money/index.ts";
+import type { FlowDeps, LedgerRequest } from "./ports.ts";
+
+export type PaymentOutcome = "confirmed" | "failed" | "pending";
+
+export interface PaymentResult {
+  outcome: PaymentOutcome;
+  method?: "bank" | "cash";
+  attempt?: number;
+  bankReference?: string;
+  reason?: string;
+}
+
+export interface PaymentStepInput {
+  caseId: string;
+  /** `advance`, `follow-up`, `stage-3` … — one obligation per (case, purpose). */
+  purpose: string;
+  correlationId: string;
+  /** The ledger draw kind of this purpose. */
+  drawKind: "advance" | "follow-up" | "stage";
+  flow: "A" | "B";
+}
+
+export function drawEntryId(obligationId: string, attempt: number): string {
+  return `draw:${obligationId}:${attempt}`;
+}
+
+export function reversalEntryId(obligationId: string, attempt: number): string {
+  return `reversal:${obligationId}:${attempt}`;
+}
+
+async function obligationOf(deps: FlowDeps, caseId: string, purpose: string): Promise<Obligation> {
+  const obligation = await deps.payments.getObligation(obligationIdFor(caseId, purpose));
+  if (!obligation) {
+    throw new PaymentStateError(
+      `No approved payment ${purpose} for case ${caseId}`,
+      `案件 ${caseId} 没有已批准的待发放款项（${purpose}）`,
+    );
+  }
+  return obligation;
+}
+
+function ledgerReference(
+  record: CaseRecord,
+  input: PaymentStepInput,
+  obligation: Obligation,
+  attempt: number,
+) {
+  return {
+    caseId: record.caseId,
+    obligationId: obligation.obligationId,
+    paymentId: instructionIdFor(obligation.obligationId, attempt),
+    flow: input.flow,
+    hardshipType: record.hardship.cause,
+    residency: record.applicant.local ? ("local" as const) : ("non-local" as const),
+    correlationId: input.correlationId,
+  };
+}
+
+async function draw(
+  deps: FlowDeps,
+  record: CaseRecord,
+  input: PaymentStepInput,
+  obligation: Obligation,
+  attempt: number,
+) {
+  const request: LedgerRequest = {
+    entryId: drawEntryId(obligation.obligationId, attempt),
+    townshipId: record.townshipId,
+    kind: "draw",
+    drawKind: input.drawKind,
+    amountYuan: obligation.amountYuan,
+    reference: ledgerReference(record, input, obligation, attempt),
+  };
+  const outcome = await deps.ledger.submit(request);
+  if (outcome === "insufficient-funds") {
+    throw new FundInsufficientError(
+      `The fund of township ${record.townshipId} cannot cover ${Yuan.parse(obligation.amountYuan).format()}`,
+      `乡镇 ${record.townshipId} 备用金不足以支付 ${Yuan.parse(obligation.amountYuan).format()}`,
+      { details: { caseId: record.caseId, obligationId: obligation.obligationId } },
+    );
+  }
+}
+
+/** The attempt this call works on: the one in flight (a retry), or the next one. */
+function attemptFor(obligation: Obligation): number {
+  return obligation.status === "instructed" ? obligation.currentAttempt : obligation.currentAttempt + 1;
+}
+
+export async function payByBank(
+  deps: FlowDeps,
+  input: PaymentStepInput & { taskToken: string },
+): Promise<void> {
+  const record = await deps.cases.get(input.caseId);
+  const obligation = await obligationOf(deps, input.caseId, input.purpose);
+  if (obligation.status === "paid") {
+    // Re-entered after the payment was confirmed (a resumed execution): answer at once, pay nothing.
+    await deps.workflow.sendTaskSuccess(input.taskToken, { outcome: "confirmed", alreadyPaid: true });
+    return;
+  }
+  const bank = record.payout.bank;
+  if (record.payout.method !== "bank" || !bank) {
+    throw new PaymentStateError("The case has no bank account to pay to", "案件未登记收款银行账户");
+  }
+  const attempt = attemptFor(obligation);
+  const payeeRecord = checkPayee(
+    record.applicant.name,
+    {
+      kind: (record.payout as { payeeKind?: "guardian" | "agent" }).payeeKind ?? "applicant",
+      name: bank.holderName,
+      bankName: bank.bankName,
+      bankAccount: bank.account,
+      ...((record.payout as { exceptionReason?: string }).exceptionReason
+        ? { exceptionReason: (record.payout as { exceptionReason?: string }).exceptionReason }
+        : {}),
+    },
+    deps.payeeHashSecret(),
+  );
+  // 1. The token first: a callback can then always find the step it must resume.
+  const stored = await deps.payments.startBankAttempt({
+    obligationId: obligation.obligationId,
+    attempt,
+    payee: payeeRecord,
+    taskToken: input.taskToken,
+    drawEntryId: drawEntryId(obligation.obligationId, attempt),
+  });
+  if (stored.status !== "instructed") {
+    // The bank's answer arrived before this (retried) task: resume with it.
+    await deps.workflow.sendTaskSuccess(input.taskToken, {
+      outcome: stored.status === "confirmed" ? "confirmed" : "failed",
+      ...(stored.bankReference ? { bankReference: stored.bankReference } : {}),
+      ...(stored.reason ? { reason: stored.reason } : {}),
+    });
+    return;
+  }
+  // 2. The draw (applied once per attempt, whatever the retries).
+  await draw(deps, record, input, obligation, attempt);
+  await deps.cases.update(input.caseId, { status: "paying" });
+  // 3. The instruction (the same id on every retry: the bank holds one transfer).
+  const status = await deps.gateway(record.countyId).instruct({
+    instructionId: stored.instructionId,
+    amountYuan: obligation.amountYuan,
+    payee: { name: bank.holderName, bankAccount: bank.account, bankName: bank.bankName },
+    township: record.townshipId,
+    fund: obligation.fund,
+    callbackUrl: deps.bankCallbackUrl(),
+    reference: record.caseId,
+  });
+  if (status.status === "confirmed" || status.status === "failed") {
+    // A re-sent instruction the bank had already settled: record it like a poll would.
+    const recorded = await deps.payments.recordOutcome({
+      instructionId: stored.instructionId,
+      outcome: status.status,
+      ...(status.bankReference ? { bankReference: status.bankReference } : {}),
+      ...(status.reason ? { reason: status.reason } : {}),
+      amountYuan: status.amountYuan,
+      source: "poll",
+    });
+    if (recorded.kind === "recorded" || recorded.kind === "duplicate") {
+      await deps.workflow.sendTaskSuccess(input.taskToken, {
+        outcome: status.status,
+        ...(status.bankReference ? { bankReference: status.bankReference } : {}),
+        ...(status.reason ? { reason: status.reason } : {}),
+      });
+    }
+  }
+  deps.log.info("payment instructed", {
+    caseId: input.caseId,
+    obligationId: obligation.obligationId,
+    attempt,
+    correlationId: input.correlationId,
+  });
+}
+
+/** The transfer failed after the draw: the money came back to the fund (DOMAIN §5 reversal). */
+export async function reversePayment(
+  deps: FlowDeps,
+  input: PaymentStepInput,
+): Promise<{ reversedAttempt: number; amountYuan: string }> {
+  const record = await deps.cases.get(input.caseId);
+  const obligation = await obligationOf(deps, input.caseId, input.purpose);
+  if (obligation.status !== "awaiting-reroute") {
+    throw new PaymentStateError(
+      `Payment ${obligation.obligationId} is ${obligation.status}; only a failed transfer is reversed`,
+      `支付 ${obligation.obligationId} 当前状态为 ${obligation.status}，仅失败的转账可冲回`,
+    );
+  }
+  const attempt = obligation.currentAttempt;
+  const outcome = await deps.ledger.submit({
+    entryId: reversalEntryId(obligation.obligationId, attempt),
+    townshipId: record.townshipId,
+    kind: "reversal",
+    amountYuan: obligation.amountYuan,
+    reference: ledgerReference(record, input, obligation, attempt),
+  });
+  deps.log.info("failed transfer reversed", {
+    caseId: input.caseId,
+    obligationId: obligation.obligationId,
+    attempt,
+    outcome,
+  });
+  await deps.cases.update(input.caseId, {
+    set: { payments: { ...(record.payments ?? {}), [input.purpose]: { lastFailedAttempt: attempt } } },
+  });
+  return { reversedAttempt: attempt, amountYuan: obligation.amountYuan };
+}
+
+/** Cash hand-over recorded by an officer (both signatures on the case): draw, then the cash record. */
+export async function payInCash(deps: FlowDeps, input: PaymentStepInput): Promise<PaymentResult> {
+  const record = await deps.cases.get(input.caseId);
+  const obligation = await obligationOf(deps, input.caseId, input.purpose);
+  const cash = record.payout.cash;
+  if (record.payout.method !== "cash" || !cash) {
+    throw new PaymentStateError("No cash hand-over is recorded on the case", "案件未登记现金发放");
+  }
+  if (obligation.status === "paid") {
+    return {
+      outcome: "confirmed",
+      method: "cash",
+      attempt: obligation.paidAttempt ?? obligation.currentAttempt,
+    };
+  }
+  const attempt = obligation.currentAttempt + 1;
+  const policy = await deps.policy.resolveVersion(record.countyId, record.townshipId, record.policyVersionId);
+  await draw(deps, record, input, obligation, attempt);
+  const recorded = await deps.payments.recordCashPayment({
+    obligationId: obligation.obligationId,
+    attempt,
+    urgent: record.hardship.kind === "urgent",
+    cashCeilingYuan: policy.cashCeilingYuan,
+    receiverName: (cash as { receiverName?: string }).receiverName ?? record.applicant.name,
+    receiverSignatureRef: cash.receiverSignatureRef,
+    officerSignatureRef: cash.officerSignatureRef,
+    officerId: cash.officerUserId,
+    drawEntryId: drawEntryId(obligation.obligationId, attempt),
+  });
+  return {
+    outcome: "confirmed",
+    method: "cash",
+    attempt,
+    ...(recorded.bankReference ? { bankReference: recorded.bankReference } : {}),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * What the flow services stand on, as ports. Production wiring is in `deps.ts` (core + the adapters
+ * of the ledger, payments, audit and Step Functions); tests build the same object over test tables.
+ * Keeping the seams here means a Flow B service takes the very same `FlowDeps`.
+ */
+
+import type { CaseStore } from "#adapters/case-store.ts";
+import type { HumanTaskStore } from "#adapters/human-task-store.ts";
+import type { Outbox } from "#adapters/outbox.ts";
+import type { PaymentGateway } from "#adapters/payments/gateway.ts";
+import type { PaymentStore } from "#adapters/payments/payment-store.ts";
+import type { WorkflowPort } from "#adapters/step-functions.ts";
+import type { ResolvedPolicy } from "#core/policy/index.ts";
+import type { Logger } from "#functions/runtime/logger.ts";
+
+export type LedgerEntryKind = "draw" | "reversal" | "recovery";
+
+export interface LedgerRequest {
+  /** Idempotency id: derived from the obligation + attempt (draw, reversal) or the receivable (recovery). */
+  entryId: string;
+  townshipId: string;
+  kind: LedgerEntryKind;
+  drawKind?: "advance" | "follow-up" | "stage";
+  amountYuan: string;
+  reference: {
+    caseId: string;
+    obligationId?: string;
+    paymentId?: string;
+    decisionId?: string;
+    flow: "A" | "B";
+    hardshipType?: string;
+    residency?: "local" | "non-local";
+    actor?: string;
+    correlationId?: string;
+  };
+}
+
+export type LedgerOutcome = "applied" | "duplicate" | "insufficient-funds";
+
+export interface LedgerPort {
+  submit(request: LedgerRequest): Promise<LedgerOutcome>;
+  /** The fund of a township (balance etc. as 2-decimal strings), for views and tests. */
+  fund(
+    townshipId: string,
+  ): Promise<{ balanceYuan: string; committedYuan: string; availableYuan: string } | undefined>;
+}
+
+export interface PolicyPort {
+  /** The policy in force at `at` for the county, resolved for the township's area. */
+  resolve(countyId: string, townshipId: string, at: Date): Promise<ResolvedPolicy>;
+  /** The same version again (decisions use the version recorded on the case). */
+  resolveVersion(countyId: string, townshipId: string, policyVersionId: string): Promise<ResolvedPolicy>;
+}
+
+export interface CalendarPort {
+  /** The instant N working days after `from` in the county's calendar (DOMAIN §3.4, Asia/Shanghai). */
+  addWorkingDays(countyId: string, calendarRef: string, from: Date, workingDays: number): Promise<Date>;
+}
+
+export interface IdentityPort {
+  /** Validates a document; returns the masked number and the keyed hash used for duplicate checks. */
+  check(document: { type: string }): { numberMasked: string; personKey: string };
+  maskPhone(phone: string): string;
+}
+
+export interface AuditEvent {
+  actorUserId: string;
+  actorRoles: string[];
+  action: string;
+  caseId: string;
+  countyId: string;
+  townshipId: string;
+  why?: string;
+  before?: unknown;
+  after?: unknown;
+  correlationId?: string;
+}
+
+export interface AuditPort {
+  append(event: AuditEvent): Promise<void>;
+}
+
+export interface FlowDeps {
+  cases: CaseStore;
+  tasks: HumanTaskStore;
+  outbox: Outbox;
+  workflow: WorkflowPort;
+  payments: PaymentStore;
+  /** The bank of a county (its own endpoint or the default). */
+  gateway: (countyId: string) => PaymentGateway;
+  /** The callback URL the bank posts outcomes to (`AIDFLOW_BANK_CALLBACK_URL`). */
+  bankCallbackUrl: () => string;
+  /** Key of the bank-account hash (payments' payee rules). */
+  payeeHashSecret: () => string;
+  ledger: LedgerPort;
+  policy: PolicyPort;
+  calendar: CalendarPort;
+  identity: IdentityPort;
+  audit: AuditPort;
+  log: Logger;
+  now: () => Date;
+  stateMachines: { flowA?: string; flowB?: string };
+}
