@@ -49,6 +49,8 @@ export interface LocalRuntimeContext {
   stepFunctions: StepFunctionsLayer;
   /** Where the runtime keeps its files (undefined in memory). */
   dataDir?: string;
+  /** Port asked for the HTTP API (`--port`), for the service that serves it. */
+  httpPort?: number;
 }
 
 /** A service started after the Step Functions layer and closed before it (HTTP API, bank simulator). */
@@ -72,6 +74,8 @@ export interface LocalRuntimeOptions {
   substitutions?: Record<string, string>;
   /** Port of the Step Functions endpoint; default a free port. */
   sfnPort?: number;
+  /** Port for the HTTP API service (handed to services in their context). */
+  httpPort?: number;
   services?: LocalService[];
   /** Directory the catalog's `entry` paths are relative to; default the repository root. */
   rootDir?: string;
@@ -152,6 +156,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stateMachines: layer.stateMachines,
       stepFunctions: layer,
       ...(dataDir ? { dataDir } : {}),
+      ...(options.httpPort !== undefined ? { httpPort: options.httpPort } : {}),
     };
     for (const service of options.services ?? []) {
       const started = await service(context);
