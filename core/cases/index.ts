@@ -51,6 +51,7 @@ export {
 } from "./lifecycle.ts";
 export { advanceCeiling } from "./rules/advanceCeiling.ts";
 export {
+  APPROVAL_ACTION,
   type ApprovalLevel,
   type FollowUpApproval,
   followUpApproval,

@@ -2,6 +2,7 @@
  * Who approves an amount (DOMAIN §3.5, §4.4): the township approver up to the township ceiling,
  * the county above it up to the per-case cap, the county coordination mechanism (一事一议) above.
  */
+import type { Action } from "../../access/permissions.ts";
 import { Yuan } from "../../money/yuan.ts";
 import type { ResolvedPolicy } from "../../policy/resolve.ts";
 
@@ -43,3 +44,10 @@ export function followUpApproval(
     policyVersionId: policy.policyVersionId,
   };
 }
+
+/** The access action (core/access) an approver needs for a level, so a handler checks both together. */
+export const APPROVAL_ACTION: Readonly<Record<ApprovalLevel, Action>> = {
+  township: "amount.approveWithinCeiling",
+  county: "amount.approveAboveCeiling",
+  "county-coordination": "case.coordination.decide",
+};

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { type Actor, authorize } from "../../../../core/access/index.ts";
 import {
+  APPROVAL_ACTION,
   advanceCeiling,
   advanceDecisionDueAt,
   cashPayment,
@@ -205,5 +207,22 @@ describe("flow choice and deadlines", () => {
   it("ordinary processing uses its own working-day limit", () => {
     const d = ordinaryProcessingDeadline(shanghai("2026-03-02T09:00:00"), urban, calendar2026);
     expect(d.lastWorkingDay).toBe("2026-03-23");
+  });
+});
+
+describe("approval level and access go together", () => {
+  it("a township approver may approve a township-level amount but not a county-level one", () => {
+    const approver: Actor = {
+      userId: "u-approver",
+      roles: ["township-approver"],
+      countyId: "230123",
+      townshipId: "230123-101",
+      name: "审批人",
+    };
+    const theCase = { countyId: "230123", townshipId: "230123-101", handledBy: ["u-officer"] };
+    const township = requiredApprovalLevel(y("2500"), urban);
+    const county = requiredApprovalLevel(y("4500"), urban);
+    expect(authorize(approver, APPROVAL_ACTION[township], theCase).allowed).toBe(true);
+    expect(authorize(approver, APPROVAL_ACTION[county], theCase).allowed).toBe(false);
   });
 });
