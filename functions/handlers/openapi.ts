@@ -5,7 +5,16 @@
  * Lambda (esbuild glob imports); the local runtime resolves the same paths.
  */
 import { FUNCTIONS } from "#functions/catalog.ts";
-import { buildOpenApiDocument, html, httpHandler, httpRouter, text } from "#functions/http/index.ts";
+import {
+  buildOpenApiDocument,
+  html,
+  httpHandler,
+  httpRouter,
+  registeredRoutes,
+  text,
+} from "#functions/http/index.ts";
+import { documentCatalogRoute } from "#functions/http/openapi.ts";
+import { logger } from "#functions/runtime/logger.ts";
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 
@@ -14,7 +23,21 @@ async function loadAllRoutes(): Promise<void> {
     if (!fn.routes?.length) continue;
     const name = /^functions\/handlers\/(.+)\.ts$/.exec(fn.entry)?.[1];
     if (name === undefined || name === "openapi") continue;
-    await import(/* @vite-ignore */ `./${name}.ts`);
+    try {
+      await import(/* @vite-ignore */ `./${name}.ts`);
+    } catch (error) {
+      // One broken module must not take the API document down; its routes fall back below.
+      logger.error("openapi: handler module failed to load", { entry: fn.entry, error });
+    }
+  }
+  // Routes served by a handler that does not use httpHandler (e.g. the HMAC-signed bank callback)
+  // are still listed, from the catalog, and marked as such.
+  const known = new Set(registeredRoutes());
+  for (const fn of FUNCTIONS) {
+    for (const route of fn.routes ?? []) {
+      if (known.has(`${route.method} ${route.path}`)) continue;
+      documentCatalogRoute({ ...route, description: fn.description });
+    }
   }
 }
 

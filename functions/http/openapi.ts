@@ -94,6 +94,36 @@ export function registerRoute(doc: RouteDocumentation): void {
   });
 }
 
+/**
+ * A catalog route whose handler does not go through `httpHandler` (its own protocol, e.g. a signed
+ * bank callback): listed with the catalog's description and `x-aidflow-schema: "not-registered"`.
+ */
+export function documentCatalogRoute(route: {
+  method: RouteDocumentation["method"];
+  path: string;
+  public?: boolean;
+  description: string;
+}): void {
+  const key = `${route.method} ${route.path}`;
+  if (registered.has(key)) return;
+  registered.add(key);
+  const params = [...route.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] as string);
+  registry.registerPath({
+    method: route.method.toLowerCase() as "get" | "post" | "put" | "delete",
+    path: route.path,
+    summary: route.description,
+    "x-aidflow-schema": "not-registered",
+    ...(route.public ? { security: [] } : {}),
+    ...(params.length > 0
+      ? { request: { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } }
+      : {}),
+    responses: {
+      "200": { description: "Success" },
+      "400": { description: "Invalid request", content: errorContent },
+    },
+  });
+}
+
 export function registeredRoutes(): string[] {
   return [...registered].sort();
 }
