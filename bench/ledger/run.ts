@@ -1,0 +1,213 @@
+/**
+ * Ledger throughput on ONE township fund (issue 5): payments committed per second through the
+ * group-commit writer at 1, 10, 100 and 500 concurrent callers, against raw single-item conditional
+ * `UpdateItem`s per second on the same DynamoDB Local in the same run (the ceiling of "one write per
+ * payment" on one hot item). Each ledger level is then checked: every applied payment is in the
+ * table exactly once, nothing else is, and the chain verifies.
+ *
+ * `npx tsx bench/ledger/run.ts` prints the table; `runLedgerBench()` returns the rows for a
+ * top-level bench runner.
+ */
+import { randomUUID } from "node:crypto";
+import { pathToFileURL } from "node:url";
+import { type DynamoDBClient, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { type LedgerOutcome, LedgerStore, LedgerWriter } from "#adapters/ledger/index.ts";
+import { Yuan } from "#core/money/yuan.ts";
+import { ensureTables, localDynamoClient, startDynamoEngine } from "#local/dynamodb/engine.ts";
+
+export interface LedgerBenchRow {
+  callers: number;
+  payments: number;
+  ledgerPaymentsPerSecond: number;
+  rawUpdatesPerSecond: number;
+  /** ledger ÷ raw: the issue's target is ≥ 2 at 100+ callers. */
+  ratio: number;
+  /** Average entries per TransactWriteItems. */
+  entriesPerBatch: number;
+  lost: number;
+  doubled: number;
+  chainVerified: boolean;
+}
+
+export interface LedgerBenchOptions {
+  levels?: readonly number[];
+  /** Payments per level; default scales with the callers. */
+  paymentsFor?: (callers: number) => number;
+  /** An existing engine; default starts its own DynamoDB Local in memory. */
+  endpoint?: string;
+  log?: (line: string) => void;
+}
+
+const DEFAULT_LEVELS = [1, 10, 100, 500] as const;
+const defaultPayments = (callers: number) => Math.max(400, Math.min(6000, callers * 20));
+const AMOUNT = "100.00";
+
+export async function runLedgerBench(options: LedgerBenchOptions = {}): Promise<LedgerBenchRow[]> {
+  const log = options.log ?? (() => {});
+  const engine = options.endpoint ? undefined : await startDynamoEngine();
+  const endpoint = options.endpoint ?? (engine as NonNullable<typeof engine>).endpoint;
+  const client = localDynamoClient(endpoint);
+  try {
+    const names = await ensureTables(client, `bench-${randomUUID().slice(0, 8)}-`);
+    const tables = { ledger: names.ledger, main: names.main };
+    // Warm the JVM on both paths so the first level is not measured cold.
+    await rawUpdates(client, tables.ledger, 50, 1000);
+    await ledgerPayments(client, tables, 50, 1000);
+    const rows: LedgerBenchRow[] = [];
+    for (const callers of options.levels ?? DEFAULT_LEVELS) {
+      const payments = (options.paymentsFor ?? defaultPayments)(callers);
+      const raw = await rawUpdates(client, tables.ledger, callers, payments);
+      const ledger = await ledgerPayments(client, tables, callers, payments);
+      const row: LedgerBenchRow = {
+        callers,
+        payments,
+        ledgerPaymentsPerSecond: Math.round(ledger.perSecond),
+        rawUpdatesPerSecond: Math.round(raw),
+        ratio: Math.round((ledger.perSecond / raw) * 100) / 100,
+        entriesPerBatch: ledger.entriesPerBatch,
+        lost: ledger.lost,
+        doubled: ledger.doubled,
+        chainVerified: ledger.chainVerified,
+      };
+      log(formatRow(row));
+      rows.push(row);
+    }
+    return rows;
+  } finally {
+    client.destroy();
+    await engine?.stop();
+  }
+}
+
+/** `callers` concurrent loops doing `total` conditional decrements of one item: one write per payment. */
+async function rawUpdates(
+  client: DynamoDBClient,
+  table: string,
+  callers: number,
+  total: number,
+): Promise<number> {
+  const key = { pk: { S: `RAW#${randomUUID()}` }, sk: { S: "HEAD" } };
+  await client.send(
+    new PutItemCommand({ TableName: table, Item: { ...key, balanceFen: { N: String(total * 10_000) } } }),
+  );
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (issued < total) {
+        issued += 1;
+        await client.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: key,
+            UpdateExpression: "SET balanceFen = balanceFen - :amount",
+            ConditionExpression: "balanceFen >= :amount",
+            ExpressionAttributeValues: { ":amount": { N: "10000" } },
+          }),
+        );
+      }
+    }),
+  );
+  return total / ((performance.now() - started) / 1000);
+}
+
+async function ledgerPayments(
+  client: DynamoDBClient,
+  tables: { ledger: string; main: string },
+  callers: number,
+  total: number,
+): Promise<{
+  perSecond: number;
+  entriesPerBatch: number;
+  lost: number;
+  doubled: number;
+  chainVerified: boolean;
+}> {
+  const store = new LedgerStore(client, tables);
+  const writer = new LedgerWriter({ client, tables });
+  const fundId = `bench-${callers}-${randomUUID().slice(0, 8)}`;
+  await store.openFund(fundId, { alertPercent: "20" });
+  const funding = Yuan.parse(AMOUNT).times(total);
+  await writer.submit({
+    entryId: "alloc",
+    fundId,
+    kind: "allocation",
+    amountYuan: funding,
+    bookedAt: new Date().toISOString(),
+  });
+  const outcomes: LedgerOutcome[] = [];
+  let issued = 0;
+  const bookedAt = new Date().toISOString();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (issued < total) {
+        const n = issued++;
+        outcomes.push(
+          await writer.submit({
+            entryId: `pay-${n}`,
+            fundId,
+            kind: "draw",
+            drawKind: "advance",
+            amountYuan: AMOUNT,
+            bookedAt,
+            reference: { caseId: `case-${n}`, paymentId: `pay-${n}`, flow: "A" },
+          }),
+        );
+      }
+    }),
+  );
+  const perSecond = total / ((performance.now() - started) / 1000);
+
+  const applied = new Set(outcomes.filter((o) => o.status === "applied").map((o) => o.entryId));
+  const batches = new Set(outcomes.map((o) => (o.status === "applied" ? o.head.sequence : -1)));
+  const seen = new Map<string, number>();
+  for await (const entry of store.streamEntries(fundId, { pageSize: 1000 })) {
+    if (entry.kind === "draw") seen.set(entry.entryId, (seen.get(entry.entryId) ?? 0) + 1);
+  }
+  const lost = total - [...applied].filter((id) => seen.get(id) === 1).length;
+  const doubled = [...seen.entries()].filter(([id, count]) => count > 1 || !applied.has(id)).length;
+  const verdict = await store.verify(fundId);
+  const fund = await store.getFund(fundId);
+  const exact = fund.balanceYuan.isZero() && fund.sequence === total + 1;
+  return {
+    perSecond,
+    entriesPerBatch: Math.round((applied.size / batches.size) * 10) / 10,
+    lost,
+    doubled,
+    chainVerified: verdict.ok && exact,
+  };
+}
+
+const HEADER =
+  "callers  payments  ledger payments/s  raw UpdateItem/s  ratio  entries/batch  lost  doubled  chain";
+
+function formatRow(row: LedgerBenchRow): string {
+  return [
+    String(row.callers).padStart(7),
+    String(row.payments).padStart(9),
+    String(row.ledgerPaymentsPerSecond).padStart(18),
+    String(row.rawUpdatesPerSecond).padStart(17),
+    `${row.ratio.toFixed(2)}×`.padStart(6),
+    String(row.entriesPerBatch).padStart(14),
+    String(row.lost).padStart(5),
+    String(row.doubled).padStart(8),
+    row.chainVerified ? "  ok" : "  BROKEN",
+  ].join(" ");
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(
+    "Ledger on ONE township fund — DynamoDB Local, group commit vs one conditional UpdateItem per payment",
+  );
+  console.log(HEADER);
+  const rows = await runLedgerBench({ log: (line) => console.log(line) });
+  const bad = rows.filter((r) => r.lost > 0 || r.doubled > 0 || !r.chainVerified);
+  const slow = rows.filter((r) => r.callers >= 100 && r.ratio < 2);
+  if (slow.length > 0)
+    console.log(`below the 2× target at: ${slow.map((r) => r.callers).join(", ")} callers`);
+  if (bad.length > 0) {
+    console.error("LOST, DOUBLED OR BROKEN CHAIN — see rows above");
+    process.exitCode = 1;
+  }
+}
