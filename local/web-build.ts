@@ -39,7 +39,9 @@ export interface WebBuildResult {
 }
 
 /** Builds `web/dist` if stale (or always, with `force`) and returns where it is. */
-export async function ensureWebBuild(options: { force?: boolean; quiet?: boolean } = {}): Promise<WebBuildResult> {
+export async function ensureWebBuild(
+  options: { force?: boolean; quiet?: boolean } = {},
+): Promise<WebBuildResult> {
   const startedMs = Date.now();
   if (!options.force && !webBuildIsStale()) return { distDir: WEB_DIST, built: false, durationMs: 0 };
   const { build } = await import("vite");

@@ -25,11 +25,8 @@ export class ApiError extends Error {
 
   /** The route itself is not served (yet): the page shows "尚未开放" instead of an error. */
   get routeMissing(): boolean {
-    return (
-      (this.status === 404 || this.status === 405) &&
-      /ROUTE|NOT_IMPLEMENTED|METHOD/i.test(this.code) &&
-      !/CASE|FUND|RECONCILIATION|DOCUMENT|USER/i.test(this.code)
-    );
+    if (this.status !== 404 && this.status !== 405) return false;
+    return /ROUTE|NOT_IMPLEMENTED|METHOD/i.test(this.code) || /^No route/i.test(this.message);
   }
 }
 
@@ -88,6 +85,11 @@ export async function request<T>(
     });
   } catch {
     throw new ApiError(0, "NETWORK", "The server cannot be reached", "无法连接服务器，请检查网络后重试", []);
+  }
+  // The local server answers unknown GET paths with the app's index.html (client-side routes):
+  // for an API call that means the endpoint does not exist.
+  if (response.ok && (response.headers.get("content-type") ?? "").includes("text/html")) {
+    throw new ApiError(404, "ROUTE_NOT_FOUND", `No route ${method} ${path}`, "接口尚未开放", []);
   }
   const text = await response.text();
   let parsed: unknown;

@@ -12,7 +12,7 @@ export interface DemoUser {
   roles: string[];
   countyId?: string;
   townshipId?: string;
-  description?: string;
+  descriptionZh?: string;
 }
 
 export interface Township {

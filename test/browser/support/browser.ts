@@ -1,0 +1,117 @@
+/**
+ * Browser-test support: Debian's Chromium driven by playwright-core (never a browser download), the
+ * local API server on this run's DynamoDB Local serving the built consoles, screenshots under
+ * `test-artifacts/screenshots/`, and an axe-core check that fails on serious or critical findings.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { ensureWebBuild } from "#local/web-build.ts";
+import { startTestApi, type TestApi } from "#test/e2e/support/index.ts";
+
+export const CHROMIUM_PATH = process.env.AIDFLOW_CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const SCREENSHOT_DIR = resolve(import.meta.dirname, "../../../test-artifacts/screenshots");
+
+const LAUNCH_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Fails loudly (never skips) when Chromium is not installed. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}. The browser tests need Debian's chromium package: ` +
+        "`apt-get install -y chromium` (.ci/run installs it when missing), or set AIDFLOW_CHROMIUM_PATH.",
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: LAUNCH_ARGS });
+}
+
+export interface WebStack {
+  api: TestApi;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Builds web/dist if stale, starts the API server serving it, and launches Chromium. */
+export async function startWebStack(label: string, env?: Record<string, string>): Promise<WebStack> {
+  const { distDir } = await ensureWebBuild({ quiet: true });
+  const api = await startTestApi({ label, webRoot: distDir, ...(env ? { env } : {}) });
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    await api.close();
+    throw error;
+  }
+  return {
+    api,
+    browser,
+    close: async () => {
+      await browser.close();
+      await api.close();
+    },
+  };
+}
+
+export const PHONE = { width: 375, height: 812 };
+export const DESKTOP = { width: 1366, height: 900 };
+
+/** A fresh browser context (its own sessionStorage) of the given size, in Chinese. */
+export async function newPage(
+  browser: Browser,
+  viewport = DESKTOP,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    ...(viewport === PHONE ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+  });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Signs in through the sign-in page by clicking the demo user's button. */
+export async function signInAs(page: Page, baseUrl: string, userId: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.locator(`button[data-user-id="${userId}"]`).click();
+  await page.waitForURL((url) => url.pathname !== "/");
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+export interface AxeFinding {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/** Serious and critical axe-core violations on the page as it is now. */
+export async function seriousAxeViolations(page: Page): Promise<AxeFinding[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact ?? "",
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(" ")),
+    }));
+}
