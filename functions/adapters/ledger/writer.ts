@@ -376,7 +376,7 @@ export class LedgerWriter {
         lastError = error;
         lane.head = undefined;
         if (error instanceof TransactionCanceledException) {
-          this.learnFromCancellation(lane, plan, error.CancellationReasons ?? []);
+          this.learnFromCancellation(lane, head, plan, error.CancellationReasons ?? []);
         } else {
           await this.learnAfterAmbiguity(lane, plan);
         }
@@ -466,17 +466,27 @@ export class LedgerWriter {
     return items;
   }
 
-  private learnFromCancellation(lane: Lane, plan: BatchPlan<Pending>, reasons: CancellationReason[]): void {
+  private learnFromCancellation(
+    lane: Lane,
+    expected: FundHead,
+    plan: BatchPlan<Pending>,
+    reasons: CancellationReason[],
+  ): void {
+    // The head's own reason says what the head is now: returned (moved), or exactly as planned ("None").
     const headReason = reasons[0];
-    if (headReason?.Code === "ConditionalCheckFailed" && headReason.Item) {
-      lane.head = itemToHead(headReason.Item);
+    let current: FundHead | undefined;
+    if (headReason?.Code === "ConditionalCheckFailed" && headReason.Item)
+      current = itemToHead(headReason.Item);
+    else if (headReason?.Code === "None") current = expected;
+    if (current) {
+      lane.head = current;
       lane.headTick = ++this.tick;
     }
     let index = 1;
     for (const a of plan.accepted) {
       const idReason = reasons[index + 1];
       if (idReason?.Code === "ConditionalCheckFailed" && idReason.Item) {
-        this.settleKnown(lane, a.item, itemToAppliedId(idReason.Item));
+        this.settleKnown(lane, a.item, itemToAppliedId(idReason.Item), current);
       }
       index += 2 + (a.alert && this.options.tables.main ? 1 : 0);
     }
@@ -502,9 +512,14 @@ export class LedgerWriter {
     }
   }
 
-  /** An id item exists: applied by this very submission (an ambiguous attempt that committed) or a duplicate. */
-  private settleKnown(lane: Lane, pending: Pending, applied: AppliedId, head?: FundHead): void {
-    if (applied.submissionToken === pending.token && head) {
+  /**
+   * An id item exists: applied by this very submission (an earlier, ambiguous attempt that did
+   * commit) or by someone else (a duplicate). Our own write is answered with the head it is part
+   * of; without a known head the entry stays pending and the next attempt learns it again.
+   */
+  private settleKnown(lane: Lane, pending: Pending, applied: AppliedId, head: FundHead | undefined): void {
+    if (applied.submissionToken === pending.token) {
+      if (!head) return;
       const alert = pending.alertsByHash.get(applied.entryHash);
       this.settle(lane, pending, {
         status: "applied",
@@ -515,16 +530,6 @@ export class LedgerWriter {
         head: snapshotOf(head),
         ...(alert ? { alert } : {}),
       });
-      return;
-    }
-    if (applied.submissionToken === pending.token) {
-      // Our own earlier write, seen from a cancellation: the head is unknown here, so read it on the next turn.
-      void this.store
-        .readHead(lane.fundId)
-        .then((fresh) => (fresh ? this.settleKnown(lane, pending, applied, fresh) : undefined))
-        .catch((error) => this.fail(lane, pending, error));
-      pending.settled = true;
-      lane.byId.delete(pending.entry.entryId);
       return;
     }
     this.settle(lane, pending, {

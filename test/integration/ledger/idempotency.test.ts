@@ -92,6 +92,28 @@ describe("an entry id is applied at most once, forever", () => {
     expect((await store.verify(fundId)).ok).toBe(true);
   });
 
+  it("an ambiguous write whose read-back also fails is recognised as its own on the next attempt, not as a duplicate", async () => {
+    // Prepare: the write commits and reports a throttle; the read-back of the id items times out.
+    const { tables, store, writer, fundId } = await fundedFund("ambiguous-own");
+    const { client, faults } = faultyClient(
+      tables.endpoint,
+      [
+        { kind: "ambiguous-throttle", commands: TRANSACT, onCalls: [1] },
+        { kind: "timeout", commands: ["BatchGetItemCommand"], onCalls: [1] },
+      ],
+      { attemptsMax: 1 },
+    );
+
+    // Act
+    const outcome = await writer(client).submit(draw(fundId, "pay-7", "700"));
+
+    // Assess: the retry's id condition returns this submission's own record.
+    expect(faults.count()).toBe(2);
+    expect(outcome).toMatchObject({ status: "applied", sequence: 2, head: { sequence: 2 } });
+    expect((await store.getFund(fundId)).balanceYuan.toString()).toBe("9300.00");
+    expect((await store.verify(fundId)).ok).toBe(true);
+  });
+
   it("a caller that saw only errors and retries the same id elsewhere learns it was applied: the money moved once", async () => {
     // Prepare: every write commits but reports a throttle, and every later read fails: the writer can
     // never learn the outcome, so its caller gets LedgerUnavailableError (never a silent drop).
