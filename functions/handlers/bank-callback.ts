@@ -22,7 +22,6 @@ import { defaultPaymentLogger, type PaymentLogger } from "#adapters/payments/log
 import { type PaymentAttempt, PaymentStore } from "#adapters/payments/payment-store.ts";
 import { verify } from "#adapters/payments/signature.ts";
 import { ValidationError } from "#core/errors.ts";
-import { nowMs as runtimeNowMs } from "#functions/runtime/clock.ts";
 
 /** What the waiting flow step receives. */
 export interface PaymentTaskOutput {
@@ -36,7 +35,11 @@ export interface BankCallbackDeps {
   sfn: Pick<SFNClient, "send">;
   callbackSecret: string;
   logger?: PaymentLogger;
-  /** Clock of the replay window; defaults to the runtime clock. */
+  /**
+   * Clock of the replay window; defaults to the wall clock. The window protects the transport, and
+   * the bank signs with its own wall clock — not AidFlow's business clock, which the local runtime
+   * may run accelerated (`--clock-speed`), where a runtime-clock window would refuse every callback.
+   */
   nowMs?: () => number;
   toleranceSeconds?: number;
 }
@@ -50,7 +53,7 @@ export function createBankCallbackHandler(
   deps: BankCallbackDeps,
 ): (event: APIGatewayProxyEventV2) => Promise<Result> {
   const log = deps.logger ?? defaultPaymentLogger();
-  const clock = deps.nowMs ?? runtimeNowMs;
+  const clock = deps.nowMs ?? Date.now;
 
   return async (event) => {
     const body = event.body

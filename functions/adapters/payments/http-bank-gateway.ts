@@ -4,7 +4,6 @@
  * in AWS and to the bank simulator locally.
  */
 import type { z } from "zod";
-import { nowMs } from "#functions/runtime/clock.ts";
 import {
   BANK_PATHS,
   BankErrorBodySchema,
@@ -33,7 +32,10 @@ export interface HttpBankGatewayOptions {
   timeoutMs: number;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
-  /** Signing clock; defaults to the runtime clock. */
+  /**
+   * Signing clock; defaults to the wall clock: a signature's timestamp is for the bank's replay window,
+   * which runs on real time even when the local runtime's business clock is accelerated.
+   */
   nowMs?: () => number;
 }
 
@@ -45,7 +47,7 @@ export class HttpBankGateway implements PaymentGateway {
   constructor(private readonly options: HttpBankGatewayOptions) {
     this.baseUrl = new URL(options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`);
     this.fetchImpl = options.fetch ?? fetch;
-    this.clock = options.nowMs ?? nowMs;
+    this.clock = options.nowMs ?? Date.now;
   }
 
   async instruct(instruction: PaymentInstruction): Promise<InstructionStatus> {
