@@ -2,15 +2,17 @@
  * `npm start`: the embedded runtime on disk under `.data/` (a restart keeps everything and resumes
  * unfinished executions). Options:
  *   --clock-speed <n>  virtual seconds per real second (1 = real time; 3600 = an hour a second)
- *   --port <n>         port of the HTTP API (served by the HTTP API service)
+ *   --port <n>         port of the HTTP API and the web consoles
+ *   --bank-port <n>    port of the bank simulator (default: a free port)
+ *   --no-web           skip building/serving the web consoles
  *   --sfn-port <n>     port of the local Step Functions endpoint (default: a free port)
  *   --data-dir <dir>   where data lives (default .data)
  */
 import { Command, InvalidArgumentError } from "commander";
-import { type LocalService, startLocalRuntime } from "./runtime.ts";
-
-/** Services started with the runtime (the HTTP API server and the bank simulator register here). */
-const SERVICES: LocalService[] = [];
+import { DEMO_COUNTY } from "./seed/demo-county.ts";
+import { DEMO_USERS } from "./seed/users.ts";
+import { startLocalCounty } from "./services.ts";
+import { ensureWebBuild } from "./web-build.ts";
 
 function positiveNumber(value: string): number {
   const parsed = Number(value);
@@ -31,23 +33,39 @@ const program = new Command()
     "AidFlow embedded runtime: DynamoDB Local, the state machines and their handlers on one machine",
   )
   .option("--clock-speed <n>", "virtual seconds per real second (1 = real time)", positiveNumber, 1)
-  .option("--port <n>", "HTTP API port", port, 3000)
+  .option("--port <n>", "HTTP API and web consoles port", port, 3000)
+  .option("--bank-port <n>", "bank simulator port (0 = any free port)", port, 0)
   .option("--sfn-port <n>", "Step Functions endpoint port (0 = any free port)", port, 0)
   .option("--data-dir <dir>", "data directory", ".data")
+  .option("--no-web", "do not build or serve the web consoles")
   .parse();
 
-const options = program.opts<{ clockSpeed: number; port: number; sfnPort: number; dataDir: string }>();
+const options = program.opts<{
+  clockSpeed: number;
+  port: number;
+  bankPort: number;
+  sfnPort: number;
+  dataDir: string;
+  web: boolean;
+}>();
 
-const runtime = await startLocalRuntime({
+const web = options.web ? await ensureWebBuild({ quiet: true }) : undefined;
+
+const county = await startLocalCounty({
   dataDir: options.dataDir,
   clock: options.clockSpeed === 1 ? { mode: "real" } : { mode: "accelerated", speed: options.clockSpeed },
   sfnPort: options.sfnPort,
-  httpPort: options.port,
-  services: SERVICES,
+  apiPort: options.port,
+  bankPort: options.bankPort,
+  ...(web ? { webRoot: web.distDir } : {}),
 });
+const runtime = county.runtime;
 
 const lines = [
-  "AidFlow local runtime is up",
+  "AidFlow local runtime is up — 临时救助本地运行环境已启动",
+  `  web consoles       ${county.apiUrl}/  (sign in as any demo user below — 选择下列演示用户登录)`,
+  `  HTTP API           ${county.apiUrl}  (health ${county.apiUrl}/health, API docs ${county.apiUrl}/docs)`,
+  `  bank simulator     ${county.bankUrl}`,
   `  data directory     ${runtime.dataDir}`,
   `  clock              ${runtime.clock.mode}${runtime.clock.mode === "accelerated" ? ` ×${runtime.clock.speed}` : ""}, now ${new Date(runtime.clock.nowMs()).toISOString()}`,
   `  DynamoDB Local     ${runtime.dynamoEndpoint} (tables ${runtime.tables.main}, ${runtime.tables.ledger})`,
@@ -56,6 +74,9 @@ const lines = [
   ...(runtime.resumed.length > 0
     ? [`  resumed            ${runtime.resumed.length} unfinished execution(s)`]
     : []),
+  `  demo county        ${DEMO_COUNTY.name} ${DEMO_COUNTY.countyId}: ${DEMO_COUNTY.townships.map((t) => `${t.name} ${t.townshipId}`).join(", ")}`,
+  '  demo users (dev sign-in: POST /dev/sign-in {"userId"} or the web sign-in page):',
+  ...DEMO_USERS.map((u) => `    ${u.userId.padEnd(22)} ${u.name}  ${u.descriptionZh}`),
   "Press Ctrl+C to stop.",
 ];
 process.stdout.write(`${lines.join("\n")}\n`);
@@ -66,7 +87,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping (running executions resume on the next start)…\n`);
-    runtime.stop().then(
+    county.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
