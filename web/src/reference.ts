@@ -14,7 +14,7 @@ export const CAUSES: Record<(typeof HARDSHIP_TYPES)[number], readonly string[]> 
     "crime",
     "other-sudden",
   ],
-  expenditure: ["medical", "education", "other-expenditure"],
+  expenditure: ["medical", "education", "other-rigid-expense"],
 };
 
 export const ID_TYPES = [

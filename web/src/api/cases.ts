@@ -11,39 +11,143 @@ type Raw = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const arr = <T>(v: unknown): T[] | undefined => (Array.isArray(v) ? (v as T[]) : undefined);
 
-/** Reads the API's case document into the page's view (tolerant of optional parts). */
-export function toCaseView(input: unknown): CaseView {
-  const raw = (input && typeof input === "object" ? input : {}) as Raw;
-  const c = (raw.case && typeof raw.case === "object" ? raw.case : raw) as Raw;
-  const applicant = (c.applicant && typeof c.applicant === "object" ? c.applicant : {}) as Raw;
+const obj = (v: unknown): Raw => (v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : {});
+
+export interface CaseTask {
+  taskId?: string;
+  taskType: string;
+  status: string;
+  assigneeRoles: string[];
+  escalated?: boolean;
+  overdue?: boolean;
+  openedAt?: string;
+  dueAt?: string | null;
+  decidedBy?: string | null;
+  decidedAt?: string | null;
+}
+
+/** `{ obligation, attempts[] }` of the progress answer → one payment row (latest attempt's method). */
+function toPayment(input: unknown): Payment {
+  const raw = obj(input);
+  if (!raw.obligation) return raw as unknown as Payment;
+  const obligation = obj(raw.obligation);
+  const attempts = arr<Raw>(raw.attempts) ?? [];
+  const last = attempts[attempts.length - 1] ?? {};
+  const confirmed = attempts.find((a) => a.status === "confirmed");
   return {
-    caseId: String(c.caseId ?? c.id ?? ""),
+    paymentId: String(obligation.obligationId ?? ""),
+    caseId: str(obligation.caseId),
+    purpose: str(obligation.purpose),
+    amountYuan: String(obligation.amountYuan ?? ""),
+    method: String(last.method ?? "bank"),
+    status: String(obligation.status ?? ""),
+    createdAt: str(obligation.createdAt),
+    confirmedAt: str(confirmed?.settledAt),
+    attempts: attempts.map((a) => ({
+      attempt: Number(a.attempt ?? 0),
+      method: String(a.method ?? ""),
+      status: String(a.status ?? ""),
+      instructedAt: str(a.instructedAt),
+      settledAt: str(a.settledAt),
+      reason: str(a.reason),
+    })),
+  };
+}
+
+/**
+ * The timeline is built from what the API records (filing, human tasks opened and decided,
+ * payment attempts, close) — nothing is invented.
+ */
+function timelineOf(c: Raw, tasks: CaseTask[], payments: Payment[]): CaseEvent[] {
+  const events: CaseEvent[] = [];
+  const filedBy = obj(c.filedBy);
+  if (str(c.filedAt))
+    events.push({
+      at: String(c.filedAt),
+      type: filedBy.onBehalf ? "filed-on-behalf" : "filed",
+      actorId: str(filedBy.userId),
+    });
+  for (const task of tasks) {
+    if (task.openedAt)
+      events.push({
+        at: task.openedAt,
+        type: `opened-${task.taskType}`,
+        reason: task.escalated ? "escalated" : undefined,
+      });
+    if (task.decidedAt)
+      events.push({
+        at: task.decidedAt,
+        type: `decided-${task.taskType}`,
+        actorId: task.decidedBy ?? undefined,
+      });
+  }
+  for (const payment of payments) {
+    for (const attempt of payment.attempts ?? []) {
+      if (attempt.instructedAt)
+        events.push({
+          at: attempt.instructedAt,
+          type: `payment-${attempt.method}-instructed`,
+          summary: payment.amountYuan,
+        });
+      if (attempt.settledAt)
+        events.push({
+          at: attempt.settledAt,
+          type: `payment-${attempt.status}`,
+          summary: payment.amountYuan,
+          reason: attempt.reason,
+        });
+    }
+  }
+  if (str(c.closedAt)) events.push({ at: String(c.closedAt), type: "closed" });
+  return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+/** Reads the API's case (`GET /cases/{id}/progress`, or a list item) into the page's view. */
+export function toCaseView(input: unknown): CaseView {
+  const raw = obj(input);
+  const c = raw.case ? obj(raw.case) : raw;
+  const applicant = obj(c.applicant);
+  const hardship = obj(c.hardship);
+  const flags = obj(c.flags);
+  const tasks = (arr<CaseTask>(raw.tasks) ?? []).map((t) => ({ ...t, assigneeRoles: t.assigneeRoles ?? [] }));
+  const payments = (arr<unknown>(raw.payments ?? c.paymentList) ?? []).map(toPayment);
+  const open = tasks.filter((t) => t.status === "open");
+  const current = open[open.length - 1];
+  const advance = obj(c.advance);
+  const filedBy = obj(c.filedBy);
+  return {
+    caseId: String(c.caseId ?? ""),
     flow: String(c.flow ?? "A"),
     status: String(c.status ?? ""),
     townshipId: String(c.townshipId ?? ""),
     townshipName: str(c.townshipName),
     countyId: str(c.countyId),
-    hardshipType: String(c.hardshipType ?? ""),
-    cause: str(c.cause),
+    hardshipType: String(hardship.kind ?? c.hardshipType ?? ""),
+    cause: str(hardship.cause ?? c.cause),
     description: str(c.description),
-    place: str(c.place),
-    occurredOn: str(c.occurredOn ?? c.occurredAt),
-    filedAt: str(c.filedAt ?? c.createdAt),
-    filedBy: str(c.filedBy),
-    handledBy: arr<string>(c.handledBy ?? c.handlers),
-    applicantName: str(applicant.name ?? c.applicantName),
-    applicantIdMasked: str(applicant.idNumber ?? applicant.idNumberMasked ?? c.applicantIdMasked),
-    ownerUserId: str(c.ownerUserId),
-    advanceAmountYuan: str(c.advanceAmountYuan),
-    totalPaidYuan: str(c.totalPaidYuan ?? c.paidYuan),
-    escalated: c.escalated === true,
-    overdue: c.overdue === true,
-    nextStep: (c.nextStep && typeof c.nextStep === "object" ? c.nextStep : undefined) as CaseView["nextStep"],
-    deadlines: (c.deadlines && typeof c.deadlines === "object"
-      ? c.deadlines
-      : undefined) as CaseView["deadlines"],
-    events: arr<CaseEvent>(raw.events ?? c.events ?? c.timeline),
-    payments: arr<Payment>(raw.payments ?? c.payments),
+    filedAt: str(c.filedAt),
+    filedBy: str(filedBy.userId ?? c.filedBy),
+    handledBy: arr<string>(c.handledBy),
+    applicantName: str(applicant.name),
+    applicantIdMasked: str(obj(applicant.document).numberMasked),
+    applicantLocal: typeof applicant.local === "boolean" ? applicant.local : undefined,
+    ownerUserId: str(applicant.userId),
+    requestedAmountYuan: str(c.requestedAmountYuan),
+    advanceAmountYuan: str(advance.amountYuan),
+    escalated: flags.escalated === true || current?.escalated === true,
+    overdue: flags.overdue === true || current?.overdue === true,
+    nextStep: current
+      ? {
+          action: current.taskType,
+          roles: current.assigneeRoles,
+          dueAt: current.dueAt ?? str(c.dueAt),
+          overdue: current.overdue === true,
+        }
+      : undefined,
+    dueAt: str(c.dueAt),
+    tasks,
+    events: arr<CaseEvent>(raw.events) ?? timelineOf(c, tasks, payments),
+    payments,
     documents: arr<CaseDocument>(raw.documents ?? c.documents),
     raw: c,
   };
@@ -65,8 +169,15 @@ export interface CaseFilter {
   limit?: number;
 }
 
-export async function fileCase(body: FileCaseRequest, options?: RequestOptions): Promise<CaseView> {
-  return toCaseView(await post<unknown>("/cases", body, options));
+export interface FileCaseResult {
+  caseId: string;
+  status: string;
+  /** The same person already had an open case for this cause: that case is returned. */
+  existing: boolean;
+}
+
+export async function fileCase(body: FileCaseRequest, options?: RequestOptions): Promise<FileCaseResult> {
+  return await post<FileCaseResult>("/cases", body, options);
 }
 
 export async function listCases(filter: CaseFilter = {}): Promise<Page<CaseView>> {
@@ -78,13 +189,37 @@ export async function listMyCases(): Promise<Page<CaseView>> {
 }
 
 export async function getCase(caseId: string): Promise<CaseView> {
-  return toCaseView(await get<unknown>(`/cases/${encodeURIComponent(caseId)}`));
+  const view = toCaseView(await get<unknown>(`/cases/${encodeURIComponent(caseId)}/progress`));
+  try {
+    view.documents = await listDocuments(caseId);
+  } catch {
+    // Documents are an extra: the case page shows without them.
+  }
+  return view;
 }
 
+export async function listDocuments(caseId: string): Promise<CaseDocument[]> {
+  const body = await get<unknown>(`/cases/${encodeURIComponent(caseId)}/documents`);
+  return (arr<unknown>(Array.isArray(body) ? body : obj(body).documents) ?? []).map(toDocument);
+}
+
+/** The case's audit trail (`GET /audit?resourceType=case&resourceId=…`; county and auditors). */
 export async function getAudit(caseId: string): Promise<CaseEvent[]> {
-  const body = await get<unknown>(`/cases/${encodeURIComponent(caseId)}/audit`);
-  const record = (body && typeof body === "object" ? body : {}) as Raw;
-  return (Array.isArray(body) ? body : (arr<CaseEvent>(record.items ?? record.events) ?? [])) as CaseEvent[];
+  const body = await get<unknown>(`/audit${query({ resourceType: "case", resourceId: caseId, limit: 200 })}`);
+  return (arr<Raw>(obj(body).events) ?? []).map((e) => {
+    const actor = obj(e.actor);
+    const roles = arr<string>(actor.roles) ?? [];
+    return {
+      at: String(e.at ?? ""),
+      type: String(e.action ?? ""),
+      actorId: str(actor.userId),
+      actorName: str(actor.name),
+      actorRole: roles[0],
+      reason: str(e.reason),
+      before: e.before,
+      after: e.after,
+    };
+  });
 }
 
 export async function listMyPayments(): Promise<Payment[]> {
@@ -93,51 +228,56 @@ export async function listMyPayments(): Promise<Payment[]> {
   return (Array.isArray(body) ? body : (arr<Payment>(record.items ?? record.payments) ?? [])) as Payment[];
 }
 
+/** What a human step answers: the recorded decision (a repeat is flagged, not applied twice). */
+export interface DecisionResponse {
+  caseId: string;
+  taskType: string;
+  decision: Record<string, unknown>;
+  decidedBy: string;
+  decidedAt: string;
+  repeated: boolean;
+  delivery: string;
+}
+
 /** A human step on a case: `POST /cases/{id}/<step>`. */
 export async function caseAction(
   caseId: string,
   step: string,
   body: unknown,
   options?: RequestOptions,
-): Promise<CaseView> {
-  return toCaseView(await post<unknown>(`/cases/${encodeURIComponent(caseId)}/${step}`, body, options));
+): Promise<DecisionResponse> {
+  return await post<DecisionResponse>(`/cases/${encodeURIComponent(caseId)}/${step}`, body, options);
 }
 
 /**
- * Documents: ask for an upload slot (pre-signed URL in AWS, the local file store locally), PUT the
- * bytes there, and the API lists the document on the case.
+ * Documents: ask for an upload ticket (pre-signed URL in AWS, the local file store locally), PUT the
+ * bytes there with the ticket's headers; the API then lists the document on the case.
  */
-export async function uploadDocument(
-  caseId: string | undefined,
-  file: File,
-  kind: string,
-): Promise<CaseDocument> {
-  const path = caseId ? `/cases/${encodeURIComponent(caseId)}/documents` : "/documents";
-  const slot = await post<Raw>(path, {
+export async function uploadDocument(caseId: string, file: File, kind: string): Promise<CaseDocument> {
+  const answer = await post<Raw>(`/cases/${encodeURIComponent(caseId)}/documents`, {
     kind,
     fileName: file.name,
     contentType: file.type || "application/octet-stream",
     sizeBytes: file.size,
   });
-  const uploadUrl = str(slot.uploadUrl ?? slot.url);
-  if (uploadUrl) {
-    const headers = (slot.headers && typeof slot.headers === "object" ? slot.headers : {}) as Record<
-      string,
-      string
-    >;
-    const response = await fetch(uploadUrl, {
-      method: str(slot.method) ?? "PUT",
-      headers: { "content-type": file.type || "application/octet-stream", ...headers },
-      body: file,
-    });
+  const ticket = obj(answer.upload);
+  const url = str(ticket.url);
+  if (url) {
+    const headers = obj(ticket.headers) as Record<string, string>;
+    const response = await fetch(url, { method: str(ticket.method) ?? "PUT", headers, body: file });
     if (!response.ok) throw new Error(`upload failed: HTTP ${response.status}`);
   }
-  const document = (slot.document && typeof slot.document === "object" ? slot.document : slot) as Raw;
+  return toDocument(answer.document);
+}
+
+export function toDocument(input: unknown): CaseDocument {
+  const d = obj(input);
   return {
-    documentId: String(document.documentId ?? ""),
-    kind,
-    fileName: file.name,
-    contentType: file.type,
-    sizeBytes: file.size,
+    documentId: String(d.docId ?? d.documentId ?? ""),
+    kind: str(d.kind),
+    fileName: str(d.fileName),
+    contentType: str(d.contentType),
+    sizeBytes: typeof d.sizeBytes === "number" ? d.sizeBytes : undefined,
+    uploadedAt: str(d.uploadedAt ?? d.createdAt),
   };
 }

@@ -20,38 +20,27 @@ export interface Township {
   name: string;
 }
 
-export interface HouseholdMember {
-  name: string;
-  relation: string;
-  idNumber?: string;
-}
-
-export interface BankAccount {
-  bankName: string;
-  accountName: string;
-  accountNumber: string;
-}
-
-/** What the applicant sends when filing (DOMAIN §3.1). */
+/** `POST /cases` (functions/services/filing.ts FileCaseSchema, strict). */
 export interface FileCaseRequest {
-  flow?: "A" | "B";
   townshipId: string;
-  hardshipType: string;
-  cause: string;
-  occurredOn: string;
-  place: string;
+  hardship: { cause: string };
   description: string;
   requestedAmountYuan?: YuanString;
   applicant: {
     name: string;
-    idType: string;
-    idNumber: string;
-    phone: string;
-    householdRegistration?: string;
+    document: {
+      type: string;
+      number?: string;
+      nationality?: string;
+      attestingOfficerId?: string;
+      reason?: string;
+    };
+    phone?: string;
+    registration?: { countyCode?: string; province?: string; description?: string };
+    residence?: { address?: string };
   };
-  household: HouseholdMember[];
-  bankAccount: BankAccount;
-  documentIds?: string[];
+  bankAccount?: { holderName: string; bankName: string; account: string };
+  onBehalf?: { reason: "on-request" | "found-by-staff"; note?: string };
 }
 
 export interface CaseEvent {
@@ -67,9 +56,20 @@ export interface CaseEvent {
   after?: unknown;
 }
 
+export interface PaymentAttemptView {
+  attempt: number;
+  method: string;
+  status: string;
+  instructedAt?: string;
+  settledAt?: string;
+  reason?: string;
+}
+
 export interface Payment {
   paymentId: string;
   caseId?: string;
+  purpose?: string;
+  attempts?: PaymentAttemptView[];
   amountYuan: YuanString;
   method: string;
   status: string;
@@ -90,7 +90,7 @@ export interface CaseDocument {
 
 export interface NextStep {
   action: string;
-  role?: string;
+  roles?: string[];
   dueAt?: string;
   overdue?: boolean;
   descriptionZh?: string;
@@ -115,7 +115,21 @@ export interface CaseView {
   applicantName?: string;
   applicantIdMasked?: string;
   ownerUserId?: string;
+  applicantLocal?: boolean;
+  requestedAmountYuan?: YuanString;
   advanceAmountYuan?: YuanString;
+  dueAt?: string;
+  tasks?: Array<{
+    taskType: string;
+    status: string;
+    assigneeRoles: string[];
+    escalated?: boolean;
+    overdue?: boolean;
+    openedAt?: string;
+    dueAt?: string | null;
+    decidedBy?: string | null;
+    decidedAt?: string | null;
+  }>;
   totalPaidYuan?: YuanString;
   escalated?: boolean;
   overdue?: boolean;

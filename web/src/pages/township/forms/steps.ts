@@ -1,12 +1,13 @@
 /**
- * The forms of every human step (DOMAIN §3 Flow A, §4 Flow B), as data: the endpoint, who may use it,
- * in which case states it is offered, and its fields (dotted paths = the API body = the paths of the
- * API's field errors). One renderer (`StepForm.vue`) draws them all.
+ * The forms of every human step of Flow A (DOMAIN §3), as data: the open task it answers, the
+ * endpoint, who may use it and its fields (dotted paths = the paths of the API's field errors).
+ * One renderer (`StepForm.vue`) draws them all. Bodies follow functions/services/decisions.ts.
  */
 import type { CaseView } from "../../../api/types.ts";
 import type { Role } from "../../../session.ts";
 
-export type FieldKind = "text" | "textarea" | "money" | "radio" | "lines" | "date" | "checkbox";
+export type FieldKind = "text" | "textarea" | "money" | "radio" | "lines" | "datetime" | "checkbox";
+type Values = Record<string, unknown>;
 
 export interface StepField {
   path: string;
@@ -17,80 +18,167 @@ export interface StepField {
   options?: readonly string[];
   optionGroup?: string;
   required?: boolean;
-  initial?: string | boolean;
+  initial?: string | boolean | (() => string);
   /** Shown only when this returns true for the current values. */
-  when?: (values: Record<string, unknown>) => boolean;
+  when?: (values: Values) => boolean;
   hint?: string;
 }
 
 export interface StepDefinition {
-  /** Endpoint segment: `POST /cases/{caseId}/<step>`. */
-  step: string;
+  /** Id of the form (also its test hook). */
+  id: string;
+  /** The open human task this form answers (`tasks[].taskType` of the case's progress). */
+  taskType: string;
+  /** Endpoint segment: `POST /cases/{caseId}/<endpoint>`. */
+  endpoint: (roles: readonly Role[]) => string;
   title: string;
   roles: Role[];
-  /** Offered when the case is in one of these states (or its `nextStep.action` is this step). */
-  statuses: readonly string[];
   /** Maker-checker: the actor must not have handled the case (DOMAIN §1). */
   checker?: boolean;
   fields: StepField[];
+  /** The request body from the visible values. */
+  build: (values: Values) => unknown;
 }
 
-const approves = (v: Record<string, unknown>) => v.decision === "approve";
-const rejects = (v: Record<string, unknown>) => v.decision === "reject";
+const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
+const optional = (key: string, v: unknown) => (text(v) ? { [key]: text(v) } : {});
+const approves = (v: Values) => v.decision === "approve";
+const rejects = (v: Values) => v.decision === "reject";
+const nowLocal = () => {
+  const d = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 16);
+};
+
+/** Approve with an amount, or reject with a reason (advance and additional-aid decisions). */
+function decisionBody(v: Values) {
+  return approves(v)
+    ? { decision: "approve", amountYuan: text(v.amountYuan), ...optional("reason", v.reason) }
+    : { decision: "reject", reason: text(v.reason) };
+}
+
+const decisionFields = (amountLabel: string, hint?: string): StepField[] => [
+  {
+    path: "decision",
+    kind: "radio",
+    label: "form.decision",
+    options: ["approve", "reject"],
+    optionGroup: "decision",
+    initial: "approve",
+    required: true,
+  },
+  {
+    path: "amountYuan",
+    kind: "money",
+    label: amountLabel,
+    when: approves,
+    required: true,
+    ...(hint ? { hint } : {}),
+  },
+  { path: "reason", kind: "textarea", label: "form.reason", required: true, when: rejects },
+  { path: "reason", kind: "textarea", label: "form.note", when: approves },
+];
 
 export const STEPS: StepDefinition[] = [
   {
-    step: "advance-decision",
+    id: "advance-decision",
+    taskType: "advance-decision",
+    // After escalation the county decides through its own route (DOMAIN §3.2).
+    endpoint: (roles) => (roles.includes("township-approver") ? "advance-decision" : "escalation-decision"),
     title: "steps.advanceDecision",
     roles: ["township-approver", "county-civil-affairs"],
-    statuses: ["awaiting-advance-decision", "advance-decision-escalated"],
     checker: true,
-    fields: [
-      {
-        path: "decision",
-        kind: "radio",
-        label: "form.decision",
-        options: ["approve", "reject"],
-        optionGroup: "decision",
-        initial: "approve",
-        required: true,
-      },
-      {
-        path: "amountYuan",
-        kind: "money",
-        label: "form.advanceAmount",
-        when: approves,
-        required: true,
-        hint: "form.advanceAmountHint",
-      },
-      { path: "reason", kind: "textarea", label: "form.reason", required: true, when: rejects },
-      { path: "note", kind: "textarea", label: "form.note", when: approves },
-    ],
+    fields: decisionFields("form.advanceAmount", "form.advanceAmountHint"),
+    build: decisionBody,
   },
   {
-    step: "paperwork",
-    title: "steps.paperwork",
+    id: "reroute",
+    taskType: "payment-route",
+    endpoint: () => "reroute",
+    title: "steps.reroute",
     roles: ["township-officer"],
-    statuses: ["awaiting-paperwork", "paperwork-overdue"],
     fields: [
       {
-        path: "investigatorIds",
+        path: "payee.kind",
+        kind: "radio",
+        label: "form.payeeKind",
+        options: ["applicant", "guardian", "agent"],
+        optionGroup: "payeeKind",
+        initial: "applicant",
+        required: true,
+      },
+      { path: "payee.name", kind: "text", label: "apply.accountName", required: true },
+      { path: "payee.bankName", kind: "text", label: "apply.bankName", required: true },
+      { path: "payee.bankAccount", kind: "text", label: "apply.accountNumber", required: true },
+      {
+        path: "payee.exceptionReason",
+        kind: "textarea",
+        label: "form.exceptionReason",
+        when: (v) => v["payee.kind"] !== "applicant",
+        required: true,
+      },
+      { path: "reason", kind: "textarea", label: "form.reason" },
+    ],
+    build: (v) => ({
+      payee: {
+        kind: v["payee.kind"],
+        name: text(v["payee.name"]),
+        bankName: text(v["payee.bankName"]),
+        bankAccount: text(v["payee.bankAccount"]),
+        ...(v["payee.kind"] !== "applicant" ? optional("exceptionReason", v["payee.exceptionReason"]) : {}),
+      },
+      ...optional("reason", v.reason),
+    }),
+  },
+  {
+    id: "cash-payment",
+    taskType: "payment-route",
+    endpoint: () => "cash-payment",
+    title: "steps.cash",
+    roles: ["township-officer"],
+    fields: [
+      { path: "receiverName", kind: "text", label: "form.receiverName", required: true },
+      {
+        path: "receiverSignatureRef",
+        kind: "text",
+        label: "form.receiverSignature",
+        required: true,
+        hint: "form.signatureHint",
+      },
+      { path: "officerSignatureRef", kind: "text", label: "form.officerSignature", required: true },
+      { path: "reason", kind: "textarea", label: "form.reason" },
+    ],
+    build: (v) => ({
+      receiverName: text(v.receiverName),
+      receiverSignatureRef: text(v.receiverSignatureRef),
+      officerSignatureRef: text(v.officerSignatureRef),
+      ...optional("reason", v.reason),
+    }),
+  },
+  {
+    id: "paperwork",
+    taskType: "paperwork",
+    endpoint: () => "paperwork",
+    title: "steps.paperwork",
+    roles: ["township-officer", "county-civil-affairs"],
+    fields: [
+      {
+        path: "investigators",
         kind: "lines",
         label: "form.investigators",
         required: true,
         hint: "form.investigatorsHint",
       },
-      { path: "investigationFindings", kind: "textarea", label: "form.findings", required: true },
+      { path: "visitedAt", kind: "datetime", label: "form.visitedAt", required: true, initial: nowLocal },
       {
-        path: "householdCheck.result",
+        path: "economicCheck.result",
         kind: "radio",
         label: "form.householdCheck",
-        options: ["eligible", "ineligible", "not-required"],
+        options: ["eligible", "not-eligible", "inconclusive"],
         optionGroup: "householdCheck",
         initial: "eligible",
         required: true,
       },
-      { path: "householdCheck.reference", kind: "text", label: "form.householdCheckReference" },
+      { path: "economicCheck.reference", kind: "text", label: "form.householdCheckReference" },
       { path: "facts", kind: "textarea", label: "form.facts", required: true },
       {
         path: "goodFaithBasis",
@@ -99,146 +187,160 @@ export const STEPS: StepDefinition[] = [
         required: true,
         hint: "form.goodFaithHint",
       },
-      { path: "fraudSuspected", kind: "checkbox", label: "form.fraudSuspected", initial: false },
+      { path: "fraudFound", kind: "checkbox", label: "form.fraudSuspected", initial: false },
     ],
+    build: (v) => {
+      const visitedAt = text(v.visitedAt) ? new Date(text(v.visitedAt)).toISOString() : "";
+      const ids = text(v.investigators)
+        .split(/[\s,，、]+/)
+        .filter(Boolean);
+      return {
+        investigators: ids.map((userId) => ({ userId, visitedAt })),
+        economicCheck: {
+          result: v["economicCheck.result"],
+          ...optional("reference", v["economicCheck.reference"]),
+        },
+        facts: text(v.facts),
+        goodFaithBasis: text(v.goodFaithBasis),
+        fraudFound: v.fraudFound === true,
+      };
+    },
   },
   {
-    step: "follow-up",
+    id: "follow-up",
+    taskType: "follow-up",
+    endpoint: () => "follow-up",
     title: "steps.followUp",
     roles: ["township-officer"],
-    statuses: ["awaiting-follow-up"],
     fields: [
       {
         path: "kind",
         kind: "radio",
         label: "form.followUpKind",
-        options: ["additional-aid", "staged-assistance", "referral", "recovery", "close"],
+        options: ["close", "additional-aid", "referral", "staged-assistance", "recovery"],
         optionGroup: "followUp",
         initial: "close",
         required: true,
       },
       {
-        path: "amountYuan",
+        path: "additionalAid.amountYuan",
         kind: "money",
         label: "form.amount",
-        when: (v) => v.kind === "additional-aid" || v.kind === "recovery",
+        when: (v) => v.kind === "additional-aid",
         required: true,
       },
       {
-        path: "referral.target",
+        path: "recovery.amountYuan",
+        kind: "money",
+        label: "form.amount",
+        when: (v) => v.kind === "recovery",
+        required: true,
+      },
+      {
+        path: "referrals.0.to",
         kind: "radio",
         label: "form.referralTarget",
         options: [
           "dibao",
           "tekun",
-          "medical",
-          "education",
-          "housing",
-          "employment",
+          "medical-aid",
+          "education-aid",
+          "housing-aid",
+          "employment-aid",
           "charity",
           "social-work",
         ],
         optionGroup: "referral",
+        initial: "dibao",
         when: (v) => v.kind === "referral",
         required: true,
       },
       {
-        path: "referral.receivingBody",
+        path: "referrals.0.receivingBody",
         kind: "text",
         label: "form.receivingBody",
         when: (v) => v.kind === "referral",
         required: true,
       },
       {
-        path: "outcome",
+        path: "reason",
+        kind: "textarea",
+        label: "form.reason",
+        when: (v) => v.kind !== "close" && v.kind !== "referral",
+        required: true,
+      },
+      {
+        path: "close.summary",
         kind: "textarea",
         label: "form.outcome",
-        when: (v) => v.kind === "close",
+        when: (v) => v.kind === "close" || v.closeToo === true,
         required: true,
       },
-      { path: "reason", kind: "textarea", label: "form.reason", required: true },
+      {
+        path: "closeToo",
+        kind: "checkbox",
+        label: "form.closeToo",
+        when: (v) => v.kind === "referral",
+        initial: false,
+      },
     ],
+    build: (v) => {
+      const close = v.kind === "close" || (v.kind === "referral" && v.closeToo === true);
+      const reason = text(v.reason);
+      return {
+        ...(v.kind === "additional-aid"
+          ? { additionalAid: { amountYuan: text(v["additionalAid.amountYuan"]), reason } }
+          : {}),
+        ...(v.kind === "recovery"
+          ? { recovery: { amountYuan: text(v["recovery.amountYuan"]), reason } }
+          : {}),
+        ...(v.kind === "staged-assistance" ? { staged: { reason } } : {}),
+        ...(v.kind === "referral"
+          ? { referrals: [{ to: v["referrals.0.to"], receivingBody: text(v["referrals.0.receivingBody"]) }] }
+          : {}),
+        ...(close ? { close: { summary: text(v["close.summary"]) } } : {}),
+      };
+    },
   },
   {
-    step: "amount-decision",
+    id: "additional-aid-decision",
+    taskType: "additional-aid-approval",
+    endpoint: () => "additional-aid-decision",
     title: "steps.amountDecision",
     roles: ["township-approver", "county-civil-affairs"],
-    statuses: ["awaiting-amount-decision", "awaiting-county-approval", "awaiting-coordination"],
     checker: true,
-    fields: [
-      {
-        path: "decision",
-        kind: "radio",
-        label: "form.decision",
-        options: ["approve", "reject"],
-        optionGroup: "decision",
-        initial: "approve",
-        required: true,
-      },
-      { path: "amountYuan", kind: "money", label: "form.amount", when: approves, required: true },
-      { path: "reason", kind: "textarea", label: "form.reason", required: true },
-    ],
+    fields: decisionFields("form.amount"),
+    build: decisionBody,
   },
   {
-    step: "reroute-payment",
-    title: "steps.reroute",
+    id: "recovery",
+    taskType: "recovery",
+    endpoint: () => "recovery",
+    title: "steps.recovery",
     roles: ["township-officer"],
-    statuses: ["awaiting-reroute", "payment-failed"],
     fields: [
-      {
-        path: "method",
-        kind: "radio",
-        label: "form.method",
-        options: ["bank-transfer", "cash"],
-        optionGroup: "paymentMethod",
-        initial: "bank-transfer",
-        required: true,
-      },
-      {
-        path: "bankAccount.bankName",
-        kind: "text",
-        label: "apply.bankName",
-        when: (v) => v.method === "bank-transfer",
-        required: true,
-      },
-      {
-        path: "bankAccount.accountName",
-        kind: "text",
-        label: "apply.accountName",
-        when: (v) => v.method === "bank-transfer",
-        required: true,
-      },
-      {
-        path: "bankAccount.accountNumber",
-        kind: "text",
-        label: "apply.accountNumber",
-        when: (v) => v.method === "bank-transfer",
-        required: true,
-      },
-      {
-        path: "receiverSignature",
-        kind: "text",
-        label: "form.receiverSignature",
-        when: (v) => v.method === "cash",
-        required: true,
-      },
-      {
-        path: "officerSignature",
-        kind: "text",
-        label: "form.officerSignature",
-        when: (v) => v.method === "cash",
-        required: true,
-      },
-      { path: "reason", kind: "textarea", label: "form.reason", required: true },
+      { path: "amountYuan", kind: "money", label: "form.amount", required: true },
+      { path: "reference", kind: "text", label: "form.recoveryReference", required: true },
+      { path: "note", kind: "textarea", label: "form.note" },
     ],
+    build: (v) => ({
+      amountYuan: text(v.amountYuan),
+      reference: text(v.reference),
+      ...optional("note", v.note),
+    }),
   },
 ];
 
-/** The steps this user could take on this case now. */
+/**
+ * The forms this user could submit now: one per open task whose assignee roles include one of the
+ * user's roles (the API authorizes again, with scope and maker-checker).
+ */
 export function stepsFor(c: CaseView, roles: readonly Role[]): StepDefinition[] {
-  return STEPS.filter(
-    (s) =>
-      s.roles.some((r) => roles.includes(r)) &&
-      (s.statuses.includes(c.status) || c.nextStep?.action === s.step),
+  const open = (c.tasks ?? []).filter((t) => t.status === "open");
+  return STEPS.filter((s) =>
+    open.some(
+      (t) =>
+        t.taskType === s.taskType && s.roles.some((r) => roles.includes(r) && t.assigneeRoles.includes(r)),
+    ),
   );
 }

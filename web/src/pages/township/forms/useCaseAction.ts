@@ -3,12 +3,15 @@
  * renewed after success), field errors under their fields, and the updated case handed back.
  */
 import { ref } from "vue";
-import { caseAction } from "../../../api/cases.ts";
+import { caseAction, type DecisionResponse } from "../../../api/cases.ts";
 import { newIdempotencyKey } from "../../../api/http.ts";
-import type { CaseView } from "../../../api/types.ts";
 import { useFieldErrors } from "../../../fieldErrors.ts";
 
-export function useCaseAction(caseId: () => string, step: string, onDone: (updated: CaseView) => void) {
+export function useCaseAction(
+  caseId: () => string,
+  endpoint: () => string,
+  onDone: (answer: DecisionResponse) => void,
+) {
   const busy = ref(false);
   const fieldErrors = useFieldErrors();
   let key = newIdempotencyKey();
@@ -17,9 +20,9 @@ export function useCaseAction(caseId: () => string, step: string, onDone: (updat
     busy.value = true;
     fieldErrors.clear();
     try {
-      const updated = await caseAction(caseId(), step, body, { idempotencyKey: key });
+      const answer = await caseAction(caseId(), endpoint(), body, { idempotencyKey: key });
       key = newIdempotencyKey();
-      onDone(updated);
+      onDone(answer);
       return true;
     } catch (e) {
       fieldErrors.take(e);
