@@ -5,8 +5,9 @@
  * Changing it breaks every stored chain: add a new version tag instead.
  */
 import { createHash } from "node:crypto";
+import { Yuan } from "../money/yuan.ts";
 import type { FundBalances } from "./effects.ts";
-import { type LedgerEntry, REFERENCE_FIELDS } from "./entry.ts";
+import { DRAW_KINDS, ENTRY_KINDS, type EntryReference, type LedgerEntry, REFERENCE_FIELDS } from "./entry.ts";
 
 export const ENCODING_VERSION = "aidflow-ledger-v1";
 
@@ -47,6 +48,72 @@ export function canonicalEncoding(entry: Omit<ChainedEntry, "entryHash">): strin
 
 export function hashEntry(entry: Omit<ChainedEntry, "entryHash">): string {
   return sha256(canonicalEncoding(entry));
+}
+
+/** Thrown when a stored encoding cannot be read back: the store reports it as tampering at that entry. */
+export class UnreadableEntryError extends Error {
+  constructor(
+    readonly sequence: number,
+    reason: string,
+  ) {
+    super(`entry ${sequence} cannot be read: ${reason}`);
+    this.name = "UnreadableEntryError";
+  }
+}
+
+/**
+ * Reads an entry back from its canonical encoding (stores keep the encoding itself, so what is
+ * hashed is exactly what is stored). `sequence` comes from where the entry was found: if someone
+ * moved it, the hash no longer matches.
+ */
+export function decodeCanonical(text: string, sequence: number): Omit<ChainedEntry, "entryHash"> {
+  let fields: unknown;
+  try {
+    fields = JSON.parse(text);
+  } catch {
+    throw new UnreadableEntryError(sequence, "not JSON");
+  }
+  const width = 9 + REFERENCE_FIELDS.length + 3;
+  if (!Array.isArray(fields) || fields.length !== width || fields[0] !== ENCODING_VERSION) {
+    throw new UnreadableEntryError(sequence, `not a ${ENCODING_VERSION} encoding`);
+  }
+  const text_ = (index: number): string => {
+    const value = fields[index];
+    if (typeof value !== "string") throw new UnreadableEntryError(sequence, `field ${index} is not text`);
+    return value;
+  };
+  const money = (index: number): Yuan => {
+    try {
+      return Yuan.parse(text_(index), "amount", { allowNegative: true });
+    } catch {
+      throw new UnreadableEntryError(sequence, `field ${index} is not an amount`);
+    }
+  };
+  const kind = text_(5);
+  const drawKind = fields[6];
+  if (!(ENTRY_KINDS as readonly string[]).includes(kind))
+    throw new UnreadableEntryError(sequence, "unknown kind");
+  if (drawKind !== null && !(DRAW_KINDS as readonly unknown[]).includes(drawKind)) {
+    throw new UnreadableEntryError(sequence, "unknown draw kind");
+  }
+  const reference: EntryReference = {};
+  REFERENCE_FIELDS.forEach((field, i) => {
+    const value = fields[9 + i];
+    if (value !== null) Object.assign(reference, { [field]: String(value) });
+  });
+  const after = 9 + REFERENCE_FIELDS.length;
+  return {
+    sequence,
+    prevHash: text_(2),
+    fundId: text_(3),
+    entryId: text_(4),
+    kind: kind as LedgerEntry["kind"],
+    ...(drawKind !== null ? { drawKind: drawKind as NonNullable<LedgerEntry["drawKind"]> } : {}),
+    amountYuan: money(7),
+    bookedAt: text_(8),
+    reference,
+    after: { quota: money(after), balance: money(after + 1), committed: money(after + 2) },
+  };
 }
 
 /**

@@ -3,10 +3,12 @@ export {
   type ChainedEntry,
   canonicalEncoding,
   chainEntry,
+  decodeCanonical,
   ENCODING_VERSION,
   fingerprintEntry,
   GENESIS_HASH,
   hashEntry,
+  UnreadableEntryError,
 } from "./canonical.ts";
 export {
   applyEffect,

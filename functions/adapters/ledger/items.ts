@@ -4,7 +4,7 @@
  * | sk                     | item                                                                    |
  * |------------------------|-------------------------------------------------------------------------|
  * | `HEAD`                 | quota, balance, committed, sequence, revision, headHash, lastAlertState, alertPercent, closedThrough |
- * | `ENTRY#<12-digit seq>` | one chained entry, append-only                                          |
+ * | `ENTRY#<12-digit seq>` | one chained entry, append-only: its canonical encoding, bookedAt, hash  |
  * | `ENTRYID#<entryId>`    | marks an entry id as applied, forever: sequence, entryHash, fingerprint |
  *
  * Amounts are stored as two-decimal strings built by `Yuan`, never as numbers (ARCHITECTURE §3.1).
@@ -12,8 +12,8 @@
  * writer's condition on it pins the exact head it planned against.
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import type { AlertState, ChainedEntry, EntryReference, PlanningHead } from "#core/ledger/index.ts";
-import { REFERENCE_FIELDS } from "#core/ledger/index.ts";
+import type { AlertState, ChainedEntry, PlanningHead } from "#core/ledger/index.ts";
+import { canonicalEncoding, decodeCanonical } from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 
 export type Item = Record<string, AttributeValue>;
@@ -97,55 +97,27 @@ export function itemToHead(item: Item): FundHead {
   };
 }
 
+/**
+ * An entry item holds the entry's canonical encoding itself (`body`, the very text that is hashed)
+ * plus `bookedAt` to select a period: few attributes keep the batch transaction cheap, and nothing
+ * stored can disagree with what was hashed without the hash showing it.
+ */
 export function entryToItem(entry: ChainedEntry): Item {
-  const item: Item = {
+  return {
     pk: s(fundPk(entry.fundId)),
     sk: s(entrySk(entry.sequence)),
-    fundId: s(entry.fundId),
-    sequence: n(entry.sequence),
-    entryId: s(entry.entryId),
-    kind: s(entry.kind),
-    amountYuan: s(entry.amountYuan.toString()),
     bookedAt: s(entry.bookedAt),
-    prevHash: s(entry.prevHash),
     entryHash: s(entry.entryHash),
-    quotaAfterYuan: s(entry.after.quota.toString()),
-    balanceAfterYuan: s(entry.after.balance.toString()),
-    committedAfterYuan: s(entry.after.committed.toString()),
+    body: s(canonicalEncoding(entry)),
   };
-  if (entry.drawKind) item.drawKind = s(entry.drawKind);
-  for (const field of REFERENCE_FIELDS) {
-    const value = entry.reference[field];
-    if (value !== undefined) item[field] = s(value);
-  }
-  return item;
 }
 
 export function itemToEntry(item: Item): ChainedEntry {
-  const reference: EntryReference = {};
-  for (const field of REFERENCE_FIELDS) {
-    const value = optStr(item, field);
-    if (value !== undefined) Object.assign(reference, { [field]: value });
-  }
-  const drawKind = optStr(item, "drawKind");
-  return {
-    entryId: str(item, "entryId"),
-    fundId: str(item, "fundId"),
-    kind: str(item, "kind") as ChainedEntry["kind"],
-    ...(drawKind !== undefined ? { drawKind: drawKind as NonNullable<ChainedEntry["drawKind"]> } : {}),
-    // Parsed leniently (negatives allowed) so a tampered amount reaches the chain check and is located there.
-    amountYuan: yuan(item, "amountYuan"),
-    bookedAt: str(item, "bookedAt"),
-    reference,
-    sequence: num(item, "sequence"),
-    prevHash: str(item, "prevHash"),
-    entryHash: str(item, "entryHash"),
-    after: {
-      quota: yuan(item, "quotaAfterYuan"),
-      balance: yuan(item, "balanceAfterYuan"),
-      committed: yuan(item, "committedAfterYuan"),
-    },
-  };
+  const sequence = Number(str(item, "sk").slice(ENTRY_PREFIX.length));
+  const decoded = decodeCanonical(item.body?.S ?? "", sequence);
+  // The period copy must agree with the hashed text; if edited, the hash check names this entry.
+  const bookedAt = item.bookedAt?.S ?? decoded.bookedAt;
+  return { ...decoded, bookedAt, entryHash: item.entryHash?.S ?? "" };
 }
 
 export function appliedIdToItem(fundId: string, applied: AppliedId): Item {

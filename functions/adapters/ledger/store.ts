@@ -24,6 +24,7 @@ import {
   isAlertPercent,
   normalizeInstant,
   type ReplayResult,
+  UnreadableEntryError,
 } from "#core/ledger/index.ts";
 import type { Yuan } from "#core/money/yuan.ts";
 import {
@@ -252,12 +253,28 @@ export class LedgerStore {
       chunk = [];
       return undefined;
     };
-    for await (const entry of this.streamEntries(fundId, { consistentRead: true, pageSize: VERIFY_CHUNK })) {
-      chunk.push(entry);
-      if (chunk.length >= VERIFY_CHUNK) {
-        const early = await check();
-        if (early) return early;
+    try {
+      for await (const entry of this.streamEntries(fundId, {
+        consistentRead: true,
+        pageSize: VERIFY_CHUNK,
+      })) {
+        chunk.push(entry);
+        if (chunk.length >= VERIFY_CHUNK) {
+          const early = await check();
+          if (early) return early;
+        }
       }
+    } catch (error) {
+      if (!(error instanceof UnreadableEntryError)) throw error;
+      // Entries before the unreadable one may be wrong already: the first bad one is named.
+      const early = chunk.length > 0 ? await check() : undefined;
+      const gap = verifier.state.sequence + 1;
+      return (
+        early ??
+        (gap < error.sequence
+          ? { ok: false, firstBadSequence: gap, problem: `entry ${gap} is missing (deleted)` }
+          : { ok: false, firstBadSequence: error.sequence, problem: error.message })
+      );
     }
     const early = chunk.length > 0 ? await check() : undefined;
     if (early) return early;

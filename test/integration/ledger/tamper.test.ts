@@ -1,4 +1,9 @@
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { entrySk, fundPk } from "#adapters/ledger/index.ts";
 import { entryToItem } from "#adapters/ledger/items.ts";
@@ -29,16 +34,36 @@ async function entries(): Promise<ChainedEntry[]> {
 
 describe("tampering with the table directly is detected and located", () => {
   it("an entry's amount edited in place: verify names that entry", async () => {
+    // Prepare: the draw at sequence 5 rewritten from ¥100 to ¥10 in its stored encoding.
+    const { Item } = await fixture.tables.client.send(
+      new GetItemCommand({ TableName: fixture.tables.names.ledger, Key: key(5) }),
+    );
+    const fields = JSON.parse(Item?.body?.S ?? "[]") as unknown[];
+    expect(fields[7]).toBe("100.00");
+    fields[7] = "10.00";
     await fixture.tables.client.send(
       new UpdateItemCommand({
         TableName: fixture.tables.names.ledger,
         Key: key(5),
-        UpdateExpression: "SET amountYuan = :a",
-        ExpressionAttributeValues: { ":a": { S: "10.00" } },
+        UpdateExpression: "SET body = :b",
+        ExpressionAttributeValues: { ":b": { S: JSON.stringify(fields) } },
       }),
     );
 
     expect(await fixture.store.verify(FUND)).toMatchObject({ ok: false, firstBadSequence: 5 });
+  });
+
+  it("an entry overwritten with garbage: verify names it rather than failing", async () => {
+    await fixture.tables.client.send(
+      new UpdateItemCommand({
+        TableName: fixture.tables.names.ledger,
+        Key: key(9),
+        UpdateExpression: "SET body = :b",
+        ExpressionAttributeValues: { ":b": { S: "not an entry" } },
+      }),
+    );
+
+    expect(await fixture.store.verify(FUND)).toMatchObject({ ok: false, firstBadSequence: 9 });
   });
 
   it("an entry deleted from the middle: verify names the missing sequence", async () => {

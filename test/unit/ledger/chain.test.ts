@@ -4,6 +4,7 @@ import {
   type ChainedEntry,
   canonicalEncoding,
   chainEntry,
+  decodeCanonical,
   fingerprintEntry,
   GENESIS_HASH,
   hashEntry,
@@ -12,6 +13,7 @@ import {
   parseLedgerEntry,
   planBatch,
   replay,
+  UnreadableEntryError,
 } from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 
@@ -183,5 +185,46 @@ describe("canonical encoding and the hash chain", () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("the stored encoding reads back as the entry that was hashed", () => {
+  it("decodes every field of a chained entry", () => {
+    const chained = chainEntry(
+      parseLedgerEntry({
+        entryId: "pay-1",
+        fundId: FUND,
+        kind: "draw",
+        drawKind: "stage",
+        amountYuan: "12.3",
+        bookedAt: BOOKED_AT,
+        reference: {
+          caseId: "c-1",
+          decisionId: "d-1",
+          flow: "B",
+          residency: "non-local",
+          correlationId: "corr-1",
+        },
+      }),
+      7,
+      GENESIS_HASH,
+      { quota: Yuan.parse("100"), balance: Yuan.parse("87.7"), committed: Yuan.parse("1") },
+    );
+
+    const decoded = decodeCanonical(canonicalEncoding(chained), 7);
+
+    expect(hashEntry(decoded)).toBe(chained.entryHash);
+    expect(decoded).toMatchObject({
+      entryId: "pay-1",
+      kind: "draw",
+      drawKind: "stage",
+      reference: chained.reference,
+    });
+    expect(decoded.amountYuan.toString()).toBe("12.30");
+  });
+
+  it("an unreadable encoding is named by its sequence", () => {
+    expect(() => decodeCanonical('["other-v9"]', 4)).toThrow(UnreadableEntryError);
+    expect(() => decodeCanonical("{", 4)).toThrow(/entry 4/);
   });
 });
