@@ -1,4 +1,11 @@
 export {
+  type Assessment,
+  type AssessmentInput,
+  assessStagedAssistance,
+  type RigidExpenditure,
+  stageCountFor,
+} from "./assessment.ts";
+export {
   checkDuplicate,
   type DuplicateVerdict,
   type FraudFinding,
