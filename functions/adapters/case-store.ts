@@ -32,7 +32,17 @@ export type CaseStatus =
   | "awaiting-recovery"
   | "handed-over-to-flow-b"
   | "closed"
-  | "incident";
+  | "incident"
+  // Flow B (DOMAIN §4): assessment, notice, approval, commitment, stages
+  | "assessing"
+  | "in-notice"
+  | "awaiting-plan-approval"
+  | "awaiting-plan-funds"
+  | "stage-waiting"
+  | "stage-recheck"
+  | "stage-paying"
+  | "plan-rejected"
+  | "plan-stopped";
 
 export const OPEN_STATUSES: readonly CaseStatus[] = [
   "awaiting-advance-decision",
@@ -44,6 +54,13 @@ export const OPEN_STATUSES: readonly CaseStatus[] = [
   "awaiting-additional-aid-approval",
   "awaiting-recovery",
   "incident",
+  "assessing",
+  "in-notice",
+  "awaiting-plan-approval",
+  "awaiting-plan-funds",
+  "stage-waiting",
+  "stage-recheck",
+  "stage-paying",
 ];
 
 export interface PayoutRoute {

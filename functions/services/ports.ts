@@ -13,7 +13,7 @@ import type { WorkflowPort } from "#adapters/step-functions.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import type { Logger } from "#functions/runtime/logger.ts";
 
-export type LedgerEntryKind = "draw" | "reversal" | "recovery";
+export type LedgerEntryKind = "draw" | "reversal" | "recovery" | "commit" | "release";
 
 export interface LedgerRequest {
   /** Idempotency id: derived from the obligation + attempt (draw, reversal) or the receivable (recovery). */
