@@ -104,7 +104,7 @@ export interface CreateFlowDepsOptions {
   tables: { main: string; ledger: string };
   identityHashKey: string;
   payeeHashSecret: string;
-  bankCallbackUrl: string;
+  bankCallbackUrl: () => string;
   gateway: (countyId: string) => PaymentGateway;
   workflow?: WorkflowPort;
   now?: () => Date;
@@ -127,7 +127,7 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
     workflow: options.workflow ?? stepFunctions(),
     payments: new PaymentStore({ client: db, tableName: options.tables.main, nowMs: () => now().getTime() }),
     gateway: options.gateway,
-    bankCallbackUrl: () => options.bankCallbackUrl,
+    bankCallbackUrl: options.bankCallbackUrl,
     payeeHashSecret: () => options.payeeHashSecret,
     ledger: ledgerPort(writer, now),
     policy: new StoredPolicySource(db, options.tables.main),
@@ -142,6 +142,17 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
 
 let cached: FlowDeps | undefined;
 
+/**
+ * The ARN of a state machine from the environment. The CDK app sets `AIDFLOW_STATE_MACHINE_FLOW_A`
+ * (infra/environment.ts), the local runtime `AIDFLOW_STATE_MACHINE_FLOW_A_ARN`, the API config
+ * `AIDFLOW_FLOW_A_STATE_MACHINE_ARN`: any of them will do.
+ */
+export function stateMachineArn(workflow: "flow-a" | "flow-b"): string | undefined {
+  const base = stateMachineArnEnv(workflow);
+  const short = workflow === "flow-a" ? "FLOW_A" : "FLOW_B";
+  return process.env[base] ?? process.env[`${base}_ARN`] ?? process.env[`AIDFLOW_${short}_STATE_MACHINE_ARN`];
+}
+
 function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`AidFlow configuration: ${name} is missing`);
@@ -151,11 +162,8 @@ function requiredEnv(name: string): string {
 /** The process's `FlowDeps`, from the environment (read once, fail fast). */
 export function flowDeps(): FlowDeps {
   if (cached) return cached;
-  const flowA = process.env[stateMachineArnEnv("flow-a")] ?? process.env.AIDFLOW_FLOW_A_STATE_MACHINE_ARN;
-  const flowB =
-    process.env[stateMachineArnEnv("flow-b")] ??
-    process.env.AIDFLOW_STATE_MACHINE_FLOW_B_ARN ??
-    process.env.AIDFLOW_FLOW_B_STATE_MACHINE_ARN;
+  const flowA = stateMachineArn("flow-a");
+  const flowB = stateMachineArn("flow-b");
   let gateways: ((countyId: string) => PaymentGateway) | undefined;
   cached = createFlowDeps({
     client: new DynamoDBClient({}),
@@ -164,7 +172,7 @@ export function flowDeps(): FlowDeps {
     payeeHashSecret: process.env.AIDFLOW_PAYEE_HASH_SECRET
       ? payeeHashSecretFromEnv()
       : requiredEnv("AIDFLOW_IDENTITY_HASH_KEY"),
-    bankCallbackUrl: process.env.AIDFLOW_BANK_CALLBACK_URL ?? "",
+    bankCallbackUrl: () => requiredEnv("AIDFLOW_BANK_CALLBACK_URL"),
     // The bank configuration is read when a payment first needs it (HTTP-only functions never do).
     gateway: (countyId) => {
       gateways ??= gatewaysFromEnv();

@@ -5,7 +5,6 @@
 
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { Yuan } from "#core/money/index.ts";
-import { stateMachineArnEnv } from "#infra/environment.ts";
 import type { FlowDeps } from "./ports.ts";
 
 /** DOMAIN §3.4: N working days of the county calendar after the advance was paid. */
@@ -99,10 +98,7 @@ export async function handOverToFlowB(
 ): Promise<{ flowBStarted: boolean }> {
   const record = await deps.cases.get(caseId);
   const now = deps.now();
-  const arn =
-    deps.stateMachines.flowB ??
-    process.env[stateMachineArnEnv("flow-b")] ??
-    process.env.AIDFLOW_STATE_MACHINE_FLOW_B_ARN;
+  const arn = deps.stateMachines.flowB;
   let flowBStarted = false;
   if (arn) {
     await deps.workflow.startExecution({

@@ -1,0 +1,138 @@
+/**
+ * Filing straight into Flow B (DOMAIN §4.1, issue 7): "file as in Flow A" — the same request, the
+ * same identity, duplicate and repeat-aid rules — for hardship expected to last longer than the
+ * policy's threshold or an amount above it (core `chooseFlow`). Anything shorter and smaller is Flow
+ * A's (`POST /cases`). The execution is named by the case id, so a retry never starts it twice.
+ */
+import { z } from "zod";
+import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
+import { normalizeAccount } from "#adapters/payments/payee.ts";
+import { type Actor, requireAuthorized } from "#core/access/index.ts";
+import { chooseFlow } from "#core/cases/index.ts";
+import { BusinessRuleError } from "#core/errors.ts";
+import { Yuan } from "#core/money/index.ts";
+import { maskBankAccount } from "#functions/runtime/logger.ts";
+import { checkRepeatAid, hardshipKindOf } from "../case-rules.ts";
+import { FileCaseSchema, newCaseId } from "../filing.ts";
+import type { FlowDeps } from "../ports.ts";
+
+export const FileStagedCaseSchema = FileCaseSchema.extend({
+  /** How long the hardship is expected to last (DOMAIN §4: long hardship → staged assistance). */
+  expectedDurationMonths: z.number().int().min(1).max(60),
+  estimatedTotalYuan: z
+    .string()
+    .refine((text) => Yuan.isValidText(text), { message: 'yuan with at most two decimals, e.g. "800.00"' }),
+}).strict();
+export type FileStagedCaseRequest = z.output<typeof FileStagedCaseSchema>;
+
+export interface FlowBExecutionInput {
+  caseId: string;
+  countyId: string;
+  townshipId: string;
+  correlationId: string;
+  policyVersionId: string;
+  handedOverFrom: "filing" | "flow-a";
+  reason: string;
+}
+
+export async function fileStagedCase(
+  deps: FlowDeps,
+  actor: Actor,
+  request: FileStagedCaseRequest,
+  correlationId: string,
+): Promise<{ caseId: string; status: string; existing: boolean; policyVersionId: string; flowChoice: unknown }> {
+  const now = deps.now();
+  const onBehalf = !actor.roles.includes("applicant") || request.onBehalf !== undefined;
+  const countyId = actor.countyId;
+  if (onBehalf) requireAuthorized(actor, "case.fileOnBehalf", { countyId, townshipId: request.townshipId });
+  else requireAuthorized(actor, "case.file", { countyId, ownerUserId: actor.userId });
+  const policy = await deps.policy.resolve(countyId, request.townshipId, now);
+  const choice = chooseFlow(
+    { expectedDurationMonths: request.expectedDurationMonths, estimatedTotalYuan: Yuan.parse(request.estimatedTotalYuan) },
+    policy,
+  );
+  if (choice.flow === "A") {
+    throw new BusinessRuleError(
+      "Short and small hardship is first aid (Flow A): file it at POST /cases",
+      "困难持续时间短、金额小，请按先行救助申请（POST /cases）",
+      { fields: [{ path: "expectedDurationMonths", message: "at or under the staged-assistance threshold", messageZh: "未达到分阶段救助条件" }] },
+    );
+  }
+  const identity = deps.identity.check(request.applicant.document as never);
+  const open = await deps.cases.openCaseFor(identity.personKey, request.hardship.cause);
+  if (open) {
+    const existing = await deps.cases.get(open);
+    return { caseId: open, status: existing.status, existing: true, policyVersionId: existing.policyVersionId, flowChoice: choice };
+  }
+  checkRepeatAid(await deps.cases.personHistory(identity.personKey), request.hardship.cause, policy, now);
+  const payout: PayoutRoute = request.bankAccount
+    ? {
+        method: "bank",
+        bank: {
+          holderName: request.bankAccount.holderName,
+          bankName: request.bankAccount.bankName,
+          account: normalizeAccount(request.bankAccount.account),
+          accountMasked: maskBankAccount(normalizeAccount(request.bankAccount.account)),
+        },
+      }
+    : { method: "none" };
+  const record: CaseRecord = {
+    caseId: newCaseId(now),
+    countyId,
+    townshipId: request.townshipId,
+    status: "assessing",
+    flow: "B",
+    hardship: { kind: hardshipKindOf(request.hardship.cause), cause: request.hardship.cause },
+    description: request.description,
+    requestedAmountYuan: Yuan.parse(request.estimatedTotalYuan).toString(),
+    applicant: {
+      ...(onBehalf ? {} : { userId: actor.userId }),
+      name: request.applicant.name,
+      document: { type: request.applicant.document.type, numberMasked: identity.numberMasked },
+      personKey: identity.personKey,
+      ...(request.applicant.phone ? { phoneMasked: deps.identity.maskPhone(request.applicant.phone) } : {}),
+      registration: request.applicant.registration,
+      ...(request.applicant.residence ? { residence: request.applicant.residence } : {}),
+      // Statistics and the close notice only (DOMAIN §2.1) — no rule reads this.
+      local: request.applicant.registration.countyCode === countyId,
+    },
+    payout,
+    filedBy: { userId: actor.userId, onBehalf },
+    filedAt: now.toISOString(),
+    policyVersionId: policy.policyVersionId,
+    correlationId,
+    handledBy: onBehalf ? [actor.userId] : [],
+    flags: {},
+    version: 1,
+  };
+  const created = await deps.cases.create(record);
+  if (!created.created) {
+    const existing = await deps.cases.get(created.existingCaseId);
+    return { caseId: existing.caseId, status: existing.status, existing: true, policyVersionId: existing.policyVersionId, flowChoice: choice };
+  }
+  await deps.audit.append({
+    actorUserId: actor.userId,
+    actorRoles: actor.roles,
+    action: onBehalf ? "case.fileOnBehalf" : "case.file",
+    caseId: record.caseId,
+    countyId,
+    townshipId: record.townshipId,
+    why: `staged assistance (${choice.reason})`,
+    after: { status: record.status, cause: record.hardship.cause, policyVersionId: record.policyVersionId, flow: "B" },
+    correlationId,
+  });
+  const arn = deps.stateMachines.flowB;
+  if (!arn) throw new Error("The Flow B state machine ARN is not configured (AIDFLOW_STATE_MACHINE_FLOW_B)");
+  const input: FlowBExecutionInput = {
+    caseId: record.caseId,
+    countyId,
+    townshipId: record.townshipId,
+    correlationId,
+    policyVersionId: record.policyVersionId,
+    handedOverFrom: "filing",
+    reason: choice.reason,
+  };
+  const started = await deps.workflow.startExecution({ stateMachineArn: arn, name: record.caseId, input });
+  if (started.started) await deps.cases.update(record.caseId, { set: { executionName: record.caseId } });
+  return { caseId: record.caseId, status: record.status, existing: false, policyVersionId: record.policyVersionId, flowChoice: choice };
+}

@@ -1,0 +1,260 @@
+/**
+ * The automatic steps of Flow B (DOMAIN §4): enter the flow, commit the approved total, pay a stage
+ * through the shared payment step, reverse a failed stage transfer, close (releasing what is left
+ * of the commitment). Each throws named errors for the ASL's Retry/Catch and is idempotent: a
+ * retried or resumed task applies its ledger entry once (the entry id is derived, never random).
+ */
+import type { CaseUpdate } from "#adapters/case-store.ts";
+import { FundInsufficientError } from "#core/ledger/errors.ts";
+import { Yuan } from "#core/money/index.ts";
+import { payByBank, reversePayment } from "../payment-step.ts";
+import type { FlowDeps } from "../ports.ts";
+import { PlanStateError } from "./errors.ts";
+import { type FlowBCase, paidStages, planOf, stagePurpose } from "./plan-record.ts";
+import { type FlowBSettings, flowBSettingsFromEnv } from "./settings.ts";
+
+const SYSTEM = "system:flow-b";
+
+/** Entering Flow B — by filing or by Flow A's hand-over — keeps the case id and everything on it. */
+export async function startFlowB(
+  deps: FlowDeps,
+  input: { caseId: string; correlationId: string; handedOverFrom?: string },
+  settings: FlowBSettings = flowBSettingsFromEnv(),
+): Promise<FlowBSettings> {
+  const record = await deps.cases.get(input.caseId);
+  const existing = (record as FlowBCase).plan;
+  if (!existing) {
+    const enteredFrom = input.handedOverFrom === "flow-a" ? "flow-a" : "filing";
+    await deps.cases.update(input.caseId, {
+      set: {
+        flow: "B",
+        plan: { ...planOf(record), startedAt: deps.now().toISOString(), enteredFrom },
+      },
+    });
+    await deps.audit.append({
+      actorUserId: SYSTEM,
+      actorRoles: [],
+      action: "plan.start",
+      caseId: record.caseId,
+      countyId: record.countyId,
+      townshipId: record.townshipId,
+      why: enteredFrom === "flow-a" ? "handed over from Flow A's follow-up" : "filed for staged assistance",
+      before: { status: record.status, flow: record.flow },
+      correlationId: input.correlationId,
+    });
+  }
+  return settings;
+}
+
+export function commitEntryId(caseId: string): string {
+  return `commit:${caseId}`;
+}
+
+export function releaseEntryId(caseId: string): string {
+  return `release:${caseId}`;
+}
+
+export interface StageCursor {
+  next: { index: number; dueAt: string };
+}
+
+/**
+ * DOMAIN §4.4: approval commits the whole total against the township fund (promised, not paid).
+ * Not enough available → `FundInsufficientError` (the ASL waits for county finance, then retries).
+ */
+export async function commitPlan(
+  deps: FlowDeps,
+  caseId: string,
+  correlationId: string,
+): Promise<StageCursor> {
+  const record = await deps.cases.get(caseId);
+  const plan = planOf(record);
+  const first = plan.stages?.[0];
+  if (!plan.totalYuan || !first || plan.approval?.decision !== "approve") {
+    throw new PlanStateError(
+      `Case ${caseId} has no approved plan to commit`,
+      `案件 ${caseId} 没有已批准的救助方案`,
+    );
+  }
+  const entryId = commitEntryId(caseId);
+  const outcome = await deps.ledger.submit({
+    entryId,
+    townshipId: record.townshipId,
+    kind: "commit",
+    amountYuan: plan.totalYuan,
+    reference: {
+      caseId,
+      flow: "B",
+      hardshipType: record.hardship.cause,
+      residency: record.applicant.local ? "local" : "non-local",
+      decisionId: `plan-approval:${caseId}:v${plan.version}`,
+      correlationId,
+    },
+  });
+  if (outcome === "insufficient-funds") {
+    throw new FundInsufficientError(
+      `The fund of township ${record.townshipId} cannot commit ${Yuan.parse(plan.totalYuan).format()}`,
+      `乡镇 ${record.townshipId} 备用金可用余额不足以承诺 ${Yuan.parse(plan.totalYuan).format()}`,
+      { details: { caseId, totalYuan: plan.totalYuan } },
+    );
+  }
+  if (!plan.commitment) {
+    const committedAt = deps.now().toISOString();
+    await deps.cases.update(caseId, {
+      status: "stage-waiting",
+      set: {
+        plan: { ...plan, commitment: { entryId, amountYuan: plan.totalYuan, committedAt } },
+        dueAt: first.dueAt,
+      },
+    });
+    await deps.audit.append({
+      actorUserId: SYSTEM,
+      actorRoles: [],
+      action: "plan.commit",
+      caseId,
+      countyId: record.countyId,
+      townshipId: record.townshipId,
+      why: "approved plan committed against the township fund",
+      after: { entryId, amountYuan: plan.totalYuan },
+      correlationId,
+    });
+  }
+  return { next: { index: first.index, dueAt: first.dueAt } };
+}
+
+/** The payment step with Flow B's status names (the shared step says `paying`; a stage says `stage-paying`). */
+function stageDeps(deps: FlowDeps): FlowDeps {
+  const cases = Object.create(deps.cases) as FlowDeps["cases"];
+  cases.update = (caseId: string, change: CaseUpdate) =>
+    deps.cases.update(caseId, change.status === "paying" ? { ...change, status: "stage-paying" } : change);
+  return { ...deps, cases };
+}
+
+export async function payStage(
+  deps: FlowDeps,
+  input: { caseId: string; correlationId: string; purpose: string; taskToken: string },
+): Promise<void> {
+  // DOMAIN §5: a stage draw lowers balance AND committed (drawKind "stage").
+  await payByBank(stageDeps(deps), { ...input, drawKind: "stage", flow: "B" });
+}
+
+export async function reverseStagePayment(
+  deps: FlowDeps,
+  input: { caseId: string; correlationId: string; purpose: string },
+): Promise<{ reversedAttempt: number; amountYuan: string }> {
+  return reversePayment(deps, { ...input, drawKind: "stage", flow: "B" });
+}
+
+/**
+ * DOMAIN §4.5–4.6: close when the last stage is paid or the plan stops early. What is still
+ * committed for the case (commitment − stages paid) is released in one entry; outcome and totals
+ * are recorded; the registration county of a non-local applicant is notified.
+ */
+export async function closePlan(
+  deps: FlowDeps,
+  caseId: string,
+  correlationId: string,
+): Promise<Record<string, unknown>> {
+  const record = await deps.cases.get(caseId);
+  const plan = planOf(record);
+  const now = deps.now();
+  const paid = await paidStages(deps, record);
+  const paidYuan = Yuan.sum(paid.map((p) => Yuan.parse(p.amountYuan)));
+  const committed = plan.commitment ? Yuan.parse(plan.commitment.amountYuan) : Yuan.zero;
+  const leftYuan = committed.minus(paidYuan);
+  if (leftYuan.isPositive()) {
+    await deps.ledger.submit({
+      entryId: releaseEntryId(caseId),
+      townshipId: record.townshipId,
+      kind: "release",
+      amountYuan: leftYuan.toString(),
+      reference: {
+        caseId,
+        flow: "B",
+        hardshipType: record.hardship.cause,
+        residency: record.applicant.local ? "local" : "non-local",
+        correlationId,
+      },
+    });
+  }
+  const lastRecheck = plan.rechecks.at(-1);
+  const stages = plan.stages ?? [];
+  const result =
+    plan.approval?.decision !== "approve"
+      ? "rejected"
+      : paid.length === stages.length
+        ? "completed"
+        : "stopped";
+  const before: Yuan[] = [];
+  for (const purpose of ["advance", "follow-up"]) {
+    const obligation = await deps.payments.getObligation(`${caseId}.${purpose}`);
+    if (obligation?.status === "paid") before.push(Yuan.parse(obligation.amountYuan));
+  }
+  const totalPaid = Yuan.sum(before).plus(paidYuan);
+  const outcome = {
+    result,
+    planTotalYuan: plan.totalYuan ?? "0.00",
+    committedYuan: committed.toString(),
+    stagesPlanned: stages.length,
+    stagesPaid: paid.map((p) => p.index),
+    paidByPlanYuan: paidYuan.toString(),
+    releasedYuan: Yuan.max(Yuan.zero, leftYuan).toString(),
+    totalPaidOnCaseYuan: totalPaid.toString(),
+    ...(result === "stopped" && lastRecheck
+      ? {
+          stoppedAtStage: lastRecheck.stage,
+          stopReason: lastRecheck.outcome,
+          stopCheckedOn: lastRecheck.checkedOn,
+        }
+      : {}),
+    registrationCountyNotified: false,
+  };
+  const registrationCounty = record.applicant.registration.countyCode;
+  if (!record.applicant.local && registrationCounty) {
+    await deps.outbox.put(
+      {
+        messageId: `${caseId}:close-flow-b:registration-county`,
+        caseId,
+        kind: "case.closed.non-local",
+        recipient: { kind: "registration-county", id: registrationCounty },
+        subject: `A resident of your county received staged assistance in county ${record.countyId}`,
+        subjectZh: `贵县户籍人员在 ${record.countyId} 获得分阶段临时救助，请关注后续帮扶`,
+        details: {
+          countyId: record.countyId,
+          townshipId: record.townshipId,
+          totalPaidYuan: totalPaid.toString(),
+        },
+        correlationId,
+      },
+      now,
+    );
+    outcome.registrationCountyNotified = true;
+  }
+  if (record.status !== "closed") {
+    const closed = await deps.cases.update(caseId, {
+      status: "closed",
+      set: { outcome, closedAt: now.toISOString(), dueAt: null },
+    });
+    await deps.cases.settlePersonHistory(closed, {
+      status: "closed",
+      aided: totalPaid.isPositive(),
+      fraud: false,
+      closedAt: now.toISOString(),
+      releaseGuard: true,
+    });
+    await deps.audit.append({
+      actorUserId: SYSTEM,
+      actorRoles: [],
+      action: "case.close",
+      caseId,
+      countyId: record.countyId,
+      townshipId: record.townshipId,
+      why: `Flow B ${result}`,
+      after: outcome,
+      correlationId,
+    });
+  }
+  return outcome;
+}
+
+export { stagePurpose };

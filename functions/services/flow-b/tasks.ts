@@ -1,0 +1,195 @@
+/**
+ * Flow B's human steps as data (DOMAIN §1, §4): for each wait, who acts, the case status while it
+ * waits and what the notification says. Opening a task goes through the shared mechanism
+ * (functions/services/human-tasks.ts): the token is stored server-side, never sent to a client.
+ *
+ * Two waits do more than wait:
+ * - `public-notice` publishes the notice (公示) with personal data masked; its timeout is the notice
+ *   length, so a timeout means "no objection" and an objection is the task's success;
+ * - `plan-approval` closes a notice that ran out without objection.
+ */
+import { z } from "zod";
+import type { CaseStatus } from "#adapters/case-store.ts";
+import type { Recipient } from "#adapters/outbox.ts";
+import { publicNoticeEndsAt } from "#core/cases/index.ts";
+import { maskName } from "#core/identity/index.ts";
+import { openHumanTask } from "../human-tasks.ts";
+import type { FlowDeps } from "../ports.ts";
+import { type PlanRecord, planOf } from "./plan-record.ts";
+
+export const FLOW_B_TASK_TYPES = [
+  "assessment",
+  "public-notice",
+  "plan-approval",
+  "plan-funds",
+  "stage-recheck",
+  "payment-route",
+] as const;
+export type FlowBTaskType = (typeof FLOW_B_TASK_TYPES)[number];
+
+export const OpenFlowBTaskSchema = z.object({
+  taskToken: z.string().min(1),
+  caseId: z.string().min(1),
+  correlationId: z.string().min(1),
+  taskType: z.enum(FLOW_B_TASK_TYPES),
+  escalated: z.boolean().optional(),
+  overdue: z.boolean().optional(),
+  timeoutSeconds: z.number().int().positive().optional(),
+  stage: z.number().int().positive().optional(),
+  purpose: z.string().optional(),
+});
+export type OpenFlowBTaskEvent = z.output<typeof OpenFlowBTaskSchema>;
+
+interface TaskSpec {
+  roles: string[];
+  status: CaseStatus;
+  subject: string;
+  subjectZh: string;
+}
+
+function specFor(event: OpenFlowBTaskEvent, plan: PlanRecord): TaskSpec {
+  const escalated = event.escalated === true;
+  switch (event.taskType) {
+    case "assessment":
+      return {
+        roles: ["township-officer"],
+        status: "assessing",
+        subject: plan.objections.some((o) => o.response === undefined)
+          ? "An objection was raised in the public notice — review the assessment"
+          : "Investigate and assess the household (staged assistance)",
+        subjectZh: plan.objections.some((o) => o.response === undefined)
+          ? "公示期间有异议，请复核调查评估"
+          : "请入户调查并评估分阶段救助方案",
+      };
+    case "public-notice":
+      return {
+        roles: ["township-officer"],
+        status: "in-notice",
+        subject: "The plan is in public notice (公示); record any objection received",
+        subjectZh: "救助方案公示中，收到异议请及时登记",
+      };
+    case "plan-approval":
+      return {
+        // DOMAIN §4.4: township approver within the ceiling, the county above it.
+        roles: plan.approvalLevel === "county" ? ["county-civil-affairs"] : ["township-approver"],
+        status: "awaiting-plan-approval",
+        subject: escalated ? "Staged plan still awaits approval" : "Approve the staged assistance plan",
+        subjectZh: escalated ? "分阶段救助方案仍待审批" : "请审批分阶段救助方案",
+      };
+    case "plan-funds":
+      return {
+        roles: ["county-finance"],
+        status: "awaiting-plan-funds",
+        subject: "Township fund cannot cover an approved staged plan — please replenish",
+        subjectZh: "乡镇备用金不足以承诺已批准的分阶段救助方案，请补足",
+      };
+    case "stage-recheck":
+      return {
+        roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
+        status: "stage-recheck",
+        subject: event.overdue
+          ? `Re-check of stage ${event.stage} overdue — escalated; the stage waits`
+          : `Stage ${event.stage} is due: re-check the household before it is paid`,
+        subjectZh: event.overdue
+          ? `第 ${event.stage} 期复核已逾期，已上报县民政，本期暂停发放`
+          : `第 ${event.stage} 期到期，请复核家庭情况后发放`,
+      };
+    case "payment-route":
+      return {
+        roles: ["township-officer"],
+        status: "stage-paying",
+        subject: "A stage payment failed — route it to another own account",
+        subjectZh: "分期救助金发放失败，请重新指定收款账户",
+      };
+  }
+}
+
+const COUNTY_ROLES = new Set(["county-civil-affairs", "county-finance"]);
+
+/** The notice text (DOMAIN §4.3, §7): what the public sees — name and document masked. */
+export function noticeText(record: FlowBCaseLike, plan: PlanRecord): Record<string, unknown> {
+  return {
+    caseId: record.caseId,
+    townshipId: record.townshipId,
+    applicantNameMasked: maskName(record.applicant.name),
+    documentMasked: record.applicant.document.numberMasked,
+    cause: record.hardship.cause,
+    totalYuan: plan.totalYuan,
+    stageCount: plan.stages?.length ?? 0,
+    stageAmountsYuan: (plan.stages ?? []).map((s) => s.amountYuan),
+  };
+}
+
+type FlowBCaseLike = Parameters<typeof planOf>[0];
+
+export async function openFlowBTask(deps: FlowDeps, event: OpenFlowBTaskEvent) {
+  const record = await deps.cases.get(event.caseId);
+  const plan = planOf(record);
+  const spec = specFor(event, plan);
+  const now = deps.now();
+  const caseSet: Record<string, unknown> = {};
+  const flags = { ...record.flags };
+  if (event.escalated) flags.escalated = true;
+  if (event.overdue) flags.overdue = true;
+  caseSet.flags = flags;
+
+  if (event.taskType === "public-notice") {
+    const policy = await deps.policy.resolveVersion(
+      record.countyId,
+      record.townshipId,
+      record.policyVersionId,
+    );
+    const endsAt = publicNoticeEndsAt(now, record.hardship.kind, policy);
+    const round = (plan.notice?.round ?? 0) + (plan.notice?.status === "running" ? 0 : 1);
+    if (endsAt && plan.notice?.status !== "running") {
+      caseSet.plan = {
+        ...plan,
+        notice: {
+          round,
+          status: "running",
+          startedAt: now.toISOString(),
+          endsAt: endsAt.toISOString(),
+          days: policy.publicNoticeDays,
+          text: noticeText(record, plan),
+        },
+      };
+    }
+  }
+  if (event.taskType === "plan-approval" && plan.notice?.status === "running") {
+    // The notice ran its length without an objection (the wait timed out into this state).
+    caseSet.plan = { ...plan, notice: { ...plan.notice, status: "ended" } };
+  }
+
+  const notify: Recipient[] = spec.roles.map((role) =>
+    COUNTY_ROLES.has(role)
+      ? { kind: "county", id: record.countyId, role }
+      : { kind: "township", id: record.townshipId, role },
+  );
+  const stage = event.stage !== undefined ? plan.stages?.find((s) => s.index === event.stage) : undefined;
+  return openHumanTask(deps, {
+    token: event.taskToken,
+    caseId: event.caseId,
+    taskType: event.taskType,
+    assigneeRoles: spec.roles,
+    ...(event.timeoutSeconds !== undefined ? { timeoutSeconds: event.timeoutSeconds } : {}),
+    escalated: event.escalated ?? false,
+    overdue: event.overdue ?? false,
+    caseStatus: spec.status,
+    caseSet,
+    notify,
+    subject: spec.subject,
+    subjectZh: spec.subjectZh,
+    details: {
+      flow: "B",
+      ...(stage ? { stage: stage.index, dueDate: stage.dueDate, amountYuan: stage.amountYuan } : {}),
+      ...(event.taskType === "stage-recheck"
+        ? { openSuspicions: plan.suspicions.filter((s) => s.status === "open").map((s) => s.suspicionId) }
+        : {}),
+      ...(event.taskType === "plan-approval"
+        ? { approvalLevel: plan.approvalLevel, totalYuan: plan.totalYuan }
+        : {}),
+      ...(event.purpose ? { purpose: event.purpose } : {}),
+    },
+    correlationId: event.correlationId,
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * What a Flow B case looks like from outside: the plan with each stage's state (from the payments
+ * module — paid means confirmed by the bank), the notice, objections, re-checks, suspicions, the
+ * commitment and the fund; and the public notice (公示) itself, personal data masked (DOMAIN §4.3, §7).
+ */
+import { obligationIdFor } from "#adapters/payments/gateway.ts";
+import { NotFoundError } from "#core/errors.ts";
+import { publicCaseView } from "../case-view.ts";
+import type { FlowDeps } from "../ports.ts";
+import { type FlowBCase, planOf, stagePurpose } from "./plan-record.ts";
+
+export async function planView(deps: FlowDeps, record: FlowBCase): Promise<Record<string, unknown>> {
+  const plan = planOf(record);
+  const stages = [];
+  for (const stage of plan.stages ?? []) {
+    const obligation = await deps.payments.getObligation(obligationIdFor(record.caseId, stagePurpose(stage.index)));
+    const recheck = plan.rechecks.find((r) => r.stage === stage.index);
+    stages.push({
+      ...stage,
+      recheck: recheck ? { checkedOn: recheck.checkedOn, outcome: recheck.outcome, checkedBy: recheck.checkedBy } : null,
+      payment: obligation ? obligation.status : recheck && recheck.outcome !== "still-in-hardship" ? "released" : "not-due",
+    });
+  }
+  const tasks = await deps.tasks.forCase(record.caseId);
+  const { plan: _plan, ...rest } = record;
+  return {
+    case: publicCaseView(rest),
+    plan: { ...plan, stages },
+    fund: (await deps.ledger.fund(record.townshipId)) ?? null,
+    tasks: tasks.map((t) => ({
+      taskType: t.taskType,
+      status: t.status,
+      assigneeRoles: t.assigneeRoles,
+      escalated: t.escalated,
+      overdue: t.overdue,
+      openedAt: t.openedAt,
+      dueAt: t.dueAt ?? null,
+      details: t.details ?? {},
+      decidedBy: t.decided?.decidedBy ?? null,
+    })),
+  };
+}
+
+/** The public notice: only what a notice board shows, name and document number masked. */
+export function publicNotice(record: FlowBCase): Record<string, unknown> {
+  const notice = planOf(record).notice;
+  if (!notice) throw new NotFoundError(`Case ${record.caseId} has no public notice`, `案件 ${record.caseId} 没有公示`);
+  return {
+    ...notice.text,
+    round: notice.round,
+    status: notice.status,
+    startedAt: notice.startedAt,
+    endsAt: notice.endsAt,
+    days: notice.days,
+    objectionsTo: `township ${record.townshipId} social-assistance window / 乡镇社会救助窗口`,
+  };
+}

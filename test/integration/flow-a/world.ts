@@ -1,0 +1,223 @@
+/**
+ * One Flow A world per test file, on the local runtime: this run's DynamoDB Local (fresh prefixed
+ * tables), the local Step Functions layer running `workflows/flow-a.asl.json` with the catalog's
+ * handlers on a MANUAL clock (deadlines pass when a test advances it), the bank simulator (manual:
+ * nothing settles until `settleBank()`), and the HTTP API server with dev sign-in. Township funds of
+ * the demo county are opened and allocated to their quota.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
+import { inject } from "vitest";
+import type { HumanTask } from "#adapters/human-task-store.ts";
+import { LedgerWriter } from "#adapters/ledger/index.ts";
+import { resetConfig } from "#functions/runtime/config.ts";
+import { captureLogs } from "#functions/runtime/logger.ts";
+import { createFlowDeps, resetFlowDeps } from "#functions/services/deps.ts";
+import type { FlowDeps } from "#functions/services/ports.ts";
+import type { KnobsPatch } from "#local/bank-simulator/knobs.ts";
+import { type RunningBankSimulator, startBankSimulator } from "#local/bank-simulator/server.ts";
+import { isManualClock, type ManualClock } from "#local/clock.ts";
+import { type ApiServer, startApiServer } from "#local/http/server.ts";
+import { type LocalRuntime, startLocalRuntime } from "#local/runtime.ts";
+import { DEMO_COUNTY } from "#local/seed/demo-county.ts";
+import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
+
+export const IDENTITY_HASH_KEY = "flow-a-test-identity-hash-key-0123456789abcdef";
+const CALLBACK_SECRET = "flow-a-callback-secret-000000001";
+const REQUEST_SECRET = "flow-a-request-secret-0000000001";
+const PAYEE_HASH_SECRET = "flow-a-payee-hash-secret-00000001";
+/** Monday 2026-03-02 09:00 in Asia/Shanghai: a plain working week, no holiday near. */
+export const START_MS = Date.parse("2026-03-02T09:00:00+08:00");
+
+export interface FlowAWorld {
+  runtime: LocalRuntime;
+  clock: ManualClock;
+  api: ApiServer;
+  bank: RunningBankSimulator;
+  deps: FlowDeps;
+  sfn: SFNClient;
+  flowAArn: string;
+  ledger: LedgerWriter;
+  signIn(userId: string): Promise<ApiClient>;
+  /** Waits (real time) until the case has an open task of this type; returns it. */
+  openTask(caseId: string, taskType: string, timeoutMs?: number): Promise<HumanTask>;
+  /** Waits until `check` holds (real time), polling. */
+  eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
+  /** Waits for a transfer at the bank, then lets it settle every pending transfer and deliver (or lose) its callbacks. */
+  settleBank(): Promise<void>;
+  executionStatus(caseId: string): Promise<string>;
+  history(caseId: string): Promise<HistoryEvent[]>;
+  /** Balance of a township fund (2-decimal string). */
+  balance(townshipId: string): Promise<string>;
+  logs(): readonly string[];
+  close(): Promise<void>;
+}
+
+export async function startFlowAWorld(options: {
+  label: string;
+  knobs?: KnobsPatch;
+  env?: Record<string, string>;
+}): Promise<FlowAWorld> {
+  const capture = captureLogs({ echo: process.env.AIDFLOW_TEST_ECHO_LOGS === "1" });
+  const prefix = `${options.label}-${Math.random().toString(36).slice(2, 8)}-`;
+  Object.assign(process.env, {
+    AIDFLOW_IDENTITY_HASH_KEY: IDENTITY_HASH_KEY,
+    AIDFLOW_RUNTIME: "local",
+    AIDFLOW_BANK_CALLBACK_SECRET: CALLBACK_SECRET,
+    AIDFLOW_BANK_REQUEST_SECRET: REQUEST_SECRET,
+    AIDFLOW_PAYEE_HASH_SECRET: PAYEE_HASH_SECRET,
+    // Operating intervals of the flow, shortened: minutes, not hours (the clock is manual anyway).
+    AIDFLOW_BANK_CONFIRMATION_TIMEOUT_SECONDS: "600",
+    AIDFLOW_PAYMENT_POLL_INTERVAL_SECONDS: "300",
+    AIDFLOW_FUND_RECHECK_SECONDS: "3600",
+    AIDFLOW_ESCALATION_REMINDER_SECONDS: String(7 * 24 * 3600),
+    ...options.env,
+  });
+  const runtime = await startLocalRuntime({
+    dynamoEndpoint: inject("dynamoEndpoint"),
+    tablePrefix: prefix,
+    clock: { mode: "manual", startMs: START_MS },
+    workflows: [{ name: "flow-a", file: "workflows/flow-a.asl.json" }],
+  });
+  const clock = runtime.clock;
+  if (!isManualClock(clock)) throw new Error("the Flow A world needs the manual clock");
+  const documentsDir = await mkdtemp(join(tmpdir(), `aidflow-${options.label}-`));
+  // Signatures are checked against real time (their replay window), not the manual business clock.
+  // Request signatures are the payments tests' subject; here the simulator only signs its callbacks.
+  const bank = await startBankSimulator({
+    callbackSecret: CALLBACK_SECRET,
+    seed: 11,
+    knobs: { delayScale: 0, ...options.knobs },
+  });
+  process.env.AIDFLOW_BANK_ENDPOINTS = JSON.stringify({ "*": bank.url });
+  const api = await startApiServer({ env: { AIDFLOW_DOCUMENTS_DIR: documentsDir } });
+  process.env.AIDFLOW_BANK_CALLBACK_URL = `${api.url}/bank/callback`;
+  resetConfig();
+  resetFlowDeps();
+
+  const ledger = new LedgerWriter({
+    client: runtime.dynamo,
+    tables: { ledger: runtime.tables.ledger, main: runtime.tables.main },
+  });
+  for (const township of DEMO_COUNTY.townships) {
+    await ledger.store.openFund(township.townshipId);
+    await ledger.submit({
+      entryId: `allocation:${township.townshipId}:2026`,
+      fundId: township.townshipId,
+      kind: "allocation",
+      amountYuan: `${township.registeredPopulation}.00`,
+      bookedAt: new Date(START_MS).toISOString(),
+      reference: { actor: "finance-1" },
+    });
+  }
+
+  const deps = createFlowDeps({
+    client: runtime.dynamo,
+    tables: runtime.tables,
+    identityHashKey: IDENTITY_HASH_KEY,
+    payeeHashSecret: PAYEE_HASH_SECRET,
+    bankCallbackUrl: () => `${api.url}/bank/callback`,
+    gateway: () => {
+      throw new Error("the test's deps never instruct the bank");
+    },
+    now: () => new Date(clock.nowMs()),
+  });
+  const sfn = new SFNClient({
+    endpoint: runtime.sfnEndpoint,
+    region: "cn-north-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const flowAArn = runtime.stateMachines["flow-a"] as string;
+  const executionArn = (caseId: string) => flowAArn.replace(":stateMachine:", ":execution:") + `:${caseId}`;
+
+  const eventually = async <T>(
+    check: () => Promise<T | undefined | false>,
+    what: string,
+    timeoutMs = 15_000,
+  ) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as T;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  return {
+    runtime,
+    clock,
+    api,
+    bank,
+    deps,
+    sfn,
+    flowAArn,
+    ledger,
+    signIn: (userId) => signIn(api.url, userId),
+    openTask: (caseId, taskType, timeoutMs) =>
+      eventually(
+        async () => {
+          const task = await deps.tasks.current(caseId, taskType);
+          return task?.status === "open" ? task : undefined;
+        },
+        `an open ${taskType} task on ${caseId}`,
+        timeoutMs,
+      ),
+    eventually,
+    settleBank: async () => {
+      // The payment step stores its attempt before it instructs: wait for the bank to hold a transfer.
+      await eventually(
+        async () => bank.simulator.transfers().some((t) => t.status === "accepted"),
+        "a transfer at the bank",
+      );
+      await bank.simulator.flush();
+    },
+    executionStatus: async (caseId) =>
+      (await runtime.stepFunctions.describeExecution(executionArn(caseId))).status,
+    history: async (caseId) => {
+      const events: HistoryEvent[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await sfn.send(
+          new GetExecutionHistoryCommand({
+            executionArn: executionArn(caseId),
+            ...(nextToken ? { nextToken } : {}),
+          }),
+        );
+        events.push(...(page.events ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return events;
+    },
+    balance: async (townshipId) => (await ledger.store.getFund(townshipId)).balanceYuan.toString(),
+    logs: () => capture.lines,
+    close: async () => {
+      await api.close();
+      await bank.stop();
+      await runtime.stop();
+      sfn.destroy();
+      capture.stop();
+      resetFlowDeps();
+      await rm(documentsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A filing body (DOMAIN §3.1) for the demo township 城关镇 with a valid resident ID. */
+export function filing(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    townshipId: "230123100",
+    hardship: { cause: "fire" },
+    description: "房屋失火，家中财物烧毁，急需生活救助",
+    applicant: {
+      name: "张伟",
+      document: { type: "resident-id", number: "230123198001011238" },
+      phone: "13812345678",
+      registration: { countyCode: "230123" },
+    },
+    bankAccount: { holderName: "张伟", bankName: "农村信用社", account: "6217000012345678" },
+    ...overrides,
+  };
+}
