@@ -1,0 +1,69 @@
+/**
+ * The matching data a reconciliation checks the ledger against (DOMAIN §6): decisions live with the
+ * cases, payments and confirmations in the payment store. The core sees them only through this
+ * port, so it is tested over in-memory data and runs over the real stores through an adapter
+ * (functions/services/finance/matching-source.ts). Every call takes a bounded batch.
+ */
+import type { ChainedEntry } from "../ledger/canonical.ts";
+import type { Yuan } from "../money/yuan.ts";
+import type { Period } from "./period.ts";
+
+/** The approved decision a draw pays out. */
+export interface DecisionFact {
+  decisionId: string;
+  approved: boolean;
+  /** The approved amount, when the decision names one for this payment. */
+  amountYuan?: Yuan;
+}
+
+/** The payment that carried a draw: a bank attempt or a cash hand-over. */
+export interface PaymentFact {
+  paymentId: string;
+  method: "bank" | "cash";
+  status: "instructed" | "confirmed" | "failed" | "cancelled";
+  amountYuan: Yuan;
+  bankReference?: string;
+  /** Cash only: whether each signature is on record (DOMAIN §3.3). */
+  signatures?: { receiver: boolean; officer: boolean };
+  /** Who was paid (personal data: masked per role in exports, never logged). */
+  payeeName?: string;
+  /** The payee's account, already masked by the payment store. */
+  accountMasked?: string;
+}
+
+export interface DrawFacts {
+  decision?: DecisionFact;
+  payment?: PaymentFact;
+}
+
+/** A bank or cash confirmation of the township in the period. */
+export interface ConfirmationFact {
+  bankReference: string;
+  method: "bank" | "cash";
+  amountYuan: Yuan;
+  confirmedAt: string;
+  caseId?: string;
+  obligationId?: string;
+  paymentId?: string;
+  /** The ledger entry id of the draw that funded the payment. */
+  drawEntryId?: string;
+}
+
+/** A draw of the fund's ledger, found by its entry id (whatever period it was booked in). */
+export interface LedgerDrawFact {
+  sequence: number;
+  kind: ChainedEntry["kind"];
+  amountYuan: Yuan;
+}
+
+export interface MatchingSource {
+  /** Facts for a batch of draws (at most `MATCH_BATCH_MAX`), keyed by entry id; absent = nothing found. */
+  drawFacts(fundId: string, draws: readonly ChainedEntry[]): Promise<Map<string, DrawFacts>>;
+  /** The township's confirmations in the period, in any order, one page at a time. */
+  confirmations(fundId: string, period: Period): AsyncIterable<ConfirmationFact>;
+  /** The ledger entries with these ids (at most `MATCH_BATCH_MAX`), keyed by entry id. */
+  ledgerEntries(fundId: string, entryIds: readonly string[]): Promise<Map<string, LedgerDrawFact>>;
+}
+
+/** Draws or confirmations looked up per call: memory stays bounded whatever the period holds. */
+export const MATCH_BATCH_MAX = 100;
