@@ -97,6 +97,14 @@ export interface CaseRecord {
     local: boolean;
   };
   payout: PayoutRoute;
+  /** The advance proposed by the rules at filing (core/cases `assessAdvance`), shown to the approver. */
+  assessment?: {
+    eligible: boolean;
+    amountYuan: string;
+    approvalLevel: string;
+    paymentMethods: string[];
+    reasons: string[];
+  };
   filedBy: { userId: string; onBehalf: boolean };
   filedAt: string;
   policyVersionId: string;

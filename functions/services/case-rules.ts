@@ -6,24 +6,6 @@ import { BusinessRuleError, type FieldError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 
-/** DOMAIN §2.2: 急难型 causes and 支出型 causes. */
-export const URGENT_CAUSES = [
-  "fire",
-  "flood",
-  "natural-disaster",
-  "traffic-accident",
-  "sudden-illness",
-  "crime",
-  "other-sudden",
-] as const;
-export const EXPENDITURE_CAUSES = ["medical", "education", "other-rigid-expense"] as const;
-export const HARDSHIP_CAUSES = [...URGENT_CAUSES, ...EXPENDITURE_CAUSES] as const;
-export type HardshipCause = (typeof HARDSHIP_CAUSES)[number];
-
-export function hardshipKindOf(cause: HardshipCause): "urgent" | "expenditure" {
-  return (URGENT_CAUSES as readonly string[]).includes(cause) ? "urgent" : "expenditure";
-}
-
 function rule(message: string, messageZh: string, fields: FieldError[] = []): BusinessRuleError {
   return new BusinessRuleError(message, messageZh, { fields });
 }
@@ -151,3 +133,6 @@ export function checkInvestigators(userIds: readonly string[], policy: ResolvedP
 export function totalAfter(paidYuan: readonly string[], additional: Yuan): Yuan {
   return paidYuan.reduce((sum, text) => sum.plus(Yuan.parse(text)), additional);
 }
+
+/** DOMAIN §2.2: urgent (急难型) or expenditure (支出型) — core/cases decides, re-exported for callers of this module. */
+export { hardshipTypeOf as hardshipKindOf } from "#core/cases/index.ts";

@@ -10,10 +10,11 @@ import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
 import { normalizeAccount } from "#adapters/payments/payee.ts";
 import type { Actor } from "#core/access/index.ts";
 import { requireAuthorized } from "#core/access/index.ts";
+import { assessAdvance, HARDSHIP_CAUSES, type HardshipCause, hardshipTypeOf } from "#core/cases/index.ts";
 import { IdentityDocumentSchema } from "#core/identity/index.ts";
 import { Yuan } from "#core/money/index.ts";
 import { maskBankAccount } from "#functions/runtime/logger.ts";
-import { checkRepeatAid, HARDSHIP_CAUSES, hardshipKindOf } from "./case-rules.ts";
+import { checkRepeatAid } from "./case-rules.ts";
 import { type FlowSettings, flowSettingsFromEnv } from "./flow-settings.ts";
 import type { FlowDeps } from "./ports.ts";
 
@@ -25,9 +26,11 @@ export const FileCaseSchema = z
   .object({
     /** 9-digit township code of the place of emergency (急难发生地). */
     townshipId: z.string().regex(/^\d{9}$/, "a 9-digit township code"),
-    hardship: z.object({ cause: z.enum(HARDSHIP_CAUSES) }),
+    hardship: z.object({ cause: z.enum(HARDSHIP_CAUSES as [HardshipCause, ...HardshipCause[]]) }),
     description: z.string().trim().min(1).max(2000),
     requestedAmountYuan: YuanText.optional(),
+    /** The filer's judgement that waiting would cause irreversible harm (DOMAIN §3: what Flow A is for). */
+    irreversibleHarmIfDelayed: z.boolean().default(true),
     applicant: z.object({
       name: z.string().trim().min(1).max(100),
       /** Any document of DOMAIN §2.1 — a resident ID (GB 11643 checked), a passport, a permit, or an officer's attestation. */
@@ -75,6 +78,8 @@ export interface FileCaseResult {
   /** True when the same person + cause already had an open case: that case is returned. */
   existing: boolean;
   policyVersionId: string;
+  /** The advance the rules propose (same for any registration or document). */
+  assessment?: CaseRecord["assessment"];
 }
 
 export interface FlowAExecutionInput {
@@ -146,13 +151,29 @@ export async function fileCase(
       }
     : { method: "none" };
   const registrationCounty = request.applicant.registration.countyCode;
+  // The advance the rules propose to the approver: cause, amount and policy only — the core never
+  // reads the registration or the document kind it is given (DOMAIN §2.1, core/cases eligibility).
+  const assessment = assessAdvance(
+    {
+      countyId,
+      townshipId: request.townshipId,
+      cause: request.hardship.cause,
+      requestedAmountYuan: request.requestedAmountYuan ? Yuan.parse(request.requestedAmountYuan) : Yuan.zero,
+      irreversibleHarmIfDelayed: request.irreversibleHarmIfDelayed,
+      identityDocument: request.applicant.document,
+      householdRegistration: registrationCounty
+        ? { kind: "mainland", countyId: registrationCounty }
+        : { kind: "none" },
+    },
+    policy,
+  );
   const record: CaseRecord = {
     caseId: newCaseId(now),
     countyId,
     townshipId: request.townshipId,
     status: "awaiting-advance-decision",
     flow: "A",
-    hardship: { kind: hardshipKindOf(request.hardship.cause), cause: request.hardship.cause },
+    hardship: { kind: hardshipTypeOf(request.hardship.cause), cause: request.hardship.cause },
     description: request.description,
     ...(request.requestedAmountYuan
       ? { requestedAmountYuan: Yuan.parse(request.requestedAmountYuan).toString() }
@@ -169,6 +190,13 @@ export async function fileCase(
       local: registrationCounty === countyId,
     },
     payout,
+    assessment: {
+      eligible: assessment.eligible,
+      amountYuan: assessment.amountYuan.toString(),
+      approvalLevel: assessment.approvalLevel,
+      paymentMethods: assessment.paymentMethods,
+      reasons: assessment.reasons,
+    },
     filedBy: { userId: actor.userId, onBehalf },
     filedAt: now.toISOString(),
     policyVersionId: policy.policyVersionId,
@@ -210,7 +238,13 @@ async function existingCase(
   if (record.flow === "A" && record.status === "awaiting-advance-decision") {
     await startFlowA(deps, record, responseTimeHours);
   }
-  return { caseId, status: record.status, existing: true, policyVersionId: record.policyVersionId };
+  return {
+    caseId,
+    status: record.status,
+    existing: true,
+    policyVersionId: record.policyVersionId,
+    ...(record.assessment ? { assessment: record.assessment } : {}),
+  };
 }
 
 async function startFlowA(deps: FlowDeps, record: CaseRecord, responseTimeHours: number): Promise<void> {
