@@ -48,7 +48,7 @@ describe("injected DynamoDB failures: retried with backoff, nothing lost or doub
 
     // Act
     const outcomes = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => w.submit(draw(fundId, `pay-${i}`, "120.50"))),
+      Array.from({ length: 120 }, (_, i) => w.submit(draw(fundId, `pay-${i}`, "120.50"))),
     );
 
     // Assess
@@ -60,8 +60,8 @@ describe("injected DynamoDB failures: retried with backoff, nothing lost or doub
   });
 
   it("throttling on every kind of call and throttles after commit, on a fund that runs dry", async () => {
-    // Prepare: 200 draws of ¥100 on ¥15,000: 150 fit.
-    const { tables, store, writer, fundId } = await fundedFund("throttle", "15000");
+    // Prepare: 120 draws of ¥100 on ¥9,000: 90 fit.
+    const { tables, store, writer, fundId } = await fundedFund("throttle", "9000");
     const { client, faults } = faultyClient(
       tables.endpoint,
       [
@@ -74,35 +74,35 @@ describe("injected DynamoDB failures: retried with backoff, nothing lost or doub
 
     // Act
     const outcomes = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => w.submit(draw(fundId, `pay-${i}`, "100"))),
+      Array.from({ length: 120 }, (_, i) => w.submit(draw(fundId, `pay-${i}`, "100"))),
     );
 
     // Assess
     expect(faults.count("throttle")).toBeGreaterThan(0);
     expect(faults.count("ambiguous-throttle")).toBeGreaterThan(0);
-    expect(outcomes.filter((o) => o.status === "applied").length).toBe(150);
+    expect(outcomes.filter((o) => o.status === "applied").length).toBe(90);
     expect(outcomes.filter((o) => o.status === "rejected" && o.reason === "insufficient-funds").length).toBe(
-      50,
+      30,
     );
     await expectExactlyApplied(store, fundId, outcomes, () => "100");
   });
 
   it("two writer instances on the same fund at once: the head condition keeps them exact", async () => {
     // Prepare: as two Lambda instances would, each with its own client and queue.
-    const { tables, store, writer, fundId } = await fundedFund("two-writers", "30000");
+    const { tables, store, writer, fundId } = await fundedFund("two-writers", "20000");
     const a = writer(faultyClient(tables.endpoint, []).client);
     const b = writer(faultyClient(tables.endpoint, []).client);
     const amountOf = (id: string) => (id.startsWith("a-") ? "110" : "95.50");
 
     // Act
     const outcomes = await Promise.all(
-      Array.from({ length: 150 }, (_, i) => [
+      Array.from({ length: 100 }, (_, i) => [
         a.submit(draw(fundId, `a-${i}`, "110")),
         b.submit(draw(fundId, `b-${i}`, "95.50")),
       ]).flat(),
     );
 
-    // Assess: 150 × (110 + 95.50) = 30,825 > 30,000, so some are refused; the rest land exactly once.
+    // Assess: 100 × (110 + 95.50) = 20,550 > 20,000, so some are refused; the rest land exactly once.
     expect(outcomes.some((o) => o.status === "rejected")).toBe(true);
     expect(
       outcomes.every(
