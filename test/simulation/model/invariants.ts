@@ -1,0 +1,235 @@
+/**
+ * The promises of DOMAIN §5, checked after every run against what is STORED (read on a client
+ * without faults) — not against the driver's beliefs:
+ *
+ * 1. Σ entries = balance change (and Σ commits − releases − stage draws = committed);
+ * 2. balance ≥ committed ≥ 0 after every entry and at the head;
+ * 3. no obligation paid twice: ≤ 1 confirmed attempt, ≤ 1 confirmed transfer at the bank, and the
+ *    ledger's net outflow for it (draws − reversals) is 0 or its amount — its amount when paid;
+ * 4. every draw ↔ an approved decision of its case; every confirmed bank transfer ↔ an unreversed draw;
+ * 5. the chain verifies (`LedgerStore.verify`);
+ * 6. the stored head = the replay of its entries;
+ * 7. every case is closed or waiting with a named owner and a deadline — and what is stored agrees.
+ */
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { LedgerStore } from "#adapters/ledger/index.ts";
+import { instructionIdFor } from "#adapters/payments/gateway.ts";
+import { PaymentStore } from "#adapters/payments/payment-store.ts";
+import { type ChainedEntry, replay } from "#core/ledger/index.ts";
+import { Yuan } from "#core/money/index.ts";
+import { localDynamoClient } from "#local/dynamodb/engine.ts";
+import type { RunState } from "./actions.ts";
+import type { SimTables } from "./world.ts";
+
+export type InvariantName =
+  | "sum-of-entries"
+  | "balance>=committed>=0"
+  | "no-double-payment"
+  | "draw-has-approved-decision"
+  | "chain-verifies"
+  | "head-equals-replay"
+  | "case-closed-or-waiting";
+
+export interface Violation {
+  invariant: InvariantName;
+  detail: string;
+}
+
+const silent = { info: () => {}, warn: () => {}, error: () => {} };
+
+export async function checkInvariants(state: RunState, tables: SimTables): Promise<Violation[]> {
+  const client = localDynamoClient(tables.endpoint);
+  const violations: Violation[] = [];
+  const fail = (invariant: InvariantName, detail: string) => violations.push({ invariant, detail });
+  try {
+    const store = new LedgerStore(client, { ledger: tables.names.ledger, main: tables.names.main });
+    const payments = new PaymentStore({ client, tableName: tables.names.main, logger: silent });
+    const doc = DynamoDBDocumentClient.from(client);
+    const allEntries: ChainedEntry[] = [];
+
+    for (const fund of state.funds) {
+      const head = await store.readHead(fund.fundId);
+      if (!head) {
+        fail("head-equals-replay", `fund ${fund.fundId} has no head`);
+        continue;
+      }
+      const entries: ChainedEntry[] = [];
+      for await (const entry of store.streamEntries(fund.fundId, { consistentRead: true }))
+        entries.push(entry);
+      allEntries.push(...entries);
+
+      // 1. Σ entries = balance change, from an empty fund.
+      let balance = Yuan.zero;
+      let committed = Yuan.zero;
+      for (const e of entries) {
+        if (e.kind === "draw") {
+          balance = balance.minus(e.amountYuan);
+          if (e.drawKind === "stage") committed = committed.minus(e.amountYuan);
+        } else if (e.kind === "commit") committed = committed.plus(e.amountYuan);
+        else if (e.kind === "release") committed = committed.minus(e.amountYuan);
+        else balance = balance.plus(e.amountYuan);
+        // 2. after every entry
+        if (e.after.balance.lessThan(e.after.committed) || e.after.committed.isNegative()) {
+          fail(
+            "balance>=committed>=0",
+            `${fund.fundId} entry ${e.sequence}: balance ${e.after.balance} committed ${e.after.committed}`,
+          );
+        }
+      }
+      if (!balance.equals(head.balances.balance) || !committed.equals(head.balances.committed)) {
+        fail(
+          "sum-of-entries",
+          `${fund.fundId}: Σ entries balance ${balance} committed ${committed}, head ${head.balances.balance} / ${head.balances.committed}`,
+        );
+      }
+      if (head.balances.balance.lessThan(head.balances.committed) || head.balances.committed.isNegative()) {
+        fail(
+          "balance>=committed>=0",
+          `${fund.fundId} head: balance ${head.balances.balance} committed ${head.balances.committed}`,
+        );
+      }
+      // 5. chain
+      const verified = await store.verify(fund.fundId);
+      if (!verified.ok)
+        fail("chain-verifies", `${fund.fundId}: entry ${verified.firstBadSequence}: ${verified.problem}`);
+      // 6. head = replay
+      const replayed = replay(fund.fundId, entries, {
+        sequence: head.sequence,
+        headHash: head.headHash,
+        balances: head.balances,
+      });
+      if (!replayed.ok) fail("head-equals-replay", `${fund.fundId}: ${replayed.problem}`);
+    }
+
+    // 3. no obligation paid twice
+    const transfers = state.world.bank.transfers();
+    const obligationIds = new Set(state.cases.flatMap((c) => c.obligations));
+    for (const e of allEntries) if (e.reference.obligationId) obligationIds.add(e.reference.obligationId);
+    for (const obligationId of [...obligationIds].sort()) {
+      const payment = await payments.getPayment(obligationId);
+      if (!payment) {
+        fail("no-double-payment", `${obligationId}: drawn for, but no obligation is stored`);
+        continue;
+      }
+      const amount = Yuan.parse(payment.obligation.amountYuan);
+      const confirmed = payment.attempts.filter((a) => a.status === "confirmed");
+      if (confirmed.length > 1)
+        fail("no-double-payment", `${obligationId}: ${confirmed.length} confirmed attempts`);
+      const instructionIds = new Set(
+        Array.from({ length: Math.max(payment.obligation.currentAttempt, 1) }, (_, i) =>
+          instructionIdFor(obligationId, i + 1),
+        ),
+      );
+      const bankPaid = transfers.filter(
+        (t) => instructionIds.has(t.instructionId) && t.status === "confirmed",
+      );
+      if (bankPaid.length > 1)
+        fail("no-double-payment", `${obligationId}: the bank paid ${bankPaid.length} transfers`);
+      const own = allEntries.filter((e) => e.reference.obligationId === obligationId);
+      const net = Yuan.sum(own.filter((e) => e.kind === "draw").map((e) => e.amountYuan)).minus(
+        Yuan.sum(own.filter((e) => e.kind === "reversal").map((e) => e.amountYuan)),
+      );
+      if (!net.isZero() && !net.equals(amount)) {
+        fail(
+          "no-double-payment",
+          `${obligationId}: the fund paid out ${net} net for an obligation of ${amount}`,
+        );
+      }
+      if (payment.obligation.status === "paid" && !net.equals(amount)) {
+        fail("no-double-payment", `${obligationId}: paid, but the fund's net outflow for it is ${net}`);
+      }
+      if (payment.obligation.status === "paid" && bankPaid.length !== 1) {
+        fail(
+          "no-double-payment",
+          `${obligationId}: paid, but the bank confirmed ${bankPaid.length} transfers`,
+        );
+      }
+    }
+
+    // 4. every draw ↔ an approved decision; every confirmed transfer ↔ an unreversed draw
+    const decisions = new Map<string, Record<string, unknown> | undefined>();
+    for (const e of allEntries.filter((x) => x.kind === "draw" || x.kind === "commit")) {
+      const decisionId = e.reference.decisionId;
+      if (!decisionId) {
+        fail(
+          "draw-has-approved-decision",
+          `${e.fundId} entry ${e.sequence} (${e.entryId}) names no decision`,
+        );
+        continue;
+      }
+      if (!decisions.has(decisionId)) {
+        const got = await doc.send(
+          new GetCommand({
+            TableName: tables.names.main,
+            Key: { pk: `SIM#DECISION#${decisionId}`, sk: "DECISION" },
+            ConsistentRead: true,
+          }),
+        );
+        decisions.set(decisionId, got.Item);
+      }
+      const decision = decisions.get(decisionId);
+      if (decision?.decision !== "approve" || decision.caseId !== e.reference.caseId) {
+        fail(
+          "draw-has-approved-decision",
+          `${e.entryId}: decision ${decisionId} is ${String(decision?.decision ?? "missing")}`,
+        );
+      } else if (
+        e.kind === "draw" &&
+        e.drawKind === "advance" &&
+        decision.amountYuan !== e.amountYuan.toString()
+      ) {
+        fail(
+          "draw-has-approved-decision",
+          `${e.entryId}: drew ${e.amountYuan}, the decision approved ${String(decision.amountYuan)}`,
+        );
+      }
+    }
+    for (const t of transfers.filter((x) => x.status === "confirmed")) {
+      const drawn = allEntries.some((e) => e.kind === "draw" && e.reference.paymentId === t.instructionId);
+      const reversed = allEntries.some(
+        (e) => e.kind === "reversal" && e.reference.paymentId === t.instructionId,
+      );
+      if (!drawn || reversed) {
+        fail(
+          "draw-has-approved-decision",
+          `bank transfer ${t.instructionId} (${t.request.reference}, ${t.request.amountYuan}) was paid without ${drawn ? "an unreversed" : "a"} draw`,
+        );
+      }
+    }
+
+    // 7. every case closed, or waiting with a named owner and a deadline — and the store agrees.
+    for (const c of state.cases) {
+      const draws = allEntries.filter((e) => e.kind === "draw" && e.reference.caseId === c.caseId);
+      if (c.status === "closed") {
+        if (!c.outcome) fail("case-closed-or-waiting", `${c.caseId}: closed without an outcome`);
+        if (c.outcome === "rejected" && draws.length > 0)
+          fail("case-closed-or-waiting", `${c.caseId}: rejected, yet drawn for`);
+        if (c.outcome === "paid" || c.outcome === "completed") {
+          for (const obligationId of c.obligations) {
+            const o = await payments.getObligation(obligationId);
+            if (o?.status !== "paid")
+              fail(
+                "case-closed-or-waiting",
+                `${c.caseId}: closed ${c.outcome}, obligation ${obligationId} is ${o?.status}`,
+              );
+          }
+        }
+        continue;
+      }
+      if (c.status === "unfiled") continue;
+      if (!c.owner || c.dueAtMs === undefined || !Number.isFinite(c.dueAtMs)) {
+        fail("case-closed-or-waiting", `${c.caseId}: ${c.status} without an owner and a deadline`);
+      }
+      if (c.status === "awaiting-decision" && draws.length > 0)
+        fail("case-closed-or-waiting", `${c.caseId}: undecided, yet drawn for`);
+      if (c.status === "paying") {
+        const o = await payments.getObligation(`${c.caseId}.${c.purpose}`);
+        if (o?.status !== "instructed" && o?.status !== "paid")
+          fail("case-closed-or-waiting", `${c.caseId}: waits for the bank, obligation is ${o?.status}`);
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+  return violations;
+}
