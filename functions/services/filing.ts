@@ -225,6 +225,7 @@ export async function fileCase(
     status: record.status,
     existing: false,
     policyVersionId: record.policyVersionId,
+    ...(record.assessment ? { assessment: record.assessment } : {}),
   };
 }
 

@@ -221,3 +221,77 @@ export function filing(overrides: Record<string, unknown> = {}): Record<string, 
     ...overrides,
   };
 }
+
+/** Paperwork by two distinct officers of 城关镇 (DOMAIN §3.4), optionally with more investigators or fraud found. */
+export function paperworkBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    investigators: [
+      { userId: "officer-chengguan-1", visitedAt: "2026-03-03T10:00:00+08:00" },
+      { userId: "officer-chengguan-2", visitedAt: "2026-03-03T10:00:00+08:00" },
+    ],
+    economicCheck: { result: "eligible", reference: "HD-2026-0001" },
+    facts: "入户核实：急难情形属实",
+    goodFaithBasis: "现场照片及村（居）委会证明，经办人据实先行救助",
+    ...overrides,
+  };
+}
+
+let keySequence = 0;
+/** A fresh Idempotency-Key (each POST of a test is its own request unless a replay is meant). */
+export function key(label: string): { idempotencyKey: string } {
+  keySequence += 1;
+  return { idempotencyKey: `${label}-${keySequence}-${Math.random().toString(36).slice(2, 8)}` };
+}
+
+/** File as `filer` and wait for the advance decision task; returns the case id. */
+export async function fileAndWait(
+  world: FlowAWorld,
+  filer: ApiClient,
+  body: Record<string, unknown>,
+): Promise<string> {
+  const filed = await filer.post<{ caseId: string }>("/cases", body, key("file"));
+  if (filed.status !== 201) throw new Error(`filing failed: ${filed.status} ${filed.text}`);
+  await world.openTask(filed.body.caseId, "advance-decision");
+  return filed.body.caseId;
+}
+
+/** Approve the advance, let the bank confirm it, and wait for the paperwork task. */
+export async function approveAndPay(
+  world: FlowAWorld,
+  approver: ApiClient,
+  caseId: string,
+  amountYuan: string,
+): Promise<void> {
+  const approved = await approver.post(
+    `/cases/${caseId}/advance-decision`,
+    { decision: "approve", amountYuan },
+    key("approve"),
+  );
+  if (approved.status !== 200) throw new Error(`approval failed: ${approved.status} ${approved.text}`);
+  await world.settleBank();
+  await world.openTask(caseId, "paperwork");
+}
+
+/** Paperwork, then the follow-up `body`; waits for the follow-up task in between. */
+export async function paperworkThenFollowUp(
+  world: FlowAWorld,
+  officer: ApiClient,
+  caseId: string,
+  followUp: Record<string, unknown>,
+  paperwork: Record<string, unknown> = {},
+): Promise<void> {
+  const done = await officer.post(`/cases/${caseId}/paperwork`, paperworkBody(paperwork), key("paperwork"));
+  if (done.status !== 200) throw new Error(`paperwork failed: ${done.status} ${done.text}`);
+  await world.openTask(caseId, "follow-up");
+  const decided = await officer.post(`/cases/${caseId}/follow-up`, followUp, key("follow-up"));
+  if (decided.status !== 200) throw new Error(`follow-up failed: ${decided.status} ${decided.text}`);
+}
+
+/** The ledger entries of one case on a township fund, in order. */
+export async function caseEntries(world: FlowAWorld, townshipId: string, caseId: string) {
+  const entries = [];
+  for await (const entry of world.ledger.store.streamEntries(townshipId)) {
+    if (entry.reference.caseId === caseId) entries.push(entry);
+  }
+  return entries;
+}
