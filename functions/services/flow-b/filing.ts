@@ -8,11 +8,11 @@ import { z } from "zod";
 import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
 import { normalizeAccount } from "#adapters/payments/payee.ts";
 import { type Actor, requireAuthorized } from "#core/access/index.ts";
-import { chooseFlow } from "#core/cases/index.ts";
+import { chooseFlow, hardshipTypeOf } from "#core/cases/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { maskBankAccount } from "#functions/runtime/logger.ts";
-import { checkRepeatAid, hardshipKindOf } from "../case-rules.ts";
+import { checkRepeatAid } from "../case-rules.ts";
 import { FileCaseSchema, newCaseId } from "../filing.ts";
 import type { FlowDeps } from "../ports.ts";
 
@@ -40,7 +40,13 @@ export async function fileStagedCase(
   actor: Actor,
   request: FileStagedCaseRequest,
   correlationId: string,
-): Promise<{ caseId: string; status: string; existing: boolean; policyVersionId: string; flowChoice: unknown }> {
+): Promise<{
+  caseId: string;
+  status: string;
+  existing: boolean;
+  policyVersionId: string;
+  flowChoice: unknown;
+}> {
   const now = deps.now();
   const onBehalf = !actor.roles.includes("applicant") || request.onBehalf !== undefined;
   const countyId = actor.countyId;
@@ -48,21 +54,38 @@ export async function fileStagedCase(
   else requireAuthorized(actor, "case.file", { countyId, ownerUserId: actor.userId });
   const policy = await deps.policy.resolve(countyId, request.townshipId, now);
   const choice = chooseFlow(
-    { expectedDurationMonths: request.expectedDurationMonths, estimatedTotalYuan: Yuan.parse(request.estimatedTotalYuan) },
+    {
+      expectedDurationMonths: request.expectedDurationMonths,
+      estimatedTotalYuan: Yuan.parse(request.estimatedTotalYuan),
+    },
     policy,
   );
   if (choice.flow === "A") {
     throw new BusinessRuleError(
       "Short and small hardship is first aid (Flow A): file it at POST /cases",
       "困难持续时间短、金额小，请按先行救助申请（POST /cases）",
-      { fields: [{ path: "expectedDurationMonths", message: "at or under the staged-assistance threshold", messageZh: "未达到分阶段救助条件" }] },
+      {
+        fields: [
+          {
+            path: "expectedDurationMonths",
+            message: "at or under the staged-assistance threshold",
+            messageZh: "未达到分阶段救助条件",
+          },
+        ],
+      },
     );
   }
   const identity = deps.identity.check(request.applicant.document as never);
   const open = await deps.cases.openCaseFor(identity.personKey, request.hardship.cause);
   if (open) {
     const existing = await deps.cases.get(open);
-    return { caseId: open, status: existing.status, existing: true, policyVersionId: existing.policyVersionId, flowChoice: choice };
+    return {
+      caseId: open,
+      status: existing.status,
+      existing: true,
+      policyVersionId: existing.policyVersionId,
+      flowChoice: choice,
+    };
   }
   checkRepeatAid(await deps.cases.personHistory(identity.personKey), request.hardship.cause, policy, now);
   const payout: PayoutRoute = request.bankAccount
@@ -82,7 +105,7 @@ export async function fileStagedCase(
     townshipId: request.townshipId,
     status: "assessing",
     flow: "B",
-    hardship: { kind: hardshipKindOf(request.hardship.cause), cause: request.hardship.cause },
+    hardship: { kind: hardshipTypeOf(request.hardship.cause), cause: request.hardship.cause },
     description: request.description,
     requestedAmountYuan: Yuan.parse(request.estimatedTotalYuan).toString(),
     applicant: {
@@ -108,7 +131,13 @@ export async function fileStagedCase(
   const created = await deps.cases.create(record);
   if (!created.created) {
     const existing = await deps.cases.get(created.existingCaseId);
-    return { caseId: existing.caseId, status: existing.status, existing: true, policyVersionId: existing.policyVersionId, flowChoice: choice };
+    return {
+      caseId: existing.caseId,
+      status: existing.status,
+      existing: true,
+      policyVersionId: existing.policyVersionId,
+      flowChoice: choice,
+    };
   }
   await deps.audit.append({
     actorUserId: actor.userId,
@@ -118,7 +147,12 @@ export async function fileStagedCase(
     countyId,
     townshipId: record.townshipId,
     why: `staged assistance (${choice.reason})`,
-    after: { status: record.status, cause: record.hardship.cause, policyVersionId: record.policyVersionId, flow: "B" },
+    after: {
+      status: record.status,
+      cause: record.hardship.cause,
+      policyVersionId: record.policyVersionId,
+      flow: "B",
+    },
     correlationId,
   });
   const arn = deps.stateMachines.flowB;
@@ -134,5 +168,11 @@ export async function fileStagedCase(
   };
   const started = await deps.workflow.startExecution({ stateMachineArn: arn, name: record.caseId, input });
   if (started.started) await deps.cases.update(record.caseId, { set: { executionName: record.caseId } });
-  return { caseId: record.caseId, status: record.status, existing: false, policyVersionId: record.policyVersionId, flowChoice: choice };
+  return {
+    caseId: record.caseId,
+    status: record.status,
+    existing: false,
+    policyVersionId: record.policyVersionId,
+    flowChoice: choice,
+  };
 }

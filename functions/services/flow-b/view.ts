@@ -13,12 +13,20 @@ export async function planView(deps: FlowDeps, record: FlowBCase): Promise<Recor
   const plan = planOf(record);
   const stages = [];
   for (const stage of plan.stages ?? []) {
-    const obligation = await deps.payments.getObligation(obligationIdFor(record.caseId, stagePurpose(stage.index)));
+    const obligation = await deps.payments.getObligation(
+      obligationIdFor(record.caseId, stagePurpose(stage.index)),
+    );
     const recheck = plan.rechecks.find((r) => r.stage === stage.index);
     stages.push({
       ...stage,
-      recheck: recheck ? { checkedOn: recheck.checkedOn, outcome: recheck.outcome, checkedBy: recheck.checkedBy } : null,
-      payment: obligation ? obligation.status : recheck && recheck.outcome !== "still-in-hardship" ? "released" : "not-due",
+      recheck: recheck
+        ? { checkedOn: recheck.checkedOn, outcome: recheck.outcome, checkedBy: recheck.checkedBy }
+        : null,
+      payment: obligation
+        ? obligation.status
+        : recheck && recheck.outcome !== "still-in-hardship"
+          ? "released"
+          : "not-due",
     });
   }
   const tasks = await deps.tasks.forCase(record.caseId);
@@ -44,7 +52,8 @@ export async function planView(deps: FlowDeps, record: FlowBCase): Promise<Recor
 /** The public notice: only what a notice board shows, name and document number masked. */
 export function publicNotice(record: FlowBCase): Record<string, unknown> {
   const notice = planOf(record).notice;
-  if (!notice) throw new NotFoundError(`Case ${record.caseId} has no public notice`, `案件 ${record.caseId} 没有公示`);
+  if (!notice)
+    throw new NotFoundError(`Case ${record.caseId} has no public notice`, `案件 ${record.caseId} 没有公示`);
   return {
     ...notice.text,
     round: notice.round,
