@@ -216,20 +216,26 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/plans/{caseId}" },
       { method: "GET", path: "/plans/{caseId}/notice", public: true },
     ],
-    access: { tables: { main: "write", ledger: "read" }, stepFunctions: ["start", "taskResponse"], notifications: true },
+    access: {
+      tables: { main: "write", ledger: "read" },
+      stepFunctions: ["start", "taskResponse"],
+      notifications: true,
+    },
   },
   {
     id: "StartFlowB",
     entry: "functions/handlers/flow-b/tasks.ts",
     handler: "start",
-    description: "Flow B entered (filing or Flow A's hand-over): same case id, the plan record opened, settings",
+    description:
+      "Flow B entered (filing or Flow A's hand-over): same case id, the plan record opened, settings",
     access: { tables: { main: "write" } },
   },
   {
     id: "OpenFlowBTask",
     entry: "functions/handlers/flow-b/tasks.ts",
     handler: "openTask",
-    description: "waitForTaskToken task of Flow B: stores the token server-side, publishes the notice, notifies",
+    description:
+      "waitForTaskToken task of Flow B: stores the token server-side, publishes the notice, notifies",
     access: { tables: { main: "write" }, stepFunctions: ["taskResponse"], notifications: true },
   },
   {
@@ -243,7 +249,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     id: "PayStage",
     entry: "functions/handlers/flow-b/tasks.ts",
     handler: "pay",
-    description: "waitForTaskToken payment of one stage: stage draw (balance and committed fall), bank instruction",
+    description:
+      "waitForTaskToken payment of one stage: stage draw (balance and committed fall), bank instruction",
     access: { tables: { main: "write", ledger: "write" }, stepFunctions: ["taskResponse"] },
   },
   {
