@@ -1,0 +1,143 @@
+/**
+ * Deadlines of Flow A on the manual clock (DOMAIN §3.2, §3.4): nobody decides the advance in time →
+ * escalated to the county, which decides → paid; the paperwork misses its working-day deadline →
+ * flagged overdue and escalated → completed late → closed. The case is never dropped.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  approveAndPay,
+  type FlowAWorld,
+  fileAndWait,
+  filing,
+  key,
+  paperworkBody,
+  startFlowAWorld,
+} from "./world.ts";
+
+let world: FlowAWorld;
+const HOUR_MS = 3_600_000;
+
+beforeAll(async () => {
+  world = await startFlowAWorld({ label: "fa-escalate" });
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe("deadlines escalate, never drop", () => {
+  it("an advance not decided within the response time is escalated; the county decides; it is paid", async () => {
+    // Prepare
+    const applicant = await world.signIn("applicant-zhang");
+    const county = await world.signIn("county-civil-1");
+    const caseId = await fileAndWait(world, applicant, filing());
+    const first = await world.deps.tasks.current(caseId, "advance-decision");
+    const policy = await world.deps.policy.resolve("230123", "230123100", new Date(world.clock.nowMs()));
+
+    // Act: the response time passes with no decision
+    await world.clock.advanceBy(policy.advanceResponseTimeHours * HOUR_MS + 1_000);
+    const escalated = await world.eventually(async () => {
+      const task = await world.deps.tasks.current(caseId, "advance-decision");
+      return task?.escalated ? task : undefined;
+    }, "the escalated advance task");
+    const decided = await county.post(
+      `/cases/${caseId}/escalation-decision`,
+      { decision: "approve", amountYuan: "900.00", reason: "超时上报，县民政审批" },
+      key("county"),
+    );
+    await world.settleBank();
+    await world.openTask(caseId, "paperwork");
+
+    // Assess
+    expect(first?.escalated).toBe(false);
+    expect(escalated.assigneeRoles).toEqual(["township-approver", "county-civil-affairs"]);
+    expect(decided.status, decided.text).toBe(200);
+    const record = await world.deps.cases.get(caseId);
+    expect(record.flags.escalated).toBe(true);
+    expect(record.advance).toMatchObject({
+      decision: "approve",
+      amountYuan: "900.00",
+      level: "county",
+      decidedBy: "county-civil-1",
+    });
+    const countyNotes = (await world.deps.outbox.forCase(caseId)).filter(
+      (n) => n.recipient.kind === "county",
+    );
+    expect(countyNotes.map((n) => n.kind)).toContain("task.advance-decision.escalated");
+    expect((await world.deps.payments.getObligation(`${caseId}.advance`))?.status).toBe("paid");
+    const tasks = await world.deps.tasks.forCase(caseId);
+    expect(
+      tasks
+        .filter((t) => t.taskType === "advance-decision")
+        .map((t) => t.status)
+        .sort(),
+    ).toEqual(["completed", "superseded"]);
+  });
+
+  it("paperwork past its working-day deadline is flagged overdue and escalated, completed late, and the case closes", async () => {
+    // Prepare
+    const applicant = await world.signIn("applicant-li");
+    const approver = await world.signIn("approver-chengguan");
+    const officer = await world.signIn("officer-chengguan-1");
+    await world.clock.advanceTo(Date.parse("2026-03-04T09:00:00+08:00")); // a Wednesday
+    const caseId = await fileAndWait(
+      world,
+      applicant,
+      filing({
+        hardship: { cause: "crime" },
+        applicant: {
+          name: "王芳",
+          document: { type: "resident-id", number: "230123199003036660" },
+          registration: { countyCode: "230123" },
+        },
+        bankAccount: { holderName: "王芳", bankName: "农村信用社", account: "6217000099990001" },
+      }),
+    );
+    await approveAndPay(world, approver, caseId, "700.00");
+    const onTime = await world.deps.tasks.current(caseId, "paperwork");
+    const dueMs = Date.parse(String(onTime?.dueAt));
+
+    // Act: the deadline passes
+    await world.clock.advanceTo(dueMs + 1_000);
+    const overdue = await world.eventually(async () => {
+      const task = await world.deps.tasks.current(caseId, "paperwork");
+      return task?.overdue ? task : undefined;
+    }, "the overdue paperwork task");
+    const flagged = await world.eventually(async () => {
+      const record = await world.deps.cases.get(caseId);
+      return record.flags.overdue ? record : undefined;
+    }, "the case flagged overdue");
+    const late = await officer.post<{ decision: { late: boolean } }>(
+      `/cases/${caseId}/paperwork`,
+      paperworkBody(),
+      key("late-paperwork"),
+    );
+    await world.openTask(caseId, "follow-up");
+    const closed = await officer.post(
+      `/cases/${caseId}/follow-up`,
+      { close: { summary: "补齐手续逾期完成后结案" } },
+      key("close"),
+    );
+    await world.eventually(
+      async () => (await world.executionStatus(caseId)) === "SUCCEEDED",
+      "the execution to succeed",
+    );
+
+    // Assess: due at the end of the fifth working day after the payment (Wed 4 → Wed 11 March,
+    // Asia/Shanghai), to the second
+    expect(new Date(dueMs).toISOString()).toBe("2026-03-11T16:00:00.000Z");
+    expect(overdue.escalated).toBe(true);
+    expect(flagged.flags).toMatchObject({ overdue: true, escalated: true });
+    expect(flagged.status).toBe("awaiting-paperwork");
+    expect(late.status, late.text).toBe(200);
+    expect(late.body.decision.late).toBe(true);
+    expect(closed.status).toBe(200);
+    const record = await world.deps.cases.get(caseId);
+    expect(record.status).toBe("closed");
+    expect(record.paperwork).toMatchObject({ late: true });
+    const notes = await world.deps.outbox.forCase(caseId);
+    expect(notes.some((n) => n.kind === "task.paperwork.escalated" && n.recipient.kind === "county")).toBe(
+      true,
+    );
+  });
+});
