@@ -26,6 +26,7 @@ import { CORRELATION_HEADER, correlationIdOf, withCorrelation } from "#functions
 import { errorResult, httpErrors, jsonResult } from "#functions/middleware/http-errors.ts";
 import { idempotency, idempotencyKeyOf } from "#functions/middleware/idempotency.ts";
 import { logger as rootLogger } from "#functions/runtime/logger.ts";
+import { defaultResource, pathParamNames, registerRouteAccess, resourceKindOf } from "./access.ts";
 import { actorFromClaims, type Claims } from "./actor.ts";
 import { registerRoute } from "./openapi.ts";
 import { Reply } from "./reply.ts";
@@ -99,8 +100,24 @@ function decodeBody(event: HttpEvent): string | undefined {
   return event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
 }
 
-function parseJsonBody(text: string | undefined): unknown {
+/** JSON bodies only: `application/json` or a `+json` type; no content type is taken as JSON. */
+const JSON_CONTENT_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
+function parseJsonBody(event: HttpEvent): unknown {
+  const text = decodeBody(event);
   if (text === undefined) return undefined;
+  const contentType = event.headers?.["content-type"];
+  if (contentType !== undefined && contentType !== "" && !JSON_CONTENT_TYPE.test(contentType)) {
+    throw new ValidationError("The request body must be JSON", "请求内容须为 JSON", {
+      fields: [
+        {
+          path: "headers.content-type",
+          message: "Content-Type must be application/json",
+          messageZh: "Content-Type 须为 application/json",
+        },
+      ],
+    });
+  }
   if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
     throw new ValidationError("The request body is too large", "请求内容过大", {
       fields: [
@@ -119,6 +136,14 @@ function parseJsonBody(text: string | undefined): unknown {
       fields: [{ path: "body", message: "Malformed JSON", messageZh: "JSON 格式错误" }],
     });
   }
+}
+
+/** Without a resource: one of the actor's roles must hold a grant for the action at all. */
+function requireRoleGrant(actor: Actor, action: Action): void {
+  if (grantsFor(action).some((grant) => actor.roles.includes(grant.role))) return;
+  throw new ForbiddenError(`None of your roles may ${action}`, `当前角色无权执行此操作（${action}）`, {
+    details: { action, code: "no-role" },
+  });
 }
 
 function toResult(value: unknown): HttpResult {
@@ -143,11 +168,25 @@ export function httpHandler<
 >(definition: HttpHandlerDefinition<B, Q, P, Pub>): LambdaHttpHandler {
   const { method, path } = splitRoute(definition.route);
   const isPublic = definition.public === true;
+  const resourceKind = resourceKindOf(path, definition.resource !== undefined);
+  registerRouteAccess({
+    routeKey: definition.route,
+    method,
+    path,
+    public: isPublic,
+    ...(definition.action ? { action: definition.action } : {}),
+    resourceKind,
+    paramNames: pathParamNames(path),
+    ...(definition.body ? { body: definition.body } : {}),
+    ...(definition.query ? { query: definition.query } : {}),
+    ...(definition.params ? { params: definition.params } : {}),
+  });
   registerRoute({
     method,
     path,
     public: isPublic,
     idempotent: method === "POST",
+    ...(definition.action ? { action: definition.action } : {}),
     ...(definition.summary ? { summary: definition.summary } : {}),
     ...(definition.description ? { description: definition.description } : {}),
     ...(definition.tags ? { tags: definition.tags } : {}),
@@ -176,8 +215,8 @@ export function httpHandler<
         route: definition.route,
         ...(actor ? { userId: actor.userId } : {}),
       });
-      // Validate everything before anything is written (issue 10 §6: a rejected request writes nothing).
-      const rawBody = parseJsonBody(decodeBody(event));
+      // Order (issue 10 §3, §6): path and query, then authorization, then the body. A caller outside
+      // the route's scope gets 403 before the body is read; nothing is written before all of it passed.
       const fields: ValidationError["fields"] = [];
       const collect = <T>(fn: () => T): T | undefined => {
         try {
@@ -196,9 +235,24 @@ export function httpHandler<
             parseOrThrow(definition.query as z.ZodType, event.queryStringParameters ?? {}, "query"),
           )
         : (event.queryStringParameters ?? {});
-      const body = definition.body
-        ? collect(() => parseOrThrow(definition.body as z.ZodType, rawBody))
-        : rawBody;
+      if (fields.length > 0 && fields.some((field) => field.path.startsWith("path"))) {
+        throw new ValidationError("The request is not valid", "请求内容不符合要求", { fields });
+      }
+      if (definition.action && actor) {
+        // A declared `resource` may need the body: its full check follows validation (below).
+        const resource = definition.resource
+          ? undefined
+          : await defaultResource(resourceKind, (params ?? {}) as Record<string, unknown>);
+        if (resource) requireAuthorized(actor, definition.action, resource);
+        else requireRoleGrant(actor, definition.action);
+      }
+      const before = fields.length;
+      const rawBody = collect(() => parseJsonBody(event));
+      const bodyReadable = fields.length === before;
+      const body =
+        definition.body && bodyReadable
+          ? collect(() => parseOrThrow(definition.body as z.ZodType, rawBody))
+          : rawBody;
       const idempotencyKey = method === "POST" ? collect(() => idempotencyKeyOf(event)) : undefined;
       if (fields.length > 0) {
         throw new ValidationError("The request is not valid", "请求内容不符合要求", { fields });
@@ -216,25 +270,14 @@ export function httpHandler<
         logger,
       };
       setRequestState(event, state);
-      if (definition.action && actor) {
-        const action = definition.action;
-        if (definition.resource) {
-          const input = handlerInput(state, event, request.context) as HandlerInput<
-            Out<B>,
-            Out<Q>,
-            Out<P>,
-            Actor
-          >;
-          requireAuthorized(actor, action, await definition.resource(input));
-        } else if (!grantsFor(action).some((grant) => actor.roles.includes(grant.role))) {
-          throw new ForbiddenError(
-            `None of your roles may ${action}`,
-            `当前角色无权执行此操作（${action}）`,
-            {
-              details: { action },
-            },
-          );
-        }
+      if (definition.action && actor && definition.resource) {
+        const input = handlerInput(state, event, request.context) as HandlerInput<
+          Out<B>,
+          Out<Q>,
+          Out<P>,
+          Actor
+        >;
+        requireAuthorized(actor, definition.action, await definition.resource(input));
       }
       return undefined;
     },

@@ -1,4 +1,11 @@
 /** The HTTP framework, one import for handler authors: `import { httpHandler, created } from "#functions/http/index.ts"`. */
+export {
+  defaultResource,
+  type ResourceKind,
+  type RouteAccess,
+  registeredRouteAccess,
+  resourceKindOf,
+} from "./access.ts";
 export { actorFromClaims, CLAIMS, parseGroups } from "./actor.ts";
 export {
   type HandlerInput,

@@ -40,6 +40,8 @@ export interface RouteDocumentation {
   /** Success response: status and schema (JSON) or a content type for non-JSON. */
   response?: { status: number; schema?: z.ZodType; contentType?: string; description?: string };
   idempotent: boolean;
+  /** The `core/access` action the route needs (`x-aidflow-action`). */
+  action?: string;
 }
 
 const errorContent = { "application/json": { schema: ErrorBodySchema } };
@@ -81,6 +83,7 @@ export function registerRoute(doc: RouteDocumentation): void {
     ...(doc.summary ? { summary: doc.summary } : {}),
     ...(doc.description ? { description: doc.description } : {}),
     ...(doc.tags ? { tags: doc.tags } : {}),
+    ...(doc.action ? { "x-aidflow-action": doc.action } : {}),
     ...(doc.public ? { security: [] } : { security: [{ [bearer.name]: [] }] }),
     request: {
       ...(doc.params ? { params: doc.params as z.ZodObject } : {}),

@@ -1,4 +1,5 @@
 /** The catalog's HTTP routes as matchers: `/cases/{caseId}/documents` → a regex with named groups. */
+import { ValidationError } from "#core/errors.ts";
 import type { FunctionDefinition } from "#functions/catalog.ts";
 
 export interface CompiledRoute {
@@ -55,9 +56,20 @@ export function matchRoute(
     }
     const params: Record<string, string> = {};
     route.paramNames.forEach((name, index) => {
-      params[name] = decodeURIComponent(match[index + 1] ?? "");
+      params[name] = decodePathSegment(match[index + 1] ?? "");
     });
     return { route, params };
   }
   return { methodMismatch };
+}
+
+/** A malformed `%` escape is the caller's mistake (400), as API Gateway answers it — not a 500. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ValidationError("The path is not valid URL encoding", "请求路径编码不正确", {
+      fields: [{ path: "path", message: "Malformed %-escape", messageZh: "路径中的 % 转义无效" }],
+    });
+  }
 }

@@ -22,6 +22,8 @@ const echo = httpHandler({
   params: z.object({ caseId: z.string().min(3) }),
   query: z.object({ limit: z.coerce.number().int().max(50).default(10) }),
   action: "case.read",
+  // A case of 城关镇 without a store behind it (the default `{caseId}` resource reads the case table).
+  resource: () => ({ countyId: "230123", townshipId: "230123100" }),
   handler: async ({ params, query, actor }) => ({
     caseId: params.caseId,
     limit: query.limit,

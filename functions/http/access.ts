@@ -1,0 +1,96 @@
+/**
+ * What each route asks of `core/access` (issue 10 §3), kept beside the route so that tests and docs
+ * can be generated from it: the authorization-matrix test reads `registeredRouteAccess()` and checks
+ * every role × scope against the permission table; the fuzz test derives bad requests from the schemas.
+ *
+ * A route that declares an `action` and no `resource` gets its resource from its path, before the
+ * body is read (so a caller outside the scope gets 403, never a validation message or a state-dependent
+ * 409 about a case they may not see):
+ * - `{caseId}`                → the case item (county, township of the emergency, owner, handlers);
+ * - `{townshipId}` (9 digits) → that township of the county named by its first 6 digits;
+ * - none of these             → role check only; the handler checks scope on what it reads.
+ */
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { z } from "zod";
+import type { AccessResource, Action } from "#core/access/index.ts";
+import { NotFoundError } from "#core/errors.ts";
+import { config, dynamo } from "#functions/runtime/config.ts";
+
+/** Where the route's access resource comes from. */
+export type ResourceKind = "case" | "township" | "declared" | "role-only";
+
+export interface RouteAccess {
+  routeKey: string;
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  public: boolean;
+  action?: Action;
+  resourceKind: ResourceKind;
+  paramNames: string[];
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+}
+
+const routes = new Map<string, RouteAccess>();
+
+export function pathParamNames(path: string): string[] {
+  return [...path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1] as string);
+}
+
+export function resourceKindOf(path: string, declaredResource: boolean): ResourceKind {
+  if (declaredResource) return "declared";
+  const names = pathParamNames(path);
+  if (names.includes("caseId")) return "case";
+  if (names.includes("townshipId")) return "township";
+  return "role-only";
+}
+
+export function registerRouteAccess(access: RouteAccess): void {
+  if (!routes.has(access.routeKey)) routes.set(access.routeKey, access);
+}
+
+/** Every route registered through `httpHandler` in this process (their modules loaded), by route key. */
+export function registeredRouteAccess(): RouteAccess[] {
+  return [...routes.values()].sort((a, b) => a.routeKey.localeCompare(b.routeKey));
+}
+
+/** Township codes are 9 digits, the first 6 the county (administrative division codes). */
+const TOWNSHIP_CODE = /^\d{9}$/;
+
+/** The resource of a `case` or `township` route; undefined for the other kinds. */
+export async function defaultResource(
+  kind: ResourceKind,
+  params: Record<string, unknown>,
+): Promise<AccessResource | undefined> {
+  if (kind === "case") return loadCaseResource(String(params.caseId));
+  if (kind === "township") {
+    const townshipId = String(params.townshipId);
+    if (!TOWNSHIP_CODE.test(townshipId)) {
+      throw new NotFoundError(`Township ${townshipId} not found`, `乡镇 ${townshipId} 不存在`);
+    }
+    return { countyId: townshipId.slice(0, 6), townshipId };
+  }
+  return undefined;
+}
+
+/** Only what access control needs from the case item (`CASE#<id>` / `CASE`, functions/adapters/case-store.ts). */
+async function loadCaseResource(caseId: string): Promise<AccessResource> {
+  const result = await dynamo().send(
+    new GetCommand({
+      TableName: config().tables.main,
+      Key: { pk: `CASE#${caseId}`, sk: "CASE" },
+      ProjectionExpression: "countyId, townshipId, applicant.userId, handledBy",
+    }),
+  );
+  const item = result.Item as
+    | { countyId: string; townshipId: string; applicant?: { userId?: string }; handledBy?: string[] }
+    | undefined;
+  if (!item) throw new NotFoundError(`Case ${caseId} not found`, `案件 ${caseId} 不存在`);
+  return {
+    countyId: item.countyId,
+    townshipId: item.townshipId,
+    ...(item.applicant?.userId ? { ownerUserId: item.applicant.userId } : {}),
+    handledBy: item.handledBy ?? [],
+  };
+}
