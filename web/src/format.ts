@@ -49,3 +49,18 @@ export function isOverdue(value: string | undefined, nowMs: number): boolean {
   const dueMs = new Date(value).getTime();
   return !Number.isNaN(dueMs) && dueMs < nowMs;
 }
+
+/** Exact sum of 2-decimal yuan strings (in fen, as BigInt): the total paid shown on a case. */
+export function sumYuan(values: readonly string[]): string {
+  let fen = 0n;
+  for (const value of values) {
+    const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(value.trim());
+    if (!match) continue;
+    const [, sign, whole = "0", fraction = ""] = match;
+    const amount = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, "0") || "0");
+    fen += sign === "-" ? -amount : amount;
+  }
+  const negative = fen < 0n;
+  const abs = negative ? -fen : fen;
+  return `${negative ? "-" : ""}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
+}

@@ -3,6 +3,7 @@
  * `functions/catalog.ts`; the raw answer is kept on `CaseView.raw` so detail pages can show fields
  * this client does not model yet.
  */
+import { sumYuan } from "../format.ts";
 import { get, post, query, type RequestOptions } from "./http.ts";
 import type { CaseDocument, CaseEvent, CaseView, FileCaseRequest, Page, Payment } from "./types.ts";
 
@@ -133,7 +134,8 @@ export function toCaseView(input: unknown): CaseView {
     applicantLocal: typeof applicant.local === "boolean" ? applicant.local : undefined,
     ownerUserId: str(applicant.userId),
     requestedAmountYuan: str(c.requestedAmountYuan),
-    advanceAmountYuan: str(advance.amountYuan),
+    advanceAmountYuan: str(advance.amountYuan ?? obj(advance.decision).amountYuan),
+    totalPaidYuan: sumYuan(payments.filter((p) => p.status === "paid").map((p) => p.amountYuan)),
     escalated: flags.escalated === true || current?.escalated === true,
     overdue: flags.overdue === true || current?.overdue === true,
     nextStep: current

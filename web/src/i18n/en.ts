@@ -33,6 +33,7 @@ export default {
     noPayments: "No payments yet",
   },
   apply: {
+    filedUploadFailed: "Filed, but {n} photo(s) failed to upload; add them again on the case page",
     nationality: "Nationality (3-letter code)",
     existing: "You already have an open application for this cause; here it is",
     onBehalfReason: "Why on behalf",
@@ -96,6 +97,7 @@ export default {
     reason: "Reason",
   },
   detail: {
+    auditForbidden: "The audit trail is read by county civil affairs and auditors.",
     title: "Case",
     facts: "Case facts",
     flow: "Flow",

@@ -33,6 +33,7 @@ export default {
     noPayments: "暂无救助款记录",
   },
   apply: {
+    filedUploadFailed: "申请已提交，但有 {n} 张照片未能上传，请在申请详情中重新上传",
     nationality: "国籍（三位字母代码）",
     existing: "您已有同一原因的申请在办理中，已为您打开",
     onBehalfReason: "代为申请原因",
@@ -95,6 +96,7 @@ export default {
     reason: "原因",
   },
   detail: {
+    auditForbidden: "审计记录由县民政部门和审计人员查看。",
     title: "案件",
     facts: "案件信息",
     flow: "救助方式",

@@ -4,7 +4,7 @@
  */
 import { ref } from "vue";
 import { caseAction, type DecisionResponse } from "../../../api/cases.ts";
-import { newIdempotencyKey } from "../../../api/http.ts";
+import { ApiError, newIdempotencyKey } from "../../../api/http.ts";
 import { useFieldErrors } from "../../../fieldErrors.ts";
 
 export function useCaseAction(
@@ -25,6 +25,8 @@ export function useCaseAction(
       onDone(answer);
       return true;
     } catch (e) {
+      // Refused (4xx): nothing was written, the corrected form gets a new key. Unknown outcome: keep it.
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500) key = newIdempotencyKey();
       fieldErrors.take(e);
       return false;
     } finally {
