@@ -45,7 +45,7 @@ describe("deadlines escalate, never drop", () => {
       { decision: "approve", amountYuan: "900.00", reason: "超时上报，县民政审批" },
       key("county"),
     );
-    await world.settleBank();
+    await world.settleBank(caseId);
     await world.openTask(caseId, "paperwork");
 
     // Assess

@@ -38,7 +38,7 @@ describe("bank failure after the draw", () => {
     await approve(caseId, "800.00");
 
     // Act
-    await world.settleBank();
+    await world.settleBank(caseId);
     const reroute = await world.openTask(caseId, "payment-route");
     const rerouted = await officer.post(
       `/cases/${caseId}/reroute`,
@@ -48,7 +48,7 @@ describe("bank failure after the draw", () => {
       },
       key("reroute"),
     );
-    await world.settleBank();
+    await world.settleBank(caseId);
     await world.openTask(caseId, "paperwork");
 
     // Assess: draw, reversal, draw — and the fund is down by the amount exactly once
@@ -87,7 +87,7 @@ describe("bank failure after the draw", () => {
       }),
     );
     await approve(caseId, "500.00");
-    await world.settleBank();
+    await world.settleBank(caseId);
     await world.openTask(caseId, "payment-route");
 
     // Act: without the receiver's signature first, then properly
@@ -145,7 +145,7 @@ describe("lost callback and empty fund", () => {
     await approve(caseId, "650.00");
 
     // Act: the bank settles but its callback never arrives; the confirmation wait runs out
-    await world.settleBank();
+    await world.settleBank(caseId);
     world.bank.simulator.setKnobs({ lostCallbackRate: 0 });
     await world.clock.advanceBy(600_000 + 1_000);
     await world.openTask(caseId, "paperwork");
@@ -204,7 +204,7 @@ describe("lost callback and empty fund", () => {
       reference: { actor: "finance-2" },
     });
     const resumed = await finance.post(`/cases/${caseId}/fund-replenished`, undefined, key("resume"));
-    await world.settleBank();
+    await world.settleBank(caseId);
     await world.openTask(caseId, "paperwork");
 
     // Assess

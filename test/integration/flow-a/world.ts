@@ -46,7 +46,7 @@ export interface FlowAWorld {
   /** Waits until `check` holds (real time), polling. */
   eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
   /** Waits for a transfer at the bank, then lets it settle every pending transfer and deliver (or lose) its callbacks. */
-  settleBank(): Promise<void>;
+  settleBank(...caseIds: string[]): Promise<void>;
   executionStatus(caseId: string): Promise<string>;
   history(caseId: string): Promise<HistoryEvent[]>;
   /** Balance of a township fund (2-decimal string). */
@@ -166,12 +166,16 @@ export async function startFlowAWorld(options: {
         timeoutMs,
       ),
     eventually,
-    settleBank: async () => {
-      // The payment step stores its attempt before it instructs: wait for the bank to hold a transfer.
-      await eventually(
-        async () => bank.simulator.transfers().some((t) => t.status === "accepted"),
-        "a transfer at the bank",
-      );
+    settleBank: async (...caseIds) => {
+      // The payment step stores its attempt before it instructs: wait for the bank to hold the transfer
+      // of each case named (or any transfer), then settle everything pending.
+      const held = (caseId?: string) =>
+        bank.simulator
+          .transfers()
+          .some((t) => t.status === "accepted" && (caseId === undefined || t.request.reference === caseId));
+      for (const caseId of caseIds.length > 0 ? caseIds : [undefined]) {
+        await eventually(async () => held(caseId), `a transfer at the bank${caseId ? ` for ${caseId}` : ""}`);
+      }
       await bank.simulator.flush();
     },
     executionStatus: async (caseId) =>
@@ -268,7 +272,7 @@ export async function approveAndPay(
     key("approve"),
   );
   if (approved.status !== 200) throw new Error(`approval failed: ${approved.status} ${approved.text}`);
-  await world.settleBank();
+  await world.settleBank(caseId);
   await world.openTask(caseId, "paperwork");
 }
 
