@@ -183,4 +183,24 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
     await screenshot(page, "flow-a-07-officer-closed");
     await context.close();
   });
+  it("county civil affairs reads the case's audit trail: who decided what, when and why", async () => {
+    // Prepare
+    const { page, context } = await newPage(world.browser, DESKTOP);
+    screenshotOnFailure(page, "audit");
+    await signInAs(page, world.url, "county-civil-1");
+
+    // Act
+    await page.goto(`${world.url}/county/cases/${caseId}`);
+    await page.locator("[data-testid=audit-table] tbody tr").first().waitFor();
+    const auditText = await page.locator("[data-testid=audit-table]").innerText();
+    const violations = await seriousAxeViolations(page);
+    await screenshot(page, "flow-a-08-county-audit-trail");
+
+    // Assess: the approver's decision and the officers' paperwork are on the trail, by name
+    expect(auditText).toContain("先行救助审批");
+    expect(auditText).toContain("approver-chengguan");
+    expect(auditText).toContain("补齐手续");
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+    await context.close();
+  });
 });

@@ -88,13 +88,13 @@ function timelineOf(c: Raw, tasks: CaseTask[], payments: Payment[]): CaseEvent[]
         events.push({
           at: attempt.instructedAt,
           type: `payment-${attempt.method}-instructed`,
-          summary: payment.amountYuan,
+          amountYuan: payment.amountYuan,
         });
       if (attempt.settledAt)
         events.push({
           at: attempt.settledAt,
           type: `payment-${attempt.status}`,
-          summary: payment.amountYuan,
+          amountYuan: payment.amountYuan,
           reason: attempt.reason,
         });
     }

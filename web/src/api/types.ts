@@ -51,6 +51,8 @@ export interface CaseEvent {
   actorRole?: string;
   summary?: string;
   summaryZh?: string;
+  /** Payment events: the amount moved. */
+  amountYuan?: YuanString;
   reason?: string;
   before?: unknown;
   after?: unknown;

@@ -34,6 +34,7 @@ document.documentElement.lang = initialLocale();
 /** Translates a code (status, event type, hardship type) if a label exists, else shows the code. */
 export function label(group: string, code: string | undefined): string {
   if (!code) return "";
-  const key = `${group}.${code}`;
+  // Codes such as audit actions ("advance.decide") contain dots, which vue-i18n reads as nesting.
+  const key = `${group}.${code.replace(/\./g, "_")}`;
   return i18n.global.te(key) ? i18n.global.t(key) : code;
 }
