@@ -1,0 +1,256 @@
+/**
+ * Fuzz (issue 10 §6): ≥ 10,000 generated bad requests across every POST/PUT route of the catalog
+ * (proofs/bad-requests.ts derives them from each route's zod schema), sent through the local server as
+ * a signed-in user whose role may use the route. The API must answer every one with a 4xx in the one
+ * error shape `{ code, message, messageZh, fields[] }` — never a 5xx, never a success — and write
+ * nothing: the item counts of both tables (Scan, Select COUNT) and a digest of every item are the
+ * same before and after. `AIDFLOW_FUZZ_COUNT` / `AIDFLOW_FUZZ_SEED` change the run.
+ */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Action } from "#core/access/index.ts";
+import { CHENGGUAN } from "#local/seed/demo-county.ts";
+import { DEMO_USERS } from "#local/seed/users.ts";
+import { type BadRequest, badRequestArb, type FuzzTarget } from "./proofs/bad-requests.ts";
+import { loadCatalogRoutes } from "./proofs/catalog-routes.ts";
+import { allowedByTable, roleMayAtAll } from "./proofs/expected-access.ts";
+import { snapshotTables } from "./proofs/tables.ts";
+import { type ApiClient, putCaseFixture, startTestApi, type TestApi } from "./support/index.ts";
+
+const TOTAL = Number(process.env.AIDFLOW_FUZZ_COUNT ?? 10_000);
+const SEED = Number(process.env.AIDFLOW_FUZZ_SEED ?? 20_261_123);
+/** Requests in flight at once: the server, its handlers and DynamoDB Local share two cores. */
+const CONCURRENCY = 12;
+
+const FIXTURE_CASE = {
+  caseId: "fz-case-1",
+  townshipId: CHENGGUAN.townshipId,
+  applicantUserId: "applicant-zhang",
+  handledBy: [],
+};
+const VALID_PARAMS: Record<string, string> = {
+  caseId: FIXTURE_CASE.caseId,
+  townshipId: CHENGGUAN.townshipId,
+  fundId: CHENGGUAN.townshipId,
+};
+/** Users of 城关镇 and the county, one per role; routes without a declared action rotate through them. */
+const USERS = [
+  "applicant-zhang",
+  "officer-chengguan-1",
+  "approver-chengguan",
+  "county-civil-1",
+  "finance-1",
+  "auditor-1",
+];
+
+interface Finding {
+  route: string;
+  status: number;
+  problem: string;
+  request: string;
+  response: string;
+}
+
+const ERROR_KEYS = ["code", "fields", "message", "messageZh"];
+
+function shapeProblem(text: string, contentType: string | null): string | undefined {
+  if (!(contentType ?? "").includes("application/json")) return `content type ${contentType}`;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return "body is not JSON";
+  }
+  if (!body || typeof body !== "object" || Array.isArray(body)) return "body is not an object";
+  const record = body as Record<string, unknown>;
+  if (Object.keys(record).sort().join(",") !== ERROR_KEYS.join(","))
+    return `keys ${Object.keys(record).join(",")}`;
+  if (
+    typeof record.code !== "string" ||
+    typeof record.message !== "string" ||
+    typeof record.messageZh !== "string"
+  ) {
+    return "code/message/messageZh not strings";
+  }
+  const fields = record.fields;
+  if (!Array.isArray(fields)) return "fields is not an array";
+  for (const field of fields) {
+    const f = field as Record<string, unknown>;
+    if (typeof f.path !== "string" || typeof f.message !== "string" || typeof f.messageZh !== "string") {
+      return "a field without path/message/messageZh";
+    }
+  }
+  if (/\bat [\w.<>]+ \(|node_modules|\.ts:\d+/.test(text)) return "stack trace in the body";
+  return undefined;
+}
+
+let api: TestApi;
+const clients = new Map<string, ApiClient>();
+
+beforeAll(async () => {
+  api = await startTestApi({
+    label: "e2e-fuzz",
+    // The signed bank callback is fuzzed too: unsigned and badly signed requests must be refused.
+    env: { AIDFLOW_BANK_CALLBACK_SECRET: "e2e-fuzz-bank-callback-secret" },
+  });
+  await putCaseFixture(api.tables, FIXTURE_CASE);
+  for (const id of USERS) clients.set(id, await api.signIn(id));
+});
+
+afterAll(async () => {
+  await api?.close();
+});
+
+function clientFor(action: Action | undefined, index: number): ApiClient {
+  const users = USERS.map((id) => DEMO_USERS.find((u) => u.userId === id)).filter((u) => u !== undefined);
+  const resource = {
+    countyId: FIXTURE_CASE.townshipId.slice(0, 6),
+    townshipId: FIXTURE_CASE.townshipId,
+    ownerUserId: FIXTURE_CASE.applicantUserId,
+    handledBy: [],
+  };
+  const fitting = action
+    ? users.filter((u) => allowedByTable(u, action, resource) || roleMayAtAll(u, action))
+    : users;
+  const pool = fitting.length > 0 ? fitting : users;
+  const user = pool[index % pool.length];
+  const client = user ? clients.get(user.userId) : undefined;
+  if (!client) throw new Error("no signed-in user for the fuzz");
+  return client;
+}
+
+async function send(client: ApiClient | undefined, method: string, request: BadRequest, baseUrl: string) {
+  const headers: Record<string, string> = { ...request.headers };
+  if (client?.token) headers.authorization = `Bearer ${client.token}`;
+  const response = await fetch(new URL(request.path, baseUrl), {
+    method,
+    headers,
+    ...(request.body !== undefined ? { body: request.body as BodyInit } : {}),
+  });
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    text: await response.text(),
+  };
+}
+
+describe("fuzz: generated bad requests against every POST/PUT route", () => {
+  it(`answers ${TOTAL} bad requests with 4xx in the one error shape and writes nothing`, async () => {
+    // Prepare
+    const { registered, unregistered } = await loadCatalogRoutes();
+    const targets: Array<FuzzTarget & { action?: Action; anonymous: boolean }> = [
+      ...registered
+        .filter((r) => (r.method === "POST" || r.method === "PUT") && !r.public)
+        .map((r) => ({
+          routeKey: r.routeKey,
+          method: r.method,
+          path: r.path,
+          paramNames: r.paramNames,
+          validParams: VALID_PARAMS,
+          ...(r.params ? { params: r.params } : {}),
+          ...(r.body ? { body: r.body } : {}),
+          ownProtocol: false,
+          ...(r.action ? { action: r.action } : {}),
+          anonymous: false,
+        })),
+      ...unregistered
+        .filter((r) => r.method === "POST" || r.method === "PUT")
+        .map((r) => ({
+          routeKey: r.routeKey,
+          method: r.method,
+          path: r.path,
+          paramNames: [...r.path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1] as string),
+          validParams: VALID_PARAMS,
+          ownProtocol: true,
+          anonymous: r.public,
+        })),
+    ];
+    const perRoute = Math.ceil(TOTAL / targets.length);
+    const generationStartedMs = Date.now();
+    const jobs: Array<{
+      target: (typeof targets)[number];
+      request: BadRequest;
+      client: ApiClient | undefined;
+    }> = [];
+    targets.forEach((target, t) => {
+      const requests = fc.sample(badRequestArb(target), { numRuns: perRoute, seed: SEED + t });
+      requests.forEach((request, i) => {
+        jobs.push({ target, request, client: target.anonymous ? undefined : clientFor(target.action, i) });
+      });
+    });
+    const generationMs = Date.now() - generationStartedMs;
+    const before = await snapshotTables(api.tables);
+    const findings: Finding[] = [];
+    const statuses = new Map<number, number>();
+    const defectKinds = new Map<string, number>();
+    const startedMs = Date.now();
+
+    // Act
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        if (!job) break;
+        for (const defect of job.request.defects) {
+          const kind = defect.replace(/ [a-zA-Z,]+$/, "");
+          defectKinds.set(kind, (defectKinds.get(kind) ?? 0) + 1);
+        }
+        let result: Awaited<ReturnType<typeof send>>;
+        try {
+          result = await send(job.client, job.target.method, job.request, api.url);
+        } catch (error) {
+          findings.push({
+            route: job.target.routeKey,
+            status: 0,
+            problem: `no answer: ${String(error)}`,
+            request: job.request.sample,
+            response: "",
+          });
+          continue;
+        }
+        statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+        const problem =
+          result.status >= 500
+            ? "5xx"
+            : result.status < 400
+              ? `accepted a request with defects: ${job.request.defects.join("; ")}`
+              : job.target.ownProtocol
+                ? undefined
+                : shapeProblem(result.text, result.contentType);
+        if (problem) {
+          findings.push({
+            route: job.target.routeKey,
+            status: result.status,
+            problem,
+            request: job.request.sample,
+            response: result.text.slice(0, 300),
+          });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const after = await snapshotTables(api.tables);
+
+    // Assess
+    console.log(
+      [
+        `fuzz: ${jobs.length} bad requests over ${targets.length} POST/PUT routes (${perRoute} each), seed ${SEED}, generated in ${(generationMs / 1000).toFixed(1)} s, sent in ${((Date.now() - startedMs) / 1000).toFixed(1)} s`,
+        `  statuses: ${[...statuses.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([s, n]) => `${s}×${n}`)
+          .join(" ")}`,
+        `  defects: ${[...defectKinds.entries()].map(([d, n]) => `${d}×${n}`).join(", ")}`,
+        `  routes: ${targets.map((t) => t.routeKey).join("; ")}`,
+        `  tables before ${JSON.stringify(before.counts)} after ${JSON.stringify(after.counts)}`,
+        `  findings: ${findings.length}`,
+        ...findings
+          .slice(0, 20)
+          .map((f) => `    ${f.route} → ${f.status} ${f.problem}\n      ${f.request}\n      ${f.response}`),
+      ].join("\n"),
+    );
+    expect(jobs.length).toBeGreaterThanOrEqual(TOTAL);
+    expect(findings).toEqual([]);
+    expect(after.counts).toEqual(before.counts);
+    expect(after.digest).toBe(before.digest);
+  }, 300_000);
+});
