@@ -2,7 +2,8 @@
  * The long soak of the ledger+payments simulation (issue 12 §1): the same seeded runs as CI, as many
  * as you like. Starts its own DynamoDB Local in memory (or uses `--endpoint`).
  *
- *   npx tsx scripts/soak.ts --runs 20000 --seed 1        # seeds 1 … 20000
+ *   npx tsx scripts/soak.ts --runs 20000 --seed 1        # seeds 1 … 20000, in-memory DynamoDB
+ *   npx tsx scripts/soak.ts --runs 500 --backend dynamodb-local
  *   npx tsx scripts/soak.ts --seed 4711 --runs 1 --trace # replay one failing seed, step by step
  *
  * Exit code 1 when any seed breaks an invariant; every failing seed is printed with its replay line.
@@ -24,7 +25,8 @@ const options = new Command()
   .option("--runs <n>", "number of runs", positiveInt, 5000)
   .option("--seed <n>", "first seed", positiveInt, 1)
   .option("--concurrency <n>", "runs in flight at once", positiveInt, 4)
-  .option("--endpoint <url>", "an already running DynamoDB Local")
+  .option("--backend <name>", "memory (in-memory DynamoDB behind the SDK) | dynamodb-local", "memory")
+  .option("--endpoint <url>", "an already running DynamoDB Local (implies --backend dynamodb-local)")
   .option("--broken <fault>", "test-only fault: skip-fund-check | non-idempotent-draw")
   .option("--trace", "print every step of every run")
   .parse()
@@ -41,8 +43,12 @@ if (options.broken && options.broken !== "skip-fund-check" && options.broken !==
   throw new InvalidArgumentError(`unknown test-only fault ${options.broken}`);
 }
 const broken = options.broken as BrokenFault | undefined;
-const engine = options.endpoint ? undefined : await startDynamoEngine();
-const endpoint = options.endpoint ?? (engine?.endpoint as string);
+if (options.backend !== "memory" && options.backend !== "dynamodb-local") {
+  throw new InvalidArgumentError(`unknown backend ${options.backend}`);
+}
+const local = options.backend === "dynamodb-local" || options.endpoint !== undefined;
+const engine = local && !options.endpoint ? await startDynamoEngine() : undefined;
+const endpoint = local ? (options.endpoint ?? (engine?.endpoint as string)) : "memory";
 let done = 0;
 try {
   const summary = await runMany({
@@ -66,7 +72,7 @@ try {
   });
   process.stdout.write(
     [
-      `soak: ${summary.runs} runs (seeds ${options.seed}–${options.seed + summary.runs - 1}) in ${(summary.ms / 1000).toFixed(1)} s — ${summary.failures.length} failing`,
+      `soak (${local ? "DynamoDB Local" : "in-memory DynamoDB"}): ${summary.runs} runs (seeds ${options.seed}–${options.seed + summary.runs - 1}) in ${(summary.ms / 1000).toFixed(1)} s — ${summary.failures.length} failing`,
       `  cases ${summary.cases} (${summary.openCasesAtEnd} still waiting for a human at the end), concurrent groups ${summary.concurrentGroups}, DynamoDB faults injected ${summary.faultsInjected}`,
       `  fault profiles ${JSON.stringify(summary.profiles)}`,
       ...Object.entries(summary.totals)

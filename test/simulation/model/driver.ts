@@ -40,6 +40,7 @@ export interface RunOptions {
 
 export interface RunResult {
   seed: number;
+  backend: "memory" | "dynamodb-local";
   profile: string;
   funds: number;
   cases: number;
@@ -126,6 +127,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     const violations = await checkInvariants(state, options.tables);
     return {
       seed: options.seed,
+      backend: options.tables.memory ? "memory" : "dynamodb-local",
       profile: profile.name,
       funds: state.funds.length,
       cases: state.cases.length,

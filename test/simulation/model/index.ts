@@ -7,12 +7,14 @@ import { randomUUID } from "node:crypto";
 import { ensureTables, localDynamoClient } from "#local/dynamodb/engine.ts";
 import type { BrokenFault } from "./actions.ts";
 import { type RunResult, runSeed } from "./driver.ts";
+import { MemoryDynamo } from "./memory-dynamo.ts";
 import type { SimTables } from "./world.ts";
 
 export type { BrokenFault } from "./actions.ts";
 export type { RunResult } from "./driver.ts";
 export { runSeed } from "./driver.ts";
 export type { InvariantName, Violation } from "./invariants.ts";
+export { MemoryDynamo } from "./memory-dynamo.ts";
 export type { SimTables } from "./world.ts";
 
 /** Fresh tables for a batch of runs (ids inside a run carry its seed, so seeds never collide). */
@@ -27,7 +29,18 @@ export async function createSimTables(endpoint: string, label = "sim"): Promise<
   }
 }
 
+/** A fresh in-memory database for one run (see memory-dynamo.ts for what it is and is not). */
+export function memoryTables(): SimTables {
+  return {
+    endpoint: "http://in-memory.dynamodb.invalid",
+    prefix: "mem-",
+    names: { main: "mem-main", ledger: "mem-ledger" },
+    memory: new MemoryDynamo(),
+  };
+}
+
 export interface ManyOptions {
+  /** DynamoDB Local's endpoint, or "memory" for the in-memory DynamoDB (a fresh one per run). */
   endpoint: string;
   firstSeed: number;
   runs: number;
@@ -53,7 +66,8 @@ export interface ManySummary {
 
 export async function runMany(options: ManyOptions): Promise<ManySummary> {
   const started = Date.now();
-  const tables = await createSimTables(options.endpoint);
+  const inMemory = options.endpoint === "memory";
+  const shared = inMemory ? undefined : await createSimTables(options.endpoint);
   const summary: ManySummary = {
     runs: 0,
     failures: [],
@@ -70,6 +84,7 @@ export async function runMany(options: ManyOptions): Promise<ManySummary> {
   const worker = async () => {
     while (!stop && next < options.runs) {
       const seed = options.firstSeed + next++;
+      const tables = shared ?? memoryTables();
       const result = await runSeed({ seed, tables, ...(options.broken ? { broken: options.broken } : {}) });
       summary.runs += 1;
       summary.cases += result.cases;
@@ -96,7 +111,7 @@ export async function runMany(options: ManyOptions): Promise<ManySummary> {
 export function describeFailure(result: RunResult, broken?: BrokenFault): string {
   return [
     `SIMULATION FAILED — seed ${result.seed} (faults: ${result.profile}${broken ? `, test-only fault: ${broken}` : ""})`,
-    `  replay: npx tsx scripts/soak.ts --seed ${result.seed} --runs 1${broken ? ` --broken ${broken}` : ""}`,
+    `  replay: npx tsx scripts/soak.ts --seed ${result.seed} --runs 1${result.backend === "dynamodb-local" ? " --backend dynamodb-local" : ""}${broken ? ` --broken ${broken}` : ""}`,
     ...result.violations.map((v) => `  ✗ ${v.invariant}: ${v.detail}`),
     "  last steps:",
     ...result.trace.slice(-8).map((line) => `    ${line}`),

@@ -17,9 +17,8 @@ import { instructionIdFor } from "#adapters/payments/gateway.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
 import { type ChainedEntry, replay } from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/index.ts";
-import { localDynamoClient } from "#local/dynamodb/engine.ts";
 import type { RunState } from "./actions.ts";
-import type { SimTables } from "./world.ts";
+import { type SimTables, simClient } from "./world.ts";
 
 export type InvariantName =
   | "sum-of-entries"
@@ -38,7 +37,7 @@ export interface Violation {
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 
 export async function checkInvariants(state: RunState, tables: SimTables): Promise<Violation[]> {
-  const client = localDynamoClient(tables.endpoint);
+  const client = simClient(tables);
   const violations: Violation[] = [];
   const fail = (invariant: InvariantName, detail: string) => violations.push({ invariant, detail });
   try {

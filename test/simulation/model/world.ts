@@ -17,15 +17,30 @@ import { BankSimulator } from "#local/bank-simulator/simulator.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { quickRetryStrategy } from "#test/support/faults.ts";
 import { type FaultProfile, injectRunFaults, type RunFaults } from "./faults.ts";
+import type { MemoryDynamo } from "./memory-dynamo.ts";
 
 export const CALLBACK_SECRET = "simulation-callback-secret-0000001";
 export const PAYEE_HASH_SECRET = "simulation-payee-hash-secret-00001";
 const CALLBACK_URL = "http://simulation.invalid/bank/callback";
 
 export interface SimTables {
+  /** DynamoDB Local's endpoint — or, with `memory`, a name only (no request leaves the process). */
   endpoint: string;
   prefix: string;
   names: { main: string; ledger: string };
+  /** The in-memory DynamoDB answering this run's requests instead of DynamoDB Local. */
+  memory?: MemoryDynamo;
+}
+
+/** A client of the run's database: DynamoDB Local, or the in-memory one through the SDK's request handler. */
+export function simClient(tables: SimTables, retryAttempts = 4): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint: tables.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    retryStrategy: quickRetryStrategy(retryAttempts, 1),
+    ...(tables.memory ? { requestHandler: tables.memory.requestHandler as never } : {}),
+  });
 }
 
 export interface Resume {
@@ -68,12 +83,7 @@ export function createSimWorld(options: {
       now += ms;
     },
   };
-  const client = new DynamoDBClient({
-    endpoint: options.tables.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    retryStrategy: quickRetryStrategy(4, 1),
-  });
+  const client = simClient(options.tables);
   const faults = injectRunFaults(client, options.seed, options.profile, options.tables.prefix);
   const tables = { ledger: options.tables.names.ledger, main: options.tables.names.main };
   const writer = new LedgerWriter({
