@@ -1,0 +1,181 @@
+/**
+ * The pure parts of Flow A: its case rules over the demo county's policy (DOMAIN §2–§3) and the
+ * shape of `workflows/flow-a.asl.json` (named errors, bounded retries, every timed wait escalates,
+ * every placeholder a catalog function). No runtime needed.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Yuan } from "#core/money/index.ts";
+import { policyInForce, resolvePolicy } from "#core/policy/index.ts";
+import { FUNCTIONS } from "#functions/catalog.ts";
+import {
+  approvalLevelFor,
+  checkAdvanceAmount,
+  checkCashAllowed,
+  checkInvestigators,
+  checkRepeatAid,
+} from "#functions/services/case-rules.ts";
+import { canonicalJson, requestDigest } from "#functions/services/human-tasks.ts";
+import { demoCountyPolicy } from "#local/seed/policy-demo-county.ts";
+
+const at = new Date("2026-03-02T01:00:00Z");
+const rural = resolvePolicy(policyInForce(demoCountyPolicy, at), "rural");
+const urban = resolvePolicy(policyInForce(demoCountyPolicy, at), "urban");
+
+describe("Flow A case rules", () => {
+  it("advance within the ceiling is compliant; above it is refused on the amount field", () => {
+    expect(() => checkAdvanceAmount(rural.advanceCeilingYuan, rural)).not.toThrow();
+    const above = rural.advanceCeilingYuan.plus(Yuan.parse("0.01"));
+    expect(() => checkAdvanceAmount(above, rural)).toThrow(/above the advance ceiling/);
+    expect(() => checkAdvanceAmount(Yuan.zero, rural)).toThrow(/more than zero/);
+  });
+
+  it("approval level: township up to its ceiling, county up to the per-case cap, 一事一议 above", () => {
+    const cents = Yuan.parse("0.01");
+    expect(approvalLevelFor(rural.townshipApprovalCeilingYuan, rural)).toBe("township");
+    expect(approvalLevelFor(rural.townshipApprovalCeilingYuan.plus(cents), rural)).toBe("county");
+    expect(approvalLevelFor(rural.perCaseCapYuan, rural)).toBe("county");
+    expect(approvalLevelFor(rural.perCaseCapYuan.plus(cents), rural)).toBe("coordination");
+    // The cap is a multiple of the area's 低保 standard: the township's area, not the applicant's.
+    expect(urban.perCaseCapYuan.greaterThan(rural.perCaseCapYuan)).toBe(true);
+  });
+
+  it("one aid per cause within the window; another cause is fine; proven fraud bars for the bar period", () => {
+    const aided = {
+      caseId: "c1",
+      cause: "fire",
+      filedAt: "2026-01-10T00:00:00.000Z",
+      aided: true,
+      fraud: false,
+    };
+    expect(() => checkRepeatAid([aided], "fire", rural, at)).toThrow(/Already aided/);
+    expect(() => checkRepeatAid([aided], "flood", rural, at)).not.toThrow();
+    expect(() => checkRepeatAid([{ ...aided, aided: false }], "fire", rural, at)).not.toThrow();
+    const longAgo = { ...aided, filedAt: "2024-01-10T00:00:00.000Z" };
+    expect(() => checkRepeatAid([longAgo], "fire", rural, at)).not.toThrow();
+    const fraud = {
+      caseId: "c2",
+      cause: "crime",
+      filedAt: "2026-02-01T00:00:00.000Z",
+      aided: true,
+      fraud: true,
+      closedAt: "2026-02-10T00:00:00.000Z",
+    };
+    expect(() => checkRepeatAid([fraud], "flood", rural, at)).toThrow(/barred/);
+  });
+
+  it("cash only for urgent cases within the cash ceiling", () => {
+    expect(() => checkCashAllowed("urgent", rural.cashCeilingYuan, rural)).not.toThrow();
+    expect(() => checkCashAllowed("expenditure", Yuan.parse("100.00"), rural)).toThrow(/urgent/);
+    expect(() => checkCashAllowed("urgent", rural.cashCeilingYuan.plus(Yuan.parse("0.01")), rural)).toThrow(
+      /up to/,
+    );
+  });
+
+  it("investigation needs the policy's number of DISTINCT officers", () => {
+    const enough = Array.from({ length: rural.investigatorsPerCase }, (_, i) => `officer-${i}`);
+    expect(() => checkInvestigators(enough, rural)).not.toThrow();
+    expect(() =>
+      checkInvestigators(
+        enough.map(() => "officer-0"),
+        rural,
+      ),
+    ).toThrow(/different officers/);
+  });
+
+  it("a repeated decision request has the same digest whatever the key order; another actor's does not", () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, 2], c: "x" } })).toBe('{"a":{"c":"x","d":[1,2]},"b":1}');
+    expect(requestDigest("u1", { a: 1, b: 2 })).toBe(requestDigest("u1", { b: 2, a: 1 }));
+    expect(requestDigest("u1", { a: 1 })).not.toBe(requestDigest("u2", { a: 1 }));
+  });
+});
+
+interface State {
+  Type: string;
+  Resource?: string;
+  Next?: string;
+  Default?: string;
+  End?: boolean;
+  TimeoutSecondsPath?: string;
+  TimeoutSeconds?: number;
+  Retry?: Array<{ ErrorEquals: string[]; MaxAttempts: number; BackoffRate: number }>;
+  Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+  Choices?: Array<{ Next: string }>;
+  Parameters?: Record<string, unknown>;
+}
+
+const asl = JSON.parse(
+  readFileSync(new URL("../../../workflows/flow-a.asl.json", import.meta.url), "utf8"),
+) as {
+  StartAt: string;
+  States: Record<string, State>;
+};
+
+describe("flow-a.asl.json", () => {
+  it("every task retries only named transient errors, bounded, with backoff, and catches the rest", () => {
+    const tasks = Object.entries(asl.States).filter(([, s]) => s.Type === "Task");
+    expect(tasks.length).toBeGreaterThan(10);
+    for (const [name, state] of tasks) {
+      for (const retry of state.Retry ?? []) {
+        expect(retry.ErrorEquals, name).not.toContain("States.ALL");
+        expect(retry.MaxAttempts, name).toBeLessThanOrEqual(5);
+        expect(retry.BackoffRate, name).toBeGreaterThan(1);
+      }
+      if (name !== "RecordIncident") {
+        expect(
+          state.Catch?.some((c) => c.ErrorEquals.includes("States.ALL") && c.Next === "RecordIncident"),
+          name,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it("every wait with a deadline catches States.Timeout and escalates or looks again — never ends the case", () => {
+    const timed = Object.entries(asl.States).filter(
+      ([, s]) => s.TimeoutSecondsPath !== undefined || s.TimeoutSeconds !== undefined,
+    );
+    expect(timed.map(([name]) => name)).toEqual(
+      expect.arrayContaining(["AwaitAdvanceDecision", "PayAid", "AwaitPaperwork", "AwaitFundReplenishment"]),
+    );
+    for (const [name, state] of timed) {
+      const onTimeout = state.Catch?.find((c) => c.ErrorEquals.includes("States.Timeout"));
+      expect(onTimeout, name).toBeDefined();
+      expect(asl.States[onTimeout?.Next as string]?.Type, name).not.toBe("Fail");
+    }
+  });
+
+  it("every human step is a waitForTaskToken task that hands its token only to the server-side handler", () => {
+    const waits = Object.entries(asl.States).filter(
+      ([, s]) => s.Resource === "arn:aws:states:::lambda:invoke.waitForTaskToken",
+    );
+    expect(waits.length).toBeGreaterThanOrEqual(8);
+    for (const [name, state] of waits) {
+      const payload = (state.Parameters?.Payload ?? {}) as Record<string, unknown>;
+      expect(payload["taskToken.$"], name).toBe("$$.Task.Token");
+    }
+  });
+
+  it("names only functions of the catalog, and every state is reachable from the start", () => {
+    const text = readFileSync(new URL("../../../workflows/flow-a.asl.json", import.meta.url), "utf8");
+    const placeholders = [...text.matchAll(/\$\{([A-Za-z0-9]+)FunctionArn\}/g)].map((m) => m[1]);
+    const ids = new Set(FUNCTIONS.map((f) => f.id));
+    for (const id of placeholders) expect(ids.has(id as string), id).toBe(true);
+    const seen = new Set<string>();
+    const visit = (name: string) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const s = asl.States[name] as State;
+      for (const next of [
+        s.Next,
+        s.Default,
+        ...(s.Choices ?? []).map((c) => c.Next),
+        ...(s.Catch ?? []).map((c) => c.Next),
+      ]) {
+        if (next) visit(next);
+      }
+    };
+    visit(asl.StartAt);
+    expect([...seen].sort()).toEqual(Object.keys(asl.States).sort());
+    expect(text).not.toContain("JSONata");
+  });
+});
