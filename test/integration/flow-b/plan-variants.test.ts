@@ -6,7 +6,9 @@
  * - a plan above the township ceiling needs the county, maker = checker is refused, and a fund too
  *   short to commit it waits for county finance's replenishment, then commits and pays its stages.
  */
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuditStore } from "#adapters/audit-store.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
 import { Yuan } from "#core/money/index.ts";
 import { assessmentBody, DAY_MS, type FlowBWorld, stagedFiling, startFlowBWorld } from "./world.ts";
@@ -135,6 +137,17 @@ describe("Flow B plan variants", () => {
     expect(view.body.plan.notice).toMatchObject({ round: 2, status: "ended" });
     const entries = (await world.entries(XINHUA)).filter((e) => e.reference.caseId === caseId);
     expect(entries.map((e) => [e.kind, e.amountYuan.toString()])).toEqual([["commit", "1800.00"]]);
+    // Every change audited: both assessments (the second with the version it replaced) and the objection.
+    const audit = new AuditStore({
+      client: DynamoDBDocumentClient.from(world.runtime.dynamo),
+      tableName: world.runtime.tables.main,
+    });
+    const trail = await audit.listForResource("case", caseId, 100);
+    const assessments = trail.filter((e) => e.action === "plan.assess");
+    expect(assessments).toHaveLength(2);
+    expect(assessments[1]?.before).toMatchObject({ version: 1, totalYuan: "2400.00" });
+    expect(assessments[1]?.after).toMatchObject({ version: 2, totalYuan: "1800.00" });
+    expect(trail.filter((e) => e.action === "notice.objection.record")).toHaveLength(1);
   });
 
   it("a plan stopped at stage 3 (now covered by 低保) releases stages 4–6, after an overdue re-check was escalated", async () => {

@@ -20,6 +20,7 @@ import { createFlowDeps, resetFlowDeps } from "#functions/services/deps.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import { type RunningBankSimulator, startBankSimulator } from "#local/bank-simulator/server.ts";
 import { isManualClock, type ManualClock } from "#local/clock.ts";
+import { localDynamoClient } from "#local/dynamodb/engine.ts";
 import { type ApiServer, startApiServer } from "#local/http/server.ts";
 import { type LocalRuntime, startLocalRuntime } from "#local/runtime.ts";
 import { DEMO_COUNTY, HEDONG } from "#local/seed/demo-county.ts";
@@ -66,6 +67,11 @@ export interface FlowBWorld {
   fund(townshipId: string): Promise<{ balance: string; committed: string; available: string }>;
   entries(townshipId: string): Promise<ChainedEntry[]>;
   logs(): readonly string[];
+  /**
+   * Stops the runtime (executions suspended at their checkpoints, as a process exit leaves them) and
+   * starts a new one on the same tables, clock time and Step Functions port; returns what resumed.
+   */
+  restartRuntime(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -89,17 +95,19 @@ export async function startFlowBWorld(options: {
     AIDFLOW_STAGE_RECHECK_DEADLINE_SECONDS: String(3 * 24 * 3600),
     ...options.env,
   });
-  const runtime = await startLocalRuntime({
-    dynamoEndpoint: inject("dynamoEndpoint"),
-    tablePrefix: prefix,
-    clock: { mode: "manual", startMs: START_MS },
-    workflows: [
-      { name: "flow-a", file: "workflows/flow-a.asl.json" },
-      { name: "flow-b", file: "workflows/flow-b.asl.json" },
-    ],
-  });
-  const clock = runtime.clock;
-  if (!isManualClock(clock)) throw new Error("the Flow B world needs the manual clock");
+  const startRuntime = (startMs: number, sfnPort?: number) =>
+    startLocalRuntime({
+      dynamoEndpoint: inject("dynamoEndpoint"),
+      tablePrefix: prefix,
+      clock: { mode: "manual", startMs },
+      workflows: [
+        { name: "flow-a", file: "workflows/flow-a.asl.json" },
+        { name: "flow-b", file: "workflows/flow-b.asl.json" },
+      ],
+      ...(sfnPort !== undefined ? { sfnPort } : {}),
+    });
+  let runtime = await startRuntime(START_MS);
+  let clock = manual(runtime);
   const documentsDir = await mkdtemp(join(tmpdir(), `aidflow-${options.label}-`));
   const bank = await startBankSimulator({
     callbackSecret: CALLBACK_SECRET,
@@ -116,8 +124,10 @@ export async function startFlowBWorld(options: {
   resetConfig();
   resetFlowDeps();
 
+  // The world's own client: the runtime's is closed when it stops (restartRuntime).
+  const dynamo = localDynamoClient(inject("dynamoEndpoint"));
   const ledger = new LedgerWriter({
-    client: runtime.dynamo,
+    client: dynamo,
     tables: { ledger: runtime.tables.ledger, main: runtime.tables.main },
   });
   for (const township of DEMO_COUNTY.townships) {
@@ -133,7 +143,7 @@ export async function startFlowBWorld(options: {
   }
 
   const deps = createFlowDeps({
-    client: runtime.dynamo,
+    client: dynamo,
     tables: runtime.tables,
     identityHashKey: IDENTITY_HASH_KEY,
     payeeHashSecret: PAYEE_HASH_SECRET,
@@ -166,8 +176,12 @@ export async function startFlowBWorld(options: {
   };
 
   return {
-    runtime,
-    clock,
+    get runtime() {
+      return runtime;
+    },
+    get clock() {
+      return clock;
+    },
     api,
     bank,
     deps,
@@ -224,16 +238,31 @@ export async function startFlowBWorld(options: {
       return out;
     },
     logs: () => capture.lines,
+    restartRuntime: async () => {
+      const nowMs = clock.nowMs();
+      const sfnPort = Number(new URL(runtime.sfnEndpoint).port);
+      await runtime.stop();
+      runtime = await startRuntime(nowMs, sfnPort);
+      clock = manual(runtime);
+      resetFlowDeps();
+      return runtime.resumed;
+    },
     close: async () => {
       await api.close();
       await bank.stop();
       await runtime.stop();
       sfn.destroy();
+      dynamo.destroy();
       capture.stop();
       resetFlowDeps();
       await rm(documentsDir, { recursive: true, force: true });
     },
   };
+}
+
+function manual(runtime: LocalRuntime): ManualClock {
+  if (!isManualClock(runtime.clock)) throw new Error("the Flow B world needs the manual clock");
+  return runtime.clock;
 }
 
 /** A staged-assistance filing (DOMAIN §4.1): a medical expenditure case, valid resident ID, own account. */
