@@ -100,5 +100,11 @@ describe("Flow A happy path", () => {
       .map((e) => e.stateEnteredEventDetails?.name);
     console.log(`Flow A happy path: ${entered.length} state transitions — ${entered.join(" → ")}`);
     expect(entered.length).toBeLessThanOrEqual(15);
+
+    // Assess: the ID number, bank account and phone never reached a log line unmasked (DOMAIN §7)
+    const logs = world.logs().join("\n");
+    expect(logs).toContain(caseId);
+    for (const personal of ["230123198001011238", "6217000012345678", "13812345678"])
+      expect(logs).not.toContain(personal);
   });
 });
