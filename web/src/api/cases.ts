@@ -192,6 +192,18 @@ export async function listMyCases(): Promise<Page<CaseView>> {
 
 export async function getCase(caseId: string): Promise<CaseView> {
   const view = toCaseView(await get<unknown>(`/cases/${encodeURIComponent(caseId)}/progress`));
+  if (view.flow === "B") {
+    // Flow B (DOMAIN §4): the stage plan, notice and re-checks live on the plan view.
+    try {
+      const planView = obj(await get<unknown>(`/plans/${encodeURIComponent(caseId)}`));
+      view.plan = obj(planView.plan);
+      const planTasks = arr<CaseTask>(planView.tasks);
+      if (planTasks && planTasks.length > 0)
+        view.tasks = planTasks.map((t) => ({ ...t, assigneeRoles: t.assigneeRoles ?? [] }));
+    } catch {
+      // The plan is an addition to the page; the case shows without it.
+    }
+  }
   try {
     view.documents = await listDocuments(caseId);
   } catch {
@@ -247,8 +259,9 @@ export async function caseAction(
   step: string,
   body: unknown,
   options?: RequestOptions,
+  base: "cases" | "plans" = "cases",
 ): Promise<DecisionResponse> {
-  return await post<DecisionResponse>(`/cases/${encodeURIComponent(caseId)}/${step}`, body, options);
+  return await post<DecisionResponse>(`/${base}/${encodeURIComponent(caseId)}/${step}`, body, options);
 }
 
 /**

@@ -139,6 +139,8 @@ export interface CaseView {
   deadlines?: Record<string, string>;
   events?: CaseEvent[];
   payments?: Payment[];
+  /** Flow B: the stage plan (`GET /plans/{caseId}`): stages, notice, re-checks. */
+  plan?: Record<string, unknown>;
   documents?: CaseDocument[];
   raw: Record<string, unknown>;
 }

@@ -6,7 +6,16 @@
 import type { CaseView } from "../../../api/types.ts";
 import type { Role } from "../../../session.ts";
 
-export type FieldKind = "text" | "textarea" | "money" | "radio" | "lines" | "datetime" | "checkbox";
+export type FieldKind =
+  | "text"
+  | "textarea"
+  | "money"
+  | "radio"
+  | "lines"
+  | "datetime"
+  | "date"
+  | "number"
+  | "checkbox";
 type Values = Record<string, unknown>;
 
 export interface StepField {
@@ -29,8 +38,9 @@ export interface StepDefinition {
   id: string;
   /** The open human task this form answers (`tasks[].taskType` of the case's progress). */
   taskType: string;
-  /** Endpoint segment: `POST /cases/{caseId}/<endpoint>`. */
+  /** Endpoint segment: `POST /<base>/{caseId}/<endpoint>` (base `cases` for Flow A, `plans` for Flow B). */
   endpoint: (roles: readonly Role[]) => string;
+  base?: "cases" | "plans";
   title: string;
   roles: Role[];
   /** Maker-checker: the actor must not have handled the case (DOMAIN §1). */
@@ -44,6 +54,7 @@ const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
 const optional = (key: string, v: unknown) => (text(v) ? { [key]: text(v) } : {});
 const approves = (v: Values) => v.decision === "approve";
 const rejects = (v: Values) => v.decision === "reject";
+const today = () => new Date().toISOString().slice(0, 10);
 const nowLocal = () => {
   const d = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000);
   return d.toISOString().slice(0, 16);
@@ -327,6 +338,150 @@ export const STEPS: StepDefinition[] = [
       amountYuan: text(v.amountYuan),
       reference: text(v.reference),
       ...optional("note", v.note),
+    }),
+  },
+  // ── Flow B (DOMAIN §4): assessment, public notice objection, one approval, stage re-checks ─────
+  {
+    id: "plan-assessment",
+    taskType: "assessment",
+    base: "plans",
+    endpoint: () => "assessment",
+    title: "steps.assessment",
+    roles: ["township-officer"],
+    fields: [
+      {
+        path: "household.members",
+        kind: "lines",
+        label: "form.members",
+        required: true,
+        hint: "form.membersHint",
+      },
+      { path: "monthlyIncomeYuan", kind: "money", label: "form.monthlyIncome", required: true },
+      {
+        path: "rigidExpenditure.medicalMonthlyYuan",
+        kind: "money",
+        label: "form.medicalMonthly",
+        required: true,
+        initial: "0.00",
+      },
+      {
+        path: "rigidExpenditure.educationMonthlyYuan",
+        kind: "money",
+        label: "form.educationMonthly",
+        required: true,
+        initial: "0.00",
+      },
+      {
+        path: "rigidExpenditure.otherMonthlyYuan",
+        kind: "money",
+        label: "form.otherMonthly",
+        required: true,
+        initial: "0.00",
+      },
+      {
+        path: "expectedDurationMonths",
+        kind: "number",
+        label: "form.durationMonths",
+        required: true,
+        initial: "6",
+      },
+      { path: "firstStageDate", kind: "date", label: "form.firstStageDate", required: true, initial: today },
+      { path: "facts", kind: "textarea", label: "form.facts", required: true },
+      { path: "objectionResponse", kind: "textarea", label: "form.objectionResponse" },
+    ],
+    build: (v) => ({
+      household: {
+        members: text(v["household.members"])
+          .split(/\n+/)
+          .map((line) => line.trim())
+          .filter(Boolean)
+          .map((line) => {
+            const [relation = "", age] = line.split(/[,，\s]+/);
+            return { relation, ...(age && /^\d+$/.test(age) ? { age: Number(age) } : {}) };
+          }),
+      },
+      monthlyIncomeYuan: text(v.monthlyIncomeYuan),
+      rigidExpenditure: {
+        medicalMonthlyYuan: text(v["rigidExpenditure.medicalMonthlyYuan"]),
+        educationMonthlyYuan: text(v["rigidExpenditure.educationMonthlyYuan"]),
+        otherMonthlyYuan: text(v["rigidExpenditure.otherMonthlyYuan"]),
+      },
+      expectedDurationMonths: Number(text(v.expectedDurationMonths)),
+      firstStageDate: text(v.firstStageDate),
+      facts: text(v.facts),
+      ...optional("objectionResponse", v.objectionResponse),
+    }),
+  },
+  {
+    id: "plan-objection",
+    taskType: "public-notice",
+    base: "plans",
+    endpoint: () => "objections",
+    title: "steps.objection",
+    roles: ["township-officer"],
+    fields: [
+      { path: "receivedOn", kind: "date", label: "form.receivedOn", required: true, initial: today },
+      { path: "objector", kind: "text", label: "form.objector", initial: "匿名" },
+      { path: "grounds", kind: "textarea", label: "form.grounds", required: true },
+    ],
+    build: (v) => ({
+      receivedOn: text(v.receivedOn),
+      grounds: text(v.grounds),
+      ...optional("objector", v.objector),
+    }),
+  },
+  {
+    id: "plan-approval",
+    taskType: "plan-approval",
+    base: "plans",
+    endpoint: () => "approval",
+    title: "steps.planApproval",
+    roles: ["township-approver", "county-civil-affairs"],
+    checker: true,
+    fields: [
+      {
+        path: "decision",
+        kind: "radio",
+        label: "form.decision",
+        options: ["approve", "reject"],
+        optionGroup: "decision",
+        initial: "approve",
+        required: true,
+      },
+      { path: "reason", kind: "textarea", label: "form.reason", when: rejects, required: true },
+      { path: "reason", kind: "textarea", label: "form.note", when: approves },
+    ],
+    build: (v) =>
+      approves(v)
+        ? { decision: "approve", ...optional("reason", v.reason) }
+        : { decision: "reject", reason: text(v.reason) },
+  },
+  {
+    id: "stage-recheck",
+    taskType: "stage-recheck",
+    base: "plans",
+    endpoint: () => "recheck",
+    title: "steps.recheck",
+    roles: ["township-officer"],
+    fields: [
+      { path: "stage", kind: "number", label: "form.stage", required: true, initial: "1" },
+      { path: "checkedOn", kind: "date", label: "form.checkedOn", required: true, initial: today },
+      {
+        path: "outcome",
+        kind: "radio",
+        label: "form.recheckOutcome",
+        options: ["still-in-hardship", "covered-by-dibao", "covered-by-tekun", "moved", "died", "recovered"],
+        optionGroup: "recheckOutcome",
+        initial: "still-in-hardship",
+        required: true,
+      },
+      { path: "findings", kind: "textarea", label: "form.findings", required: true },
+    ],
+    build: (v) => ({
+      stage: Number(text(v.stage)),
+      checkedOn: text(v.checkedOn),
+      outcome: v.outcome,
+      findings: text(v.findings),
     }),
   },
 ];

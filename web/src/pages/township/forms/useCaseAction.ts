@@ -11,6 +11,7 @@ export function useCaseAction(
   caseId: () => string,
   endpoint: () => string,
   onDone: (answer: DecisionResponse) => void,
+  base: "cases" | "plans" = "cases",
 ) {
   const busy = ref(false);
   const fieldErrors = useFieldErrors();
@@ -20,7 +21,7 @@ export function useCaseAction(
     busy.value = true;
     fieldErrors.clear();
     try {
-      const answer = await caseAction(caseId(), endpoint(), body, { idempotencyKey: key });
+      const answer = await caseAction(caseId(), endpoint(), body, { idempotencyKey: key }, base);
       key = newIdempotencyKey();
       onDone(answer);
       return true;
