@@ -113,7 +113,11 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
     const { page, context } = await newPage(world.browser, DESKTOP);
     screenshotOnFailure(page, "approval");
     await signInAs(page, world.url, "approver-chengguan");
-    await page.goto(`${world.url}/township/cases/${caseId}`);
+    // From the work queue: the case number the applicant was given opens the case.
+    await page.goto(`${world.url}/township`);
+    await page.locator("#queue-case-number").fill(caseId);
+    await page.locator("[data-action=open-case]").click();
+    await page.waitForURL(`${world.url}/township/cases/${caseId}`);
     await reloadUntilVisible(page, '[data-step-form="advance-decision"]');
     const violations = await seriousAxeViolations(page);
     await screenshot(page, "flow-a-03-approver-case");

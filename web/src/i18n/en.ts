@@ -117,6 +117,8 @@ export default {
     noDocuments: "No documents",
   },
   queue: {
+    openByNumber: "Open by case number",
+    open: "Open",
     due: "Due",
     case: "Case",
     waitingFor: "Waiting for",

@@ -116,6 +116,8 @@ export default {
     noDocuments: "暂无材料",
   },
   queue: {
+    openByNumber: "按案件编号打开",
+    open: "打开",
     due: "期限",
     case: "案件",
     waitingFor: "待办事项",
