@@ -332,6 +332,15 @@ export async function recordObjection(
   authorizeOnCase(actor, "notice.objection.record", record);
   const task = await waitingTask(deps, caseId, "public-notice");
   const plan = planOf(record);
+  if (plan.notice && deps.now().getTime() >= Date.parse(plan.notice.endsAt)) {
+    // The notice ran out: its wait is timing out into the approval. A late objection is no objection
+    // to this notice (an officer may still raise it with the approver, who can reject).
+    throw new ConflictError(
+      `The public notice ended at ${plan.notice.endsAt}; the objection is too late for it`,
+      `公示期已于 ${plan.notice.endsAt} 结束，异议已超出公示期`,
+      { details: { endsAt: plan.notice.endsAt } },
+    );
+  }
   const objectionId = `objection-${task.taskId.split("#")[1] ?? randomUUID()}`;
   return decide({
     deps,

@@ -5,6 +5,7 @@
  * retried or resumed task applies its ledger entry once (the entry id is derived, never random).
  */
 import type { CaseUpdate } from "#adapters/case-store.ts";
+import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { payByBank, reversePayment } from "../payment-step.ts";
@@ -138,11 +139,40 @@ export async function payStage(
   await payByBank(stageDeps(deps), { ...input, drawKind: "stage", flow: "B" });
 }
 
+/**
+ * A stage transfer failed after its draw. The shared reversal puts the money back in the fund
+ * (balance += amount) — but the stage draw had also lowered `committed`, and the stage is still
+ * owed: so the amount is committed again (`recommit:<obligation>:<attempt>`), or the re-routed draw
+ * would take `committed` below what the remaining stages need.
+ */
 export async function reverseStagePayment(
   deps: FlowDeps,
   input: { caseId: string; correlationId: string; purpose: string },
-): Promise<{ reversedAttempt: number; amountYuan: string }> {
-  return reversePayment(deps, { ...input, drawKind: "stage", flow: "B" });
+): Promise<{ reversedAttempt: number; amountYuan: string; recommitted: true }> {
+  const reversed = await reversePayment(deps, { ...input, drawKind: "stage", flow: "B" });
+  const record = await deps.cases.get(input.caseId);
+  const obligationId = obligationIdFor(input.caseId, input.purpose);
+  const outcome = await deps.ledger.submit({
+    entryId: `recommit:${obligationId}:${reversed.reversedAttempt}`,
+    townshipId: record.townshipId,
+    kind: "commit",
+    amountYuan: reversed.amountYuan,
+    reference: {
+      caseId: input.caseId,
+      obligationId,
+      flow: "B",
+      hardshipType: record.hardship.cause,
+      residency: record.applicant.local ? "local" : "non-local",
+      correlationId: input.correlationId,
+    },
+  });
+  if (outcome === "insufficient-funds") {
+    throw new FundInsufficientError(
+      `The reversed stage ${input.purpose} of case ${input.caseId} cannot be committed again`,
+      `案件 ${input.caseId} 冲回的分期款（${input.purpose}）无法重新承诺`,
+    );
+  }
+  return { ...reversed, recommitted: true };
 }
 
 /**

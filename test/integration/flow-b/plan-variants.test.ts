@@ -381,4 +381,86 @@ describe("Flow B plan variants", () => {
       decidedBy: "county-civil-1",
     });
   });
+  it("a failed stage transfer is reversed, committed again and re-routed: the stage is paid once and the plan still closes at committed 0", async () => {
+    // Prepare: the applicant's account was closed at the bank; a 2-stage plan
+    world.bank.simulator.setKnobs({ closedAccounts: ["6217000099990004"] });
+    const officer = await world.signIn("officer-xinhua-1");
+    const approver = await world.signIn("approver-xinhua");
+    const before = await world.fund(XINHUA);
+    const filed = await officer.post<{ caseId: string }>(
+      "/plans",
+      stagedFiling({
+        ...applicant("孙红梅", "230123196811114563", "6217000099990004"),
+        hardship: { cause: "other-rigid" },
+      }),
+    );
+    const caseId = filed.body.caseId;
+    await world.openTask(caseId, "assessment");
+    const assessed = await officer.post(
+      `/plans/${caseId}/assessment`,
+      assessmentBody({
+        expectedDurationMonths: 2,
+        firstStageDate: localDateOf(world.clock.nowMs() + 10 * DAY_MS),
+      }),
+    );
+    expect(assessed.status).toBe(200);
+    await world.openTask(caseId, "public-notice");
+    await world.clock.advanceBy(7 * DAY_MS + 60_000);
+    await world.openTask(caseId, "plan-approval");
+    expect((await approver.post(`/plans/${caseId}/approval`, { decision: "approve" })).status).toBe(200);
+    await world.eventually(
+      async () => (await world.deps.cases.get(caseId)).status === "stage-waiting",
+      "the commitment",
+    );
+    const stages = (await officer.get<PlanView>(`/plans/${caseId}`)).body.plan.stages;
+
+    // Act: stage 1 re-checked; the transfer fails at the bank
+    await world.clock.advanceTo(Date.parse(stages[0]?.dueAt as string));
+    await world.openTask(caseId, "stage-recheck");
+    await officer.post(`/plans/${caseId}/recheck`, {
+      stage: 1,
+      checkedOn: localDateOf(world.clock.nowMs()),
+      outcome: "still-in-hardship",
+      findings: "困难仍在",
+    });
+    await world.eventually(async () => {
+      await world.settleBank();
+      return (await world.deps.tasks.current(caseId, "payment-route"))?.status === "open";
+    }, "the re-route task after the failed transfer");
+
+    // Assess: the draw was reversed and the stage committed again
+    const midway = await world.fund(XINHUA);
+    expect(Yuan.parse(before.balance).minus(Yuan.parse(midway.balance)).toString()).toBe("0.00");
+
+    // Act: the officer routes the stage to another own account (Flow A's re-route endpoint, same mechanism)
+    const rerouted = await officer.post(`/cases/${caseId}/reroute`, {
+      payee: { name: "孙红梅", bankName: "建设银行", bankAccount: "6227000011112222" },
+      reason: "原账户已销户，改为本人建设银行账户",
+    });
+    expect(rerouted.status).toBe(200);
+    await world.payOut(`${caseId}.stage-1`);
+    await recheckAndPay(caseId, stages[1] as PlanView["plan"]["stages"][number], "officer-xinhua-1");
+    await world.eventually(
+      async () => (await world.executionStatus("flow-b", caseId)) === "SUCCEEDED",
+      "the close",
+    );
+
+    // Assess: draw, reversal, re-commit, draw for stage 1; the plan closed with nothing left committed
+    const entries = (await world.entries(XINHUA)).filter((e) => e.reference.caseId === caseId);
+    expect(entries.map((e) => `${e.kind} ${e.amountYuan.toString()}`)).toEqual([
+      "commit 800.00",
+      "draw 400.00",
+      "reversal 400.00",
+      "commit 400.00",
+      "draw 400.00",
+      "draw 400.00",
+    ]);
+    const after = await world.fund(XINHUA);
+    expect(Yuan.parse(before.balance).minus(Yuan.parse(after.balance)).toString()).toBe("800.00");
+    expect(Yuan.parse(after.committed).minus(Yuan.parse(before.committed)).toString()).toBe("0.00");
+    expect((await world.deps.cases.get(caseId)).outcome).toMatchObject({
+      result: "completed",
+      paidByPlanYuan: "800.00",
+    });
+  });
 });
