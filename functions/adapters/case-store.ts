@@ -139,6 +139,9 @@ export interface PersonHistoryEntry {
   closedAt?: string;
 }
 
+/** Concurrent writers of one case are few (a task handler and a decision): a handful of rounds suffice. */
+const UPDATE_ATTEMPTS_MAX = 8;
+
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: "CASE" });
 const openCaseKey = (personKey: string, cause: string) => ({
   pk: `OPENCASE#${personKey}#${cause}`,
@@ -272,7 +275,7 @@ export class CaseStore {
   }
 
   /** Sets fields (top-level names) and optionally the status; keeps the index keys in step. */
-  async update(caseId: string, change: CaseUpdate): Promise<CaseRecord> {
+  async update(caseId: string, change: CaseUpdate, attempt = 1): Promise<CaseRecord> {
     const current = await this.get(caseId);
     if (change.expectStatus && !change.expectStatus.includes(current.status)) {
       throw new ConflictError(
@@ -309,8 +312,10 @@ export class CaseStore {
         }),
       );
     } catch (error) {
-      // Optimistic concurrency: someone changed the case in between; read again and re-apply.
-      if ((error as Error).name === "ConditionalCheckFailedException") return this.update(caseId, change);
+      // Optimistic concurrency: someone changed the case in between; read again and re-apply (bounded).
+      if ((error as Error).name === "ConditionalCheckFailedException" && attempt < UPDATE_ATTEMPTS_MAX) {
+        return this.update(caseId, change, attempt + 1);
+      }
       throw error;
     }
     return next;

@@ -9,7 +9,7 @@ import type { HumanTaskDecision } from "#adapters/human-task-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { checkPayee, normalizeAccount, type PayeeRecord } from "#adapters/payments/payee.ts";
 import type { Action, Actor } from "#core/access/index.ts";
-import { BusinessRuleError, ConflictError } from "#core/errors.ts";
+import { BusinessRuleError, ConflictError, ForbiddenError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { maskBankAccount } from "#functions/runtime/logger.ts";
 import { authorizeAnyOnCase, authorizeOnCase } from "./case-access.ts";
@@ -139,13 +139,17 @@ export async function decideAdvance(
   correlationId: string,
 ): Promise<DecisionResponse> {
   const record = await deps.cases.get(caseId);
+  // Who may decide at all (role, scope, maker-checker) before anything about the task is told.
+  const action = authorizeAnyOnCase(actor, ["advance.decide", "case.escalation.decide"], record);
   const task = await currentTaskOrConflict(deps, record, "advance-decision");
   // Escalated: the county may decide too (DOMAIN §3.2); the township approver keeps the power.
-  const action = authorizeAnyOnCase(
-    actor,
-    task.escalated ? ["advance.decide", "case.escalation.decide"] : ["advance.decide"],
-    record,
-  );
+  if (action === "case.escalation.decide" && !task.escalated) {
+    throw new ForbiddenError(
+      "The county decides an advance only once it has been escalated (the response time passed)",
+      "先行救助审批超时上报后，县民政方可审批",
+      { details: { action, code: "not-escalated" } },
+    );
+  }
   const policy = await policyOf(deps, record);
   const amount = request.decision === "approve" ? Yuan.parse(request.amountYuan) : undefined;
   if (amount) checkAdvanceAmount(amount, policy);
@@ -548,6 +552,7 @@ export async function decideAdditionalAid(
   correlationId: string,
 ): Promise<DecisionResponse> {
   const record = await deps.cases.get(caseId);
+  authorizeAnyOnCase(actor, Object.values(LEVEL_ACTION), record);
   const task = await currentTaskOrConflict(deps, record, "additional-aid-approval");
   const level = (task.details?.approvalLevel ?? "township") as ApprovalLevel;
   const action = LEVEL_ACTION[level];

@@ -4,7 +4,6 @@
  * A repeated or late decision is a 409 that changed nothing.
  */
 import { z } from "zod";
-import { ConflictError } from "#core/errors.ts";
 import { httpHandler, httpRouter } from "#functions/http/index.ts";
 import {
   AdditionalAidDecisionSchema,
@@ -47,17 +46,8 @@ const escalationDecision = httpHandler({
   summary: "County decision on an escalated advance (same body as advance-decision)",
   tags,
   action: "case.escalation.decide",
-  handler: async ({ params, body, actor, correlationId }) => {
-    const deps = flowDeps();
-    const task = await deps.tasks.current(params.caseId, "advance-decision");
-    if (task && !task.escalated) {
-      throw new ConflictError(
-        "The advance decision is not escalated; the township approver decides it",
-        "先行救助审批尚未超时上报，由乡镇审批人审批",
-      );
-    }
-    return decideAdvance(deps, actor, params.caseId, body, correlationId);
-  },
+  handler: ({ params, body, actor, correlationId }) =>
+    decideAdvance(flowDeps(), actor, params.caseId, body, correlationId),
 });
 
 const reroute = httpHandler({

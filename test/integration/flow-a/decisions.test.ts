@@ -196,7 +196,7 @@ describe("duplicates and decisions out of turn", () => {
     expect((await caseEntries(world, "230123100", caseId)).map((e) => e.kind)).toEqual(["draw"]);
   });
 
-  it("an advance above the ceiling is refused with a field message and the task stays open", async () => {
+  it("an advance above the ceiling, or by the county before any escalation, is refused and the task stays open", async () => {
     // Prepare
     const officer = await world.signIn("officer-chengguan-2");
     const approver = await world.signIn("approver-chengguan");
@@ -214,14 +214,22 @@ describe("duplicates and decisions out of turn", () => {
       }),
     );
 
+    const county = await world.signIn("county-civil-1");
+
     // Act
+    const countyTooEarly = await county.post(
+      `/cases/${caseId}/escalation-decision`,
+      { decision: "approve", amountYuan: "500.00" },
+      key("early-county"),
+    );
     const tooMuch = await approver.post<{ fields: Array<{ path: string }> }>(
       `/cases/${caseId}/advance-decision`,
       { decision: "approve", amountYuan: "1000.01" },
       key("ceiling"),
     );
 
-    // Assess
+    // Assess: the county may decide only after the escalation; the approver only within the ceiling
+    expect(countyTooEarly.status).toBe(403);
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.fields.map((f) => f.path)).toContain("amountYuan");
     expect((await world.deps.tasks.current(caseId, "advance-decision"))?.status).toBe("open");
