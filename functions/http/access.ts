@@ -9,11 +9,15 @@
  * - `{caseId}`                → the case item (county, township of the emergency, owner, handlers);
  * - `{townshipId}` (9 digits) → that township of the county named by its first 6 digits;
  * - none of these             → role check only; the handler checks scope on what it reads.
+ *
+ * A route with such a resource but no declared action (its action depends on the body or the case's
+ * state) still refuses, up front, an actor whom no grant at all lets near that case or township
+ * (deny by default); the handler then checks the exact action.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { z } from "zod";
-import type { AccessResource, Action } from "#core/access/index.ts";
-import { NotFoundError } from "#core/errors.ts";
+import { ACTIONS, type AccessResource, type Action, type Actor, authorize } from "#core/access/index.ts";
+import { ForbiddenError, NotFoundError } from "#core/errors.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
 
 /** Where the route's access resource comes from. */
@@ -93,4 +97,12 @@ async function loadCaseResource(caseId: string): Promise<AccessResource> {
     ...(item.applicant?.userId ? { ownerUserId: item.applicant.userId } : {}),
     handledBy: item.handledBy ?? [],
   };
+}
+
+/** 403 unless at least one action of the permission table is allowed to the actor on the resource. */
+export function requireAnyAccess(actor: Actor, resource: AccessResource): void {
+  if (ACTIONS.some((action) => authorize(actor, action, resource).allowed)) return;
+  throw new ForbiddenError("You have no access to this case or township", "您无权访问该案件或乡镇", {
+    details: { code: "out-of-scope" },
+  });
 }

@@ -26,7 +26,13 @@ import { CORRELATION_HEADER, correlationIdOf, withCorrelation } from "#functions
 import { errorResult, httpErrors, jsonResult } from "#functions/middleware/http-errors.ts";
 import { idempotency, idempotencyKeyOf } from "#functions/middleware/idempotency.ts";
 import { logger as rootLogger } from "#functions/runtime/logger.ts";
-import { defaultResource, pathParamNames, registerRouteAccess, resourceKindOf } from "./access.ts";
+import {
+  defaultResource,
+  pathParamNames,
+  registerRouteAccess,
+  requireAnyAccess,
+  resourceKindOf,
+} from "./access.ts";
 import { actorFromClaims, type Claims } from "./actor.ts";
 import { registerRoute } from "./openapi.ts";
 import { Reply } from "./reply.ts";
@@ -245,6 +251,9 @@ export function httpHandler<
           : await defaultResource(resourceKind, (params ?? {}) as Record<string, unknown>);
         if (resource) requireAuthorized(actor, definition.action, resource);
         else requireRoleGrant(actor, definition.action);
+      } else if (actor && !isPublic && !definition.resource) {
+        const resource = await defaultResource(resourceKind, (params ?? {}) as Record<string, unknown>);
+        if (resource) requireAnyAccess(actor, resource);
       }
       const before = fields.length;
       const rawBody = collect(() => parseJsonBody(event));
