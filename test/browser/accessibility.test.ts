@@ -79,3 +79,24 @@ describe("each console page passes an axe-core scan with no serious or critical 
     });
   }
 });
+
+describe("Chinese first, English available", () => {
+  it("the sign-in page opens in Chinese and switches to English and back", async () => {
+    // Prepare
+    const { page, context } = await newPage(stack.browser, DESKTOP);
+    await page.goto(`${stack.api.url}/`);
+    const heading = page.locator("h1");
+    await expect(heading.innerText()).resolves.toContain("临时救助");
+
+    // Act
+    await page.getByRole("button", { name: /Switch language/ }).click();
+    const english = await heading.innerText();
+    await page.getByRole("button", { name: /Switch language/ }).click();
+
+    // Assess
+    expect(english).toContain("temporary assistance");
+    await expect(heading.innerText()).resolves.toContain("临时救助");
+    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe("zh-CN");
+    await context.close();
+  });
+});

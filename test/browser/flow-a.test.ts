@@ -105,6 +105,10 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
     await expect(page.locator("[data-testid=next-step]").innerText()).resolves.toContain("审批");
     await screenshot(page, "flow-a-02-applicant-filed");
     expect(caseId).toMatch(/^C\d{8}-/);
+    // Phone first: nothing is wider than the 375 px screen (no sideways scrolling).
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(
+      PHONE.width,
+    );
     await context.close();
   });
 
