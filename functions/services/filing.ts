@@ -11,6 +11,7 @@ import { normalizeAccount } from "#adapters/payments/payee.ts";
 import type { Actor } from "#core/access/index.ts";
 import { requireAuthorized } from "#core/access/index.ts";
 import { assessAdvance, HARDSHIP_CAUSES, type HardshipCause, hardshipTypeOf } from "#core/cases/index.ts";
+import { AidFlowError } from "#core/errors.ts";
 import { IdentityDocumentSchema } from "#core/identity/index.ts";
 import { Yuan } from "#core/money/index.ts";
 import { maskBankAccount } from "#functions/runtime/logger.ts";
@@ -94,6 +95,18 @@ export interface FlowAExecutionInput {
   done: Record<string, never>;
 }
 
+/** The deployment has no Flow A state machine configured: a server problem, reported as such (503). */
+export class WorkflowUnavailableError extends AidFlowError {
+  readonly statusCode = 503;
+  readonly code = "WORKFLOW_UNAVAILABLE";
+  constructor() {
+    super(
+      "Applications cannot be accepted right now: the Flow A workflow is not configured",
+      "暂时无法受理申请：先行救助流程未配置",
+    );
+  }
+}
+
 export function newCaseId(now: Date): string {
   const day = now.toISOString().slice(0, 10).replaceAll("-", "");
   return `C${day}-${randomBytes(5).toString("hex")}`;
@@ -132,6 +145,9 @@ export async function fileCase(
   } else {
     requireAuthorized(actor, "case.file", { countyId, ownerUserId: actor.userId });
   }
+  // Fail before anything is written when the deployment has no Flow A to start (a rejected request writes nothing).
+  const stateMachineArn = deps.stateMachines.flowA;
+  if (!stateMachineArn) throw new WorkflowUnavailableError();
   const policy = await deps.policy.resolve(countyId, request.townshipId, now);
   const identity = deps.identity.check(request.applicant.document as never);
 
@@ -250,7 +266,7 @@ async function existingCase(
 
 async function startFlowA(deps: FlowDeps, record: CaseRecord, responseTimeHours: number): Promise<void> {
   const arn = deps.stateMachines.flowA;
-  if (!arn) throw new Error("The Flow A state machine ARN is not configured (AIDFLOW_STATE_MACHINE_FLOW_A)");
+  if (!arn) throw new WorkflowUnavailableError();
   const result = await deps.workflow.startExecution({
     stateMachineArn: arn,
     name: record.caseId,

@@ -202,3 +202,37 @@ describe("human tasks", () => {
     expect(effects).toEqual(["T4:approver-chengguan:approve"]);
   });
 });
+
+describe("filing without a workflow", () => {
+  it("answers 503 and writes nothing when the deployment has no Flow A state machine", async () => {
+    // Prepare
+    const { fileCase, FileCaseSchema } = await import("#functions/services/filing.ts");
+    const request = FileCaseSchema.parse({
+      townshipId: "230123100",
+      hardship: { cause: "fire" },
+      description: "房屋失火",
+      applicant: {
+        name: "IVANOV PETR",
+        document: { type: "passport", number: "753112233", nationality: "RUS" },
+      },
+    });
+    const casesBefore = (await deps.cases.byTownshipAndStatus("230123100", "awaiting-advance-decision"))
+      .length;
+    const actor = {
+      userId: "officer-chengguan-1",
+      name: "经办人",
+      roles: ["township-officer" as const],
+      countyId: "230123",
+      townshipId: "230123100",
+    };
+
+    // Act
+    const filing = fileCase(deps, actor, request, "corr-no-workflow");
+
+    // Assess
+    await expect(filing).rejects.toMatchObject({ statusCode: 503, code: "WORKFLOW_UNAVAILABLE" });
+    expect(await deps.cases.byTownshipAndStatus("230123100", "awaiting-advance-decision")).toHaveLength(
+      casesBefore,
+    );
+  });
+});
