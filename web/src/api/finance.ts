@@ -1,21 +1,53 @@
 /**
  * County finance (DOMAIN §5–§6): township funds with quota / balance / committed / available and the
- * alert level, the ledger over time, reconciliation and its signed close, replenishment proposed by
- * one finance user and executed by a second, and exports.
+ * alert level, the ledger over time, reconciliation per township and period, the signed close,
+ * replenishment proposed by one finance user and executed by a second, and exports. Shapes follow
+ * functions/services/finance/* (FundSummary, RunView, StoredClose, StoredProposal).
  */
 import { API_BASE, get, post, query, type RequestOptions } from "./http.ts";
-import type { Fund, LedgerEntry, Reconciliation, ReconciliationLine, Replenishment } from "./types.ts";
+import type { Fund, LedgerEntry, ReconciliationLine, Replenishment } from "./types.ts";
 
 type Raw = Record<string, unknown>;
+const obj = (v: unknown): Raw => (v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : {});
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const items = <T>(body: unknown, ...keys: string[]): T[] => {
   if (Array.isArray(body)) return body as T[];
-  const record = (body && typeof body === "object" ? body : {}) as Raw;
+  const record = obj(body);
   for (const key of keys) if (Array.isArray(record[key])) return record[key] as T[];
   return [];
 };
+const enc = encodeURIComponent;
+
+function toFund(input: unknown): Fund {
+  const f = obj(input);
+  return {
+    townshipId: String(f.townshipId ?? f.fundId ?? ""),
+    townshipName: str(f.name ?? f.townshipName),
+    quotaYuan: String(f.quotaYuan ?? ""),
+    balanceYuan: String(f.balanceYuan ?? ""),
+    committedYuan: String(f.committedYuan ?? ""),
+    availableYuan: String(f.availableYuan ?? ""),
+    alertLevelYuan: str(f.alertLevelYuan),
+    alert: f.belowAlertLevel === true ? "low" : f.belowAlertLevel === false ? "ok" : str(f.alert),
+    closedThrough: str(f.closedThrough),
+  };
+}
 
 export async function listFunds(): Promise<Fund[]> {
-  return items<Fund>(await get<unknown>("/funds"), "items", "funds");
+  return items<unknown>(await get<unknown>("/funds"), "funds", "items").map(toFund);
+}
+
+function toEntry(input: unknown): LedgerEntry {
+  const e = obj(input);
+  const after = obj(e.after ?? e.balancesAfter);
+  return {
+    sequence: Number(e.sequence ?? 0),
+    type: String(e.kind ?? e.type ?? ""),
+    amountYuan: String(e.amountYuan ?? ""),
+    balanceAfterYuan: str(e.balanceAfterYuan ?? after.balance ?? after.balanceYuan),
+    at: String(e.bookedAt ?? e.at ?? ""),
+    reference: str(obj(e.reference).caseId),
+  };
 }
 
 export async function listLedgerEntries(
@@ -23,90 +55,129 @@ export async function listLedgerEntries(
   from?: string,
   to?: string,
 ): Promise<LedgerEntry[]> {
-  const body = await get<unknown>(
-    `/funds/${encodeURIComponent(townshipId)}/entries${query({ from, to, limit: 500 })}`,
-  );
-  return items<LedgerEntry>(body, "items", "entries");
+  const body = await get<unknown>(`/funds/${enc(townshipId)}/entries${query({ from, to, limit: 500 })}`);
+  return items<unknown>(body, "entries", "items").map(toEntry);
 }
 
-function toReconciliation(body: unknown): Reconciliation {
-  const raw = (body && typeof body === "object" ? body : {}) as Raw;
+const sum = (tally: unknown) => str(obj(tally).sumYuan);
+
+/** One township's run (`RunView`: report.figures, report.discrepancies) as a table row. */
+export function toReconciliationLine(input: unknown): ReconciliationLine {
+  const run = obj(input);
+  const report = obj(run.report ?? run);
+  const figures = obj(report.figures);
+  const draws = obj(figures.draws);
   return {
-    reconciliationId: typeof raw.reconciliationId === "string" ? raw.reconciliationId : undefined,
-    period: String(raw.period ?? ""),
-    status: typeof raw.status === "string" ? raw.status : undefined,
-    signedBy: typeof raw.signedBy === "string" ? raw.signedBy : undefined,
-    signedAt: typeof raw.signedAt === "string" ? raw.signedAt : undefined,
-    lines: items<ReconciliationLine>(raw, "lines", "townships", "items"),
-    raw,
+    runId: str(run.runId),
+    townshipId: String(run.townshipId ?? report.fundId ?? ""),
+    townshipName: str(run.townshipName),
+    period: str(run.period ?? obj(report.period).label),
+    openingBalanceYuan: str(obj(figures.opening).balance),
+    closingBalanceYuan: str(obj(figures.closing).balance),
+    quotaYuan: str(obj(figures.closing).quota),
+    allocationsYuan: sum(figures.allocations),
+    drawsYuan: sum(draws),
+    drawCount: typeof draws.count === "number" ? draws.count : undefined,
+    reversalsYuan: sum(figures.reversals),
+    recoveriesYuan: sum(figures.recoveries),
+    replenishmentsYuan: sum(figures.replenishments),
+    chainIntact: report.chainIntact !== false,
+    headMatchesReplay: report.headMatchesReplay !== false,
+    discrepancyCount: typeof report.discrepancyCount === "number" ? report.discrepancyCount : undefined,
+    discrepancies: items<Raw>(report.discrepancies).map((d) => ({
+      code: str(d.code),
+      message: str(d.what),
+      messageZh: str(d.whatZh),
+      amountYuan: str(d.amountYuan),
+    })),
   };
 }
 
-/** Runs (or re-reads) the reconciliation of a period, e.g. "2026-11" or "2026-Q4". */
-export async function runReconciliation(period: string, options?: RequestOptions): Promise<Reconciliation> {
-  return toReconciliation(await post<unknown>("/reconciliations", { period }, options));
+/** Reconciles every fund of the county for a period ("2026-11" or "2026-Q4"). */
+export async function runReconciliation(
+  period: string,
+  options?: RequestOptions,
+): Promise<ReconciliationLine[]> {
+  const body = await post<unknown>("/reconciliations", { period }, options);
+  return items<unknown>(body, "runs", "items", "reconciliations").map(toReconciliationLine);
 }
 
-export async function signReconciliation(
-  reconciliation: Reconciliation,
+/** Signs and closes one township's period (an explanation is required when discrepancies remain). */
+export async function closePeriod(
+  townshipId: string,
+  period: string,
+  explanation: string | undefined,
   options?: RequestOptions,
-): Promise<Reconciliation> {
-  const id = reconciliation.reconciliationId ?? reconciliation.period;
-  return toReconciliation(
-    await post<unknown>(`/reconciliations/${encodeURIComponent(id)}/sign`, {}, options),
+): Promise<Raw> {
+  return obj(
+    await post<unknown>(
+      `/funds/${enc(townshipId)}/periods/${enc(period)}/close`,
+      explanation ? { explanation } : {},
+      options,
+    ),
   );
+}
+
+function toProposal(input: unknown): Replenishment {
+  const p = obj(input);
+  return {
+    replenishmentId: String(p.proposalId ?? p.replenishmentId ?? ""),
+    townshipId: String(p.fundId ?? p.townshipId ?? ""),
+    period: str(p.period),
+    amountYuan: String(p.amountYuan ?? ""),
+    status: String(p.status ?? ""),
+    proposedBy: str(p.proposedBy),
+    proposedAt: str(p.proposedAt),
+    executedBy: str(p.executedBy),
+    executedAt: str(p.executedAt),
+  };
 }
 
 export async function listReplenishments(): Promise<Replenishment[]> {
-  return items<Replenishment>(await get<unknown>("/replenishments"), "items", "replenishments");
+  return items<unknown>(await get<unknown>("/replenishments"), "proposals", "items").map(toProposal);
 }
 
-export async function proposeReplenishment(
-  townshipId: string,
-  period: string | undefined,
-  options?: RequestOptions,
-): Promise<Replenishment> {
-  return await post<Replenishment>("/replenishments", { townshipId, ...(period ? { period } : {}) }, options);
-}
-
-export async function executeReplenishment(
-  replenishmentId: string,
-  options?: RequestOptions,
-): Promise<Replenishment> {
-  return await post<Replenishment>(
-    `/replenishments/${encodeURIComponent(replenishmentId)}/execute`,
-    {},
-    options,
+export async function proposeReplenishment(townshipId: string, period: string, options?: RequestOptions) {
+  const body = obj(
+    await post<unknown>(`/funds/${enc(townshipId)}/periods/${enc(period)}/replenishment`, {}, options),
   );
+  return toProposal(body.proposal ?? body);
+}
+
+export async function executeReplenishment(townshipId: string, period: string, options?: RequestOptions) {
+  const body = obj(
+    await post<unknown>(
+      `/funds/${enc(townshipId)}/periods/${enc(period)}/replenishment/execute`,
+      {},
+      options,
+    ),
+  );
+  return toProposal(body.proposal ?? body);
 }
 
 /**
  * Exports are downloaded with the bearer token (a plain link cannot carry it), then handed to the
- * browser as a file.
+ * browser as a file (CSV UTF-8 with BOM or XLSX, DOMAIN §6).
  */
 export async function downloadExport(
-  kind: string,
   period: string,
   format: "csv" | "xlsx",
   token: string | null,
 ): Promise<void> {
-  const response = await fetch(
-    `${API_BASE}/exports/${encodeURIComponent(kind)}${query({ period, format })}`,
-    {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    },
-  );
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as Raw;
-    throw Object.assign(new Error(String(body.messageZh ?? body.message ?? `HTTP ${response.status}`)), {
-      status: response.status,
-    });
+  const response = await fetch(`${API_BASE}/exports/reconciliation${query({ period, format })}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  const type = response.headers.get("content-type") ?? "";
+  if (!response.ok || type.includes("text/html")) {
+    const body = obj(await response.json().catch(() => ({})));
+    const status = type.includes("text/html") ? 404 : response.status;
+    throw Object.assign(new Error(String(body.messageZh ?? body.message ?? `HTTP ${status}`)), { status });
   }
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
-  link.download = `aidflow-${kind}-${period}.${format}`;
+  link.download = `aidflow-reconciliation-${period}.${format}`;
   link.click();
   URL.revokeObjectURL(url);
 }

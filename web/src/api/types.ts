@@ -158,7 +158,9 @@ export interface Fund {
   committedYuan: YuanString;
   availableYuan: YuanString;
   alertLevelYuan?: YuanString;
+  /** "low" when available is under the alert level (DOMAIN §5), "ok" otherwise. */
   alert?: string;
+  closedThrough?: string;
 }
 
 export interface LedgerEntry {
@@ -166,14 +168,16 @@ export interface LedgerEntry {
   type: string;
   amountYuan: YuanString;
   balanceAfterYuan?: YuanString;
-  committedAfterYuan?: YuanString;
   at: string;
   reference?: string;
 }
 
 export interface ReconciliationLine {
+  runId?: string;
   townshipId: string;
   townshipName?: string;
+  period?: string;
+  quotaYuan?: YuanString;
   openingBalanceYuan?: YuanString;
   closingBalanceYuan?: YuanString;
   allocationsYuan?: YuanString;
@@ -182,23 +186,16 @@ export interface ReconciliationLine {
   reversalsYuan?: YuanString;
   recoveriesYuan?: YuanString;
   replenishmentsYuan?: YuanString;
-  replenishmentProposalYuan?: YuanString;
-  discrepancies?: Array<{ code?: string; message?: string; messageZh?: string }>;
-}
-
-export interface Reconciliation {
-  reconciliationId?: string;
-  period: string;
-  status?: string;
-  signedBy?: string;
-  signedAt?: string;
-  lines: ReconciliationLine[];
-  raw: Record<string, unknown>;
+  chainIntact?: boolean;
+  headMatchesReplay?: boolean;
+  discrepancyCount?: number;
+  discrepancies?: Array<{ code?: string; message?: string; messageZh?: string; amountYuan?: string }>;
 }
 
 export interface Replenishment {
   replenishmentId: string;
   townshipId: string;
+  period?: string;
   amountYuan: YuanString;
   status: string;
   proposedBy?: string;

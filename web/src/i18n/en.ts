@@ -202,6 +202,12 @@ export default {
     submit: "Submit",
   },
   finance: {
+    chainBroken: "Chain broken: an entry was altered",
+    headMismatch: "Stored balance differs from the replay",
+    explanation: "Why close despite discrepancies (required)",
+    proposed: "Top-up of {amount} proposed; a second finance user executes it",
+    replenishmentIntro:
+      "Top-ups proposed from signed closes (quota − closing balance) are executed by a second finance user.",
     fundsTitle: "Township reserve funds",
     quota: "Quota",
     balance: "Balance",

@@ -199,6 +199,11 @@ export default {
     submit: "提交",
   },
   finance: {
+    chainBroken: "账链断裂：有账目被改动",
+    headMismatch: "账面余额与逐笔重放不一致",
+    explanation: "仍有不符时结账的说明（必填）",
+    proposed: "已提出补足 {amount}，待另一名财务人员执行",
+    replenishmentIntro: "对账结账后提出的补足（定额 − 期末余额），须由另一名财务人员执行。",
     fundsTitle: "乡镇临时救助备用金",
     quota: "定额",
     balance: "余额",
