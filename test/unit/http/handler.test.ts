@@ -192,4 +192,41 @@ describe("httpHandler", () => {
     const miss = await router(httpEvent("GET /unit/other", { claims: OFFICER }), lambdaContext);
     expect(miss.statusCode).toBe(404);
   });
+
+  it("a body that is not JSON by its content type is a 400 on headers.content-type", async () => {
+    quiet();
+    const create = httpHandler({
+      route: "POST /unit/typed",
+      body: z.object({ note: z.string() }),
+      handler: async ({ body }) => created(body),
+    });
+    const result = await create(
+      httpEvent("POST /unit/typed", {
+        body: { note: "x" },
+        headers: { "content-type": "text/plain" },
+        claims: APPLICANT,
+      }),
+      lambdaContext,
+    );
+    expect(result.statusCode).toBe(400);
+    expect((parse(result).fields as Array<{ path: string }>).map((f) => f.path)).toEqual([
+      "headers.content-type",
+    ]);
+  });
+
+  it("a role without the action's grant gets 403 before its body is read (no validation feedback)", async () => {
+    quiet();
+    const decide = httpHandler({
+      route: "POST /unit/decide",
+      body: z.object({ amountYuan: z.string() }),
+      action: "advance.decide",
+      handler: async () => created({}),
+    });
+    const result = await decide(
+      httpEvent("POST /unit/decide", { rawBody: "{not json", claims: FINANCE }),
+      lambdaContext,
+    );
+    expect(result.statusCode).toBe(403);
+    expect(parse(result).fields).toEqual([]);
+  });
 });
