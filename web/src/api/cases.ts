@@ -116,6 +116,7 @@ export function toCaseView(input: unknown): CaseView {
   const current = open[open.length - 1];
   const advance = obj(c.advance);
   const filedBy = obj(c.filedBy);
+  const listedNext = c.nextStep ? obj(c.nextStep) : undefined;
   return {
     caseId: String(c.caseId ?? ""),
     flow: String(c.flow ?? "A"),
@@ -136,8 +137,8 @@ export function toCaseView(input: unknown): CaseView {
     requestedAmountYuan: str(c.requestedAmountYuan),
     advanceAmountYuan: str(advance.amountYuan ?? obj(advance.decision).amountYuan),
     totalPaidYuan: sumYuan(payments.filter((p) => p.status === "paid").map((p) => p.amountYuan)),
-    escalated: flags.escalated === true || current?.escalated === true,
-    overdue: flags.overdue === true || current?.overdue === true,
+    escalated: flags.escalated === true || c.escalated === true || current?.escalated === true,
+    overdue: flags.overdue === true || c.overdue === true || current?.overdue === true,
     nextStep: current
       ? {
           action: current.taskType,
@@ -145,7 +146,15 @@ export function toCaseView(input: unknown): CaseView {
           dueAt: current.dueAt ?? str(c.dueAt),
           overdue: current.overdue === true,
         }
-      : undefined,
+      : listedNext
+        ? {
+            action: String(listedNext.taskType ?? ""),
+            roles: arr<string>(listedNext.waitingOn),
+            dueAt: str(listedNext.dueAt),
+            overdue: listedNext.overdue === true,
+          }
+        : undefined,
+    withdrawable: typeof c.withdrawable === "boolean" ? c.withdrawable : undefined,
     dueAt: str(c.dueAt),
     tasks,
     events: arr<CaseEvent>(raw.events) ?? timelineOf(c, tasks, payments),
@@ -184,6 +193,25 @@ export async function fileCase(body: FileCaseRequest, options?: RequestOptions):
 
 export async function listCases(filter: CaseFilter = {}): Promise<Page<CaseView>> {
   return toPage(await get<unknown>(`/cases${query({ ...filter })}`));
+}
+
+/** One open human task of the signed-in user's queue (`GET /work-queue`), earliest deadline first. */
+export interface WorkItem {
+  caseId: string;
+  taskType: string;
+  category: string;
+  townshipId: string;
+  townshipName: string | null;
+  dueAt: string | null;
+  overdue: boolean;
+  escalated: boolean;
+  openedAt: string;
+  assigneeRoles: string[];
+}
+
+export async function workQueue(cursor?: string): Promise<{ items: WorkItem[]; nextCursor?: string }> {
+  const body = obj(await get<unknown>(`/work-queue${query({ cursor, limit: 100 })}`));
+  return { items: arr<WorkItem>(body.items) ?? [], nextCursor: str(body.nextCursor) };
 }
 
 export async function listMyCases(): Promise<Page<CaseView>> {

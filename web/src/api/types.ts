@@ -118,6 +118,8 @@ export interface CaseView {
   applicantIdMasked?: string;
   ownerUserId?: string;
   applicantLocal?: boolean;
+  /** `GET /me/cases`: whether the applicant may still withdraw (nothing approved or drawn yet). */
+  withdrawable?: boolean;
   requestedAmountYuan?: YuanString;
   advanceAmountYuan?: YuanString;
   dueAt?: string;

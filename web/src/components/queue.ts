@@ -6,6 +6,7 @@ import type { CaseView } from "../api/types.ts";
 
 export function dueAtOf(c: CaseView): string | undefined {
   if (c.nextStep?.dueAt) return c.nextStep.dueAt;
+  if (c.dueAt) return c.dueAt;
   const deadlines = c.deadlines ? Object.values(c.deadlines).filter(Boolean).sort() : [];
   return deadlines[0];
 }
@@ -19,4 +20,4 @@ export function byDeadline(a: CaseView, b: CaseView): number {
   return (a.filedAt ?? "") < (b.filedAt ?? "") ? -1 : 1;
 }
 
-export const CLOSED_STATUSES = ["closed", "withdrawn", "rejected", "advance-rejected"];
+export const CLOSED_STATUSES = ["closed", "withdrawn", "advance-rejected", "handed-over-to-flow-b"];

@@ -117,6 +117,10 @@ export default {
     noDocuments: "No documents",
   },
   queue: {
+    mine: "My work (by deadline)",
+    all: "All cases",
+    flags: "Flags",
+    noCases: "No cases",
     openByNumber: "Open by case number",
     open: "Open",
     due: "Due",

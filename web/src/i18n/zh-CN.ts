@@ -116,6 +116,10 @@ export default {
     noDocuments: "暂无材料",
   },
   queue: {
+    mine: "我的待办（按期限）",
+    all: "全部案件",
+    flags: "标记",
+    noCases: "暂无案件",
     openByNumber: "按案件编号打开",
     open: "打开",
     due: "期限",
