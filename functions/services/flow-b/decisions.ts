@@ -399,7 +399,7 @@ export async function decideApproval(
   const level = plan.approvalLevel ?? "township";
   authorizeOnCase(actor, APPROVAL_ACTION[level], record);
   await waitingTask(deps, caseId, "plan-approval");
-  if (plan.notice && plan.notice.status === "running") {
+  if (plan.notice?.status === "running" && deps.now().getTime() < Date.parse(plan.notice.endsAt)) {
     throw new BusinessRuleError("The public notice has not ended", "公示期未满，不能审批");
   }
   return decide({
@@ -418,7 +418,8 @@ export async function decideApproval(
     },
     output: { outcome: request.decision === "approve" ? "approved" : "rejected" },
     change: (recorded, current) => ({
-      status: request.decision === "approve" ? "awaiting-plan-funds" : "plan-rejected",
+      // Approved: the commitment step moves the case on (to its stages, or to waiting for funds).
+      ...(request.decision === "approve" ? {} : { status: "plan-rejected" }),
       set: {
         plan: {
           ...current,

@@ -160,6 +160,12 @@ export async function openFlowBTask(deps: FlowDeps, event: OpenFlowBTaskEvent) {
     caseSet.plan = { ...plan, notice: { ...plan.notice, status: "ended" } };
   }
 
+  if (caseSet.plan !== undefined) {
+    // Written before the task is visible: whoever acts on the task finds the notice on the case.
+    await deps.cases.update(event.caseId, { set: { plan: caseSet.plan } });
+    delete caseSet.plan;
+  }
+
   const notify: Recipient[] = spec.roles.map((role) =>
     COUNTY_ROLES.has(role)
       ? { kind: "county", id: record.countyId, role }

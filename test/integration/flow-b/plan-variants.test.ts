@@ -334,7 +334,10 @@ describe("Flow B plan variants", () => {
 
     // Assess: county finance is asked, the case waits (not failed), nothing committed
     expect(fundTask.assigneeRoles).toEqual(["county-finance"]);
-    expect((await world.deps.cases.get(caseId)).status).toBe("awaiting-plan-funds");
+    await world.eventually(
+      async () => (await world.deps.cases.get(caseId)).status === "awaiting-plan-funds",
+      "the case waiting for funds",
+    );
     expect(await world.executionStatus("flow-b", caseId)).toBe("RUNNING");
     expect((await world.fund(HEDONG)).committed).toBe("0.00");
     await world.eventually(

@@ -189,6 +189,12 @@ describe("Flow B: a 6-stage plan", () => {
     expect(entries.every((e) => e.reference.correlationId === "corr-six-stages-1")).toBe(true);
     expect(world.clock.nowMs()).toBeGreaterThan(START_MS + 150 * DAY_MS);
 
+    // Assess: personal data never appears unmasked in any log line of the whole run (DOMAIN §7)
+    const logs = world.logs().join("\n");
+    expect(logs.length).toBeGreaterThan(0);
+    for (const personal of ["230123198001011238", "13812345678", "6217000012345678"])
+      expect(logs).not.toContain(personal);
+
     // Assess: transitions per stage counted from the execution history
     const history = await world.history("flow-b", caseId);
     const perStage = transitionsPerStage(history);
