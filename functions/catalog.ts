@@ -267,4 +267,34 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     description: "Close a staged plan: release what is left committed, record outcome and totals",
     access: { tables: { main: "write", ledger: "write" }, notifications: true },
   },
+  // ── County finance (issue 9): funds, allocation, reconciliation, close, replenishment, exports ──
+  {
+    id: "Finance",
+    entry: "functions/handlers/finance/finance.ts",
+    handler: "handler",
+    description:
+      "County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports",
+    routes: [
+      { method: "GET", path: "/funds" },
+      { method: "GET", path: "/funds/{townshipId}/entries" },
+      { method: "GET", path: "/funds/{townshipId}/quota-hint" },
+      { method: "POST", path: "/allocations" },
+      { method: "POST", path: "/reconciliations" },
+      { method: "GET", path: "/funds/{townshipId}/periods/{period}/reconciliation" },
+      { method: "POST", path: "/funds/{townshipId}/periods/{period}/close" },
+      { method: "GET", path: "/replenishments" },
+      { method: "POST", path: "/funds/{townshipId}/periods/{period}/replenishment" },
+      { method: "POST", path: "/funds/{townshipId}/periods/{period}/replenishment/execute" },
+      { method: "GET", path: "/alerts" },
+      { method: "GET", path: "/exports/reconciliation" },
+    ],
+    access: {
+      tables: { main: "write", ledger: "write" },
+      stepFunctions: ["taskResponse"],
+      notifications: true,
+    },
+    // A period of a busy township is streamed through in one request (bounded memory, not bounded time).
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+  },
 ];

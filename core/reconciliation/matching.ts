@@ -50,11 +50,10 @@ export interface ConfirmationFact {
 }
 
 /** A draw of the fund's ledger, found by its entry id (whatever period it was booked in). */
-export interface LedgerDrawFact {
-  sequence: number;
-  kind: ChainedEntry["kind"];
-  amountYuan: Yuan;
-}
+export type LedgerDrawFact =
+  | { sequence: number; kind: ChainedEntry["kind"]; amountYuan: Yuan }
+  /** The entry exists but its stored text cannot be read: the chain check reports it already. */
+  | { sequence: number; unreadable: true };
 
 export interface MatchingSource {
   /** Facts for a batch of draws (at most `MATCH_BATCH_MAX`), keyed by entry id; absent = nothing found. */

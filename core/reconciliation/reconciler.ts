@@ -11,7 +11,7 @@
  * - the chain is intact (core/ledger ChainVerifier) and the stored head equals the replay;
  * - opening + movements = closing; the period's entries are not interleaved with others.
  */
-import type { ChainedEntry } from "../ledger/canonical.ts";
+import type { ChainedEntry, UnreadableEntryError } from "../ledger/canonical.ts";
 import { sameBalances } from "../ledger/effects.ts";
 import { ChainVerifier, type HeadSnapshot } from "../ledger/replay.ts";
 import type { Discrepancy } from "./discrepancy.ts";
@@ -59,6 +59,7 @@ export class PeriodReconciler {
   private chainBreak: { sequence: number; entryId: string } | undefined;
   private phase: "before" | "in" | "after" = "before";
   private outOfOrderReported = false;
+  private unreadableAt: { sequence: number; problem: string } | undefined;
 
   constructor(
     readonly fundId: string,
@@ -89,6 +90,14 @@ export class PeriodReconciler {
     else this.phase = "in";
     this.figures.in(entry);
     return entry.kind === "draw";
+  }
+
+  /**
+   * The store could not decode the next entry (its stored text was damaged): the chain is broken
+   * there and nothing after it can be trusted, so the stream ends.
+   */
+  unreadable(sequence: number, problem: string): void {
+    this.unreadableAt ??= { sequence, problem };
   }
 
   /** Checks a draw of the period against its decision and payment. */
@@ -178,6 +187,7 @@ export class PeriodReconciler {
       ...(confirmation.paymentId ? { paymentId: confirmation.paymentId } : {}),
     };
     const entries = confirmation.drawEntryId ? [confirmation.drawEntryId] : [];
+    if (draw && "unreadable" in draw) return;
     if (draw?.kind !== "draw") {
       this.row({
         code: "confirmation-without-draw",
@@ -203,7 +213,20 @@ export class PeriodReconciler {
 
   /** The verdict; `head` is the head as the store keeps it (DOMAIN §5: head = replay). */
   finish(head?: HeadSnapshot): ReconciliationReport {
-    const chain = this.verifier.finish();
+    const verified = this.verifier.finish();
+    const gap = verified.state.sequence + 1;
+    const chain =
+      verified.ok && this.unreadableAt
+        ? {
+            ok: false as const,
+            state: verified.state,
+            firstBadSequence: Math.min(gap, this.unreadableAt.sequence),
+            problem:
+              gap < this.unreadableAt.sequence
+                ? `entry ${gap} is missing (deleted)`
+                : this.unreadableAt.problem,
+          }
+        : verified;
     let headMatchesReplay = chain.ok;
     if (!chain.ok) {
       this.row({
@@ -312,17 +335,23 @@ export async function reconcilePeriod(input: ReconcileInput): Promise<Reconcilia
     if (input.onProgress && reconciler.entriesPushed % every === 0)
       input.onProgress(reconciler.entriesPushed);
   };
-  if (Symbol.iterator in input.entries) {
-    for (const entry of input.entries as Iterable<ChainedEntry>) {
-      if (reconciler.pushEntry(entry)) {
-        batch.push(entry);
-        if (batch.length >= MATCH_BATCH_MAX) await flush();
+  try {
+    if (Symbol.iterator in input.entries) {
+      for (const entry of input.entries as Iterable<ChainedEntry>) {
+        if (reconciler.pushEntry(entry)) {
+          batch.push(entry);
+          if (batch.length >= MATCH_BATCH_MAX) await flush();
+        }
+        if (input.onProgress && reconciler.entriesPushed % every === 0)
+          input.onProgress(reconciler.entriesPushed);
       }
-      if (input.onProgress && reconciler.entriesPushed % every === 0)
-        input.onProgress(reconciler.entriesPushed);
+    } else {
+      for await (const entry of input.entries as AsyncIterable<ChainedEntry>) await take(entry);
     }
-  } else {
-    for await (const entry of input.entries as AsyncIterable<ChainedEntry>) await take(entry);
+  } catch (error) {
+    // By name: the class may be loaded twice under different module ids (tests, bundles).
+    if ((error as Error).name !== "UnreadableEntryError") throw error;
+    reconciler.unreadable((error as UnreadableEntryError).sequence, (error as Error).message);
   }
   await flush();
   input.onProgress?.(reconciler.entriesPushed);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type ChainedEntry, canonicalEncoding, chainEntry } from "#core/ledger/index.ts";
+import {
+  type ChainedEntry,
+  canonicalEncoding,
+  chainEntry,
+  UnreadableEntryError,
+} from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { parsePeriod, type ReconciliationReport, reconcilePeriod } from "#core/reconciliation/index.ts";
 import { FUND, headOf, matchingFor, octoberHistory, yuan } from "./support.ts";
@@ -289,6 +294,26 @@ describe("reconciliation of a township fund for a month (DOMAIN §6)", () => {
     expect(report.clean).toBe(true);
     expect(report.figures.closing.balance.toString()).toBe("55499.50");
     expect(seen).toEqual([5, 10, 15, 15]);
+  });
+
+  it("an entry the store cannot read ends the stream with a chain-broken row at its sequence", async () => {
+    const history = octoberHistory();
+    async function* damaged() {
+      for (const entry of history.slice(0, 6)) yield entry;
+      throw new UnreadableEntryError(7, "not JSON");
+    }
+    const report = await reconcilePeriod({
+      fundId: FUND,
+      period: october,
+      entries: damaged(),
+      head: headOf(history),
+      source: matchingFor(history, october),
+    });
+    const broken = report.discrepancies.filter((d) => d.code === "chain-broken");
+    expect(broken).toHaveLength(1);
+    expect(broken[0]?.where.sequence).toBe(7);
+    expect(broken[0]?.what).toContain("cannot be read");
+    expect(report.entriesVerified).toBe(6);
   });
 
   it("keeps at most rowsMax rows but counts every discrepancy", async () => {

@@ -1,0 +1,235 @@
+/**
+ * County finance over HTTP (DOMAIN §6, issue 9): funds, allocation, reconciliation, the signed
+ * close, replenishment (maker-checker), low-balance alerts and exports. `county-finance` acts;
+ * auditors (and county civil affairs) read. Each route: parse (zod) → authorize (core/access, in
+ * the framework from the path and again in the service on what it reads) → service → respond.
+ */
+import { z } from "zod";
+import { ValidationError } from "#core/errors.ts";
+import type { HttpEvent, HttpResult, LambdaContext, LambdaHttpHandler } from "#functions/http/index.ts";
+import { httpHandler, httpRouter, text } from "#functions/http/index.ts";
+import { listAlerts } from "#functions/services/finance/alerts.ts";
+import { CloseSchema, closePeriod } from "#functions/services/finance/close.ts";
+import { TownshipId } from "#functions/services/finance/common.ts";
+import { financeDeps } from "#functions/services/finance/deps.ts";
+import {
+  CSV_CONTENT_TYPE,
+  ExportQuerySchema,
+  exportFileName,
+  exportScope,
+  writeCsv,
+  XLSX_CONTENT_TYPE,
+  xlsxBuffer,
+} from "#functions/services/finance/exports.ts";
+import { AllocationSchema, allocate, listFunds, quotaHintFor } from "#functions/services/finance/funds.ts";
+import {
+  latestRun,
+  PeriodText,
+  runCountyReconciliation,
+  runReconciliation,
+} from "#functions/services/finance/reconcile.ts";
+import { execute, openProposals, propose } from "#functions/services/finance/replenishment.ts";
+
+const tags = ["finance"];
+const TownshipParams = z.object({ townshipId: TownshipId });
+const PeriodParams = z.object({ townshipId: TownshipId, period: PeriodText });
+/** Entries listed per request (a limit on everything); the ledger itself is streamed, never loaded. */
+const ENTRIES_LIMIT_MAX = 1000;
+/** Marks a reply body that is base64 (XLSX): the wrapper turns it into an API Gateway binary result. */
+const BASE64_MARK = "x-aidflow-body-encoding";
+
+const funds = httpHandler({
+  route: "GET /funds",
+  summary: "The county's township reserve funds: quota, balance, committed, available, alert level",
+  tags,
+  action: "fund.read",
+  handler: async ({ actor }) => ({ funds: await listFunds(financeDeps(), actor, actor.countyId) }),
+});
+
+const EntriesQuery = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(ENTRIES_LIMIT_MAX).default(200),
+  })
+  .strict();
+
+const entries = httpHandler({
+  route: "GET /funds/{townshipId}/entries",
+  params: TownshipParams,
+  query: EntriesQuery,
+  summary: "Ledger entries of a township fund booked in [from, to], oldest first (at most `limit`)",
+  tags,
+  action: "fund.read",
+  handler: async ({ params, query }) => {
+    const list = [];
+    for await (const entry of financeDeps().ledger.streamEntries(params.townshipId, {
+      ...(query.from ? { from: query.from } : {}),
+      ...(query.to ? { to: query.to } : {}),
+      pageSize: Math.min(query.limit, ENTRIES_LIMIT_MAX),
+    })) {
+      list.push(entry);
+      if (list.length >= query.limit) break;
+    }
+    return { entries: JSON.parse(JSON.stringify(list)) };
+  },
+});
+
+const hint = httpHandler({
+  route: "GET /funds/{townshipId}/quota-hint",
+  params: TownshipParams,
+  summary:
+    "Quota sizing hint from the county policy: per-capita × registered population, or last year's spending",
+  tags,
+  action: "fund.read",
+  handler: ({ params, actor }) => quotaHintFor(financeDeps(), actor, params.townshipId),
+});
+
+const allocation = httpHandler({
+  route: "POST /allocations",
+  body: AllocationSchema,
+  summary: "Set up or raise a township fund's quota: one allocation entry (Idempotency-Key required)",
+  tags,
+  action: "fund.allocate",
+  handler: async ({ body, actor, idempotencyKey, correlationId }) => {
+    if (!idempotencyKey) {
+      throw new ValidationError("an allocation needs an Idempotency-Key", "拨付请求须携带幂等键", {
+        fields: [{ path: "headers.idempotency-key", message: "required", messageZh: "必填" }],
+      });
+    }
+    return allocate(financeDeps(), actor, body, idempotencyKey, correlationId);
+  },
+});
+
+const ReconcileBody = z.object({ period: PeriodText, townshipId: TownshipId.optional() }).strict();
+
+const reconcile = httpHandler({
+  route: "POST /reconciliations",
+  body: ReconcileBody,
+  summary: "Reconcile a month or quarter: one township, or every fund of the county; discrepancies listed",
+  tags,
+  action: "reconciliation.run",
+  handler: async ({ body, actor }) => {
+    const deps = financeDeps();
+    const runs = body.townshipId
+      ? [await runReconciliation(deps, actor, body.townshipId, body.period)]
+      : await runCountyReconciliation(deps, actor, actor.countyId, body.period);
+    return { runs };
+  },
+});
+
+const stored = httpHandler({
+  route: "GET /funds/{townshipId}/periods/{period}/reconciliation",
+  params: PeriodParams,
+  summary: "The latest stored reconciliation of a period (finance and auditors)",
+  tags,
+  action: "fund.read",
+  handler: ({ params, actor }) => latestRun(financeDeps(), actor, params.townshipId, params.period),
+});
+
+const close = httpHandler({
+  route: "POST /funds/{townshipId}/periods/{period}/close",
+  params: PeriodParams,
+  body: CloseSchema,
+  summary: "Sign the reconciliation and close the period (no back-dated entries); proposes the replenishment",
+  tags,
+  action: "reconciliation.close",
+  handler: ({ params, body, actor, correlationId }) =>
+    closePeriod(financeDeps(), actor, params.townshipId, params.period, body ?? {}, correlationId),
+});
+
+const proposals = httpHandler({
+  route: "GET /replenishments",
+  summary: "Replenishment proposals of the county waiting for a second finance user",
+  tags,
+  action: "fund.read",
+  handler: async ({ actor }) => ({ proposals: await openProposals(financeDeps(), actor, actor.countyId) }),
+});
+
+const proposeRoute = httpHandler({
+  route: "POST /funds/{townshipId}/periods/{period}/replenishment",
+  params: PeriodParams,
+  summary: "Propose the replenishment of a closed period: quota − closing balance",
+  tags,
+  action: "fund.replenish.propose",
+  handler: async ({ params, actor, correlationId }) => ({
+    proposal: await propose(financeDeps(), actor, params.townshipId, params.period, correlationId),
+  }),
+});
+
+const executeRoute = httpHandler({
+  route: "POST /funds/{townshipId}/periods/{period}/replenishment/execute",
+  params: PeriodParams,
+  // The action is checked in the service against the stored proposal (its proposer may not execute it).
+  summary:
+    "Execute a replenishment (a second finance user): ledger entry, then resume flows waiting for money",
+  tags,
+  handler: ({ params, actor, correlationId }) =>
+    execute(financeDeps(), actor, params.townshipId, params.period, correlationId),
+});
+
+const alerts = httpHandler({
+  route: "GET /alerts",
+  summary: "Low-balance alerts of the county's funds (each also notified to county finance once)",
+  tags,
+  action: "fund.read",
+  handler: ({ actor }) => listAlerts(financeDeps(), actor, actor.countyId),
+});
+
+const ExportQuery = ExportQuerySchema.extend({ period: PeriodText });
+
+const exportRoute = httpHandler({
+  route: "GET /exports/reconciliation",
+  query: ExportQuery,
+  summary:
+    "Export a period: CSV (UTF-8 with BOM, Chinese headers; kind = summary | detail | discrepancies) or XLSX (all three sheets)",
+  tags,
+  action: "export.run",
+  handler: async ({ query, actor }) => {
+    const deps = financeDeps();
+    const scope = exportScope(deps, actor, actor.countyId, query.period, query.townshipId);
+    if (query.format === "xlsx") {
+      const file = exportFileName(scope, "workbook", "xlsx");
+      return text((await xlsxBuffer(deps, scope)).toString("base64"), XLSX_CONTENT_TYPE, {
+        "content-disposition": `attachment; filename="${file}"`,
+        [BASE64_MARK]: "base64",
+      });
+    }
+    let body = "";
+    await writeCsv(deps, scope, query.kind, (chunk) => {
+      body += chunk;
+    });
+    return text(body, CSV_CONTENT_TYPE, {
+      "content-disposition": `attachment; filename="${exportFileName(scope, query.kind, "csv")}"`,
+    });
+  },
+});
+
+/** API Gateway (and the local server) send a body flagged `isBase64Encoded` as bytes. */
+function binaryBodies(inner: LambdaHttpHandler): LambdaHttpHandler {
+  const lambda = async (event: HttpEvent, context: LambdaContext): Promise<HttpResult> => {
+    const result = await inner(event, context);
+    const headers = { ...(result.headers ?? {}) } as Record<string, string>;
+    if (headers[BASE64_MARK] !== "base64") return result;
+    delete headers[BASE64_MARK];
+    return { ...result, headers, isBase64Encoded: true } as HttpResult;
+  };
+  return Object.assign(lambda, { routes: inner.routes });
+}
+
+export const handler = binaryBodies(
+  httpRouter(
+    funds,
+    entries,
+    hint,
+    allocation,
+    reconcile,
+    stored,
+    close,
+    proposals,
+    proposeRoute,
+    executeRoute,
+    alerts,
+    exportRoute,
+  ),
+);

@@ -1,0 +1,128 @@
+/**
+ * Signed close (DOMAIN §6): a finance user signs the reconciliation of a period that is over; the
+ * ledger closes its books through the period's last instant (no entry can be booked into it after,
+ * `closePeriod` in the ledger store), the signature is recorded with a digest of what was signed,
+ * and the replenishment proposal quota − closing balance is made, with the signer as its proposer
+ * (a second finance user executes it).
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { StoredClose, StoredProposal } from "#adapters/finance-store.ts";
+import type { Actor } from "#core/access/index.ts";
+import { BusinessRuleError } from "#core/errors.ts";
+import { Yuan } from "#core/money/yuan.ts";
+import { parsePeriod, replenishmentProposal } from "#core/reconciliation/index.ts";
+import { canonicalJson } from "../human-tasks.ts";
+import { audit, authorizeTownship, countyOfTownship, plain } from "./common.ts";
+import type { FinanceDeps } from "./deps.ts";
+import { runReconciliation } from "./reconcile.ts";
+import { proposeFromClose } from "./replenishment.ts";
+
+export const CloseSchema = z
+  .object({
+    /** Required when the reconciliation still shows discrepancies: why the period is closed anyway. */
+    explanation: z.string().trim().min(10).max(2000).optional(),
+  })
+  .strict();
+export type CloseRequest = z.output<typeof CloseSchema>;
+
+export interface CloseResult {
+  close: StoredClose;
+  proposal?: StoredProposal;
+  report: Record<string, unknown>;
+}
+
+export async function closePeriod(
+  deps: FinanceDeps,
+  actor: Actor,
+  townshipId: string,
+  periodText: string,
+  request: CloseRequest,
+  correlationId: string,
+): Promise<CloseResult> {
+  authorizeTownship(deps, actor, "reconciliation.close", townshipId);
+  const period = parsePeriod(periodText);
+  const now = deps.now();
+  if (now.toISOString() < period.toIso) {
+    throw new BusinessRuleError(
+      `period ${period.label} is not over yet; it can be closed from ${period.toIso}`,
+      `${period.label} 账期尚未结束，不能关账`,
+      { fields: [{ path: "period", message: "not over yet", messageZh: "账期尚未结束" }] },
+    );
+  }
+  // What is signed is reconciled now, not an older run: the signer vouches for the ledger as it is.
+  const run = await runReconciliation(deps, actor, townshipId, period.label);
+  const report = run.report as {
+    clean: boolean;
+    discrepancyCount: number;
+    verifiedSequence: number;
+    verifiedHeadHash: string;
+    figures: { closing: { balance: string; quota: string } };
+  };
+  if (!report.clean && !request.explanation) {
+    throw new BusinessRuleError(
+      `the reconciliation of ${period.label} shows ${report.discrepancyCount} discrepancies; resolve them or explain why the period is closed anyway`,
+      `${period.label} 对账存在 ${report.discrepancyCount} 项差异，须先处理或说明理由后方可关账`,
+      {
+        fields: [
+          {
+            path: "explanation",
+            message: "required while discrepancies remain",
+            messageZh: "存在差异时须填写关账说明",
+          },
+        ],
+        details: { discrepancyCount: report.discrepancyCount },
+      },
+    );
+  }
+  const signed = {
+    fundId: townshipId,
+    period: period.label,
+    signer: actor.userId,
+    figures: report.figures,
+    verifiedSequence: report.verifiedSequence,
+    verifiedHeadHash: report.verifiedHeadHash,
+    discrepancyCount: report.discrepancyCount,
+  };
+  const close: StoredClose = {
+    fundId: townshipId,
+    countyId: countyOfTownship(townshipId),
+    period: period.label,
+    runId: run.runId,
+    closedThrough: period.throughIso,
+    signedBy: actor.userId,
+    signedByName: actor.name,
+    signedAt: now.toISOString(),
+    signatureDigest: createHash("sha256").update(canonicalJson(signed)).digest("hex"),
+    verifiedSequence: report.verifiedSequence,
+    verifiedHeadHash: report.verifiedHeadHash,
+    closingBalanceYuan: report.figures.closing.balance,
+    quotaYuan: report.figures.closing.quota,
+    discrepancyCount: report.discrepancyCount,
+    ...(request.explanation ? { explanation: request.explanation } : {}),
+  };
+  // The ledger first: closing is idempotent there (same instant), so a retry after a crash heals.
+  const head = await deps.ledger.readHead(townshipId);
+  if (!head?.closedThrough || head.closedThrough < period.throughIso)
+    await deps.ledger.closePeriod(townshipId, period.throughIso);
+  await deps.store.putClose(close);
+  await audit(deps, {
+    actor,
+    action: "reconciliation.close",
+    countyId: close.countyId,
+    townshipId,
+    resourceType: "reconciliation",
+    resourceId: `${townshipId}:${period.label}`,
+    ...(request.explanation ? { reason: request.explanation } : { reason: "reconciled clean" }),
+    after: plain(close),
+    correlationId,
+  });
+  const proposal = replenishmentProposal(
+    Yuan.parse(close.quotaYuan),
+    Yuan.parse(close.closingBalanceYuan, "closingBalanceYuan", { allowNegative: true }),
+  );
+  const stored = proposal.isPositive()
+    ? await proposeFromClose(deps, actor, close, correlationId)
+    : undefined;
+  return { close, ...(stored ? { proposal: stored } : {}), report: run.report };
+}

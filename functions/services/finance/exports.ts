@@ -1,0 +1,224 @@
+/**
+ * Finance exports (DOMAIN §6): the period summary per township, the draw detail, and the
+ * discrepancies — as CSV (UTF-8 with BOM, Chinese headers, text-safe amounts, core/reconciliation
+ * export.ts) or as an XLSX workbook (exceljs, streamed) with the three as sheets. Personal data is
+ * shown as the reader's roles allow (the auditor sees names masked). Rows are produced one batch
+ * at a time; a writer decides where they go (a file for the CLI, a response body for HTTP).
+ */
+import { PassThrough, type Writable } from "node:stream";
+import ExcelJS from "exceljs";
+import { z } from "zod";
+import type { Actor } from "#core/access/index.ts";
+import type { ChainedEntry } from "#core/ledger/index.ts";
+import {
+  csvLine,
+  DETAIL_HEADERS,
+  DISCREPANCY_HEADERS,
+  detailRow,
+  discrepancyRow,
+  MATCH_BATCH_MAX,
+  type Period,
+  parsePeriod,
+  type ReconciliationReport,
+  SUMMARY_HEADERS,
+  summaryRow,
+  UTF8_BOM,
+} from "#core/reconciliation/index.ts";
+import { authorizeCounty, authorizeTownship, TownshipId } from "./common.ts";
+import type { FinanceDeps, Township } from "./deps.ts";
+import { computeReport, PeriodText } from "./reconcile.ts";
+
+export const EXPORT_KINDS = ["summary", "detail", "discrepancies"] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+export const ExportQuerySchema = z
+  .object({
+    kind: z.enum(EXPORT_KINDS).default("summary"),
+    format: z.enum(["csv", "xlsx"]).default("csv"),
+    townshipId: TownshipId.optional(),
+  })
+  .strict();
+export type ExportQuery = z.output<typeof ExportQuerySchema>;
+
+export const EXPORT_PeriodText = PeriodText;
+
+export const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
+export const XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+const HEADERS: Record<ExportKind, readonly string[]> = {
+  summary: SUMMARY_HEADERS,
+  detail: DETAIL_HEADERS,
+  discrepancies: DISCREPANCY_HEADERS,
+};
+const SHEET_NAMES: Record<ExportKind, string> = {
+  summary: "对账汇总",
+  detail: "支出明细",
+  discrepancies: "差异清单",
+};
+/** Columns of amounts per sheet (1-based), formatted as money in XLSX. */
+const AMOUNT_COLUMNS: Record<ExportKind, readonly string[]> = {
+  summary: [
+    "期初余额",
+    "拨付金额",
+    "支出金额",
+    "流程A支出",
+    "流程B支出",
+    "本地人员支出",
+    "外地人员支出",
+    "冲回金额",
+    "追回金额",
+    "补足金额",
+    "未兑付承诺",
+    "期末余额",
+    "额度",
+  ],
+  detail: ["金额"],
+  discrepancies: ["金额"],
+};
+
+export interface ExportScope {
+  countyId: string;
+  period: Period;
+  townships: readonly Township[];
+  roles: Actor["roles"];
+}
+
+export function exportScope(
+  deps: FinanceDeps,
+  actor: Actor,
+  countyId: string,
+  periodText: string,
+  townshipId?: string,
+): ExportScope {
+  authorizeCounty(actor, "export.run", countyId);
+  const townships = townshipId
+    ? [authorizeTownship(deps, actor, "export.run", townshipId)]
+    : deps.directory.townshipsOf(countyId);
+  return { countyId, period: parsePeriod(periodText), townships, roles: actor.roles };
+}
+
+export function exportFileName(
+  scope: ExportScope,
+  kind: ExportKind | "workbook",
+  format: "csv" | "xlsx",
+): string {
+  const where = scope.townships.length === 1 ? (scope.townships[0] as Township).townshipId : scope.countyId;
+  return `aidflow-${where}-${scope.period.label}-${kind}.${format}`;
+}
+
+async function* reports(
+  deps: FinanceDeps,
+  scope: ExportScope,
+  onProgress?: (n: number) => void,
+): AsyncGenerator<[Township, ReconciliationReport]> {
+  for (const t of scope.townships) {
+    if (!(await deps.ledger.readHead(t.townshipId))) continue;
+    yield [t, await computeReport(deps, t.townshipId, scope.period, onProgress ? { onProgress } : {})];
+  }
+}
+
+/** The rows of one export kind, in order, one batch at a time. */
+export async function* exportRows(
+  deps: FinanceDeps,
+  scope: ExportScope,
+  kind: ExportKind,
+  onProgress?: (n: number) => void,
+): AsyncGenerator<string[]> {
+  if (kind === "summary") {
+    for await (const [t, report] of reports(deps, scope, onProgress)) yield summaryRow(report, t.name);
+    return;
+  }
+  if (kind === "discrepancies") {
+    for await (const [, report] of reports(deps, scope, onProgress))
+      for (const row of report.discrepancies) yield discrepancyRow(row);
+    return;
+  }
+  for (const t of scope.townships) {
+    if (!(await deps.ledger.readHead(t.townshipId))) continue;
+    let batch: ChainedEntry[] = [];
+    let seen = 0;
+    const flush = async function* () {
+      const facts = await deps.matching.drawFacts(t.townshipId, batch);
+      for (const entry of batch) yield detailRow(entry, facts.get(entry.entryId), scope.roles);
+      batch = [];
+    };
+    for await (const entry of deps.ledger.streamEntries(t.townshipId, {
+      from: scope.period.fromIso,
+      to: scope.period.throughIso,
+      pageSize: 1000,
+    })) {
+      seen += 1;
+      if (onProgress && seen % 10_000 === 0) onProgress(seen);
+      if (entry.kind !== "draw") continue;
+      batch.push(entry);
+      if (batch.length >= MATCH_BATCH_MAX) yield* flush();
+    }
+    if (batch.length > 0) yield* flush();
+  }
+}
+
+/** Writes a CSV export: BOM, the Chinese header line, then each row as it comes. */
+export async function writeCsv(
+  deps: FinanceDeps,
+  scope: ExportScope,
+  kind: ExportKind,
+  write: (chunk: string) => void | Promise<void>,
+  onProgress?: (n: number) => void,
+): Promise<number> {
+  await write(UTF8_BOM + csvLine(HEADERS[kind]));
+  let rows = 0;
+  for await (const row of exportRows(deps, scope, kind, onProgress)) {
+    await write(csvLine(row));
+    rows += 1;
+  }
+  return rows;
+}
+
+/**
+ * Writes the workbook (summary, detail and discrepancies as sheets) to a stream, row by row
+ * (exceljs' streaming writer). Amount cells are numbers built from the exact 2-decimal text with
+ * the format 0.00, so Excel can add them up; everything else is text.
+ */
+export async function writeXlsx(
+  deps: FinanceDeps,
+  scope: ExportScope,
+  stream: Writable,
+  onProgress?: (n: number) => void,
+): Promise<number> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  workbook.creator = "AidFlow";
+  let rows = 0;
+  for (const kind of EXPORT_KINDS) {
+    const sheet = workbook.addWorksheet(SHEET_NAMES[kind]);
+    const headers = HEADERS[kind];
+    const amountAt = new Set(AMOUNT_COLUMNS[kind].map((name) => headers.indexOf(name)));
+    sheet.columns = headers.map((header, i) => ({
+      header,
+      key: String(i),
+      width: Math.max(12, header.length * 2 + 4),
+      ...(amountAt.has(i) ? { style: { numFmt: "0.00" } } : {}),
+    }));
+    for await (const row of exportRows(deps, scope, kind, onProgress)) {
+      sheet.addRow(row.map((cell, i) => (amountAt.has(i) && cell !== "" ? Number(cell) : cell))).commit();
+      rows += 1;
+    }
+    sheet.commit();
+  }
+  await workbook.commit();
+  return rows;
+}
+
+/** The workbook in memory (HTTP answers): bounded by what one response may carry anyway. */
+export async function xlsxBuffer(deps: FinanceDeps, scope: ExportScope): Promise<Buffer> {
+  const sink = new PassThrough();
+  const chunks: Buffer[] = [];
+  sink.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<void>((resolve, reject) => sink.on("end", resolve).on("error", reject));
+  await writeXlsx(deps, scope, sink);
+  await done;
+  return Buffer.concat(chunks);
+}

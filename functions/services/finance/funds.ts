@@ -1,0 +1,205 @@
+/**
+ * Allocation (DOMAIN §5, §6): county finance sets up or raises a township fund's quota with an
+ * allocation entry — the money arrives with it. The quota hint comes from the county policy
+ * (DOMAIN §2.3: ≥ per-capita × registered population, or last year's spending).
+ */
+import { z } from "zod";
+import type { FundView } from "#adapters/ledger/index.ts";
+import type { Actor } from "#core/access/index.ts";
+import { BusinessRuleError, NotFoundError, ValidationError } from "#core/errors.ts";
+import { Yuan } from "#core/money/yuan.ts";
+import { allocationToReach, quotaHint } from "#core/reconciliation/index.ts";
+import { audit, authorizeCounty, authorizeTownship, plain, TownshipId, YuanText } from "./common.ts";
+import type { FinanceDeps } from "./deps.ts";
+
+export const AllocationSchema = z
+  .object({
+    townshipId: TownshipId,
+    /** Add exactly this much … */
+    amountYuan: YuanText.optional(),
+    /** … or raise the quota to this (the allocation is the difference). */
+    targetQuotaYuan: YuanText.optional(),
+    reason: z.string().trim().min(2).max(500),
+  })
+  .strict()
+  .refine((v) => (v.amountYuan === undefined) !== (v.targetQuotaYuan === undefined), {
+    message: "give either amountYuan or targetQuotaYuan",
+    path: ["amountYuan"],
+  });
+export type AllocationRequest = z.output<typeof AllocationSchema>;
+
+export interface FundSummary {
+  townshipId: string;
+  name: string;
+  opened: boolean;
+  quotaYuan: string;
+  balanceYuan: string;
+  committedYuan: string;
+  availableYuan: string;
+  alertLevelYuan?: string;
+  belowAlertLevel: boolean;
+  closedThrough?: string;
+  sequence: number;
+}
+
+function summaryOf(name: string, townshipId: string, view: FundView | undefined): FundSummary {
+  if (!view) {
+    return {
+      townshipId,
+      name,
+      opened: false,
+      quotaYuan: "0.00",
+      balanceYuan: "0.00",
+      committedYuan: "0.00",
+      availableYuan: "0.00",
+      belowAlertLevel: false,
+      sequence: 0,
+    };
+  }
+  const level =
+    view.alertPercent !== undefined ? view.quotaYuan.times(view.alertPercent).times("0.01") : undefined;
+  return {
+    townshipId,
+    name,
+    opened: true,
+    quotaYuan: view.quotaYuan.toString(),
+    balanceYuan: view.balanceYuan.toString(),
+    committedYuan: view.committedYuan.toString(),
+    availableYuan: view.availableYuan.toString(),
+    ...(level ? { alertLevelYuan: level.toString() } : {}),
+    belowAlertLevel: level ? view.availableYuan.lessThan(level) : false,
+    ...(view.closedThrough ? { closedThrough: view.closedThrough } : {}),
+    sequence: view.sequence,
+  };
+}
+
+async function viewOf(deps: FinanceDeps, townshipId: string): Promise<FundView | undefined> {
+  try {
+    return await deps.ledger.getFund(townshipId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The county's township funds (fund.read: finance, civil affairs, auditors). */
+export async function listFunds(deps: FinanceDeps, actor: Actor, countyId: string): Promise<FundSummary[]> {
+  authorizeCounty(actor, "fund.read", countyId);
+  const out: FundSummary[] = [];
+  for (const t of deps.directory.townshipsOf(countyId))
+    out.push(summaryOf(t.name, t.townshipId, await viewOf(deps, t.townshipId)));
+  return out;
+}
+
+/** Spending of the calendar year before `year` (draws − reversals), streamed from the ledger. */
+async function spendingOfYear(
+  deps: FinanceDeps,
+  townshipId: string,
+  year: number,
+): Promise<Yuan | undefined> {
+  if (!(await viewOf(deps, townshipId))) return undefined;
+  const from = new Date(Date.UTC(year, 0, 1) - 8 * 3_600_000).toISOString();
+  const to = new Date(Date.UTC(year + 1, 0, 1) - 8 * 3_600_000 - 1).toISOString();
+  let spent = Yuan.zero;
+  let any = false;
+  for await (const entry of deps.ledger.streamEntries(townshipId, { from, to, pageSize: 1000 })) {
+    if (entry.kind === "draw") spent = spent.plus(entry.amountYuan);
+    else if (entry.kind === "reversal") spent = spent.minus(entry.amountYuan);
+    else continue;
+    any = true;
+  }
+  return any ? spent : undefined;
+}
+
+export async function quotaHintFor(deps: FinanceDeps, actor: Actor, townshipId: string) {
+  const township = authorizeTownship(deps, actor, "fund.read", townshipId);
+  const now = deps.now();
+  const policy = await deps.policy.resolve(township.townshipId.slice(0, 6), townshipId, now);
+  const shanghaiYear = new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear();
+  const lastYear = await spendingOfYear(deps, townshipId, shanghaiYear - 1);
+  const hint = quotaHint(policy, township.registeredPopulation, lastYear);
+  const view = await viewOf(deps, townshipId);
+  return {
+    townshipId,
+    name: township.name,
+    registeredPopulation: township.registeredPopulation,
+    perCapitaYuan: policy.fundQuotaPerCapitaYuan.toString(),
+    lastYear: shanghaiYear - 1,
+    ...(plain(hint) as Record<string, unknown>),
+    currentQuotaYuan: (view?.quotaYuan ?? Yuan.zero).toString(),
+    allocationToReachYuan: allocationToReach(
+      view?.quotaYuan ?? Yuan.zero,
+      hint.suggestedQuotaYuan,
+    ).toString(),
+  };
+}
+
+/**
+ * Sets up or raises a fund: opens it (with the policy's alert level) if new, then one allocation
+ * entry whose id is derived from the request's idempotency key — a retried request allocates once.
+ */
+export async function allocate(
+  deps: FinanceDeps,
+  actor: Actor,
+  request: AllocationRequest,
+  requestKey: string,
+  correlationId: string,
+): Promise<FundSummary & { entryId: string; allocatedYuan: string; outcome: "applied" | "duplicate" }> {
+  const township = authorizeTownship(deps, actor, "fund.allocate", request.townshipId);
+  const countyId = township.townshipId.slice(0, 6);
+  const now = deps.now();
+  const policy = await deps.policy.resolve(countyId, township.townshipId, now);
+  const alertPercent = String(policy.lowBalanceAlertPercent);
+  let view = await deps.ledger.openFund(township.townshipId, { alertPercent });
+  if (view.alertPercent !== alertPercent)
+    view = await deps.ledger.setAlertPercent(township.townshipId, alertPercent);
+  const amount =
+    request.amountYuan !== undefined
+      ? Yuan.parse(request.amountYuan)
+      : allocationToReach(view.quotaYuan, Yuan.parse(request.targetQuotaYuan ?? "0"));
+  if (!amount.isPositive()) {
+    throw new ValidationError("nothing to allocate", "拨付金额须大于零", {
+      fields: [
+        request.amountYuan !== undefined
+          ? { path: "amountYuan", message: "must be more than zero", messageZh: "须大于零" }
+          : {
+              path: "targetQuotaYuan",
+              message: `must be above the current quota ${view.quotaYuan.toString()}`,
+              messageZh: `须高于现有额度 ${view.quotaYuan.format()}`,
+            },
+      ],
+    });
+  }
+  const entryId = `allocation:${township.townshipId}:${requestKey}`;
+  const outcome = await deps.writer.submit({
+    entryId,
+    fundId: township.townshipId,
+    kind: "allocation",
+    amountYuan: amount,
+    bookedAt: now.toISOString(),
+    reference: { actor: actor.userId, correlationId },
+  });
+  if (outcome.status === "rejected") {
+    throw new BusinessRuleError(outcome.message, outcome.messageZh, { details: { reason: outcome.reason } });
+  }
+  if (outcome.status === "applied") {
+    await audit(deps, {
+      actor,
+      action: "fund.allocate",
+      countyId,
+      townshipId: township.townshipId,
+      resourceType: "fund",
+      resourceId: township.townshipId,
+      reason: request.reason,
+      before: { quotaYuan: view.quotaYuan.toString(), balanceYuan: view.balanceYuan.toString() },
+      after: { allocatedYuan: amount.toString(), entryId },
+      correlationId,
+    });
+  }
+  return {
+    ...summaryOf(township.name, township.townshipId, await viewOf(deps, township.townshipId)),
+    entryId,
+    allocatedYuan: amount.toString(),
+    outcome: outcome.status,
+  };
+}

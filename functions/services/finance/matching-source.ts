@@ -1,0 +1,183 @@
+/**
+ * The reconciliation's `MatchingSource` (core/reconciliation/matching.ts) over the real stores:
+ * decisions from the case (Flow A's `advance` / `additionalAid`, Flow B's `plan.approval` with its
+ * stage amounts), payments and confirmations from the payment store, draws from the ledger. Each
+ * batch is read with bounded parallelism; nothing of the period is held beyond the batch.
+ */
+import { BatchGetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { CaseRecord, CaseStore } from "#adapters/case-store.ts";
+import { entrySk, fundPk, type LedgerStore } from "#adapters/ledger/index.ts";
+import { itemToEntry } from "#adapters/ledger/items.ts";
+import type { PaymentAttempt, PaymentStore } from "#adapters/payments/payment-store.ts";
+import type { ChainedEntry, UnreadableEntryError } from "#core/ledger/index.ts";
+import { Yuan } from "#core/money/yuan.ts";
+import type {
+  ConfirmationFact,
+  DecisionFact,
+  DrawFacts,
+  LedgerDrawFact,
+  MatchingSource,
+  PaymentFact,
+} from "#core/reconciliation/index.ts";
+
+export interface StoreMatchingOptions {
+  client: DynamoDBClient;
+  ledgerTable: string;
+  cases: CaseStore;
+  payments: PaymentStore;
+  ledger: LedgerStore;
+}
+
+const BATCH_GET_MAX = 100;
+
+/** The approved decision a payment purpose rests on (DOMAIN §3.2, §3.5, §4.4). */
+export function decisionFor(record: CaseRecord, purpose: string): DecisionFact | undefined {
+  const approvedOf = (decision: Record<string, unknown> | undefined, decisionId: string, amount?: unknown) =>
+    decision
+      ? {
+          decisionId,
+          approved: decision.decision === "approve",
+          ...(typeof amount === "string" && Yuan.isValidText(amount)
+            ? { amountYuan: Yuan.parse(amount) }
+            : {}),
+        }
+      : undefined;
+  if (purpose === "advance") {
+    return approvedOf(record.advance, `${record.caseId}:advance-decision`, record.advance?.amountYuan);
+  }
+  if (purpose === "follow-up") {
+    return approvedOf(
+      record.additionalAid,
+      `${record.caseId}:additional-aid-decision`,
+      record.additionalAid?.amountYuan,
+    );
+  }
+  const stage = /^stage-(\d+)$/.exec(purpose);
+  if (stage) {
+    const plan = (
+      record as CaseRecord & {
+        plan?: { approval?: Record<string, unknown>; stages?: { index: number; amountYuan: string }[] };
+      }
+    ).plan;
+    const index = Number(stage[1]);
+    const amount = plan?.stages?.find((s) => s.index === index)?.amountYuan;
+    return approvedOf(plan?.approval, `${record.caseId}:plan-approval`, amount);
+  }
+  return undefined;
+}
+
+export function paymentFactOf(attempt: PaymentAttempt): PaymentFact {
+  return {
+    paymentId: attempt.instructionId,
+    method: attempt.method,
+    status: attempt.status,
+    amountYuan: Yuan.parse(attempt.amountYuan),
+    ...(attempt.bankReference ? { bankReference: attempt.bankReference } : {}),
+    ...(attempt.method === "cash"
+      ? {
+          signatures: {
+            receiver: Boolean(attempt.cash?.receiverSignatureRef?.trim()),
+            officer: Boolean(attempt.cash?.officerSignatureRef?.trim()),
+          },
+        }
+      : {}),
+    ...(attempt.payee?.name || attempt.cash?.receiverName
+      ? { payeeName: attempt.payee?.name ?? attempt.cash?.receiverName }
+      : {}),
+    ...(attempt.payee?.accountMasked ? { accountMasked: attempt.payee.accountMasked } : {}),
+  };
+}
+
+export function storeMatchingSource(options: StoreMatchingOptions): MatchingSource {
+  const caseOf = async (caseId: string | undefined): Promise<CaseRecord | undefined> => {
+    if (!caseId) return undefined;
+    try {
+      return await options.cases.get(caseId);
+    } catch (error) {
+      if ((error as Error).name === "NotFoundError") return undefined;
+      throw error;
+    }
+  };
+
+  async function factsOf(draw: ChainedEntry): Promise<DrawFacts> {
+    const obligationId = draw.reference.obligationId;
+    const [payment, record] = await Promise.all([
+      obligationId ? options.payments.getPayment(obligationId) : undefined,
+      caseOf(draw.reference.caseId),
+    ]);
+    // The attempt this draw funded: named on the attempt, else by the instruction the draw names.
+    const attempt = payment?.attempts.find(
+      (a) =>
+        a.drawEntryId === draw.entryId ||
+        (draw.reference.paymentId && a.instructionId === draw.reference.paymentId),
+    );
+    const decision = record && payment ? decisionFor(record, payment.obligation.purpose) : undefined;
+    return {
+      ...(decision ? { decision } : {}),
+      ...(attempt ? { payment: paymentFactOf(attempt) } : {}),
+    };
+  }
+
+  return {
+    async drawFacts(_fundId, draws) {
+      const facts = await Promise.all(draws.map(factsOf));
+      return new Map(draws.map((draw, i) => [draw.entryId, facts[i] as DrawFacts]));
+    },
+
+    async *confirmations(fundId, period) {
+      // One township's confirmations of one period (fundId = township code, functions/services/decisions.ts).
+      for (const c of await options.payments.listConfirmations(fundId, period.fromIso, period.toIso)) {
+        const fact: ConfirmationFact = {
+          bankReference: c.bankReference,
+          method: c.method,
+          amountYuan: Yuan.parse(c.amountYuan),
+          confirmedAt: c.confirmedAt,
+          caseId: c.caseId,
+          obligationId: c.obligationId,
+          paymentId: c.instructionId,
+          // Older confirmations may lack the id: the payment step names draws `draw:<obligation>:<attempt>`.
+          drawEntryId: c.drawEntryId ?? `draw:${c.obligationId}:${c.attempt}`,
+        };
+        yield fact;
+      }
+    },
+
+    async ledgerEntries(fundId, entryIds) {
+      const applied = await options.ledger.readAppliedIds(fundId, entryIds);
+      const found = new Map<string, LedgerDrawFact>();
+      const sequences = [...applied.values()].map((a) => a.sequence);
+      for (let start = 0; start < sequences.length; start += BATCH_GET_MAX) {
+        let keys = sequences
+          .slice(start, start + BATCH_GET_MAX)
+          .map((sequence) => ({ pk: { S: fundPk(fundId) }, sk: { S: entrySk(sequence) } }));
+        for (let round = 0; keys.length > 0; round++) {
+          if (round >= 8) throw new Error("BatchGetItem kept returning unprocessed keys");
+          const out = await options.client.send(
+            new BatchGetItemCommand({
+              RequestItems: { [options.ledgerTable]: { Keys: keys, ConsistentRead: true } },
+            }),
+          );
+          for (const item of out.Responses?.[options.ledgerTable] ?? []) {
+            try {
+              const entry = itemToEntry(item);
+              found.set(entry.entryId, {
+                sequence: entry.sequence,
+                kind: entry.kind,
+                amountYuan: entry.amountYuan,
+              });
+            } catch (error) {
+              // By name: the class may be loaded twice under different module ids (tests, bundles).
+              if ((error as Error).name !== "UnreadableEntryError") throw error;
+              const sequence = (error as UnreadableEntryError).sequence;
+              const id = [...applied.values()].find((a) => a.sequence === sequence)?.entryId;
+              if (id) found.set(id, { sequence, unreadable: true });
+            }
+          }
+          keys = (out.UnprocessedKeys?.[options.ledgerTable]?.Keys ?? []) as typeof keys;
+          if (keys.length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** round));
+        }
+      }
+      return found;
+    },
+  };
+}

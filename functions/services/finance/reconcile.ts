@@ -1,0 +1,151 @@
+/**
+ * Runs the reconciliation of a township fund for a period (DOMAIN §6) over the real stores: the
+ * ledger streamed page by page from genesis up to the head read first (so concurrent draws neither
+ * block it nor look like insertions), matched against cases and payments in batches. Each run is
+ * stored; the discrepancies are listed in full in the answer (capped in the stored copy).
+ */
+import { z } from "zod";
+import { STORED_DISCREPANCY_ROWS_MAX, type StoredRun } from "#adapters/finance-store.ts";
+import type { Actor } from "#core/access/index.ts";
+import { NotFoundError } from "#core/errors.ts";
+import {
+  isPeriodText,
+  type Period,
+  parsePeriod,
+  type ReconciliationReport,
+  reconcilePeriod,
+} from "#core/reconciliation/index.ts";
+import { dispatchLowBalanceAlerts } from "./alerts.ts";
+import { authorizeCounty, authorizeTownship, countyOfTownship, plain, TownshipId } from "./common.ts";
+import type { FinanceDeps } from "./deps.ts";
+
+export const PeriodText = z
+  .string()
+  .refine(isPeriodText, { message: 'a month "2026-10" or a quarter "2026-Q4"' });
+
+export const ReconcileSchema = z
+  .object({
+    period: PeriodText,
+    townshipId: TownshipId.optional(),
+    countyId: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
+  })
+  .strict();
+
+export interface RunOptions {
+  onProgress?: (entriesReplayed: number) => void;
+}
+
+/** The report without authorization or storage: for exports, the CLI and the close. */
+export async function computeReport(
+  deps: FinanceDeps,
+  townshipId: string,
+  period: Period,
+  options: RunOptions = {},
+): Promise<ReconciliationReport> {
+  const head = await deps.ledger.readHead(townshipId);
+  if (!head) throw new NotFoundError(`no reserve fund ${townshipId}`, `备用金 ${townshipId} 不存在`);
+  return reconcilePeriod({
+    fundId: townshipId,
+    period,
+    entries: deps.ledger.streamEntries(townshipId, {
+      toSequence: head.sequence,
+      consistentRead: true,
+      pageSize: 1000,
+    }),
+    head: { sequence: head.sequence, headHash: head.headHash, balances: head.balances },
+    source: deps.matching,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+}
+
+export interface RunView {
+  runId: string;
+  townshipId: string;
+  townshipName: string;
+  period: string;
+  runAt: string;
+  runBy: string;
+  report: Record<string, unknown>;
+}
+
+async function store(deps: FinanceDeps, actor: Actor, report: ReconciliationReport): Promise<StoredRun> {
+  const runAt = deps.now().toISOString();
+  const data = plain(report) as Record<string, unknown> & { discrepancies: unknown[] };
+  const run: StoredRun = {
+    runId: `${report.fundId}:${report.period.label}:${runAt}`,
+    fundId: report.fundId,
+    countyId: countyOfTownship(report.fundId),
+    period: report.period.label,
+    runAt,
+    runBy: actor.userId,
+    clean: report.clean,
+    discrepancyCount: report.discrepancyCount,
+    report: { ...data, discrepancies: data.discrepancies.slice(0, STORED_DISCREPANCY_ROWS_MAX) },
+  };
+  await deps.store.putRun(run);
+  return run;
+}
+
+export async function runReconciliation(
+  deps: FinanceDeps,
+  actor: Actor,
+  townshipId: string,
+  periodText: string,
+  options: RunOptions = {},
+): Promise<RunView> {
+  const township = authorizeTownship(deps, actor, "reconciliation.run", townshipId);
+  const period = parsePeriod(periodText);
+  const report = await computeReport(deps, township.townshipId, period, options);
+  const run = await store(deps, actor, report);
+  // Alerts raised since the last look are sent on (outbox) whenever finance works on the funds.
+  await dispatchLowBalanceAlerts(deps, run.countyId);
+  return {
+    runId: run.runId,
+    townshipId,
+    townshipName: township.name,
+    period: period.label,
+    runAt: run.runAt,
+    runBy: run.runBy,
+    report: plain(report) as Record<string, unknown>,
+  };
+}
+
+/** Every opened fund of the county, one after the other (the CLI's `reconcile --county`). */
+export async function runCountyReconciliation(
+  deps: FinanceDeps,
+  actor: Actor,
+  countyId: string,
+  periodText: string,
+  options: RunOptions & { onTownship?: (townshipId: string) => void } = {},
+): Promise<RunView[]> {
+  authorizeCounty(actor, "reconciliation.run", countyId);
+  const views: RunView[] = [];
+  for (const t of deps.directory.townshipsOf(countyId)) {
+    if (!(await deps.ledger.readHead(t.townshipId))) continue;
+    options.onTownship?.(t.townshipId);
+    views.push(await runReconciliation(deps, actor, t.townshipId, periodText, options));
+  }
+  return views;
+}
+
+/** The latest stored run of a period (read-only: finance and auditors). */
+export async function latestRun(
+  deps: FinanceDeps,
+  actor: Actor,
+  townshipId: string,
+  periodText: string,
+): Promise<StoredRun> {
+  authorizeTownship(deps, actor, "fund.read", townshipId);
+  const period = parsePeriod(periodText);
+  const run = await deps.store.latestRun(townshipId, period.label);
+  if (!run) {
+    throw new NotFoundError(
+      `no reconciliation of ${townshipId} for ${period.label} yet`,
+      `${townshipId} 尚未进行 ${period.label} 对账`,
+    );
+  }
+  return run;
+}

@@ -1,0 +1,245 @@
+/**
+ * Replenishment (补足, DOMAIN §6): the proposal is quota − closing balance of a closed period; it
+ * is executed by a SECOND finance user (maker-checker, core/access `not-proposer`) as one ledger
+ * replenishment entry — never above the quota given today's balance — and then every flow of that
+ * township waiting for money is resumed through the flows' own human-task mechanism (Flow A's
+ * `fund-replenishment` wait, Flow B's `plan-funds` wait).
+ */
+import type { StoredClose, StoredProposal } from "#adapters/finance-store.ts";
+import type { HumanTask } from "#adapters/human-task-store.ts";
+import type { Actor } from "#core/access/index.ts";
+import { requireAuthorized } from "#core/access/index.ts";
+import { BusinessRuleError, ConflictError, NotFoundError } from "#core/errors.ts";
+import { Yuan } from "#core/money/yuan.ts";
+import { executableReplenishment, parsePeriod, replenishmentProposal } from "#core/reconciliation/index.ts";
+import { resumeFundWait } from "../decisions.ts";
+import { decideHumanTask } from "../human-tasks.ts";
+import { audit, authorizeCounty, authorizeTownship, countyOfTownship, plain } from "./common.ts";
+import type { FinanceDeps } from "./deps.ts";
+
+/** The waits of the flows for money, by task type (functions/services/flow-a-tasks.ts, flow-b/tasks.ts). */
+export const FUND_WAIT_TASK_TYPES = ["fund-replenishment", "plan-funds"] as const;
+/** Open county-finance tasks read per resume (a limit on everything). */
+const WAITING_TASKS_MAX = 500;
+
+export async function proposeFromClose(
+  deps: FinanceDeps,
+  actor: Actor,
+  close: StoredClose,
+  correlationId: string,
+): Promise<StoredProposal> {
+  const amount = replenishmentProposal(
+    Yuan.parse(close.quotaYuan),
+    Yuan.parse(close.closingBalanceYuan, "closingBalanceYuan", { allowNegative: true }),
+  );
+  if (!amount.isPositive()) {
+    throw new BusinessRuleError(
+      `the fund ${close.fundId} closed ${close.period} at its quota; nothing to replenish`,
+      `${close.fundId} 备用金 ${close.period} 期末余额已达额度，无需补足`,
+    );
+  }
+  const candidate: StoredProposal = {
+    proposalId: `${close.fundId}:${close.period}`,
+    fundId: close.fundId,
+    countyId: close.countyId,
+    period: close.period,
+    amountYuan: amount.toString(),
+    quotaYuan: close.quotaYuan,
+    closingBalanceYuan: close.closingBalanceYuan,
+    proposedBy: actor.userId,
+    proposedAt: deps.now().toISOString(),
+    status: "proposed",
+  };
+  const proposal = await deps.store.putProposal(candidate);
+  // The store hands back the very object when this call created it, else the one stored before.
+  if (proposal === candidate) {
+    await audit(deps, {
+      actor,
+      action: "fund.replenish.propose",
+      countyId: close.countyId,
+      townshipId: close.fundId,
+      resourceType: "replenishment",
+      resourceId: proposal.proposalId,
+      reason: `quota ${close.quotaYuan} − closing balance ${close.closingBalanceYuan}`,
+      after: plain(proposal),
+      correlationId,
+    });
+  }
+  return proposal;
+}
+
+/** Proposes the replenishment of a closed period (made at the close already; this repeats it safely). */
+export async function propose(
+  deps: FinanceDeps,
+  actor: Actor,
+  townshipId: string,
+  periodText: string,
+  correlationId: string,
+): Promise<StoredProposal> {
+  authorizeTownship(deps, actor, "fund.replenish.propose", townshipId);
+  const period = parsePeriod(periodText);
+  const close = await deps.store.getClose(townshipId, period.label);
+  if (!close) {
+    throw new BusinessRuleError(
+      `period ${period.label} of ${townshipId} is not closed: reconcile and sign it first`,
+      `${townshipId} 的 ${period.label} 账期尚未签字关账，请先对账关账`,
+    );
+  }
+  return (
+    (await deps.store.getProposal(townshipId, period.label)) ??
+    proposeFromClose(deps, actor, close, correlationId)
+  );
+}
+
+export async function openProposals(
+  deps: FinanceDeps,
+  actor: Actor,
+  countyId: string,
+): Promise<StoredProposal[]> {
+  authorizeCounty(actor, "fund.read", countyId);
+  return deps.store.openProposals(countyId);
+}
+
+export interface ExecutionResult {
+  proposal: StoredProposal;
+  /** This call executed it (false: it had been executed before; nothing new was written). */
+  executedNow: boolean;
+  resumedCases: string[];
+}
+
+export async function execute(
+  deps: FinanceDeps,
+  actor: Actor,
+  townshipId: string,
+  periodText: string,
+  correlationId: string,
+): Promise<ExecutionResult> {
+  const period = parsePeriod(periodText);
+  const countyId = countyOfTownship(townshipId);
+  // Scope first (a user of another county learns nothing about the proposal), then maker-checker.
+  requireAuthorized(actor, "fund.replenish.propose", { countyId, townshipId });
+  const proposal = await deps.store.getProposal(townshipId, period.label);
+  if (!proposal) {
+    throw new NotFoundError(
+      `no replenishment proposal for ${townshipId} ${period.label}`,
+      `${townshipId} ${period.label} 没有补足申请`,
+    );
+  }
+  requireAuthorized(actor, "fund.replenish.execute", {
+    countyId,
+    townshipId,
+    proposedBy: proposal.proposedBy,
+  });
+  if (proposal.status === "executed") {
+    if (proposal.executedBy !== actor.userId) {
+      throw new ConflictError(
+        `this replenishment was already executed by ${proposal.executedBy} at ${proposal.executedAt}`,
+        `该补足已由 ${proposal.executedBy} 于 ${proposal.executedAt} 执行`,
+      );
+    }
+    return { proposal, executedNow: false, resumedCases: proposal.resumedCases ?? [] };
+  }
+  const fund = await deps.ledger.getFund(townshipId);
+  const amount = executableReplenishment(Yuan.parse(proposal.amountYuan), fund.quotaYuan, fund.balanceYuan);
+  if (!amount.isPositive()) {
+    throw new BusinessRuleError(
+      `the fund ${townshipId} is at its quota now; nothing to replenish`,
+      `${townshipId} 备用金当前余额已达额度，无需补足`,
+    );
+  }
+  const entryId = `replenishment:${townshipId}:${period.label}`;
+  const outcome = await deps.writer.submit({
+    entryId,
+    fundId: townshipId,
+    kind: "replenishment",
+    amountYuan: amount,
+    bookedAt: deps.now().toISOString(),
+    reference: { actor: actor.userId, correlationId },
+  });
+  if (outcome.status === "rejected") {
+    throw new BusinessRuleError(outcome.message, outcome.messageZh, { details: { reason: outcome.reason } });
+  }
+  const executedAt = deps.now().toISOString();
+  const won = await deps.store.markExecuted(townshipId, period.label, {
+    executedBy: actor.userId,
+    executedAt,
+    executedAmountYuan: amount.toString(),
+    entryId,
+  });
+  const resumedCases = await resumeWaitingFlows(deps, actor, townshipId, correlationId);
+  await deps.store.setResumedCases(townshipId, period.label, resumedCases);
+  if (won) {
+    await audit(deps, {
+      actor,
+      action: "fund.replenish.execute",
+      countyId,
+      townshipId,
+      resourceType: "replenishment",
+      resourceId: proposal.proposalId,
+      reason: `proposed by ${proposal.proposedBy}`,
+      before: { balanceYuan: fund.balanceYuan.toString() },
+      after: { replenishedYuan: amount.toString(), entryId, resumedCases },
+      correlationId,
+    });
+  }
+  const after = (await deps.store.getProposal(townshipId, period.label)) as StoredProposal;
+  return { proposal: after, executedNow: won, resumedCases };
+}
+
+/**
+ * Resumes every flow of the township that waits for money, through the flows' own decision path
+ * (record + audit, then SendTaskSuccess). A flow that still finds too little waits again — it never
+ * fails for lack of money (DOMAIN §4.4). One case's trouble does not stop the others.
+ */
+export async function resumeWaitingFlows(
+  deps: FinanceDeps,
+  actor: Actor,
+  townshipId: string,
+  correlationId: string,
+): Promise<string[]> {
+  const flow = deps.flow?.();
+  if (!flow) return [];
+  const waiting: HumanTask[] = (
+    await flow.tasks.openForCounty(countyOfTownship(townshipId), "county-finance", WAITING_TASKS_MAX)
+  ).filter(
+    (task) =>
+      task.townshipId === townshipId && (FUND_WAIT_TASK_TYPES as readonly string[]).includes(task.taskType),
+  );
+  const resumed: string[] = [];
+  for (const task of waiting) {
+    try {
+      if (task.taskType === "fund-replenishment") {
+        await resumeFundWait(flow, actor, task.caseId, correlationId);
+      } else {
+        const record = await flow.cases.get(task.caseId);
+        await decideHumanTask(flow, {
+          caseId: task.caseId,
+          taskType: task.taskType,
+          actorUserId: actor.userId,
+          decision: { resumed: true, by: "replenishment" },
+          output: { resumed: true },
+          effects: async (recorded) => {
+            await flow.audit.append({
+              actorUserId: recorded.decidedBy,
+              actorRoles: actor.roles,
+              action: "fund.allocate",
+              caseId: record.caseId,
+              countyId: record.countyId,
+              townshipId: record.townshipId,
+              why: "fund replenished; commitment retried",
+              correlationId,
+            });
+          },
+        });
+      }
+      resumed.push(task.caseId);
+    } catch (error) {
+      deps.log.warn("a flow waiting for money could not be resumed", {
+        caseId: task.caseId,
+        taskType: task.taskType,
+        error: (error as Error).message,
+      });
+    }
+  }
+  return resumed;
+}
