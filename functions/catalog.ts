@@ -267,6 +267,32 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     description: "Close a staged plan: release what is left committed, record outcome and totals",
     access: { tables: { main: "write", ledger: "write" }, notifications: true },
   },
+  // ── Queries and withdrawal (issue 10 §1, issue 11 §2): case lists, work queue, the applicant's pages ─
+  {
+    id: "CaseQueries",
+    entry: "functions/handlers/queries/queries.ts",
+    handler: "handler",
+    description:
+      "Case lists by deadline with filters and cursors, the work queue, the applicant's own cases and payments",
+    routes: [
+      { method: "GET", path: "/cases" },
+      { method: "GET", path: "/work-queue" },
+      { method: "GET", path: "/me/cases" },
+      { method: "GET", path: "/me/payments" },
+    ],
+    access: { tables: { main: "read" } },
+  },
+  {
+    id: "WithdrawCase",
+    entry: "functions/handlers/queries/withdraw.ts",
+    handler: "handler",
+    description:
+      "Withdraw an unpaid application: case withdrawn, tasks closed, execution stopped (StopExecution), audit",
+    routes: [{ method: "POST", path: "/cases/{caseId}/withdraw" }],
+    // StopExecution needs `states:StopExecution` on the flows' executions: infra has no access kind for
+    // it yet; "describe" grants the execution-level resource (see the report to the infra engineer).
+    access: { tables: { main: "write" }, stepFunctions: ["describe"] },
+  },
   // ── County finance (issue 9): funds, allocation, reconciliation, close, replenishment, exports ──
   {
     id: "Finance",

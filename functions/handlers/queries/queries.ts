@@ -1,0 +1,65 @@
+/**
+ * The read side of the API (issue 10 §1, issue 11 §2): case lists with filters and pagination, the
+ * signed-in user's work queue, the applicant's own cases and payments. Each route: parse (zod) →
+ * scope from core/access in the service → read the indexes → a masked, allow-listed page.
+ */
+import { httpHandler, httpRouter } from "#functions/http/index.ts";
+import { config, dynamo } from "#functions/runtime/config.ts";
+import { flowDeps } from "#functions/services/deps.ts";
+import { MyListQuery, myCases, myPayments } from "#functions/services/queries/applicant.ts";
+import { CaseListQuery, listCases } from "#functions/services/queries/case-list.ts";
+import { WorkQueueQuery, workQueue } from "#functions/services/queries/work-queue.ts";
+
+const tags = ["queries"];
+
+function readDeps() {
+  const flow = flowDeps();
+  return { flow, db: dynamo(), table: config().tables.main, now: flow.now };
+}
+
+const cases = httpHandler({
+  route: "GET /cases",
+  query: CaseListQuery,
+  summary: "Cases by deadline, filtered by township, status, hardship type, deadline, overdue; paginated",
+  description:
+    "Township staff: their own township. County civil affairs and auditors: any township of the county " +
+    "(auditors see personal data masked). County finance: the money of the cases only — no names, ID " +
+    "numbers, phones or narratives. Ordered by deadline (cases without one by filing time). Pass " +
+    "`nextCursor` back as `cursor`; a short page does not mean the end, a missing `nextCursor` does.",
+  tags,
+  handler: async ({ query, actor }) => {
+    const { view, ...page } = await listCases(readDeps(), actor, query);
+    return { ...page, view };
+  },
+});
+
+const queue = httpHandler({
+  route: "GET /work-queue",
+  query: WorkQueueQuery,
+  summary: "My open work, earliest deadline first (never a task token)",
+  description:
+    "Township officers and approvers: their township's queue for their role. County civil affairs: " +
+    "escalations and county approvals; county finance: replenishment requests. Overdue items are flagged.",
+  tags,
+  handler: ({ query, actor }) => workQueue(readDeps(), actor, query),
+});
+
+const ownCases = httpHandler({
+  route: "GET /me/cases",
+  query: MyListQuery,
+  action: "case.readOwn",
+  summary: "My applications: status, the next step and by when, whether it can still be withdrawn",
+  tags,
+  handler: ({ query, actor }) => myCases(readDeps(), actor, query),
+});
+
+const ownPayments = httpHandler({
+  route: "GET /me/payments",
+  query: MyListQuery,
+  action: "case.readOwn",
+  summary: "My payments: amount, method, status, the account masked",
+  tags,
+  handler: ({ query, actor }) => myPayments(readDeps(), actor, query),
+});
+
+export const handler = httpRouter(cases, queue, ownCases, ownPayments);

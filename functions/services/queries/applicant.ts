@@ -1,0 +1,168 @@
+/**
+ * The applicant's own pages (DOMAIN §1: "see their own cases and payments"): `GET /me/cases` — each
+ * case with its status, the next step and by when, and whether it may still be withdrawn — and
+ * `GET /me/payments` — every payment with amount, method, status and the account masked. Read from
+ * the applicant index of functions/adapters/case-store.ts (gsi2 `CASES#APPLICANT#<userId>`, sort key
+ * `<filedAt>#<caseId>`), newest first. Cases an officer filed on someone's behalf carry no applicant
+ * account and are not listed here (the officer's console shows them).
+ */
+import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import type { CaseRecord } from "#adapters/case-store.ts";
+import { obligationIdFor } from "#adapters/payments/gateway.ts";
+import type { PaymentAttempt } from "#adapters/payments/payment-store.ts";
+import type { Actor } from "#core/access/index.ts";
+import type { FlowDeps } from "#functions/services/ports.ts";
+import { applicantCaseView } from "./case-views.ts";
+import { CursorQuery, decodeCursor, encodeCursor, LimitQuery, type Page, queryDigest } from "./pagination.ts";
+import { paymentPurposesOf, withdrawalRefusal } from "./withdrawal.ts";
+
+/** Cases one `/me/payments` request looks into (each has a few payments at most). */
+const PAYMENT_CASES_PER_REQUEST_MAX = 20;
+
+export const MyListQuery = z.object({ limit: LimitQuery, cursor: CursorQuery }).strict();
+export type MyListQuery = z.output<typeof MyListQuery>;
+
+export interface ApplicantDeps {
+  flow: FlowDeps;
+  db: DynamoDBDocumentClient;
+  table: string;
+}
+
+/** One page of the applicant's cases, newest first; `nextBefore` is where the next page starts. */
+async function ownCases(
+  deps: ApplicantDeps,
+  userId: string,
+  limit: number,
+  before: string | undefined,
+): Promise<{ records: { record: CaseRecord; sortKey: string }[]; more: boolean }> {
+  const out = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.table,
+      IndexName: "gsi2",
+      KeyConditionExpression: before ? "gsi2pk = :pk AND gsi2sk < :before" : "gsi2pk = :pk",
+      ExpressionAttributeValues: {
+        ":pk": `CASES#APPLICANT#${userId}`,
+        ...(before ? { ":before": before } : {}),
+      },
+      ScanIndexForward: false,
+      // One more than asked tells whether another page exists.
+      Limit: limit + 1,
+    }),
+  );
+  const items = out.Items ?? [];
+  return {
+    records: items.slice(0, limit).map((item) => ({
+      record: item as unknown as CaseRecord,
+      sortKey: String(item.gsi2sk),
+    })),
+    more: items.length > limit || out.LastEvaluatedKey !== undefined,
+  };
+}
+
+export async function myCases(
+  deps: ApplicantDeps,
+  actor: Actor,
+  query: MyListQuery,
+): Promise<Page<Record<string, unknown>>> {
+  const digest = queryDigest({ route: "GET /me/cases", userId: actor.userId });
+  const before = decodeCursor(query.cursor, digest);
+  const { records, more } = await ownCases(deps, actor.userId, query.limit, before);
+  const now = deps.flow.now();
+  const items = [];
+  for (const { record } of records) {
+    const tasks = await deps.flow.tasks.forCase(record.caseId);
+    items.push(applicantCaseView(record, tasks, withdrawalRefusal(record) === undefined, now));
+  }
+  const last = records.at(-1);
+  return { items, ...(more && last ? { nextCursor: encodeCursor(digest, last.sortKey) } : {}) };
+}
+
+export interface MyPayment {
+  paymentId: string;
+  caseId: string;
+  purpose: string;
+  amountYuan: string;
+  status: string;
+  method: string | null;
+  bankName: string | null;
+  accountMasked: string | null;
+  createdAt: string;
+  confirmedAt: string | null;
+  attempts: {
+    attempt: number;
+    method: string;
+    status: string;
+    instructedAt: string;
+    settledAt: string | null;
+    reason: string | null;
+  }[];
+}
+
+function paymentItem(
+  caseId: string,
+  obligation: {
+    obligationId: string;
+    purpose: string;
+    amountYuan: string;
+    status: string;
+    createdAt: string;
+  },
+  attempts: readonly PaymentAttempt[],
+): MyPayment {
+  const last = attempts.at(-1);
+  const confirmed = attempts.find((a) => a.status === "confirmed");
+  return {
+    paymentId: obligation.obligationId,
+    caseId,
+    purpose: obligation.purpose,
+    amountYuan: obligation.amountYuan,
+    status: obligation.status,
+    method: last?.method ?? null,
+    bankName: last?.payee?.bankName ?? null,
+    // Only the masked form exists outside the bank instruction (payments/payee.ts).
+    accountMasked: last?.payee?.accountMasked ?? null,
+    createdAt: obligation.createdAt,
+    confirmedAt: confirmed?.settledAt ?? null,
+    attempts: attempts.map((a) => ({
+      attempt: a.attempt,
+      method: a.method,
+      status: a.status,
+      instructedAt: a.instructedAt,
+      settledAt: a.settledAt ?? null,
+      reason: a.reason ?? null,
+    })),
+  };
+}
+
+/**
+ * The applicant's payments, newest case first. A page ends after a whole case (a case's payments are
+ * never split), so it may hold a few more than `limit`.
+ */
+export async function myPayments(
+  deps: ApplicantDeps,
+  actor: Actor,
+  query: MyListQuery,
+): Promise<Page<MyPayment>> {
+  const digest = queryDigest({ route: "GET /me/payments", userId: actor.userId });
+  let before = decodeCursor(query.cursor, digest);
+  const items: MyPayment[] = [];
+  let casesRead = 0;
+  for (;;) {
+    const batch = Math.min(query.limit, PAYMENT_CASES_PER_REQUEST_MAX - casesRead);
+    const { records, more } = await ownCases(deps, actor.userId, batch, before);
+    for (const { record, sortKey } of records) {
+      for (const purpose of paymentPurposesOf(record)) {
+        const payment = await deps.flow.payments.getPayment(obligationIdFor(record.caseId, purpose));
+        if (payment) items.push(paymentItem(record.caseId, payment.obligation, payment.attempts));
+      }
+      casesRead += 1;
+      before = sortKey;
+      if (items.length >= query.limit || casesRead >= PAYMENT_CASES_PER_REQUEST_MAX) {
+        const moreAfterThis = more || record !== records.at(-1)?.record;
+        return { items, ...(moreAfterThis ? { nextCursor: encodeCursor(digest, sortKey) } : {}) };
+      }
+    }
+    if (!more) return { items };
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * What a case list shows to each reader (DOMAIN §1, §7; core/access FIELD_VISIBILITY):
+ * - staff of the township and county civil affairs: the case as they work on it;
+ * - the auditor: everything, personal data masked (name, phone, account, address, registration);
+ * - county finance: money only — amounts, status, township, hardship type, local/non-local for the
+ *   statistics — no name, no ID, no phone, no narrative (they pay and reconcile, they do not judge);
+ * - the applicant: their own case, with the next step and by when.
+ * Items are built field by field from the record (allow-list), never by copying the record, so a
+ * field added to cases later is not shown to anyone until it is added here.
+ */
+import type { CaseRecord } from "#adapters/case-store.ts";
+import type { HumanTask } from "#adapters/human-task-store.ts";
+import { fieldVisibility, type PersonalField, type Role, type Visibility } from "#core/access/index.ts";
+import { maskName } from "#core/identity/masking.ts";
+import { townshipNameOf } from "./directory.ts";
+
+type Json = Record<string, unknown>;
+
+const str = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;
+const obj = (value: unknown): Json =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Json) : {};
+
+/** An address shown masked keeps its region (province, city) only — enough for statistics. */
+const ADDRESS_KEEP_CHARS = 6;
+
+function maskAddress(address: string): string {
+  const chars = [...address.trim()];
+  if (chars.length <= ADDRESS_KEEP_CHARS) return "*".repeat(chars.length);
+  return `${chars.slice(0, ADDRESS_KEEP_CHARS).join("")}${"*".repeat(chars.length - ADDRESS_KEEP_CHARS)}`;
+}
+
+/** Amounts on the case (2-decimal yuan strings as stored): requested, assessed, approved, planned. */
+export function caseAmounts(record: CaseRecord): Json {
+  const advance = obj(record.advance);
+  const additional = obj(record.additionalAid);
+  const recovery = obj(obj(record.followUp).recovery ?? record.recovery);
+  const plan = obj((record as CaseRecord & { plan?: unknown }).plan);
+  const approved = (decision: Json) =>
+    decision.decision === "approve" ? str(decision.amountYuan) : undefined;
+  const amounts: Record<string, string | undefined> = {
+    requestedYuan: str(record.requestedAmountYuan),
+    assessedAdvanceYuan: str(record.assessment?.amountYuan),
+    advanceApprovedYuan: approved(advance),
+    additionalAidApprovedYuan: approved(additional),
+    planTotalYuan: str(plan.totalYuan),
+    recoveryReceivableYuan: str(recovery.receivableYuan),
+  };
+  return Object.fromEntries(Object.entries(amounts).filter(([, v]) => v !== undefined));
+}
+
+/** Overdue: flagged by the flow, or its deadline has passed (DOMAIN §3.4: flagged, never dropped). */
+export function isOverdue(
+  dueAt: string | undefined | null,
+  flagged: boolean | undefined,
+  now: Date,
+): boolean {
+  if (flagged) return true;
+  return typeof dueAt === "string" && dueAt !== "" && Date.parse(dueAt) < now.getTime();
+}
+
+function common(record: CaseRecord, now: Date): Json {
+  const dueAt = str(record.dueAt) ?? null;
+  return {
+    caseId: record.caseId,
+    countyId: record.countyId,
+    townshipId: record.townshipId,
+    townshipName: townshipNameOf(record.townshipId) ?? null,
+    flow: record.flow,
+    status: record.status,
+    hardship: { kind: record.hardship.kind, cause: record.hardship.cause },
+    filedAt: record.filedAt,
+    dueAt,
+    overdue: isOverdue(dueAt, record.flags?.overdue, now),
+    escalated: record.flags?.escalated === true,
+    ...(record.closedAt ? { closedAt: record.closedAt } : {}),
+  };
+}
+
+function shown<T>(visibility: Visibility, clear: T, masked: () => T | undefined): T | undefined {
+  if (visibility === "clear") return clear;
+  if (visibility === "masked") return masked();
+  return undefined;
+}
+
+/** The case for staff, county civil affairs and auditors, with each personal field as the roles may see it. */
+export function staffCaseView(record: CaseRecord, roles: readonly Role[], now: Date): Json {
+  const see = (field: PersonalField) => fieldVisibility(roles, field);
+  const { applicant } = record;
+  const registration = applicant.registration ?? {};
+  const address = applicant.residence?.address;
+  const person: Json = {
+    name: shown(see("name"), applicant.name, () => maskName(applicant.name)),
+    // Only the masked number is ever stored (DOMAIN §7); "clear" readers see that masked number too.
+    document: shown(see("idNumber"), applicant.document, () => applicant.document),
+    phoneMasked: applicant.phoneMasked
+      ? shown(see("phone"), applicant.phoneMasked, () => applicant.phoneMasked)
+      : undefined,
+    address: address ? shown(see("address"), address, () => maskAddress(address)) : undefined,
+    registration: shown(see("householdRegistration"), registration, () =>
+      registration.province ? { province: registration.province } : {},
+    ),
+    local: applicant.local,
+    ...(applicant.userId ? { userId: applicant.userId } : {}),
+  };
+  const bank = record.payout.bank;
+  return {
+    ...common(record, now),
+    applicant: Object.fromEntries(Object.entries(person).filter(([, v]) => v !== undefined)),
+    ...(see("narrative") !== "hidden" ? { description: record.description } : {}),
+    ...(see("amounts") !== "hidden" ? { amounts: caseAmounts(record) } : {}),
+    payout: {
+      method: record.payout.method,
+      ...(bank
+        ? {
+            bank: {
+              bankName: bank.bankName,
+              accountMasked: shown(see("bankAccount"), bank.accountMasked, () => bank.accountMasked),
+            },
+          }
+        : {}),
+    },
+    filedBy: record.filedBy,
+    handledBy: record.handledBy,
+  };
+}
+
+/** County finance: the money of the case and what statistics need, nothing personal, no narrative. */
+export function financeCaseView(record: CaseRecord, now: Date): Json {
+  return {
+    ...common(record, now),
+    local: record.applicant.local,
+    amounts: caseAmounts(record),
+    payout: { method: record.payout.method },
+  };
+}
+
+export interface NextStep {
+  taskType: string;
+  dueAt: string | null;
+  overdue: boolean;
+  /** Who acts now (roles), so the applicant knows the case is with the township or the county. */
+  waitingOn: string[];
+}
+
+/** The open human task the case waits on, earliest deadline first (never its token). */
+export function nextStepOf(tasks: readonly HumanTask[], now: Date): NextStep | null {
+  const open = tasks
+    .filter((task) => task.status === "open")
+    .sort((a, b) => (a.dueAt ?? "\uffff").localeCompare(b.dueAt ?? "\uffff"));
+  const task = open[0];
+  if (!task) return null;
+  return {
+    taskType: task.taskType,
+    dueAt: task.dueAt ?? null,
+    overdue: isOverdue(task.dueAt, task.overdue, now),
+    waitingOn: task.assigneeRoles,
+  };
+}
+
+/** The applicant's own case: clear (it is theirs), with the next step and whether it may be withdrawn. */
+export function applicantCaseView(
+  record: CaseRecord,
+  tasks: readonly HumanTask[],
+  withdrawable: boolean,
+  now: Date,
+): Json {
+  const bank = record.payout.bank;
+  return {
+    ...common(record, now),
+    description: record.description,
+    amounts: caseAmounts(record),
+    payout: {
+      method: record.payout.method,
+      ...(bank ? { bank: { bankName: bank.bankName, accountMasked: bank.accountMasked } } : {}),
+    },
+    nextStep: nextStepOf(tasks, now),
+    // For the web client's timeline (web/src/api/cases.ts reads `tasks`): open steps only, no tokens.
+    tasks: tasks
+      .filter((task) => task.status === "open")
+      .map((task) => ({
+        taskType: task.taskType,
+        status: task.status,
+        assigneeRoles: task.assigneeRoles,
+        escalated: task.escalated,
+        overdue: task.overdue,
+        openedAt: task.openedAt,
+        dueAt: task.dueAt ?? null,
+      })),
+    withdrawable,
+  };
+}

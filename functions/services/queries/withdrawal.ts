@@ -1,0 +1,266 @@
+/**
+ * Withdrawal (撤回申请, DOMAIN §1: the applicant may withdraw; an officer may do it on their behalf,
+ * as they may file on their behalf). Allowed while the case has not been paid: the core lifecycle
+ * (core/cases `transition`, event `case.withdrawn`) decides from the case's state, and a drawn
+ * payment refuses it whatever the state (422). Order of effects, each safe to repeat:
+ *   1. the case item moves to `withdrawn` (conditional on the status just read — a decision that
+ *      lands first wins, and the withdrawal is then refused);
+ *   2. its open human tasks are closed, so nobody can decide it any more;
+ *   3. the execution is stopped (StopExecution through @aws-sdk/client-sfn, ABORTED);
+ *   4. the open-case guard is released (the person may file again) and the audit trail appended.
+ * A repeated withdrawal is a 409 — after finishing 2–4 in case a first attempt stopped half-way.
+ */
+import { StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { z } from "zod";
+import type { CaseRecord, CaseStatus } from "#adapters/case-store.ts";
+import { obligationIdFor } from "#adapters/payments/gateway.ts";
+import { sfnClient } from "#adapters/step-functions.ts";
+import type { Actor } from "#core/access/index.ts";
+import { type CaseState, canTransition, transition } from "#core/cases/index.ts";
+import { assert, BusinessRuleError, ConflictError } from "#core/errors.ts";
+import { bilingual } from "#functions/http/index.ts";
+import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
+import { planOf, stagePurpose } from "#functions/services/flow-b/plan-record.ts";
+import type { FlowDeps } from "#functions/services/ports.ts";
+import { WITHDRAWN_STATUS } from "./case-list.ts";
+
+/** A reason is a sentence, not a tick box; long enough to say why, short enough for the audit trail. */
+const REASON_CHARS_MIN = 2;
+const REASON_CHARS_MAX = 500;
+
+export const WithdrawSchema = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(REASON_CHARS_MIN, bilingual("Say why the application is withdrawn", "请填写撤回原因"))
+      .max(
+        REASON_CHARS_MAX,
+        bilingual(`At most ${REASON_CHARS_MAX} characters`, `不能超过 ${REASON_CHARS_MAX} 个字`),
+      ),
+  })
+  .strict();
+export type WithdrawRequest = z.output<typeof WithdrawSchema>;
+
+/** case-store's status union predates withdrawal (Flow A's file): the one value is named here. */
+const WITHDRAWN = WITHDRAWN_STATUS as CaseStatus;
+
+/** The core lifecycle state a stored case status stands for (core/cases/lifecycle.ts). */
+export function lifecycleStateOf(record: Pick<CaseRecord, "status" | "flags">): CaseState | undefined {
+  switch (record.status as string) {
+    case "awaiting-advance-decision":
+      return record.flags?.escalated ? "escalated" : "awaiting-advance-decision";
+    case "advance-rejected":
+      return "advance-rejected";
+    case "awaiting-fund-replenishment":
+      return "advance-approved";
+    case "paying":
+    case "awaiting-payment-route":
+      return "paying";
+    case "awaiting-paperwork":
+      return record.flags?.overdue ? "paperwork-overdue" : "awaiting-paperwork";
+    case "awaiting-follow-up":
+    case "awaiting-additional-aid-approval":
+    case "awaiting-recovery":
+    case "handed-over-to-flow-b":
+      return "follow-up";
+    case "assessing":
+      return "assessing";
+    case "in-notice":
+      return "in-notice";
+    case "awaiting-plan-approval":
+      return "awaiting-approval";
+    case "awaiting-plan-funds":
+      return "awaiting-funds";
+    case "stage-waiting":
+      return "stage-waiting";
+    case "stage-recheck":
+      return "stage-recheck";
+    case "stage-paying":
+      return "stage-paying";
+    case "plan-rejected":
+      return "rejected";
+    case "plan-stopped":
+      return "stopped";
+    case "closed":
+      return "closed";
+    case WITHDRAWN_STATUS:
+      return "withdrawn";
+    default:
+      // `incident` and anything unknown: an officer must look at the case first.
+      return undefined;
+  }
+}
+
+/** Aid approved (or handed over after it) means money is on its way: no withdrawal from then on. */
+function aidApproved(record: CaseRecord): boolean {
+  const advance = record.advance as { decision?: string } | undefined;
+  return advance?.decision === "approve" || record.handOver !== undefined;
+}
+
+/** Why the case cannot be withdrawn now, from the case alone; undefined when it can. */
+export function withdrawalRefusal(record: CaseRecord): BusinessRuleError | ConflictError | undefined {
+  if ((record.status as string) === WITHDRAWN_STATUS) {
+    const withdrawal = (record as CaseRecord & { withdrawal?: { at?: string } }).withdrawal;
+    return new ConflictError(
+      `Case ${record.caseId} was already withdrawn${withdrawal?.at ? ` at ${withdrawal.at}` : ""}; nothing was changed`,
+      `案件 ${record.caseId} 已撤回${withdrawal?.at ? `（${withdrawal.at}）` : ""}，本次未作任何更改`,
+      { details: { status: WITHDRAWN_STATUS } },
+    );
+  }
+  const state = lifecycleStateOf(record);
+  if (state === undefined || !canTransition(state, { type: "case.withdrawn" }) || aidApproved(record)) {
+    return new BusinessRuleError(
+      `Case ${record.caseId} can no longer be withdrawn: aid has been approved or paid, or the case has ended (status ${record.status})`,
+      `案件 ${record.caseId} 已不能撤回：救助已批准或已发放，或案件已办结（当前状态：${record.status}）`,
+      { details: { status: record.status } },
+    );
+  }
+  return undefined;
+}
+
+/** Payment purposes a case may have (Flow A advance and follow-up, Flow B stages). */
+export function paymentPurposesOf(record: CaseRecord): string[] {
+  return ["advance", "follow-up", ...(planOf(record).stages ?? []).map((s) => stagePurpose(s.index))];
+}
+
+/** True when any payment of the case was drawn from the fund (an attempt was made) or paid. */
+async function paymentDrawn(deps: FlowDeps, record: CaseRecord): Promise<boolean> {
+  for (const purpose of paymentPurposesOf(record)) {
+    const obligation = await deps.payments.getObligation(obligationIdFor(record.caseId, purpose));
+    if (obligation && (obligation.currentAttempt > 0 || obligation.status === "paid")) return true;
+  }
+  return false;
+}
+
+function paymentDrawnError(caseId: string): BusinessRuleError {
+  return new BusinessRuleError(
+    `Case ${caseId} can no longer be withdrawn: a payment has been drawn from the township fund`,
+    `案件 ${caseId} 已不能撤回：救助金已从乡镇备用金中支付`,
+    { details: { reason: "payment-drawn" } },
+  );
+}
+
+export interface WithdrawResult {
+  caseId: string;
+  status: string;
+  withdrawnAt: string;
+  withdrawnBy: string;
+  onBehalf: boolean;
+  reason: string;
+  tasksClosed: number;
+  execution: "stopped" | "none";
+}
+
+export async function withdrawCase(
+  deps: FlowDeps,
+  actor: Actor,
+  caseId: string,
+  request: WithdrawRequest,
+  correlationId: string,
+): Promise<WithdrawResult> {
+  const record = await deps.cases.get(caseId);
+  const action = authorizeAnyOnCase(actor, ["case.withdraw", "case.fileOnBehalf"], record);
+  const refusal = withdrawalRefusal(record);
+  if (refusal instanceof ConflictError) {
+    await finishWithdrawal(deps, record);
+    throw refusal;
+  }
+  if (refusal) throw refusal;
+  if (await paymentDrawn(deps, record)) throw paymentDrawnError(caseId);
+
+  const next = transition(
+    { state: lifecycleStateOf(record) as CaseState, flow: record.flow },
+    { type: "case.withdrawn" },
+  );
+  assert(next.state === "withdrawn", "the lifecycle withdraws a case into `withdrawn`");
+  const at = deps.now().toISOString();
+  const onBehalf = action !== "case.withdraw";
+  const withdrawal = { at, by: actor.userId, onBehalf, reason: request.reason };
+  let updated: CaseRecord;
+  try {
+    updated = await deps.cases.update(caseId, {
+      status: WITHDRAWN,
+      expectStatus: [record.status],
+      set: { withdrawal, dueAt: null, closedAt: at },
+      ...(onBehalf ? { handledBy: [actor.userId] } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // The case moved on between the read and the write (a decision landed first): judge it again.
+    const now = await deps.cases.get(caseId);
+    throw withdrawalRefusal(now) ?? error;
+  }
+
+  const effects = await finishWithdrawal(deps, updated);
+  await deps.audit.append({
+    actorUserId: actor.userId,
+    actorRoles: actor.roles,
+    action: "case.withdraw",
+    caseId,
+    countyId: record.countyId,
+    townshipId: record.townshipId,
+    why: onBehalf ? `on behalf of the applicant: ${request.reason}` : request.reason,
+    before: { status: record.status },
+    after: { status: WITHDRAWN_STATUS, execution: effects.execution, tasksClosed: effects.tasksClosed },
+    correlationId,
+  });
+  deps.log.info("case withdrawn", {
+    caseId,
+    onBehalf,
+    tasksClosed: effects.tasksClosed,
+    execution: effects.execution,
+  });
+  return {
+    caseId,
+    status: WITHDRAWN_STATUS,
+    withdrawnAt: at,
+    withdrawnBy: actor.userId,
+    onBehalf,
+    reason: request.reason,
+    ...effects,
+  };
+}
+
+/** Steps 2–4: close the tasks, stop the execution, release the open-case guard. Idempotent. */
+async function finishWithdrawal(
+  deps: FlowDeps,
+  record: CaseRecord,
+): Promise<{ tasksClosed: number; execution: "stopped" | "none" }> {
+  const at = deps.now().toISOString();
+  let tasksClosed = 0;
+  for (const task of await deps.tasks.forCase(record.caseId)) {
+    if (task.status !== "open" && task.status !== "decided") continue;
+    await deps.tasks.finish(record.caseId, task.taskId, "superseded", at);
+    tasksClosed += 1;
+  }
+  const execution = await stopExecution(deps, record);
+  const closedAt = (record as CaseRecord & { withdrawal?: { at: string } }).withdrawal?.at ?? at;
+  await deps.cases.settlePersonHistory(record, {
+    status: WITHDRAWN,
+    aided: false,
+    fraud: false,
+    closedAt,
+    releaseGuard: true,
+  });
+  return { tasksClosed, execution };
+}
+
+async function stopExecution(deps: FlowDeps, record: CaseRecord): Promise<"stopped" | "none"> {
+  const machine = record.flow === "B" ? deps.stateMachines.flowB : deps.stateMachines.flowA;
+  if (!machine || !record.executionName) return "none";
+  const executionArn = `${machine.replace(":stateMachine:", ":execution:")}:${record.executionName}`;
+  try {
+    await sfnClient().send(
+      new StopExecutionCommand({
+        executionArn,
+        error: "CaseWithdrawn",
+        cause: "The application was withdrawn (DOMAIN §1)",
+      }),
+    );
+    return "stopped";
+  } catch (error) {
+    if ((error as Error).name === "ExecutionDoesNotExist") return "none";
+    throw error;
+  }
+}
