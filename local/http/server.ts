@@ -28,6 +28,8 @@ const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 /** Largest request the local server reads (documents included); API Gateway's own limit is 10 MB. */
 const MAX_REQUEST_BYTES = 12 * 1024 * 1024;
 const DEFAULT_TIMEOUT_SECONDS = 10;
+/** As AWS load balancers do: longer than any client's idle pool timeout. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 type Handler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -67,6 +69,10 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       else response.end();
     });
   });
+  // Idle keep-alive sockets stay open longer than clients keep them pooled (undici: 4 s, browsers more),
+  // so a client never reuses a socket the server is closing at that instant (ECONNRESET under load).
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");

@@ -12,15 +12,17 @@ import type { Action } from "#core/access/index.ts";
 import { CHENGGUAN } from "#local/seed/demo-county.ts";
 import { DEMO_USERS } from "#local/seed/users.ts";
 import { type BadRequest, badRequestArb, type FuzzTarget } from "./proofs/bad-requests.ts";
+import { putCompleteCase } from "./proofs/case-fixture.ts";
 import { loadCatalogRoutes } from "./proofs/catalog-routes.ts";
 import { allowedByTable, roleMayAtAll } from "./proofs/expected-access.ts";
-import { snapshotTables } from "./proofs/tables.ts";
-import { type ApiClient, putCaseFixture, startTestApi, type TestApi } from "./support/index.ts";
+import { digestTables, snapshotTables } from "./proofs/tables.ts";
+import { nearValid } from "./proofs/zod-arbitrary.ts";
+import { type ApiClient, startTestApi, type TestApi } from "./support/index.ts";
 
 const TOTAL = Number(process.env.AIDFLOW_FUZZ_COUNT ?? 10_000);
 const SEED = Number(process.env.AIDFLOW_FUZZ_SEED ?? 20_261_123);
 /** Requests in flight at once: the server, its handlers and DynamoDB Local share two cores. */
-const CONCURRENCY = 12;
+const CONCURRENCY = Number(process.env.AIDFLOW_FUZZ_CONCURRENCY ?? 12);
 
 const FIXTURE_CASE = {
   caseId: "fz-case-1",
@@ -93,7 +95,7 @@ beforeAll(async () => {
     // The signed bank callback is fuzzed too: unsigned and badly signed requests must be refused.
     env: { AIDFLOW_BANK_CALLBACK_SECRET: "e2e-fuzz-bank-callback-secret" },
   });
-  await putCaseFixture(api.tables, FIXTURE_CASE);
+  await putCompleteCase(api.tables, { ...FIXTURE_CASE, countyId: FIXTURE_CASE.townshipId.slice(0, 6) });
   for (const id of USERS) clients.set(id, await api.signIn(id));
 });
 
@@ -119,7 +121,21 @@ function clientFor(action: Action | undefined, index: number): ApiClient {
   return client;
 }
 
+/** One retry on a reset connection: the request never reached a handler, and retrying is what keys are for. */
+async function retryOnReset<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (String((error as Error).cause).includes("ECONNRESET")) return fn();
+    throw error;
+  }
+}
+
 async function send(client: ApiClient | undefined, method: string, request: BadRequest, baseUrl: string) {
+  return retryOnReset(() => sendOnce(client, method, request, baseUrl));
+}
+
+async function sendOnce(client: ApiClient | undefined, method: string, request: BadRequest, baseUrl: string) {
   const headers: Record<string, string> = { ...request.headers };
   if (client?.token) headers.authorization = `Bearer ${client.token}`;
   const response = await fetch(new URL(request.path, baseUrl), {
@@ -253,4 +269,104 @@ describe("fuzz: generated bad requests against every POST/PUT route", () => {
     expect(after.counts).toEqual(before.counts);
     expect(after.digest).toBe(before.digest);
   }, 300_000);
+
+  it("refuses well-formed requests the case is not ready for (4xx), and such a refusal writes nothing either", async () => {
+    // Prepare: bodies that pass the route's schema, sent with a fresh Idempotency-Key to the fixture
+    // case, which waits for nothing — the handler itself must refuse, and release what it claimed.
+    const { registered } = await loadCatalogRoutes();
+    const routes = registered.filter(
+      (r) => (r.method === "POST" || r.method === "PUT") && !r.public && r.resourceKind === "case",
+    );
+    const perRoute = 8;
+    const unreachable: string[] = [];
+    const findings: Finding[] = [];
+    let refused = 0;
+    let accepted = 0;
+    let before = await digestTables(api.tables);
+
+    // Act
+    for (const [index, route] of routes.entries()) {
+      let bodies: unknown[] = [{}];
+      if (route.body) {
+        const schema = route.body;
+        try {
+          bodies = fc.sample(
+            nearValid(schema).filter((value) => schema.safeParse(value).success),
+            { numRuns: perRoute, seed: SEED + index },
+          );
+        } catch {
+          unreachable.push(route.routeKey);
+          continue;
+        }
+      }
+      for (const [i, body] of bodies.entries()) {
+        const client = clientFor(route.action, i);
+        let response: Awaited<ReturnType<ApiClient["post"]>>;
+        try {
+          response = await retryOnReset(() =>
+            client.post(route.path.replace("{caseId}", FIXTURE_CASE.caseId), body, {
+              idempotencyKey: `fz-valid-${index}-${i}-${SEED}`,
+            }),
+          );
+        } catch (error) {
+          findings.push({
+            route: route.routeKey,
+            status: 0,
+            problem: `no answer: ${String((error as Error).cause ?? error)}`,
+            request: JSON.stringify(body).slice(0, 300),
+            response: "",
+          });
+          continue;
+        }
+        const after = await digestTables(api.tables);
+        if (response.status >= 500) {
+          findings.push({
+            route: route.routeKey,
+            status: response.status,
+            problem: "5xx",
+            request: JSON.stringify(body).slice(0, 200),
+            response: response.text.slice(0, 300),
+          });
+        } else if (response.status >= 400) {
+          refused++;
+          const shape = shapeProblem(response.text, response.headers.get("content-type"));
+          if (shape || after !== before) {
+            findings.push({
+              route: route.routeKey,
+              status: response.status,
+              problem: shape ?? "a refused request changed the tables",
+              request: JSON.stringify(body).slice(0, 200),
+              response: response.text.slice(0, 300),
+            });
+          }
+        } else {
+          accepted++;
+        }
+        before = after;
+      }
+    }
+
+    // Assess
+    console.log(
+      `fuzz, well-formed: ${refused} refused, ${accepted} accepted over ${routes.length - unreachable.length} case routes; ` +
+        `no valid body found for: ${unreachable.join("; ") || "none"}; findings ${findings.length}`,
+    );
+    expect(refused).toBeGreaterThan(0);
+    expect(findings).toEqual([]);
+  }, 300_000);
+
+  // KNOWN DEFECT, reported (issue 10 §6): POST /bank/callback (functions/handlers/bank-callback.ts, its
+  // own protocol outside httpHandler) refuses correctly — 401 unsigned, 400 off-contract, never a write —
+  // but its error bodies lack `fields` (401/404/409) and its field errors lack `messageZh` (400).
+  // `it.fails` keeps the suite green while the defect stands and turns red the day it is fixed:
+  // then make this an ordinary `it`.
+  it.fails("the signed bank callback answers its refusals in the one error shape too", async () => {
+    // Prepare
+    const unsigned = { instructionId: "x", outcome: "confirmed", bankReference: "r", amountYuan: "1.00" };
+    // Act
+    const response = await api.anonymous.post("/bank/callback", unsigned);
+    // Assess
+    expect(response.status).toBe(401);
+    expect(shapeProblem(response.text, response.headers.get("content-type"))).toBeUndefined();
+  });
 });
