@@ -21,8 +21,21 @@ export async function startFlowB(
   deps: FlowDeps,
   input: { caseId: string; correlationId: string; handedOverFrom?: string },
   settings: FlowBSettings = flowBSettingsFromEnv(),
-): Promise<FlowBSettings> {
+): Promise<FlowBSettings & { assessmentTimeoutSeconds: number; assessmentDueAt: string }> {
   const record = await deps.cases.get(input.caseId);
+  // DOMAIN §7 ordinary processing limit: the assessment is due N working days (county calendar) from now.
+  const policy = await deps.policy.resolveVersion(record.countyId, record.townshipId, record.policyVersionId);
+  const now = deps.now();
+  const due = await deps.calendar.addWorkingDays(
+    record.countyId,
+    policy.holidayCalendarRef,
+    now,
+    policy.ordinaryProcessingWorkingDays,
+  );
+  const deadline = {
+    assessmentTimeoutSeconds: Math.max(1, Math.ceil((due.getTime() - now.getTime()) / 1000)),
+    assessmentDueAt: due.toISOString(),
+  };
   const existing = (record as FlowBCase).plan;
   if (!existing) {
     const enteredFrom = input.handedOverFrom === "flow-a" ? "flow-a" : "filing";
@@ -44,7 +57,7 @@ export async function startFlowB(
       correlationId: input.correlationId,
     });
   }
-  return settings;
+  return { ...settings, ...deadline };
 }
 
 export function commitEntryId(caseId: string): string {

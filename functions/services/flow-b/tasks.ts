@@ -50,17 +50,24 @@ interface TaskSpec {
 function specFor(event: OpenFlowBTaskEvent, plan: PlanRecord): TaskSpec {
   const escalated = event.escalated === true;
   switch (event.taskType) {
-    case "assessment":
+    case "assessment": {
+      const objected = plan.objections.some((o) => o.response === undefined);
       return {
-        roles: ["township-officer"],
+        // DOMAIN §7 processing limit passed: the county is told and may follow it up.
+        roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
         status: "assessing",
-        subject: plan.objections.some((o) => o.response === undefined)
-          ? "An objection was raised in the public notice — review the assessment"
-          : "Investigate and assess the household (staged assistance)",
-        subjectZh: plan.objections.some((o) => o.response === undefined)
-          ? "公示期间有异议，请复核调查评估"
-          : "请入户调查并评估分阶段救助方案",
+        subject: event.overdue
+          ? "Assessment past the processing limit — escalated to the county"
+          : objected
+            ? "An objection was raised in the public notice — review the assessment"
+            : "Investigate and assess the household (staged assistance)",
+        subjectZh: event.overdue
+          ? "调查评估已超过办理时限，已上报县民政"
+          : objected
+            ? "公示期间有异议，请复核调查评估"
+            : "请入户调查并评估分阶段救助方案",
       };
+    }
     case "public-notice":
       return {
         roles: ["township-officer"],

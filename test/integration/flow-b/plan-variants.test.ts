@@ -466,4 +466,45 @@ describe("Flow B plan variants", () => {
       paidByPlanYuan: "800.00",
     });
   });
+  it("an assessment not recorded within the processing limit is flagged overdue and escalated to the county, and still waits", async () => {
+    // Prepare
+    const officer = await world.signIn("officer-xinhua-1");
+    const filed = await officer.post<{ caseId: string }>(
+      "/plans",
+      stagedFiling(applicant("郑海燕", "230123199203037895", "6217000099990005")),
+    );
+    const caseId = filed.body.caseId;
+    const first = await world.openTask(caseId, "assessment");
+    expect(first.dueAt).toBeDefined();
+
+    // Act: the policy's 15 working days pass (with any holiday in between) without an assessment
+    await world.clock.advanceTo(Date.parse(first.dueAt as string) + DAY_MS);
+    const overdue = await world.eventually(async () => {
+      const task = await world.deps.tasks.current(caseId, "assessment");
+      return task?.status === "open" && task.overdue ? task : undefined;
+    }, "the overdue assessment");
+
+    // Assess: escalated, the county notified, the case still waiting for the same step
+    expect(overdue.assigneeRoles).toEqual(["township-officer", "county-civil-affairs"]);
+    await world.eventually(
+      async () =>
+        (await world.deps.outbox.forCase(caseId)).some(
+          (n) => n.kind === "task.assessment.escalated" && n.recipient.role === "county-civil-affairs",
+        ),
+      "the county notified",
+    );
+    expect(await world.executionStatus("flow-b", caseId)).toBe("RUNNING");
+
+    // Act: the late assessment is recorded; the plan goes on to its notice
+    const late = await officer.post(
+      `/plans/${caseId}/assessment`,
+      assessmentBody({
+        expectedDurationMonths: 2,
+        firstStageDate: localDateOf(world.clock.nowMs() + 5 * DAY_MS),
+      }),
+    );
+    expect(late.status).toBe(200);
+    await world.openTask(caseId, "public-notice");
+    expect((await world.deps.cases.get(caseId)).flags).toMatchObject({ overdue: true, escalated: true });
+  });
 });
