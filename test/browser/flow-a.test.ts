@@ -2,11 +2,13 @@
  * Flow A through the three consoles in Chromium (issue 11, DOMAIN §3): an applicant files on a
  * 375 px phone page (a wrong ID number first: the Chinese message appears under the field), the
  * township approver approves the advance, the applicant sees the payment arrive, officers complete
- * the paperwork and close.
+ * the paperwork and close, county civil affairs reads the audit trail, and county finance sees the
+ * township fund fall by exactly the amount paid.
  * Screenshots of each step go to test-artifacts/screenshots/flow-a-*.png.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { Yuan } from "#core/money/index.ts";
 import { DESKTOP, newPage, PHONE, screenshot, seriousAxeViolations, signInAs } from "./support/browser.ts";
 import { type BrowserCounty, startBrowserCounty } from "./support/county.ts";
 
@@ -44,6 +46,15 @@ async function reloadUntilVisible(page: Page, selector: string, timeoutMs = 30_0
   }
 }
 
+async function fundRow(page: Page): Promise<{ quota: string; balance: string }> {
+  const row = page.locator("[data-testid=funds-table] tr", {
+    has: page.locator(`[data-fund="${TOWNSHIP}"]`),
+  });
+  const cells = row.locator("td");
+  const money = (text: string) => text.replace(/[¥,\s]/g, "");
+  return { quota: money(await cells.nth(1).innerText()), balance: money(await cells.nth(2).innerText()) };
+}
+
 /** A screenshot of the page as it was when a step failed, to see why. */
 function screenshotOnFailure(page: Page, name: string): void {
   onTestFailed(async () => {
@@ -51,7 +62,29 @@ function screenshotOnFailure(page: Page, name: string): void {
   });
 }
 
-describe("Flow A through the consoles: file on a phone, approve, pay, paperwork, close", () => {
+describe("Flow A through the consoles: file on a phone, approve, pay, paperwork, fund falls", () => {
+  let quotaBefore = "";
+  let balanceBefore = "";
+
+  it("county finance sees the township fund allocated to its quota before any aid", async () => {
+    // Prepare
+    const { page, context } = await newPage(world.browser, DESKTOP);
+    screenshotOnFailure(page, "finance-before");
+    await signInAs(page, world.url, "finance-1");
+
+    // Act
+    await page.goto(`${world.url}/finance`);
+    await page.locator(`[data-fund="${TOWNSHIP}"]`).waitFor();
+    const before = await fundRow(page);
+    await screenshot(page, "flow-a-00-finance-funds-before");
+
+    // Assess
+    expect(before.balance).toBe(before.quota);
+    quotaBefore = before.quota;
+    balanceBefore = before.balance;
+    await context.close();
+  });
+
   it("an applicant files on a 375 px page; a wrong ID number is shown in Chinese under its field", async () => {
     // Prepare
     const { page, context } = await newPage(world.browser, PHONE);
@@ -208,6 +241,27 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
     expect(auditText).toContain("先行救助审批");
     expect(auditText).toContain("approver-chengguan");
     expect(auditText).toContain("补齐手续");
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+    await context.close();
+  });
+
+  it("county finance sees the township fund fall by exactly the advance paid", async () => {
+    // Prepare
+    const { page, context } = await newPage(world.browser, DESKTOP);
+    screenshotOnFailure(page, "finance-after");
+    await signInAs(page, world.url, "finance-1");
+
+    // Act
+    await page.goto(`${world.url}/finance`);
+    await page.locator(`[data-fund="${TOWNSHIP}"]`).waitFor();
+    await page.locator("[data-testid=balance-chart] svg").waitFor();
+    const after = await fundRow(page);
+    const violations = await seriousAxeViolations(page);
+    await screenshot(page, "flow-a-09-finance-fund-fell");
+
+    // Assess
+    expect(after.quota).toBe(quotaBefore);
+    expect(after.balance).toBe(Yuan.parse(balanceBefore).minus(Yuan.parse(ADVANCE_YUAN)).toString());
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
     await context.close();
   });
