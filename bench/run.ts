@@ -212,13 +212,13 @@ async function main(): Promise<void> {
 }
 
 function renderTable(rows: Row[]): string {
-  const escape = (text: string) => text.replaceAll("|", "\\|");
+  const cell = (text: string) => text.replaceAll("|", "\\|");
   return [
     "| | measure | result | target |",
     "|---|---|---|---|",
     ...rows.map(
       (r) =>
-        `| ${r.met === undefined ? "—" : r.met ? "✓" : "✗"} | ${escape(r.measure)} | ${escape(r.result)} | ${escape(r.target)} |`,
+        `| ${r.met === undefined ? "—" : r.met ? "✓" : "✗"} | ${cell(r.measure)} | ${cell(r.result)} | ${cell(r.target)} |`,
     ),
   ].join("\n");
 }
