@@ -1,0 +1,39 @@
+/**
+ * Where the CLI works: straight on the tables (batch work runs where the data is), named by the
+ * same variables as the handlers — `AIDFLOW_TABLE_MAIN`, `AIDFLOW_TABLE_LEDGER`, and for the local
+ * runtime `AWS_ENDPOINT_URL_DYNAMODB` (printed by `npm start`). The CLI acts as a county-finance
+ * user of the county it is given (`--user`, recorded on every run and audit event).
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Actor, Role } from "#core/access/index.ts";
+import { createFinanceDeps, type FinanceDeps } from "#functions/services/finance/deps.ts";
+import { StoredPolicySource } from "#functions/services/reference-data.ts";
+import { TABLE_ENV } from "#infra/tables.ts";
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export function tablesFromEnv(env: NodeJS.ProcessEnv): { main: string; ledger: string } {
+  const main = env[TABLE_ENV.main];
+  const ledger = env[TABLE_ENV.ledger];
+  const missing = [...(main ? [] : [TABLE_ENV.main]), ...(ledger ? [] : [TABLE_ENV.ledger])];
+  if (missing.length > 0 || !main || !ledger) {
+    throw new UsageError(
+      `configuration: ${missing.join(" and ")} must name the tables (set AWS_ENDPOINT_URL_DYNAMODB too for the local runtime)`,
+    );
+  }
+  return { main, ledger };
+}
+
+export function cliDeps(env: NodeJS.ProcessEnv = process.env): FinanceDeps {
+  const tables = tablesFromEnv(env);
+  const client = new DynamoDBClient({});
+  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return createFinanceDeps({ client, tables, policy: new StoredPolicySource(db, tables.main) });
+}
+
+export function cliActor(countyId: string, userId: string, role: Role): Actor {
+  return { userId, roles: [role], countyId, name: userId };
+}

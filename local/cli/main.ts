@@ -1,0 +1,263 @@
+/**
+ * `npx aidflow` — county finance's batch work from a terminal (issue 9):
+ *
+ *   aidflow reconcile --county 230123 --period 2026-10 [--township 230123100] [--json] [--user finance-1]
+ *   aidflow export    --county 230123 --period 2026-10 [--format csv|xlsx] [--kind summary|detail|discrepancies]
+ *                     [--township …] [--out file] [--as county-finance|auditor] [--user …]
+ *
+ * Tables come from AIDFLOW_TABLE_MAIN / AIDFLOW_TABLE_LEDGER (and AWS_ENDPOINT_URL_DYNAMODB for the
+ * local runtime). A progress bar shows on stderr when it is a terminal (`--no-progress` hides it).
+ *
+ * Exit codes, for scripts:
+ *   0  done; every reconciled period is clean
+ *   1  done; discrepancies were found (listed on stdout)
+ *   2  usage or configuration error (bad option, unknown county, tables not configured)
+ *   3  the run failed (storage unreachable, a fund missing …) — see stderr
+ */
+import { createWriteStream } from "node:fs";
+import { resolve } from "node:path";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { AidFlowError, ValidationError } from "#core/errors.ts";
+import { isPeriodText } from "#core/reconciliation/index.ts";
+import type { FinanceDeps, Township } from "#functions/services/finance/deps.ts";
+import {
+  EXPORT_KINDS,
+  type ExportKind,
+  exportFileName,
+  exportScope,
+  writeCsv,
+  writeXlsx,
+} from "#functions/services/finance/exports.ts";
+import { type RunView, runReconciliation } from "#functions/services/finance/reconcile.ts";
+import { cliActor, cliDeps, UsageError } from "./context.ts";
+import { progressBar } from "./progress.ts";
+
+export const EXIT = { clean: 0, discrepancies: 1, usage: 2, failed: 3 } as const;
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Builds the deps (tests inject their own tables through `env`). */
+  deps?: (env: NodeJS.ProcessEnv) => FinanceDeps;
+  progress?: boolean;
+}
+
+const county = (value: string) => {
+  if (!/^\d{6}$/.test(value)) throw new InvalidArgumentError("a 6-digit county code, e.g. 230123");
+  return value;
+};
+const township = (value: string) => {
+  if (!/^\d{9}$/.test(value)) throw new InvalidArgumentError("a 9-digit township code, e.g. 230123100");
+  return value;
+};
+const period = (value: string) => {
+  if (!isPeriodText(value)) throw new InvalidArgumentError('a month "2026-10" or a quarter "2026-Q4"');
+  return value;
+};
+
+function townshipsOf(deps: FinanceDeps, countyId: string, only?: string): readonly Township[] {
+  const all = deps.directory.townshipsOf(countyId);
+  if (all.length === 0) throw new UsageError(`unknown county ${countyId}`);
+  if (!only) return all;
+  const one = all.filter((t) => t.townshipId === only);
+  if (one.length === 0) throw new UsageError(`township ${only} is not in county ${countyId}`);
+  return one;
+}
+
+function describeRun(view: RunView): string[] {
+  const r = view.report as {
+    clean: boolean;
+    discrepancyCount: number;
+    entriesVerified: number;
+    figures: {
+      opening: { balance: string };
+      closing: { balance: string; quota: string };
+      draws: { count: number; sumYuan: string };
+      allocations: { sumYuan: string };
+      reversals: { sumYuan: string };
+      recoveries: { sumYuan: string };
+      replenishments: { sumYuan: string };
+      commitmentsOpenYuan: string;
+    };
+    discrepancies: {
+      code: string;
+      whatZh: string;
+      what: string;
+      where: { sequence?: number; bankReference?: string };
+      entries: string[];
+    }[];
+  };
+  const f = r.figures;
+  const lines = [
+    `${view.townshipId} ${view.townshipName} ${view.period}: ${r.clean ? "clean 相符" : `${r.discrepancyCount} discrepancies 存在差异`}`,
+    `  opening ${f.opening.balance} + allocations ${f.allocations.sumYuan} − draws ${f.draws.sumYuan} (${f.draws.count}) + reversals ${f.reversals.sumYuan} + recoveries ${f.recoveries.sumYuan} + replenishments ${f.replenishments.sumYuan} = closing ${f.closing.balance} (quota ${f.closing.quota}, committed open ${f.commitmentsOpenYuan}); ${r.entriesVerified} entries verified`,
+  ];
+  for (const d of r.discrepancies) {
+    const where = d.where.sequence !== undefined ? `#${d.where.sequence}` : (d.where.bankReference ?? "");
+    lines.push(`  ! ${d.code} ${where} ${d.entries.join(" ")} — ${d.what} / ${d.whatZh}`);
+  }
+  return lines;
+}
+
+export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const out = io.out ?? ((text: string) => process.stdout.write(text));
+  const err = io.err ?? ((text: string) => process.stderr.write(text));
+  const env = io.env ?? process.env;
+  const makeDeps = io.deps ?? cliDeps;
+  let exitCode: number = EXIT.clean;
+
+  const program = new Command()
+    .name("aidflow")
+    .description(
+      "AidFlow county finance: reconcile township reserve funds and export reports (临时救助备用金对账与导出)",
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
+    .showHelpAfterError();
+
+  program
+    .command("reconcile")
+    .description(
+      "reconcile every fund of a county (or one township) for a month or quarter; exit 1 when discrepancies are found",
+    )
+    .requiredOption("--county <code>", "county code (6 digits)", county)
+    .requiredOption("--period <period>", 'month "2026-10" or quarter "2026-Q4"', period)
+    .option("--township <code>", "only this township (9 digits)", township)
+    .option("--user <id>", "the finance user the run is recorded for", env.USER ?? "aidflow-cli")
+    .option("--json", "print the runs as JSON")
+    .option("--no-progress", "no progress bar")
+    .action(
+      async (opts: {
+        county: string;
+        period: string;
+        township?: string;
+        user: string;
+        json?: boolean;
+        progress: boolean;
+      }) => {
+        const deps = makeDeps(env);
+        const actor = cliActor(opts.county, opts.user, "county-finance");
+        const runs: RunView[] = [];
+        for (const t of townshipsOf(deps, opts.county, opts.township)) {
+          const head = await deps.ledger.readHead(t.townshipId);
+          if (!head) continue;
+          const bar = progressBar(
+            opts.progress && (io.progress ?? process.stderr.isTTY === true),
+            t.townshipId,
+            head.sequence,
+          );
+          try {
+            runs.push(
+              await runReconciliation(deps, actor, t.townshipId, opts.period, {
+                onProgress: (n) => bar.report(n),
+              }),
+            );
+          } finally {
+            bar.stop();
+          }
+        }
+        if (opts.json) out(`${JSON.stringify(runs, null, 2)}\n`);
+        else
+          out(
+            `${(runs.length > 0 ? runs.flatMap(describeRun) : [`no township fund of county ${opts.county} is open`]).join("\n")}\n`,
+          );
+        exitCode = runs.some((r) => (r.report as { clean: boolean }).clean === false)
+          ? EXIT.discrepancies
+          : EXIT.clean;
+      },
+    );
+
+  program
+    .command("export")
+    .description(
+      "export a period for Excel: CSV (UTF-8 with BOM, Chinese headers) or XLSX (summary, detail, discrepancies)",
+    )
+    .requiredOption("--county <code>", "county code (6 digits)", county)
+    .requiredOption("--period <period>", 'month "2026-10" or quarter "2026-Q4"', period)
+    .option("--township <code>", "only this township (9 digits)", township)
+    .addOption(new Option("--format <format>", "file format").choices(["csv", "xlsx"]).default("csv"))
+    .addOption(
+      new Option("--kind <kind>", "CSV content (XLSX holds all three)")
+        .choices([...EXPORT_KINDS])
+        .default("summary"),
+    )
+    .addOption(
+      new Option("--as <role>", "whose view: personal data masked as this role sees it")
+        .choices(["county-finance", "auditor"])
+        .default("county-finance"),
+    )
+    .option("--out <file>", "output file (default: a name from county, period and kind, here)")
+    .option("--user <id>", "the user the export is made for", env.USER ?? "aidflow-cli")
+    .option("--no-progress", "no progress bar")
+    .action(
+      async (opts: {
+        county: string;
+        period: string;
+        township?: string;
+        format: "csv" | "xlsx";
+        kind: ExportKind;
+        as: "county-finance" | "auditor";
+        out?: string;
+        user: string;
+        progress: boolean;
+      }) => {
+        const deps = makeDeps(env);
+        townshipsOf(deps, opts.county, opts.township);
+        const actor = cliActor(opts.county, opts.user, opts.as);
+        const scope = exportScope(deps, actor, opts.county, opts.period, opts.township);
+        const file = resolve(
+          opts.out ?? exportFileName(scope, opts.format === "xlsx" ? "workbook" : opts.kind, opts.format),
+        );
+        let total = 0;
+        for (const t of scope.townships) total += (await deps.ledger.readHead(t.townshipId))?.sequence ?? 0;
+        const passes = opts.format === "xlsx" ? EXPORT_KINDS.length : 1;
+        const bar = progressBar(
+          opts.progress && (io.progress ?? process.stderr.isTTY === true),
+          "export",
+          total * passes,
+        );
+        const stream = createWriteStream(file);
+        const closed = new Promise<void>((ok, fail) => stream.on("close", () => ok()).on("error", fail));
+        let rows: number;
+        try {
+          if (opts.format === "xlsx") {
+            rows = await writeXlsx(deps, scope, stream, (n) => bar.report(n));
+          } else {
+            rows = await writeCsv(
+              deps,
+              scope,
+              opts.kind,
+              (chunk) =>
+                new Promise<void>((ok) => (stream.write(chunk) ? ok() : stream.once("drain", () => ok()))),
+              (n) => bar.report(n),
+            );
+            stream.end();
+          }
+          await closed;
+        } finally {
+          bar.stop();
+        }
+        out(`${file}\n${rows} rows\n`);
+      },
+    );
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.clean : EXIT.usage;
+    }
+    if (error instanceof UsageError || error instanceof ValidationError) {
+      err(`aidflow: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const text =
+      error instanceof AidFlowError
+        ? `${error.message} / ${error.messageZh}`
+        : String((error as Error)?.message ?? error);
+    err(`aidflow: ${text}\n`);
+    return EXIT.failed;
+  }
+}
