@@ -149,14 +149,21 @@ function expectedAnswer(route: RouteAccess, actor: MatrixActor, variant: Variant
   if (route.resourceKind === "case" || route.resourceKind === "township") {
     return allowedByTable(actor, action, variant.resource) ? "allowed" : "403";
   }
+  // County-wide (no resource in the path): a county-scoped grant reads it; a township or own-case grant
+  // may get its own part (the handler filters) or a 403 — its choice; no grant at all is a 403 up front.
   if (variant.resource.countyId !== actor.countyId) return "403";
-  return roleMayAtAll(actor, action) ? "allowed" : "403";
+  if (allowedByTable(actor, action, variant.resource)) return "allowed";
+  return roleMayAtAll(actor, action) ? "handler decides" : "403";
 }
+
+/** Path parameters that do not name the resource get a plausible value (a period, a fund of 城关镇). */
+const OTHER_PARAMS: Record<string, string> = { period: "2026-10", fundId: CHENGGUAN.townshipId };
 
 function pathOf(route: RouteAccess, params: Record<string, string>): string | undefined {
   let missing = false;
   const path = route.path.replace(/\{([A-Za-z0-9_]+)\+?\}/g, (_m, name: string) => {
-    const value = params[name];
+    const value =
+      params[name] ?? OTHER_PARAMS[name] ?? (route.resourceKind === "role-only" ? "x1" : undefined);
     if (value === undefined) missing = true;
     return encodeURIComponent(value ?? "");
   });

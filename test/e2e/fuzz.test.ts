@@ -34,6 +34,7 @@ const VALID_PARAMS: Record<string, string> = {
   caseId: FIXTURE_CASE.caseId,
   townshipId: CHENGGUAN.townshipId,
   fundId: CHENGGUAN.townshipId,
+  period: "2026-10",
 };
 /** Users of 城关镇 and the county, one per role; routes without a declared action rotate through them. */
 const USERS = [
