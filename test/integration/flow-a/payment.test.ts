@@ -216,4 +216,40 @@ describe("lost callback and empty fund", () => {
     ).toEqual(["draw:800.00"]);
     expect((await world.deps.payments.getObligation(`${caseId}.advance`))?.status).toBe("paid");
   });
+
+  it("a case filed without a bank account waits for an officer to route the payment, here in cash", async () => {
+    // Prepare: no own account at filing (a migrant worker who lost everything in the fire)
+    const officer = await world.signIn("officer-chengguan-1");
+    const body = filing({
+      hardship: { cause: "fire" },
+      applicant: {
+        name: "IVANOV PETR",
+        document: { type: "passport", number: "753112233", nationality: "RUS" },
+      },
+    });
+    delete body.bankAccount;
+    const caseId = await fileAndWait(world, officer, body);
+
+    // Act
+    await approve(caseId, "400.00");
+    const route = await world.openTask(caseId, "payment-route");
+    const cash = await officer.post(
+      `/cases/${caseId}/cash-payment`,
+      {
+        receiverName: "IVANOV PETR",
+        receiverSignatureRef: "doc-sig-receiver-2",
+        officerSignatureRef: "doc-sig-officer-2",
+      },
+      key("cash-first"),
+    );
+    await world.openTask(caseId, "paperwork");
+
+    // Assess: one draw, one cash payment, no bank transfer at all
+    expect(route.details).toMatchObject({ purpose: "advance" });
+    expect(cash.status, cash.text).toBe(200);
+    expect((await caseEntries(world, "230123100", caseId)).map((e) => e.kind)).toEqual(["draw"]);
+    const payment = await world.deps.payments.getPayment(`${caseId}.advance`);
+    expect(payment?.attempts.map((a) => `${a.method}:${a.status}`)).toEqual(["cash:confirmed"]);
+    expect(world.bank.simulator.transfers().some((t) => t.request.reference === caseId)).toBe(false);
+  });
 });
