@@ -11,6 +11,8 @@ import { type FlowBCase, planOf, stagePurpose } from "./plan-record.ts";
 
 export async function planView(deps: FlowDeps, record: FlowBCase): Promise<Record<string, unknown>> {
   const plan = planOf(record);
+  // A plan that stopped released every stage it had not paid (DOMAIN §4.5).
+  const stopped = plan.rechecks.some((r) => r.outcome !== "still-in-hardship");
   const stages = [];
   for (const stage of plan.stages ?? []) {
     const obligation = await deps.payments.getObligation(
@@ -22,11 +24,7 @@ export async function planView(deps: FlowDeps, record: FlowBCase): Promise<Recor
       recheck: recheck
         ? { checkedOn: recheck.checkedOn, outcome: recheck.outcome, checkedBy: recheck.checkedBy }
         : null,
-      payment: obligation
-        ? obligation.status
-        : recheck && recheck.outcome !== "still-in-hardship"
-          ? "released"
-          : "not-due",
+      payment: obligation ? obligation.status : stopped ? "released" : "not-due",
     });
   }
   const tasks = await deps.tasks.forCase(record.caseId);

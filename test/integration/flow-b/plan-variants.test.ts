@@ -249,9 +249,9 @@ describe("Flow B plan variants", () => {
       "paid",
       "paid",
       "released",
-      "not-due",
-      "not-due",
-      "not-due",
+      "released",
+      "released",
+      "released",
     ]);
     const entries = (await world.entries(XINHUA)).filter((e) => e.reference.caseId === caseId);
     expect(
