@@ -1,0 +1,208 @@
+/**
+ * Flow B transitions per stage (issue 12 §3), counted from the execution history of one 6-stage plan
+ * run on the whole local county in this process with a MANUAL clock (months pass when this bench
+ * moves the clock; the bank simulator settles in real time): filed → assessed → 7-day public notice →
+ * approved and committed → each month re-checked and paid → closed.
+ */
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+} from "@aws-sdk/client-sfn";
+import { localDateOf } from "#core/calendar/localDate.ts";
+import { isManualClock } from "#local/clock.ts";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
+import { startLocalCounty } from "#local/services.ts";
+import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
+
+/** Monday 2026-03-02 09:00 Asia/Shanghai. */
+const START_MS = Date.parse("2026-03-02T09:00:00+08:00");
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface FlowBRow {
+  stages: number;
+  perStage: number[];
+  total: number;
+  status: string;
+}
+
+interface PlanView {
+  case: { status: string };
+  plan: { stages: { index: number; dueAt: string; payment: string }[] };
+  tasks: { taskType: string; status: string }[];
+}
+
+async function until<T>(what: string, deadlineMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadlineMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function view(client: ApiClient, caseId: string): Promise<PlanView | undefined> {
+  const got = await client.get<PlanView>(`/plans/${caseId}`);
+  return got.status === 200 ? got.body : undefined;
+}
+
+async function openTask(
+  client: ApiClient,
+  caseId: string,
+  taskType: string,
+  deadlineMs: number,
+): Promise<void> {
+  await until(`an open ${taskType} task`, deadlineMs, async () => {
+    const v = await view(client, caseId);
+    return v?.tasks.some((t) => t.taskType === taskType && t.status === "open") ? true : undefined;
+  });
+}
+
+function ok(response: { status: number; text: string }, what: string): void {
+  if (response.status !== 200 && response.status !== 201) {
+    throw new Error(`${what}: ${response.status} ${response.text.slice(0, 200)}`);
+  }
+}
+
+/** The states entered from one `WaitForStage` up to the next (or the close): one stage's transitions. */
+export function transitionsPerStage(history: HistoryEvent[]): number[] {
+  const names = history
+    .filter((e) => e.type?.endsWith("StateEntered"))
+    .map((e) => e.stateEnteredEventDetails?.name ?? "?");
+  const counts: number[] = [];
+  let current = -1;
+  for (const name of names) {
+    if (name === "WaitForStage") {
+      counts.push(0);
+      current = counts.length - 1;
+    }
+    if (current >= 0 && name !== "ClosePlan" && name !== "PlanClosed")
+      counts[current] = (counts[current] ?? 0) + 1;
+    if (name === "ClosePlan") current = -1;
+  }
+  return counts;
+}
+
+export async function runFlowBBench(options: { log?: (line: string) => void } = {}): Promise<FlowBRow> {
+  const log = options.log ?? (() => {});
+  log("Flow B: a 6-stage plan on the local county with a manual clock …");
+  const county = await startLocalCounty({ inMemory: true, clock: { mode: "manual", startMs: START_MS } });
+  const clock = county.runtime.clock;
+  const sfn = new SFNClient({
+    endpoint: county.runtime.sfnEndpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  try {
+    if (!isManualClock(clock)) throw new Error("Flow B bench needs the manual clock");
+    const deadline = Date.now() + 300_000;
+    const officer = await signIn(county.apiUrl, "officer-xinhua-1");
+    const approver = await signIn(county.apiUrl, "approver-xinhua");
+    const filed = await officer.post<{ caseId: string }>(
+      "/plans",
+      {
+        townshipId: "230123300",
+        hardship: { cause: "medical" },
+        description: "家中主要劳动力患重病，长期住院治疗，医疗支出远超家庭承受能力",
+        expectedDurationMonths: 6,
+        estimatedTotalYuan: "2400.00",
+        applicant: {
+          name: "王建国",
+          document: { type: "resident-id", number: "230123198001011238" },
+          registration: { countyCode: "230123" },
+        },
+        bankAccount: { holderName: "王建国", bankName: "农村信用社", account: "6217000012345678" },
+      },
+      { idempotencyKey: "bench-flow-b-file" },
+    );
+    ok(filed, "filing the plan");
+    const caseId = filed.body.caseId;
+    await openTask(officer, caseId, "assessment", deadline);
+    ok(
+      await officer.post(
+        `/plans/${caseId}/assessment`,
+        {
+          household: {
+            members: [
+              { relation: "本人", age: 46 },
+              { relation: "配偶", age: 44 },
+            ],
+          },
+          monthlyIncomeYuan: "1800.00",
+          rigidExpenditure: {
+            medicalMonthlyYuan: "600.00",
+            educationMonthlyYuan: "0.00",
+            otherMonthlyYuan: "0.00",
+          },
+          expectedDurationMonths: 6,
+          firstStageDate: "2026-03-20",
+          facts: "入户调查：本人患重病需长期治疗，配偶务农收入微薄，医疗支出每月约六百元",
+        },
+        { idempotencyKey: "bench-flow-b-assess" },
+      ),
+      "assessment",
+    );
+    await openTask(officer, caseId, "public-notice", deadline);
+    await clock.advanceBy(7 * DAY_MS + 60_000);
+    await openTask(officer, caseId, "plan-approval", deadline);
+    ok(
+      await approver.post(`/plans/${caseId}/approval`, { decision: "approve", reason: "公示无异议，同意" }),
+      "approval",
+    );
+    const planned = await until("the stage plan", deadline, async () => {
+      const v = await view(officer, caseId);
+      return v && v.plan.stages.length > 0 ? v : undefined;
+    });
+    for (const stage of planned.plan.stages) {
+      await clock.advanceTo(Math.max(Date.parse(stage.dueAt), clock.nowMs()));
+      await openTask(officer, caseId, "stage-recheck", deadline);
+      ok(
+        await officer.post(
+          `/plans/${caseId}/recheck`,
+          {
+            stage: stage.index,
+            checkedOn: localDateOf(clock.nowMs()),
+            outcome: "still-in-hardship",
+            findings: `第${stage.index}期入户复核：仍在治疗，家庭困难未缓解`,
+          },
+          { idempotencyKey: `bench-flow-b-recheck-${stage.index}` },
+        ),
+        `re-check of stage ${stage.index}`,
+      );
+      await until(`stage ${stage.index} paid`, deadline, async () => {
+        const v = await view(officer, caseId);
+        return v?.plan.stages.find((s) => s.index === stage.index)?.payment === "paid" ? true : undefined;
+      });
+      log(`Flow B: stage ${stage.index} paid`);
+    }
+    const executionArn = `${(county.runtime.stateMachines["flow-b"] as string).replace(":stateMachine:", ":execution:")}:${caseId}`;
+    const status = await until("the plan's execution to end", deadline, async () => {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return d.status === "RUNNING" ? undefined : (d.status ?? "UNKNOWN");
+    });
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn,
+          maxResults: 1000,
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const perStage = transitionsPerStage(events);
+    return {
+      stages: planned.plan.stages.length,
+      perStage,
+      total: events.filter((e) => e.type?.endsWith("StateEntered")).length,
+      status,
+    };
+  } finally {
+    sfn.destroy();
+    await county.stop();
+  }
+}
