@@ -84,10 +84,11 @@ export async function startFlowAWorld(options: {
   const clock = runtime.clock;
   if (!isManualClock(clock)) throw new Error("the Flow A world needs the manual clock");
   const documentsDir = await mkdtemp(join(tmpdir(), `aidflow-${options.label}-`));
-  // Signatures are checked against real time (their replay window), not the manual business clock.
-  // Request signatures are the payments tests' subject; here the simulator only signs its callbacks.
+  // Signatures (requests and callbacks) carry wall-clock timestamps for their replay window; the
+  // simulator keeps the wall clock while the business clock of the runtime is manual.
   const bank = await startBankSimulator({
     callbackSecret: CALLBACK_SECRET,
+    requestSecret: REQUEST_SECRET,
     seed: 11,
     knobs: { delayScale: 0, ...options.knobs },
   });
