@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { inject } from "vitest";
+import type { RuntimeClockOptions } from "#local/runtime.ts";
 import { type LocalCounty, startLocalCounty } from "#local/services.ts";
 import { ensureWebBuild } from "#local/web-build.ts";
 import { launchChromium } from "./browser.ts";
@@ -20,7 +21,10 @@ export interface BrowserCounty {
   close(): Promise<void>;
 }
 
-export async function startBrowserCounty(label: string): Promise<BrowserCounty> {
+export async function startBrowserCounty(
+  label: string,
+  options: { clock?: RuntimeClockOptions } = {},
+): Promise<BrowserCounty> {
   // Chromium first: without it the test fails at once with the install hint, before any server starts.
   const browser = await launchChromium();
   // In memory, the county keeps no documents folder of its own: uploads go to a temporary one.
@@ -38,7 +42,7 @@ export async function startBrowserCounty(label: string): Promise<BrowserCounty> 
       dynamoEndpoint: inject("dynamoEndpoint"),
       tablePrefix: `${label}-${randomUUID().slice(0, 8)}-`,
       webRoot: distDir,
-      clock: { mode: "real" },
+      clock: options.clock ?? { mode: "real" },
       workflows: [{ name: "flow-a", file: "workflows/flow-a.asl.json" }],
     });
     return {
