@@ -13,6 +13,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command } from "commander";
+import { startDynamoEngine } from "#local/dynamodb/engine.ts";
 import { runBundleBench } from "./bundles/run.ts";
 import { costOf, DEFAULT_ASSUMPTIONS } from "./cost/estimate.ts";
 import { PRICE_REGION } from "./cost/prices.ts";
@@ -62,12 +63,16 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAtStart = loadavg()[0] ?? 0;
   const rows: Row[] = [];
+  // One DynamoDB Local for every part (fresh tables each): a JVM start per part is slow and, on a
+  // loaded machine, may not answer in time.
+  log("starting DynamoDB Local (in memory) …");
+  const engine = await startDynamoEngine().catch(() => startDynamoEngine());
 
   // 1. Ledger on one fund.
   let ledgerRate: number | undefined;
   try {
     log("ledger: group commit vs raw single-item writes on one fund (DynamoDB Local) …");
-    const ledger = await runLedgerBench({ levels: [100, 500], log });
+    const ledger = await runLedgerBench({ levels: [100, 500], endpoint: engine.endpoint, log });
     for (const row of ledger) {
       if (row.callers === 100) ledgerRate = row.ledgerPaymentsPerSecond;
       const clean = row.lost === 0 && row.doubled === 0 && row.chainVerified;
@@ -92,7 +97,7 @@ async function main(): Promise<void> {
   let flowA: FlowARow | undefined;
   let flowAError = "";
   try {
-    flowA = await runFlowABench({ surgeSeconds: options.surgeSeconds, log });
+    flowA = await runFlowABench({ surgeSeconds: options.surgeSeconds, dynamoEndpoint: engine.endpoint, log });
   } catch (error) {
     flowAError = reason(error);
   }
@@ -141,7 +146,7 @@ async function main(): Promise<void> {
     rows.push(notMeasured("AWS cost per Flow A case", "≤ $0.01 per case", flowAError));
   }
   try {
-    const b = await runFlowBBench({ log });
+    const b = await runFlowBBench({ dynamoEndpoint: engine.endpoint, log });
     rows.push({
       measure: `State transitions per stage, Flow B (${b.stages}-stage plan: wait for the date → re-check → pay from the commitment), from its execution history`,
       result: `${b.perStage.join(", ")} per stage; ${b.total} for the whole plan incl. filing, assessment, notice, approval and close; execution ${b.status}`,
@@ -151,6 +156,8 @@ async function main(): Promise<void> {
   } catch (error) {
     rows.push(notMeasured("State transitions per stage, Flow B", "≤ 5 per stage", reason(error)));
   }
+
+  await engine.stop();
 
   // 3. Bundle size per Lambda.
   try {

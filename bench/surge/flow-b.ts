@@ -84,10 +84,17 @@ export function transitionsPerStage(history: HistoryEvent[]): number[] {
   return counts;
 }
 
-export async function runFlowBBench(options: { log?: (line: string) => void } = {}): Promise<FlowBRow> {
+export async function runFlowBBench(
+  options: { dynamoEndpoint?: string; log?: (line: string) => void } = {},
+): Promise<FlowBRow> {
   const log = options.log ?? (() => {});
   log("Flow B: a 6-stage plan on the local county with a manual clock …");
-  const county = await startLocalCounty({ inMemory: true, clock: { mode: "manual", startMs: START_MS } });
+  const county = await startLocalCounty({
+    ...(options.dynamoEndpoint
+      ? { dynamoEndpoint: options.dynamoEndpoint, tablePrefix: `bench-b-${Date.now()}-` }
+      : { inMemory: true }),
+    clock: { mode: "manual", startMs: START_MS },
+  });
   const clock = county.runtime.clock;
   const sfn = new SFNClient({
     endpoint: county.runtime.sfnEndpoint,

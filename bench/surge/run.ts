@@ -161,6 +161,8 @@ export async function runFlowABench(
     happyCases?: number;
     surgeSeconds?: number;
     concurrency?: number;
+    /** A running DynamoDB Local to use (fresh tables); default the county starts its own in memory. */
+    dynamoEndpoint?: string;
     log?: (line: string) => void;
   } = {},
 ): Promise<FlowARow> {
@@ -169,7 +171,12 @@ export async function runFlowABench(
   const budgetSeconds = options.surgeSeconds ?? 120;
   const metering = meterDynamoDb();
   log("starting the local county (in-memory DynamoDB Local, real clock) …");
-  const county = await startLocalCounty({ inMemory: true, clock: { mode: "real" } });
+  const county = await startLocalCounty({
+    ...(options.dynamoEndpoint
+      ? { dynamoEndpoint: options.dynamoEndpoint, tablePrefix: `bench-a-${Date.now()}-` }
+      : { inMemory: true }),
+    clock: { mode: "real" },
+  });
   const sfn = new SFNClient({
     endpoint: county.runtime.sfnEndpoint,
     region: LOCAL_REGION,
