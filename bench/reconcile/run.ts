@@ -26,11 +26,11 @@ import {
   type ChainedEntry,
   canonicalEncoding,
   chainEntry,
+  decodeCanonical,
   EMPTY_BALANCES,
   type EntryKind,
   GENESIS_HASH,
   type LedgerEntry,
-  REFERENCE_FIELDS,
 } from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import {
@@ -151,33 +151,9 @@ function lineOf(entry: ChainedEntry): string {
   return `${canonicalEncoding(unhashed)}\t${entryHash}\n`;
 }
 
-/** Back from the canonical array (aidflow-ledger-v1 field order, core/ledger/canonical.ts). */
-function decode(canonical: string, entryHash: string): ChainedEntry {
-  const a = JSON.parse(canonical) as (string | number | null)[];
-  const reference: Record<string, string> = {};
-  REFERENCE_FIELDS.forEach((field, i) => {
-    const value = a[9 + i];
-    if (typeof value === "string") reference[field] = value;
-  });
-  const at = 9 + REFERENCE_FIELDS.length;
-  const drawKind = a[6];
-  return {
-    sequence: a[1] as number,
-    prevHash: a[2] as string,
-    fundId: a[3] as string,
-    entryId: a[4] as string,
-    kind: a[5] as EntryKind,
-    ...(typeof drawKind === "string" ? { drawKind: drawKind as NonNullable<LedgerEntry["drawKind"]> } : {}),
-    amountYuan: Yuan.parse(a[7], "amountYuan", { allowNegative: true }),
-    bookedAt: a[8] as string,
-    reference,
-    after: {
-      quota: Yuan.parse(a[at], "quota", { allowNegative: true }),
-      balance: Yuan.parse(a[at + 1], "balance", { allowNegative: true }),
-      committed: Yuan.parse(a[at + 2], "committed", { allowNegative: true }),
-    },
-    entryHash,
-  };
+/** Back from the stored line: the ledger's own decoder (core/ledger decodeCanonical) and the stored hash. */
+function decode(canonical: string, entryHash: string, sequence: number): ChainedEntry {
+  return { ...decodeCanonical(canonical, sequence), entryHash };
 }
 
 /** The file's lines, read in fixed chunks (same reader for both passes). */
@@ -260,11 +236,13 @@ export async function runReconcileBench(options: ReconcileBenchOptions = {}): Pr
     const heapBefore = process.memoryUsage().heapUsed;
     let peakRss = process.memoryUsage().rss;
     let peakHeap = heapBefore;
+    let sequence = 0;
     async function* entries(): AsyncGenerator<ChainedEntry> {
       for await (const batch of lines(path)) {
         for (const line of batch) {
           const tab = line.lastIndexOf("\t");
-          yield decode(line.slice(0, tab), line.slice(tab + 1));
+          sequence += 1;
+          yield decode(line.slice(0, tab), line.slice(tab + 1), sequence);
         }
       }
     }
