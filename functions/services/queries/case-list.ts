@@ -13,6 +13,7 @@ import { type Actor, authorize } from "#core/access/index.ts";
 import { HARDSHIP_TYPES } from "#core/cases/index.ts";
 import { ForbiddenError } from "#core/errors.ts";
 import { bilingual } from "#functions/http/index.ts";
+import { openTasksOf } from "./case-tasks.ts";
 import { financeCaseView, staffCaseView } from "./case-views.ts";
 import { countyOfTownship, townshipsOf } from "./directory.ts";
 import { type ItemFilter, type PartitionRef, readMerged } from "./merged-index.ts";
@@ -187,9 +188,20 @@ export async function listCases(
     limit: query.limit,
     readBudgetItems: READ_BUDGET_ITEMS,
   });
-  const items = page.items.map((item) => {
-    const record = item as unknown as CaseRecord;
-    return view === "finance" ? financeCaseView(record, now) : staffCaseView(record, actor.roles, now);
-  });
+  const records = page.items as unknown as CaseRecord[];
+  // Staff see what each case waits for and by when; finance sees money, not the work.
+  const tasks =
+    view === "staff"
+      ? await openTasksOf(
+          deps.db,
+          deps.table,
+          records.map((r) => r.caseId),
+        )
+      : undefined;
+  const items = records.map((record) =>
+    tasks
+      ? staffCaseView(record, actor.roles, tasks.get(record.caseId) ?? [], now)
+      : financeCaseView(record, now),
+  );
   return { items, view, ...(page.nextAfter ? { nextCursor: encodeCursor(digest, page.nextAfter) } : {}) };
 }

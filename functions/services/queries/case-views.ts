@@ -84,7 +84,12 @@ function shown<T>(visibility: Visibility, clear: T, masked: () => T | undefined)
 }
 
 /** The case for staff, county civil affairs and auditors, with each personal field as the roles may see it. */
-export function staffCaseView(record: CaseRecord, roles: readonly Role[], now: Date): Json {
+export function staffCaseView(
+  record: CaseRecord,
+  roles: readonly Role[],
+  tasks: readonly OpenTaskLike[],
+  now: Date,
+): Json {
   const see = (field: PersonalField) => fieldVisibility(roles, field);
   const { applicant } = record;
   const registration = applicant.registration ?? {};
@@ -122,6 +127,8 @@ export function staffCaseView(record: CaseRecord, roles: readonly Role[], now: D
     },
     filedBy: record.filedBy,
     handledBy: record.handledBy,
+    nextStep: nextStepOf(tasks, now),
+    tasks: openTaskList(tasks),
   };
 }
 
@@ -135,6 +142,27 @@ export function financeCaseView(record: CaseRecord, now: Date): Json {
   };
 }
 
+/** What a view needs of a task (never its token). */
+export type OpenTaskLike = Pick<
+  HumanTask,
+  "taskType" | "status" | "assigneeRoles" | "escalated" | "overdue" | "openedAt" | "dueAt"
+>;
+
+/** Open steps for the web client's timeline (web/src/api/cases.ts reads `tasks`). */
+export function openTaskList(tasks: readonly OpenTaskLike[]): Json[] {
+  return tasks
+    .filter((task) => task.status === "open")
+    .map((task) => ({
+      taskType: task.taskType,
+      status: task.status,
+      assigneeRoles: task.assigneeRoles,
+      escalated: task.escalated,
+      overdue: task.overdue,
+      openedAt: task.openedAt,
+      dueAt: task.dueAt ?? null,
+    }));
+}
+
 export interface NextStep {
   taskType: string;
   dueAt: string | null;
@@ -144,7 +172,7 @@ export interface NextStep {
 }
 
 /** The open human task the case waits on, earliest deadline first (never its token). */
-export function nextStepOf(tasks: readonly HumanTask[], now: Date): NextStep | null {
+export function nextStepOf(tasks: readonly OpenTaskLike[], now: Date): NextStep | null {
   const open = tasks
     .filter((task) => task.status === "open")
     .sort((a, b) => (a.dueAt ?? "\uffff").localeCompare(b.dueAt ?? "\uffff"));
@@ -161,7 +189,7 @@ export function nextStepOf(tasks: readonly HumanTask[], now: Date): NextStep | n
 /** The applicant's own case: clear (it is theirs), with the next step and whether it may be withdrawn. */
 export function applicantCaseView(
   record: CaseRecord,
-  tasks: readonly HumanTask[],
+  tasks: readonly OpenTaskLike[],
   withdrawable: boolean,
   now: Date,
 ): Json {
@@ -175,18 +203,7 @@ export function applicantCaseView(
       ...(bank ? { bank: { bankName: bank.bankName, accountMasked: bank.accountMasked } } : {}),
     },
     nextStep: nextStepOf(tasks, now),
-    // For the web client's timeline (web/src/api/cases.ts reads `tasks`): open steps only, no tokens.
-    tasks: tasks
-      .filter((task) => task.status === "open")
-      .map((task) => ({
-        taskType: task.taskType,
-        status: task.status,
-        assigneeRoles: task.assigneeRoles,
-        escalated: task.escalated,
-        overdue: task.overdue,
-        openedAt: task.openedAt,
-        dueAt: task.dueAt ?? null,
-      })),
+    tasks: openTaskList(tasks),
     withdrawable,
   };
 }

@@ -63,6 +63,10 @@ describe("case list of a township, by deadline", () => {
     expect(items.every((i) => i.townshipId === CHENGGUAN.townshipId)).toBe(true);
     expect(dueOrder(items)).toEqual([...dueOrder(items)].sort());
     expect(items.every((i) => typeof i.dueAt === "string")).toBe(true);
+    // What each case waits for, and by when: the open advance decision, due at the case's deadline.
+    for (const item of items as unknown as (Item & { nextStep: { taskType: string; dueAt: string } })[]) {
+      expect(item.nextStep).toMatchObject({ taskType: "advance-decision", dueAt: item.dueAt });
+    }
     expect(response.body.nextCursor).toBeUndefined();
   });
 
@@ -186,6 +190,7 @@ describe("masking per role", () => {
     for (const item of response.body.items as unknown as Shown[]) {
       expect(Object.keys(item)).not.toEqual(expect.arrayContaining(["applicant"]));
       expect(item.description).toBeUndefined();
+      expect(Object.keys(item)).not.toEqual(expect.arrayContaining(["tasks"]));
       expect(item.amounts.requestedYuan).toBe("800.00");
     }
     for (let n = 1; n <= 7; n += 1) {
