@@ -150,14 +150,15 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
     const { page, context } = await newPage(world.browser, DESKTOP);
     screenshotOnFailure(page, "approval");
     await signInAs(page, world.url, "approver-chengguan");
-    // From the work queue: the case number the applicant was given opens the case.
+    // The approver's work queue lists the advance decision, earliest deadline first.
     await page.goto(`${world.url}/township`);
-    await page.locator("#queue-case-number").fill(caseId);
-    await page.locator("[data-action=open-case]").click();
+    await reloadUntilVisible(page, `[data-testid=work-queue] [data-work-link="${caseId}"]`);
+    await screenshot(page, "flow-a-03-approver-work-queue");
+    await page.locator(`[data-testid=work-queue] [data-work-link="${caseId}"]`).click();
     await page.waitForURL(`${world.url}/township/cases/${caseId}`);
     await reloadUntilVisible(page, '[data-step-form="advance-decision"]');
     const violations = await seriousAxeViolations(page);
-    await screenshot(page, "flow-a-03-approver-case");
+    await screenshot(page, "flow-a-03-approver-case-detail");
 
     // Act
     await page.locator('[data-step-form="advance-decision"] input[name="amountYuan"]').fill(ADVANCE_YUAN);
@@ -196,7 +197,11 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
     const { page, context } = await newPage(world.browser, DESKTOP);
     screenshotOnFailure(page, "paperwork");
     await signInAs(page, world.url, "officer-chengguan-1");
-    await page.goto(`${world.url}/township/cases/${caseId}`);
+    // A case number from a phone call opens the case straight from the queue page.
+    await page.goto(`${world.url}/township`);
+    await page.locator("#queue-case-number").fill(caseId);
+    await page.locator("[data-action=open-case]").click();
+    await page.waitForURL(`${world.url}/township/cases/${caseId}`);
     await reloadUntilVisible(page, '[data-step-form="paperwork"]');
 
     // Act: paperwork (补齐手续)
