@@ -18,7 +18,7 @@ import { runBundleBench } from "./bundles/run.ts";
 import { costOf, DEFAULT_ASSUMPTIONS } from "./cost/estimate.ts";
 import { PRICE_REGION } from "./cost/prices.ts";
 import { runLedgerBench } from "./ledger/run.ts";
-import { runFlowBBench } from "./surge/flow-b.ts";
+import { runFlowBBenchInChild } from "./surge/flow-b.ts";
 import { type FlowARow, runFlowABench } from "./surge/run.ts";
 
 interface Row {
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
     rows.push(notMeasured("AWS cost per Flow A case", "≤ $0.01 per case", flowAError));
   }
   try {
-    const b = await runFlowBBench({ dynamoEndpoint: engine.endpoint, log });
+    const b = await runFlowBBenchInChild({ dynamoEndpoint: engine.endpoint, log });
     rows.push({
       measure: `State transitions per stage, Flow B (${b.stages}-stage plan: wait for the date → re-check → pay from the commitment), from its execution history`,
       result: `${b.perStage.join(", ")} per stage; ${b.total} for the whole plan incl. filing, assessment, notice, approval and close; execution ${b.status}`,

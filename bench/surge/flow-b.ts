@@ -4,6 +4,8 @@
  * moves the clock; the bank simulator settles in real time): filed → assessed → 7-day public notice →
  * approved and committed → each month re-checked and paid → closed.
  */
+
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -212,4 +214,60 @@ export async function runFlowBBench(
     sfn.destroy();
     await county.stop();
   }
+}
+
+/**
+ * Run alone in its own process (`node --import tsx bench/surge/flow-b.ts [dynamoEndpoint]`, one JSON
+ * line on stdout): handler modules keep their configuration from their first call (as a Lambda
+ * keeps it per container), so a second county in the same process would reach the first one's tables.
+ */
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const endpoint = process.argv[2];
+  const row = await runFlowBBench({
+    ...(endpoint ? { dynamoEndpoint: endpoint } : {}),
+    log: (line) => process.stderr.write(`· ${line}\n`),
+  });
+  process.stdout.write(`${JSON.stringify(row)}\n`);
+  process.exit(0);
+}
+
+/** Runs the Flow B bench in a child process and returns its row. */
+export async function runFlowBBenchInChild(
+  options: { dynamoEndpoint?: string; log?: (line: string) => void } = {},
+): Promise<FlowBRow> {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      fileURLToPath(import.meta.url),
+      ...(options.dynamoEndpoint ? [options.dynamoEndpoint] : []),
+    ],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    const text = chunk.toString();
+    stderr = (stderr + text).slice(-4000);
+    for (const line of text.split("\n")) if (line.startsWith("· ")) options.log?.(line.slice(2));
+  });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const line = stdout.split("\n").find((l) => l.startsWith("{"));
+  if (code !== 0 || !line)
+    throw new Error(
+      `Flow B bench exited ${code}: ${
+        stderr
+          .split("\n")
+          .filter((l) => l.includes("Error"))
+          .slice(-1)[0] ?? stderr.slice(-300)
+      }`,
+    );
+  return JSON.parse(line) as FlowBRow;
 }
