@@ -221,6 +221,15 @@ describe("a pass over the main flows on the whole local county", () => {
       { close: { summary: "先行救助已解决临时困难，结案" } },
       { idempotencyKey: randomUUID() },
     );
+    const finance = await signIn(county.apiUrl, "finance-1");
+    const reads = await Promise.all([
+      applicant.get("/me/payments"),
+      applicant.get("/me/cases"),
+      officer.get(`/cases/${caseId}/documents`),
+      finance.get("/funds"),
+      finance.get("/funds/230123100/entries"),
+      auditor.get("/audit"),
+    ]);
     const progress = await auditor.get(`/cases/${caseId}/progress`);
     const audit = await auditor.get(`/audit?resourceType=case&resourceId=${caseId}`);
     await new Promise((r) => setTimeout(r, 500));
@@ -238,6 +247,7 @@ describe("a pass over the main flows on the whole local county", () => {
     expect(paperwork.status, paperwork.text).toBe(200);
     expect(closed.status, closed.text).toBe(200);
     expect(progress.status).toBe(200);
+    expect(reads.map((r) => r.status).filter((status) => status >= 500)).toEqual([]);
     expect(audit.status).toBe(200);
     consoleCapture.stop();
     console.info(`log scan, own pass: ${lines.length} logger lines, ${consoleLines.length} console writes`);
