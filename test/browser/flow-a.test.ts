@@ -153,6 +153,7 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
     // The approver's work queue lists the advance decision, earliest deadline first.
     await page.goto(`${world.url}/township`);
     await reloadUntilVisible(page, `[data-testid=work-queue] [data-work-link="${caseId}"]`);
+    await page.locator(`[data-testid=case-list] [data-case-link="${caseId}"]`).waitFor();
     await screenshot(page, "flow-a-03-approver-work-queue");
     await page.locator(`[data-testid=work-queue] [data-work-link="${caseId}"]`).click();
     await page.waitForURL(`${world.url}/township/cases/${caseId}`);
