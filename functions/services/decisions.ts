@@ -9,16 +9,18 @@ import type { HumanTaskDecision } from "#adapters/human-task-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { checkPayee, normalizeAccount, type PayeeRecord } from "#adapters/payments/payee.ts";
 import type { Action, Actor } from "#core/access/index.ts";
+import { APPROVAL_ACTION } from "#core/cases/index.ts";
 import { BusinessRuleError, ConflictError, ForbiddenError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { maskBankAccount } from "#functions/runtime/logger.ts";
 import { authorizeAnyOnCase, authorizeOnCase } from "./case-access.ts";
 import {
   type ApprovalLevel,
-  approvalLevelFor,
+  CORE_LEVEL,
   checkAdvanceAmount,
   checkCashAllowed,
   checkInvestigators,
+  followUpLevel,
 } from "./case-rules.ts";
 import { type DecideHumanTaskResult, decideHumanTask } from "./human-tasks.ts";
 import type { FlowDeps } from "./ports.ts";
@@ -456,8 +458,11 @@ export async function recordFollowUp(
         ],
       });
     }
-    totalAfter = paidTotal.plus(additional);
-    approvalLevel = approvalLevelFor(totalAfter, policy);
+    ({ totalYuan: totalAfter, level: approvalLevel } = followUpLevel(
+      paid.map((text) => Yuan.parse(text)),
+      additional,
+      policy,
+    ));
   }
   if (request.recovery) {
     if (record.paperwork?.fraudFound !== true) {
@@ -538,10 +543,11 @@ export const AdditionalAidDecisionSchema = z.discriminatedUnion("decision", [
 ]);
 export type AdditionalAidDecisionRequest = z.output<typeof AdditionalAidDecisionSchema>;
 
+/** The access action per Flow A level is core's (`APPROVAL_ACTION`), keyed by the wire names. */
 const LEVEL_ACTION: Record<ApprovalLevel, Action> = {
-  township: "amount.approveWithinCeiling",
-  county: "amount.approveAboveCeiling",
-  coordination: "case.coordination.decide",
+  township: APPROVAL_ACTION[CORE_LEVEL.township],
+  county: APPROVAL_ACTION[CORE_LEVEL.county],
+  coordination: APPROVAL_ACTION[CORE_LEVEL.coordination],
 };
 
 export async function decideAdditionalAid(
