@@ -90,6 +90,11 @@ export async function recordRecovery(
  * Staged assistance: the case continues in Flow B under the same case id (its execution name), so
  * a retried hand-over cannot start it twice. Without a Flow B state machine configured the hand-over
  * is recorded and county civil affairs is notified to start it.
+ *
+ * The case is marked handed over BEFORE Flow B starts: Flow B's first step sets its own status
+ * ("assessing"), which a later write of ours would overwrite. A retry after a crash between the two
+ * finds the hand-over recorded, leaves the case alone and starts Flow B again — a no-op when it
+ * already runs (same execution name).
  */
 export async function handOverToFlowB(
   deps: FlowDeps,
@@ -99,7 +104,13 @@ export async function handOverToFlowB(
   const record = await deps.cases.get(caseId);
   const now = deps.now();
   const arn = deps.stateMachines.flowB;
-  let flowBStarted = false;
+  const flowBStarted = Boolean(arn);
+  if (record.handOver === undefined) {
+    await deps.cases.update(caseId, {
+      status: "handed-over-to-flow-b",
+      set: { flow: "B", handOver: { at: now.toISOString(), flowBStarted, from: "A" }, dueAt: null },
+    });
+  }
   if (arn) {
     await deps.workflow.startExecution({
       stateMachineArn: arn,
@@ -114,13 +125,7 @@ export async function handOverToFlowB(
         reason: (record.followUp?.staged as { reason?: string } | undefined)?.reason ?? "",
       },
     });
-    // Started now, or by an earlier try of this task (same execution name): either way it runs.
-    flowBStarted = true;
   }
-  await deps.cases.update(caseId, {
-    status: "handed-over-to-flow-b",
-    set: { flow: "B", handOver: { at: now.toISOString(), flowBStarted, from: "A" }, dueAt: null },
-  });
   await deps.outbox.put(
     {
       messageId: `${caseId}:handover-flow-b`,

@@ -7,11 +7,16 @@
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditStore } from "#adapters/audit-store.ts";
+import type { CaseStatus } from "#adapters/case-store.ts";
+import type { WorkflowPort } from "#adapters/step-functions.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
+import { handOverToFlowB } from "#functions/services/flow-a-steps.ts";
 import { DAY_MS, type FlowBWorld, startFlowBWorld, statesEntered } from "./world.ts";
 
 let world: FlowBWorld;
 const CHENGGUAN = "230123100";
+/** The case the first test carried through both flows; the second copies it as a fresh hand-over. */
+let handedOverCaseId: string | undefined;
 
 beforeAll(async () => {
   world = await startFlowBWorld({ label: "fb-handover" });
@@ -44,6 +49,7 @@ describe("Flow A hands over to Flow B", () => {
     );
     expect(filed.status).toBe(201);
     const caseId = filed.body.caseId;
+    handedOverCaseId = caseId;
     await world.openTask(caseId, "advance-decision");
     expect(
       (
@@ -81,6 +87,14 @@ describe("Flow A hands over to Flow B", () => {
     expect(statesEntered(await world.history("flow-a", caseId))).toContain("HandOverToFlowB");
     await world.openTask(caseId, "assessment");
     expect(await world.executionStatus("flow-b", caseId)).toBe("RUNNING");
+    // The hand-over is recorded before Flow B starts, so Flow A never overwrites Flow B's status.
+    // (the task becomes visible just before its status is written on the case: wait for that write)
+    const handedOver = await world.eventually(async () => {
+      const current = await world.deps.cases.get(caseId);
+      return current.status === "assessing" ? current : undefined;
+    }, "Flow B's status on the case");
+    expect(handedOver.flow).toBe("B");
+    expect(handedOver.handOver).toMatchObject({ from: "A", flowBStarted: true });
 
     // Act: assessment — rural 低保 520 × 3 + rent 400 − income 1,200 = 760 a month × 2
     const assessed = await officer.post<{ plan: { totalYuan: string; approvalLevel: string } }>(
@@ -168,5 +182,60 @@ describe("Flow A hands over to Flow B", () => {
       entries.map((e) => `${e.kind}${e.drawKind ? `:${e.drawKind}` : ""} ${e.amountYuan.toString()}`),
     ).toEqual(["draw:advance 800.00", "commit 1520.00", "draw:stage 760.00", "draw:stage 760.00"]);
     expect(entries.every((e) => e.reference.correlationId === "corr-handover-1")).toBe(true);
+  });
+
+  it("records the hand-over before Flow B starts, so the case ends in Flow B's status — also when the hand-over is retried", async () => {
+    // Prepare: a case at follow-up (a copy of the first test's case under a new id, not yet handed over)
+    const source = await world.deps.cases.get(handedOverCaseId as string);
+    const {
+      handOver: _handOver,
+      plan: _plan,
+      outcome: _outcome,
+      ...atFollowUp
+    } = source as typeof source & {
+      plan?: unknown;
+      outcome?: unknown;
+    };
+    const caseId = `${source.caseId}-race`;
+    const created = await world.deps.cases.create({
+      ...atFollowUp,
+      caseId,
+      // Another cause: the first case still holds the person's open-case guard for its own.
+      hardship: { ...source.hardship, cause: "flood" },
+      status: "awaiting-follow-up",
+      flow: "A",
+    });
+    expect(created).toEqual({ created: true });
+    // A Flow B whose first step runs at once (as a fast Lambda can): it sets its own status on the case.
+    const seenAtStart: CaseStatus[] = [];
+    const starts: string[] = [];
+    const flowB: WorkflowPort = {
+      ...world.deps.workflow,
+      async startExecution({ name }) {
+        starts.push(name);
+        seenAtStart.push((await world.deps.cases.get(name)).status);
+        await world.deps.cases.update(name, { status: "assessing" });
+        return { started: true };
+      },
+    };
+    const deps = {
+      ...world.deps,
+      workflow: flowB,
+      stateMachines: { ...world.deps.stateMachines, flowB: "flow-b" },
+    };
+
+    // Act: the hand-over, then a retry of it (as after a crash before the task reported success)
+    const first = await handOverToFlowB(deps, caseId, "corr-handover-race");
+    const retried = await handOverToFlowB(deps, caseId, "corr-handover-race");
+
+    // Assess: Flow A wrote before the start; Flow B's status stands, the retry changed nothing on the case
+    expect(first).toEqual({ flowBStarted: true });
+    expect(retried).toEqual({ flowBStarted: true });
+    expect(starts).toEqual([caseId, caseId]);
+    expect(seenAtStart[0]).toBe("handed-over-to-flow-b");
+    const record = await world.deps.cases.get(caseId);
+    expect(record.status).toBe("assessing");
+    expect(record.flow).toBe("B");
+    expect(record.handOver).toMatchObject({ from: "A", flowBStarted: true });
   });
 });
