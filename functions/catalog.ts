@@ -24,7 +24,7 @@ export interface FunctionDefinition {
   access: {
     tables?: Partial<Record<"main" | "ledger", TableAccess>>;
     /** Step Functions actions this function calls (start an execution, complete a task token). */
-    stepFunctions?: ReadonlyArray<"start" | "taskResponse" | "describe">;
+    stepFunctions?: ReadonlyArray<"start" | "taskResponse" | "describe" | "stop">;
     documents?: TableAccess;
     notifications?: boolean;
   };
@@ -289,9 +289,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     description:
       "Withdraw an unpaid application: case withdrawn, tasks closed, execution stopped (StopExecution), audit",
     routes: [{ method: "POST", path: "/cases/{caseId}/withdraw" }],
-    // StopExecution needs `states:StopExecution` on the flows' executions: infra has no access kind for
-    // it yet; "describe" grants the execution-level resource (see the report to the infra engineer).
-    access: { tables: { main: "write" }, stepFunctions: ["describe"] },
+    access: { tables: { main: "write" }, stepFunctions: ["stop"] },
   },
   // ── County finance (issue 9): funds, allocation, reconciliation, close, replenishment, exports ──
   {

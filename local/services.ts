@@ -8,8 +8,9 @@
  * after a restart call handlers (payments, notifications) at once, before any service is up.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { startApiServer } from "./http/server.ts";
@@ -84,7 +85,10 @@ export function localHandlerEnvironment(
     AIDFLOW_BANK_ENDPOINTS: JSON.stringify({ "*": `http://127.0.0.1:${endpoints.bankPort}` }),
     AIDFLOW_BANK_CALLBACK_URL: `${api}/bank/callback`,
     AIDFLOW_LOCAL_UPLOAD_BASE_URL: api,
-    ...(dataDir ? { AIDFLOW_DOCUMENTS_DIR: join(dataDir, "documents") } : {}),
+    // In memory there is no data directory; uploads still need a place (a fresh temporary folder).
+    AIDFLOW_DOCUMENTS_DIR: dataDir
+      ? join(dataDir, "documents")
+      : mkdtempSync(join(tmpdir(), "aidflow-documents-")),
   };
 }
 

@@ -21,7 +21,9 @@ import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import { defaultPaymentLogger, type PaymentLogger } from "#adapters/payments/log.ts";
 import { type PaymentAttempt, PaymentStore } from "#adapters/payments/payment-store.ts";
 import { verify } from "#adapters/payments/signature.ts";
+import type { FieldError } from "#core/errors.ts";
 import { ValidationError } from "#core/errors.ts";
+import { issueToFieldError } from "#functions/http/index.ts";
 
 /** What the waiting flow step receives. */
 export interface PaymentTaskOutput {
@@ -75,17 +77,18 @@ export function createBankCallbackHandler(
         problem: checked.problem,
         sourceIp: event.requestContext?.http?.sourceIp,
       });
-      return json(401, { code: "UNAUTHORIZED", message: "invalid signature", messageZh: "签名无效" });
+      return refusal(401, "UNAUTHORIZED", "invalid signature", "签名无效");
     }
     const parsed = CallbackSchema.safeParse(parseJson(body));
     if (!parsed.success) {
       log.warn("bank callback does not follow the contract", { issues: parsed.error.issues.length });
-      return json(400, {
-        code: "VALIDATION_FAILED",
-        message: "callback does not follow the bank contract",
-        messageZh: "回调内容不符合接口约定",
-        fields: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      });
+      return refusal(
+        400,
+        "VALIDATION_FAILED",
+        "callback does not follow the bank contract",
+        "回调内容不符合接口约定",
+        parsed.error.issues.map((issue) => issueToFieldError(issue)),
+      );
     }
     const callback = parsed.data;
     const result = await deps.store.recordOutcome({
@@ -103,13 +106,9 @@ export function createBankCallbackHandler(
     };
     switch (result.kind) {
       case "unknown":
-        return json(404, { code: "NOT_FOUND", message: "unknown instruction", messageZh: "支付指令不存在" });
+        return refusal(404, "NOT_FOUND", "unknown instruction", "支付指令不存在");
       case "conflict":
-        return json(409, {
-          code: "PAYMENT_STATE_CONFLICT",
-          message: result.problem,
-          messageZh: "回调与已记录的结果矛盾",
-        });
+        return refusal(409, "PAYMENT_STATE_CONFLICT", result.problem, "回调与已记录的结果矛盾");
       case "duplicate":
         // Re-delivery after a resume that failed transiently: this is the retry of that resume.
         if (result.unresumedTaskToken)
@@ -256,6 +255,17 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A refusal in the API's one error shape `{ code, message, messageZh, fields }` (issue 10 §6). */
+function refusal(
+  statusCode: number,
+  code: string,
+  message: string,
+  messageZh: string,
+  fields: FieldError[] = [],
+): Result {
+  return json(statusCode, { code, message, messageZh, fields });
 }
 
 function json(statusCode: number, body: unknown): Result {

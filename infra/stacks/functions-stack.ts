@@ -56,7 +56,11 @@ const STEP_FUNCTIONS_ACTIONS = {
   start: ["states:StartExecution"],
   taskResponse: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
   describe: ["states:DescribeExecution", "states:GetExecutionHistory"],
+  stop: ["states:StopExecution"],
 } as const;
+
+/** Kinds whose IAM resource is an execution (not the state machine). */
+const EXECUTION_LEVEL: ReadonlySet<string> = new Set(["describe", "stop"]);
 
 /**
  * One NodejsFunction per catalog entry, bundled by the local esbuild (no Docker), each with its own
@@ -186,7 +190,7 @@ export class FunctionsStack extends Stack {
     if (machineArns.length === 0) return;
     for (const need of needs) {
       const resources =
-        need === "describe"
+        EXECUTION_LEVEL.has(need)
           ? machineArns.map(({ name }) =>
               this.formatArn({
                 service: "states",
@@ -197,7 +201,7 @@ export class FunctionsStack extends Stack {
             )
           : machineArns.map(({ arn }) => arn);
       role.addToPolicy(new iam.PolicyStatement({ actions: [...STEP_FUNCTIONS_ACTIONS[need]], resources }));
-      if (need === "describe") {
+      if (EXECUTION_LEVEL.has(need)) {
         for (const resource of resources) {
           acknowledgeWildcardResource(
             role,

@@ -356,12 +356,8 @@ describe("fuzz: generated bad requests against every POST/PUT route", () => {
     expect(findings).toEqual([]);
   }, 300_000);
 
-  // KNOWN DEFECT, reported (issue 10 §6): POST /bank/callback (functions/handlers/bank-callback.ts, its
-  // own protocol outside httpHandler) refuses correctly — 401 unsigned, 400 off-contract, never a write —
-  // but its error bodies lack `fields` (401/404/409) and its field errors lack `messageZh` (400).
-  // `it.fails` keeps the suite green while the defect stands and turns red the day it is fixed:
-  // then make this an ordinary `it`.
-  it.fails("the signed bank callback answers its refusals in the one error shape too", async () => {
+  // POST /bank/callback has its own protocol (HMAC, outside httpHandler) but the same error shape.
+  it("the signed bank callback answers its refusals in the one error shape too", async () => {
     // Prepare
     const unsigned = { instructionId: "x", outcome: "confirmed", bankReference: "r", amountYuan: "1.00" };
     // Act
