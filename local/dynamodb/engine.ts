@@ -59,7 +59,8 @@ export async function startDynamoEngine(options: StartEngineOptions = {}): Promi
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localDynamoClient(endpoint);
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  // A JVM start-up on a busy 2-core CI machine has been seen to take over 30 s; the bound is generous.
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   for (;;) {
     if (exited) {
       throw new Error(
