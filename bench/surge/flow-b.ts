@@ -259,7 +259,11 @@ export async function runFlowBBenchInChild(
     for (const line of text.split("\n")) if (line.startsWith("· ")) options.log?.(line.slice(2));
   });
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const line = stdout.split("\n").find((l) => l.startsWith("{"));
+  // Handlers log JSON lines too: the row is the line with the row's fields.
+  const line = stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{") && l.includes('"perStage"'))
+    .at(-1);
   if (code !== 0 || !line)
     throw new Error(
       `Flow B bench exited ${code}: ${
