@@ -215,6 +215,7 @@ async function main(): Promise<void> {
     "",
     "✓ target met · ✗ target missed · — not measured.",
     "",
+    "",
   ].join("\n");
   writeFileSync(options.out, `${header}${table}\n`);
   process.stdout.write(`${table}\n`);
