@@ -8,8 +8,8 @@
  * generated once with the ledger's own chaining into a temporary file, one line per entry holding
  * its canonical encoding (the bytes the chain hashes) and its stored hash. Then, over that file:
  *  1. raw: SHA-256 of each line's canonical bytes — nothing else;
- *  2. reconcile: each line decoded into an entry and pushed through `reconcilePeriod` (chain check
- *     with `ChainVerifier`, replay of every effect, the period figures, draw matching in batches
+ *  2. reconcile: each line handed as stored (text, sequence, hash) to `reconcilePeriod`, which
+ *     hashes the stored text as it is and decodes it once (chain check with `ChainVerifier.pushStored`, replay of every effect, the period figures, draw matching in batches
  *     of 100 through a synthetic `MatchingSource` that approves and pays every draw).
  * Both passes read the file the same way (64 KiB chunks split into lines), so reading costs the same.
  *
@@ -21,12 +21,12 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { StoredEntry } from "#core/ledger/canonical.ts";
 import {
   applyEffect,
   type ChainedEntry,
   canonicalEncoding,
   chainEntry,
-  decodeCanonical,
   EMPTY_BALANCES,
   type EntryKind,
   GENESIS_HASH,
@@ -151,11 +151,6 @@ function lineOf(entry: ChainedEntry): string {
   return `${canonicalEncoding(unhashed)}\t${entryHash}\n`;
 }
 
-/** Back from the stored line: the ledger's own decoder (core/ledger decodeCanonical) and the stored hash. */
-function decode(canonical: string, entryHash: string, sequence: number): ChainedEntry {
-  return { ...decodeCanonical(canonical, sequence), entryHash };
-}
-
 /** The file's lines, read in fixed chunks (same reader for both passes). */
 async function* lines(path: string): AsyncGenerator<string[]> {
   let rest = "";
@@ -237,12 +232,13 @@ export async function runReconcileBench(options: ReconcileBenchOptions = {}): Pr
     let peakRss = process.memoryUsage().rss;
     let peakHeap = heapBefore;
     let sequence = 0;
-    async function* entries(): AsyncGenerator<ChainedEntry> {
+    // As a store hands them over: the stored canonical text and hash, hashed as stored (core/ledger pushStored).
+    async function* entries(): AsyncGenerator<StoredEntry> {
       for await (const batch of lines(path)) {
         for (const line of batch) {
           const tab = line.lastIndexOf("\t");
           sequence += 1;
-          yield decode(line.slice(0, tab), line.slice(tab + 1), sequence);
+          yield { text: line.slice(0, tab), sequence, storedHash: line.slice(tab + 1) };
         }
       }
     }

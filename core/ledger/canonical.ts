@@ -71,6 +71,60 @@ const AT = { prevHash: 2, fundId: 3, entryId: 4, kind: 5, drawKind: 6, amount: 7
  * moved it, the hash no longer matches.
  */
 export function decodeCanonical(text: string, sequence: number): Omit<ChainedEntry, "entryHash"> {
+  return decodeFields(text, sequence).entry;
+}
+
+/** An entry as a store keeps it: its canonical text, where it was found, and the hash stored with it. */
+export interface StoredEntry {
+  text: string;
+  sequence: number;
+  storedHash: string;
+}
+
+/** Amount text that `Yuan.toString` certainly writes back unchanged (others are compared the slow way). */
+const PLAIN_AMOUNT = /^(0|[1-9]\d{0,14})\.\d\d$/;
+
+/**
+ * Decodes a stored entry and tells whether its stored hash is the hash of its canonical encoding,
+ * without re-encoding it when the stored text IS that encoding (same JSON spelling, same sequence,
+ * same amount spelling, text-only references): then the hash over the stored bytes is the hash of
+ * the encoding. So `hashMatches` equals `hashEntry(decodeCanonical(text, sequence)) === storedHash`
+ * exactly (test/unit/ledger/stored-chain.test.ts holds it on random valid and tampered chains).
+ */
+export function decodeStored(stored: StoredEntry): { entry: ChainedEntry; hashMatches: boolean } {
+  const { fields, entry } = decodeFields(stored.text, stored.sequence);
+  const chained: ChainedEntry = { ...entry, entryHash: stored.storedHash };
+  // Text that is not the canonical spelling (a store that re-serialized it) is checked the long way.
+  const hashMatches = isCanonical(stored.text, fields, entry)
+    ? sha256(stored.text) === stored.storedHash
+    : hashEntry(entry) === stored.storedHash;
+  return { entry: chained, hashMatches };
+}
+
+function isCanonical(text: string, fields: unknown[], entry: Omit<ChainedEntry, "entryHash">): boolean {
+  if (fields[1] !== entry.sequence) return false;
+  for (let i = 0; i < REFERENCE_FIELDS.length; i++) {
+    const value = fields[AT.reference + i];
+    if (value !== null && typeof value !== "string") return false;
+  }
+  const after = AT.reference + REFERENCE_FIELDS.length;
+  const amounts: [number, Yuan][] = [
+    [AT.amount, entry.amountYuan],
+    [after, entry.after.quota],
+    [after + 1, entry.after.balance],
+    [after + 2, entry.after.committed],
+  ];
+  for (const [index, yuan] of amounts) {
+    const written = fields[index] as string;
+    if (!PLAIN_AMOUNT.test(written) && yuan.toString() !== written) return false;
+  }
+  return JSON.stringify(fields) === text;
+}
+
+function decodeFields(
+  text: string,
+  sequence: number,
+): { fields: unknown[]; entry: Omit<ChainedEntry, "entryHash"> } {
   let fields: unknown;
   try {
     fields = JSON.parse(text);
@@ -106,7 +160,7 @@ export function decodeCanonical(text: string, sequence: number): Omit<ChainedEnt
     if (value !== null) Object.assign(reference, { [field]: String(value) });
   });
   const after = AT.reference + REFERENCE_FIELDS.length;
-  return {
+  const entry = {
     sequence,
     prevHash: text_(AT.prevHash),
     fundId: text_(AT.fundId),
@@ -118,6 +172,7 @@ export function decodeCanonical(text: string, sequence: number): Omit<ChainedEnt
     reference,
     after: { quota: money(after), balance: money(after + 1), committed: money(after + 2) },
   };
+  return { fields, entry };
 }
 
 /**

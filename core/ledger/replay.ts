@@ -4,7 +4,7 @@
  * page by page; `replay` is the same over an in-memory list (reconciliation, tests).
  */
 
-import { type ChainedEntry, GENESIS_HASH, hashEntry } from "./canonical.ts";
+import { type ChainedEntry, decodeStored, GENESIS_HASH, hashEntry, type StoredEntry } from "./canonical.ts";
 import { applyEffect, EMPTY_BALANCES, type FundBalances, sameBalances } from "./effects.ts";
 
 export interface ReplayState {
@@ -48,7 +48,22 @@ export class ChainVerifier {
   /** Feeds the next entry in sequence order; false once the chain is broken (later entries are ignored). */
   push(entry: ChainedEntry): boolean {
     if (this.failure) return false;
-    const problem = this.check(entry);
+    return this.accept(entry, () => hashEntry(entry) === entry.entryHash);
+  }
+
+  /**
+   * The same check over an entry as stored: the hash is taken over the stored canonical text itself
+   * (no re-encoding). Throws `UnreadableEntryError` where `decodeCanonical` would. Returns the
+   * decoded entry and whether the chain still holds.
+   */
+  pushStored(stored: StoredEntry): { entry: ChainedEntry; ok: boolean } {
+    const { entry, hashMatches } = decodeStored(stored);
+    if (this.failure) return { entry, ok: false };
+    return { entry, ok: this.accept(entry, () => hashMatches) };
+  }
+
+  private accept(entry: ChainedEntry, hashMatches: () => boolean): boolean {
+    const problem = this.check(entry, hashMatches);
     if (problem) {
       this.failure = problem;
       return false;
@@ -75,7 +90,10 @@ export class ChainVerifier {
     return { ok: true, state };
   }
 
-  private check(entry: ChainedEntry): { firstBadSequence: number; problem: string } | undefined {
+  private check(
+    entry: ChainedEntry,
+    hashMatches: () => boolean,
+  ): { firstBadSequence: number; problem: string } | undefined {
     const expected = this.current.sequence + 1;
     if (entry.sequence > expected) {
       return { firstBadSequence: expected, problem: `entry ${expected} is missing (deleted)` };
@@ -89,7 +107,7 @@ export class ChainVerifier {
     if (entry.fundId !== this.fundId) {
       return { firstBadSequence: expected, problem: `entry ${expected} belongs to fund ${entry.fundId}` };
     }
-    if (hashEntry(entry) !== entry.entryHash) {
+    if (!hashMatches()) {
       return { firstBadSequence: expected, problem: `entry ${expected} does not match its hash (edited)` };
     }
     if (entry.prevHash !== this.current.headHash) {

@@ -84,8 +84,8 @@ const METHOD_ZH: Record<string, string> = { bank: "银行转账", cash: "现金"
 
 /** Shanghai local time "2026-10-05 14:03:00" (DOMAIN §7 time zone), a form Excel shows as typed. */
 export function localTimeText(iso: string): string {
-  const shifted = new Date(Date.parse(iso) + 8 * 60 * 60 * 1000).toISOString();
-  return `${shifted.slice(0, 10)} ${shifted.slice(11, 19)}`;
+  const shifted = new Date(Date.parse(iso) + 8 * 60 * 60 * 1000).toISOString(); // not-policy: UTC+8 in ms
+  return `${shifted.slice(0, 10)} ${shifted.slice(11, 19)}`; // not-policy: ISO text positions
 }
 
 export function summaryRow(report: ReconciliationReport, townshipName: string): string[] {

@@ -23,7 +23,7 @@ export interface Period {
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const QUARTER = /^(\d{4})-Q([1-4])$/;
 /** Asia/Shanghai is UTC+8 all year. */
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000; // not-policy: UTC+8 in ms
 
 function localMidnightUtcMs(year: number, monthIndex: number): number {
   return Date.UTC(year, monthIndex, 1) - SHANGHAI_OFFSET_MS;

@@ -11,7 +11,7 @@
  * - the chain is intact (core/ledger ChainVerifier) and the stored head equals the replay;
  * - opening + movements = closing; the period's entries are not interleaved with others.
  */
-import type { ChainedEntry, UnreadableEntryError } from "../ledger/canonical.ts";
+import type { ChainedEntry, StoredEntry, UnreadableEntryError } from "../ledger/canonical.ts";
 import { sameBalances } from "../ledger/effects.ts";
 import { ChainVerifier, type HeadSnapshot } from "../ledger/replay.ts";
 import type { Discrepancy } from "./discrepancy.ts";
@@ -72,8 +72,21 @@ export class PeriodReconciler {
 
   /** Feeds the next entry in sequence order; true when it is a draw of the period (to be matched). */
   pushEntry(entry: ChainedEntry): boolean {
+    return this.placeEntry(entry, this.verifier.push(entry));
+  }
+
+  /**
+   * The same for an entry as stored (its canonical text): hashed as stored, decoded once. Throws
+   * `UnreadableEntryError` when the text cannot be read. `draw` is true for a draw of the period.
+   */
+  pushStored(stored: StoredEntry): { entry: ChainedEntry; draw: boolean } {
+    const { entry, ok } = this.verifier.pushStored(stored);
+    return { entry, draw: this.placeEntry(entry, ok) };
+  }
+
+  private placeEntry(entry: ChainedEntry, chainHolds: boolean): boolean {
     this.entriesSeen += 1;
-    if (!this.verifier.push(entry) && !this.chainBreak) {
+    if (!chainHolds && !this.chainBreak) {
       this.chainBreak = { sequence: entry.sequence, entryId: entry.entryId };
     }
     const place = placeInPeriod(this.period, entry.bookedAt);
@@ -303,8 +316,11 @@ export class PeriodReconciler {
 export interface ReconcileInput {
   fundId: string;
   period: Period;
-  /** The fund's entries from sequence 1, in order (a store stream or a generator). */
-  entries: AsyncIterable<ChainedEntry> | Iterable<ChainedEntry>;
+  /**
+   * The fund's entries from sequence 1, in order (a store stream or a generator); either decoded or
+   * as stored (canonical text, hashed as it is: the fast path, same verdicts).
+   */
+  entries: AsyncIterable<ChainedEntry | StoredEntry> | Iterable<ChainedEntry | StoredEntry>;
   /** The head as stored, read before the stream started (the stream then ends at it or later). */
   head?: HeadSnapshot;
   source: MatchingSource;
@@ -327,26 +343,29 @@ export async function reconcilePeriod(input: ReconcileInput): Promise<Reconcilia
     for (const draw of batch) reconciler.checkDraw(draw, facts.get(draw.entryId));
     batch = [];
   };
-  const take = async (entry: ChainedEntry) => {
-    if (reconciler.pushEntry(entry)) {
-      batch.push(entry);
-      if (batch.length >= MATCH_BATCH_MAX) await flush();
+  /** Pushes one entry; the batch of draws to match when it is full (awaited by the caller, so a sync source stays sync). */
+  const push = (item: ChainedEntry | StoredEntry): boolean => {
+    let entry: ChainedEntry;
+    let draw: boolean;
+    if ("storedHash" in item) ({ entry, draw } = reconciler.pushStored(item));
+    else {
+      entry = item;
+      draw = reconciler.pushEntry(item);
     }
+    if (draw) batch.push(entry);
     if (input.onProgress && reconciler.entriesPushed % every === 0)
       input.onProgress(reconciler.entriesPushed);
+    return batch.length >= MATCH_BATCH_MAX;
   };
   try {
     if (Symbol.iterator in input.entries) {
-      for (const entry of input.entries as Iterable<ChainedEntry>) {
-        if (reconciler.pushEntry(entry)) {
-          batch.push(entry);
-          if (batch.length >= MATCH_BATCH_MAX) await flush();
-        }
-        if (input.onProgress && reconciler.entriesPushed % every === 0)
-          input.onProgress(reconciler.entriesPushed);
+      for (const item of input.entries as Iterable<ChainedEntry | StoredEntry>) {
+        if (push(item)) await flush();
       }
     } else {
-      for await (const entry of input.entries as AsyncIterable<ChainedEntry>) await take(entry);
+      for await (const item of input.entries as AsyncIterable<ChainedEntry | StoredEntry>) {
+        if (push(item)) await flush();
+      }
     }
   } catch (error) {
     // By name: the class may be loaded twice under different module ids (tests, bundles).
