@@ -189,17 +189,16 @@ export class FunctionsStack extends Stack {
     });
     if (machineArns.length === 0) return;
     for (const need of needs) {
-      const resources =
-        EXECUTION_LEVEL.has(need)
-          ? machineArns.map(({ name }) =>
-              this.formatArn({
-                service: "states",
-                resource: "execution",
-                resourceName: `${stateMachineName(props.prefix, name)}:*`,
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-            )
-          : machineArns.map(({ arn }) => arn);
+      const resources = EXECUTION_LEVEL.has(need)
+        ? machineArns.map(({ name }) =>
+            this.formatArn({
+              service: "states",
+              resource: "execution",
+              resourceName: `${stateMachineName(props.prefix, name)}:*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          )
+        : machineArns.map(({ arn }) => arn);
       role.addToPolicy(new iam.PolicyStatement({ actions: [...STEP_FUNCTIONS_ACTIONS[need]], resources }));
       if (EXECUTION_LEVEL.has(need)) {
         for (const resource of resources) {
