@@ -28,6 +28,8 @@ export async function putCaseFixture(tables: TestTables, fixture: CaseFixture): 
         status: "awaiting-advance-decision",
         applicant: { ...(fixture.applicantUserId ? { userId: fixture.applicantUserId } : {}), name: "张伟" },
         handledBy: fixture.handledBy ?? [],
+        // CaseStore updates are conditioned on the version (optimistic concurrency), as real cases carry it.
+        version: 1,
       },
     }),
   );
