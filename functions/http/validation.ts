@@ -110,9 +110,11 @@ export function issueToFieldError(issue: Issue, prefix?: string): FieldError {
     const [message = "", messageZh = ""] = issue.message.split(SEPARATOR);
     return { path, message, messageZh };
   }
-  const params = (issue as { params?: { messageZh?: unknown } }).params;
+  // Custom issues carry their Chinese text in `params.messageZh` or, as core/ schemas write it, `params.zh`.
+  const params = (issue as { params?: { messageZh?: unknown; zh?: unknown } }).params;
   const described = describe(issue);
-  const messageZh = typeof params?.messageZh === "string" ? params.messageZh : described.messageZh;
+  const ownZh = params?.messageZh ?? params?.zh;
+  const messageZh = typeof ownZh === "string" ? ownZh : described.messageZh;
   return { path, message: described.message, messageZh };
 }
 

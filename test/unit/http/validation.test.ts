@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ValidationError } from "#core/errors.ts";
+import { IdentityDocumentSchema } from "#core/identity/index.ts";
 import { bilingual, parseOrThrow } from "#functions/http/validation.ts";
 
 const Application = z.object({
@@ -58,6 +59,22 @@ describe("zod issues become field errors in English and Chinese", () => {
     const byPath = Object.fromEntries(fields.map((f) => [f.path, f.messageZh]));
     expect(byPath.name).toBe("类型不正确，应为文本");
     expect(byPath.phone).toBe("长度应为 11");
+  });
+
+  it("a resident ID with a wrong check digit is explained in Chinese by the core's own message", () => {
+    // Prepare: 11010519491231002X is valid; the last character changed breaks the GB 11643 check digit.
+    const schema = z.object({ document: IdentityDocumentSchema });
+    // Act
+    let fields: unknown;
+    try {
+      parseOrThrow(schema, { document: { type: "resident-id", number: "110105194912310021" } });
+    } catch (error) {
+      fields = error instanceof ValidationError ? error.fields : error;
+    }
+    // Assess
+    expect(fields).toEqual([
+      expect.objectContaining({ path: "document.number", messageZh: expect.stringContaining("校验码") }),
+    ]);
   });
 
   it("a prefix marks where the field came from (query, path)", () => {
