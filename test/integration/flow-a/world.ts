@@ -5,6 +5,7 @@
  * nothing settles until `settleBank()`), and the HTTP API server with dev sign-in. Township funds of
  * the demo county are opened and allocated to their quota.
  */
+
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,8 +22,8 @@ import { type RunningBankSimulator, startBankSimulator } from "#local/bank-simul
 import { isManualClock, type ManualClock } from "#local/clock.ts";
 import { type ApiServer, startApiServer } from "#local/http/server.ts";
 import { type LocalRuntime, startLocalRuntime } from "#local/runtime.ts";
-import { DEMO_COUNTY } from "#local/seed/demo-county.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
+import { allocateDemoFunds } from "#test/support/demo-funds.ts";
 
 export const IDENTITY_HASH_KEY = "flow-a-test-identity-hash-key-0123456789abcdef";
 const CALLBACK_SECRET = "flow-a-callback-secret-000000001";
@@ -102,17 +103,7 @@ export async function startFlowAWorld(options: {
     client: runtime.dynamo,
     tables: { ledger: runtime.tables.ledger, main: runtime.tables.main },
   });
-  for (const township of DEMO_COUNTY.townships) {
-    await ledger.store.openFund(township.townshipId);
-    await ledger.submit({
-      entryId: `allocation:${township.townshipId}:2026`,
-      fundId: township.townshipId,
-      kind: "allocation",
-      amountYuan: `${township.registeredPopulation}.00`,
-      bookedAt: new Date(START_MS).toISOString(),
-      reference: { actor: "finance-1" },
-    });
-  }
+  await allocateDemoFunds(ledger, START_MS);
 
   const deps = createFlowDeps({
     client: runtime.dynamo,

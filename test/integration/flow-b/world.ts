@@ -6,6 +6,7 @@
  * until `settleBank()`), and the HTTP API server with dev sign-in. Township funds of the demo county
  * are opened and allocated to their quota.
  */
+
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +27,7 @@ import { type LocalRuntime, startLocalRuntime } from "#local/runtime.ts";
 import { DEMO_COUNTY, HEDONG } from "#local/seed/demo-county.ts";
 import { DEMO_USERS, type DemoUser } from "#local/seed/users.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
+import { allocateDemoFunds } from "#test/support/demo-funds.ts";
 
 export const IDENTITY_HASH_KEY = "flow-b-test-identity-hash-key-0123456789abcdef";
 const CALLBACK_SECRET = "flow-b-callback-secret-000000001";
@@ -130,17 +132,7 @@ export async function startFlowBWorld(options: {
     client: dynamo,
     tables: { ledger: runtime.tables.ledger, main: runtime.tables.main },
   });
-  for (const township of DEMO_COUNTY.townships) {
-    await ledger.store.openFund(township.townshipId);
-    await ledger.submit({
-      entryId: `allocation:${township.townshipId}:2026`,
-      fundId: township.townshipId,
-      kind: "allocation",
-      amountYuan: `${township.registeredPopulation}.00`,
-      bookedAt: new Date(START_MS).toISOString(),
-      reference: { actor: "finance-1" },
-    });
-  }
+  await allocateDemoFunds(ledger, START_MS);
 
   const deps = createFlowDeps({
     client: dynamo,
