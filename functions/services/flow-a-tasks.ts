@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { CaseStatus } from "#adapters/case-store.ts";
 import type { Recipient } from "#adapters/outbox.ts";
-import { openHumanTask } from "./human-tasks.ts";
+import { OpenTaskEventBaseSchema, openHumanTask } from "./human-tasks.ts";
 import type { FlowDeps } from "./ports.ts";
 
 export const FLOW_A_TASK_TYPES = [
@@ -21,15 +21,8 @@ export const FLOW_A_TASK_TYPES = [
 ] as const;
 export type FlowATaskType = (typeof FLOW_A_TASK_TYPES)[number];
 
-export const OpenTaskEventSchema = z.object({
-  taskToken: z.string().min(1),
-  caseId: z.string().min(1),
-  correlationId: z.string().min(1),
+export const OpenTaskEventSchema = OpenTaskEventBaseSchema.extend({
   taskType: z.enum(FLOW_A_TASK_TYPES),
-  escalated: z.boolean().optional(),
-  overdue: z.boolean().optional(),
-  timeoutSeconds: z.number().int().positive().optional(),
-  purpose: z.string().optional(),
   approvalLevel: z.enum(["township", "county", "coordination"]).optional(),
 });
 export type OpenTaskEvent = z.output<typeof OpenTaskEventSchema>;

@@ -11,13 +11,29 @@
  *   answers the recorded decision; another decision on a decided task or a task that is gone is a
  *   409; a crash between the write and SendTaskSuccess is healed by calling the endpoint again.
  */
+
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import type { CaseStatus } from "#adapters/case-store.ts";
 import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
 import type { OutboxMessage, Recipient } from "#adapters/outbox.ts";
 import type { TaskResponseOutcome } from "#adapters/step-functions.ts";
 import { ConflictError } from "#core/errors.ts";
 import type { FlowDeps } from "./ports.ts";
+
+/**
+ * The input every flow's `OpenHumanTask` state sends (the ASL passes `$$.Task.Token` as `taskToken`);
+ * each flow extends it with its own `taskType` enum and extra fields.
+ */
+export const OpenTaskEventBaseSchema = z.object({
+  taskToken: z.string().min(1),
+  caseId: z.string().min(1),
+  correlationId: z.string().min(1),
+  escalated: z.boolean().optional(),
+  overdue: z.boolean().optional(),
+  timeoutSeconds: z.number().int().positive().optional(),
+  purpose: z.string().optional(),
+});
 
 export interface OpenHumanTaskInput {
   token: string;

@@ -13,7 +13,7 @@ import type { CaseStatus } from "#adapters/case-store.ts";
 import type { Recipient } from "#adapters/outbox.ts";
 import { publicNoticeEndsAt } from "#core/cases/index.ts";
 import { maskName } from "#core/identity/index.ts";
-import { openHumanTask } from "../human-tasks.ts";
+import { OpenTaskEventBaseSchema, openHumanTask } from "../human-tasks.ts";
 import type { FlowDeps } from "../ports.ts";
 import { type PlanRecord, planOf } from "./plan-record.ts";
 
@@ -27,16 +27,9 @@ export const FLOW_B_TASK_TYPES = [
 ] as const;
 export type FlowBTaskType = (typeof FLOW_B_TASK_TYPES)[number];
 
-export const OpenFlowBTaskSchema = z.object({
-  taskToken: z.string().min(1),
-  caseId: z.string().min(1),
-  correlationId: z.string().min(1),
+export const OpenFlowBTaskSchema = OpenTaskEventBaseSchema.extend({
   taskType: z.enum(FLOW_B_TASK_TYPES),
-  escalated: z.boolean().optional(),
-  overdue: z.boolean().optional(),
-  timeoutSeconds: z.number().int().positive().optional(),
   stage: z.number().int().positive().optional(),
-  purpose: z.string().optional(),
 });
 export type OpenFlowBTaskEvent = z.output<typeof OpenFlowBTaskSchema>;
 
