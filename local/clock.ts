@@ -32,6 +32,8 @@ export interface ManualClock extends LocalClock {
   advanceTo(targetMs: number): Promise<void>;
   /** Number of armed timers (a test waits for a Wait state or a deadline to be armed, then advances). */
   pendingTimerCount(): number;
+  /** When the earliest armed timer falls due (undefined: none armed) — to advance one timer at a time. */
+  nextDueMs(): number | undefined;
 }
 
 /** The mapping of an accelerated clock: virtual = virtualMs + (real − realMs) × speed. */
@@ -130,6 +132,10 @@ class VirtualClock implements ManualClock {
 
   pendingTimerCount(): number {
     return this.timers.length;
+  }
+
+  nextDueMs(): number | undefined {
+    return this.timers[0]?.dueMs;
   }
 
   sleepUntil(targetMs: number, signal?: AbortSignal): Promise<void> {

@@ -32,6 +32,10 @@ export const KnobsSchema = z.object({
   responseDelayMs: z.number().int().min(0).max(60_000),
   /** Accounts the bank knows as closed: transfers to them fail `account-closed`. */
   closedAccounts: z.array(z.string()),
+  /** Accounts whose callbacks are never delivered (deterministic, unlike `lostCallbackRate`). */
+  lostCallbackAccounts: z.array(z.string()),
+  /** Accounts whose callbacks are delivered twice (deterministic, unlike `duplicateCallbackRate`). */
+  duplicateCallbackAccounts: z.array(z.string()),
   /** Account → holder name: a different payee name fails `name-mismatch`. */
   accountHolders: z.record(z.string(), z.string()),
   /** Above this amount a single transfer fails `limit-exceeded`. */
@@ -52,6 +56,8 @@ export const DEFAULT_KNOBS: Knobs = {
   lostCallbackRate: 0,
   responseDelayMs: 0,
   closedAccounts: [],
+  lostCallbackAccounts: [],
+  duplicateCallbackAccounts: [],
   accountHolders: {},
 };
 

@@ -226,9 +226,9 @@ export class BankSimulator {
     const failDraw = random();
     const reasonDraw = random();
     const delayMs = k.minDelayMs + Math.floor(random() * (k.maxDelayMs - k.minDelayMs + 1));
-    const lost = random() < k.lostCallbackRate;
-    const duplicate = random() < k.duplicateCallbackRate;
     const account = request.payee.bankAccount;
+    const lost = random() < k.lostCallbackRate || k.lostCallbackAccounts.includes(account);
+    const duplicate = random() < k.duplicateCallbackRate || k.duplicateCallbackAccounts.includes(account);
     const holder = k.accountHolders[account];
     let reason: FailureReason | undefined;
     if (k.closedAccounts.includes(account)) reason = "account-closed";

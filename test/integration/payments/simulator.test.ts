@@ -95,6 +95,33 @@ describe("the bank simulator", () => {
     expect(refused.status).toBe(400);
   });
 
+  it("callbacks of listed accounts are lost or delivered twice, whatever the random rates say", async () => {
+    // Prepare: nobody listens at the callback URL, so the plan is read from the stored transfers
+    const { bank, gateway } = await start({
+      seed: 3,
+      knobs: {
+        delayScale: 0,
+        lostCallbackAccounts: ["6222000000000001"],
+        duplicateCallbackAccounts: ["6222000000000002"],
+      },
+    });
+    const to = (n: number, account: string) => ({
+      ...instruction(n),
+      payee: { ...instruction(n).payee, bankAccount: account },
+    });
+
+    // Act
+    await gateway.instruct(to(1, "6222000000000001"));
+    await gateway.instruct(to(2, "6222000000000002"));
+    await gateway.instruct(to(3, "6222000000000003"));
+
+    // Assess
+    const plans = new Map(bank.simulator.transfers().map((t) => [t.request.payee.bankAccount, t.plan]));
+    expect(plans.get("6222000000000001")).toMatchObject({ lost: true, duplicate: false });
+    expect(plans.get("6222000000000002")).toMatchObject({ lost: false, duplicate: true });
+    expect(plans.get("6222000000000003")).toMatchObject({ lost: false, duplicate: false });
+  });
+
   it("a transfer is cancelled only before it settles", async () => {
     const { bank, gateway } = await start();
     await gateway.instruct(instruction(1));
