@@ -34,6 +34,11 @@ export interface ManualClock extends LocalClock {
   pendingTimerCount(): number;
   /** When the earliest armed timer falls due (undefined: none armed) — to advance one timer at a time. */
   nextDueMs(): number | undefined;
+  /**
+   * Sets the time back (or forward) with no timer armed — a simulation starting its next independent
+   * run at the same instant. Refused while anything waits on the clock: time never jumps under a waiter.
+   */
+  resetTo(ms: number): void;
 }
 
 /** The mapping of an accelerated clock: virtual = virtualMs + (real − realMs) × speed. */
@@ -136,6 +141,12 @@ class VirtualClock implements ManualClock {
 
   nextDueMs(): number | undefined {
     return this.timers[0]?.dueMs;
+  }
+
+  resetTo(ms: number): void {
+    if (this.timers.length > 0)
+      throw new RangeError(`${this.timers.length} timer(s) armed: the clock cannot be reset under them`);
+    this.currentMs = ms;
   }
 
   sleepUntil(targetMs: number, signal?: AbortSignal): Promise<void> {

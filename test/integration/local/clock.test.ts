@@ -31,6 +31,35 @@ describe("manual clock", () => {
   });
 });
 
+describe("manual clock between independent runs", () => {
+  it("names its next due time, and is reset only when nothing waits on it", async () => {
+    // Prepare
+    const clock = createManualClock(1_000);
+    const waiting = new AbortController();
+    const sleep = clock.sleepUntil(4_000, waiting.signal).catch(() => "aborted");
+
+    // Act
+    const nextWhileArmed = clock.nextDueMs();
+    const refused = (() => {
+      try {
+        clock.resetTo(500);
+        return "reset";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    waiting.abort();
+    await sleep;
+    clock.resetTo(500);
+
+    // Assess
+    expect(nextWhileArmed).toBe(4_000);
+    expect(refused).toContain("1 timer(s) armed");
+    expect(clock.nextDueMs()).toBeUndefined();
+    expect(clock.nowMs()).toBe(500);
+  });
+});
+
 describe("accelerated clock", () => {
   it("an hour of virtual time passes in milliseconds at 1,000,000×", async () => {
     const clock = createClock({ mode: "accelerated", speed: 1_000_000 });
