@@ -2,13 +2,14 @@
  * Where the county policy, the township areas and the holiday calendars come from.
  *
  * Policy: a county's policy set stored in `main` (`POLICY#<countyId>` / `SET`, written by the
- * deployment's seed or an admin) wins; otherwise the policy sets bundled with the release (the demo
- * county). Township area (urban/rural, for limits given as multiples of 低保): the stored township
- * profile (`TOWNSHIP#<id>` / `PROFILE`), else the bundled directory — 街道 are urban, 乡/镇 rural —
- * always the township of the emergency, never the applicant's registration (DOMAIN §2.1).
+ * deployment's seed or an admin through `putCountyPolicySet`) wins; otherwise the policy sets bundled
+ * with the release (the demo county). Township area (urban/rural, for limits given as multiples of
+ * 低保): the county directory (functions/adapters/directory-store.ts, which falls back to the bundled
+ * demo county) — always the township of the emergency, never the applicant's registration (DOMAIN §2.1).
  * Calendars: bundled schedules by `holidayCalendarRef`.
  */
 import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DirectoryStore, policyWriteCount } from "#adapters/directory-store.ts";
 import {
   buildHolidayCalendar,
   addWorkingDays as coreAddWorkingDays,
@@ -24,7 +25,6 @@ import {
   resolvePolicy,
 } from "#core/policy/index.ts";
 import holidays2026 from "#local/seed/cn-holidays-2026.json" with { type: "json" };
-import { DEMO_COUNTY } from "#local/seed/demo-county.ts";
 import { DEMO_HOLIDAY_CALENDAR_REF, demoCountyPolicy } from "#local/seed/policy-demo-county.ts";
 import type { CalendarPort, PolicyPort } from "./ports.ts";
 
@@ -39,24 +39,24 @@ const BUNDLED_CALENDARS: ReadonlyMap<string, () => HolidayCalendar> = new Map([
   ],
 ]);
 
-function bundledArea(townshipId: string): Area | undefined {
-  const township = DEMO_COUNTY.townships.find((t) => t.townshipId === townshipId);
-  if (!township) return undefined;
-  return township.name.endsWith("街道") ? "urban" : "rural";
-}
-
 export class StoredPolicySource implements PolicyPort {
-  private readonly cache = new Map<string, { set: CountyPolicySet; atMs: number }>();
+  private readonly cache = new Map<string, { set: CountyPolicySet; atMs: number; writes: number }>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly cacheMs = 60_000,
-  ) {}
+  ) {
+    this.directory = new DirectoryStore(db, table);
+  }
+
+  private readonly directory: DirectoryStore;
 
   private async policySet(countyId: string): Promise<CountyPolicySet> {
     const cached = this.cache.get(countyId);
-    if (cached && Date.now() - cached.atMs < this.cacheMs) return cached.set;
+    // A set written by this process since it was cached is read again at once.
+    const writes = policyWriteCount(this.table, countyId);
+    if (cached && cached.writes === writes && Date.now() - cached.atMs < this.cacheMs) return cached.set;
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { pk: `POLICY#${countyId}`, sk: "SET" } }),
     );
@@ -64,20 +64,15 @@ export class StoredPolicySource implements PolicyPort {
       ? parseCountyPolicySet(out.Item.policySet)
       : BUNDLED_POLICIES.get(countyId);
     if (!set) throw new NotFoundError(`No policy for county ${countyId}`, `县 ${countyId} 未配置救助政策`);
-    this.cache.set(countyId, { set, atMs: Date.now() });
+    this.cache.set(countyId, { set, atMs: Date.now(), writes });
     return set;
   }
 
   private async area(townshipId: string): Promise<Area> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: `TOWNSHIP#${townshipId}`, sk: "PROFILE" } }),
-    );
-    const stored = out.Item?.area;
-    if (stored === "urban" || stored === "rural") return stored;
-    const bundled = bundledArea(townshipId);
-    if (!bundled)
+    const township = await this.directory.township(townshipId);
+    if (!township)
       throw new NotFoundError(`Township ${townshipId} is not known`, `乡镇（街道）${townshipId} 不存在`);
-    return bundled;
+    return township.area;
   }
 
   async resolve(countyId: string, townshipId: string, at: Date): Promise<ResolvedPolicy> {

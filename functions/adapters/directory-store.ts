@@ -1,0 +1,306 @@
+/**
+ * The county directory and the county policy set in the `main` table: which townships a county has
+ * (name, registered population, urban/rural), so a deployment serves any county, not only the one
+ * bundled with the release.
+ *
+ * | pk | sk | item |
+ * |---|---|---|
+ * | `DIRECTORY#<countyId>` | `COUNTY` | the county: name, number of townships, when written |
+ * | `DIRECTORY#<countyId>` | `TOWNSHIP#<townshipId>` | one township: name, registered population, area |
+ * | `POLICY#<countyId>` | `SET` | the county's policy set (`policySet`), read by reference-data's StoredPolicySource |
+ *
+ * One partition per county, so a county's townships are ONE bounded Query (TOWNSHIPS_PER_COUNTY_MAX).
+ * Township codes are 9 digits whose first 6 are the county's (行政区划代码), so a township is found
+ * from its code alone. Reads fall back to the bundled demo county (local/seed/demo-county.ts) when
+ * nothing is stored for that county: a deployment without a seed, and the tests, keep working.
+ *
+ * Found counties are cached per process for a short time (filing, the work queue and finance read
+ * the directory on every request); an unknown county is never cached, and a write here drops the
+ * county's entry, so a county written in this process is visible at once.
+ */
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { type CountyPolicySet, parseCountyPolicySet, toValidationError } from "#core/policy/index.ts";
+import { nowMs } from "#functions/runtime/clock.ts";
+import { DEMO_COUNTY } from "#local/seed/demo-county.ts";
+
+/** A county has at most this many townships (county-wide reads are bounded). */
+export const TOWNSHIPS_PER_COUNTY_MAX = 64;
+
+/** How long a found county's directory is reused in this process. */
+export const DIRECTORY_CACHE_MS = 60_000;
+
+export type Area = "urban" | "rural";
+
+export interface TownshipProfile {
+  townshipId: string;
+  countyId: string;
+  name: string;
+  registeredPopulation: number;
+  area: Area;
+}
+
+export interface CountyDirectory {
+  countyId: string;
+  name: string;
+  townships: Omit<TownshipProfile, "countyId">[];
+}
+
+const check = <T>(test: (value: T) => boolean, message: string, zh: string) =>
+  [test, { message, params: { zh } }] as const;
+
+const CountyCode = z
+  .string()
+  .refine(...check<string>((s) => /^\d{6}$/.test(s), "a 6-digit county code", "须为 6 位县级行政区划代码"));
+const Name = z
+  .string()
+  .refine(...check<string>((s) => s.trim() !== "", "a name is required", "名称不能为空"))
+  .refine(...check<string>((s) => s.length <= 100, "at most 100 characters", "不得超过 100 个字符"));
+
+const TownshipSchema = z
+  .object({
+    townshipId: z
+      .string()
+      .refine(...check<string>((s) => /^\d{9}$/.test(s), "a 9-digit township code", "须为 9 位乡镇代码")),
+    name: Name,
+    registeredPopulation: z
+      .number()
+      .refine(
+        ...check<number>(
+          (n) => Number.isSafeInteger(n) && n > 0,
+          "a positive whole number of people",
+          "须为正整数（人）",
+        ),
+      ),
+    area: z.enum(["urban", "rural"], {
+      error: "urban or rural",
+    }),
+  })
+  .strict();
+
+const CountyDirectorySchema = z
+  .object({
+    countyId: CountyCode,
+    name: Name,
+    townships: z
+      .array(TownshipSchema)
+      .min(1, { error: "at least one township" })
+      .max(TOWNSHIPS_PER_COUNTY_MAX, { error: `at most ${TOWNSHIPS_PER_COUNTY_MAX} townships` }),
+  })
+  .strict()
+  .superRefine(
+    (county, ctx) => {
+      const seen = new Set<string>();
+      county.townships.forEach((t, i) => {
+        if (typeof t?.townshipId !== "string" || !/^\d{9}$/.test(t.townshipId)) return;
+        if (!t.townshipId.startsWith(county.countyId))
+          ctx.addIssue({
+            code: "custom",
+            path: ["townships", i, "townshipId"],
+            message: `a township of county ${county.countyId} starts with its code`,
+            params: { zh: `须以本县代码 ${county.countyId} 开头` },
+          });
+        if (seen.has(t.townshipId))
+          ctx.addIssue({
+            code: "custom",
+            path: ["townships", i, "townshipId"],
+            message: "the township is listed twice",
+            params: { zh: "乡镇代码重复" },
+          });
+        seen.add(t.townshipId);
+      });
+    },
+    {
+      // Also when other fields failed, so every problem is reported at once (the shape is checked here).
+      when: (payload) => {
+        const v = payload.value as { countyId?: unknown; townships?: unknown } | undefined;
+        return typeof v?.countyId === "string" && /^\d{6}$/.test(v.countyId) && Array.isArray(v.townships);
+      },
+    },
+  );
+
+/** Validates a county directory; a ValidationError with one field error per problem. */
+export function parseCountyDirectory(input: unknown): CountyDirectory {
+  const result = CountyDirectorySchema.safeParse(input);
+  if (!result.success) throw toValidationError(result.error, "county directory", "县级行政区划目录");
+  return result.data;
+}
+
+export function countyOfTownship(townshipId: string): string {
+  return townshipId.slice(0, 6);
+}
+
+/** The bundled demo county: 街道 are urban, 乡/镇 rural (DOMAIN §2.1: the area of the township). */
+function bundled(countyId: string): TownshipProfile[] {
+  if (countyId !== DEMO_COUNTY.countyId) return [];
+  return DEMO_COUNTY.townships.map((t) => ({
+    townshipId: t.townshipId,
+    countyId,
+    name: t.name,
+    registeredPopulation: t.registeredPopulation,
+    area: t.name.endsWith("街道") ? "urban" : "rural",
+  }));
+}
+
+const countyKey = (countyId: string) => `DIRECTORY#${countyId}`;
+const townshipSk = (townshipId: string) => `TOWNSHIP#${townshipId}`;
+
+/** Found counties by `<table>|<countyId>`, process-wide (every DirectoryStore of a table shares it). */
+const cache = new Map<string, { townships: TownshipProfile[]; atMs: number }>();
+
+/** BatchWrite takes at most 25 requests; the unprocessed ones are sent again. */
+const BATCH_MAX = 25;
+const BATCH_ATTEMPTS_MAX = 8;
+
+export class DirectoryStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Writes the county and its townships (validated first: a rejected directory writes nothing).
+   * Idempotent: the same directory twice leaves the same items; a township no longer listed is removed.
+   */
+  async putCounty(input: CountyDirectory): Promise<void> {
+    const county = parseCountyDirectory(input);
+    const pk = countyKey(county.countyId);
+    const listed = new Set(county.townships.map((t) => t.townshipId));
+    const stale = (await this.stored(county.countyId)).filter((t) => !listed.has(t.townshipId));
+    const requests: Record<string, unknown>[] = [
+      ...county.townships.map((t) => ({
+        PutRequest: {
+          Item: {
+            pk,
+            sk: townshipSk(t.townshipId),
+            type: "township",
+            townshipId: t.townshipId,
+            countyId: county.countyId,
+            name: t.name,
+            registeredPopulation: t.registeredPopulation,
+            area: t.area,
+          },
+        },
+      })),
+      ...stale.map((t) => ({ DeleteRequest: { Key: { pk, sk: townshipSk(t.townshipId) } } })),
+    ];
+    try {
+      for (let i = 0; i < requests.length; i += BATCH_MAX) await this.batch(requests.slice(i, i + BATCH_MAX));
+      // The county item last: it says the directory is complete.
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk,
+            sk: "COUNTY",
+            type: "county",
+            countyId: county.countyId,
+            name: county.name,
+            townshipCount: county.townships.length,
+            writtenAt: new Date(nowMs()).toISOString(),
+          },
+        }),
+      );
+    } finally {
+      cache.delete(`${this.tableName}|${county.countyId}`);
+    }
+  }
+
+  /** The county's townships by code; the bundled demo county when none is stored; empty if unknown. */
+  async townshipsOf(countyId: string): Promise<TownshipProfile[]> {
+    const key = `${this.tableName}|${countyId}`;
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.atMs < DIRECTORY_CACHE_MS) return hit.townships;
+    const stored = await this.stored(countyId);
+    const townships = stored.length > 0 ? stored : bundled(countyId);
+    // Only a found county is cached: one written a moment later must be seen at once.
+    if (townships.length > 0) cache.set(key, { townships, atMs: Date.now() });
+    else cache.delete(key);
+    return townships;
+  }
+
+  async township(townshipId: string): Promise<TownshipProfile | undefined> {
+    if (!/^\d{9}$/.test(townshipId)) return undefined;
+    const townships = await this.townshipsOf(countyOfTownship(townshipId));
+    return townships.find((t) => t.townshipId === townshipId);
+  }
+
+  private async stored(countyId: string): Promise<TownshipProfile[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :township)",
+        ExpressionAttributeValues: { ":pk": countyKey(countyId), ":township": "TOWNSHIP#" },
+        Limit: TOWNSHIPS_PER_COUNTY_MAX,
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map((item) => ({
+      townshipId: String(item.townshipId),
+      countyId: String(item.countyId),
+      name: String(item.name),
+      registeredPopulation: Number(item.registeredPopulation),
+      area: item.area === "urban" ? "urban" : "rural",
+    }));
+  }
+
+  private async batch(requests: Record<string, unknown>[]): Promise<void> {
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= BATCH_ATTEMPTS_MAX)
+        throw new Error(
+          `directory write: ${pending.length} items still unprocessed after ${attempt} attempts`,
+        );
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 2 ** attempt * 20));
+      const out = await this.db.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
+      );
+      pending = (out.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+    }
+  }
+}
+
+/** Bumped on every policy write here, so a cached policy set of this process is read again. */
+const policyWrites = new Map<string, number>();
+
+/** How many times this process wrote the county's policy set to the table (for cache invalidation). */
+export function policyWriteCount(tableName: string, countyId: string): number {
+  return policyWrites.get(`${tableName}|${countyId}`) ?? 0;
+}
+
+/**
+ * Stores a county's policy set (`POLICY#<countyId>` / `SET`), validated first by the same schema
+ * the reader applies: a rejected set writes nothing (DOMAIN §7: versioned, no gaps, no overlaps).
+ */
+export async function putCountyPolicySet(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  set: CountyPolicySet,
+): Promise<void> {
+  const valid = parseCountyPolicySet(set);
+  const key = `${tableName}|${valid.countyId}`;
+  try {
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          pk: `POLICY#${valid.countyId}`,
+          sk: "SET",
+          type: "policy-set",
+          countyId: valid.countyId,
+          // JSON-ready copy: no undefined members, amounts stay the 2-decimal strings they are.
+          policySet: JSON.parse(JSON.stringify(valid)),
+          versionIds: valid.versions.map((v) => v.versionId),
+          writtenAt: new Date(nowMs()).toISOString(),
+        },
+      }),
+    );
+  } finally {
+    policyWrites.set(key, (policyWrites.get(key) ?? 0) + 1);
+  }
+}
