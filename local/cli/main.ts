@@ -56,8 +56,8 @@ const period = (value: string) => {
   return value;
 };
 
-function townshipsOf(deps: FinanceDeps, countyId: string, only?: string): readonly Township[] {
-  const all = deps.directory.townshipsOf(countyId);
+async function townshipsOf(deps: FinanceDeps, countyId: string, only?: string): Promise<readonly Township[]> {
+  const all = await deps.directory.townshipsOf(countyId);
   if (all.length === 0) throw new UsageError(`unknown county ${countyId}`);
   if (!only) return all;
   const one = all.filter((t) => t.townshipId === only);
@@ -139,7 +139,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
         const deps = makeDeps(env);
         const actor = cliActor(opts.county, opts.user, "county-finance");
         const runs: RunView[] = [];
-        for (const t of townshipsOf(deps, opts.county, opts.township)) {
+        for (const t of await townshipsOf(deps, opts.county, opts.township)) {
           const head = await deps.ledger.readHead(t.townshipId);
           if (!head) continue;
           const bar = progressBar(
@@ -203,9 +203,9 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
         progress: boolean;
       }) => {
         const deps = makeDeps(env);
-        townshipsOf(deps, opts.county, opts.township);
+        await townshipsOf(deps, opts.county, opts.township);
         const actor = cliActor(opts.county, opts.user, opts.as);
-        const scope = exportScope(deps, actor, opts.county, opts.period, opts.township);
+        const scope = await exportScope(deps, actor, opts.county, opts.period, opts.township);
         const file = resolve(
           opts.out ?? exportFileName(scope, opts.format === "xlsx" ? "workbook" : opts.kind, opts.format),
         );

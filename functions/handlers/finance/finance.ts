@@ -187,7 +187,7 @@ const exportRoute = httpHandler({
   action: "export.run",
   handler: async ({ query, actor }) => {
     const deps = financeDeps();
-    const scope = exportScope(deps, actor, actor.countyId, query.period, query.townshipId);
+    const scope = await exportScope(deps, actor, actor.countyId, query.period, query.townshipId);
     if (query.format === "xlsx") {
       const file = exportFileName(scope, "workbook", "xlsx");
       return text((await xlsxBuffer(deps, scope)).toString("base64"), XLSX_CONTENT_TYPE, {

@@ -40,7 +40,7 @@ export async function closePeriod(
   request: CloseRequest,
   correlationId: string,
 ): Promise<CloseResult> {
-  authorizeTownship(deps, actor, "reconciliation.close", townshipId);
+  await authorizeTownship(deps, actor, "reconciliation.close", townshipId);
   const period = parsePeriod(periodText);
   const now = deps.now();
   if (now.toISOString() < period.toIso) {

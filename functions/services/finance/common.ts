@@ -17,16 +17,16 @@ export function countyOfTownship(townshipId: string): string {
 }
 
 /** The township in the directory, after the actor is authorized for `action` on it. */
-export function authorizeTownship(
+export async function authorizeTownship(
   deps: FinanceDeps,
   actor: Actor,
   action: Action,
   townshipId: string,
   extra: Partial<AccessResource> = {},
-): Township {
+): Promise<Township> {
   const countyId = countyOfTownship(townshipId);
   requireAuthorized(actor, action, { countyId, townshipId, ...extra });
-  const township = deps.directory.townshipsOf(countyId).find((t) => t.townshipId === townshipId);
+  const township = (await deps.directory.townshipsOf(countyId)).find((t) => t.townshipId === townshipId);
   if (!township)
     throw new NotFoundError(`Township ${townshipId} is not known`, `乡镇（街道）${townshipId} 不存在`);
   return township;

@@ -8,6 +8,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { CaseStore } from "#adapters/case-store.ts";
+import { DirectoryStore } from "#adapters/directory-store.ts";
 import { FinanceStore } from "#adapters/finance-store.ts";
 import { LedgerStore, LedgerWriter } from "#adapters/ledger/index.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
@@ -15,7 +16,6 @@ import type { MatchingSource } from "#core/reconciliation/index.ts";
 import { now as clockNow } from "#functions/runtime/clock.ts";
 import { config } from "#functions/runtime/config.ts";
 import { type Logger, logger } from "#functions/runtime/logger.ts";
-import { DEMO_COUNTY } from "#local/seed/demo-county.ts";
 import { flowDeps, resetFlowDeps } from "../deps.ts";
 import type { FlowDeps, PolicyPort } from "../ports.ts";
 import { storeMatchingSource } from "./matching-source.ts";
@@ -28,13 +28,8 @@ export interface Township {
 
 export interface TownshipDirectory {
   /** The townships of a county; empty for an unknown county. */
-  townshipsOf(countyId: string): readonly Township[];
+  townshipsOf(countyId: string): Promise<readonly Township[]>;
 }
-
-/** The townships bundled with the release (the demo county, local/seed/demo-county.ts). */
-export const bundledDirectory: TownshipDirectory = {
-  townshipsOf: (countyId) => (countyId === DEMO_COUNTY.countyId ? DEMO_COUNTY.townships : []),
-};
 
 export interface FinanceDeps {
   client: DynamoDBClient;
@@ -92,7 +87,8 @@ export function createFinanceDeps(options: CreateFinanceDepsOptions): FinanceDep
     }),
     audit: new AuditStore({ client: db, tableName: options.tables.main }),
     policy: options.policy,
-    directory: options.directory ?? bundledDirectory,
+    // The county directory in `main` (the bundled demo county when none is stored).
+    directory: options.directory ?? new DirectoryStore(db, options.tables.main),
     ...(options.flow ? { flow: options.flow } : {}),
     log: logger.child({ component: "finance" }),
     now,

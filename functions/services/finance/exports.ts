@@ -83,17 +83,17 @@ export interface ExportScope {
   roles: Actor["roles"];
 }
 
-export function exportScope(
+export async function exportScope(
   deps: FinanceDeps,
   actor: Actor,
   countyId: string,
   periodText: string,
   townshipId?: string,
-): ExportScope {
+): Promise<ExportScope> {
   authorizeCounty(actor, "export.run", countyId);
   const townships = townshipId
-    ? [authorizeTownship(deps, actor, "export.run", townshipId)]
-    : deps.directory.townshipsOf(countyId);
+    ? [await authorizeTownship(deps, actor, "export.run", townshipId)]
+    : await deps.directory.townshipsOf(countyId);
   return { countyId, period: parsePeriod(periodText), townships, roles: actor.roles };
 }
 

@@ -86,7 +86,7 @@ async function viewOf(deps: FinanceDeps, townshipId: string): Promise<FundView |
 export async function listFunds(deps: FinanceDeps, actor: Actor, countyId: string): Promise<FundSummary[]> {
   authorizeCounty(actor, "fund.read", countyId);
   const out: FundSummary[] = [];
-  for (const t of deps.directory.townshipsOf(countyId))
+  for (const t of await deps.directory.townshipsOf(countyId))
     out.push(summaryOf(t.name, t.townshipId, await viewOf(deps, t.townshipId)));
   return out;
 }
@@ -112,7 +112,7 @@ async function spendingOfYear(
 }
 
 export async function quotaHintFor(deps: FinanceDeps, actor: Actor, townshipId: string) {
-  const township = authorizeTownship(deps, actor, "fund.read", townshipId);
+  const township = await authorizeTownship(deps, actor, "fund.read", townshipId);
   const now = deps.now();
   const policy = await deps.policy.resolve(township.townshipId.slice(0, 6), townshipId, now);
   const shanghaiYear = new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear();
@@ -145,7 +145,7 @@ export async function allocate(
   requestKey: string,
   correlationId: string,
 ): Promise<FundSummary & { entryId: string; allocatedYuan: string; outcome: "applied" | "duplicate" }> {
-  const township = authorizeTownship(deps, actor, "fund.allocate", request.townshipId);
+  const township = await authorizeTownship(deps, actor, "fund.allocate", request.townshipId);
   const countyId = township.townshipId.slice(0, 6);
   const now = deps.now();
   const policy = await deps.policy.resolve(countyId, township.townshipId, now);

@@ -96,7 +96,7 @@ export async function runReconciliation(
   periodText: string,
   options: RunOptions = {},
 ): Promise<RunView> {
-  const township = authorizeTownship(deps, actor, "reconciliation.run", townshipId);
+  const township = await authorizeTownship(deps, actor, "reconciliation.run", townshipId);
   const period = parsePeriod(periodText);
   const report = await computeReport(deps, township.townshipId, period, options);
   const run = await store(deps, actor, report);
@@ -123,7 +123,7 @@ export async function runCountyReconciliation(
 ): Promise<RunView[]> {
   authorizeCounty(actor, "reconciliation.run", countyId);
   const views: RunView[] = [];
-  for (const t of deps.directory.townshipsOf(countyId)) {
+  for (const t of await deps.directory.townshipsOf(countyId)) {
     if (!(await deps.ledger.readHead(t.townshipId))) continue;
     options.onTownship?.(t.townshipId);
     views.push(await runReconciliation(deps, actor, t.townshipId, periodText, options));
@@ -138,7 +138,7 @@ export async function latestRun(
   townshipId: string,
   periodText: string,
 ): Promise<StoredRun> {
-  authorizeTownship(deps, actor, "fund.read", townshipId);
+  await authorizeTownship(deps, actor, "fund.read", townshipId);
   const period = parsePeriod(periodText);
   const run = await deps.store.latestRun(townshipId, period.label);
   if (!run) {

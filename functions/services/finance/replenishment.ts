@@ -76,7 +76,7 @@ export async function propose(
   periodText: string,
   correlationId: string,
 ): Promise<StoredProposal> {
-  authorizeTownship(deps, actor, "fund.replenish.propose", townshipId);
+  await authorizeTownship(deps, actor, "fund.replenish.propose", townshipId);
   const period = parsePeriod(periodText);
   const close = await deps.store.getClose(townshipId, period.label);
   if (!close) {

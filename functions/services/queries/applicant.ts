@@ -14,6 +14,7 @@ import type { PaymentAttempt } from "#adapters/payments/payment-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import { applicantCaseView } from "./case-views.ts";
+import { townshipNames } from "./directory.ts";
 import { CursorQuery, decodeCursor, encodeCursor, LimitQuery, type Page, queryDigest } from "./pagination.ts";
 import { paymentPurposesOf, withdrawalRefusal } from "./withdrawal.ts";
 
@@ -69,10 +70,14 @@ export async function myCases(
   const before = decodeCursor(query.cursor, digest);
   const { records, more } = await ownCases(deps, actor.userId, query.limit, before);
   const now = deps.flow.now();
+  const names = await townshipNames(
+    deps,
+    records.map(({ record }) => record.townshipId),
+  );
   const items = [];
   for (const { record } of records) {
     const tasks = await deps.flow.tasks.forCase(record.caseId);
-    items.push(applicantCaseView(record, tasks, withdrawalRefusal(record) === undefined, now));
+    items.push(applicantCaseView(record, tasks, withdrawalRefusal(record) === undefined, now, names));
   }
   const last = records.at(-1);
   return { items, ...(more && last ? { nextCursor: encodeCursor(digest, last.sortKey) } : {}) };

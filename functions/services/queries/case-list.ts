@@ -15,7 +15,7 @@ import { ForbiddenError } from "#core/errors.ts";
 import { bilingual } from "#functions/http/index.ts";
 import { openTasksOf } from "./case-tasks.ts";
 import { financeCaseView, staffCaseView } from "./case-views.ts";
-import { countyOfTownship, townshipsOf } from "./directory.ts";
+import { countyOfTownship, townshipNames, townshipsOf } from "./directory.ts";
 import { type ItemFilter, type PartitionRef, readMerged } from "./merged-index.ts";
 import {
   CursorQuery,
@@ -116,11 +116,11 @@ function viewFor(actor: Actor, countyId: string, townshipId: string): CaseListVi
   throw new ForbiddenError(reason.en, reason.zh, { details: { action: "case.read", code: read.code } });
 }
 
-function townshipsFor(actor: Actor, query: CaseListQuery): string[] {
+async function townshipsFor(deps: CaseListDeps, actor: Actor, query: CaseListQuery): Promise<string[]> {
   const named = query.township ?? query.townshipId;
   if (named) return [named];
   if (actor.townshipId) return [actor.townshipId];
-  return townshipsOf(actor.countyId);
+  return townshipsOf(deps, actor.countyId);
 }
 
 function filterOf(query: CaseListQuery, dueBeforeIso: string | undefined, now: Date): ItemFilter | undefined {
@@ -158,7 +158,7 @@ export async function listCases(
   actor: Actor,
   query: CaseListQuery,
 ): Promise<Page<Record<string, unknown>> & { view: CaseListView }> {
-  const townships = townshipsFor(actor, query);
+  const townships = await townshipsFor(deps, actor, query);
   const views = new Set(townships.map((t) => viewFor(actor, countyOfTownship(t), t)));
   // A county role's own county; a township named outside it was refused above.
   const view: CaseListView = views.has("finance") ? "finance" : "staff";
@@ -198,10 +198,14 @@ export async function listCases(
           records.map((r) => r.caseId),
         )
       : undefined;
+  const names = await townshipNames(
+    deps,
+    records.map((r) => r.townshipId),
+  );
   const items = records.map((record) =>
     tasks
-      ? staffCaseView(record, actor.roles, tasks.get(record.caseId) ?? [], now)
-      : financeCaseView(record, now),
+      ? staffCaseView(record, actor.roles, tasks.get(record.caseId) ?? [], now, names)
+      : financeCaseView(record, now, names),
   );
   return { items, view, ...(page.nextAfter ? { nextCursor: encodeCursor(digest, page.nextAfter) } : {}) };
 }

@@ -12,7 +12,7 @@ import type { CaseRecord } from "#adapters/case-store.ts";
 import type { HumanTask } from "#adapters/human-task-store.ts";
 import { fieldVisibility, type PersonalField, type Role, type Visibility } from "#core/access/index.ts";
 import { maskName } from "#core/identity/masking.ts";
-import { townshipNameOf } from "./directory.ts";
+import type { TownshipNames } from "./directory.ts";
 
 type Json = Record<string, unknown>;
 
@@ -59,13 +59,13 @@ export function isOverdue(
   return typeof dueAt === "string" && dueAt !== "" && Date.parse(dueAt) < now.getTime();
 }
 
-function common(record: CaseRecord, now: Date): Json {
+function common(record: CaseRecord, now: Date, names: TownshipNames): Json {
   const dueAt = str(record.dueAt) ?? null;
   return {
     caseId: record.caseId,
     countyId: record.countyId,
     townshipId: record.townshipId,
-    townshipName: townshipNameOf(record.townshipId) ?? null,
+    townshipName: names.get(record.townshipId) ?? null,
     flow: record.flow,
     status: record.status,
     hardship: { kind: record.hardship.kind, cause: record.hardship.cause },
@@ -89,6 +89,7 @@ export function staffCaseView(
   roles: readonly Role[],
   tasks: readonly OpenTaskLike[],
   now: Date,
+  names: TownshipNames,
 ): Json {
   const see = (field: PersonalField) => fieldVisibility(roles, field);
   const { applicant } = record;
@@ -110,7 +111,7 @@ export function staffCaseView(
   };
   const bank = record.payout.bank;
   return {
-    ...common(record, now),
+    ...common(record, now, names),
     applicant: Object.fromEntries(Object.entries(person).filter(([, v]) => v !== undefined)),
     ...(see("narrative") !== "hidden" ? { description: record.description } : {}),
     ...(see("amounts") !== "hidden" ? { amounts: caseAmounts(record) } : {}),
@@ -133,9 +134,9 @@ export function staffCaseView(
 }
 
 /** County finance: the money of the case and what statistics need, nothing personal, no narrative. */
-export function financeCaseView(record: CaseRecord, now: Date): Json {
+export function financeCaseView(record: CaseRecord, now: Date, names: TownshipNames): Json {
   return {
-    ...common(record, now),
+    ...common(record, now, names),
     local: record.applicant.local,
     amounts: caseAmounts(record),
     payout: { method: record.payout.method },
@@ -192,10 +193,11 @@ export function applicantCaseView(
   tasks: readonly OpenTaskLike[],
   withdrawable: boolean,
   now: Date,
+  names: TownshipNames,
 ): Json {
   const bank = record.payout.bank;
   return {
-    ...common(record, now),
+    ...common(record, now, names),
     description: record.description,
     amounts: caseAmounts(record),
     payout: {

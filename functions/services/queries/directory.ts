@@ -1,30 +1,38 @@
 /**
- * The townships of a county, for county-wide lists (the case index is partitioned by township).
- * The release bundles the demo county's directory (local/seed/demo-county.ts), as the finance
- * services and the policy source do; a deployment for another county adds its directory here.
+ * The townships of a county, for county-wide lists (the case index is partitioned by township), and
+ * township names for the items shown. Read through the county directory in `main`
+ * (functions/adapters/directory-store.ts: stored counties, else the bundled demo county; found
+ * counties cached per process).
  */
-import { DEMO_COUNTY } from "#local/seed/demo-county.ts";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { countyOfTownship, DirectoryStore, TOWNSHIPS_PER_COUNTY_MAX } from "#adapters/directory-store.ts";
 
-/** A county has at most this many townships (TIGER style: county-wide reads are bounded). */
-export const TOWNSHIPS_PER_COUNTY_MAX = 64;
+export { countyOfTownship, TOWNSHIPS_PER_COUNTY_MAX };
 
-const DIRECTORY: ReadonlyMap<string, readonly { townshipId: string; name: string }[]> = new Map([
-  [DEMO_COUNTY.countyId, DEMO_COUNTY.townships],
-]);
-
-export function townshipsOf(countyId: string): string[] {
-  return (DIRECTORY.get(countyId) ?? []).slice(0, TOWNSHIPS_PER_COUNTY_MAX).map((t) => t.townshipId);
+export interface DirectoryDeps {
+  db: DynamoDBDocumentClient;
+  table: string;
 }
 
-export function townshipNameOf(townshipId: string): string | undefined {
-  for (const townships of DIRECTORY.values()) {
-    const found = townships.find((t) => t.townshipId === townshipId);
-    if (found) return found.name;
+/** Township code → name, for the townships of the items of one page. */
+export type TownshipNames = ReadonlyMap<string, string>;
+
+export async function townshipsOf(deps: DirectoryDeps, countyId: string): Promise<string[]> {
+  const townships = await new DirectoryStore(deps.db, deps.table).townshipsOf(countyId);
+  return townships.slice(0, TOWNSHIPS_PER_COUNTY_MAX).map((t) => t.townshipId);
+}
+
+/** The names of the given townships, one directory read per county (a page spans one county, mostly). */
+export async function townshipNames(
+  deps: DirectoryDeps,
+  townshipIds: Iterable<string>,
+): Promise<TownshipNames> {
+  const store = new DirectoryStore(deps.db, deps.table);
+  const wanted = new Set(townshipIds);
+  const names = new Map<string, string>();
+  for (const countyId of new Set([...wanted].map(countyOfTownship))) {
+    for (const t of await store.townshipsOf(countyId))
+      if (wanted.has(t.townshipId)) names.set(t.townshipId, t.name);
   }
-  return undefined;
-}
-
-/** Township codes are 9 digits; the first 6 are the county (administrative division codes). */
-export function countyOfTownship(townshipId: string): string {
-  return townshipId.slice(0, 6);
+  return names;
 }

@@ -12,7 +12,7 @@ import type { Actor, Role } from "#core/access/index.ts";
 import { ForbiddenError } from "#core/errors.ts";
 import { bilingual } from "#functions/http/index.ts";
 import { isOverdue } from "./case-views.ts";
-import { countyOfTownship, townshipNameOf } from "./directory.ts";
+import { countyOfTownship, type TownshipNames, townshipNames } from "./directory.ts";
 import { type ItemFilter, type PartitionRef, readMerged } from "./merged-index.ts";
 import {
   CursorQuery,
@@ -125,7 +125,7 @@ export interface WorkItem {
   assigneeRoles: string[];
 }
 
-function workItem(item: Record<string, unknown>, now: Date): WorkItem {
+function workItem(item: Record<string, unknown>, now: Date, names: TownshipNames): WorkItem {
   const dueAt = typeof item.dueAt === "string" ? item.dueAt : null;
   const taskType = String(item.taskType);
   return {
@@ -134,7 +134,7 @@ function workItem(item: Record<string, unknown>, now: Date): WorkItem {
     category: TASK_CATEGORY[taskType] ?? "other",
     countyId: String(item.countyId),
     townshipId: String(item.townshipId),
-    townshipName: townshipNameOf(String(item.townshipId)) ?? null,
+    townshipName: names.get(String(item.townshipId)) ?? null,
     dueAt,
     overdue: isOverdue(dueAt, item.overdue === true, now),
     escalated: item.escalated === true,
@@ -172,12 +172,16 @@ export async function workQueue(
   });
   // A task may sit in two of a multi-role user's queues (an escalation): list it once.
   const seen = new Set<string>();
+  const names = await townshipNames(
+    deps,
+    page.items.map((raw) => String(raw.townshipId)),
+  );
   const items: WorkItem[] = [];
   for (const raw of page.items) {
     const id = `${String(raw.pk)}|${String(raw.sk)}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    items.push(workItem(raw, now));
+    items.push(workItem(raw, now, names));
   }
   return { items, ...(page.nextAfter ? { nextCursor: encodeCursor(digest, page.nextAfter) } : {}) };
 }

@@ -222,7 +222,7 @@ describe("county finance on the stores (DOMAIN §6)", () => {
   });
 
   it("exports: the CSV read back by a spreadsheet library gives the Chinese headers and the amounts", async () => {
-    const scope = exportScope(world.deps, finance1, COUNTY, "2026-10", CHENGGUAN);
+    const scope = await exportScope(world.deps, finance1, COUNTY, "2026-10", CHENGGUAN);
     let csv = "";
     await writeCsv(world.deps, scope, "detail", (chunk) => {
       csv += chunk;
@@ -247,7 +247,7 @@ describe("county finance on the stores (DOMAIN §6)", () => {
     let auditorCsv = "";
     await writeCsv(
       world.deps,
-      exportScope(world.deps, auditor, COUNTY, "2026-10", CHENGGUAN),
+      await exportScope(world.deps, auditor, COUNTY, "2026-10", CHENGGUAN),
       "detail",
       (chunk) => {
         auditorCsv += chunk;
@@ -258,7 +258,7 @@ describe("county finance on the stores (DOMAIN §6)", () => {
   });
 
   it("exports: the XLSX workbook opens with its three sheets, headers and numeric amounts", async () => {
-    const buffer = await xlsxBuffer(world.deps, exportScope(world.deps, finance1, COUNTY, "2026-10"));
+    const buffer = await xlsxBuffer(world.deps, await exportScope(world.deps, finance1, COUNTY, "2026-10"));
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(buffer as never);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(["对账汇总", "支出明细", "差异清单"]);
