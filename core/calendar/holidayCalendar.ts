@@ -7,7 +7,7 @@
  * the next year's schedule is normally published in November or December, and guessing would move
  * deadlines silently when it appears.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../errors.ts";
 import { parseWith } from "../policy/validation.ts";
 import { addLocalDays, isLocalDate, isWeekend, type LocalDate, yearOf } from "./localDate.ts";

@@ -3,7 +3,7 @@
  * Hong Kong / Macao / Taiwan residents, foreigners — can still be aided with another document, and
  * when there is none an officer attests the identity.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseWith } from "../policy/validation.ts";
 import { checkResidentId, normalizeResidentId, residentIdCheckCharacter } from "./residentId.ts";
 

@@ -3,7 +3,7 @@
  * the boundary. An entry is an instruction until the writer chains it; once chained it becomes a
  * `ChainedEntry` with its sequence, the hash of its predecessor and the fund's balances after it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../errors.ts";
 import { Yuan } from "../money/yuan.ts";
 

@@ -2,7 +2,7 @@
  * Every policy parameter of DOMAIN §7 in one zod schema. Names carry their units. Values are per
  * county (local/seed/ for the demo county); bounds are the ranges of DOMAIN §7 (bounds.ts).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { Yuan } from "../money/yuan.ts";
 import { type IntRange, POLICY_BOUNDS, type YuanRange } from "./bounds.ts";
 import { parseWith } from "./validation.ts";

@@ -3,7 +3,7 @@
  * version is in force at any instant from the first version on — no gaps, no overlaps. Every
  * decision records the `policyVersionId` it used, so a later change never rewrites history.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { BusinessRuleError } from "../errors.ts";
 import { type PolicyParameters, PolicyParametersSchema } from "./parameters.ts";
 import { parseWith } from "./validation.ts";

@@ -24,7 +24,7 @@ import {
   PutCommand,
   QueryCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { type CountyPolicySet, parseCountyPolicySet, toValidationError } from "#core/policy/index.ts";
 import { nowMs } from "#functions/runtime/clock.ts";
 import { DEMO_COUNTY } from "#local/seed/demo-county.ts";

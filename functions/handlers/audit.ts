@@ -3,7 +3,7 @@
  * `GET /audit` pages through the county's chain (or one resource's history), `GET /audit/verify`
  * re-hashes the chain and reports the first broken link.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { auditStore, maskAuditEvent } from "#adapters/audit-store.ts";
 import { requireAuthorized } from "#core/access/index.ts";
 import { bilingual, httpHandler, httpRouter } from "#functions/http/index.ts";

@@ -13,7 +13,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SendTaskSuccessCommand, SFNClient } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { callbackSecretFromEnv, gatewaysFromEnv } from "#adapters/payments/config.ts";
 import { CallbackSchema, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "#adapters/payments/contract.ts";
 import { PaymentStateError } from "#adapters/payments/errors.ts";

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { appendAudit } from "#adapters/audit-store.ts";
 import { ALLOWED_DOCUMENT_TYPES, documentStore } from "#adapters/document-store.ts";
 import { type AccessResource, authorize, requireAuthorized } from "#core/access/index.ts";

@@ -1,5 +1,5 @@
 /** `GET /health` (public): the API answers. Used by `npm start`'s banner, load balancers and tests. */
-import { z } from "zod";
+import * as z from "zod";
 import { httpHandler } from "#functions/http/index.ts";
 import { now } from "#functions/runtime/clock.ts";
 

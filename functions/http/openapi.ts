@@ -4,7 +4,7 @@
  * registrations into OpenAPI 3.1 with `@asteasolutions/zod-to-openapi`.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
-import { z } from "zod";
+import * as z from "zod";
 
 export const registry = new OpenAPIRegistry();
 

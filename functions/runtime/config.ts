@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Default upper bound of one uploaded document; a deployment may lower or raise it. */
 const DEFAULT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;

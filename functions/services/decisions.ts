@@ -3,7 +3,7 @@
  * validate against the policy version recorded on the case, then `decideHumanTask` — decision and
  * audit written first, the execution resumed after. One function per endpoint.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { CaseRecord, CaseStatus } from "#adapters/case-store.ts";
 import type { HumanTaskDecision } from "#adapters/human-task-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";

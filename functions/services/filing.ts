@@ -5,7 +5,7 @@
  * and its execution is started with the case id as its name, so a retry can never start it twice.
  */
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
 import { normalizeAccount } from "#adapters/payments/payee.ts";
 import type { Actor } from "#core/access/index.ts";

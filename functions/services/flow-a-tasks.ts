@@ -4,7 +4,7 @@
  * the task token into a stored, notified task (functions/services/human-tasks.ts). Flow B adds its
  * own table and calls the same `openHumanTask`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { CaseStatus } from "#adapters/case-store.ts";
 import type { Recipient } from "#adapters/outbox.ts";
 import { OpenTaskEventBaseSchema, openHumanTask } from "./human-tasks.ts";

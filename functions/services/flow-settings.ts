@@ -3,7 +3,7 @@
  * person is owed). Read from the environment once, with defaults; they travel in the execution input
  * (`$.settings`), so the ASL carries no literal and a test or a demo can shorten them.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const Seconds = z.coerce.number().int().positive();
 

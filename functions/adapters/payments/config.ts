@@ -8,7 +8,7 @@
  * - `AIDFLOW_BANK_TIMEOUT_MS`       per-request timeout (optional, default below)
  * - `AIDFLOW_PAYEE_HASH_SECRET`     key of the bank-account hash (payee.ts)
  */
-import { z } from "zod";
+import * as z from "zod";
 import { HttpBankGateway } from "./http-bank-gateway.ts";
 
 /** Long enough for a bank's synchronous acknowledgement, short against a Lambda's 10 s default. */

@@ -4,7 +4,7 @@
  * `HttpBankGateway` (AWS and local), the bank simulator (local/bank-simulator) and the callback
  * handler — so the simulator can never drift from what the adapter sends and accepts.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Paths of the bank API, relative to the county's configured base URL. */
 export const BANK_PATHS = {

@@ -3,7 +3,7 @@
  * (role, township scope, maker ≠ checker) → record the decision + audit → resume the execution.
  * A repeated or late decision is a 409 that changed nothing.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { httpHandler, httpRouter } from "#functions/http/index.ts";
 import {
   AdditionalAidDecisionSchema,

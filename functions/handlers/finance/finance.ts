@@ -4,7 +4,7 @@
  * auditors (and county civil affairs) read. Each route: parse (zod) → authorize (core/access, in
  * the framework from the path and again in the service on what it reads) → service → respond.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "#core/errors.ts";
 import type { HttpEvent, HttpResult, LambdaContext, LambdaHttpHandler } from "#functions/http/index.ts";
 import { httpHandler, httpRouter, text } from "#functions/http/index.ts";

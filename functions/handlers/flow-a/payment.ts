@@ -3,7 +3,7 @@
  * `PayInCash`, `ReversePayment` (`PollPaymentStatus` is the payments module's own task). Purpose `advance` draws as an advance,
  * `follow-up` as follow-up aid (DOMAIN §5 draw kinds).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { payByBank, payInCash, reversePayment } from "#functions/services/payment-step.ts";
 import { CaseTaskSchema, taskHandler } from "./task.ts";
 

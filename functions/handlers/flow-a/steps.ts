@@ -1,5 +1,5 @@
 /** The automatic steps of Flow A after the payment (functions/services/flow-a-steps.ts). */
-import { z } from "zod";
+import * as z from "zod";
 import {
   closeCase,
   handOverToFlowB,

@@ -3,7 +3,7 @@
  * `TaskInputError`, never retried), the correlation id of the case on every log line, and errors
  * thrown by name so the ASL's Retry/Catch match them — never an error object returned as success.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { withLogContext } from "#functions/runtime/logger.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";

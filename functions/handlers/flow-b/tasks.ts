@@ -2,7 +2,7 @@
  * The state-machine tasks of Flow B (workflows/flow-b.asl.json). Parsed with zod (a malformed event
  * is `TaskInputError`, never retried), errors thrown by name for the ASL's Retry/Catch.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CaseTaskSchema, taskHandler } from "#functions/handlers/flow-a/task.ts";
 import {
   closePlan,

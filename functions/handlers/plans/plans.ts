@@ -4,7 +4,7 @@
  * Every step: parse (zod) → authorize in the service (role, scope, maker ≠ checker) → record the
  * decision + audit → resume the execution. A repeated or late decision is a 409 that changed nothing.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { created, httpHandler, httpRouter, ok } from "#functions/http/index.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
 import { flowDeps } from "#functions/services/deps.ts";

@@ -4,7 +4,7 @@
  * No action is declared on the route: the handler checks `case.withdraw` (the applicant) or
  * `case.fileOnBehalf` (the officer acting for them) on the case.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { httpHandler } from "#functions/http/index.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import { WithdrawSchema, withdrawCase } from "#functions/services/queries/withdrawal.ts";

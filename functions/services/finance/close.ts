@@ -6,7 +6,7 @@
  * (a second finance user executes it).
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import type { StoredClose, StoredProposal } from "#adapters/finance-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";

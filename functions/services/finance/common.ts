@@ -1,5 +1,5 @@
 /** Small shared pieces of the finance services: townships, authorization, audit, amounts. */
-import { z } from "zod";
+import * as z from "zod";
 import { type AccessResource, type Action, type Actor, requireAuthorized } from "#core/access/index.ts";
 import { NotFoundError } from "#core/errors.ts";
 import { Yuan } from "#core/money/yuan.ts";

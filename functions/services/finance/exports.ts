@@ -6,8 +6,7 @@
  * at a time; a writer decides where they go (a file for the CLI, a response body for HTTP).
  */
 import { PassThrough, type Writable } from "node:stream";
-import ExcelJS from "exceljs";
-import { z } from "zod";
+import * as z from "zod";
 import type { Actor } from "#core/access/index.ts";
 import type { ChainedEntry } from "#core/ledger/index.ts";
 import {
@@ -24,6 +23,7 @@ import {
   summaryRow,
   UTF8_BOM,
 } from "#core/reconciliation/index.ts";
+import { XlsxWriter } from "#functions/runtime/xlsx.ts";
 import { authorizeCounty, authorizeTownship, TownshipId } from "./common.ts";
 import type { FinanceDeps, Township } from "./deps.ts";
 import { computeReport, PeriodText } from "./reconcile.ts";
@@ -176,8 +176,8 @@ export async function writeCsv(
 
 /**
  * Writes the workbook (summary, detail and discrepancies as sheets) to a stream, row by row
- * (exceljs' streaming writer). Amount cells are numbers built from the exact 2-decimal text with
- * the format 0.00, so Excel can add them up; everything else is text.
+ * (functions/runtime/xlsx.ts; it ends the stream). Amount cells are numbers written from the exact
+ * 2-decimal text with the format 0.00, so Excel can add them up; everything else is text.
  */
 export async function writeXlsx(
   deps: FinanceDeps,
@@ -185,30 +185,24 @@ export async function writeXlsx(
   stream: Writable,
   onProgress?: (n: number) => void,
 ): Promise<number> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream,
-    useStyles: true,
-    useSharedStrings: false,
-  });
-  workbook.creator = "AidFlow";
+  const workbook = new XlsxWriter(stream, "AidFlow");
   let rows = 0;
   for (const kind of EXPORT_KINDS) {
-    const sheet = workbook.addWorksheet(SHEET_NAMES[kind]);
     const headers = HEADERS[kind];
-    const amountAt = new Set(AMOUNT_COLUMNS[kind].map((name) => headers.indexOf(name)));
-    sheet.columns = headers.map((header, i) => ({
+    const amounts = new Set(AMOUNT_COLUMNS[kind]);
+    const columns = headers.map((header) => ({
       header,
-      key: String(i),
       width: Math.max(12, header.length * 2 + 4),
-      ...(amountAt.has(i) ? { style: { numFmt: "0.00" } } : {}),
+      amount: amounts.has(header),
     }));
-    for await (const row of exportRows(deps, scope, kind, onProgress)) {
-      sheet.addRow(row.map((cell, i) => (amountAt.has(i) && cell !== "" ? Number(cell) : cell))).commit();
-      rows += 1;
-    }
-    sheet.commit();
+    await workbook.sheet(SHEET_NAMES[kind], columns, async (sheet) => {
+      for await (const row of exportRows(deps, scope, kind, onProgress)) {
+        await sheet.addRow(row);
+        rows += 1;
+      }
+    });
   }
-  await workbook.commit();
+  await workbook.finish();
   return rows;
 }
 

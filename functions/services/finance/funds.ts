@@ -3,7 +3,7 @@
  * allocation entry — the money arrives with it. The quota hint comes from the county policy
  * (DOMAIN §2.3: ≥ per-capita × registered population, or last year's spending).
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { FundView } from "#adapters/ledger/index.ts";
 import type { Actor } from "#core/access/index.ts";
 import { BusinessRuleError, NotFoundError, ValidationError } from "#core/errors.ts";

@@ -4,7 +4,7 @@
  * block it nor look like insertions), matched against cases and payments in batches. Each run is
  * stored; the discrepancies are listed in full in the answer (capped in the stored copy).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { STORED_DISCREPANCY_ROWS_MAX, type StoredRun } from "#adapters/finance-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { NotFoundError } from "#core/errors.ts";

@@ -5,7 +5,7 @@
  * `decideHumanTask` (decision + case + audit written first, the execution resumed after).
  */
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import type { HumanTaskDecision } from "#adapters/human-task-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { localDateOf, startOfLocalDay } from "#core/calendar/localDate.ts";

@@ -4,7 +4,7 @@
  * policy's threshold or an amount above it (core `chooseFlow`). Anything shorter and smaller is Flow
  * A's (`POST /cases`). The execution is named by the case id, so a retry never starts it twice.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
 import { normalizeAccount } from "#adapters/payments/payee.ts";
 import { type Actor, requireAuthorized } from "#core/access/index.ts";

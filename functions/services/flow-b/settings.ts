@@ -3,7 +3,7 @@
  * settings plus the deadline of a stage re-check; read from the environment once per execution and
  * carried in the execution state (`$.settings`), so the ASL holds no literal.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { type FlowSettings, flowSettingsFromEnv } from "../flow-settings.ts";
 
 const Seconds = z.coerce.number().int().positive();

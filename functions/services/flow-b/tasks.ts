@@ -8,7 +8,7 @@
  *   length, so a timeout means "no objection" and an objection is the task's success;
  * - `plan-approval` closes a notice that ran out without objection.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { CaseStatus } from "#adapters/case-store.ts";
 import type { Recipient } from "#adapters/outbox.ts";
 import { publicNoticeEndsAt } from "#core/cases/index.ts";

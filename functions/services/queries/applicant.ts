@@ -7,7 +7,7 @@
  * account and are not listed here (the officer's console shows them).
  */
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { CaseRecord } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import type { PaymentAttempt } from "#adapters/payments/payment-store.ts";

@@ -7,7 +7,7 @@
  * `CASES#TOWNSHIP#<township>#<status>`, sort key `<dueAt|filedAt>#<caseId>`) — read here, not there.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { type CaseRecord, type CaseStatus, OPEN_STATUSES } from "#adapters/case-store.ts";
 import { type Actor, authorize } from "#core/access/index.ts";
 import { HARDSHIP_TYPES } from "#core/cases/index.ts";

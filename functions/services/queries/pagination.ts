@@ -5,7 +5,7 @@
  * silently wrong page. Scope is re-checked on every request, so a cursor grants nothing.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "#core/errors.ts";
 import { bilingual } from "#functions/http/index.ts";
 

@@ -11,7 +11,7 @@
  * A repeated withdrawal is a 409 — after finishing 2–4 in case a first attempt stopped half-way.
  */
 import { StopExecutionCommand } from "@aws-sdk/client-sfn";
-import { z } from "zod";
+import * as z from "zod";
 import type { CaseRecord, CaseStatus } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { sfnClient } from "#adapters/step-functions.ts";

@@ -7,7 +7,7 @@
  * built field by field.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { Actor, Role } from "#core/access/index.ts";
 import { ForbiddenError } from "#core/errors.ts";
 import { bilingual } from "#functions/http/index.ts";
