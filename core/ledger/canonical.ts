@@ -4,7 +4,7 @@
  * as its two-decimal text, so the same entry hashes the same on every machine and in every year.
  * Changing it breaks every stored chain: add a new version tag instead.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { Yuan } from "../money/yuan.ts";
 import type { FundBalances } from "./effects.ts";
 import { DRAW_KINDS, ENTRY_KINDS, type EntryReference, type LedgerEntry, REFERENCE_FIELDS } from "./entry.ts";
@@ -194,6 +194,7 @@ export function chainEntry(
   return { ...unhashed, entryHash: hashEntry(unhashed) };
 }
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+/** SHA-256 of text as UTF-8, in hex: the hash of the chain (one-shot: no Hash object per entry). */
+export function sha256(text: string): string {
+  return hash("sha256", text, "hex");
 }

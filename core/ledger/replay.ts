@@ -4,8 +4,24 @@
  * page by page; `replay` is the same over an in-memory list (reconciliation, tests).
  */
 
-import { type ChainedEntry, decodeStored, GENESIS_HASH, hashEntry, type StoredEntry } from "./canonical.ts";
+import {
+  type ChainedEntry,
+  decodeStored,
+  GENESIS_HASH,
+  hashEntry,
+  type StoredEntry,
+  sha256,
+} from "./canonical.ts";
 import { applyEffect, EMPTY_BALANCES, type FundBalances, sameBalances } from "./effects.ts";
+import {
+  applyEffectFen,
+  EMPTY_FEN_BALANCES,
+  type FenBalances,
+  fenBalancesOf,
+  sameFenBalances,
+  yuanBalancesOf,
+} from "./fen.ts";
+import { chainedOf, type FenEntry, readStoredFen } from "./stored.ts";
 
 export interface ReplayState {
   /** Sequence of the last entry replayed; 0 before the first. */
@@ -35,14 +51,25 @@ export interface HeadSnapshot {
   balances: FundBalances;
 }
 
+/** What `pushStoredFen` read: the fen entry when the fast reader took it, else the decoded entry. */
+export type StoredPush =
+  | { ok: boolean; fen: FenEntry; entry?: undefined }
+  | { ok: boolean; fen?: undefined; entry: ChainedEntry };
+
 export class ChainVerifier {
-  private current: ReplayState = GENESIS_STATE;
+  private sequence = 0;
+  private headHash = GENESIS_HASH;
+  /** The replayed balances: at least one of the two is set; the other is derived when asked for. */
+  private balancesYuan: FundBalances | undefined = EMPTY_BALANCES;
+  private balancesFen: FenBalances | undefined = EMPTY_FEN_BALANCES;
+  /** False while `balancesFen` has not been derived from `balancesYuan` yet. */
+  private fenKnown = true;
   private failure: { firstBadSequence: number; problem: string } | undefined;
 
   constructor(private readonly fundId: string) {}
 
   get state(): ReplayState {
-    return this.current;
+    return { sequence: this.sequence, headHash: this.headHash, balances: this.balances() };
   }
 
   /** Feeds the next entry in sequence order; false once the chain is broken (later entries are ignored). */
@@ -57,9 +84,43 @@ export class ChainVerifier {
    * decoded entry and whether the chain still holds.
    */
   pushStored(stored: StoredEntry): { entry: ChainedEntry; ok: boolean } {
-    const { entry, hashMatches } = decodeStored(stored);
-    if (this.failure) return { entry, ok: false };
-    return { entry, ok: this.accept(entry, () => hashMatches) };
+    const pushed = this.pushStoredFen(stored);
+    return { entry: pushed.entry ?? chainedOf(pushed.fen), ok: pushed.ok };
+  }
+
+  /**
+   * `pushStored` for long replays: plain canonical text is read and checked in integer fen
+   * (`readStoredFen`, `applyEffectFen`) and handed back as a `FenEntry`, without decimals; anything
+   * else, and any entry that does not check out, goes through the very checks of `push`, so the
+   * verdicts and the problems named are the same whichever way an entry went.
+   */
+  pushStoredFen(stored: StoredEntry): StoredPush {
+    const fen = readStoredFen(stored);
+    if (!fen) {
+      const { entry, hashMatches } = decodeStored(stored);
+      if (this.failure) return { entry, ok: false };
+      return { entry, ok: this.accept(entry, () => hashMatches) };
+    }
+    if (this.failure) return { fen, ok: false };
+    if (this.acceptFen(fen, stored.text)) return { fen, ok: true };
+    return { fen, ok: this.accept(chainedOf(fen), () => sha256(stored.text) === fen.entryHash) };
+  }
+
+  /** The checks of `check`, in fen; false when any fails (the caller then names the problem the long way). */
+  private acceptFen(entry: FenEntry, text: string): boolean {
+    if (entry.sequence !== this.sequence + 1 || entry.fundId !== this.fundId) return false;
+    if (entry.prevHash !== this.headHash) return false;
+    const before = this.fenBalances();
+    if (!before) return false;
+    const after = applyEffectFen(before, entry.kind, entry.drawKind, entry.amountFen);
+    if (!after || !sameFenBalances(after, entry.after)) return false;
+    if (sha256(text) !== entry.entryHash) return false;
+    this.sequence = entry.sequence;
+    this.headHash = entry.entryHash;
+    this.balancesFen = entry.after;
+    this.fenKnown = true;
+    this.balancesYuan = undefined;
+    return true;
   }
 
   private accept(entry: ChainedEntry, hashMatches: () => boolean): boolean {
@@ -68,14 +129,30 @@ export class ChainVerifier {
       this.failure = problem;
       return false;
     }
-    this.current = { sequence: entry.sequence, headHash: entry.entryHash, balances: entry.after };
+    this.sequence = entry.sequence;
+    this.headHash = entry.entryHash;
+    this.balancesYuan = entry.after;
+    this.fenKnown = false;
     return true;
+  }
+
+  private balances(): FundBalances {
+    this.balancesYuan ??= yuanBalancesOf(this.balancesFen as FenBalances);
+    return this.balancesYuan;
+  }
+
+  private fenBalances(): FenBalances | undefined {
+    if (!this.fenKnown) {
+      this.balancesFen = fenBalancesOf(this.balances());
+      this.fenKnown = true;
+    }
+    return this.balancesFen;
   }
 
   /** The verdict; with `head`, the stored head must equal the replay exactly. */
   finish(head?: HeadSnapshot): ReplayResult {
-    if (this.failure) return { ok: false, state: this.current, ...this.failure };
-    const state = this.current;
+    const state = this.state;
+    if (this.failure) return { ok: false, state, ...this.failure };
     if (head) {
       if (head.sequence < state.sequence) {
         return fail(state, head.sequence + 1, `entry ${head.sequence + 1} lies beyond the head (inserted)`);
@@ -94,7 +171,7 @@ export class ChainVerifier {
     entry: ChainedEntry,
     hashMatches: () => boolean,
   ): { firstBadSequence: number; problem: string } | undefined {
-    const expected = this.current.sequence + 1;
+    const expected = this.sequence + 1;
     if (entry.sequence > expected) {
       return { firstBadSequence: expected, problem: `entry ${expected} is missing (deleted)` };
     }
@@ -110,13 +187,13 @@ export class ChainVerifier {
     if (!hashMatches()) {
       return { firstBadSequence: expected, problem: `entry ${expected} does not match its hash (edited)` };
     }
-    if (entry.prevHash !== this.current.headHash) {
+    if (entry.prevHash !== this.headHash) {
       return {
         firstBadSequence: expected,
         problem: `entry ${expected} does not link to entry ${expected - 1} (inserted or re-chained)`,
       };
     }
-    const effect = applyEffect(this.current.balances, entry);
+    const effect = applyEffect(this.balances(), entry);
     if (!effect.ok) {
       return { firstBadSequence: expected, problem: `entry ${expected} breaks the fund: ${effect.message}` };
     }

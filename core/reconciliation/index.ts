@@ -33,12 +33,14 @@ export {
   type DrawFacts,
   type LedgerDrawFact,
   MATCH_BATCH_MAX,
+  type MatchableDraw,
   type MatchingSource,
   type PaymentFact,
 } from "./matching.ts";
 export { isPeriodText, type Period, type PeriodKind, parsePeriod, placeInPeriod } from "./period.ts";
 export {
   DISCREPANCY_ROWS_MAX,
+  type EntryOrPage,
   PeriodReconciler,
   type ReconcileInput,
   type ReconcilerOptions,

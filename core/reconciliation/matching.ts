@@ -5,8 +5,12 @@
  * (functions/services/finance/matching-source.ts). Every call takes a bounded batch.
  */
 import type { ChainedEntry } from "../ledger/canonical.ts";
+import type { LedgerEntry } from "../ledger/entry.ts";
 import type { Yuan } from "../money/yuan.ts";
 import type { Period } from "./period.ts";
+
+/** What matching reads of a draw: its content and place in the chain, not the balances after it. */
+export type MatchableDraw = LedgerEntry & { sequence: number };
 
 /** The approved decision a draw pays out. */
 export interface DecisionFact {
@@ -57,7 +61,7 @@ export type LedgerDrawFact =
 
 export interface MatchingSource {
   /** Facts for a batch of draws (at most `MATCH_BATCH_MAX`), keyed by entry id; absent = nothing found. */
-  drawFacts(fundId: string, draws: readonly ChainedEntry[]): Promise<Map<string, DrawFacts>>;
+  drawFacts(fundId: string, draws: readonly MatchableDraw[]): Promise<Map<string, DrawFacts>>;
   /** The township's confirmations in the period, in any order, one page at a time. */
   confirmations(fundId: string, period: Period): AsyncIterable<ConfirmationFact>;
   /** The ledger entries with these ids (at most `MATCH_BATCH_MAX`), keyed by entry id. */

@@ -14,8 +14,15 @@
 import type { ChainedEntry, StoredEntry, UnreadableEntryError } from "../ledger/canonical.ts";
 import { sameBalances } from "../ledger/effects.ts";
 import { ChainVerifier, type HeadSnapshot } from "../ledger/replay.ts";
+import { chainedOf, type FenEntry, ledgerEntryOf } from "../ledger/stored.ts";
 import type { Discrepancy } from "./discrepancy.ts";
-import type { ConfirmationFact, DrawFacts, LedgerDrawFact, MatchingSource } from "./matching.ts";
+import type {
+  ConfirmationFact,
+  DrawFacts,
+  LedgerDrawFact,
+  MatchableDraw,
+  MatchingSource,
+} from "./matching.ts";
 import { MATCH_BATCH_MAX } from "./matching.ts";
 import { type Period, placeInPeriod } from "./period.ts";
 import { expectedClosing, FiguresAccumulator, type PeriodFigures } from "./summary.ts";
@@ -42,6 +49,9 @@ export interface ReconciliationReport {
   discrepanciesTruncated: boolean;
   clean: boolean;
 }
+
+/** What placing an entry in the period reads of it, in either form. */
+type PlacedEntry = Pick<ChainedEntry, "sequence" | "entryId" | "bookedAt">;
 
 export interface ReconcilerOptions {
   rowsMax?: number;
@@ -72,7 +82,10 @@ export class PeriodReconciler {
 
   /** Feeds the next entry in sequence order; true when it is a draw of the period (to be matched). */
   pushEntry(entry: ChainedEntry): boolean {
-    return this.placeEntry(entry, this.verifier.push(entry));
+    const place = this.place(entry, this.verifier.push(entry));
+    if (place === "before") this.figures.before(entry);
+    else if (place === "in") this.figures.in(entry);
+    return place === "in" && entry.kind === "draw";
   }
 
   /**
@@ -80,11 +93,38 @@ export class PeriodReconciler {
    * `UnreadableEntryError` when the text cannot be read. `draw` is true for a draw of the period.
    */
   pushStored(stored: StoredEntry): { entry: ChainedEntry; draw: boolean } {
-    const { entry, ok } = this.verifier.pushStored(stored);
-    return { entry, draw: this.placeEntry(entry, ok) };
+    const pushed = this.verifier.pushStoredFen(stored);
+    if (pushed.entry) return { entry: pushed.entry, draw: this.placeDecoded(pushed.entry, pushed.ok) };
+    return { entry: chainedOf(pushed.fen), draw: this.placeFen(pushed.fen, pushed.ok) };
   }
 
-  private placeEntry(entry: ChainedEntry, chainHolds: boolean): boolean {
+  /**
+   * `pushStored` for long periods: plain canonical entries are checked and summed in integer fen
+   * (core/ledger `pushStoredFen`); only a draw of the period is decoded further, for matching.
+   * Returns that draw, or undefined.
+   */
+  pushStoredDraw(stored: StoredEntry): MatchableDraw | undefined {
+    const pushed = this.verifier.pushStoredFen(stored);
+    if (pushed.entry) return this.placeDecoded(pushed.entry, pushed.ok) ? pushed.entry : undefined;
+    return this.placeFen(pushed.fen, pushed.ok) ? ledgerEntryOf(pushed.fen) : undefined;
+  }
+
+  private placeDecoded(entry: ChainedEntry, chainHolds: boolean): boolean {
+    const place = this.place(entry, chainHolds);
+    if (place === "before") this.figures.before(entry);
+    else if (place === "in") this.figures.in(entry);
+    return place === "in" && entry.kind === "draw";
+  }
+
+  private placeFen(entry: FenEntry, chainHolds: boolean): boolean {
+    const place = this.place(entry, chainHolds);
+    if (place === "before") this.figures.beforeFen(entry);
+    else if (place === "in") this.figures.inFen(entry);
+    return place === "in" && entry.kind === "draw";
+  }
+
+  /** Where the entry falls in the period; notes a chain break and a booking out of order. */
+  private place(entry: PlacedEntry, chainHolds: boolean): "before" | "in" | "after" {
     this.entriesSeen += 1;
     if (!chainHolds && !this.chainBreak) {
       this.chainBreak = { sequence: entry.sequence, entryId: entry.entryId };
@@ -92,17 +132,11 @@ export class PeriodReconciler {
     const place = placeInPeriod(this.period, entry.bookedAt);
     if (place === "before") {
       if (this.phase !== "before") this.outOfOrder(entry);
-      this.figures.before(entry);
-      return false;
-    }
-    if (place === "after") {
+    } else if (place === "after") {
       this.phase = "after";
-      return false;
-    }
-    if (this.phase === "after") this.outOfOrder(entry);
+    } else if (this.phase === "after") this.outOfOrder(entry);
     else this.phase = "in";
-    this.figures.in(entry);
-    return entry.kind === "draw";
+    return place;
   }
 
   /**
@@ -114,15 +148,16 @@ export class PeriodReconciler {
   }
 
   /** Checks a draw of the period against its decision and payment. */
-  checkDraw(entry: ChainedEntry, facts: DrawFacts | undefined): void {
+  checkDraw(entry: MatchableDraw, facts: DrawFacts | undefined): void {
     this.drawsChecked += 1;
-    const where = {
+    // Built only for a row: most draws check out, and a long period has a million of them.
+    const where = () => ({
       fundId: this.fundId,
       sequence: entry.sequence,
       ...(entry.reference.caseId ? { caseId: entry.reference.caseId } : {}),
       ...(entry.reference.obligationId ? { obligationId: entry.reference.obligationId } : {}),
       ...(entry.reference.paymentId ? { paymentId: entry.reference.paymentId } : {}),
-    };
+    });
     const amount = entry.amountYuan;
     const decision = facts?.decision;
     if (!decision?.approved) {
@@ -132,7 +167,7 @@ export class PeriodReconciler {
           ? `draw ${entry.entryId} pays out decision ${decision.decisionId}, which is not an approval`
           : `draw ${entry.entryId} has no approved decision behind it`,
         whatZh: decision ? `支出对应的决定 ${decision.decisionId} 未获批准` : "支出无对应的审批决定",
-        where,
+        where: where(),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
       });
@@ -141,7 +176,7 @@ export class PeriodReconciler {
         code: "amount-mismatch",
         what: `draw ${entry.entryId} of ${amount.toString()} differs from the approved ${decision.amountYuan.toString()}`,
         whatZh: `支出金额 ${amount.format()} 与批准金额 ${decision.amountYuan.format()} 不一致`,
-        where,
+        where: where(),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
       });
@@ -152,19 +187,19 @@ export class PeriodReconciler {
         code: "draw-without-payment",
         what: `draw ${entry.entryId} has no payment record (bank transfer or cash hand-over)`,
         whatZh: "支出无对应的支付记录（银行转账或现金发放）",
-        where,
+        where: where(),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
       });
       return;
     }
-    const paid = { ...where, paymentId: payment.paymentId };
+    const paid = () => ({ ...where(), paymentId: payment.paymentId });
     if (!payment.amountYuan.equals(amount)) {
       this.row({
         code: "amount-mismatch",
         what: `draw ${entry.entryId} of ${amount.toString()} differs from payment ${payment.paymentId} of ${payment.amountYuan.toString()}`,
         whatZh: `支出金额 ${amount.format()} 与支付金额 ${payment.amountYuan.format()} 不一致`,
-        where: paid,
+        where: paid(),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
       });
@@ -182,7 +217,7 @@ export class PeriodReconciler {
         code: "cash-without-signatures",
         what: `cash draw ${entry.entryId} lacks the ${missing.join(" and ")} signature`,
         whatZh: `现金支出缺少${missingZh.join("和")}签字`,
-        where: paid,
+        where: paid(),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
       });
@@ -295,7 +330,7 @@ export class PeriodReconciler {
     return this.entriesSeen;
   }
 
-  private outOfOrder(entry: ChainedEntry): void {
+  private outOfOrder(entry: PlacedEntry): void {
     if (this.outOfOrderReported) return;
     this.outOfOrderReported = true;
     this.row({
@@ -313,14 +348,18 @@ export class PeriodReconciler {
   }
 }
 
+/** An entry (decoded or as stored), or a page of them in sequence order. */
+export type EntryOrPage = ChainedEntry | StoredEntry | readonly (ChainedEntry | StoredEntry)[];
+
 export interface ReconcileInput {
   fundId: string;
   period: Period;
   /**
    * The fund's entries from sequence 1, in order (a store stream or a generator); either decoded or
-   * as stored (canonical text, hashed as it is: the fast path, same verdicts).
+   * as stored (canonical text, hashed as it is: the fast path, same verdicts); one at a time or a
+   * page at a time (an array: what a store reads in one request).
    */
-  entries: AsyncIterable<ChainedEntry | StoredEntry> | Iterable<ChainedEntry | StoredEntry>;
+  entries: AsyncIterable<EntryOrPage> | Iterable<EntryOrPage>;
   /** The head as stored, read before the stream started (the stream then ends at it or later). */
   head?: HeadSnapshot;
   source: MatchingSource;
@@ -336,35 +375,39 @@ export async function reconcilePeriod(input: ReconcileInput): Promise<Reconcilia
     ...(input.rowsMax !== undefined ? { rowsMax: input.rowsMax } : {}),
   });
   const every = input.progressEvery ?? 10_000;
-  let batch: ChainedEntry[] = [];
+  let batch: MatchableDraw[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
     const facts = await input.source.drawFacts(input.fundId, batch);
     for (const draw of batch) reconciler.checkDraw(draw, facts.get(draw.entryId));
     batch = [];
   };
-  /** Pushes one entry; the batch of draws to match when it is full (awaited by the caller, so a sync source stays sync). */
+  /** Pushes one entry; true when the batch of draws to match is full. */
   const push = (item: ChainedEntry | StoredEntry): boolean => {
-    let entry: ChainedEntry;
-    let draw: boolean;
-    if ("storedHash" in item) ({ entry, draw } = reconciler.pushStored(item));
-    else {
-      entry = item;
-      draw = reconciler.pushEntry(item);
-    }
-    if (draw) batch.push(entry);
+    const draw =
+      "storedHash" in item ? reconciler.pushStoredDraw(item) : reconciler.pushEntry(item) ? item : undefined;
+    if (draw) batch.push(draw);
     if (input.onProgress && reconciler.entriesPushed % every === 0)
       input.onProgress(reconciler.entriesPushed);
     return batch.length >= MATCH_BATCH_MAX;
   };
+  const pages = (item: EntryOrPage): readonly (ChainedEntry | StoredEntry)[] | undefined =>
+    Array.isArray(item) ? item : undefined;
   try {
+    // Awaited only when a batch is full, so a sync source stays sync.
     if (Symbol.iterator in input.entries) {
-      for (const item of input.entries as Iterable<ChainedEntry | StoredEntry>) {
-        if (push(item)) await flush();
+      for (const item of input.entries as Iterable<EntryOrPage>) {
+        const page = pages(item);
+        if (!page) {
+          if (push(item as ChainedEntry | StoredEntry)) await flush();
+        } else for (const one of page) if (push(one)) await flush();
       }
     } else {
-      for await (const item of input.entries as AsyncIterable<ChainedEntry | StoredEntry>) {
-        if (push(item)) await flush();
+      for await (const item of input.entries as AsyncIterable<EntryOrPage>) {
+        const page = pages(item);
+        if (!page) {
+          if (push(item as ChainedEntry | StoredEntry)) await flush();
+        } else for (const one of page) if (push(one)) await flush();
       }
     }
   } catch (error) {

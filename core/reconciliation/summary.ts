@@ -2,10 +2,14 @@
  * The figures of a reconciliation (DOMAIN §6): opening balance, allocations, draws (count and sum by
  * flow, hardship type, local vs non-local), reversals, recoveries, replenishments, commitments,
  * closing balance. Accumulated one entry at a time, so a period of any size is summed in constant
- * memory (a handful of keys per breakdown).
+ * memory (a handful of keys per breakdown), in integer fen (exact, and without decimals per entry);
+ * the figures become `Yuan` once, at the end.
  */
 import type { ChainedEntry } from "../ledger/canonical.ts";
 import { EMPTY_BALANCES, type FundBalances } from "../ledger/effects.ts";
+import type { EntryKind } from "../ledger/entry.ts";
+import { FAST_FEN_LIMIT, type FenBalances, fenOfYuan, yuanBalancesOf } from "../ledger/fen.ts";
+import { type FenEntry, REFERENCE_AT } from "../ledger/stored.ts";
 import { Yuan } from "../money/yuan.ts";
 
 export interface Tally {
@@ -41,85 +45,173 @@ export interface PeriodFigures {
 /** Breakdown key of an entry without the reference field (older entries, manual corrections). */
 export const UNKNOWN_KEY = "unknown";
 
-const emptyTally = (): Tally => ({ count: 0, sumYuan: Yuan.zero });
+/**
+ * Below this a running sum in fen plus one fast-range amount stays an exact safe integer; at it the
+ * sum is moved into decimals (`spill`) and starts again (never in practice: it is ¥90 trillion).
+ */
+const SPILL_AT_FEN = Number.MAX_SAFE_INTEGER - FAST_FEN_LIMIT;
 
-function add(tally: Tally, amount: Yuan): void {
-  tally.count += 1;
-  tally.sumYuan = tally.sumYuan.plus(amount);
-}
+/** A count and a sum kept in integer fen while entries stream by, in `Yuan` at the end. */
+class FenTally {
+  count = 0;
+  private fen = 0;
+  private spill: Yuan | undefined;
 
-function addTo(map: Record<string, Tally>, key: string, amount: Yuan): void {
-  let tally = map[key];
-  if (!tally) {
-    tally = emptyTally();
-    map[key] = tally;
+  addFen(amountFen: number): void {
+    this.count += 1;
+    if (this.fen >= SPILL_AT_FEN) this.moveToSpill();
+    this.fen += amountFen;
   }
-  add(tally, amount);
+
+  /** An amount of an entry decoded the decimal way (it may lie outside the fast range). */
+  addYuan(amount: Yuan): void {
+    const fen = fenOfYuan(amount);
+    if (fen !== undefined) {
+      this.addFen(fen);
+      return;
+    }
+    this.count += 1;
+    this.spill = (this.spill ?? Yuan.zero).plus(amount);
+  }
+
+  result(): Tally {
+    const fen = Yuan.fromFen(this.fen);
+    return { count: this.count, sumYuan: this.spill ? this.spill.plus(fen) : fen };
+  }
+
+  private moveToSpill(): void {
+    this.spill = (this.spill ?? Yuan.zero).plus(Yuan.fromFen(this.fen));
+    this.fen = 0;
+  }
 }
+
+/** Tallies by key (flow, hardship type …), in the order keys first appear. */
+class Breakdown {
+  private readonly tallies = new Map<string, FenTally>();
+
+  at(key: string): FenTally {
+    let tally = this.tallies.get(key);
+    if (!tally) {
+      tally = new FenTally();
+      this.tallies.set(key, tally);
+    }
+    return tally;
+  }
+
+  result(): Record<string, Tally> {
+    const out: Record<string, Tally> = {};
+    for (const [key, tally] of this.tallies) out[key] = tally.result();
+    return out;
+  }
+}
+
+/** The balances after an entry, in whichever form it was read. */
+type After = { fen: FenBalances; yuan?: undefined } | { fen?: undefined; yuan: FundBalances };
+
+const balancesOf = (after: After): FundBalances => after.yuan ?? yuanBalancesOf(after.fen);
 
 export class FiguresAccumulator {
-  private readonly figures: PeriodFigures = {
-    opening: EMPTY_BALANCES,
-    closing: EMPTY_BALANCES,
-    allocations: emptyTally(),
-    draws: { ...emptyTally(), byFlow: {}, byHardshipType: {}, byResidency: {}, byDrawKind: {} },
-    reversals: emptyTally(),
-    recoveries: emptyTally(),
-    replenishments: emptyTally(),
-    commits: emptyTally(),
-    releases: emptyTally(),
-    commitmentsOpenYuan: Yuan.zero,
-    entryCount: 0,
+  private opening: After = { yuan: EMPTY_BALANCES };
+  private closing: After = { yuan: EMPTY_BALANCES };
+  private readonly tallies: Record<Exclude<EntryKind, "draw">, FenTally> = {
+    allocation: new FenTally(),
+    commit: new FenTally(),
+    release: new FenTally(),
+    reversal: new FenTally(),
+    recovery: new FenTally(),
+    replenishment: new FenTally(),
   };
+  private readonly draws = new FenTally();
+  private readonly byFlow = new Breakdown();
+  private readonly byHardshipType = new Breakdown();
+  private readonly byResidency = new Breakdown();
+  private readonly byDrawKind = new Breakdown();
+  private entryCount = 0;
+  private firstSequence: number | undefined;
+  private lastSequence: number | undefined;
   private sawPeriodEntry = false;
 
   /** An entry booked before the period: its balances are the opening, until a period entry comes. */
   before(entry: ChainedEntry): void {
-    if (this.sawPeriodEntry) return;
-    this.figures.opening = entry.after;
-    this.figures.closing = entry.after;
+    this.beforeAfter({ yuan: entry.after });
+  }
+
+  /** The same for an entry read in fen (core/ledger `readStoredFen`). */
+  beforeFen(entry: FenEntry): void {
+    this.beforeAfter({ fen: entry.after });
   }
 
   /** An entry booked in the period. */
   in(entry: ChainedEntry): void {
-    const f = this.figures;
-    this.sawPeriodEntry = true;
-    f.entryCount += 1;
-    f.firstSequence ??= entry.sequence;
-    f.lastSequence = entry.sequence;
-    f.closing = entry.after;
+    const tally = this.count(entry.sequence, { yuan: entry.after }, entry.kind);
     const amount = entry.amountYuan;
-    switch (entry.kind) {
-      case "allocation":
-        add(f.allocations, amount);
-        break;
-      case "draw":
-        add(f.draws, amount);
-        addTo(f.draws.byFlow, entry.reference.flow ?? UNKNOWN_KEY, amount);
-        addTo(f.draws.byHardshipType, entry.reference.hardshipType ?? UNKNOWN_KEY, amount);
-        addTo(f.draws.byResidency, entry.reference.residency ?? UNKNOWN_KEY, amount);
-        addTo(f.draws.byDrawKind, entry.drawKind ?? UNKNOWN_KEY, amount);
-        break;
-      case "commit":
-        add(f.commits, amount);
-        break;
-      case "release":
-        add(f.releases, amount);
-        break;
-      case "reversal":
-        add(f.reversals, amount);
-        break;
-      case "recovery":
-        add(f.recoveries, amount);
-        break;
-      case "replenishment":
-        add(f.replenishments, amount);
-        break;
+    if (tally) {
+      tally.addYuan(amount);
+      return;
     }
+    this.draws.addYuan(amount);
+    this.byFlow.at(entry.reference.flow ?? UNKNOWN_KEY).addYuan(amount);
+    this.byHardshipType.at(entry.reference.hardshipType ?? UNKNOWN_KEY).addYuan(amount);
+    this.byResidency.at(entry.reference.residency ?? UNKNOWN_KEY).addYuan(amount);
+    this.byDrawKind.at(entry.drawKind ?? UNKNOWN_KEY).addYuan(amount);
+  }
+
+  /** The same for an entry read in fen: summed without decimals. */
+  inFen(entry: FenEntry): void {
+    const tally = this.count(entry.sequence, { fen: entry.after }, entry.kind);
+    const amount = entry.amountFen;
+    if (tally) {
+      tally.addFen(amount);
+      return;
+    }
+    const refs = entry.references;
+    this.draws.addFen(amount);
+    this.byFlow.at(refs[REFERENCE_AT.flow] ?? UNKNOWN_KEY).addFen(amount);
+    this.byHardshipType.at(refs[REFERENCE_AT.hardshipType] ?? UNKNOWN_KEY).addFen(amount);
+    this.byResidency.at(refs[REFERENCE_AT.residency] ?? UNKNOWN_KEY).addFen(amount);
+    this.byDrawKind.at(entry.drawKind ?? UNKNOWN_KEY).addFen(amount);
   }
 
   result(): PeriodFigures {
-    return { ...this.figures, commitmentsOpenYuan: this.figures.closing.committed };
+    const closing = balancesOf(this.closing);
+    const t = this.tallies;
+    return {
+      opening: balancesOf(this.opening),
+      closing,
+      allocations: t.allocation.result(),
+      draws: {
+        ...this.draws.result(),
+        byFlow: this.byFlow.result(),
+        byHardshipType: this.byHardshipType.result(),
+        byResidency: this.byResidency.result(),
+        byDrawKind: this.byDrawKind.result(),
+      },
+      reversals: t.reversal.result(),
+      recoveries: t.recovery.result(),
+      replenishments: t.replenishment.result(),
+      commits: t.commit.result(),
+      releases: t.release.result(),
+      commitmentsOpenYuan: closing.committed,
+      entryCount: this.entryCount,
+      ...(this.firstSequence !== undefined ? { firstSequence: this.firstSequence } : {}),
+      ...(this.lastSequence !== undefined ? { lastSequence: this.lastSequence } : {}),
+    };
+  }
+
+  private beforeAfter(after: After): void {
+    if (this.sawPeriodEntry) return;
+    this.opening = after;
+    this.closing = after;
+  }
+
+  /** Counts a period entry; the tally of its kind, or undefined for a draw (summed by breakdown). */
+  private count(sequence: number, after: After, kind: EntryKind): FenTally | undefined {
+    this.sawPeriodEntry = true;
+    this.entryCount += 1;
+    this.firstSequence ??= sequence;
+    this.lastSequence = sequence;
+    this.closing = after;
+    return kind === "draw" ? undefined : this.tallies[kind];
   }
 }
 

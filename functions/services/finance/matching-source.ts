@@ -9,13 +9,14 @@ import type { CaseRecord, CaseStore } from "#adapters/case-store.ts";
 import { entrySk, fundPk, type LedgerStore } from "#adapters/ledger/index.ts";
 import { itemToEntry } from "#adapters/ledger/items.ts";
 import type { PaymentAttempt, PaymentStore } from "#adapters/payments/payment-store.ts";
-import type { ChainedEntry, UnreadableEntryError } from "#core/ledger/index.ts";
+import type { UnreadableEntryError } from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import type {
   ConfirmationFact,
   DecisionFact,
   DrawFacts,
   LedgerDrawFact,
+  MatchableDraw,
   MatchingSource,
   PaymentFact,
 } from "#core/reconciliation/index.ts";
@@ -99,7 +100,7 @@ export function storeMatchingSource(options: StoreMatchingOptions): MatchingSour
     }
   };
 
-  async function factsOf(draw: ChainedEntry): Promise<DrawFacts> {
+  async function factsOf(draw: MatchableDraw): Promise<DrawFacts> {
     const obligationId = draw.reference.obligationId;
     const [payment, record] = await Promise.all([
       obligationId ? options.payments.getPayment(obligationId) : undefined,
