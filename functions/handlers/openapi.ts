@@ -1,52 +1,40 @@
 /**
  * `GET /openapi.json` and `GET /docs` (public, issue 10 §7). The document is generated from the zod
- * schemas each route registers when its module loads, so this function first loads every HTTP handler
- * of the catalog. The import uses a template literal so esbuild bundles all handler modules into this
- * Lambda (esbuild glob imports); the local runtime resolves the same paths.
+ * schemas each route registers when its module loads (functions/http/api-document.ts), which means
+ * loading every HTTP handler. In AWS that happens once, at synth: the CDK writes `openapi.json` next
+ * to this bundle (functions/http/api-document-asset.ts), so this Lambda stays small and its cold
+ * start reads one file. Without that file (the local runtime runs the sources) the document is
+ * built in process; the generator is imported through a variable so esbuild does not bundle it.
  */
-import { FUNCTIONS } from "#functions/catalog.ts";
-import {
-  buildOpenApiDocument,
-  html,
-  httpHandler,
-  httpRouter,
-  registeredRoutes,
-  text,
-} from "#functions/http/index.ts";
-import { documentCatalogRoute } from "#functions/http/openapi.ts";
-import { logger } from "#functions/runtime/logger.ts";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { API_DOCUMENT_FILE } from "#functions/http/api-document-asset.ts";
+import { html, httpHandler, httpRouter, text } from "#functions/http/index.ts";
 
-let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+/** Not a literal on purpose: the Lambda bundle must not contain the generator and every handler. */
+const GENERATOR_MODULE: string = ["..", "http", "api-document.ts"].join("/");
 
-async function loadAllRoutes(): Promise<void> {
-  for (const fn of FUNCTIONS) {
-    if (!fn.routes?.length) continue;
-    const name = /^functions\/handlers\/(.+)\.ts$/.exec(fn.entry)?.[1];
-    if (name === undefined || name === "openapi") continue;
-    try {
-      await import(/* @vite-ignore */ `./${name}.ts`);
-    } catch (error) {
-      // One broken module must not take the API document down; its routes fall back below.
-      logger.error("openapi: handler module failed to load", { entry: fn.entry, error });
-    }
+let documentText: Promise<string> | undefined;
+
+async function loadDocumentText(): Promise<string> {
+  try {
+    return await readFile(join(import.meta.dirname, API_DOCUMENT_FILE), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  // Routes served by a handler that does not use httpHandler (e.g. the HMAC-signed bank callback)
-  // are still listed, from the catalog, and marked as such.
-  const known = new Set(registeredRoutes());
-  for (const fn of FUNCTIONS) {
-    for (const route of fn.routes ?? []) {
-      if (known.has(`${route.method} ${route.path}`)) continue;
-      documentCatalogRoute({ ...route, description: fn.description });
-    }
-  }
+  const generator = (await import(
+    /* @vite-ignore */ GENERATOR_MODULE
+  )) as typeof import("#functions/http/api-document.ts");
+  return JSON.stringify(await generator.generateApiDocument());
 }
 
-export async function openApiDocument(): Promise<ReturnType<typeof buildOpenApiDocument>> {
-  if (!document) {
-    await loadAllRoutes();
-    document = buildOpenApiDocument();
-  }
-  return document;
+/** The document as JSON text: the synth-time file in AWS, built from the loaded route modules locally. */
+function openApiDocumentText(): Promise<string> {
+  documentText ??= loadDocumentText().catch((error: unknown) => {
+    documentText = undefined;
+    throw error;
+  });
+  return documentText;
 }
 
 const json = httpHandler({
@@ -54,7 +42,7 @@ const json = httpHandler({
   public: true,
   summary: "This API as an OpenAPI 3.1 document",
   tags: ["system"],
-  handler: async () => text(JSON.stringify(await openApiDocument()), "application/json; charset=utf-8"),
+  handler: async () => text(await openApiDocumentText(), "application/json; charset=utf-8"),
 });
 
 const docs = httpHandler({
