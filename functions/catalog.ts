@@ -279,6 +279,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/work-queue" },
       { method: "GET", path: "/me/cases" },
       { method: "GET", path: "/me/payments" },
+      { method: "GET", path: "/townships" },
     ],
     access: { tables: { main: "read" } },
   },

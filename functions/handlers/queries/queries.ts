@@ -1,13 +1,15 @@
 /**
  * The read side of the API (issue 10 §1, issue 11 §2): case lists with filters and pagination, the
- * signed-in user's work queue, the applicant's own cases and payments. Each route: parse (zod) →
- * scope from core/access in the service → read the indexes → a masked, allow-listed page.
+ * signed-in user's work queue, the applicant's own cases and payments, the county's townships. Each
+ * route: parse (zod) → scope from core/access in the service → read the indexes → a masked,
+ * allow-listed page.
  */
 import { httpHandler, httpRouter } from "#functions/http/index.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import { MyListQuery, myCases, myPayments } from "#functions/services/queries/applicant.ts";
 import { CaseListQuery, listCases } from "#functions/services/queries/case-list.ts";
+import { listTownships } from "#functions/services/queries/townships.ts";
 import { WorkQueueQuery, workQueue } from "#functions/services/queries/work-queue.ts";
 
 const tags = ["queries"];
@@ -62,4 +64,15 @@ const ownPayments = httpHandler({
   handler: ({ query, actor }) => myPayments(readDeps(), actor, query),
 });
 
-export const handler = httpRouter(cases, queue, ownCases, ownPayments);
+const townships = httpHandler({
+  route: "GET /townships",
+  action: "fund.read",
+  summary: "The townships of my county: code, name, urban/rural, registered population",
+  description:
+    "From the county directory. Staff of the county (civil affairs, finance, auditors) and of its " +
+    "townships (officers, approvers) read their own county's list; applicants are refused.",
+  tags,
+  handler: ({ actor }) => listTownships(readDeps(), actor),
+});
+
+export const handler = httpRouter(cases, queue, ownCases, ownPayments, townships);

@@ -181,4 +181,34 @@ describe("a second county from the directory", () => {
     expect(cases.body.items.map((i) => [i.caseId, i.townshipName])).toEqual([[demoCaseId, CHENGGUAN.name]]);
     expect(cases.body.items.every((i) => i.countyId === DEMO_COUNTY.countyId)).toBe(true);
   });
+
+  it("GET /townships: staff of the county and of its townships read its directory; applicants may not", async () => {
+    // Prepare
+    const applicant = user("applicant-990001", ["applicant"]);
+    type Listed = {
+      countyId: string;
+      townships: { townshipId: string; name: string; area: string; registeredPopulation: number }[];
+    };
+    // Act
+    const byOfficer = await as(officer).get<Listed>("/townships");
+    const byFinance = await as(finance).get<Listed>("/townships");
+    const byDemoCivil = await demo("county-civil-1").get<Listed>("/townships");
+    const byApplicant = await as(applicant).get("/townships");
+    // Assess
+    expect(byOfficer.status).toBe(200);
+    expect(byOfficer.body).toEqual({
+      countyId: COUNTY,
+      townships: [
+        { townshipId: EAST, name: "东城街道", area: "urban", registeredPopulation: 12_000 },
+        { townshipId: WEST, name: "西山乡", area: "rural", registeredPopulation: 8_500 },
+      ],
+    });
+    expect(byFinance.body).toEqual(byOfficer.body);
+    expect(byDemoCivil.body.townships.map((t) => [t.name, t.area])).toEqual([
+      ["城关镇", "rural"],
+      ["河东乡", "rural"],
+      ["新华街道", "urban"],
+    ]);
+    expect(byApplicant.status).toBe(403);
+  });
 });

@@ -1,0 +1,42 @@
+/**
+ * `GET /townships`: the townships of the signed-in user's county (code, name, urban/rural, registered
+ * population), from the county directory — what the consoles offer in township pickers and what
+ * county finance sizes quotas by. Staff of the county and of its townships may read it (fund.read:
+ * every staff role has it, county-wide or for their own township); applicants use their own pages.
+ */
+
+import { DirectoryStore, type TownshipProfile } from "#adapters/directory-store.ts";
+import { type Actor, authorize } from "#core/access/index.ts";
+import { ForbiddenError } from "#core/errors.ts";
+import type { DirectoryDeps } from "./directory.ts";
+
+export interface CountyTownships {
+  countyId: string;
+  townships: Omit<TownshipProfile, "countyId">[];
+}
+
+export async function listTownships(deps: DirectoryDeps, actor: Actor): Promise<CountyTownships> {
+  const countyId = actor.countyId;
+  // A county-wide grant, or a grant on the actor's own township of this county.
+  const allowed =
+    authorize(actor, "fund.read", { countyId }).allowed ||
+    (actor.townshipId !== undefined &&
+      authorize(actor, "fund.read", { countyId, townshipId: actor.townshipId }).allowed);
+  if (!allowed) {
+    throw new ForbiddenError(
+      "Only staff of the county and its townships read the township directory",
+      "仅本县及所属乡镇工作人员可查看乡镇目录",
+      { details: { action: "fund.read", code: "no-role" } },
+    );
+  }
+  const townships = await new DirectoryStore(deps.db, deps.table).townshipsOf(countyId);
+  return {
+    countyId,
+    townships: townships.map((t) => ({
+      townshipId: t.townshipId,
+      name: t.name,
+      area: t.area,
+      registeredPopulation: t.registeredPopulation,
+    })),
+  };
+}
