@@ -5,6 +5,7 @@
  *
  * - a checkpoint at every top-level state entered (state, input, entry counts), durable BEFORE the
  *   state's task runs — a resumed execution is a copy of the definition with `StartAt` = that state;
+ *   checkpoints and events are written behind (group commit, store.ts) and awaited at that barrier;
  * - task tokens (`$$.Task.Token`) with waits completed by SendTaskSuccess/Failure, heartbeats, and
  *   TimeoutSeconds(Path)/HeartbeatSeconds raising States.Timeout/States.HeartbeatTimeout on the clock;
  * - Wait states on the layer's clock; the machine's TimeoutSeconds;
@@ -69,6 +70,12 @@ export class ExecutionRun {
   private attempt = 0;
   private checkpoint: Checkpoint | undefined;
   private resumeFrom: Checkpoint | undefined;
+  /**
+   * In the top-level state this run resumed at: the only place where task records of an earlier
+   * process can exist (tokens derive from entry counts, and a token is issued only after its state's
+   * checkpoint is durable). Everywhere else a token is new, so it is not looked up first.
+   */
+  private inResumedState = false;
   private readonly nestedCalls = new Map<string, number>();
 
   constructor(
@@ -235,6 +242,7 @@ export class ExecutionRun {
     this.entries[name] = (this.entries[name] ?? 0) + 1;
     const resumed = this.resumeFrom?.state === name ? this.resumeFrom : undefined;
     this.resumeFrom = undefined;
+    this.inResumedState = resumed !== undefined;
     this.attempt = resumed?.attempt ?? 0;
     this.saveCheckpoint({
       state: name,
@@ -262,11 +270,20 @@ export class ExecutionRun {
     this.enqueue(() => this.deps.store.putEvent(this.record.executionArn, event));
   }
 
+  /**
+   * Submits a write now (the store batches it with other executions' writes, in submission order);
+   * `writes` settles once every write submitted so far has.
+   */
   private enqueue(write: () => Promise<void>): void {
     if (this.ending?.kind === "suspend") return;
-    this.writes = this.writes
-      .then(write)
-      .catch((error) => this.deps.onError(`execution ${this.record.executionArn}: write failed`, error));
+    this.track(write());
+  }
+
+  private track(write: Promise<void>): void {
+    const written = write.catch((error) =>
+      this.deps.onError(`execution ${this.record.executionArn}: write failed`, error),
+    );
+    this.writes = this.writes.then(() => written);
   }
 
   /** Everything the library dispatched so far is recorded and durable (the checkpoint barrier). */
@@ -420,10 +437,12 @@ export class ExecutionRun {
         rearm.abort();
       },
     });
-    let record = await store.getTask(token).catch((error) => {
-      pending.delete(token);
-      throw error;
-    });
+    let record = this.inResumedState
+      ? await store.getTask(token).catch((error) => {
+          pending.delete(token);
+          throw error;
+        })
+      : undefined;
     if (record && record.status !== "OPEN") {
       pending.delete(token);
       // Completed (or timed out) before a restart, after this state's checkpoint: apply it again.
@@ -447,6 +466,7 @@ export class ExecutionRun {
     heartbeatSecondsOfTask = record.heartbeatSeconds;
     heartbeatDeadlineMs ??= record.heartbeatDeadlineMs;
     try {
+      // Durable before the handler hands the token out; FIFO with this execution's earlier writes.
       if (isNew) await store.putTask(record);
       if (!record.handlerDone) {
         this.recordEvent("TaskScheduled", {
@@ -464,7 +484,9 @@ export class ExecutionRun {
           record.deadlineMs,
         );
         this.recordEvent("TaskSubmitted", { ...resource, output: JSON.stringify(submitted) });
-        await store.updateOpenTask(token, { handlerDone: true });
+        // Written behind (even while suspending), durable before the next checkpoint: a resumed
+        // execution then waits for the outcome instead of invoking the handler again.
+        this.track(store.markHandlerDone(token));
       }
       for (;;) {
         const dueMs = Math.min(

@@ -270,14 +270,18 @@ export class StepFunctionsLayer {
 
   private async completeTask(token: string, outcome: TaskOutcome): Promise<void> {
     const { store } = this.options;
-    await this.openTask(token);
+    if (!parseTaskToken(token)) throw new SfnApiError("InvalidToken", "Invalid Token");
+    // Closing is conditional on OPEN, so one request decides; only a refusal reads the task to say why.
     const closed = await store.updateOpenTask(
       token,
       outcome.kind === "success"
         ? { status: "SUCCEEDED", outputJson: JSON.stringify(outcome.output) }
         : { status: "FAILED", error: outcome.error, cause: outcome.cause },
     );
-    if (!closed) throw new SfnApiError("TaskTimedOut", "Task Timed Out: the task is already closed");
+    if (!closed) {
+      if (!(await store.getTask(token))) throw new SfnApiError("TaskDoesNotExist", "Task Does Not Exist");
+      throw new SfnApiError("TaskTimedOut", "Task Timed Out: the task is already closed");
+    }
     // No one waiting (the execution is resuming after a restart): the resumed wait reads the record.
     this.pending.get(token)?.deliver(outcome);
   }

@@ -2,18 +2,29 @@
  * Durable state of the local Step Functions layer, in the `main` table of DynamoDB Local (so it lives
  * on disk under `.data/` with everything else). Namespaced items:
  *
- * - `SFNEXEC#<executionArn>` / `EXECUTION`  — the execution and its checkpoint (last top-level state
- *   entered, its input, entry counts); `gsi1` lists a machine's executions newest first, `gsi2`
- *   (`SFNRUNNING`) holds exactly the unfinished ones, which are resumed on start.
+ * - `SFNEXEC#<executionArn>` / `EXECUTION`  — the execution; `gsi1` lists a machine's executions
+ *   newest first, `gsi2` (`SFNRUNNING`) holds exactly the unfinished ones, which are resumed on start.
+ * - `SFNEXEC#<executionArn>` / `CHECKPOINT` — its checkpoint (last top-level state entered, its
+ *   input, entry counts). An item of its own, written without a condition, so that it can share a
+ *   group commit (group-commit.ts) with the events; a checkpoint written after the execution closed
+ *   is inert (only `gsi2` decides what resumes). Data written before this layout kept the checkpoint
+ *   inside the `EXECUTION` item: still read.
  * - `SFNEXEC#<executionArn>` / `EVENT#<id>` — the execution history, one item per event.
  * - `SFNTASK#<sha256(token)>` / `TASK` — an issued task token: open or closed, deadlines, and an
- *   outcome sent while no one was waiting (during a restart).
+ *   outcome sent while no one was waiting (during a restart); `HANDLER_DONE` beside it once the
+ *   handler that received the token has returned (a marker item, so the put cannot overwrite an
+ *   outcome recorded meanwhile on `TASK`).
  * - `SFNCLOCK` / `CLOCK` — the accelerated clock's anchor, so virtual time continues across restarts.
+ *
+ * Events, checkpoints, new task records and the handler markers go through the group commit; what
+ * needs a condition (creating an execution, closing it, closing a task) is a request of its own.
  */
 import { createHash } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -24,6 +35,7 @@ import {
 import type { ClockAnchor } from "../clock.ts";
 import type { Json } from "./asl.ts";
 import { SfnApiError } from "./errors.ts";
+import { GroupCommit } from "./group-commit.ts";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
 
@@ -84,17 +96,24 @@ export interface Page<T> {
 }
 
 const EXECUTION_SK = "EXECUTION";
+const CHECKPOINT_SK = "CHECKPOINT";
+const TASK_SK = "TASK";
+const HANDLER_DONE_SK = "HANDLER_DONE";
+/** BatchGetItem's limit of keys per request. */
+const BATCH_GET_MAX = 100;
 const RUNNING_PK = "SFNRUNNING";
 const EVENT_ID_DIGITS = 9;
 
 export class ExecutionStore {
   private readonly doc: DynamoDBDocumentClient;
+  private readonly group: GroupCommit;
 
   constructor(
     client: DynamoDBClient,
     readonly tableName: string,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.group = new GroupCommit(this.doc, tableName);
   }
 
   /** Creates the execution, or returns the existing one of that ARN (the caller decides idempotency). */
@@ -130,17 +149,9 @@ export class ExecutionStore {
     return Item ? toExecution(Item) : undefined;
   }
 
-  async saveCheckpoint(executionArn: string, checkpoint: Checkpoint): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: executionKey(executionArn),
-        UpdateExpression: "SET #checkpoint = :checkpoint",
-        ConditionExpression: "#status = :running",
-        ExpressionAttributeNames: { "#checkpoint": "checkpoint", "#status": "status" },
-        ExpressionAttributeValues: { ":checkpoint": checkpoint, ":running": "RUNNING" },
-      }),
-    );
+  /** Durable once resolved; batched with the other executions' writes (group-commit.ts). */
+  saveCheckpoint(executionArn: string, checkpoint: Checkpoint): Promise<void> {
+    return this.group.put({ pk: executionKey(executionArn).pk, sk: CHECKPOINT_SK, checkpoint });
   }
 
   /** Closes a running execution; false when it was already closed (e.g. stopped meanwhile). */
@@ -205,7 +216,7 @@ export class ExecutionStore {
     return this.queryPage(input, options.limit, options.nextToken, toExecution);
   }
 
-  /** Every unfinished execution (resumed when the layer starts). */
+  /** Every unfinished execution (resumed when the layer starts), with its checkpoint. */
   async listRunning(): Promise<ExecutionRecord[]> {
     const all: ExecutionRecord[] = [];
     let nextToken: string | undefined;
@@ -224,20 +235,39 @@ export class ExecutionStore {
       all.push(...page.items);
       nextToken = page.nextToken;
     } while (nextToken);
-    return all;
+    const checkpoints = await this.getCheckpoints(all.map((record) => record.executionArn));
+    return all.map((record) => {
+      const checkpoint = checkpoints.get(record.executionArn) ?? record.checkpoint;
+      return { ...record, ...(checkpoint ? { checkpoint } : {}) };
+    });
   }
 
-  async putEvent(executionArn: string, event: HistoryEvent): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: executionKey(executionArn).pk,
-          sk: `EVENT#${String(event.id).padStart(EVENT_ID_DIGITS, "0")}`,
-          ...event,
-        },
-      }),
-    );
+  private async getCheckpoints(executionArns: string[]): Promise<Map<string, Checkpoint>> {
+    const found = new Map<string, Checkpoint>();
+    for (let i = 0; i < executionArns.length; i += BATCH_GET_MAX) {
+      let keys: Record<string, unknown>[] | undefined = executionArns
+        .slice(i, i + BATCH_GET_MAX)
+        .map((arn) => ({ pk: executionKey(arn).pk, sk: CHECKPOINT_SK }));
+      while (keys && keys.length > 0) {
+        const result: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          found.set((item.pk as string).slice("SFNEXEC#".length), item.checkpoint as Checkpoint);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  /** Durable once resolved; batched with the other executions' writes (group-commit.ts). */
+  putEvent(executionArn: string, event: HistoryEvent): Promise<void> {
+    return this.group.put({
+      pk: executionKey(executionArn).pk,
+      sk: `EVENT#${String(event.id).padStart(EVENT_ID_DIGITS, "0")}`,
+      ...event,
+    });
   }
 
   async getEvents(
@@ -270,18 +300,29 @@ export class ExecutionStore {
   }
 
   async getTask(token: string): Promise<TaskRecord | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: taskKey(token), ConsistentRead: true }),
+    const { Items } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": taskKey(token).pk },
+        ConsistentRead: true,
+      }),
     );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, ...task } = Item;
-    return task as TaskRecord;
+    const item = Items?.find((i) => i.sk === TASK_SK);
+    if (!item) return undefined;
+    const { pk: _pk, sk: _sk, ...task } = item;
+    const handlerDone = task.handlerDone === true || Items?.some((i) => i.sk === HANDLER_DONE_SK) === true;
+    return { ...(task as TaskRecord), handlerDone };
   }
 
-  async putTask(task: TaskRecord): Promise<void> {
-    await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...taskKey(task.token), ...task } }),
-    );
+  /** A new task record; durable once resolved (group commit). */
+  putTask(task: TaskRecord): Promise<void> {
+    return this.group.put({ ...taskKey(task.token), ...task });
+  }
+
+  /** The handler that received the token has returned; durable once resolved (group commit). */
+  markHandlerDone(token: string): Promise<void> {
+    return this.group.put({ pk: taskKey(token).pk, sk: HANDLER_DONE_SK });
   }
 
   /** Updates an open task; false when the task is closed (or unknown). */
@@ -358,7 +399,7 @@ function executionKey(executionArn: string): { pk: string; sk: string } {
 }
 
 function taskKey(token: string): { pk: string; sk: string } {
-  return { pk: `SFNTASK#${tokenDigest(token)}`, sk: "TASK" };
+  return { pk: `SFNTASK#${tokenDigest(token)}`, sk: TASK_SK };
 }
 
 function toExecution(item: Record<string, unknown>): ExecutionRecord {
