@@ -11,6 +11,7 @@
  * The bank account of the payee is stored so that the bank can be instructed; it is never logged and
  * never returned unmasked (see `publicCaseView` in functions/services/case-view.ts).
  */
+import { randomUUID } from "node:crypto";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -126,6 +127,11 @@ export interface CaseRecord {
   closedAt?: string;
   executionName?: string;
   version: number;
+  /**
+   * Id of the update that wrote this version: an update whose answer was lost (a timeout after
+   * commit) recognises its own write when the retry's version condition fails.
+   */
+  lastWriteId?: string;
 }
 
 export interface PersonHistoryEntry {
@@ -275,8 +281,15 @@ export class CaseStore {
   }
 
   /** Sets fields (top-level names) and optionally the status; keeps the index keys in step. */
-  async update(caseId: string, change: CaseUpdate, attempt = 1): Promise<CaseRecord> {
+  async update(
+    caseId: string,
+    change: CaseUpdate,
+    attempt = 1,
+    writeId: string = randomUUID(),
+  ): Promise<CaseRecord> {
     const current = await this.get(caseId);
+    // This very update landed on an earlier attempt whose answer was lost: done, not a conflict.
+    if (current.lastWriteId === writeId) return current;
     if (change.expectStatus && !change.expectStatus.includes(current.status)) {
       throw new ConflictError(
         `Case ${caseId} is ${current.status}; this step is not open`,
@@ -293,6 +306,8 @@ export class CaseStore {
     const fields: Record<string, unknown> = { ...change.set, ...indexKeys(next), handledBy: next.handledBy };
     if (change.status) fields.status = change.status;
     fields.version = next.version;
+    fields.lastWriteId = writeId;
+    next.lastWriteId = writeId;
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ":expected": current.version };
     const parts = Object.entries(fields).map(([key, value], index) => {
@@ -314,7 +329,7 @@ export class CaseStore {
     } catch (error) {
       // Optimistic concurrency: someone changed the case in between; read again and re-apply (bounded).
       if ((error as Error).name === "ConditionalCheckFailedException" && attempt < UPDATE_ATTEMPTS_MAX) {
-        return this.update(caseId, change, attempt + 1);
+        return this.update(caseId, change, attempt + 1, writeId);
       }
       throw error;
     }

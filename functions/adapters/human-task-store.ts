@@ -74,19 +74,28 @@ export class HumanTaskStore {
     const existing = await this.findById(task.caseId, taskId);
     if (existing) return existing;
     const item: StoredTask = { ...task, taskId, status: "open", token };
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: `CASE#${task.caseId}`,
-          sk: `TASK#${taskId}`,
-          type: "human-task",
-          ...queueKeys(item),
-          ...item,
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `CASE#${task.caseId}`,
+            sk: `TASK#${taskId}`,
+            type: "human-task",
+            ...queueKeys(item),
+            ...item,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      // The put may have landed on an attempt whose answer was lost (a timeout after commit); the
+      // SDK's retry then fails the condition. The task id is the token's digest: if it is there, it is ours.
+      if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+      const landed = await this.findById(task.caseId, taskId);
+      if (!landed) throw error;
+      return landed;
+    }
     return publicTask(item);
   }
 
@@ -171,8 +180,16 @@ export class HumanTaskStore {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === "ConditionalCheckFailedException") return false;
-      throw error;
+      if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+      // Lost the race — or won it on an attempt whose answer was lost (a timeout after commit) and
+      // the SDK's retry found its own write: the same request, by the same person, at the same instant.
+      const stored = (await this.findStored(caseId, taskId))?.decided;
+      return (
+        stored !== undefined &&
+        stored.requestDigest === decided.requestDigest &&
+        stored.decidedBy === decided.decidedBy &&
+        stored.decidedAt === decided.decidedAt
+      );
     }
   }
 

@@ -9,7 +9,7 @@
  * - records expire through the table's TTL attribute `expiresAt` (epoch seconds); an in-progress
  *   claim older than `inProgressTimeoutMs` (the handler died) may be taken over.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
@@ -82,11 +82,21 @@ export class IdempotencyStore {
     const pk = IdempotencyStore.key(actorId, key);
     const now = nowMs();
     const expiresAt = Math.floor(now / 1000) + this.options.ttlHours * 3600;
+    // Tells this claim from a twin's when the put's answer is lost and the SDK's retry hits our own item.
+    const claimId = randomUUID();
     try {
       await this.options.client.send(
         new PutCommand({
           TableName: this.options.tableName,
-          Item: { pk, sk: SK, status: "IN_PROGRESS", requestHash: hash, startedAtMs: now, expiresAt },
+          Item: {
+            pk,
+            sk: SK,
+            status: "IN_PROGRESS",
+            requestHash: hash,
+            startedAtMs: now,
+            expiresAt,
+            claimId,
+          },
           // A record past its TTL may still be there (TTL deletes lazily): treat it as gone.
           ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :nowSeconds",
           ExpressionAttributeValues: { ":nowSeconds": Math.floor(now / 1000) },
@@ -108,6 +118,7 @@ export class IdempotencyStore {
       );
     }
     if (item.status === "COMPLETED") return { kind: "replay", response: item.response as StoredResponse };
+    if (item.claimId === claimId) return { kind: "new" };
     if (now - Number(item.startedAtMs) > this.inProgressTimeoutMs) return this.takeOver(pk, item, hash, now);
     throw new IdempotencyInProgressError(
       "The same request is still being processed; retry shortly",

@@ -21,6 +21,7 @@ import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import { defaultPaymentLogger, type PaymentLogger } from "#adapters/payments/log.ts";
 import { type PaymentAttempt, PaymentStore } from "#adapters/payments/payment-store.ts";
 import { verify } from "#adapters/payments/signature.ts";
+import { asRetryable } from "#adapters/transient-errors.ts";
 import type { FieldError } from "#core/errors.ts";
 import { ValidationError } from "#core/errors.ts";
 import { issueToFieldError } from "#functions/http/index.ts";
@@ -240,7 +241,12 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<Result> {
 
 export async function pollPaymentStatus(input: unknown): Promise<PollPaymentStatusOutput> {
   pollTask ??= createPollPaymentStatus({ store: storeFromEnv(), gatewayFor: gatewaysFromEnv() });
-  return pollTask(input);
+  try {
+    return await pollTask(input);
+  } catch (error) {
+    // A throttled or timed-out store is retried by the state machine (TransientDependencyError).
+    throw asRetryable(error);
+  }
 }
 
 function headerOf(event: APIGatewayProxyEventV2, name: string): string | undefined {

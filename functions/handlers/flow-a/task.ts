@@ -1,9 +1,13 @@
 /**
  * What every Flow A task handler shares: the event parsed with zod (a malformed event is a named
  * `TaskInputError`, never retried), the correlation id of the case on every log line, and errors
- * thrown by name so the ASL's Retry/Catch match them — never an error object returned as success.
+ * thrown by name so the ASL's Retry/Catch match them — never an error object returned as success. A
+ * dependency's transient failure (throttle, conflict, timeout, once the SDK's own retries are spent)
+ * is thrown as `TransientDependencyError`, which every Retry lists: the step runs again later, it
+ * does not end the case in an incident (found by the county simulation, test/simulation/county/).
  */
 import * as z from "zod";
+import { asRetryable } from "#adapters/transient-errors.ts";
 import { withLogContext } from "#functions/runtime/logger.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
@@ -29,8 +33,12 @@ export function taskHandler<S extends z.ZodType, R>(
       );
     }
     const value = parsed.data as z.output<S> & { correlationId?: string; caseId?: string };
-    return withLogContext({ correlationId: value.correlationId, caseId: value.caseId }, () =>
-      run(parsed.data, flowDeps()),
-    );
+    try {
+      return await withLogContext({ correlationId: value.correlationId, caseId: value.caseId }, () =>
+        run(parsed.data, flowDeps()),
+      );
+    } catch (error) {
+      throw asRetryable(error);
+    }
   };
 }
