@@ -7,6 +7,11 @@
  * appends can never share a slot: the loser re-reads the tail and retries. `verifyAuditChain` re-hashes
  * the whole chain and names the first event that does not match.
  *
+ * Within one process, appends to a chain take turns (a queue per table and county) and start from the
+ * head this process wrote last, so concurrent requests of one process never race each other for the
+ * slot (under a surge they used to lose 25 races in a row) and an append is one conditional put; a
+ * write of another process makes that put fail, and the loser re-reads the tail as before.
+ *
  * Events are stored as given (so the hash stays verifiable) and masked when read for auditors.
  * `gsi1` indexes events by resource (`AUDITRES#<type>#<id>`) for "the history of this case".
  */
@@ -71,12 +76,35 @@ export interface AuditPage {
   nextCursor?: string;
 }
 
+interface ChainTurn {
+  /** Settles when the append before this one has. */
+  turn: Promise<unknown>;
+  /** The head this process wrote last (undefined = unknown: read the tail). */
+  head?: Pick<AuditEvent, "seq" | "hash">;
+}
+
+/** Per `<table>|<county>`: shared by every AuditStore of the process (handlers build their own). */
+const chains = new Map<string, ChainTurn>();
+
 export class AuditStore {
   constructor(private readonly options: AuditStoreOptions) {}
 
-  async append(input: AuditInput): Promise<AuditEvent> {
+  append(input: AuditInput): Promise<AuditEvent> {
+    const key = `${this.options.tableName}|${input.countyId}`;
+    let chain = chains.get(key);
+    if (!chain) {
+      chain = { turn: Promise.resolve() };
+      chains.set(key, chain);
+    }
+    const mine = chain;
+    const appended = mine.turn.then(() => this.appendInTurn(input, mine));
+    mine.turn = appended.catch(() => undefined);
+    return appended;
+  }
+
+  private async appendInTurn(input: AuditInput, chain: ChainTurn): Promise<AuditEvent> {
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
-      const tail = await this.tail(input.countyId);
+      const tail = chain.head ?? (await this.tail(input.countyId));
       const seq = (tail?.seq ?? 0) + 1;
       const correlationId = input.correlationId ?? currentLogContext().correlationId;
       const unsigned: Omit<AuditEvent, "hash"> = {
@@ -102,8 +130,11 @@ export class AuditStore {
             ConditionExpression: "attribute_not_exists(sk)",
           }),
         );
+        chain.head = { seq: event.seq, hash: event.hash };
         return event;
       } catch (error) {
+        // Unknown outcome or another writer: the next attempt (or append) reads the tail again.
+        chain.head = undefined;
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
