@@ -8,12 +8,18 @@
  * generated once with the ledger's own chaining into a temporary file, one line per entry holding
  * its canonical encoding (the bytes the chain hashes) and its stored hash. Then, over that file:
  *  1. raw: SHA-256 of each line's canonical bytes — nothing else;
- *  2. reconcile: each line handed as stored (text, sequence, hash) to `reconcilePeriod`, which
- *     hashes the stored text as it is and decodes it once (chain check with `ChainVerifier.pushStored`, replay of every effect, the period figures, draw matching in batches
- *     of 100 through a synthetic `MatchingSource` that approves and pays every draw).
- * Both passes read the file the same way (64 KiB chunks split into lines), so reading costs the same.
+ *  2. reconcile: each line handed as stored (text, sequence, hash), a page at a time, to
+ *     `reconcilePeriod`, which hashes the stored text as it is and reads it once, in integer fen
+ *     (chain check with `ChainVerifier.pushStoredFen`, replay of every effect, the period figures,
+ *     draw matching in batches of 100 through a synthetic `MatchingSource` that approves and pays
+ *     every draw).
+ * Both passes read the file the same way (64 KiB chunks split into lines), so reading costs the
+ * same, and hash with the same one-shot SHA-256 (`crypto.hash`).
  *
- * `npx tsx bench/reconcile/run.ts [entries]` prints the table; `runReconcileBench()` returns the rows.
+ * Raw and reconcile passes alternate for a few rounds and each rate is its pass's best round (the
+ * machine is shared: best-of treats both passes alike).
+ *
+ * `npx tsx bench/reconcile/run.ts [entries] [rounds]` prints the table; `runReconcileBench()` returns the rows.
  */
 import { hash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -38,12 +44,15 @@ import {
   type MatchingSource,
   type Period,
   parsePeriod,
+  type ReconciliationReport,
   reconcilePeriod,
 } from "#core/reconciliation/index.ts";
 
 export interface ReconcileBenchRow {
   entries: number;
   fileMiB: number;
+  /** Alternating raw and reconcile passes; each rate is the best round of its pass. */
+  rounds: number;
   rawSha256PerSecond: number;
   reconcilePerSecond: number;
   /** reconcile ÷ raw: the issue's target is ≥ 0.5. */
@@ -60,6 +69,8 @@ export interface ReconcileBenchRow {
 
 export interface ReconcileBenchOptions {
   entries?: number;
+  /** Rounds of (raw pass, reconcile pass); 3 unless told. */
+  rounds?: number;
   period?: string;
   log?: (line: string) => void;
 }
@@ -200,8 +211,74 @@ const syntheticSource: MatchingSource = {
   },
 };
 
+/** Pass 1: raw SHA-256 over the canonical bytes of every line; entries and seconds. */
+async function rawPass(path: string): Promise<{ count: number; seconds: number }> {
+  let count = 0;
+  let sink = 0;
+  const start = process.hrtime.bigint();
+  for await (const batch of lines(path)) {
+    for (const line of batch) {
+      const tab = line.lastIndexOf("\t");
+      // The same one-shot SHA-256 the ledger uses (core/ledger/canonical.ts sha256), the fastest Node has.
+      const digest = hash("sha256", line.slice(0, tab), "hex");
+      sink += digest.charCodeAt(0);
+      count += 1;
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (sink < 0) throw new Error("unreachable");
+  return { count, seconds };
+}
+
+interface ReconcilePass {
+  report: ReconciliationReport;
+  seconds: number;
+  peakRss: number;
+  peakHeap: number;
+  heapBefore: number;
+}
+
+/** Pass 2: reconcile the same bytes, streamed; seconds and the memory seen on the way. */
+async function reconcilePass(path: string, period: Period): Promise<ReconcilePass> {
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let peakRss = process.memoryUsage().rss;
+  let peakHeap = heapBefore;
+  let sequence = 0;
+  // As a store hands them over, a page at a time: the stored canonical text and hash, hashed as
+  // stored and read in integer fen (core/ledger pushStoredFen).
+  async function* entries(): AsyncGenerator<StoredEntry[]> {
+    for await (const batch of lines(path)) {
+      const page: StoredEntry[] = new Array(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const line = batch[i] as string;
+        const tab = line.lastIndexOf("\t");
+        sequence += 1;
+        page[i] = { text: line.slice(0, tab), sequence, storedHash: line.slice(tab + 1) };
+      }
+      yield page;
+    }
+  }
+  const start = process.hrtime.bigint();
+  const report = await reconcilePeriod({
+    fundId: FUND,
+    period,
+    entries: entries(),
+    source: syntheticSource,
+    progressEvery: 50_000,
+    onProgress: () => {
+      const m = process.memoryUsage();
+      if (m.rss > peakRss) peakRss = m.rss;
+      if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
+    },
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return { report, seconds, peakRss, peakHeap, heapBefore };
+}
+
 export async function runReconcileBench(options: ReconcileBenchOptions = {}): Promise<ReconcileBenchRow[]> {
   const count = options.entries ?? 1_000_000;
+  const rounds = options.rounds ?? 3;
   const period = parsePeriod(options.period ?? "2026-10");
   const log = options.log ?? (() => {});
   const dir = await mkdtemp(join(tmpdir(), "aidflow-reconcile-bench-"));
@@ -211,76 +288,46 @@ export async function runReconcileBench(options: ReconcileBenchOptions = {}): Pr
     await writeHistory(path, count, period);
     const fileMiB = (await stat(path)).size / MiB;
 
-    // Pass 1: raw SHA-256 over the canonical bytes of every line.
-    let rawCount = 0;
-    let sink = 0;
-    const rawStart = process.hrtime.bigint();
-    for await (const batch of lines(path)) {
-      for (const line of batch) {
-        const tab = line.lastIndexOf("\t");
-        // The same one-shot SHA-256 the ledger uses (core/ledger/canonical.ts sha256), the fastest Node has.
-        const digest = hash("sha256", line.slice(0, tab), "hex");
-        sink += digest.charCodeAt(0);
-        rawCount += 1;
+    // Raw and reconcile passes alternate, and each keeps its fastest round: on a shared machine a
+    // burst of other work slows whichever pass it hits, and best-of treats both passes alike.
+    let raw = { count: 0, seconds: Number.POSITIVE_INFINITY };
+    let best: ReconcilePass | undefined;
+    let peakRss = 0;
+    let peakHeap = 0;
+    for (let round = 1; round <= rounds; round++) {
+      const r = await rawPass(path);
+      if (r.seconds < raw.seconds) raw = r;
+      const pass = await reconcilePass(path, period);
+      if (pass.report.entriesVerified !== r.count) {
+        throw new Error(
+          `reconciled ${pass.report.entriesVerified} entries of ${r.count}: ${pass.report.discrepancies[0]?.what}`,
+        );
       }
-    }
-    const rawSeconds = Number(process.hrtime.bigint() - rawStart) / 1e9;
-    if (sink < 0) log("unreachable");
-
-    // Pass 2: reconcile the same bytes, streamed.
-    global.gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
-    let peakRss = process.memoryUsage().rss;
-    let peakHeap = heapBefore;
-    let sequence = 0;
-    // As a store hands them over, a page at a time: the stored canonical text and hash, hashed as
-    // stored and read in integer fen (core/ledger pushStoredFen).
-    async function* entries(): AsyncGenerator<StoredEntry[]> {
-      for await (const batch of lines(path)) {
-        const page: StoredEntry[] = new Array(batch.length);
-        for (let i = 0; i < batch.length; i++) {
-          const line = batch[i] as string;
-          const tab = line.lastIndexOf("\t");
-          sequence += 1;
-          page[i] = { text: line.slice(0, tab), sequence, storedHash: line.slice(tab + 1) };
-        }
-        yield page;
-      }
-    }
-    const start = process.hrtime.bigint();
-    const report = await reconcilePeriod({
-      fundId: FUND,
-      period,
-      entries: entries(),
-      source: syntheticSource,
-      progressEvery: 50_000,
-      onProgress: () => {
-        const m = process.memoryUsage();
-        if (m.rss > peakRss) peakRss = m.rss;
-        if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
-      },
-    });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (report.entriesVerified !== rawCount) {
-      throw new Error(
-        `reconciled ${report.entriesVerified} entries of ${rawCount}: ${report.discrepancies[0]?.what}`,
+      if (!best || pass.seconds < best.seconds) best = pass;
+      peakRss = Math.max(peakRss, pass.peakRss);
+      peakHeap = Math.max(peakHeap, pass.peakHeap);
+      log(
+        `round ${round}: raw ${Math.round(r.count / r.seconds).toLocaleString("en")}/s, ` +
+          `reconciled ${Math.round(r.count / pass.seconds).toLocaleString("en")}/s`,
       );
     }
-    const rawSha256PerSecond = Math.round(rawCount / rawSeconds);
-    const reconcilePerSecond = Math.round(report.entriesVerified / seconds);
+    if (!best) throw new Error("no round ran");
+    const rawSha256PerSecond = Math.round(raw.count / raw.seconds);
+    const reconcilePerSecond = Math.round(best.report.entriesVerified / best.seconds);
     return [
       {
-        entries: rawCount,
+        entries: raw.count,
         fileMiB: Math.round(fileMiB),
+        rounds,
         rawSha256PerSecond,
         reconcilePerSecond,
         ratio: Math.round((reconcilePerSecond / rawSha256PerSecond) * 100) / 100,
         peakRssMiB: Math.round(peakRss / MiB),
         peakHeapMiB: Math.round(peakHeap / MiB),
-        heapBeforeMiB: Math.round(heapBefore / MiB),
-        clean: report.clean,
-        closingBalanceYuan: report.figures.closing.balance.toString(),
-        drawsChecked: report.drawsChecked,
+        heapBeforeMiB: Math.round(best.heapBefore / MiB),
+        clean: best.report.clean,
+        closingBalanceYuan: best.report.figures.closing.balance.toString(),
+        drawsChecked: best.report.drawsChecked,
       },
     ];
   } finally {
@@ -290,12 +337,17 @@ export async function runReconcileBench(options: ReconcileBenchOptions = {}): Pr
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const entries = process.argv[2] ? Number(process.argv[2]) : undefined;
+  const rounds = process.argv[3] ? Number(process.argv[3]) : undefined;
   console.log("Reconciliation of one township fund for one month — pure core over a generated ledger file");
-  const rows = await runReconcileBench({ ...(entries ? { entries } : {}), log: (line) => console.log(line) });
+  const rows = await runReconcileBench({
+    ...(entries ? { entries } : {}),
+    ...(rounds ? { rounds } : {}),
+    log: (line) => console.log(line),
+  });
   for (const row of rows) {
     console.log(
       `entries ${row.entries.toLocaleString("en")} (${row.fileMiB} MiB) · raw SHA-256 ${row.rawSha256PerSecond.toLocaleString("en")}/s · ` +
-        `reconciled ${row.reconcilePerSecond.toLocaleString("en")}/s · ratio ${row.ratio.toFixed(2)} (target ≥ 0.5) · ` +
+        `reconciled ${row.reconcilePerSecond.toLocaleString("en")}/s (best of ${row.rounds} rounds each) · ratio ${row.ratio.toFixed(2)} (target ≥ 0.5) · ` +
         `peak RSS ${row.peakRssMiB} MiB, peak heap ${row.peakHeapMiB} MiB (before ${row.heapBeforeMiB} MiB) · ` +
         `draws checked ${row.drawsChecked.toLocaleString("en")} · ${row.clean ? "clean" : "DISCREPANCIES"}`,
     );

@@ -90,6 +90,21 @@ export function applyEffectFen(
   return { quota, balance, committed };
 }
 
+/**
+ * True when `applyEffect(before, entry)` accepts the entry and gives exactly `after`: the replay's
+ * check in fen.
+ */
+export function effectGives(
+  before: FenBalances,
+  kind: EntryKind,
+  drawKind: DrawKind | undefined,
+  amountFen: number,
+  after: FenBalances,
+): boolean {
+  const gives = applyEffectFen(before, kind, drawKind, amountFen);
+  return gives !== undefined && sameFenBalances(gives, after);
+}
+
 export function sameFenBalances(a: FenBalances, b: FenBalances): boolean {
   return a.quota === b.quota && a.balance === b.balance && a.committed === b.committed;
 }

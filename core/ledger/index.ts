@@ -33,6 +33,17 @@ export {
 } from "./entry.ts";
 export { FundInsufficientError, LedgerUnavailableError, PeriodClosedError } from "./errors.ts";
 export {
+  applyEffectFen,
+  EMPTY_FEN_BALANCES,
+  effectGives,
+  FAST_FEN_LIMIT,
+  type FenBalances,
+  fenBalancesOf,
+  fenOfYuan,
+  sameFenBalances,
+  yuanBalancesOf,
+} from "./fen.ts";
+export {
   type BatchPlan,
   type LowBalanceAlert,
   type PlannedEntry,
@@ -49,4 +60,6 @@ export {
   type ReplayState,
   replay,
   replayStream,
+  type StoredPush,
 } from "./replay.ts";
+export { chainedOf, type FenEntry, isPlainText, ledgerEntryOf, readStoredFen } from "./stored.ts";

@@ -13,15 +13,8 @@ import {
   sha256,
 } from "./canonical.ts";
 import { applyEffect, EMPTY_BALANCES, type FundBalances, sameBalances } from "./effects.ts";
-import {
-  applyEffectFen,
-  EMPTY_FEN_BALANCES,
-  type FenBalances,
-  fenBalancesOf,
-  sameFenBalances,
-  yuanBalancesOf,
-} from "./fen.ts";
-import { chainedOf, type FenEntry, readStoredFen } from "./stored.ts";
+import { EMPTY_FEN_BALANCES, effectGives, type FenBalances, fenBalancesOf, yuanBalancesOf } from "./fen.ts";
+import { chainedOf, type FenEntry, isPlainText, readStoredFen } from "./stored.ts";
 
 export interface ReplayState {
   /** Sequence of the last entry replayed; 0 before the first. */
@@ -66,7 +59,12 @@ export class ChainVerifier {
   private fenKnown = true;
   private failure: { firstBadSequence: number; problem: string } | undefined;
 
-  constructor(private readonly fundId: string) {}
+  /** A fund id JSON writes as it is (no escapes): the fast reader compares it in place. */
+  private readonly fundIdPlain: boolean;
+
+  constructor(private readonly fundId: string) {
+    this.fundIdPlain = isPlainText(fundId);
+  }
 
   get state(): ReplayState {
     return { sequence: this.sequence, headHash: this.headHash, balances: this.balances() };
@@ -95,32 +93,34 @@ export class ChainVerifier {
    * verdicts and the problems named are the same whichever way an entry went.
    */
   pushStoredFen(stored: StoredEntry): StoredPush {
-    const fen = readStoredFen(stored);
-    if (!fen) {
-      const { entry, hashMatches } = decodeStored(stored);
-      if (this.failure) return { entry, ok: false };
-      return { entry, ok: this.accept(entry, () => hashMatches) };
-    }
-    if (this.failure) return { fen, ok: false };
-    if (this.acceptFen(fen, stored.text)) return { fen, ok: true };
-    return { fen, ok: this.accept(chainedOf(fen), () => sha256(stored.text) === fen.entryHash) };
+    const fen = this.failure ? undefined : this.acceptFen(stored);
+    if (fen) return { fen, ok: true };
+    // Anything else the long way, with exactly the checks and problems of `push`.
+    const { entry, hashMatches } = decodeStored(stored);
+    if (this.failure) return { entry, ok: false };
+    return { entry, ok: this.accept(entry, () => hashMatches) };
   }
 
-  /** The checks of `check`, in fen; false when any fails (the caller then names the problem the long way). */
-  private acceptFen(entry: FenEntry, text: string): boolean {
-    if (entry.sequence !== this.sequence + 1 || entry.fundId !== this.fundId) return false;
-    if (entry.prevHash !== this.headHash) return false;
+  /**
+   * The entry read and checked in fen when it reads plainly, links to the head, has the effect
+   * its balances say and matches its hash; else undefined and nothing changed (the caller then
+   * checks it the long way, which finds the same or names what is wrong).
+   */
+  private acceptFen(stored: StoredEntry): FenEntry | undefined {
+    if (stored.sequence !== this.sequence + 1 || !this.fundIdPlain) return undefined;
     const before = this.fenBalances();
-    if (!before) return false;
-    const after = applyEffectFen(before, entry.kind, entry.drawKind, entry.amountFen);
-    if (!after || !sameFenBalances(after, entry.after)) return false;
-    if (sha256(text) !== entry.entryHash) return false;
+    if (!before) return undefined;
+    const entry = readStoredFen(stored, this.headHash, this.fundId);
+    if (!entry || !effectGives(before, entry.kind, entry.drawKind, entry.amountFen, entry.after)) {
+      return undefined;
+    }
+    if (sha256(stored.text) !== entry.entryHash) return undefined;
     this.sequence = entry.sequence;
     this.headHash = entry.entryHash;
     this.balancesFen = entry.after;
     this.fenKnown = true;
     this.balancesYuan = undefined;
-    return true;
+    return entry;
   }
 
   private accept(entry: ChainedEntry, hashMatches: () => boolean): boolean {

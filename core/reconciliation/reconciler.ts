@@ -15,13 +15,14 @@ import type { ChainedEntry, StoredEntry, UnreadableEntryError } from "../ledger/
 import { sameBalances } from "../ledger/effects.ts";
 import { ChainVerifier, type HeadSnapshot } from "../ledger/replay.ts";
 import { chainedOf, type FenEntry, ledgerEntryOf } from "../ledger/stored.ts";
-import type { Discrepancy } from "./discrepancy.ts";
+import type { Discrepancy, DiscrepancyWhere } from "./discrepancy.ts";
 import type {
   ConfirmationFact,
   DrawFacts,
   LedgerDrawFact,
   MatchableDraw,
   MatchingSource,
+  PaymentFact,
 } from "./matching.ts";
 import { MATCH_BATCH_MAX } from "./matching.ts";
 import { type Period, placeInPeriod } from "./period.ts";
@@ -150,14 +151,6 @@ export class PeriodReconciler {
   /** Checks a draw of the period against its decision and payment. */
   checkDraw(entry: MatchableDraw, facts: DrawFacts | undefined): void {
     this.drawsChecked += 1;
-    // Built only for a row: most draws check out, and a long period has a million of them.
-    const where = () => ({
-      fundId: this.fundId,
-      sequence: entry.sequence,
-      ...(entry.reference.caseId ? { caseId: entry.reference.caseId } : {}),
-      ...(entry.reference.obligationId ? { obligationId: entry.reference.obligationId } : {}),
-      ...(entry.reference.paymentId ? { paymentId: entry.reference.paymentId } : {}),
-    });
     const amount = entry.amountYuan;
     const decision = facts?.decision;
     if (!decision?.approved) {
@@ -167,7 +160,7 @@ export class PeriodReconciler {
           ? `draw ${entry.entryId} pays out decision ${decision.decisionId}, which is not an approval`
           : `draw ${entry.entryId} has no approved decision behind it`,
         whatZh: decision ? `支出对应的决定 ${decision.decisionId} 未获批准` : "支出无对应的审批决定",
-        where: where(),
+        where: this.drawWhere(entry),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
       });
@@ -176,7 +169,7 @@ export class PeriodReconciler {
         code: "amount-mismatch",
         what: `draw ${entry.entryId} of ${amount.toString()} differs from the approved ${decision.amountYuan.toString()}`,
         whatZh: `支出金额 ${amount.format()} 与批准金额 ${decision.amountYuan.format()} 不一致`,
-        where: where(),
+        where: this.drawWhere(entry),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
       });
@@ -187,19 +180,18 @@ export class PeriodReconciler {
         code: "draw-without-payment",
         what: `draw ${entry.entryId} has no payment record (bank transfer or cash hand-over)`,
         whatZh: "支出无对应的支付记录（银行转账或现金发放）",
-        where: where(),
+        where: this.drawWhere(entry),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
       });
       return;
     }
-    const paid = () => ({ ...where(), paymentId: payment.paymentId });
     if (!payment.amountYuan.equals(amount)) {
       this.row({
         code: "amount-mismatch",
         what: `draw ${entry.entryId} of ${amount.toString()} differs from payment ${payment.paymentId} of ${payment.amountYuan.toString()}`,
         whatZh: `支出金额 ${amount.format()} 与支付金额 ${payment.amountYuan.format()} 不一致`,
-        where: paid(),
+        where: this.drawWhere(entry, payment),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
       });
@@ -217,11 +209,23 @@ export class PeriodReconciler {
         code: "cash-without-signatures",
         what: `cash draw ${entry.entryId} lacks the ${missing.join(" and ")} signature`,
         whatZh: `现金支出缺少${missingZh.join("和")}签字`,
-        where: paid(),
+        where: this.drawWhere(entry, payment),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
       });
     }
+  }
+
+  /** Where a draw's row points (built only for a row: most draws check out, a long period has a million). */
+  private drawWhere(entry: MatchableDraw, payment?: PaymentFact): DiscrepancyWhere {
+    const where: DiscrepancyWhere = {
+      fundId: this.fundId,
+      sequence: entry.sequence,
+      ...(entry.reference.caseId ? { caseId: entry.reference.caseId } : {}),
+      ...(entry.reference.obligationId ? { obligationId: entry.reference.obligationId } : {}),
+      ...(entry.reference.paymentId ? { paymentId: entry.reference.paymentId } : {}),
+    };
+    return payment ? { ...where, paymentId: payment.paymentId } : where;
   }
 
   /** Checks a confirmation of the period against the draw its payment was funded by. */

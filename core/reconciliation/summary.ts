@@ -9,7 +9,7 @@ import type { ChainedEntry } from "../ledger/canonical.ts";
 import { EMPTY_BALANCES, type FundBalances } from "../ledger/effects.ts";
 import type { EntryKind } from "../ledger/entry.ts";
 import { FAST_FEN_LIMIT, type FenBalances, fenOfYuan, yuanBalancesOf } from "../ledger/fen.ts";
-import { type FenEntry, REFERENCE_AT } from "../ledger/stored.ts";
+import type { FenEntry } from "../ledger/stored.ts";
 import { Yuan } from "../money/yuan.ts";
 
 export interface Tally {
@@ -164,11 +164,11 @@ export class FiguresAccumulator {
       tally.addFen(amount);
       return;
     }
-    const refs = entry.references;
+    const refs = entry.reference;
     this.draws.addFen(amount);
-    this.byFlow.at(refs[REFERENCE_AT.flow] ?? UNKNOWN_KEY).addFen(amount);
-    this.byHardshipType.at(refs[REFERENCE_AT.hardshipType] ?? UNKNOWN_KEY).addFen(amount);
-    this.byResidency.at(refs[REFERENCE_AT.residency] ?? UNKNOWN_KEY).addFen(amount);
+    this.byFlow.at(refs.flow ?? UNKNOWN_KEY).addFen(amount);
+    this.byHardshipType.at(refs.hardshipType ?? UNKNOWN_KEY).addFen(amount);
+    this.byResidency.at(refs.residency ?? UNKNOWN_KEY).addFen(amount);
     this.byDrawKind.at(entry.drawKind ?? UNKNOWN_KEY).addFen(amount);
   }
 
