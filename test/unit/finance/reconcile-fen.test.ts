@@ -1,0 +1,249 @@
+import { createHash } from "node:crypto";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { StoredEntry } from "#core/ledger/canonical.ts";
+import {
+  applyEffect,
+  type ChainedEntry,
+  canonicalEncoding,
+  chainEntry,
+  decodeCanonical,
+  EMPTY_BALANCES,
+  FAST_FEN_LIMIT,
+  type FenEntry,
+  type FundBalances,
+  GENESIS_HASH,
+  type HeadSnapshot,
+  type LedgerEntry,
+} from "#core/ledger/index.ts";
+import { Yuan } from "#core/money/yuan.ts";
+import {
+  FiguresAccumulator,
+  parsePeriod,
+  type ReconciliationReport,
+  reconcilePeriod,
+} from "#core/reconciliation/index.ts";
+import { FUND, matchingFor } from "./support.ts";
+
+const october = parsePeriod("2026-10");
+const sha = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+
+type When = "before" | "in" | "after";
+type Step = {
+  kind: LedgerEntry["kind"];
+  drawKind: NonNullable<LedgerEntry["drawKind"]>;
+  fen: number | bigint;
+  when: When;
+  reference: LedgerEntry["reference"];
+};
+
+const fenArb: fc.Arbitrary<number | bigint> = fc.oneof(
+  fc.constantFrom<number | bigint>(1, 100, 99_999_999_99, FAST_FEN_LIMIT - 1, 10n ** 16n),
+  fc.integer({ min: 1, max: 3_000_000 }),
+);
+
+const stepArb: fc.Arbitrary<Step> = fc.record({
+  kind: fc.constantFrom<LedgerEntry["kind"]>(
+    "draw",
+    "draw",
+    "draw",
+    "draw",
+    "commit",
+    "release",
+    "reversal",
+    "recovery",
+    "replenishment",
+    "allocation",
+  ),
+  drawKind: fc.constantFrom("advance", "follow-up", "stage"),
+  fen: fenArb,
+  when: fc.constantFrom<When>("before", "in", "in", "in", "after"),
+  reference: fc.record(
+    {
+      caseId: fc.constantFrom("c-1", "c-2", "张三"),
+      obligationId: fc.constantFrom("c-1:advance", "c-2:stage-1"),
+      paymentId: fc.constantFrom("AF1", "AF2"),
+      flow: fc.constantFrom("A", "B"),
+      hardshipType: fc.constantFrom("fire", "flood", "serious-illness", "医疗"),
+      residency: fc.constantFrom("local", "non-local"),
+      actor: fc.constantFrom("u-finance", 'quote"d'),
+    },
+    { requiredKeys: [] },
+  ) as fc.Arbitrary<LedgerEntry["reference"]>,
+});
+
+const DAY_MS = 86_400_000;
+const START_MS = {
+  before: Date.parse(october.fromIso) - 20 * DAY_MS,
+  in: Date.parse(october.fromIso),
+  after: Date.parse(october.toIso),
+};
+
+/**
+ * A fund's history over September–November, valid as the writer keeps it (steps that would break
+ * the fund are skipped). Steps are booked in the order given: a step "before" after one "in" is
+ * out of order, as a reconciliation must report.
+ */
+function history(steps: Step[]): { entries: ChainedEntry[]; head: HeadSnapshot } {
+  let balances: FundBalances = EMPTY_BALANCES;
+  let prevHash = GENESIS_HASH;
+  const entries: ChainedEntry[] = [];
+  const opening: Step = {
+    kind: "allocation",
+    drawKind: "advance",
+    fen: 80_000_000,
+    when: "before",
+    reference: {},
+  };
+  for (const step of [opening, ...steps]) {
+    const sequence = entries.length + 1;
+    const entry: LedgerEntry = {
+      entryId: `e-${sequence}`,
+      fundId: FUND,
+      kind: step.kind,
+      ...(step.kind === "draw" ? { drawKind: step.drawKind } : {}),
+      amountYuan: Yuan.fromFen(step.fen),
+      bookedAt: new Date(START_MS[step.when] + sequence * 60_000).toISOString(),
+      reference: step.kind === "draw" ? step.reference : {},
+    };
+    const effect = applyEffect(balances, entry);
+    if (!effect.ok) continue;
+    const chained = chainEntry(entry, sequence, prevHash, effect.after);
+    entries.push(chained);
+    balances = effect.after;
+    prevHash = chained.entryHash;
+  }
+  const last = entries.at(-1) as ChainedEntry;
+  return { entries, head: { sequence: last.sequence, headHash: last.entryHash, balances } };
+}
+
+function storedOf(entry: ChainedEntry): StoredEntry {
+  const { entryHash, ...unhashed } = entry;
+  return { text: canonicalEncoding(unhashed), sequence: entry.sequence, storedHash: entryHash };
+}
+
+/** The decimal path: every entry decoded (JSON.parse, Yuan) and pushed as a `ChainedEntry`. */
+function* decoded(list: StoredEntry[]): Generator<ChainedEntry> {
+  for (const s of list) yield { ...decodeCanonical(s.text, s.sequence), entryHash: s.storedHash };
+}
+
+/** Pages of `size` stored entries, as a store reads them. */
+function* pages(list: StoredEntry[], size: number): Generator<StoredEntry[]> {
+  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
+}
+
+type Tamper = (list: StoredEntry[], at: number) => StoredEntry[];
+const rewrite =
+  (change: (fields: unknown[]) => void): Tamper =>
+  (list, i) =>
+    list.map((s, j) => {
+      if (j !== i) return s;
+      const fields = JSON.parse(s.text) as unknown[];
+      change(fields);
+      const text = JSON.stringify(fields);
+      return { ...s, text, storedHash: sha(text) };
+    });
+
+const TAMPERS: Record<string, Tamper> = {
+  none: (l) => l,
+  "amount edited and re-hashed": rewrite((f) => {
+    f[7] = "0.01";
+  }),
+  "hardship type edited and re-hashed": rewrite((f) => {
+    f[14] = "flood";
+  }),
+  "booked a month later and re-hashed": rewrite((f) => {
+    f[8] = "2026-11-20T00:00:00.000Z";
+  }),
+  "raw control character": (l, i) =>
+    l.map((s, j) => (j === i ? { ...s, text: s.text.replace('"e-', '"\u0002e-') } : s)),
+  deleted: (l, i) => l.filter((_, j) => j !== i).map((s, j) => ({ ...s, sequence: j + 1 })),
+};
+
+async function bothWays(
+  stored: StoredEntry[],
+  entries: ChainedEntry[],
+  head: HeadSnapshot,
+  pageSize: number,
+): Promise<{ fen: ReconciliationReport; decimal: ReconciliationReport }> {
+  const input = { fundId: FUND, period: october, head, source: matchingFor(entries, october) };
+  const fen = await reconcilePeriod({ ...input, entries: pageSize > 1 ? pages(stored, pageSize) : stored });
+  const decimal = await reconcilePeriod({ ...input, entries: decoded(stored) });
+  return { fen, decimal };
+}
+
+describe("reconciliation in integer fen gives the figures and findings of the decimal path", () => {
+  it("on random months of a fund: same opening, figures by flow, hardship, residency and kind, closing, rows", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(stepArb, { minLength: 0, maxLength: 30 }),
+        fc.constantFrom(1, 3, 1000),
+        async (steps, pageSize) => {
+          // Prepare
+          const { entries, head } = history(steps);
+          // Act
+          const { fen, decimal } = await bothWays(entries.map(storedOf), entries, head, pageSize);
+          // Assess
+          expect(fen).toEqual(decimal);
+        },
+      ),
+      { numRuns: 250 },
+    );
+  });
+
+  it("on tampered months: the same discrepancy rows, chain verdict and figures", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(stepArb, { minLength: 2, maxLength: 20 }),
+        fc.constantFrom(...Object.keys(TAMPERS)),
+        fc.nat(),
+        async (steps, tamperName, where) => {
+          // Prepare
+          const { entries, head } = history(steps);
+          const stored = (TAMPERS[tamperName] as Tamper)(entries.map(storedOf), where % entries.length);
+          // Act
+          const { fen, decimal } = await bothWays(stored, entries, head, 1);
+          // Assess
+          expect(fen).toEqual(decimal);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it("sums beyond 2^53 fen stay exact: the running sums move into decimals before they could round", () => {
+    // Prepare: 40 draws of just under ¥10 trillion each, read in fen and decoded in Yuan.
+    const amountFen = FAST_FEN_LIMIT - 1;
+    const fenWay = new FiguresAccumulator();
+    const yuanWay = new FiguresAccumulator();
+    const after = { quota: 0, balance: 0, committed: 0 };
+    // Act
+    for (let sequence = 1; sequence <= 40; sequence++) {
+      const reference = { flow: "A" as const, hardshipType: "fire", residency: "local" as const };
+      const fenEntry: FenEntry = {
+        sequence,
+        prevHash: GENESIS_HASH,
+        fundId: FUND,
+        entryId: `e-${sequence}`,
+        kind: "draw",
+        drawKind: "advance",
+        amountFen,
+        bookedAt: october.fromIso,
+        reference,
+        after,
+        entryHash: GENESIS_HASH,
+      };
+      fenWay.inFen(fenEntry);
+      yuanWay.in({
+        ...fenEntry,
+        amountYuan: Yuan.fromFen(amountFen),
+        after: EMPTY_BALANCES,
+      });
+    }
+    const fen = fenWay.result();
+    // Assess
+    expect(fen).toEqual(yuanWay.result());
+    expect(fen.draws.sumYuan.toFenString()).toBe((BigInt(amountFen) * 40n).toString());
+    expect(fen.draws.byHardshipType.fire?.sumYuan.toFenString()).toBe((BigInt(amountFen) * 40n).toString());
+  });
+});
