@@ -7,11 +7,20 @@
  *    execution history, HTTP requests (each one Lambda invocation behind the HTTP API: the caller's
  *    plus the bank's callbacks), DynamoDB request units counted at the SDK — excluding the local
  *    Step Functions layer's own items (`SFN…` keys), which AWS keeps inside Step Functions;
- * 2. a surge: as many cases as can be filed and approved in `surgeSeconds` on ONE township, then
- *    waiting until every advance is paid: cases per second end to end.
+ * 2. a surge: a fixed number of cases (default 10,000, issue 12 §3) filed and approved on ONE
+ *    township by concurrent callers, then waiting until every advance is paid: cases per second end
+ *    to end. Each advance is what the township fund can pay for all of them (at most ¥100), so the
+ *    fund never runs dry mid-surge.
+ *
+ * Standalone (the ledger rate for the ratio is then "not measured"):
+ *
+ *   npx tsx bench/surge/run.ts [--cases 10000] [--concurrency 32] [--happy-cases 3]
  */
+import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
+import { Command } from "commander";
+import { Yuan } from "#core/money/index.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
@@ -20,6 +29,7 @@ import {
   advancePaid,
   type CaseProgress,
   fileAndApprove,
+  inPool,
   progressOf,
   SURGE_TOWNSHIP,
   surgeClients,
@@ -29,8 +39,29 @@ import {
 
 export interface FlowARow {
   happyPath: { cases: number; transitions: number[]; usage: CaseUsage; states: string[] };
-  surge: { cases: number; paid: number; seconds: number; casesPerSecond: number; budgetSeconds: number };
+  surge: SurgeRow;
 }
+
+export interface SurgeRow {
+  /** Cases filed and approved (= the count asked for, unless a filing failed). */
+  cases: number;
+  /** The count asked for. */
+  requested: number;
+  paid: number;
+  /** From the first filing until every advance was paid. */
+  seconds: number;
+  /** Of which: filing and approving every case. */
+  filingSeconds: number;
+  casesPerSecond: number;
+  amountYuan: string;
+  concurrency: number;
+}
+
+/** The surge's default size (issue 12 §3). */
+export const SURGE_CASES = 10_000;
+/** Concurrent callers: enough that the county, not the callers' waits, sets the pace. */
+export const SURGE_CONCURRENCY = 32;
+const SURGE_AMOUNT_MAX = Yuan.parse("100.00");
 
 interface Meter {
   wru: number;
@@ -159,7 +190,8 @@ async function happyPathCase(
 export async function runFlowABench(
   options: {
     happyCases?: number;
-    surgeSeconds?: number;
+    /** Cases in the surge; default SURGE_CASES. */
+    surgeCases?: number;
     concurrency?: number;
     /** A running DynamoDB Local to use (fresh tables); default the county starts its own in memory. */
     dynamoEndpoint?: string;
@@ -168,7 +200,8 @@ export async function runFlowABench(
 ): Promise<FlowARow> {
   const log = options.log ?? (() => {});
   const happyCases = options.happyCases ?? 3;
-  const budgetSeconds = options.surgeSeconds ?? 120;
+  const surgeCases = options.surgeCases ?? SURGE_CASES;
+  const concurrency = options.concurrency ?? SURGE_CONCURRENCY;
   const metering = meterDynamoDb();
   log("starting the local county (in-memory DynamoDB Local, real clock) …");
   const county = await startLocalCounty({
@@ -227,37 +260,43 @@ export async function runFlowABench(
     };
 
     // 2. The surge on one township.
-    log(`surge: filing and approving for ${budgetSeconds} s on township ${SURGE_TOWNSHIP} …`);
-    const surge = await surgeClients(county.apiUrl);
-    const started = Date.now();
-    const stopFilingAt = started + budgetSeconds * 1000;
-    const caseIds: string[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: options.concurrency ?? 8 }, async () => {
-        while (Date.now() < stopFilingAt) {
-          const index = next++;
-          const c = await fileAndApprove(surge, index, {
-            runId: "bench-surge",
-            amountYuan: "100.00",
-            deadlineMs: stopFilingAt + 120_000,
-          });
-          if (c.caseId) caseIds.push(c.caseId);
-        }
-      }),
+    const amountYuan = await surgeAmount(county.apiUrl, surgeCases);
+    log(
+      `surge: ${surgeCases.toLocaleString("en-US")} cases of ¥${amountYuan} on township ${SURGE_TOWNSHIP}, ${concurrency} concurrent callers …`,
     );
-    log(`surge: ${caseIds.length} cases filed and approved; waiting for the payments …`);
-    const progress = await waitUntilPaid(surge.officer, caseIds, Date.now() + 300_000);
+    const surge = await surgeClients(county.apiUrl);
+    const progressLine = progressReporter(log, surgeCases);
+    const started = Date.now();
+    const caseIds: string[] = [];
+    const cases = await inPool(surgeCases, concurrency, async (index) => {
+      const c = await fileAndApprove(surge, index, {
+        runId: "bench-surge",
+        amountYuan,
+        deadlineMs: Date.now() + 300_000,
+      });
+      if (c.caseId) caseIds.push(c.caseId);
+      progressLine.tick(started);
+      return c;
+    });
+    const filingSeconds = (Date.now() - started) / 1000;
+    progressLine.done();
+    log(
+      `surge: ${caseIds.length} cases filed and approved in ${filingSeconds.toFixed(1)} s; waiting for the payments …`,
+    );
+    const progress = await waitUntilPaid(surge.officer, caseIds, Date.now() + 600_000, concurrency);
     const paid = [...progress.values()].filter(advancePaid).length;
     const seconds = (Date.now() - started) / 1000;
     return {
       happyPath: { cases: happyCases, transitions, usage, states },
       surge: {
-        cases: caseIds.length,
+        cases: cases.filter((c) => c.caseId !== undefined).length,
+        requested: surgeCases,
         paid,
         seconds: Math.round(seconds * 10) / 10,
+        filingSeconds: Math.round(filingSeconds * 10) / 10,
         casesPerSecond: Math.round((paid / seconds) * 100) / 100,
-        budgetSeconds,
+        amountYuan,
+        concurrency,
       },
     };
   } finally {
@@ -265,4 +304,81 @@ export async function runFlowABench(
     await county.stop();
     metering.restore();
   }
+}
+
+/**
+ * The advance per surge case: what the township fund has available, spread over every case (the
+ * happy path's cases were paid already), at most ¥100 — a surge that drains the fund would measure
+ * the wait for a replenishment, not the county.
+ */
+async function surgeAmount(apiUrl: string, cases: number): Promise<string> {
+  const finance = await signIn(apiUrl, "finance-1");
+  const listed = await finance.get<{ funds: { townshipId: string; availableYuan: string }[] }>("/funds");
+  const fund =
+    listed.status === 200 ? listed.body.funds.find((f) => f.townshipId === SURGE_TOWNSHIP) : undefined;
+  if (!fund)
+    throw new Error(`no fund of township ${SURGE_TOWNSHIP}: ${listed.status} ${listed.text.slice(0, 200)}`);
+  const share = Yuan.fromFen(Math.floor(Number(Yuan.parse(fund.availableYuan).toFenString()) / cases));
+  if (share.compare(Yuan.parse("0.01")) < 0) {
+    throw new Error(`the fund (¥${fund.availableYuan} available) cannot pay ${cases} cases`);
+  }
+  return Yuan.min(share, SURGE_AMOUNT_MAX).toString();
+}
+
+/** A progress line about every 15 s (and at every 10 %): cases done, rate so far, time left. */
+function progressReporter(log: (line: string) => void, total: number) {
+  let done = 0;
+  let lastAt = Date.now();
+  let lastTenth = 0;
+  return {
+    tick(startedMs: number) {
+      done += 1;
+      const now = Date.now();
+      const tenth = Math.floor((done * 10) / total);
+      if (now - lastAt < 15_000 && tenth === lastTenth) return;
+      lastAt = now;
+      lastTenth = tenth;
+      const rate = done / ((now - startedMs) / 1000);
+      const left = rate > 0 ? Math.round((total - done) / rate) : 0;
+      log(
+        `surge: ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} filed and approved, ${rate.toFixed(1)}/s, ≈ ${left} s left`,
+      );
+    },
+    done() {
+      lastAt = 0;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const options = new Command()
+    .option("--cases <n>", "cases in the surge", Number, SURGE_CASES)
+    .option("--concurrency <n>", "concurrent callers", Number, SURGE_CONCURRENCY)
+    .option("--happy-cases <n>", "happy-path cases measured one at a time", Number, 3)
+    .parse()
+    .opts<{ cases: number; concurrency: number; happyCases: number }>();
+  const log = (line: string) => process.stderr.write(`· ${line}\n`);
+  const row = await runFlowABench({
+    surgeCases: options.cases,
+    concurrency: options.concurrency,
+    happyCases: options.happyCases,
+    log,
+  });
+  const s = row.surge;
+  console.log(
+    `surge: ${s.paid} of ${s.cases} cases (¥${s.amountYuan} each) paid in ${s.seconds} s ` +
+      `(filing and approving ${s.filingSeconds} s) = ${s.casesPerSecond} cases/s; ` +
+      "ratio to the ledger rate: not measured (run npm run bench)",
+  );
+  console.log(`happy path transitions: ${row.happyPath.transitions.join(", ")}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
