@@ -83,10 +83,7 @@ export class PeriodReconciler {
 
   /** Feeds the next entry in sequence order; true when it is a draw of the period (to be matched). */
   pushEntry(entry: ChainedEntry): boolean {
-    const place = this.place(entry, this.verifier.push(entry));
-    if (place === "before") this.figures.before(entry);
-    else if (place === "in") this.figures.in(entry);
-    return place === "in" && entry.kind === "draw";
+    return this.placeDecoded(entry, this.verifier.push(entry));
   }
 
   /**
