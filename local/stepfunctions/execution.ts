@@ -76,6 +76,8 @@ export class ExecutionRun {
    * checkpoint is durable). Everywhere else a token is new, so it is not looked up first.
    */
   private inResumedState = false;
+  /** Waits in progress on a Wait state's time or a task token (not counting the work in between). */
+  private parked = 0;
   private readonly nestedCalls = new Map<string, number>();
 
   constructor(
@@ -92,6 +94,14 @@ export class ExecutionRun {
   }
 
   /** StopExecution: the execution ends ABORTED. */
+  /**
+   * Parked: waiting for time to pass or for someone to answer a task — nothing moves until the clock
+   * or a person does. A simulation waits until no execution is anything else before its next step.
+   */
+  get isParked(): boolean {
+    return this.parked > 0;
+  }
+
   async stop(error?: string, cause?: string): Promise<void> {
     this.end({
       kind: "abort",
@@ -322,7 +332,12 @@ export class ExecutionRun {
         await this.flush();
       }
     }
-    await this.deps.clock.sleepUntil(untilMs, this.abortController.signal);
+    this.parked += 1;
+    try {
+      await this.deps.clock.sleepUntil(untilMs, this.abortController.signal);
+    } finally {
+      this.parked -= 1;
+    }
     return input;
   }
 
@@ -503,7 +518,10 @@ export class ExecutionRun {
           : new Promise<"rearm">((resolve) =>
               signal.addEventListener("abort", () => resolve("rearm"), { once: true }),
             );
-        const winner = await Promise.race([delivered, timer]);
+        this.parked += 1;
+        const winner = await Promise.race([delivered, timer]).finally(() => {
+          this.parked -= 1;
+        });
         if (winner === "rearm") {
           rearm.abort();
           if (this.abortController.signal.aborted) throw this.abortController.signal.reason;

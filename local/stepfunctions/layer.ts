@@ -238,6 +238,13 @@ export class StepFunctionsLayer {
     return resumed;
   }
 
+  /** Executions of this process that are moving (not parked on a Wait or a task token). */
+  activeExecutions(): number {
+    let active = 0;
+    for (const run of this.running.values()) if (!run.isParked) active += 1;
+    return active;
+  }
+
   /** Resolves when the execution's run in this process has ended (tests and shutdown). */
   async settled(executionArn: string): Promise<ExecutionDescription> {
     await this.running.get(executionArn)?.done;

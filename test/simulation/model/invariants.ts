@@ -15,8 +15,9 @@ import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { LedgerStore } from "#adapters/ledger/index.ts";
 import { instructionIdFor } from "#adapters/payments/gateway.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
-import { type ChainedEntry, replay } from "#core/ledger/index.ts";
+import type { ChainedEntry } from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/index.ts";
+import { checkFundLedger } from "../fund-invariants.ts";
 import type { RunState } from "./actions.ts";
 import { type SimTables, simClient } from "./world.ts";
 
@@ -47,57 +48,8 @@ export async function checkInvariants(state: RunState, tables: SimTables): Promi
     const allEntries: ChainedEntry[] = [];
 
     for (const fund of state.funds) {
-      const head = await store.readHead(fund.fundId);
-      if (!head) {
-        fail("head-equals-replay", `fund ${fund.fundId} has no head`);
-        continue;
-      }
-      const entries: ChainedEntry[] = [];
-      for await (const entry of store.streamEntries(fund.fundId, { consistentRead: true }))
-        entries.push(entry);
-      allEntries.push(...entries);
-
-      // 1. Σ entries = balance change, from an empty fund.
-      let balance = Yuan.zero;
-      let committed = Yuan.zero;
-      for (const e of entries) {
-        if (e.kind === "draw") {
-          balance = balance.minus(e.amountYuan);
-          if (e.drawKind === "stage") committed = committed.minus(e.amountYuan);
-        } else if (e.kind === "commit") committed = committed.plus(e.amountYuan);
-        else if (e.kind === "release") committed = committed.minus(e.amountYuan);
-        else balance = balance.plus(e.amountYuan);
-        // 2. after every entry
-        if (e.after.balance.lessThan(e.after.committed) || e.after.committed.isNegative()) {
-          fail(
-            "balance>=committed>=0",
-            `${fund.fundId} entry ${e.sequence}: balance ${e.after.balance} committed ${e.after.committed}`,
-          );
-        }
-      }
-      if (!balance.equals(head.balances.balance) || !committed.equals(head.balances.committed)) {
-        fail(
-          "sum-of-entries",
-          `${fund.fundId}: Σ entries balance ${balance} committed ${committed}, head ${head.balances.balance} / ${head.balances.committed}`,
-        );
-      }
-      if (head.balances.balance.lessThan(head.balances.committed) || head.balances.committed.isNegative()) {
-        fail(
-          "balance>=committed>=0",
-          `${fund.fundId} head: balance ${head.balances.balance} committed ${head.balances.committed}`,
-        );
-      }
-      // 5. chain
-      const verified = await store.verify(fund.fundId);
-      if (!verified.ok)
-        fail("chain-verifies", `${fund.fundId}: entry ${verified.firstBadSequence}: ${verified.problem}`);
-      // 6. head = replay
-      const replayed = replay(fund.fundId, entries, {
-        sequence: head.sequence,
-        headHash: head.headHash,
-        balances: head.balances,
-      });
-      if (!replayed.ok) fail("head-equals-replay", `${fund.fundId}: ${replayed.problem}`);
+      // 1, 2, 5, 6: the fund's own ledger (fund-invariants.ts, shared with the county simulation).
+      allEntries.push(...(await checkFundLedger(store, fund.fundId, fail)));
     }
 
     // 3. no obligation paid twice

@@ -1,0 +1,872 @@
+/**
+ * One seeded run of the full-flow simulation on the local county: a county of its own is set up,
+ * finance allocates its township's fund through the API, then step by step the driver looks at every
+ * case through `GET /cases/{id}/progress`, lists what could happen next — a filing, the decision a
+ * waiting task asks for (on time, late, repeated, contradicted), several decisions at once on one
+ * fund, the bank settling (failures, lost and doubled callbacks), county finance topping up a dry
+ * fund, the clock moving to the next deadline — picks one with the seed's PRNG, does it through the
+ * HTTP API (or the bank, or the clock) and waits until the county stands still. DynamoDB faults hit
+ * every handler request meanwhile (dynamo-fault-proxy.ts). After the run: invariants.ts.
+ *
+ * A step's outcome is recorded in the trace by what the county answered and by the sorted states of
+ * the cases — never by generated ids — so a seed's trace can be compared with its replay.
+ */
+
+import { CaseStore } from "#adapters/case-store.ts";
+import { HumanTaskStore } from "#adapters/human-task-store.ts";
+import { LedgerWriter } from "#adapters/ledger/index.ts";
+import { PaymentStore } from "#adapters/payments/payment-store.ts";
+import type { ApiClient } from "#test/e2e/support/api.ts";
+import { residentId } from "../../../bench/surge/surge.ts";
+import { Prng } from "../model/prng.ts";
+import { advanceClock, provisionRunCounty, RUN_START_MS, type RunCounty, type SimCounty } from "./county.ts";
+import { type CountyViolation, checkCountyInvariants } from "./invariants.ts";
+import { type CaseScenario, generateRunScenario, type RunScenario } from "./scenario.ts";
+
+const STEPS_MAX = 70;
+/** After the steps: bank flushes and clock moves that let money in flight settle. */
+const DRAIN_ROUNDS = 8;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Test-only faults the invariants must catch. `double-draw`: a payment step that mints a fresh entry
+ * id when it is retried (instead of the obligation's own `draw:<obligation>:<attempt>`) — the fund
+ * pays a paid obligation a second time.
+ */
+export type BrokenCountyFault = "double-draw";
+
+export interface CountyRunOptions {
+  seed: number;
+  /** A number unique in this process: the run's county id (a replay runs on a fresh county). */
+  instance: number;
+  /** A deliberately broken rule (test-only) the invariants must catch. */
+  broken?: BrokenCountyFault;
+}
+
+export interface CountyRunResult {
+  seed: number;
+  profile: string;
+  cases: number;
+  steps: number;
+  stats: Record<string, number>;
+  faultsInjected: number;
+  violations: CountyViolation[];
+  trace: string[];
+  /** Cases still waiting on someone at the end (not closed). */
+  openCases: number;
+  ms: number;
+}
+
+export interface SimCase extends CaseScenario {
+  index: number;
+  caseId?: string;
+  account: string;
+  /** Accounts tried so far (the first may be closed; a re-route uses a fresh one). */
+  reroutes: number;
+  decided: Set<string>;
+  repeated: boolean;
+}
+
+interface Task {
+  taskType: string;
+  status: string;
+  assigneeRoles: string[];
+  escalated?: boolean;
+  overdue?: boolean;
+  dueAt: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface Progress {
+  case: { caseId: string; status: string; dueAt?: string | null };
+  tasks: Task[];
+  payments: { obligation: { obligationId: string; status: string } }[];
+}
+
+interface Action {
+  name: string;
+  weight: number;
+  run(): Promise<string>;
+}
+
+export async function runCountySeed(county: SimCounty, options: CountyRunOptions): Promise<CountyRunResult> {
+  const started = Date.now();
+  const rng = new Prng(options.seed);
+  const scenario = generateRunScenario(rng);
+  county.clock.resetTo(RUN_START_MS);
+  county.clearLogs();
+  const run = await provisionRunCounty(county, options.instance, {
+    registeredPopulation: scenario.population,
+    area: scenario.area,
+  });
+  const cases: SimCase[] = scenario.cases.map((c, index) => ({
+    ...c,
+    index,
+    account: accountOf(options.instance, index, 0),
+    reroutes: 0,
+    decided: new Set(),
+    repeated: false,
+  }));
+  const stats: Record<string, number> = {};
+  const bump = (key: string, by = 1) => {
+    stats[key] = (stats[key] ?? 0) + by;
+  };
+  const clients = {
+    officer: county.clientFor(run.users.officer),
+    officer2: county.clientFor(run.users.officer2),
+    approver: county.clientFor(run.users.approver),
+    civil: county.clientFor(run.users.civil),
+    finance: county.clientFor(run.users.finance),
+  };
+  const stores = {
+    cases: new CaseStore(county.doc, county.tables.main),
+    tasks: new HumanTaskStore(county.doc, county.tables.main),
+  };
+  const world: World = {
+    county,
+    run,
+    scenario,
+    cases,
+    clients,
+    stores,
+    rng,
+    stats,
+    bump,
+    instance: options.instance,
+  };
+  setBankFates(county, cases);
+
+  // County finance opens the fund: an allocation up to the quota, through the API.
+  const allocated = await post(
+    world,
+    clients.finance,
+    "/allocations",
+    { townshipId: run.townshipId, targetQuotaYuan: `${scenario.population}.00`, reason: "年度备用金拨付" },
+    `alloc-${options.instance}`,
+  );
+  if (allocated.status !== 200 && allocated.status !== 201)
+    throw new Error(`allocation refused: ${allocated.status} ${allocated.text}`);
+
+  county.proxy.setPlan({
+    seed: options.seed,
+    rates: scenario.profile.rates,
+    normalize: (text) => normalizeIds(text, run, cases),
+  });
+  const trace: string[] = [
+    `profile ${scenario.profile.name}; fund ${scenario.population}.00; cases ${cases.map((c) => `${c.key}:${c.flow}/${c.cause}/${c.accountFate}/${c.advance}/${c.followUp}`).join(" ")}`,
+  ];
+  let steps = 0;
+  let faultsInjected = 0;
+  try {
+    let views = await observe(world);
+    for (; steps < STEPS_MAX; steps++) {
+      const menu = actionsFor(world, views);
+      if (menu.length === 0) break;
+      const action = weightedPick(rng, menu);
+      const outcome = await action.run();
+      await county.quiet();
+      views = await observe(world);
+      trace.push(`${steps}: ${action.name} → ${outcome} | ${summarize(world, views)}`);
+    }
+    // Drain: the bank settles what it holds, the clock lets polls and retries happen.
+    for (let round = 0; round < DRAIN_ROUNDS; round++) {
+      await county.bank.simulator.flush();
+      await county.quiet();
+      await advanceClock(county, county.clock.nowMs() + HOUR_MS);
+    }
+    trace.push(`end | ${summarize(world, await observe(world))}`);
+  } finally {
+    faultsInjected = countFaults(county, bump);
+    county.proxy.setPlan(undefined);
+  }
+  if (options.broken === "double-draw") await drawTwice(world, trace);
+  const violations = await checkCountyInvariants(world);
+  if (violations.length > 0) trace.push(...(await executionStory(world)));
+  const final = await observe(world);
+  const openCases = [...final.values()].filter((p) => p.case.status !== "closed").length;
+  await stopRunExecutions(world);
+  return {
+    seed: options.seed,
+    profile: scenario.profile.name,
+    cases: cases.length,
+    steps,
+    stats,
+    faultsInjected,
+    violations,
+    trace,
+    openCases,
+    ms: Date.now() - started,
+  };
+}
+
+export interface World {
+  county: SimCounty;
+  run: RunCounty;
+  scenario: RunScenario;
+  cases: SimCase[];
+  clients: Record<"officer" | "officer2" | "approver" | "civil" | "finance", ApiClient>;
+  /** Direct reads of what the county stored (no faults): observation between steps. */
+  stores: { cases: CaseStore; tasks: HumanTaskStore };
+  rng: Prng;
+  stats: Record<string, number>;
+  bump(key: string, by?: number): void;
+  instance: number;
+}
+
+/** Attempts per request: a caller retries a 5xx with the same idempotency key, as any client would. */
+const ATTEMPTS_MAX = 6;
+/** How long a client waits before sending a request again whose first try is still "in progress". */
+const STALE_CLAIM_WAIT_MS = 2 * 60_000;
+
+type Answer<T> = Awaited<ReturnType<ApiClient["get"]>> & { body: T };
+
+async function retrying<T>(world: World, send: () => Promise<Answer<T>>): Promise<Answer<T>> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await send();
+    const inProgress = response.status === 409 && codeOf(response) === "IN_PROGRESS";
+    if ((response.status < 500 && !inProgress) || attempt >= ATTEMPTS_MAX) return response;
+    if (inProgress) {
+      // The first try's claim outlived it (its release was lost too): a client tries again later.
+      world.bump("requests retried after their claim went stale");
+      await advanceClock(world.county, world.county.clock.nowMs() + STALE_CLAIM_WAIT_MS);
+    } else world.bump("requests retried after a 5xx");
+    await world.county.quiet();
+  }
+}
+
+function post<T = unknown>(
+  world: World,
+  client: ApiClient,
+  path: string,
+  body: unknown,
+  idempotencyKey: string,
+): Promise<Answer<T>> {
+  return retrying(world, () => client.post<T>(path, body, { idempotencyKey }) as Promise<Answer<T>>);
+}
+
+function get<T = unknown>(world: World, client: ApiClient, path: string): Promise<Answer<T>> {
+  return retrying(world, () => client.get<T>(path) as Promise<Answer<T>>);
+}
+
+function accountOf(instance: number, caseIndex: number, reroute: number): string {
+  return `6217${String(instance).padStart(8, "0")}${caseIndex}${reroute}`;
+}
+
+function setBankFates(county: SimCounty, cases: SimCase[]): void {
+  const first = (fate: string) => cases.filter((c) => c.accountFate === fate).map((c) => c.account);
+  county.bank.simulator.setKnobs({
+    closedAccounts: first("closed"),
+    lostCallbackAccounts: first("callback-lost"),
+    duplicateCallbackAccounts: first("callback-twice"),
+  });
+}
+
+/** The run's ids → aliases, then any remaining generated id → a placeholder: replay-stable fault keys. */
+export function normalizeIds(text: string, run: RunCounty, cases: readonly SimCase[]): string {
+  let out = text;
+  for (const c of cases) if (c.caseId) out = out.split(c.caseId).join(c.key);
+  return out
+    .split(run.townshipId)
+    .join("TWN")
+    .split(run.countyId)
+    .join("CTY")
+    .replace(/C\d{8}-[0-9a-f]{10}/g, "C?")
+    .replace(/[0-9a-f]{16,}/gi, "~");
+}
+
+/**
+ * Where every case stands, read straight from the stores (the case item and its human tasks) — what
+ * `GET /cases/{id}/progress` shows, without an HTTP round trip per case per step. The end of the run
+ * checks through the API itself (invariants.ts).
+ */
+async function observe(world: World): Promise<Map<string, Progress>> {
+  const views = new Map<string, Progress>();
+  for (const c of world.cases) {
+    if (!c.caseId) continue;
+    const record = await world.stores.cases.get(c.caseId);
+    const tasks = await world.stores.tasks.forCase(c.caseId);
+    views.set(c.key, {
+      case: { caseId: record.caseId, status: record.status, dueAt: (record.dueAt as string | null) ?? null },
+      tasks: tasks.map((t) => ({
+        taskType: t.taskType,
+        status: t.status,
+        assigneeRoles: t.assigneeRoles,
+        escalated: t.escalated,
+        overdue: t.overdue,
+        dueAt: t.dueAt ?? null,
+        ...(t.details ? { details: t.details } : {}),
+      })),
+      payments: [],
+    });
+  }
+  return views;
+}
+
+function summarize(world: World, views: Map<string, Progress>): string {
+  return world.cases
+    .map((c) => {
+      const view = views.get(c.key);
+      if (!view) return `${c.key}:unfiled`;
+      const open = view.tasks.filter((t) => t.status === "open").map((t) => t.taskType);
+      return `${c.key}:${view.case.status}${open.length ? `[${open.sort().join(",")}]` : ""}`;
+    })
+    .join(" ");
+}
+
+function openTask(view: Progress | undefined, taskType: string): Task | undefined {
+  return view?.tasks.find((t) => t.taskType === taskType && t.status === "open");
+}
+
+function weightedPick(rng: Prng, menu: Action[]): Action {
+  const total = menu.reduce((sum, a) => sum + a.weight, 0);
+  let draw = rng.float() * total;
+  for (const action of menu) {
+    draw -= action.weight;
+    if (draw < 0) return action;
+  }
+  return menu[menu.length - 1] as Action;
+}
+
+function codeOf(response: { body: unknown }): string | undefined {
+  const body = response.body as { code?: unknown } | undefined;
+  return typeof body?.code === "string" ? body.code : undefined;
+}
+
+/** An HTTP answer as the trace records it: the status, and the error code when refused. */
+function answer(response: { status: number; body: unknown }): string {
+  const code = response.status >= 400 ? codeOf(response) : undefined;
+  return code ? `${response.status} ${code}` : String(response.status);
+}
+
+function actionsFor(world: World, views: Map<string, Progress>): Action[] {
+  const { county, clients, cases, bump } = world;
+  const menu: Action[] = [];
+  const unfiled = cases.find((c) => !c.caseId);
+  if (unfiled) menu.push({ name: `file ${unfiled.key}`, weight: 3, run: () => fileCase(world, unfiled) });
+
+  const approvable: SimCase[] = [];
+  for (const c of cases) {
+    const view = views.get(c.key);
+    if (!view) continue;
+    const id = c.caseId as string;
+    const decision = openTask(view, "advance-decision");
+    if (decision) {
+      if (c.advance === "late" && !decision.escalated) {
+        menu.push({
+          name: `${c.key}: the approver lets the response time pass`,
+          weight: 2,
+          run: async () => {
+            bump("advance decisions left to escalate");
+            await advanceClock(county, Date.parse(decision.dueAt as string) + 60_000);
+            return "escalated";
+          },
+        });
+      } else if (decision.escalated) {
+        menu.push({
+          name: `${c.key}: county civil affairs decides the escalated advance`,
+          weight: 3,
+          run: async () => {
+            bump("decisions escalated to the county");
+            return decideAdvance(world, c, clients.civil, "/escalation-decision", "approve");
+          },
+        });
+      } else {
+        approvable.push(c);
+        menu.push({
+          name: `${c.key}: the approver decides the advance (${c.advance})`,
+          weight: 3,
+          run: () => decideAdvance(world, c, clients.approver, "/advance-decision", c.advance),
+        });
+      }
+    }
+    if (c.decided.has("advance") && !c.repeated && c.repeatDecision !== "no") {
+      menu.push({
+        name: `${c.key}: the advance decision is sent again (${c.repeatDecision})`,
+        weight: 1,
+        run: () => repeatDecision(world, c),
+      });
+    }
+    if (openTask(view, "payment-route")) {
+      menu.push({
+        name: `${c.key}: the officer re-routes the failed payment (${c.route})`,
+        weight: 3,
+        run: () => routePayment(world, c),
+      });
+    }
+    for (const wait of ["fund-replenishment", "plan-funds"] as const) {
+      if (openTask(view, wait)) {
+        menu.push({
+          name: `${c.key}: county finance tops the dry fund up`,
+          weight: 3,
+          run: () => topUp(world, c, wait),
+        });
+      }
+    }
+    const paperwork = openTask(view, "paperwork");
+    if (paperwork) {
+      if (c.paperworkLate && !paperwork.overdue && paperwork.dueAt) {
+        menu.push({
+          name: `${c.key}: the paperwork deadline passes`,
+          weight: 2,
+          run: async () => {
+            bump("paperwork deadlines passed");
+            await advanceClock(county, Date.parse(paperwork.dueAt as string) + 60_000);
+            return "overdue";
+          },
+        });
+      } else {
+        menu.push({
+          name: `${c.key}: the officers file the paperwork`,
+          weight: 3,
+          run: () => paperworkOf(world, c),
+        });
+      }
+    }
+    if (openTask(view, "follow-up"))
+      menu.push({ name: `${c.key}: follow-up (${c.followUp})`, weight: 3, run: () => followUp(world, c) });
+    if (openTask(view, "additional-aid-approval"))
+      menu.push({
+        name: `${c.key}: the approver decides the additional aid`,
+        weight: 3,
+        run: () => decideAdditional(world, c),
+      });
+    if (openTask(view, "assessment"))
+      menu.push({ name: `${c.key}: the officer assesses the plan`, weight: 3, run: () => assess(world, c) });
+    if (openTask(view, "plan-approval"))
+      menu.push({
+        name: `${c.key}: the approver decides the plan`,
+        weight: 3,
+        run: () => approvePlan(world, c),
+      });
+    const recheck = openTask(view, "stage-recheck");
+    if (recheck)
+      menu.push({
+        name: `${c.key}: the officer re-checks stage ${String(recheck.details?.stage)}`,
+        weight: 3,
+        run: () => recheckStage(world, c, recheck),
+      });
+  }
+  if (approvable.length >= 2) {
+    menu.push({
+      name: `${approvable.map((c) => c.key).join("+")}: advances decided at once on one fund`,
+      weight: 2,
+      run: async () => {
+        bump("concurrent decisions on one fund");
+        const answers = await Promise.all(
+          approvable.map((c) => decideAdvance(world, c, clients.approver, "/advance-decision", c.advance)),
+        );
+        return answers.sort().join(",");
+      },
+    });
+  }
+  if (county.bank.simulator.transfers().some((t) => t.status === "accepted")) {
+    menu.push({
+      name: "the bank settles",
+      weight: 4,
+      run: async () => {
+        const summary = await county.bank.simulator.flush();
+        bump("bank settlements");
+        bump("callbacks lost", summary.callbacksLost);
+        bump("callbacks delivered twice", summary.duplicatesDelivered);
+        return `settled ${summary.settled}`;
+      },
+    });
+  }
+  const next = county.clock.nextDueMs();
+  if (next !== undefined && next - county.clock.nowMs() < 400 * DAY_MS) {
+    menu.push({
+      name: "time passes to the next deadline",
+      weight: unfiled || approvable.length > 0 ? 0.5 : 1.5,
+      run: async () => {
+        bump("clock jumps");
+        await advanceClock(county, next);
+        return "tick";
+      },
+    });
+  }
+  return menu;
+}
+
+async function fileCase(world: World, c: SimCase): Promise<string> {
+  const { run, clients, instance } = world;
+  const name = `模拟${String(instance).slice(-4)}${c.key}`;
+  const id = residentId(instance * 4 + c.index);
+  const registration = { countyCode: c.local ? run.countyId : "110101" };
+  const bankAccount = { holderName: name, bankName: "农村信用社", account: c.account };
+  const body =
+    c.flow === "A"
+      ? {
+          townshipId: run.townshipId,
+          hardship: { cause: c.cause },
+          description: "突发事件致生活陷入困境，急需先行救助",
+          applicant: { name, document: { type: "resident-id", number: id }, registration },
+          bankAccount,
+          onBehalf: { reason: "found-by-staff" },
+        }
+      : {
+          townshipId: run.townshipId,
+          hardship: { cause: "medical" },
+          description: "家中主要劳动力患重病，长期住院治疗，医疗支出远超家庭承受能力",
+          expectedDurationMonths: c.planMonths,
+          estimatedTotalYuan: "3600.00",
+          applicant: { name, document: { type: "resident-id", number: id }, registration },
+          bankAccount,
+        };
+  const filed = await post<{ caseId: string }>(
+    world,
+    clients.officer,
+    c.flow === "A" ? "/cases" : "/plans",
+    body,
+    `file-${instance}-${c.key}`,
+  );
+  if (filed.status !== 201 && filed.status !== 200)
+    throw new Error(`filing ${c.key}: ${filed.status} ${filed.text}`);
+  c.caseId = filed.body.caseId;
+  world.bump(c.flow === "A" ? "Flow A cases filed" : "Flow B cases filed");
+  return answer(filed);
+}
+
+async function decideAdvance(
+  world: World,
+  c: SimCase,
+  client: ApiClient,
+  path: string,
+  intent: string,
+): Promise<string> {
+  const body =
+    intent === "reject"
+      ? { decision: "reject", reason: "经核实不符合先行救助条件" }
+      : { decision: "approve", amountYuan: c.advanceAmountYuan };
+  const response = await post(
+    world,
+    client,
+    `/cases/${c.caseId}${path}`,
+    body,
+    `advance-${world.instance}-${c.key}`,
+  );
+  if (response.status === 200) {
+    c.decided.add("advance");
+    world.bump(intent === "reject" ? "advances rejected" : "advances approved");
+  }
+  return answer(response);
+}
+
+async function repeatDecision(world: World, c: SimCase): Promise<string> {
+  c.repeated = true;
+  const sameKey = c.repeatDecision === "same-key";
+  const body =
+    sameKey === (c.advance !== "reject")
+      ? { decision: "approve", amountYuan: c.advanceAmountYuan }
+      : { decision: "reject", reason: "重复提交的审批意见" };
+  const path = c.advance === "late" ? "/escalation-decision" : "/advance-decision";
+  const client = c.advance === "late" ? world.clients.civil : world.clients.approver;
+  const response = await post(
+    world,
+    client,
+    `/cases/${c.caseId}${path}`,
+    body,
+    sameKey ? `advance-${world.instance}-${c.key}` : `advance-again-${world.instance}-${c.key}`,
+  );
+  world.bump(
+    sameKey
+      ? response.status === 200
+        ? "repeated decisions answered with the recorded one"
+        : "repeated decisions refused"
+      : response.status === 409
+        ? "contradicting decisions refused"
+        : "contradicting decisions accepted",
+  );
+  return answer(response);
+}
+
+async function routePayment(world: World, c: SimCase): Promise<string> {
+  const { clients, instance } = world;
+  if (c.route === "cash") {
+    const response = await post(
+      world,
+      clients.officer,
+      `/cases/${c.caseId}/cash-payment`,
+      {
+        receiverName: `模拟${String(instance).slice(-4)}${c.key}`,
+        receiverSignatureRef: `sig-receiver-${c.key}`,
+        officerSignatureRef: `sig-officer-${c.key}`,
+        reason: "银行账户无法入账，改为现金发放",
+      },
+      `cash-${instance}-${c.key}-${c.reroutes}`,
+    );
+    if (response.status === 200) {
+      world.bump("paid in cash");
+      return answer(response);
+    }
+    // Cash is not allowed for this payment (ceiling, kind): the officer re-routes to a bank account.
+    world.bump("cash refused, re-routed instead");
+  }
+  c.reroutes += 1;
+  const name = `模拟${String(instance).slice(-4)}${c.key}`;
+  const response = await post(
+    world,
+    clients.officer,
+    `/cases/${c.caseId}/reroute`,
+    {
+      payee: {
+        kind: "applicant",
+        name,
+        bankName: "农村信用社",
+        bankAccount: accountOf(instance, c.index, c.reroutes),
+      },
+      reason: "原账户已销户，改为新账户",
+    },
+    `reroute-${instance}-${c.key}-${c.reroutes}`,
+  );
+  if (response.status === 200) world.bump("payments re-routed");
+  return answer(response);
+}
+
+async function topUp(world: World, c: SimCase, wait: "fund-replenishment" | "plan-funds"): Promise<string> {
+  const { clients, run, scenario, instance } = world;
+  const key = `topup-${instance}-${c.key}-${world.stats["fund top-ups"] ?? 0}`;
+  const allocated = await post(
+    world,
+    clients.finance,
+    "/allocations",
+    { townshipId: run.townshipId, amountYuan: scenario.topUpYuan, reason: "备用金不足，追加拨付" },
+    key,
+  );
+  world.bump("fund top-ups");
+  const path =
+    wait === "fund-replenishment"
+      ? `/cases/${c.caseId}/fund-replenished`
+      : `/plans/${c.caseId}/fund-replenished`;
+  const resumed = await post(world, clients.finance, path, {}, `${key}-resume`);
+  if (resumed.status === 200) world.bump("flows resumed after a top-up");
+  return `${answer(allocated)}/${answer(resumed)}`;
+}
+
+async function paperworkOf(world: World, c: SimCase): Promise<string> {
+  const { clients, run, county, instance } = world;
+  const visitedAt = new Date(county.clock.nowMs()).toISOString();
+  const response = await post(
+    world,
+    clients.officer,
+    `/cases/${c.caseId}/paperwork`,
+    {
+      investigators: [
+        { userId: run.users.officer.userId, visitedAt },
+        { userId: run.users.officer2.userId, visitedAt },
+      ],
+      economicCheck: { result: "eligible", reference: `HD-${instance}-${c.key}` },
+      facts: "入户核实：困难情况属实",
+      goodFaithBasis: "现场照片及村委会证明，经办人据实先行救助",
+    },
+    `paperwork-${instance}-${c.key}`,
+  );
+  if (response.status === 200) world.bump(c.paperworkLate ? "paperwork filed late" : "paperwork filed");
+  return answer(response);
+}
+
+async function followUp(world: World, c: SimCase): Promise<string> {
+  const { clients, instance } = world;
+  const intent = c.followUp;
+  const body =
+    intent === "close"
+      ? { close: { summary: "先行救助已解决临时困难，结案" } }
+      : intent === "referral"
+        ? {
+            referrals: [{ to: "dibao", receivingBody: "县民政局低保科", note: "家庭收入低于低保标准" }],
+            close: { summary: "已转介低保，结案" },
+          }
+        : intent === "staged"
+          ? { staged: { reason: "困难将持续数月，转分阶段救助" } }
+          : { additionalAid: { amountYuan: c.additionalAidYuan, reason: "先行救助不足以渡过难关" } };
+  const response = await post(
+    world,
+    clients.officer,
+    `/cases/${c.caseId}/follow-up`,
+    body,
+    `follow-up-${instance}-${c.key}`,
+  );
+  if (response.status === 200) world.bump(`follow-ups: ${intent}`);
+  return answer(response);
+}
+
+async function decideAdditional(world: World, c: SimCase): Promise<string> {
+  const approve = c.followUp === "additional-approve";
+  const body = approve
+    ? { decision: "approve", amountYuan: c.additionalAidYuan }
+    : { decision: "reject", reason: "家庭困难已缓解，不再追加" };
+  // The approval level follows the total (township / county): whoever may, decides.
+  for (const client of [world.clients.approver, world.clients.civil]) {
+    const response = await post(
+      world,
+      client,
+      `/cases/${c.caseId}/additional-aid-decision`,
+      body,
+      `additional-${world.instance}-${c.key}`,
+    );
+    if (response.status !== 403) {
+      if (response.status === 200)
+        world.bump(approve ? "additional aid approved" : "additional aid rejected");
+      return answer(response);
+    }
+  }
+  return "403 nobody may decide";
+}
+
+async function assess(world: World, c: SimCase): Promise<string> {
+  const { clients, county, instance } = world;
+  const firstStage = new Date(county.clock.nowMs() + 10 * DAY_MS + 8 * HOUR_MS).toISOString().slice(0, 10);
+  const response = await post(
+    world,
+    clients.officer,
+    `/plans/${c.caseId}/assessment`,
+    {
+      household: {
+        members: [
+          { relation: "本人", age: 46 },
+          { relation: "配偶", age: 44 },
+        ],
+      },
+      monthlyIncomeYuan: "1800.00",
+      rigidExpenditure: {
+        medicalMonthlyYuan: "600.00",
+        educationMonthlyYuan: "0.00",
+        otherMonthlyYuan: "0.00",
+      },
+      expectedDurationMonths: c.planMonths,
+      firstStageDate: firstStage,
+      facts: "入户调查：本人患重病需长期治疗，配偶务农收入微薄",
+    },
+    `assess-${instance}-${c.key}`,
+  );
+  if (response.status === 200) world.bump("plans assessed");
+  return answer(response);
+}
+
+async function approvePlan(world: World, c: SimCase): Promise<string> {
+  const body = c.planApproved
+    ? { decision: "approve", reason: "公示无异议，同意" }
+    : { decision: "reject", reason: "经复核不符合分阶段救助条件" };
+  for (const client of [world.clients.approver, world.clients.civil]) {
+    const response = await post(
+      world,
+      client,
+      `/plans/${c.caseId}/approval`,
+      body,
+      `plan-approval-${world.instance}-${c.key}`,
+    );
+    if (response.status !== 403) {
+      if (response.status === 200) world.bump(c.planApproved ? "plans approved" : "plans rejected");
+      return answer(response);
+    }
+  }
+  return "403 nobody may decide";
+}
+
+async function recheckStage(world: World, c: SimCase, task: Task): Promise<string> {
+  const { clients, county, instance } = world;
+  const stage = Number(task.details?.stage ?? 0);
+  const stop = c.stopAtStage === stage;
+  const checkedOn = new Date(county.clock.nowMs() + 8 * HOUR_MS).toISOString().slice(0, 10);
+  const response = await post(
+    world,
+    clients.officer,
+    `/plans/${c.caseId}/recheck`,
+    {
+      stage,
+      checkedOn,
+      outcome: stop ? "covered-by-dibao" : "still-in-hardship",
+      findings: stop
+        ? `第${stage}期复核：已纳入低保，停止分阶段救助`
+        : `第${stage}期复核：仍在治疗，困难未缓解`,
+    },
+    `recheck-${instance}-${c.key}-${stage}`,
+  );
+  if (response.status === 200) world.bump(stop ? "plans stopped at a re-check" : "stages re-checked");
+  return answer(response);
+}
+
+function countFaults(county: SimCounty, bump: (key: string, by?: number) => void): number {
+  for (const fault of county.proxy.injected) bump(`DynamoDB faults: ${fault.kind}`);
+  return county.proxy.injected.length;
+}
+
+/** The broken payment step of `double-draw`: one paid obligation is drawn for again under a new id. */
+async function drawTwice(world: World, trace: string[]): Promise<void> {
+  const { county, run } = world;
+  const payments = new PaymentStore({ client: county.doc, tableName: county.tables.main });
+  for (const c of world.cases) {
+    if (!c.caseId) continue;
+    const obligation = await payments.getObligation(`${c.caseId}.advance`);
+    if (obligation?.status !== "paid") continue;
+    const writer = new LedgerWriter({ client: county.dynamo, tables: county.tables });
+    await writer.submit({
+      entryId: `retried-draw:${obligation.obligationId}`,
+      fundId: run.townshipId,
+      kind: "draw",
+      drawKind: "advance",
+      amountYuan: obligation.amountYuan,
+      bookedAt: new Date(county.clock.nowMs()).toISOString(),
+      reference: { caseId: c.caseId, obligationId: obligation.obligationId, flow: "A" },
+    });
+    trace.push(`test-only fault: ${c.key}'s paid advance drawn for again under a new entry id`);
+    return;
+  }
+}
+
+/** For a failure report: each execution's states and failures, in order (from its history). */
+async function executionStory(world: World): Promise<string[]> {
+  const { county, cases } = world;
+  const lines: string[] = [];
+  for (const c of cases) {
+    if (!c.caseId) continue;
+    for (const flow of ["flow-a", "flow-b"]) {
+      const arn = county.runtime.stateMachines[flow];
+      if (!arn) continue;
+      const executionArn = `${arn.replace(":stateMachine:", ":execution:")}:${c.caseId}`;
+      try {
+        const { events } = await county.runtime.stepFunctions.getExecutionHistory({
+          executionArn,
+          maxResults: 1000,
+        });
+        const story = events
+          .filter(
+            (e) =>
+              e.type.endsWith("StateEntered") || e.type.endsWith("Failed") || e.type.endsWith("TimedOut"),
+          )
+          .map((e) =>
+            e.type.endsWith("StateEntered")
+              ? String((e.details as { name?: string } | undefined)?.name ?? "?")
+              : `${e.type}(${JSON.stringify(e.details ?? {}).slice(0, 300)})`,
+          );
+        lines.push(`  ${c.key} ${flow}: ${story.join(" → ")}`);
+      } catch (error) {
+        if ((error as { name?: string }).name !== "ExecutionDoesNotExist") throw error;
+      }
+    }
+  }
+  return lines;
+}
+
+/** The run is over: its executions are stopped so that no timer of theirs outlives it. */
+async function stopRunExecutions(world: World): Promise<void> {
+  const { county, cases } = world;
+  const layer = county.runtime.stepFunctions;
+  for (const c of cases) {
+    if (!c.caseId) continue;
+    for (const flow of ["flow-a", "flow-b"]) {
+      const arn = county.runtime.stateMachines[flow];
+      if (!arn) continue;
+      const executionArn = `${arn.replace(":stateMachine:", ":execution:")}:${c.caseId}`;
+      try {
+        const described = await layer.describeExecution(executionArn);
+        if (described.status === "RUNNING")
+          await layer.stopExecution({ executionArn, cause: "simulation run over" });
+        await layer.settled(executionArn);
+      } catch (error) {
+        if ((error as { name?: string }).name !== "ExecutionDoesNotExist") throw error;
+      }
+    }
+  }
+  await county.quiet();
+}
