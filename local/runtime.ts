@@ -65,13 +65,6 @@ export interface LocalRuntimeOptions {
   dynamoEndpoint?: string;
   /** Prefix of the physical table names; default `aidflow-`. */
   tablePrefix?: string;
-  /**
-   * Where the handlers' DynamoDB clients send their requests (default: the engine itself). The
-   * simulation points them at a fault-injecting proxy in front of the engine, so throttles and
-   * timeouts-after-commit reach the handlers' real SDK retry logic; the Step Functions layer's own
-   * store (inside Step Functions on AWS) keeps talking to the engine directly.
-   */
-  handlerDynamoEndpoint?: string;
   clock?: RuntimeClockOptions;
   /** State machines to run; default every `workflows/*.asl.json`. */
   workflows?: WorkflowSource[];
@@ -141,7 +134,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const restoreEnv = setHandlerEnvironment({
       [TABLE_ENV.main]: tables.main,
       [TABLE_ENV.ledger]: tables.ledger,
-      AWS_ENDPOINT_URL_DYNAMODB: options.handlerDynamoEndpoint ?? dynamoEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       AWS_ENDPOINT_URL_SFN: server.endpoint,
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
