@@ -1,11 +1,12 @@
 /**
  * Finance exports (DOMAIN §6): the period summary per township, the draw detail, and the
  * discrepancies — as CSV (UTF-8 with BOM, Chinese headers, text-safe amounts, core/reconciliation
- * export.ts) or as an XLSX workbook (exceljs, streamed) with the three as sheets. Personal data is
+ * export.ts) or as an XLSX workbook (write-excel-file) with the three as sheets. Personal data is
  * shown as the reader's roles allow (the auditor sees names masked). Rows are produced one batch
  * at a time; a writer decides where they go (a file for the CLI, a response body for HTTP).
  */
-import { PassThrough, type Writable } from "node:stream";
+import type { Writable } from "node:stream";
+import writeXlsxFile, { type Cell, type SheetData } from "write-excel-file/node";
 import * as z from "zod";
 import type { Actor } from "#core/access/index.ts";
 import type { ChainedEntry } from "#core/ledger/index.ts";
@@ -23,7 +24,6 @@ import {
   summaryRow,
   UTF8_BOM,
 } from "#core/reconciliation/index.ts";
-import { XlsxWriter } from "#functions/runtime/xlsx.ts";
 import { authorizeCounty, authorizeTownship, TownshipId } from "./common.ts";
 import type { FinanceDeps, Township } from "./deps.ts";
 import { computeReport, PeriodText } from "./reconcile.ts";
@@ -55,7 +55,7 @@ const SHEET_NAMES: Record<ExportKind, string> = {
   detail: "支出明细",
   discrepancies: "差异清单",
 };
-/** Columns of amounts per sheet (1-based), formatted as money in XLSX. */
+/** The amount columns of each sheet, by header: numbers with the format 0.00 in XLSX. */
 const AMOUNT_COLUMNS: Record<ExportKind, readonly string[]> = {
   summary: [
     "期初余额",
@@ -174,45 +174,60 @@ export async function writeCsv(
   return rows;
 }
 
+/** A 2-decimal amount as `decimal.js` writes it (Yuan.toString). */
+const AMOUNT_TEXT = /^-?\d+\.\d{2}$/;
+
 /**
- * Writes the workbook (summary, detail and discrepancies as sheets) to a stream, row by row
- * (functions/runtime/xlsx.ts; it ends the stream). Amount cells are numbers written from the exact
- * 2-decimal text with the format 0.00, so Excel can add them up; everything else is text.
+ * An amount cell: a spreadsheet number with the format 0.00, so Excel can add the column up.
+ * The number is parsed from the exact 2-decimal text only to be written into the file — it is
+ * never used in arithmetic here (money stays Yuan, DOMAIN §6). Printed back with two decimals it
+ * must give the same text, otherwise (an amount beyond a double's exact range) the cell stays text.
  */
+function amountCell(text: string): Cell {
+  if (!AMOUNT_TEXT.test(text)) return text;
+  const value = Number(text);
+  return value.toFixed(2) === text ? { value, type: Number, format: "0.00" } : text;
+}
+
+/**
+ * The three sheets of the workbook, each a Chinese header row then the rows. write-excel-file
+ * builds the file from whole sheets, so the rows are held in memory (strings only; an XLSX sheet
+ * holds at most 1,048,576 rows anyway) — CSV is the format that streams without bound.
+ */
+async function workbookSheets(deps: FinanceDeps, scope: ExportScope, onProgress?: (n: number) => void) {
+  const sheets: Array<{ sheet: string; data: SheetData; columns: Array<{ width: number }> }> = [];
+  let rows = 0;
+  for (const kind of EXPORT_KINDS) {
+    const headers = HEADERS[kind];
+    const amountAt = new Set(AMOUNT_COLUMNS[kind].map((name) => headers.indexOf(name)));
+    const data: SheetData = [[...headers]];
+    for await (const row of exportRows(deps, scope, kind, onProgress)) {
+      data.push(row.map((text, i) => (amountAt.has(i) ? amountCell(text) : text)));
+      rows += 1;
+    }
+    sheets.push({
+      sheet: SHEET_NAMES[kind],
+      data,
+      columns: headers.map((header) => ({ width: Math.max(12, header.length * 2 + 4) })),
+    });
+  }
+  return { sheets, rows };
+}
+
+/** Writes the workbook (summary, detail and discrepancies as sheets) to a stream and ends it. */
 export async function writeXlsx(
   deps: FinanceDeps,
   scope: ExportScope,
   stream: Writable,
   onProgress?: (n: number) => void,
 ): Promise<number> {
-  const workbook = new XlsxWriter(stream, "AidFlow");
-  let rows = 0;
-  for (const kind of EXPORT_KINDS) {
-    const headers = HEADERS[kind];
-    const amounts = new Set(AMOUNT_COLUMNS[kind]);
-    const columns = headers.map((header) => ({
-      header,
-      width: Math.max(12, header.length * 2 + 4),
-      amount: amounts.has(header),
-    }));
-    await workbook.sheet(SHEET_NAMES[kind], columns, async (sheet) => {
-      for await (const row of exportRows(deps, scope, kind, onProgress)) {
-        await sheet.addRow(row);
-        rows += 1;
-      }
-    });
-  }
-  await workbook.finish();
+  const { sheets, rows } = await workbookSheets(deps, scope, onProgress);
+  await writeXlsxFile(sheets).toStream(stream);
   return rows;
 }
 
 /** The workbook in memory (HTTP answers): bounded by what one response may carry anyway. */
 export async function xlsxBuffer(deps: FinanceDeps, scope: ExportScope): Promise<Buffer> {
-  const sink = new PassThrough();
-  const chunks: Buffer[] = [];
-  sink.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<void>((resolve, reject) => sink.on("end", resolve).on("error", reject));
-  await writeXlsx(deps, scope, sink);
-  await done;
-  return Buffer.concat(chunks);
+  const { sheets } = await workbookSheets(deps, scope);
+  return writeXlsxFile(sheets).toBuffer();
 }
