@@ -1,15 +1,28 @@
 /**
- * The long soak of the ledger+payments simulation (issue 12 §1): the same seeded runs as CI, as many
- * as you like. Starts its own DynamoDB Local in memory (or uses `--endpoint`).
+ * The long soak of the simulations (issue 12 §1): the same seeded runs as CI, as many as you like.
+ * Starts its own DynamoDB Local in memory (or uses `--endpoint`).
  *
- *   npx tsx scripts/soak.ts --runs 20000 --seed 1        # seeds 1 … 20000, in-memory DynamoDB
+ * Two levels:
+ * - `--level county`: the full flows on the local county (test/simulation/county/) — both state
+ *   machines, every handler, the HTTP API, the bank simulator, DynamoDB faults on the wire;
+ * - `--level model` (default): the ledger+payments model (test/simulation/model/), fast enough for
+ *   tens of thousands of runs, on an in-memory DynamoDB behind the SDK or on DynamoDB Local.
+ *
+ *   npx tsx scripts/soak.ts --level county --runs 500 --seed 1
+ *   npx tsx scripts/soak.ts --level county --seed 42 --runs 1 --trace   # replay one failing seed
+ *   npx tsx scripts/soak.ts --runs 20000 --seed 1        # model level, in-memory DynamoDB
  *   npx tsx scripts/soak.ts --runs 500 --backend dynamodb-local
- *   npx tsx scripts/soak.ts --seed 4711 --runs 1 --trace # replay one failing seed, step by step
  *
  * Exit code 1 when any seed breaks an invariant; every failing seed is printed with its replay line.
  */
 import { Command, InvalidArgumentError } from "commander";
 import { startDynamoEngine } from "#local/dynamodb/engine.ts";
+import {
+  type BrokenCountyFault,
+  describeCountyFailure,
+  runManyCounty,
+  startSimCounty,
+} from "#test/simulation/county/index.ts";
 import { type BrokenFault, describeFailure, runMany } from "#test/simulation/model/index.ts";
 
 function positiveInt(value: string): number {
@@ -22,15 +35,20 @@ function positiveInt(value: string): number {
 const options = new Command()
   .name("soak")
   .description("Seeded ledger+payments simulation runs with invariants checked after each")
+  .option("--level <level>", "county (the full flows on the local county) | model (ledger+payments)", "model")
   .option("--runs <n>", "number of runs", positiveInt, 5000)
   .option("--seed <n>", "first seed", positiveInt, 1)
   .option("--concurrency <n>", "runs in flight at once", positiveInt, 4)
   .option("--backend <name>", "memory (in-memory DynamoDB behind the SDK) | dynamodb-local", "memory")
   .option("--endpoint <url>", "an already running DynamoDB Local (implies --backend dynamodb-local)")
-  .option("--broken <fault>", "test-only fault: skip-fund-check | non-idempotent-draw")
+  .option(
+    "--broken <fault>",
+    "test-only fault: county: double-draw · model: skip-fund-check | non-idempotent-draw",
+  )
   .option("--trace", "print every step of every run")
   .parse()
   .opts<{
+    level: string;
     runs: number;
     seed: number;
     concurrency: number;
@@ -39,6 +57,13 @@ const options = new Command()
     trace?: boolean;
   }>();
 
+if (options.level !== "model" && options.level !== "county") {
+  throw new InvalidArgumentError(`unknown level ${options.level}`);
+}
+if (options.level === "county") {
+  process.exitCode = await soakCounty();
+  process.exit();
+}
 if (options.broken && options.broken !== "skip-fund-check" && options.broken !== "non-idempotent-draw") {
   throw new InvalidArgumentError(`unknown test-only fault ${options.broken}`);
 }
@@ -86,4 +111,51 @@ try {
   process.exitCode = summary.failures.length > 0 ? 1 : 0;
 } finally {
   await engine?.stop();
+}
+
+/** The full flows on the local county, one run after another (each on a county of its own). */
+async function soakCounty(): Promise<number> {
+  if (options.broken && options.broken !== "double-draw") {
+    throw new InvalidArgumentError(`unknown test-only fault ${options.broken} for the county level`);
+  }
+  const broken = options.broken as BrokenCountyFault | undefined;
+  const engine = options.endpoint ? undefined : await startDynamoEngine();
+  const county = await startSimCounty({ dynamoEndpoint: options.endpoint ?? (engine?.endpoint as string) });
+  let done = 0;
+  try {
+    const summary = await runManyCounty(county, {
+      firstSeed: options.seed,
+      runs: options.runs,
+      ...(broken ? { broken } : {}),
+      onResult: (result) => {
+        done += 1;
+        if (options.trace) {
+          process.stdout.write(
+            `seed ${result.seed} (${result.profile}, ${result.cases} cases, ${result.ms} ms)\n`,
+          );
+          for (const line of result.trace) process.stdout.write(`  ${line}\n`);
+          process.stdout.write(`  stats ${JSON.stringify(result.stats)}\n`);
+        }
+        if (result.violations.length > 0) process.stdout.write(`${describeCountyFailure(result, broken)}\n`);
+        else if (done % 10 === 0) process.stdout.write(`… ${done}/${options.runs} runs green\n`);
+      },
+    });
+    process.stdout.write(
+      [
+        `soak (county): ${summary.runs} runs (seeds ${options.seed}–${options.seed + summary.runs - 1}) in ${(summary.ms / 1000).toFixed(1)} s — ${summary.failures.length} failing`,
+        `  cases ${summary.cases} (${summary.openCasesAtEnd} still waiting on someone at the end), DynamoDB faults injected ${summary.faultsInjected}`,
+        `  fault profiles ${JSON.stringify(summary.profiles)}`,
+        ...Object.entries(summary.totals)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, value]) => `  ${key}: ${value}`),
+        ...(summary.failures.length > 0
+          ? [`  failing seeds: ${summary.failures.map((f) => f.seed).join(", ")}`]
+          : []),
+      ].join("\n") + "\n",
+    );
+    return summary.failures.length > 0 ? 1 : 0;
+  } finally {
+    await county.close();
+    await engine?.stop();
+  }
 }
