@@ -40,7 +40,7 @@ export async function untilQuiet(
   layer: { activeExecutions(): number },
   options: QuietOptions = {},
 ): Promise<void> {
-  const quietMs = options.quietMs ?? 12;
+  const quietMs = options.quietMs ?? 6;
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let quietSince = Date.now();
   for (;;) {

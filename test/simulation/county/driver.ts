@@ -171,6 +171,10 @@ export async function runCountySeed(county: SimCounty, options: CountyRunOptions
     }
     // Drain: the bank settles what it holds, the clock lets polls and retries happen.
     for (let round = 0; round < DRAIN_ROUNDS; round++) {
+      const holding = county.bank.simulator.transfers().some((t) => t.status === "accepted");
+      const next = county.clock.nextDueMs();
+      // Settled: the bank holds nothing and no poll or retry falls due within the hour.
+      if (!holding && (next === undefined || next > county.clock.nowMs() + HOUR_MS)) break;
       await county.bank.simulator.flush();
       await county.quiet();
       await advanceClock(county, county.clock.nowMs() + HOUR_MS);
