@@ -12,7 +12,8 @@ const RUNS = 1_000;
 
 describe("ledger+payments simulation, 1,000 seeded runs", () => {
   it(`${RUNS} runs keep every invariant of the fund ledger and the payments`, {
-    timeout: 240_000,
+    // The box is wide because CI runs this beside every other test file on 2 cores (≈ 60–90 s alone).
+    timeout: 480_000,
   }, async () => {
     // Act
     const summary = await runMany({ endpoint: "memory", firstSeed: 1, runs: RUNS, concurrency: 4 });
