@@ -15,5 +15,6 @@ export {
   type LedgerOutcome,
   LedgerWriter,
   type LedgerWriterOptions,
+  type LedgerWriterStats,
   type RejectedOutcome,
 } from "./writer.ts";

@@ -23,6 +23,16 @@
  * *ambiguous* — the transaction may have committed — so the writer reads the id items back before
  * retrying: each entry is applied once.
  *
+ * Pipelining. The database's time per transaction is most of a batch's time, so the writer does
+ * its own work while a transaction is in flight: it plans the next batch (validation, chaining,
+ * hashing, the items) on the head the in-flight transaction leaves if it commits, and answers the
+ * callers of a committed batch only after the next transaction is on its way, so their next
+ * submissions overlap the database's work too. The plan made ahead is used only if that head is
+ * exactly the lane's head after the commit; after any failure (cancelled, throttled, ambiguous) it
+ * is dropped unseen — nothing of it was answered or written — and its entries go back to the front
+ * of the queue, in order, to be planned again on the head the failure handling establishes. Only
+ * one transaction per fund is ever in flight: a second one would collide with it on the head.
+ *
  * Serialization per fund. In one process the writer keeps one queue and one drain loop per fund.
  * In AWS, draws reach the writer through an SQS FIFO queue with `MessageGroupId = fundId`: SQS hands
  * a group's messages to one Lambda invocation at a time (a batch of up to 10 per receive, several
