@@ -184,6 +184,7 @@ export async function runCountySeed(county: SimCounty, options: CountyRunOptions
     faultsInjected = countFaults(county, bump);
     county.proxy.setPlan(undefined);
   }
+  countBankFates(world);
   if (options.broken === "double-draw") await drawTwice(world, trace);
   const violations = await checkCountyInvariants(world);
   if (violations.length > 0) trace.push(...(await executionStory(world)));
@@ -247,10 +248,6 @@ function post<T = unknown>(
   idempotencyKey: string,
 ): Promise<Answer<T>> {
   return retrying(world, () => client.post<T>(path, body, { idempotencyKey }) as Promise<Answer<T>>);
-}
-
-function get<T = unknown>(world: World, client: ApiClient, path: string): Promise<Answer<T>> {
-  return retrying(world, () => client.get<T>(path) as Promise<Answer<T>>);
 }
 
 function accountOf(instance: number, caseIndex: number, reroute: number): string {
@@ -353,7 +350,6 @@ function actionsFor(world: World, views: Map<string, Progress>): Action[] {
   for (const c of cases) {
     const view = views.get(c.key);
     if (!view) continue;
-    const id = c.caseId as string;
     const decision = openTask(view, "advance-decision");
     if (decision) {
       if (c.advance === "late" && !decision.escalated) {
@@ -471,8 +467,6 @@ function actionsFor(world: World, views: Map<string, Progress>): Action[] {
       run: async () => {
         const summary = await county.bank.simulator.flush();
         bump("bank settlements");
-        bump("callbacks lost", summary.callbacksLost);
-        bump("callbacks delivered twice", summary.duplicatesDelivered);
         return `settled ${summary.settled}`;
       },
     });
@@ -788,6 +782,16 @@ async function recheckStage(world: World, c: SimCase, task: Task): Promise<strin
   );
   if (response.status === 200) world.bump(stop ? "plans stopped at a re-check" : "stages re-checked");
   return answer(response);
+}
+
+/** What the bank did with this run's transfers (its fates are fixed per account, scenario.ts). */
+function countBankFates(world: World): void {
+  for (const t of world.county.bank.simulator.transfers()) {
+    if (t.request.payer.fund !== world.run.townshipId) continue;
+    world.bump(`bank transfers ${t.status}`);
+    if (t.plan.lost) world.bump("callbacks lost (AidFlow polled)");
+    if (t.plan.duplicate && t.callback.state === "delivered") world.bump("callbacks delivered twice");
+  }
 }
 
 function countFaults(county: SimCounty, bump: (key: string, by?: number) => void): number {
