@@ -93,7 +93,6 @@ export class ExecutionRun {
     return this.record.executionArn;
   }
 
-  /** StopExecution: the execution ends ABORTED. */
   /**
    * Parked: waiting for time to pass or for someone to answer a task — nothing moves until the clock
    * or a person does. A simulation waits until no execution is anything else before its next step.
@@ -102,6 +101,7 @@ export class ExecutionRun {
     return this.parked > 0;
   }
 
+  /** StopExecution: the execution ends ABORTED. */
   async stop(error?: string, cause?: string): Promise<void> {
     this.end({
       kind: "abort",

@@ -17,9 +17,12 @@
  */
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 
-/** DynamoDB's limits for one transaction: 100 items, 4 MB; kept well below the size limit. */
+/**
+ * DynamoDB's limits for one transaction: 100 items, 4 MB. Sizes are counted in UTF-16 units of the
+ * JSON (a CJK character is 3 bytes on the wire), so 1 Mi units stay below 4 MB.
+ */
 const MAX_ITEMS = 100;
-const MAX_BYTES = 2 * 1024 * 1024;
+const MAX_BYTES = 1024 * 1024;
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 
