@@ -450,7 +450,7 @@ function actionsFor(world: World, views: Map<string, Progress>): Action[] {
   if (approvable.length >= 2) {
     menu.push({
       name: `${approvable.map((c) => c.key).join("+")}: advances decided at once on one fund`,
-      weight: 2,
+      weight: 6,
       run: async () => {
         bump("concurrent decisions on one fund");
         const answers = await Promise.all(
