@@ -25,13 +25,15 @@
  *
  * Pipelining. The database's time per transaction is most of a batch's time, so the writer does
  * its own work while a transaction is in flight: it plans the next batch (validation, chaining,
- * hashing, the items) on the head the in-flight transaction leaves if it commits, and answers the
- * callers of a committed batch only after the next transaction is on its way, so their next
- * submissions overlap the database's work too. The plan made ahead is used only if that head is
- * exactly the lane's head after the commit; after any failure (cancelled, throttled, ambiguous) it
- * is dropped unseen — nothing of it was answered or written — and its entries go back to the front
- * of the queue, in order, to be planned again on the head the failure handling establishes. Only
- * one transaction per fund is ever in flight: a second one would collide with it on the head.
+ * hashing, the items; for a full batch also the SDK's serializing and signing, the request then
+ * held just before the network) on the head the in-flight transaction leaves if it commits, and
+ * answers the callers of a committed batch only after the next transaction is on its way, so
+ * their next submissions overlap the database's work too. The plan made ahead is used only if
+ * that head is exactly the lane's head after the commit; after any failure (cancelled, throttled,
+ * ambiguous) it is dropped unseen — nobody was answered, a held request fails before it is sent —
+ * and its entries go back to the front of the queue, in order, to be planned again on the head the
+ * failure handling establishes. Only one transaction per fund is ever on the wire: a second one
+ * would collide with it on the head.
  *
  * Serialization per fund. In one process the writer keeps one queue and one drain loop per fund.
  * In AWS, draws reach the writer through an SQS FIFO queue with `MessageGroupId = fundId`: SQS hands
@@ -183,6 +185,16 @@ interface Prepared {
   /** Taken from the front of the queue, in order; they go back there if the plan is dropped. */
   taken: Pending[];
   plan: BatchPlan<Pending>;
+  /**
+   * A full batch's transaction, already serialized and signed by the SDK, held just before the
+   * network until `release(true)`; `release(false)` drops it unsent (it fails with PlanDropped).
+   */
+  held?: { sending: Promise<unknown>; release: (go: boolean) => void };
+}
+
+/** A held transaction that was never sent: its plan rested on a head that did not come about. */
+class PlanDropped extends Error {
+  override readonly name = "LedgerPlanDropped";
 }
 
 /** What the writer did, for benchmarks and tests. */
@@ -334,6 +346,7 @@ export class LedgerWriter {
             prepared = await this.commitBatch(lane, batch, ahead);
           } catch (error) {
             // A programmer error in the writer itself: every caller of the batch learns it.
+            ahead?.held?.release(false);
             lane.head = undefined;
             for (const pending of batch) if (!pending.settled) this.fail(lane, pending, error);
           }
@@ -359,7 +372,10 @@ export class LedgerWriter {
     let lastError: unknown;
     for (let attempt = 0; ; attempt++) {
       pending = pending.filter((p) => !p.settled);
-      if (pending.length === 0) return undefined;
+      if (pending.length === 0) {
+        ahead?.held?.release(false);
+        return undefined;
+      }
       if (attempt >= this.attemptsMax) {
         const error = new LedgerUnavailableError(
           `the ledger of ${lane.fundId} could not be written after ${this.attemptsMax} attempts; retry with the same entry id`,
@@ -395,16 +411,24 @@ export class LedgerWriter {
       const head: FundHead = lane.head;
       const headTick = lane.headTick;
       let plan: BatchPlan<Pending>;
+      let held: Prepared["held"];
       if (attempt === 0 && ahead && ahead.base === head && ahead.taken.length === pending.length) {
         // Planned during the previous transaction on the head it left: the same plan planBatch
-        // would make now. Callers who queued since then fill the batch up, planned after it.
-        const extra = lane.queue.splice(0, Math.max(0, this.entriesPerBatchMax - pending.length));
-        plan = topUp(ahead.plan, extra, (p) => p.entry);
-        batch.push(...extra);
-        pending.push(...extra);
+        // would make now. A batch that was not full takes in the callers who queued since.
+        held = ahead.held;
+        if (held) plan = ahead.plan;
+        else {
+          const extra = lane.queue.splice(0, Math.max(0, this.entriesPerBatchMax - pending.length));
+          plan = topUp(ahead.plan, extra, (p) => p.entry);
+          batch.push(...extra);
+          pending.push(...extra);
+        }
         this.stats.preparedAhead += 1;
       } else {
-        if (attempt === 0 && ahead) this.stats.preparedDropped += 1;
+        if (attempt === 0 && ahead) {
+          ahead.held?.release(false);
+          this.stats.preparedDropped += 1;
+        }
         plan = planBatch(head, pending, (p) => p.entry, TRANSACTION_ACTIONS_MAX);
       }
       if (plan.deferred.length > 0) {
@@ -430,9 +454,15 @@ export class LedgerWriter {
       let next: Prepared | undefined;
       try {
         this.stats.transactions += 1;
-        const sending = this.send(head, plan);
-        // Handled below, after the next plan: a failure meanwhile is not an unhandled rejection.
-        sending.catch(() => {});
+        let sending: Promise<unknown>;
+        if (held) {
+          held.release(true);
+          sending = held.sending;
+        } else {
+          sending = this.send(head, plan);
+          // Handled below, after the next plan: a failure meanwhile is not an unhandled rejection.
+          sending.catch(() => {});
+        }
         // While the database works on this batch, plan the next one on the head this one leaves.
         // Callers answered by the previous batch queue again first (their answers went out on
         // the turn before this one), so the next batch is a full one.
@@ -442,6 +472,7 @@ export class LedgerWriter {
       } catch (error) {
         if (next) {
           // Planned on a head that may never be: back to the front of the queue, in order.
+          next.held?.release(false);
           lane.queue.unshift(...next.taken);
           this.stats.preparedDropped += 1;
           next = undefined;
@@ -482,11 +513,21 @@ export class LedgerWriter {
     }
   }
 
-  private send(expected: FundHead, plan: BatchPlan<Pending>): Promise<unknown> {
+  private send(expected: FundHead, plan: BatchPlan<Pending>, gate?: Promise<boolean>): Promise<unknown> {
     const command = new TransactWriteItemsCommand({
       TransactItems: this.actions(expected, plan),
       ClientRequestToken: randomUUID(),
     });
+    if (gate) {
+      // Innermost, after serializing and signing: only the network round trip waits for the gate.
+      command.middlewareStack.add(
+        (next) => async (args) => {
+          if (!(await gate)) throw new PlanDropped("the head this batch was planned on did not come about");
+          return next(args);
+        },
+        { step: "deserialize", priority: "low", name: "ledgerHeldUntilHeadCommits" },
+      );
+    }
     command.middlewareStack.add(
       (next, context) => (args) => {
         context.inputFilterSensitiveLog = summarizeForLog;
@@ -517,7 +558,18 @@ export class LedgerWriter {
   private prepareAhead(lane: Lane, head: FundHead): Prepared | undefined {
     if (lane.queue.length === 0) return undefined;
     const taken = lane.queue.splice(0, this.entriesPerBatchMax);
-    return { base: head, taken, plan: planBatch(head, taken, (p) => p.entry, TRANSACTION_ACTIONS_MAX) };
+    const plan = planBatch(head, taken, (p) => p.entry, TRANSACTION_ACTIONS_MAX);
+    const full = taken.length === this.entriesPerBatchMax || plan.deferred.length > 0;
+    if (!full || plan.accepted.length === 0) return { base: head, taken, plan };
+    // A full batch gains nothing from waiting for more callers: let the SDK build and sign its
+    // transaction now, and hold it at the door until the in-flight one has committed.
+    let release!: (go: boolean) => void;
+    const gate = new Promise<boolean>((resolve) => {
+      release = resolve;
+    });
+    const sending = this.send(head, plan, gate);
+    sending.catch(() => {});
+    return { base: head, taken, plan, held: { sending, release } };
   }
 
   /** Action order: [head, (entry, id item, alert?)...] — cancellation reasons come back in this order. */
