@@ -66,11 +66,11 @@ const ownPayments = httpHandler({
 
 const townships = httpHandler({
   route: "GET /townships",
-  action: "fund.read",
   summary: "The townships of my county: code, name, urban/rural, registered population",
   description:
     "From the county directory. Staff of the county (civil affairs, finance, auditors) and of its " +
-    "townships (officers, approvers) read their own county's list; applicants are refused.",
+    "townships (officers, approvers) read their own county's list, and so do applicants: they pick " +
+    "the township where the emergency happened when they file (DOMAIN §2.1).",
   tags,
   handler: ({ actor }) => listTownships(readDeps(), actor),
 });

@@ -2,7 +2,9 @@
  * `GET /townships`: the townships of the signed-in user's county (code, name, urban/rural, registered
  * population), from the county directory — what the consoles offer in township pickers and what
  * county finance sizes quotas by. Staff of the county and of its townships may read it (fund.read:
- * every staff role has it, county-wide or for their own township); applicants use their own pages.
+ * every staff role has it, county-wide or for their own township), and so may whoever may file
+ * (case.file): the applicant picks the township where the emergency happened (DOMAIN §2.1). The list
+ * holds no personal data.
  */
 
 import { DirectoryStore, type TownshipProfile } from "#adapters/directory-store.ts";
@@ -21,11 +23,12 @@ export async function listTownships(deps: DirectoryDeps, actor: Actor): Promise<
   const allowed =
     authorize(actor, "fund.read", { countyId }).allowed ||
     (actor.townshipId !== undefined &&
-      authorize(actor, "fund.read", { countyId, townshipId: actor.townshipId }).allowed);
+      authorize(actor, "fund.read", { countyId, townshipId: actor.townshipId }).allowed) ||
+    authorize(actor, "case.file", { countyId, ownerUserId: actor.userId }).allowed;
   if (!allowed) {
     throw new ForbiddenError(
-      "Only staff of the county and its townships read the township directory",
-      "仅本县及所属乡镇工作人员可查看乡镇目录",
+      "Only staff of the county and its townships, and applicants, read the township directory",
+      "仅本县及所属乡镇工作人员和申请人可查看乡镇目录",
       { details: { action: "fund.read", code: "no-role" } },
     );
   }
