@@ -114,7 +114,6 @@ export async function runCountySeed(county: SimCounty, options: CountyRunOptions
   };
   const clients = {
     officer: county.clientFor(run.users.officer),
-    officer2: county.clientFor(run.users.officer2),
     approver: county.clientFor(run.users.approver),
     civil: county.clientFor(run.users.civil),
     finance: county.clientFor(run.users.finance),
@@ -210,7 +209,7 @@ export interface World {
   run: RunCounty;
   scenario: RunScenario;
   cases: SimCase[];
-  clients: Record<"officer" | "officer2" | "approver" | "civil" | "finance", ApiClient>;
+  clients: Record<"officer" | "approver" | "civil" | "finance", ApiClient>;
   /** Direct reads of what the county stored (no faults): observation between steps. */
   stores: { cases: CaseStore; tasks: HumanTaskStore };
   rng: Prng;
