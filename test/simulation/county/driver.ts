@@ -142,7 +142,7 @@ export async function runCountySeed(county: SimCounty, options: CountyRunOptions
     clients.finance,
     "/allocations",
     { townshipId: run.townshipId, targetQuotaYuan: `${scenario.population}.00`, reason: "年度备用金拨付" },
-    `alloc-${options.instance}`,
+    "allocation",
   );
   if (allocated.status !== 200 && allocated.status !== 201)
     throw new Error(`allocation refused: ${allocated.status} ${allocated.text}`);
@@ -263,6 +263,11 @@ function setBankFates(county: SimCounty, cases: SimCase[]): void {
 }
 
 /** The run's ids → aliases, then any remaining generated id → a placeholder: replay-stable fault keys. */
+/**
+ * Idempotency keys, references and user ids carry no instance number (users are per county), so the
+ * run's county and township codes, its case ids and the hex digests are all that differ between a
+ * seed and its replay.
+ */
 export function normalizeIds(text: string, run: RunCounty, cases: readonly SimCase[]): string {
   let out = text;
   for (const c of cases) if (c.caseId) out = out.split(c.caseId).join(c.key);
@@ -515,7 +520,7 @@ async function fileCase(world: World, c: SimCase): Promise<string> {
     clients.officer,
     c.flow === "A" ? "/cases" : "/plans",
     body,
-    `file-${instance}-${c.key}`,
+    `file-${c.key}`,
   );
   if (filed.status !== 201 && filed.status !== 200)
     throw new Error(`filing ${c.key}: ${filed.status} ${filed.text}`);
@@ -535,13 +540,7 @@ async function decideAdvance(
     intent === "reject"
       ? { decision: "reject", reason: "经核实不符合先行救助条件" }
       : { decision: "approve", amountYuan: c.advanceAmountYuan };
-  const response = await post(
-    world,
-    client,
-    `/cases/${c.caseId}${path}`,
-    body,
-    `advance-${world.instance}-${c.key}`,
-  );
+  const response = await post(world, client, `/cases/${c.caseId}${path}`, body, `advance-${c.key}`);
   if (response.status === 200) {
     c.decided.add("advance");
     world.bump(intent === "reject" ? "advances rejected" : "advances approved");
@@ -563,7 +562,7 @@ async function repeatDecision(world: World, c: SimCase): Promise<string> {
     client,
     `/cases/${c.caseId}${path}`,
     body,
-    sameKey ? `advance-${world.instance}-${c.key}` : `advance-again-${world.instance}-${c.key}`,
+    sameKey ? `advance-${c.key}` : `advance-again-${c.key}`,
   );
   world.bump(
     sameKey
@@ -590,7 +589,7 @@ async function routePayment(world: World, c: SimCase): Promise<string> {
         officerSignatureRef: `sig-officer-${c.key}`,
         reason: "银行账户无法入账，改为现金发放",
       },
-      `cash-${instance}-${c.key}-${c.reroutes}`,
+      `cash-${c.key}-${c.reroutes}`,
     );
     if (response.status === 200) {
       world.bump("paid in cash");
@@ -614,15 +613,15 @@ async function routePayment(world: World, c: SimCase): Promise<string> {
       },
       reason: "原账户已销户，改为新账户",
     },
-    `reroute-${instance}-${c.key}-${c.reroutes}`,
+    `reroute-${c.key}-${c.reroutes}`,
   );
   if (response.status === 200) world.bump("payments re-routed");
   return answer(response);
 }
 
 async function topUp(world: World, c: SimCase, wait: "fund-replenishment" | "plan-funds"): Promise<string> {
-  const { clients, run, scenario, instance } = world;
-  const key = `topup-${instance}-${c.key}-${world.stats["fund top-ups"] ?? 0}`;
+  const { clients, run, scenario } = world;
+  const key = `topup-${c.key}-${world.stats["fund top-ups"] ?? 0}`;
   const allocated = await post(
     world,
     clients.finance,
@@ -641,7 +640,7 @@ async function topUp(world: World, c: SimCase, wait: "fund-replenishment" | "pla
 }
 
 async function paperworkOf(world: World, c: SimCase): Promise<string> {
-  const { clients, run, county, instance } = world;
+  const { clients, run, county } = world;
   const visitedAt = new Date(county.clock.nowMs()).toISOString();
   const response = await post(
     world,
@@ -652,18 +651,18 @@ async function paperworkOf(world: World, c: SimCase): Promise<string> {
         { userId: run.users.officer.userId, visitedAt },
         { userId: run.users.officer2.userId, visitedAt },
       ],
-      economicCheck: { result: "eligible", reference: `HD-${instance}-${c.key}` },
+      economicCheck: { result: "eligible", reference: `HD-${c.key}` },
       facts: "入户核实：困难情况属实",
       goodFaithBasis: "现场照片及村委会证明，经办人据实先行救助",
     },
-    `paperwork-${instance}-${c.key}`,
+    `paperwork-${c.key}`,
   );
   if (response.status === 200) world.bump(c.paperworkLate ? "paperwork filed late" : "paperwork filed");
   return answer(response);
 }
 
 async function followUp(world: World, c: SimCase): Promise<string> {
-  const { clients, instance } = world;
+  const { clients } = world;
   const intent = c.followUp;
   const body =
     intent === "close"
@@ -681,7 +680,7 @@ async function followUp(world: World, c: SimCase): Promise<string> {
     clients.officer,
     `/cases/${c.caseId}/follow-up`,
     body,
-    `follow-up-${instance}-${c.key}`,
+    `follow-up-${c.key}`,
   );
   if (response.status === 200) world.bump(`follow-ups: ${intent}`);
   return answer(response);
@@ -699,7 +698,7 @@ async function decideAdditional(world: World, c: SimCase): Promise<string> {
       client,
       `/cases/${c.caseId}/additional-aid-decision`,
       body,
-      `additional-${world.instance}-${c.key}`,
+      `additional-${c.key}`,
     );
     if (response.status !== 403) {
       if (response.status === 200)
@@ -711,7 +710,7 @@ async function decideAdditional(world: World, c: SimCase): Promise<string> {
 }
 
 async function assess(world: World, c: SimCase): Promise<string> {
-  const { clients, county, instance } = world;
+  const { clients, county } = world;
   const firstStage = new Date(county.clock.nowMs() + 10 * DAY_MS + 8 * HOUR_MS).toISOString().slice(0, 10);
   const response = await post(
     world,
@@ -734,7 +733,7 @@ async function assess(world: World, c: SimCase): Promise<string> {
       firstStageDate: firstStage,
       facts: "入户调查：本人患重病需长期治疗，配偶务农收入微薄",
     },
-    `assess-${instance}-${c.key}`,
+    `assess-${c.key}`,
   );
   if (response.status === 200) world.bump("plans assessed");
   return answer(response);
@@ -745,13 +744,7 @@ async function approvePlan(world: World, c: SimCase): Promise<string> {
     ? { decision: "approve", reason: "公示无异议，同意" }
     : { decision: "reject", reason: "经复核不符合分阶段救助条件" };
   for (const client of [world.clients.approver, world.clients.civil]) {
-    const response = await post(
-      world,
-      client,
-      `/plans/${c.caseId}/approval`,
-      body,
-      `plan-approval-${world.instance}-${c.key}`,
-    );
+    const response = await post(world, client, `/plans/${c.caseId}/approval`, body, `plan-approval-${c.key}`);
     if (response.status !== 403) {
       if (response.status === 200) world.bump(c.planApproved ? "plans approved" : "plans rejected");
       return answer(response);
@@ -761,7 +754,7 @@ async function approvePlan(world: World, c: SimCase): Promise<string> {
 }
 
 async function recheckStage(world: World, c: SimCase, task: Task): Promise<string> {
-  const { clients, county, instance } = world;
+  const { clients, county } = world;
   const stage = Number(task.details?.stage ?? 0);
   const stop = c.stopAtStage === stage;
   const checkedOn = new Date(county.clock.nowMs() + 8 * HOUR_MS).toISOString().slice(0, 10);
@@ -777,7 +770,7 @@ async function recheckStage(world: World, c: SimCase, task: Task): Promise<strin
         ? `第${stage}期复核：已纳入低保，停止分阶段救助`
         : `第${stage}期复核：仍在治疗，困难未缓解`,
     },
-    `recheck-${instance}-${c.key}-${stage}`,
+    `recheck-${c.key}-${stage}`,
   );
   if (response.status === 200) world.bump(stop ? "plans stopped at a re-check" : "stages re-checked");
   return answer(response);
