@@ -3,15 +3,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { StoredEntry } from "#core/ledger/canonical.ts";
 import {
-  applyEffect,
   type ChainedEntry,
-  canonicalEncoding,
-  chainEntry,
   decodeCanonical,
   EMPTY_BALANCES,
   FAST_FEN_LIMIT,
   type FenEntry,
-  type FundBalances,
   GENESIS_HASH,
   type HeadSnapshot,
   type LedgerEntry,
@@ -23,6 +19,7 @@ import {
   type ReconciliationReport,
   reconcilePeriod,
 } from "#core/reconciliation/index.ts";
+import { chainOf, storedOf } from "#test/support/ledger-chain.ts";
 import { FUND, matchingFor } from "./support.ts";
 
 const october = parsePeriod("2026-10");
@@ -85,9 +82,6 @@ const START_MS = {
  * out of order, as a reconciliation must report.
  */
 function history(steps: Step[]): { entries: ChainedEntry[]; head: HeadSnapshot } {
-  let balances: FundBalances = EMPTY_BALANCES;
-  let prevHash = GENESIS_HASH;
-  const entries: ChainedEntry[] = [];
   const opening: Step = {
     kind: "allocation",
     drawKind: "advance",
@@ -95,31 +89,14 @@ function history(steps: Step[]): { entries: ChainedEntry[]; head: HeadSnapshot }
     when: "before",
     reference: {},
   };
-  for (const step of [opening, ...steps]) {
-    const sequence = entries.length + 1;
-    const entry: LedgerEntry = {
-      entryId: `e-${sequence}`,
-      fundId: FUND,
-      kind: step.kind,
-      ...(step.kind === "draw" ? { drawKind: step.drawKind } : {}),
-      amountYuan: Yuan.fromFen(step.fen),
-      bookedAt: new Date(START_MS[step.when] + sequence * 60_000).toISOString(),
-      reference: step.kind === "draw" ? step.reference : {},
-    };
-    const effect = applyEffect(balances, entry);
-    if (!effect.ok) continue;
-    const chained = chainEntry(entry, sequence, prevHash, effect.after);
-    entries.push(chained);
-    balances = effect.after;
-    prevHash = chained.entryHash;
-  }
-  const last = entries.at(-1) as ChainedEntry;
-  return { entries, head: { sequence: last.sequence, headHash: last.entryHash, balances } };
-}
-
-function storedOf(entry: ChainedEntry): StoredEntry {
-  const { entryHash, ...unhashed } = entry;
-  return { text: canonicalEncoding(unhashed), sequence: entry.sequence, storedHash: entryHash };
+  return chainOf([opening, ...steps], (step, sequence) => ({
+    fundId: FUND,
+    kind: step.kind,
+    ...(step.kind === "draw" ? { drawKind: step.drawKind } : {}),
+    amountYuan: Yuan.fromFen(step.fen),
+    bookedAt: new Date(START_MS[step.when] + sequence * 60_000).toISOString(),
+    reference: step.kind === "draw" ? step.reference : {},
+  }));
 }
 
 /** The decimal path: every entry decoded (JSON.parse, Yuan) and pushed as a `ChainedEntry`. */

@@ -7,19 +7,16 @@ import {
   applyEffect,
   type ChainedEntry,
   ChainVerifier,
-  canonicalEncoding,
-  chainEntry,
   DRAW_KINDS,
   decodeCanonical,
-  EMPTY_BALANCES,
   type EntryReference,
-  type FundBalances,
   GENESIS_HASH,
   type HeadSnapshot,
   type LedgerEntry,
 } from "#core/ledger/index.ts";
 import { chainedOf, readStoredFen } from "#core/ledger/stored.ts";
 import { Yuan } from "#core/money/yuan.ts";
+import { chainOf, storedOf } from "#test/support/ledger-chain.ts";
 
 const FUND = "230123100";
 const sha = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
@@ -98,35 +95,15 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
 
 /** A valid chain as the writer would build it: steps that would break the fund are skipped. */
 function buildChain(steps: Step[], openingFen = 50_000_000): { entries: ChainedEntry[]; head: HeadSnapshot } {
-  let balances: FundBalances = EMPTY_BALANCES;
-  let prevHash = GENESIS_HASH;
-  const entries: ChainedEntry[] = [];
   const opening: Step = { kind: "allocation", stage: false, fen: openingFen, reference: {} };
-  for (const step of [opening, ...steps]) {
-    const sequence = entries.length + 1;
-    const entry: LedgerEntry = {
-      entryId: `e-${sequence}`,
-      fundId: FUND,
-      kind: step.kind,
-      ...(step.kind === "draw" ? { drawKind: step.stage ? "stage" : ("advance" as const) } : {}),
-      amountYuan: Yuan.fromFen(step.fen),
-      bookedAt: new Date(Date.UTC(2026, 9, 1) + sequence * 60_000).toISOString(),
-      reference: step.reference,
-    };
-    const effect = applyEffect(balances, entry);
-    if (!effect.ok) continue;
-    const chained = chainEntry(entry, sequence, prevHash, effect.after);
-    entries.push(chained);
-    balances = effect.after;
-    prevHash = chained.entryHash;
-  }
-  const last = entries.at(-1) as ChainedEntry;
-  return { entries, head: { sequence: last.sequence, headHash: last.entryHash, balances } };
-}
-
-function storedOf(entry: ChainedEntry): StoredEntry {
-  const { entryHash, ...unhashed } = entry;
-  return { text: canonicalEncoding(unhashed), sequence: entry.sequence, storedHash: entryHash };
+  return chainOf([opening, ...steps], (step, sequence) => ({
+    fundId: FUND,
+    kind: step.kind,
+    ...(step.kind === "draw" ? { drawKind: step.stage ? "stage" : ("advance" as const) } : {}),
+    amountYuan: Yuan.fromFen(step.fen),
+    bookedAt: new Date(Date.UTC(2026, 9, 1) + sequence * 60_000).toISOString(),
+    reference: step.reference,
+  }));
 }
 
 /** Edits the canonical array of a stored entry and re-hashes it (a careful forger) or not. */
