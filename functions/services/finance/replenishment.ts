@@ -8,8 +8,8 @@
 import type { StoredClose, StoredProposal } from "#adapters/finance-store.ts";
 import type { HumanTask } from "#adapters/human-task-store.ts";
 import type { Actor } from "#core/access/index.ts";
-import { requireAuthorized } from "#core/access/index.ts";
-import { BusinessRuleError, ConflictError, NotFoundError } from "#core/errors.ts";
+import { authorize, requireAuthorized } from "#core/access/index.ts";
+import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from "#core/errors.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { executableReplenishment, parsePeriod, replenishmentProposal } from "#core/reconciliation/index.ts";
 import { resumeFundWait } from "../decisions.ts";
@@ -116,8 +116,14 @@ export async function execute(
 ): Promise<ExecutionResult> {
   const period = parsePeriod(periodText);
   const countyId = countyOfTownship(townshipId);
-  // Scope first (a user of another county learns nothing about the proposal), then maker-checker.
-  requireAuthorized(actor, "fund.replenish.propose", { countyId, townshipId });
+  // Role and scope first (a user of another county learns nothing about the proposal); the only
+  // denial allowed through is maker-checker, which needs the proposal's author and is checked below.
+  const scoped = authorize(actor, "fund.replenish.execute", { countyId, townshipId });
+  if (!scoped.allowed && scoped.code !== "maker-checker") {
+    throw new ForbiddenError(scoped.reason, scoped.reasonZh, {
+      details: { action: "fund.replenish.execute", code: scoped.code },
+    });
+  }
   const proposal = await deps.store.getProposal(townshipId, period.label);
   if (!proposal) {
     throw new NotFoundError(

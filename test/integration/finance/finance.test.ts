@@ -192,6 +192,11 @@ describe("county finance on the stores (DOMAIN §6)", () => {
       `${CHENGGUAN}:2026-10`,
     ]);
 
+    // Act + Assess: only county finance executes, and the refusal names the execute action
+    await expect(execute(world.deps, auditor, CHENGGUAN, "2026-10", "corr-w")).rejects.toMatchObject({
+      statusCode: 403,
+      details: { action: "fund.replenish.execute", code: "no-role" },
+    });
     // Act + Assess: maker ≠ checker
     await expect(execute(world.deps, finance1, CHENGGUAN, "2026-10", "corr-x")).rejects.toMatchObject({
       statusCode: 403,
