@@ -33,6 +33,8 @@ export type CaseStatus =
   | "awaiting-recovery"
   | "handed-over-to-flow-b"
   | "closed"
+  // The applicant (or an officer for them) withdrew before any money was drawn (DOMAIN §3).
+  | "withdrawn"
   | "incident"
   // Flow B (DOMAIN §4): assessment, notice, approval, commitment, stages
   | "assessing"

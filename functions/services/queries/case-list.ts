@@ -28,7 +28,7 @@ import {
 } from "./pagination.ts";
 
 /** A withdrawn case (this module's withdrawal) keeps its own status; case-store's union predates it. */
-export const WITHDRAWN_STATUS = "withdrawn";
+export const WITHDRAWN_STATUS = "withdrawn" satisfies CaseStatus;
 
 /** Every status a case item can carry: the open ones, the ends of both flows, and withdrawn. */
 export const CASE_STATUSES: readonly string[] = [
@@ -39,7 +39,7 @@ export const CASE_STATUSES: readonly string[] = [
   "plan-rejected",
   "plan-stopped",
   WITHDRAWN_STATUS,
-] satisfies readonly (CaseStatus | typeof WITHDRAWN_STATUS)[];
+] satisfies readonly CaseStatus[];
 
 /** A status filter names at most this many statuses. */
 const STATUS_FILTER_MAX = 8;

@@ -12,7 +12,7 @@
  */
 import { StopExecutionCommand } from "@aws-sdk/client-sfn";
 import * as z from "zod";
-import type { CaseRecord, CaseStatus } from "#adapters/case-store.ts";
+import type { CaseRecord } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { sfnClient } from "#adapters/step-functions.ts";
 import type { Actor } from "#core/access/index.ts";
@@ -43,7 +43,6 @@ export const WithdrawSchema = z
 export type WithdrawRequest = z.output<typeof WithdrawSchema>;
 
 /** case-store's status union predates withdrawal (Flow A's file): the one value is named here. */
-const WITHDRAWN = WITHDRAWN_STATUS as CaseStatus;
 
 /** The core lifecycle state a stored case status stands for (core/cases/lifecycle.ts). */
 export function lifecycleStateOf(record: Pick<CaseRecord, "status" | "flags">): CaseState | undefined {
@@ -100,7 +99,7 @@ function aidApproved(record: CaseRecord): boolean {
 
 /** Why the case cannot be withdrawn now, from the case alone; undefined when it can. */
 export function withdrawalRefusal(record: CaseRecord): BusinessRuleError | ConflictError | undefined {
-  if ((record.status as string) === WITHDRAWN_STATUS) {
+  if (record.status === WITHDRAWN_STATUS) {
     const withdrawal = (record as CaseRecord & { withdrawal?: { at?: string } }).withdrawal;
     return new ConflictError(
       `Case ${record.caseId} was already withdrawn${withdrawal?.at ? ` at ${withdrawal.at}` : ""}; nothing was changed`,
@@ -180,7 +179,7 @@ export async function withdrawCase(
   let updated: CaseRecord;
   try {
     updated = await deps.cases.update(caseId, {
-      status: WITHDRAWN,
+      status: WITHDRAWN_STATUS,
       expectStatus: [record.status],
       set: { withdrawal, dueAt: null, closedAt: at },
       ...(onBehalf ? { handledBy: [actor.userId] } : {}),
@@ -237,7 +236,7 @@ async function finishWithdrawal(
   const execution = await stopExecution(deps, record);
   const closedAt = (record as CaseRecord & { withdrawal?: { at: string } }).withdrawal?.at ?? at;
   await deps.cases.settlePersonHistory(record, {
-    status: WITHDRAWN,
+    status: WITHDRAWN_STATUS,
     aided: false,
     fraud: false,
     closedAt,
