@@ -20,6 +20,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { isTransientDependencyError } from "#adapters/transient-errors.ts";
 import { ConflictError, NotFoundError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { nowMs as runtimeNowMs } from "#functions/runtime/clock.ts";
@@ -333,7 +334,8 @@ export class PaymentStore {
       );
       return attempt;
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
+      // Cancelled only because another transaction was on an item: nothing was written; try again.
+      if (!(error instanceof TransactionCanceledException) || isTransientDependencyError(error)) throw error;
       // A concurrent twin of this call won: answer like a retry.
       const raced = await this.readAttempt(instructionId);
       if (raced) return strip(raced) as unknown as PaymentAttempt;
@@ -440,7 +442,8 @@ export class PaymentStore {
         }),
       );
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
+      // Cancelled only because another transaction was on an item: nothing was written; try again.
+      if (!(error instanceof TransactionCanceledException) || isTransientDependencyError(error)) throw error;
       // Lost a race with another delivery of the same outcome (or a contradicting one).
       const after = (await this.readAttempt(input.instructionId)) ?? {};
       return (
@@ -588,7 +591,8 @@ export class PaymentStore {
         }),
       );
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
+      // Cancelled only because another transaction was on an item: nothing was written; try again.
+      if (!(error instanceof TransactionCanceledException) || isTransientDependencyError(error)) throw error;
       throw this.stateError(obligation, input.attempt);
     }
     this.log.info("cash payment recorded", { obligationId: input.obligationId, attempt: input.attempt });

@@ -10,6 +10,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type CaseRecord, CaseStore } from "#adapters/case-store.ts";
 import { HumanTaskStore } from "#adapters/human-task-store.ts";
 import { IdempotencyStore } from "#adapters/idempotency-store.ts";
+import { PaymentStore } from "#adapters/payments/payment-store.ts";
+import { isTransientDependencyError } from "#adapters/transient-errors.ts";
+import { applicantPayee } from "#test/integration/payments/harness.ts";
 import { createTestTables } from "#test/support/dynamo.ts";
 import { type FaultRule, faultyClient } from "#test/support/faults.ts";
 
@@ -131,5 +134,45 @@ describe("writes that landed although their answer was lost", () => {
     expect(faults.count("ambiguous-timeout")).toBe(1);
     expect(begun).toEqual({ kind: "new" });
     expect(twin).toBe("IdempotencyInProgressError");
+  });
+
+  it("starting a payment attempt that a transaction conflict cancelled: tried again, not refused (found at seed 25)", async () => {
+    // Prepare: the attempt's transaction is cancelled once for a conflict, before anything is written
+    const tables = await createTestTables("landed");
+    const conflict: FaultRule = {
+      kind: "transaction-conflict",
+      commands: ["TransactWriteItemsCommand"],
+      onCalls: [1],
+    };
+    const { client, faults } = faultyClient(tables.endpoint, [conflict], { attemptsMax: 1 });
+    cleanups.push(() => client.destroy());
+    const payments = new PaymentStore({ client, tableName: tables.names.main });
+    const obligation = await new PaymentStore({
+      client: tables.client,
+      tableName: tables.names.main,
+    }).openObligation({
+      caseId: task.caseId,
+      purpose: "advance",
+      countyCode: task.countyId,
+      township: task.townshipId,
+      fund: task.townshipId,
+      amountYuan: "800.00",
+    });
+    const start = () =>
+      payments.startBankAttempt({
+        obligationId: obligation.obligationId,
+        attempt: 1,
+        payee: applicantPayee(),
+      });
+
+    // Act
+    const refused = await start().catch((error: unknown) => error);
+    const retried = await start();
+
+    // Assess: the first answer is a transient error (the flow retries it), the retry starts attempt 1
+    expect(faults.count("transaction-conflict")).toBe(1);
+    expect(isTransientDependencyError(refused)).toBe(true);
+    expect((refused as Error).name).toBe("TransactionCanceledException");
+    expect(retried).toMatchObject({ attempt: 1, status: "instructed" });
   });
 });
