@@ -31,6 +31,7 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hashedUnit } from "../model/prng.ts";
+import { requestKeys } from "../request-keys.ts";
 
 export type WireFaultKind =
   | "throttle"
@@ -198,29 +199,6 @@ export async function startDynamoFaultProxy(targetEndpoint: string): Promise<Dyn
       agent.destroy();
     },
   };
-}
-
-/** The keys a request touches (table, pk, sk), in a stable order: what identifies "this request". */
-export function requestKeys(input: Record<string, unknown>): string[] {
-  const found: string[] = [];
-  const walk = (value: unknown, table: string | undefined): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) walk(item, table);
-      return;
-    }
-    if (value === null || typeof value !== "object") return;
-    const record = value as Record<string, unknown>;
-    const here = typeof record.TableName === "string" ? record.TableName : table;
-    for (const [key, child] of Object.entries(record)) {
-      if ((key === "pk" || key === "sk" || key === ":pk") && child && typeof child === "object") {
-        const text = (child as { S?: unknown }).S;
-        if (typeof text === "string") found.push(`${key}=${text}`);
-      } else walk(child, here);
-    }
-    if (here && here !== table) found.push(`table=${here.replace(/^.*-(main|ledger)$/, "$1")}`);
-  };
-  walk(input, undefined);
-  return found.sort();
 }
 
 interface WireError {

@@ -8,6 +8,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type FaultInjector, type FaultKind, type FaultRule, injectFaults } from "#test/support/faults.ts";
+import { requestKeys } from "../request-keys.ts";
 import { hashedUnit } from "./prng.ts";
 
 export interface FaultProfile {
@@ -40,30 +41,10 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   },
 ];
 
-/** The keys a request touches (table, pk, sk values), in a stable order: what identifies "this request". */
+/** The request's keys (request-keys.ts) without the run's table prefix: what identifies it on a replay. */
 export function requestKey(input: Record<string, unknown>, runTag: string): string {
-  const found: string[] = [];
-  const walk = (value: unknown, table: string | undefined): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) walk(item, table);
-      return;
-    }
-    if (value === null || typeof value !== "object") return;
-    const record = value as Record<string, unknown>;
-    const here = typeof record.TableName === "string" ? record.TableName : table;
-    for (const [key, child] of Object.entries(record)) {
-      if ((key === "pk" || key === "sk" || key === ":pk") && child && typeof child === "object") {
-        const text = (child as { S?: unknown }).S;
-        if (typeof text === "string") found.push(`${key}=${text}`);
-      } else if (key === "pk" || key === "sk" || key === ":pk") {
-        if (typeof child === "string") found.push(`${key}=${child}`);
-      } else walk(child, here);
-    }
-    if (here && here !== table) found.push(`table=${here.replace(/^.*?-(main|ledger)$/, "$1")}`);
-  };
-  walk(input, undefined);
   // The run's own prefix must not change the answer: a replay on fresh tables asks the same question.
-  return found.sort().join("|").split(runTag).join("");
+  return requestKeys(input).join("|").split(runTag).join("");
 }
 
 export interface RunFaults {
