@@ -15,11 +15,9 @@
 
 import { CaseStore } from "#adapters/case-store.ts";
 import { LedgerStore } from "#adapters/ledger/index.ts";
-import { instructionIdFor } from "#adapters/payments/gateway.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
-import { Yuan } from "#core/money/index.ts";
 import { decisionFor } from "#functions/services/finance/matching-source.ts";
-import { checkFundLedger, type FundInvariant } from "../fund-invariants.ts";
+import { checkFundLedger, checkPaidOnce, type FundInvariant } from "../fund-invariants.ts";
 import type { Progress, World } from "./driver.ts";
 
 export type CountyInvariant =
@@ -56,46 +54,7 @@ export async function checkCountyInvariants(world: World): Promise<CountyViolati
       if (await payments.getObligation(`${c.caseId}.${purpose}`)) obligationIds.add(`${c.caseId}.${purpose}`);
     }
   }
-  for (const obligationId of [...obligationIds].sort()) {
-    const payment = await payments.getPayment(obligationId);
-    if (!payment) {
-      fail("no-double-payment", `${obligationId}: drawn for, but no obligation is stored`);
-      continue;
-    }
-    const amount = Yuan.parse(payment.obligation.amountYuan);
-    const confirmed = payment.attempts.filter((a) => a.status === "confirmed");
-    if (confirmed.length > 1)
-      fail("no-double-payment", `${obligationId}: ${confirmed.length} confirmed attempts`);
-    const instructionIds = new Set(
-      Array.from({ length: Math.max(payment.obligation.currentAttempt, 1) }, (_, i) =>
-        instructionIdFor(obligationId, i + 1),
-      ),
-    );
-    const bankPaid = transfers.filter((t) => instructionIds.has(t.instructionId) && t.status === "confirmed");
-    if (bankPaid.length > 1)
-      fail("no-double-payment", `${obligationId}: the bank paid ${bankPaid.length} transfers`);
-    const own = entries.filter((e) => e.reference.obligationId === obligationId);
-    const net = Yuan.sum(own.filter((e) => e.kind === "draw").map((e) => e.amountYuan)).minus(
-      Yuan.sum(own.filter((e) => e.kind === "reversal").map((e) => e.amountYuan)),
-    );
-    if (!net.isZero() && !net.equals(amount))
-      fail(
-        "no-double-payment",
-        `${obligationId}: the fund paid out ${net} net for an obligation of ${amount}`,
-      );
-    if (payment.obligation.status === "paid") {
-      if (!net.equals(amount))
-        fail("no-double-payment", `${obligationId}: paid, but the fund's net outflow for it is ${net}`);
-      const paidBy = confirmed[0]?.method;
-      if (paidBy === "bank" && bankPaid.length !== 1)
-        fail(
-          "no-double-payment",
-          `${obligationId}: paid by bank, but the bank confirmed ${bankPaid.length} transfers`,
-        );
-      if (paidBy === "cash" && bankPaid.length !== 0)
-        fail("no-double-payment", `${obligationId}: paid in cash AND by the bank`);
-    }
-  }
+  await checkPaidOnce(payments, obligationIds, entries, transfers, fail);
 
   // 4. every draw / commitment ↔ an approved decision; every paid transfer ↔ an unreversed draw
   const records = new Map<string, Awaited<ReturnType<CaseStore["get"]>>>();

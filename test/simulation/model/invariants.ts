@@ -13,11 +13,9 @@
  */
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { LedgerStore } from "#adapters/ledger/index.ts";
-import { instructionIdFor } from "#adapters/payments/gateway.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
 import type { ChainedEntry } from "#core/ledger/index.ts";
-import { Yuan } from "#core/money/index.ts";
-import { checkFundLedger } from "../fund-invariants.ts";
+import { checkFundLedger, checkPaidOnce } from "../fund-invariants.ts";
 import type { RunState } from "./actions.ts";
 import { type SimTables, simClient } from "./world.ts";
 
@@ -56,46 +54,7 @@ export async function checkInvariants(state: RunState, tables: SimTables): Promi
     const transfers = state.world.bank.transfers();
     const obligationIds = new Set(state.cases.flatMap((c) => c.obligations));
     for (const e of allEntries) if (e.reference.obligationId) obligationIds.add(e.reference.obligationId);
-    for (const obligationId of [...obligationIds].sort()) {
-      const payment = await payments.getPayment(obligationId);
-      if (!payment) {
-        fail("no-double-payment", `${obligationId}: drawn for, but no obligation is stored`);
-        continue;
-      }
-      const amount = Yuan.parse(payment.obligation.amountYuan);
-      const confirmed = payment.attempts.filter((a) => a.status === "confirmed");
-      if (confirmed.length > 1)
-        fail("no-double-payment", `${obligationId}: ${confirmed.length} confirmed attempts`);
-      const instructionIds = new Set(
-        Array.from({ length: Math.max(payment.obligation.currentAttempt, 1) }, (_, i) =>
-          instructionIdFor(obligationId, i + 1),
-        ),
-      );
-      const bankPaid = transfers.filter(
-        (t) => instructionIds.has(t.instructionId) && t.status === "confirmed",
-      );
-      if (bankPaid.length > 1)
-        fail("no-double-payment", `${obligationId}: the bank paid ${bankPaid.length} transfers`);
-      const own = allEntries.filter((e) => e.reference.obligationId === obligationId);
-      const net = Yuan.sum(own.filter((e) => e.kind === "draw").map((e) => e.amountYuan)).minus(
-        Yuan.sum(own.filter((e) => e.kind === "reversal").map((e) => e.amountYuan)),
-      );
-      if (!net.isZero() && !net.equals(amount)) {
-        fail(
-          "no-double-payment",
-          `${obligationId}: the fund paid out ${net} net for an obligation of ${amount}`,
-        );
-      }
-      if (payment.obligation.status === "paid" && !net.equals(amount)) {
-        fail("no-double-payment", `${obligationId}: paid, but the fund's net outflow for it is ${net}`);
-      }
-      if (payment.obligation.status === "paid" && bankPaid.length !== 1) {
-        fail(
-          "no-double-payment",
-          `${obligationId}: paid, but the bank confirmed ${bankPaid.length} transfers`,
-        );
-      }
-    }
+    await checkPaidOnce(payments, obligationIds, allEntries, transfers, fail);
 
     // 4. every draw ↔ an approved decision; every confirmed transfer ↔ an unreversed draw
     const decisions = new Map<string, Record<string, unknown> | undefined>();
