@@ -10,7 +10,7 @@
  * Also the `pollPaymentStatus` task: after the wait for a callback timed out (a lost callback), the
  * flow asks the bank for the status of the current attempt and records it the same way.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+
 import { SendTaskSuccessCommand, SFNClient } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import * as z from "zod";
@@ -25,6 +25,7 @@ import { asRetryable } from "#adapters/transient-errors.ts";
 import type { FieldError } from "#core/errors.ts";
 import { ValidationError } from "#core/errors.ts";
 import { issueToFieldError } from "#functions/http/index.ts";
+import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 
 /** What the waiting flow step receives. */
 export interface PaymentTaskOutput {
@@ -227,7 +228,7 @@ let pollTask: ((input: unknown) => Promise<PollPaymentStatusOutput>) | undefined
 function storeFromEnv(): PaymentStore {
   const tableName = process.env.AIDFLOW_TABLE_MAIN;
   if (!tableName) throw new Error("Environment variable AIDFLOW_TABLE_MAIN is missing");
-  return new PaymentStore({ client: new DynamoDBClient({}), tableName });
+  return new PaymentStore({ client: newDynamoDbClient(), tableName });
 }
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<Result> {

@@ -3,9 +3,10 @@
  * A missing or malformed variable is a startup error that names every offending variable, not an
  * `undefined` deep inside a handler. The local runtime and the tests set the same variables.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import { newDynamoDbClient } from "./dynamo-client.ts";
 
 /** Default upper bound of one uploaded document; a deployment may lower or raise it. */
 const DEFAULT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
@@ -104,7 +105,7 @@ export function config(): AppConfig {
  * `AWS_ENDPOINT_URL_DYNAMODB` (set by the local runtime), so handler code is identical in AWS.
  */
 export function dynamo(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  documentClient ??= DynamoDBDocumentClient.from(newDynamoDbClient(), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;

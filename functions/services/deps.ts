@@ -4,7 +4,7 @@
  * Tests call `createFlowDeps` with their own tables, clock and gateway.
  */
 import { randomUUID } from "node:crypto";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { CaseStore } from "#adapters/case-store.ts";
@@ -19,6 +19,7 @@ import { BusinessRuleError } from "#core/errors.ts";
 import { type IdentityDocument, maskIdNumber, maskPhone, personKey } from "#core/identity/index.ts";
 import { LedgerUnavailableError } from "#core/ledger/errors.ts";
 import { now as clockNow } from "#functions/runtime/clock.ts";
+import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { logger } from "#functions/runtime/logger.ts";
 import { stateMachineArnEnv } from "#infra/environment.ts";
 import { TABLE_ENV } from "#infra/tables.ts";
@@ -166,7 +167,7 @@ export function flowDeps(): FlowDeps {
   const flowB = stateMachineArn("flow-b");
   let gateways: ((countyId: string) => PaymentGateway) | undefined;
   cached = createFlowDeps({
-    client: new DynamoDBClient({}),
+    client: newDynamoDbClient(),
     tables: { main: requiredEnv(TABLE_ENV.main), ledger: requiredEnv(TABLE_ENV.ledger) },
     identityHashKey: requiredEnv("AIDFLOW_IDENTITY_HASH_KEY"),
     payeeHashSecret: process.env.AIDFLOW_PAYEE_HASH_SECRET

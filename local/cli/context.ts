@@ -4,9 +4,10 @@
  * runtime `AWS_ENDPOINT_URL_DYNAMODB` (printed by `npm start`). The CLI acts as a county-finance
  * user of the county it is given (`--user`, recorded on every run and audit event).
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Actor, Role } from "#core/access/index.ts";
+import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { createFinanceDeps, type FinanceDeps } from "#functions/services/finance/deps.ts";
 import { StoredPolicySource } from "#functions/services/reference-data.ts";
 import { TABLE_ENV } from "#infra/tables.ts";
@@ -29,7 +30,7 @@ export function tablesFromEnv(env: NodeJS.ProcessEnv): { main: string; ledger: s
 
 export function cliDeps(env: NodeJS.ProcessEnv = process.env): FinanceDeps {
   const tables = tablesFromEnv(env);
-  const client = new DynamoDBClient({});
+  const client = newDynamoDbClient();
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return createFinanceDeps({ client, tables, policy: new StoredPolicySource(db, tables.main) });
 }

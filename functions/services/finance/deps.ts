@@ -4,7 +4,7 @@
  * township directory, and Flow A/B's `FlowDeps` to resume the flows waiting for money. Built once
  * per process from the configuration; tests and the CLI call `createFinanceDeps` with their own.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { CaseStore } from "#adapters/case-store.ts";
@@ -15,6 +15,7 @@ import { PaymentStore } from "#adapters/payments/payment-store.ts";
 import type { MatchingSource } from "#core/reconciliation/index.ts";
 import { now as clockNow } from "#functions/runtime/clock.ts";
 import { config } from "#functions/runtime/config.ts";
+import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { type Logger, logger } from "#functions/runtime/logger.ts";
 import { flowDeps, resetFlowDeps } from "../deps.ts";
 import type { FlowDeps, PolicyPort } from "../ports.ts";
@@ -103,7 +104,7 @@ export function financeDeps(): FinanceDeps {
   if (cached?.key === active) return cached.deps;
   if (cached) resetFlowDeps();
   const deps = createFinanceDeps({
-    client: new DynamoDBClient({}),
+    client: newDynamoDbClient(),
     tables: active.tables,
     policy: {
       resolve: (...a) => flowDeps().policy.resolve(...a),

@@ -9,7 +9,9 @@
  *   the start of every run;
  * - the bank settles only when the driver flushes it, and the fate of each transfer is fixed by the
  *   payee's account (closed / callback lost / callback delivered twice), not by a random stream;
- * - DynamoDB is reached through a fault-injecting proxy (dynamo-fault-proxy.ts).
+ * - DynamoDB is reached through a fault-injecting proxy (dynamo-fault-proxy.ts), and the handlers'
+ *   SDK clients retry as the SDK does (three attempts, throttles and transient errors only) but
+ *   without its real-time backoff, which a manual clock has no use for.
  *
  * Every run gets a county of its own (policy, township directory, users, funds), so runs never share
  * money or people and a seed replays the same on a fresh county.
@@ -24,6 +26,7 @@ import { DirectoryStore, putCountyPolicySet } from "#adapters/directory-store.ts
 import type { Role } from "#core/access/index.ts";
 import { type CountyPolicySet, parseCountyPolicySet } from "#core/policy/index.ts";
 import { resetConfig } from "#functions/runtime/config.ts";
+import { setDynamoClientDefaults } from "#functions/runtime/dynamo-client.ts";
 import { captureLogs } from "#functions/runtime/logger.ts";
 import { resetFlowDeps } from "#functions/services/deps.ts";
 import { type RunningBankSimulator, startBankSimulator } from "#local/bank-simulator/server.ts";
@@ -35,6 +38,7 @@ import type { LocalRuntime } from "#local/runtime.ts";
 import { startLocalRuntime } from "#local/runtime.ts";
 import { demoCountyParameters2026 } from "#local/seed/policy-demo-county.ts";
 import { ApiClient } from "#test/e2e/support/api.ts";
+import { quickRetryStrategy } from "#test/support/faults.ts";
 import { countTaskInvocations, untilQuiet } from "./activity.ts";
 import { type DynamoFaultProxy, startDynamoFaultProxy } from "./dynamo-fault-proxy.ts";
 
@@ -52,6 +56,9 @@ const SIM_FLOW_SETTINGS = {
   AIDFLOW_ESCALATION_REMINDER_SECONDS: String(24 * 3600),
   AIDFLOW_STAGE_RECHECK_DEADLINE_SECONDS: String(3 * 24 * 3600),
 };
+
+/** Attempts per SDK call, the SDK's standard strategy's default. */
+const SDK_ATTEMPTS = 3;
 
 export interface SimUser {
   userId: string;
@@ -101,6 +108,8 @@ export async function startSimCounty(options: {
     AIDFLOW_BANK_REQUEST_SECRET: secrets.request,
     ...SIM_FLOW_SETTINGS,
   });
+  // As many attempts as the SDK's standard strategy makes; set before any handler makes its client.
+  setDynamoClientDefaults({ retryStrategy: quickRetryStrategy(SDK_ATTEMPTS, 0) });
   const proxy = await startDynamoFaultProxy(options.dynamoEndpoint);
   const runtime = await startLocalRuntime({
     dynamoEndpoint: proxy.url,
@@ -161,6 +170,7 @@ export async function startSimCounty(options: {
       dynamo.destroy();
       capture.stop();
       resetFlowDeps();
+      setDynamoClientDefaults({});
       await rm(documentsDir, { recursive: true, force: true });
     },
   };

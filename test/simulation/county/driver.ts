@@ -165,7 +165,7 @@ export async function runCountySeed(county: SimCounty, options: CountyRunOptions
       const action = weightedPick(rng, menu);
       const outcome = await action.run();
       await county.quiet();
-      views = await observe(world);
+      views = await observe(world, views);
       trace.push(`${steps}: ${action.name} → ${outcome} | ${summarize(world, views)}`);
     }
     // Drain: the bank settles what it holds, the clock lets polls and retries happen.
@@ -280,15 +280,23 @@ export function normalizeIds(text: string, run: RunCounty, cases: readonly SimCa
     .replace(/[0-9a-f]{16,}/gi, "~");
 }
 
+const ENDED_STATUSES: ReadonlySet<string> = new Set(["closed", "withdrawn"]);
+
 /**
  * Where every case stands, read straight from the stores (the case item and its human tasks) — what
  * `GET /cases/{id}/progress` shows, without an HTTP round trip per case per step. The end of the run
  * checks through the API itself (invariants.ts).
  */
-async function observe(world: World): Promise<Map<string, Progress>> {
+async function observe(world: World, previous?: Map<string, Progress>): Promise<Map<string, Progress>> {
   const views = new Map<string, Progress>();
   for (const c of world.cases) {
     if (!c.caseId) continue;
+    // A closed or withdrawn case moves no more (the end of the run re-reads every case through the API).
+    const before = previous?.get(c.key);
+    if (before && ENDED_STATUSES.has(before.case.status)) {
+      views.set(c.key, before);
+      continue;
+    }
     const record = await world.stores.cases.get(c.caseId);
     const tasks = await world.stores.tasks.forCase(c.caseId);
     views.set(c.key, {
