@@ -12,7 +12,7 @@
  *     `reconcilePeriod`, which hashes the stored text as it is and reads it once, in integer fen
  *     (chain check with `ChainVerifier.pushStoredFen`, replay of every effect, the period figures,
  *     draw matching in batches of 100 through a synthetic `MatchingSource` that approves and pays
- *     every draw).
+ *     every draw, handing amounts over as stored text read to fen, as the store's source does).
  * Both passes read the file the same way (64 KiB chunks split into lines), so reading costs the
  * same, and hash with the same one-shot SHA-256 (`crypto.hash`).
  *
@@ -188,18 +188,31 @@ async function writeHistory(path: string, count: number, period: Period): Promis
   await new Promise<void>((resolve, reject) => out.on("finish", () => resolve()).on("error", reject));
 }
 
-/** Every draw approved for its own amount and paid by bank: the bench measures the check, not a store. */
+/** An amount in fen as a store keeps it: the two-decimal text ("470.59"). */
+function storedAmountText(fen: number): string {
+  const cents = fen % 100;
+  return `${(fen - cents) / 100}.${cents < 10 ? "0" : ""}${cents}`;
+}
+
+/**
+ * Every draw approved for its own amount and paid by bank: the bench measures the check, not a
+ * store. Amounts are handed over as a store hands them: its stored text read to fen
+ * (`Yuan.fenOfText`, as functions/services/finance/matching-source.ts does), decimals as fallback.
+ */
 const syntheticSource: MatchingSource = {
   async drawFacts(_fundId, draws) {
     const facts = new Map<string, DrawFacts>();
     for (const d of draws) {
+      const text = d.amountFen !== undefined ? storedAmountText(d.amountFen) : d.amountYuan.toString();
+      const amountFen = Yuan.fenOfText(text);
+      const amount = amountFen !== undefined ? { amountFen } : { amountYuan: Yuan.parse(text) };
       facts.set(d.entryId, {
-        decision: { decisionId: `d-${d.entryId}`, approved: true, amountYuan: d.amountYuan },
+        decision: { decisionId: `d-${d.entryId}`, approved: true, ...amount },
         payment: {
           paymentId: d.reference.paymentId ?? d.entryId,
           method: "bank",
           status: "confirmed",
-          amountYuan: d.amountYuan,
+          ...amount,
         },
       });
     }

@@ -14,7 +14,7 @@ import {
 } from "./canonical.ts";
 import { applyEffect, EMPTY_BALANCES, type FundBalances, sameBalances } from "./effects.ts";
 import { EMPTY_FEN_BALANCES, effectGives, type FenBalances, fenBalancesOf, yuanBalancesOf } from "./fen.ts";
-import { chainedOf, type FenEntry, isPlainText, readStoredFen } from "./stored.ts";
+import { chainedOf, isPlainText, readPlainStored, type StoredFenEntry } from "./stored.ts";
 
 export interface ReplayState {
   /** Sequence of the last entry replayed; 0 before the first. */
@@ -46,7 +46,7 @@ export interface HeadSnapshot {
 
 /** What `pushStoredFen` read: the fen entry when the fast reader took it, else the decoded entry. */
 export type StoredPush =
-  | { ok: boolean; fen: FenEntry; entry?: undefined }
+  | { ok: boolean; fen: StoredFenEntry; entry?: undefined }
   | { ok: boolean; fen?: undefined; entry: ChainedEntry };
 
 export class ChainVerifier {
@@ -61,6 +61,11 @@ export class ChainVerifier {
 
   /** A fund id JSON writes as it is (no escapes): the fast reader compares it in place. */
   private readonly fundIdPlain: boolean;
+  /**
+   * The same for the head hash (a SHA-256 in hex whenever an entry was accepted; checked when the
+   * head moves the long way, so the fast reader may compare it in place).
+   */
+  private headPlain = true;
 
   constructor(private readonly fundId: string) {
     this.fundIdPlain = isPlainText(fundId);
@@ -106,11 +111,11 @@ export class ChainVerifier {
    * its balances say and matches its hash; else undefined and nothing changed (the caller then
    * checks it the long way, which finds the same or names what is wrong).
    */
-  private acceptFen(stored: StoredEntry): FenEntry | undefined {
-    if (stored.sequence !== this.sequence + 1 || !this.fundIdPlain) return undefined;
+  private acceptFen(stored: StoredEntry): StoredFenEntry | undefined {
+    if (stored.sequence !== this.sequence + 1 || !this.fundIdPlain || !this.headPlain) return undefined;
     const before = this.fenBalances();
     if (!before) return undefined;
-    const entry = readStoredFen(stored, this.headHash, this.fundId);
+    const entry = readPlainStored(stored, this.headHash, this.fundId);
     if (!entry || !effectGives(before, entry.kind, entry.drawKind, entry.amountFen, entry.after)) {
       return undefined;
     }
@@ -131,6 +136,7 @@ export class ChainVerifier {
     }
     this.sequence = entry.sequence;
     this.headHash = entry.entryHash;
+    this.headPlain = isPlainText(entry.entryHash);
     this.balancesYuan = entry.after;
     this.fenKnown = false;
     return true;

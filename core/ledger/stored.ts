@@ -37,22 +37,48 @@ export interface FenEntry {
   entryHash: string;
 }
 
+/**
+ * A `FenEntry` as `readStoredFen` read it. It is also what matching reads of a draw (content, place,
+ * `amountFen`): its `amountYuan` is made only when asked for, so a draw that checks out in fen never
+ * becomes a decimal.
+ */
+export class StoredFenEntry implements FenEntry {
+  constructor(
+    readonly sequence: number,
+    readonly prevHash: string,
+    readonly fundId: string,
+    readonly entryId: string,
+    readonly kind: EntryKind,
+    readonly drawKind: DrawKind | undefined,
+    readonly amountFen: number,
+    readonly bookedAt: string,
+    readonly reference: EntryReference,
+    readonly after: FenBalances,
+    readonly entryHash: string,
+  ) {}
+
+  get amountYuan(): Yuan {
+    return Yuan.fromFen(this.amountFen);
+  }
+}
+
 /** 13 integer digits of yuan: every amount read stays below `FAST_FEN_LIMIT`. */
 const YUAN_DIGITS_MAX = String(FAST_FEN_LIMIT / 100).length - 1; // not-policy: fen to yuan
 /** JSON text as `JSON.stringify` writes it unescaped: no quote, no backslash, no control char. */
 const PLAIN = '"([^"\\\\\\u0000-\\u001f]*)"';
 const NULLABLE = `(?:null|${PLAIN})`;
 /** An amount as `Yuan.toString` writes it: yuan without a leading zero, a point, two decimals. */
-const AMOUNT = `"(0|[1-9]\\d{0,${YUAN_DIGITS_MAX - 1}})\\.(\\d\\d)"`;
+const AMOUNT = `"((?:0|[1-9]\\d{0,${YUAN_DIGITS_MAX - 1}})\\.\\d\\d)"`;
 /**
  * The canonical encoding (canonical.ts `canonicalEncoding`) in plain form: version, sequence,
  * prevHash, fundId, entryId, kind, drawKind, amount, bookedAt, the references, quota, balance,
  * committed. A match is exactly what `JSON.parse` reads and `JSON.stringify` writes back unchanged
- * (but for a lone surrogate, checked apart).
+ * (but for a lone surrogate, checked apart). One native pass over the text checks every character;
+ * each amount is captured whole and read to fen by `fenOf`.
  */
 const CANONICAL = new RegExp(
-  [
-    `^\\[${JSON.stringify(ENCODING_VERSION)}`,
+  `^\\[${[
+    JSON.stringify(ENCODING_VERSION),
     "([1-9]\\d*)",
     PLAIN,
     PLAIN,
@@ -64,14 +90,13 @@ const CANONICAL = new RegExp(
     ...REFERENCE_FIELDS.map(() => NULLABLE),
     AMOUNT,
     AMOUNT,
-    `${AMOUNT}\\]$`,
-  ].join(","),
+    AMOUNT,
+  ].join(",")}\\]$`,
 );
 /** Where each field is captured in a match of `CANONICAL`. */
 // biome-ignore format: one line, so the not-policy mark covers every position
-const AT = { sequence: 1, prevHash: 2, fundId: 3, entryId: 4, kind: 5, drawKind: 6, amountYuan: 7, amountDecimals: 8, bookedAt: 9, references: 10 } as const; // not-policy: capture groups of CANONICAL
+const AT = { sequence: 1, prevHash: 2, fundId: 3, entryId: 4, kind: 5, drawKind: 6, amount: 7, bookedAt: 8, references: 9 } as const; // not-policy: capture groups of CANONICAL
 const BALANCES_AT = AT.references + REFERENCE_FIELDS.length;
-const FEN_PER_YUAN = 100; // not-policy: fen in a yuan
 
 const KIND_OF: ReadonlyMap<string, EntryKind> = new Map(ENTRY_KINDS.map((k) => [k, k]));
 const DRAW_KIND_OF: ReadonlyMap<string, DrawKind> = new Map(DRAW_KINDS.map((k) => [k, k]));
@@ -87,12 +112,30 @@ export function isPlainText(value: string): boolean {
   return !NOT_PLAIN.test(value) && isWellFormed(value);
 }
 
+const DIGIT_0 = 48; // not-policy: char code of '0'
+/** Digits of a safe integer: a longer sequence field is never the canonical spelling of one. */
+const SEQUENCE_DIGITS_MAX = String(Number.MAX_SAFE_INTEGER).length;
+
+/** True when `digits` (matched by `[1-9]\d*`) is exactly `String(sequence)`, read without a string made. */
+function isSequenceText(digits: string, sequence: number): boolean {
+  if (!Number.isSafeInteger(sequence) || digits.length > SEQUENCE_DIGITS_MAX) return false;
+  let value = 0;
+  for (let i = 0; i < digits.length; i++) value = value * 10 + (digits.charCodeAt(i) - DIGIT_0); // not-policy: decimal place value
+  // Up to 16 digits read exactly or, past 2^53, round to a number that is not a safe integer.
+  return value === sequence;
+}
+
 /**
- * Integer fen of an amount matched by `AMOUNT`: at most 13 digits of yuan and two of fen, so
- * `Number` reads each part exactly as an integer and the result stays below `FAST_FEN_LIMIT`.
+ * Integer fen of an amount matched by `AMOUNT` ("470.59"): at most 13 digits of yuan and two of
+ * fen, so the integer read digit by digit is exact and stays below `FAST_FEN_LIMIT`.
  */
-function fenOf(yuan: string, decimals: string): number {
-  return Number(yuan) * FEN_PER_YUAN + Number(decimals);
+function fenOf(amount: string): number {
+  let fen = 0;
+  const point = amount.length - 3; // not-policy: ".dd" ends every amount AMOUNT matches
+  for (let i = 0; i < point; i++) fen = fen * 10 + (amount.charCodeAt(i) - DIGIT_0); // not-policy: decimal place value
+  const tens = amount.charCodeAt(point + 1) - DIGIT_0;
+  const units = amount.charCodeAt(point + 2) - DIGIT_0;
+  return fen * 100 + tens * 10 + units; // not-policy: fen in a yuan, decimal place value
 }
 
 /**
@@ -101,33 +144,51 @@ function fenOf(yuan: string, decimals: string): number {
  * (or finds it unreadable). For such text the stored hash is the hash of the encoding itself, as
  * `decodeStored` concludes too.
  */
-export function readStoredFen(stored: StoredEntry, prevHash: string, fundId: string): FenEntry | undefined {
+export function readStoredFen(
+  stored: StoredEntry,
+  prevHash: string,
+  fundId: string,
+): StoredFenEntry | undefined {
+  if (!isPlainText(prevHash) || !isPlainText(fundId)) return undefined;
+  return readPlainStored(stored, prevHash, fundId);
+}
+
+/**
+ * `readStoredFen` for a caller that knows `prevHash` and `fundId` are plain text (the chain
+ * verifier: its head is a SHA-256 in hex, its fund id checked once): both are then compared with
+ * what the text holds as they are.
+ */
+export function readPlainStored(
+  stored: StoredEntry,
+  prevHash: string,
+  fundId: string,
+): StoredFenEntry | undefined {
   const { text, sequence } = stored;
   const m = CANONICAL.exec(text);
-  if (!m || m[AT.sequence] !== String(sequence) || !Number.isSafeInteger(sequence)) return undefined;
-  if (m[AT.prevHash] !== prevHash || m[AT.fundId] !== fundId || !isWellFormed(text)) return undefined;
+  if (!m || m[AT.prevHash] !== prevHash || m[AT.fundId] !== fundId) return undefined;
+  if (!isSequenceText(m[AT.sequence] as string, sequence) || !isWellFormed(text)) return undefined;
   const kind = KIND_OF.get(m[AT.kind] as string);
   const drawKindText = m[AT.drawKind];
   const drawKind = drawKindText === undefined ? undefined : DRAW_KIND_OF.get(drawKindText);
   if (kind === undefined || (drawKindText !== undefined && drawKind === undefined)) return undefined;
   const b = BALANCES_AT;
-  return {
+  return new StoredFenEntry(
     sequence,
     prevHash,
     fundId,
-    entryId: m[AT.entryId] as string,
+    m[AT.entryId] as string,
     kind,
     drawKind,
-    amountFen: fenOf(m[AT.amountYuan] as string, m[AT.amountDecimals] as string),
-    bookedAt: m[AT.bookedAt] as string,
-    reference: referenceOf(m),
-    after: {
-      quota: fenOf(m[b] as string, m[b + 1] as string),
-      balance: fenOf(m[b + 2] as string, m[b + 3] as string), // not-policy: second amount's captures
-      committed: fenOf(m[b + 4] as string, m[b + 5] as string), // not-policy: third amount's captures
+    fenOf(m[AT.amount] as string),
+    m[AT.bookedAt] as string,
+    referenceOf(m),
+    {
+      quota: fenOf(m[b] as string),
+      balance: fenOf(m[b + 1] as string),
+      committed: fenOf(m[b + 2] as string), // not-policy: third balance's capture
     },
-    entryHash: stored.storedHash,
-  };
+    stored.storedHash,
+  );
 }
 
 /** The reference fields `referenceOf` reads, in the order of the encoding. */

@@ -14,6 +14,10 @@ const YUAN_TEXT = /^-?(0|[1-9]\d{0,14})(\.\d{1,2})?$/;
 /** Upper bound on any single amount: ¥999 trillion keeps every sum far inside decimal precision. */
 const MAX_ABS_FEN = new D("99999999999999999");
 
+/** Digits of yuan `fenOfText` reads: 10^13 yuan is 10^15 fen, the ledger's FAST_FEN_LIMIT. */
+const FAST_YUAN_DIGITS = 13; // not-policy: digits below 10^15 fen
+const ZERO = 48; // not-policy: char code of "0"
+
 export type RoundingMode = "half-up" | "down" | "up";
 
 export class Yuan {
@@ -41,6 +45,37 @@ export class Yuan {
   /** True when `text` is acceptable to `parse` (non-negative). */
   static isValidText(text: unknown): text is string {
     return typeof text === "string" && YUAN_TEXT.test(text) && !text.startsWith("-");
+  }
+
+  /**
+   * Integer fen of amount text that `parse` accepts (non-negative), read without a decimal, when it
+   * has at most 13 digits of yuan (below 10^15 fen: the sum of two stays a safe integer); otherwise
+   * `undefined`, and the caller takes `parse`. For the long reads of a reconciliation, where a
+   * million stored amounts are compared and none needs decimal arithmetic.
+   */
+  static fenOfText(text: unknown): number | undefined {
+    if (typeof text !== "string") return undefined;
+    const length = text.length;
+    const point = text.indexOf(".");
+    const digits = point < 0 ? length : point;
+    const decimals = point < 0 ? 0 : length - point - 1;
+    // Same shape as YUAN_TEXT: no leading zero, one or two decimals after a point.
+    if (digits === 0 || digits > FAST_YUAN_DIGITS || (point >= 0 && (decimals < 1 || decimals > 2))) {
+      return undefined;
+    }
+    if (digits > 1 && text.charCodeAt(0) === ZERO) return undefined;
+    let fen = 0;
+    for (let i = 0; i < digits; i++) {
+      const d = text.charCodeAt(i) - ZERO;
+      if (d < 0 || d > 9) return undefined; // not-policy: a decimal digit
+      fen = fen * 10 + d; // not-policy: decimal place value
+    }
+    for (let i = 1; i <= 2; i++) {
+      const d = i <= decimals ? text.charCodeAt(point + i) - ZERO : 0;
+      if (d < 0 || d > 9) return undefined; // not-policy: a decimal digit
+      fen = fen * 10 + d; // not-policy: decimal place value
+    }
+    return fen;
   }
 
   /** From an integer number of fen (分). Only safe integers: a float is a programmer error. */

@@ -31,11 +31,14 @@ export {
   type ConfirmationFact,
   type DecisionFact,
   type DrawFacts,
+  type FactAmount,
   type LedgerDrawFact,
   MATCH_BATCH_MAX,
   type MatchableDraw,
   type MatchingSource,
   type PaymentFact,
+  sameAmount,
+  yuanOfFact,
 } from "./matching.ts";
 export { isPeriodText, type Period, type PeriodKind, parsePeriod, placeInPeriod } from "./period.ts";
 export {

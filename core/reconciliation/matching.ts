@@ -6,26 +6,42 @@
  */
 import type { ChainedEntry } from "../ledger/canonical.ts";
 import type { LedgerEntry } from "../ledger/entry.ts";
-import type { Yuan } from "../money/yuan.ts";
+import { Yuan } from "../money/yuan.ts";
 import type { Period } from "./period.ts";
 
-/** What matching reads of a draw: its content and place in the chain, not the balances after it. */
-export type MatchableDraw = LedgerEntry & { sequence: number };
+/**
+ * What matching reads of a draw: its content and place in the chain, not the balances after it.
+ * A draw read in integer fen (core/ledger `readStoredFen`) also carries `amountFen`, and then makes
+ * its `amountYuan` only when asked for (a discrepancy row): a long period matches a million draws.
+ */
+export type MatchableDraw = LedgerEntry & { sequence: number; amountFen?: number };
+
+/**
+ * An amount as a store hands it over: in decimals, or in integer fen when the store read its text
+ * straight to fen (`Yuan.fenOfText`: no decimal per fact), or both (then equal).
+ */
+export interface FactAmount {
+  amountYuan?: Yuan;
+  /** Integer fen below 10^15 (core/ledger FAST_FEN_LIMIT), equal to `amountYuan` when both are given. */
+  amountFen?: number;
+}
 
 /** The approved decision a draw pays out. */
-export interface DecisionFact {
+export interface DecisionFact extends FactAmount {
   decisionId: string;
   approved: boolean;
-  /** The approved amount, when the decision names one for this payment. */
+  /** The approved amount, when the decision names one for this payment (in either form). */
   amountYuan?: Yuan;
 }
 
-/** The payment that carried a draw: a bank attempt or a cash hand-over. */
-export interface PaymentFact {
+/** The payment that carried a draw: a bank attempt or a cash hand-over; its amount in either form. */
+export type PaymentFact = PaymentFactFields &
+  ({ amountYuan: Yuan; amountFen?: number } | { amountYuan?: Yuan; amountFen: number });
+
+interface PaymentFactFields {
   paymentId: string;
   method: "bank" | "cash";
   status: "instructed" | "confirmed" | "failed" | "cancelled";
-  amountYuan: Yuan;
   bankReference?: string;
   /** Cash only: whether each signature is on record (DOMAIN §3.3). */
   signatures?: { receiver: boolean; officer: boolean };
@@ -66,6 +82,21 @@ export interface MatchingSource {
   confirmations(fundId: string, period: Period): AsyncIterable<ConfirmationFact>;
   /** The ledger entries with these ids (at most `MATCH_BATCH_MAX`), keyed by entry id. */
   ledgerEntries(fundId: string, entryIds: readonly string[]): Promise<Map<string, LedgerDrawFact>>;
+}
+
+/** A fact's amount in decimals, whichever form it came in; undefined when it names none. */
+export function yuanOfFact(fact: FactAmount): Yuan | undefined {
+  return fact.amountYuan ?? (fact.amountFen === undefined ? undefined : Yuan.fromFen(fact.amountFen));
+}
+
+/**
+ * True when a fact names exactly the draw's amount: compared in integer fen when both were read in
+ * fen (no decimal made), else in decimals. The same answer either way: fen and decimals are both exact.
+ */
+export function sameAmount(draw: MatchableDraw, fact: FactAmount): boolean {
+  if (draw.amountFen !== undefined && fact.amountFen !== undefined) return draw.amountFen === fact.amountFen;
+  const amount = yuanOfFact(fact);
+  return amount !== undefined && draw.amountYuan.equals(amount);
 }
 
 /** Draws or confirmations looked up per call: memory stays bounded whatever the period holds. */

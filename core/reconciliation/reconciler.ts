@@ -14,7 +14,8 @@
 import type { ChainedEntry, StoredEntry, UnreadableEntryError } from "../ledger/canonical.ts";
 import { sameBalances } from "../ledger/effects.ts";
 import { ChainVerifier, type HeadSnapshot } from "../ledger/replay.ts";
-import { chainedOf, type FenEntry, ledgerEntryOf } from "../ledger/stored.ts";
+import { chainedOf, type FenEntry } from "../ledger/stored.ts";
+import type { Yuan } from "../money/yuan.ts";
 import type { Discrepancy, DiscrepancyWhere } from "./discrepancy.ts";
 import type {
   ConfirmationFact,
@@ -24,7 +25,7 @@ import type {
   MatchingSource,
   PaymentFact,
 } from "./matching.ts";
-import { MATCH_BATCH_MAX } from "./matching.ts";
+import { MATCH_BATCH_MAX, sameAmount, yuanOfFact } from "./matching.ts";
 import { type Period, placeInPeriod } from "./period.ts";
 import { expectedClosing, FiguresAccumulator, type PeriodFigures } from "./summary.ts";
 
@@ -98,13 +99,14 @@ export class PeriodReconciler {
 
   /**
    * `pushStored` for long periods: plain canonical entries are checked and summed in integer fen
-   * (core/ledger `pushStoredFen`); only a draw of the period is decoded further, for matching.
-   * Returns that draw, or undefined.
+   * (core/ledger `pushStoredFen`); a draw of the period is handed to matching as it was read, its
+   * amount in fen. Returns that draw, or undefined.
    */
   pushStoredDraw(stored: StoredEntry): MatchableDraw | undefined {
     const pushed = this.verifier.pushStoredFen(stored);
     if (pushed.entry) return this.placeDecoded(pushed.entry, pushed.ok) ? pushed.entry : undefined;
-    return this.placeFen(pushed.fen, pushed.ok) ? ledgerEntryOf(pushed.fen) : undefined;
+    // The entry read in fen is itself the draw matching reads: no copy, no decimal.
+    return this.placeFen(pushed.fen, pushed.ok) ? pushed.fen : undefined;
   }
 
   private placeDecoded(entry: ChainedEntry, chainHolds: boolean): boolean {
@@ -145,10 +147,12 @@ export class PeriodReconciler {
     this.unreadableAt ??= { sequence, problem };
   }
 
-  /** Checks a draw of the period against its decision and payment. */
+  /**
+   * Checks a draw of the period against its decision and payment. Amounts are compared in integer
+   * fen when the draw and the fact were both read in fen; decimals are made only for a row.
+   */
   checkDraw(entry: MatchableDraw, facts: DrawFacts | undefined): void {
     this.drawsChecked += 1;
-    const amount = entry.amountYuan;
     const decision = facts?.decision;
     if (!decision?.approved) {
       this.row({
@@ -159,13 +163,15 @@ export class PeriodReconciler {
         whatZh: decision ? `支出对应的决定 ${decision.decisionId} 未获批准` : "支出无对应的审批决定",
         where: this.drawWhere(entry),
         entries: [entry.entryId],
-        amountYuan: amount.toString(),
+        amountYuan: entry.amountYuan.toString(),
       });
-    } else if (decision.amountYuan && !decision.amountYuan.equals(amount)) {
+    } else if ((decision.amountYuan || decision.amountFen !== undefined) && !sameAmount(entry, decision)) {
+      const amount = entry.amountYuan;
+      const approved = yuanOfFact(decision) as Yuan;
       this.row({
         code: "amount-mismatch",
-        what: `draw ${entry.entryId} of ${amount.toString()} differs from the approved ${decision.amountYuan.toString()}`,
-        whatZh: `支出金额 ${amount.format()} 与批准金额 ${decision.amountYuan.format()} 不一致`,
+        what: `draw ${entry.entryId} of ${amount.toString()} differs from the approved ${approved.toString()}`,
+        whatZh: `支出金额 ${amount.format()} 与批准金额 ${approved.format()} 不一致`,
         where: this.drawWhere(entry),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
@@ -179,15 +185,17 @@ export class PeriodReconciler {
         whatZh: "支出无对应的支付记录（银行转账或现金发放）",
         where: this.drawWhere(entry),
         entries: [entry.entryId],
-        amountYuan: amount.toString(),
+        amountYuan: entry.amountYuan.toString(),
       });
       return;
     }
-    if (!payment.amountYuan.equals(amount)) {
+    if (!sameAmount(entry, payment)) {
+      const amount = entry.amountYuan;
+      const paid = yuanOfFact(payment) as Yuan;
       this.row({
         code: "amount-mismatch",
-        what: `draw ${entry.entryId} of ${amount.toString()} differs from payment ${payment.paymentId} of ${payment.amountYuan.toString()}`,
-        whatZh: `支出金额 ${amount.format()} 与支付金额 ${payment.amountYuan.format()} 不一致`,
+        what: `draw ${entry.entryId} of ${amount.toString()} differs from payment ${payment.paymentId} of ${paid.toString()}`,
+        whatZh: `支出金额 ${amount.format()} 与支付金额 ${paid.format()} 不一致`,
         where: this.drawWhere(entry, payment),
         entries: [entry.entryId],
         amountYuan: amount.toString(),
@@ -208,7 +216,7 @@ export class PeriodReconciler {
         whatZh: `现金支出缺少${missingZh.join("和")}签字`,
         where: this.drawWhere(entry, payment),
         entries: [entry.entryId],
-        amountYuan: amount.toString(),
+        amountYuan: entry.amountYuan.toString(),
       });
     }
   }

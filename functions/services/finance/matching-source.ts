@@ -31,6 +31,15 @@ export interface StoreMatchingOptions {
 
 const BATCH_GET_MAX = 100;
 
+/**
+ * A stored amount text as a fact carries it: in fen without a decimal when it reads so (a long
+ * reconciliation compares a million), always with its `Yuan` too for other readers of a decision.
+ */
+function amountOf(text: string): { amountYuan: Yuan; amountFen?: number } {
+  const amountFen = Yuan.fenOfText(text);
+  return { amountYuan: Yuan.parse(text), ...(amountFen !== undefined ? { amountFen } : {}) };
+}
+
 /** The approved decision a payment purpose rests on (DOMAIN §3.2, §3.5, §4.4). */
 export function decisionFor(record: CaseRecord, purpose: string): DecisionFact | undefined {
   const approvedOf = (decision: Record<string, unknown> | undefined, decisionId: string, amount?: unknown) =>
@@ -38,9 +47,7 @@ export function decisionFor(record: CaseRecord, purpose: string): DecisionFact |
       ? {
           decisionId,
           approved: decision.decision === "approve",
-          ...(typeof amount === "string" && Yuan.isValidText(amount)
-            ? { amountYuan: Yuan.parse(amount) }
-            : {}),
+          ...(typeof amount === "string" && Yuan.isValidText(amount) ? amountOf(amount) : {}),
         }
       : undefined;
   if (purpose === "advance") {
@@ -67,12 +74,18 @@ export function decisionFor(record: CaseRecord, purpose: string): DecisionFact |
   return undefined;
 }
 
+function paymentAmountOf(text: string): { amountYuan: Yuan } | { amountFen: number } {
+  const amountFen = Yuan.fenOfText(text);
+  return amountFen !== undefined ? { amountFen } : { amountYuan: Yuan.parse(text) };
+}
+
 export function paymentFactOf(attempt: PaymentAttempt): PaymentFact {
   return {
     paymentId: attempt.instructionId,
     method: attempt.method,
     status: attempt.status,
-    amountYuan: Yuan.parse(attempt.amountYuan),
+    // In fen, read straight from the stored text, when it reads so: no decimal per payment.
+    ...paymentAmountOf(attempt.amountYuan),
     ...(attempt.bankReference ? { bankReference: attempt.bankReference } : {}),
     ...(attempt.method === "cash"
       ? {

@@ -14,7 +14,10 @@ import {
 } from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import {
+  type DrawFacts,
+  type FactAmount,
   FiguresAccumulator,
+  type MatchingSource,
   parsePeriod,
   type ReconciliationReport,
   reconcilePeriod,
@@ -222,5 +225,136 @@ describe("reconciliation in integer fen gives the figures and findings of the de
     expect(fen).toEqual(yuanWay.result());
     expect(fen.draws.sumYuan.toFenString()).toBe((BigInt(amountFen) * 40n).toString());
     expect(fen.draws.byHardshipType.fire?.sumYuan.toFenString()).toBe((BigInt(amountFen) * 40n).toString());
+  });
+});
+
+/** A fact's amount as a store reading its text straight to fen hands it over (decimals beyond the fast range). */
+function inFen(fact: FactAmount): FactAmount {
+  const text = (fact.amountYuan as Yuan).toString();
+  const amountFen = Yuan.fenOfText(text);
+  return amountFen === undefined ? { amountYuan: Yuan.parse(text) } : { amountFen };
+}
+
+/** The same matching data with every decision and payment amount handed over in fen where it reads so. */
+function factsInFen(source: MatchingSource): MatchingSource {
+  return {
+    ...source,
+    async drawFacts(fundId, draws) {
+      const facts = await source.drawFacts(fundId, draws);
+      const out = new Map<string, DrawFacts>();
+      for (const [id, f] of facts) {
+        const decision = f.decision?.amountYuan
+          ? { ...f.decision, amountYuan: undefined, ...inFen(f.decision) }
+          : f.decision;
+        const payment = f.payment ? { ...f.payment, amountYuan: undefined, ...inFen(f.payment) } : undefined;
+        out.set(id, {
+          ...(decision ? { decision } : {}),
+          ...(payment ? { payment: payment as NonNullable<DrawFacts["payment"]> } : {}),
+        });
+      }
+      return out;
+    },
+  };
+}
+
+type FactChange =
+  | "none"
+  | "decision amount"
+  | "payment amount"
+  | "no decision"
+  | "rejected"
+  | "no payment"
+  | "cash unsigned";
+const factChangeArb = fc.constantFrom<FactChange>(
+  "none",
+  "none",
+  "decision amount",
+  "payment amount",
+  "no decision",
+  "rejected",
+  "no payment",
+  "cash unsigned",
+);
+
+describe("matching in integer fen gives the rows of matching in decimals", () => {
+  it("an amount text a store keeps reads to the fen `Yuan.parse` gives, or is left to `Yuan.parse`", () => {
+    const textArb = fc.oneof(
+      fc.constantFrom(
+        "0",
+        "0.00",
+        "0.5",
+        "12.30",
+        "9999999999999.99",
+        "10000000000000.00",
+        "012.30",
+        "1.",
+        ".5",
+        "1.234",
+        "-1.00",
+        "1e3",
+        " 1",
+        "",
+      ),
+      fc.bigInt({ min: 0n, max: 10n ** 16n }).map((fen) => Yuan.fromFen(fen).toString()),
+      fc.stringMatching(/^-?\d{1,16}(\.\d{0,3})?$/),
+    );
+    fc.assert(
+      fc.property(textArb, (text) => {
+        // Act
+        const fen = Yuan.fenOfText(text);
+        // Assess: exact where read, and read wherever it is valid and below 10^15 fen.
+        if (!Yuan.isValidText(text)) {
+          expect(fen).toBeUndefined();
+          return;
+        }
+        const exact = BigInt(Yuan.parse(text).toFenString());
+        if (exact < BigInt(FAST_FEN_LIMIT) && !/^0\d/.test(text)) expect(fen).toBe(Number(exact));
+        if (fen !== undefined) expect(BigInt(fen)).toBe(exact);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("facts handed over in fen give exactly the report of facts in decimals, findings included", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(stepArb, { minLength: 0, maxLength: 25 }),
+        fc.array(factChangeArb, { minLength: 25, maxLength: 25 }),
+        fc.constantFrom(1, 1000),
+        async (steps, changes, pageSize) => {
+          // Prepare: the ordinary facts of the history, some of them changed as a store might hold them.
+          const { entries, head } = history(steps);
+          const source = matchingFor(entries, october);
+          entries
+            .filter((e) => e.kind === "draw")
+            .forEach((e, i) => {
+              const f = source.facts.get(e.entryId) as DrawFacts;
+              const other = e.amountYuan.plus(Yuan.fromFen(1));
+              const change = changes[i % changes.length];
+              if (change === "decision amount" && f.decision)
+                f.decision = { ...f.decision, amountYuan: other };
+              if (change === "payment amount" && f.payment) f.payment = { ...f.payment, amountYuan: other };
+              if (change === "no decision") delete f.decision;
+              if (change === "rejected" && f.decision) f.decision = { ...f.decision, approved: false };
+              if (change === "no payment") delete f.payment;
+              if (change === "cash unsigned" && f.payment) {
+                f.payment = { ...f.payment, method: "cash", signatures: { receiver: true, officer: false } };
+              }
+            });
+          const stored = entries.map(storedOf);
+          const input = { fundId: FUND, period: october, head };
+          // Act: draws read in fen matched against facts in fen, and everything in decimals.
+          const fen = await reconcilePeriod({
+            ...input,
+            source: factsInFen(source),
+            entries: pageSize > 1 ? pages(stored, pageSize) : stored,
+          });
+          const decimal = await reconcilePeriod({ ...input, source, entries: decoded(stored) });
+          // Assess
+          expect(fen).toEqual(decimal);
+        },
+      ),
+      { numRuns: 250 },
+    );
   });
 });

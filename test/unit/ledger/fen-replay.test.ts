@@ -160,6 +160,12 @@ const TAMPERS: Record<string, Tamper> = {
     f[1] = Number(f[1]) + 1;
     return undefined;
   }),
+  "sequence with a leading zero": at((f, text) => text.replace(`,${String(f[1])},`, `,0${String(f[1])},`)),
+  "sequence of twenty digits": at((f, text) => text.replace(`,${String(f[1])},`, `,${"9".repeat(20)},`)),
+  "sequence past 2^53": at((f) => {
+    f[1] = 2 ** 53 + 1 + Number(f[1]); // not-policy: a sequence no safe integer spells
+    return undefined;
+  }),
   "kind unknown": at((f) => {
     f[5] = "gift";
     return undefined;
