@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { FUNCTIONS, type FunctionDefinition } from "#functions/catalog.ts";
 import { installClock, resetClock } from "#functions/runtime/clock.ts";
 import { TABLE_ENV } from "#infra/tables.ts";
@@ -63,6 +63,12 @@ export interface LocalRuntimeOptions {
   inMemory?: boolean;
   /** Reuse a running DynamoDB (e.g. the test run's); the runtime then starts no engine. */
   dynamoEndpoint?: string;
+  /**
+   * How the runtime's own DynamoDB client sends its requests (the Step Functions layer's items);
+   * the county simulation passes its fault injector, which counts them (the handlers' clients take
+   * theirs from functions/runtime/dynamo-client.ts).
+   */
+  dynamoRequestHandler?: DynamoDBClientConfig["requestHandler"];
   /** Prefix of the physical table names; default `aidflow-`. */
   tablePrefix?: string;
   clock?: RuntimeClockOptions;
@@ -99,7 +105,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const engine = await startEngine(options, dataDir);
     if (engine) cleanups.push(() => engine.stop());
     const dynamoEndpoint = options.dynamoEndpoint ?? (engine as DynamoEngine).endpoint;
-    const dynamo = localDynamoClient(dynamoEndpoint);
+    const dynamo = localDynamoClient(
+      dynamoEndpoint,
+      options.dynamoRequestHandler ? { requestHandler: options.dynamoRequestHandler } : {},
+    );
     cleanups.push(async () => dynamo.destroy());
     const tables = await ensureTables(dynamo, options.tablePrefix ?? "aidflow-");
     const store = new ExecutionStore(dynamo, tables.main);

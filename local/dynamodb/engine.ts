@@ -10,6 +10,7 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DynamoDBClient,
+  type DynamoDBClientConfig,
   ListTablesCommand,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
@@ -92,8 +93,12 @@ export async function startDynamoEngine(options: StartEngineOptions = {}): Promi
   };
 }
 
-export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+/** A client of DynamoDB Local; `extra` adds to the configuration (e.g. a request handler). */
+export function localDynamoClient(
+  endpoint: string,
+  extra: Pick<DynamoDBClientConfig, "requestHandler"> = {},
+): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, ...extra });
 }
 
 export function createTableInput(prefix: string, table: TableDefinition): CreateTableCommandInput {

@@ -1,7 +1,7 @@
 /**
  * What identifies "this request" when a simulation decides whether to fault it: the keys it touches
  * (table, pk, sk), in a stable order. Shared by the model level (SDK middleware, test/simulation/
- * model/faults.ts) and the county level (the wire proxy, county/dynamo-fault-proxy.ts); both see
+ * model/faults.ts) and the county level (the SDK request handler, county/dynamo-fault-injector.ts); both see
  * marshalled input (`{ S: "…" }`), the plain-string form is read as well.
  */
 export function requestKeys(input: Record<string, unknown>): string[] {

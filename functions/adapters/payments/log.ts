@@ -1,9 +1,11 @@
 /**
- * The structured logger of the payment side. Anything that takes a logger takes this narrow shape,
- * so tests can capture what was logged; the default is a Powertools logger (JSON, one line per event).
- * Never pass a full bank account here: use `maskAccount` (DOMAIN §7).
+ * The logger of the payment side. Anything that takes a logger takes this narrow shape, so tests
+ * can pass their own; the default is the process's logger (functions/runtime/logger.ts) with
+ * `component: "payments"`, so payment lines are masked like every other line and reach the same
+ * sinks (stdout, CloudWatch in AWS, `captureLogs` in tests). Never pass a full bank account here:
+ * use `maskAccount` (DOMAIN §7) — the logger's masking is a second line of defence, not the first.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
+import { logger } from "#functions/runtime/logger.ts";
 
 export interface PaymentLogger {
   info(message: string, attributes?: Record<string, unknown>): void;
@@ -11,16 +13,8 @@ export interface PaymentLogger {
   error(message: string, attributes?: Record<string, unknown>): void;
 }
 
-let shared: PaymentLogger | undefined;
+const paymentsLogger: PaymentLogger = logger.child({ component: "payments" });
 
 export function defaultPaymentLogger(): PaymentLogger {
-  if (!shared) {
-    const logger = new Logger({ serviceName: "aidflow-payments" });
-    shared = {
-      info: (message, attributes) => logger.info(message, attributes ?? {}),
-      warn: (message, attributes) => logger.warn(message, attributes ?? {}),
-      error: (message, attributes) => logger.error(message, attributes ?? {}),
-    };
-  }
-  return shared;
+  return paymentsLogger;
 }

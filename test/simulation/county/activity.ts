@@ -4,11 +4,11 @@
  * looks and takes the next. Nothing in flight means: no execution of the Step Functions layer moving
  * (`activeExecutions()`), no Lambda handler running (counted around the local runtime's task
  * invocations; the API's handlers are awaited by whoever called them), no DynamoDB request on the
- * wire (the fault proxy counts them: checkpoints written behind a parked execution), for a short
+ * wire (the fault injector counts them: checkpoints written behind a parked execution), for a short
  * quiet window. An SDK retry backing off inside a handler is still a handler in flight.
  */
 import { LocalFunctions } from "#local/stepfunctions/functions.ts";
-import type { DynamoFaultProxy } from "./dynamo-fault-proxy.ts";
+import type { DynamoFaultInjector } from "./dynamo-fault-injector.ts";
 
 let invocationsInFlight = 0;
 let installed = false;
@@ -36,7 +36,7 @@ export interface QuietOptions {
 }
 
 export async function untilQuiet(
-  proxy: DynamoFaultProxy,
+  faults: DynamoFaultInjector,
   layer: { activeExecutions(): number },
   options: QuietOptions = {},
 ): Promise<void> {
@@ -44,13 +44,13 @@ export async function untilQuiet(
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let quietSince = Date.now();
   for (;;) {
-    const busy = invocationsInFlight > 0 || proxy.inFlight > 0 || layer.activeExecutions() > 0;
+    const busy = invocationsInFlight > 0 || faults.inFlight > 0 || layer.activeExecutions() > 0;
     const now = Date.now();
     if (busy) quietSince = now;
     else if (now - quietSince >= quietMs) return;
     if (now > deadline)
       throw new Error(
-        `the county never settled: ${invocationsInFlight} task(s) and ${proxy.inFlight} DynamoDB request(s) in flight`,
+        `the county never settled: ${invocationsInFlight} task(s) and ${faults.inFlight} DynamoDB request(s) in flight`,
       );
     await new Promise((resolve) => setTimeout(resolve, 2));
   }

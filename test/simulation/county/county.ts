@@ -9,9 +9,9 @@
  *   the start of every run;
  * - the bank settles only when the driver flushes it, and the fate of each transfer is fixed by the
  *   payee's account (closed / callback lost / callback delivered twice), not by a random stream;
- * - DynamoDB is reached through a fault-injecting proxy (dynamo-fault-proxy.ts), and the handlers'
- *   SDK clients retry as the SDK does (three attempts, throttles and transient errors only) but
- *   without its real-time backoff, which a manual clock has no use for.
+ * - every DynamoDB client sends its requests through a fault injector (dynamo-fault-injector.ts), and
+ *   the handlers' clients retry as the SDK does (three attempts, throttles and transient errors
+ *   only) but without its real-time backoff, which a manual clock has no use for.
  *
  * Every run gets a county of its own (policy, township directory, users, funds), so runs never share
  * money or people and a seed replays the same on a fresh county.
@@ -40,7 +40,7 @@ import { demoCountyParameters2026 } from "#local/seed/policy-demo-county.ts";
 import { ApiClient } from "#test/e2e/support/api.ts";
 import { quickRetryStrategy } from "#test/support/faults.ts";
 import { countTaskInvocations, untilQuiet } from "./activity.ts";
-import { type DynamoFaultProxy, startDynamoFaultProxy } from "./dynamo-fault-proxy.ts";
+import { createDynamoFaultInjector, type DynamoFaultInjector } from "./dynamo-fault-injector.ts";
 
 /** Monday 2026-03-02 09:00 Asia/Shanghai: every run starts here. */
 export const RUN_START_MS = Date.parse("2026-03-02T09:00:00+08:00");
@@ -71,7 +71,7 @@ export interface SimUser {
 export interface SimCounty {
   runtime: LocalRuntime;
   clock: ManualClock;
-  proxy: DynamoFaultProxy;
+  faults: DynamoFaultInjector;
   bank: RunningBankSimulator;
   api: ApiServer;
   /** A client straight to DynamoDB Local (no faults): provisioning and the invariant checks. */
@@ -109,10 +109,14 @@ export async function startSimCounty(options: {
     ...SIM_FLOW_SETTINGS,
   });
   // As many attempts as the SDK's standard strategy makes; set before any handler makes its client.
-  setDynamoClientDefaults({ retryStrategy: quickRetryStrategy(SDK_ATTEMPTS, 0) });
-  const proxy = await startDynamoFaultProxy(options.dynamoEndpoint);
+  const faults = createDynamoFaultInjector();
+  setDynamoClientDefaults({
+    retryStrategy: quickRetryStrategy(SDK_ATTEMPTS, 0),
+    requestHandler: faults.requestHandler,
+  });
   const runtime = await startLocalRuntime({
-    dynamoEndpoint: proxy.url,
+    dynamoEndpoint: options.dynamoEndpoint,
+    dynamoRequestHandler: faults.requestHandler,
     tablePrefix: `${options.label ?? "simc"}-${randomBytes(4).toString("hex")}-`,
     clock: { mode: "manual", startMs: RUN_START_MS },
     workflows: [
@@ -143,7 +147,7 @@ export async function startSimCounty(options: {
   return {
     runtime,
     clock,
-    proxy,
+    faults,
     bank,
     api,
     dynamo,
@@ -157,7 +161,7 @@ export async function startSimCounty(options: {
           secrets.devToken,
         ),
       ),
-    quiet: () => untilQuiet(proxy, runtime.stepFunctions),
+    quiet: () => untilQuiet(faults, runtime.stepFunctions),
     logs: () => capture.lines,
     clearLogs: () => {
       capture.lines.length = 0;
@@ -166,7 +170,7 @@ export async function startSimCounty(options: {
       await api.close();
       await bank.stop();
       await runtime.stop();
-      await proxy.close();
+      faults.close();
       dynamo.destroy();
       capture.stop();
       resetFlowDeps();

@@ -6,7 +6,7 @@
  * fund, the bank settling (failures, lost and doubled callbacks), county finance topping up a dry
  * fund, the clock moving to the next deadline — picks one with the seed's PRNG, does it through the
  * HTTP API (or the bank, or the clock) and waits until the county stands still. DynamoDB faults hit
- * every handler request meanwhile (dynamo-fault-proxy.ts). After the run: invariants.ts.
+ * every handler request meanwhile (dynamo-fault-injector.ts). After the run: invariants.ts.
  *
  * A step's outcome is recorded in the trace by what the county answered and by the sorted states of
  * the cases — never by generated ids — so a seed's trace can be compared with its replay.
@@ -147,7 +147,7 @@ export async function runCountySeed(county: SimCounty, options: CountyRunOptions
   if (allocated.status !== 200 && allocated.status !== 201)
     throw new Error(`allocation refused: ${allocated.status} ${allocated.text}`);
 
-  county.proxy.setPlan({
+  county.faults.setPlan({
     seed: options.seed,
     rates: scenario.profile.rates,
     normalize: (text) => normalizeIds(text, run, cases),
@@ -181,7 +181,7 @@ export async function runCountySeed(county: SimCounty, options: CountyRunOptions
     trace.push(`end | ${summarize(world, await observe(world))}`);
   } finally {
     faultsInjected = countFaults(county, bump);
-    county.proxy.setPlan(undefined);
+    county.faults.setPlan(undefined);
   }
   countBankFates(world);
   if (options.broken === "double-draw") await drawTwice(world, trace);
@@ -795,8 +795,8 @@ function countBankFates(world: World): void {
 }
 
 function countFaults(county: SimCounty, bump: (key: string, by?: number) => void): number {
-  for (const fault of county.proxy.injected) bump(`DynamoDB faults: ${fault.kind}`);
-  return county.proxy.injected.length;
+  for (const fault of county.faults.injected) bump(`DynamoDB faults: ${fault.kind}`);
+  return county.faults.injected.length;
 }
 
 /** The broken payment step of `double-draw`: one paid obligation is drawn for again under a new id. */

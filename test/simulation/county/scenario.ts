@@ -5,7 +5,7 @@
  */
 
 import type { Prng } from "../model/prng.ts";
-import type { WireFaultKind } from "./dynamo-fault-proxy.ts";
+import type { WireFaultKind } from "./dynamo-fault-injector.ts";
 
 export interface WireFaultProfile {
   name: "calm" | "mild" | "stormy";
