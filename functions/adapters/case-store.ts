@@ -176,6 +176,21 @@ export interface CaseUpdate {
   handledBy?: string[];
   /** Only if the case is in one of these statuses (a late or repeated step changes nothing). */
   expectStatus?: readonly CaseStatus[];
+  /**
+   * A refusal judged on the case as it is when written: checked on every read of the update,
+   * including the re-reads after a concurrent write, so the write is conditional on the very version
+   * the guard passed (the withdrawal's "not approved yet", functions/services/queries/withdrawal.ts).
+   */
+  guard?: (current: CaseRecord) => Error | undefined;
+}
+
+/** A withdrawn case is final (DOMAIN §1): a step that runs after the withdrawal changes nothing. */
+function withdrawnCaseError(caseId: string): ConflictError {
+  return new ConflictError(
+    `Case ${caseId} was withdrawn; this step changes nothing`,
+    `案件 ${caseId} 已撤回，此步骤不再办理`,
+    { details: { status: "withdrawn" } },
+  );
 }
 
 export class CaseStore {
@@ -292,6 +307,9 @@ export class CaseStore {
     const current = await this.get(caseId);
     // This very update landed on an earlier attempt whose answer was lost: done, not a conflict.
     if (current.lastWriteId === writeId) return current;
+    if (current.status === "withdrawn") throw withdrawnCaseError(caseId);
+    const refusal = change.guard?.(current);
+    if (refusal) throw refusal;
     if (change.expectStatus && !change.expectStatus.includes(current.status)) {
       throw new ConflictError(
         `Case ${caseId} is ${current.status}; this step is not open`,

@@ -3,8 +3,11 @@
  * as they may file on their behalf). Allowed while the case has not been paid: the core lifecycle
  * (core/cases `transition`, event `case.withdrawn`) decides from the case's state, and a drawn
  * payment refuses it whatever the state (422). Order of effects, each safe to repeat:
- *   1. the case item moves to `withdrawn` (conditional on the status just read — a decision that
- *      lands first wins, and the withdrawal is then refused);
+ *   1. the case item moves to `withdrawn`, conditional on the version the refusal rules were judged
+ *      on (a decision whose effects land first wins, and the withdrawal is refused); a decision
+ *      recorded on its task but not yet carried into the case refuses it too (409). From then on the
+ *      case store refuses every other change (case-store.ts): a decision or flow step that comes
+ *      later fails with 409 and moves no money;
  *   2. its open human tasks are closed, so nobody can decide it any more;
  *   3. the execution is stopped (StopExecution through @aws-sdk/client-sfn, ABORTED);
  *   4. the open-case guard is released (the person may file again) and the audit trail appended.
@@ -91,10 +94,28 @@ export function lifecycleStateOf(record: Pick<CaseRecord, "status" | "flags">): 
   }
 }
 
-/** Aid approved (or handed over after it) means money is on its way: no withdrawal from then on. */
+/**
+ * Aid approved (Flow A's advance, a Flow B plan, or handed over after it) means money is on its way:
+ * no withdrawal from then on — even while the flow has not moved the case's status yet.
+ */
 function aidApproved(record: CaseRecord): boolean {
   const advance = record.advance as { decision?: string } | undefined;
-  return advance?.decision === "approve" || record.handOver !== undefined;
+  const planApproval = planOf(record).approval as { decision?: string } | undefined;
+  return (
+    advance?.decision === "approve" || planApproval?.decision === "approve" || record.handOver !== undefined
+  );
+}
+
+/**
+ * A decision recorded on a task but not yet carried into the case (human-tasks.ts: recorded, then
+ * its effects, then the flow resumed): the case is about to move, so it is not withdrawn under it.
+ */
+function decisionInFlight(caseId: string, taskType: string): ConflictError {
+  return new ConflictError(
+    `A decision on case ${caseId} (${taskType}) was just recorded and is being carried out; look at the case again before withdrawing`,
+    `案件 ${caseId} 刚有审批决定（${taskType}）正在办理，请刷新后再决定是否撤回`,
+    { details: { reason: "decision-in-flight", taskType } },
+  );
 }
 
 /** Why the case cannot be withdrawn now, from the case alone; undefined when it can. */
@@ -167,6 +188,8 @@ export async function withdrawCase(
   }
   if (refusal) throw refusal;
   if (await paymentDrawn(deps, record)) throw paymentDrawnError(caseId);
+  const decided = (await deps.tasks.forCase(caseId)).find((task) => task.status === "decided");
+  if (decided) throw decisionInFlight(caseId, decided.taskType);
 
   const next = transition(
     { state: lifecycleStateOf(record) as CaseState, flow: record.flow },
@@ -181,6 +204,8 @@ export async function withdrawCase(
     updated = await deps.cases.update(caseId, {
       status: WITHDRAWN_STATUS,
       expectStatus: [record.status],
+      // Judged again on the case as written: a decision whose effects landed since the read wins.
+      guard: withdrawalRefusal,
       set: { withdrawal, dueAt: null, closedAt: at },
       ...(onBehalf ? { handledBy: [actor.userId] } : {}),
     });
