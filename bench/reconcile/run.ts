@@ -205,15 +205,23 @@ const syntheticSource: MatchingSource = {
     for (const d of draws) {
       const text = d.amountFen !== undefined ? storedAmountText(d.amountFen) : d.amountYuan.toString();
       const amountFen = Yuan.fenOfText(text);
-      const amount = amountFen !== undefined ? { amountFen } : { amountYuan: Yuan.parse(text) };
+      const amountYuan = amountFen === undefined ? Yuan.parse(text) : undefined;
       facts.set(d.entryId, {
-        decision: { decisionId: `d-${d.entryId}`, approved: true, ...amount },
-        payment: {
-          paymentId: d.reference.paymentId ?? d.entryId,
-          method: "bank",
-          status: "confirmed",
-          ...amount,
-        },
+        decision: { decisionId: `d-${d.entryId}`, approved: true, amountYuan, amountFen },
+        payment:
+          amountFen !== undefined
+            ? {
+                paymentId: d.reference.paymentId ?? d.entryId,
+                method: "bank",
+                status: "confirmed",
+                amountFen,
+              }
+            : {
+                paymentId: d.reference.paymentId ?? d.entryId,
+                method: "bank",
+                status: "confirmed",
+                amountYuan: amountYuan as Yuan,
+              },
       });
     }
     return facts;

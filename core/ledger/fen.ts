@@ -57,7 +57,36 @@ export function applyEffectFen(
   drawKind: DrawKind | undefined,
   amountFen: number,
 ): FenBalances | undefined {
-  if (amountFen <= 0) return undefined;
+  const after = { quota: 0, balance: 0, committed: 0 };
+  return effectInto(before, kind, drawKind, amountFen, after) ? after : undefined;
+}
+
+/** Where `effectGives` works out the balances: one object for every entry, not one per entry. */
+const scratch: FenBalances = { quota: 0, balance: 0, committed: 0 };
+
+/**
+ * True when `applyEffect(before, entry)` accepts the entry and gives exactly `after`: the replay's
+ * check in fen.
+ */
+export function effectGives(
+  before: FenBalances,
+  kind: EntryKind,
+  drawKind: DrawKind | undefined,
+  amountFen: number,
+  after: FenBalances,
+): boolean {
+  return effectInto(before, kind, drawKind, amountFen, scratch) && sameFenBalances(scratch, after);
+}
+
+/** The effect itself: writes the balances after into `out`; false where `applyEffect` refuses. */
+function effectInto(
+  before: FenBalances,
+  kind: EntryKind,
+  drawKind: DrawKind | undefined,
+  amountFen: number,
+  out: FenBalances,
+): boolean {
+  if (amountFen <= 0) return false;
   let { quota, balance, committed } = before;
   switch (kind) {
     case "allocation":
@@ -83,26 +112,14 @@ export function applyEffectFen(
     case "replenishment":
       balance += amountFen;
       // DOMAIN §5/§6: replenishment fills the fund up to its quota, never beyond.
-      if (balance > before.quota) return undefined;
+      if (balance > before.quota) return false;
       break;
   }
-  if (committed < 0 || balance < committed) return undefined;
-  return { quota, balance, committed };
-}
-
-/**
- * True when `applyEffect(before, entry)` accepts the entry and gives exactly `after`: the replay's
- * check in fen.
- */
-export function effectGives(
-  before: FenBalances,
-  kind: EntryKind,
-  drawKind: DrawKind | undefined,
-  amountFen: number,
-  after: FenBalances,
-): boolean {
-  const gives = applyEffectFen(before, kind, drawKind, amountFen);
-  return gives !== undefined && sameFenBalances(gives, after);
+  if (committed < 0 || balance < committed) return false;
+  out.quota = quota;
+  out.balance = balance;
+  out.committed = committed;
+  return true;
 }
 
 export function sameFenBalances(a: FenBalances, b: FenBalances): boolean {

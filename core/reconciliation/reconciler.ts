@@ -103,9 +103,11 @@ export class PeriodReconciler {
    * amount in fen. Returns that draw, or undefined.
    */
   pushStoredDraw(stored: StoredEntry): MatchableDraw | undefined {
+    const plain = this.verifier.pushPlain(stored);
+    // The entry read in fen is itself the draw matching reads: no copy, no decimal.
+    if (plain) return this.placeFen(plain, true) ? plain : undefined;
     const pushed = this.verifier.pushStoredFen(stored);
     if (pushed.entry) return this.placeDecoded(pushed.entry, pushed.ok) ? pushed.entry : undefined;
-    // The entry read in fen is itself the draw matching reads: no copy, no decimal.
     return this.placeFen(pushed.fen, pushed.ok) ? pushed.fen : undefined;
   }
 

@@ -88,13 +88,20 @@ class FenTally {
 /** Tallies by key (flow, hardship type …), in the order keys first appear. */
 class Breakdown {
   private readonly tallies = new Map<string, FenTally>();
+  /** The last key asked for: entries in a row mostly share it (one flow, one residency). */
+  private lastKey: string | undefined;
+  private lastTally: FenTally | undefined;
 
   at(key: string): FenTally {
+    // A comparison, not a hash of a string read fresh from every entry.
+    if (key === this.lastKey) return this.lastTally as FenTally;
     let tally = this.tallies.get(key);
     if (!tally) {
       tally = new FenTally();
       this.tallies.set(key, tally);
     }
+    this.lastKey = key;
+    this.lastTally = tally;
     return tally;
   }
 
@@ -105,14 +112,16 @@ class Breakdown {
   }
 }
 
-/** The balances after an entry, in whichever form it was read. */
-type After = { fen: FenBalances; yuan?: undefined } | { fen?: undefined; yuan: FundBalances };
-
-const balancesOf = (after: After): FundBalances => after.yuan ?? yuanBalancesOf(after.fen);
+/** Balances after an entry, in whichever form it was read: exactly one of the two is set. */
+const balancesOf = (fen: FenBalances | undefined, yuan: FundBalances | undefined): FundBalances =>
+  yuan ?? yuanBalancesOf(fen as FenBalances);
 
 export class FiguresAccumulator {
-  private opening: After = { yuan: EMPTY_BALANCES };
-  private closing: After = { yuan: EMPTY_BALANCES };
+  // Each in either form (no wrapper object per entry): the fen one when the last entry was read in fen.
+  private openingFen: FenBalances | undefined;
+  private openingYuan: FundBalances | undefined = EMPTY_BALANCES;
+  private closingFen: FenBalances | undefined;
+  private closingYuan: FundBalances | undefined = EMPTY_BALANCES;
   private readonly tallies: Record<Exclude<EntryKind, "draw">, FenTally> = {
     allocation: new FenTally(),
     commit: new FenTally(),
@@ -133,17 +142,23 @@ export class FiguresAccumulator {
 
   /** An entry booked before the period: its balances are the opening, until a period entry comes. */
   before(entry: ChainedEntry): void {
-    this.beforeAfter({ yuan: entry.after });
+    if (this.sawPeriodEntry) return;
+    this.openingFen = this.closingFen = undefined;
+    this.openingYuan = this.closingYuan = entry.after;
   }
 
   /** The same for an entry read in fen (core/ledger `readStoredFen`). */
   beforeFen(entry: FenEntry): void {
-    this.beforeAfter({ fen: entry.after });
+    if (this.sawPeriodEntry) return;
+    this.openingFen = this.closingFen = entry.after;
+    this.openingYuan = this.closingYuan = undefined;
   }
 
   /** An entry booked in the period. */
   in(entry: ChainedEntry): void {
-    const tally = this.count(entry.sequence, { yuan: entry.after }, entry.kind);
+    this.closingFen = undefined;
+    this.closingYuan = entry.after;
+    const tally = this.count(entry.sequence, entry.kind);
     const amount = entry.amountYuan;
     if (tally) {
       tally.addYuan(amount);
@@ -158,7 +173,9 @@ export class FiguresAccumulator {
 
   /** The same for an entry read in fen: summed without decimals. */
   inFen(entry: FenEntry): void {
-    const tally = this.count(entry.sequence, { fen: entry.after }, entry.kind);
+    this.closingFen = entry.after;
+    this.closingYuan = undefined;
+    const tally = this.count(entry.sequence, entry.kind);
     const amount = entry.amountFen;
     if (tally) {
       tally.addFen(amount);
@@ -173,10 +190,10 @@ export class FiguresAccumulator {
   }
 
   result(): PeriodFigures {
-    const closing = balancesOf(this.closing);
+    const closing = balancesOf(this.closingFen, this.closingYuan);
     const t = this.tallies;
     return {
-      opening: balancesOf(this.opening),
+      opening: balancesOf(this.openingFen, this.openingYuan),
       closing,
       allocations: t.allocation.result(),
       draws: {
@@ -198,19 +215,12 @@ export class FiguresAccumulator {
     };
   }
 
-  private beforeAfter(after: After): void {
-    if (this.sawPeriodEntry) return;
-    this.opening = after;
-    this.closing = after;
-  }
-
   /** Counts a period entry; the tally of its kind, or undefined for a draw (summed by breakdown). */
-  private count(sequence: number, after: After, kind: EntryKind): FenTally | undefined {
+  private count(sequence: number, kind: EntryKind): FenTally | undefined {
     this.sawPeriodEntry = true;
     this.entryCount += 1;
     this.firstSequence ??= sequence;
     this.lastSequence = sequence;
-    this.closing = after;
     return kind === "draw" ? undefined : this.tallies[kind];
   }
 }
