@@ -10,9 +10,10 @@
  *  1. raw: SHA-256 of each line's canonical bytes — nothing else;
  *  2. reconcile: each line handed as stored (text, sequence, hash), a page at a time, to
  *     `reconcilePeriod`, which hashes the stored text as it is and reads it once, in integer fen
- *     (chain check with `ChainVerifier.pushStoredFen`, replay of every effect, the period figures,
- *     draw matching in batches of 100 through a synthetic `MatchingSource` that approves and pays
- *     every draw, handing amounts over as stored text read to fen, as the store's source does).
+ *     (chain check with `ChainVerifier.pushPlain`, the hot half of `pushStoredFen`; replay of
+ *     every effect, the period figures, draw matching in batches of 100 through a synthetic
+ *     `MatchingSource` that approves and pays every draw, handing amounts over as stored text
+ *     read to fen, as the store's source does; draws compared in fen, no decimal per draw).
  * Both passes read the file the same way (64 KiB chunks split into lines), so reading costs the
  * same, and hash with the same one-shot SHA-256 (`crypto.hash`).
  *
