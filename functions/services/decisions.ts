@@ -23,7 +23,7 @@ import {
   followUpLevel,
 } from "./case-rules.ts";
 import { type DecideHumanTaskResult, decideHumanTask } from "./human-tasks.ts";
-import type { FlowDeps } from "./ports.ts";
+import { deciderName, type FlowDeps } from "./ports.ts";
 
 const YuanText = z
   .string()
@@ -92,6 +92,7 @@ async function decide(deps: FlowDeps, args: DecideArgs): Promise<DecisionRespons
       });
       await deps.audit.append({
         actorUserId: recorded.decidedBy,
+        actorName: deciderName(args.actor, recorded.decidedBy),
         actorRoles: args.actor.roles,
         action: args.action,
         caseId: args.record.caseId,

@@ -87,7 +87,11 @@ export function auditPort(store: AuditStore): AuditPort {
       await store.append({
         countyId: event.countyId,
         townshipId: event.townshipId,
-        actor: { userId: event.actorUserId, name: event.actorUserId, roles: event.actorRoles as never },
+        actor: {
+          userId: event.actorUserId,
+          name: event.actorName ?? event.actorUserId,
+          roles: event.actorRoles as never,
+        },
         action: event.action,
         resourceType: "case",
         resourceId: event.caseId,

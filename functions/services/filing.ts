@@ -226,6 +226,7 @@ export async function fileCase(
 
   await deps.audit.append({
     actorUserId: actor.userId,
+    actorName: actor.name,
     actorRoles: actor.roles,
     action: onBehalf ? "case.fileOnBehalf" : "case.file",
     caseId: record.caseId,

@@ -65,6 +65,8 @@ export interface IdentityPort {
 
 export interface AuditEvent {
   actorUserId: string;
+  /** The name the audit trail shows (the user id when none is known: the flows' own steps). */
+  actorName?: string;
   actorRoles: string[];
   action: string;
   caseId: string;
@@ -74,6 +76,14 @@ export interface AuditEvent {
   before?: unknown;
   after?: unknown;
   correlationId?: string;
+}
+
+/**
+ * The name to record for whoever made a recorded decision: the acting user's name when it is they
+ * (a healing retry may carry out someone else's recorded decision: then their id).
+ */
+export function deciderName(actor: { userId: string; name: string }, decidedBy: string): string {
+  return actor.userId === decidedBy ? actor.name : decidedBy;
 }
 
 export interface AuditPort {

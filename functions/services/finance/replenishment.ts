@@ -14,6 +14,7 @@ import { Yuan } from "#core/money/yuan.ts";
 import { executableReplenishment, parsePeriod, replenishmentProposal } from "#core/reconciliation/index.ts";
 import { resumeFundWait } from "../decisions.ts";
 import { decideHumanTask } from "../human-tasks.ts";
+import { deciderName } from "../ports.ts";
 import { audit, authorizeCounty, authorizeTownship, countyOfTownship, plain } from "./common.ts";
 import type { FinanceDeps } from "./deps.ts";
 
@@ -227,6 +228,7 @@ export async function resumeWaitingFlows(
           effects: async (recorded) => {
             await flow.audit.append({
               actorUserId: recorded.decidedBy,
+              actorName: deciderName(actor, recorded.decidedBy),
               actorRoles: actor.roles,
               action: "fund.allocate",
               caseId: record.caseId,

@@ -15,7 +15,7 @@ import { Yuan } from "#core/money/index.ts";
 import { authorizeAnyOnCase, authorizeOnCase } from "../case-access.ts";
 import { fundIdOf } from "../decisions.ts";
 import { decideHumanTask } from "../human-tasks.ts";
-import type { FlowDeps } from "../ports.ts";
+import { deciderName, type FlowDeps } from "../ports.ts";
 import {
   approvedBeforePlan,
   type FlowBCase,
@@ -82,6 +82,7 @@ async function decide(args: DecideArgs): Promise<PlanDecisionResponse> {
       });
       await deps.audit.append({
         actorUserId: recorded.decidedBy,
+        actorName: deciderName(args.actor, recorded.decidedBy),
         actorRoles: args.actor.roles,
         action: args.action,
         caseId: record.caseId,
@@ -663,6 +664,7 @@ export async function raiseSuspicion(
   );
   await deps.audit.append({
     actorUserId: actor.userId,
+    actorName: actor.name,
     actorRoles: actor.roles,
     action: "plan.suspicion.raise",
     caseId,

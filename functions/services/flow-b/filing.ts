@@ -141,6 +141,7 @@ export async function fileStagedCase(
   }
   await deps.audit.append({
     actorUserId: actor.userId,
+    actorName: actor.name,
     actorRoles: actor.roles,
     action: onBehalf ? "case.fileOnBehalf" : "case.file",
     caseId: record.caseId,

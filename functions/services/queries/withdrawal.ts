@@ -219,6 +219,7 @@ export async function withdrawCase(
   const effects = await finishWithdrawal(deps, updated);
   await deps.audit.append({
     actorUserId: actor.userId,
+    actorName: actor.name,
     actorRoles: actor.roles,
     action: "case.withdraw",
     caseId,

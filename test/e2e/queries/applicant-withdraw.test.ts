@@ -168,12 +168,13 @@ describe("withdrawal", () => {
     expect(record.status).toBe("withdrawn");
     const county = await world.signIn("county-civil-1");
     const audit = await county.get<{
-      events: { action: string; reason?: string; actor: { userId: string } }[];
+      events: { action: string; reason?: string; actor: { userId: string; name: string } }[];
     }>(`/audit?resourceType=case&resourceId=${openCase}`);
     expect(audit.body.events.filter((e) => e.action === "case.withdraw")).toEqual([
       expect.objectContaining({
         reason: "亲友已资助，不再需要救助",
-        actor: expect.objectContaining({ userId: "applicant-zhang" }),
+        // The trail names the person (DOMAIN §7: who did what), not only the account id.
+        actor: expect.objectContaining({ userId: "applicant-zhang", name: "张伟" }),
       }),
     ]);
     const mine = await zhang.get<ListPage<MyCase>>("/me/cases");

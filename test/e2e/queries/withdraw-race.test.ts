@@ -15,11 +15,13 @@ import { fileCase, filingFor, person } from "./support.ts";
 let world: FlowAWorld;
 let officer: ApiClient;
 let approver: ApiClient;
+let auditor: ApiClient;
 
 beforeAll(async () => {
   world = await startFlowAWorld({ label: "q-race" });
   officer = await world.signIn("officer-chengguan-1");
   approver = await world.signIn("approver-chengguan");
+  auditor = await world.signIn("county-civil-1");
 }, 120_000);
 
 afterAll(async () => {
@@ -75,15 +77,20 @@ describe("a withdrawal and a decision on the same case", () => {
 
     // Act: each case gets its approval and its withdrawal at the same moment.
     const answers = await Promise.all(
-      caseIds.map(async (caseId) => {
-        const [approval, withdrawal] = await Promise.all([
+      caseIds.map(async (caseId, i) => {
+        const approve = () =>
           approver.post(
             `/cases/${caseId}/advance-decision`,
             { decision: "approve", amountYuan: "500.00" },
             key("approve"),
-          ),
-          officer.post(`/cases/${caseId}/withdraw`, { reason: "申请人已获亲友资助" }, key("withdraw")),
-        ]);
+          );
+        const withdraw = () =>
+          officer.post(`/cases/${caseId}/withdraw`, { reason: "申请人已获亲友资助" }, key("withdraw"));
+        // Half the cases send the approval first, half the withdrawal: both orders meet on the wire.
+        const [approval, withdrawal] =
+          i % 2 === 0
+            ? await Promise.all([approve(), withdraw()])
+            : await Promise.all([withdraw(), approve()]).then(([w, a]) => [a, w] as const);
         return { caseId, approval: approval.status, withdrawal: withdrawal.status };
       }),
     );
@@ -113,5 +120,38 @@ describe("a withdrawal and a decision on the same case", () => {
         expect(obligation?.status).toBe("paid");
       }
     }
+  });
+
+  it("the audit trail names whoever decided or withdrew, not only their account id", async () => {
+    // Prepare
+    const approvedCase = await openCaseFor(36, "fire");
+    const withdrawnCase = await openCaseFor(37, "flood");
+
+    // Act
+    const approval = await approver.post(
+      `/cases/${approvedCase}/advance-decision`,
+      { decision: "approve", amountYuan: "500.00" },
+      key("approve"),
+    );
+    const withdrawal = await officer.post(
+      `/cases/${withdrawnCase}/withdraw`,
+      { reason: "申请人撤回" },
+      key("withdraw"),
+    );
+
+    // Assess: DOMAIN §7 — who did what, by name.
+    expect([approval.status, withdrawal.status]).toEqual([200, 200]);
+    const actors = async (caseId: string) =>
+      (
+        await auditor.get<{ events: { actor: { userId: string; name: string } }[] }>(
+          `/audit?resourceType=case&resourceId=${caseId}`,
+        )
+      ).body.events.map((e) => e.actor);
+    expect(await actors(approvedCase)).toContainEqual(
+      expect.objectContaining({ userId: "approver-chengguan", name: "陈静" }),
+    );
+    expect(await actors(withdrawnCase)).toContainEqual(
+      expect.objectContaining({ userId: "officer-chengguan-1", name: "王芳" }),
+    );
   });
 });
