@@ -49,10 +49,15 @@ function specFor(event: OpenTaskEvent): TaskSpec {
       };
     case "payment-route":
       return {
-        roles: ["township-officer"],
+        // Not re-routed within the reminder interval: the county sees it too, as with the advance.
+        roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
         status: "awaiting-payment-route",
-        subject: "Payment needs a route (another own account, or cash)",
-        subjectZh: "救助金发放需重新指定方式（本人其他账户或现金）",
+        subject: escalated
+          ? "Failed payment still not re-routed — escalated to the county"
+          : "Payment needs a route (another own account, or cash)",
+        subjectZh: escalated
+          ? "救助金发放失败后仍未重新指定方式，已上报县民政"
+          : "救助金发放需重新指定方式（本人其他账户或现金）",
       };
     case "fund-replenishment":
       return {
@@ -70,10 +75,12 @@ function specFor(event: OpenTaskEvent): TaskSpec {
       };
     case "follow-up":
       return {
-        roles: ["township-officer"],
+        roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
         status: "awaiting-follow-up",
-        subject: "Decide the follow-up (跟进救助)",
-        subjectZh: "请确定跟进救助措施",
+        subject: escalated
+          ? "Follow-up still not decided — escalated to the county"
+          : "Decide the follow-up (跟进救助)",
+        subjectZh: escalated ? "跟进救助措施仍未确定，已上报县民政" : "请确定跟进救助措施",
       };
     case "additional-aid-approval":
       return {

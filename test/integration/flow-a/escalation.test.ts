@@ -1,7 +1,8 @@
 /**
  * Deadlines of Flow A on the manual clock (DOMAIN §3.2, §3.4): nobody decides the advance in time →
  * escalated to the county, which decides → paid; the paperwork misses its working-day deadline →
- * flagged overdue and escalated → completed late → closed. The case is never dropped.
+ * flagged overdue and escalated → completed late → closed; a failed payment nobody re-routes and a
+ * follow-up nobody decides are escalated after the reminder interval. The case is never dropped.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -16,6 +17,8 @@ import {
 
 let world: FlowAWorld;
 const HOUR_MS = 3_600_000;
+/** The world's AIDFLOW_ESCALATION_REMINDER_SECONDS (world.ts): 7 days. */
+const REMINDER_MS = 7 * 24 * HOUR_MS;
 
 beforeAll(async () => {
   world = await startFlowAWorld({ label: "fa-escalate" });
@@ -137,6 +140,101 @@ describe("deadlines escalate, never drop", () => {
     expect(record.paperwork).toMatchObject({ late: true });
     const notes = await world.deps.outbox.forCase(caseId);
     expect(notes.some((n) => n.kind === "task.paperwork.escalated" && n.recipient.kind === "county")).toBe(
+      true,
+    );
+  });
+
+  it("a failed payment nobody re-routes is escalated to the county after the reminder interval, then paid once", async () => {
+    // Prepare: filed without an own account, so the approved advance waits for an officer's route
+    const officer = await world.signIn("officer-chengguan-2");
+    const approver = await world.signIn("approver-chengguan");
+    const body = filing({
+      hardship: { cause: "flood" },
+      applicant: {
+        name: "SMIRNOV ANTON",
+        document: { type: "passport", number: "753119876", nationality: "RUS" },
+      },
+    });
+    delete body.bankAccount;
+    const caseId = await fileAndWait(world, officer, body);
+    const approved = await approver.post(
+      `/cases/${caseId}/advance-decision`,
+      { decision: "approve", amountYuan: "300.00" },
+      key("approve-unrouted"),
+    );
+    const first = await world.openTask(caseId, "payment-route");
+
+    // Act: the reminder interval passes with nobody routing the payment
+    await world.clock.advanceBy(REMINDER_MS + 1_000);
+    const escalated = await world.eventually(async () => {
+      const task = await world.deps.tasks.current(caseId, "payment-route");
+      return task?.escalated ? task : undefined;
+    }, "the escalated payment-route task");
+    const cash = await officer.post(
+      `/cases/${caseId}/cash-payment`,
+      {
+        receiverName: "SMIRNOV ANTON",
+        receiverSignatureRef: "doc-sig-receiver-9",
+        officerSignatureRef: "doc-sig-officer-9",
+      },
+      key("cash-late"),
+    );
+    await world.openTask(caseId, "paperwork");
+
+    // Assess
+    expect(approved.status, approved.text).toBe(200);
+    expect(first.escalated).toBe(false);
+    expect(escalated.assigneeRoles).toEqual(["township-officer", "county-civil-affairs"]);
+    expect(escalated.details).toMatchObject({ purpose: "advance" });
+    expect(cash.status, cash.text).toBe(200);
+    const notes = await world.deps.outbox.forCase(caseId);
+    expect(
+      notes.some((n) => n.kind === "task.payment-route.escalated" && n.recipient.kind === "county"),
+    ).toBe(true);
+    const payment = await world.deps.payments.getPayment(`${caseId}.advance`);
+    expect(payment?.attempts.map((a) => `${a.method}:${a.status}`)).toEqual(["cash:confirmed"]);
+    const routes = (await world.deps.tasks.forCase(caseId)).filter((t) => t.taskType === "payment-route");
+    expect(routes.map((t) => t.status).sort()).toEqual(["completed", "superseded"]);
+  });
+
+  it("a follow-up nobody decides is escalated to the county after the reminder interval; deciding it then closes the case", async () => {
+    // Prepare
+    const applicant = await world.signIn("applicant-zhang");
+    const approver = await world.signIn("approver-chengguan");
+    const officer = await world.signIn("officer-chengguan-1");
+    const caseId = await fileAndWait(world, applicant, filing({ hardship: { cause: "traffic-accident" } }));
+    await approveAndPay(world, approver, caseId, "600.00");
+    const paperwork = await officer.post(
+      `/cases/${caseId}/paperwork`,
+      paperworkBody(),
+      key("paperwork-on-time"),
+    );
+    const first = await world.openTask(caseId, "follow-up");
+
+    // Act
+    await world.clock.advanceBy(REMINDER_MS + 1_000);
+    const escalated = await world.eventually(async () => {
+      const task = await world.deps.tasks.current(caseId, "follow-up");
+      return task?.escalated ? task : undefined;
+    }, "the escalated follow-up task");
+    const closed = await officer.post(
+      `/cases/${caseId}/follow-up`,
+      { close: { summary: "经提醒后结案" } },
+      key("close-late"),
+    );
+    await world.eventually(
+      async () => (await world.executionStatus(caseId)) === "SUCCEEDED",
+      "the execution to succeed",
+    );
+
+    // Assess
+    expect(paperwork.status, paperwork.text).toBe(200);
+    expect(first.escalated).toBe(false);
+    expect(escalated.assigneeRoles).toEqual(["township-officer", "county-civil-affairs"]);
+    expect(closed.status, closed.text).toBe(200);
+    expect((await world.deps.cases.get(caseId)).status).toBe("closed");
+    const notes = await world.deps.outbox.forCase(caseId);
+    expect(notes.some((n) => n.kind === "task.follow-up.escalated" && n.recipient.kind === "county")).toBe(
       true,
     );
   });
