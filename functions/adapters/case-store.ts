@@ -114,7 +114,8 @@ export interface CaseRecord {
   correlationId: string;
   /** Everyone who filed, investigated, proposed or recorded (maker-checker, DOMAIN §1). */
   handledBy: string[];
-  flags: { escalated?: boolean; overdue?: boolean; incident?: string };
+  /** `fundWaited`: the case once waited for the fund to be topped up (its request is ended when paid). */
+  flags: { escalated?: boolean; overdue?: boolean; incident?: string; fundWaited?: boolean };
   /** Deadline of the step the case waits on (ISO), for the work list. */
   dueAt?: string;
   advance?: Record<string, unknown>;

@@ -22,6 +22,7 @@ import {
   checkInvestigators,
   followUpLevel,
 } from "./case-rules.ts";
+import { isStagePurpose } from "./flow-b/plan-record.ts";
 import { type DecideHumanTaskResult, decideHumanTask } from "./human-tasks.ts";
 import { deciderName, type FlowDeps } from "./ports.ts";
 
@@ -68,6 +69,8 @@ interface DecideArgs {
   /** Case fields set by the decision (idempotent). */
   caseSet: (recorded: HumanTaskDecision) => Record<string, unknown>;
   status?: CaseStatus;
+  /** The case statuses in which the decision still applies (a late one changes nothing: 409). */
+  expectStatus?: readonly CaseStatus[];
   handledBy?: string[];
   before?: unknown;
   why?: string;
@@ -88,6 +91,7 @@ async function decide(deps: FlowDeps, args: DecideArgs): Promise<DecisionRespons
       await deps.cases.update(args.record.caseId, {
         set: args.caseSet(recorded),
         ...(args.status ? { status: args.status } : {}),
+        ...(args.expectStatus ? { expectStatus: args.expectStatus } : {}),
         ...(args.handledBy ? { handledBy: args.handledBy } : {}),
       });
       await deps.audit.append({
@@ -289,6 +293,14 @@ export async function routeToCash(
   const task = await currentTaskOrConflict(deps, record, "payment-route");
   const policy = await policyOf(deps, record);
   const purpose = String(task.details?.purpose ?? "advance");
+  if (isStagePurpose(purpose)) {
+    // DOMAIN §3.3: cash is for urgent first aid; a staged plan is paid by transfer, stage after stage.
+    throw new BusinessRuleError(
+      "A stage of a staged plan is paid by bank transfer: give the applicant's own account (reroute), not cash",
+      "分阶段救助按期转账发放，不能现金发放：请重新指定本人收款账户",
+      { details: { purpose } },
+    );
+  }
   const obligation = await deps.payments.getObligation(obligationIdFor(caseId, purpose));
   if (!obligation)
     throw new ConflictError("There is no approved payment to hand over", "没有待发放的已批准救助金");
@@ -312,6 +324,8 @@ export async function routeToCash(
       payout: {
         method: "cash",
         cash: {
+          // The payment this hand-over is for (payment-step.ts pays no other one with it).
+          purpose,
           receiverName: request.receiverName,
           receiverSignatureRef: request.receiverSignatureRef,
           officerSignatureRef: request.officerSignatureRef,
@@ -704,6 +718,7 @@ export async function resumeFundWait(
     output: { resumed: true },
     caseSet: () => ({}),
     status: "paying",
+    expectStatus: ["awaiting-fund-replenishment"],
     why: "fund replenished; payment retried",
     correlationId,
   });

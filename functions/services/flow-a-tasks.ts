@@ -118,6 +118,7 @@ export async function openFlowATask(deps: FlowDeps, event: OpenTaskEvent) {
   const flags = { ...record.flags };
   if (event.escalated) flags.escalated = true;
   if (event.overdue) flags.overdue = true;
+  if (event.taskType === "fund-replenishment") flags.fundWaited = true;
   return openHumanTask(deps, {
     token: event.taskToken,
     caseId: event.caseId,

@@ -87,11 +87,17 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
 
   // A wait of this type that is still listed belongs to a predecessor that nobody can answer any more.
   // Its recorded decision is carried over only when this task exists BECAUSE that wait timed out
-  // (an escalation): then the decision provably never resumed the execution.
+  // (an escalation): then the decision provably never resumed the execution. And only once its
+  // effects reached the case (`audited`): a decision whose effects failed (its request answered
+  // 503) would move the flow past a case that never learnt of it (found by the county simulation,
+  // seed 137: an advance drawn with no approval on the case). Its decider's retry of the same
+  // request records it again on this task, effects and all.
   let carried: HumanTaskDecision | undefined;
   for (const older of await deps.tasks.forCase(input.caseId)) {
     if (older.taskType !== input.taskType || older.taskId === task.taskId) continue;
-    if (input.escalated && older.status === "decided" && older.decided && !carried) carried = older.decided;
+    if (input.escalated && older.status === "decided" && older.decided?.audited && !carried) {
+      carried = older.decided;
+    }
     if (older.status === "open" || older.status === "decided") {
       await deps.tasks.finish(input.caseId, older.taskId, "superseded", now.toISOString());
     }
@@ -160,6 +166,24 @@ export interface DecideHumanTaskResult {
   /** True when this request repeated the recorded one (the response is the first one's). */
   repeated: boolean;
   delivery: TaskResponseOutcome;
+}
+
+/**
+ * Ends the tasks of a type still waiting on a case when what they waited for came about another way
+ * (e.g. the fund was found able to pay when its re-check timed out): they leave every work list
+ * instead of asking someone for what is done. Idempotent.
+ */
+export async function supersedeWaiting(deps: FlowDeps, caseId: string, taskType: string): Promise<number> {
+  let ended = 0;
+  for (
+    let task = await deps.tasks.current(caseId, taskType);
+    task;
+    task = await deps.tasks.current(caseId, taskType)
+  ) {
+    await deps.tasks.finish(caseId, task.taskId, "superseded", deps.now().toISOString());
+    ended += 1;
+  }
+  return ended;
 }
 
 export function requestDigest(actorUserId: string, decision: Record<string, unknown>): string {

@@ -17,12 +17,13 @@
  */
 
 import type { CaseRecord } from "#adapters/case-store.ts";
-import { PaymentStateError } from "#adapters/payments/errors.ts";
+import { PaymentRouteNeededError, PaymentStateError } from "#adapters/payments/errors.ts";
 import { instructionIdFor, obligationIdFor } from "#adapters/payments/gateway.ts";
 import { checkPayee } from "#adapters/payments/payee.ts";
 import type { Obligation } from "#adapters/payments/payment-store.ts";
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
+import { supersedeWaiting } from "./human-tasks.ts";
 import type { FlowDeps, LedgerRequest } from "./ports.ts";
 
 export type PaymentOutcome = "confirmed" | "failed" | "pending";
@@ -104,6 +105,9 @@ async function draw(
       { details: { caseId: record.caseId, obligationId: obligation.obligationId } },
     );
   }
+  // Drawn: a replenishment request still open from an earlier dry fund is answered (found by the
+  // county simulation, seed 57: county finance was asked to top up for a case long paid and closed).
+  if (record.flags?.fundWaited) await supersedeWaiting(deps, record.caseId, "fund-replenishment");
 }
 
 /** The attempt this call works on: the one in flight (a retry), or the next one. */
@@ -124,7 +128,10 @@ export async function payByBank(
   }
   const bank = record.payout.bank;
   if (record.payout.method !== "bank" || !bank) {
-    throw new PaymentStateError("The case has no bank account to pay to", "案件未登记收款银行账户");
+    throw new PaymentRouteNeededError(
+      "The case has no bank account to pay to: an officer must route the payment",
+      "案件未登记收款银行账户，需经办人重新指定发放方式",
+    );
   }
   const attempt = attemptFor(obligation);
   const payeeRecord = checkPayee(
@@ -234,8 +241,15 @@ export async function payInCash(deps: FlowDeps, input: PaymentStepInput): Promis
   const record = await deps.cases.get(input.caseId);
   const obligation = await obligationOf(deps, input.caseId, input.purpose);
   const cash = record.payout.cash;
-  if (record.payout.method !== "cash" || !cash) {
-    throw new PaymentStateError("No cash hand-over is recorded on the case", "案件未登记现金发放");
+  // A hand-over is recorded (signatures and all) for one payment: the advance's does not pay the
+  // follow-up aid (found by the county simulation, seed 194: the follow-up was drawn, then refused
+  // as cash above the ceiling). Another payment asks an officer for its route — before any draw.
+  const handedOverFor = (cash as { purpose?: string } | undefined)?.purpose ?? "advance";
+  if (record.payout.method !== "cash" || !cash || handedOverFor !== input.purpose) {
+    throw new PaymentRouteNeededError(
+      `No cash hand-over is recorded for the ${input.purpose} payment: an officer must route it`,
+      `该笔救助金（${input.purpose}）未登记现金发放，需经办人重新指定发放方式`,
+    );
   }
   if (obligation.status === "paid") {
     return {

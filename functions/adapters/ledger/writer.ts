@@ -70,6 +70,7 @@ import {
   type LowBalanceAlert,
   parseLedgerEntry,
   planBatch,
+  type RejectedEntry,
   type RejectionReason,
 } from "#core/ledger/index.ts";
 import type { Yuan } from "#core/money/yuan.ts";
@@ -439,11 +440,10 @@ export class LedgerWriter {
       }
       // A rejection is only the truth if it rests on a head observed after the submission.
       const lateRejections = plan.rejected.filter((r) => r.item.submittedTick > headTick);
-      for (const r of plan.rejected) {
-        if (r.item.submittedTick < headTick) {
-          this.settle(lane, r.item, rejected(r.item, r.reason, r.message, r.messageZh, r.availableYuan));
-        }
-      }
+      await this.settleRejections(
+        lane,
+        plan.rejected.filter((r) => r.item.submittedTick < headTick),
+      );
       if (plan.accepted.length === 0) {
         if (lateRejections.length > 0) lane.head = undefined;
         continue;
@@ -491,9 +491,7 @@ export class LedgerWriter {
       lane.headTick = ++this.tick;
       this.stats.applied += plan.accepted.length;
       const snapshot = snapshotOf(committedHead);
-      for (const r of lateRejections) {
-        this.settle(lane, r.item, rejected(r.item, r.reason, r.message, r.messageZh, r.availableYuan));
-      }
+      await this.settleRejections(lane, lateRejections);
       this.answerSoon(
         lane,
         plan.accepted.map((a) => [
@@ -658,6 +656,32 @@ export class LedgerWriter {
         this.settleKnown(lane, a.item, itemToAppliedId(idReason.Item), current);
       }
       index += 2 + (a.alert && this.options.tables.main ? 1 : 0);
+    }
+  }
+
+  /**
+   * Answers entries the head refused — unless their id is already applied: a retried submission
+   * whose first attempt committed (its answer lost, or its caller failed afterwards) no longer fits
+   * the head it moved (a release of what it already released, a draw on a fund it emptied), and is a
+   * `duplicate`, not a refusal (found by the county simulation, seed 187: a plan's close retried
+   * after its release had landed ended the case in an incident). Rejections are rare: one read.
+   */
+  private async settleRejections(lane: Lane, rejections: readonly RejectedEntry<Pending>[]): Promise<void> {
+    if (rejections.length === 0) return;
+    let applied = new Map<string, AppliedId>();
+    try {
+      applied = await this.store.readAppliedIds(
+        lane.fundId,
+        rejections.map((r) => r.item.entry.entryId),
+      );
+    } catch (error) {
+      // Unknown: the refusal stands, as before this check (the caller may retry; the id decides).
+      if (isFatal(error)) throw error;
+    }
+    for (const r of rejections) {
+      const found = applied.get(r.item.entry.entryId);
+      if (found) this.settleKnown(lane, r.item, found, lane.head);
+      else this.settle(lane, r.item, rejected(r.item, r.reason, r.message, r.messageZh, r.availableYuan));
     }
   }
 

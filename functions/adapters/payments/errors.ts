@@ -49,6 +49,14 @@ export class PaymentStateError extends ConflictError {
   override readonly code = "PAYMENT_STATE_CONFLICT";
 }
 
+/**
+ * No bank route to pay to (the case was paid in cash, or never had an own account): not a fault —
+ * the flow asks an officer for a route (Flow A `AwaitPaymentRoute`, Flow B `AwaitStageRoute`).
+ */
+export class PaymentRouteNeededError extends ConflictError {
+  override readonly code = "PAYMENT_ROUTE_NEEDED";
+}
+
 /** Cash refused: not urgent, above the cash ceiling, a signature missing (DOMAIN §3.3). */
 export class CashNotAllowedError extends BusinessRuleError {
   override readonly code = "CASH_NOT_ALLOWED";

@@ -35,18 +35,22 @@ export interface FlowBExecutionInput {
   reason: string;
 }
 
-export async function fileStagedCase(
-  deps: FlowDeps,
-  actor: Actor,
-  request: FileStagedCaseRequest,
-  correlationId: string,
-): Promise<{
+type FlowChoice = ReturnType<typeof chooseFlow>;
+
+export interface FlowBFilingResult {
   caseId: string;
   status: string;
   existing: boolean;
   policyVersionId: string;
   flowChoice: unknown;
-}> {
+}
+
+export async function fileStagedCase(
+  deps: FlowDeps,
+  actor: Actor,
+  request: FileStagedCaseRequest,
+  correlationId: string,
+): Promise<FlowBFilingResult> {
   const now = deps.now();
   const onBehalf = !actor.roles.includes("applicant") || request.onBehalf !== undefined;
   const countyId = actor.countyId;
@@ -77,16 +81,7 @@ export async function fileStagedCase(
   }
   const identity = deps.identity.check(request.applicant.document as never);
   const open = await deps.cases.openCaseFor(identity.personKey, request.hardship.cause);
-  if (open) {
-    const existing = await deps.cases.get(open);
-    return {
-      caseId: open,
-      status: existing.status,
-      existing: true,
-      policyVersionId: existing.policyVersionId,
-      flowChoice: choice,
-    };
-  }
+  if (open) return existingCase(deps, open, choice);
   checkRepeatAid(await deps.cases.personHistory(identity.personKey), request.hardship.cause, policy, now);
   const payout: PayoutRoute = request.bankAccount
     ? {
@@ -129,16 +124,7 @@ export async function fileStagedCase(
     version: 1,
   };
   const created = await deps.cases.create(record);
-  if (!created.created) {
-    const existing = await deps.cases.get(created.existingCaseId);
-    return {
-      caseId: existing.caseId,
-      status: existing.status,
-      existing: true,
-      policyVersionId: existing.policyVersionId,
-      flowChoice: choice,
-    };
-  }
+  if (!created.created) return existingCase(deps, created.existingCaseId, choice);
   await deps.audit.append({
     actorUserId: actor.userId,
     actorName: actor.name,
@@ -156,19 +142,7 @@ export async function fileStagedCase(
     },
     correlationId,
   });
-  const arn = deps.stateMachines.flowB;
-  if (!arn) throw new Error("The Flow B state machine ARN is not configured (AIDFLOW_STATE_MACHINE_FLOW_B)");
-  const input: FlowBExecutionInput = {
-    caseId: record.caseId,
-    countyId,
-    townshipId: record.townshipId,
-    correlationId,
-    policyVersionId: record.policyVersionId,
-    handedOverFrom: "filing",
-    reason: choice.reason,
-  };
-  const started = await deps.workflow.startExecution({ stateMachineArn: arn, name: record.caseId, input });
-  if (started.started) await deps.cases.update(record.caseId, { set: { executionName: record.caseId } });
+  await startFlowB(deps, record, choice);
   return {
     caseId: record.caseId,
     status: record.status,
@@ -176,4 +150,40 @@ export async function fileStagedCase(
     policyVersionId: record.policyVersionId,
     flowChoice: choice,
   };
+}
+
+/**
+ * The existing case (a repeated filing, or the retry of one whose answer was lost); its execution
+ * is started again if a crash or a failed dependency left it unstarted — a no-op when it runs (the
+ * execution is named after the case). Without this, a case filed but never started waits for
+ * nobody (found by the county simulation, seed 34).
+ */
+async function existingCase(deps: FlowDeps, caseId: string, choice: FlowChoice): Promise<FlowBFilingResult> {
+  const existing = await deps.cases.get(caseId);
+  if (existing.flow === "B" && existing.status === "assessing" && existing.handOver === undefined) {
+    await startFlowB(deps, existing, choice);
+  }
+  return {
+    caseId,
+    status: existing.status,
+    existing: true,
+    policyVersionId: existing.policyVersionId,
+    flowChoice: choice,
+  };
+}
+
+async function startFlowB(deps: FlowDeps, record: CaseRecord, choice: FlowChoice): Promise<void> {
+  const arn = deps.stateMachines.flowB;
+  if (!arn) throw new Error("The Flow B state machine ARN is not configured (AIDFLOW_STATE_MACHINE_FLOW_B)");
+  const input: FlowBExecutionInput = {
+    caseId: record.caseId,
+    countyId: record.countyId,
+    townshipId: record.townshipId,
+    correlationId: record.correlationId,
+    policyVersionId: record.policyVersionId,
+    handedOverFrom: "filing",
+    reason: choice.reason,
+  };
+  const started = await deps.workflow.startExecution({ stateMachineArn: arn, name: record.caseId, input });
+  if (started.started) await deps.cases.update(record.caseId, { set: { executionName: record.caseId } });
 }

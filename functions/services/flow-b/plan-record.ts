@@ -103,6 +103,11 @@ export function stagePurpose(index: number): string {
   return `stage-${index}`;
 }
 
+/** True for the purpose of a Flow B stage payment (`stagePurpose`). */
+export function isStagePurpose(purpose: string): boolean {
+  return /^stage-\d+$/.test(purpose);
+}
+
 /** The stages that were paid (obligation confirmed), from the payments module — never from a counter. */
 export async function paidStages(
   deps: FlowDeps,

@@ -8,6 +8,7 @@ import type { CaseUpdate } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
+import { supersedeWaiting } from "../human-tasks.ts";
 import { payByBank, reversePayment } from "../payment-step.ts";
 import type { FlowDeps } from "../ports.ts";
 import { PlanStateError } from "./errors.ts";
@@ -112,6 +113,8 @@ export async function commitPlan(
       { details: { caseId, totalYuan: plan.totalYuan } },
     );
   }
+  // Committed: a top-up request still open from an earlier dry fund is answered (as for Flow A's draw).
+  if (record.flags?.fundWaited) await supersedeWaiting(deps, caseId, "plan-funds");
   if (!plan.commitment) {
     const committedAt = deps.now().toISOString();
     await deps.cases.update(caseId, {

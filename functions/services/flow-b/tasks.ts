@@ -96,10 +96,15 @@ function specFor(event: OpenFlowBTaskEvent, plan: PlanRecord): TaskSpec {
       };
     case "payment-route":
       return {
-        roles: ["township-officer"],
+        // Not re-routed within the reminder interval: the county sees it too (as in Flow A).
+        roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
         status: "stage-paying",
-        subject: "A stage payment failed — route it to another own account",
-        subjectZh: "分期救助金发放失败，请重新指定收款账户",
+        subject: escalated
+          ? "Failed stage payment still not re-routed — escalated to the county"
+          : "A stage payment failed — route it to another own account",
+        subjectZh: escalated
+          ? "分期救助金发放失败后仍未重新指定账户，已上报县民政"
+          : "分期救助金发放失败，请重新指定收款账户",
       };
   }
 }
@@ -131,6 +136,7 @@ export async function openFlowBTask(deps: FlowDeps, event: OpenFlowBTaskEvent) {
   const flags = { ...record.flags };
   if (event.escalated) flags.escalated = true;
   if (event.overdue) flags.overdue = true;
+  if (event.taskType === "plan-funds") flags.fundWaited = true;
   caseSet.flags = flags;
 
   if (event.taskType === "public-notice") {

@@ -33,6 +33,43 @@ describe("an entry id is applied at most once, forever", () => {
     expect(fund.sequence).toBe(2);
   });
 
+  it("a retry that no longer fits the head it moved is a duplicate, not a refusal: a draw that emptied the fund, a release of everything committed", async () => {
+    // Prepare: a draw takes the whole fund; a commitment is released in full (the county simulation's
+    // seed 187: a plan's close retried after its release had landed).
+    const { store, writer, fundId } = await fundedFund("retry-refit", "1000");
+    const w = writer();
+    expect((await w.submit(draw(fundId, "pay-all", "1000"))).status).toBe("applied");
+    expect((await w.submit(allocation(fundId, "alloc-2", "500"))).status).toBe("applied");
+    expect(
+      (await w.submit({ ...draw(fundId, "commit-1", "400"), kind: "commit", drawKind: undefined })).status,
+    ).toBe("applied");
+    expect(
+      (await w.submit({ ...draw(fundId, "release-1", "400"), kind: "release", drawKind: undefined })).status,
+    ).toBe("applied");
+
+    // Act: each is submitted again (a new submission: the first one's answer never reached its caller)
+    const drawAgain = await writer().submit(draw(fundId, "pay-all", "1000"));
+    const releaseAgain = await writer().submit({
+      ...draw(fundId, "release-1", "400"),
+      kind: "release",
+      drawKind: undefined,
+    });
+    const neverApplied = await writer().submit({
+      ...draw(fundId, "release-2", "400"),
+      kind: "release",
+      drawKind: undefined,
+    });
+
+    // Assess
+    expect(drawAgain).toMatchObject({ status: "duplicate", sameContent: true });
+    expect(releaseAgain).toMatchObject({ status: "duplicate", sameContent: true });
+    expect(neverApplied).toMatchObject({ status: "rejected" });
+    const fund = await store.getFund(fundId);
+    expect(fund.balanceYuan.toString()).toBe("500.00");
+    expect(fund.committedYuan.toString()).toBe("0.00");
+    expect((await store.verify(fundId)).ok).toBe(true);
+  });
+
   it("the same payment submitted twice at once is written once", async () => {
     const { store, writer, fundId } = await fundedFund("twins");
     const w = writer();
