@@ -5,7 +5,15 @@
  * cannot cover the payment waits for county finance to replenish it, then pays.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { caseEntries, type FlowAWorld, fileAndWait, filing, key, startFlowAWorld } from "./world.ts";
+import {
+  caseEntries,
+  type FlowAWorld,
+  fileAndWait,
+  filing,
+  key,
+  paperworkBody,
+  startFlowAWorld,
+} from "./world.ts";
 
 let world: FlowAWorld;
 const CLOSED_ACCOUNT = "6217000012345678";
@@ -217,6 +225,66 @@ describe("lost callback and empty fund", () => {
     expect((await world.deps.payments.getObligation(`${caseId}.advance`))?.status).toBe("paid");
   });
 
+  it("a fund topped up without a resume: the hourly re-check pays, the top-up request leaves finance's list, a late resume changes nothing", async () => {
+    // Prepare: 新华街道's fund is nearly spent; the case waits for money
+    const fund = "230123300";
+    const left = await world.balance(fund);
+    await world.ledger.submit({
+      entryId: "test-drain-xinhua",
+      fundId: fund,
+      kind: "draw",
+      drawKind: "advance",
+      amountYuan: (Number(left) - 100).toFixed(2),
+      bookedAt: new Date(world.clock.nowMs()).toISOString(),
+      reference: { caseId: "other-cases" },
+    });
+    const officer = await world.signIn("officer-xinhua-1");
+    const finance = await world.signIn("finance-1");
+    const caseId = await fileAndWait(
+      world,
+      officer,
+      filing({
+        townshipId: fund,
+        hardship: { cause: "flood" },
+        applicant: {
+          name: "钱进",
+          document: { type: "passport", number: "753110042", nationality: "RUS" },
+        },
+        bankAccount: { holderName: "钱进", bankName: "农村信用社", account: "6217000011113333" },
+      }),
+    );
+    await approve(caseId, "600.00", "approver-xinhua");
+    const request = await world.openTask(caseId, "fund-replenishment");
+
+    // Act: money arrives (county finance replenished from its own screen), nobody presses resume;
+    // the wait's hourly re-check finds it and pays. Then a late resume arrives.
+    await world.ledger.submit({
+      entryId: "test-replenish-xinhua",
+      fundId: fund,
+      kind: "replenishment",
+      amountYuan: "5000.00",
+      bookedAt: new Date(world.clock.nowMs()).toISOString(),
+      reference: { actor: "finance-2" },
+    });
+    await world.clock.advanceBy(3600 * 1000 + 1000);
+    await world.settleBank(caseId);
+    await world.openTask(caseId, "paperwork");
+    const lateResume = await finance.post(`/cases/${caseId}/fund-replenished`, undefined, key("late-resume"));
+
+    // Assess: paid once; the request is no longer waiting on anyone; the case stays where it is
+    expect(request.taskType).toBe("fund-replenishment");
+    expect((await world.deps.payments.getObligation(`${caseId}.advance`))?.status).toBe("paid");
+    const requests = (await world.deps.tasks.forCase(caseId)).filter(
+      (t) => t.taskType === "fund-replenishment",
+    );
+    expect(requests.map((t) => t.status)).toEqual(["superseded"]);
+    expect(lateResume.status).toBe(409);
+    expect((await world.deps.cases.get(caseId)).status).toBe("awaiting-paperwork");
+    expect(
+      (await caseEntries(world, fund, caseId)).map((e) => `${e.kind}:${e.amountYuan.toString()}`),
+    ).toEqual(["draw:600.00"]);
+  });
+
   it("a case filed without a bank account waits for an officer to route the payment, here in cash", async () => {
     // Prepare: no own account at filing (a migrant worker who lost everything in the fire)
     const officer = await world.signIn("officer-chengguan-1");
@@ -251,5 +319,68 @@ describe("lost callback and empty fund", () => {
     const payment = await world.deps.payments.getPayment(`${caseId}.advance`);
     expect(payment?.attempts.map((a) => `${a.method}:${a.status}`)).toEqual(["cash:confirmed"]);
     expect(world.bank.simulator.transfers().some((t) => t.request.reference === caseId)).toBe(false);
+  });
+
+  it("a cash hand-over pays only the payment it was recorded for: the follow-up aid asks an officer for its route, nothing drawn before", async () => {
+    // Prepare: no own account; the advance is handed over in cash
+    const officer = await world.signIn("officer-chengguan-1");
+    const county = await world.signIn("county-civil-1");
+    const body = filing({
+      hardship: { cause: "fire" },
+      applicant: {
+        name: "KOVAL OLEG",
+        document: { type: "passport", number: "753110077", nationality: "UKR" },
+      },
+    });
+    delete body.bankAccount;
+    const caseId = await fileAndWait(world, officer, body);
+    await approve(caseId, "500.00");
+    await world.openTask(caseId, "payment-route");
+    const cash = await officer.post(
+      `/cases/${caseId}/cash-payment`,
+      {
+        receiverName: "KOVAL OLEG",
+        receiverSignatureRef: "doc-sig-r-77",
+        officerSignatureRef: "doc-sig-o-77",
+      },
+      key("cash-advance"),
+    );
+    await world.openTask(caseId, "paperwork");
+    const paperwork = await officer.post(
+      `/cases/${caseId}/paperwork`,
+      paperworkBody(),
+      key("paperwork-cash"),
+    );
+    await world.openTask(caseId, "follow-up");
+
+    // Act: additional aid above the cash ceiling is proposed and approved
+    const proposed = await officer.post(
+      `/cases/${caseId}/follow-up`,
+      {
+        additionalAid: { amountYuan: "1200.00", reason: "租房过渡费用" },
+        close: { summary: "跟进救助后结案" },
+      },
+      key("follow-up-cash"),
+    );
+    await world.openTask(caseId, "additional-aid-approval");
+    const approved = await county.post(
+      `/cases/${caseId}/additional-aid-decision`,
+      { decision: "approve", amountYuan: "1200.00" },
+      key("approve-follow-up"),
+    );
+    const route = await world.eventually(async () => {
+      const task = await world.deps.tasks.current(caseId, "payment-route");
+      return task?.details?.purpose === "follow-up" ? task : undefined;
+    }, "a route asked for the follow-up payment");
+
+    // Assess: no incident, no draw for the follow-up until it has a route
+    expect([cash.status, paperwork.status, proposed.status, approved.status]).toEqual([200, 200, 200, 200]);
+    expect(route.status).toBe("open");
+    expect((await world.deps.cases.get(caseId)).status).toBe("awaiting-payment-route");
+    expect(
+      (await caseEntries(world, "230123100", caseId)).map(
+        (e) => `${e.kind}:${e.drawKind}:${e.amountYuan.toString()}`,
+      ),
+    ).toEqual(["draw:advance:500.00"]);
   });
 });
