@@ -1,18 +1,35 @@
 /**
  * Every DynamoDB client of the handlers and services is made here, so that one process-wide setting
- * reaches all of them. In AWS nothing is set: each client is `new DynamoDBClient({})` (endpoint,
- * region and retries from the SDK's own defaults and environment). The embedded runtime's
- * simulation sets a retry strategy that keeps the SDK's semantics without its real-time backoff
- * (its clock is manual: a backoff of real seconds only slows the runs down) and a request handler
- * that injects DynamoDB faults (test/simulation/county/county.ts).
+ * reaches all of them. In AWS nothing is set: each client gets the SDK's standard retry strategy
+ * (endpoint and region from the environment) — with one addition: a `TransactionConflictException`
+ * (a plain write to an item a transaction holds) is retried like a throttle. DynamoDB documents it
+ * as retryable, but the SDK classifies it as a client error, and one conflict used to fail the
+ * whole step (found by the county simulation, seed 344). The embedded runtime's simulation sets a
+ * retry strategy that keeps the SDK's semantics without its real-time backoff (its clock is manual:
+ * a backoff of real seconds only slows the runs down) and a request handler that injects DynamoDB
+ * faults (test/simulation/county/county.ts).
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { StandardRetryStrategy } from "@smithy/core/retry";
 
 /** The part of the SDK configuration a process may set for all its clients. */
-export type DynamoClientDefaults = Pick<
-  DynamoDBClientConfig,
-  "retryStrategy" | "maxAttempts" | "requestHandler"
->;
+export type DynamoClientDefaults = Pick<DynamoDBClientConfig, "requestHandler"> & {
+  retryStrategy?: RetryStrategyLike;
+};
+
+/** The SDK's standard attempts per call (its default). */
+const STANDARD_ATTEMPTS = 3;
+
+/** The slice of the SDK's retry strategy (v2) this module wraps. */
+export interface RetryStrategyLike {
+  mode?: string;
+  acquireInitialRetryToken(scope: string): Promise<unknown>;
+  refreshRetryTokenForRetry(
+    token: unknown,
+    errorInfo: { errorType: string; error?: unknown },
+  ): Promise<unknown>;
+  recordSuccess(token: unknown): void;
+}
 
 let defaults: DynamoClientDefaults = {};
 
@@ -21,7 +38,28 @@ export function setDynamoClientDefaults(next: DynamoClientDefaults): void {
   defaults = { ...next };
 }
 
+/**
+ * `strategy`, but a `TransactionConflictException` counts as a throttle: retried, with backoff, within
+ * the same attempts. Everything else is classified as the SDK does.
+ */
+export function retryingTransactionConflicts(strategy: RetryStrategyLike): RetryStrategyLike {
+  return {
+    ...(strategy.mode ? { mode: strategy.mode } : {}),
+    acquireInitialRetryToken: (scope) => strategy.acquireInitialRetryToken(scope),
+    refreshRetryTokenForRetry: (token, errorInfo) =>
+      strategy.refreshRetryTokenForRetry(
+        token,
+        (errorInfo.error as { name?: string } | undefined)?.name === "TransactionConflictException"
+          ? { ...errorInfo, errorType: "THROTTLING" }
+          : errorInfo,
+      ),
+    recordSuccess: (token) => strategy.recordSuccess(token),
+  };
+}
+
 /** A new DynamoDB client with this process's defaults. */
 export function newDynamoDbClient(): DynamoDBClient {
-  return new DynamoDBClient({ ...defaults });
+  const { retryStrategy, ...rest } = defaults;
+  const strategy = retryStrategy ?? new StandardRetryStrategy(STANDARD_ATTEMPTS);
+  return new DynamoDBClient({ ...rest, retryStrategy: retryingTransactionConflicts(strategy) as never });
 }
