@@ -245,6 +245,8 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
 
     // Assess: the approver's decision and the officers' paperwork are on the trail, by name
     expect(auditText).toContain("先行救助审批");
+    // The approver by name (陈静) and by account, which tells two people of one name apart
+    expect(auditText).toContain("陈静");
     expect(auditText).toContain("approver-chengguan");
     expect(auditText).toContain("补齐手续");
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
