@@ -440,10 +440,10 @@ export class LedgerWriter {
       }
       // A rejection is only the truth if it rests on a head observed after the submission.
       const lateRejections = plan.rejected.filter((r) => r.item.submittedTick > headTick);
-      await this.settleRejections(
-        lane,
-        plan.rejected.filter((r) => r.item.submittedTick < headTick),
-      );
+      const settledRejections = plan.rejected.filter((r) => r.item.submittedTick < headTick);
+      // Rejections are rare; without them the loop goes on in this very turn (no await: the
+      // pipelined batch is not held back behind other callers' continuations).
+      if (settledRejections.length > 0) await this.settleRejections(lane, settledRejections);
       if (plan.accepted.length === 0) {
         if (lateRejections.length > 0) lane.head = undefined;
         continue;
@@ -491,7 +491,7 @@ export class LedgerWriter {
       lane.headTick = ++this.tick;
       this.stats.applied += plan.accepted.length;
       const snapshot = snapshotOf(committedHead);
-      await this.settleRejections(lane, lateRejections);
+      if (lateRejections.length > 0) await this.settleRejections(lane, lateRejections);
       this.answerSoon(
         lane,
         plan.accepted.map((a) => [
@@ -667,7 +667,6 @@ export class LedgerWriter {
    * after its release had landed ended the case in an incident). Rejections are rare: one read.
    */
   private async settleRejections(lane: Lane, rejections: readonly RejectedEntry<Pending>[]): Promise<void> {
-    if (rejections.length === 0) return;
     let applied = new Map<string, AppliedId>();
     try {
       applied = await this.store.readAppliedIds(
