@@ -5,6 +5,7 @@
  * cannot cover the payment waits for county finance to replenish it, then pays.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Yuan } from "#core/money/index.ts";
 import {
   caseEntries,
   type FlowAWorld,
@@ -34,6 +35,32 @@ async function approve(caseId: string, amountYuan: string, approverId = "approve
     key("approve"),
   );
   expect(approved.status, approved.text).toBe(200);
+}
+
+/** Other cases' draws spend `fund` down to `leftYuan`: a payment above it waits for money. */
+async function spendFundDownTo(fund: string, leftYuan: string, label: string): Promise<void> {
+  const left = Yuan.parse(await world.balance(fund));
+  await world.ledger.submit({
+    entryId: `test-drain-${label}`,
+    fundId: fund,
+    kind: "draw",
+    drawKind: "advance",
+    amountYuan: left.minus(Yuan.parse(leftYuan)).toString(),
+    bookedAt: new Date(world.clock.nowMs()).toISOString(),
+    reference: { caseId: "other-cases" },
+  });
+}
+
+/** County finance tops `fund` up in the ledger (a second finance user, maker-checker). */
+async function replenishFund(fund: string, amountYuan: string, label: string): Promise<void> {
+  await world.ledger.submit({
+    entryId: `test-replenish-${label}`,
+    fundId: fund,
+    kind: "replenishment",
+    amountYuan,
+    bookedAt: new Date(world.clock.nowMs()).toISOString(),
+    reference: { actor: "finance-2" },
+  });
 }
 
 describe("bank failure after the draw", () => {
@@ -169,16 +196,7 @@ describe("lost callback and empty fund", () => {
   it("waits for county finance to replenish an empty fund, then pays — never fails the case", async () => {
     // Prepare: 河东乡's fund is nearly spent
     const fund = "230123200";
-    const left = await world.balance(fund);
-    await world.ledger.submit({
-      entryId: "test-drain-hedong",
-      fundId: fund,
-      kind: "draw",
-      drawKind: "advance",
-      amountYuan: (Number(left) - 300).toFixed(2),
-      bookedAt: new Date(world.clock.nowMs()).toISOString(),
-      reference: { caseId: "other-cases" },
-    });
+    await spendFundDownTo(fund, "300.00", "hedong");
     const officer = await world.signIn("officer-hedong-1");
     const finance = await world.signIn("finance-1");
     const caseId = await fileAndWait(
@@ -203,14 +221,7 @@ describe("lost callback and empty fund", () => {
       const record = await world.deps.cases.get(caseId);
       return record.status === "awaiting-fund-replenishment" ? record : undefined;
     }, "the case waiting for money");
-    await world.ledger.submit({
-      entryId: "test-replenish-hedong",
-      fundId: fund,
-      kind: "replenishment",
-      amountYuan: "5000.00",
-      bookedAt: new Date(world.clock.nowMs()).toISOString(),
-      reference: { actor: "finance-2" },
-    });
+    await replenishFund(fund, "5000.00", "hedong");
     const resumed = await finance.post(`/cases/${caseId}/fund-replenished`, undefined, key("resume"));
     await world.settleBank(caseId);
     await world.openTask(caseId, "paperwork");
@@ -228,16 +239,7 @@ describe("lost callback and empty fund", () => {
   it("a fund topped up without a resume: the hourly re-check pays, the top-up request leaves finance's list, a late resume changes nothing", async () => {
     // Prepare: 新华街道's fund is nearly spent; the case waits for money
     const fund = "230123300";
-    const left = await world.balance(fund);
-    await world.ledger.submit({
-      entryId: "test-drain-xinhua",
-      fundId: fund,
-      kind: "draw",
-      drawKind: "advance",
-      amountYuan: (Number(left) - 100).toFixed(2),
-      bookedAt: new Date(world.clock.nowMs()).toISOString(),
-      reference: { caseId: "other-cases" },
-    });
+    await spendFundDownTo(fund, "100.00", "xinhua");
     const officer = await world.signIn("officer-xinhua-1");
     const finance = await world.signIn("finance-1");
     const caseId = await fileAndWait(
@@ -258,14 +260,7 @@ describe("lost callback and empty fund", () => {
 
     // Act: money arrives (county finance replenished from its own screen), nobody presses resume;
     // the wait's hourly re-check finds it and pays. Then a late resume arrives.
-    await world.ledger.submit({
-      entryId: "test-replenish-xinhua",
-      fundId: fund,
-      kind: "replenishment",
-      amountYuan: "5000.00",
-      bookedAt: new Date(world.clock.nowMs()).toISOString(),
-      reference: { actor: "finance-2" },
-    });
+    await replenishFund(fund, "5000.00", "xinhua");
     await world.clock.advanceBy(3600 * 1000 + 1000);
     await world.settleBank(caseId);
     await world.openTask(caseId, "paperwork");
