@@ -89,7 +89,9 @@ describe("full-flow simulation on the local county", () => {
       "stages re-checked",
       "DynamoDB faults: ambiguous-timeout",
       "DynamoDB faults: transaction-conflict",
-      "requests retried after a 5xx",
+      // Not "requests retried after a 5xx": since the SDK clients retry transaction conflicts too
+      // (functions/runtime/dynamo-client.ts), a 503 needs three faults in a row on one request — a
+      // 42-seed CI run saw none. The 503 answer itself is tested in test/unit/http/transient-errors.test.ts.
     ]) {
       expect(summary.totals[happening], happening).toBeGreaterThan(0);
     }
