@@ -238,4 +238,40 @@ describe("deadlines escalate, never drop", () => {
       true,
     );
   });
+
+  it("a decision whose effects never reached the case is not carried to the escalated task: it waits for the decider again", async () => {
+    // Prepare: the approver's decision is recorded on the task, but its effects (the approval on the
+    // case, the audit) failed — its request was answered 503 (county simulation, seed 137)
+    const applicant = await world.signIn("applicant-li");
+    const caseId = await fileAndWait(world, applicant, filing({ hardship: { cause: "crime" } }));
+    const first = await world.openTask(caseId, "advance-decision");
+    const recorded = await world.deps.tasks.recordDecision(caseId, first.taskId, {
+      decision: { decision: "approve", amountYuan: "700.00" },
+      output: { decision: "approve", amountYuan: "700.00", level: "township", purpose: "advance" },
+      decidedBy: "approver-chengguan",
+      decidedAt: new Date(world.clock.nowMs()).toISOString(),
+      requestDigest: "digest-of-a-request-answered-503",
+    });
+    const policy = await world.deps.policy.resolve("230123", "230123100", new Date(world.clock.nowMs()));
+
+    // Act: the response time passes; the wait times out into the escalated task
+    await world.clock.advanceBy(policy.advanceResponseTimeHours * HOUR_MS + 1_000);
+    // The escalated task's opening has run to its end (a carry-over would have happened in it).
+    await world.eventually(async () => {
+      const history = await world.history(caseId);
+      const entered = history.findIndex(
+        (e) => e.stateEnteredEventDetails?.name === "AwaitEscalatedAdvanceDecision",
+      );
+      return entered >= 0 && history.slice(entered).some((e) => e.type === "TaskSubmitted");
+    }, "the escalated advance task opened");
+    const escalated = await world.deps.tasks.latest(caseId, "advance-decision");
+
+    // Assess: nothing moved on a decision the case never learnt of
+    expect(recorded).toBe(true);
+    expect(escalated).toMatchObject({ escalated: true, status: "open" });
+    const record = await world.deps.cases.get(caseId);
+    expect(record.status).toBe("awaiting-advance-decision");
+    expect(record.advance).toBeUndefined();
+    expect(await world.deps.payments.getObligation(`${caseId}.advance`)).toBeUndefined();
+  });
 });
