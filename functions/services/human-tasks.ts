@@ -173,17 +173,12 @@ export interface DecideHumanTaskResult {
  * (e.g. the fund was found able to pay when its re-check timed out): they leave every work list
  * instead of asking someone for what is done. Idempotent.
  */
-export async function supersedeWaiting(deps: FlowDeps, caseId: string, taskType: string): Promise<number> {
-  let ended = 0;
-  for (
-    let task = await deps.tasks.current(caseId, taskType);
-    task;
-    task = await deps.tasks.current(caseId, taskType)
-  ) {
-    await deps.tasks.finish(caseId, task.taskId, "superseded", deps.now().toISOString());
-    ended += 1;
+export async function supersedeWaiting(deps: FlowDeps, caseId: string, taskType: string): Promise<void> {
+  const at = deps.now().toISOString();
+  for (const task of await deps.tasks.forCase(caseId)) {
+    if (task.taskType !== taskType || (task.status !== "open" && task.status !== "decided")) continue;
+    await deps.tasks.finish(caseId, task.taskId, "superseded", at);
   }
-  return ended;
 }
 
 export function requestDigest(actorUserId: string, decision: Record<string, unknown>): string {
