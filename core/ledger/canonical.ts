@@ -79,6 +79,12 @@ export interface StoredEntry {
   text: string;
   sequence: number;
   storedHash: string;
+  /**
+   * The copy of `bookedAt` a store keeps beside the text (to select a period); it must equal the
+   * text's. One that differs is read in place of the text's, so the hash check names the entry
+   * edited (as decoding the store's item does).
+   */
+  bookedAtCopy?: string;
 }
 
 /** Amount text that `Yuan.toString` certainly writes back unchanged (others are compared the slow way). */
@@ -94,6 +100,11 @@ const PLAIN_AMOUNT = /^(0|[1-9]\d{0,14})\.\d\d$/;
 export function decodeStored(stored: StoredEntry): { entry: ChainedEntry; hashMatches: boolean } {
   const { fields, entry } = decodeFields(stored.text, stored.sequence);
   const chained: ChainedEntry = { ...entry, entryHash: stored.storedHash };
+  if (stored.bookedAtCopy !== undefined && stored.bookedAtCopy !== entry.bookedAt) {
+    // The copy was edited (or the text was): the entry read is no longer the one hashed.
+    chained.bookedAt = stored.bookedAtCopy;
+    return { entry: chained, hashMatches: hashEntry(chained) === stored.storedHash };
+  }
   // Text that is not the canonical spelling (a store that re-serialized it) is checked the long way.
   const hashMatches = isCanonical(stored.text, fields, entry)
     ? sha256(stored.text) === stored.storedHash

@@ -8,6 +8,7 @@ export {
   fingerprintEntry,
   GENESIS_HASH,
   hashEntry,
+  type StoredEntry,
   UnreadableEntryError,
 } from "./canonical.ts";
 export {

@@ -4,16 +4,10 @@
  * page by page; `replay` is the same over an in-memory list (reconciliation, tests).
  */
 
-import {
-  type ChainedEntry,
-  decodeStored,
-  GENESIS_HASH,
-  hashEntry,
-  type StoredEntry,
-  sha256,
-} from "./canonical.ts";
+import { type ChainedEntry, decodeStored, GENESIS_HASH, hashEntry, type StoredEntry } from "./canonical.ts";
 import { applyEffect, EMPTY_BALANCES, type FundBalances, sameBalances } from "./effects.ts";
 import { EMPTY_FEN_BALANCES, effectGives, type FenBalances, fenBalancesOf, yuanBalancesOf } from "./fen.ts";
+import { sha256OfScanned } from "./scanner.ts";
 import { chainedOf, isPlainText, readPlainStored, type StoredFenEntry } from "./stored.ts";
 
 export interface ReplayState {
@@ -129,7 +123,8 @@ export class ChainVerifier {
     if (!entry || !effectGives(before, entry.kind, entry.drawKind, entry.amountFen, entry.after)) {
       return undefined;
     }
-    if (sha256(stored.text) !== entry.entryHash) return undefined;
+    if (stored.bookedAtCopy !== undefined && stored.bookedAtCopy !== entry.bookedAt) return undefined;
+    if (sha256OfScanned(stored.text) !== entry.entryHash) return undefined;
     this.sequence = entry.sequence;
     this.headHash = entry.entryHash;
     this.balancesFen = entry.after;

@@ -20,6 +20,7 @@ import {
   REFERENCE_FIELDS,
 } from "./entry.ts";
 import { FAST_FEN_LIMIT, type FenBalances, yuanBalancesOf } from "./fen.ts";
+import { NUMBER_SLOT, SLOT, scanCanonical, scannedF64, scannedI32 } from "./scanner.ts";
 
 /** A stored entry read the fast way: amounts and balances in integer fen. */
 export interface FenEntry {
@@ -39,28 +40,97 @@ export interface FenEntry {
 
 /**
  * A `FenEntry` as `readStoredFen` read it. It is also what matching reads of a draw (content, place,
- * `amountFen`): its `amountYuan` is made only when asked for, so a draw that checks out in fen never
- * becomes a decimal.
+ * `amountFen`). What the chain check and the figures need comes read (kind, amounts in fen); the
+ * text fields are cut out of the stored text only when asked for, once, and its `amountYuan` is
+ * made only when asked for, so a draw that checks out in fen never becomes a decimal.
  */
 export class StoredFenEntry implements FenEntry {
+  private entryIdText: string | undefined;
+  private bookedAtText: string | undefined;
+  private referenceRead: EntryReference | undefined;
+
   constructor(
     readonly sequence: number,
     readonly prevHash: string,
     readonly fundId: string,
-    readonly entryId: string,
     readonly kind: EntryKind,
     readonly drawKind: DrawKind | undefined,
     readonly amountFen: number,
-    readonly bookedAt: string,
-    readonly reference: EntryReference,
     readonly after: FenBalances,
     readonly entryHash: string,
+    /** The stored canonical text the fields are read from. */
+    private readonly text: string,
+    /** Where the text fields lie in it: `FIELD_AT` pairs of [start, end), start -1 for null. */
+    private readonly spans: readonly number[],
   ) {}
+
+  get entryId(): string {
+    this.entryIdText ??= this.text.slice(this.spans[SPAN.entryId], this.spans[SPAN.entryId + 1]);
+    return this.entryIdText;
+  }
+
+  get bookedAt(): string {
+    this.bookedAtText ??= this.text.slice(this.spans[SPAN.bookedAt], this.spans[SPAN.bookedAt + 1]);
+    return this.bookedAtText;
+  }
+
+  /** The reference fields, each set only when present (as `decodeStored` does). */
+  get reference(): EntryReference {
+    if (this.referenceRead) return this.referenceRead;
+    const reference: EntryReference = {};
+    const caseId = this.referenceAt(0);
+    const decisionId = this.referenceAt(1);
+    const obligationId = this.referenceAt(2);
+    const paymentId = this.referenceAt(3);
+    const flow = this.referenceAt(4); // not-policy: position among the references
+    const hardshipType = this.referenceAt(5); // not-policy: position among the references
+    const residency = this.referenceAt(6); // not-policy: position among the references
+    const actor = this.referenceAt(7); // not-policy: position among the references
+    const correlationId = this.referenceAt(8); // not-policy: position among the references
+    if (caseId !== undefined) reference.caseId = caseId;
+    if (decisionId !== undefined) reference.decisionId = decisionId;
+    if (obligationId !== undefined) reference.obligationId = obligationId;
+    if (paymentId !== undefined) reference.paymentId = paymentId;
+    if (flow !== undefined) reference.flow = flow as EntryReference["flow"];
+    if (hardshipType !== undefined) reference.hardshipType = hardshipType;
+    if (residency !== undefined) reference.residency = residency as EntryReference["residency"];
+    if (actor !== undefined) reference.actor = actor;
+    if (correlationId !== undefined) reference.correlationId = correlationId;
+    this.referenceRead = reference;
+    return reference;
+  }
+
+  private referenceAt(index: number): string | undefined {
+    const start = this.spans[SPAN.references + 2 * index] as number;
+    return start < 0 ? undefined : this.text.slice(start, this.spans[SPAN.references + 2 * index + 1]);
+  }
 
   get amountYuan(): Yuan {
     return Yuan.fromFen(this.amountFen);
   }
 }
+
+/** The reference fields `StoredFenEntry.reference` reads, in the order of the encoding. */
+const READ_REFERENCES = [
+  "caseId",
+  "decisionId",
+  "obligationId",
+  "paymentId",
+  "flow",
+  "hardshipType",
+  "residency",
+  "actor",
+  "correlationId",
+] as const;
+// A field appended to the encoding must be read there too (else no entry would read fast).
+assert(
+  READ_REFERENCES.join() === REFERENCE_FIELDS.join(),
+  "readStoredFen reads the reference fields of the encoding",
+);
+
+/** Where each text field's [start, end) lies in `StoredFenEntry.spans`. */
+// biome-ignore format: one line, so the not-policy mark covers every position
+const SPAN = { entryId: 0, bookedAt: 2, references: 4 } as const; // not-policy: positions in the spans array
 
 /** 13 integer digits of yuan: every amount read stays below `FAST_FEN_LIMIT`. */
 const YUAN_DIGITS_MAX = String(FAST_FEN_LIMIT / 100).length - 1; // not-policy: fen to yuan
@@ -92,6 +162,7 @@ const CANONICAL = new RegExp(
     AMOUNT,
     AMOUNT,
   ].join(",")}\\]$`,
+  "d",
 );
 /** Where each field is captured in a match of `CANONICAL`. */
 // biome-ignore format: one line, so the not-policy mark covers every position
@@ -156,9 +227,68 @@ export function readStoredFen(
 /**
  * `readStoredFen` for a caller that knows `prevHash` and `fundId` are plain text (the chain
  * verifier: its head is a SHA-256 in hex, its fund id checked once): both are then compared with
- * what the text holds as they are.
+ * what the text holds as they are. ASCII text is read by the scanner (scanner.ts) without making a
+ * string; any other text by `CANONICAL`, which reads the same language.
  */
 export function readPlainStored(
+  stored: StoredEntry,
+  prevHash: string,
+  fundId: string,
+): StoredFenEntry | undefined {
+  const scanned = scanCanonical(stored.text, prevHash.length, fundId.length);
+  if (scanned === "canonical") return fromScan(stored, prevHash, fundId);
+  if (scanned === "not-canonical") return undefined;
+  return readByPattern(stored, prevHash, fundId);
+}
+
+/** The entry the scanner just read, when it is at `stored.sequence` and links to `prevHash` in `fundId`. */
+function fromScan(stored: StoredEntry, prevHash: string, fundId: string): StoredFenEntry | undefined {
+  const { text, sequence } = stored;
+  const i = scannedI32;
+  const n = scannedF64;
+  // The scanner read at most 16 digits exactly as `isSequenceText` does.
+  if (n[NUMBER_SLOT.sequence] !== sequence || !Number.isSafeInteger(sequence)) return undefined;
+  if (!spells(text, i[SLOT.prevHash] as number, i[SLOT.prevHash + 1] as number, prevHash)) return undefined;
+  if (!spells(text, i[SLOT.fundId] as number, i[SLOT.fundId + 1] as number, fundId)) return undefined;
+  const drawKindAt = i[SLOT.drawKind] as number;
+  const r = SLOT.references;
+  // biome-ignore format: the spans in the order of `SPAN`, one reference a line would be 22 lines
+  const spans = [
+    i[SLOT.entryId], i[SLOT.entryId + 1], i[SLOT.bookedAt], i[SLOT.bookedAt + 1],
+    i[r], i[r + 1], i[r + 2], i[r + 3], i[r + 4], i[r + 5], i[r + 6], i[r + 7], i[r + 8], i[r + 9], // not-policy: nine references
+    i[r + 10], i[r + 11], i[r + 12], i[r + 13], i[r + 14], i[r + 15], i[r + 16], i[r + 17], // not-policy: nine references
+  ] as number[];
+  return new StoredFenEntry(
+    sequence,
+    prevHash,
+    fundId,
+    ENTRY_KINDS[i[SLOT.kind] as number] as EntryKind,
+    drawKindAt < 0 ? undefined : DRAW_KINDS[drawKindAt],
+    n[NUMBER_SLOT.amount] as number,
+    {
+      quota: n[NUMBER_SLOT.quota] as number,
+      balance: n[NUMBER_SLOT.balance] as number,
+      committed: n[NUMBER_SLOT.committed] as number,
+    },
+    stored.storedHash,
+    text,
+    spans,
+  );
+}
+
+/**
+ * True when text[start, end) is exactly `expected`. Compared as a slice (a view of the text, no copy
+ * for a hash or an id): string equality runs natively, where `startsWith` would go char by char.
+ */
+function spells(text: string, start: number, end: number, expected: string): boolean {
+  return end - start === expected.length && text.slice(start, end) === expected;
+}
+
+/**
+ * `readPlainStored` by `CANONICAL`, for text the scanner does not take (beyond ASCII, or very long).
+ * The scanner reads exactly as this does (test/unit/ledger/scanner.test.ts holds them equal).
+ */
+export function readByPattern(
   stored: StoredEntry,
   prevHash: string,
   fundId: string,
@@ -171,67 +301,29 @@ export function readPlainStored(
   const drawKindText = m[AT.drawKind];
   const drawKind = drawKindText === undefined ? undefined : DRAW_KIND_OF.get(drawKindText);
   if (kind === undefined || (drawKindText !== undefined && drawKind === undefined)) return undefined;
+  const indices = m.indices as RegExpIndicesArray;
+  const spans: number[] = [];
+  for (const group of [AT.entryId, AT.bookedAt, ...REFERENCE_FIELDS.map((_, k) => AT.references + k)]) {
+    const span = indices[group];
+    spans.push(span ? span[0] : -1, span ? span[1] : -1);
+  }
   const b = BALANCES_AT;
   return new StoredFenEntry(
     sequence,
     prevHash,
     fundId,
-    m[AT.entryId] as string,
     kind,
     drawKind,
     fenOf(m[AT.amount] as string),
-    m[AT.bookedAt] as string,
-    referenceOf(m),
     {
       quota: fenOf(m[b] as string),
       balance: fenOf(m[b + 1] as string),
       committed: fenOf(m[b + 2] as string), // not-policy: third balance's capture
     },
     stored.storedHash,
+    text,
+    spans,
   );
-}
-
-/** The reference fields `referenceOf` reads, in the order of the encoding. */
-const SCANNED_REFERENCES = [
-  "caseId",
-  "decisionId",
-  "obligationId",
-  "paymentId",
-  "flow",
-  "hardshipType",
-  "residency",
-  "actor",
-  "correlationId",
-] as const;
-// A field appended to the encoding must be read here too (else no entry would read fast).
-assert(
-  SCANNED_REFERENCES.join() === REFERENCE_FIELDS.join(),
-  "readStoredFen reads the reference fields of the encoding",
-);
-
-/** The reference fields, each set only when present (as `decodeStored` does). */
-function referenceOf(m: RegExpExecArray): EntryReference {
-  const r = AT.references;
-  const reference: EntryReference = {};
-  const caseId = m[r];
-  const decisionId = m[r + 1];
-  const obligationId = m[r + 2];
-  const paymentId = m[r + 3];
-  const flow = m[r + 4]; // not-policy: position among the references
-  const hardshipType = m[r + 5]; // not-policy: position among the references
-  const residency = m[r + 6]; // not-policy: position among the references
-  const actor = m[r + 7]; // not-policy: position among the references
-  const correlationId = m[r + 8]; // not-policy: position among the references
-  if (caseId !== undefined) reference.caseId = caseId;
-  if (decisionId !== undefined) reference.decisionId = decisionId;
-  if (obligationId !== undefined) reference.obligationId = obligationId;
-  if (paymentId !== undefined) reference.paymentId = paymentId;
-  if (flow !== undefined) reference.flow = flow as EntryReference["flow"];
-  if (hardshipType !== undefined) reference.hardshipType = hardshipType;
-  if (residency !== undefined) reference.residency = residency as EntryReference["residency"];
-  if (actor !== undefined) reference.actor = actor;
-  if (correlationId !== undefined) reference.correlationId = correlationId;
-  return reference;
 }
 
 /** The entry's content and place (what matching reads of a draw), amount as `Yuan`. */

@@ -12,7 +12,7 @@
  * writer's condition on it pins the exact head it planned against.
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import type { AlertState, ChainedEntry, PlanningHead } from "#core/ledger/index.ts";
+import type { AlertState, ChainedEntry, PlanningHead, StoredEntry } from "#core/ledger/index.ts";
 import { canonicalEncoding, decodeCanonical } from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 
@@ -110,6 +110,20 @@ export function entryToItem(entry: ChainedEntry): Item {
     entryHash: s(entry.entryHash),
     body: s(canonicalEncoding(entry)),
   };
+}
+
+/**
+ * The entry as stored, for long replays (core/ledger `ChainVerifier.pushStoredFen`): the hashed text
+ * as it is, read only by the replay, with the period copy of `bookedAt` that must agree with it.
+ */
+export function itemToStored(item: Item): StoredEntry {
+  const stored: StoredEntry = {
+    text: item.body?.S ?? "",
+    sequence: Number(str(item, "sk").slice(ENTRY_PREFIX.length)),
+    storedHash: item.entryHash?.S ?? "",
+  };
+  if (item.bookedAt?.S !== undefined) stored.bookedAtCopy = item.bookedAt.S;
+  return stored;
 }
 
 export function itemToEntry(item: Item): ChainedEntry {

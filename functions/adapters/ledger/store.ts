@@ -24,6 +24,7 @@ import {
   isAlertPercent,
   normalizeInstant,
   type ReplayResult,
+  type StoredEntry,
   UnreadableEntryError,
 } from "#core/ledger/index.ts";
 import type { Yuan } from "#core/money/yuan.ts";
@@ -40,6 +41,7 @@ import {
   itemToAppliedId,
   itemToEntry,
   itemToHead,
+  itemToStored,
 } from "./items.ts";
 
 export interface LedgerTables {
@@ -193,6 +195,18 @@ export class LedgerStore {
    * never held in memory at once. `from`/`to` select by booking instant.
    */
   async *streamEntries(fundId: string, options: StreamOptions = {}): AsyncGenerator<ChainedEntry> {
+    for await (const page of this.pages(fundId, options)) for (const item of page) yield itemToEntry(item);
+  }
+
+  /**
+   * The same entries as stored, a page at a time (the hashed text, not decoded): what a long replay
+   * reads (reconciliation: core/reconciliation `reconcilePeriod` reads them once, in fen).
+   */
+  async *streamStored(fundId: string, options: StreamOptions = {}): AsyncGenerator<StoredEntry[]> {
+    for await (const page of this.pages(fundId, options)) yield page.map(itemToStored);
+  }
+
+  private async *pages(fundId: string, options: StreamOptions): AsyncGenerator<Item[]> {
     const pageSize = Math.min(options.pageSize ?? 200, PAGE_SIZE_MAX);
     const low = entrySk(Math.max(options.fromSequence ?? 1, 0));
     const high = options.toSequence !== undefined ? entrySk(options.toSequence) : `${ENTRY_PREFIX}~`;
@@ -218,7 +232,7 @@ export class LedgerStore {
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       };
       const page = await this.client.send(new QueryCommand(input));
-      for (const item of page.Items ?? []) yield itemToEntry(item);
+      yield page.Items ?? [];
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }

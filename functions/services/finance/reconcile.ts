@@ -50,7 +50,7 @@ export async function computeReport(
   return reconcilePeriod({
     fundId: townshipId,
     period,
-    entries: deps.ledger.streamEntries(townshipId, {
+    entries: deps.ledger.streamStored(townshipId, {
       toSequence: head.sequence,
       consistentRead: true,
       pageSize: 1000,

@@ -448,6 +448,36 @@ describe("a damaged ledger item", () => {
 
     expect(report.discrepancies.map((d) => [d.code, d.where.sequence])).toEqual([["chain-broken", 2]]);
   });
+
+  it("an entry whose period copy of bookedAt was edited is a chain-broken row (the hashed text wins)", async () => {
+    const world = await financeWorld("fin-bookedat");
+    world.setNow("2026-10-01T02:00:00Z");
+    await allocate(
+      world.deps,
+      finance1,
+      { townshipId: CHENGGUAN, amountYuan: "1000.00", reason: "测试额度" },
+      "a1",
+      "c1",
+    );
+    const paid = await world.paidCase({ caseId: "c-b", amountYuan: "100.00" });
+    // Moved out of October in the copy a period query selects by, not in the hashed text.
+    await world.tables.client.send(
+      new UpdateItemCommand({
+        TableName: world.tables.names.ledger,
+        Key: { pk: { S: `FUND#${CHENGGUAN}` }, sk: { S: "ENTRY#000000000002" } },
+        UpdateExpression: "SET bookedAt = :b",
+        ExpressionAttributeValues: { ":b": { S: "2026-11-01T02:00:00.000Z" } },
+      }),
+    );
+    world.setNow("2026-11-02T02:00:00Z");
+
+    const report = (await runReconciliation(world.deps, finance1, CHENGGUAN, "2026-10"))
+      .report as unknown as Report;
+
+    expect(report.discrepancies.map((d) => [d.code, d.where.sequence, d.entries])).toEqual([
+      ["chain-broken", 2, [paid.entryId]],
+    ]);
+  });
 });
 
 describe("low-balance alerts (DOMAIN §5)", () => {

@@ -246,3 +246,32 @@ describe("verifying a fund's chain from its stored canonical text", () => {
     expect(hashEntry(entry) === forged.storedHash).toBe(false);
   });
 });
+
+describe("the period copy of bookedAt a store keeps beside the text", () => {
+  it("read fast when it agrees; an edited copy names the entry edited, as decoding the item does", () => {
+    // Prepare
+    const { stored } = buildChain([
+      { kind: "draw", fen: 12_345, ref: true },
+      { kind: "draw", fen: 678, ref: false },
+    ]);
+    const withCopies = stored.map((s) => ({
+      ...s,
+      bookedAtCopy: decodeCanonical(s.text, s.sequence).bookedAt,
+    }));
+    const edited = withCopies.map((s, i) =>
+      i === 1 ? { ...s, bookedAtCopy: "2025-08-01T00:00:00.000Z" } : s,
+    );
+    // Act
+    const agreeing = new ChainVerifier(FUND);
+    const fast = withCopies.map((s) => agreeing.pushPlain(s) !== undefined);
+    const verifier = new ChainVerifier(FUND);
+    for (const s of edited) verifier.pushStoredFen(s);
+    // Assess
+    expect(fast).toEqual([true, true, true]);
+    expect(verifier.finish()).toMatchObject({
+      ok: false,
+      firstBadSequence: 2,
+      problem: "entry 2 does not match its hash (edited)",
+    });
+  });
+});
