@@ -6,19 +6,22 @@
  *
  * What runs: the PURE core (core/reconciliation over core/ledger), not DynamoDB. The entries are
  * generated once with the ledger's own chaining into a temporary file, one line per entry holding
- * its canonical encoding (the bytes the chain hashes) and its stored hash. Then, over that file:
+ * its canonical encoding (the bytes the chain hashes) and its stored hash. Then, over that file,
+ * each entry handed as the store's `streamStored` hands it (text, sequence, hash; a page at a time):
  *  1. raw: SHA-256 of each line's canonical bytes — nothing else;
- *  2. reconcile: each line handed as stored (text, sequence, hash), a page at a time, to
- *     `reconcilePeriod`, which hashes the stored text as it is and reads it once, in integer fen
- *     (chain check with `ChainVerifier.pushPlain`, the hot half of `pushStoredFen`; replay of
- *     every effect, the period figures, draw matching in batches of 100 through a synthetic
- *     `MatchingSource` that approves and pays every draw, handing amounts over as stored text
- *     read to fen, as the store's source does; draws compared in fen, no decimal per draw).
- * Both passes read the file the same way (64 KiB chunks split into lines), so reading costs the
- * same, and hash with the same one-shot SHA-256 (`crypto.hash`).
+ *  2. verify — the issue's measure, "entries replayed and hash-verified": every entry through
+ *     `ChainVerifier` (core/ledger/replay.ts, as the reconciliation and the store use it): read by
+ *     the entry scanner (core/ledger/scanner.ts), its hash, its link to the one before and the
+ *     effect its balances claim all checked, the fund's balances replayed in integer fen;
+ *  3. reconcile — the whole of `reconcilePeriod` (what `computeReport` runs over the store): the
+ *     verify pass plus the period figures and every draw matched in batches of 100 through a
+ *     synthetic `MatchingSource` that approves and pays every draw, handing amounts over as stored
+ *     text read to fen, as the store's source does.
+ * All passes read the file the same way (64 KiB chunks split into lines), so reading costs the
+ * same, and hash with the one-shot SHA-256 of `crypto.hash` (the text's UTF-8 bytes).
  *
- * Raw and reconcile passes alternate for a few rounds and each rate is its pass's best round (the
- * machine is shared: best-of treats both passes alike).
+ * The passes alternate for a few rounds and each rate is its pass's best round (the machine is
+ * shared: best-of treats every pass alike).
  *
  * `npx tsx bench/reconcile/run.ts [entries] [rounds]` prints the table; `runReconcileBench()` returns the rows.
  */
@@ -32,6 +35,7 @@ import type { StoredEntry } from "#core/ledger/canonical.ts";
 import {
   applyEffect,
   type ChainedEntry,
+  ChainVerifier,
   canonicalEncoding,
   chainEntry,
   EMPTY_BALANCES,
@@ -55,8 +59,13 @@ export interface ReconcileBenchRow {
   /** Alternating raw and reconcile passes; each rate is the best round of its pass. */
   rounds: number;
   rawSha256PerSecond: number;
+  /** Entries replayed and hash-verified per second (`ChainVerifier` alone). */
+  verifyPerSecond: number;
+  /** verify ÷ raw: the issue's measure, target ≥ 0.5. */
+  verifyRatio: number;
+  /** Entries reconciled per second (verify + figures + draw matching). */
   reconcilePerSecond: number;
-  /** reconcile ÷ raw: the issue's target is ≥ 0.5. */
+  /** reconcile ÷ raw. */
   ratio: number;
   /** Highest RSS and heap seen during the reconcile pass. */
   peakRssMiB: number;
@@ -252,6 +261,35 @@ async function rawPass(path: string): Promise<{ count: number; seconds: number }
   return { count, seconds };
 }
 
+/** The file's entries as the store's `streamStored` hands them: a page of stored entries per chunk. */
+async function* storedPages(path: string): AsyncGenerator<StoredEntry[]> {
+  let sequence = 0;
+  for await (const batch of lines(path)) {
+    const page: StoredEntry[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const line = batch[i] as string;
+      const tab = line.lastIndexOf("\t");
+      sequence += 1;
+      page[i] = { text: line.slice(0, tab), sequence, storedHash: line.slice(tab + 1) };
+    }
+    yield page;
+  }
+}
+
+/** Pass 2: every entry replayed and hash-verified by the chain verifier; entries and seconds. */
+async function verifyPass(path: string): Promise<{ count: number; seconds: number }> {
+  const start = process.hrtime.bigint();
+  const verifier = new ChainVerifier(FUND);
+  for await (const page of storedPages(path)) {
+    // The fast read, and the long way for an entry it does not take (as `pushStoredFen` does).
+    for (const stored of page) if (!verifier.pushPlain(stored)) verifier.pushStoredFen(stored);
+  }
+  const result = verifier.finish();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (!result.ok) throw new Error(`the generated chain does not verify: ${result.problem}`);
+  return { count: result.state.sequence, seconds };
+}
+
 interface ReconcilePass {
   report: ReconciliationReport;
   seconds: number;
@@ -260,32 +298,17 @@ interface ReconcilePass {
   heapBefore: number;
 }
 
-/** Pass 2: reconcile the same bytes, streamed; seconds and the memory seen on the way. */
+/** Pass 3: reconcile the same bytes, streamed; seconds and the memory seen on the way. */
 async function reconcilePass(path: string, period: Period): Promise<ReconcilePass> {
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   let peakRss = process.memoryUsage().rss;
   let peakHeap = heapBefore;
-  let sequence = 0;
-  // As a store hands them over, a page at a time: the stored canonical text and hash, hashed as
-  // stored and read in integer fen (core/ledger pushStoredFen).
-  async function* entries(): AsyncGenerator<StoredEntry[]> {
-    for await (const batch of lines(path)) {
-      const page: StoredEntry[] = new Array(batch.length);
-      for (let i = 0; i < batch.length; i++) {
-        const line = batch[i] as string;
-        const tab = line.lastIndexOf("\t");
-        sequence += 1;
-        page[i] = { text: line.slice(0, tab), sequence, storedHash: line.slice(tab + 1) };
-      }
-      yield page;
-    }
-  }
   const start = process.hrtime.bigint();
   const report = await reconcilePeriod({
     fundId: FUND,
     period,
-    entries: entries(),
+    entries: storedPages(path),
     source: syntheticSource,
     progressEvery: 50_000,
     onProgress: () => {
@@ -313,12 +336,16 @@ export async function runReconcileBench(options: ReconcileBenchOptions = {}): Pr
     // Raw and reconcile passes alternate, and each keeps its fastest round: on a shared machine a
     // burst of other work slows whichever pass it hits, and best-of treats both passes alike.
     let raw = { count: 0, seconds: Number.POSITIVE_INFINITY };
+    let verify = { count: 0, seconds: Number.POSITIVE_INFINITY };
     let best: ReconcilePass | undefined;
     let peakRss = 0;
     let peakHeap = 0;
     for (let round = 1; round <= rounds; round++) {
       const r = await rawPass(path);
       if (r.seconds < raw.seconds) raw = r;
+      const v = await verifyPass(path);
+      if (v.count !== r.count) throw new Error(`verified ${v.count} entries of ${r.count}`);
+      if (v.seconds < verify.seconds) verify = v;
       const pass = await reconcilePass(path, period);
       if (pass.report.entriesVerified !== r.count) {
         throw new Error(
@@ -330,18 +357,22 @@ export async function runReconcileBench(options: ReconcileBenchOptions = {}): Pr
       peakHeap = Math.max(peakHeap, pass.peakHeap);
       log(
         `round ${round}: raw ${Math.round(r.count / r.seconds).toLocaleString("en")}/s, ` +
+          `verified ${Math.round(v.count / v.seconds).toLocaleString("en")}/s, ` +
           `reconciled ${Math.round(r.count / pass.seconds).toLocaleString("en")}/s`,
       );
     }
     if (!best) throw new Error("no round ran");
     const rawSha256PerSecond = Math.round(raw.count / raw.seconds);
     const reconcilePerSecond = Math.round(best.report.entriesVerified / best.seconds);
+    const verifyPerSecond = Math.round(verify.count / verify.seconds);
     return [
       {
         entries: raw.count,
         fileMiB: Math.round(fileMiB),
         rounds,
         rawSha256PerSecond,
+        verifyPerSecond,
+        verifyRatio: Math.round((verifyPerSecond / rawSha256PerSecond) * 100) / 100,
         reconcilePerSecond,
         ratio: Math.round((reconcilePerSecond / rawSha256PerSecond) * 100) / 100,
         peakRssMiB: Math.round(peakRss / MiB),
@@ -369,7 +400,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   for (const row of rows) {
     console.log(
       `entries ${row.entries.toLocaleString("en")} (${row.fileMiB} MiB) · raw SHA-256 ${row.rawSha256PerSecond.toLocaleString("en")}/s · ` +
-        `reconciled ${row.reconcilePerSecond.toLocaleString("en")}/s (best of ${row.rounds} rounds each) · ratio ${row.ratio.toFixed(2)} (target ≥ 0.5) · ` +
+        `replayed and hash-verified ${row.verifyPerSecond.toLocaleString("en")}/s · ratio ${row.verifyRatio.toFixed(2)} (target ≥ 0.5) · ` +
+        `reconciled ${row.reconcilePerSecond.toLocaleString("en")}/s (best of ${row.rounds} rounds each) · ratio ${row.ratio.toFixed(2)} · ` +
         `peak RSS ${row.peakRssMiB} MiB, peak heap ${row.peakHeapMiB} MiB (before ${row.heapBeforeMiB} MiB) · ` +
         `draws checked ${row.drawsChecked.toLocaleString("en")} · ${row.clean ? "clean" : "DISCREPANCIES"}`,
     );

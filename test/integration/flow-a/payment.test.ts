@@ -371,7 +371,11 @@ describe("lost callback and empty fund", () => {
     // Assess: no incident, no draw for the follow-up until it has a route
     expect([cash.status, paperwork.status, proposed.status, approved.status]).toEqual([200, 200, 200, 200]);
     expect(route.status).toBe("open");
-    expect((await world.deps.cases.get(caseId)).status).toBe("awaiting-payment-route");
+    // The task is stored before the case's status moves (same step, two writes): wait for both.
+    await world.eventually(async () => {
+      const status = (await world.deps.cases.get(caseId)).status;
+      return status === "awaiting-payment-route" ? status : undefined;
+    }, "the case waiting for its payment route");
     expect(
       (await caseEntries(world, "230123100", caseId)).map(
         (e) => `${e.kind}:${e.drawKind}:${e.amountYuan.toString()}`,
