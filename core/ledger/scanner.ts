@@ -9,6 +9,7 @@
  * Pure computation: no I/O, no clock, nothing allocated per entry; one module for the process.
  */
 import { hash } from "node:crypto";
+import { sha256 } from "./canonical.ts";
 import { SCANNER_WASM_BASE64 } from "./scanner-wasm.ts";
 
 /** Result slots, as native/ledger-scanner/scanner.ts writes them (i32 at byte 0, f64 at byte 128). */
@@ -49,7 +50,7 @@ const inputViews: (Uint8Array | undefined)[] = [];
  * encoding it again.
  */
 export function sha256OfScanned(text: string): string {
-  if (text !== lastScanned) return hash("sha256", text, "hex");
+  if (text !== lastScanned) return sha256(text);
   const length = text.length;
   let view = inputViews[length];
   if (!view) {

@@ -1,12 +1,13 @@
 /**
  * Reading a stored entry the fast way, for replays of long histories: when the stored text is
  * exactly the canonical encoding in its plain form (no escapes, amounts as `Yuan.toString` writes
- * them, references as text), it is read by one native regular-expression match instead of
- * `JSON.parse`, amounts straight to integer fen (`fen.ts`). Any other text — re-serialized,
- * escaped, tampered, huge — is left to `decodeStored` (canonical.ts), so verdicts never depend on
- * which reader ran (test/unit/ledger/fen-replay.test.ts holds the two equal on random valid and
- * tampered chains).
- */
+ * them, references as text), it is read without `JSON.parse`, amounts straight to integer fen
+ * (`fen.ts`): ASCII text by the entry scanner (scanner.ts, WebAssembly), any other by one native
+ * regular-expression match (`CANONICAL`), which reads the same language. Text fields are cut out
+ * only when asked for. Any other text — re-serialized, escaped, tampered, huge — is left to
+ * `decodeStored` (canonical.ts), so verdicts never depend on which reader ran
+ * (test/unit/ledger/fen-replay.test.ts and scanner.test.ts hold them equal on random valid,
+ * mutated and tampered entries). */
 import { assert } from "../errors.ts";
 import { Yuan } from "../money/yuan.ts";
 import { type ChainedEntry, ENCODING_VERSION, type StoredEntry } from "./canonical.ts";
