@@ -82,14 +82,13 @@ function ledgerReference(
   };
 }
 
-async function draw(
-  deps: FlowDeps,
+function drawRequest(
   record: CaseRecord,
   input: PaymentStepInput,
   obligation: Obligation,
   attempt: number,
-) {
-  const request: LedgerRequest = {
+): LedgerRequest {
+  return {
     entryId: drawEntryId(obligation.obligationId, attempt),
     townshipId: record.townshipId,
     kind: "draw",
@@ -97,7 +96,16 @@ async function draw(
     amountYuan: obligation.amountYuan,
     reference: ledgerReference(record, input, obligation, attempt),
   };
-  const outcome = await deps.ledger.submit(request);
+}
+
+async function draw(
+  deps: FlowDeps,
+  record: CaseRecord,
+  input: PaymentStepInput,
+  obligation: Obligation,
+  attempt: number,
+) {
+  const outcome = await deps.ledger.submit(drawRequest(record, input, obligation, attempt));
   if (outcome === "insufficient-funds") {
     throw new FundInsufficientError(
       `The fund of township ${record.townshipId} cannot cover ${Yuan.parse(obligation.amountYuan).format()}`,
@@ -113,6 +121,45 @@ async function draw(
 /** The attempt this call works on: the one in flight (a retry), or the next one. */
 function attemptFor(obligation: Obligation): number {
   return obligation.status === "instructed" ? obligation.currentAttempt : obligation.currentAttempt + 1;
+}
+
+/** A cash hand-over pays only the payment it was recorded for (the advance when none is named). */
+function cashHandedOverFor(record: CaseRecord, purpose: string): boolean {
+  const cash = record.payout.cash as { purpose?: string } | undefined;
+  return record.payout.method === "cash" && cash !== undefined && (cash.purpose ?? "advance") === purpose;
+}
+
+/** The attempt the payment step will draw next for this route: `payByBank`'s or `payInCash`'s. */
+function nextDrawAttempt(route: "bank" | "cash", obligation: Obligation): number {
+  return route === "bank" ? attemptFor(obligation) : obligation.currentAttempt + 1;
+}
+
+export type ReserveOutcome = "drawn" | "paid" | "insufficient-funds" | "no-route";
+
+/**
+ * A top-up pays the cases waiting for money oldest first (DOMAIN §8): the money is drawn for the
+ * case here with the very entry its payment step draws when the flow resumes — same id, so that
+ * draw is a duplicate and the case is paid once — and the order holds whichever runs first. The
+ * wait's task is left open for the resume. A payment with no route draws nothing (an officer is
+ * asked first).
+ */
+export async function reserveWaitingPayment(
+  deps: FlowDeps,
+  input: PaymentStepInput,
+): Promise<ReserveOutcome> {
+  const record = await deps.cases.get(input.caseId);
+  const obligation = await obligationOf(deps, input.caseId, input.purpose);
+  if (obligation.status === "paid") return "paid";
+  const route =
+    record.payout.method === "bank" && record.payout.bank
+      ? "bank"
+      : cashHandedOverFor(record, input.purpose)
+        ? "cash"
+        : undefined;
+  if (!route || obligation.status === "awaiting-reroute") return "no-route";
+  const attempt = nextDrawAttempt(route, obligation);
+  const outcome = await deps.ledger.submit(drawRequest(record, input, obligation, attempt));
+  return outcome === "insufficient-funds" ? "insufficient-funds" : "drawn";
 }
 
 export async function payByBank(
@@ -133,7 +180,7 @@ export async function payByBank(
       "案件未登记收款银行账户，需经办人重新指定发放方式",
     );
   }
-  const attempt = attemptFor(obligation);
+  const attempt = nextDrawAttempt("bank", obligation);
   const payeeRecord = checkPayee(
     record.applicant.name,
     {
@@ -244,8 +291,7 @@ export async function payInCash(deps: FlowDeps, input: PaymentStepInput): Promis
   // A hand-over is recorded (signatures and all) for one payment: the advance's does not pay the
   // follow-up aid (found by the county simulation, seed 194: the follow-up was drawn, then refused
   // as cash above the ceiling). Another payment asks an officer for its route — before any draw.
-  const handedOverFor = (cash as { purpose?: string } | undefined)?.purpose ?? "advance";
-  if (record.payout.method !== "cash" || !cash || handedOverFor !== input.purpose) {
+  if (!cash || !cashHandedOverFor(record, input.purpose)) {
     throw new PaymentRouteNeededError(
       `No cash hand-over is recorded for the ${input.purpose} payment: an officer must route it`,
       `该笔救助金（${input.purpose}）未登记现金发放，需经办人重新指定发放方式`,
@@ -258,7 +304,7 @@ export async function payInCash(deps: FlowDeps, input: PaymentStepInput): Promis
       attempt: obligation.paidAttempt ?? obligation.currentAttempt,
     };
   }
-  const attempt = obligation.currentAttempt + 1;
+  const attempt = nextDrawAttempt("cash", obligation);
   const policy = await deps.policy.resolveVersion(record.countyId, record.townshipId, record.policyVersionId);
   await draw(deps, record, input, obligation, attempt);
   const recorded = await deps.payments.recordCashPayment({

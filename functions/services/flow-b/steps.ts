@@ -10,7 +10,7 @@ import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { supersedeWaiting } from "../human-tasks.ts";
 import { payByBank, reversePayment } from "../payment-step.ts";
-import type { FlowDeps } from "../ports.ts";
+import type { FlowDeps, LedgerRequest } from "../ports.ts";
 import { PlanStateError } from "./errors.ts";
 import { type FlowBCase, paidStages, planOf, stagePurpose } from "./plan-record.ts";
 import { type FlowBSettings, flowBSettingsFromEnv } from "./settings.ts";
@@ -73,6 +73,48 @@ export interface StageCursor {
   next: { index: number; dueAt: string };
 }
 
+function commitRequest(
+  record: FlowBCase,
+  totalYuan: string,
+  planVersion: number | undefined,
+  correlationId: string,
+): LedgerRequest {
+  return {
+    entryId: commitEntryId(record.caseId),
+    townshipId: record.townshipId,
+    kind: "commit",
+    amountYuan: totalYuan,
+    reference: {
+      caseId: record.caseId,
+      flow: "B",
+      hardshipType: record.hardship.cause,
+      residency: record.applicant.local ? "local" : "non-local",
+      decisionId: `plan-approval:${record.caseId}:v${planVersion}`,
+      correlationId,
+    },
+  };
+}
+
+/**
+ * A top-up serves the plans waiting for money oldest first (DOMAIN §8): the approved total is
+ * committed here with the very entry `commitPlan` submits when the flow resumes (same id: then a
+ * duplicate), so the order holds whichever runs first. The wait's task is left open for the resume.
+ */
+export async function reserveWaitingCommitment(
+  deps: FlowDeps,
+  caseId: string,
+  correlationId: string,
+): Promise<"committed" | "insufficient-funds" | "no-plan"> {
+  const record = await deps.cases.get(caseId);
+  const plan = planOf(record);
+  if (plan.commitment) return "committed";
+  if (!plan.totalYuan || plan.approval?.decision !== "approve") return "no-plan";
+  const outcome = await deps.ledger.submit(
+    commitRequest(record, plan.totalYuan, plan.version, correlationId),
+  );
+  return outcome === "insufficient-funds" ? "insufficient-funds" : "committed";
+}
+
 /**
  * DOMAIN §4.4: approval commits the whole total against the township fund (promised, not paid).
  * Not enough available → `FundInsufficientError` (the ASL waits for county finance, then retries).
@@ -92,20 +134,9 @@ export async function commitPlan(
     );
   }
   const entryId = commitEntryId(caseId);
-  const outcome = await deps.ledger.submit({
-    entryId,
-    townshipId: record.townshipId,
-    kind: "commit",
-    amountYuan: plan.totalYuan,
-    reference: {
-      caseId,
-      flow: "B",
-      hardshipType: record.hardship.cause,
-      residency: record.applicant.local ? "local" : "non-local",
-      decisionId: `plan-approval:${caseId}:v${plan.version}`,
-      correlationId,
-    },
-  });
+  const outcome = await deps.ledger.submit(
+    commitRequest(record, plan.totalYuan, plan.version, correlationId),
+  );
   if (outcome === "insufficient-funds") {
     throw new FundInsufficientError(
       `The fund of township ${record.townshipId} cannot commit ${Yuan.parse(plan.totalYuan).format()}`,
