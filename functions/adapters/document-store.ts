@@ -3,16 +3,20 @@
  *
  * - `S3DocumentStore` (AWS): a pre-signed PUT URL that signs `content-type` AND `content-length`, so S3
  *   accepts exactly the declared type and size — the size limit is enforced when the upload is
- *   requested (sizeBytes ≤ max) and S3 rejects any other length (403 SignatureDoesNotMatch). Checksum
+ *   requested (sizeBytes ≤ max) and S3 rejects any other length (403 SignatureDoesNotMatch). It also
+ *   signs `if-none-match: *`, so a ticket uploads once: S3 refuses to overwrite (412/409). Checksum
  *   calculation is "when required" so the URL does not pin an empty-body checksum.
  * - `LocalDocumentStore` (local runtime): files under the runtime's data dir; the upload URL points at
  *   the local server (`PUT <base>/local-uploads/<token>`), the token is HMAC-signed with the declared
- *   key, type, size and expiry, and `acceptUpload` checks all of them before writing.
+ *   key, type, size and expiry, and `acceptUpload` checks all of them before writing, once (409 after).
+ *
+ * Download links live `DOWNLOAD_URL_TTL_SECONDS` and name the file in an RFC 6266/5987
+ * `Content-Disposition` (`contentDisposition`), never as raw header text.
  *
  * The document list itself lives in `main` beside the case (`CASE#<caseId>` / `DOC#<docId>`).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 import {
   GetObjectCommand,
@@ -22,15 +26,57 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { ForbiddenError, ValidationError } from "#core/errors.ts";
+import { ConflictError, ForbiddenError, ValidationError } from "#core/errors.ts";
 import { nowMs } from "#functions/runtime/clock.ts";
 import { type AppConfig, config } from "#functions/runtime/config.ts";
 
 /** Types a township officer can open on any office PC and phone: scans and photos. */
 export const ALLOWED_DOCUMENT_TYPES = ["application/pdf", "image/jpeg", "image/png"] as const;
 export type DocumentContentType = (typeof ALLOWED_DOCUMENT_TYPES)[number];
-/** An upload or download URL lives this long. */
-export const TRANSFER_URL_TTL_SECONDS = 15 * 60;
+/** An upload URL lives this long: a phone on a slow township connection may need minutes for a scan. */
+export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
+/** A download link lives this long: it opens a person's papers, and the list hands out fresh ones. */
+export const DOWNLOAD_URL_TTL_SECONDS = 5 * 60;
+
+/** Characters a file name may not hold, each with what it is (for the field message). */
+const UNSAFE_FILE_NAME: ReadonlyArray<{ pattern: RegExp; message: string; messageZh: string }> = [
+  { pattern: /\p{Cc}/u, message: "control characters", messageZh: "控制字符" },
+  {
+    // Bidi embeddings, overrides, isolates and marks: they make "gpj.exe" read as "exe.jpg".
+    pattern: /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u,
+    message: "text-direction characters",
+    messageZh: "文字方向控制字符",
+  },
+  // With the `u` flag a well-formed pair is one code point, so this matches only a lone half.
+  { pattern: /[\uD800-\uDFFF]/u, message: "broken characters (unpaired surrogates)", messageZh: "残缺字符" },
+];
+
+/** Why a file name is refused, or undefined when it may be stored and shown. */
+export function fileNameProblem(name: string): { message: string; messageZh: string } | undefined {
+  const found = UNSAFE_FILE_NAME.find(({ pattern }) => pattern.test(name));
+  if (!found) return undefined;
+  return {
+    message: `The file name must not contain ${found.message}`,
+    messageZh: `文件名不能包含${found.messageZh}`,
+  };
+}
+
+/** RFC 5987 `attr-char`s stay; everything else is percent-encoded UTF-8 (a lone surrogate as U+FFFD). */
+function rfc5987(value: string): string {
+  return encodeURIComponent(value.replace(/[\uD800-\uDFFF]/gu, "\uFFFD")).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/**
+ * `attachment` with the name as RFC 5987 `filename*` (UTF-8, percent-encoded) and a plain-ASCII
+ * `filename` for old clients: no quote, backslash, control or non-ASCII byte ever reaches the header.
+ */
+export function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7E]|["\\%]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(fileName)}`;
+}
 
 export interface UploadRequest {
   key: string;
@@ -51,15 +97,21 @@ export interface StoredObject {
   contentType: string;
 }
 
+export interface DownloadRequest {
+  key: string;
+  /** The name the browser saves the file under (Content-Disposition). */
+  fileName: string;
+}
+
 export interface DocumentStore {
   readonly kind: "s3" | "local";
   createUpload(request: UploadRequest): Promise<TransferTicket>;
-  createDownload(key: string): Promise<TransferTicket>;
+  createDownload(request: DownloadRequest): Promise<TransferTicket>;
   /** What is stored under `key`, or undefined when nothing was uploaded yet. */
   head(key: string): Promise<StoredObject | undefined>;
 }
 
-const expiresAtIso = (): string => new Date(nowMs() + TRANSFER_URL_TTL_SECONDS * 1000).toISOString();
+const expiresAtIso = (ttlSeconds: number): string => new Date(nowMs() + ttlSeconds * 1000).toISOString();
 
 // -------------------------------------------------------------------------------------------- S3
 
@@ -80,24 +132,32 @@ export class S3DocumentStore implements DocumentStore {
       Key: request.key,
       ContentType: request.contentType,
       ContentLength: request.sizeBytes,
+      IfNoneMatch: "*",
     });
     const url = await getSignedUrl(this.client, command, {
-      expiresIn: TRANSFER_URL_TTL_SECONDS,
-      signableHeaders: new Set(["content-type", "content-length"]),
+      expiresIn: UPLOAD_URL_TTL_SECONDS,
+      signableHeaders: new Set(["content-type", "content-length", "if-none-match"]),
     });
     return {
       method: "PUT",
       url,
-      headers: { "content-type": request.contentType, "content-length": String(request.sizeBytes) },
-      expiresAt: expiresAtIso(),
+      headers: {
+        "content-type": request.contentType,
+        "content-length": String(request.sizeBytes),
+        "if-none-match": "*",
+      },
+      expiresAt: expiresAtIso(UPLOAD_URL_TTL_SECONDS),
     };
   }
 
-  async createDownload(key: string): Promise<TransferTicket> {
-    const url = await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-      expiresIn: TRANSFER_URL_TTL_SECONDS,
+  async createDownload(request: DownloadRequest): Promise<TransferTicket> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: request.key,
+      ResponseContentDisposition: contentDisposition(request.fileName),
     });
-    return { method: "GET", url, headers: {}, expiresAt: expiresAtIso() };
+    const url = await getSignedUrl(this.client, command, { expiresIn: DOWNLOAD_URL_TTL_SECONDS });
+    return { method: "GET", url, headers: {}, expiresAt: expiresAtIso(DOWNLOAD_URL_TTL_SECONDS) };
   }
 
   async head(key: string): Promise<StoredObject | undefined> {
@@ -121,6 +181,7 @@ interface TokenPayload {
   key: string;
   contentType?: string;
   sizeBytes?: number;
+  fileName?: string;
   expMs: number;
 }
 
@@ -142,23 +203,28 @@ export class LocalDocumentStore implements DocumentStore {
       key: request.key,
       contentType: request.contentType,
       sizeBytes: request.sizeBytes,
-      expMs: nowMs() + TRANSFER_URL_TTL_SECONDS * 1000,
+      expMs: nowMs() + UPLOAD_URL_TTL_SECONDS * 1000,
     });
     return {
       method: "PUT",
       url: `${this.baseUrl}/local-uploads/${token}`,
       headers: { "content-type": request.contentType, "content-length": String(request.sizeBytes) },
-      expiresAt: expiresAtIso(),
+      expiresAt: expiresAtIso(UPLOAD_URL_TTL_SECONDS),
     };
   }
 
-  async createDownload(key: string): Promise<TransferTicket> {
-    const token = this.sign({ op: "get", key, expMs: nowMs() + TRANSFER_URL_TTL_SECONDS * 1000 });
+  async createDownload(request: DownloadRequest): Promise<TransferTicket> {
+    const token = this.sign({
+      op: "get",
+      key: request.key,
+      fileName: request.fileName,
+      expMs: nowMs() + DOWNLOAD_URL_TTL_SECONDS * 1000,
+    });
     return {
       method: "GET",
       url: `${this.baseUrl}/local-downloads/${token}`,
       headers: {},
-      expiresAt: expiresAtIso(),
+      expiresAt: expiresAtIso(DOWNLOAD_URL_TTL_SECONDS),
     };
   }
 
@@ -173,7 +239,10 @@ export class LocalDocumentStore implements DocumentStore {
     }
   }
 
-  /** The local server's PUT: checks the signed token, the declared type and the exact size. */
+  /**
+   * The local server's PUT: checks the signed token, the declared type and the exact size, and writes
+   * once — the file is created exclusively, so a second PUT with the ticket is a 409 that writes nothing.
+   */
   async acceptUpload(token: string, contentType: string | undefined, body: Buffer): Promise<StoredObject> {
     const payload = this.verify(token, "put");
     if ((contentType ?? "").split(";")[0]?.trim() !== payload.contentType) {
@@ -187,17 +256,36 @@ export class LocalDocumentStore implements DocumentStore {
     }
     const path = this.pathOf(payload.key);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, body);
-    await writeFile(`${path}.meta.json`, JSON.stringify({ contentType: payload.contentType }));
+    try {
+      await writeFile(path, body, { flag: "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      throw new ConflictError(
+        "This upload link was already used; request a new one",
+        "该上传链接已使用过，请重新申请上传",
+      );
+    }
+    try {
+      await writeFile(`${path}.meta.json`, JSON.stringify({ contentType: payload.contentType }));
+    } catch (error) {
+      await unlink(path).catch(() => undefined);
+      throw error;
+    }
     return { sizeBytes: body.length, contentType: payload.contentType ?? "application/octet-stream" };
   }
 
-  /** The local server's GET: the file and its type, when the token is valid. */
-  async readDownload(token: string): Promise<{ body: Buffer; contentType: string }> {
+  /** The local server's GET: the file, its type and how to save it, when the token is valid. */
+  async readDownload(
+    token: string,
+  ): Promise<{ body: Buffer; contentType: string; contentDisposition: string }> {
     const payload = this.verify(token, "get");
     const stored = await this.head(payload.key);
     if (!stored) throw new ForbiddenError("Nothing uploaded under this link", "该链接没有对应的文件");
-    return { body: await readFile(this.pathOf(payload.key)), contentType: stored.contentType };
+    return {
+      body: await readFile(this.pathOf(payload.key)),
+      contentType: stored.contentType,
+      contentDisposition: contentDisposition(payload.fileName ?? "document"),
+    };
   }
 
   private pathOf(key: string): string {

@@ -40,8 +40,9 @@ export interface IdempotencyStoreOptions {
 
 const SK = "IDEM";
 const DEFAULT_IN_PROGRESS_TIMEOUT_MS = 60_000;
-const MAX_KEY_LENGTH = 128;
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Keys are 1–128 characters; an empty or longer header is refused, never taken as "no key". */
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 128;
+export const IDEMPOTENCY_KEY_PATTERN = new RegExp(`^[A-Za-z0-9_.:-]{1,${IDEMPOTENCY_KEY_MAX_LENGTH}}$`);
 
 export class IdempotencyKeyReusedError extends ConflictError {
   override readonly code = "IDEMPOTENCY_KEY_REUSED";
@@ -74,7 +75,7 @@ export class IdempotencyStore {
   }
 
   static key(actorId: string, key: string): string {
-    if (key.length > MAX_KEY_LENGTH) throw new RangeError("idempotency key too long");
+    if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH) throw new RangeError("idempotency key too long");
     return `IDEM#${actorId}#${key}`;
   }
 

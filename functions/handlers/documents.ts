@@ -9,7 +9,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { appendAudit } from "#adapters/audit-store.ts";
-import { ALLOWED_DOCUMENT_TYPES, documentStore } from "#adapters/document-store.ts";
+import { ALLOWED_DOCUMENT_TYPES, documentStore, fileNameProblem } from "#adapters/document-store.ts";
 import { type AccessResource, authorize, requireAuthorized } from "#core/access/index.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "#core/errors.ts";
 import { bilingual, created, httpHandler, httpRouter } from "#functions/http/index.ts";
@@ -33,7 +33,16 @@ const Params = z.object({
 export const RequestUploadSchema = z
   .object({
     kind: z.enum(DOCUMENT_KINDS),
-    fileName: z.string().trim().min(1, bilingual("File name is required", "请填写文件名")).max(200),
+    // Shown to staff and saved on their PCs: no control, text-direction or broken characters.
+    fileName: z
+      .string()
+      .trim()
+      .min(1, bilingual("File name is required", "请填写文件名"))
+      .max(200)
+      .superRefine((name, ctx) => {
+        const problem = fileNameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", message: bilingual(problem.message, problem.messageZh) });
+      }),
     contentType: z.enum(ALLOWED_DOCUMENT_TYPES),
     sizeBytes: z.number().int().positive(),
     note: z.string().max(500).optional(),
@@ -97,7 +106,9 @@ const requestUpload = httpHandler({
   params: Params,
   body: RequestUploadSchema,
   action: "case.addDocument",
-  summary: "Request an upload URL for a document of the case",
+  // Each request lists one more document: only the key tells a retried tap from a second file.
+  idempotencyKey: "required",
+  summary: "Request an upload URL for a document of the case (the URL uploads once)",
   tags: ["documents"],
   response: { status: 201, schema: z.object({ document: DocumentSchema, upload: TicketSchema }) },
   handler: async ({ params, body, actor }) => {
@@ -211,7 +222,9 @@ const listDocuments = httpHandler({
       documents.push({
         ...document,
         uploaded,
-        ...(uploaded ? { download: await store.createDownload(storageKey) } : {}),
+        ...(uploaded
+          ? { download: await store.createDownload({ key: storageKey, fileName: document.fileName }) }
+          : {}),
       });
     }
     return { documents };

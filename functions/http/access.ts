@@ -29,6 +29,10 @@ export interface RouteAccess {
   path: string;
   public: boolean;
   action?: Action;
+  /** Actions of a route whose action depends on the body or state (role grant checked up front). */
+  actions?: Action[];
+  /** POST only: a request without `Idempotency-Key` is refused. */
+  idempotencyKeyRequired?: boolean;
   resourceKind: ResourceKind;
   paramNames: string[];
   body?: z.ZodType;

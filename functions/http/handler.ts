@@ -1,8 +1,9 @@
 /**
  * The handler framework (issue 10): one `httpHandler({...})` per route. It parses the API Gateway
  * HTTP API v2 event, reads the actor from the JWT claims, validates body/query/path with zod, checks
- * the action's role grant (`core/access`), applies `Idempotency-Key` on POST, runs the handler, and
- * maps every error to one JSON shape. The same module runs behind the AWS HTTP API and the local server.
+ * the action's role grant (`core/access`) before the body is read, applies `Idempotency-Key` on POST,
+ * runs the handler, and maps every error to one JSON shape. The same module runs behind the AWS HTTP
+ * API and the local server.
  *
  *   export const handler = httpHandler({
  *     route: "POST /cases/{caseId}/documents",
@@ -44,10 +45,17 @@ import {
   requestState,
   setRequestState,
 } from "./types.ts";
-import { parseOrThrow } from "./validation.ts";
+import { jsonNestingExceeds, parseOrThrow } from "./validation.ts";
 
 /** JSON request bodies above this size are refused (uploads go to the document store, not here). */
 export const MAX_JSON_BODY_BYTES = 256 * 1024;
+/**
+ * Arrays/objects nested deeper than this are refused before parsing. DynamoDB stores at most 32 levels
+ * of nested attributes and no request schema nests more than 6, so nothing legitimate is lost; deeper
+ * bodies would reach the recursive walks over a body (zod, the request hash, log masking) and overflow
+ * the stack.
+ */
+export const MAX_JSON_DEPTH = 32;
 
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 type RouteKey = `${Method} /${string}`;
@@ -78,10 +86,22 @@ export interface HttpHandlerDefinition<
   query?: Q;
   params?: P;
   /**
-   * The `core/access` action. Without `resource`, the framework checks that one of the actor's roles
-   * holds a grant for it at all (fast 403); with `resource`, the full role × scope × maker-checker check.
+   * The `core/access` action. Before the body is read the framework checks that one of the actor's
+   * roles holds a grant for it at all (fast 403); with a `{caseId}`/`{townshipId}` path or `resource`,
+   * the full role × scope × maker-checker check (a declared `resource` after validation).
    */
   action?: Action;
+  /**
+   * A route whose action depends on the body or on stored state names every action it may perform:
+   * a caller none of whose roles holds a grant for any of them gets 403 before the body is read; the
+   * handler checks the exact one.
+   */
+  actions?: readonly Action[];
+  /**
+   * `required`: a POST without `Idempotency-Key` is a 400 — for routes where each accepted request adds
+   * something no stored state can tell from a retry (an allocation, a document). Default: optional.
+   */
+  idempotencyKey?: "required" | "optional";
   resource?: (input: HandlerInput<Out<B>, Out<Q>, Out<P>, Actor>) => Promise<AccessResource> | AccessResource;
   summary?: string;
   description?: string;
@@ -135,6 +155,17 @@ function parseJsonBody(event: HttpEvent): unknown {
       ],
     });
   }
+  if (jsonNestingExceeds(text, MAX_JSON_DEPTH)) {
+    throw new ValidationError("The request body is nested too deeply", "请求内容嵌套层级过深", {
+      fields: [
+        {
+          path: "body",
+          message: `Arrays and objects nest at most ${MAX_JSON_DEPTH} levels deep`,
+          messageZh: `数组和对象的嵌套不能超过 ${MAX_JSON_DEPTH} 层`,
+        },
+      ],
+    });
+  }
   try {
     return JSON.parse(text);
   } catch {
@@ -144,10 +175,14 @@ function parseJsonBody(event: HttpEvent): unknown {
   }
 }
 
-/** Without a resource: one of the actor's roles must hold a grant for the action at all. */
-function requireRoleGrant(actor: Actor, action: Action): void {
-  if (grantsFor(action).some((grant) => actor.roles.includes(grant.role))) return;
-  throw new ForbiddenError(`None of your roles may ${action}`, `当前角色无权执行此操作（${action}）`, {
+/** One of the actor's roles must hold a grant for one of the actions at all (scope aside). */
+function requireRoleGrant(actor: Actor, actions: readonly Action[]): void {
+  const granted = actions.some((action) =>
+    grantsFor(action).some((grant) => actor.roles.includes(grant.role)),
+  );
+  if (granted) return;
+  const action = actions.join(" | ");
+  throw new ForbiddenError(`None of your roles may ${action}`, "当前角色无权执行此操作", {
     details: { action, code: "no-role" },
   });
 }
@@ -175,12 +210,15 @@ export function httpHandler<
   const { method, path } = splitRoute(definition.route);
   const isPublic = definition.public === true;
   const resourceKind = resourceKindOf(path, definition.resource !== undefined);
+  const keyRequired = method === "POST" && definition.idempotencyKey === "required";
   registerRouteAccess({
     routeKey: definition.route,
     method,
     path,
     public: isPublic,
     ...(definition.action ? { action: definition.action } : {}),
+    ...(definition.actions ? { actions: [...definition.actions] } : {}),
+    idempotencyKeyRequired: keyRequired,
     resourceKind,
     paramNames: pathParamNames(path),
     ...(definition.body ? { body: definition.body } : {}),
@@ -192,6 +230,7 @@ export function httpHandler<
     path,
     public: isPublic,
     idempotent: method === "POST",
+    idempotencyKeyRequired: keyRequired,
     ...(definition.action ? { action: definition.action } : {}),
     ...(definition.summary ? { summary: definition.summary } : {}),
     ...(definition.description ? { description: definition.description } : {}),
@@ -201,6 +240,25 @@ export function httpHandler<
     ...(definition.params ? { params: definition.params } : {}),
     ...(definition.response ? { response: definition.response } : {}),
   });
+
+  /**
+   * Everything that can be decided without the body: the role grant of the route's action(s), then the
+   * path's case or township (scope, maker-checker). A declared `resource` may need the body: its full
+   * check follows validation.
+   */
+  const authorizeBeforeBody = async (actor: Actor, params: Record<string, unknown>): Promise<void> => {
+    if (definition.action) {
+      const resource = definition.resource ? undefined : await defaultResource(resourceKind, params);
+      if (resource) requireAuthorized(actor, definition.action, resource);
+      else requireRoleGrant(actor, [definition.action]);
+      return;
+    }
+    if (isPublic) return;
+    if (definition.actions) requireRoleGrant(actor, definition.actions);
+    if (definition.resource) return;
+    const resource = await defaultResource(resourceKind, params);
+    if (resource) requireAnyAccess(actor, resource);
+  };
 
   const prepare: middy.MiddlewareObj<HttpEvent, HttpResult> = {
     before: async (request) => {
@@ -221,8 +279,8 @@ export function httpHandler<
         route: definition.route,
         ...(actor ? { userId: actor.userId } : {}),
       });
-      // Order (issue 10 §3, §6): path and query, then authorization, then the body. A caller outside
-      // the route's scope gets 403 before the body is read; nothing is written before all of it passed.
+      // Order: path and query, then authorization, then the body. A caller outside the route's roles or
+      // scope gets 403 before the body is read; nothing is written before all of it passed.
       const fields: ValidationError["fields"] = [];
       const collect = <T>(fn: () => T): T | undefined => {
         try {
@@ -244,17 +302,7 @@ export function httpHandler<
       if (fields.length > 0 && fields.some((field) => field.path.startsWith("path"))) {
         throw new ValidationError("The request is not valid", "请求内容不符合要求", { fields });
       }
-      if (definition.action && actor) {
-        // A declared `resource` may need the body: its full check follows validation (below).
-        const resource = definition.resource
-          ? undefined
-          : await defaultResource(resourceKind, (params ?? {}) as Record<string, unknown>);
-        if (resource) requireAuthorized(actor, definition.action, resource);
-        else requireRoleGrant(actor, definition.action);
-      } else if (actor && !isPublic && !definition.resource) {
-        const resource = await defaultResource(resourceKind, (params ?? {}) as Record<string, unknown>);
-        if (resource) requireAnyAccess(actor, resource);
-      }
+      if (actor) await authorizeBeforeBody(actor, (params ?? {}) as Record<string, unknown>);
       const before = fields.length;
       const rawBody = collect(() => parseJsonBody(event));
       const bodyReadable = fields.length === before;
@@ -262,7 +310,8 @@ export function httpHandler<
         definition.body && bodyReadable
           ? collect(() => parseOrThrow(definition.body as z.ZodType, rawBody))
           : rawBody;
-      const idempotencyKey = method === "POST" ? collect(() => idempotencyKeyOf(event)) : undefined;
+      const idempotencyKey =
+        method === "POST" ? collect(() => idempotencyKeyOf(event, keyRequired)) : undefined;
       if (fields.length > 0) {
         throw new ValidationError("The request is not valid", "请求内容不符合要求", { fields });
       }

@@ -13,6 +13,7 @@ export {
   httpRouter,
   type LambdaHttpHandler,
   MAX_JSON_BODY_BYTES,
+  MAX_JSON_DEPTH,
 } from "./handler.ts";
 export { buildOpenApiDocument, ErrorBodySchema, registeredRoutes, registry } from "./openapi.ts";
 export { accepted, created, html, ok, Reply, text } from "./reply.ts";

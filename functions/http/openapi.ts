@@ -5,6 +5,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import * as z from "zod";
+import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_PATTERN } from "#adapters/idempotency-store.ts";
 
 export const registry = new OpenAPIRegistry();
 
@@ -40,11 +41,32 @@ export interface RouteDocumentation {
   /** Success response: status and schema (JSON) or a content type for non-JSON. */
   response?: { status: number; schema?: z.ZodType; contentType?: string; description?: string };
   idempotent: boolean;
+  /** The route refuses a POST without `Idempotency-Key` (`required: true` on the header). */
+  idempotencyKeyRequired?: boolean;
   /** The `core/access` action the route needs (`x-aidflow-action`). */
   action?: string;
 }
 
 const errorContent = { "application/json": { schema: ErrorBodySchema } };
+
+const KEY_FORMAT = "1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400).";
+const KEY_REPLAY = "A replay of the same key and body returns the first response (24 h).";
+
+/**
+ * Required where each accepted request adds something that stored state cannot tell from a retry
+ * (an allocation entry, a document and its upload ticket); optional where the request moves a case or
+ * fund from one state to the next, so that a repeat is recognised without a key (200 or 409).
+ */
+function idempotencyHeader(required: boolean): z.ZodObject {
+  const key = z.string().min(1).max(IDEMPOTENCY_KEY_MAX_LENGTH).regex(IDEMPOTENCY_KEY_PATTERN);
+  return z.object({
+    "idempotency-key": required
+      ? key.meta({
+          description: `Required: each accepted request adds a record, so only the key tells a retry from a second request. ${KEY_FORMAT} ${KEY_REPLAY}`,
+        })
+      : key.optional().meta({ description: `Optional. ${KEY_FORMAT} ${KEY_REPLAY}` }),
+  });
+}
 
 /** Registers one route; the same route twice (module loaded twice) is ignored. */
 export function registerRoute(doc: RouteDocumentation): void {
@@ -69,14 +91,7 @@ export function registerRoute(doc: RouteDocumentation): void {
     responses["409"] = { description: "Conflict (e.g. idempotency key reused)", content: errorContent };
     responses["422"] = { description: "Against a business rule", content: errorContent };
   }
-  const headers = doc.idempotent
-    ? z.object({
-        "idempotency-key": z
-          .string()
-          .optional()
-          .meta({ description: "Replays of the same key return the first response (24 h)." }),
-      })
-    : undefined;
+  const headers = doc.idempotent ? idempotencyHeader(doc.idempotencyKeyRequired === true) : undefined;
   registry.registerPath({
     method: doc.method.toLowerCase() as "get" | "post" | "put" | "delete",
     path: doc.path,

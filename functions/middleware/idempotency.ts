@@ -4,7 +4,12 @@
  * a failed request releases its claim.
  */
 import type middy from "@middy/core";
-import { IDEMPOTENCY_KEY_PATTERN, IdempotencyStore, requestHash } from "#adapters/idempotency-store.ts";
+import {
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  IDEMPOTENCY_KEY_PATTERN,
+  IdempotencyStore,
+  requestHash,
+} from "#adapters/idempotency-store.ts";
 import { ValidationError } from "#core/errors.ts";
 import { findRequestState, type HttpEvent, type HttpResult, requestState } from "#functions/http/types.ts";
 import { type AppConfig, config, dynamo } from "#functions/runtime/config.ts";
@@ -28,20 +33,34 @@ export function idempotencyStore(): IdempotencyStore {
   return current.store;
 }
 
-/** Reads and checks the header; `undefined` when absent. */
-export function idempotencyKeyOf(event: HttpEvent): string | undefined {
+function keyError(message: string, messageZh: string): ValidationError {
+  return new ValidationError("Idempotency-Key is not valid", "幂等键不符合要求", {
+    fields: [{ path: `headers.${IDEMPOTENCY_HEADER}`, message, messageZh }],
+  });
+}
+
+/**
+ * Reads and checks the header; `undefined` when absent (a 400 when `required`). A header that is
+ * present but empty is refused rather than taken as "no key": the client meant to send one.
+ */
+export function idempotencyKeyOf(event: HttpEvent, required = false): string | undefined {
   const key = event.headers?.[IDEMPOTENCY_HEADER];
-  if (key === undefined || key === "") return undefined;
+  if (key === undefined) {
+    if (!required) return undefined;
+    throw keyError(
+      "Required on this route: each request adds a record, so only the key tells a retry apart",
+      "此操作须携带幂等键（Idempotency-Key），以免重试时重复登记",
+    );
+  }
+  if (key === "") throw keyError("Must not be empty", "不能为空");
+  if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
+    throw keyError(
+      `At most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`,
+      `不能超过 ${IDEMPOTENCY_KEY_MAX_LENGTH} 个字符`,
+    );
+  }
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new ValidationError("Idempotency-Key is malformed", "幂等键格式不正确", {
-      fields: [
-        {
-          path: "headers.idempotency-key",
-          message: "1–128 characters: letters, digits, - _ . :",
-          messageZh: "应为 1–128 个字符：字母、数字或 - _ . :",
-        },
-      ],
-    });
+    throw keyError("Letters, digits and - _ . : only", "只能包含字母、数字和 - _ . :");
   }
   return key;
 }

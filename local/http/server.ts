@@ -199,7 +199,12 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       }
       if (method === "GET" && path.startsWith("/local-downloads/")) {
         const file = await store.readDownload(token);
-        response.writeHead(200, { "content-type": file.contentType, "content-length": file.body.length });
+        response.writeHead(200, {
+          "content-type": file.contentType,
+          "content-length": file.body.length,
+          "content-disposition": file.contentDisposition,
+          "x-content-type-options": "nosniff",
+        });
         response.end(file.body);
         return;
       }

@@ -134,12 +134,11 @@ describe("documents of a case", () => {
 
   it("an upload of another size or type than requested is refused", async () => {
     const applicant = await api.signIn("applicant-zhang");
-    const requested = await applicant.post<{ upload: { url: string } }>("/cases/case-cg-1/documents", {
-      kind: "medical-record",
-      fileName: "诊断.png",
-      contentType: "image/png",
-      sizeBytes: 10,
-    });
+    const requested = await applicant.post<{ upload: { url: string } }>(
+      "/cases/case-cg-1/documents",
+      { kind: "medical-record", fileName: "诊断.png", contentType: "image/png", sizeBytes: 10 },
+      { idempotencyKey: "upload-2" },
+    );
     expect(requested.status).toBe(201);
     const tooBig = await fetch(requested.body.upload.url, {
       method: "PUT",
@@ -160,6 +159,7 @@ describe("documents of a case", () => {
     const res = await applicant.post<{ code: string; fields: Array<{ path: string; messageZh: string }> }>(
       "/cases/case-cg-1/documents",
       { kind: "other", fileName: "x.exe", contentType: "application/x-msdownload", sizeBytes: 10 },
+      { idempotencyKey: "upload-3" },
     );
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("VALIDATION_FAILED");
@@ -172,12 +172,11 @@ describe("documents of a case", () => {
     const otherTownship = await hedong.get<{ code: string }>("/cases/case-cg-1/documents");
     expect(otherTownship.status).toBe(403);
     const li = await api.signIn("applicant-li");
-    const otherApplicant = await li.post<{ code: string }>("/cases/case-cg-1/documents", {
-      kind: "other",
-      fileName: "a.pdf",
-      contentType: "application/pdf",
-      sizeBytes: 5,
-    });
+    const otherApplicant = await li.post<{ code: string }>(
+      "/cases/case-cg-1/documents",
+      { kind: "other", fileName: "a.pdf", contentType: "application/pdf", sizeBytes: 5 },
+      { idempotencyKey: "upload-4" },
+    );
     expect(otherApplicant.status).toBe(403);
     expect(otherApplicant.body.code).toBe("FORBIDDEN");
   });

@@ -188,13 +188,17 @@ describe("a pass over the main flows on the whole local county", () => {
     });
     const replay = await applicant.post("/cases", filing, { idempotencyKey: "log-scan-file-1" });
     const caseId = filed.body.caseId;
-    const upload = await applicant.post(`/cases/${caseId}/documents`, {
-      kind: "bank-account-proof",
-      fileName: `工行卡${PERSON.bankAccount}.pdf`,
-      contentType: "application/pdf",
-      sizeBytes: 1024,
-      note: `账户 ${PERSON.bankAccount}，手机 ${PERSON.phone}`,
-    });
+    const upload = await applicant.post(
+      `/cases/${caseId}/documents`,
+      {
+        kind: "bank-account-proof",
+        fileName: `工行卡${PERSON.bankAccount}.pdf`,
+        contentType: "application/pdf",
+        sizeBytes: 1024,
+        note: `账户 ${PERSON.bankAccount}，手机 ${PERSON.phone}`,
+      },
+      { idempotencyKey: randomUUID() },
+    );
     await waitFor(approver, caseId, openTask("advance-decision"));
     const approved = await approver.post(
       `/cases/${caseId}/advance-decision`,

@@ -31,6 +31,7 @@ const advanceDecision = httpHandler({
   route: "POST /cases/{caseId}/advance-decision",
   params: CaseParams,
   body: AdvanceDecisionSchema,
+  actions: ["advance.decide", "case.escalation.decide"],
   summary: "Approve (amount ≤ the advance ceiling) or reject the advance aid",
   description:
     "Township approver; after escalation also county civil affairs. Never an approver who handled the case.",
@@ -99,6 +100,7 @@ const additionalAidDecision = httpHandler({
   route: "POST /cases/{caseId}/additional-aid-decision",
   params: CaseParams,
   body: AdditionalAidDecisionSchema,
+  actions: ["amount.approveWithinCeiling", "amount.approveAboveCeiling", "case.coordination.decide"],
   summary: "Approve or reject additional aid at the level it needs (township, county, 一事一议)",
   tags,
   handler: ({ params, body, actor, correlationId }) =>

@@ -10,6 +10,7 @@ import { FileCaseSchema, fileCase } from "#functions/services/filing.ts";
 export const handler = httpHandler({
   route: "POST /cases",
   body: FileCaseSchema,
+  actions: ["case.file", "case.fileOnBehalf"],
   summary: "File an application for temporary assistance (Flow A)",
   description:
     "At the township of the emergency. Household registration is recorded, never used to decide. The same person + cause while a case is open returns that case (200).",

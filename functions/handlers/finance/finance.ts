@@ -5,7 +5,6 @@
  * the framework from the path and again in the service on what it reads) → service → respond.
  */
 import * as z from "zod";
-import { ValidationError } from "#core/errors.ts";
 import type { HttpEvent, HttpResult, LambdaContext, LambdaHttpHandler } from "#functions/http/index.ts";
 import { httpHandler, httpRouter, text } from "#functions/http/index.ts";
 import { listAlerts } from "#functions/services/finance/alerts.ts";
@@ -91,14 +90,10 @@ const allocation = httpHandler({
   summary: "Set up or raise a township fund's quota: one allocation entry (Idempotency-Key required)",
   tags,
   action: "fund.allocate",
-  handler: async ({ body, actor, idempotencyKey, correlationId }) => {
-    if (!idempotencyKey) {
-      throw new ValidationError("an allocation needs an Idempotency-Key", "拨付请求须携带幂等键", {
-        fields: [{ path: "headers.idempotency-key", message: "required", messageZh: "必填" }],
-      });
-    }
-    return allocate(financeDeps(), actor, body, idempotencyKey, correlationId);
-  },
+  // The key names the allocation's ledger entry: without it a retry would allocate twice.
+  idempotencyKey: "required",
+  handler: async ({ body, actor, idempotencyKey, correlationId }) =>
+    allocate(financeDeps(), actor, body, idempotencyKey as string, correlationId),
 });
 
 const ReconcileBody = z.object({ period: PeriodText, townshipId: TownshipId.optional() }).strict();
@@ -160,7 +155,8 @@ const proposeRoute = httpHandler({
 const executeRoute = httpHandler({
   route: "POST /funds/{townshipId}/periods/{period}/replenishment/execute",
   params: PeriodParams,
-  // The action is checked in the service against the stored proposal (its proposer may not execute it).
+  // Maker-checker is checked in the service against the stored proposal (its proposer may not execute).
+  actions: ["fund.replenish.execute"],
   summary:
     "Execute a replenishment (a second finance user): ledger entry, then resume flows waiting for money",
   tags,

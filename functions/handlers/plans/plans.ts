@@ -31,6 +31,7 @@ const tags = ["flow-b"];
 const file = httpHandler({
   route: "POST /plans",
   body: FileStagedCaseSchema,
+  actions: ["case.file", "case.fileOnBehalf"],
   summary: "File for staged assistance (Flow B): long hardship or an amount above the policy threshold",
   description:
     "As POST /cases, plus the expected duration and an estimated total; shorter and smaller hardship is refused with a pointer to Flow A.",
@@ -104,6 +105,7 @@ const suspicion = httpHandler({
   route: "POST /plans/{caseId}/suspicions",
   params: CaseParams,
   body: SuspicionSchema,
+  actions: ["stage.recheck", "case.escalation.decide"],
   summary:
     "Record suspicious data: it opens a check for the next re-check and never stops the plan by itself",
   tags,

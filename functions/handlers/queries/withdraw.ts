@@ -15,6 +15,7 @@ export const handler = httpHandler({
   route: "POST /cases/{caseId}/withdraw",
   params: CaseParams,
   body: WithdrawSchema,
+  actions: ["case.withdraw", "case.fileOnBehalf"],
   summary: "Withdraw an application that has not been paid (applicant, or an officer on their behalf)",
   description:
     "The case becomes `withdrawn`, its open tasks close, its execution is stopped (ABORTED) and the " +

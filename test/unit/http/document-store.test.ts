@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { LocalDocumentStore, S3DocumentStore } from "#adapters/document-store.ts";
 
 describe("document store port", () => {
-  it("S3: the pre-signed PUT signs content-type and content-length, so S3 takes only the declared file", async () => {
+  it("S3: the pre-signed PUT signs content-type, content-length and if-none-match, so S3 takes only the declared file, once", async () => {
     const client = new S3Client({
       region: "cn-north-1",
       credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
@@ -21,11 +21,15 @@ describe("document store port", () => {
     const url = new URL(ticket.url);
     expect(ticket.method).toBe("PUT");
     expect(url.searchParams.get("X-Amz-SignedHeaders")?.split(";")).toEqual(
-      expect.arrayContaining(["content-length", "content-type", "host"]),
+      expect.arrayContaining(["content-length", "content-type", "host", "if-none-match"]),
     );
     expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
     expect(url.searchParams.has("x-amz-checksum-crc32")).toBe(false);
-    expect(ticket.headers).toEqual({ "content-type": "application/pdf", "content-length": "2048" });
+    expect(ticket.headers).toEqual({
+      "content-type": "application/pdf",
+      "content-length": "2048",
+      "if-none-match": "*",
+    });
   });
 
   it("local: a token is bound to its key, type, size and operation", async () => {
