@@ -304,6 +304,8 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/funds/{townshipId}/entries" },
       { method: "GET", path: "/funds/{townshipId}/quota-hint" },
       { method: "POST", path: "/allocations" },
+      { method: "POST", path: "/funds/{townshipId}/extra-allocations" },
+      { method: "GET", path: "/fund-waits" },
       { method: "POST", path: "/reconciliations" },
       { method: "GET", path: "/funds/{townshipId}/periods/{period}/reconciliation" },
       { method: "POST", path: "/funds/{townshipId}/periods/{period}/close" },

@@ -705,6 +705,8 @@ export async function resumeFundWait(
   actor: Actor,
   caseId: string,
   correlationId: string,
+  /** The top-up (its ledger entry id) that resumes the case: two top-ups are two decisions, one wins. */
+  topUpEntryId?: string,
 ): Promise<DecisionResponse> {
   const record = await deps.cases.get(caseId);
   authorizeOnCase(actor, "fund.allocate", record);
@@ -714,7 +716,7 @@ export async function resumeFundWait(
     action: "fund.allocate",
     record,
     taskType: "fund-replenishment",
-    decision: { resumed: true },
+    decision: { resumed: true, ...(topUpEntryId ? { topUp: topUpEntryId } : {}) },
     output: { resumed: true },
     caseSet: () => ({}),
     status: "paying",

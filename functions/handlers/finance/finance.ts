@@ -20,7 +20,15 @@ import {
   XLSX_CONTENT_TYPE,
   xlsxBuffer,
 } from "#functions/services/finance/exports.ts";
-import { AllocationSchema, allocate, listFunds, quotaHintFor } from "#functions/services/finance/funds.ts";
+import { waitingLists } from "#functions/services/finance/fund-waits.ts";
+import {
+  AllocationSchema,
+  allocate,
+  allocateExtra,
+  ExtraAllocationSchema,
+  listFunds,
+  quotaHintFor,
+} from "#functions/services/finance/funds.ts";
 import {
   latestRun,
   PeriodText,
@@ -94,6 +102,32 @@ const allocation = httpHandler({
   idempotencyKey: "required",
   handler: async ({ body, actor, idempotencyKey, correlationId }) =>
     allocate(financeDeps(), actor, body, idempotencyKey as string, correlationId),
+});
+
+const extraAllocation = httpHandler({
+  route: "POST /funds/{townshipId}/extra-allocations",
+  params: TownshipParams,
+  body: ExtraAllocationSchema,
+  summary:
+    "临时追加: money for a fund in mid-period, quota unchanged (Idempotency-Key required); waiting cases are paid oldest first",
+  tags,
+  action: "fund.allocate",
+  // The key names the entry: without it a retry would add the money twice.
+  idempotencyKey: "required",
+  handler: async ({ params, body, actor, idempotencyKey, correlationId }) =>
+    allocateExtra(financeDeps(), actor, params.townshipId, body, idempotencyKey as string, correlationId),
+});
+
+const WaitingQuery = z.object({ townshipId: TownshipId.optional() }).strict();
+
+const waiting = httpHandler({
+  route: "GET /fund-waits",
+  query: WaitingQuery,
+  summary:
+    "Cases waiting for money, per fund, in the order a top-up pays them: case number, amount, since when, what is still short",
+  tags,
+  action: "fund.read",
+  handler: ({ query, actor }) => waitingLists(financeDeps(), actor, actor.countyId, query.townshipId),
 });
 
 const ReconcileBody = z.object({ period: PeriodText, townshipId: TownshipId.optional() }).strict();
@@ -219,6 +253,8 @@ export const handler = binaryBodies(
     entries,
     hint,
     allocation,
+    extraAllocation,
+    waiting,
     reconcile,
     stored,
     close,

@@ -11,6 +11,7 @@ import { Yuan } from "#core/money/yuan.ts";
 import { allocationToReach, quotaHint } from "#core/reconciliation/index.ts";
 import { audit, authorizeCounty, authorizeTownship, plain, TownshipId, YuanText } from "./common.ts";
 import type { FinanceDeps } from "./deps.ts";
+import { resumeWaitingCases } from "./fund-waits.ts";
 
 export const AllocationSchema = z
   .object({
@@ -144,7 +145,7 @@ export async function allocate(
   request: AllocationRequest,
   requestKey: string,
   correlationId: string,
-): Promise<FundSummary & { entryId: string; allocatedYuan: string; outcome: "applied" | "duplicate" }> {
+): Promise<TopUpResult> {
   const township = await authorizeTownship(deps, actor, "fund.allocate", request.townshipId);
   const countyId = township.townshipId.slice(0, 6);
   const now = deps.now();
@@ -196,10 +197,118 @@ export async function allocate(
       correlationId,
     });
   }
+  // A retried request walks the queue again: a walk cut short (a crash, a timeout) is finished.
+  const resumedCases = await resumeWaitingCases(deps, actor, township.townshipId, entryId, correlationId);
   return {
     ...summaryOf(township.name, township.townshipId, await viewOf(deps, township.townshipId)),
     entryId,
     allocatedYuan: amount.toString(),
     outcome: outcome.status,
+    resumedCases,
+  };
+}
+
+export const ExtraAllocationSchema = z
+  .object({
+    amountYuan: YuanText,
+    reason: z.string().trim().min(2).max(500),
+  })
+  .strict();
+export type ExtraAllocationRequest = z.output<typeof ExtraAllocationSchema>;
+
+export type TopUpResult = FundSummary & {
+  entryId: string;
+  allocatedYuan: string;
+  outcome: "applied" | "duplicate";
+  /** The waiting cases this top-up paid and resumed, oldest first. */
+  resumedCases: string[];
+};
+
+function extraAllocationTooLarge(view: FundView): ValidationError {
+  const room = Yuan.max(view.quotaYuan.minus(view.balanceYuan), Yuan.zero);
+  return new ValidationError(
+    `an extra allocation keeps the balance within the quota ${view.quotaYuan.toString()}: at most ${room.toString()} now; raise the quota with an allocation for more`,
+    `临时追加后余额不得超过额度 ${view.quotaYuan.format()}，当前最多可追加 ${room.format()}；超出部分请通过拨付提高额度`,
+    {
+      fields: [
+        {
+          path: "amountYuan",
+          message: `at most ${room.toString()}`,
+          messageZh: `不超过 ${room.format()}`,
+        },
+      ],
+    },
+  );
+}
+
+/**
+ * 临时追加: money for a fund in mid-period that leaves its quota as it is (DOMAIN §8) — one ledger
+ * `replenishment` entry (balance += amount; the ledger keeps the balance within the quota, so more
+ * than that is a quota raise, i.e. an allocation), its id derived from the request's idempotency key,
+ * audited, and then the cases waiting for money are paid oldest first.
+ */
+export async function allocateExtra(
+  deps: FinanceDeps,
+  actor: Actor,
+  townshipId: string,
+  request: ExtraAllocationRequest,
+  requestKey: string,
+  correlationId: string,
+): Promise<TopUpResult> {
+  const township = await authorizeTownship(deps, actor, "fund.allocate", townshipId);
+  const countyId = township.townshipId.slice(0, 6);
+  const view = await viewOf(deps, township.townshipId);
+  if (!view) {
+    throw new BusinessRuleError(
+      `the fund of ${township.townshipId} is not set up: allocate its quota first`,
+      `${township.name}备用金尚未设立，请先拨付额度`,
+    );
+  }
+  const amount = Yuan.parse(request.amountYuan);
+  if (!amount.isPositive()) {
+    throw new ValidationError("nothing to allocate", "追加金额须大于零", {
+      fields: [{ path: "amountYuan", message: "must be more than zero", messageZh: "须大于零" }],
+    });
+  }
+  const entryId = `extra:${township.townshipId}:${requestKey}`;
+  const applied = await deps.ledger.readAppliedIds(township.townshipId, [entryId]);
+  if (!applied.has(entryId) && amount.greaterThan(view.quotaYuan.minus(view.balanceYuan))) {
+    throw extraAllocationTooLarge(view);
+  }
+  const outcome = await deps.writer.submit({
+    entryId,
+    fundId: township.townshipId,
+    kind: "replenishment",
+    amountYuan: amount,
+    bookedAt: deps.now().toISOString(),
+    reference: { actor: actor.userId, decisionId: `extra-allocation:${requestKey}`, correlationId },
+  });
+  if (outcome.status === "rejected") {
+    // Another top-up landed first and the fund is now nearer its quota.
+    if (outcome.reason === "invalid")
+      throw extraAllocationTooLarge(await deps.ledger.getFund(township.townshipId));
+    throw new BusinessRuleError(outcome.message, outcome.messageZh, { details: { reason: outcome.reason } });
+  }
+  if (outcome.status === "applied") {
+    await audit(deps, {
+      actor,
+      action: "fund.allocate.extra",
+      countyId,
+      townshipId: township.townshipId,
+      resourceType: "fund",
+      resourceId: township.townshipId,
+      reason: request.reason,
+      before: { quotaYuan: view.quotaYuan.toString(), balanceYuan: view.balanceYuan.toString() },
+      after: { allocatedYuan: amount.toString(), entryId },
+      correlationId,
+    });
+  }
+  const resumedCases = await resumeWaitingCases(deps, actor, township.townshipId, entryId, correlationId);
+  return {
+    ...summaryOf(township.name, township.townshipId, await viewOf(deps, township.townshipId)),
+    entryId,
+    allocatedYuan: amount.toString(),
+    outcome: outcome.status,
+    resumedCases,
   };
 }

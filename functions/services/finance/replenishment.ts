@@ -1,27 +1,20 @@
 /**
  * Replenishment (补足, DOMAIN §6): the proposal is quota − closing balance of a closed period; it
  * is executed by a SECOND finance user (maker-checker, core/access `not-proposer`) as one ledger
- * replenishment entry — never above the quota given today's balance — and then every flow of that
- * township waiting for money is resumed through the flows' own human-task mechanism (Flow A's
- * `fund-replenishment` wait, Flow B's `plan-funds` wait).
+ * replenishment entry — never above the quota given today's balance — and then the cases of that
+ * township waiting for money are paid oldest first as far as the money goes (./fund-waits.ts).
  */
 import type { StoredClose, StoredProposal } from "#adapters/finance-store.ts";
-import type { HumanTask } from "#adapters/human-task-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { authorize, requireAuthorized } from "#core/access/index.ts";
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from "#core/errors.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { executableReplenishment, parsePeriod, replenishmentProposal } from "#core/reconciliation/index.ts";
-import { resumeFundWait } from "../decisions.ts";
-import { decideHumanTask } from "../human-tasks.ts";
-import { deciderName } from "../ports.ts";
 import { audit, authorizeCounty, authorizeTownship, countyOfTownship, plain } from "./common.ts";
 import type { FinanceDeps } from "./deps.ts";
+import { resumeWaitingCases } from "./fund-waits.ts";
 
-/** The waits of the flows for money, by task type (functions/services/flow-a-tasks.ts, flow-b/tasks.ts). */
-export const FUND_WAIT_TASK_TYPES = ["fund-replenishment", "plan-funds"] as const;
-/** Open county-finance tasks read per resume (a limit on everything). */
-const WAITING_TASKS_MAX = 500;
+export { FUND_WAIT_TASK_TYPES } from "./fund-waits.ts";
 
 export async function proposeFromClose(
   deps: FinanceDeps,
@@ -173,7 +166,7 @@ export async function execute(
     executedAmountYuan: amount.toString(),
     entryId,
   });
-  const resumedCases = await resumeWaitingFlows(deps, actor, townshipId, correlationId);
+  const resumedCases = await resumeWaitingCases(deps, actor, townshipId, entryId, correlationId);
   await deps.store.setResumedCases(townshipId, period.label, resumedCases);
   if (won) {
     await audit(deps, {
@@ -191,63 +184,4 @@ export async function execute(
   }
   const after = (await deps.store.getProposal(townshipId, period.label)) as StoredProposal;
   return { proposal: after, executedNow: won, resumedCases };
-}
-
-/**
- * Resumes every flow of the township that waits for money, through the flows' own decision path
- * (record + audit, then SendTaskSuccess). A flow that still finds too little waits again — it never
- * fails for lack of money (DOMAIN §4.4). One case's trouble does not stop the others.
- */
-export async function resumeWaitingFlows(
-  deps: FinanceDeps,
-  actor: Actor,
-  townshipId: string,
-  correlationId: string,
-): Promise<string[]> {
-  const flow = deps.flow?.();
-  if (!flow) return [];
-  const waiting: HumanTask[] = (
-    await flow.tasks.openForCounty(countyOfTownship(townshipId), "county-finance", WAITING_TASKS_MAX)
-  ).filter(
-    (task) =>
-      task.townshipId === townshipId && (FUND_WAIT_TASK_TYPES as readonly string[]).includes(task.taskType),
-  );
-  const resumed: string[] = [];
-  for (const task of waiting) {
-    try {
-      if (task.taskType === "fund-replenishment") {
-        await resumeFundWait(flow, actor, task.caseId, correlationId);
-      } else {
-        const record = await flow.cases.get(task.caseId);
-        await decideHumanTask(flow, {
-          caseId: task.caseId,
-          taskType: task.taskType,
-          actorUserId: actor.userId,
-          decision: { resumed: true, by: "replenishment" },
-          output: { resumed: true },
-          effects: async (recorded) => {
-            await flow.audit.append({
-              actorUserId: recorded.decidedBy,
-              actorName: deciderName(actor, recorded.decidedBy),
-              actorRoles: actor.roles,
-              action: "fund.allocate",
-              caseId: record.caseId,
-              countyId: record.countyId,
-              townshipId: record.townshipId,
-              why: "fund replenished; commitment retried",
-              correlationId,
-            });
-          },
-        });
-      }
-      resumed.push(task.caseId);
-    } catch (error) {
-      deps.log.warn("a flow waiting for money could not be resumed", {
-        caseId: task.caseId,
-        taskType: task.taskType,
-        error: (error as Error).message,
-      });
-    }
-  }
-  return resumed;
 }
