@@ -2,15 +2,17 @@
  * Duplicate and repeat-aid rules (DOMAIN §3.1, §2.4):
  * 1. the same idempotency key returns the existing case (a different body under it is a conflict);
  * 2. the same person + cause while a case is open returns that case;
- * 3. one aid per cause per household per window (`aidPerCausePerHousehold` per `aidPerCauseWindowMonths`);
- * 4. a fraud finding bars the household / person for `fraudBarMonths`.
+ * 3. one aid per cause per household per window (rules/oneAidPerCausePerHousehold.ts);
+ * 4. a fraud finding bars the household / person for `fraudBarMonths` (rules/fraudBar.ts).
  * People and households are compared through keyed hashes (core/identity), never raw numbers.
  */
-import { addMonthsToInstant, type Instant, toMs } from "../calendar/localDate.ts";
+import { type Instant, toMs } from "../calendar/localDate.ts";
 import { windowStartMonthsBefore } from "../calendar/workingDays.ts";
 import type { ResolvedPolicy } from "../policy/resolve.ts";
 import type { HardshipCause } from "./hardship.ts";
 import { type CaseState, isOpen } from "./lifecycle.ts";
+import { fraudBar } from "./rules/fraudBar.ts";
+import { oneAidPerCausePerHousehold } from "./rules/oneAidPerCausePerHousehold.ts";
 
 export interface PriorCase {
   caseId: string;
@@ -76,46 +78,53 @@ export function checkDuplicate(
   if (openSame)
     return { verdict: "existing", reason: "same-person-same-cause-open", caseId: openSame.caseId };
 
-  const bars = fraudFindings
-    .filter((f) => f.householdKey === application.householdKey || samePerson(f))
-    .map((f) => ({ f, until: addMonthsToInstant(f.foundAt, policy.fraudBarMonths) }))
-    .filter(({ f, until }) => f.foundAt <= now && now < until.getTime())
-    .sort((a, b) => b.until.getTime() - a.until.getTime());
-  const longestBar = bars[0];
-  if (longestBar) {
+  const bar = fraudBar(
+    {
+      findings: fraudFindings
+        .filter((f) => f.householdKey === application.householdKey || samePerson(f))
+        .map((f) => ({ caseId: f.householdKey, foundAt: f.foundAt })),
+      at: now,
+    },
+    policy,
+  );
+  if (bar.outcome === "noncompliant" && bar.barredBy) {
     return {
       verdict: "refused",
       reason: "fraud-bar",
-      until: longestBar.until,
+      until: bar.barredBy.until,
       caseIds: [],
-      message: `the household is barred after fraud until ${longestBar.until.toISOString()}`,
-      messageZh: "该家庭因骗取救助被限制申请，限制期未满",
+      message: bar.message,
+      messageZh: bar.messageZh,
       policyVersionId: policy.policyVersionId,
     };
   }
 
-  const windowStart = windowStartMonthsBefore(now, policy.aidPerCauseWindowMonths).getTime();
-  const aided = priorCases
-    .filter(
-      (c) =>
-        c.householdKey === application.householdKey &&
-        c.cause === application.cause &&
-        c.aidedAt !== undefined &&
-        c.aidedAt >= windowStart &&
-        c.aidedAt <= now,
-    )
-    .sort((a, b) => (a.aidedAt as number) - (b.aidedAt as number));
-  if (aided.length >= policy.aidPerCausePerHousehold) {
-    // A slot frees when the oldest counted aid leaves the window.
-    const oldest = aided[aided.length - policy.aidPerCausePerHousehold] as PriorCase;
-    const until = addMonthsToInstant(oldest.aidedAt as number, policy.aidPerCauseWindowMonths);
+  const household = priorCases.filter((c) => c.householdKey === application.householdKey);
+  const aid = oneAidPerCausePerHousehold(
+    {
+      cause: application.cause,
+      aids: household.map((c) => ({
+        caseId: c.caseId,
+        cause: c.cause,
+        ...(c.aidedAt !== undefined ? { paidAt: c.aidedAt } : {}),
+      })),
+      at: now,
+    },
+    policy,
+  );
+  if (aid.outcome === "noncompliant" && aid.until) {
+    const windowStart = windowStartMonthsBefore(now, policy.aidPerCauseWindowMonths).getTime();
     return {
       verdict: "refused",
       reason: "aid-limit-per-cause",
-      until,
-      caseIds: aided.map((c) => c.caseId),
-      message: `the household was already aided for this cause ${aided.length} time(s) in the last ${policy.aidPerCauseWindowMonths} months`,
-      messageZh: `该家庭近 ${policy.aidPerCauseWindowMonths} 个月内已因同一事由获得救助 ${aided.length} 次（一事一救）`,
+      until: aid.until,
+      caseIds: household
+        .filter((c) => c.cause === application.cause && c.aidedAt !== undefined)
+        .filter((c) => (c.aidedAt as number) >= windowStart && (c.aidedAt as number) <= now)
+        .sort((a, b) => (a.aidedAt as number) - (b.aidedAt as number))
+        .map((c) => c.caseId),
+      message: aid.message,
+      messageZh: aid.messageZh,
       policyVersionId: policy.policyVersionId,
     };
   }

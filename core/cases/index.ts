@@ -66,6 +66,7 @@ export {
 } from "./rules/approvalLevel.ts";
 export { cashPayment, cashReceipt, type PaymentMethod } from "./rules/cashPayment.ts";
 export { advanceDecisionDueAt, ordinaryProcessingDeadline, paperworkDeadline } from "./rules/deadlines.ts";
+export { type FraudBarOutcome, fraudBar, type ProvenFraud } from "./rules/fraudBar.ts";
 export { investigatorsPerCase } from "./rules/investigators.ts";
 export {
   compliant,
@@ -75,6 +76,13 @@ export {
   type RuleName,
   type RuleOutcome,
 } from "./rules/outcome.ts";
+export {
+  type HouseholdAid,
+  type HouseholdAidOutcome,
+  oneAidPerCausePerHousehold,
+} from "./rules/oneAidPerCausePerHousehold.ts";
+export { ATTESTATION_FIELDS, type AttestationInput, officerAttestation } from "./rules/officerAttestation.ts";
 export { type NoticeRequirement, publicNoticeEndsAt, publicNoticeRequirement } from "./rules/publicNotice.ts";
+export { residentIdBirthDate } from "./rules/residentIdBirthDate.ts";
 export { chooseFlow, type FlowChoice } from "./rules/stagedAssistance.ts";
 export { buildStagePlan, type Stage, type StagePlan, type StagePlanInput } from "./stagePlan.ts";

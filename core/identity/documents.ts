@@ -99,11 +99,15 @@ export const IdentityDocumentSchema = z.discriminatedUnion("type", [
     .strict(),
   /** 居住证: mainland migrants carry their ID number; 港澳台居民居住证 use 81/82/83 region codes. */
   z.object({ type: z.literal("residence-permit"), number: gb11643("residence permit") }).strict(),
+  /**
+   * No document: the filing officer attests the identity (DOMAIN §7). The attesting officer is the
+   * signed-in filer; a typed id is accepted only when it names the filer (core/cases officerAttestation).
+   */
   z
     .object({
       type: z.literal("none-officer-attests"),
-      attestingOfficerId: z.string().min(1),
-      reason: z.string().trim().min(1),
+      attestingOfficerId: z.string().trim().min(1).max(128).optional(),
+      reason: z.string().trim().min(1).max(500),
     })
     .strict(),
 ]);

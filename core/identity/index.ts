@@ -7,7 +7,7 @@ export {
   IdentityDocumentSchema,
   parseIdentityDocument,
 } from "./documents.ts";
-export { keyedHash, personKey } from "./keyedHash.ts";
+export { attestedPersonKey, keyedHash, personKey } from "./keyedHash.ts";
 export { maskBankAccount, maskIdNumber, maskName, maskPhone } from "./masking.ts";
 export {
   checkResidentId,

@@ -35,3 +35,13 @@ export function personKey(secret: string | Uint8Array, doc: IdentityDocument): s
       return keyedHash(secret, `${doc.type}:${doc.number}`);
   }
 }
+
+/**
+ * The person key of an identity an officer attested (no document number): the keyed hash of the
+ * township and the name as written, so the same name filed again at the same township for the same
+ * cause meets the duplicate checks (DOMAIN §7) instead of passing as a new person each time.
+ */
+export function attestedPersonKey(secret: string | Uint8Array, townshipId: string, name: string): string {
+  const normalized = name.normalize("NFKC").replace(/\s+/g, "");
+  return keyedHash(secret, `attested:${townshipId}:${normalized}`);
+}

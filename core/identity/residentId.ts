@@ -2,6 +2,7 @@
  * 18-digit citizen identity numbers, GB 11643-1999 (DOMAIN §7): 6-digit address (region) code,
  * 8-digit birth date, 3-digit sequence (odd = male), check character (ISO 7064 MOD 11-2).
  */
+import { type Instant, localDateOf } from "../calendar/localDate.ts";
 
 const SHAPE = /^(?<region>\d{6})(?<year>\d{4})(?<month>\d{2})(?<day>\d{2})(?<sequence>\d{3})(?<check>[\dX])$/;
 const ID_LENGTH = 18;
@@ -72,10 +73,10 @@ export function residentIdCheckCharacter(first17: string): string {
 }
 
 /**
- * Checks an 18-digit number. `asOf` (an instant) refuses birth dates in the future; it is passed in
- * because core never reads the clock.
+ * Checks an 18-digit number. `asOf` (an instant) refuses a birth date after that day in
+ * Asia/Shanghai; it is passed in because core never reads the clock.
  */
-export function checkResidentId(text: string, asOf?: Date | number): ResidentIdCheck {
+export function checkResidentId(text: string, asOf?: Instant): ResidentIdCheck {
   const number = normalizeResidentId(text);
   const match = SHAPE.exec(number);
   if (!match?.groups) {
@@ -87,11 +88,19 @@ export function checkResidentId(text: string, asOf?: Date | number): ResidentIdC
   }
   const birthDate = `${year}-${month}-${day}`;
   const parsed = Date.parse(`${birthDate}T00:00:00Z`);
-  const real = !Number.isNaN(parsed) && new Date(parsed).toISOString().startsWith(birthDate);
-  const tooOld = Number(year) < EARLIEST_BIRTH_YEAR;
-  const future = asOf !== undefined && parsed > (typeof asOf === "number" ? asOf : asOf.getTime());
-  if (!real || tooOld || future) {
+  if (Number.isNaN(parsed) || !new Date(parsed).toISOString().startsWith(birthDate)) {
     return fail("birth-date", "birth date (digits 7–14) is not a valid date", "出生日期（第7–14位）无效");
+  }
+  if (Number(year) < EARLIEST_BIRTH_YEAR) {
+    return fail(
+      "birth-date",
+      `birth date (digits 7–14) is before ${EARLIEST_BIRTH_YEAR}`,
+      `出生日期（第7–14位）早于${EARLIEST_BIRTH_YEAR}年`,
+    );
+  }
+  // "YYYY-MM-DD" strings order like the dates they name.
+  if (asOf !== undefined && birthDate > localDateOf(asOf)) {
+    return fail("birth-date", "birth date (digits 7–14) is after today", "出生日期（第7–14位）晚于今天");
   }
   if (residentIdCheckCharacter(number.slice(0, ID_LENGTH - 1)) !== check) {
     return fail("check-digit", "check digit does not match (GB 11643)", "校验码不正确（GB 11643）");
@@ -105,7 +114,7 @@ export function checkResidentId(text: string, asOf?: Date | number): ResidentIdC
   };
 }
 
-export function isValidResidentId(text: string, asOf?: Date | number): boolean {
+export function isValidResidentId(text: string, asOf?: Instant): boolean {
   return checkResidentId(text, asOf).valid;
 }
 

@@ -4,10 +4,11 @@
  * | item | pk | sk | why |
  * |---|---|---|---|
  * | the case | `CASE#<caseId>` | `CASE` | everything about the case; gsi1 = township work list by status and deadline, gsi2 = by applicant |
- * | open-case guard | `OPENCASE#<personKey>#<cause>` | `OPENCASE` | same person + cause while a case is open → the existing case (DOMAIN §3.1); written in the filing transaction, removed at close |
- * | person history | `PERSON#<personKey>` | `CASE#<filedAt>#<caseId>` | one-aid-per-cause window and fraud bar (DOMAIN §2.4) |
+ * | open-case guard | `OPENCASE#<personKey>#<cause>` | `OPENCASE` | one per household member (applicant + members with a document): anyone of the household + cause while a case is open → the existing case (DOMAIN §3.1, §7); written in the filing transaction, removed at close |
+ * | person history | `PERSON#<personKey>` | `CASE#<filedAt>#<caseId>` | one per household member: one-aid-per-cause window and fraud bar (DOMAIN §2.4) |
  *
- * `personKey` is the keyed hash of the identity document (never the number itself).
+ * `personKey` is the keyed hash of the identity document (never the number itself); the case keeps
+ * the keys of its whole household in `householdKeys` (never shown: see case-view.ts).
  * The bank account of the payee is stored so that the bank can be instructed; it is never logged and
  * never returned unmasked (see `publicCaseView` in functions/services/case-view.ts).
  */
@@ -89,7 +90,8 @@ export interface CaseRecord {
   applicant: {
     userId?: string;
     name: string;
-    document: { type: string; numberMasked: string };
+    /** `attestedBy`: the officer who filed and attested an identity without a document (DOMAIN §7). */
+    document: { type: string; numberMasked: string; attestedBy?: string };
     /** Keyed hash of the document (core/identity): duplicate checks compare this, never the number. */
     personKey: string;
     phoneMasked?: string;
@@ -99,6 +101,16 @@ export interface CaseRecord {
     /** Registration county = the county of the emergency. Statistics and the close notice only. */
     local: boolean;
   };
+  /** The household members listed on the filing, besides the applicant (DOMAIN §7). */
+  household?: HouseholdMemberRecord[];
+  /** Keyed hashes of the applicant and of every member with a document: the household's duplicate checks. */
+  householdKeys?: string[];
+  /**
+   * Filings of the same household + cause that met this open case from a caller who may not read it
+   * (answered 409 without the case): recorded here for the township that holds the case.
+   */
+  duplicateFilingCount?: number;
+  duplicateFilingLastAt?: string;
   payout: PayoutRoute;
   /** The advance proposed by the rules at filing (core/cases `assessAdvance`), shown to the approver. */
   assessment?: {
@@ -108,14 +120,22 @@ export interface CaseRecord {
     paymentMethods: string[];
     reasons: string[];
   };
-  filedBy: { userId: string; onBehalf: boolean };
+  /** `name` and `roles`: who filed, for the filing's audit event (recorded again by a healing retry). */
+  filedBy: { userId: string; onBehalf: boolean; name?: string; roles?: string[] };
   filedAt: string;
   policyVersionId: string;
   correlationId: string;
   /** Everyone who filed, investigated, proposed or recorded (maker-checker, DOMAIN §1). */
   handledBy: string[];
   /** `fundWaited`: the case once waited for the fund to be topped up (its request is ended when paid). */
-  flags: { escalated?: boolean; overdue?: boolean; incident?: string; fundWaited?: boolean };
+  /** `noDocument`: the identity was attested by the filing officer, shown to the approver (DOMAIN §7). */
+  flags: {
+    escalated?: boolean;
+    overdue?: boolean;
+    incident?: string;
+    fundWaited?: boolean;
+    noDocument?: boolean;
+  };
   /** Deadline of the step the case waits on (ISO), for the work list. */
   dueAt?: string;
   advance?: Record<string, unknown>;
@@ -137,6 +157,12 @@ export interface CaseRecord {
   lastWriteId?: string;
 }
 
+export interface HouseholdMemberRecord {
+  name: string;
+  relation: string;
+  document?: { type: string; numberMasked: string };
+}
+
 export interface PersonHistoryEntry {
   caseId: string;
   cause: string;
@@ -150,6 +176,11 @@ export interface PersonHistoryEntry {
 
 /** Concurrent writers of one case are few (a task handler and a decision): a handful of rounds suffice. */
 const UPDATE_ATTEMPTS_MAX = 8;
+/** Rounds of the filing transaction cancelled only by a concurrent transaction (not by a condition). */
+const CREATE_ATTEMPTS_MAX = 6;
+const CREATE_BACKOFF_MS = 20;
+/** A person's history is read in one bounded page per key (older cases are past every window). */
+const HISTORY_ITEMS_MAX = 200;
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: "CASE" });
 const openCaseKey = (personKey: string, cause: string) => ({
@@ -201,60 +232,70 @@ export class CaseStore {
   ) {}
 
   /**
-   * Creates the case, its open-case guard and the person-history entry in one transaction. When the
-   * guard exists (same person + cause, case open) nothing is written and the existing case id is
-   * returned.
+   * Creates the case, an open-case guard and a history entry for each household key, in one
+   * transaction. When a guard exists (someone of the household has a case open for this cause)
+   * nothing is written and that case is returned; a transaction cancelled only because another
+   * was in flight on the same items is tried again (bounded), never reported as a failure.
    */
-  async create(record: CaseRecord): Promise<{ created: true } | { created: false; existingCaseId: string }> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...caseKey(record.caseId), ...indexKeys(record), type: "case", ...record },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  ...openCaseKey(record.applicant.personKey, record.hardship.cause),
-                  caseId: record.caseId,
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  pk: `PERSON#${record.applicant.personKey}`,
-                  sk: `CASE#${record.filedAt}#${record.caseId}`,
-                  caseId: record.caseId,
-                  cause: record.hardship.cause,
-                  filedAt: record.filedAt,
-                  status: record.status,
-                  aided: false,
-                  fraud: false,
-                } satisfies Record<string, unknown> & PersonHistoryEntry,
-              },
-            },
-          ],
-        }),
-      );
-      return { created: true };
-    } catch (error) {
-      if ((error as Error).name !== "TransactionCanceledException") throw error;
-      const existing = await this.openCaseFor(record.applicant.personKey, record.hardship.cause);
-      if (existing) return { created: false, existingCaseId: existing };
-      // The case id itself existed: a retried filing with the same id.
-      const same = await this.find(record.caseId);
-      if (same) return { created: false, existingCaseId: same.caseId };
-      throw error;
+  async create(
+    record: CaseRecord,
+  ): Promise<{ created: true } | { created: false; existingCaseId: string; matchedKey?: string }> {
+    const keys = householdKeysOf(record);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: this.filingItems(record, keys) }));
+        return { created: true };
+      } catch (error) {
+        if ((error as Error).name !== "TransactionCanceledException") throw error;
+        const reasons = (
+          (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []
+        ).map((r) => r.Code ?? "None");
+        // Item 0 is the case itself: the same case id was already written (a retried filing).
+        if (reasons[0] === "ConditionalCheckFailed") return { created: false, existingCaseId: record.caseId };
+        const open = await this.openCaseForHousehold(keys, record.hardship.cause);
+        if (open) return { created: false, existingCaseId: open.caseId, matchedKey: open.personKey };
+        // No guard stands (a conflict, or the guard was released meanwhile): the filing is still new.
+        if (attempt >= CREATE_ATTEMPTS_MAX) throw error;
+        await new Promise((r) => setTimeout(r, CREATE_BACKOFF_MS * attempt * Math.random()));
+      }
     }
+  }
+
+  private filingItems(record: CaseRecord, keys: readonly string[]): Record<string, unknown>[] {
+    const guards = keys.map((key) => ({
+      Put: {
+        TableName: this.table,
+        Item: { ...openCaseKey(key, record.hardship.cause), caseId: record.caseId },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    }));
+    const history = keys.map((key) => ({
+      Put: {
+        TableName: this.table,
+        Item: {
+          pk: `PERSON#${key}`,
+          sk: `CASE#${record.filedAt}#${record.caseId}`,
+          caseId: record.caseId,
+          cause: record.hardship.cause,
+          filedAt: record.filedAt,
+          status: record.status,
+          aided: false,
+          fraud: false,
+          role: key === record.applicant.personKey ? "applicant" : "member",
+        } satisfies Record<string, unknown> & PersonHistoryEntry,
+      },
+    }));
+    return [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...caseKey(record.caseId), ...indexKeys(record), type: "case", ...record },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+      ...guards,
+      ...history,
+    ];
   }
 
   async openCaseFor(personKey: string, cause: string): Promise<string | undefined> {
@@ -264,6 +305,51 @@ export class CaseStore {
     return out.Item?.caseId as string | undefined;
   }
 
+  /** The open case of this cause of anyone of the household (the first key that has one). */
+  async openCaseForHousehold(
+    keys: readonly string[],
+    cause: string,
+  ): Promise<{ caseId: string; personKey: string } | undefined> {
+    const found = await Promise.all(keys.map((key) => this.openCaseFor(key, cause)));
+    const index = found.findIndex((caseId) => caseId !== undefined);
+    return index < 0 ? undefined : { caseId: found[index] as string, personKey: keys[index] as string };
+  }
+
+  /** The case history of every household key, one entry per case (a case lists several members). */
+  async householdHistory(keys: readonly string[]): Promise<PersonHistoryEntry[]> {
+    const pages = await Promise.all(keys.map((key) => this.personHistory(key)));
+    return [...new Map(pages.flat().map((entry) => [entry.caseId, entry])).values()];
+  }
+
+  /** Records on the case that a filing of its household + cause was answered without it (409). */
+  async recordDuplicateFiling(caseId: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: caseKey(caseId),
+        UpdateExpression: "SET duplicateFilingLastAt = :at ADD duplicateFilingCount :one",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":at": at, ":one": 1 },
+      }),
+    );
+  }
+
+  /**
+   * Notes the execution's name (the case id) once it runs. Not a versioned update: every filing of
+   * the case writes the same value, so twenty concurrent ones must not fight over the version.
+   */
+  async markExecutionStarted(caseId: string, executionName: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: caseKey(caseId),
+        UpdateExpression: "SET executionName = :name",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":name": executionName },
+      }),
+    );
+  }
+
   async personHistory(personKey: string): Promise<PersonHistoryEntry[]> {
     const out = await this.db.send(
       new QueryCommand({
@@ -271,6 +357,8 @@ export class CaseStore {
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :case)",
         ExpressionAttributeValues: { ":pk": `PERSON#${personKey}`, ":case": "CASE#" },
         ConsistentRead: true,
+        ScanIndexForward: false,
+        Limit: HISTORY_ITEMS_MAX,
       }),
     );
     return (out.Items ?? []).map((item) => ({
@@ -357,38 +445,41 @@ export class CaseStore {
     return next;
   }
 
-  /** Removes the open-case guard and settles the person history (close, hand-over). */
+  /** Settles the history entry of every household key and removes their open-case guards (close, hand-over). */
   async settlePersonHistory(
     record: CaseRecord,
     settled: { status: CaseStatus; aided: boolean; fraud: boolean; closedAt: string; releaseGuard: boolean },
   ): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: `PERSON#${record.applicant.personKey}`, sk: `CASE#${record.filedAt}#${record.caseId}` },
-        UpdateExpression: "SET #status = :status, aided = :aided, fraud = :fraud, closedAt = :closedAt",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":status": settled.status,
-          ":aided": settled.aided,
-          ":fraud": settled.fraud,
-          ":closedAt": settled.closedAt,
-        },
-      }),
+    const keys = householdKeysOf(record);
+    await Promise.all(
+      keys.map((key) =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: `PERSON#${key}`, sk: `CASE#${record.filedAt}#${record.caseId}` },
+            UpdateExpression: "SET #status = :status, aided = :aided, fraud = :fraud, closedAt = :closedAt",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":status": settled.status,
+              ":aided": settled.aided,
+              ":fraud": settled.fraud,
+              ":closedAt": settled.closedAt,
+            },
+          }),
+        ),
+      ),
     );
     if (settled.releaseGuard) {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: this.table,
-                Key: openCaseKey(record.applicant.personKey, record.hardship.cause),
-                ConditionExpression: "attribute_not_exists(pk) OR caseId = :caseId",
-                ExpressionAttributeValues: { ":caseId": record.caseId },
-              },
+          TransactItems: keys.map((key) => ({
+            Delete: {
+              TableName: this.table,
+              Key: openCaseKey(key, record.hardship.cause),
+              ConditionExpression: "attribute_not_exists(pk) OR caseId = :caseId",
+              ExpressionAttributeValues: { ":caseId": record.caseId },
             },
-          ],
+          })),
         }),
       );
     }
@@ -407,6 +498,11 @@ export class CaseStore {
     );
     return (out.Items ?? []).map((item) => stripKeys(item) as unknown as CaseRecord);
   }
+}
+
+/** The applicant's key first, then the members' (cases filed before households were listed: the applicant's). */
+function householdKeysOf(record: CaseRecord): string[] {
+  return [...new Set([record.applicant.personKey, ...(record.householdKeys ?? [])])];
 }
 
 function stripKeys(item: Record<string, unknown>): Record<string, unknown> {

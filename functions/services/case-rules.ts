@@ -4,16 +4,11 @@
  * `BusinessRuleError` (code BUSINESS_RULE_VIOLATED) with Flow A's wording and field paths, and the
  * 一事一议 level is called "coordination" on tasks and in the state machine.
  */
-import { addMonthsToInstant } from "#core/calendar/localDate.ts";
 import {
   advanceCeiling,
   type ApprovalLevel as CoreApprovalLevel,
-  type PriorCase as CorePriorCase,
   cashPayment,
-  checkDuplicate,
-  type FraudFinding,
   followUpApproval,
-  type HardshipCause,
   investigatorsPerCase,
   type RuleOutcome,
   requiredApprovalLevel,
@@ -84,88 +79,6 @@ export function followUpLevel(
 ): { totalYuan: Yuan; level: ApprovalLevel } {
   const approval = followUpApproval({ approvedSoFarYuan: paidYuan, proposedYuan }, policy);
   return { totalYuan: approval.totalYuan, level: WIRE_LEVEL[approval.level] };
-}
-
-/** One entry of the person's case history (the store's `personHistory`). */
-export interface PriorCase {
-  caseId: string;
-  cause: string;
-  filedAt: string;
-  aided: boolean;
-  fraud: boolean;
-  closedAt?: string;
-}
-
-/** The history is already this one person's, so every entry shares one household key for core. */
-const THIS_PERSON = "this-person";
-
-/**
- * DOMAIN §2.4: the same person is aided at most `aidPerCausePerHousehold` times per cause within the
- * window; after proven fraud, no aid during the bar (core `checkDuplicate`). Suspicion alone never
- * bars (DOMAIN §2.5): only a case closed with fraud recorded on its paperwork counts. The same
- * request and the open case of the same cause are answered before this (idempotency, the store's
- * open-case guard), so only core's refusals are asked for here.
- */
-export function checkRepeatAid(
-  history: readonly PriorCase[],
-  cause: string,
-  policy: ResolvedPolicy,
-  now: Date,
-): void {
-  const priorCases: CorePriorCase[] = history.map((c) => ({
-    caseId: c.caseId,
-    // Never equal to the application's key below: retries are handled by the HTTP idempotency layer.
-    idempotencyKey: `history:${c.caseId}`,
-    requestHash: "",
-    householdKey: THIS_PERSON,
-    cause: c.cause as HardshipCause,
-    // Not consulted: without a person key on the application core skips its open-case check.
-    state: "closed",
-    // The history has no payment time; the filing time is what counts toward the window.
-    ...(c.aided ? { aidedAt: Date.parse(c.filedAt) } : {}),
-  }));
-  const findings: FraudFinding[] = history
-    .filter((c) => c.fraud)
-    .map((c) => ({ householdKey: THIS_PERSON, foundAt: Date.parse(c.closedAt ?? c.filedAt) }));
-  const verdict = checkDuplicate(
-    {
-      idempotencyKey: "repeat-aid-check",
-      requestHash: "",
-      householdKey: THIS_PERSON,
-      cause: cause as HardshipCause,
-    },
-    priorCases,
-    findings,
-    now,
-    policy,
-  );
-  if (verdict.verdict !== "refused") return;
-  if (verdict.reason === "aid-limit-per-cause") {
-    const first = verdict.caseIds[0];
-    throw rule(
-      `Already aided for this cause within ${policy.aidPerCauseWindowMonths} months (case ${first})`,
-      `${policy.aidPerCauseWindowMonths} 个月内已因同一事由获得救助（案件 ${first}）`,
-      [
-        {
-          path: "hardship.cause",
-          message: "one aid per cause within the window",
-          messageZh: "同一事由在规定期限内只救助一次",
-        },
-      ],
-    );
-  }
-  // The case whose bar core found in force (the one that lasts longest).
-  const fraudCase = history.find(
-    (c) =>
-      c.fraud &&
-      addMonthsToInstant(Date.parse(c.closedAt ?? c.filedAt), policy.fraudBarMonths).getTime() ===
-        verdict.until.getTime(),
-  );
-  throw rule(
-    `Aid is barred for ${policy.fraudBarMonths} months after fraud (case ${fraudCase?.caseId})`,
-    `因骗取救助（案件 ${fraudCase?.caseId}），${policy.fraudBarMonths} 个月内不予救助`,
-    [{ path: "applicant", message: "fraud bar in force", messageZh: "处于骗取救助后的限制期内" }],
-  );
 }
 
 /** DOMAIN §3.3: cash only for urgent cases and at most the cash ceiling (core `cashPayment`). */

@@ -6,9 +6,10 @@ import type { CaseRecord } from "#adapters/case-store.ts";
 
 export function publicCaseView(record: CaseRecord): Record<string, unknown> {
   const { personKey: _personKey, ...applicant } = record.applicant;
+  const { householdKeys: _householdKeys, ...shown } = record;
   const bank = record.payout.bank;
   return {
-    ...record,
+    ...shown,
     applicant,
     payout: {
       ...record.payout,

@@ -16,7 +16,13 @@ import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
 import { stepFunctions, type WorkflowPort } from "#adapters/step-functions.ts";
 import { BusinessRuleError } from "#core/errors.ts";
-import { type IdentityDocument, maskIdNumber, maskPhone, personKey } from "#core/identity/index.ts";
+import {
+  attestedPersonKey,
+  type IdentityDocument,
+  maskIdNumber,
+  maskPhone,
+  personKey,
+} from "#core/identity/index.ts";
 import { LedgerUnavailableError } from "#core/ledger/errors.ts";
 import { now as clockNow } from "#functions/runtime/clock.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
@@ -77,6 +83,7 @@ export function identityPort(hashKey: string): IdentityPort {
         personKey: key ?? `attested-${randomUUID()}`,
       };
     },
+    attestedKey: (townshipId, name) => attestedPersonKey(hashKey, townshipId, name),
     maskPhone,
   };
 }

@@ -3,6 +3,8 @@
  * files at the township where the emergency happened. Household registration and residence are
  * recorded, never used to decide (DOMAIN §2.1). The case is created with the policy version in force
  * and its execution is started with the case id as its name, so a retry can never start it twice.
+ * The intake (documents, household, duplicate and repeat-aid rules) is shared with Flow B's filing
+ * (intake.ts).
  */
 import { randomBytes } from "node:crypto";
 import * as z from "zod";
@@ -15,9 +17,12 @@ import { AidFlowError } from "#core/errors.ts";
 import { IdentityDocumentSchema } from "#core/identity/index.ts";
 import { Yuan } from "#core/money/index.ts";
 import { maskBankAccount } from "#functions/runtime/logger.ts";
-import { checkRepeatAid } from "./case-rules.ts";
 import { type FlowSettings, flowSettingsFromEnv } from "./flow-settings.ts";
+import { existingCaseFor, filedOnBehalf, HouseholdMemberSchema, intake, recordFiling } from "./intake.ts";
 import type { FlowDeps } from "./ports.ts";
+
+/** A household lists at most this many members besides the applicant (one filing transaction holds them). */
+export const HOUSEHOLD_MEMBERS_MAX = 20;
 
 const YuanText = z
   .string()
@@ -64,6 +69,11 @@ export const FileCaseSchema = z
         account: z.string().trim().min(8).max(40),
       })
       .optional(),
+    /**
+     * The others of the household (DOMAIN §7): one cause, one aid applies to anyone listed, matched
+     * by the keyed hash of their document. Optional; a member without a document is listed only.
+     */
+    household: z.array(HouseholdMemberSchema).max(HOUSEHOLD_MEMBERS_MAX).optional(),
     /** Filed by an officer: why (代为申请 on request, 主动发现 found by staff). */
     onBehalf: z
       .object({ reason: z.enum(["on-request", "found-by-staff"]), note: z.string().max(500).optional() })
@@ -76,7 +86,10 @@ export type FileCaseRequest = z.output<typeof FileCaseSchema>;
 export interface FileCaseResult {
   caseId: string;
   status: string;
-  /** True when the same person + cause already had an open case: that case is returned. */
+  /**
+   * True when the same person (or someone of the household) + cause already had an open case that
+   * the caller may read: that case is returned. A caller who may not read it gets 409 instead.
+   */
   existing: boolean;
   policyVersionId: string;
   /** The advance the rules propose (same for any registration or document). */
@@ -138,7 +151,7 @@ export async function fileCase(
   correlationId: string,
 ): Promise<FileCaseResult> {
   const now = deps.now();
-  const onBehalf = !actor.roles.includes("applicant") || request.onBehalf !== undefined;
+  const onBehalf = filedOnBehalf(actor, request);
   const countyId = actor.countyId;
   if (onBehalf) {
     requireAuthorized(actor, "case.fileOnBehalf", { countyId, townshipId: request.townshipId });
@@ -149,11 +162,10 @@ export async function fileCase(
   const stateMachineArn = deps.stateMachines.flowA;
   if (!stateMachineArn) throw new WorkflowUnavailableError();
   const policy = await deps.policy.resolve(countyId, request.townshipId, now);
-  const identity = deps.identity.check(request.applicant.document as never);
-
-  const open = await deps.cases.openCaseFor(identity.personKey, request.hardship.cause);
-  if (open) return existingCase(deps, open, policy.advanceResponseTimeHours);
-  checkRepeatAid(await deps.cases.personHistory(identity.personKey), request.hardship.cause, policy, now);
+  const admitted = await intake(deps, actor, request, policy, now);
+  if (admitted.kind === "existing") {
+    return existingCase(deps, actor, admitted.caseId, admitted.matchedKey, policy.advanceResponseTimeHours);
+  }
 
   const payout: PayoutRoute = request.bankAccount
     ? {
@@ -194,17 +206,8 @@ export async function fileCase(
     ...(request.requestedAmountYuan
       ? { requestedAmountYuan: Yuan.parse(request.requestedAmountYuan).toString() }
       : {}),
-    applicant: {
-      ...(onBehalf ? {} : { userId: actor.userId }),
-      name: request.applicant.name,
-      document: { type: request.applicant.document.type, numberMasked: identity.numberMasked },
-      personKey: identity.personKey,
-      ...(request.applicant.phone ? { phoneMasked: deps.identity.maskPhone(request.applicant.phone) } : {}),
-      registration: request.applicant.registration,
-      ...(request.applicant.residence ? { residence: request.applicant.residence } : {}),
-      // Statistics and the close notice only (DOMAIN §2.1) — no rule reads this.
-      local: registrationCounty === countyId,
-    },
+    applicant: admitted.applicant,
+    ...admitted.household,
     payout,
     assessment: {
       eligible: assessment.eligible,
@@ -213,29 +216,29 @@ export async function fileCase(
       paymentMethods: assessment.paymentMethods,
       reasons: assessment.reasons,
     },
-    filedBy: { userId: actor.userId, onBehalf },
+    filedBy: { userId: actor.userId, onBehalf, name: actor.name, roles: actor.roles },
     filedAt: now.toISOString(),
     policyVersionId: policy.policyVersionId,
     correlationId,
     handledBy: onBehalf ? [actor.userId] : [],
-    flags: {},
+    flags: admitted.flags,
     version: 1,
   };
   const created = await deps.cases.create(record);
-  if (!created.created) return existingCase(deps, created.existingCaseId, policy.advanceResponseTimeHours);
-
-  await deps.audit.append({
-    actorUserId: actor.userId,
-    actorName: actor.name,
-    actorRoles: actor.roles,
-    action: onBehalf ? "case.fileOnBehalf" : "case.file",
-    caseId: record.caseId,
-    countyId,
-    townshipId: record.townshipId,
-    why: request.onBehalf ? `on behalf: ${request.onBehalf.reason}` : "application",
-    after: { status: record.status, cause: record.hardship.cause, policyVersionId: record.policyVersionId },
-    correlationId,
-  });
+  if (!created.created) {
+    return existingCase(
+      deps,
+      actor,
+      created.existingCaseId,
+      created.matchedKey ?? record.applicant.personKey,
+      policy.advanceResponseTimeHours,
+    );
+  }
+  await recordFiling(
+    deps,
+    record,
+    request.onBehalf ? `on behalf: ${request.onBehalf.reason}` : "application",
+  );
   await startFlowA(deps, record, policy.advanceResponseTimeHours);
   return {
     caseId: record.caseId,
@@ -246,14 +249,20 @@ export async function fileCase(
   };
 }
 
-/** The existing case; its execution is started again if a crash left it unstarted (a no-op otherwise). */
+/**
+ * The existing case, for a caller who may read it (else 409, intake.ts). Its execution is started
+ * (and its filing audited, once) again if a crash left it unstarted — a no-op otherwise.
+ */
 async function existingCase(
   deps: FlowDeps,
+  actor: Actor,
   caseId: string,
+  matchedKey: string,
   responseTimeHours: number,
 ): Promise<FileCaseResult> {
-  const record = await deps.cases.get(caseId);
-  if (record.flow === "A" && record.status === "awaiting-advance-decision") {
+  const record = await existingCaseFor(deps, actor, caseId, matchedKey);
+  if (record.flow === "A" && record.status === "awaiting-advance-decision" && !record.executionName) {
+    await recordFiling(deps, record, record.filedBy.onBehalf ? "on behalf" : "application");
     await startFlowA(deps, record, responseTimeHours);
   }
   return {
@@ -268,12 +277,11 @@ async function existingCase(
 async function startFlowA(deps: FlowDeps, record: CaseRecord, responseTimeHours: number): Promise<void> {
   const arn = deps.stateMachines.flowA;
   if (!arn) throw new WorkflowUnavailableError();
-  const result = await deps.workflow.startExecution({
+  await deps.workflow.startExecution({
     stateMachineArn: arn,
     name: record.caseId,
     input: flowAInput(record, responseTimeHours),
   });
-  if (result.started) {
-    await deps.cases.update(record.caseId, { set: { executionName: record.caseId } });
-  }
+  // Started now or before (the name is the case id): either way it runs.
+  await deps.cases.markExecutionStarted(record.caseId, record.caseId);
 }

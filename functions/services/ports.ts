@@ -60,6 +60,8 @@ export interface CalendarPort {
 export interface IdentityPort {
   /** Validates a document; returns the masked number and the keyed hash used for duplicate checks. */
   check(document: { type: string }): { numberMasked: string; personKey: string };
+  /** The person key of an identity an officer attested: township + name (core `attestedPersonKey`). */
+  attestedKey(townshipId: string, name: string): string;
   maskPhone(phone: string): string;
 }
 
@@ -76,6 +78,8 @@ export interface AuditEvent {
   before?: unknown;
   after?: unknown;
   correlationId?: string;
+  /** The effect's idempotency id: an event with a key already recorded is not appended again. */
+  dedupKey?: string;
 }
 
 /**

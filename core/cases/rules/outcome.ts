@@ -11,7 +11,11 @@ export type RuleName =
   | "investigators-per-case"
   | "public-notice"
   | "per-case-cap"
-  | "staged-assistance";
+  | "staged-assistance"
+  | "resident-id-birth-date"
+  | "officer-attestation"
+  | "one-aid-per-cause-per-household"
+  | "fraud-bar";
 
 export type RuleOutcome =
   | { outcome: "compliant"; rule: RuleName; policyVersionId: string }

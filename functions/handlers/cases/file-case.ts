@@ -1,7 +1,8 @@
 /**
  * `POST /cases` — file an application (DOMAIN §3.1), by the applicant or by a township officer on
- * their behalf. 201 with the new case; 200 with the existing case when the same person already has
- * an open case for the same cause (the `Idempotency-Key` replay is the framework's).
+ * their behalf. 201 with the new case; 200 with the existing case when the same person (or someone of
+ * the household) has an open case for the same cause and the caller may read it, 409 without it when
+ * the caller may not (the `Idempotency-Key` replay is the framework's).
  */
 import { created, httpHandler, ok } from "#functions/http/index.ts";
 import { flowDeps } from "#functions/services/deps.ts";
@@ -13,7 +14,7 @@ export const handler = httpHandler({
   actions: ["case.file", "case.fileOnBehalf"],
   summary: "File an application for temporary assistance (Flow A)",
   description:
-    "At the township of the emergency. Household registration is recorded, never used to decide. The same person + cause while a case is open returns that case (200).",
+    "At the township of the emergency. Household registration is recorded, never used to decide. The same person or household member + cause while a case is open returns that case (200) to a caller who may read it, and 409 without the case to anyone else. A household aided for the same cause within the policy window (counted from payment) is refused (422). An identity without a document is attested only by the filing officer of the township (an applicant: 403).",
   tags: ["cases"],
   handler: async ({ body, actor, correlationId }) => {
     const result = await fileCase(flowDeps(), actor, body, correlationId);

@@ -12,8 +12,8 @@ import { chooseFlow, hardshipTypeOf } from "#core/cases/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { maskBankAccount } from "#functions/runtime/logger.ts";
-import { checkRepeatAid } from "../case-rules.ts";
 import { FileCaseSchema, newCaseId } from "../filing.ts";
+import { existingCaseFor, filedOnBehalf, intake, recordFiling } from "../intake.ts";
 import type { FlowDeps } from "../ports.ts";
 
 export const FileStagedCaseSchema = FileCaseSchema.extend({
@@ -52,7 +52,7 @@ export async function fileStagedCase(
   correlationId: string,
 ): Promise<FlowBFilingResult> {
   const now = deps.now();
-  const onBehalf = !actor.roles.includes("applicant") || request.onBehalf !== undefined;
+  const onBehalf = filedOnBehalf(actor, request);
   const countyId = actor.countyId;
   if (onBehalf) requireAuthorized(actor, "case.fileOnBehalf", { countyId, townshipId: request.townshipId });
   else requireAuthorized(actor, "case.file", { countyId, ownerUserId: actor.userId });
@@ -79,10 +79,9 @@ export async function fileStagedCase(
       },
     );
   }
-  const identity = deps.identity.check(request.applicant.document as never);
-  const open = await deps.cases.openCaseFor(identity.personKey, request.hardship.cause);
-  if (open) return existingCase(deps, open, choice);
-  checkRepeatAid(await deps.cases.personHistory(identity.personKey), request.hardship.cause, policy, now);
+  const admitted = await intake(deps, actor, request, policy, now);
+  if (admitted.kind === "existing")
+    return existingCase(deps, actor, admitted.caseId, admitted.matchedKey, choice);
   const payout: PayoutRoute = request.bankAccount
     ? {
         method: "bank",
@@ -103,45 +102,23 @@ export async function fileStagedCase(
     hardship: { kind: hardshipTypeOf(request.hardship.cause), cause: request.hardship.cause },
     description: request.description,
     requestedAmountYuan: Yuan.parse(request.estimatedTotalYuan).toString(),
-    applicant: {
-      ...(onBehalf ? {} : { userId: actor.userId }),
-      name: request.applicant.name,
-      document: { type: request.applicant.document.type, numberMasked: identity.numberMasked },
-      personKey: identity.personKey,
-      ...(request.applicant.phone ? { phoneMasked: deps.identity.maskPhone(request.applicant.phone) } : {}),
-      registration: request.applicant.registration,
-      ...(request.applicant.residence ? { residence: request.applicant.residence } : {}),
-      // Statistics and the close notice only (DOMAIN §2.1) — no rule reads this.
-      local: request.applicant.registration.countyCode === countyId,
-    },
+    applicant: admitted.applicant,
+    ...admitted.household,
     payout,
-    filedBy: { userId: actor.userId, onBehalf },
+    filedBy: { userId: actor.userId, onBehalf, name: actor.name, roles: actor.roles },
     filedAt: now.toISOString(),
     policyVersionId: policy.policyVersionId,
     correlationId,
     handledBy: onBehalf ? [actor.userId] : [],
-    flags: {},
+    flags: admitted.flags,
     version: 1,
   };
   const created = await deps.cases.create(record);
-  if (!created.created) return existingCase(deps, created.existingCaseId, choice);
-  await deps.audit.append({
-    actorUserId: actor.userId,
-    actorName: actor.name,
-    actorRoles: actor.roles,
-    action: onBehalf ? "case.fileOnBehalf" : "case.file",
-    caseId: record.caseId,
-    countyId,
-    townshipId: record.townshipId,
-    why: `staged assistance (${choice.reason})`,
-    after: {
-      status: record.status,
-      cause: record.hardship.cause,
-      policyVersionId: record.policyVersionId,
-      flow: "B",
-    },
-    correlationId,
-  });
+  if (!created.created) {
+    const matchedKey = created.matchedKey ?? record.applicant.personKey;
+    return existingCase(deps, actor, created.existingCaseId, matchedKey, choice);
+  }
+  await recordFiling(deps, record, `staged assistance (${choice.reason})`);
   await startFlowB(deps, record, choice);
   return {
     caseId: record.caseId,
@@ -153,14 +130,26 @@ export async function fileStagedCase(
 }
 
 /**
- * The existing case (a repeated filing, or the retry of one whose answer was lost); its execution
- * is started again if a crash or a failed dependency left it unstarted — a no-op when it runs (the
- * execution is named after the case). Without this, a case filed but never started waits for
- * nobody (found by the county simulation, seed 34).
+ * The existing case (a repeated filing, or the retry of one whose answer was lost), for a caller who
+ * may read it (else 409, intake.ts); its execution is started (and its filing audited, once) again if
+ * a crash or a failed dependency left it unstarted — a no-op when it runs (the execution is named
+ * after the case). Without this, a case filed but never started waits for nobody.
  */
-async function existingCase(deps: FlowDeps, caseId: string, choice: FlowChoice): Promise<FlowBFilingResult> {
-  const existing = await deps.cases.get(caseId);
-  if (existing.flow === "B" && existing.status === "assessing" && existing.handOver === undefined) {
+async function existingCase(
+  deps: FlowDeps,
+  actor: Actor,
+  caseId: string,
+  matchedKey: string,
+  choice: FlowChoice,
+): Promise<FlowBFilingResult> {
+  const existing = await existingCaseFor(deps, actor, caseId, matchedKey);
+  if (
+    existing.flow === "B" &&
+    existing.status === "assessing" &&
+    existing.handOver === undefined &&
+    !existing.executionName
+  ) {
+    await recordFiling(deps, existing, `staged assistance (${choice.reason})`);
     await startFlowB(deps, existing, choice);
   }
   return {
@@ -184,6 +173,7 @@ async function startFlowB(deps: FlowDeps, record: CaseRecord, choice: FlowChoice
     handedOverFrom: "filing",
     reason: choice.reason,
   };
-  const started = await deps.workflow.startExecution({ stateMachineArn: arn, name: record.caseId, input });
-  if (started.started) await deps.cases.update(record.caseId, { set: { executionName: record.caseId } });
+  await deps.workflow.startExecution({ stateMachineArn: arn, name: record.caseId, input });
+  // Started now or before (the name is the case id): either way it runs.
+  await deps.cases.markExecutionStarted(record.caseId, record.caseId);
 }

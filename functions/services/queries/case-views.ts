@@ -126,6 +126,22 @@ export function staffCaseView(
           }
         : {}),
     },
+    // DOMAIN §7: the household the one-cause-one-aid rule matched on, masked like the applicant.
+    ...(record.household
+      ? {
+          household: record.household.map((m) => ({
+            name: shown(see("name"), m.name, () => maskName(m.name)),
+            relation: m.relation,
+            ...(m.document ? { document: shown(see("idNumber"), m.document, () => m.document) } : {}),
+          })),
+        }
+      : {}),
+    // The identity was attested by the filing officer: the approver sees "no document" (DOMAIN §7).
+    noDocument: record.flags?.noDocument === true,
+    // Filings of this household + cause answered 409 to callers who may not read this case.
+    ...(record.duplicateFilingCount
+      ? { duplicateFilings: { count: record.duplicateFilingCount, lastAt: record.duplicateFilingLastAt } }
+      : {}),
     filedBy: record.filedBy,
     handledBy: record.handledBy,
     nextStep: nextStepOf(tasks, now),

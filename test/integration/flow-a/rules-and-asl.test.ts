@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fraudBar, type HouseholdAid, oneAidPerCausePerHousehold } from "#core/cases/index.ts";
 import { Yuan } from "#core/money/index.ts";
 import { policyInForce, resolvePolicy } from "#core/policy/index.ts";
 import { FUNCTIONS } from "#functions/catalog.ts";
@@ -13,7 +14,6 @@ import {
   checkAdvanceAmount,
   checkCashAllowed,
   checkInvestigators,
-  checkRepeatAid,
 } from "#functions/services/case-rules.ts";
 import { canonicalJson, requestDigest } from "#functions/services/human-tasks.ts";
 import { demoCountyPolicy } from "#local/seed/policy-demo-county.ts";
@@ -40,28 +40,16 @@ describe("Flow A case rules", () => {
     expect(urban.perCaseCapYuan.greaterThan(rural.perCaseCapYuan)).toBe(true);
   });
 
-  it("one aid per cause within the window; another cause is fine; proven fraud bars for the bar period", () => {
-    const aided = {
-      caseId: "c1",
-      cause: "fire",
-      filedAt: "2026-01-10T00:00:00.000Z",
-      aided: true,
-      fraud: false,
-    };
-    expect(() => checkRepeatAid([aided], "fire", rural, at)).toThrow(/Already aided/);
-    expect(() => checkRepeatAid([aided], "flood", rural, at)).not.toThrow();
-    expect(() => checkRepeatAid([{ ...aided, aided: false }], "fire", rural, at)).not.toThrow();
-    const longAgo = { ...aided, filedAt: "2024-01-10T00:00:00.000Z" };
-    expect(() => checkRepeatAid([longAgo], "fire", rural, at)).not.toThrow();
-    const fraud = {
-      caseId: "c2",
-      cause: "crime",
-      filedAt: "2026-02-01T00:00:00.000Z",
-      aided: true,
-      fraud: true,
-      closedAt: "2026-02-10T00:00:00.000Z",
-    };
-    expect(() => checkRepeatAid([fraud], "flood", rural, at)).toThrow(/barred/);
+  it("one aid per cause within the window (from payment); another cause is fine; proven fraud bars for the bar period", () => {
+    const aided = { caseId: "c1", cause: "fire", paidAt: Date.parse("2026-01-10T00:00:00.000Z") };
+    const judge = (cause: string, aids: HouseholdAid[]) =>
+      oneAidPerCausePerHousehold({ cause, aids, at }, rural).outcome;
+    expect(judge("fire", [aided])).toBe("noncompliant");
+    expect(judge("flood", [aided])).toBe("not-applicable");
+    expect(judge("fire", [{ caseId: "c1", cause: "fire" }])).toBe("not-applicable");
+    expect(judge("fire", [{ ...aided, paidAt: Date.parse("2024-01-10T00:00:00.000Z") }])).toBe("compliant");
+    const fraud = { caseId: "c2", foundAt: Date.parse("2026-02-10T00:00:00.000Z") };
+    expect(fraudBar({ findings: [fraud], at }, rural).outcome).toBe("noncompliant");
   });
 
   it("cash only for urgent cases within the cash ceiling", () => {
