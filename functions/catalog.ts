@@ -120,6 +120,19 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     access: { tables: { main: "write" }, stepFunctions: ["taskResponse"] },
   },
   {
+    id: "PaperworkCoSign",
+    entry: "functions/handlers/cases/co-sign.ts",
+    handler: "handler",
+    description:
+      "The paperwork's second signature: a named investigator confirms with their own sign-in, then the flow resumes",
+    routes: [
+      { method: "POST", path: "/cases/{caseId}/paperwork/co-sign" },
+      { method: "GET", path: "/cases/{caseId}/paperwork/co-sign" },
+      { method: "GET", path: "/townships/{townshipId}/officers" },
+    ],
+    access: { tables: { main: "write" }, stepFunctions: ["taskResponse"] },
+  },
+  {
     id: "CaseProgress",
     entry: "functions/handlers/cases/progress.ts",
     handler: "handler",

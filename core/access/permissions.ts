@@ -14,6 +14,7 @@ export const ACTIONS = [
   "case.close",
   "advance.decide",
   "paperwork.record",
+  "paperwork.coSign",
   "investigation.record",
   "notice.objection.record",
   "followUp.propose",
@@ -75,6 +76,8 @@ export const PERMISSIONS: readonly Grant[] = [
   officer("case.addDocument"),
   officer("case.close"),
   officer("paperwork.record"),
+  // The second investigator confirms the paperwork with their own sign-in (DOMAIN §3.4).
+  officer("paperwork.coSign"),
   officer("investigation.record"),
   officer("notice.objection.record"),
   officer("followUp.propose"),

@@ -64,10 +64,22 @@ export {
   followUpApproval,
   requiredApprovalLevel,
 } from "./rules/approvalLevel.ts";
-export { cashPayment, cashReceipt, type PaymentMethod } from "./rules/cashPayment.ts";
+export {
+  type CashHandOver,
+  cashPayment,
+  cashReceipt,
+  type PaymentMethod,
+  requireCashHandOver,
+} from "./rules/cashPayment.ts";
 export { advanceDecisionDueAt, ordinaryProcessingDeadline, paperworkDeadline } from "./rules/deadlines.ts";
 export { type FraudBarOutcome, fraudBar, type ProvenFraud } from "./rules/fraudBar.ts";
-export { investigatorsPerCase } from "./rules/investigators.ts";
+export { type InvestigationInput, investigationTeam, investigatorsPerCase } from "./rules/investigators.ts";
+export { ATTESTATION_FIELDS, type AttestationInput, officerAttestation } from "./rules/officerAttestation.ts";
+export {
+  type HouseholdAid,
+  type HouseholdAidOutcome,
+  oneAidPerCausePerHousehold,
+} from "./rules/oneAidPerCausePerHousehold.ts";
 export {
   compliant,
   enforce,
@@ -76,12 +88,6 @@ export {
   type RuleName,
   type RuleOutcome,
 } from "./rules/outcome.ts";
-export {
-  type HouseholdAid,
-  type HouseholdAidOutcome,
-  oneAidPerCausePerHousehold,
-} from "./rules/oneAidPerCausePerHousehold.ts";
-export { ATTESTATION_FIELDS, type AttestationInput, officerAttestation } from "./rules/officerAttestation.ts";
 export { type NoticeRequirement, publicNoticeEndsAt, publicNoticeRequirement } from "./rules/publicNotice.ts";
 export { residentIdBirthDate } from "./rules/residentIdBirthDate.ts";
 export { chooseFlow, type FlowChoice } from "./rules/stagedAssistance.ts";

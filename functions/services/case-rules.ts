@@ -7,9 +7,9 @@
 import {
   advanceCeiling,
   type ApprovalLevel as CoreApprovalLevel,
-  cashPayment,
   followUpApproval,
-  investigatorsPerCase,
+  type InvestigationInput,
+  investigationTeam,
   type RuleOutcome,
   requiredApprovalLevel,
 } from "#core/cases/index.ts";
@@ -81,39 +81,19 @@ export function followUpLevel(
   return { totalYuan: approval.totalYuan, level: WIRE_LEVEL[approval.level] };
 }
 
-/** DOMAIN §3.3: cash only for urgent cases and at most the cash ceiling (core `cashPayment`). */
-export function checkCashAllowed(kind: "urgent" | "expenditure", amount: Yuan, policy: ResolvedPolicy): void {
-  const refused = refusal(cashPayment({ method: "cash", hardshipType: kind, amountYuan: amount }, policy));
-  if (!refused) return;
-  if (refused.field === "method") {
-    throw rule("Cash is only for urgent (急难型) cases", "现金发放仅限急难型救助", [
-      { path: "method", message: "cash needs an urgent case", messageZh: "现金发放仅限急难型救助" },
-    ]);
-  }
-  const ceiling = policy.cashCeilingYuan.format();
-  throw rule(`Cash is allowed up to ${ceiling}`, `现金发放上限为 ${ceiling}`, [
-    {
-      path: "amountYuan",
-      message: `above the cash ceiling ${ceiling}`,
-      messageZh: `超过现金发放上限 ${ceiling}`,
-    },
-  ]);
-}
-
-/** DOMAIN §3.4: investigation by at least the policy's number of DISTINCT officers (core `investigatorsPerCase`). */
-export function checkInvestigators(userIds: readonly string[], policy: ResolvedPolicy): void {
-  if (!refusal(investigatorsPerCase(userIds, policy))) return;
-  const distinct = new Set(userIds).size;
+/**
+ * DOMAIN §3.4, §7: the investigation team and its visit dates (core `investigationTeam`): active
+ * officers of the case's township, distinct, enough of them, never the applicant nor the approver
+ * who decided the advance, visited between the filing and today. Every refusal at once, per field.
+ */
+export function checkInvestigators(input: InvestigationInput, policy: ResolvedPolicy): void {
+  const refusals = investigationTeam(input, policy).flatMap((o) => (refusal(o) ? [o as Noncompliant] : []));
+  const first = refusals[0];
+  if (!first) return;
   throw rule(
-    `The investigation needs ${policy.investigatorsPerCase} different officers; ${distinct} recorded`,
-    `入户调查须由 ${policy.investigatorsPerCase} 名不同的工作人员进行，目前仅 ${distinct} 名`,
-    [
-      {
-        path: "investigators",
-        message: `at least ${policy.investigatorsPerCase} distinct officers`,
-        messageZh: `至少 ${policy.investigatorsPerCase} 名不同的工作人员`,
-      },
-    ],
+    `The investigation is not valid: ${first.message}`,
+    `入户调查信息有误：${first.messageZh}`,
+    refusals.map((r) => ({ path: r.field, message: r.message, messageZh: r.messageZh })),
   );
 }
 

@@ -9,7 +9,7 @@ import type { HumanTaskDecision } from "#adapters/human-task-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { checkPayee, normalizeAccount, type PayeeRecord } from "#adapters/payments/payee.ts";
 import type { Action, Actor } from "#core/access/index.ts";
-import { APPROVAL_ACTION } from "#core/cases/index.ts";
+import { APPROVAL_ACTION, requireCashHandOver } from "#core/cases/index.ts";
 import { BusinessRuleError, ConflictError, ForbiddenError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { maskBankAccount } from "#functions/runtime/logger.ts";
@@ -18,10 +18,10 @@ import {
   type ApprovalLevel,
   CORE_LEVEL,
   checkAdvanceAmount,
-  checkCashAllowed,
   checkInvestigators,
   followUpLevel,
 } from "./case-rules.ts";
+import { type PendingPaperwork, startCoSignature } from "./co-signature.ts";
 import { isStagePurpose } from "./flow-b/plan-record.ts";
 import { type DecideHumanTaskResult, decideHumanTask } from "./human-tasks.ts";
 import { deciderName, type FlowDeps } from "./ports.ts";
@@ -304,7 +304,16 @@ export async function routeToCash(
   const obligation = await deps.payments.getObligation(obligationIdFor(caseId, purpose));
   if (!obligation)
     throw new ConflictError("There is no approved payment to hand over", "没有待发放的已批准救助金");
-  checkCashAllowed(record.hardship.kind, Yuan.parse(obligation.amountYuan), policy);
+  // DOMAIN §3.3: the ceiling and both signatures, judged by core before the hand-over is recorded.
+  requireCashHandOver(
+    {
+      hardshipType: record.hardship.kind,
+      amountYuan: Yuan.parse(obligation.amountYuan),
+      receiverSignatureRef: request.receiverSignatureRef,
+      officerSignatureRef: request.officerSignatureRef,
+    },
+    policy,
+  );
   const handedOverAt = deps.now().toISOString();
   return decide(deps, {
     actor,
@@ -346,7 +355,11 @@ export async function routeToCash(
 export const PaperworkSchema = z
   .object({
     investigators: z
-      .array(z.object({ userId: z.string().min(1).max(100), visitedAt: z.iso.datetime({ offset: true }) }))
+      .array(
+        z
+          .object({ userId: z.string().trim().min(1).max(100), visitedAt: z.iso.datetime({ offset: true }) })
+          .strict(),
+      )
       .min(1)
       .max(10),
     economicCheck: z.object({
@@ -363,34 +376,47 @@ export const PaperworkSchema = z
   .strict();
 export type PaperworkRequest = z.output<typeof PaperworkSchema>;
 
+/**
+ * Records the paperwork as one officer; it is decided only once every other named investigator has
+ * confirmed it with their own sign-in (co-signature.ts), so this answers a pending recording.
+ */
 export async function recordPaperwork(
   deps: FlowDeps,
   actor: Actor,
   caseId: string,
   request: PaperworkRequest,
   correlationId: string,
-): Promise<DecisionResponse> {
+): Promise<PendingPaperwork> {
   const record = await deps.cases.get(caseId);
   authorizeOnCase(actor, "paperwork.record", record);
   const task = await currentTaskOrConflict(deps, record, "paperwork");
   const policy = await policyOf(deps, record);
-  const investigatorIds = request.investigators.map((i) => i.userId);
-  checkInvestigators(investigatorIds, policy);
   const now = deps.now();
+  const officers = await deps.users.activeOfficersOf(record.countyId, record.townshipId);
+  checkInvestigators(
+    {
+      investigators: request.investigators.map((i) => ({
+        userId: i.userId,
+        visitedAt: Date.parse(i.visitedAt),
+      })),
+      townshipOfficerIds: new Set(officers.map((o) => o.userId)),
+      ...(record.applicant.userId ? { applicantUserId: record.applicant.userId } : {}),
+      ...(typeof record.advance?.decidedBy === "string"
+        ? { advanceDeciderUserId: record.advance.decidedBy }
+        : {}),
+      filedAt: Date.parse(record.filedAt),
+      now,
+    },
+    policy,
+  );
   const late = task.overdue || (task.dueAt !== undefined && now.toISOString() > task.dueAt);
-  return decide(deps, {
-    actor,
-    action: "paperwork.record",
+  return startCoSignature(deps, {
     record,
-    taskType: "paperwork",
+    actor,
     decision: { ...request, late, dueAt: task.dueAt ?? null },
     output: { recorded: true, fraudFound: request.fraudFound, late },
-    caseSet: (recorded) => ({
-      paperwork: { ...recorded.decision, recordedBy: recorded.decidedBy, recordedAt: recorded.decidedAt },
-    }),
-    status: "awaiting-follow-up",
-    handledBy: [actor.userId, ...investigatorIds],
-    why: late ? "paperwork completed after the deadline" : "paperwork completed",
+    investigatorIds: request.investigators.map((i) => i.userId),
+    ...(task.dueAt ? { dueAt: task.dueAt } : {}),
     correlationId,
   });
 }

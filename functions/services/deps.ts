@@ -8,6 +8,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { CaseStore } from "#adapters/case-store.ts";
+import { CoSignatureStore } from "#adapters/co-signature-store.ts";
 import { HumanTaskStore } from "#adapters/human-task-store.ts";
 import { LedgerWriter } from "#adapters/ledger/index.ts";
 import { Outbox } from "#adapters/outbox.ts";
@@ -15,6 +16,7 @@ import { gatewaysFromEnv, payeeHashSecretFromEnv } from "#adapters/payments/conf
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
 import { stepFunctions, type WorkflowPort } from "#adapters/step-functions.ts";
+import { UserDirectory } from "#adapters/user-directory.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import {
   attestedPersonKey,
@@ -135,6 +137,8 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
   return {
     cases: new CaseStore(db, options.tables.main),
     tasks: new HumanTaskStore(db, options.tables.main),
+    coSignatures: new CoSignatureStore(db, options.tables.main),
+    users: new UserDirectory(db, options.tables.main),
     outbox: new Outbox(db, options.tables.main),
     workflow: options.workflow ?? stepFunctions(),
     payments: new PaymentStore({ client: db, tableName: options.tables.main, nowMs: () => now().getTime() }),

@@ -21,6 +21,7 @@ import { PaymentRouteNeededError, PaymentStateError } from "#adapters/payments/e
 import { instructionIdFor, obligationIdFor } from "#adapters/payments/gateway.ts";
 import { checkPayee } from "#adapters/payments/payee.ts";
 import type { Obligation } from "#adapters/payments/payment-store.ts";
+import { PolicyRuleViolationError, requireCashHandOver } from "#core/cases/index.ts";
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { supersedeWaiting } from "./human-tasks.ts";
@@ -306,12 +307,25 @@ export async function payInCash(deps: FlowDeps, input: PaymentStepInput): Promis
   }
   const attempt = nextDrawAttempt("cash", obligation);
   const policy = await deps.policy.resolveVersion(record.countyId, record.townshipId, record.policyVersionId);
+  try {
+    // DOMAIN §3.3: the ceiling and both signatures, judged by core BEFORE anything is drawn.
+    requireCashHandOver(
+      {
+        hardshipType: record.hardship.kind,
+        amountYuan: Yuan.parse(obligation.amountYuan),
+        receiverSignatureRef: cash.receiverSignatureRef,
+        officerSignatureRef: cash.officerSignatureRef,
+      },
+      policy,
+    );
+  } catch (error) {
+    if (!(error instanceof PolicyRuleViolationError)) throw error;
+    throw new PaymentRouteNeededError(error.message, error.messageZh, { fields: error.fields, cause: error });
+  }
   await draw(deps, record, input, obligation, attempt);
   const recorded = await deps.payments.recordCashPayment({
     obligationId: obligation.obligationId,
     attempt,
-    urgent: record.hardship.kind === "urgent",
-    cashCeilingYuan: policy.cashCeilingYuan,
     receiverName: (cash as { receiverName?: string }).receiverName ?? record.applicant.name,
     receiverSignatureRef: cash.receiverSignatureRef,
     officerSignatureRef: cash.officerSignatureRef,

@@ -5,11 +5,13 @@
  */
 
 import type { CaseStore } from "#adapters/case-store.ts";
+import type { CoSignatureStore } from "#adapters/co-signature-store.ts";
 import type { HumanTaskStore } from "#adapters/human-task-store.ts";
 import type { Outbox } from "#adapters/outbox.ts";
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import type { PaymentStore } from "#adapters/payments/payment-store.ts";
 import type { WorkflowPort } from "#adapters/step-functions.ts";
+import type { UserDirectory } from "#adapters/user-directory.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import type { Logger } from "#functions/runtime/logger.ts";
 
@@ -97,6 +99,10 @@ export interface AuditPort {
 export interface FlowDeps {
   cases: CaseStore;
   tasks: HumanTaskStore;
+  /** Paperwork waiting for the other investigators' own confirmation (DOMAIN §3.4). */
+  coSignatures: CoSignatureStore;
+  /** Staff of a county: who is an active officer of which township. */
+  users: UserDirectory;
   outbox: Outbox;
   workflow: WorkflowPort;
   payments: PaymentStore;

@@ -4,6 +4,7 @@
  */
 import type { Yuan } from "../../money/yuan.ts";
 import type { ResolvedPolicy } from "../../policy/resolve.ts";
+import { PolicyRuleViolationError } from "../errors.ts";
 import type { HardshipType } from "../hardship.ts";
 import { compliant, noncompliant, notApplicable, type RuleOutcome } from "./outcome.ts";
 
@@ -36,13 +37,15 @@ export function cashPayment(
   return compliant("cash-payment", v);
 }
 
+const signed = (ref: string | undefined): boolean => (ref ?? "").trim() !== "";
+
 /** A cash hand-over is complete only with both signatures (references to the stored images). */
 export function cashReceipt(
   input: { receiverSignatureRef?: string; officerSignatureRef?: string },
   policy: ResolvedPolicy,
 ): RuleOutcome {
   const v = policy.policyVersionId;
-  if (!input.receiverSignatureRef) {
+  if (!signed(input.receiverSignatureRef)) {
     return noncompliant(
       "cash-receipt",
       v,
@@ -51,7 +54,7 @@ export function cashReceipt(
       "缺少领款人签字",
     );
   }
-  if (!input.officerSignatureRef) {
+  if (!signed(input.officerSignatureRef)) {
     return noncompliant(
       "cash-receipt",
       v,
@@ -61,4 +64,29 @@ export function cashReceipt(
     );
   }
   return compliant("cash-receipt", v);
+}
+
+export interface CashHandOver {
+  hardshipType: HardshipType;
+  amountYuan: Yuan;
+  receiverSignatureRef?: string;
+  officerSignatureRef?: string;
+}
+
+/**
+ * The one check of a cash hand-over (both rules above), made before anything is drawn from the fund:
+ * every refusal at once, as a 422 with a field message per rule (zh + en).
+ */
+export function requireCashHandOver(input: CashHandOver, policy: ResolvedPolicy): void {
+  const outcomes = [
+    cashPayment({ method: "cash", hardshipType: input.hardshipType, amountYuan: input.amountYuan }, policy),
+    cashReceipt(input, policy),
+  ];
+  const refusals = outcomes.filter((o) => o.outcome === "noncompliant");
+  const first = refusals[0];
+  if (!first) return;
+  throw new PolicyRuleViolationError(first.message, first.messageZh, {
+    fields: refusals.map((r) => ({ path: r.field, message: r.message, messageZh: r.messageZh })),
+    details: { rule: first.rule, policyVersionId: first.policyVersionId },
+  });
 }

@@ -57,11 +57,6 @@ export class PaymentRouteNeededError extends ConflictError {
   override readonly code = "PAYMENT_ROUTE_NEEDED";
 }
 
-/** Cash refused: not urgent, above the cash ceiling, a signature missing (DOMAIN §3.3). */
-export class CashNotAllowedError extends BusinessRuleError {
-  override readonly code = "CASH_NOT_ALLOWED";
-}
-
 /** The payee does not satisfy the payee rules (name mismatch without an explicit exception). */
 export class PayeeRuleError extends BusinessRuleError {
   override readonly code = "PAYEE_RULE_VIOLATED";

@@ -25,7 +25,7 @@ import { ConflictError, NotFoundError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { nowMs as runtimeNowMs } from "#functions/runtime/clock.ts";
 import type { FailureReason } from "./contract.ts";
-import { CashNotAllowedError, PaymentStateError } from "./errors.ts";
+import { PaymentStateError } from "./errors.ts";
 import { instructionIdFor, obligationIdFor } from "./gateway.ts";
 import { defaultPaymentLogger, type PaymentLogger } from "./log.ts";
 import type { PayeeRecord } from "./payee.ts";
@@ -138,13 +138,13 @@ export type OutcomeResult =
   /** Contradicts what is recorded (other outcome, other amount, other reference): nothing changed. */
   | { kind: "conflict"; attempt: PaymentAttempt; problem: string };
 
+/**
+ * A cash hand-over to record. Whether cash is allowed (urgent case, within the cash ceiling, both
+ * signatures) is judged by core's `requireCashHandOver` before anything is drawn; this only stores it.
+ */
 export interface RecordCashInput {
   obligationId: string;
   attempt: number;
-  /** DOMAIN §3.3: cash only for urgent (急难型) cases … */
-  urgent: boolean;
-  /** … and up to the cash ceiling of the county's policy in force (passed in, never hard-coded). */
-  cashCeilingYuan: Yuan | string;
   receiverName: string;
   receiverSignatureRef: string;
   officerSignatureRef: string;
@@ -481,64 +481,11 @@ export class PaymentStore {
   }
 
   /**
-   * Cash (DOMAIN §3.3): only for an urgent case, at most the cash ceiling, with the receiver's and
-   * the officer's signatures. Recorded as a confirmed attempt with a `CASH-…` reference so
-   * reconciliation matches it to its draw like a bank confirmation.
+   * Records a cash hand-over (DOMAIN §3.3) already judged by core, as a confirmed attempt with a
+   * `CASH-…` reference so reconciliation matches it to its draw like a bank confirmation.
    */
   async recordCashPayment(input: RecordCashInput): Promise<PaymentAttempt> {
     const obligation = await this.requireObligation(input.obligationId);
-    const amount = Yuan.parse(obligation.amountYuan);
-    const ceiling =
-      typeof input.cashCeilingYuan === "string"
-        ? Yuan.parse(input.cashCeilingYuan, "cashCeilingYuan")
-        : input.cashCeilingYuan;
-    if (!input.urgent) {
-      throw new CashNotAllowedError(
-        "Cash is only allowed for urgent cases; pay by bank transfer",
-        "仅急难型救助可发放现金，请通过银行转账发放",
-        {
-          fields: [
-            { path: "method", message: "cash needs an urgent case", messageZh: "现金发放仅限急难型救助" },
-          ],
-        },
-      );
-    }
-    if (amount.greaterThan(ceiling)) {
-      throw new CashNotAllowedError(
-        `Cash is allowed up to ${ceiling.format()}; ${amount.format()} must be paid by bank transfer`,
-        `现金发放上限为 ${ceiling.format()}，${amount.format()} 须通过银行转账发放`,
-        {
-          fields: [
-            {
-              path: "amountYuan",
-              message: `above the cash ceiling ${ceiling.format()}`,
-              messageZh: `超过现金发放上限 ${ceiling.format()}`,
-            },
-          ],
-        },
-      );
-    }
-    const missing = (
-      [
-        ["receiverName", input.receiverName, "the receiver's name", "领款人姓名"],
-        ["receiverSignatureRef", input.receiverSignatureRef, "the receiver's signature", "领款人签字"],
-        ["officerSignatureRef", input.officerSignatureRef, "the officer's signature", "经办人签字"],
-        ["officerId", input.officerId, "the officer", "经办人"],
-      ] as const
-    ).filter(([, value]) => value.trim() === "");
-    if (missing.length > 0) {
-      throw new CashNotAllowedError(
-        "A cash payment needs both signatures",
-        "现金发放须有领款人和经办人签字",
-        {
-          fields: missing.map(([path, , en, zh]) => ({
-            path,
-            message: `${en} is required`,
-            messageZh: `缺少${zh}`,
-          })),
-        },
-      );
-    }
     const instructionId = instructionIdFor(input.obligationId, input.attempt);
     const existing = await this.readAttempt(instructionId);
     if (existing?.method === "cash") return strip(existing) as unknown as PaymentAttempt;

@@ -4,7 +4,7 @@
  * A repeated or late decision is a 409 that changed nothing.
  */
 import * as z from "zod";
-import { httpHandler, httpRouter } from "#functions/http/index.ts";
+import { accepted, httpHandler, httpRouter } from "#functions/http/index.ts";
 import {
   AdditionalAidDecisionSchema,
   AdvanceDecisionSchema,
@@ -78,11 +78,15 @@ const paperwork = httpHandler({
   params: CaseParams,
   body: PaperworkSchema,
   summary:
-    "Complete the paperwork (补齐手续): distinct investigators, economic check, facts, good-faith basis",
+    "Record the paperwork (补齐手续): investigators, economic check, facts, good-faith basis — 202 until co-signed",
+  description:
+    "Investigators: active officers of the case's township, distinct, never the applicant or the approver " +
+    "who decided the advance; visits between the filing and today. The other investigators confirm with " +
+    "POST /cases/{caseId}/paperwork/co-sign; only then is the paperwork decided.",
   tags,
   action: "paperwork.record",
-  handler: ({ params, body, actor, correlationId }) =>
-    recordPaperwork(flowDeps(), actor, params.caseId, body, correlationId),
+  handler: async ({ params, body, actor, correlationId }) =>
+    accepted(await recordPaperwork(flowDeps(), actor, params.caseId, body, correlationId)),
 });
 
 const followUp = httpHandler({

@@ -28,6 +28,7 @@ import {
 export const TASK_CATEGORY: Readonly<Record<string, string>> = {
   "advance-decision": "advance-decision",
   paperwork: "paperwork",
+  "paperwork-co-sign": "paperwork",
   "stage-recheck": "recheck",
   "payment-route": "payment-reroute",
   "fund-replenishment": "replenishment",
@@ -72,6 +73,10 @@ function queuesOf(actor: Actor, query: WorkQueueQuery): PartitionRef[] {
         );
       }
       queues.push({ indexName: "gsi1", pk: `TASKQ#${actor.townshipId}#${role}` });
+      // Work asked of this officer by name: a paperwork co-signature (co-signature-store.ts).
+      if (role === "township-officer") {
+        queues.push({ indexName: "gsi1", pk: `TASKQ#${actor.townshipId}#USER#${actor.userId}` });
+      }
     }
     if (COUNTY_QUEUE_ROLES.includes(role)) {
       if (query.township && countyOfTownship(query.township) !== actor.countyId) {

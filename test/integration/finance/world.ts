@@ -192,8 +192,6 @@ export async function financeWorld(label: string): Promise<FinanceWorld> {
       const attempt = await payments.recordCashPayment({
         obligationId: obligation.obligationId,
         attempt: 1,
-        urgent: true,
-        cashCeilingYuan: "1000.00",
         receiverName: "张三丰",
         receiverSignatureRef: "sig/receiver.png",
         officerSignatureRef: "sig/officer.png",

@@ -11,7 +11,7 @@ import {
   fileAndWait,
   filing,
   key,
-  paperworkBody,
+  recordPaperwork,
   startFlowAWorld,
 } from "./world.ts";
 
@@ -110,11 +110,7 @@ describe("deadlines escalate, never drop", () => {
       const record = await world.deps.cases.get(caseId);
       return record.flags.overdue ? record : undefined;
     }, "the case flagged overdue");
-    const late = await officer.post<{ decision: { late: boolean } }>(
-      `/cases/${caseId}/paperwork`,
-      paperworkBody(),
-      key("late-paperwork"),
-    );
+    const late = await recordPaperwork(world, officer, caseId);
     await world.openTask(caseId, "follow-up");
     const closed = await officer.post(
       `/cases/${caseId}/follow-up`,
@@ -132,8 +128,9 @@ describe("deadlines escalate, never drop", () => {
     expect(overdue.escalated).toBe(true);
     expect(flagged.flags).toMatchObject({ overdue: true, escalated: true });
     expect(flagged.status).toBe("awaiting-paperwork");
-    expect(late.status, late.text).toBe(200);
-    expect(late.body.decision.late).toBe(true);
+    expect(late.recorded.status, late.recorded.text).toBe(202);
+    expect((late.recorded.body as { coSignature: { late: boolean } }).coSignature.late).toBe(true);
+    expect(late.confirmed?.status, late.confirmed?.text).toBe(200);
     expect(closed.status).toBe(200);
     const record = await world.deps.cases.get(caseId);
     expect(record.status).toBe("closed");
@@ -204,11 +201,7 @@ describe("deadlines escalate, never drop", () => {
     const officer = await world.signIn("officer-chengguan-1");
     const caseId = await fileAndWait(world, applicant, filing({ hardship: { cause: "traffic-accident" } }));
     await approveAndPay(world, approver, caseId, "600.00");
-    const paperwork = await officer.post(
-      `/cases/${caseId}/paperwork`,
-      paperworkBody(),
-      key("paperwork-on-time"),
-    );
+    const { confirmed: paperwork } = await recordPaperwork(world, officer, caseId);
     const first = await world.openTask(caseId, "follow-up");
 
     // Act
@@ -228,7 +221,7 @@ describe("deadlines escalate, never drop", () => {
     );
 
     // Assess
-    expect(paperwork.status, paperwork.text).toBe(200);
+    expect(paperwork?.status, paperwork?.text).toBe(200);
     expect(first.escalated).toBe(false);
     expect(escalated.assigneeRoles).toEqual(["township-officer", "county-civil-affairs"]);
     expect(closed.status, closed.text).toBe(200);

@@ -13,7 +13,7 @@ import {
   fileAndWait,
   filing,
   key,
-  paperworkBody,
+  recordPaperwork,
   startFlowAWorld,
 } from "./world.ts";
 
@@ -60,8 +60,8 @@ async function caseAtFollowUp(
     }),
   );
   await approveAndPay(world, approver, caseId, "800.00");
-  const done = await officer.post(`/cases/${caseId}/paperwork`, paperworkBody(paperwork), key("paperwork"));
-  expect(done.status, done.text).toBe(200);
+  const { confirmed } = await recordPaperwork(world, officer, caseId, paperwork);
+  expect(confirmed?.status, confirmed?.text).toBe(200);
   await world.openTask(caseId, "follow-up");
   return caseId;
 }
@@ -76,13 +76,10 @@ async function finished(caseId: string) {
 
 describe("additional aid", () => {
   it("within the township ceiling needs a township approver who did not handle the case; referral goes to its body", async () => {
-    // Prepare: the township approver joined the home visit, so handled the case
-    const caseId = await caseAtFollowUp(PEOPLE[0], "fire", {
-      investigators: [
-        { userId: "officer-chengguan-1", visitedAt: "2026-03-03T10:00:00+08:00" },
-        { userId: "approver-chengguan", visitedAt: "2026-03-03T10:00:00+08:00" },
-      ],
-    });
+    // Prepare: the township approver handled the case (an approver never investigates — DOMAIN §7 —
+    // so the handling is recorded on the case directly)
+    const caseId = await caseAtFollowUp(PEOPLE[0], "fire");
+    await world.deps.cases.update(caseId, { handledBy: ["approver-chengguan"] });
 
     // Act
     const proposed = await officer.post(

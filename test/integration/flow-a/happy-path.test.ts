@@ -51,13 +51,13 @@ describe("Flow A happy path", () => {
     const paperworkTask = await world.openTask(caseId, "paperwork");
     expect(paperworkTask.dueAt).toBeDefined();
 
-    // Act: paperwork by two distinct officers, then close
+    // Act: paperwork by two distinct officers (the visit today), confirmed by the second, then close
     const paperwork = await officer.post(
       `/cases/${caseId}/paperwork`,
       {
         investigators: [
-          { userId: "officer-chengguan-1", visitedAt: "2026-03-03T10:00:00+08:00" },
-          { userId: "officer-chengguan-2", visitedAt: "2026-03-03T10:00:00+08:00" },
+          { userId: "officer-chengguan-1", visitedAt: "2026-03-02T10:00:00+08:00" },
+          { userId: "officer-chengguan-2", visitedAt: "2026-03-02T10:00:00+08:00" },
         ],
         economicCheck: { result: "eligible", reference: "HD-2026-0001" },
         facts: "入户核实：房屋失火属实，家庭无其他收入来源",
@@ -65,7 +65,14 @@ describe("Flow A happy path", () => {
       },
       { idempotencyKey: "happy-paperwork-1" },
     );
-    expect(paperwork.status).toBe(200);
+    expect(paperwork.status, paperwork.text).toBe(202);
+    const secondOfficer = await world.signIn("officer-chengguan-2");
+    const coSigned = await secondOfficer.post(
+      `/cases/${caseId}/paperwork/co-sign`,
+      { decision: "confirm" },
+      { idempotencyKey: "happy-co-sign-1" },
+    );
+    expect(coSigned.status, coSigned.text).toBe(200);
     await world.openTask(caseId, "follow-up");
     const followUp = await officer.post(
       `/cases/${caseId}/follow-up`,

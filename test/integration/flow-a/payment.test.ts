@@ -12,7 +12,7 @@ import {
   fileAndWait,
   filing,
   key,
-  paperworkBody,
+  recordPaperwork,
   startFlowAWorld,
 } from "./world.ts";
 
@@ -341,11 +341,7 @@ describe("lost callback and empty fund", () => {
       key("cash-advance"),
     );
     await world.openTask(caseId, "paperwork");
-    const paperwork = await officer.post(
-      `/cases/${caseId}/paperwork`,
-      paperworkBody(),
-      key("paperwork-cash"),
-    );
+    const { confirmed: paperwork } = await recordPaperwork(world, officer, caseId);
     await world.openTask(caseId, "follow-up");
 
     // Act: additional aid above the cash ceiling is proposed and approved
@@ -369,7 +365,7 @@ describe("lost callback and empty fund", () => {
     }, "a route asked for the follow-up payment");
 
     // Assess: no incident, no draw for the follow-up until it has a route
-    expect([cash.status, paperwork.status, proposed.status, approved.status]).toEqual([200, 200, 200, 200]);
+    expect([cash.status, paperwork?.status, proposed.status, approved.status]).toEqual([200, 200, 200, 200]);
     expect(route.status).toBe("open");
     // The task is stored before the case's status moves (same step, two writes): wait for both.
     await world.eventually(async () => {

@@ -5,16 +5,16 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fraudBar, type HouseholdAid, oneAidPerCausePerHousehold } from "#core/cases/index.ts";
+import {
+  fraudBar,
+  type HouseholdAid,
+  oneAidPerCausePerHousehold,
+  requireCashHandOver,
+} from "#core/cases/index.ts";
 import { Yuan } from "#core/money/index.ts";
 import { policyInForce, resolvePolicy } from "#core/policy/index.ts";
 import { FUNCTIONS } from "#functions/catalog.ts";
-import {
-  approvalLevelFor,
-  checkAdvanceAmount,
-  checkCashAllowed,
-  checkInvestigators,
-} from "#functions/services/case-rules.ts";
+import { approvalLevelFor, checkAdvanceAmount, checkInvestigators } from "#functions/services/case-rules.ts";
 import { canonicalJson, requestDigest } from "#functions/services/human-tasks.ts";
 import { demoCountyPolicy } from "#local/seed/policy-demo-county.ts";
 
@@ -52,23 +52,32 @@ describe("Flow A case rules", () => {
     expect(fraudBar({ findings: [fraud], at }, rural).outcome).toBe("noncompliant");
   });
 
-  it("cash only for urgent cases within the cash ceiling", () => {
-    expect(() => checkCashAllowed("urgent", rural.cashCeilingYuan, rural)).not.toThrow();
-    expect(() => checkCashAllowed("expenditure", Yuan.parse("100.00"), rural)).toThrow(/urgent/);
-    expect(() => checkCashAllowed("urgent", rural.cashCeilingYuan.plus(Yuan.parse("0.01")), rural)).toThrow(
-      /up to/,
+  it("cash only for urgent cases within the cash ceiling, with both signatures (core's one check)", () => {
+    const signed = { receiverSignatureRef: "sig-r", officerSignatureRef: "sig-o" };
+    const cash =
+      (hardshipType: "urgent" | "expenditure", amountYuan: Yuan, signatures = signed) =>
+      () =>
+        requireCashHandOver({ hardshipType, amountYuan, ...signatures }, rural);
+    expect(cash("urgent", rural.cashCeilingYuan)).not.toThrow();
+    expect(cash("expenditure", Yuan.parse("100.00"))).toThrow(/urgent/);
+    expect(cash("urgent", rural.cashCeilingYuan.plus(Yuan.parse("0.01")))).toThrow(
+      /exceeds the cash ceiling/,
+    );
+    expect(cash("urgent", Yuan.parse("100.00"), { ...signed, officerSignatureRef: " " })).toThrow(
+      /officer's signature/,
     );
   });
 
   it("investigation needs the policy's number of DISTINCT officers", () => {
     const enough = Array.from({ length: rural.investigatorsPerCase }, (_, i) => `officer-${i}`);
-    expect(() => checkInvestigators(enough, rural)).not.toThrow();
-    expect(() =>
-      checkInvestigators(
-        enough.map(() => "officer-0"),
-        rural,
-      ),
-    ).toThrow(/different officers/);
+    const team = (ids: string[]) => ({
+      investigators: ids.map((userId) => ({ userId, visitedAt: at })),
+      townshipOfficerIds: new Set(enough),
+      filedAt: at,
+      now: at,
+    });
+    expect(() => checkInvestigators(team(enough), rural)).not.toThrow();
+    expect(() => checkInvestigators(team(enough.map(() => "officer-0")), rural)).toThrow(/distinct officers/);
   });
 
   it("a repeated decision request has the same digest whatever the key order; another actor's does not", () => {

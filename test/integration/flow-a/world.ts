@@ -22,7 +22,7 @@ import { type RunningBankSimulator, startBankSimulator } from "#local/bank-simul
 import { isManualClock, type ManualClock } from "#local/clock.ts";
 import { type ApiServer, startApiServer } from "#local/http/server.ts";
 import { type LocalRuntime, startLocalRuntime } from "#local/runtime.ts";
-import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
+import { type ApiClient, type ApiResponse, signIn } from "#test/e2e/support/api.ts";
 import { allocateDemoFunds } from "#test/support/demo-funds.ts";
 
 export const IDENTITY_HASH_KEY = "flow-a-test-identity-hash-key-0123456789abcdef";
@@ -268,7 +268,47 @@ export async function approveAndPay(
   await world.openTask(caseId, "paperwork");
 }
 
-/** Paperwork, then the follow-up `body`; waits for the follow-up task in between. */
+/**
+ * Paperwork recorded by `officer` (signed in as `recorderId`), then confirmed by every other named
+ * investigator with their own sign-in (DOMAIN §3.4); visits default to the world's today. Returns the
+ * recording's answer (202) and the last confirmation's (200, the paperwork decided).
+ */
+export async function recordPaperwork(
+  world: FlowAWorld,
+  officer: ApiClient,
+  caseId: string,
+  overrides: Record<string, unknown> = {},
+  recorderId = "officer-chengguan-1",
+) {
+  const visitedAt = new Date(world.clock.nowMs()).toISOString();
+  const body = paperworkBody({
+    investigators: [
+      { userId: "officer-chengguan-1", visitedAt },
+      { userId: "officer-chengguan-2", visitedAt },
+    ],
+    ...overrides,
+  });
+  const recorded = await officer.post(`/cases/${caseId}/paperwork`, body, key("paperwork"));
+  if (recorded.status !== 202) throw new Error(`paperwork failed: ${recorded.status} ${recorded.text}`);
+  const coSigners = [
+    ...new Set(
+      (body.investigators as { userId: string }[]).map((i) => i.userId).filter((id) => id !== recorderId),
+    ),
+  ];
+  let confirmed: ApiResponse | undefined;
+  for (const userId of coSigners) {
+    const investigator = await world.signIn(userId);
+    confirmed = await investigator.post(
+      `/cases/${caseId}/paperwork/co-sign`,
+      { decision: "confirm" },
+      key("co-sign"),
+    );
+    if (confirmed.status !== 200) throw new Error(`co-sign failed: ${confirmed.status} ${confirmed.text}`);
+  }
+  return { recorded, confirmed };
+}
+
+/** Paperwork (co-signed), then the follow-up `body`; waits for the follow-up task in between. */
 export async function paperworkThenFollowUp(
   world: FlowAWorld,
   officer: ApiClient,
@@ -276,8 +316,7 @@ export async function paperworkThenFollowUp(
   followUp: Record<string, unknown>,
   paperwork: Record<string, unknown> = {},
 ): Promise<void> {
-  const done = await officer.post(`/cases/${caseId}/paperwork`, paperworkBody(paperwork), key("paperwork"));
-  if (done.status !== 200) throw new Error(`paperwork failed: ${done.status} ${done.text}`);
+  await recordPaperwork(world, officer, caseId, paperwork);
   await world.openTask(caseId, "follow-up");
   const decided = await officer.post(`/cases/${caseId}/follow-up`, followUp, key("follow-up"));
   if (decided.status !== 200) throw new Error(`follow-up failed: ${decided.status} ${decided.text}`);

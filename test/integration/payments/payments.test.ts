@@ -2,12 +2,7 @@ import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Callback } from "#adapters/payments/contract.ts";
-import {
-  BankTimeoutError,
-  CashNotAllowedError,
-  InstructionConflictError,
-  PaymentStateError,
-} from "#adapters/payments/errors.ts";
+import { BankTimeoutError, InstructionConflictError, PaymentStateError } from "#adapters/payments/errors.ts";
 import { HttpBankGateway } from "#adapters/payments/http-bank-gateway.ts";
 import { sign } from "#adapters/payments/signature.ts";
 import {
@@ -382,71 +377,17 @@ describe("bank payments through the simulator, the signed callback and the payme
       officerId: "officer-li",
     };
 
-    it("cash above the cash ceiling is refused and writes nothing", async () => {
-      const obligation = await openCashObligation("C0301", "1000.01");
-
-      const refused = world.store.recordCashPayment({
-        obligationId: obligation.obligationId,
-        attempt: 1,
-        urgent: true,
-        cashCeilingYuan: "1000.00",
-        ...signatures,
-      });
-
-      await expect(refused).rejects.toBeInstanceOf(CashNotAllowedError);
-      await expect(refused).rejects.toMatchObject({
-        statusCode: 422,
-        messageZh: expect.stringContaining("现金发放上限"),
-      });
-      expect((await world.store.getPayment(obligation.obligationId))?.attempts).toEqual([]);
-    });
-
-    it("cash for a case that is not urgent is refused", async () => {
-      const obligation = await openCashObligation("C0302", "200.00");
-
-      const refused = world.store.recordCashPayment({
-        obligationId: obligation.obligationId,
-        attempt: 1,
-        urgent: false,
-        cashCeilingYuan: "1000.00",
-        ...signatures,
-      });
-
-      await expect(refused).rejects.toBeInstanceOf(CashNotAllowedError);
-    });
-
-    it("cash without the officer's signature is refused", async () => {
-      const obligation = await openCashObligation("C0303", "200.00");
-
-      const refused = world.store.recordCashPayment({
-        obligationId: obligation.obligationId,
-        attempt: 1,
-        urgent: true,
-        cashCeilingYuan: "1000.00",
-        ...signatures,
-        officerSignatureRef: " ",
-      });
-
-      await expect(refused).rejects.toMatchObject({
-        fields: [expect.objectContaining({ path: "officerSignatureRef" })],
-      });
-    });
-
-    it("urgent cash at the ceiling is recorded with both signatures and a confirmation for reconciliation", async () => {
+    it("a cash hand-over is recorded with both signatures and a confirmation for reconciliation", async () => {
       const obligation = await openCashObligation("C0304", "1000.00");
 
       const attempt = await world.store.recordCashPayment({
         obligationId: obligation.obligationId,
         attempt: 1,
-        urgent: true,
-        cashCeilingYuan: "1000.00",
         ...signatures,
       });
       const again = await world.store.recordCashPayment({
         obligationId: obligation.obligationId,
         attempt: 1,
-        urgent: true,
-        cashCeilingYuan: "1000.00",
         ...signatures,
       });
 

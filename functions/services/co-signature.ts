@@ -1,0 +1,330 @@
+/**
+ * The paperwork's second signature (DOMAIN §3.4): the officer who records the paperwork names the
+ * investigators; each of the others confirms it with their OWN sign-in, from their own work queue.
+ * Only when every named investigator other than the recorder has confirmed is the paperwork task
+ * decided (`decideHumanTask`) and the flow resumed. A co-signer may refuse: the recording ends and
+ * the paperwork is recorded again. Who may co-sign is who was named — never a name typed for them.
+ */
+import * as z from "zod";
+import type { CaseRecord } from "#adapters/case-store.ts";
+import type { CoSignature, PaperworkDraft } from "#adapters/co-signature-store.ts";
+import { countyOfTownship } from "#adapters/directory-store.ts";
+import type { Actor } from "#core/access/index.ts";
+import { ConflictError, ForbiddenError } from "#core/errors.ts";
+import { authorizeOnCase } from "./case-access.ts";
+import { decideHumanTask, requestDigest } from "./human-tasks.ts";
+import type { FlowDeps } from "./ports.ts";
+
+const Reason = z.string().trim().min(2).max(1000);
+
+export const CoSignSchema = z.discriminatedUnion("decision", [
+  z.object({ decision: z.literal("confirm"), note: z.string().trim().max(1000).optional() }).strict(),
+  z.object({ decision: z.literal("reject"), reason: Reason }).strict(),
+]);
+export type CoSignRequest = z.output<typeof CoSignSchema>;
+
+/** What the case page and the recorder see of a recording waiting for co-signatures. */
+export interface CoSignatureView {
+  caseId: string;
+  round: number;
+  status: PaperworkDraft["status"];
+  recordedBy: { userId: string; name: string };
+  recordedAt: string;
+  investigators: unknown;
+  economicCheck: unknown;
+  facts: unknown;
+  goodFaithBasis: unknown;
+  fraudFound: unknown;
+  /** Recorded after the paperwork deadline. */
+  late: boolean;
+  /** Named investigators (other than the recorder) who have not confirmed yet. */
+  awaiting: string[];
+  signatures: CoSignature[];
+  rejection?: PaperworkDraft["rejection"];
+}
+
+export function coSignatureView(draft: PaperworkDraft): CoSignatureView {
+  const d = draft.decision;
+  return {
+    caseId: draft.caseId,
+    round: draft.round,
+    status: draft.status,
+    recordedBy: { userId: draft.recordedBy, name: draft.recordedByName },
+    recordedAt: draft.recordedAt,
+    investigators: d.investigators,
+    economicCheck: d.economicCheck,
+    facts: d.facts,
+    goodFaithBasis: d.goodFaithBasis,
+    fraudFound: d.fraudFound,
+    late: d.late === true,
+    awaiting: draft.coSigners.filter((id) => !draft.signatures[id]),
+    signatures: draft.coSigners.flatMap((id) => (draft.signatures[id] ? [draft.signatures[id]] : [])),
+    ...(draft.rejection ? { rejection: draft.rejection } : {}),
+  };
+}
+
+export interface PendingPaperwork {
+  caseId: string;
+  taskType: "paperwork";
+  /** Paperwork recorded, waiting for the other investigators (nothing decided yet). */
+  delivery: "awaiting-co-signature";
+  repeated: boolean;
+  coSignature: CoSignatureView;
+}
+
+export interface PaperworkRecording {
+  record: CaseRecord;
+  actor: Actor;
+  decision: Record<string, unknown>;
+  output: Record<string, unknown>;
+  investigatorIds: readonly string[];
+  dueAt?: string;
+  correlationId: string;
+}
+
+/**
+ * Stores the recording and asks each other named investigator to confirm it. The same request again
+ * answers the pending recording; another recording while one is pending is a 409.
+ */
+export async function startCoSignature(deps: FlowDeps, input: PaperworkRecording): Promise<PendingPaperwork> {
+  const { record, actor } = input;
+  const digest = requestDigest(actor.userId, input.decision);
+  const current = await deps.coSignatures.get(record.caseId);
+  if (current?.status === "pending") {
+    if (current.recordedBy === actor.userId && current.requestDigest === digest) {
+      return pending(current, true);
+    }
+    throw awaitingConflict();
+  }
+  const coSigners = [...new Set(input.investigatorIds)].filter((id) => id !== actor.userId).sort();
+  const draft: PaperworkDraft = {
+    caseId: record.caseId,
+    countyId: record.countyId,
+    townshipId: record.townshipId,
+    round: (current?.round ?? 0) + 1,
+    status: "pending",
+    recordedBy: actor.userId,
+    recordedByName: actor.name,
+    recordedAt: deps.now().toISOString(),
+    requestDigest: digest,
+    decision: input.decision,
+    output: input.output,
+    coSigners,
+    signatures: {},
+    ...(input.dueAt ? { dueAt: input.dueAt } : {}),
+  };
+  if (!(await deps.coSignatures.create(draft, draft.recordedAt))) throw awaitingConflict();
+  await deps.audit.append({
+    actorUserId: actor.userId,
+    actorName: actor.name,
+    actorRoles: actor.roles,
+    action: "paperwork.record",
+    caseId: record.caseId,
+    countyId: record.countyId,
+    townshipId: record.townshipId,
+    why: "paperwork recorded; awaiting the other investigators' confirmation",
+    after: { ...input.decision, coSigners },
+    correlationId: input.correlationId,
+    dedupKey: `paperwork.record:${record.caseId}:${draft.round}`,
+  });
+  return pending(draft, false);
+}
+
+function pending(draft: PaperworkDraft, repeated: boolean): PendingPaperwork {
+  return {
+    caseId: draft.caseId,
+    taskType: "paperwork",
+    delivery: "awaiting-co-signature",
+    repeated,
+    coSignature: coSignatureView(draft),
+  };
+}
+
+function awaitingConflict(): ConflictError {
+  return new ConflictError(
+    "Paperwork is already recorded and waits for the other investigators' confirmation",
+    "补齐手续已登记，正在等待其他调查人员确认",
+    { details: { code: "awaiting-co-signature" } },
+  );
+}
+
+export interface CoSignResponse {
+  caseId: string;
+  decision: "confirm" | "reject";
+  /** `completed`: every co-signer confirmed, the paperwork is decided and the case moved on. */
+  status: PaperworkDraft["status"];
+  coSignature: CoSignatureView;
+  delivery?: string;
+}
+
+/** A named investigator confirms (or refuses) the pending paperwork with their own sign-in. */
+export async function coSignPaperwork(
+  deps: FlowDeps,
+  actor: Actor,
+  caseId: string,
+  request: CoSignRequest,
+  correlationId: string,
+): Promise<CoSignResponse> {
+  const record = await deps.cases.get(caseId);
+  authorizeOnCase(actor, "paperwork.coSign", record);
+  const draft = await deps.coSignatures.get(caseId);
+  if (draft?.status !== "pending") {
+    throw new ConflictError(
+      "No paperwork of this case waits for a co-signature",
+      "该案件没有等待确认的补齐手续",
+      { details: { code: "nothing-to-co-sign" } },
+    );
+  }
+  if (!draft.coSigners.includes(actor.userId)) {
+    throw new ForbiddenError(
+      "Only an investigator named on the paperwork (other than the officer who recorded it) confirms it",
+      "只有补齐手续中列明的其他调查人员可以确认",
+      { details: { code: "not-a-co-signer" } },
+    );
+  }
+  if (!(await deps.tasks.current(caseId, "paperwork"))) {
+    throw new ConflictError("The case is not waiting for its paperwork now", "该案件当前不在补齐手续阶段", {
+      details: { code: "not-waiting" },
+    });
+  }
+  const audit = (why: string, after: unknown) =>
+    deps.audit.append({
+      actorUserId: actor.userId,
+      actorName: actor.name,
+      actorRoles: actor.roles,
+      action: "paperwork.coSign",
+      caseId,
+      countyId: record.countyId,
+      townshipId: record.townshipId,
+      why,
+      after,
+      correlationId,
+      dedupKey: `paperwork.coSign:${caseId}:${draft.round}:${actor.userId}`,
+    });
+  if (draft.signatures[actor.userId]) {
+    // Signed, but the request that signed last may have stopped before deciding: finish it first.
+    if (isComplete(draft)) await decidePaperwork(deps, record, draft, audit);
+    throw alreadySigned();
+  }
+  const at = deps.now().toISOString();
+
+  if (request.decision === "reject") {
+    const rejection = { userId: actor.userId, name: actor.name, at, reason: request.reason };
+    if (!(await deps.coSignatures.reject(draft, rejection)))
+      throw await changedMeanwhile(deps, caseId, actor);
+    await audit(`paperwork co-signature refused: ${request.reason}`, {
+      decision: "reject",
+      round: draft.round,
+    });
+    const rejected: PaperworkDraft = { ...draft, status: "rejected", rejection };
+    return { caseId, decision: "reject", status: "rejected", coSignature: coSignatureView(rejected) };
+  }
+
+  const signature: CoSignature = { userId: actor.userId, name: actor.name, at };
+  if (!(await deps.coSignatures.sign(draft, signature))) throw await changedMeanwhile(deps, caseId, actor);
+  const signed = (await deps.coSignatures.get(caseId)) ?? draft;
+  if (!isComplete(signed)) {
+    await audit("paperwork co-signed", { decision: "confirm", round: draft.round });
+    return { caseId, decision: "confirm", status: "pending", coSignature: coSignatureView(signed) };
+  }
+  const delivery = await decidePaperwork(deps, record, signed, audit);
+  const completed: PaperworkDraft = { ...signed, status: "completed" };
+  return {
+    caseId,
+    decision: "confirm",
+    status: "completed",
+    coSignature: coSignatureView(completed),
+    delivery,
+  };
+}
+
+/** Every co-signer confirmed: the paperwork task is decided as recorded, and the flow resumes. */
+async function decidePaperwork(
+  deps: FlowDeps,
+  record: CaseRecord,
+  draft: PaperworkDraft,
+  audit: (why: string, after: unknown) => Promise<void>,
+): Promise<string> {
+  const coSignedBy = draft.coSigners.map((id) => draft.signatures[id] as CoSignature);
+  const decision = { ...draft.decision, coSignedBy: draft.coSigners };
+  const investigatorIds = ((draft.decision.investigators as { userId: string }[] | undefined) ?? []).map(
+    (i) => i.userId,
+  );
+  const result = await decideHumanTask(deps, {
+    caseId: record.caseId,
+    taskType: "paperwork",
+    // The paperwork is the recorder's; the co-signatures confirm it (every co-signer sends the same).
+    actorUserId: draft.recordedBy,
+    decision,
+    output: draft.output,
+    effects: async (recorded) => {
+      await deps.cases.update(record.caseId, {
+        set: {
+          paperwork: {
+            ...recorded.decision,
+            recordedBy: recorded.decidedBy,
+            recordedAt: draft.recordedAt,
+            coSignatures: coSignedBy,
+            completedAt: recorded.decidedAt,
+          },
+        },
+        status: "awaiting-follow-up",
+        handledBy: [draft.recordedBy, ...investigatorIds],
+      });
+      await audit(
+        draft.decision.late === true
+          ? "paperwork co-signed; completed after the deadline"
+          : "paperwork co-signed; paperwork completed",
+        { decision: "confirm", round: draft.round, paperwork: recorded.decision },
+      );
+    },
+  });
+  await deps.coSignatures.complete(draft);
+  return result.delivery;
+}
+
+function isComplete(draft: PaperworkDraft): boolean {
+  return draft.coSigners.every((id) => draft.signatures[id] !== undefined);
+}
+
+function alreadySigned(): ConflictError {
+  return new ConflictError("You have already confirmed this paperwork", "您已确认过该补齐手续", {
+    details: { code: "already-co-signed" },
+  });
+}
+
+/** The conditional write failed: signed already by this officer, or the recording ended meanwhile. */
+async function changedMeanwhile(deps: FlowDeps, caseId: string, actor: Actor): Promise<ConflictError> {
+  const now = await deps.coSignatures.get(caseId);
+  if (now?.signatures[actor.userId]) return alreadySigned();
+  return new ConflictError(
+    "The paperwork changed meanwhile (refused or recorded again); nothing was changed",
+    "补齐手续已有变化（已被退回或重新登记），本次确认未生效",
+    { details: { code: "co-signature-changed" } },
+  );
+}
+
+/** The recording waiting on a case (township staff of the case's township). */
+export async function pendingCoSignature(
+  deps: FlowDeps,
+  actor: Actor,
+  caseId: string,
+): Promise<{ coSignature: CoSignatureView | null }> {
+  const record = await deps.cases.get(caseId);
+  authorizeOnCase(actor, "case.read", record);
+  const draft = await deps.coSignatures.get(caseId);
+  return { coSignature: draft ? coSignatureView(draft) : null };
+}
+
+/** Active officers of a township, for the investigator picker (DOMAIN §3.4: investigators are officers). */
+export async function townshipOfficers(
+  deps: FlowDeps,
+  townshipId: string,
+): Promise<{ officers: { userId: string; name: string }[] }> {
+  const officers = await deps.users.activeOfficersOf(countyOfTownship(townshipId), townshipId);
+  return {
+    officers: officers
+      .map((u) => ({ userId: u.userId, name: u.name }))
+      .sort((a, b) => a.userId.localeCompare(b.userId)),
+  };
+}
