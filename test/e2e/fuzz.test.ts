@@ -5,6 +5,11 @@
  * error shape `{ code, message, messageZh, fields[] }` — never a 5xx, never a success — and write
  * nothing: the item counts of both tables (Scan, Select COUNT) and a digest of every item are the
  * same before and after. `AIDFLOW_FUZZ_COUNT` / `AIDFLOW_FUZZ_SEED` change the run.
+ *
+ * The authenticated fuzz sends hostile bodies (proofs/hostile-bodies.ts: nesting 1,000–10,000 deep,
+ * oversize, unicode junk, bad keys) and schema-derived bad bodies to every mutating route of the
+ * catalog as a township officer and as an applicant: no 5xx, every one refused, nothing written.
+ * `AIDFLOW_AUTH_FUZZ_COUNT` changes its size.
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +20,7 @@ import { type BadRequest, badRequestArb, type FuzzTarget } from "./proofs/bad-re
 import { putCompleteCase } from "./proofs/case-fixture.ts";
 import { loadCatalogRoutes } from "./proofs/catalog-routes.ts";
 import { allowedByTable, roleMayAtAll } from "./proofs/expected-access.ts";
+import { hostileRequestArb } from "./proofs/hostile-bodies.ts";
 import { digestTables, snapshotTables } from "./proofs/tables.ts";
 import { nearValid } from "./proofs/zod-arbitrary.ts";
 import { type ApiClient, startTestApi, type TestApi } from "./support/index.ts";
@@ -23,6 +29,9 @@ const TOTAL = Number(process.env.AIDFLOW_FUZZ_COUNT ?? 10_000);
 const SEED = Number(process.env.AIDFLOW_FUZZ_SEED ?? 20_261_123);
 /** Requests in flight at once: the server, its handlers and DynamoDB Local share two cores. */
 const CONCURRENCY = Number(process.env.AIDFLOW_FUZZ_CONCURRENCY ?? 12);
+const AUTH_TOTAL = Number(process.env.AIDFLOW_AUTH_FUZZ_COUNT ?? 4_000);
+/** The two callers the authenticated fuzz signs in as: staff of the fixture's township and its applicant. */
+const AUTH_FUZZ_USERS = ["officer-chengguan-1", "applicant-zhang"] as const;
 
 const FIXTURE_CASE = {
   caseId: "fz-case-1",
@@ -366,4 +375,127 @@ describe("fuzz: generated bad requests against every POST/PUT route", () => {
     expect(response.status).toBe(401);
     expect(shapeProblem(response.text, response.headers.get("content-type"))).toBeUndefined();
   });
+});
+
+describe("authenticated fuzz: hostile bodies on every mutating route, as an officer and as an applicant", () => {
+  it(`refuses ≥ ${AUTH_TOTAL} hostile and malformed bodies with 4xx, never 5xx, and writes nothing`, async () => {
+    // Prepare: every mutating route of the catalog (the route registry, not a hand list)
+    const { registered, unregistered } = await loadCatalogRoutes();
+    const targets: FuzzTarget[] = [
+      ...registered
+        .filter((r) => r.method !== "GET" && !r.public)
+        .map((r) => ({
+          routeKey: r.routeKey,
+          method: r.method,
+          path: r.path,
+          paramNames: r.paramNames,
+          validParams: VALID_PARAMS,
+          ...(r.params ? { params: r.params } : {}),
+          ...(r.body ? { body: r.body } : {}),
+          ownProtocol: false,
+        })),
+      ...unregistered
+        .filter((r) => r.method !== "GET")
+        .map((r) => ({
+          routeKey: r.routeKey,
+          method: r.method,
+          path: r.path,
+          paramNames: [...r.path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((m) => m[1] as string),
+          validParams: VALID_PARAMS,
+          ownProtocol: true,
+        })),
+    ];
+    const perPair = Math.ceil(AUTH_TOTAL / (targets.length * AUTH_FUZZ_USERS.length));
+    const jobs: Array<{ target: FuzzTarget; request: BadRequest; user: string; deep: boolean }> = [];
+    for (const [t, target] of targets.entries()) {
+      for (const [u, user] of AUTH_FUZZ_USERS.entries()) {
+        const seed = SEED + 1_000 * (u + 1) + t;
+        // Three hostile bodies for every two schema-derived ones (wrong types, missing/extra fields …).
+        const hostile = fc.sample(hostileRequestArb(target), { numRuns: Math.ceil((perPair * 3) / 5), seed });
+        const derived = fc.sample(badRequestArb(target), { numRuns: Math.ceil((perPair * 2) / 5), seed });
+        for (const request of [...hostile, ...derived]) {
+          jobs.push({ target, request, user, deep: / nesting \d+ deep/.test(request.sample) });
+        }
+      }
+    }
+    const before = await snapshotTables(api.tables);
+    const findings: Finding[] = [];
+    const statuses = new Map<number, number>();
+    const deepStatuses = new Map<number, number>();
+    const startedMs = Date.now();
+
+    // Act
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        if (!job) break;
+        let result: Awaited<ReturnType<typeof send>>;
+        try {
+          result = await send(clients.get(job.user), job.target.method, job.request, api.url);
+        } catch (error) {
+          findings.push({
+            route: job.target.routeKey,
+            status: 0,
+            problem: `no answer: ${String(error)}`,
+            request: job.request.sample,
+            response: "",
+          });
+          continue;
+        }
+        statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+        if (job.deep) deepStatuses.set(result.status, (deepStatuses.get(result.status) ?? 0) + 1);
+        const problem =
+          result.status >= 500
+            ? "5xx"
+            : result.status < 400
+              ? `accepted a refused request (${job.request.defects.join("; ")})`
+              : job.target.ownProtocol
+                ? undefined
+                : shapeProblem(result.text, result.contentType);
+        if (problem) {
+          findings.push({
+            route: `${job.target.routeKey} as ${job.user}`,
+            status: result.status,
+            problem,
+            request: job.request.sample,
+            response: result.text.slice(0, 300),
+          });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const after = await snapshotTables(api.tables);
+
+    // Assess
+    const histogram = (counts: Map<number, number>) =>
+      [...counts.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}×${n}`)
+        .join(" ");
+    console.log(
+      [
+        `authenticated fuzz: ${jobs.length} requests over ${targets.length} mutating routes × ${AUTH_FUZZ_USERS.join(", ")}, seed ${SEED}, sent in ${((Date.now() - startedMs) / 1000).toFixed(1)} s`,
+        `  statuses: ${histogram(statuses)}`,
+        `  nesting 1,000–10,000 deep: ${[...deepStatuses.values()].reduce((a, b) => a + b, 0)} requests, statuses ${histogram(deepStatuses)}`,
+        `  tables before ${JSON.stringify(before.counts)} after ${JSON.stringify(after.counts)}`,
+        `  findings: ${findings.length}`,
+        ...findings
+          .slice(0, 20)
+          .map((f) => `    ${f.route} → ${f.status} ${f.problem}\n      ${f.request}\n      ${f.response}`),
+      ].join("\n"),
+    );
+    expect(jobs.length).toBeGreaterThanOrEqual(AUTH_TOTAL);
+    for (const target of targets) {
+      for (const user of AUTH_FUZZ_USERS) {
+        expect(
+          jobs.some((j) => j.target === target && j.user === user && j.deep),
+          `${target.routeKey} as ${user} got a deeply nested body`,
+        ).toBe(true);
+      }
+    }
+    expect(findings).toEqual([]);
+    expect(after.counts).toEqual(before.counts);
+    expect(after.digest).toBe(before.digest);
+  }, 180_000);
 });
