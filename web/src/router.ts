@@ -78,6 +78,7 @@ const routes: RouteRecordRaw[] = [
         name: "replenishment",
         component: () => import("./pages/finance/ReplenishmentPage.vue"),
       },
+      { path: "waiting", name: "fund-waits", component: () => import("./pages/finance/FundWaitsPage.vue") },
     ],
   },
   { path: "/:pathMatch(.*)*", redirect: "/" },

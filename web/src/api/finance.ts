@@ -181,3 +181,42 @@ export async function downloadExport(
   link.click();
   URL.revokeObjectURL(url);
 }
+
+/** One case waiting for money, as finance sees it: money and dates, no names (DOMAIN §1). */
+export interface FundWaitRow {
+  position: number;
+  caseId: string;
+  purpose: string;
+  amountYuan: string;
+  waitingSince: string;
+  fitsNow: boolean;
+  shortfallYuan: string;
+  cumulativeShortfallYuan: string;
+}
+
+export interface FundWaitList {
+  townshipId: string;
+  name: string;
+  availableYuan: string;
+  shortYuan: string;
+  cases: FundWaitRow[];
+}
+
+/** The queues of cases waiting for money, per fund, in the order a top-up pays them. */
+export async function listFundWaits(): Promise<{ order: string; funds: FundWaitList[] }> {
+  const body = obj(await get<unknown>("/fund-waits"));
+  return { order: String(body.order ?? ""), funds: items<FundWaitList>(body, "funds") };
+}
+
+/** 临时追加: money for a fund in mid-period, quota unchanged; the waiting cases are paid at once. */
+export async function allocateExtra(
+  townshipId: string,
+  amountYuan: string,
+  reason: string,
+  options?: RequestOptions,
+): Promise<{ resumedCases: string[] }> {
+  const body = obj(
+    await post<unknown>(`/funds/${enc(townshipId)}/extra-allocations`, { amountYuan, reason }, options),
+  );
+  return { resumedCases: items<string>(body, "resumedCases") };
+}

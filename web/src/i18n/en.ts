@@ -22,6 +22,7 @@ export default {
     funds: "Reserve funds",
     reconciliation: "Reconciliation & close",
     replenishment: "Replenishment",
+    fundWaits: "Waiting for money",
   },
   applicant: {
     title: "Temporary assistance",
@@ -253,6 +254,25 @@ export default {
     execute: "Execute",
     secondUser: "You proposed this; a second finance user must execute it.",
     actions: "Actions",
+  },
+  fundWaits: {
+    title: "Cases waiting for money",
+    intro:
+      "Approved payments the fund could not cover queue here. When an allocation, a replenishment or an extra allocation arrives, they are paid in the order they began waiting, as far as the money goes; a case not yet covered holds the ones behind it.",
+    none: "No case is waiting for money",
+    available: "Available",
+    short: "Short of paying all",
+    position: "#",
+    caseId: "Case number",
+    amount: "Amount",
+    since: "Waiting since",
+    shortfall: "Still short",
+    fits: "Covered",
+    cumulative: "Top-up to pay up to here",
+    extra: "Extra allocation (临时追加)",
+    extraAmount: "Amount (yuan)",
+    extraReason: "Reason",
+    resumed: "Received; {n} waiting payment(s) paid",
   },
   role: {
     applicant: "Applicant",

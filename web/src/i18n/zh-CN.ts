@@ -22,6 +22,7 @@ export default {
     funds: "备用金",
     reconciliation: "对账与结账",
     replenishment: "补足备用金",
+    fundWaits: "待拨款案件",
   },
   applicant: {
     title: "临时救助 · 掌上办",
@@ -249,6 +250,25 @@ export default {
     execute: "执行补足",
     secondUser: "您是提出人；补足须由另一名财务人员执行（双人复核）。",
     actions: "操作",
+  },
+  fundWaits: {
+    title: "等待备用金的案件",
+    intro:
+      "备用金不足时已批准的救助款在此排队。拨付、补足或临时追加到账后，按等待先后自动发放，钱够几笔发几笔；排在前面的案件未足额前，后面的案件继续等待。",
+    none: "目前没有等待备用金的案件",
+    available: "可用余额",
+    short: "全部发放尚缺",
+    position: "顺序",
+    caseId: "案件编号",
+    amount: "金额",
+    since: "等待起始",
+    shortfall: "本案尚缺",
+    fits: "可发放",
+    cumulative: "发放至本案需追加",
+    extra: "临时追加",
+    extraAmount: "追加金额（元）",
+    extraReason: "追加原因",
+    resumed: "已到账，自动发放 {n} 笔等待中的救助款",
   },
   role: {
     applicant: "申请人",
