@@ -227,6 +227,23 @@ export class AuditStore {
     } while (cursor);
     return { ok: true, count: expectedSeq - 1, headHash: expectedPrev };
   }
+
+  /** The events in these sequence slots of the county's chain (an index beside it points here), in that order. */
+  async eventsAt(countyId: string, seqs: readonly number[]): Promise<AuditEvent[]> {
+    const events: AuditEvent[] = [];
+    for (const seq of seqs) {
+      const result = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: "pk = :pk AND sk = :sk",
+          ExpressionAttributeValues: { ":pk": auditPk(countyId), ":sk": seqSk(seq) },
+        }),
+      );
+      const item = result.Items?.[0];
+      if (item) events.push(JSON.parse(String(item.event)) as AuditEvent);
+    }
+    return events;
+  }
 }
 
 /** An event as an auditor reads it: ID numbers, phones and bank accounts masked (DOMAIN §1). */

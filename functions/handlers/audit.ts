@@ -1,12 +1,18 @@
 /**
- * The audit trail for auditors (DOMAIN §1: read everything in the county, personal data masked):
- * `GET /audit` pages through the county's chain (or one resource's history), `GET /audit/verify`
- * re-hashes the chain and reports the first broken link.
+ * The audit trail for auditors (DOMAIN §1: read everything in the county, personal data masked at the
+ * response boundary): `GET /audit` pages through the county's chain, or one resource's history, or
+ * who looked at whom (DOMAIN §8: the views of one case or of one person's cases, or what one user
+ * viewed); `GET /audit/verify` re-hashes the chain and reports the first broken link.
  */
 import * as z from "zod";
-import { auditStore, maskAuditEvent } from "#adapters/audit-store.ts";
-import { requireAuthorized } from "#core/access/index.ts";
+import { auditStore } from "#adapters/audit-store.ts";
+import { readCaseSubject, viewsByViewer, viewsOfCases } from "#adapters/person-views.ts";
+import { type Actor, requireAuthorized } from "#core/access/index.ts";
+import { NotFoundError } from "#core/errors.ts";
 import { bilingual, httpHandler, httpRouter } from "#functions/http/index.ts";
+import { flowDeps } from "#functions/services/deps.ts";
+
+const CaseIdText = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, bilingual("A case id", "应为案件编号"));
 
 /** Page size bounds (TIGER_STYLE: a limit on everything). */
 const PAGE_SIZE_DEFAULT = 50;
@@ -22,11 +28,31 @@ const AuditQuery = z
     cursor: z.string().max(200).optional(),
     resourceType: z.string().max(40).optional(),
     resourceId: z.string().max(100).optional(),
+    viewsOfCase: CaseIdText.optional().meta({ description: "Who viewed this case's personal data" }),
+    person: CaseIdText.optional().meta({
+      description:
+        "Who viewed this person's data: any case id of the person; every case of theirs is searched",
+    }),
+    viewer: z
+      .string()
+      .regex(/^[A-Za-z0-9_.@:-]{1,128}$/, bilingual("A user id", "应为用户编号"))
+      .optional()
+      .meta({ description: "What this user viewed" }),
   })
   .refine((q) => (q.resourceType === undefined) === (q.resourceId === undefined), {
     message: bilingual("resourceType and resourceId go together", "resourceType 与 resourceId 需同时提供"),
     path: ["resourceId"],
-  });
+  })
+  .refine(
+    (q) => [q.resourceType, q.viewsOfCase, q.person, q.viewer].filter((v) => v !== undefined).length <= 1,
+    {
+      message: bilingual(
+        "Use one of resourceType/resourceId, viewsOfCase, person, viewer",
+        "resourceType/resourceId、viewsOfCase、person、viewer 只能选用一项",
+      ),
+      path: ["viewer"],
+    },
+  );
 
 const AuditEventSchema = z
   .object({
@@ -64,18 +90,34 @@ const list = httpHandler({
     const store = auditStore();
     if (query.resourceType && query.resourceId) {
       const events = await store.listForResource(query.resourceType, query.resourceId, query.limit);
-      return { events: events.filter((e) => e.countyId === countyId).map(maskAuditEvent) };
+      return { events: events.filter((e) => e.countyId === countyId) };
+    }
+    if (query.viewer) return { events: await viewsByViewer(countyId, query.viewer, query.limit) };
+    if (query.viewsOfCase) return { events: await viewsOfCases(countyId, [query.viewsOfCase], query.limit) };
+    if (query.person) {
+      return {
+        events: await viewsOfCases(countyId, await casesOfPerson(actor, countyId, query.person), query.limit),
+      };
     }
     const page = await store.list(countyId, {
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
     });
-    return {
-      events: page.events.map(maskAuditEvent),
-      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-    };
+    return { events: page.events, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   },
 });
+
+/** Every case of the person whose case this is (same keyed document hash), within the county. */
+async function casesOfPerson(actor: Actor, countyId: string, caseId: string): Promise<string[]> {
+  const subject = await readCaseSubject(caseId);
+  if (!subject || subject.resource.countyId !== countyId) {
+    throw new NotFoundError(`Case ${caseId} not found`, "案件不存在");
+  }
+  requireAuthorized(actor, "audit.read", { countyId: subject.resource.countyId });
+  if (!subject.personKey) return [caseId];
+  const history = await flowDeps().cases.personHistory(subject.personKey);
+  return [...new Set([caseId, ...history.map((entry) => entry.caseId)])];
+}
 
 const verify = httpHandler({
   route: "GET /audit/verify",

@@ -35,6 +35,7 @@ import {
   resourceKindOf,
 } from "./access.ts";
 import { actorFromClaims, type Claims } from "./actor.ts";
+import { atResponseBoundary } from "./boundary.ts";
 import { registerRoute } from "./openapi.ts";
 import { Reply } from "./reply.ts";
 import {
@@ -348,7 +349,10 @@ export function httpHandler<
     .handler(async (event, context) => {
       const state = requestState(event);
       const input = handlerInput(state, event, context);
-      return toResult(await definition.handler(input as never));
+      const value = await definition.handler(input as never);
+      // Masking by role and the record of who looked at whom, once for every route (./boundary.ts).
+      const boundary = { route: definition.route, actor: state.actor, params: state.params };
+      return toResult(await atResponseBoundary(boundary, value));
     });
 
   const lambda = async (event: HttpEvent, context: LambdaContext): Promise<HttpResult> => {
