@@ -188,4 +188,34 @@ describe("a top-up resumes the cases waiting for money", () => {
     const empty = await finance1.get<WaitingLists>(`/fund-waits?townshipId=${FUND}`);
     expect(empty.body.funds).toEqual([]);
   });
+
+  it("an extra allocation (临时追加) keeps the quota: above what the quota leaves room for it is a field error in Chinese and English, and nothing is booked", async () => {
+    // Prepare: 新华街道's fund is at its quota; an officer may not top up at all
+    const fund = "230123300";
+    const finance = await world.signIn("finance-1");
+    const officer = await world.signIn("officer-xinhua-1");
+    const before = await world.ledger.store.getFund(fund);
+
+    // Act
+    const tooMuch = await finance.post(
+      `/funds/${fund}/extra-allocations`,
+      { amountYuan: "0.01", reason: "临时追加" },
+      key("extra-over"),
+    );
+    const byOfficer = await officer.post(
+      `/funds/${fund}/extra-allocations`,
+      { amountYuan: "100.00", reason: "临时追加" },
+      key("extra-officer"),
+    );
+
+    // Assess
+    expect(tooMuch.status, tooMuch.text).toBe(400);
+    expect(tooMuch.text).toContain("amountYuan");
+    expect(tooMuch.text).toMatch(/临时追加后余额不得超过额度/);
+    expect(tooMuch.text).toMatch(/within the quota/);
+    expect(byOfficer.status, byOfficer.text).toBe(403);
+    const after = await world.ledger.store.getFund(fund);
+    expect(after.sequence).toBe(before.sequence);
+    expect(after.quotaYuan.toString()).toBe(before.quotaYuan.toString());
+  });
 });
