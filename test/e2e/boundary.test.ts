@@ -329,7 +329,7 @@ describe("document file names, upload tickets and download links", () => {
     const put = await fetch(requested.body.upload.url, {
       method: "PUT",
       headers: requested.body.upload.headers,
-      body: bytes,
+      body: new Uint8Array(bytes),
     });
     expect(put.status).toBe(200);
     return requested.body;
@@ -397,7 +397,7 @@ describe("document file names, upload tickets and download links", () => {
       fetch(requested.body.upload.url, {
         method: "PUT",
         headers: { "content-type": "application/pdf" },
-        body,
+        body: new Uint8Array(body),
       });
     expect((await put(first)).status).toBe(200);
     // Act
