@@ -16,8 +16,14 @@
  * `gsi1` indexes events by resource (`AUDITRES#<type>#<id>`) for "the history of this case".
  */
 import { createHash, randomUUID } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { canonicalJson } from "#adapters/idempotency-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { ValidationError } from "#core/errors.ts";
@@ -43,9 +49,15 @@ export interface AuditInput {
   before?: unknown;
   after?: unknown;
   correlationId?: string;
+  /**
+   * The effect's own idempotency id (e.g. the task whose decision this records): an append with a
+   * key already in the chain writes nothing, so a healed or concurrent retry of one effect is
+   * recorded once.
+   */
+  dedupKey?: string;
 }
 
-export interface AuditEvent extends Omit<AuditInput, "actor"> {
+export interface AuditEvent extends Omit<AuditInput, "actor" | "dedupKey"> {
   actor: { userId: string; name: string; roles: string[] };
   eventId: string;
   seq: number;
@@ -59,6 +71,7 @@ export type ChainVerification =
   | { ok: false; count: number; brokenAtSeq: number; reason: string };
 
 export const auditPk = (countyId: string): string => `AUDIT#${countyId}`;
+const auditDedupPk = (countyId: string): string => `AUDITDEDUP#${countyId}`;
 const seqSk = (seq: number): string => `EVT#${String(seq).padStart(SEQ_DIGITS, "0")}`;
 
 /** SHA-256 over the canonical encoding of every field except the hash itself. */
@@ -89,7 +102,11 @@ const chains = new Map<string, ChainTurn>();
 export class AuditStore {
   constructor(private readonly options: AuditStoreOptions) {}
 
-  append(input: AuditInput): Promise<AuditEvent> {
+  /** Appends one event; `undefined` when an event with the same `dedupKey` was already appended. */
+  append(input: AuditInput & { dedupKey: string }): Promise<AuditEvent | undefined>;
+  append(input: AuditInput & { dedupKey?: undefined }): Promise<AuditEvent>;
+  append(input: AuditInput): Promise<AuditEvent | undefined>;
+  append(input: AuditInput): Promise<AuditEvent | undefined> {
     const key = `${this.options.tableName}|${input.countyId}`;
     let chain = chains.get(key);
     if (!chain) {
@@ -102,13 +119,15 @@ export class AuditStore {
     return appended;
   }
 
-  private async appendInTurn(input: AuditInput, chain: ChainTurn): Promise<AuditEvent> {
+  private async appendInTurn(input: AuditInput, chain: ChainTurn): Promise<AuditEvent | undefined> {
+    if (input.dedupKey && (await this.recorded(input.countyId, input.dedupKey))) return undefined;
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
       const tail = chain.head ?? (await this.tail(input.countyId));
       const seq = (tail?.seq ?? 0) + 1;
       const correlationId = input.correlationId ?? currentLogContext().correlationId;
+      const { dedupKey, ...fields } = input;
       const unsigned: Omit<AuditEvent, "hash"> = {
-        ...stripUndefined({ ...input, correlationId }),
+        ...stripUndefined({ ...fields, correlationId }),
         actor: { userId: input.actor.userId, name: input.actor.name, roles: [...input.actor.roles] },
         eventId: randomUUID(),
         seq,
@@ -117,29 +136,69 @@ export class AuditStore {
       };
       const event: AuditEvent = { ...unsigned, hash: hashAuditEvent(unsigned) };
       try {
-        await this.options.client.send(
-          new PutCommand({
-            TableName: this.options.tableName,
-            Item: {
-              pk: auditPk(input.countyId),
-              sk: seqSk(seq),
-              gsi1pk: `AUDITRES#${input.resourceType}#${input.resourceId}`,
-              gsi1sk: `${event.at}#${seqSk(seq)}`,
-              event: JSON.stringify(event),
-            },
-            ConditionExpression: "attribute_not_exists(sk)",
-          }),
-        );
+        await this.put(input.countyId, event, dedupKey);
         chain.head = { seq: event.seq, hash: event.hash };
         return event;
       } catch (error) {
         // Unknown outcome or another writer: the next attempt (or append) reads the tail again.
         chain.head = undefined;
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (error instanceof TransactionCanceledException) {
+          // The dedup marker is the second item: its condition failing means the effect is recorded.
+          if (error.CancellationReasons?.[1]?.Code === "ConditionalCheckFailed") return undefined;
+          if (error.CancellationReasons?.[0]?.Code !== "ConditionalCheckFailed") throw error;
+        } else if (!(error instanceof ConditionalCheckFailedException)) {
+          throw error;
+        }
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
     throw new Error(`audit append for county ${input.countyId} lost ${MAX_APPEND_ATTEMPTS} races in a row`);
+  }
+
+  /** The event in its sequence slot; with a dedup key, one transaction with the key's marker. */
+  private async put(countyId: string, event: AuditEvent, dedupKey: string | undefined): Promise<void> {
+    const item = {
+      pk: auditPk(countyId),
+      sk: seqSk(event.seq),
+      gsi1pk: `AUDITRES#${event.resourceType}#${event.resourceId}`,
+      gsi1sk: `${event.at}#${seqSk(event.seq)}`,
+      event: JSON.stringify(event),
+    };
+    const slot = {
+      TableName: this.options.tableName,
+      Item: item,
+      ConditionExpression: "attribute_not_exists(sk)",
+    };
+    if (!dedupKey) {
+      await this.options.client.send(new PutCommand(slot));
+      return;
+    }
+    await this.options.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: slot },
+          {
+            Put: {
+              TableName: this.options.tableName,
+              Item: { pk: auditDedupPk(countyId), sk: dedupKey, seq: event.seq },
+              ConditionExpression: "attribute_not_exists(sk)",
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  /** True when an event with this dedup key is in the county's chain. */
+  private async recorded(countyId: string, dedupKey: string): Promise<boolean> {
+    const result = await this.options.client.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: { pk: auditDedupPk(countyId), sk: dedupKey },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item !== undefined;
   }
 
   private async tail(countyId: string): Promise<AuditEvent | undefined> {
@@ -289,6 +348,6 @@ export function auditStore(): AuditStore {
 }
 
 /** For other handlers: append one audit event (who/when/what/why/before/after) to the county's chain. */
-export function appendAudit(input: AuditInput): Promise<AuditEvent> {
+export function appendAudit(input: AuditInput & { dedupKey?: undefined }): Promise<AuditEvent> {
   return auditStore().append(input);
 }

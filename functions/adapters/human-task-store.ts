@@ -32,7 +32,15 @@ export interface HumanTaskDecision {
   decidedAt: string;
   /** Digest of the request that made the decision: a repeat of it is answered, another one is a conflict. */
   requestDigest: string;
+  /**
+   * Unique per request that tried to record it: tells the SDK's retry of our own write (same
+   * attempt) from a twin request that lost the race (same digest, maybe the same instant).
+   */
+  attemptId?: string;
+  /** Its effects on the case and the audit trail are done. */
   audited?: boolean;
+  /** Who carries the effects out now, and since when (wall-clock ms): one at a time, taken over when stale. */
+  effectsClaim?: { by: string; atMs: number };
 }
 
 export interface HumanTask {
@@ -185,11 +193,58 @@ export class HumanTaskStore {
       // the SDK's retry found its own write: the same request, by the same person, at the same instant.
       const stored = (await this.findStored(caseId, taskId))?.decided;
       return (
-        stored !== undefined &&
-        stored.requestDigest === decided.requestDigest &&
-        stored.decidedBy === decided.decidedBy &&
-        stored.decidedAt === decided.decidedAt
+        stored !== undefined && decided.attemptId !== undefined && stored.attemptId === decided.attemptId
       );
+    }
+  }
+
+  /**
+   * Claims the carrying-out of a recorded decision's effects: true when this caller may run them
+   * now — nobody has, or the claim is older than `leaseMs` (its holder died mid-way). A claim's own
+   * holder may claim again (an SDK retry of this very write).
+   */
+  async claimEffects(
+    caseId: string,
+    taskId: string,
+    by: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `CASE#${caseId}`, sk: `TASK#${taskId}` },
+          UpdateExpression: "SET decided.effectsClaim = :claim",
+          ConditionExpression:
+            "attribute_exists(decided) AND attribute_not_exists(decided.audited) AND " +
+            "(attribute_not_exists(decided.effectsClaim) OR decided.effectsClaim.#by = :by OR decided.effectsClaim.atMs < :stale)",
+          ExpressionAttributeNames: { "#by": "by" },
+          ExpressionAttributeValues: { ":claim": { by, atMs: nowMs }, ":by": by, ":stale": nowMs - leaseMs },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+      return false;
+    }
+  }
+
+  /** Gives up a claim on the effects (they failed): only the claim's own holder can. */
+  async releaseEffects(caseId: string, taskId: string, by: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `CASE#${caseId}`, sk: `TASK#${taskId}` },
+          UpdateExpression: "REMOVE decided.effectsClaim",
+          ConditionExpression: "decided.effectsClaim.#by = :by",
+          ExpressionAttributeNames: { "#by": "by" },
+          ExpressionAttributeValues: { ":by": by },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
     }
   }
 

@@ -23,7 +23,7 @@ import {
 } from "./case-rules.ts";
 import { type PendingPaperwork, startCoSignature } from "./co-signature.ts";
 import { isStagePurpose } from "./flow-b/plan-record.ts";
-import { type DecideHumanTaskResult, decideHumanTask } from "./human-tasks.ts";
+import { type DecideHumanTaskResult, decideHumanTask, decisionAuditKey } from "./human-tasks.ts";
 import { deciderName, type FlowDeps } from "./ports.ts";
 
 const YuanText = z
@@ -86,7 +86,7 @@ async function decide(deps: FlowDeps, args: DecideArgs): Promise<DecisionRespons
     actorUserId: args.actor.userId,
     decision: args.decision,
     output: args.output,
-    effects: async (recorded) => {
+    effects: async (recorded, task) => {
       await args.also?.(recorded);
       await deps.cases.update(args.record.caseId, {
         set: args.caseSet(recorded),
@@ -106,6 +106,7 @@ async function decide(deps: FlowDeps, args: DecideArgs): Promise<DecisionRespons
         ...(args.before !== undefined ? { before: args.before } : {}),
         after: recorded.decision,
         correlationId: args.correlationId,
+        dedupKey: decisionAuditKey(task.caseId, task.taskId),
       });
     },
   });
@@ -149,7 +150,15 @@ export async function decideAdvance(
   // Who may decide at all (role, scope, maker-checker) before anything about the task is told.
   const action = authorizeAnyOnCase(actor, ["advance.decide", "case.escalation.decide"], record);
   const task = await currentTaskOrConflict(deps, record, "advance-decision");
-  // Escalated: the county may decide too (DOMAIN §3.2); the township approver keeps the power.
+  // Past the response time the decision belongs to the county (DOMAIN §3.2): a township decision
+  // then would race the county's, and one of them would be silently dropped.
+  if (action === "advance.decide" && (task.escalated || isPastDue(task.dueAt, deps.now()))) {
+    throw new ConflictError(
+      "The response time has passed: the advance was escalated to the county, which decides it now",
+      "先行救助审批已超时，已上报县级审批，请由县民政审批",
+      { details: { taskType: "advance-decision", code: "escalated" } },
+    );
+  }
   if (action === "case.escalation.decide" && !task.escalated) {
     throw new ForbiddenError(
       "The county decides an advance only once it has been escalated (the response time passed)",
@@ -195,6 +204,10 @@ export async function decideAdvance(
       });
     },
   });
+}
+
+function isPastDue(dueAt: string | undefined, now: Date): boolean {
+  return dueAt !== undefined && Date.parse(dueAt) <= now.getTime();
 }
 
 /** One reserve fund per township (DOMAIN §2.3): the fund id is the township code. */

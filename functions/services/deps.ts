@@ -108,6 +108,7 @@ export function auditPort(store: AuditStore): AuditPort {
         ...(event.before !== undefined ? { before: event.before } : {}),
         ...(event.after !== undefined ? { after: event.after } : {}),
         ...(event.correlationId ? { correlationId: event.correlationId } : {}),
+        ...(event.dedupKey ? { dedupKey: event.dedupKey } : {}),
       });
     },
   };

@@ -39,8 +39,8 @@ function specFor(event: OpenTaskEvent): TaskSpec {
   switch (event.taskType) {
     case "advance-decision":
       return {
-        // Once escalated, either level may decide (DOMAIN §3.2).
-        roles: escalated ? ["township-approver", "county-civil-affairs"] : ["township-approver"],
+        // Once escalated, the county decides (DOMAIN §3.2); a township decision is refused (409).
+        roles: escalated ? ["county-civil-affairs"] : ["township-approver"],
         status: "awaiting-advance-decision",
         subject: escalated
           ? "Advance aid decision overdue — escalated to the county"

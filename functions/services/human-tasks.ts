@@ -12,7 +12,7 @@
  *   409; a crash between the write and SendTaskSuccess is healed by calling the endpoint again.
  */
 
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import * as z from "zod";
 import type { CaseStatus } from "#adapters/case-store.ts";
 import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
@@ -165,7 +165,8 @@ export interface DecideHumanTaskResult {
   recorded: HumanTaskDecision;
   /** True when this request repeated the recorded one (the response is the first one's). */
   repeated: boolean;
-  delivery: TaskResponseOutcome;
+  /** `in-progress`: a twin of this request is carrying the decision out right now. */
+  delivery: TaskResponseOutcome | "in-progress";
 }
 
 /**
@@ -181,6 +182,11 @@ export async function supersedeWaiting(deps: FlowDeps, caseId: string, taskType:
   }
 }
 
+/** The audit event of a task's decision is recorded once, however often its effects are carried out. */
+export function decisionAuditKey(caseId: string, taskId: string): string {
+  return `decision#${caseId}#${taskId}`;
+}
+
 export function requestDigest(actorUserId: string, decision: Record<string, unknown>): string {
   return createHash("sha256")
     .update(`${actorUserId}\n${canonicalJson(decision)}`)
@@ -192,14 +198,20 @@ export async function decideHumanTask(
   input: DecideHumanTaskInput,
 ): Promise<DecideHumanTaskResult> {
   const digest = requestDigest(input.actorUserId, input.decision);
+  const attemptId = randomUUID();
   for (let round = 0; round < 3; round += 1) {
     const task = await deps.tasks.current(input.caseId, input.taskType);
     if (!task) throw await nothingWaiting(deps, input.caseId, input.taskType);
     if (task.status === "decided" && task.decided) {
-      const repeated = task.decided.requestDigest === digest;
-      const delivery = await settle(deps, input, task, task.decided);
-      if (repeated) return { task, recorded: task.decided, repeated, delivery };
-      throw alreadyDecided(input.taskType, task.decided);
+      // Only the decider's own repeat may carry out the recorded decision's effects: another
+      // request's would apply its own status and reason to someone else's decision. Resuming the
+      // execution needs only what was recorded, so any request may heal that part.
+      if (task.decided.requestDigest !== digest) {
+        if (task.decided.audited) await settle(deps, input, task, task.decided, attemptId);
+        throw alreadyDecided(input.taskType, task.decided);
+      }
+      const delivery = await settle(deps, input, task, task.decided, attemptId);
+      return { task, recorded: task.decided, repeated: true, delivery };
     }
     const recorded: HumanTaskDecision = {
       decision: input.decision,
@@ -207,9 +219,10 @@ export async function decideHumanTask(
       decidedBy: input.actorUserId,
       decidedAt: deps.now().toISOString(),
       requestDigest: digest,
+      attemptId,
     };
     if (await deps.tasks.recordDecision(input.caseId, task.taskId, recorded)) {
-      const delivery = await settle(deps, input, task, recorded);
+      const delivery = await settle(deps, input, task, recorded, attemptId);
       return { task, recorded, repeated: false, delivery };
     }
     // Someone decided between the read and the write: look again.
@@ -217,16 +230,45 @@ export async function decideHumanTask(
   throw new ConflictError("The task changed while deciding; try again", "待办事项正在变化，请重试");
 }
 
-/** Effects (once), then resume the execution; a stale token leaves the decision for the successor task. */
+/**
+ * How long a claim on a decision's effects holds before another request of the decider may take
+ * them over (wall-clock: the holder's process died mid-way). Longer than any one run of the effects.
+ */
+export const EFFECTS_CLAIM_LEASE_MS = 30_000;
+
+/**
+ * Effects (once: one claimant at a time), then resume the execution; a stale token leaves the
+ * decision for the successor task. While another request carries the effects out, this one
+ * answers the recorded decision as `in-progress`.
+ */
 async function settle(
   deps: FlowDeps,
   input: DecideHumanTaskInput,
   task: HumanTask,
   recorded: HumanTaskDecision,
-): Promise<TaskResponseOutcome> {
+  attemptId: string,
+): Promise<TaskResponseOutcome | "in-progress"> {
   if (!recorded.audited) {
-    await input.effects(recorded, task);
-    await deps.tasks.markAudited(input.caseId, task.taskId);
+    const claimed = await deps.tasks.claimEffects(
+      input.caseId,
+      task.taskId,
+      attemptId,
+      Date.now(),
+      EFFECTS_CLAIM_LEASE_MS,
+    );
+    if (!claimed) {
+      const latest = await deps.tasks.findById(input.caseId, task.taskId);
+      if (!latest?.decided?.audited) return "in-progress";
+    } else {
+      try {
+        await input.effects(recorded, task);
+      } catch (error) {
+        // Let the decider's retry carry them out at once rather than after the lease.
+        await deps.tasks.releaseEffects(input.caseId, task.taskId, attemptId).catch(() => undefined);
+        throw error;
+      }
+      await deps.tasks.markAudited(input.caseId, task.taskId);
+    }
   }
   const token = await deps.tasks.tokenOf(input.caseId, task.taskId);
   if (!token) return "stale";

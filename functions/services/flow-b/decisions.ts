@@ -14,7 +14,7 @@ import { BusinessRuleError, ConflictError, ValidationError } from "#core/errors.
 import { Yuan } from "#core/money/index.ts";
 import { authorizeAnyOnCase, authorizeOnCase } from "../case-access.ts";
 import { fundIdOf } from "../decisions.ts";
-import { decideHumanTask } from "../human-tasks.ts";
+import { decideHumanTask, decisionAuditKey } from "../human-tasks.ts";
 import { deciderName, type FlowDeps } from "../ports.ts";
 import {
   approvedBeforePlan,
@@ -71,7 +71,7 @@ async function decide(args: DecideArgs): Promise<PlanDecisionResponse> {
     actorUserId: args.actor.userId,
     decision: args.decision,
     output: args.output,
-    effects: async (recorded) => {
+    effects: async (recorded, task) => {
       await args.also?.(recorded);
       const fresh = await deps.cases.get(record.caseId);
       const change = args.change(recorded, planOf(fresh));
@@ -92,6 +92,7 @@ async function decide(args: DecideArgs): Promise<PlanDecisionResponse> {
         ...(args.before !== undefined ? { before: args.before } : {}),
         after: recorded.decision,
         correlationId: args.correlationId,
+        dedupKey: decisionAuditKey(task.caseId, task.taskId),
       });
     },
   });

@@ -29,9 +29,10 @@ afterAll(async () => {
 });
 
 describe("deadlines escalate, never drop", () => {
-  it("an advance not decided within the response time is escalated; the county decides; it is paid", async () => {
+  it("an advance not decided within the response time is escalated; the township's decision then is a 409; the county decides; it is paid", async () => {
     // Prepare
     const applicant = await world.signIn("applicant-zhang");
+    const approver = await world.signIn("approver-chengguan");
     const county = await world.signIn("county-civil-1");
     const caseId = await fileAndWait(world, applicant, filing());
     const first = await world.deps.tasks.current(caseId, "advance-decision");
@@ -43,6 +44,11 @@ describe("deadlines escalate, never drop", () => {
       const task = await world.deps.tasks.current(caseId, "advance-decision");
       return task?.escalated ? task : undefined;
     }, "the escalated advance task");
+    const township = await approver.post<{ messageZh: string }>(
+      `/cases/${caseId}/advance-decision`,
+      { decision: "reject", reason: "乡镇审批人超时后提交" },
+      key("township-late"),
+    );
     const decided = await county.post(
       `/cases/${caseId}/escalation-decision`,
       { decision: "approve", amountYuan: "900.00", reason: "超时上报，县民政审批" },
@@ -53,7 +59,9 @@ describe("deadlines escalate, never drop", () => {
 
     // Assess
     expect(first?.escalated).toBe(false);
-    expect(escalated.assigneeRoles).toEqual(["township-approver", "county-civil-affairs"]);
+    expect(escalated.assigneeRoles).toEqual(["county-civil-affairs"]);
+    expect(township.status, township.text).toBe(409);
+    expect(township.body.messageZh).toContain("已上报县级审批");
     expect(decided.status, decided.text).toBe(200);
     const record = await world.deps.cases.get(caseId);
     expect(record.flags.escalated).toBe(true);

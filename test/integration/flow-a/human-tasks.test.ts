@@ -73,7 +73,7 @@ async function open(caseId: string, token: string, escalated = false) {
     token,
     caseId,
     taskType: "advance-decision",
-    assigneeRoles: escalated ? ["township-approver", "county-civil-affairs"] : ["township-approver"],
+    assigneeRoles: escalated ? ["county-civil-affairs"] : ["township-approver"],
     timeoutSeconds: 86_400,
     escalated,
     caseStatus: "awaiting-advance-decision",
