@@ -265,7 +265,12 @@ export class CaseStore {
     const guards = keys.map((key) => ({
       Put: {
         TableName: this.table,
-        Item: { ...openCaseKey(key, record.hardship.cause), caseId: record.caseId },
+        // `member`: the key is a household member's on this case, not its applicant's.
+        Item: {
+          ...openCaseKey(key, record.hardship.cause),
+          caseId: record.caseId,
+          ...(key === record.applicant.personKey ? {} : { member: true }),
+        },
         ConditionExpression: "attribute_not_exists(pk)",
       },
     }));
@@ -298,11 +303,26 @@ export class CaseStore {
     ];
   }
 
+  /** The open case of this person + cause, whether they are its applicant or a member of its household. */
   async openCaseFor(personKey: string, cause: string): Promise<string | undefined> {
+    return (await this.openCaseGuard(personKey, cause))?.caseId;
+  }
+
+  /** The open case this person applied for with this cause (not one that lists them as a member). */
+  async openCaseAsApplicant(personKey: string, cause: string): Promise<string | undefined> {
+    const guard = await this.openCaseGuard(personKey, cause);
+    return guard && !guard.member ? guard.caseId : undefined;
+  }
+
+  private async openCaseGuard(
+    personKey: string,
+    cause: string,
+  ): Promise<{ caseId: string; member: boolean } | undefined> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: openCaseKey(personKey, cause), ConsistentRead: true }),
     );
-    return out.Item?.caseId as string | undefined;
+    if (!out.Item) return undefined;
+    return { caseId: out.Item.caseId as string, member: out.Item.member === true };
   }
 
   /** The open case of this cause of anyone of the household (the first key that has one). */

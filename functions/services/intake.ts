@@ -106,9 +106,13 @@ export async function intake(
   ];
   const cause = request.hardship.cause;
 
+  // The same person + cause while a case is open: that case (DOMAIN §3.1). Then aid already paid to
+  // anyone of the household refuses (§2.4) before another member's open case is offered instead.
+  const own = await deps.cases.openCaseAsApplicant(identity.personKey, cause);
+  if (own) return { kind: "existing", caseId: own, matchedKey: identity.personKey };
+  await checkRepeatAid(deps, actor, keys, cause, policy, now);
   const open = await deps.cases.openCaseForHousehold(keys, cause);
   if (open) return { kind: "existing", caseId: open.caseId, matchedKey: open.personKey };
-  await checkRepeatAid(deps, actor, keys, cause, policy, now);
 
   const onBehalf = filedOnBehalf(actor, request);
   const household: HouseholdMemberRecord[] = members.map(({ member, identity: id }) => ({
@@ -186,7 +190,7 @@ function zhDate(instant: Date): string {
 /**
  * DOMAIN §2.4, §2.5: proven fraud of anyone of the household bars it for the bar period; one aid per
  * cause per household within the window counted from the date the aid was paid. Staff are told the
- * date of the earlier aid (and its case, when they may read it); the applicant a plain sentence.
+ * date of the earlier aid; the applicant a plain sentence (no case of someone else is ever named).
  */
 async function checkRepeatAid(
   deps: FlowDeps,
@@ -230,20 +234,10 @@ async function checkRepeatAid(
   if (!isStaff(actor)) {
     throw new BusinessRuleError(aid.message, aid.messageZh, { fields: [field], details: { rule: aid.rule } });
   }
-  const earlier = await deps.cases.find(aid.earlier.caseId);
-  const readable = earlier !== undefined && mayRead(actor, earlier);
-  const paidOn = zhDate(aid.earlier.paidAt);
   throw new BusinessRuleError(
     `${aid.message}; the earlier aid was paid on ${localDateOf(aid.earlier.paidAt)}`,
-    `${aid.messageZh}（前次救助于${paidOn}发放）`,
-    {
-      fields: [field],
-      details: {
-        rule: aid.rule,
-        earlierPaidOn: localDateOf(aid.earlier.paidAt),
-        ...(readable ? { earlierCaseId: aid.earlier.caseId } : {}),
-      },
-    },
+    `${aid.messageZh}（前次救助于${zhDate(aid.earlier.paidAt)}发放）`,
+    { fields: [field], details: { rule: aid.rule, earlierPaidOn: localDateOf(aid.earlier.paidAt) } },
   );
 }
 
