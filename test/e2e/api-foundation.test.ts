@@ -220,7 +220,8 @@ describe("audit trail", () => {
     }>("/audit?limit=100");
     expect(page.status).toBe(200);
     expect(page.body.events.length).toBeGreaterThan(0);
-    expect(page.body.events.every((e) => e.action === "case.addDocument")).toBe(true);
+    // Writes, and staff reads of a person's file (who looked at whom, DOMAIN §8).
+    expect(page.body.events.every((e) => ["case.addDocument", "person.view"].includes(e.action))).toBe(true);
     const verify = await auditor.get<{ ok: boolean; count: number }>("/audit/verify");
     expect(verify.body).toMatchObject({ ok: true, count: page.body.events.length });
   });
