@@ -204,7 +204,7 @@ export async function listCases(
   );
   const items = records.map((record) =>
     tasks
-      ? staffCaseView(record, actor.roles, tasks.get(record.caseId) ?? [], now, names)
+      ? staffCaseView(record, tasks.get(record.caseId) ?? [], now, names)
       : financeCaseView(record, now, names),
   );
   return { items, view, ...(page.nextAfter ? { nextCursor: encodeCursor(digest, page.nextAfter) } : {}) };

@@ -1,5 +1,6 @@
 /**
- * What a case list shows to each reader (DOMAIN §1, §7; core/access FIELD_VISIBILITY):
+ * What a case list shows to each reader (DOMAIN §1, §7; core/access FIELD_VISIBILITY, applied to every
+ * answer at the response boundary, functions/http/masking.ts):
  * - staff of the township and county civil affairs: the case as they work on it;
  * - the auditor: everything, personal data masked (name, phone, account, address, registration);
  * - county finance: money only — amounts, status, township, hardship type, local/non-local for the
@@ -10,8 +11,6 @@
  */
 import type { CaseRecord } from "#adapters/case-store.ts";
 import type { HumanTask } from "#adapters/human-task-store.ts";
-import { fieldVisibility, type PersonalField, type Role, type Visibility } from "#core/access/index.ts";
-import { maskName } from "#core/identity/masking.ts";
 import type { TownshipNames } from "./directory.ts";
 
 type Json = Record<string, unknown>;
@@ -20,15 +19,6 @@ const str = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? value : undefined;
 const obj = (value: unknown): Json =>
   value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Json) : {};
-
-/** An address shown masked keeps its region (province, city) only — enough for statistics. */
-const ADDRESS_KEEP_CHARS = 6;
-
-function maskAddress(address: string): string {
-  const chars = [...address.trim()];
-  if (chars.length <= ADDRESS_KEEP_CHARS) return "*".repeat(chars.length);
-  return `${chars.slice(0, ADDRESS_KEEP_CHARS).join("")}${"*".repeat(chars.length - ADDRESS_KEEP_CHARS)}`;
-}
 
 /** Amounts on the case (2-decimal yuan strings as stored): requested, assessed, approved, planned. */
 export function caseAmounts(record: CaseRecord): Json {
@@ -77,35 +67,25 @@ function common(record: CaseRecord, now: Date, names: TownshipNames): Json {
   };
 }
 
-function shown<T>(visibility: Visibility, clear: T, masked: () => T | undefined): T | undefined {
-  if (visibility === "clear") return clear;
-  if (visibility === "masked") return masked();
-  return undefined;
-}
-
-/** The case for staff, county civil affairs and auditors, with each personal field as the roles may see it. */
+/**
+ * The case for staff, county civil affairs and auditors, as read: the response boundary masks each
+ * personal field as the reader's roles may see it (functions/http/masking.ts).
+ */
 export function staffCaseView(
   record: CaseRecord,
-  roles: readonly Role[],
   tasks: readonly OpenTaskLike[],
   now: Date,
   names: TownshipNames,
 ): Json {
-  const see = (field: PersonalField) => fieldVisibility(roles, field);
   const { applicant } = record;
-  const registration = applicant.registration ?? {};
   const address = applicant.residence?.address;
   const person: Json = {
-    name: shown(see("name"), applicant.name, () => maskName(applicant.name)),
-    // Only the masked number is ever stored (DOMAIN §7); "clear" readers see that masked number too.
-    document: shown(see("idNumber"), applicant.document, () => applicant.document),
-    phoneMasked: applicant.phoneMasked
-      ? shown(see("phone"), applicant.phoneMasked, () => applicant.phoneMasked)
-      : undefined,
-    address: address ? shown(see("address"), address, () => maskAddress(address)) : undefined,
-    registration: shown(see("householdRegistration"), registration, () =>
-      registration.province ? { province: registration.province } : {},
-    ),
+    name: applicant.name,
+    // Only the masked number is ever stored (DOMAIN §7).
+    document: applicant.document,
+    phoneMasked: applicant.phoneMasked,
+    address,
+    registration: applicant.registration ?? {},
     local: applicant.local,
     ...(applicant.userId ? { userId: applicant.userId } : {}),
   };
@@ -113,26 +93,19 @@ export function staffCaseView(
   return {
     ...common(record, now, names),
     applicant: Object.fromEntries(Object.entries(person).filter(([, v]) => v !== undefined)),
-    ...(see("narrative") !== "hidden" ? { description: record.description } : {}),
-    ...(see("amounts") !== "hidden" ? { amounts: caseAmounts(record) } : {}),
+    description: record.description,
+    amounts: caseAmounts(record),
     payout: {
       method: record.payout.method,
-      ...(bank
-        ? {
-            bank: {
-              bankName: bank.bankName,
-              accountMasked: shown(see("bankAccount"), bank.accountMasked, () => bank.accountMasked),
-            },
-          }
-        : {}),
+      ...(bank ? { bank: { bankName: bank.bankName, accountMasked: bank.accountMasked } } : {}),
     },
-    // DOMAIN §7: the household the one-cause-one-aid rule matched on, masked like the applicant.
+    // DOMAIN §7: the household the one-cause-one-aid rule matched on.
     ...(record.household
       ? {
           household: record.household.map((m) => ({
-            name: shown(see("name"), m.name, () => maskName(m.name)),
+            name: m.name,
             relation: m.relation,
-            ...(m.document ? { document: shown(see("idNumber"), m.document, () => m.document) } : {}),
+            ...(m.document ? { document: m.document } : {}),
           })),
         }
       : {}),
