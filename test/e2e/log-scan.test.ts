@@ -206,17 +206,23 @@ describe("a pass over the main flows on the whole local county", () => {
       { idempotencyKey: randomUUID() },
     );
     await waitFor(officer, caseId, openTask("paperwork"));
+    const visitedAt = new Date(county.runtime.clock.nowMs()).toISOString();
     const paperwork = await officer.post(
       `/cases/${caseId}/paperwork`,
       {
         investigators: [
-          { userId: "officer-chengguan-1", visitedAt: "2026-03-03T10:00:00+08:00" },
-          { userId: "officer-chengguan-2", visitedAt: "2026-03-03T10:00:00+08:00" },
+          { userId: "officer-chengguan-1", visitedAt },
+          { userId: "officer-chengguan-2", visitedAt },
         ],
         economicCheck: { result: "eligible", reference: "HD-2026-0001" },
         facts: `入户核实：房屋失火属实，申请人手机 ${PERSON.phone}`,
         goodFaithBasis: "火灾现场照片及村委会证明，经办人据实先行救助",
       },
+      { idempotencyKey: randomUUID() },
+    );
+    const coSigned = await (await signIn(county.apiUrl, "officer-chengguan-2")).post(
+      `/cases/${caseId}/paperwork/co-sign`,
+      { decision: "confirm" },
       { idempotencyKey: randomUUID() },
     );
     await waitFor(officer, caseId, openTask("follow-up"));
@@ -248,7 +254,8 @@ describe("a pass over the main flows on the whole local county", () => {
     expect(replay.status).toBeLessThan(300);
     expect(upload.status, upload.text).toBe(201);
     expect(approved.status, approved.text).toBe(200);
-    expect(paperwork.status, paperwork.text).toBe(200);
+    expect(paperwork.status, paperwork.text).toBe(202);
+    expect(coSigned.status, coSigned.text).toBe(200);
     expect(closed.status, closed.text).toBe(200);
     expect(progress.status).toBe(200);
     expect(reads.map((r) => r.status).filter((status) => status >= 500)).toEqual([]);

@@ -93,18 +93,25 @@ describe("Flow A on the local county (npm start composition)", () => {
       openTask("paperwork"),
       "the paperwork task after the bank confirmed",
     );
+    // The visit is today on the county's business clock; the second investigator confirms it.
+    const visitedAt = new Date(county.runtime.clock.nowMs()).toISOString();
     const paperwork = await officer.post(
       `/cases/${caseId}/paperwork`,
       {
         investigators: [
-          { userId: "officer-chengguan-1", visitedAt: "2026-03-03T10:00:00+08:00" },
-          { userId: "officer-chengguan-2", visitedAt: "2026-03-03T10:00:00+08:00" },
+          { userId: "officer-chengguan-1", visitedAt },
+          { userId: "officer-chengguan-2", visitedAt },
         ],
         economicCheck: { result: "eligible" },
         facts: "入户核实属实",
         goodFaithBasis: "现场照片及村委会证明",
       },
       { idempotencyKey: "e2e-paperwork-1" },
+    );
+    const coSigned = await (await signIn(county.apiUrl, "officer-chengguan-2")).post(
+      `/cases/${caseId}/paperwork/co-sign`,
+      { decision: "confirm" },
+      { idempotencyKey: "e2e-co-sign-1" },
     );
     await until(officer, caseId, openTask("follow-up"), "the follow-up task");
     const closed = await officer.post(
@@ -118,7 +125,8 @@ describe("Flow A on the local county (npm start composition)", () => {
     expect(approved.status, approved.text).toBe(200);
     expect(paid.payments[0]?.obligation.status).toBe("paid");
     expect(paid.payments[0]?.attempts[0]?.payee?.accountMasked).toBe("****5678");
-    expect(paperwork.status, paperwork.text).toBe(200);
+    expect(paperwork.status, paperwork.text).toBe(202);
+    expect(coSigned.status, coSigned.text).toBe(200);
     expect(closed.status, closed.text).toBe(200);
     expect(final.case.outcome?.totalPaidYuan).toBe("800.00");
     const sfn = new SFNClient({

@@ -61,16 +61,23 @@ describe("Flow A hands over to Flow B", () => {
     ).toBe(200);
     await world.payOut(`${caseId}.advance`);
     await world.openTask(caseId, "paperwork");
+    const visitedAt = new Date(world.clock.nowMs()).toISOString();
     const paperwork = await officer.post(`/cases/${caseId}/paperwork`, {
       investigators: [
-        { userId: "officer-chengguan-1", visitedAt: "2026-03-03T10:00:00+08:00" },
-        { userId: "officer-chengguan-2", visitedAt: "2026-03-03T10:00:00+08:00" },
+        { userId: "officer-chengguan-1", visitedAt },
+        { userId: "officer-chengguan-2", visitedAt },
       ],
       economicCheck: { result: "eligible", reference: "HD-2026-0102" },
       facts: "入户核实：房屋失火属实，需租房过渡数月",
       goodFaithBasis: "火灾现场照片及村委会证明",
     });
-    expect(paperwork.status).toBe(200);
+    expect(paperwork.status, paperwork.text).toBe(202);
+    // The second investigator confirms with their own sign-in (DOMAIN §3.4).
+    const coSigned = await (await world.signIn("officer-chengguan-2")).post(
+      `/cases/${caseId}/paperwork/co-sign`,
+      { decision: "confirm" },
+    );
+    expect(coSigned.status, coSigned.text).toBe(200);
     await world.openTask(caseId, "follow-up");
 
     // Act: staged assistance at follow-up

@@ -23,6 +23,7 @@ import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DirectoryStore, putCountyPolicySet } from "#adapters/directory-store.ts";
+import { UserDirectory } from "#adapters/user-directory.ts";
 import type { Role } from "#core/access/index.ts";
 import { type CountyPolicySet, parseCountyPolicySet } from "#core/policy/index.ts";
 import { resetConfig } from "#functions/runtime/config.ts";
@@ -238,18 +239,20 @@ export async function provisionRunCounty(
     countyId,
     ...(township ? { townshipId } : {}),
   });
-  return {
-    countyId,
-    townshipId,
-    users: {
-      officer: user("officer-1", "经办甲", ["township-officer"]),
-      officer2: user("officer-2", "经办乙", ["township-officer"]),
-      approver: user("approver", "审批丙", ["township-approver"]),
-      civil: user("civil", "民政丁", ["county-civil-affairs"], false),
-      finance: user("finance-1", "财务戊", ["county-finance"], false),
-      finance2: user("finance-2", "财务己", ["county-finance"], false),
-    },
+  const users = {
+    officer: user("officer-1", "经办甲", ["township-officer"]),
+    officer2: user("officer-2", "经办乙", ["township-officer"]),
+    approver: user("approver", "审批丙", ["township-approver"]),
+    civil: user("civil", "民政丁", ["county-civil-affairs"], false),
+    finance: user("finance-1", "财务戊", ["county-finance"], false),
+    finance2: user("finance-2", "财务己", ["county-finance"], false),
   };
+  // The county's staff in the user directory: the paperwork's investigators are checked against it.
+  await new UserDirectory(county.doc, county.tables.main).putUsers(
+    countyId,
+    Object.values(users).map((u) => ({ ...u, roles: [...u.roles], active: true })),
+  );
+  return { countyId, townshipId, users };
 }
 
 /** Advances the manual clock to `targetMs` one timer at a time, letting the county settle after each. */

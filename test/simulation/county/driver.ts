@@ -114,6 +114,7 @@ export async function runCountySeed(county: SimCounty, options: CountyRunOptions
   };
   const clients = {
     officer: county.clientFor(run.users.officer),
+    officer2: county.clientFor(run.users.officer2),
     approver: county.clientFor(run.users.approver),
     civil: county.clientFor(run.users.civil),
     finance: county.clientFor(run.users.finance),
@@ -209,7 +210,7 @@ export interface World {
   run: RunCounty;
   scenario: RunScenario;
   cases: SimCase[];
-  clients: Record<"officer" | "approver" | "civil" | "finance", ApiClient>;
+  clients: Record<"officer" | "officer2" | "approver" | "civil" | "finance", ApiClient>;
   /** Direct reads of what the county stored (no faults): observation between steps. */
   stores: { cases: CaseStore; tasks: HumanTaskStore };
   rng: Prng;
@@ -665,8 +666,17 @@ async function paperworkOf(world: World, c: SimCase): Promise<string> {
     },
     `paperwork-${c.key}`,
   );
-  if (response.status === 200) world.bump(c.paperworkLate ? "paperwork filed late" : "paperwork filed");
-  return answer(response);
+  if (response.status !== 202) return answer(response);
+  // The second investigator confirms with their own sign-in (DOMAIN §3.4): only then is it filed.
+  const confirmed = await post(
+    world,
+    clients.officer2,
+    `/cases/${c.caseId}/paperwork/co-sign`,
+    { decision: "confirm" },
+    `co-sign-${c.key}`,
+  );
+  if (confirmed.status === 200) world.bump(c.paperworkLate ? "paperwork filed late" : "paperwork filed");
+  return `${answer(response)}/${answer(confirmed)}`;
 }
 
 async function followUp(world: World, c: SimCase): Promise<string> {
