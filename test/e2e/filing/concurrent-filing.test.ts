@@ -6,17 +6,21 @@
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditStore } from "#adapters/audit-store.ts";
-import { CHENGGUAN } from "#local/seed/demo-county.ts";
+import { CHENGGUAN, HEDONG } from "#local/seed/demo-county.ts";
 import type { ApiClient } from "#test/e2e/support/api.ts";
 import { type FlowAWorld, startFlowAWorld } from "#test/integration/flow-a/world.ts";
 import { filingFor, person } from "../queries/support.ts";
 
 let world: FlowAWorld;
 let officer: ApiClient;
+let applicant: ApiClient;
+let hedongOfficer: ApiClient;
 
 beforeAll(async () => {
   world = await startFlowAWorld({ label: "file-race" });
   officer = await world.signIn("officer-chengguan-1");
+  applicant = await world.signIn("applicant-zhang");
+  hedongOfficer = await world.signIn("officer-hedong-1");
 }, 120_000);
 
 afterAll(async () => {
@@ -48,9 +52,14 @@ async function casesOf(personN: number): Promise<string[]> {
   return items.filter((i) => (i.applicant as { name: string }).name === name).map((i) => i.caseId as string);
 }
 
-async function fileAtOnce(filer: ApiClient, body: Record<string, unknown>, keys: "none" | "distinct") {
+async function fileAtOnce(
+  filer: ApiClient,
+  body: Record<string, unknown>,
+  keys: "none" | "distinct",
+  count = CONCURRENT_FILINGS,
+) {
   return Promise.all(
-    Array.from({ length: CONCURRENT_FILINGS }, (_, i) =>
+    Array.from({ length: count }, (_, i) =>
       filer.post<{ caseId?: string; existing?: boolean }>(
         "/cases",
         body,
@@ -62,12 +71,15 @@ async function fileAtOnce(filer: ApiClient, body: Record<string, unknown>, keys:
 
 describe("twenty identical filings at once", () => {
   it.each([
-    ["no Idempotency-Key", "none", 41],
-    ["twenty different keys", "distinct", 42],
+    ["no Idempotency-Key", "none", 41, "officer"],
+    ["twenty different keys", "distinct", 42, "officer"],
+    ["no Idempotency-Key, by the applicant herself", "none", 43, "applicant"],
+    ["twenty different keys, by the applicant herself", "distinct", 44, "applicant"],
   ] as const)(
     "with %s: one 201, the rest 200 with that case, never a 5xx; one case, one execution, one audit event",
-    async (_, keys, n) => {
-      const responses = await fileAtOnce(officer, filingFor(CHENGGUAN.townshipId, person(n), "fire"), keys);
+    async (_, keys, n, who) => {
+      const filer = who === "officer" ? officer : applicant;
+      const responses = await fileAtOnce(filer, filingFor(CHENGGUAN.townshipId, person(n), "fire"), keys);
       const statuses = responses.map((r) => r.status);
       expect(
         statuses.filter((s) => s >= 500),
@@ -92,4 +104,29 @@ describe("twenty identical filings at once", () => {
       expect(filed).toHaveLength(1);
     },
   );
+
+  it("ten from the township of the emergency and ten from another at once: one case; readers get it (200), the others 409 without it; never a 5xx", async () => {
+    const who = person(45);
+    const [here, there] = await Promise.all([
+      fileAtOnce(officer, filingFor(CHENGGUAN.townshipId, who, "fire"), "distinct", CONCURRENT_FILINGS / 2),
+      fileAtOnce(
+        hedongOfficer,
+        filingFor(HEDONG.townshipId, who, "fire"),
+        "distinct",
+        CONCURRENT_FILINGS / 2,
+      ),
+    ]);
+    const all = [...here, ...there];
+    expect(all.filter((r) => r.status >= 500).map((r) => r.text)).toEqual([]);
+    const winner = all.filter((r) => r.status === 201);
+    expect(winner).toHaveLength(1);
+    const caseId = winner[0]?.body.caseId as string;
+    const winners = here.includes(winner[0] as never) ? here : there;
+    const others = winners === here ? there : here;
+    expect(winners.filter((r) => r.status === 200).every((r) => r.body.caseId === caseId)).toBe(true);
+    expect(winners.filter((r) => r.status === 200)).toHaveLength(CONCURRENT_FILINGS / 2 - 1);
+    expect(others.map((r) => r.status)).toEqual(Array(CONCURRENT_FILINGS / 2).fill(409));
+    expect(others.some((r) => JSON.stringify(r.body).includes(caseId))).toBe(false);
+    expect((await world.deps.cases.get(caseId)).duplicateFilingCount).toBe(CONCURRENT_FILINGS / 2);
+  });
 });
