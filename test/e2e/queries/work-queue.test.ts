@@ -117,7 +117,7 @@ describe("scope", () => {
 });
 
 describe("escalations reach the county", () => {
-  it("advance decisions nobody took in time appear in county civil affairs' queue, escalated", async () => {
+  it("advance decisions nobody took in time move to county civil affairs' queue, escalated, and leave the township approver's", async () => {
     // Prepare
     const county = await world.signIn("county-civil-1");
     const before = await county.get<ListPage<WorkItem>>("/work-queue");
@@ -148,6 +148,7 @@ describe("escalations reach the county", () => {
     expect(after.body.items.every((i) => i.escalated && i.taskType === "advance-decision")).toBe(true);
     const deadlines = after.body.items.map((i) => i.dueAt ?? "");
     expect(deadlines).toEqual([...deadlines].sort());
-    expect(hedongApprover.body.items.map((i) => i.caseId)).toEqual([hedongCase]);
+    // Escalated, the county decides (DOMAIN §3.2): a township decision would be a 409.
+    expect(hedongApprover.body.items.map((i) => i.caseId)).toEqual([]);
   });
 });
