@@ -39,6 +39,8 @@ export interface FileCaseRequest {
     registration?: { countyCode?: string; province?: string; description?: string };
     residence?: { address?: string };
   };
+  /** The others of the household (DOMAIN §7); a member's document is optional. */
+  household?: Array<{ name: string; relation: string; document?: { type: string; number?: string } }>;
   bankAccount?: { holderName: string; bankName: string; account: string };
   onBehalf?: { reason: "on-request" | "found-by-staff"; note?: string };
 }
