@@ -193,7 +193,7 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
     await context.close();
   });
 
-  it("two officers' investigation completes the paperwork, and the follow-up closes the case", async () => {
+  it("two officers' investigation completes the paperwork — picked from the township's officers, confirmed by the second with their own sign-in — and the follow-up closes the case", async () => {
     // Prepare
     const { page, context } = await newPage(world.browser, DESKTOP);
     screenshotOnFailure(page, "paperwork");
@@ -205,11 +205,12 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
     await page.waitForURL(`${world.url}/township/cases/${caseId}`);
     await reloadUntilVisible(page, '[data-step-form="paperwork"]');
 
-    // Act: paperwork (补齐手续)
+    // Act: paperwork (补齐手续) — the investigators are picked among the township's officers
     const paperwork = page.locator('[data-step-form="paperwork"]');
-    await paperwork
-      .locator('textarea[name="investigators"]')
-      .fill("officer-chengguan-1\nofficer-chengguan-2");
+    await paperwork.locator('[data-field="investigators"]').click();
+    await page.locator('[data-officer="officer-chengguan-1"]').click();
+    await page.locator('[data-officer="officer-chengguan-2"]').click();
+    await page.keyboard.press("Escape");
     await paperwork
       .locator('textarea[name="facts"]')
       .fill("经入户调查，房屋失火属实，家庭财物损毁严重，无其他收入来源维持基本生活");
@@ -218,6 +219,18 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
       .fill("火灾现场照片、村委会证明，申请人情况危急，依规先行救助");
     await screenshot(page, "flow-a-06-officer-paperwork");
     await paperwork.locator('[data-submit="paperwork"]').click();
+    await page.locator('[data-testid=co-sign][data-co-sign-status="pending"]').waitFor();
+
+    // Act: the second officer confirms with their own sign-in, from the case page
+    const second = await newPage(world.browser, DESKTOP);
+    screenshotOnFailure(second.page, "co-sign");
+    await signInAs(second.page, world.url, "officer-chengguan-2");
+    await second.page.goto(`${world.url}/township/cases/${caseId}`);
+    await reloadUntilVisible(second.page, "[data-action=co-sign-confirm]");
+    await screenshot(second.page, "flow-a-06b-second-officer-confirms");
+    await second.page.locator("[data-action=co-sign-confirm]").click();
+    await second.page.locator("[data-testid=co-sign]").waitFor({ state: "detached" });
+    await second.context.close();
 
     // Act: follow-up — close
     await reloadUntilVisible(page, '[data-step-form="follow-up"]');

@@ -15,7 +15,9 @@ export type FieldKind =
   | "datetime"
   | "date"
   | "number"
-  | "checkbox";
+  | "checkbox"
+  /** A multiple choice among the active officers of the case's township (from the user directory). */
+  | "officers";
 type Values = Record<string, unknown>;
 
 export interface StepField {
@@ -31,6 +33,8 @@ export interface StepField {
   /** Shown only when this returns true for the current values. */
   when?: (values: Values) => boolean;
   hint?: string;
+  /** The API error paths shown under this field (default: the path and anything under it). */
+  errorPaths?: RegExp;
 }
 
 export interface StepDefinition {
@@ -174,12 +178,20 @@ export const STEPS: StepDefinition[] = [
     fields: [
       {
         path: "investigators",
-        kind: "lines",
+        kind: "officers",
         label: "form.investigators",
         required: true,
         hint: "form.investigatorsHint",
+        errorPaths: /^investigators(\.\d+\.userId)?$/,
       },
-      { path: "visitedAt", kind: "datetime", label: "form.visitedAt", required: true, initial: nowLocal },
+      {
+        path: "visitedAt",
+        kind: "datetime",
+        label: "form.visitedAt",
+        required: true,
+        initial: nowLocal,
+        errorPaths: /^investigators\.\d+\.visitedAt$/,
+      },
       {
         path: "economicCheck.result",
         kind: "radio",
@@ -202,9 +214,7 @@ export const STEPS: StepDefinition[] = [
     ],
     build: (v) => {
       const visitedAt = text(v.visitedAt) ? new Date(text(v.visitedAt)).toISOString() : "";
-      const ids = text(v.investigators)
-        .split(/[\s,，、]+/)
-        .filter(Boolean);
+      const ids = Array.isArray(v.investigators) ? v.investigators.map(String) : [];
       return {
         investigators: ids.map((userId) => ({ userId, visitedAt })),
         economicCheck: {
