@@ -89,13 +89,11 @@ export interface PaperworkRecording {
 export async function startCoSignature(deps: FlowDeps, input: PaperworkRecording): Promise<PendingPaperwork> {
   const { record, actor } = input;
   const digest = requestDigest(actor.userId, input.decision);
+  const samePending = (draft: PaperworkDraft | undefined) =>
+    draft?.status === "pending" && draft.recordedBy === actor.userId && draft.requestDigest === digest;
   const current = await deps.coSignatures.get(record.caseId);
-  if (current?.status === "pending") {
-    if (current.recordedBy === actor.userId && current.requestDigest === digest) {
-      return pending(current, true);
-    }
-    throw awaitingConflict();
-  }
+  if (current && samePending(current)) return pending(current, true);
+  if (current?.status === "pending") throw awaitingConflict();
   const coSigners = [...new Set(input.investigatorIds)].filter((id) => id !== actor.userId).sort();
   const draft: PaperworkDraft = {
     caseId: record.caseId,
@@ -113,7 +111,12 @@ export async function startCoSignature(deps: FlowDeps, input: PaperworkRecording
     signatures: {},
     ...(input.dueAt ? { dueAt: input.dueAt } : {}),
   };
-  if (!(await deps.coSignatures.create(draft, draft.recordedAt))) throw awaitingConflict();
+  if (!(await deps.coSignatures.create(draft, draft.recordedAt))) {
+    // Recorded meanwhile: the same request sent twice at once is answered like its repeat.
+    const meanwhile = await deps.coSignatures.get(record.caseId);
+    if (meanwhile && samePending(meanwhile)) return pending(meanwhile, true);
+    throw awaitingConflict();
+  }
   await deps.audit.append({
     actorUserId: actor.userId,
     actorName: actor.name,

@@ -83,6 +83,11 @@ async function caseAtPaperwork(person: (typeof PEOPLE)[number], cause: string): 
     }),
   );
   await approveAndPay(world, approver, caseId, "600.00");
+  // The task is stored before the case's status moves (same step, two writes): wait for both.
+  await world.eventually(
+    async () => (await world.deps.cases.get(caseId)).status === "awaiting-paperwork",
+    "the case waiting for its paperwork",
+  );
   return caseId;
 }
 
@@ -299,6 +304,36 @@ describe("the second officer confirms with their own sign-in", () => {
     expect((await world.deps.cases.get(caseId)).paperwork).toMatchObject({
       facts: "入户核实：病情属实（更正入户时间）",
     });
+  });
+
+  it("ten identical recordings and ten confirmations at once: one recording, one confirmation, one decision, never a 5xx", async () => {
+    // Prepare
+    const caseId = await caseAtPaperwork(PEOPLE[3], "crime");
+    const body = paperworkBody({
+      investigators: [visit("officer-chengguan-1"), visit("officer-chengguan-2")],
+    });
+
+    // Act
+    const recordings = await Promise.all(
+      Array.from({ length: 10 }, () => officer1.post(`/cases/${caseId}/paperwork`, body)),
+    );
+    const confirmations = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        officer2.post(`/cases/${caseId}/paperwork/co-sign`, { decision: "confirm" }),
+      ),
+    );
+    await world.openTask(caseId, "follow-up");
+
+    // Assess
+    expect(recordings.map((r) => r.status).filter((s) => s !== 202 && s !== 409)).toEqual([]);
+    expect(recordings.some((r) => r.status === 202)).toBe(true);
+    expect(confirmations.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(409)]);
+    expect((await auditActions(caseId)).filter((a) => a.startsWith("paperwork."))).toEqual([
+      "paperwork.record",
+      "paperwork.coSign",
+    ]);
+    const paperworkTasks = (await world.deps.tasks.forCase(caseId)).filter((t) => t.taskType === "paperwork");
+    expect(paperworkTasks.map((t) => t.status)).toEqual(["completed"]);
   });
 
   it("the paperwork form's officer list is the township's active officers, for its own officers only", async () => {
