@@ -623,33 +623,85 @@ export const SuspicionSchema = z
   .strict();
 export type SuspicionRequest = z.output<typeof SuspicionSchema>;
 
+/** Tries to add a suspicion against a case changed meanwhile before answering 409 (a limit on everything). */
+const SUSPICION_ATTEMPTS_MAX = 10;
+
+class CaseChangedMeanwhile extends Error {}
+
 export async function raiseSuspicion(
   deps: FlowDeps,
   actor: Actor,
   caseId: string,
   request: SuspicionRequest,
   correlationId: string,
-): Promise<{ caseId: string; suspicionId: string; planChanged: false; status: string }> {
-  const record = (await deps.cases.get(caseId)) as FlowBCase;
-  authorizeAnyOnCase(actor, ["stage.recheck", "case.escalation.decide"], record);
-  const plan = planOf(record);
-  if (!plan.stages || record.status === "closed") {
-    throw new ConflictError("The case has no running plan", "案件没有执行中的救助方案");
+): Promise<{ caseId: string; suspicionId: string; planChanged: false; status: string; repeated: boolean }> {
+  for (let attempt = 1; attempt <= SUSPICION_ATTEMPTS_MAX; attempt += 1) {
+    const record = (await deps.cases.get(caseId)) as FlowBCase;
+    authorizeAnyOnCase(actor, ["stage.recheck", "case.escalation.decide"], record);
+    const plan = planOf(record);
+    if (!plan.stages || record.status === "closed") {
+      throw new ConflictError("The case has no running plan", "案件没有执行中的救助方案");
+    }
+    // The same signal while its check is still open is that suspicion, not a second one.
+    const open = plan.suspicions.find(
+      (s) => s.status === "open" && s.source === request.source && s.description === request.description,
+    );
+    if (open) {
+      return {
+        caseId,
+        suspicionId: open.suspicionId,
+        planChanged: false,
+        status: record.status,
+        repeated: true,
+      };
+    }
+    const now = deps.now();
+    const suspicionId = `suspicion-${plan.suspicions.length + 1}`;
+    try {
+      await deps.cases.update(caseId, {
+        // The list is written whole: only onto the case it was read from, else read again.
+        guard: (current) => (current.version === record.version ? undefined : new CaseChangedMeanwhile()),
+        // Only the plan's list of checks changes: status, stages and amounts stay as they are.
+        set: {
+          plan: {
+            ...plan,
+            suspicions: [
+              ...plan.suspicions,
+              {
+                suspicionId,
+                ...request,
+                raisedBy: actor.userId,
+                raisedAt: now.toISOString(),
+                status: "open",
+              },
+            ],
+          } satisfies PlanRecord,
+        },
+      });
+    } catch (error) {
+      if (error instanceof CaseChangedMeanwhile) continue;
+      throw error;
+    }
+    await announceSuspicion(deps, actor, record, suspicionId, request, correlationId, now);
+    return { caseId, suspicionId, planChanged: false, status: record.status, repeated: false };
   }
-  const now = deps.now();
-  const suspicionId = `suspicion-${plan.suspicions.length + 1}`;
-  await deps.cases.update(caseId, {
-    // Only the plan's list of checks changes: status, stages and amounts stay as they are.
-    set: {
-      plan: {
-        ...plan,
-        suspicions: [
-          ...plan.suspicions,
-          { suspicionId, ...request, raisedBy: actor.userId, raisedAt: now.toISOString(), status: "open" },
-        ],
-      } satisfies PlanRecord,
-    },
-  });
+  throw new ConflictError(
+    "The case kept changing while the suspicion was recorded; nothing was recorded, please try again",
+    "案件正在被其他操作更新，疑点未登记，请稍后重试",
+  );
+}
+
+/** The township is told and the audit trail records it, once per suspicion (healed retries included). */
+async function announceSuspicion(
+  deps: FlowDeps,
+  actor: Actor,
+  record: FlowBCase,
+  suspicionId: string,
+  request: SuspicionRequest,
+  correlationId: string,
+  now: Date,
+): Promise<void> {
+  const caseId = record.caseId;
   await deps.outbox.put(
     {
       messageId: `${caseId}:${suspicionId}`,
@@ -674,6 +726,6 @@ export async function raiseSuspicion(
     why: `${request.source}: ${request.description}`,
     after: { suspicionId },
     correlationId,
+    dedupKey: `plan.suspicion.raise:${caseId}:${suspicionId}`,
   });
-  return { caseId, suspicionId, planChanged: false, status: record.status };
 }
