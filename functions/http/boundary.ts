@@ -95,6 +95,22 @@ async function recordStaffView(
   });
 }
 
+/**
+ * A read that shows many people's data at once (an export with payee names in clear): one view
+ * event per case shown, under the same refresh window as the case page.
+ */
+export async function recordPersonViews(
+  actor: Actor,
+  route: string,
+  kind: string,
+  caseIds: Iterable<string>,
+): Promise<void> {
+  for (const caseId of caseIds) {
+    const subject = await readCaseSubject(caseId);
+    if (subject) await recordStaffView({ route, actor, params: { caseId } }, actor, subject, kind, undefined);
+  }
+}
+
 /** The documents whose download links an answer carries (`documents[].download`). */
 function downloadLinksIssued(value: unknown): string[] {
   const body = value instanceof Reply ? value.body : value;

@@ -8,7 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERSON_VIEW_DEDUP_WINDOW_SECONDS } from "#functions/http/boundary.ts";
 import type { ApiClient } from "#test/e2e/support/index.ts";
-import { type FlowAWorld, filing, startFlowAWorld } from "#test/integration/flow-a/world.ts";
+import {
+  approveAndPay,
+  type FlowAWorld,
+  fileAndWait,
+  filing,
+  startFlowAWorld,
+} from "#test/integration/flow-a/world.ts";
 
 interface AuditEventBody {
   seq: number;
@@ -162,5 +168,42 @@ describe("who looked at whom", () => {
       "documents",
       "case",
     ]);
+  });
+
+  it("an export that shows payees' names in clear records a view of each case it shows; a masked export records none", async () => {
+    // Prepare: another person's case, approved and paid this month
+    const approver = await world.signIn("approver-chengguan");
+    const finance = await world.signIn("finance-1");
+    const paidCaseId = await fileAndWait(
+      world,
+      officer,
+      filing({
+        applicant: {
+          name: "刘强",
+          document: { type: "resident-id", number: "11010519491231002X" },
+          registration: { countyCode: "230123" },
+        },
+        bankAccount: { holderName: "刘强", bankName: "农村信用社", account: "6217000012349999" },
+        onBehalf: { reason: "on-request" },
+      }),
+    );
+    await approveAndPay(world, approver, paidCaseId, "500.00");
+    const period = new Date(world.clock.nowMs()).toISOString().slice(0, 7);
+    const query = `/exports/reconciliation?kind=detail&period=${period}&townshipId=230123100`;
+
+    // Act
+    const clear = await finance.get(query);
+    const maskedExport = await auditor.get(query);
+
+    // Assess
+    expect(clear.status, clear.text).toBe(200);
+    expect(clear.text).toContain("刘强");
+    expect(maskedExport.status, maskedExport.text).toBe(200);
+    expect(maskedExport.text).not.toContain("刘强");
+    const byFinance = await views("viewer=finance-1");
+    expect(byFinance.map((e) => [e.action, e.resourceId, e.after?.kind, e.after?.route])).toEqual([
+      ["person.view", paidCaseId, "export", "GET /exports/reconciliation"],
+    ]);
+    expect(await views("viewer=auditor-1")).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  * the framework from the path and again in the service on what it reads) → service → respond.
  */
 import * as z from "zod";
+import { recordPersonViews } from "#functions/http/boundary.ts";
 import type { HttpEvent, HttpResult, LambdaContext, LambdaHttpHandler } from "#functions/http/index.ts";
 import { httpHandler, httpRouter, text } from "#functions/http/index.ts";
 import { listAlerts } from "#functions/services/finance/alerts.ts";
@@ -208,8 +209,10 @@ const alerts = httpHandler({
 
 const ExportQuery = ExportQuerySchema.extend({ period: PeriodText });
 
+const EXPORT_ROUTE = "GET /exports/reconciliation";
+
 const exportRoute = httpHandler({
-  route: "GET /exports/reconciliation",
+  route: EXPORT_ROUTE,
   query: ExportQuery,
   summary:
     "Export a period: CSV (UTF-8 with BOM, Chinese headers; kind = summary | detail | discrepancies) or XLSX (all three sheets)",
@@ -220,7 +223,9 @@ const exportRoute = httpHandler({
     const scope = await exportScope(deps, actor, actor.countyId, query.period, query.townshipId);
     if (query.format === "xlsx") {
       const file = exportFileName(scope, "workbook", "xlsx");
-      return text((await xlsxBuffer(deps, scope)).toString("base64"), XLSX_CONTENT_TYPE, {
+      const workbook = await xlsxBuffer(deps, scope);
+      await recordPersonViews(actor, EXPORT_ROUTE, "export", scope.personsShown);
+      return text(workbook.toString("base64"), XLSX_CONTENT_TYPE, {
         "content-disposition": `attachment; filename="${file}"`,
         [BASE64_MARK]: "base64",
       });
@@ -229,6 +234,7 @@ const exportRoute = httpHandler({
     await writeCsv(deps, scope, query.kind, (chunk) => {
       body += chunk;
     });
+    await recordPersonViews(actor, EXPORT_ROUTE, "export", scope.personsShown);
     return text(body, CSV_CONTENT_TYPE, {
       "content-disposition": `attachment; filename="${exportFileName(scope, query.kind, "csv")}"`,
     });

@@ -8,7 +8,7 @@
 import type { Writable } from "node:stream";
 import writeXlsxFile, { type Cell, type SheetData } from "write-excel-file/node";
 import * as z from "zod";
-import type { Actor } from "#core/access/index.ts";
+import { type Actor, fieldVisibility } from "#core/access/index.ts";
 import type { ChainedEntry } from "#core/ledger/index.ts";
 import {
   csvLine,
@@ -81,6 +81,8 @@ export interface ExportScope {
   period: Period;
   townships: readonly Township[];
   roles: Actor["roles"];
+  /** Cases whose payee's name a detail row showed in clear (for the who-looked-at-whom record). */
+  personsShown: Set<string>;
 }
 
 export async function exportScope(
@@ -94,7 +96,13 @@ export async function exportScope(
   const townships = townshipId
     ? [await authorizeTownship(deps, actor, "export.run", townshipId)]
     : await deps.directory.townshipsOf(countyId);
-  return { countyId, period: parsePeriod(periodText), townships, roles: actor.roles };
+  return {
+    countyId,
+    period: parsePeriod(periodText),
+    townships,
+    roles: actor.roles,
+    personsShown: new Set(),
+  };
 }
 
 export function exportFileName(
@@ -139,7 +147,14 @@ export async function* exportRows(
     let seen = 0;
     const flush = async function* () {
       const facts = await deps.matching.drawFacts(t.townshipId, batch);
-      for (const entry of batch) yield detailRow(entry, facts.get(entry.entryId), scope.roles);
+      const namesClear = fieldVisibility(scope.roles, "name") === "clear";
+      for (const entry of batch) {
+        const fact = facts.get(entry.entryId);
+        if (namesClear && fact?.payment?.payeeName && entry.reference.caseId) {
+          scope.personsShown.add(entry.reference.caseId);
+        }
+        yield detailRow(entry, fact, scope.roles);
+      }
       batch = [];
     };
     for await (const entry of deps.ledger.streamEntries(t.townshipId, {
