@@ -59,7 +59,7 @@ describe("writes that landed although their answer was lost", () => {
     expect((await tasks.forCase(task.caseId)).map((t) => t.taskId)).toEqual([opened.taskId]);
   });
 
-  it("recording a decision: the retried update finds its own decision (and still refuses another)", async () => {
+  it("recording a decision: the retried update finds its own decision (and still refuses a twin and another)", async () => {
     // Prepare
     const { tables, doc, clean, faults } = await storesWithLostAnswer("UpdateItemCommand");
     const opened = await new HumanTaskStore(clean, tables.names.main).open(task, "token-0002");
@@ -70,18 +70,26 @@ describe("writes that landed although their answer was lost", () => {
       decidedBy: "officer-chengguan-1",
       decidedAt: "2026-03-03T02:00:00.000Z",
       requestDigest: "digest-a",
+      attemptId: "attempt-a",
     };
 
     // Act
     const mine = await tasks.recordDecision(task.caseId, opened.taskId, decided);
+    // A twin of the same request (same digest, same instant), sent by another attempt: it lost.
+    const twin = await tasks.recordDecision(task.caseId, opened.taskId, {
+      ...decided,
+      attemptId: "attempt-b",
+    });
     const another = await tasks.recordDecision(task.caseId, opened.taskId, {
       ...decided,
       requestDigest: "digest-b",
+      attemptId: "attempt-c",
     });
 
     // Assess
     expect(faults.count("ambiguous-timeout")).toBe(1);
     expect(mine).toBe(true);
+    expect(twin).toBe(false);
     expect(another).toBe(false);
   });
 
