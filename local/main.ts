@@ -8,6 +8,7 @@
  *   --sfn-port <n>     port of the local Step Functions endpoint (default: a free port)
  *   --data-dir <dir>   where data lives (default .data)
  */
+import { createServer } from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { DEMO_COUNTY } from "./seed/demo-county.ts";
 import { DEMO_USERS } from "./seed/users.ts";
@@ -49,6 +50,34 @@ const options = program.opts<{
   web: boolean;
 }>();
 
+/** Whether 127.0.0.1:`port` can be listened on; any error but "taken" is left to the real start. */
+function portIsTaken(port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EADDRINUSE"));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(false)));
+  });
+}
+
+function portTakenMessage(port: number, option = "--port"): string {
+  const example = `npm start -- ${option} ${port === 65_535 ? port - 1 : port + 1}`;
+  return (
+    `端口 ${port} 已被占用，请用 ${option} 换一个端口（如 ${example}）。` +
+    ` Port ${port} is already in use; pick another with ${option} (e.g. ${example}).\n`
+  );
+}
+
+function isAddressInUse(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === "EADDRINUSE";
+}
+
+// Checked before anything starts, so a taken port leaves no DynamoDB Local or build behind.
+if (await portIsTaken(options.port)) {
+  process.stderr.write(portTakenMessage(options.port));
+  process.exit(1);
+}
+
 const web = options.web ? await ensureWebBuild({ quiet: true }) : undefined;
 
 const county = await startLocalCounty({
@@ -58,6 +87,14 @@ const county = await startLocalCounty({
   apiPort: options.port,
   bankPort: options.bankPort,
   ...(web ? { webRoot: web.distDir } : {}),
+}).catch((error: unknown) => {
+  // Taken between the check and the start (another process was quicker): the same one line.
+  if (!isAddressInUse(error)) throw error;
+  const port = Number((error as { port?: unknown }).port ?? options.port);
+  const option =
+    port === options.bankPort ? "--bank-port" : port === options.sfnPort ? "--sfn-port" : "--port";
+  process.stderr.write(portTakenMessage(port, option));
+  process.exit(1);
 });
 const runtime = county.runtime;
 
