@@ -1,11 +1,14 @@
 /**
  * Builds the consoles (`web/dist`) when they are missing or older than their sources, so `npm start`
- * always serves pages that match `web/src`. Uses Vite's own build API (no child process); a fresh
- * build takes ~10 s, an up-to-date check a few milliseconds.
+ * always serves pages that match `web/src`. A build first regenerates the web's API types
+ * (web/src/api/schema.ts, scripts/generate-web-schema.ts) in a child process, since the API document
+ * loads every handler module; then Vite's own build API. A fresh build takes ~20 s, an up-to-date
+ * check a few milliseconds.
  *
  *   tsx local/web-build.ts          build if stale
  *   tsx local/web-build.ts --force  always build
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,13 +26,34 @@ function newestMtimeMs(path: string): number {
   return newest;
 }
 
-/** Whether `web/dist` is missing or older than `web/src`, `web/index.html` or `web/vite.config.ts`. */
+/** Whether `web/dist` is missing or older than `web/src`, `web/public`, `web/index.html` or `web/vite.config.ts`. */
 export function webBuildIsStale(): boolean {
   const builtIndex = join(WEB_DIST, "index.html");
   if (!existsSync(builtIndex)) return true;
   const builtMs = statSync(builtIndex).mtimeMs;
-  const sources = [join(WEB_ROOT, "src"), join(WEB_ROOT, "index.html"), join(WEB_ROOT, "vite.config.ts")];
+  const sources = [
+    join(WEB_ROOT, "src"),
+    join(WEB_ROOT, "public"),
+    join(WEB_ROOT, "index.html"),
+    join(WEB_ROOT, "vite.config.ts"),
+  ];
   return sources.some((source) => existsSync(source) && newestMtimeMs(source) > builtMs);
+}
+
+/**
+ * Brings web/src/api/schema.ts up to date with the routes. A failure leaves the committed file in
+ * place (and is said): test/unit/web/schema-current.test.ts is what holds the file to the API.
+ */
+function regenerateApiTypes(quiet: boolean | undefined): void {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/generate-web-schema.ts"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) {
+    process.stderr.write(`web: could not regenerate web/src/api/schema.ts:\n${result.stderr}\n`);
+  } else if (!quiet) {
+    process.stdout.write(result.stdout);
+  }
 }
 
 export interface WebBuildResult {
@@ -44,6 +68,7 @@ export async function ensureWebBuild(
 ): Promise<WebBuildResult> {
   const startedMs = Date.now();
   if (!options.force && !webBuildIsStale()) return { distDir: WEB_DIST, built: false, durationMs: 0 };
+  regenerateApiTypes(options.quiet);
   const { build } = await import("vite");
   await build({
     configFile: join(WEB_ROOT, "vite.config.ts"),
