@@ -8,7 +8,24 @@
  * ASL convention: a task names its function as `${<id>FunctionArn}` (e.g. `${RecordAdvanceTaskFunctionArn}`).
  */
 
+import type { SecretName } from "./runtime/environment.ts";
+import type { TableId } from "./runtime/tables.ts";
+
 export type TableAccess = "read" | "write";
+
+/**
+ * What a function reads besides what its `access` implies (table names, the bucket, state machines,
+ * the topic): functions/runtime/config.ts reads exactly these at cold start, `infra/` sets them and
+ * grants their reads — a need declared here cannot be missing from the deployed environment.
+ */
+export interface ConfigNeeds {
+  /** Secrets Manager secrets (one per purpose), read through Powertools Parameters. */
+  secrets?: readonly SecretName[];
+  /** Instructs or asks the bank: the bank endpoints (the request secret goes in `secrets`). */
+  bankEndpoints?: boolean;
+  /** Tells the bank where to post its outcome: the callback URL. */
+  bankCallbackUrl?: boolean;
+}
 
 export interface FunctionDefinition {
   /** PascalCase id; the ASL placeholder is `${<id>FunctionArn}`. */
@@ -28,10 +45,21 @@ export interface FunctionDefinition {
     documents?: TableAccess;
     notifications?: boolean;
   };
+  /** Secrets and bank settings; see `ConfigNeeds`. */
+  config?: ConfigNeeds;
   /** Lambda timeout; default 10 s. */
   timeoutSeconds?: number;
   memoryMb?: number;
 }
+
+/** Everything that goes through `flowDeps()`, whose identity port hashes identity numbers at once. */
+const FLOW_DEPS: ConfigNeeds = { secrets: ["identityHashKey"] };
+/** A payment step: the payee's account hash, the bank's endpoint and request secret, the callback URL. */
+const BANK_PAYMENT: ConfigNeeds = {
+  secrets: ["identityHashKey", "payeeHashSecret", "bankRequestSecret"],
+  bankEndpoints: true,
+  bankCallbackUrl: true,
+};
 
 export const FUNCTIONS: readonly FunctionDefinition[] = [
   {
@@ -73,6 +101,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/audit" },
       { method: "GET", path: "/audit/verify" },
     ],
+    config: FLOW_DEPS,
     access: { tables: { main: "read" } },
   },
   {
@@ -82,6 +111,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     description: "Signed bank callback: records an outcome once and resumes the waiting payment step",
     // Public: the bank authenticates with an HMAC signature (AIDFLOW_BANK_CALLBACK_SECRET), not a user JWT.
     routes: [{ method: "POST", path: "/bank/callback", public: true }],
+    config: { secrets: ["bankCallbackSecret"] },
     access: { tables: { main: "write" }, stepFunctions: ["taskResponse"] },
   },
   {
@@ -89,6 +119,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/bank-callback.ts",
     handler: "pollPaymentStatus",
     description: "Asks the bank for the status of a payment whose callback did not come, and records it",
+    config: { secrets: ["bankRequestSecret"], bankEndpoints: true },
     access: { tables: { main: "write" } },
   },
   // ── Flow A (issue 6): filing and the human steps over HTTP, the state-machine tasks ───────────
@@ -99,6 +130,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     description:
       "File an application at the township of the emergency and start Flow A (execution name = case id)",
     routes: [{ method: "POST", path: "/cases" }],
+    config: FLOW_DEPS,
     access: { tables: { main: "write" }, stepFunctions: ["start"] },
   },
   {
@@ -117,6 +149,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "POST", path: "/cases/{caseId}/recovery" },
       { method: "POST", path: "/cases/{caseId}/fund-replenished" },
     ],
+    config: { secrets: ["identityHashKey", "payeeHashSecret"] },
     access: { tables: { main: "write" }, stepFunctions: ["taskResponse"] },
   },
   {
@@ -130,6 +163,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/cases/{caseId}/paperwork/co-sign" },
       { method: "GET", path: "/townships/{townshipId}/officers" },
     ],
+    config: FLOW_DEPS,
     access: { tables: { main: "write" }, stepFunctions: ["taskResponse"] },
   },
   {
@@ -138,6 +172,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     handler: "handler",
     description: "Where a case stands in Flow A: status, deadline, decisions, tasks (no tokens), payments",
     routes: [{ method: "GET", path: "/cases/{caseId}/progress" }],
+    config: FLOW_DEPS,
     access: { tables: { main: "read" } },
   },
   {
@@ -146,6 +181,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     handler: "handler",
     description:
       "waitForTaskToken task: stores the token server-side on a human task and notifies who must act",
+    config: FLOW_DEPS,
     access: { tables: { main: "write" }, stepFunctions: ["taskResponse"], notifications: true },
   },
   {
@@ -153,6 +189,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-a/payment.ts",
     handler: "payAid",
     description: "waitForTaskToken payment step: token on the attempt, ledger draw, bank instruction",
+    config: BANK_PAYMENT,
     access: { tables: { main: "write", ledger: "write" }, stepFunctions: ["taskResponse"] },
   },
   {
@@ -160,6 +197,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-a/payment.ts",
     handler: "payCash",
     description: "Cash hand-over recorded with both signatures: ledger draw and cash record",
+    config: FLOW_DEPS,
     access: { tables: { main: "write", ledger: "write" } },
   },
   {
@@ -167,6 +205,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-a/payment.ts",
     handler: "reverse",
     description: "A failed transfer after the draw: reversal entry back into the township fund",
+    config: FLOW_DEPS,
     access: { tables: { main: "write", ledger: "write" } },
   },
   {
@@ -174,6 +213,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-a/steps.ts",
     handler: "planPaperworkDeadline",
     description: "Paperwork deadline: N working days of the county calendar after the advance was paid",
+    config: FLOW_DEPS,
     access: { tables: { main: "read" } },
   },
   {
@@ -181,6 +221,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-a/steps.ts",
     handler: "sendReferrals",
     description: "Referrals (转介) sent to their receiving bodies through the outbox",
+    config: FLOW_DEPS,
     access: { tables: { main: "write" }, notifications: true },
   },
   {
@@ -188,6 +229,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-a/steps.ts",
     handler: "returnRecoveryToFund",
     description: "Recovered money (追回) returns to the township fund: a recovery ledger entry",
+    config: FLOW_DEPS,
     access: { tables: { main: "write", ledger: "write" } },
   },
   {
@@ -195,6 +237,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-a/steps.ts",
     handler: "handOver",
     description: "Staged assistance: hand the case over to Flow B under the same case id",
+    config: FLOW_DEPS,
     access: { tables: { main: "write" }, stepFunctions: ["start"], notifications: true },
   },
   {
@@ -202,6 +245,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-a/steps.ts",
     handler: "close",
     description: "Close the case: outcome recorded, registration county of a non-local applicant notified",
+    config: FLOW_DEPS,
     access: { tables: { main: "write" }, notifications: true },
   },
   {
@@ -209,6 +253,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-a/steps.ts",
     handler: "incident",
     description: "An unexpected error: recorded on the case and the county notified",
+    config: FLOW_DEPS,
     access: { tables: { main: "write" }, notifications: true },
   },
   // ── Flow B (issue 7): staged assistance — filing, the human steps over HTTP, the tasks ──────────
@@ -229,6 +274,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/plans/{caseId}" },
       { method: "GET", path: "/plans/{caseId}/notice", public: true },
     ],
+    config: FLOW_DEPS,
     access: {
       tables: { main: "write", ledger: "read" },
       stepFunctions: ["start", "taskResponse"],
@@ -241,6 +287,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     handler: "start",
     description:
       "Flow B entered (filing or Flow A's hand-over): same case id, the plan record opened, settings",
+    config: FLOW_DEPS,
     access: { tables: { main: "write" } },
   },
   {
@@ -249,6 +296,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     handler: "openTask",
     description:
       "waitForTaskToken task of Flow B: stores the token server-side, publishes the notice, notifies",
+    config: FLOW_DEPS,
     access: { tables: { main: "write" }, stepFunctions: ["taskResponse"], notifications: true },
   },
   {
@@ -256,6 +304,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-b/tasks.ts",
     handler: "commit",
     description: "Approved staged plan: commit the whole total against the township fund (ledger commit)",
+    config: FLOW_DEPS,
     access: { tables: { main: "write", ledger: "write" } },
   },
   {
@@ -264,6 +313,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     handler: "pay",
     description:
       "waitForTaskToken payment of one stage: stage draw (balance and committed fall), bank instruction",
+    config: BANK_PAYMENT,
     access: { tables: { main: "write", ledger: "write" }, stepFunctions: ["taskResponse"] },
   },
   {
@@ -271,6 +321,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-b/tasks.ts",
     handler: "reverse",
     description: "A failed stage transfer after the draw: reversal entry back into the township fund",
+    config: FLOW_DEPS,
     access: { tables: { main: "write", ledger: "write" } },
   },
   {
@@ -278,6 +329,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/flow-b/tasks.ts",
     handler: "close",
     description: "Close a staged plan: release what is left committed, record outcome and totals",
+    config: FLOW_DEPS,
     access: { tables: { main: "write", ledger: "write" }, notifications: true },
   },
   // ── Queries and withdrawal (issue 10 §1, issue 11 §2): case lists, work queue, the applicant's pages ─
@@ -294,6 +346,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/me/payments" },
       { method: "GET", path: "/townships" },
     ],
+    config: FLOW_DEPS,
     access: { tables: { main: "read" } },
   },
   {
@@ -303,6 +356,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     description:
       "Withdraw an unpaid application: case withdrawn, tasks closed, execution stopped (StopExecution), audit",
     routes: [{ method: "POST", path: "/cases/{caseId}/withdraw" }],
+    config: FLOW_DEPS,
     access: { tables: { main: "write" }, stepFunctions: ["stop"] },
   },
   // ── County finance (issue 9): funds, allocation, reconciliation, close, replenishment, exports ──
@@ -328,6 +382,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/alerts" },
       { method: "GET", path: "/exports/reconciliation" },
     ],
+    config: FLOW_DEPS,
     access: {
       tables: { main: "write", ledger: "write" },
       stepFunctions: ["taskResponse"],
@@ -338,3 +393,32 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     memoryMb: 1024,
   },
 ];
+
+/** Everything one function's configuration holds, from its catalog entry (`access` + `config`). */
+export interface FunctionNeeds {
+  tables: readonly TableId[];
+  documents: boolean;
+  /** The ARNs of the state machines it starts, stops or describes (answering a task token needs none). */
+  stateMachines: boolean;
+  notifications: boolean;
+  secrets: readonly SecretName[];
+  bankEndpoints: boolean;
+  bankCallbackUrl: boolean;
+}
+
+export function needsOf(definition: FunctionDefinition): FunctionNeeds {
+  const { access } = definition;
+  return {
+    tables: (["main", "ledger"] as const).filter((table) => access.tables?.[table]),
+    documents: access.documents !== undefined,
+    stateMachines: (access.stepFunctions ?? []).some((need) => need !== "taskResponse"),
+    notifications: access.notifications === true,
+    secrets: [...new Set(definition.config?.secrets ?? [])],
+    bankEndpoints: definition.config?.bankEndpoints === true,
+    bankCallbackUrl: definition.config?.bankCallbackUrl === true,
+  };
+}
+
+export function functionById(id: string): FunctionDefinition | undefined {
+  return FUNCTIONS.find((definition) => definition.id === id);
+}

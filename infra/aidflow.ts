@@ -7,6 +7,7 @@ import type { Environment } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { FunctionDefinition } from "#functions/catalog.ts";
+import { bankCallbackUrlParameterName } from "./environment.ts";
 import { ApiStack } from "./stacks/api-stack.ts";
 import { DataStack } from "./stacks/data-stack.ts";
 import { FunctionsStack } from "./stacks/functions-stack.ts";
@@ -32,6 +33,10 @@ export interface AidFlowProps {
   alarmEmail?: string;
   /** WAFv2 web ACL (us-east-1, CloudFront scope) for the consoles. */
   webAclArn?: string;
+  /** County code (or `*`) → the bank's base URL (context `bankEndpoints`, JSON). */
+  bankEndpoints?: Readonly<Record<string, string>>;
+  /** The bank callback URL when the API has its own domain (context `bankCallbackUrl`). */
+  bankCallbackUrl?: string;
 }
 
 export interface AidFlowStacks {
@@ -68,6 +73,7 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
           prefix,
           projectRoot: props.projectRoot,
           data,
+          ...(props.bankEndpoints ? { bankEndpoints: props.bankEndpoints } : {}),
         })
       : undefined;
   const builtFunctions: ReadonlyMap<string, IFunction> = functions?.functions ?? new Map();
@@ -90,6 +96,8 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
     functions: props.functions,
     builtFunctions,
     allowedOrigins: [`https://${web.distribution.distributionDomainName}`],
+    bankCallbackUrlParameterName: bankCallbackUrlParameterName(prefix),
+    ...(props.bankCallbackUrl ? { bankCallbackUrl: props.bankCallbackUrl } : {}),
   });
   const monitoring = new MonitoringStack(scope, "Monitoring", {
     ...common("monitoring"),

@@ -3,7 +3,8 @@
  * region comes from context (default below), the account from the CLI's environment when known.
  *
  *   npx cdk synth --quiet
- *   npx cdk deploy --all -c region=cn-north-1 -c prefix=aidflow-prod- -c alarmEmail=ops@example.org
+ *   npx cdk deploy --all -c region=cn-north-1 -c prefix=aidflow-prod- -c alarmEmail=ops@example.org \
+ *     -c bankEndpoints='{"*":"https://bank.example.cn/aidflow"}'
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +28,17 @@ const region = context("region") ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_RE
 const account = context("account") ?? process.env.CDK_DEFAULT_ACCOUNT;
 const alarmEmail = context("alarmEmail");
 const webAclArn = context("webAclArn");
+const bankCallbackUrl = context("bankCallbackUrl");
+const bankEndpoints = bankEndpointsOf(app.node.tryGetContext("bankEndpoints"));
+
+/** `-c bankEndpoints='{"*":"https://…"}'` arrives as a string; cdk.json may hold the object. */
+function bankEndpointsOf(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === "") return undefined;
+  const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
+  if (typeof parsed !== "object" || parsed === null)
+    throw new Error("context bankEndpoints must be a JSON object");
+  return parsed as Record<string, string>;
+}
 
 buildAidFlow(app, {
   functions: FUNCTIONS,
@@ -37,6 +49,8 @@ buildAidFlow(app, {
   env: account ? { account, region } : { region },
   ...(alarmEmail ? { alarmEmail } : {}),
   ...(webAclArn ? { webAclArn } : {}),
+  ...(bankEndpoints ? { bankEndpoints } : {}),
+  ...(bankCallbackUrl ? { bankCallbackUrl } : {}),
 });
 applyAwsSolutionsChecks(app);
 app.synth();

@@ -1,51 +1,12 @@
 /**
- * The DynamoDB tables of AidFlow, described once as plain data (ARCHITECTURE §2, issue 3): the CDK
- * data stack builds them from this list and the local runtime creates them in DynamoDB Local from the
- * very same list, so the two can never drift. No aws-cdk-lib import here: the local runtime loads it.
- *
- * - `main`   — single-table design for cases, decisions, tasks, audit, idempotency, outbox, policy,
- *              users. Items are namespaced by `pk` prefix (`CASE#…`, `AUDIT#…`, `IDEM#…`).
- * - `ledger` — the township reserve funds: one head item per fund plus append-only entries and one
- *              item per applied entry id (DOMAIN §5). Kept apart because it is the hottest item.
+ * The tables live with the handlers' configuration (functions/runtime/tables.ts, ARCHITECTURE §5.2:
+ * configuration flows one way); the CDK app and the local runtime import them from there.
  */
-
-export interface KeySchemaDefinition {
-  partitionKey: string;
-  sortKey: string;
-}
-
-export interface TableDefinition {
-  /** Logical id, also the suffix of the physical name. */
-  id: "main" | "ledger";
-  keys: KeySchemaDefinition;
-  globalIndexes: ReadonlyArray<{ name: string } & KeySchemaDefinition>;
-  /** Attribute holding an epoch-seconds expiry, if the table uses TTL. */
-  timeToLiveAttribute?: string;
-}
-
-export const TABLES: readonly TableDefinition[] = [
-  {
-    id: "main",
-    keys: { partitionKey: "pk", sortKey: "sk" },
-    globalIndexes: [
-      { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
-      { name: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
-    ],
-    timeToLiveAttribute: "expiresAt",
-  },
-  {
-    id: "ledger",
-    keys: { partitionKey: "pk", sortKey: "sk" },
-    globalIndexes: [],
-  },
-];
-
-/** Environment variable that carries the physical name of each table into handlers. */
-export const TABLE_ENV: Record<TableDefinition["id"], string> = {
-  main: "AIDFLOW_TABLE_MAIN",
-  ledger: "AIDFLOW_TABLE_LEDGER",
-};
-
-export function physicalTableName(prefix: string, id: TableDefinition["id"]): string {
-  return `${prefix}${id}`;
-}
+export {
+  type KeySchemaDefinition,
+  physicalTableName,
+  TABLE_ENV,
+  TABLES,
+  type TableDefinition,
+  type TableId,
+} from "#functions/runtime/tables.ts";

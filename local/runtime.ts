@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import type { DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { FUNCTIONS, type FunctionDefinition } from "#functions/catalog.ts";
 import { installClock, resetClock } from "#functions/runtime/clock.ts";
-import { TABLE_ENV } from "#infra/tables.ts";
+import { TABLE_ENV } from "#functions/runtime/tables.ts";
 import { type ClockMode, createClock, type LocalClock } from "./clock.ts";
 import {
   type DynamoEngine,

@@ -7,8 +7,8 @@
  */
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { NOTIFICATIONS_TOPIC_ENV } from "#functions/runtime/environment.ts";
 import { maskPersonalData } from "#functions/runtime/logger.ts";
-import { NOTIFICATIONS_TOPIC_ENV } from "#infra/environment.ts";
 
 export interface Recipient {
   /** `township` = staff of a role in one township; `county` = a county role; `body` = an outside body. */

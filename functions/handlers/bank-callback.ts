@@ -14,7 +14,7 @@
 import { SendTaskSuccessCommand, SFNClient } from "@aws-sdk/client-sfn";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import * as z from "zod";
-import { callbackSecretFromEnv, gatewaysFromEnv } from "#adapters/payments/config.ts";
+import { gatewaysFrom } from "#adapters/payments/config.ts";
 import { CallbackSchema, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "#adapters/payments/contract.ts";
 import { PaymentStateError } from "#adapters/payments/errors.ts";
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
@@ -25,6 +25,7 @@ import { asRetryable } from "#adapters/transient-errors.ts";
 import type { FieldError } from "#core/errors.ts";
 import { ValidationError } from "#core/errors.ts";
 import { issueToFieldError } from "#functions/http/index.ts";
+import { config } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 
 /** What the waiting flow step receives. */
@@ -226,22 +227,20 @@ let callbackHandler: ((event: APIGatewayProxyEventV2) => Promise<Result>) | unde
 let pollTask: ((input: unknown) => Promise<PollPaymentStatusOutput>) | undefined;
 
 function storeFromEnv(): PaymentStore {
-  const tableName = process.env.AIDFLOW_TABLE_MAIN;
-  if (!tableName) throw new Error("Environment variable AIDFLOW_TABLE_MAIN is missing");
-  return new PaymentStore({ client: newDynamoDbClient(), tableName });
+  return new PaymentStore({ client: newDynamoDbClient(), tableName: config().tables.main });
 }
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<Result> {
   callbackHandler ??= createBankCallbackHandler({
     store: storeFromEnv(),
     sfn: new SFNClient({}),
-    callbackSecret: callbackSecretFromEnv(),
+    callbackSecret: config().bank.callbackSecret,
   });
   return callbackHandler(event);
 }
 
 export async function pollPaymentStatus(input: unknown): Promise<PollPaymentStatusOutput> {
-  pollTask ??= createPollPaymentStatus({ store: storeFromEnv(), gatewayFor: gatewaysFromEnv() });
+  pollTask ??= createPollPaymentStatus({ store: storeFromEnv(), gatewayFor: gatewaysFrom(config().bank) });
   try {
     return await pollTask(input);
   } catch (error) {

@@ -1,53 +1,70 @@
 /**
- * Runtime configuration, parsed once with zod at cold start (STYLE 6: config read once, fail fast).
- * A missing or malformed variable is a startup error that names every offending variable, not an
- * `undefined` deep inside a handler. The local runtime and the tests set the same variables.
+ * Runtime configuration, one typed configuration per function (STYLE 6: read once, fail fast;
+ * ARCHITECTURE §5.8). `AIDFLOW_FUNCTION` names the catalog entry the process serves; its needs
+ * (`needsOf` in functions/catalog.ts) say which variables, secrets and parameters are read — all of
+ * them at cold start, and a missing or malformed one is a `ConfigurationError` naming each variable.
+ * Reading a value the entry does not declare is an error too, so a need cannot be forgotten in the
+ * catalog and still work by accident.
+ *
+ * Secrets and the bank callback URL are not in the environment: their variables carry a Secrets
+ * Manager ARN or an SSM parameter name, fetched by `loadConfig()` through Powertools Parameters
+ * (parameters.ts) — in AWS at cold start, awaited by the bundle's footer (infra LAMBDA_BUNDLING),
+ * on the local runtime from a local stand-in by the same path.
+ *
+ * Without `AIDFLOW_FUNCTION` one process serves every function (the local runtime, tests): the tables,
+ * the identity key and the documents are read at once, everything else when first used.
  */
 
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import { type FunctionNeeds, functionById, needsOf } from "#functions/catalog.ts";
 import { newDynamoDbClient } from "./dynamo-client.ts";
+import {
+  BANK_CALLBACK_URL,
+  COLD_START_HOOK_KEY,
+  ENV,
+  SECRETS,
+  type SecretName,
+  type StoredValue,
+  stateMachineArnEnv,
+  TABLE_ENV,
+} from "./environment.ts";
+import { fetchStoredValue, isLocalReference, readLocalReference } from "./parameters.ts";
+import type { TableId } from "./tables.ts";
 
 /** Default upper bound of one uploaded document; a deployment may lower or raise it. */
 const DEFAULT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 /** How long an idempotency record answers replays (the TTL attribute `expiresAt` removes it later). */
 const DEFAULT_IDEMPOTENCY_TTL_HOURS = 24;
+/** Long enough for a bank's synchronous acknowledgement, short against a Lambda's 10 s default. */
+export const DEFAULT_BANK_TIMEOUT_MS = 5_000;
+/** Every secret is at least this long (a short HMAC key is a guessable one). */
+const SECRET_MIN_LENGTH = 16;
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value === "" ? undefined : value))
-  .optional();
+type Env = Record<string, string | undefined>;
 
-const ConfigSchema = z.object({
-  AIDFLOW_TABLE_MAIN: z.string().min(1),
-  AIDFLOW_TABLE_LEDGER: z.string().min(1),
-  /** Keyed hash of identity numbers (DOMAIN §7: compared through a keyed hash). Also derives local signing keys. */
-  AIDFLOW_IDENTITY_HASH_KEY: z.string().min(16, "must be at least 16 characters"),
-  AIDFLOW_RUNTIME: z.enum(["aws", "local"]).default("aws"),
-  AIDFLOW_LOG_LEVEL: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
-  /** S3 bucket of uploaded documents (AWS). */
-  AIDFLOW_DOCUMENTS_BUCKET: optionalText,
-  /** Directory of the local file store (local runtime). */
-  AIDFLOW_DOCUMENTS_DIR: optionalText,
-  /** Base URL the local server accepts uploads on (`<base>/local-uploads/<token>`). */
-  AIDFLOW_LOCAL_UPLOAD_BASE_URL: optionalText,
-  AIDFLOW_DOCUMENT_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_DOCUMENT_MAX_BYTES),
-  AIDFLOW_IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().positive().default(DEFAULT_IDEMPOTENCY_TTL_HOURS),
-  AIDFLOW_FLOW_A_STATE_MACHINE_ARN: optionalText,
-  AIDFLOW_FLOW_B_STATE_MACHINE_ARN: optionalText,
-});
-
-export type RawConfig = z.infer<typeof ConfigSchema>;
+export interface BankConfig {
+  /** County code (or `*`) → bank base URL. */
+  readonly endpoints: Readonly<Record<string, string>>;
+  readonly requestSecret: string;
+  readonly callbackSecret: string;
+  readonly callbackUrl: string;
+  readonly timeoutMs: number;
+}
 
 export interface AppConfig {
+  /** The catalog entry this process serves; undefined when it serves them all (local runtime). */
+  functionId?: string;
   runtime: "aws" | "local";
   logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
-  tables: { main: string; ledger: string };
-  identityHashKey: string;
+  tables: { readonly main: string; readonly ledger: string };
+  readonly identityHashKey: string;
+  readonly payeeHashSecret: string;
+  bank: BankConfig;
   documents: { bucket?: string; dir?: string; localUploadBaseUrl?: string; maxBytes: number };
   idempotencyTtlHours: number;
   stateMachines: { flowA?: string; flowB?: string };
+  notificationsTopicArn?: string;
 }
 
 /** Thrown at cold start; the message lists each variable and what is wrong with it. */
@@ -58,41 +75,349 @@ export class ConfigurationError extends Error {
   }
 }
 
-export function parseConfig(env: Record<string, string | undefined>): AppConfig {
-  const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigurationError(
-      parsed.error.issues.map((issue) => {
-        const name = issue.path.join(".");
-        return env[name] === undefined ? `${name} is missing` : `${name}: ${issue.message}`;
-      }),
-    );
+const Text = z.string().trim().min(1);
+const Runtime = z.enum(["aws", "local"]).default("aws");
+const LogLevel = z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO");
+const PositiveInt = z.coerce.number().int().positive();
+const Secret = z.string().min(SECRET_MIN_LENGTH, `must be at least ${SECRET_MIN_LENGTH} characters`);
+const Endpoints = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .record(z.string().regex(/^(\*|\d{6})$/, "a 6-digit county code or *"), z.url())
+      .refine((map) => Object.keys(map).length > 0, "names no bank"),
+  );
+
+/** Values fetched by `loadConfig()` (Secrets Manager, SSM), by reference. */
+const fetched = new Map<string, string>();
+
+/**
+ * Reads one variable (or stored value) and records what is wrong with it; `lazy` values are read on
+ * first use instead and throw there.
+ */
+class Reader {
+  readonly problems: string[] = [];
+
+  constructor(
+    readonly env: Env,
+    readonly runtime: "aws" | "local",
+    readonly functionId: string | undefined,
+  ) {}
+
+  variable<T>(name: string, schema: z.ZodType<T>, fallback?: T): T | undefined {
+    const raw = this.env[name]?.trim();
+    if (raw === undefined || raw === "") {
+      if (fallback === undefined) this.problems.push(`${name} is missing`);
+      return fallback;
+    }
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    this.problems.push(`${name}: ${parsed.error.issues[0]?.message ?? "is invalid"}`);
+    return undefined;
   }
-  const raw = parsed.data;
-  if (!raw.AIDFLOW_DOCUMENTS_BUCKET && !raw.AIDFLOW_DOCUMENTS_DIR && raw.AIDFLOW_RUNTIME === "aws") {
-    throw new ConfigurationError(["AIDFLOW_DOCUMENTS_BUCKET is missing (required when AIDFLOW_RUNTIME=aws)"]);
+
+  optional(name: string): string | undefined {
+    const raw = this.env[name]?.trim();
+    return raw ? raw : undefined;
   }
+
+  /** Where a stored value is: its ARN/name/local reference, or the local stand-in variable. */
+  reference(value: StoredValue): { id: string; via: string } | undefined {
+    const id = this.optional(value.idEnv);
+    if (id) {
+      if (isLocalReference(id) && this.runtime === "aws" && this.functionId) {
+        this.problems.push(`${value.idEnv}: must name the ${value.kind} itself in AWS, not ${id}`);
+        return undefined;
+      }
+      return { id, via: value.idEnv };
+    }
+    // In AWS a function reads its secrets from the store only: never a plain value in the template.
+    if (this.runtime === "aws" && this.functionId) {
+      this.problems.push(`${value.idEnv} is missing`);
+      return undefined;
+    }
+    return { id: `env:${value.valueEnv}`, via: value.valueEnv };
+  }
+
+  stored(value: StoredValue, schema: z.ZodType<string>): string | undefined {
+    const where = this.reference(value);
+    if (!where) return undefined;
+    const content = isLocalReference(where.id)
+      ? readLocalReference(where.id, this.env)
+      : fetched.get(where.id);
+    if (content === undefined || content === "") {
+      const loaded = isLocalReference(where.id) || fetched.has(where.id);
+      this.problems.push(
+        loaded
+          ? where.via === value.valueEnv
+            ? `${value.idEnv} is missing (nor is ${value.valueEnv} set)`
+            : `${where.via}: ${where.id} holds no value`
+          : `${where.via}: ${where.id} was not read at cold start (loadConfig)`,
+      );
+      return undefined;
+    }
+    const parsed = schema.safeParse(content);
+    if (parsed.success) return parsed.data;
+    this.problems.push(`${where.via}: ${parsed.error.issues[0]?.message ?? "is invalid"}`);
+    return undefined;
+  }
+
+  fail(): void {
+    if (this.problems.length > 0) throw new ConfigurationError(this.problems);
+  }
+}
+
+/** A value read now (declared), on first use (whole-runtime mode), or refused (not declared). */
+type Field<T> = { now: T } | { lazy: () => T } | { undeclared: string };
+
+function field<T>(
+  declared: boolean,
+  eager: boolean,
+  name: string,
+  functionId: string | undefined,
+  read: (reader: Reader) => T | undefined,
+  reader: Reader,
+): Field<T> {
+  if (!declared) return { undeclared: `${name}: ${functionId} does not declare it in functions/catalog.ts` };
+  if (eager) return { now: read(reader) as T };
   return {
-    runtime: raw.AIDFLOW_RUNTIME,
-    logLevel: raw.AIDFLOW_LOG_LEVEL,
-    tables: { main: raw.AIDFLOW_TABLE_MAIN, ledger: raw.AIDFLOW_TABLE_LEDGER },
-    identityHashKey: raw.AIDFLOW_IDENTITY_HASH_KEY,
-    documents: {
-      ...(raw.AIDFLOW_DOCUMENTS_BUCKET ? { bucket: raw.AIDFLOW_DOCUMENTS_BUCKET } : {}),
-      ...(raw.AIDFLOW_DOCUMENTS_DIR ? { dir: raw.AIDFLOW_DOCUMENTS_DIR } : {}),
-      ...(raw.AIDFLOW_LOCAL_UPLOAD_BASE_URL ? { localUploadBaseUrl: raw.AIDFLOW_LOCAL_UPLOAD_BASE_URL } : {}),
-      maxBytes: raw.AIDFLOW_DOCUMENT_MAX_BYTES,
-    },
-    idempotencyTtlHours: raw.AIDFLOW_IDEMPOTENCY_TTL_HOURS,
-    stateMachines: {
-      ...(raw.AIDFLOW_FLOW_A_STATE_MACHINE_ARN ? { flowA: raw.AIDFLOW_FLOW_A_STATE_MACHINE_ARN } : {}),
-      ...(raw.AIDFLOW_FLOW_B_STATE_MACHINE_ARN ? { flowB: raw.AIDFLOW_FLOW_B_STATE_MACHINE_ARN } : {}),
+    lazy: () => {
+      const late = new Reader(reader.env, reader.runtime, reader.functionId);
+      const value = read(late);
+      late.fail();
+      return value as T;
     },
   };
 }
 
+function getter<T>(target: object, key: string, source: Field<T>): void {
+  let value: { v: T } | undefined = "now" in source ? { v: source.now } : undefined;
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    get() {
+      if ("undeclared" in source) throw new ConfigurationError([source.undeclared]);
+      if (!value && "lazy" in source) value = { v: source.lazy() };
+      return (value as { v: T }).v;
+    },
+  });
+}
+
+/** Every need of a whole-runtime process: the catalog's union, the table and identity key read at once. */
+const WHOLE_RUNTIME: FunctionNeeds = {
+  tables: ["main", "ledger"],
+  documents: true,
+  stateMachines: true,
+  notifications: true,
+  secrets: ["identityHashKey", "payeeHashSecret", "bankRequestSecret", "bankCallbackSecret"],
+  bankEndpoints: true,
+  bankCallbackUrl: true,
+};
+
+function needsFor(functionId: string | undefined, problems: string[]): FunctionNeeds | undefined {
+  if (functionId === undefined) return WHOLE_RUNTIME;
+  const definition = functionById(functionId);
+  if (!definition) {
+    problems.push(`${ENV.function}: ${functionId} is not a function of functions/catalog.ts`);
+    return undefined;
+  }
+  return needsOf(definition);
+}
+
+export function parseConfig(env: Env): AppConfig {
+  const functionId = env[ENV.function]?.trim() || undefined;
+  const bootstrap = new Reader(env, "aws", functionId);
+  const runtime = bootstrap.variable(ENV.runtime, Runtime, "aws") ?? "aws";
+  const r = new Reader(env, runtime, functionId);
+  r.problems.push(...bootstrap.problems);
+  const needs = needsFor(functionId, r.problems);
+  if (!needs) r.fail();
+  const n = needs as FunctionNeeds;
+  const whole = functionId === undefined;
+  const has = (secret: SecretName) =>
+    n.secrets.includes(secret) ||
+    // The local file store signs its upload links with a key derived from the identity key.
+    (secret === "identityHashKey" && n.documents && runtime === "local");
+
+  const tables = {} as AppConfig["tables"];
+  for (const id of ["main", "ledger"] as TableId[]) {
+    const declared = n.tables.includes(id);
+    getter(
+      tables,
+      id,
+      field(declared, true, TABLE_ENV[id], functionId, (x) => x.variable(TABLE_ENV[id], Text), r),
+    );
+  }
+
+  const config = {
+    ...(functionId ? { functionId } : {}),
+    runtime,
+    logLevel: r.variable(ENV.logLevel, LogLevel, "INFO") ?? "INFO",
+    tables,
+    documents: documentsConfig(r, n, runtime),
+    idempotencyTtlHours:
+      r.variable(ENV.idempotencyTtlHours, PositiveInt, DEFAULT_IDEMPOTENCY_TTL_HOURS) ??
+      DEFAULT_IDEMPOTENCY_TTL_HOURS,
+    stateMachines: n.stateMachines ? stateMachinesConfig(r, whole) : {},
+  } as AppConfig;
+  // The outbox always writes to the table; the topic is where it also publishes.
+  const topic = !n.notifications
+    ? undefined
+    : whole
+      ? r.optional(ENV.notificationsTopic)
+      : r.variable(ENV.notificationsTopic, Text);
+  if (topic) config.notificationsTopicArn = topic;
+
+  const secret = (name: SecretName) => (x: Reader) => x.stored(SECRETS[name], Secret);
+  getter(
+    config,
+    "identityHashKey",
+    field(
+      has("identityHashKey"),
+      true,
+      SECRETS.identityHashKey.idEnv,
+      functionId,
+      secret("identityHashKey"),
+      r,
+    ),
+  );
+  getter(
+    config,
+    "payeeHashSecret",
+    field(
+      has("payeeHashSecret"),
+      !whole,
+      SECRETS.payeeHashSecret.idEnv,
+      functionId,
+      // The whole local runtime without its own payee key hashes accounts with the identity key.
+      whole
+        ? (x) =>
+            x.optional(SECRETS.payeeHashSecret.valueEnv) || x.optional(SECRETS.payeeHashSecret.idEnv)
+              ? secret("payeeHashSecret")(x)
+              : secret("identityHashKey")(x)
+        : secret("payeeHashSecret"),
+      r,
+    ),
+  );
+
+  const bank = {} as BankConfig;
+  const bankField = <T>(
+    key: keyof BankConfig,
+    declared: boolean,
+    name: string,
+    read: (x: Reader) => T | undefined,
+  ) => getter(bank, key, field(declared, !whole, name, functionId, read, r));
+  bankField("endpoints", n.bankEndpoints, ENV.bankEndpoints, (x) => x.variable(ENV.bankEndpoints, Endpoints));
+  bankField("timeoutMs", n.bankEndpoints, ENV.bankTimeoutMs, (x) =>
+    x.variable(ENV.bankTimeoutMs, PositiveInt, DEFAULT_BANK_TIMEOUT_MS),
+  );
+  bankField(
+    "requestSecret",
+    has("bankRequestSecret"),
+    SECRETS.bankRequestSecret.idEnv,
+    secret("bankRequestSecret"),
+  );
+  bankField(
+    "callbackSecret",
+    has("bankCallbackSecret"),
+    SECRETS.bankCallbackSecret.idEnv,
+    secret("bankCallbackSecret"),
+  );
+  bankField("callbackUrl", n.bankCallbackUrl, BANK_CALLBACK_URL.idEnv, (x) =>
+    x.stored(BANK_CALLBACK_URL, z.url()),
+  );
+  config.bank = bank;
+
+  r.fail();
+  return config;
+}
+
+function documentsConfig(r: Reader, n: FunctionNeeds, runtime: "aws" | "local"): AppConfig["documents"] {
+  const maxBytes =
+    r.variable(ENV.documentMaxBytes, PositiveInt, DEFAULT_DOCUMENT_MAX_BYTES) ?? DEFAULT_DOCUMENT_MAX_BYTES;
+  if (!n.documents) return { maxBytes };
+  const bucket = r.optional(ENV.documentsBucket);
+  const dir = r.optional(ENV.documentsDir);
+  const localUploadBaseUrl = r.optional(ENV.localUploadBaseUrl);
+  if (runtime === "aws" && !bucket && !dir) {
+    r.problems.push(`${ENV.documentsBucket} is missing (required when ${ENV.runtime}=aws)`);
+  }
+  // One function on the local runtime: the directory and the upload URL stand in for the bucket.
+  if (runtime === "local" && r.functionId && !bucket) {
+    if (!dir)
+      r.problems.push(`${ENV.documentsDir} is missing (the local stand-in for ${ENV.documentsBucket})`);
+    if (!localUploadBaseUrl) r.problems.push(`${ENV.localUploadBaseUrl} is missing`);
+  }
+  return {
+    ...(bucket ? { bucket } : {}),
+    ...(dir ? { dir } : {}),
+    ...(localUploadBaseUrl ? { localUploadBaseUrl } : {}),
+    maxBytes,
+  };
+}
+
+/** The local runtime's older names are read too (`…_ARN`, `AIDFLOW_FLOW_A_STATE_MACHINE_ARN`). */
+function stateMachinesConfig(r: Reader, whole: boolean): AppConfig["stateMachines"] {
+  const arn = (workflow: "flow-a" | "flow-b", key: "FLOW_A" | "FLOW_B") => {
+    const name = stateMachineArnEnv(workflow);
+    const value =
+      r.optional(name) ?? r.optional(`${name}_ARN`) ?? r.optional(`AIDFLOW_${key}_STATE_MACHINE_ARN`);
+    if (!value && !whole) r.problems.push(`${name} is missing`);
+    return value;
+  };
+  const flowA = arn("flow-a", "FLOW_A");
+  const flowB = arn("flow-b", "FLOW_B");
+  return { ...(flowA ? { flowA } : {}), ...(flowB ? { flowB } : {}) };
+}
+
+/** The stored values (secrets, parameters) this environment's function reads, by reference. */
+function storedReferences(env: Env): Array<{ value: StoredValue; id: string }> {
+  const functionId = env[ENV.function]?.trim() || undefined;
+  const definition = functionId ? functionById(functionId) : undefined;
+  const needs = definition ? needsOf(definition) : WHOLE_RUNTIME;
+  const values = [
+    ...needs.secrets.map((name) => SECRETS[name]),
+    ...(needs.bankCallbackUrl ? [BANK_CALLBACK_URL] : []),
+  ];
+  return values.flatMap((value) => {
+    const id = env[value.idEnv]?.trim();
+    return id && !isLocalReference(id) ? [{ value, id }] : [];
+  });
+}
+
 let cached: AppConfig | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
+
+/**
+ * Reads this process's configuration with its secrets and parameters (cold start). Runs before the
+ * handler module in every Lambda bundle (the footer of infra LAMBDA_BUNDLING); afterwards `config()` is synchronous.
+ */
+export async function loadConfig(env: Env = process.env): Promise<AppConfig> {
+  const problems: string[] = [];
+  await Promise.all(
+    storedReferences(env).map(async ({ value, id }) => {
+      try {
+        const content = await fetchStoredValue(value.kind, id, env);
+        if (content !== undefined) fetched.set(id, content);
+      } catch (error) {
+        problems.push(`${value.idEnv}: ${id} could not be read (${(error as Error).message})`);
+      }
+    }),
+  );
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  cached = parseConfig(env);
+  return cached;
+}
+
+// The bundle's footer awaits this at cold start (infra LAMBDA_BUNDLING); nothing else calls it so.
+(globalThis as Record<symbol, unknown>)[Symbol.for(COLD_START_HOOK_KEY)] = () => loadConfig();
 
 /** The configuration of this process, parsed from `process.env` on first use. */
 export function config(): AppConfig {
@@ -111,9 +436,10 @@ export function dynamo(): DynamoDBDocumentClient {
   return documentClient;
 }
 
-/** Forget the parsed configuration and clients (the local server after changing env; tests). */
+/** Forget the parsed configuration, fetched values and clients (the local server after changing env; tests). */
 export function resetConfig(): void {
   cached = undefined;
+  fetched.clear();
   documentClient?.destroy();
   documentClient = undefined;
 }

@@ -12,7 +12,7 @@ import { CoSignatureStore } from "#adapters/co-signature-store.ts";
 import { HumanTaskStore } from "#adapters/human-task-store.ts";
 import { LedgerWriter } from "#adapters/ledger/index.ts";
 import { Outbox } from "#adapters/outbox.ts";
-import { gatewaysFromEnv, payeeHashSecretFromEnv } from "#adapters/payments/config.ts";
+import { gatewaysFrom } from "#adapters/payments/config.ts";
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
 import { stepFunctions, type WorkflowPort } from "#adapters/step-functions.ts";
@@ -27,10 +27,9 @@ import {
 } from "#core/identity/index.ts";
 import { LedgerUnavailableError } from "#core/ledger/errors.ts";
 import { now as clockNow } from "#functions/runtime/clock.ts";
+import { config } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { logger } from "#functions/runtime/logger.ts";
-import { stateMachineArnEnv } from "#infra/environment.ts";
-import { TABLE_ENV } from "#infra/tables.ts";
 import type { AuditPort, FlowDeps, IdentityPort, LedgerPort } from "./ports.ts";
 import { BundledCalendars, StoredPolicySource } from "./reference-data.ts";
 
@@ -118,7 +117,8 @@ export interface CreateFlowDepsOptions {
   client: DynamoDBClient;
   tables: { main: string; ledger: string };
   identityHashKey: string;
-  payeeHashSecret: string;
+  /** A function when it is read on first use (only payment steps declare it). */
+  payeeHashSecret: string | (() => string);
   bankCallbackUrl: () => string;
   gateway: (countyId: string) => PaymentGateway;
   workflow?: WorkflowPort;
@@ -133,7 +133,8 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
   const now = options.now ?? clockNow;
   const writer = new LedgerWriter({
     client: options.client,
-    tables: { ledger: options.tables.ledger, main: options.tables.main },
+    // Read when the ledger is first used: a function that never touches it need not declare it.
+    tables: options.tables,
   });
   return {
     cases: new CaseStore(db, options.tables.main),
@@ -145,7 +146,10 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
     payments: new PaymentStore({ client: db, tableName: options.tables.main, nowMs: () => now().getTime() }),
     gateway: options.gateway,
     bankCallbackUrl: options.bankCallbackUrl,
-    payeeHashSecret: () => options.payeeHashSecret,
+    payeeHashSecret:
+      typeof options.payeeHashSecret === "function"
+        ? options.payeeHashSecret
+        : () => options.payeeHashSecret as string,
     ledger: ledgerPort(writer, now),
     policy: new StoredPolicySource(db, options.tables.main),
     calendar: new BundledCalendars(),
@@ -159,43 +163,23 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
 
 let cached: FlowDeps | undefined;
 
-/**
- * The ARN of a state machine from the environment. The CDK app sets `AIDFLOW_STATE_MACHINE_FLOW_A`
- * (infra/environment.ts), the local runtime `AIDFLOW_STATE_MACHINE_FLOW_A_ARN`, the API config
- * `AIDFLOW_FLOW_A_STATE_MACHINE_ARN`: any of them will do.
- */
-export function stateMachineArn(workflow: "flow-a" | "flow-b"): string | undefined {
-  const base = stateMachineArnEnv(workflow);
-  const short = workflow === "flow-a" ? "FLOW_A" : "FLOW_B";
-  return process.env[base] ?? process.env[`${base}_ARN`] ?? process.env[`AIDFLOW_${short}_STATE_MACHINE_ARN`];
-}
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`AidFlow configuration: ${name} is missing`);
-  return value;
-}
-
-/** The process's `FlowDeps`, from the environment (read once, fail fast). */
+/** The process's `FlowDeps`, from its configuration (functions/runtime/config.ts: read once, fail fast). */
 export function flowDeps(): FlowDeps {
   if (cached) return cached;
-  const flowA = stateMachineArn("flow-a");
-  const flowB = stateMachineArn("flow-b");
+  const active = config();
   let gateways: ((countyId: string) => PaymentGateway) | undefined;
   cached = createFlowDeps({
     client: newDynamoDbClient(),
-    tables: { main: requiredEnv(TABLE_ENV.main), ledger: requiredEnv(TABLE_ENV.ledger) },
-    identityHashKey: requiredEnv("AIDFLOW_IDENTITY_HASH_KEY"),
-    payeeHashSecret: process.env.AIDFLOW_PAYEE_HASH_SECRET
-      ? payeeHashSecretFromEnv()
-      : requiredEnv("AIDFLOW_IDENTITY_HASH_KEY"),
-    bankCallbackUrl: () => requiredEnv("AIDFLOW_BANK_CALLBACK_URL"),
+    tables: active.tables,
+    identityHashKey: active.identityHashKey,
+    payeeHashSecret: () => active.payeeHashSecret,
+    bankCallbackUrl: () => active.bank.callbackUrl,
     // The bank configuration is read when a payment first needs it (HTTP-only functions never do).
     gateway: (countyId) => {
-      gateways ??= gatewaysFromEnv();
+      gateways ??= gatewaysFrom(active.bank);
       return gateways(countyId);
     },
-    stateMachines: { ...(flowA ? { flowA } : {}), ...(flowB ? { flowB } : {}) },
+    stateMachines: active.stateMachines,
   });
   return cached;
 }

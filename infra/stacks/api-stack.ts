@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
+import * as ssm from "aws-cdk-lib/aws-ssm";
 import type { Construct } from "constructs";
 import type { FunctionDefinition } from "#functions/catalog.ts";
 import { groupDescription, ROLES, SCOPE_ATTRIBUTES } from "../identity.ts";
@@ -18,6 +19,10 @@ export interface ApiStackProps extends StackProps {
   allowedOrigins: readonly string[];
   /** Sustained requests per second across the API (a limit on everything: STYLE). */
   throttleRateLimit?: number;
+  /** SSM parameter the bank callback URL is written to, for the payment functions to read. */
+  bankCallbackUrlParameterName?: string;
+  /** The callback URL the bank is given, when the API has its own domain; default the API's URL. */
+  bankCallbackUrl?: string;
 }
 
 const DEFAULT_RATE_LIMIT = 200;
@@ -49,6 +54,14 @@ export class ApiStack extends Stack {
         .withCustomAttributes(SCOPE_ATTRIBUTES.township, SCOPE_ATTRIBUTES.county),
     });
     this.httpApi = this.buildApi(props);
+    if (props.bankCallbackUrlParameterName) {
+      // A parameter, not an environment variable: the functions stack cannot depend on this one.
+      new ssm.StringParameter(this, "BankCallbackUrl", {
+        parameterName: props.bankCallbackUrlParameterName,
+        description: "AidFlow: the URL the bank posts payment outcomes to",
+        stringValue: props.bankCallbackUrl ?? `${this.httpApi.apiEndpoint}/bank/callback`,
+      });
+    }
   }
 
   private buildUserPool(): cognito.UserPool {

@@ -2,8 +2,10 @@ import { Aws, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
+import { SECRET_NAMES, SECRETS, type SecretName } from "#functions/runtime/environment.ts";
 import { physicalTableName, TABLES, type TableDefinition } from "../tables.ts";
 
 export interface DataStackProps extends StackProps {
@@ -20,6 +22,8 @@ export class DataStack extends Stack {
   readonly documentsBucket: s3.Bucket;
   readonly notificationsTopic: sns.Topic;
   readonly notificationsKey: kms.Key;
+  /** One Secrets Manager secret per purpose (functions/runtime/environment.ts SECRETS). */
+  readonly secrets: Record<SecretName, secretsmanager.Secret>;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -60,6 +64,33 @@ export class DataStack extends Stack {
       masterKey: this.notificationsKey,
       enforceSSL: true,
     });
+
+    this.secrets = Object.fromEntries(
+      SECRET_NAMES.map((name) => [name, this.secret(props.prefix, name)]),
+    ) as Record<SecretName, secretsmanager.Secret>;
+  }
+
+  /**
+   * Generated at deploy, so no value is ever in the template or the repository. The bank secrets are
+   * replaced by the values agreed with the bank as a new version (README, deploy); a new version is a
+   * rotation the functions pick up at their next cold start.
+   */
+  private secret(prefix: string, name: SecretName): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, `${capitalize(name)}Secret`, {
+      secretName: secretName(prefix, name),
+      description: `AidFlow: ${SECRETS[name].purpose}`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      // A lost identity key makes every stored identity hash unmatchable: keep it whatever happens.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        name === "identityHashKey" || name === "payeeHashSecret"
+          ? "A keyed-hash key cannot rotate on a schedule: every stored hash would stop matching; a new key is a planned re-keying."
+          : "Shared with the bank: a new value is agreed with the bank and put as a new version, not generated on a schedule.",
+    });
+    return secret;
   }
 
   private table(prefix: string, definition: TableDefinition): dynamodb.Table {
@@ -93,6 +124,11 @@ export class DataStack extends Stack {
  */
 export function documentsBucketName(prefix: string): string {
   return `${prefix}documents-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
+/** `aidflow-identity-hash-key`: readable in the console, one per purpose. */
+export function secretName(prefix: string, name: SecretName): string {
+  return `${prefix}${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
 export function notificationsTopicName(prefix: string): string {

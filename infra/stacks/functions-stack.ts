@@ -1,13 +1,35 @@
 import path from "node:path";
-import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import {
+  Annotations,
+  ArnFormat,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { type BundlingOptions, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import type { FunctionDefinition, TableAccess } from "#functions/catalog.ts";
+import {
+  type FunctionDefinition,
+  type FunctionNeeds,
+  needsOf,
+  type TableAccess,
+} from "#functions/catalog.ts";
 import { API_DOCUMENT_ENTRY, writeApiDocumentCommand } from "#functions/http/api-document-asset.ts";
-import { DOCUMENTS_BUCKET_ENV, NOTIFICATIONS_TOPIC_ENV, stateMachineArnEnv } from "../environment.ts";
+import { COLD_START_HOOK_KEY } from "#functions/runtime/environment.ts";
+import {
+  BANK_CALLBACK_URL,
+  bankCallbackUrlParameterName,
+  DOCUMENTS_BUCKET_ENV,
+  ENV,
+  NOTIFICATIONS_TOPIC_ENV,
+  SECRETS,
+  stateMachineArnEnv,
+} from "../environment.ts";
 import { acknowledgeWildcardResource } from "../nag.ts";
 import { physicalTableName, TABLE_ENV, TABLES, type TableDefinition } from "../tables.ts";
 import { stateMachineName } from "../workflows.ts";
@@ -22,8 +44,13 @@ export interface FunctionsStackProps extends StackProps {
   prefix: string;
   /** Repository root: entries are relative to it and its package-lock.json pins the bundle. */
   projectRoot: string;
-  /** Tables, documents bucket and notifications topic. */
+  /** Tables, documents bucket, notifications topic and secrets. */
   data: DataStack;
+  /**
+   * County code (or `*`) → the bank's base URL (context `bankEndpoints`). Without it the functions
+   * that call the bank fail at cold start naming `AIDFLOW_BANK_ENDPOINTS`, and synth warns.
+   */
+  bankEndpoints?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -33,6 +60,10 @@ export interface FunctionsStackProps extends StackProps {
  *   exact SDK version the tests ran, and a tree-shaken, minified SDK inside one file loads faster than
  *   the runtime's copy spread over many files (the AWS SDK team's own advice for Lambda).
  * - CommonJS dependencies inside an ESM bundle still call require(): hence the banner.
+ * - The footer awaits the cold-start hook of functions/runtime/config.ts when the handler bundles
+ *   it: the function's configuration, secrets included, is read once, before the first event, and a
+ *   missing value fails the cold start naming it. (A top-level await inside a module is no option:
+ *   esbuild refuses it in a bundle whose CommonJS dependencies require() their way to it.)
  */
 export const LAMBDA_BUNDLING = {
   minify: true,
@@ -42,6 +73,7 @@ export const LAMBDA_BUNDLING = {
   mainFields: ["module", "main"],
   externalModules: [],
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  footer: `await globalThis[Symbol.for("${COLD_START_HOOK_KEY}")]?.();`,
 } as const satisfies BundlingOptions;
 
 /**
@@ -50,6 +82,20 @@ export const LAMBDA_BUNDLING = {
  */
 export function afterBundlingCommands(entry: string, projectRoot: string, outputDir: string): string[] {
   return entry === API_DOCUMENT_ENTRY ? [writeApiDocumentCommand(projectRoot, outputDir)] : [];
+}
+
+/**
+ * The modules a function's bundle leaves out: the Parameters providers (dynamic imports in
+ * functions/runtime/parameters.ts) of stores the function never reads — the SSM provider alone is
+ * ~180 KiB, and bundles stay ≤ 1 MiB for cold start. Left out, such an import would fail when called;
+ * config.ts calls it only for what the catalog entry declares.
+ */
+export function externalModulesFor(needs: FunctionNeeds): string[] {
+  return [
+    ...LAMBDA_BUNDLING.externalModules,
+    ...(needs.secrets.length > 0 ? [] : ["@aws-lambda-powertools/parameters/secrets"]),
+    ...(needs.bankCallbackUrl ? [] : ["@aws-lambda-powertools/parameters/ssm"]),
+  ];
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -127,11 +173,18 @@ export class FunctionsStack extends Stack {
         resources: [logGroup.logGroupArn],
       }),
     );
-    const environment: Record<string, string> = { NODE_OPTIONS: "--enable-source-maps" };
+    // Exactly what the function's configuration reads (functions/runtime/config.ts), from its entry.
+    const needs = needsOf(definition);
+    const environment: Record<string, string> = {
+      NODE_OPTIONS: "--enable-source-maps",
+      [ENV.function]: definition.id,
+    };
     this.grantTables(definition, role, environment, props.prefix);
-    this.grantStepFunctions(definition, role, environment, props);
+    this.grantStepFunctions(definition, needs, role, environment, props);
     this.grantDocuments(definition, role, environment, props);
     this.grantNotifications(definition, role, environment, props);
+    this.grantSecrets(needs, role, environment, props);
+    this.grantBank(definition, needs, role, environment, props);
 
     const fn = new NodejsFunction(this, `${scope}Function`, {
       entry: path.join(props.projectRoot, definition.entry),
@@ -150,7 +203,7 @@ export class FunctionsStack extends Stack {
       bundling: {
         ...LAMBDA_BUNDLING,
         mainFields: [...LAMBDA_BUNDLING.mainFields],
-        externalModules: [...LAMBDA_BUNDLING.externalModules],
+        externalModules: externalModulesFor(needs),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
@@ -197,6 +250,7 @@ export class FunctionsStack extends Stack {
 
   private grantStepFunctions(
     definition: FunctionDefinition,
+    configNeeds: FunctionNeeds,
     role: iam.Role,
     environment: Record<string, string>,
     props: FunctionsStackProps,
@@ -210,7 +264,8 @@ export class FunctionsStack extends Stack {
         resourceName: stateMachineName(props.prefix, name),
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
-      environment[stateMachineArnEnv(name)] = arn;
+      // Answering a task token needs no ARN; starting, stopping and describing do.
+      if (configNeeds.stateMachines) environment[stateMachineArnEnv(name)] = arn;
       return { name, arn };
     });
     if (machineArns.length === 0) return;
@@ -281,5 +336,57 @@ export class FunctionsStack extends Stack {
         resources: [props.data.notificationsKey.keyArn],
       }),
     );
+  }
+
+  /** Each declared secret by ARN (never its value), readable by this function alone. */
+  private grantSecrets(
+    needs: FunctionNeeds,
+    role: iam.Role,
+    environment: Record<string, string>,
+    props: FunctionsStackProps,
+  ): void {
+    for (const name of needs.secrets) {
+      const secret = props.data.secrets[name];
+      environment[SECRETS[name].idEnv] = secret.secretArn;
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ["secretsmanager:GetSecretValue"],
+          resources: [secret.secretArn],
+        }),
+      );
+    }
+  }
+
+  /**
+   * The bank endpoints from context; the callback URL from the SSM parameter the API stack writes
+   * (the API's URL cannot be passed here: the API stack depends on these functions).
+   */
+  private grantBank(
+    definition: FunctionDefinition,
+    needs: FunctionNeeds,
+    role: iam.Role,
+    environment: Record<string, string>,
+    props: FunctionsStackProps,
+  ): void {
+    if (needs.bankEndpoints) {
+      if (props.bankEndpoints && Object.keys(props.bankEndpoints).length > 0) {
+        environment[ENV.bankEndpoints] = JSON.stringify(props.bankEndpoints);
+      } else {
+        Annotations.of(this).addWarningV2(
+          `aidflow:bankEndpoints:${definition.id}`,
+          `${definition.id} calls the bank but no bank endpoint is configured (-c bankEndpoints='{"*":"https://…"}'): it will fail at cold start.`,
+        );
+      }
+    }
+    if (needs.bankCallbackUrl) {
+      const name = bankCallbackUrlParameterName(props.prefix);
+      environment[BANK_CALLBACK_URL.idEnv] = name;
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ["ssm:GetParameter"],
+          resources: [this.formatArn({ service: "ssm", resource: "parameter", resourceName: name.slice(1) })],
+        }),
+      );
+    }
   }
 }

@@ -8,9 +8,9 @@
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Actor, Role } from "#core/access/index.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
+import { TABLE_ENV } from "#functions/runtime/tables.ts";
 import { createFinanceDeps, type FinanceDeps } from "#functions/services/finance/deps.ts";
 import { StoredPolicySource } from "#functions/services/reference-data.ts";
-import { TABLE_ENV } from "#infra/tables.ts";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";

