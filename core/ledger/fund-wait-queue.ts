@@ -16,7 +16,8 @@ export type FundWaitOrder = (typeof FUND_WAIT_ORDERS)[number];
 /**
  * The order a top-up follows. Strict FIFO: a large case is never starved by smaller ones filed after
  * it, and finance reads one figure per row — "top up this much and every case up to here is paid".
- * The money a blocked head leaves stays in the fund for new payments (they never queue).
+ * The money a blocked head leaves stays in the fund for new payments (they never queue); a waiting
+ * case re-checking the fund on its own keeps its place behind the head (functions/services/fund-queue.ts).
  */
 export const FUND_WAIT_ORDER: FundWaitOrder = "head-of-line";
 

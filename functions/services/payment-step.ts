@@ -24,6 +24,7 @@ import type { Obligation } from "#adapters/payments/payment-store.ts";
 import { PolicyRuleViolationError, requireCashHandOver } from "#core/cases/index.ts";
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
+import { heldBackByQueue } from "./fund-queue.ts";
 import { supersedeWaiting } from "./human-tasks.ts";
 import type { FlowDeps, LedgerRequest } from "./ports.ts";
 
@@ -106,7 +107,13 @@ async function draw(
   obligation: Obligation,
   attempt: number,
 ) {
-  const outcome = await deps.ledger.submit(drawRequest(record, input, obligation, attempt));
+  // A wait that timed out re-checks the fund in its place: older waits the money does not cover go first.
+  const waiting = { caseId: record.caseId, countyId: record.countyId, townshipId: record.townshipId };
+  const heldBack =
+    record.flags?.fundWaited && (await heldBackByQueue(deps, { ...waiting, taskType: "fund-replenishment" }));
+  const outcome = heldBack
+    ? "insufficient-funds"
+    : await deps.ledger.submit(drawRequest(record, input, obligation, attempt));
   if (outcome === "insufficient-funds") {
     throw new FundInsufficientError(
       `The fund of township ${record.townshipId} cannot cover ${Yuan.parse(obligation.amountYuan).format()}`,

@@ -11,13 +11,10 @@
  * Finance's waiting list shows money, not people: case number, township, amount, since when, what
  * is still short.
  */
-import type { HumanTask } from "#adapters/human-task-store.ts";
-import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import type { Actor } from "#core/access/index.ts";
 import { ConflictError } from "#core/errors.ts";
 import {
   FUND_WAIT_ORDER,
-  type FundWait,
   type FundWaitOrder,
   fundWaitQueue,
   passesShortfall,
@@ -25,91 +22,15 @@ import {
 } from "#core/ledger/fund-wait-queue.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { resumeFundWait } from "../decisions.ts";
-import { planOf } from "../flow-b/plan-record.ts";
 import { reserveWaitingCommitment } from "../flow-b/steps.ts";
+import { type FundWaitTaskType, purposeOf, type WaitingCase, waitingCases } from "../fund-queue.ts";
 import { decideHumanTask } from "../human-tasks.ts";
 import { reserveWaitingPayment } from "../payment-step.ts";
 import { deciderName, type FlowDeps } from "../ports.ts";
 import { authorizeCounty, countyOfTownship } from "./common.ts";
 import type { FinanceDeps } from "./deps.ts";
 
-/** The waits of the flows for money, by task type (functions/services/flow-a-tasks.ts, flow-b/tasks.ts). */
-export const FUND_WAIT_TASK_TYPES = ["fund-replenishment", "plan-funds"] as const;
-type FundWaitTaskType = (typeof FUND_WAIT_TASK_TYPES)[number];
-/** Open county-finance tasks read per walk or list (a limit on everything). */
-const WAITING_TASKS_MAX = 500;
-
-interface WaitingCase extends FundWait {
-  task: HumanTask;
-  taskType: FundWaitTaskType;
-  townshipId: string;
-  flow: "A" | "B";
-  /** Flow A's payment purpose (`advance`, `follow-up`); Flow B commits the plan. */
-  purpose?: string;
-}
-
-function isFundWait(task: HumanTask): task is HumanTask & { taskType: FundWaitTaskType } {
-  return task.status === "open" && (FUND_WAIT_TASK_TYPES as readonly string[]).includes(task.taskType);
-}
-
-async function fundWaitTasks(flow: FlowDeps, countyId: string, townshipId?: string): Promise<HumanTask[]> {
-  const open = await flow.tasks.openForCounty(countyId, "county-finance", WAITING_TASKS_MAX);
-  return open.filter(
-    (task) => isFundWait(task) && (townshipId === undefined || task.townshipId === townshipId),
-  );
-}
-
-function purposeOf(task: HumanTask): string {
-  const purpose = task.details?.purpose;
-  return typeof purpose === "string" ? purpose : "advance";
-}
-
-/** The first wait for this money: the re-check and a resume that found too little open new tasks. */
-async function waitingSinceOf(flow: FlowDeps, task: HumanTask): Promise<string> {
-  let since = task.openedAt;
-  for (const other of await flow.tasks.forCase(task.caseId)) {
-    if (other.taskType !== task.taskType) continue;
-    if (task.taskType === "fund-replenishment" && purposeOf(other) !== purposeOf(task)) continue;
-    if (other.openedAt < since) since = other.openedAt;
-  }
-  return since;
-}
-
-/**
- * The wait with its amount; undefined when the money is no longer owed (paid or committed), and
- * `unknown` when nothing on record says what is owed.
- */
-async function waitingCaseOf(flow: FlowDeps, task: HumanTask): Promise<WaitingCase | "unknown" | undefined> {
-  const waitingSince = await waitingSinceOf(flow, task);
-  const base = { task, caseId: task.caseId, townshipId: task.townshipId, waitingSince };
-  if (task.taskType === "fund-replenishment") {
-    const purpose = purposeOf(task);
-    const obligation = await flow.payments.getObligation(obligationIdFor(task.caseId, purpose));
-    if (!obligation) return "unknown";
-    if (obligation.status === "paid") return undefined;
-    const amountYuan = Yuan.parse(obligation.amountYuan);
-    return { ...base, taskType: "fund-replenishment", flow: "A", purpose, amountYuan };
-  }
-  const plan = planOf(await flow.cases.get(task.caseId));
-  if (plan.commitment) return undefined;
-  if (!plan.totalYuan) return "unknown";
-  return { ...base, taskType: "plan-funds", flow: "B", amountYuan: Yuan.parse(plan.totalYuan) };
-}
-
-async function waitingCases(
-  flow: FlowDeps,
-  countyId: string,
-  townshipId?: string,
-): Promise<{ known: WaitingCase[]; unknown: HumanTask[] }> {
-  const known: WaitingCase[] = [];
-  const unknown: HumanTask[] = [];
-  for (const task of await fundWaitTasks(flow, countyId, townshipId)) {
-    const waiting = await waitingCaseOf(flow, task);
-    if (waiting === "unknown") unknown.push(task);
-    else if (waiting) known.push(waiting);
-  }
-  return { known, unknown };
-}
+export { FUND_WAIT_TASK_TYPES } from "../fund-queue.ts";
 
 /** Takes the case's money with its flow's own entry id; true when the fund covered it (now or before). */
 async function reserve(flow: FlowDeps, wait: WaitingCase, correlationId: string): Promise<boolean> {

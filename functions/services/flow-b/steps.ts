@@ -8,6 +8,7 @@ import type { CaseUpdate } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
+import { heldBackByQueue } from "../fund-queue.ts";
 import { supersedeWaiting } from "../human-tasks.ts";
 import { payByBank, reversePayment } from "../payment-step.ts";
 import type { FlowDeps, LedgerRequest } from "../ports.ts";
@@ -118,6 +119,8 @@ export async function reserveWaitingCommitment(
 /**
  * DOMAIN §4.4: approval commits the whole total against the township fund (promised, not paid).
  * Not enough available → `FundInsufficientError` (the ASL waits for county finance, then retries).
+ * A plan re-checking after its wait timed out also waits on while older cases the fund cannot cover
+ * are ahead of it (DOMAIN §8: oldest first).
  */
 export async function commitPlan(
   deps: FlowDeps,
@@ -134,6 +137,18 @@ export async function commitPlan(
     );
   }
   const entryId = commitEntryId(caseId);
+  const waitingCase = { caseId, countyId: record.countyId, townshipId: record.townshipId };
+  if (
+    !plan.commitment &&
+    record.flags?.fundWaited &&
+    (await heldBackByQueue(deps, { ...waitingCase, taskType: "plan-funds" }))
+  ) {
+    throw new FundInsufficientError(
+      `Older cases waiting for the fund of township ${record.townshipId} are paid first`,
+      `乡镇 ${record.townshipId} 备用金先支付更早等待的案件，本方案继续等待`,
+      { details: { caseId, totalYuan: plan.totalYuan, heldBackByQueue: true } },
+    );
+  }
   const outcome = await deps.ledger.submit(
     commitRequest(record, plan.totalYuan, plan.version, correlationId),
   );

@@ -21,9 +21,14 @@ import {
 
 let world: FlowBWorld;
 const XINHUA = "230123300";
+const FUND_RECHECK_SECONDS = 2 * 24 * 3600;
 
 beforeAll(async () => {
-  world = await startFlowBWorld({ label: "fb-top-up" });
+  // The waits re-check the fund every two days: the weeks this test runs see several re-checks.
+  world = await startFlowBWorld({
+    label: "fb-top-up",
+    env: { AIDFLOW_FUND_RECHECK_SECONDS: String(FUND_RECHECK_SECONDS) },
+  });
 });
 
 afterAll(async () => {
@@ -142,7 +147,10 @@ async function approvedAndWaiting(caseId: string): Promise<void> {
 }
 
 /** A Flow A case of 新华街道 whose approved advance waits for money. */
-async function advanceWaiting(amountYuan: string): Promise<string> {
+async function advanceWaiting(
+  amountYuan: string,
+  applicant: { name: string; idNumber: string; account: string },
+): Promise<string> {
   const filed = await (await as("officer-xinhua-1")).post<{ caseId: string }>(
     "/cases",
     {
@@ -150,11 +158,11 @@ async function advanceWaiting(amountYuan: string): Promise<string> {
       hardship: { cause: "fire" },
       description: "房屋失火，家中财物烧毁，急需生活救助",
       applicant: {
-        name: "周志强",
-        document: { type: "resident-id", number: "230123199007073450" },
+        name: applicant.name,
+        document: { type: "resident-id", number: applicant.idNumber },
         registration: { countyCode: "230123" },
       },
-      bankAccount: { holderName: "周志强", bankName: "农村信用社", account: "6217000099990103" },
+      bankAccount: { holderName: applicant.name, bankName: "农村信用社", account: applicant.account },
     },
     key("file-case"),
   );
@@ -203,6 +211,7 @@ function entriesOf(entries: ChainedEntry[], caseId: string): string[] {
 async function planFundTasks(caseId: string): Promise<string[]> {
   return (await world.deps.tasks.forCase(caseId))
     .filter((t) => t.taskType === "plan-funds")
+    .sort((a, b) => a.openedAt.localeCompare(b.openedAt))
     .map((t) => `${t.status}:${t.decided?.decidedBy}`);
 }
 
@@ -215,29 +224,39 @@ function rows(list: WaitingLists): string[] {
 }
 
 describe("a top-up resumes the plans waiting for money", () => {
-  it("two approved plans and an advance wait on a short fund in the order they began waiting; an allocation commits the older plan only (its stage paid when due, no per-case call), a 临时追加 then pays the advance and commits the younger plan; each committed once, also when a top-up is retried with its Idempotency-Key", async () => {
+  it("two approved plans and two advances wait on a short fund in the order they began waiting; an allocation commits the older plan only (its stage paid when due, no per-case call) and the re-checks take nothing past the advance that heads the queue; a 临时追加 then pays the advance, commits the younger plan and pays the small advance; each committed once, also when a top-up is retried with its Idempotency-Key", async () => {
     // Prepare: two plans in their notice — the older 6 × 400.00, the younger 2 × 400.00
     const older = await assessedPlan("李秀英", "230123197502031232", "6217000099990101", 6, "2026-03-20");
     const younger = await assessedPlan("赵桂兰", "230123198204152348", "6217000099990102", 2, "2026-04-10");
     await world.clock.advanceBy(7 * DAY_MS + 60_000);
-    // 新华街道's fund is down to 500.00; the plans are approved and an advance of 900.00 in between
+    // 新华街道's fund is down to 500.00; the plans are approved, an advance of 900.00 between them, one of 600.00 after
     await spendFundDownTo("500.00");
     await approvedAndWaiting(older);
-    const advance = await advanceWaiting("900.00");
+    const advance = await advanceWaiting("900.00", {
+      name: "周志强",
+      idNumber: "230123199007073450",
+      account: "6217000099990103",
+    });
     await approvedAndWaiting(younger);
+    const smallAdvance = await advanceWaiting("600.00", {
+      name: "钱丽华",
+      idNumber: "230123197709095671",
+      account: "6217000099990104",
+    });
     const finance = await as("finance-1");
     const before = await finance.get<WaitingLists>("/fund-waits");
     const fundBefore = await fundHolds();
 
-    // Assess: all three wait, oldest first, each with what it still lacks; nothing committed
+    // Assess: all four wait, oldest first whatever their flow, each with what it still lacks; nothing committed
     expect(before.status, before.text).toBe(200);
     expect(before.body.order).toBe("head-of-line");
     expect(rows(before.body)).toEqual([
       `1:${older}:B:plan:2400.00:false:1900.00:1900.00`,
       `2:${advance}:A:advance:900.00:false:900.00:2800.00`,
       `3:${younger}:B:plan:800.00:false:800.00:3600.00`,
+      `4:${smallAdvance}:A:advance:600.00:false:600.00:4200.00`,
     ]);
-    expect(before.body.funds.find((f) => f.townshipId === XINHUA)?.shortYuan).toBe("3600.00");
+    expect(before.body.funds.find((f) => f.townshipId === XINHUA)?.shortYuan).toBe("4200.00");
     expect(fundBefore.available).toBe("500.00");
     expect(entriesOf(await world.entries(XINHUA), older)).toEqual([]);
 
@@ -260,15 +279,17 @@ describe("a top-up resumes the plans waiting for money", () => {
     );
 
     // Assess 1: the older plan committed; the advance still heads the queue (100.00 short) and the
-    // younger plan, which 800.00 would cover, waits behind it
+    // younger plan and the small advance, which 800.00 would each cover, wait behind it
     expect(allocated.status, allocated.text).toBe(200);
     expect(allocated.body.outcome).toBe("applied");
     expect(allocated.body.resumedCases).toEqual([older]);
-    expect(rows(afterAllocation.body)).toEqual([
+    const queueAfterAllocation = [
       `1:${advance}:A:advance:900.00:false:100.00:100.00`,
       `2:${younger}:B:plan:800.00:false:800.00:900.00`,
-    ]);
-    expect(afterAllocation.body.funds[0]).toMatchObject({ availableYuan: "800.00", shortYuan: "900.00" });
+      `3:${smallAdvance}:A:advance:600.00:false:600.00:1500.00`,
+    ];
+    expect(rows(afterAllocation.body)).toEqual(queueAfterAllocation);
+    expect(afterAllocation.body.funds[0]).toMatchObject({ availableYuan: "800.00", shortYuan: "1500.00" });
     expect((await world.deps.cases.get(younger)).status).toBe("awaiting-plan-funds");
     expect((await world.deps.cases.get(advance)).status).toBe("awaiting-fund-replenishment");
     expect(await fundHolds()).toEqual({ balance: "3200.00", committed: "2400.00", available: "800.00" });
@@ -276,15 +297,17 @@ describe("a top-up resumes the plans waiting for money", () => {
     expect(replayed.headers.get("idempotent-replayed")).toBe("true");
     expect(await planFundTasks(older)).toEqual(["completed:finance-1"]);
 
-    // Act 2: the older plan's first stage falls due (11 days later) and is paid
+    // Act 2: the older plan's first stage falls due (11 days later) and is paid; the waits behind
+    // the advance re-check the fund every two days meanwhile
     await stagePaidWhenDue(older, 1);
 
-    // Assess 2: paid from the commitment; the queue is as it was
+    // Assess 2: paid from the commitment; the re-checks took nothing past the head: the queue is as it was
     expect(await fundHolds()).toEqual({ balance: "2800.00", committed: "2000.00", available: "800.00" });
-    expect(rows((await (await as("finance-1")).get<WaitingLists>("/fund-waits")).body)).toEqual([
-      `1:${advance}:A:advance:900.00:false:100.00:100.00`,
-      `2:${younger}:B:plan:800.00:false:800.00:900.00`,
-    ]);
+    expect(rows((await (await as("finance-1")).get<WaitingLists>("/fund-waits")).body)).toEqual(
+      queueAfterAllocation,
+    );
+    expect((await planFundTasks(younger)).length).toBeGreaterThan(1);
+    expect(entriesOf(await world.entries(XINHUA), smallAdvance)).toEqual([]);
 
     // Act 3: the allocation retried with its Idempotency-Key after the key's record expired (the
     // request reaches the ledger again and walks the queue again)
@@ -301,15 +324,18 @@ describe("a top-up resumes the plans waiting for money", () => {
     expect(await fundHolds()).toEqual({ balance: "2800.00", committed: "2000.00", available: "800.00" });
     expect((await world.deps.cases.get(younger)).status).toBe("awaiting-plan-funds");
 
-    // Act 4: a 临时追加 of 900.00 by another finance user: 800.00 + 900.00 pays the advance, then commits the younger plan
+    // Act 4: a 临时追加 of 1,500.00 by another finance user: 800.00 + 1,500.00 pays the advance,
+    // commits the younger plan, pays the small advance
     const extraKey = key("extra");
     const extra = await (await as("finance-2")).post<TopUp>(
       `/funds/${XINHUA}/extra-allocations`,
-      { amountYuan: "900.00", reason: "临时追加：分阶段救助待承诺" },
+      { amountYuan: "1500.00", reason: "临时追加：分阶段救助待承诺" },
       extraKey,
     );
-    await world.payOut(`${advance}.advance`);
-    await world.openTask(advance, "paperwork");
+    for (const caseId of [advance, smallAdvance]) {
+      await world.payOut(`${caseId}.advance`);
+      await world.openTask(caseId, "paperwork");
+    }
     await world.eventually(
       async () => (await world.deps.cases.get(younger)).status === "stage-waiting",
       "the younger plan committed",
@@ -317,39 +343,46 @@ describe("a top-up resumes the plans waiting for money", () => {
     await world.clock.advanceBy(2 * DAY_MS);
     const extraRetried = await (await as("finance-2")).post<TopUp>(
       `/funds/${XINHUA}/extra-allocations`,
-      { amountYuan: "900.00", reason: "临时追加：分阶段救助待承诺" },
+      { amountYuan: "1500.00", reason: "临时追加：分阶段救助待承诺" },
       extraKey,
     );
     await stagePaidWhenDue(younger, 1);
 
-    // Assess 4: the advance then the younger plan, in queue order; the retry books and resumes nothing
+    // Assess 4: the advance, the younger plan, the small advance, in queue order; the retry books and resumes nothing
     expect(extra.status, extra.text).toBe(200);
-    expect(extra.body).toMatchObject({ outcome: "applied", resumedCases: [advance, younger] });
+    expect(extra.body).toMatchObject({ outcome: "applied", resumedCases: [advance, younger, smallAdvance] });
     expect(extraRetried.status, extraRetried.text).toBe(200);
     expect(extraRetried.body).toMatchObject({ outcome: "duplicate", resumedCases: [] });
     const entries = await world.entries(XINHUA);
     expect(entriesOf(entries, older)).toEqual(["commit 2400.00", "draw:stage 400.00"]);
     expect(entriesOf(entries, advance)).toEqual(["draw:advance 900.00"]);
     expect(entriesOf(entries, younger)).toEqual(["commit 800.00", "draw:stage 400.00"]);
+    expect(entriesOf(entries, smallAdvance)).toEqual(["draw:advance 600.00"]);
     const sequenceOf = (caseId: string, kind: string) =>
       entries.find((e) => e.reference.caseId === caseId && e.kind === kind)?.sequence ?? -1;
     expect(sequenceOf(older, "commit")).toBeLessThan(sequenceOf(advance, "draw"));
     expect(sequenceOf(advance, "draw")).toBeLessThan(sequenceOf(younger, "commit"));
+    expect(sequenceOf(younger, "commit")).toBeLessThan(sequenceOf(smallAdvance, "draw"));
     expect(entries.filter((e) => e.kind === "allocation" || e.kind === "replenishment")).toHaveLength(
       // The demo allocation, this test's allocation and its 临时追加.
       3,
     );
     expect(await fundHolds()).toEqual({ balance: "2400.00", committed: "2400.00", available: "0.00" });
     expect((await (await as("finance-1")).get<WaitingLists>("/fund-waits")).body.funds).toEqual([]);
-    // Each plan's execution waited once and went on from the commitment: no per-case resume.
-    for (const caseId of [older, younger]) {
+    // Each plan's execution went on from the commitment the top-up made: no per-case resume. Every
+    // earlier wait ended when its re-check found the plan still behind the queue.
+    for (const [caseId, resumer] of [
+      [older, "finance-1"],
+      [younger, "finance-2"],
+    ] as const) {
       const states = statesEntered(await world.history("flow-b", caseId));
-      expect(states.filter((s) => s === "AwaitPlanFunds")).toHaveLength(1);
-      expect(states.filter((s) => s === "CommitPlan")).toHaveLength(2);
-      expect(states.slice(states.indexOf("AwaitPlanFunds"))).toContain("PayStage");
-      expect(await planFundTasks(caseId)).toEqual([
-        `completed:${caseId === older ? "finance-1" : "finance-2"}`,
-      ]);
+      const waits = states.filter((s) => s === "AwaitPlanFunds").length;
+      expect(states.filter((s) => s === "CommitPlan")).toHaveLength(waits + 1);
+      expect(states.slice(states.lastIndexOf("AwaitPlanFunds"))).toContain("PayStage");
+      const tasks = await planFundTasks(caseId);
+      expect(tasks).toHaveLength(waits);
+      expect(tasks.at(-1)).toBe(`completed:${resumer}`);
+      expect(tasks.slice(0, -1).every((t) => t === "superseded:undefined")).toBe(true);
     }
   });
 });
