@@ -1,49 +1,61 @@
 /**
  * Codes the forms offer, in the domain's words (DOMAIN §2.2 hardship types and causes; §3.5
- * follow-up kinds and referral targets). Labels live in i18n; the API validates every code.
+ * follow-up kinds and referral targets). Every list is typed from the API's generated schema
+ * (labels.ts): a code the API would refuse does not compile, and test/unit/web/options.test.ts
+ * posts each one through the real route. Labels come from labels.ts.
  */
-export const HARDSHIP_TYPES = ["urgent", "expenditure"] as const;
+import {
+  codesOf,
+  type DocumentKind,
+  type HardshipCause,
+  type HardshipType,
+  type IdDocumentType,
+  type Relation,
+} from "./labels.ts";
 
-export const CAUSES: Record<(typeof HARDSHIP_TYPES)[number], readonly string[]> = {
-  urgent: [
-    "fire",
-    "flood",
-    "natural-disaster",
-    "traffic-accident",
-    "sudden-illness",
-    "crime",
-    "other-sudden",
-  ],
-  expenditure: ["medical", "education", "other-rigid-expense"],
+export const HARDSHIP_TYPES: readonly HardshipType[] = codesOf("hardshipType");
+
+const URGENT_CAUSES = [
+  "fire",
+  "flood",
+  "other-disaster",
+  "traffic-accident",
+  "sudden-illness",
+  "crime",
+  "other-sudden",
+] as const satisfies readonly HardshipCause[];
+const EXPENDITURE_CAUSES = [
+  "medical",
+  "education",
+  "other-rigid",
+] as const satisfies readonly HardshipCause[];
+
+// Every cause the API knows sits under exactly one hardship type (DOMAIN §2.2).
+type Unplaced = Exclude<HardshipCause, (typeof URGENT_CAUSES)[number] | (typeof EXPENDITURE_CAUSES)[number]>;
+const everyCausePlaced: [Unplaced] extends [never] ? true : Unplaced = true;
+void everyCausePlaced;
+
+export const CAUSES: Readonly<Record<HardshipType, readonly HardshipCause[]>> = {
+  urgent: URGENT_CAUSES,
+  expenditure: EXPENDITURE_CAUSES,
 };
 
-export const ID_TYPES = [
-  "resident-id",
-  "passport",
-  "hk-macao-pass",
-  "taiwan-pass",
-  "foreign-permit",
-  "other",
-] as const;
+/** An applicant's own documents; "no document" is attested by an officer filing for them (DOMAIN §7). */
+export const ID_TYPES: readonly IdDocumentType[] = codesOf("idType").filter(
+  (type) => type !== "none-officer-attests",
+);
 
-export const RELATIONS = [
-  "self",
-  "spouse",
-  "child",
-  "parent",
-  "sibling",
-  "grandparent",
-  "grandchild",
-  "other",
-] as const;
+export const RELATIONS: readonly Relation[] = codesOf("relation");
 
-export const DOCUMENT_KINDS = [
-  "scene-photo",
-  "hospital-record",
-  "police-report",
-  "id-document",
+/** What the applicant photographs (a signature belongs to a cash hand-over); the first is a new photo's kind. */
+export const DOCUMENT_KINDS: readonly DocumentKind[] = [
+  "incident-proof",
+  "medical-record",
+  "expense-receipt",
+  "identity-document",
+  "bank-account-proof",
   "other",
-] as const;
+] as const satisfies readonly DocumentKind[];
 
 export const FOLLOW_UP_KINDS = [
   "additional-aid",
@@ -53,13 +65,4 @@ export const FOLLOW_UP_KINDS = [
   "close",
 ] as const;
 
-export const REFERRAL_TARGETS = [
-  "dibao",
-  "tekun",
-  "medical",
-  "education",
-  "housing",
-  "employment",
-  "charity",
-  "social-work",
-] as const;
+export const REFERRAL_TARGETS = codesOf("referral");

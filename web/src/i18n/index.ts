@@ -3,6 +3,7 @@
  * The chosen language is kept for the tab's session.
  */
 import { createI18n } from "vue-i18n";
+import { catalogueLabel } from "../labels.ts";
 import en from "./en.ts";
 import zhCN from "./zh-CN.ts";
 
@@ -34,6 +35,8 @@ document.documentElement.lang = initialLocale();
 /** Translates a code (status, event type, hardship type) if a label exists, else shows the code. */
 export function label(group: string, code: string | undefined): string {
   if (!code) return "";
+  const catalogued = catalogueLabel(group, code, i18n.global.locale.value);
+  if (catalogued !== undefined) return catalogued;
   // Codes such as audit actions ("advance.decide") contain dots, which vue-i18n reads as nesting.
   const key = `${group}.${code.replace(/\./g, "_")}`;
   return i18n.global.te(key) ? i18n.global.t(key) : code;

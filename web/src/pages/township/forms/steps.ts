@@ -4,6 +4,7 @@
  * One renderer (`StepForm.vue`) draws them all. Bodies follow functions/services/decisions.ts.
  */
 import type { CaseView } from "../../../api/types.ts";
+import { localDate, localDateTime } from "../../../format.ts";
 import type { Role } from "../../../session.ts";
 
 export type FieldKind =
@@ -58,11 +59,9 @@ const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
 const optional = (key: string, v: unknown) => (text(v) ? { [key]: text(v) } : {});
 const approves = (v: Values) => v.decision === "approve";
 const rejects = (v: Values) => v.decision === "reject";
-const today = () => new Date().toISOString().slice(0, 10);
-const nowLocal = () => {
-  const d = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-};
+// Defaults on the business calendar (Asia/Shanghai), not UTC and not the browser's zone.
+const today = () => localDate();
+const nowLocal = () => localDateTime();
 
 /** Approve with an amount, or reject with a reason (advance and additional-aid decisions). */
 function decisionBody(v: Values) {

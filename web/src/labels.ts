@@ -1,0 +1,283 @@
+/**
+ * The one catalogue of what a code is called, in Chinese and English. Codes the API validates are
+ * typed from its generated schema (api/schema.ts): a code the API adds without a label here, or a
+ * label for a code it does not know, is a type error. Codes the API only returns (statuses, events,
+ * payment states) are listed here and held to the server's lists by test/unit/web/labels.test.ts.
+ * Pages show codes only through `label()` (i18n/index.ts), which reads this catalogue.
+ */
+import type { components, paths } from "./api/schema.ts";
+
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+type JsonBody<Route> = Route extends {
+  post: { requestBody?: { content: { "application/json": infer Body } } };
+}
+  ? Body
+  : never;
+
+type FileCaseBody = JsonBody<paths["/cases"]>;
+export type HardshipCause = FileCaseBody["hardship"]["cause"];
+export type IdDocumentType = FileCaseBody["applicant"]["document"]["type"];
+export type Relation = NonNullable<FileCaseBody["household"]>[number]["relation"];
+export type OnBehalfReason = NonNullable<FileCaseBody["onBehalf"]>["reason"];
+export type HardshipType = NonNullable<
+  NonNullable<paths["/cases"]["get"]["parameters"]["query"]>["hardshipType"]
+>;
+export type DocumentKind = components["schemas"]["DocumentUploadRequest"]["kind"];
+export type ReferralTarget = NonNullable<
+  JsonBody<paths["/cases/{caseId}/follow-up"]>["referrals"]
+>[number]["to"];
+export type HouseholdCheckResult = NonNullable<
+  JsonBody<paths["/cases/{caseId}/paperwork"]>["economicCheck"]
+>["result"];
+export type PayeeKind = NonNullable<JsonBody<paths["/cases/{caseId}/reroute"]>["payee"]["kind"]>;
+export type RecheckOutcome = JsonBody<paths["/plans/{caseId}/recheck"]>["outcome"];
+export type Decision = JsonBody<paths["/cases/{caseId}/advance-decision"]>["decision"];
+
+/** What a case's `status` can be (functions/adapters/case-store.ts CaseStatus; the test holds them equal). */
+export const CASE_STATUSES = [
+  "awaiting-advance-decision",
+  "advance-rejected",
+  "paying",
+  "awaiting-payment-route",
+  "awaiting-fund-replenishment",
+  "awaiting-paperwork",
+  "awaiting-follow-up",
+  "awaiting-additional-aid-approval",
+  "awaiting-recovery",
+  "handed-over-to-flow-b",
+  "closed",
+  "withdrawn",
+  "incident",
+  "assessing",
+  "in-notice",
+  "awaiting-plan-approval",
+  "awaiting-plan-funds",
+  "stage-waiting",
+  "stage-recheck",
+  "stage-paying",
+  "plan-rejected",
+  "plan-stopped",
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** The roles of core/access/roles.ts. */
+export const ROLES = [
+  "applicant",
+  "township-officer",
+  "township-approver",
+  "county-civil-affairs",
+  "county-finance",
+  "auditor",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+const hardshipType = {
+  urgent: { zh: "急难型", en: "Urgent" },
+  expenditure: { zh: "支出型", en: "Expenditure" },
+} satisfies Record<HardshipType, Label>;
+
+const cause = {
+  fire: { zh: "火灾", en: "Fire" },
+  flood: { zh: "水灾", en: "Flood" },
+  "other-disaster": { zh: "其他自然灾害", en: "Other natural disaster" },
+  "traffic-accident": { zh: "交通事故", en: "Traffic accident" },
+  "sudden-illness": { zh: "突发重大疾病", en: "Sudden serious illness" },
+  crime: { zh: "遭受犯罪侵害", en: "Crime" },
+  "other-sudden": { zh: "其他突发事件", en: "Other sudden event" },
+  medical: { zh: "医疗支出", en: "Medical spending" },
+  education: { zh: "教育支出", en: "Education spending" },
+  "other-rigid": { zh: "其他刚性支出", en: "Other rigid spending" },
+} satisfies Record<HardshipCause, Label>;
+
+const idType = {
+  "resident-id": { zh: "居民身份证", en: "Resident ID card" },
+  passport: { zh: "护照", en: "Passport" },
+  "hk-macao-permit": { zh: "港澳居民来往内地通行证", en: "HK/Macao travel permit" },
+  "taiwan-permit": { zh: "台湾居民来往大陆通行证", en: "Taiwan travel permit" },
+  "foreigner-permanent-residence": { zh: "外国人永久居留身份证", en: "Foreigner's permanent residence ID" },
+  "residence-permit": { zh: "居住证", en: "Residence permit" },
+  "none-officer-attests": { zh: "无证件（经办人核实）", en: "No document (officer attests)" },
+} satisfies Record<IdDocumentType, Label>;
+
+const relation = {
+  self: { zh: "本人", en: "Self" },
+  spouse: { zh: "配偶", en: "Spouse" },
+  child: { zh: "子女", en: "Child" },
+  parent: { zh: "父母", en: "Parent" },
+  sibling: { zh: "兄弟姐妹", en: "Sibling" },
+  grandparent: { zh: "祖父母/外祖父母", en: "Grandparent" },
+  grandchild: { zh: "孙子女", en: "Grandchild" },
+  other: { zh: "其他", en: "Other" },
+} satisfies Record<Relation, Label>;
+
+const documentKind = {
+  "incident-proof": { zh: "事故/灾害证明或现场照片", en: "Proof or photo of the incident" },
+  "medical-record": { zh: "病历、诊断证明", en: "Medical record" },
+  "expense-receipt": { zh: "支出票据", en: "Expense receipt" },
+  "identity-document": { zh: "身份证明", en: "Identity document" },
+  "bank-account-proof": { zh: "银行账户证明", en: "Bank account proof" },
+  signature: { zh: "签字", en: "Signature" },
+  other: { zh: "其他材料", en: "Other" },
+} satisfies Record<DocumentKind, Label>;
+
+const referral = {
+  dibao: { zh: "最低生活保障", en: "Minimum living allowance" },
+  tekun: { zh: "特困供养", en: "Extreme-poverty support" },
+  "medical-aid": { zh: "医疗救助", en: "Medical aid" },
+  "education-aid": { zh: "教育救助", en: "Education aid" },
+  "housing-aid": { zh: "住房救助", en: "Housing aid" },
+  "employment-aid": { zh: "就业救助", en: "Employment aid" },
+  charity: { zh: "慈善组织", en: "Charity" },
+  "social-work": { zh: "社会工作服务", en: "Social work" },
+} satisfies Record<ReferralTarget, Label>;
+
+const householdCheck = {
+  eligible: { zh: "符合", en: "Eligible" },
+  "not-eligible": { zh: "不符合", en: "Not eligible" },
+  inconclusive: { zh: "无法确定", en: "Inconclusive" },
+} satisfies Record<HouseholdCheckResult, Label>;
+
+const payeeKind = {
+  applicant: { zh: "申请人本人", en: "The applicant" },
+  guardian: { zh: "监护人", en: "Guardian" },
+  agent: { zh: "代理人", en: "Agent" },
+} satisfies Record<PayeeKind, Label>;
+
+const recheckOutcome = {
+  "still-in-hardship": { zh: "仍然困难，继续发放", en: "Still in hardship — pay" },
+  "covered-by-dibao": { zh: "已纳入低保", en: "Now covered by dibao" },
+  "covered-by-tekun": { zh: "已纳入特困供养", en: "Now covered by tekun" },
+  moved: { zh: "已迁出", en: "Moved away" },
+  died: { zh: "已死亡", en: "Died" },
+  recovered: { zh: "已恢复", en: "Recovered" },
+} satisfies Record<RecheckOutcome, Label>;
+
+const onBehalf = {
+  "on-request": { zh: "应本人或家属请求代为申请", en: "At the person's or family's request" },
+  "found-by-staff": { zh: "工作人员主动发现", en: "Found by staff" },
+} satisfies Record<OnBehalfReason, Label>;
+
+const decision = {
+  approve: { zh: "同意", en: "Approve" },
+  reject: { zh: "不同意", en: "Reject" },
+} satisfies Record<Decision, Label>;
+
+const status = {
+  "awaiting-advance-decision": { zh: "待先行救助审批", en: "Awaiting advance decision" },
+  "advance-rejected": { zh: "先行救助未获批准", en: "Advance rejected" },
+  paying: { zh: "发放中", en: "Paying" },
+  "awaiting-payment-route": { zh: "发放失败，待重新发放", en: "Payment failed — re-route" },
+  "awaiting-fund-replenishment": { zh: "等待备用金补足", en: "Awaiting fund top-up" },
+  "awaiting-paperwork": { zh: "待补齐手续", en: "Awaiting paperwork" },
+  "awaiting-follow-up": { zh: "待跟进救助", en: "Awaiting follow-up" },
+  "awaiting-additional-aid-approval": { zh: "追加救助待审批", en: "Additional aid awaiting approval" },
+  "awaiting-recovery": { zh: "待追回", en: "Awaiting recovery" },
+  "handed-over-to-flow-b": { zh: "已转分阶段救助", en: "Handed over to staged assistance" },
+  closed: { zh: "已办结", en: "Closed" },
+  withdrawn: { zh: "已撤回", en: "Withdrawn" },
+  incident: { zh: "异常待处理", en: "Incident" },
+  assessing: { zh: "入户调查评估中", en: "Being assessed" },
+  "in-notice": { zh: "公示中", en: "In public notice" },
+  "awaiting-plan-approval": { zh: "救助计划待审批", en: "Plan awaiting approval" },
+  "awaiting-plan-funds": { zh: "等待备用金承诺计划资金", en: "Plan waiting for funds" },
+  "stage-waiting": { zh: "分阶段发放中（等待下一期）", en: "Waiting for the next stage" },
+  "stage-recheck": { zh: "阶段复核中", en: "Stage re-check" },
+  "stage-paying": { zh: "本期发放中", en: "Paying this stage" },
+  "plan-rejected": { zh: "救助计划未获批准", en: "Plan rejected" },
+  "plan-stopped": { zh: "分阶段救助已停止", en: "Staged assistance stopped" },
+} satisfies Record<CaseStatus, Label>;
+
+const statusNext = {
+  "awaiting-advance-decision": {
+    zh: "乡镇审批人将决定是否先行救助。",
+    en: "A township approver decides on advance aid.",
+  },
+  paying: { zh: "救助金已发出，等待银行到账确认。", en: "Paid out; waiting for the bank's confirmation." },
+  "awaiting-payment-route": {
+    zh: "银行发放未成功，经办人将联系您重新发放。",
+    en: "The bank transfer failed; an officer will contact you to pay again.",
+  },
+  "awaiting-fund-replenishment": {
+    zh: "备用金正在补足，补足后立即发放。",
+    en: "The reserve fund is being topped up; payment follows at once.",
+  },
+  "awaiting-paperwork": {
+    zh: "经办人将入户调查并补齐手续。",
+    en: "Officers visit and complete the paperwork.",
+  },
+  "awaiting-follow-up": {
+    zh: "经办人将根据调查结果安排跟进救助。",
+    en: "An officer arranges the follow-up.",
+  },
+  "awaiting-additional-aid-approval": { zh: "追加救助正在审批。", en: "Additional aid is being approved." },
+  "awaiting-recovery": { zh: "经办人正在追回款项。", en: "An officer is recovering the aid." },
+  "handed-over-to-flow-b": {
+    zh: "已转为分阶段救助，按计划分期发放。",
+    en: "Handed over to staged assistance, paid by plan.",
+  },
+  closed: { zh: "本次救助已办结。", en: "This assistance is closed." },
+  withdrawn: {
+    zh: "申请已撤回。如仍有困难，可重新申请。",
+    en: "Withdrawn. You may apply again if in hardship.",
+  },
+  "advance-rejected": {
+    zh: "先行救助未获批准，可查看原因。",
+    en: "The advance was not approved; see the reason.",
+  },
+  incident: { zh: "办理中出现异常，工作人员正在处理。", en: "Something went wrong; staff are handling it." },
+  assessing: { zh: "经办人将入户调查并制定救助计划。", en: "Officers visit and draft the stage plan." },
+  "in-notice": { zh: "救助计划正在公示。", en: "The plan is in public notice." },
+  "awaiting-plan-approval": { zh: "救助计划正在审批。", en: "The plan is being approved." },
+  "awaiting-plan-funds": { zh: "备用金补足后开始发放。", en: "Payment starts once the fund is topped up." },
+  "stage-waiting": { zh: "按计划等待下一期发放。", en: "The next stage is paid as planned." },
+  "stage-recheck": { zh: "经办人正在复核您的困难情况。", en: "An officer re-checks your hardship." },
+  "stage-paying": { zh: "本期救助金正在发放。", en: "This stage is being paid." },
+  "plan-rejected": { zh: "救助计划未获批准，可查看原因。", en: "The plan was not approved; see the reason." },
+  "plan-stopped": { zh: "分阶段救助已停止。", en: "Staged assistance has stopped." },
+} satisfies Record<CaseStatus, Label>;
+
+const role = {
+  applicant: { zh: "申请人", en: "Applicant" },
+  "township-officer": { zh: "经办人", en: "Township officer" },
+  "township-approver": { zh: "审批人", en: "Township approver" },
+  "county-civil-affairs": { zh: "县民政", en: "County civil affairs" },
+  "county-finance": { zh: "县财政/民政财务", en: "County finance" },
+  auditor: { zh: "审计/监督", en: "Auditor" },
+} satisfies Record<Role, Label>;
+
+/** The catalogue, by group: `label("cause", "fire")` → 火灾. */
+export const LABELS = {
+  hardshipType,
+  cause,
+  idType,
+  relation,
+  documentKind,
+  referral,
+  householdCheck,
+  payeeKind,
+  recheckOutcome,
+  onBehalf,
+  decision,
+  status,
+  statusNext,
+  role,
+} as const;
+
+export type LabelGroup = keyof typeof LABELS;
+
+/** The codes of a group in the catalogue's order (a picker's options). */
+export function codesOf<G extends LabelGroup>(group: G): Array<keyof (typeof LABELS)[G] & string> {
+  return Object.keys(LABELS[group]) as Array<keyof (typeof LABELS)[G] & string>;
+}
+
+/** The label of `code` in `group`, or undefined when the catalogue has none. */
+export function catalogueLabel(group: string, code: string, locale: string): string | undefined {
+  const entries = (LABELS as Record<string, Record<string, Label> | undefined>)[group];
+  const entry = entries && Object.hasOwn(entries, code) ? entries[code] : undefined;
+  if (!entry) return undefined;
+  return locale === "en" ? entry.en : entry.zh;
+}
