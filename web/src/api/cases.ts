@@ -67,6 +67,8 @@ function timelineOf(c: Raw, tasks: CaseTask[], payments: Payment[]): CaseEvent[]
       at: String(c.filedAt),
       type: filedBy.onBehalf ? "filed-on-behalf" : "filed",
       actorId: str(filedBy.userId),
+      // People by name: the filer's own, else the applicant's when they filed themselves.
+      actorName: str(filedBy.name) ?? (filedBy.onBehalf ? undefined : str(obj(c.applicant).name)),
     });
   for (const task of tasks) {
     if (task.openedAt)
@@ -132,6 +134,7 @@ export function toCaseView(input: unknown): CaseView {
     handledBy: arr<string>(c.handledBy),
     applicantName: str(applicant.name),
     applicantIdMasked: str(obj(applicant.document).numberMasked),
+    applicantIdType: str(obj(applicant.document).type),
     applicantLocal: typeof applicant.local === "boolean" ? applicant.local : undefined,
     ownerUserId: str(applicant.userId),
     requestedAmountYuan: str(c.requestedAmountYuan),

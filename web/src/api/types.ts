@@ -118,6 +118,8 @@ export interface CaseView {
   handledBy?: string[];
   applicantName?: string;
   applicantIdMasked?: string;
+  /** The identity document's type code (labels.ts `idType`). */
+  applicantIdType?: string;
   ownerUserId?: string;
   applicantLocal?: boolean;
   /** `GET /me/cases`: whether the applicant may still withdraw (nothing approved or drawn yet). */

@@ -1,0 +1,180 @@
+/**
+ * The audit trail in words (DOMAIN §1 who / when / what / why): actions, the server's reasons and
+ * the before → after of each change are turned into text a zh-CN reader can read — labels instead
+ * of codes, Beijing time instead of ISO instants, yuan, names instead of user ids. What has no
+ * wording yet stays available to the auditor as the raw record (`rawChange`), shown on request.
+ */
+import { calendarDate, dateTime, yuan } from "../format.ts";
+import { catalogueLabel } from "../labels.ts";
+
+export type Locale = "zh-CN" | "en";
+type Names = ReadonlyMap<string, string>;
+
+const ACTIONS: Record<string, [zh: string, en: string]> = {
+  "case.file": ["提交申请", "Filed"],
+  "case.fileOnBehalf": ["代为申请", "Filed on behalf"],
+  "case.read": ["查阅案件", "Read the case"],
+  "case.readOwn": ["查阅本人申请", "Read own case"],
+  "case.withdraw": ["撤回申请", "Withdrawn"],
+  "case.addDocument": ["上传材料", "Document added"],
+  "case.close": ["办结", "Closed"],
+  "advance.decide": ["先行救助审批", "Advance decision"],
+  "paperwork.record": ["补齐手续", "Paperwork"],
+  "paperwork.coSign": ["确认补齐手续", "Paperwork confirmed"],
+  "investigation.record": ["入户调查", "Investigation"],
+  "notice.objection.record": ["登记公示异议", "Objection recorded"],
+  "followUp.propose": ["跟进救助", "Follow-up"],
+  "referral.record": ["转介", "Referral"],
+  "recovery.record": ["追回入账", "Recovery received"],
+  "amount.approveWithinCeiling": ["金额审批（乡镇权限内）", "Amount decision (township)"],
+  "amount.approveAboveCeiling": ["金额审批（县级）", "Amount decision (county)"],
+  "case.escalation.decide": ["县级审批（超时上报）", "County decision (escalated)"],
+  "case.coordination.decide": ["一事一议", "Case-by-case review"],
+  "plan.assess": ["调查评估", "Assessment"],
+  "plan.approve": ["救助计划审批", "Plan approval"],
+  "stage.recheck": ["阶段复核", "Stage re-check"],
+  "payment.reroute": ["重新发放", "Payment re-routed"],
+  "payment.cash": ["现金发放", "Cash payment"],
+  "fund.read": ["查阅备用金", "Read the fund"],
+  "fund.allocate": ["拨付备用金", "Fund allocated"],
+  "fund.replenish.propose": ["提出补足", "Top-up proposed"],
+  "fund.replenish.execute": ["执行补足", "Top-up executed"],
+  "reconciliation.run": ["对账", "Reconciliation"],
+  "reconciliation.close": ["签字结账", "Period closed"],
+  "export.run": ["导出", "Export"],
+  "audit.read": ["查阅审计记录", "Read the audit trail"],
+  "person.view": ["查阅个人信息", "Viewed personal data"],
+};
+
+const SCOPES: Record<string, [zh: string, en: string]> = {
+  "own-county": ["本县", "own county"],
+  "own-township": ["本乡镇", "own township"],
+  "own-case": ["本人申请", "own case"],
+};
+
+const FIELDS: Record<string, [zh: string, en: string]> = {
+  status: ["状态", "Status"],
+  cause: ["原因", "Cause"],
+  kind: ["类型", "Kind"],
+  fileName: ["文件名", "File name"],
+  contentType: ["文件格式", "File type"],
+  sizeBytes: ["大小", "Size"],
+  decision: ["审批意见", "Decision"],
+  amountYuan: ["金额", "Amount"],
+  reason: ["理由", "Reason"],
+  policyVersionId: ["政策版本", "Policy version"],
+  route: ["查阅内容", "Read"],
+  investigators: ["调查人员", "Investigators"],
+  visitedAt: ["入户时间", "Visited at"],
+  decidedBy: ["审批人", "Decided by"],
+  decidedAt: ["审批时间", "Decided at"],
+  period: ["期间", "Period"],
+  explanation: ["说明", "Explanation"],
+};
+
+/** Which label group names the values of a field. */
+const VALUE_GROUPS: Record<string, string> = {
+  status: "status",
+  cause: "cause",
+  kind: "documentKind",
+  decision: "decision",
+};
+
+const pick = (pair: [string, string], locale: Locale) => (locale === "en" ? pair[1] : pair[0]);
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** What an audit action is called (`advance.decide` → 先行救助审批). */
+export function auditAction(action: string, locale: Locale): string {
+  const pair = ACTIONS[action];
+  return pair ? pick(pair, locale) : locale === "en" ? action : "其他操作";
+}
+
+function roleName(role: string, locale: Locale): string {
+  return catalogueLabel("role", role, locale) ?? role;
+}
+
+/** The server's reasons (functions/…: audit `reason`) and their Chinese wording. */
+const REASONS: Array<[RegExp, (m: string[], names: Names) => string]> = [
+  [/^application$/, () => "本人申请"],
+  [/^reconciled clean$/, () => "账实相符"],
+  [
+    /^on behalf: (.+)$/,
+    (m) => `代为申请：${catalogueLabel("onBehalf", m[1] ?? "", "zh-CN") ?? "经办人代为申请"}`,
+  ],
+  [
+    /^document requested: (.+)$/,
+    (m) => `申请上传材料：${catalogueLabel("documentKind", m[1] ?? "", "zh-CN") ?? "材料"}`,
+  ],
+  [
+    /^(\S+) granted to (\S+) \((\S+)\)$/,
+    ([, action = "", role = "", scope = ""]) => {
+      const where = SCOPES[scope] ? `（${pick(SCOPES[scope], "zh-CN")}）` : "";
+      return `${roleName(role, "zh-CN")}依职责${auditAction(action, "zh-CN")}${where}`;
+    },
+  ],
+  [/^quota (\S+) − closing balance (\S+)$/, (m) => `定额 ${yuan(m[1])} − 期末余额 ${yuan(m[2])}`],
+  [/^proposed by (\S+)$/, (m, names) => `由${names.get(m[1] ?? "") ?? "另一名财务人员"}提出`],
+  [/^paperwork co-signature refused: (.*)$/s, (m) => `补齐手续被退回：${m[1] ?? ""}`],
+];
+
+/** The server's reason in the reader's language; a reason typed by staff is shown as typed. */
+export function auditReason(reason: string | undefined, locale: Locale, names: Names = new Map()): string {
+  if (!reason) return "";
+  if (locale === "en") return reason;
+  for (const [pattern, wording] of REASONS) {
+    const match = pattern.exec(reason);
+    if (match) return wording([...match], names);
+  }
+  return reason;
+}
+
+function valueText(field: string, value: unknown, locale: Locale, names: Names): string | undefined {
+  if (value === null || value === undefined || value === "") return undefined;
+  if (typeof value === "string") {
+    const group = VALUE_GROUPS[field];
+    if (group) return catalogueLabel(group, value, locale);
+    if (/Yuan$/.test(field)) return yuan(value);
+    if (ISO_INSTANT.test(value)) return dateTime(value, locale);
+    if (CALENDAR_DATE.test(value)) return calendarDate(value, locale);
+    if (names.has(value)) return names.get(value);
+    if (field === "route") return undefined;
+    return value;
+  }
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) {
+    const parts = value.map((v) =>
+      v && typeof v === "object" && "userId" in v
+        ? names.get(String((v as { userId: unknown }).userId))
+        : valueText(field, v, locale, names),
+    );
+    return parts.every((p) => p !== undefined) ? parts.join("、") : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * `状态：待先行救助审批；原因：火灾` from a change's `after` (or `before`): the fields that have a
+ * wording; `rest` counts those left to the raw record.
+ */
+export function auditChange(
+  change: unknown,
+  locale: Locale,
+  names: Names = new Map(),
+): { text: string; rest: number } {
+  if (!change || typeof change !== "object" || Array.isArray(change)) return { text: "", rest: 0 };
+  const parts: string[] = [];
+  let rest = 0;
+  for (const [field, value] of Object.entries(change as Record<string, unknown>)) {
+    const name = FIELDS[field];
+    const text = name ? valueText(field, value, locale, names) : undefined;
+    if (name && text !== undefined) parts.push(`${pick(name, locale)}：${text}`);
+    else rest += 1;
+  }
+  return { text: parts.join(locale === "en" ? "; " : "；"), rest };
+}
+
+/** The record as stored, for the auditor who asks for it. */
+export function rawChange(before: unknown, after: unknown): string {
+  return JSON.stringify({ before, after }, null, 2);
+}
