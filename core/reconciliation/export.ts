@@ -8,6 +8,12 @@
 
 import { fieldVisibility } from "../access/masking.ts";
 import type { Role } from "../access/roles.ts";
+import {
+  CAUSE_NAMES_ZH,
+  HARDSHIP_TYPE_NAMES_ZH,
+  hardshipTypeOf,
+  isHardshipCause,
+} from "../cases/hardship.ts";
 import { maskName } from "../identity/masking.ts";
 import type { ChainedEntry } from "../ledger/canonical.ts";
 import { DISCREPANCY_NAMES_ZH, type Discrepancy } from "./discrepancy.ts";
@@ -31,8 +37,8 @@ export const SUMMARY_HEADERS = [
   "拨付金额",
   "支出笔数",
   "支出金额",
-  "流程A支出",
-  "流程B支出",
+  "先行救助支出",
+  "分阶段救助支出",
   "本地人员支出",
   "外地人员支出",
   "冲回金额",
@@ -81,6 +87,16 @@ const DRAW_KIND_ZH: Record<string, string> = {
   stage: "分阶段救助",
 };
 const METHOD_ZH: Record<string, string> = { bank: "银行转账", cash: "现金" };
+/** The flows by their names in the policy (DOMAIN §3, §4), not by the letters the code uses. */
+export const FLOW_NAMES_ZH: Record<string, string> = { A: "先行救助", B: "分阶段救助" };
+
+/** `急难型·火灾` from a draw's recorded cause, `急难型` from a recorded kind; unknown codes stay blank. */
+function hardshipText(recorded: string | undefined): string {
+  if (!recorded) return "";
+  if (isHardshipCause(recorded))
+    return `${HARDSHIP_TYPE_NAMES_ZH[hardshipTypeOf(recorded)]}·${CAUSE_NAMES_ZH[recorded]}`;
+  return HARDSHIP_TYPE_NAMES_ZH[recorded as keyof typeof HARDSHIP_TYPE_NAMES_ZH] ?? "";
+}
 
 /** Shanghai local time "2026-10-05 14:03:00" (DOMAIN §7 time zone), a form Excel shows as typed. */
 export function localTimeText(iso: string): string {
@@ -133,8 +149,8 @@ export function detailRow(
     String(entry.sequence),
     entry.entryId,
     entry.reference.caseId ?? "",
-    entry.reference.flow ? `流程${entry.reference.flow}` : "",
-    entry.reference.hardshipType ?? "",
+    FLOW_NAMES_ZH[entry.reference.flow ?? ""] ?? "",
+    hardshipText(entry.reference.hardshipType),
     RESIDENCY_ZH[entry.reference.residency ?? UNKNOWN_KEY] ?? "",
     DRAW_KIND_ZH[entry.drawKind ?? ""] ?? "",
     shownName,

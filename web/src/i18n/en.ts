@@ -266,6 +266,7 @@ export default {
     proposedBy: "Proposed by",
     executedBy: "Executed by",
     execute: "Execute",
+    anotherUser: "Another finance user",
     secondUser: "You proposed this; a second finance user must execute it.",
     actions: "Actions",
   },

@@ -262,6 +262,7 @@ export default {
     proposedBy: "提出人",
     executedBy: "执行人",
     execute: "执行补足",
+    anotherUser: "另一名财务人员",
     secondUser: "您是提出人；补足须由另一名财务人员执行（双人复核）。",
     actions: "操作",
   },
