@@ -177,7 +177,9 @@ describe("county finance: reconcile, sign and close, replenishment by a second u
 
     // Act
     await page.locator(`[data-execute="${TOWNSHIP}"]`).click();
-    await page.locator("[data-testid=replenishments] tbody tr", { hasText: "finance-2" }).waitFor();
+    // The executor by name (马琳, finance-2), not by account.
+    await page.locator("[data-testid=replenishments] tbody tr", { hasText: "马琳" }).waitFor();
+    await expect(page.locator("[data-testid=replenishments]").innerText()).resolves.not.toContain("finance-");
     await screenshot(page, "finance-04-executed-by-second-user");
     await page.goto(`${world.url}/finance`);
     const row = page.locator("[data-testid=funds-table] tr", {
