@@ -8,11 +8,12 @@ import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { FunctionDefinition } from "#functions/catalog.ts";
 import { bankCallbackUrlParameterName } from "./environment.ts";
+import { type RegionTraits, regionTraits } from "./regions.ts";
 import { ApiStack } from "./stacks/api-stack.ts";
 import { DataStack } from "./stacks/data-stack.ts";
 import { FunctionsStack } from "./stacks/functions-stack.ts";
 import { MonitoringStack } from "./stacks/monitoring-stack.ts";
-import { WebStack } from "./stacks/web-stack.ts";
+import { type WebDomain, WebStack } from "./stacks/web-stack.ts";
 import { WorkflowsStack } from "./stacks/workflows-stack.ts";
 import type { WorkflowDefinition } from "./workflows.ts";
 
@@ -37,7 +38,29 @@ export interface AidFlowProps {
   bankEndpoints?: Readonly<Record<string, string>>;
   /** The bank callback URL when the API has its own domain (context `bankCallbackUrl`). */
   bankCallbackUrl?: string;
+  /**
+   * The OpenID Connect issuer the API trusts instead of a Cognito user pool of its own (context
+   * `oidcIssuer`, `oidcAudience`). Required in China, where Cognito user pools are not offered.
+   */
+  oidc?: { issuer: string; audience: readonly string[] };
+  /** The consoles' own domain and IAM server certificate (context `webDomain`, `webCertificateId`). */
+  webDomain?: WebDomain;
 }
+
+/** The context keys of `infra/app.ts` (`-c key=value`), named in synth errors. */
+export const CONTEXT_KEYS = {
+  region: "region",
+  account: "account",
+  prefix: "prefix",
+  alarmEmail: "alarmEmail",
+  webAclArn: "webAclArn",
+  bankEndpoints: "bankEndpoints",
+  bankCallbackUrl: "bankCallbackUrl",
+  oidcIssuer: "oidcIssuer",
+  oidcAudience: "oidcAudience",
+  webDomain: "webDomain",
+  webCertificateId: "webCertificateId",
+} as const;
 
 export interface AidFlowStacks {
   data: DataStack;
@@ -59,6 +82,8 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
     // It becomes part of S3 bucket and table names: lower case, short, ending in "-".
     throw new Error(`prefix "${prefix}" must match ${PREFIX.source}`);
   }
+  const traits = regionTraits(props.env?.region);
+  refuseWhatTheRegionLacks(traits, props);
   const common = (name: string) => ({
     stackName: `${prefix}${name}`,
     ...(props.env ? { env: props.env } : {}),
@@ -73,6 +98,7 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
           prefix,
           projectRoot: props.projectRoot,
           data,
+          tracing: traits.lambdaXRay,
           ...(props.bankEndpoints ? { bankEndpoints: props.bankEndpoints } : {}),
         })
       : undefined;
@@ -89,13 +115,16 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
   const web = new WebStack(scope, "Web", {
     ...common("web"),
     webDistPath: props.webDistPath,
+    traits,
     ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+    ...(props.webDomain ? { domain: props.webDomain } : {}),
   });
   const api = new ApiStack(scope, "Api", {
     ...common("api"),
     functions: props.functions,
     builtFunctions,
-    allowedOrigins: [`https://${web.distribution.distributionDomainName}`],
+    allowedOrigins: [web.siteUrl],
+    identity: props.oidc ? { kind: "oidc", ...props.oidc } : { kind: "cognito" },
     bankCallbackUrlParameterName: bankCallbackUrlParameterName(prefix),
     ...(props.bankCallbackUrl ? { bankCallbackUrl: props.bankCallbackUrl } : {}),
   });
@@ -107,4 +136,47 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
     ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
   });
   return { data, functions, workflows, web, api, monitoring };
+}
+
+/**
+ * Fails the synth, naming every missing or unusable context value at once, rather than leaving
+ * CloudFormation to refuse a resource type the region does not have (China: Cognito user pools,
+ * Origin Access Control, CloudFront's own domain, CloudFront web ACLs).
+ */
+function refuseWhatTheRegionLacks(traits: RegionTraits, props: AidFlowProps): void {
+  const c = CONTEXT_KEYS;
+  const problems: string[] = [];
+  if (props.oidc) {
+    if (!/^https:\/\/[^\s/]+/.test(props.oidc.issuer)) {
+      problems.push(
+        `-c ${c.oidcIssuer} must be the issuer's https URL, as the tokens' "iss" claim spells it`,
+      );
+    }
+    if (props.oidc.audience.length === 0) {
+      problems.push(
+        `-c ${c.oidcAudience}=<client id> is missing: the API would accept a token meant for any client`,
+      );
+    }
+  } else if (!traits.cognitoUserPools) {
+    problems.push(
+      `-c ${c.oidcIssuer}=https://… -c ${c.oidcAudience}=<client id> are missing: Cognito user pools are not offered here, the API trusts the province's OIDC issuer`,
+    );
+  }
+  if (!props.webDomain && !traits.cloudFrontDefaultDomain) {
+    problems.push(
+      `-c ${c.webDomain}=<ICP-filed domain> -c ${c.webCertificateId}=<IAM server certificate id> are missing: CloudFront serves only an ICP-filed domain here`,
+    );
+  }
+  if (props.webAclArn && !traits.cloudFrontWebAcl) {
+    problems.push(
+      `-c ${c.webAclArn} cannot be used: AWS WAF is offered at the regional level only here, not for CloudFront`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `AidFlow cannot be synthesized for ${traits.region || "this region"} (partition ${traits.partition}):\n` +
+        problems.map((problem) => `  - ${problem}`).join("\n") +
+        "\nSee README.md, Deploy, China regions.",
+    );
+  }
 }

@@ -46,6 +46,12 @@ export function aslPlaceholders(file: string): string[] {
   return [...new Set(names)];
 }
 
+/**
+ * The placeholder of the partition in integration ARNs (`arn:${Partition}:states:::lambda:invoke`):
+ * `aws` in global regions, `aws-cn` in China. The ASL names no partition itself.
+ */
+export const PARTITION_SUBSTITUTION = "Partition";
+
 /** Physical state machine name: deterministic, so functions can be granted it without a cross-stack cycle. */
 export function stateMachineName(prefix: string, workflowName: string): string {
   return `${prefix}${workflowName}`;

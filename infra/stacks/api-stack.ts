@@ -1,6 +1,6 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
-import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
+import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
@@ -9,6 +9,21 @@ import * as ssm from "aws-cdk-lib/aws-ssm";
 import type { Construct } from "constructs";
 import type { FunctionDefinition } from "#functions/catalog.ts";
 import { groupDescription, ROLES, SCOPE_ATTRIBUTES } from "../identity.ts";
+
+/**
+ * Whom the API's JWT authorizer trusts: a Cognito user pool of this stack (global regions, the
+ * default), or a configured OpenID Connect issuer — the province's unified identity platform or a
+ * self-hosted IdP — where Cognito user pools are not offered (China) or not wanted.
+ */
+export type ApiIdentity =
+  | { kind: "cognito" }
+  | {
+      kind: "oidc";
+      /** The issuer URL, exactly as the tokens' `iss` claim spells it (https). */
+      issuer: string;
+      /** Accepted `aud` (or `client_id`) values: the consoles' client id at that issuer. */
+      audience: readonly string[];
+    };
 
 export interface ApiStackProps extends StackProps {
   /** Catalog entries: their `routes` become HTTP API routes. */
@@ -23,24 +38,67 @@ export interface ApiStackProps extends StackProps {
   bankCallbackUrlParameterName?: string;
   /** The callback URL the bank is given, when the API has its own domain; default the API's URL. */
   bankCallbackUrl?: string;
+  /** The token issuer the API trusts; default a Cognito user pool built here. */
+  identity?: ApiIdentity;
 }
 
 const DEFAULT_RATE_LIMIT = 200;
 
 /**
- * The HTTP API (routes from the function catalog) behind a Cognito JWT authorizer. Route handlers
- * read the role from `cognito:groups` and the scope from `custom:township` / `custom:county` of the
- * ID token; public routes (health, dev-free reads) carry `public: true` in the catalog.
+ * The HTTP API (routes from the function catalog) behind a JWT authorizer: on a Cognito user pool
+ * built here, or on a configured OIDC issuer (`identity`). Route handlers read the role from
+ * `cognito:groups` and the scope from `custom:township` / `custom:county` of the ID token; public
+ * routes (health, dev-free reads) carry `public: true` in the catalog.
+ *
+ * No AWS WAF web ACL fronts the API: WAF associates with REST APIs, not HTTP APIs, in every region;
+ * the stage's throttling is the limit on everything.
  */
 export class ApiStack extends Stack {
-  readonly userPool: cognito.UserPool;
-  readonly userPoolClient: cognito.UserPoolClient;
+  /** Absent when the API trusts an external OIDC issuer. */
+  readonly userPool?: cognito.UserPool;
+  readonly userPoolClient?: cognito.UserPoolClient;
   readonly httpApi: apigw.HttpApi;
+  /** The issuer and audience the authorizer accepts (the consoles sign in there). */
+  readonly issuer: string;
+  readonly audience: readonly string[];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    this.userPool = this.buildUserPool();
-    this.userPoolClient = this.userPool.addClient("WebClient", {
+    const identity = props.identity ?? { kind: "cognito" };
+    let authorizer: apigw.IHttpRouteAuthorizer;
+    if (identity.kind === "oidc") {
+      this.issuer = identity.issuer;
+      this.audience = identity.audience;
+      authorizer = new HttpJwtAuthorizer("OidcAuthorizer", identity.issuer, {
+        jwtAudience: [...identity.audience],
+      });
+    } else {
+      const { pool, client } = this.buildCognito();
+      this.userPool = pool;
+      this.userPoolClient = client;
+      this.issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${pool.userPoolId}`;
+      this.audience = [client.userPoolClientId];
+      authorizer = new HttpUserPoolAuthorizer("CognitoAuthorizer", pool, { userPoolClients: [client] });
+    }
+    this.httpApi = this.buildApi(props, authorizer);
+    new CfnOutput(this, "OidcIssuer", { value: this.issuer, description: "Issuer the API trusts" });
+    new CfnOutput(this, "OidcAudience", {
+      value: this.audience.join(","),
+      description: "Client id(s) the API accepts in a token's aud / client_id",
+    });
+    if (props.bankCallbackUrlParameterName) {
+      // A parameter, not an environment variable: the functions stack cannot depend on this one.
+      new ssm.StringParameter(this, "BankCallbackUrl", {
+        parameterName: props.bankCallbackUrlParameterName,
+        description: "AidFlow: the URL the bank posts payment outcomes to",
+        stringValue: props.bankCallbackUrl ?? `${this.httpApi.apiEndpoint}/bank/callback`,
+      });
+    }
+  }
+
+  private buildCognito(): { pool: cognito.UserPool; client: cognito.UserPoolClient } {
+    const pool = this.buildUserPool();
+    const client = pool.addClient("WebClient", {
       authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
       generateSecret: false,
@@ -53,15 +111,7 @@ export class ApiStack extends Stack {
         .withStandardAttributes({ phoneNumber: true, fullname: true })
         .withCustomAttributes(SCOPE_ATTRIBUTES.township, SCOPE_ATTRIBUTES.county),
     });
-    this.httpApi = this.buildApi(props);
-    if (props.bankCallbackUrlParameterName) {
-      // A parameter, not an environment variable: the functions stack cannot depend on this one.
-      new ssm.StringParameter(this, "BankCallbackUrl", {
-        parameterName: props.bankCallbackUrlParameterName,
-        description: "AidFlow: the URL the bank posts payment outcomes to",
-        stringValue: props.bankCallbackUrl ?? `${this.httpApi.apiEndpoint}/bank/callback`,
-      });
-    }
+    return { pool, client };
   }
 
   private buildUserPool(): cognito.UserPool {
@@ -108,10 +158,7 @@ export class ApiStack extends Stack {
     return pool;
   }
 
-  private buildApi(props: ApiStackProps): apigw.HttpApi {
-    const authorizer = new HttpUserPoolAuthorizer("CognitoAuthorizer", this.userPool, {
-      userPoolClients: [this.userPoolClient],
-    });
+  private buildApi(props: ApiStackProps, authorizer: apigw.IHttpRouteAuthorizer): apigw.HttpApi {
     const api = new apigw.HttpApi(this, "HttpApi", {
       apiName: "aidflow",
       defaultAuthorizer: authorizer,

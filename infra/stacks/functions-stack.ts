@@ -51,6 +51,8 @@ export interface FunctionsStackProps extends StackProps {
    * that call the bank fail at cold start naming `AIDFLOW_BANK_ENDPOINTS`, and synth warns.
    */
   bankEndpoints?: Readonly<Record<string, string>>;
+  /** X-Ray active tracing; off where Lambda has no X-Ray integration (China: infra/regions.ts). */
+  tracing?: boolean;
 }
 
 /**
@@ -196,7 +198,7 @@ export class FunctionsStack extends Stack {
       memorySize: definition.memoryMb ?? DEFAULT_MEMORY_MB,
       role,
       logGroup,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing === false ? lambda.Tracing.DISABLED : lambda.Tracing.ACTIVE,
       environment,
       projectRoot: props.projectRoot,
       depsLockFilePath: path.join(props.projectRoot, "package-lock.json"),
@@ -217,10 +219,12 @@ export class FunctionsStack extends Stack {
       reason:
         "Pinned to nodejs22.x on purpose: the local runtime and CI run the same major; move to the next LTS deliberately.",
     });
-    Validations.of(role).acknowledge({
-      id: "AwsSolutions-IAM5[Resource::*]",
-      reason: "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.",
-    });
+    if (props.tracing !== false) {
+      Validations.of(role).acknowledge({
+        id: "AwsSolutions-IAM5[Resource::*]",
+        reason: "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.",
+      });
+    }
     return fn;
   }
 

@@ -1,16 +1,24 @@
-import { RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { Aws, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import { functionArnSubstitution } from "../environment.ts";
-import { aslPlaceholders, stateMachineName, type WorkflowDefinition } from "../workflows.ts";
+import {
+  aslPlaceholders,
+  PARTITION_SUBSTITUTION,
+  stateMachineName,
+  type WorkflowDefinition,
+} from "../workflows.ts";
 
 export interface WorkflowsStackProps extends StackProps {
   /** One state machine per entry, its definition read from `file` (ASL, JSONPath). */
   workflows: readonly WorkflowDefinition[];
-  /** Functions by catalog id: every one becomes the substitution `${<id>FunctionArn}`. */
+  /**
+   * Functions by catalog id: every one becomes the substitution `${<id>FunctionArn}`; `${Partition}`
+   * is the deployment's partition (`aws` / `aws-cn`).
+   */
   functions: ReadonlyMap<string, IFunction>;
   /** Prefix of the physical state machine names. */
   prefix: string;
@@ -26,23 +34,25 @@ export class WorkflowsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
     super(scope, id, props);
-    const substitutions = Object.fromEntries(
+    const functionArns = Object.fromEntries(
       [...props.functions].map(([functionId, fn]) => [functionArnSubstitution(functionId), fn.functionArn]),
     );
     const machines = new Map<string, sfn.StateMachine>();
     for (const workflow of props.workflows) {
-      machines.set(workflow.name, this.stateMachine(workflow, substitutions, props));
+      machines.set(workflow.name, this.stateMachine(workflow, functionArns, props));
     }
     this.stateMachines = machines;
   }
 
   private stateMachine(
     workflow: WorkflowDefinition,
-    substitutions: Record<string, string>,
+    functionArns: Record<string, string>,
     props: WorkflowsStackProps,
   ): sfn.StateMachine {
+    // The Ref resolves in whichever partition the template is deployed to.
+    const shared: Record<string, string> = { [PARTITION_SUBSTITUTION]: Aws.PARTITION };
     const used = aslPlaceholders(workflow.file);
-    const unknown = used.filter((name) => !(name in substitutions));
+    const unknown = used.filter((name) => !(name in functionArns) && !(name in shared));
     if (unknown.length > 0) {
       // A placeholder left unresolved would only fail at deploy time, inside CloudFormation.
       throw new Error(
@@ -59,12 +69,14 @@ export class WorkflowsStack extends Stack {
       stateMachineName: stateMachineName(props.prefix, workflow.name),
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromFile(workflow.file),
-      definitionSubstitutions: substitutions,
+      definitionSubstitutions: Object.fromEntries(
+        used.map((name) => [name, functionArns[name] ?? (shared[name] as string)]),
+      ),
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
     // Invoke only the functions this definition names, not the whole catalog.
-    const invoked = used.map((name) => substitutions[name] as string);
+    const invoked = used.flatMap((name) => (name in functionArns ? [functionArns[name] as string] : []));
     if (invoked.length > 0) {
       machine.addToRolePolicy(
         new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: invoked }),

@@ -2,7 +2,8 @@
  * Loads the ASL files (`workflows/*.asl.json`) the way the CDK app deploys them
  * (`DefinitionBody.fromFile` + `definitionSubstitutions`, ARCHITECTURE §3.9): every `${Name}` of the
  * file text is replaced by its substitution value, then the JSON is parsed. Locally
- * `${<Id>FunctionArn}` names the catalog function's local ARN, which resolves to its handler module.
+ * `${<Id>FunctionArn}` names the catalog function's local ARN, which resolves to its handler module,
+ * and `${Partition}` is `aws` (the CDK app passes the deployment's partition, `aws-cn` in China).
  *
  * What the local interpreter cannot run is refused here, loudly, before any execution starts.
  */
@@ -39,6 +40,12 @@ export interface LoadedWorkflow {
 
 const ASL_SUFFIX = ".asl.json";
 const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
+
+/**
+ * `${Partition}` of the integration ARNs (`arn:${Partition}:states:::lambda:invoke…`): the local layer
+ * recognises the `aws` spelling of each integration it runs.
+ */
+export const LOCAL_PARTITION = "aws";
 
 /** Every `*.asl.json` of a directory, named after the file. A missing directory has none. */
 export function discoverWorkflows(dir: string): WorkflowSource[] {
@@ -84,7 +91,7 @@ export async function loadWorkflow(
 ): Promise<LoadedWorkflow> {
   const text = applySubstitutions(
     readFileSync(source.file, "utf8"),
-    { ...functions.substitutions(), ...extraSubstitutions },
+    { Partition: LOCAL_PARTITION, ...functions.substitutions(), ...extraSubstitutions },
     source.file,
   );
   const definition = JSON.parse(text) as AslDefinition;

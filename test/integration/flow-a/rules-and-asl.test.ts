@@ -152,7 +152,7 @@ describe("flow-a.asl.json", () => {
 
   it("every human step is a waitForTaskToken task that hands its token only to the server-side handler", () => {
     const waits = Object.entries(asl.States).filter(
-      ([, s]) => s.Resource === "arn:aws:states:::lambda:invoke.waitForTaskToken",
+      ([, s]) => s.Resource === ["arn:$", "{Partition}:states:::lambda:invoke.waitForTaskToken"].join(""),
     );
     expect(waits.length).toBeGreaterThanOrEqual(8);
     for (const [name, state] of waits) {

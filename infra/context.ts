@@ -1,0 +1,93 @@
+/**
+ * Reads the deployment's context (`-c key=value` of `cdk synth/deploy`, or `cdk.json`) into the
+ * props of `buildAidFlow`, and builds the app with cdk-nag over it. `infra/app.ts` calls this on the
+ * real app; the region tests call it on theirs, so the context keys the README documents are the ones
+ * tested.
+ */
+import type { App } from "aws-cdk-lib";
+import type { AwsSolutionsChecks } from "cdk-nag";
+import type { FunctionDefinition } from "#functions/catalog.ts";
+import {
+  type AidFlowProps,
+  type AidFlowStacks,
+  buildAidFlow,
+  CONTEXT_KEYS,
+  DEFAULT_PREFIX,
+} from "./aidflow.ts";
+import { applyAwsSolutionsChecks } from "./nag.ts";
+import type { WorkflowDefinition } from "./workflows.ts";
+
+/** Hong Kong: the nearest commercial region; China regions (cn-north-1, cn-northwest-1) by context. */
+export const DEFAULT_REGION = "ap-east-1";
+
+/** What does not come from context: the catalog, the ASL files and where things are on disk. */
+export interface AppSources {
+  functions: readonly FunctionDefinition[];
+  workflows: readonly WorkflowDefinition[];
+  projectRoot: string;
+  webDistPath: string;
+}
+
+export interface BuiltApp {
+  stacks: AidFlowStacks;
+  checks: AwsSolutionsChecks;
+}
+
+export function buildAidFlowApp(app: App, sources: AppSources): BuiltApp {
+  const stacks = buildAidFlow(app, { ...sources, ...propsFromContext(app) });
+  const checks = applyAwsSolutionsChecks(app);
+  return { stacks, checks };
+}
+
+type ContextProps = Omit<AidFlowProps, keyof AppSources>;
+
+export function propsFromContext(app: App): ContextProps {
+  const c = CONTEXT_KEYS;
+  const text = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    return typeof value === "string" && value.trim().length > 0 ? value.trim() : undefined;
+  };
+  const region = text(c.region) ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION;
+  const account = text(c.account) ?? process.env.CDK_DEFAULT_ACCOUNT;
+  const alarmEmail = text(c.alarmEmail);
+  const webAclArn = text(c.webAclArn);
+  const bankCallbackUrl = text(c.bankCallbackUrl);
+  const bankEndpoints = bankEndpointsOf(app.node.tryGetContext(c.bankEndpoints));
+  const oidc = pair(c.oidcIssuer, text(c.oidcIssuer), c.oidcAudience, text(c.oidcAudience));
+  const web = pair(c.webDomain, text(c.webDomain), c.webCertificateId, text(c.webCertificateId));
+  return {
+    prefix: text(c.prefix) ?? DEFAULT_PREFIX,
+    env: account ? { account, region } : { region },
+    ...(alarmEmail ? { alarmEmail } : {}),
+    ...(webAclArn ? { webAclArn } : {}),
+    ...(bankEndpoints ? { bankEndpoints } : {}),
+    ...(bankCallbackUrl ? { bankCallbackUrl } : {}),
+    // `-c oidcAudience=a,b`: every client id the consoles may sign in with.
+    ...(oidc ? { oidc: { issuer: oidc[0], audience: oidc[1].split(",").map((a) => a.trim()) } } : {}),
+    ...(web ? { webDomain: { domainName: web[0], iamCertificateId: web[1] } } : {}),
+  };
+}
+
+/** Two values that only mean something together: both, neither, or an error naming the missing one. */
+function pair(
+  firstKey: string,
+  first: string | undefined,
+  secondKey: string,
+  second: string | undefined,
+): [string, string] | undefined {
+  if (first && second) return [first, second];
+  if (!first && !second) return undefined;
+  const [given, missing] = first ? [firstKey, secondKey] : [secondKey, firstKey];
+  throw new Error(
+    `context ${given} is given without ${missing}: pass both (-c ${firstKey}=… -c ${secondKey}=…)`,
+  );
+}
+
+/** `-c bankEndpoints='{"*":"https://…"}'` arrives as a string; cdk.json may hold the object. */
+function bankEndpointsOf(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === "") return undefined;
+  const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
+  if (typeof parsed !== "object" || parsed === null)
+    throw new Error("context bankEndpoints must be a JSON object");
+  return parsed as Record<string, string>;
+}
