@@ -27,6 +27,7 @@ import { CORRELATION_HEADER, correlationIdOf, withCorrelation } from "#functions
 import { errorResult, httpErrors, jsonResult } from "#functions/middleware/http-errors.ts";
 import { idempotency, idempotencyKeyOf } from "#functions/middleware/idempotency.ts";
 import { logger as rootLogger } from "#functions/runtime/logger.ts";
+import { httpServerError } from "#functions/runtime/metrics.ts";
 import {
   defaultResource,
   pathParamNames,
@@ -365,6 +366,8 @@ export function httpHandler<
       } catch (error) {
         result = errorResult(error);
       }
+      // Answered, so Lambda's Errors metric never sees it: counted here for the alarm.
+      if (result.statusCode >= 500) httpServerError(definition.route);
       rootLogger.info("request", {
         route: definition.route,
         path: event.rawPath,

@@ -103,8 +103,14 @@ export const BANK_CALLBACK_URL: StoredValue = {
 };
 
 /**
- * The low-balance alert (DOMAIN §5): a handler that finds a township fund's `available` under its
- * alert level puts this metric (value = number of such funds, or 1) WITHOUT dimensions, so that the
- * one CloudWatch alarm of the monitoring stack sees it whatever township raised it.
+ * The low-balance alert (DOMAIN §5): the ledger writer puts 1 when a draw takes a township fund's
+ * `available` under its alert level (functions/runtime/metrics.ts), by `county` + `township` and
+ * also WITHOUT dimensions, so that the one CloudWatch alarm sees it whatever township raised it.
  */
 export const FUND_ALERT_METRIC = { namespace: "AidFlow", name: "FundBelowAlertLevel" } as const;
+
+/**
+ * Every 5xx the HTTP framework answers (handlers catch their errors, so Lambda's own Errors metric
+ * never sees them): 1 per response, by `route` and without dimensions (the alarm's).
+ */
+export const SERVER_ERROR_METRIC = { namespace: "AidFlow", name: "HttpServerErrors" } as const;

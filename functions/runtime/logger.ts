@@ -196,5 +196,14 @@ export function createLogger(base: Record<string, unknown> = {}): Logger {
   };
 }
 
+/**
+ * Writes `record` as one line (masked, with the log context) whatever the log level: for records a
+ * machine reads, such as the CloudWatch metrics of ./metrics.ts, which a quieter level must not drop.
+ */
+export function writeRecord(record: Record<string, unknown>): void {
+  const line = JSON.stringify(maskPersonalData({ ...currentLogContext(), ...record }));
+  for (const sink of sinks) sink(line);
+}
+
 /** The process-wide logger; every module may use it. */
 export const logger: Logger = createLogger({ service: "aidflow" });

@@ -74,6 +74,7 @@ import {
   type RejectionReason,
 } from "#core/ledger/index.ts";
 import type { Yuan } from "#core/money/yuan.ts";
+import { fundBelowAlertLevel } from "#functions/runtime/metrics.ts";
 import {
   type AppliedId,
   appliedIdToItem,
@@ -490,6 +491,7 @@ export class LedgerWriter {
       lane.head = committedHead;
       lane.headTick = ++this.tick;
       this.stats.applied += plan.accepted.length;
+      for (const a of plan.accepted) if (a.alert) fundBelowAlertLevel(a.alert);
       const snapshot = snapshotOf(committedHead);
       if (lateRejections.length > 0) await this.settleRejections(lane, lateRejections);
       this.answerSoon(
@@ -713,6 +715,8 @@ export class LedgerWriter {
     if (applied.submissionToken === pending.token) {
       if (!head) return;
       const alert = pending.alertsByHash.get(applied.entryHash);
+      // The earlier, ambiguous attempt committed its alert without anybody counting it.
+      if (alert) fundBelowAlertLevel(alert);
       this.settle(lane, pending, {
         status: "applied",
         entryId: applied.entryId,
