@@ -133,6 +133,7 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
     stateMachines: workflows?.stateMachines ?? new Map(),
     functions: builtFunctions,
     prefix,
+    httpApi: api.httpApi,
     ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
   });
   return { data, functions, workflows, web, api, monitoring };

@@ -10,6 +10,7 @@ export {
   FUND_ALERT_METRIC,
   NOTIFICATIONS_TOPIC_ENV,
   SECRETS,
+  SERVER_ERROR_METRIC,
   stateMachineArnEnv,
 } from "#functions/runtime/environment.ts";
 

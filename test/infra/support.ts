@@ -37,6 +37,8 @@ export interface FixtureOptions {
    * default: it costs seconds per synth; one test runs it over the full fixture app.
    */
   cloudFormationValidation?: boolean;
+  /** Context `alarmEmail`: subscribed to the alarm topic. */
+  alarmEmail?: string;
 }
 
 export function buildFixtureApp(options: FixtureOptions = {}): FixtureApp {
@@ -57,6 +59,7 @@ export function buildFixtureApp(options: FixtureOptions = {}): FixtureApp {
     webDistPath: options.withWebDist ? writeWebDist(scratch) : webDistPath,
     prefix: PREFIX,
     env: { account: "123456789012", region: REGION },
+    ...(options.alarmEmail ? { alarmEmail: options.alarmEmail } : {}),
   });
   const checks = applyAwsSolutionsChecks(app);
   return { app, stacks, checks };
