@@ -183,27 +183,65 @@ export async function allocate(
   if (outcome.status === "rejected") {
     throw new BusinessRuleError(outcome.message, outcome.messageZh, { details: { reason: outcome.reason } });
   }
-  if (outcome.status === "applied") {
+  return settleTopUp(deps, {
+    actor,
+    action: "fund.allocate",
+    countyId,
+    township,
+    view,
+    amount,
+    entryId,
+    applied: outcome.status === "applied",
+    reason: request.reason,
+    correlationId,
+  });
+}
+
+interface TopUpBooked {
+  actor: Actor;
+  action: "fund.allocate" | "fund.allocate.extra";
+  countyId: string;
+  township: { townshipId: string; name: string };
+  /** The fund before the top-up. */
+  view: FundView;
+  amount: Yuan;
+  entryId: string;
+  /** False: the entry was already in the ledger (a retry). */
+  applied: boolean;
+  reason: string | undefined;
+  correlationId: string;
+}
+
+/** After a top-up's entry: audited once (when it applied), then the fund's waiting cases walked. */
+async function settleTopUp(deps: FinanceDeps, booked: TopUpBooked): Promise<TopUpResult> {
+  const { township, view, amount, entryId, correlationId } = booked;
+  if (booked.applied) {
     await audit(deps, {
-      actor,
-      action: "fund.allocate",
-      countyId,
+      actor: booked.actor,
+      action: booked.action,
+      countyId: booked.countyId,
       townshipId: township.townshipId,
       resourceType: "fund",
       resourceId: township.townshipId,
-      reason: request.reason,
+      reason: booked.reason,
       before: { quotaYuan: view.quotaYuan.toString(), balanceYuan: view.balanceYuan.toString() },
       after: { allocatedYuan: amount.toString(), entryId },
       correlationId,
     });
   }
   // A retried request walks the queue again: a walk cut short (a crash, a timeout) is finished.
-  const resumedCases = await resumeWaitingCases(deps, actor, township.townshipId, entryId, correlationId);
+  const resumedCases = await resumeWaitingCases(
+    deps,
+    booked.actor,
+    township.townshipId,
+    entryId,
+    correlationId,
+  );
   return {
     ...summaryOf(township.name, township.townshipId, await viewOf(deps, township.townshipId)),
     entryId,
     allocatedYuan: amount.toString(),
-    outcome: outcome.status,
+    outcome: booked.applied ? "applied" : "duplicate",
     resumedCases,
   };
 }
@@ -289,26 +327,16 @@ export async function allocateExtra(
       throw extraAllocationTooLarge(await deps.ledger.getFund(township.townshipId));
     throw new BusinessRuleError(outcome.message, outcome.messageZh, { details: { reason: outcome.reason } });
   }
-  if (outcome.status === "applied") {
-    await audit(deps, {
-      actor,
-      action: "fund.allocate.extra",
-      countyId,
-      townshipId: township.townshipId,
-      resourceType: "fund",
-      resourceId: township.townshipId,
-      reason: request.reason,
-      before: { quotaYuan: view.quotaYuan.toString(), balanceYuan: view.balanceYuan.toString() },
-      after: { allocatedYuan: amount.toString(), entryId },
-      correlationId,
-    });
-  }
-  const resumedCases = await resumeWaitingCases(deps, actor, township.townshipId, entryId, correlationId);
-  return {
-    ...summaryOf(township.name, township.townshipId, await viewOf(deps, township.townshipId)),
+  return settleTopUp(deps, {
+    actor,
+    action: "fund.allocate.extra",
+    countyId,
+    township,
+    view,
+    amount,
     entryId,
-    allocatedYuan: amount.toString(),
-    outcome: outcome.status,
-    resumedCases,
-  };
+    applied: outcome.status === "applied",
+    reason: request.reason,
+    correlationId,
+  });
 }
