@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { registerBundledStaff } from "#adapters/user-directory.ts";
 import { FUNCTIONS, type FunctionDefinition } from "#functions/catalog.ts";
 import { installClock, resetClock } from "#functions/runtime/clock.ts";
 import { TABLE_ENV } from "#functions/runtime/tables.ts";
@@ -22,11 +23,24 @@ import {
   localDynamoClient,
   startDynamoEngine,
 } from "./dynamodb/engine.ts";
+import { DEMO_USERS } from "./seed/users.ts";
 import { LocalFunctions } from "./stepfunctions/functions.ts";
 import { startSfnServer } from "./stepfunctions/http.ts";
 import { StepFunctionsLayer } from "./stepfunctions/layer.ts";
 import { discoverWorkflows, loadWorkflow, type WorkflowSource } from "./stepfunctions/loader.ts";
 import { ExecutionStore } from "./stepfunctions/store.ts";
+
+/** The demo county's staff, for the user directory of a county that stored none (local only). */
+function demoStaffOf(countyId: string) {
+  return DEMO_USERS.filter((u) => u.countyId === countyId && !u.roles.includes("applicant")).map((u) => ({
+    userId: u.userId,
+    name: u.name,
+    roles: [...u.roles],
+    countyId: u.countyId,
+    ...(u.townshipId ? { townshipId: u.townshipId } : {}),
+    active: true,
+  }));
+}
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -96,6 +110,7 @@ export interface LocalRuntime extends LocalRuntimeContext {
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  registerBundledStaff(demoStaffOf);
   const cleanups: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();

@@ -6,13 +6,13 @@
  * |---|---|---|
  * | `USERS#<countyId>` | `USER#<userId>` | one staff user: name, roles, township, active |
  *
- * One partition per county, read as ONE bounded Query (STAFF_PER_COUNTY_MAX). Like the township
- * directory (directory-store.ts), a county with no user stored falls back to the bundled demo users
- * (local/seed/users.ts), so the local runtime and the tests work without a seed step.
+ * One partition per county, read as ONE bounded Query (STAFF_PER_COUNTY_MAX). A county with no user
+ * stored has no staff — unless a bundled source is registered: the local runtime registers its demo
+ * users (local/seed/users.ts) so `npm start` and the tests work without a seed step. Nothing is
+ * registered in AWS (ARCHITECTURE §5.2: functions/ never imports local/).
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { isRole, type Role } from "#core/access/index.ts";
-import { DEMO_USERS } from "#local/seed/users.ts";
 
 /** A county has at most this many staff users (county-wide reads are bounded). */
 export const STAFF_PER_COUNTY_MAX = 1000;
@@ -25,6 +25,13 @@ export interface StaffUser {
   townshipId?: string;
   /** A user who left or was suspended stays listed (for the records) but is no longer active. */
   active: boolean;
+}
+
+let bundledStaff: (countyId: string) => StaffUser[] = () => [];
+
+/** Staff answered for a county with none stored (the local runtime's demo users). */
+export function registerBundledStaff(source: (countyId: string) => StaffUser[]): void {
+  bundledStaff = source;
 }
 
 const usersKey = (countyId: string) => `USERS#${countyId}`;
@@ -68,7 +75,7 @@ export class UserDirectory {
     }
   }
 
-  /** Every staff user of the county (stored, else the bundled demo users of that county). */
+  /** Every staff user of the county (stored, else the registered bundled staff of that county). */
   async usersOf(countyId: string): Promise<StaffUser[]> {
     const out = await this.db.send(
       new QueryCommand({
@@ -81,14 +88,7 @@ export class UserDirectory {
     );
     const stored = (out.Items ?? []).map(parseUser);
     if (stored.length > 0) return stored;
-    return DEMO_USERS.filter((u) => u.countyId === countyId && !u.roles.includes("applicant")).map((u) => ({
-      userId: u.userId,
-      name: u.name,
-      roles: [...u.roles],
-      countyId: u.countyId,
-      ...(u.townshipId ? { townshipId: u.townshipId } : {}),
-      active: true,
-    }));
+    return bundledStaff(countyId);
   }
 
   /** The active township officers (经办人) of one township. */
