@@ -2,6 +2,8 @@
  * The audit trail in words for a zh-CN reader: the server's English reasons, actions and changes come
  * out as Chinese labels, Beijing times and names — no internal code, user id or ISO timestamp.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { auditAction, auditChange, auditReason } from "../../../web/src/components/auditText.ts";
 
@@ -21,6 +23,23 @@ describe("audit trail wording", () => {
     );
     expect(auditReason("proposed by finance-1", "zh-CN", NAMES)).toBe("由王芳提出");
     expect(auditReason("on behalf: found-by-staff", "zh-CN")).toBe("代为申请：工作人员主动发现");
+  });
+
+  it("words every reason a flow step writes word for word (every quoted `why` in functions/services)", () => {
+    const root = join(import.meta.dirname, "../../../functions/services");
+    const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    const reasons = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(join(root, file), "utf8");
+      for (const line of text.split("\n").filter((l) => /\bwhy: /.test(l))) {
+        // A quoted value compared against (`=== "approve"`) is a code, not a reason.
+        const spoken = line.replace(/=== "[^"]*"/g, "");
+        for (const quoted of spoken.matchAll(/"([^"]+)"/g)) reasons.add(quoted[1] ?? "");
+      }
+    }
+    expect(reasons.size).toBeGreaterThan(10);
+    const unworded = [...reasons].filter((reason) => auditReason(reason, "zh-CN") === reason);
+    expect(unworded).toEqual([]);
   });
 
   it("keeps a reason typed by staff as typed, and English for an English reader", () => {

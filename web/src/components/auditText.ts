@@ -116,7 +116,38 @@ const REASONS: Array<[RegExp, (m: string[], names: Names) => string]> = [
   [/^quota (\S+) − closing balance (\S+)$/, (m) => `定额 ${yuan(m[1])} − 期末余额 ${yuan(m[2])}`],
   [/^proposed by (\S+)$/, (m, names) => `由${names.get(m[1] ?? "") ?? "另一名财务人员"}提出`],
   [/^paperwork co-signature refused: (.*)$/s, (m) => `补齐手续被退回：${m[1] ?? ""}`],
+  ...fixedReasons({
+    "advance approved": "同意先行救助",
+    "advance rejected": "不同意先行救助",
+    "staged plan approved": "同意分阶段救助方案",
+    "staged plan rejected": "不同意分阶段救助方案",
+    "follow-up decided": "确定跟进救助措施",
+    "money recovered": "追回款项",
+    "payment re-routed": "救助款改由其他账户发放",
+    "paid in cash": "现金发放",
+    "household assessed": "已完成家庭情况评估",
+    "Flow A finished": "先行救助流程办结",
+    "fund replenished; payment retried": "备用金已补足，重新发放",
+    "fund replenished; commitment retried": "备用金已补足，重新承诺资金",
+    "fund topped up; commitment made": "备用金已补足，已承诺资金",
+    "approved plan committed against the township fund": "已批准方案的资金已在乡镇备用金中承诺",
+    "handed over from Flow A's follow-up": "由先行救助的跟进救助转入",
+    "filed for staged assistance": "申请分阶段救助",
+    "paperwork recorded; awaiting the other investigators' confirmation":
+      "已登记补齐手续，等待其他调查人员确认",
+    "paperwork co-signed": "调查人员已确认补齐手续",
+    "paperwork co-signed; paperwork completed": "调查人员已确认，手续已补齐",
+    "paperwork co-signed; completed after the deadline": "调查人员已确认，手续逾期补齐",
+  }),
 ];
+
+/** Reasons the flows write word for word (functions/services: audit `why`). */
+function fixedReasons(words: Record<string, string>): Array<[RegExp, () => string]> {
+  return Object.entries(words).map(([english, zh]) => [
+    new RegExp(`^${english.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`),
+    () => zh,
+  ]);
+}
 
 /** The server's reason in the reader's language; a reason typed by staff is shown as typed. */
 export function auditReason(reason: string | undefined, locale: Locale, names: Names = new Map()): string {
