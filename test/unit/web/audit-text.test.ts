@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { auditAction, auditChange, auditReason } from "../../../web/src/components/auditText.ts";
+import { auditAction, auditActor, auditChange, auditReason } from "../../../web/src/components/auditText.ts";
 
 const NAMES = new Map([["finance-1", "王芳"]]);
 
@@ -40,6 +40,13 @@ describe("audit trail wording", () => {
     expect(reasons.size).toBeGreaterThan(10);
     const unworded = [...reasons].filter((reason) => auditReason(reason, "zh-CN") === reason);
     expect(unworded).toEqual([]);
+  });
+
+  it("shows the flows' own steps as the system, never as their id, and people by name", () => {
+    expect(auditActor("system:flow-a", "system:flow-a", "zh-CN")).toBe("系统（先行救助流程）");
+    expect(auditActor("system:flow-b", undefined, "zh-CN")).toBe("系统（分阶段救助流程）");
+    expect(auditActor("system:other", "system:other", "zh-CN")).toBe("系统");
+    expect(auditActor("finance-1", "王芳", "zh-CN")).toBe("王芳");
   });
 
   it("keeps a reason typed by staff as typed, and English for an English reader", () => {

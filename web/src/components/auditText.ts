@@ -94,6 +94,21 @@ function roleName(role: string, locale: Locale): string {
   return catalogueLabel("role", role, locale) ?? role;
 }
 
+/** The flows' own steps act as `system:<flow>`: shown as the system, never as that id. */
+const SYSTEM_ACTORS: Record<string, Record<Locale, string>> = {
+  "system:flow-a": { "zh-CN": "系统（先行救助流程）", en: "System (Flow A)" },
+  "system:flow-b": { "zh-CN": "系统（分阶段救助流程）", en: "System (Flow B)" },
+};
+
+/** Who acted, as a reader sees it: a person's name, or the system for the flows' own steps. */
+export function auditActor(actorId: string | undefined, name: string | undefined, locale: Locale) {
+  const system = SYSTEM_ACTORS[actorId ?? ""] ?? SYSTEM_ACTORS[name ?? ""];
+  if (system) return system[locale];
+  if (actorId?.startsWith("system:") || name?.startsWith("system:"))
+    return locale === "en" ? "System" : "系统";
+  return name;
+}
+
 /** The server's reasons (functions/…: audit `reason`) and their Chinese wording. */
 const REASONS: Array<[RegExp, (m: string[], names: Names) => string]> = [
   [/^application$/, () => "本人申请"],
