@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (issue 12 §3): ONE table, every row with its target, printed and written to
+ * `npm run bench`: ONE table, every row with its target, printed and written to
  * `bench/results.md`. Sources: bench/ledger (group commit vs raw writes on DynamoDB Local),
  * bench/surge (Flow A on the whole local county: happy-path transitions and usage, a surge on one
  * township), bench/cost (AWS list prices, cited), bench/bundles (esbuild as the CDK bundles),
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
         (s.requested < SURGE_CASES
           ? `. Not ${fmt(SURGE_CASES)}: ${fmt(s.requested)} asked for (--surge-cases)`
           : ""),
-      target: "10,000 cases (issue 12); every case paid; the fund is not the bottleneck (ratio ≪ 1)",
+      target: "10,000 cases; every case paid; the fund is not the bottleneck (ratio ≪ 1)",
       met: s.requested >= SURGE_CASES && s.paid === s.cases && (ratio === undefined || ratio < 1),
     });
     const t = flowA.happyPath.transitions;
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
           measure:
             "Ledger replay of one fund: entries replayed and hash-verified (every hash, link and effect, balances in fen) vs raw SHA-256 over the same bytes",
           result: `${fmt(r.entries)} entries: ${fmt(r.verifyPerSecond)}/s vs ${fmt(r.rawSha256PerSecond)}/s = **${r.verifyRatio.toFixed(2)}**`,
-          target: "≥ 0.5 (issue 9)",
+          target: "≥ 0.5",
           met: r.verifyRatio >= 0.5,
         });
         rows.push({

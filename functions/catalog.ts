@@ -122,7 +122,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     config: { secrets: ["bankRequestSecret"], bankEndpoints: true },
     access: { tables: { main: "write" } },
   },
-  // ── Flow A (issue 6): filing and the human steps over HTTP, the state-machine tasks ───────────
+  // ── Flow A: filing and the human steps over HTTP, the state-machine tasks ───────────
   {
     id: "FileCase",
     entry: "functions/handlers/cases/file-case.ts",
@@ -256,7 +256,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     config: FLOW_DEPS,
     access: { tables: { main: "write" }, notifications: true },
   },
-  // ── Flow B (issue 7): staged assistance — filing, the human steps over HTTP, the tasks ──────────
+  // ── Flow B: staged assistance — filing, the human steps over HTTP, the tasks ──────────
   {
     id: "PlanEndpoints",
     entry: "functions/handlers/plans/plans.ts",
@@ -332,7 +332,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     config: FLOW_DEPS,
     access: { tables: { main: "write", ledger: "write" }, notifications: true },
   },
-  // ── Queries and withdrawal (issue 10 §1, issue 11 §2): case lists, work queue, the applicant's pages ─
+  // ── Queries and withdrawal: case lists, work queue, the applicant's pages ─
   {
     id: "CaseQueries",
     entry: "functions/handlers/queries/queries.ts",
@@ -359,7 +359,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     config: FLOW_DEPS,
     access: { tables: { main: "write" }, stepFunctions: ["stop"] },
   },
-  // ── County finance (issue 9): funds, allocation, reconciliation, close, replenishment, exports ──
+  // ── County finance: funds, allocation, reconciliation, close, replenishment, exports ──
   {
     id: "Finance",
     entry: "functions/handlers/finance/finance.ts",

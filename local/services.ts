@@ -1,5 +1,5 @@
 /**
- * What `npm start` runs beside the runtime core (issue 3 §5): the secrets of this installation, the
+ * What `npm start` runs beside the runtime core: the secrets of this installation, the
  * environment the handlers read, the bank simulator, the HTTP API with the web consoles, and the demo
  * county's seed. Tests and scripts compose the same pieces (`startLocalCounty`) so that what they
  * prove is what a user starts.

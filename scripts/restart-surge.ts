@@ -1,5 +1,5 @@
 /**
- * Restart durability (issue 12 §2): the local county runs in a CHILD process on disk; a surge of
+ * Restart durability: the local county runs in a CHILD process on disk; a surge of
  * Flow A cases is filed and approved through the HTTP API; the child is killed with SIGKILL in the
  * middle of the surge; a new child starts on the same data directory and ports; the surge goes on
  * (every request is idempotent, so the ones cut off by the kill are simply sent again) until every

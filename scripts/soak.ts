@@ -1,5 +1,5 @@
 /**
- * The long soak of the simulations (issue 12 §1): the same seeded runs as CI, as many as you like.
+ * The long soak of the simulations: the same seeded runs as CI, as many as you like.
  * Starts its own DynamoDB Local in memory (or uses `--endpoint`).
  *
  * Two levels:

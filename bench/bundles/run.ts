@@ -1,5 +1,5 @@
 /**
- * Bundle size per Lambda (issue 12 §3): every catalog entry bundled the way the CDK's
+ * Bundle size per Lambda: every catalog entry bundled the way the CDK's
  * `NodejsFunction` bundles it — esbuild with `LAMBDA_BUNDLING` of `infra/stacks/functions-stack.ts`
  * (the same object the stack passes), measured without the separate source map file. Files the
  * stack writes next to a bundle after esbuild (the OpenApi function's synth-time `openapi.json`) are

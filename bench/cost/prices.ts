@@ -1,5 +1,5 @@
 /**
- * AWS list prices used by the cost-per-case estimate (issue 12 §3), region us-east-1 (N. Virginia),
+ * AWS list prices used by the cost-per-case estimate, region us-east-1 (N. Virginia),
  * USD, on-demand, no free tier, as published on the pages cited below (read for this estimate;
  * re-check before quoting — prices change, and the China regions are priced in CNY on their own pages).
  */

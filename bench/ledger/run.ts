@@ -1,5 +1,5 @@
 /**
- * Ledger throughput on ONE township fund (issue 5): payments committed per second through the
+ * Ledger throughput on ONE township fund: payments committed per second through the
  * group-commit writer at 1, 10, 100 and 500 concurrent callers, against raw single-item conditional
  * `UpdateItem`s per second on the same DynamoDB Local in the same run (the ceiling of "one write per
  * payment" on one hot item). Each ledger level is then checked: every applied payment is in the

@@ -1,5 +1,5 @@
 /**
- * Reconciliation throughput (issue 9): a period of 1,000,000 ledger entries replayed, hash-verified
+ * Reconciliation throughput: a period of 1,000,000 ledger entries replayed, hash-verified
  * and summed per second, against raw SHA-256 over the very same bytes in the same run (target:
  * reconcile ÷ raw ≥ 0.5), and the peak memory while doing it (streamed: it must not grow with the
  * period).

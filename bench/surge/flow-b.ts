@@ -1,5 +1,5 @@
 /**
- * Flow B transitions per stage (issue 12 §3), counted from the execution history of one 6-stage plan
+ * Flow B transitions per stage, counted from the execution history of one 6-stage plan
  * run on the whole local county in this process with a MANUAL clock (months pass when this bench
  * moves the clock; the bank simulator settles in real time): filed → assessed → 7-day public notice →
  * approved and committed → each month re-checked and paid → closed.

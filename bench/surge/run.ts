@@ -7,7 +7,7 @@
  *    execution history, HTTP requests (each one Lambda invocation behind the HTTP API: the caller's
  *    plus the bank's callbacks), DynamoDB request units counted at the SDK — excluding the local
  *    Step Functions layer's own items (`SFN…` keys), which AWS keeps inside Step Functions;
- * 2. a surge: a fixed number of cases (default 10,000, issue 12 §3) filed and approved on ONE
+ * 2. a surge: a fixed number of cases (default 10,000) filed and approved on ONE
  *    township by concurrent callers, then waiting until every advance is paid: cases per second end
  *    to end. Each advance is what the township fund can pay for all of them (at most ¥100), so the
  *    fund never runs dry mid-surge.
@@ -57,7 +57,7 @@ export interface SurgeRow {
   concurrency: number;
 }
 
-/** The surge's default size (issue 12 §3). */
+/** The surge's default size. */
 export const SURGE_CASES = 10_000;
 /** Concurrent callers: enough that the county, not the callers' waits, sets the pace. */
 export const SURGE_CONCURRENCY = 32;

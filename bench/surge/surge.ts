@@ -1,5 +1,5 @@
 /**
- * A surge of Flow A cases on ONE township through the HTTP API (issue 12 §2, §3): an officer files
+ * A surge of Flow A cases on ONE township through the HTTP API: an officer files
  * each case on behalf of a distinct applicant (代为申请, a valid resident ID each), the township
  * approver approves the advance, the flow draws on the township fund and pays through the bank
  * simulator, whose signed callback resumes the flow. Used by `npm run bench` (in-process county) and

@@ -5,7 +5,7 @@
  */
 import { AidFlowError, BusinessRuleError } from "../errors.ts";
 
-/** Not enough available money for a draw or a commit: ask county finance to replenish and wait (issue 5). */
+/** Not enough available money for a draw or a commit: ask county finance to replenish and wait. */
 export class FundInsufficientError extends BusinessRuleError {
   override readonly code = "FUND_INSUFFICIENT";
 }

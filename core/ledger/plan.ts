@@ -1,5 +1,5 @@
 /**
- * Planning one group-commit batch (issue 5): entries are validated in order against the running
+ * Planning one group-commit batch: entries are validated in order against the running
  * head, in memory; each accepted one becomes one chain step, each rejected one is answered and left
  * out. Pure, so the writer's batching decisions are unit-tested without a database.
  */

@@ -1,5 +1,5 @@
 /**
- * The audit trail (DOMAIN §1: every action records who did it, when, and why; issue 10 §4).
+ * The audit trail (DOMAIN §1: every action records who did it, when, and why).
  *
  * Append-only and tamper-evident, per county: events live under `AUDIT#<countyId>` with sort key
  * `EVT#<seq>`; each carries the SHA-256 of the previous event (genesis: 64 zeros), like the ledger

@@ -1,5 +1,5 @@
 /**
- * Documents of a case (issue 10 §2): one port, two implementations.
+ * Documents of a case: one port, two implementations.
  *
  * - `S3DocumentStore` (AWS): a pre-signed PUT URL that signs `content-type` AND `content-length`, so S3
  *   accepts exactly the declared type and size — the size limit is enforced when the upload is

@@ -1,5 +1,5 @@
 /**
- * Idempotency records for POST requests (issue 10 §5), in table `main` under `IDEM#<actor>#<key>`.
+ * Idempotency records for POST requests, in table `main` under `IDEM#<actor>#<key>`.
  *
  * - `begin` claims the key with a conditional put (status IN_PROGRESS, hash of the request);
  * - `complete` stores the first response; a replay with the same hash gets it back;

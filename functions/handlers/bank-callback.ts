@@ -1,5 +1,5 @@
 /**
- * POST /bank/callback — the bank reports the outcome of a transfer (issue 8 §3). Public route:
+ * POST /bank/callback — the bank reports the outcome of a transfer. Public route:
  * authenticated by the bank's HMAC signature, not by a user's JWT.
  *
  * verify signature (401, writes nothing) → validate (400) → record once in the payment store →
@@ -263,7 +263,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** A refusal in the API's one error shape `{ code, message, messageZh, fields }` (issue 10 §6). */
+/** A refusal in the API's one error shape `{ code, message, messageZh, fields }`. */
 function refusal(
   statusCode: number,
   code: string,

@@ -1,5 +1,5 @@
 /**
- * Documents of a case (issue 10 §2): `POST /cases/{caseId}/documents` asks for an upload URL and lists
+ * Documents of a case: `POST /cases/{caseId}/documents` asks for an upload URL and lists
  * the document on the case; `GET /cases/{caseId}/documents` lists them with download links.
  * Only what the applicant must bring is asked for: documents the government already holds are
  * looked up by the officer, not uploaded (DOMAIN §2.6) — hence no kind for household or income records.

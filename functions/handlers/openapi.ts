@@ -1,5 +1,5 @@
 /**
- * `GET /openapi.json` and `GET /docs` (public, issue 10 §7). The document is generated from the zod
+ * `GET /openapi.json` and `GET /docs` (public). The document is generated from the zod
  * schemas each route registers when its module loads (functions/http/api-document.ts), which means
  * loading every HTTP handler. In AWS that happens once, at synth: the CDK writes `openapi.json` next
  * to this bundle (functions/http/api-document-asset.ts), so this Lambda stays small and its cold

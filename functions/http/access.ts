@@ -1,5 +1,5 @@
 /**
- * What each route asks of `core/access` (issue 10 §3), kept beside the route so that tests and docs
+ * What each route asks of `core/access`, kept beside the route so that tests and docs
  * can be generated from it: the authorization-matrix test reads `registeredRouteAccess()` and checks
  * every role × scope against the permission table; the fuzz test derives bad requests from the schemas.
  *

@@ -1,5 +1,5 @@
 /**
- * Where the synth-time API document lives (issue 10 §7; bundle size, issue 12 §3). The OpenApi
+ * Where the synth-time API document lives (kept out of the bundles for their size). The OpenApi
  * Lambda serves `openapi.json` from its own asset directory instead of loading every handler module
  * at cold start; the CDK writes that file after bundling with the command below, and the bundle
  * bench runs the same command. No imports here: infra and the bench read this module cheaply.

@@ -1,5 +1,5 @@
 /**
- * Builds the API document (issue 10 §7) from the zod schemas each route registers when its module
+ * Builds the API document from the zod schemas each route registers when its module
  * loads: this module first loads every HTTP handler module of the catalog. It is heavy by nature
  * (it pulls every handler and its dependencies in), so the OpenApi Lambda does not bundle it: the
  * document is written at synth time next to that bundle (`write-api-document.ts`), and only the

@@ -1,5 +1,5 @@
 /**
- * The handler framework (issue 10): one `httpHandler({...})` per route. It parses the API Gateway
+ * The handler framework: one `httpHandler({...})` per route. It parses the API Gateway
  * HTTP API v2 event, reads the actor from the JWT claims, validates body/query/path with zod, checks
  * the action's role grant (`core/access`) before the body is read, applies `Idempotency-Key` on POST,
  * runs the handler, and maps every error to one JSON shape. The same module runs behind the AWS HTTP

@@ -1,5 +1,5 @@
 /**
- * The API document, generated from the same zod schemas that validate requests (issue 10 §7). Every
+ * The API document, generated from the same zod schemas that validate requests. Every
  * `httpHandler` registers its route here when its module loads; `buildOpenApiDocument()` turns the
  * registrations into OpenAPI 3.1 with `@asteasolutions/zod-to-openapi`.
  */
@@ -9,7 +9,7 @@ import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_PATTERN } from "#adapters/i
 
 export const registry = new OpenAPIRegistry();
 
-/** The one error shape of every 4xx/5xx (issue 10 §6). */
+/** The one error shape of every 4xx/5xx. */
 export const ErrorBodySchema = z
   .object({
     code: z.string().meta({ description: "Stable error code, e.g. VALIDATION_FAILED" }),

@@ -1,5 +1,5 @@
 /**
- * zod issues → field errors `{ path, message, messageZh }` (issue 10 §6: clear, field-level errors in
+ * zod issues → field errors `{ path, message, messageZh }` (clear, field-level errors in
  * English and Chinese). Common zod issue kinds get a readable Chinese message here; a schema gives its
  * own bilingual message with `bilingual("Amount is required", "请填写金额")` — the two texts travel in
  * zod's one message string, split again here.

@@ -1,5 +1,5 @@
 /**
- * Every error becomes ONE JSON shape `{ code, message, messageZh, fields[] }` (issue 10 §6).
+ * Every error becomes ONE JSON shape `{ code, message, messageZh, fields[] }`.
  * An `AidFlowError` keeps its status (400/401/403/404/409/422) and messages; anything else is a
  * programmer error: logged in full (masked) and answered with a plain 500 — no message, no stack —
  * except a dependency's transient failure (adapters/transient-errors.ts): 503 with Retry-After.

@@ -1,5 +1,5 @@
 /**
- * `Idempotency-Key` on POST (issue 10 §5). Runs after authentication and validation, so a rejected
+ * `Idempotency-Key` on POST. Runs after authentication and validation, so a rejected
  * request never claims a key (and writes nothing). A replay short-circuits with the stored response;
  * a failed request releases its claim.
  */

@@ -4,7 +4,7 @@
  * (endpoint and region from the environment) — with one addition: a `TransactionConflictException`
  * (a plain write to an item a transaction holds) is retried like a throttle. DynamoDB documents it
  * as retryable, but the SDK classifies it as a client error, and one conflict used to fail the
- * whole step (found by the county simulation, seed 344). The embedded runtime's simulation sets a
+ * whole step. The embedded runtime's simulation sets a
  * retry strategy that keeps the SDK's semantics without its real-time backoff (its clock is manual:
  * a backoff of real seconds only slows the runs down) and a request handler that injects DynamoDB
  * faults (test/simulation/county/county.ts).

@@ -89,8 +89,8 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
   // Its recorded decision is carried over only when this task exists BECAUSE that wait timed out
   // (an escalation): then the decision provably never resumed the execution. And only once its
   // effects reached the case (`audited`): a decision whose effects failed (its request answered
-  // 503) would move the flow past a case that never learnt of it (found by the county simulation,
-  // seed 137: an advance drawn with no approval on the case). Its decider's retry of the same
+  // 503) would move the flow past a case that never learnt of it (an advance
+  // drawn with no approval on the case). Its decider's retry of the same
   // request records it again on this task, effects and all.
   let carried: HumanTaskDecision | undefined;
   for (const older of await deps.tasks.forCase(input.caseId)) {

@@ -1,5 +1,5 @@
 /**
- * The payment step, reusable by every flow (DOMAIN §3.3, §5; issue 8 §3). Paid once, never twice:
+ * The payment step, reusable by every flow (DOMAIN §3.3, §5). Paid once, never twice:
  *
  * 1. `payByBank` (the `waitForTaskToken` task): the task token is stored on the payment attempt
  *    FIRST, then the fund is drawn (ledger entry id `draw:<obligation>:<attempt>` — a retry applies
@@ -121,8 +121,8 @@ async function draw(
       { details: { caseId: record.caseId, obligationId: obligation.obligationId } },
     );
   }
-  // Drawn: a replenishment request still open from an earlier dry fund is answered (found by the
-  // county simulation, seed 57: county finance was asked to top up for a case long paid and closed).
+  // Drawn: a replenishment request still open from an earlier dry fund is answered, so
+  // county finance is not asked to top up for a case long paid and closed.
   if (record.flags?.fundWaited) await supersedeWaiting(deps, record.caseId, "fund-replenishment");
 }
 
@@ -297,8 +297,7 @@ export async function payInCash(deps: FlowDeps, input: PaymentStepInput): Promis
   const obligation = await obligationOf(deps, input.caseId, input.purpose);
   const cash = record.payout.cash;
   // A hand-over is recorded (signatures and all) for one payment: the advance's does not pay the
-  // follow-up aid (found by the county simulation, seed 194: the follow-up was drawn, then refused
-  // as cash above the ceiling). Another payment asks an officer for its route — before any draw.
+  // follow-up aid (else the follow-up would be drawn, then refused as cash above the ceiling). Another payment asks an officer for its route — before any draw.
   if (!cash || !cashHandedOverFor(record, input.purpose)) {
     throw new PaymentRouteNeededError(
       `No cash hand-over is recorded for the ${input.purpose} payment: an officer must route it`,

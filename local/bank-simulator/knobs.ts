@@ -1,5 +1,5 @@
 /**
- * The simulator's knobs (issue 8 §2), settable at start (CLI flags / options) and at run time
+ * The simulator's knobs, settable at start (CLI flags / options) and at run time
  * (`POST /admin/knobs`). Rates are probabilities in [0, 1]; delays are *simulated* milliseconds,
  * turned into real waiting by `delayScale` (0 = a manual clock: nothing settles until `advance` or
  * `flush`, so tests never sleep).

@@ -1,5 +1,5 @@
 /**
- * The bank simulator as its own process (issue 8 §2):
+ * The bank simulator as its own process:
  *   npx tsx local/bank-simulator/main.ts --port 4010 --callback-secret <secret> [--request-secret <secret>]
  *     [--data-dir .data/bank] [--seed 1] [--failure-rate 0.1] [--duplicate-rate 0.05] [--lost-rate 0.02]
  *     [--min-delay-ms 500] [--max-delay-ms 3000] [--delay-scale 1 | 0 for a manual clock]

@@ -104,7 +104,7 @@ async function handle(
       return send(res, 400, { error: "invalid-request", message: z.prettifyError(parsed.error) });
     }
     const result = simulator.receive(parsed.data);
-    // Hold the answer after recording: the client may time out and retry (issue 8: not paid twice).
+    // Hold the answer after recording: the client may time out and retry (it must not be paid twice).
     const delayMs = simulator.knobs.responseDelayMs;
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     if (result.kind === "conflict") {

@@ -1,5 +1,5 @@
 /**
- * `npx aidflow` — county finance's batch work from a terminal (issue 9):
+ * `npx aidflow` — county finance's batch work from a terminal:
  *
  *   aidflow reconcile --county 230123 --period 2026-10 [--township 230123100] [--json] [--user finance-1]
  *   aidflow export    --county 230123 --period 2026-10 [--format csv|xlsx] [--kind summary|detail|discrepancies]

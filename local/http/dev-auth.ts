@@ -1,5 +1,5 @@
 /**
- * Local dev sign-in (issue 3 §5): HS256 JWTs carrying exactly the claims a Cognito ID token carries
+ * Local dev sign-in: HS256 JWTs carrying exactly the claims a Cognito ID token carries
  * (functions/http/actor.ts), verified by the local server the way the HTTP API's JWT authorizer
  * verifies Cognito's: signature, issuer, audience, expiry. Only for the local runtime.
  */

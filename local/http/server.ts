@@ -1,5 +1,5 @@
 /**
- * The local HTTP API (issue 3 §5): the same routes as the AWS HTTP API (from functions/catalog.ts),
+ * The local HTTP API: the same routes as the AWS HTTP API (from functions/catalog.ts),
  * invoking the same handler modules with API-Gateway-v2 events. Protected routes need a bearer token
  * (401 otherwise, as the JWT authorizer answers); the token comes from the dev sign-in
  * (`POST /dev/sign-in { userId }`, `GET /dev/users`). It also accepts local document uploads

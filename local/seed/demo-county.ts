@@ -1,5 +1,5 @@
 /**
- * The demo county of the local runtime (issue 3 §5): 示例县 with three townships. Codes follow the
+ * The demo county of the local runtime: 示例县 with three townships. Codes follow the
  * administrative-division pattern (county 6 digits, township 9). Populations size the reserve-fund
  * quotas the seed allocates (DOMAIN §2.3: ≥ 1 yuan × registered population per year).
  */

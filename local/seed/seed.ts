@@ -1,5 +1,5 @@
 /**
- * Demo data for `npm start` (issue 3 §5): 示例县's directory and policy set are stored (as any
+ * Demo data for `npm start`: 示例县's directory and policy set are stored (as any
  * deployment stores its county's), then each township of 示例县 gets its reserve fund opened with the
  * policy's alert level and allocated up to its quota (DOMAIN §2.3: quota = per-capita amount ×
  * registered population). Idempotent: the allocation's entry id is fixed per township and policy

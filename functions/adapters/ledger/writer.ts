@@ -1,5 +1,5 @@
 /**
- * The group-commit writer of the township reserve funds (issue 5, DOMAIN §5).
+ * The group-commit writer of the township reserve funds (DOMAIN §5).
  *
  * Why: a flood sends thousands of draws to ONE fund — one item. A transaction per payment with
  * optimistic retries collapses under that contention (DynamoDB cancels colliding transactions and a
@@ -665,8 +665,8 @@ export class LedgerWriter {
    * Answers entries the head refused — unless their id is already applied: a retried submission
    * whose first attempt committed (its answer lost, or its caller failed afterwards) no longer fits
    * the head it moved (a release of what it already released, a draw on a fund it emptied), and is a
-   * `duplicate`, not a refusal (found by the county simulation, seed 187: a plan's close retried
-   * after its release had landed ended the case in an incident). Rejections are rare: one read.
+   * `duplicate`, not a refusal (else a plan's close retried after its
+   * release had landed would end the case in an incident). Rejections are rare: one read.
    */
   private async settleRejections(lane: Lane, rejections: readonly RejectedEntry<Pending>[]): Promise<void> {
     let applied = new Map<string, AppliedId>();

@@ -1,5 +1,5 @@
 /**
- * Payee rules (DOMAIN §3.3, issue 8 §5). Pure helpers apart from the keyed hash.
+ * Payee rules (DOMAIN §3.3). Pure helpers apart from the keyed hash.
  * - Aid goes to the applicant's own account: the account holder's name must match the applicant.
  * - A guardian or agent payee (a minor, an incapacitated person, someone in hospital) is an explicit
  *   exception with a written reason, kept for the audit trail.

@@ -1,5 +1,5 @@
 /**
- * Payment obligations, attempts and confirmations in the `main` table (issue 8 §3, DOMAIN §3.3, §6).
+ * Payment obligations, attempts and confirmations in the `main` table (DOMAIN §3.3, §6).
  *
  *   PAYMENT#<obligationId>  OBLIGATION               one per (case, purpose): amount, status, current attempt
  *   PAYMENT#<obligationId>  ATTEMPT#<nnn>            one per attempt (bank or cash); the flow's task token
@@ -371,7 +371,7 @@ export class PaymentStore {
     }
   }
 
-  /** Records a bank outcome once (issue 8 §3): callbacks, polls and cancellations all come here. */
+  /** Records a bank outcome once: callbacks, polls and cancellations all come here. */
   async recordOutcome(input: OutcomeInput): Promise<OutcomeResult> {
     const context = { instructionId: input.instructionId, outcome: input.outcome, source: input.source };
     const current = await this.readAttempt(input.instructionId);

@@ -1,5 +1,5 @@
 /**
- * County finance over HTTP (DOMAIN §6, issue 9): funds, allocation, reconciliation, the signed
+ * County finance over HTTP (DOMAIN §6): funds, allocation, reconciliation, the signed
  * close, replenishment (maker-checker), low-balance alerts and exports. `county-finance` acts;
  * auditors (and county civil affairs) read. Each route: parse (zod) → authorize (core/access, in
  * the framework from the path and again in the service on what it reads) → service → respond.

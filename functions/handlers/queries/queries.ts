@@ -1,5 +1,5 @@
 /**
- * The read side of the API (issue 10 §1, issue 11 §2): case lists with filters and pagination, the
+ * The read side of the API: case lists with filters and pagination, the
  * signed-in user's work queue, the applicant's own cases and payments, the county's townships. Each
  * route: parse (zod) → scope from core/access in the service → read the indexes → a masked,
  * allow-listed page.

@@ -1,5 +1,5 @@
 /**
- * Filing straight into Flow B (DOMAIN §4.1, issue 7): "file as in Flow A" — the same request, the
+ * Filing straight into Flow B (DOMAIN §4.1): "file as in Flow A" — the same request, the
  * same identity, duplicate and repeat-aid rules — for hardship expected to last longer than the
  * policy's threshold or an amount above it (core `chooseFlow`). Anything shorter and smaller is Flow
  * A's (`POST /cases`). The execution is named by the case id, so a retry never starts it twice.

@@ -1,5 +1,5 @@
 /**
- * `GET /cases` (issue 10 §1): a township's or the county's cases by deadline, filtered by status,
+ * `GET /cases`: a township's or the county's cases by deadline, filtered by status,
  * hardship type, deadline and overdue, one page at a time. Scope (DOMAIN §1): township staff see
  * their own township; county civil affairs and the auditor any township of their county; county
  * finance the money of the county's cases (no narratives, no personal data); applicants use

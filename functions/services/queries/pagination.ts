@@ -1,5 +1,5 @@
 /**
- * Page sizes and opaque cursors of the query endpoints (issue 10 §1; TIGER style: a limit on
+ * Page sizes and opaque cursors of the query endpoints (TIGER style: a limit on
  * everything). A cursor is the position after the last item of a page — the index sort key — bound
  * to the query it came from: handing the cursor of one filter set to another is a 400, never a
  * silently wrong page. Scope is re-checked on every request, so a cursor grants nothing.

@@ -1,5 +1,5 @@
 /**
- * `GET /work-queue` (issue 11 §2): the open human tasks the signed-in user must act on, earliest
+ * `GET /work-queue`: the open human tasks the signed-in user must act on, earliest
  * deadline first — advance decisions due within hours, paperwork due or overdue, stage re-checks,
  * payments to re-route, escalations, replenishment requests for county finance. Read from the task
  * queues of functions/adapters/human-task-store.ts (gsi1 `TASKQ#<township>#<role>`, gsi2

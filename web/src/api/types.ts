@@ -1,5 +1,5 @@
 /**
- * The shapes the pages read, as documented by the API (issue 10, issue 6, DOMAIN §3–§6). Money is a
+ * The shapes the pages read, as documented by the API (DOMAIN §3–§6). Money is a
  * 2-decimal string of yuan ("1230.00") exactly as the API sends it: the page formats it, never does
  * arithmetic on it in floating point.
  */
