@@ -359,6 +359,20 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     config: FLOW_DEPS,
     access: { tables: { main: "write" }, stepFunctions: ["stop"] },
   },
+  {
+    id: "ServiceRating",
+    entry: "functions/handlers/rating.ts",
+    handler: "handler",
+    description:
+      "好差评: the applicant rates their ended case once (audited); satisfaction by township for the county",
+    routes: [
+      { method: "POST", path: "/cases/{caseId}/rating" },
+      { method: "GET", path: "/cases/{caseId}/rating" },
+      { method: "GET", path: "/satisfaction" },
+    ],
+    config: FLOW_DEPS,
+    access: { tables: { main: "write" } },
+  },
   // ── County finance: funds, allocation, reconciliation, close, replenishment, exports ──
   {
     id: "Finance",

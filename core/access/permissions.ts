@@ -10,6 +10,7 @@ export const ACTIONS = [
   "case.read",
   "case.readOwn",
   "case.withdraw",
+  "case.rate",
   "case.addDocument",
   "case.close",
   "advance.decide",
@@ -37,6 +38,7 @@ export const ACTIONS = [
   "reconciliation.close",
   "export.run",
   "audit.read",
+  "satisfaction.read",
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -69,6 +71,8 @@ export const PERMISSIONS: readonly Grant[] = [
   { role: "applicant", action: "case.readOwn", scope: "own-case" },
   { role: "applicant", action: "case.withdraw", scope: "own-case" },
   { role: "applicant", action: "case.addDocument", scope: "own-case" },
+  // 好差评 (DOMAIN §8): the applicant rates the service of their own case once it has ended.
+  { role: "applicant", action: "case.rate", scope: "own-case" },
 
   // Township officer (经办人): everything operational, own township only.
   officer("case.fileOnBehalf"),
@@ -105,6 +109,7 @@ export const PERMISSIONS: readonly Grant[] = [
   { role: "county-civil-affairs", action: "case.read", scope: "own-county" },
   { role: "county-civil-affairs", action: "fund.read", scope: "own-county" },
   { role: "county-civil-affairs", action: "audit.read", scope: "own-county" },
+  { role: "county-civil-affairs", action: "satisfaction.read", scope: "own-county" },
   {
     role: "county-civil-affairs",
     action: "amount.approveWithinCeiling",
@@ -149,6 +154,7 @@ export const PERMISSIONS: readonly Grant[] = [
   { role: "auditor", action: "case.read", scope: "own-county" },
   { role: "auditor", action: "fund.read", scope: "own-county" },
   { role: "auditor", action: "audit.read", scope: "own-county" },
+  { role: "auditor", action: "satisfaction.read", scope: "own-county" },
   { role: "auditor", action: "export.run", scope: "own-county" },
 ];
 

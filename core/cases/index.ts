@@ -90,5 +90,15 @@ export {
 } from "./rules/outcome.ts";
 export { type NoticeRequirement, publicNoticeEndsAt, publicNoticeRequirement } from "./rules/publicNotice.ts";
 export { residentIdBirthDate } from "./rules/residentIdBirthDate.ts";
+export {
+  DISSATISFIED_LEVELS,
+  isSatisfied,
+  RATEABLE_STATUSES,
+  reasonMissing,
+  SERVICE_RATING_LEVELS,
+  SERVICE_RATING_NAMES_ZH,
+  type ServiceRatingLevel,
+  serviceRating,
+} from "./rules/serviceRating.ts";
 export { chooseFlow, type FlowChoice } from "./rules/stagedAssistance.ts";
 export { buildStagePlan, type Stage, type StagePlan, type StagePlanInput } from "./stagePlan.ts";

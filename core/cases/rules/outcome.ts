@@ -15,7 +15,8 @@ export type RuleName =
   | "resident-id-birth-date"
   | "officer-attestation"
   | "one-aid-per-cause-per-household"
-  | "fraud-bar";
+  | "fraud-bar"
+  | "service-rating";
 
 export type RuleOutcome =
   | { outcome: "compliant"; rule: RuleName; policyVersionId: string }

@@ -16,6 +16,7 @@ const ACTIONS: Record<string, [zh: string, en: string]> = {
   "case.read": ["查阅案件", "Read the case"],
   "case.readOwn": ["查阅本人申请", "Read own case"],
   "case.withdraw": ["撤回申请", "Withdrawn"],
+  "case.rate": ["服务评价（好差评）", "Service rated"],
   "case.addDocument": ["上传材料", "Document added"],
   "case.close": ["办结", "Closed"],
   "advance.decide": ["先行救助审批", "Advance decision"],
