@@ -6,7 +6,7 @@
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { httpHandler } from "#functions/http/index.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
-import { publicCaseView } from "#functions/services/case-view.ts";
+import { policyFacts, publicCaseView } from "#functions/services/case-view.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import { CaseParams } from "./decisions.ts";
 
@@ -26,8 +26,14 @@ export const handler = httpHandler({
     }
     const tasks = await deps.tasks.forCase(record.caseId);
     const notifications = await deps.outbox.forCase(record.caseId);
+    const policy = await deps.policy.resolveVersion(
+      record.countyId,
+      record.townshipId,
+      record.policyVersionId,
+    );
     return {
       case: publicCaseView(record),
+      policy: policyFacts(record, policy),
       tasks: tasks.map((t) => ({
         taskId: t.taskId,
         taskType: t.taskType,

@@ -14,9 +14,21 @@ import { WorkQueueQuery, workQueue } from "#functions/services/queries/work-queu
 
 const tags = ["queries"];
 
+/** A mainland ID number (or a residence permit's, hashed alike) as typed into a search box. */
+const CN_ID_NUMBER = /^\d{17}[\dXx]$/;
+
 function readDeps() {
   const flow = flowDeps();
-  return { flow, db: dynamo(), table: config().tables.main, now: flow.now };
+  const personKeysOf = (text: string): string[] => {
+    if (!CN_ID_NUMBER.test(text)) return [];
+    try {
+      const document = { type: "resident-id", number: text.toUpperCase() };
+      return [flow.identity.check(document).personKey];
+    } catch {
+      return [];
+    }
+  };
+  return { flow, db: dynamo(), table: config().tables.main, now: flow.now, personKeysOf };
 }
 
 const cases = httpHandler({

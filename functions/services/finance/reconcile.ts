@@ -69,6 +69,55 @@ export interface RunView {
   runAt: string;
   runBy: string;
   report: Record<string, unknown>;
+  /** Where the period stands, so a console shows only the next step that is possible. */
+  state: PeriodState;
+}
+
+/**
+ * A period's close and replenishment as a console shows them (DOMAIN §6): a period that is not over
+ * cannot be closed (`closableFrom`), a closed one is never signed again, and its proposal is shown
+ * until a second finance user executes it. People by name, never by account.
+ */
+export interface PeriodState {
+  periodOver: boolean;
+  closableFrom: string;
+  close?: { signedByName: string; signedAt: string; explanation?: string };
+  proposal?: { amountYuan: string; status: string; proposedAt: string; executedAt?: string };
+}
+
+async function periodState(
+  deps: FinanceDeps,
+  townshipId: string,
+  period: Period,
+  now: Date,
+): Promise<PeriodState> {
+  const [close, proposal] = await Promise.all([
+    deps.store.getClose(townshipId, period.label),
+    deps.store.getProposal(townshipId, period.label),
+  ]);
+  return {
+    periodOver: now.toISOString() >= period.toIso,
+    closableFrom: period.toIso,
+    ...(close
+      ? {
+          close: {
+            signedByName: close.signedByName,
+            signedAt: close.signedAt,
+            ...(close.explanation ? { explanation: close.explanation } : {}),
+          },
+        }
+      : {}),
+    ...(proposal
+      ? {
+          proposal: {
+            amountYuan: proposal.amountYuan,
+            status: proposal.status,
+            proposedAt: proposal.proposedAt,
+            ...(proposal.executedAt ? { executedAt: proposal.executedAt } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 async function store(deps: FinanceDeps, actor: Actor, report: ReconciliationReport): Promise<StoredRun> {
@@ -110,6 +159,7 @@ export async function runReconciliation(
     runAt: run.runAt,
     runBy: run.runBy,
     report: plain(report) as Record<string, unknown>,
+    state: await periodState(deps, township.townshipId, period, deps.now()),
   };
 }
 

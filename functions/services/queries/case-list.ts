@@ -41,6 +41,9 @@ export const CASE_STATUSES: readonly string[] = [
   WITHDRAWN_STATUS,
 ] satisfies readonly CaseStatus[];
 
+/** Search text is a name, a case number or an ID number: never longer than this. */
+const SEARCH_CHARS_MAX = 40;
+
 /** A status filter names at most this many statuses. */
 const STATUS_FILTER_MAX = 8;
 
@@ -87,6 +90,16 @@ export const CaseListQuery = z
       })
       .optional(),
     overdue: z.enum(["true", "false"]).optional(),
+    /** A name (or part of it), a case number (any letter case) or a whole ID number. */
+    q: z
+      .string()
+      .trim()
+      .min(1, bilingual("search text is empty", "搜索内容不能为空"))
+      .max(
+        SEARCH_CHARS_MAX,
+        bilingual(`at most ${SEARCH_CHARS_MAX} characters`, `最多 ${SEARCH_CHARS_MAX} 个字符`),
+      )
+      .optional(),
     limit: LimitQuery,
     cursor: CursorQuery,
   })
@@ -123,10 +136,45 @@ async function townshipsFor(deps: CaseListDeps, actor: Actor, query: CaseListQue
   return townshipsOf(deps, actor.countyId);
 }
 
-function filterOf(query: CaseListQuery, dueBeforeIso: string | undefined, now: Date): ItemFilter | undefined {
+/**
+ * The search as a filter: only masked numbers are stored, so an ID number is found through its keyed
+ * hash (the person key the household checks use); a case number matches as issued, whatever the
+ * letter case it was typed in.
+ */
+/** Case numbers are issued as `C<yyyymmdd>-<lower-case hex>`: typed text in that letter case. */
+export function asCaseNumber(text: string): string {
+  return `${text.slice(0, 1).toUpperCase()}${text.slice(1).toLowerCase()}`;
+}
+
+function searchFilter(
+  text: string,
+  personKeysOf: CaseListDeps["personKeysOf"],
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): string {
+  Object.assign(names, { "#applicant": "applicant", "#name": "name", "#caseId": "caseId" });
+  values[":q"] = text;
+  values[":qCase"] = asCaseNumber(text);
+  const alternatives = ["contains(#applicant.#name, :q)", "contains(#caseId, :qCase)"];
+  const keys = personKeysOf?.(text) ?? [];
+  keys.forEach((key, index) => {
+    names["#personKey"] = "personKey";
+    values[`:pk${index}`] = key;
+    alternatives.push(`#applicant.#personKey = :pk${index}`);
+  });
+  return `(${alternatives.join(" OR ")})`;
+}
+
+function filterOf(
+  query: CaseListQuery,
+  dueBeforeIso: string | undefined,
+  now: Date,
+  personKeysOf?: CaseListDeps["personKeysOf"],
+): ItemFilter | undefined {
   const parts: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
+  if (query.q) parts.push(searchFilter(query.q, personKeysOf, names, values));
   if (query.hardshipType) {
     parts.push("#hardship.#kind = :kind");
     Object.assign(names, { "#hardship": "hardship", "#kind": "kind" });
@@ -151,6 +199,8 @@ export interface CaseListDeps {
   db: DynamoDBDocumentClient;
   table: string;
   now: () => Date;
+  /** The person keys a typed ID number may stand for (none when it is not one). */
+  personKeysOf?: (text: string) => string[];
 }
 
 export async function listCases(
@@ -172,6 +222,7 @@ export async function listCases(
     hardshipType: query.hardshipType,
     dueBefore: dueBeforeIso,
     overdue: query.overdue,
+    q: query.q,
     view,
   });
   const after = decodeCursor(query.cursor, digest);
@@ -179,7 +230,7 @@ export async function listCases(
     statuses.map((status) => ({ indexName: "gsi1" as const, pk: `CASES#TOWNSHIP#${townshipId}#${status}` })),
   );
   if (partitions.length === 0) return { items: [], view };
-  const filter = filterOf(query, dueBeforeIso, now);
+  const filter = filterOf(query, dueBeforeIso, now, deps.personKeysOf);
   const page = await readMerged(deps.db, deps.table, {
     partitions,
     ...(after ? { after } : {}),
