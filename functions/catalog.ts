@@ -25,6 +25,8 @@ export interface ConfigNeeds {
   bankEndpoints?: boolean;
   /** Tells the bank where to post its outcome: the callback URL. */
   bankCallbackUrl?: boolean;
+  /** Seals or opens bank account numbers: the KMS key of field encryption (`AIDFLOW_ACCOUNT_KEY_ID`). */
+  accountKey?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -54,9 +56,12 @@ export interface FunctionDefinition {
 
 /** Everything that goes through `flowDeps()`, whose identity port hashes identity numbers at once. */
 const FLOW_DEPS: ConfigNeeds = { secrets: ["identityHashKey"] };
+/** Takes a payee's bank account: stored sealed (field encryption) and searchable by its keyed hash. */
+const ACCOUNT_INTAKE: ConfigNeeds = { secrets: ["identityHashKey", "payeeHashSecret"], accountKey: true };
 /** A payment step: the payee's account hash, the bank's endpoint and request secret, the callback URL. */
 const BANK_PAYMENT: ConfigNeeds = {
   secrets: ["identityHashKey", "payeeHashSecret", "bankRequestSecret"],
+  accountKey: true,
   bankEndpoints: true,
   bankCallbackUrl: true,
 };
@@ -130,7 +135,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     description:
       "File an application at the township of the emergency and start Flow A (execution name = case id)",
     routes: [{ method: "POST", path: "/cases" }],
-    config: FLOW_DEPS,
+    config: ACCOUNT_INTAKE,
     access: { tables: { main: "write" }, stepFunctions: ["start"] },
   },
   {
@@ -149,7 +154,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "POST", path: "/cases/{caseId}/recovery" },
       { method: "POST", path: "/cases/{caseId}/fund-replenished" },
     ],
-    config: { secrets: ["identityHashKey", "payeeHashSecret"] },
+    config: ACCOUNT_INTAKE,
     access: { tables: { main: "write" }, stepFunctions: ["taskResponse"] },
   },
   {
@@ -287,7 +292,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     handler: "start",
     description:
       "Flow B entered (filing or Flow A's hand-over): same case id, the plan record opened, settings",
-    config: FLOW_DEPS,
+    config: ACCOUNT_INTAKE,
     access: { tables: { main: "write" } },
   },
   {
@@ -426,6 +431,7 @@ export function needsOf(definition: FunctionDefinition): FunctionNeeds {
     tables: (["main", "ledger"] as const).filter((table) => access.tables?.[table]),
     documents: access.documents !== undefined,
     stateMachines: (access.stepFunctions ?? []).some((need) => need !== "taskResponse"),
+  accountKey: boolean;
     notifications: access.notifications === true,
     secrets: [...new Set(definition.config?.secrets ?? [])],
     bankEndpoints: definition.config?.bankEndpoints === true,
@@ -436,3 +442,4 @@ export function needsOf(definition: FunctionDefinition): FunctionNeeds {
 export function functionById(id: string): FunctionDefinition | undefined {
   return FUNCTIONS.find((definition) => definition.id === id);
 }
+    accountKey: definition.config?.accountKey === true,

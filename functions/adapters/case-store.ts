@@ -9,8 +9,8 @@
  *
  * `personKey` is the keyed hash of the identity document (never the number itself); the case keeps
  * the keys of its whole household in `householdKeys` (never shown: see case-view.ts).
- * The bank account of the payee is stored so that the bank can be instructed; it is never logged and
- * never returned unmasked (see `publicCaseView` in functions/services/case-view.ts).
+ * The bank account of the payee is stored sealed (field encryption) so that the bank can be
+ * instructed, with its keyed hash and masked tail; it is never logged and never returned unmasked (see `publicCaseView` in functions/services/case-view.ts).
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -69,7 +69,18 @@ export const OPEN_STATUSES: readonly CaseStatus[] = [
 
 export interface PayoutRoute {
   method: "bank" | "cash" | "none";
-  bank?: { holderName: string; bankName: string; account: string; accountMasked: string };
+  /**
+   * The account sealed (account-vault.ts) with its keyed hash and masked tail; `account` in clear
+   * only on items stored before accounts were sealed.
+   */
+  bank?: {
+    holderName: string;
+    bankName: string;
+    accountMasked: string;
+    accountHash?: string;
+    accountSealed?: string;
+    account?: string;
+  };
   cash?: {
     receiverSignatureRef: string;
     officerSignatureRef: string;

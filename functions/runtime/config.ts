@@ -20,6 +20,7 @@ import * as z from "zod";
 import { type FunctionNeeds, functionById, needsOf } from "#functions/catalog.ts";
 import { newDynamoDbClient } from "./dynamo-client.ts";
 import {
+  ACCOUNT_KEY,
   BANK_CALLBACK_URL,
   COLD_START_HOOK_KEY,
   ENV,
@@ -29,6 +30,7 @@ import {
   stateMachineArnEnv,
   TABLE_ENV,
 } from "./environment.ts";
+import { derivedLocalKey, type FieldKeySource, fieldKeySource } from "./field-encryption.ts";
 import { fetchStoredValue, isLocalReference, readLocalReference } from "./parameters.ts";
 import type { TableId } from "./tables.ts";
 
@@ -60,6 +62,8 @@ export interface AppConfig {
   tables: { readonly main: string; readonly ledger: string };
   readonly identityHashKey: string;
   readonly payeeHashSecret: string;
+  /** The key that wraps the data keys of sealed bank accounts (KMS in AWS, a local stand-in locally). */
+  readonly accountKey: FieldKeySource;
   bank: BankConfig;
   documents: { bucket?: string; dir?: string; localUploadBaseUrl?: string; maxBytes: number };
   idempotencyTtlHours: number;
@@ -219,6 +223,7 @@ const WHOLE_RUNTIME: FunctionNeeds = {
   secrets: ["identityHashKey", "payeeHashSecret", "bankRequestSecret", "bankCallbackSecret"],
   bankEndpoints: true,
   bankCallbackUrl: true,
+  accountKey: true,
 };
 
 function needsFor(functionId: string | undefined, problems: string[]): FunctionNeeds | undefined {
@@ -307,6 +312,12 @@ export function parseConfig(env: Env): AppConfig {
     ),
   );
 
+  getter(
+    config,
+    "accountKey",
+    field(n.accountKey, !whole, ACCOUNT_KEY.idEnv, functionId, (x) => accountKeyOf(x, whole), r),
+  );
+
   const bank = {} as BankConfig;
   const bankField = <T>(
     key: keyof BankConfig,
@@ -337,6 +348,40 @@ export function parseConfig(env: Env): AppConfig {
 
   r.fail();
   return config;
+}
+
+/**
+ * The KMS key (AWS: its ARN, never a local reference) or the local stand-in key. A whole local
+ * runtime that set none derives one from its payee (else identity) hash secret, as it does for the
+ * payee hash itself.
+ */
+function accountKeyOf(x: Reader, whole: boolean): FieldKeySource | undefined {
+  const id = x.optional(ACCOUNT_KEY.idEnv);
+  if (id) {
+    if (isLocalReference(id) && x.runtime === "aws" && x.functionId) {
+      x.problems.push(`${ACCOUNT_KEY.idEnv}: must name the KMS key itself in AWS, not ${id}`);
+      return undefined;
+    }
+    const source = fieldKeySource(id, x.env);
+    if (!source) x.problems.push(`${ACCOUNT_KEY.idEnv}: ${id} holds no value`);
+    return source;
+  }
+  if (x.runtime === "aws" && x.functionId) {
+    x.problems.push(`${ACCOUNT_KEY.idEnv} is missing`);
+    return undefined;
+  }
+  const local = x.optional(ACCOUNT_KEY.valueEnv);
+  if (local) return fieldKeySource(`env:${ACCOUNT_KEY.valueEnv}`, x.env);
+  if (!whole) {
+    x.problems.push(`${ACCOUNT_KEY.idEnv} is missing (nor is ${ACCOUNT_KEY.valueEnv} set)`);
+    return undefined;
+  }
+  const payee = SECRETS.payeeHashSecret;
+  const fallback =
+    x.optional(payee.valueEnv) || x.optional(payee.idEnv)
+      ? x.stored(payee, z.string().min(1))
+      : x.stored(SECRETS.identityHashKey, z.string().min(1));
+  return fallback ? { kind: "local", key: derivedLocalKey(fallback) } : undefined;
 }
 
 function documentsConfig(r: Reader, n: FunctionNeeds, runtime: "aws" | "local"): AppConfig["documents"] {

@@ -94,6 +94,17 @@ export const SECRETS: Readonly<Record<SecretName, StoredValue>> = {
 
 export const SECRET_NAMES = Object.keys(SECRETS) as SecretName[];
 
+/**
+ * The key that wraps the data keys of field encryption (bank account numbers, field-encryption.ts):
+ * in AWS the KMS key's ARN; locally an `env:`/`file:` reference to a base64 256-bit key, or — when
+ * unset on the local runtime — `AIDFLOW_ACCOUNT_KEY`.
+ */
+export const ACCOUNT_KEY = {
+  idEnv: "AIDFLOW_ACCOUNT_KEY_ID",
+  valueEnv: "AIDFLOW_ACCOUNT_KEY",
+  purpose: "bank-account",
+} as const;
+
 /** The URL the bank posts outcomes to: the API's, known only after the API exists (hence a parameter). */
 export const BANK_CALLBACK_URL: StoredValue = {
   kind: "parameter",

@@ -7,12 +7,11 @@ import * as z from "zod";
 import type { CaseRecord, CaseStatus } from "#adapters/case-store.ts";
 import type { HumanTaskDecision } from "#adapters/human-task-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
-import { checkPayee, normalizeAccount, type PayeeRecord } from "#adapters/payments/payee.ts";
+import { checkPayee, type PayeeRecord } from "#adapters/payments/payee.ts";
 import type { Action, Actor } from "#core/access/index.ts";
 import { APPROVAL_ACTION, requireCashHandOver } from "#core/cases/index.ts";
 import { BusinessRuleError, ConflictError, ForbiddenError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
-import { maskBankAccount } from "#functions/runtime/logger.ts";
 import { authorizeAnyOnCase, authorizeOnCase } from "./case-access.ts";
 import {
   type ApprovalLevel,
@@ -252,7 +251,7 @@ export async function reroutePayment(
     },
     deps.payeeHashSecret(),
   );
-  const account = normalizeAccount(request.payee.bankAccount);
+  const sealed = await deps.accounts.seal(request.payee.bankAccount);
   return decide(deps, {
     actor,
     action: "payment.reroute",
@@ -267,8 +266,7 @@ export async function reroutePayment(
         bank: {
           holderName: payee.name,
           bankName: payee.bankName,
-          account,
-          accountMasked: maskBankAccount(account),
+          ...sealed,
         },
         ...(payee.kind !== "applicant"
           ? { payeeKind: payee.kind, exceptionReason: payee.exceptionReason }

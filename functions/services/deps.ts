@@ -12,6 +12,7 @@ import { CoSignatureStore } from "#adapters/co-signature-store.ts";
 import { HumanTaskStore } from "#adapters/human-task-store.ts";
 import { LedgerWriter } from "#adapters/ledger/index.ts";
 import { Outbox } from "#adapters/outbox.ts";
+import { accountVault } from "#adapters/payments/account-vault.ts";
 import { gatewaysFrom } from "#adapters/payments/config.ts";
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
@@ -29,6 +30,7 @@ import { LedgerUnavailableError } from "#core/ledger/errors.ts";
 import { now as clockNow } from "#functions/runtime/clock.ts";
 import { config } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
+import { derivedLocalKey, type FieldKeySource } from "#functions/runtime/field-encryption.ts";
 import { logger } from "#functions/runtime/logger.ts";
 import type { AuditPort, FlowDeps, IdentityPort, LedgerPort } from "./ports.ts";
 import { BundledCalendars, StoredPolicySource } from "./reference-data.ts";
@@ -119,6 +121,8 @@ export interface CreateFlowDepsOptions {
   identityHashKey: string;
   /** A function when it is read on first use (only payment steps declare it). */
   payeeHashSecret: string | (() => string);
+  /** The key of sealed bank accounts; without it, a local key derived from the payee hash secret. */
+  accountKey?: () => FieldKeySource;
   bankCallbackUrl: () => string;
   gateway: (countyId: string) => PaymentGateway;
   workflow?: WorkflowPort;
@@ -131,6 +135,10 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
     marshallOptions: { removeUndefinedValues: true },
   });
   const now = options.now ?? clockNow;
+  const payeeHashSecret =
+    typeof options.payeeHashSecret === "function"
+      ? options.payeeHashSecret
+      : () => options.payeeHashSecret as string;
   const writer = new LedgerWriter({
     client: options.client,
     // Read when the ledger is first used: a function that never touches it need not declare it.
@@ -146,10 +154,11 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
     payments: new PaymentStore({ client: db, tableName: options.tables.main, nowMs: () => now().getTime() }),
     gateway: options.gateway,
     bankCallbackUrl: options.bankCallbackUrl,
-    payeeHashSecret:
-      typeof options.payeeHashSecret === "function"
-        ? options.payeeHashSecret
-        : () => options.payeeHashSecret as string,
+    payeeHashSecret,
+    accounts: accountVault(
+      options.accountKey ?? (() => ({ kind: "local", key: derivedLocalKey(payeeHashSecret()) })),
+      payeeHashSecret,
+    ),
     ledger: ledgerPort(writer, now),
     policy: new StoredPolicySource(db, options.tables.main),
     calendar: new BundledCalendars(),
@@ -173,6 +182,7 @@ export function flowDeps(): FlowDeps {
     tables: active.tables,
     identityHashKey: active.identityHashKey,
     payeeHashSecret: () => active.payeeHashSecret,
+    accountKey: () => active.accountKey,
     bankCallbackUrl: () => active.bank.callbackUrl,
     // The bank configuration is read when a payment first needs it (HTTP-only functions never do).
     gateway: (countyId) => {

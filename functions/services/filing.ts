@@ -9,14 +9,12 @@
 import { randomBytes } from "node:crypto";
 import * as z from "zod";
 import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
-import { normalizeAccount } from "#adapters/payments/payee.ts";
 import type { Actor } from "#core/access/index.ts";
 import { requireAuthorized } from "#core/access/index.ts";
 import { assessAdvance, HARDSHIP_CAUSES, type HardshipCause, hardshipTypeOf } from "#core/cases/index.ts";
 import { AidFlowError } from "#core/errors.ts";
 import { IdentityDocumentSchema } from "#core/identity/index.ts";
 import { Yuan } from "#core/money/index.ts";
-import { maskBankAccount } from "#functions/runtime/logger.ts";
 import { type FlowSettings, flowSettingsFromEnv } from "./flow-settings.ts";
 import { existingCaseFor, filedOnBehalf, HouseholdMemberSchema, intake, recordFiling } from "./intake.ts";
 import type { FlowDeps } from "./ports.ts";
@@ -167,14 +165,14 @@ export async function fileCase(
     return existingCase(deps, actor, admitted.caseId, admitted.matchedKey, policy.advanceResponseTimeHours);
   }
 
+  // Stored sealed, with its keyed hash and masked tail: never the number itself.
   const payout: PayoutRoute = request.bankAccount
     ? {
         method: "bank",
         bank: {
           holderName: request.bankAccount.holderName,
           bankName: request.bankAccount.bankName,
-          account: normalizeAccount(request.bankAccount.account),
-          accountMasked: maskBankAccount(normalizeAccount(request.bankAccount.account)),
+          ...(await deps.accounts.seal(request.bankAccount.account)),
         },
       }
     : { method: "none" };

@@ -189,13 +189,14 @@ export async function payByBank(
     );
   }
   const attempt = nextDrawAttempt("bank", obligation);
+  const account = await deps.accounts.open(bank);
   const payeeRecord = checkPayee(
     record.applicant.name,
     {
       kind: (record.payout as { payeeKind?: "guardian" | "agent" }).payeeKind ?? "applicant",
       name: bank.holderName,
       bankName: bank.bankName,
-      bankAccount: bank.account,
+      bankAccount: account,
       ...((record.payout as { exceptionReason?: string }).exceptionReason
         ? { exceptionReason: (record.payout as { exceptionReason?: string }).exceptionReason }
         : {}),
@@ -226,7 +227,7 @@ export async function payByBank(
   const status = await deps.gateway(record.countyId).instruct({
     instructionId: stored.instructionId,
     amountYuan: obligation.amountYuan,
-    payee: { name: bank.holderName, bankAccount: bank.account, bankName: bank.bankName },
+    payee: { name: bank.holderName, bankAccount: account, bankName: bank.bankName },
     township: record.townshipId,
     fund: obligation.fund,
     callbackUrl: deps.bankCallbackUrl(),

@@ -8,6 +8,7 @@ import type { CaseStore } from "#adapters/case-store.ts";
 import type { CoSignatureStore } from "#adapters/co-signature-store.ts";
 import type { HumanTaskStore } from "#adapters/human-task-store.ts";
 import type { Outbox } from "#adapters/outbox.ts";
+import type { AccountVault } from "#adapters/payments/account-vault.ts";
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import type { PaymentStore } from "#adapters/payments/payment-store.ts";
 import type { WorkflowPort } from "#adapters/step-functions.ts";
@@ -112,6 +113,8 @@ export interface FlowDeps {
   bankCallbackUrl: () => string;
   /** Key of the bank-account hash (payments' payee rules). */
   payeeHashSecret: () => string;
+  /** Bank account numbers sealed for storage and opened for the bank instruction only. */
+  accounts: AccountVault;
   ledger: LedgerPort;
   policy: PolicyPort;
   calendar: CalendarPort;

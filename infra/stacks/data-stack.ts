@@ -1,5 +1,8 @@
-import { Aws, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as backup from "aws-cdk-lib/aws-backup";
+import * as cloudtrail from "aws-cdk-lib/aws-cloudtrail";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as events from "aws-cdk-lib/aws-events";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
@@ -22,6 +25,11 @@ export class DataStack extends Stack {
   readonly documentsBucket: s3.Bucket;
   readonly notificationsTopic: sns.Topic;
   readonly notificationsKey: kms.Key;
+  /** Wraps the data keys of sealed bank accounts (functions/runtime/field-encryption.ts). */
+  readonly accountKey: kms.Key;
+  /** Every write to the tables and every object access of the documents bucket, kept apart. */
+  readonly dataEventsTrail: cloudtrail.Trail;
+  readonly backupPlan: backup.BackupPlan;
   /** One Secrets Manager secret per purpose (functions/runtime/environment.ts SECRETS). */
   readonly secrets: Record<SecretName, secretsmanager.Secret>;
 
@@ -51,7 +59,26 @@ export class DataStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: "documents/",
       removalPolicy: RemovalPolicy.RETAIN,
+      // Finance exports are handed out by a short-lived link; the file itself need not outlive the day.
+      lifecycleRules: [
+        {
+          id: "exports-expire",
+          prefix: EXPORTS_PREFIX,
+          expiration: Duration.days(EXPORT_RETENTION_DAYS),
+          noncurrentVersionExpiration: Duration.days(EXPORT_RETENTION_DAYS),
+        },
+      ],
     });
+
+    this.accountKey = new kms.Key(this, "AccountKey", {
+      alias: `${props.prefix}bank-accounts`,
+      description: "AidFlow: wraps the data keys of payees' bank account numbers (field encryption)",
+      enableKeyRotation: true,
+      // Without it no stored account can be opened again.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.dataEventsTrail = this.trail(props.prefix, accessLogs);
+    this.backupPlan = this.backup(props.prefix);
 
     this.notificationsKey = new kms.Key(this, "NotificationsKey", {
       description: "AidFlow notifications topic encryption",
@@ -93,6 +120,89 @@ export class DataStack extends Stack {
     return secret;
   }
 
+  /**
+   * CloudTrail data events: every write to the tables (who put, updated or deleted which item — what
+   * IAM's denies cannot see, e.g. an unconditional put) and every read or write of the documents
+   * bucket's objects (a person's papers), into a bucket of their own with file validation.
+   */
+  private trail(prefix: string, accessLogs: s3.Bucket): cloudtrail.Trail {
+    const bucket = new s3.Bucket(this, "TrailBucket", {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: "trail/",
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: "trail-retention", expiration: Duration.days(TRAIL_RETENTION_DAYS) }],
+    });
+    const trail = new cloudtrail.Trail(this, "DataEventsTrail", {
+      trailName: `${prefix}data-events`,
+      bucket,
+      enableFileValidation: true,
+      includeGlobalServiceEvents: false,
+      isMultiRegionTrail: false,
+    });
+    // Data events only (management events belong to the account's own trail): advanced selectors,
+    // because basic ones cannot name DynamoDB tables.
+    const cfn = trail.node.defaultChild as cloudtrail.CfnTrail;
+    cfn.eventSelectors = undefined;
+    cfn.advancedEventSelectors = [
+      {
+        name: "Writes to the AidFlow tables",
+        fieldSelectors: [
+          { field: "eventCategory", equalTo: ["Data"] },
+          { field: "resources.type", equalTo: ["AWS::DynamoDB::Table"] },
+          { field: "readOnly", equalTo: ["false"] },
+          { field: "resources.ARN", equalTo: Object.values(this.tables).map((table) => table.tableArn) },
+        ],
+      },
+      {
+        name: "Objects of the documents bucket",
+        fieldSelectors: [
+          { field: "eventCategory", equalTo: ["Data"] },
+          { field: "resources.type", equalTo: ["AWS::S3::Object"] },
+          { field: "resources.ARN", startsWith: [`${this.documentsBucket.bucketArn}/`] },
+        ],
+      },
+    ];
+    return trail;
+  }
+
+  /** Daily and monthly backups of both tables in a vault of their own (docs/operations.md, Backups). */
+  private backup(prefix: string): backup.BackupPlan {
+    const vault = new backup.BackupVault(this, "BackupVault", {
+      backupVaultName: `${prefix}backups`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const plan = new backup.BackupPlan(this, "BackupPlan", {
+      backupPlanName: `${prefix}tables`,
+      backupVault: vault,
+      backupPlanRules: [
+        new backup.BackupPlanRule({
+          ruleName: "daily",
+          // 03:00 in Beijing, after the day's payments and before the township offices open.
+          scheduleExpression: events.Schedule.cron({ hour: "19", minute: "0" }),
+          deleteAfter: Duration.days(BACKUP_RETENTION.dailyDays),
+        }),
+        new backup.BackupPlanRule({
+          ruleName: "monthly",
+          scheduleExpression: events.Schedule.cron({ day: "1", hour: "19", minute: "30" }),
+          deleteAfter: Duration.days(BACKUP_RETENTION.monthlyDays),
+        }),
+      ],
+    });
+    const selection = plan.addSelection("Tables", {
+      resources: Object.values(this.tables).map((table) => backup.BackupResource.fromDynamoDbTable(table)),
+    });
+    Validations.of(selection).acknowledge({
+      id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]",
+      reason:
+        "AWS Backup's own service-role policy for backups: AWS maintains it with the service's needs, nothing else gets it.",
+    });
+    return plan;
+  }
+
   private table(prefix: string, definition: TableDefinition): dynamodb.Table {
     const key = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
     const table = new dynamodb.Table(this, `${capitalize(definition.id)}Table`, {
@@ -117,6 +227,14 @@ export class DataStack extends Stack {
     return table;
   }
 }
+
+/** Where the finance exports are written in the documents bucket (handed out by presigned link). */
+export const EXPORTS_PREFIX = "exports/";
+export const EXPORT_RETENTION_DAYS = 1;
+/** CloudTrail data events are kept this long (the audit trail itself lives in the table). */
+export const TRAIL_RETENTION_DAYS = 3 * 365;
+/** Retention of the tables' backups (docs/operations.md, Backups). */
+export const BACKUP_RETENTION = { dailyDays: 35, monthlyDays: 10 * 365 } as const;
 
 /**
  * Deterministic names let the functions stack grant these resources by ARN without importing them

@@ -20,7 +20,7 @@ import {
   type TableAccess,
 } from "#functions/catalog.ts";
 import { API_DOCUMENT_ENTRY, writeApiDocumentCommand } from "#functions/http/api-document-asset.ts";
-import { COLD_START_HOOK_KEY } from "#functions/runtime/environment.ts";
+import { ACCOUNT_KEY, COLD_START_HOOK_KEY } from "#functions/runtime/environment.ts";
 import {
   BANK_CALLBACK_URL,
   bankCallbackUrlParameterName,
@@ -108,7 +108,6 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
     "dynamodb:Query",
-    "dynamodb:Scan",
     "dynamodb:ConditionCheckItem",
     "dynamodb:DescribeTable",
   ],
@@ -117,7 +116,6 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
     "dynamodb:Query",
-    "dynamodb:Scan",
     "dynamodb:ConditionCheckItem",
     "dynamodb:DescribeTable",
     "dynamodb:PutItem",
@@ -126,6 +124,14 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
     "dynamodb:BatchWriteItem",
   ],
 };
+
+/**
+ * Partition keys of the append-only audit items in `main`: the chain, its dedup marks, the read
+ * audit (functions/adapters/audit-store.ts, person-views.ts).
+ */
+export const AUDIT_KEY_PATTERNS = ["AUDIT#*", "AUDITDEDUP#*", "PERSONVIEWS#*"] as const;
+/** What would remove or rewrite an existing item (a BatchWriteItem put overwrites unconditionally). */
+const TAMPERING_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"];
 
 const STEP_FUNCTIONS_ACTIONS = {
   start: ["states:StartExecution"],
@@ -182,10 +188,12 @@ export class FunctionsStack extends Stack {
       [ENV.function]: definition.id,
     };
     this.grantTables(definition, role, environment, props.prefix);
+    this.denyTampering(definition, role, props.prefix);
     this.grantStepFunctions(definition, needs, role, environment, props);
     this.grantDocuments(definition, role, environment, props);
     this.grantNotifications(definition, role, environment, props);
     this.grantSecrets(needs, role, environment, props);
+    this.grantAccountKey(needs, role, environment, props);
     this.grantBank(definition, needs, role, environment, props);
 
     const fn = new NodejsFunction(this, `${scope}Function`, {
@@ -241,6 +249,38 @@ export class FunctionsStack extends Stack {
       role.addToPolicy(
         new iam.PolicyStatement({ actions: TABLE_ACTIONS[access], resources: this.tableArns(prefix, table) }),
       );
+    }
+  }
+
+  /**
+   * Explicit denies that no grant can outweigh (DOMAIN §1 audit trail, §5 ledger): audit items are
+   * never deleted, updated or batch-written; ledger items are never deleted or batch-written (the
+   * head is updated under its revision condition, entries are put only if absent — IAM cannot see a
+   * condition expression, so an unconditional put is what CloudTrail's data events are for); and no
+   * function scans a table (nothing reads that way, and a scan would read every county's audit).
+   */
+  private denyTampering(definition: FunctionDefinition, role: iam.Role, prefix: string): void {
+    for (const table of TABLES) {
+      const access = definition.access.tables?.[table.id];
+      if (!access) continue;
+      const resources = this.tableArns(prefix, table);
+      const deny = (actions: string[], conditions?: Record<string, unknown>) =>
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            effect: iam.Effect.DENY,
+            actions,
+            resources,
+            ...(conditions ? { conditions } : {}),
+          }),
+        );
+      deny(["dynamodb:Scan"]);
+      if (access !== "write") continue;
+      if (table.id === "ledger") deny(["dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]);
+      else {
+        deny(TAMPERING_ACTIONS, {
+          "ForAnyValue:StringLike": { "dynamodb:LeadingKeys": [...AUDIT_KEY_PATTERNS] },
+        });
+      }
     }
   }
 
@@ -359,6 +399,27 @@ export class FunctionsStack extends Stack {
         }),
       );
     }
+  }
+
+  /**
+   * The KMS key of sealed bank accounts: data keys generated and unwrapped for the field `bank-account`
+   * only (the encryption context), never the key's own administration.
+   */
+  private grantAccountKey(
+    needs: FunctionNeeds,
+    role: iam.Role,
+    environment: Record<string, string>,
+    props: FunctionsStackProps,
+  ): void {
+    if (!needs.accountKey) return;
+    environment[ACCOUNT_KEY.idEnv] = props.data.accountKey.keyArn;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: [props.data.accountKey.keyArn],
+        conditions: { StringEquals: { "kms:EncryptionContext:purpose": ACCOUNT_KEY.purpose } },
+      }),
+    );
   }
 
   /**

@@ -137,6 +137,10 @@ class LocalResolver {
   private getAtt(stack: StackTemplate, [logicalId, attribute]: [string, string]): string {
     const resource = stack.template.Resources[logicalId];
     if (resource?.Type === "AWS::ApiGatewayV2::Api" && attribute === "ApiEndpoint") return LOCAL_API_URL;
+    if (resource?.Type === "AWS::KMS::Key" && attribute === "Arn") {
+      // The KMS key's local stand-in: a 256-bit key the local wrapper uses (field-encryption.ts).
+      return this.localReference(`${stack.name}/${logicalId}`, randomBytes(32).toString("base64"));
+    }
     throw new Error(`cannot resolve GetAtt ${logicalId}.${attribute} (${resource?.Type}) in ${stack.name}`);
   }
 

@@ -6,12 +6,10 @@
  */
 import * as z from "zod";
 import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
-import { normalizeAccount } from "#adapters/payments/payee.ts";
 import { type Actor, requireAuthorized } from "#core/access/index.ts";
 import { chooseFlow, hardshipTypeOf } from "#core/cases/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
-import { maskBankAccount } from "#functions/runtime/logger.ts";
 import { FileCaseSchema, newCaseId } from "../filing.ts";
 import { existingCaseFor, filedOnBehalf, intake, recordFiling } from "../intake.ts";
 import type { FlowDeps } from "../ports.ts";
@@ -83,13 +81,13 @@ export async function fileStagedCase(
   if (admitted.kind === "existing")
     return existingCase(deps, actor, admitted.caseId, admitted.matchedKey, choice);
   const payout: PayoutRoute = request.bankAccount
+  // Stored sealed, with its keyed hash and masked tail: never the number itself.
     ? {
         method: "bank",
         bank: {
           holderName: request.bankAccount.holderName,
           bankName: request.bankAccount.bankName,
-          account: normalizeAccount(request.bankAccount.account),
-          accountMasked: maskBankAccount(normalizeAccount(request.bankAccount.account)),
+          ...(await deps.accounts.seal(request.bankAccount.account)),
         },
       }
     : { method: "none" };
