@@ -179,6 +179,8 @@ export interface CaseFilter {
   hardshipType?: string;
   dueBefore?: string;
   overdue?: boolean;
+  /** A name, a case number (any letter case) or a whole ID number. */
+  q?: string;
   cursor?: string;
   limit?: number;
 }
@@ -221,8 +223,28 @@ export async function listMyCases(): Promise<Page<CaseView>> {
   return toPage(await get<unknown>("/me/cases"));
 }
 
+/** The policy limits a case was filed under (`policy` of the progress answer), 2-decimal yuan strings. */
+export interface PolicyFacts {
+  suggestedAdvanceYuan?: string;
+  advanceCeilingYuan?: string;
+  townshipApprovalCeilingYuan?: string;
+  perCaseCapYuan?: string;
+  cashCeilingYuan?: string;
+}
+
 export async function getCase(caseId: string): Promise<CaseView> {
-  const view = toCaseView(await get<unknown>(`/cases/${encodeURIComponent(caseId)}/progress`));
+  return (await getCaseDetail(caseId)).view;
+}
+
+/** The case with the policy limits beside it: what an approver decides with. */
+export async function getCaseDetail(caseId: string): Promise<{ view: CaseView; policy: PolicyFacts }> {
+  const body = await get<unknown>(`/cases/${encodeURIComponent(caseId)}/progress`);
+  const policy = obj(obj(body).policy) as PolicyFacts;
+  const view = await withPlanAndDocuments(caseId, toCaseView(body));
+  return { view, policy };
+}
+
+async function withPlanAndDocuments(caseId: string, view: CaseView): Promise<CaseView> {
   if (view.flow === "B") {
     // Flow B (DOMAIN §4): the stage plan, notice and re-checks live on the plan view.
     try {
@@ -243,7 +265,7 @@ export async function getCase(caseId: string): Promise<CaseView> {
   return view;
 }
 
-export async function listDocuments(caseId: string): Promise<CaseDocument[]> {
+export async function listDocuments(caseId: string): Promise<LinkedDocument[]> {
   const body = await get<unknown>(`/cases/${encodeURIComponent(caseId)}/documents`);
   return (arr<unknown>(Array.isArray(body) ? body : obj(body).documents) ?? []).map(toDocument);
 }
@@ -316,9 +338,15 @@ export async function uploadDocument(caseId: string, file: File, kind: string): 
   return toDocument(answer.document);
 }
 
-export function toDocument(input: unknown): CaseDocument {
+/** A listed document with its short-lived download link, when uploaded (an image is shown through it). */
+export interface LinkedDocument extends CaseDocument {
+  downloadUrl?: string;
+}
+
+export function toDocument(input: unknown): LinkedDocument {
   const d = obj(input);
   return {
+    downloadUrl: str(obj(d.download).url),
     documentId: String(d.docId ?? d.documentId ?? ""),
     kind: str(d.kind),
     fileName: str(d.fileName),

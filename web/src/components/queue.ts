@@ -21,3 +21,13 @@ export function byDeadline(a: CaseView, b: CaseView): number {
 }
 
 export const CLOSED_STATUSES = ["closed", "withdrawn", "advance-rejected", "handed-over-to-flow-b"];
+
+/** What a typed case number may be (the search box's shape check before opening it). */
+export function isCaseNumber(text: string): boolean {
+  return /^[Cc]\d{8}-[0-9A-Fa-f]{4,32}$/.test(text);
+}
+
+/** Case numbers are issued as `C<yyyymmdd>-<lower-case hex>`: typed text in that letter case. */
+export function asCaseNumber(text: string): string {
+  return `${text.slice(0, 1).toUpperCase()}${text.slice(1).toLowerCase()}`;
+}

@@ -4,6 +4,8 @@
  */
 import { createI18n } from "vue-i18n";
 import { catalogueLabel } from "../labels.ts";
+import consoleEn from "./console-en.ts";
+import consoleZhCN from "./console-zh-CN.ts";
 import en from "./en.ts";
 import zhCN from "./zh-CN.ts";
 
@@ -19,7 +21,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: "zh-CN",
-  messages: { "zh-CN": zhCN, en },
+  messages: { "zh-CN": { ...zhCN, console: consoleZhCN }, en: { ...en, console: consoleEn } },
   missingWarn: false,
   fallbackWarn: false,
 });

@@ -3,9 +3,23 @@
  * endpoint, who may use it and its fields (dotted paths = the paths of the API's field errors).
  * One renderer (`StepForm.vue`) draws them all. Bodies follow functions/services/decisions.ts.
  */
+import type { PolicyFacts } from "../../../api/cases.ts";
 import type { CaseView } from "../../../api/types.ts";
-import { localDate, localDateTime } from "../../../format.ts";
+import { caseFacts } from "../../../components/caseFacts.ts";
+import { localDate, localDateTime, yuan } from "../../../format.ts";
 import type { Role } from "../../../session.ts";
+
+/** What a form knows besides its own values: the case and the policy limits it was filed under. */
+export interface StepContext {
+  caseView: CaseView;
+  policy: PolicyFacts;
+}
+
+/** A confirmation before a step that moves money or cannot be undone: an i18n key and its values. */
+export interface StepMessage {
+  key: string;
+  named?: Record<string, string>;
+}
 
 export type FieldKind =
   | "text"
@@ -30,7 +44,9 @@ export interface StepField {
   options?: readonly string[];
   optionGroup?: string;
   required?: boolean;
-  initial?: string | boolean | (() => string);
+  initial?: string | boolean | ((context: StepContext) => string);
+  /** The most this money field may hold, shown before submit (a 2-decimal yuan string). */
+  limit?: (context: StepContext) => string | undefined;
   /** Shown only when this returns true for the current values. */
   when?: (values: Values) => boolean;
   hint?: string;
@@ -53,6 +69,10 @@ export interface StepDefinition {
   fields: StepField[];
   /** The request body from the visible values. */
   build: (values: Values) => unknown;
+  /** Asked before sending when the step moves money or cannot be undone (amount and consequence). */
+  confirm?: (values: Values) => StepMessage | undefined;
+  /** Said after the step was recorded. */
+  success?: (values: Values) => StepMessage;
 }
 
 const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
@@ -70,7 +90,12 @@ function decisionBody(v: Values) {
     : { decision: "reject", reason: text(v.reason) };
 }
 
-const decisionFields = (amountLabel: string, hint?: string): StepField[] => [
+const decisionFields = (
+  amountLabel: string,
+  hint: string | undefined,
+  initialAmount: (context: StepContext) => string,
+  limit: (context: StepContext) => string | undefined,
+): StepField[] => [
   {
     path: "decision",
     kind: "radio",
@@ -86,6 +111,8 @@ const decisionFields = (amountLabel: string, hint?: string): StepField[] => [
     label: amountLabel,
     when: approves,
     required: true,
+    initial: initialAmount,
+    limit,
     ...(hint ? { hint } : {}),
   },
   { path: "reason", kind: "textarea", label: "form.reason", required: true, when: rejects },
@@ -101,8 +128,22 @@ export const STEPS: StepDefinition[] = [
     title: "steps.advanceDecision",
     roles: ["township-approver", "county-civil-affairs"],
     checker: true,
-    fields: decisionFields("form.advanceAmount", "form.advanceAmountHint"),
+    // The rules' suggestion (never above the ceiling) is the starting point; the approver may change it.
+    fields: decisionFields(
+      "form.advanceAmount",
+      "form.advanceAmountHint",
+      ({ policy, caseView }) => policy.suggestedAdvanceYuan ?? caseFacts(caseView).suggestedAdvanceYuan ?? "",
+      ({ policy }) => policy.advanceCeilingYuan,
+    ),
     build: decisionBody,
+    confirm: (v) =>
+      approves(v)
+        ? { key: "console.confirm.advanceApprove", named: { amount: yuan(text(v.amountYuan)) } }
+        : { key: "console.confirm.advanceReject" },
+    success: (v) =>
+      approves(v)
+        ? { key: "console.confirm.advanceApproved", named: { amount: yuan(text(v.amountYuan)) } }
+        : { key: "console.confirm.submitted" },
   },
   {
     id: "reroute",
@@ -239,7 +280,8 @@ export const STEPS: StepDefinition[] = [
         label: "form.followUpKind",
         options: ["close", "additional-aid", "referral", "staged-assistance", "recovery"],
         optionGroup: "followUp",
-        initial: "close",
+        // No default: the officer chooses the outcome (closing is never one click away).
+        initial: "",
         required: true,
       },
       {
@@ -286,7 +328,7 @@ export const STEPS: StepDefinition[] = [
         path: "reason",
         kind: "textarea",
         label: "form.reason",
-        when: (v) => v.kind !== "close" && v.kind !== "referral",
+        when: (v) => !!v.kind && v.kind !== "close" && v.kind !== "referral",
         required: true,
       },
       {
@@ -321,6 +363,16 @@ export const STEPS: StepDefinition[] = [
         ...(close ? { close: { summary: text(v["close.summary"]) } } : {}),
       };
     },
+    confirm: (v) => {
+      if (v.kind === "close" || v.closeToo === true) return { key: "console.confirm.close" };
+      if (v.kind === "additional-aid")
+        return {
+          key: "console.confirm.followUpAdditional",
+          named: { amount: yuan(text(v["additionalAid.amountYuan"])) },
+        };
+      return undefined;
+    },
+    success: () => ({ key: "console.confirm.submitted" }),
   },
   {
     id: "additional-aid-decision",
@@ -329,8 +381,19 @@ export const STEPS: StepDefinition[] = [
     title: "steps.amountDecision",
     roles: ["township-approver", "county-civil-affairs"],
     checker: true,
-    fields: decisionFields("form.amount"),
+    // The officer's proposal is the starting point and the most that may be approved.
+    fields: decisionFields(
+      "form.amount",
+      undefined,
+      ({ caseView }) => caseFacts(caseView).proposal?.amountYuan ?? "",
+      ({ caseView }) => caseFacts(caseView).proposal?.amountYuan,
+    ),
     build: decisionBody,
+    confirm: (v) =>
+      approves(v)
+        ? { key: "console.confirm.additionalApprove", named: { amount: yuan(text(v.amountYuan)) } }
+        : { key: "console.confirm.additionalReject" },
+    success: () => ({ key: "console.confirm.submitted" }),
   },
   {
     id: "recovery",
