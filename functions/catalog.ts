@@ -261,6 +261,14 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     config: FLOW_DEPS,
     access: { tables: { main: "write" }, notifications: true },
   },
+  {
+    id: "AdoptExecution",
+    entry: "functions/handlers/executions.ts",
+    handler: "adopt",
+    description: "A continued or redriven execution becomes the one the case points at",
+    config: FLOW_DEPS,
+    access: { tables: { main: "write" } },
+  },
   // ── Flow B: staged assistance — filing, the human steps over HTTP, the tasks ──────────
   {
     id: "PlanEndpoints",

@@ -15,6 +15,7 @@ import { assessAdvance, HARDSHIP_CAUSES, type HardshipCause, hardshipTypeOf } fr
 import { AidFlowError } from "#core/errors.ts";
 import { IdentityDocumentSchema } from "#core/identity/index.ts";
 import { Yuan } from "#core/money/index.ts";
+import { firstExecutionName } from "./executions.ts";
 import { type FlowSettings, flowSettingsFromEnv } from "./flow-settings.ts";
 import { existingCaseFor, filedOnBehalf, HouseholdMemberSchema, intake, recordFiling } from "./intake.ts";
 import type { FlowDeps } from "./ports.ts";
@@ -277,9 +278,9 @@ async function startFlowA(deps: FlowDeps, record: CaseRecord, responseTimeHours:
   if (!arn) throw new WorkflowUnavailableError();
   await deps.workflow.startExecution({
     stateMachineArn: arn,
-    name: record.caseId,
+    name: firstExecutionName(record.caseId),
     input: flowAInput(record, responseTimeHours),
   });
-  // Started now or before (the name is the case id): either way it runs.
-  await deps.cases.markExecutionStarted(record.caseId, record.caseId);
+  // Started now or before (the first execution's name is fixed): either way it runs.
+  await deps.cases.markExecutionStarted(record.caseId, firstExecutionName(record.caseId));
 }

@@ -5,6 +5,7 @@
 
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { Yuan } from "#core/money/index.ts";
+import { firstExecutionName } from "./executions.ts";
 import type { FlowDeps } from "./ports.ts";
 
 /** DOMAIN §3.4: N working days of the county calendar after the advance was paid. */
@@ -87,7 +88,7 @@ export async function recordRecovery(
 }
 
 /**
- * Staged assistance: the case continues in Flow B under the same case id (its execution name), so
+ * Staged assistance: the case continues in Flow B under the same case id (first execution `<caseId>-1`), so
  * a retried hand-over cannot start it twice. Without a Flow B state machine configured the hand-over
  * is recorded and county civil affairs is notified to start it.
  *
@@ -114,7 +115,7 @@ export async function handOverToFlowB(
   if (arn) {
     await deps.workflow.startExecution({
       stateMachineArn: arn,
-      name: caseId,
+      name: firstExecutionName(caseId),
       input: {
         caseId,
         countyId: record.countyId,
@@ -125,6 +126,8 @@ export async function handOverToFlowB(
         reason: (record.followUp?.staged as { reason?: string } | undefined)?.reason ?? "",
       },
     });
+    // From now on the case's execution is Flow B's (its continuations count on from this one).
+    await deps.cases.markExecutionStarted(caseId, firstExecutionName(caseId));
   }
   await deps.outbox.put(
     {

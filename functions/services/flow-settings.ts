@@ -7,6 +7,9 @@ import * as z from "zod";
 
 const Seconds = z.coerce.number().int().positive();
 
+/** The most loop rounds one execution may run: its worst-case history stays below 25,000 events. */
+export const ROUNDS_BEFORE_HAND_OVER_MAX = 36;
+
 const SettingsSchema = z.object({
   /** How long the payment step waits for the bank's callback before polling the status. */
   AIDFLOW_BANK_CONFIRMATION_TIMEOUT_SECONDS: Seconds.default(60 * 60),
@@ -16,6 +19,18 @@ const SettingsSchema = z.object({
   AIDFLOW_FUND_RECHECK_SECONDS: Seconds.default(60 * 60),
   /** An escalated wait re-notifies the county this often — it never ends by itself. */
   AIDFLOW_ESCALATION_REMINDER_SECONDS: Seconds.default(24 * 60 * 60),
+  /** An open receivable (追回) escalates to the county after this long, then is reminded. */
+  AIDFLOW_RECOVERY_DEADLINE_SECONDS: Seconds.default(90 * 24 * 60 * 60),
+  /**
+   * Loop rounds (polls, re-checks, reminders) one execution runs before it hands the case over to a
+   * fresh one; test/unit/workflows/loop-history.test.ts holds the default under the history limit.
+   */
+  AIDFLOW_ROUNDS_BEFORE_HAND_OVER: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(ROUNDS_BEFORE_HAND_OVER_MAX)
+    .default(ROUNDS_BEFORE_HAND_OVER_MAX),
 });
 
 export interface FlowSettings {
@@ -23,6 +38,8 @@ export interface FlowSettings {
   paymentPollIntervalSeconds: number;
   fundRecheckSeconds: number;
   escalationReminderSeconds: number;
+  recoveryDeadlineSeconds: number;
+  roundsBeforeHandOver: number;
 }
 
 export function flowSettingsFromEnv(env: Record<string, string | undefined> = process.env): FlowSettings {
@@ -32,5 +49,7 @@ export function flowSettingsFromEnv(env: Record<string, string | undefined> = pr
     paymentPollIntervalSeconds: raw.AIDFLOW_PAYMENT_POLL_INTERVAL_SECONDS,
     fundRecheckSeconds: raw.AIDFLOW_FUND_RECHECK_SECONDS,
     escalationReminderSeconds: raw.AIDFLOW_ESCALATION_REMINDER_SECONDS,
+    recoveryDeadlineSeconds: raw.AIDFLOW_RECOVERY_DEADLINE_SECONDS,
+    roundsBeforeHandOver: raw.AIDFLOW_ROUNDS_BEFORE_HAND_OVER,
   };
 }

@@ -16,7 +16,7 @@ import { type RunOptions, StateMachine, type StateMachineDefinition } from "aws-
 import type { LocalClock } from "../clock.ts";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./arn.ts";
 import { isJsonObject, type Json, type JsonObject } from "./asl.ts";
-import { StatesError } from "./errors.ts";
+import { SfnApiError, StatesError } from "./errors.ts";
 import type { LocalFunctions } from "./functions.ts";
 import { INJECTED, type PreparedDefinition, type StateInfo, type TaskInfo } from "./prepare.ts";
 import type { Checkpoint, ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from "./store.ts";
@@ -39,6 +39,12 @@ export interface ExecutionDeps {
   clock: LocalClock;
   functions: LocalFunctions;
   pending: Map<string, PendingTask>;
+  /** The layer's StartExecution, for `states:startExecution` tasks (continue-as-new). */
+  startExecution(request: {
+    stateMachineArn: string;
+    name?: string;
+    input?: string;
+  }): Promise<{ executionArn: string; startDate: Date }>;
   onError(message: string, error: unknown): void;
 }
 
@@ -348,6 +354,7 @@ export class ExecutionRun {
     if (task.kind === "lambda") {
       return this.invokeLambda(task, task.resource, payload, deadlineMs);
     }
+    if (task.kind === "startExecution") return this.startExecution(info, task, payload);
     if (!isJsonObject(payload) || typeof payload.FunctionName !== "string") {
       throw new StatesError("States.Runtime", `state ${info.name}: lambda:invoke needs a FunctionName`);
     }
@@ -388,6 +395,39 @@ export class ExecutionRun {
     } catch (error) {
       this.recordTaskError(task, error);
       throw error;
+    }
+  }
+
+  /** `states:startExecution`: the response the service integration gives (`ExecutionArn`, `StartDate`). */
+  private async startExecution(info: StateInfo, task: TaskInfo, parameters: Json): Promise<Json> {
+    if (!isJsonObject(parameters) || typeof parameters.StateMachineArn !== "string") {
+      throw new StatesError("States.Runtime", `state ${info.name}: startExecution needs a StateMachineArn`);
+    }
+    const { StateMachineArn, Name, Input } = parameters;
+    const resource = resourceDetails(task);
+    this.recordEvent("TaskScheduled", {
+      ...resource,
+      region: LOCAL_REGION,
+      parameters: JSON.stringify(parameters),
+    });
+    this.recordEvent("TaskStarted", resource);
+    try {
+      const started = await this.deps.startExecution({
+        stateMachineArn: StateMachineArn,
+        ...(typeof Name === "string" ? { name: Name } : {}),
+        ...(Input !== undefined ? { input: typeof Input === "string" ? Input : JSON.stringify(Input) } : {}),
+      });
+      const output: Json = { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
+      this.recordEvent("TaskSucceeded", { ...resource, output: JSON.stringify(output) });
+      return output;
+    } catch (error) {
+      // The service names an integration's API errors `StepFunctions.<Exception>`.
+      const failure =
+        error instanceof SfnApiError
+          ? new StatesError(`StepFunctions.${error.type}Exception`, error.message)
+          : error;
+      this.recordTaskError(task, failure);
+      throw failure;
     }
   }
 
@@ -682,6 +722,7 @@ function waitDeadline(info: StateInfo, parameters: JsonObject, nowMs: number): n
 
 function resourceDetails(task: TaskInfo): { resourceType: string; resource: string } {
   if (task.kind === "lambda") return { resourceType: "lambda", resource: task.resource };
+  if (task.kind === "startExecution") return { resourceType: "states", resource: "startExecution" };
   return {
     resourceType: "lambda",
     resource: task.kind === "lambdaInvoke" ? "invoke" : "invoke.waitForTaskToken",

@@ -264,6 +264,7 @@ export class StepFunctionsLayer {
         clock: this.options.clock,
         functions: this.options.functions,
         pending: this.pending,
+        startExecution: (request) => this.startExecution(request),
         onError: this.options.onError ?? ((message, error) => console.error(message, error)),
       },
       workflow,

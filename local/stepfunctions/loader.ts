@@ -19,6 +19,7 @@ import {
   type Json,
   LAMBDA_INVOKE,
   LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN,
+  STATES_START_EXECUTION,
   taskKindOf,
   usesJsonata,
 } from "./asl.ts";
@@ -46,6 +47,12 @@ const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
  * recognises the `aws` spelling of each integration it runs.
  */
 export const LOCAL_PARTITION = "aws";
+
+/**
+ * `${ContinuationStateMachineArn}`: where a loop that ran its rounds continues (continue-as-new) —
+ * the workflow's own state machine (in AWS its alias).
+ */
+export const CONTINUATION_SUBSTITUTION = "ContinuationStateMachineArn";
 
 /** Every `*.asl.json` of a directory, named after the file. A missing directory has none. */
 export function discoverWorkflows(dir: string): WorkflowSource[] {
@@ -91,7 +98,12 @@ export async function loadWorkflow(
 ): Promise<LoadedWorkflow> {
   const text = applySubstitutions(
     readFileSync(source.file, "utf8"),
-    { Partition: LOCAL_PARTITION, ...functions.substitutions(), ...extraSubstitutions },
+    {
+      Partition: LOCAL_PARTITION,
+      [CONTINUATION_SUBSTITUTION]: localStateMachineArn(source.name),
+      ...functions.substitutions(),
+      ...extraSubstitutions,
+    },
     source.file,
   );
   const definition = JSON.parse(text) as AslDefinition;
@@ -132,7 +144,7 @@ function refuseUnsupported(definition: AslDefinition, file: string): void {
       if (!taskKindOf(resource)) {
         throw new Error(
           `${file}: state "${name}" uses ${resource}; the local runner runs Lambda functions, ` +
-            `${LAMBDA_INVOKE} and ${LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN} only`,
+            `${LAMBDA_INVOKE}, ${LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN} and ${STATES_START_EXECUTION} only`,
         );
       }
       if ("Parameters" in state && !isJsonObject(state.Parameters)) {
@@ -161,6 +173,7 @@ async function loadReferencedFunctions(
 /** The function a Task names in the definition itself (a `FunctionName.$` path is resolved at run time). */
 function staticFunctionReference(resource: string, parameters: Json | undefined): string | undefined {
   if (taskKindOf(resource) === "lambda") return resource;
+  if (taskKindOf(resource) === "startExecution") return undefined;
   if (isJsonObject(parameters) && typeof parameters.FunctionName === "string") return parameters.FunctionName;
   return undefined;
 }

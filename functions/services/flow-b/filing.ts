@@ -10,6 +10,7 @@ import { type Actor, requireAuthorized } from "#core/access/index.ts";
 import { chooseFlow, hardshipTypeOf } from "#core/cases/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
+import { firstExecutionName } from "../executions.ts";
 import { FileCaseSchema, newCaseId } from "../filing.ts";
 import { existingCaseFor, filedOnBehalf, intake, recordFiling } from "../intake.ts";
 import type { FlowDeps } from "../ports.ts";
@@ -171,7 +172,8 @@ async function startFlowB(deps: FlowDeps, record: CaseRecord, choice: FlowChoice
     handedOverFrom: "filing",
     reason: choice.reason,
   };
-  await deps.workflow.startExecution({ stateMachineArn: arn, name: record.caseId, input });
-  // Started now or before (the name is the case id): either way it runs.
-  await deps.cases.markExecutionStarted(record.caseId, record.caseId);
+  const name = firstExecutionName(record.caseId);
+  await deps.workflow.startExecution({ stateMachineArn: arn, name, input });
+  // Started now or before (the first execution's name is fixed): either way it runs.
+  await deps.cases.markExecutionStarted(record.caseId, name);
 }

@@ -23,6 +23,7 @@ import { type CaseState, canTransition, transition } from "#core/cases/index.ts"
 import { assert, BusinessRuleError, ConflictError } from "#core/errors.ts";
 import { bilingual } from "#functions/http/index.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
+import { executionArnOf } from "#functions/services/executions.ts";
 import { planOf, stagePurpose } from "#functions/services/flow-b/plan-record.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import { WITHDRAWN_STATUS } from "./case-list.ts";
@@ -274,7 +275,7 @@ async function finishWithdrawal(
 async function stopExecution(deps: FlowDeps, record: CaseRecord): Promise<"stopped" | "none"> {
   const machine = record.flow === "B" ? deps.stateMachines.flowB : deps.stateMachines.flowA;
   if (!machine || !record.executionName) return "none";
-  const executionArn = `${machine.replace(":stateMachine:", ":execution:")}:${record.executionName}`;
+  const executionArn = executionArnOf(machine, record.executionName);
   try {
     await sfnClient().send(
       new StopExecutionCommand({

@@ -93,7 +93,7 @@ describe("twenty identical filings at once", () => {
       expect(await casesOf(n)).toEqual([caseId]);
       await world.openTask(caseId, "advance-decision");
       expect(await world.executionStatus(caseId)).toBe("RUNNING");
-      expect((await world.deps.cases.get(caseId)).executionName).toBe(caseId);
+      expect((await world.deps.cases.get(caseId)).executionName).toBe(`${caseId}-1`);
       const audit = new AuditStore({
         client: DynamoDBDocumentClient.from(world.runtime.dynamo),
         tableName: world.runtime.tables.main,

@@ -134,7 +134,7 @@ describe("Flow A on the local county (npm start composition)", () => {
       region: "cn-north-1",
       credentials: { accessKeyId: "l", secretAccessKey: "l" },
     });
-    const arn = `${(county.runtime.stateMachines["flow-a"] as string).replace(":stateMachine:", ":execution:")}:${caseId}`;
+    const arn = `${(county.runtime.stateMachines["flow-a"] as string).replace(":stateMachine:", ":execution:")}:${caseId}-1`;
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }));
     sfn.destroy();
     const entered = (history.events ?? []).filter((e) => e.type?.endsWith("StateEntered")).length;

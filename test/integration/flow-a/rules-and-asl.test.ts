@@ -104,7 +104,14 @@ interface State {
   End?: boolean;
   TimeoutSecondsPath?: string;
   TimeoutSeconds?: number;
-  Retry?: Array<{ ErrorEquals: string[]; MaxAttempts: number; BackoffRate: number }>;
+  Retry?: Array<{
+    ErrorEquals: string[];
+    IntervalSeconds: number;
+    MaxAttempts: number;
+    BackoffRate: number;
+    MaxDelaySeconds?: number;
+    JitterStrategy?: string;
+  }>;
   Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
   Choices?: Array<{ Next: string }>;
   Parameters?: Record<string, unknown>;
@@ -117,15 +124,37 @@ const asl = JSON.parse(
   States: Record<string, State>;
 };
 
+/** Total pause of a retrier without jitter: IntervalSeconds × BackoffRate^n, each capped at MaxDelaySeconds. */
+function backoffSeconds(retry: {
+  IntervalSeconds: number;
+  MaxAttempts: number;
+  BackoffRate: number;
+  MaxDelaySeconds?: number;
+}) {
+  let total = 0;
+  for (let attempt = 0; attempt < retry.MaxAttempts; attempt++) {
+    total += Math.min(
+      retry.IntervalSeconds * retry.BackoffRate ** attempt,
+      retry.MaxDelaySeconds ?? Number.POSITIVE_INFINITY,
+    );
+  }
+  return total;
+}
+
 describe("flow-a.asl.json", () => {
-  it("every task retries only named transient errors, bounded, with backoff, and catches the rest", () => {
-    const tasks = Object.entries(asl.States).filter(([, s]) => s.Type === "Task");
+  it("every task retries only named transient errors for hours, bounded, with jittered backoff, and catches the rest", () => {
+    // The hand-over to a fresh execution calls Step Functions, not a Lambda: its own retrier.
+    const tasks = Object.entries(asl.States).filter(([n, s]) => s.Type === "Task" && n !== "ContinueAsNew");
     expect(tasks.length).toBeGreaterThan(10);
     for (const [name, state] of tasks) {
       for (const retry of state.Retry ?? []) {
         expect(retry.ErrorEquals, name).not.toContain("States.ALL");
-        expect(retry.MaxAttempts, name).toBeLessThanOrEqual(5);
+        // A bank maintenance window or a throttled table is waited out, not turned into an incident.
+        expect(retry.MaxAttempts, name).toBeLessThanOrEqual(20);
         expect(retry.BackoffRate, name).toBeGreaterThan(1);
+        expect(retry.JitterStrategy, name).toBe("FULL");
+        expect(retry.MaxDelaySeconds, name).toBeLessThanOrEqual(3600);
+        expect(backoffSeconds(retry), name).toBeGreaterThanOrEqual(3 * 3600);
       }
       if (name !== "RecordIncident") {
         expect(

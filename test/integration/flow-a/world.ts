@@ -16,6 +16,7 @@ import { LedgerWriter } from "#adapters/ledger/index.ts";
 import { resetConfig } from "#functions/runtime/config.ts";
 import { captureLogs } from "#functions/runtime/logger.ts";
 import { createFlowDeps, resetFlowDeps } from "#functions/services/deps.ts";
+import { executionArnOf, firstExecutionName } from "#functions/services/executions.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import type { KnobsPatch } from "#local/bank-simulator/knobs.ts";
 import { type RunningBankSimulator, startBankSimulator } from "#local/bank-simulator/server.ts";
@@ -122,7 +123,12 @@ export async function startFlowAWorld(options: {
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
   const flowAArn = runtime.stateMachines["flow-a"] as string;
-  const executionArn = (caseId: string) => flowAArn.replace(":stateMachine:", ":execution:") + `:${caseId}`;
+  // The execution the case points at now (a loop may have handed the case over to a fresh one).
+  const executionArn = async (caseId: string) =>
+    executionArnOf(
+      flowAArn,
+      (await deps.cases.get(caseId).catch(() => undefined))?.executionName ?? firstExecutionName(caseId),
+    );
 
   const eventually = async <T>(
     check: () => Promise<T | undefined | false>,
@@ -171,14 +177,14 @@ export async function startFlowAWorld(options: {
       await bank.simulator.flush();
     },
     executionStatus: async (caseId) =>
-      (await runtime.stepFunctions.describeExecution(executionArn(caseId))).status,
+      (await runtime.stepFunctions.describeExecution(await executionArn(caseId))).status,
     history: async (caseId) => {
       const events: HistoryEvent[] = [];
       let nextToken: string | undefined;
       do {
         const page = await sfn.send(
           new GetExecutionHistoryCommand({
-            executionArn: executionArn(caseId),
+            executionArn: await executionArn(caseId),
             ...(nextToken ? { nextToken } : {}),
           }),
         );

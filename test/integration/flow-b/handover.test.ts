@@ -220,8 +220,8 @@ describe("Flow A hands over to Flow B", () => {
       ...world.deps.workflow,
       async startExecution({ name }) {
         starts.push(name);
-        seenAtStart.push((await world.deps.cases.get(name)).status);
-        await world.deps.cases.update(name, { status: "assessing" });
+        seenAtStart.push((await world.deps.cases.get(caseId)).status);
+        await world.deps.cases.update(caseId, { status: "assessing" });
         return { started: true };
       },
     };
@@ -238,7 +238,7 @@ describe("Flow A hands over to Flow B", () => {
     // Assess: Flow A wrote before the start; Flow B's status stands, the retry changed nothing on the case
     expect(first).toEqual({ flowBStarted: true });
     expect(retried).toEqual({ flowBStarted: true });
-    expect(starts).toEqual([caseId, caseId]);
+    expect(starts).toEqual([`${caseId}-1`, `${caseId}-1`]);
     expect(seenAtStart[0]).toBe("handed-over-to-flow-b");
     const record = await world.deps.cases.get(caseId);
     expect(record.status).toBe("assessing");

@@ -18,6 +18,7 @@ import type { ChainedEntry } from "#core/ledger/index.ts";
 import { resetConfig } from "#functions/runtime/config.ts";
 import { captureLogs } from "#functions/runtime/logger.ts";
 import { createFlowDeps, resetFlowDeps } from "#functions/services/deps.ts";
+import { executionArnOf, firstExecutionName } from "#functions/services/executions.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import { type RunningBankSimulator, startBankSimulator } from "#local/bank-simulator/server.ts";
 import { isManualClock, type ManualClock } from "#local/clock.ts";
@@ -150,8 +151,13 @@ export async function startFlowBWorld(options: {
     region: "cn-north-1",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
-  const executionArn = (flow: string, caseId: string) =>
-    `${(runtime.stateMachines[flow] as string).replace(":stateMachine:", ":execution:")}:${caseId}`;
+  // The flow's execution the case points at now (a loop may have handed over to a fresh one); the
+  // first execution for a flow the case has left.
+  const executionArn = async (flow: string, caseId: string) => {
+    const record = await deps.cases.get(caseId).catch(() => undefined);
+    const current = record?.flow === (flow === "flow-b" ? "B" : "A") ? record?.executionName : undefined;
+    return executionArnOf(runtime.stateMachines[flow] as string, current ?? firstExecutionName(caseId));
+  };
 
   const eventually = async <T>(
     check: () => Promise<T | undefined | false>,
@@ -200,14 +206,14 @@ export async function startFlowBWorld(options: {
       }, `${obligationId} paid`);
     },
     executionStatus: async (flow, caseId) =>
-      (await runtime.stepFunctions.describeExecution(executionArn(flow, caseId))).status,
+      (await runtime.stepFunctions.describeExecution(await executionArn(flow, caseId))).status,
     history: async (flow, caseId) => {
       const events: HistoryEvent[] = [];
       let nextToken: string | undefined;
       do {
         const page = await sfn.send(
           new GetExecutionHistoryCommand({
-            executionArn: executionArn(flow, caseId),
+            executionArn: await executionArn(flow, caseId),
             ...(nextToken ? { nextToken } : {}),
           }),
         );

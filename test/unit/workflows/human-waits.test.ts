@@ -18,10 +18,7 @@ interface AslState {
 }
 
 /** Waits allowed without a timeout, and why. */
-const UNBOUNDED_WAITS: Record<string, string> = {
-  "flow-a/AwaitRecovery":
-    "a receivable may take months to recover; the open receivable is on the finance lists",
-};
+const UNBOUNDED_WAITS: Record<string, string> = {};
 
 function humanWaits(file: string): [string, AslState][] {
   const definition = JSON.parse(

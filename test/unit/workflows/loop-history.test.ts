@@ -1,0 +1,111 @@
+/**
+ * Executions that last: no execution of Flow A or Flow B can reach Step Functions' 25,000-event
+ * history limit — every loop (bank polling, fund re-checks, reminders, re-routes) counts its rounds
+ * and hands the case over to a fresh execution after `roundsBeforeHandOver` rounds. The worst case is
+ * computed from the ASL itself (test/unit/workflows/loop-history.ts).
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { flowSettingsFromEnv, ROUNDS_BEFORE_HAND_OVER_MAX } from "#functions/services/flow-settings.ts";
+import {
+  analyseLoops,
+  type Definition,
+  HISTORY_EVENTS_MAX,
+  LoopWithoutCounterError,
+} from "./loop-history.ts";
+
+function workflow(file: string): Definition {
+  return JSON.parse(readFileSync(resolve(import.meta.dirname, "../../../workflows", file), "utf8"));
+}
+
+describe.each([
+  ["flow-a", "flow-a.asl.json", ["WaitBeforePolling", "RoutePayment", "AwaitOverdueRecovery"]],
+  ["flow-b", "flow-b.asl.json", ["WaitBeforePolling", "CommitPlan", "WaitForStage", "AwaitOverdueRecheck"]],
+])("%s: executions that last", (flow, file, mustCount) => {
+  it("every loop passes a round counter, and the counter hands over to a fresh execution", () => {
+    // Prepare
+    const definition = workflow(file);
+
+    // Act
+    const report = analyseLoops(definition);
+
+    // Assess: bank polling, fund re-checks and reminders are among the counted loops
+    expect(Object.values(report.counters)).toEqual(expect.arrayContaining(mustCount));
+  });
+
+  it("the worst-case history of one execution, with the largest allowed round limit, stays below 25,000 events", () => {
+    // Prepare
+    const report = analyseLoops(workflow(file));
+    const limit = flowSettingsFromEnv({}).roundsBeforeHandOver;
+
+    // Act
+    const worst = report.worstEvents(ROUNDS_BEFORE_HAND_OVER_MAX);
+    console.log(
+      `${flow}: ${Object.keys(report.counters).length} counted loops, worst round ${Math.max(...Object.values(report.roundEvents))} events, ` +
+        `prefix ${report.prefixEvents}, hand-over ${report.handOverEvents}; ${ROUNDS_BEFORE_HAND_OVER_MAX} rounds → ${worst} events`,
+    );
+
+    // Assess: well before the limit (a fifth of it kept in reserve)
+    expect(limit).toBeLessThanOrEqual(ROUNDS_BEFORE_HAND_OVER_MAX);
+    expect(worst).toBeLessThan(HISTORY_EVENTS_MAX * 0.8);
+  });
+});
+
+describe("the loop analysis", () => {
+  const poll: Definition = {
+    StartAt: "Poll",
+    States: {
+      Poll: {
+        Type: "Task",
+        Resource: "arn:aws:lambda:cn-north-1:000000000000:function:poll",
+        Next: "Settled",
+      },
+      Settled: {
+        Type: "Choice",
+        Choices: [{ Next: "Done" }],
+        Default: "WaitBeforePolling",
+      },
+      WaitBeforePolling: { Type: "Wait", Next: "Poll" },
+      Done: { Type: "Succeed" },
+    },
+  };
+
+  it("Noncompliance: a Wait → Choice polling loop without a round counter is refused", () => {
+    expect(() => analyseLoops(poll)).toThrow(LoopWithoutCounterError);
+  });
+
+  it("Compliance: the same loop with a counter and a hand-over has a bounded history", () => {
+    const counted: Definition = structuredClone(poll);
+    (counted.States.Settled as { Default: string }).Default = "RepeatWaitBeforePolling";
+    counted.States.RepeatWaitBeforePolling = {
+      Type: "Pass",
+      Parameters: { "rounds.$": "States.MathAdd($.loop.rounds, 1)", resumeAt: "WaitBeforePolling" },
+      Next: "NextRound",
+    };
+    counted.States.NextRound = {
+      Type: "Choice",
+      Choices: [
+        {
+          Variable: "$.loop.rounds",
+          NumericGreaterThanEqualsPath: "$.settings.roundsBeforeHandOver",
+          Next: "Continue",
+        },
+        { Next: "WaitBeforePolling" },
+      ],
+    };
+    counted.States.Continue = {
+      Type: "Task",
+      Resource: "arn:aws:states:::states:startExecution",
+      Next: "Continued",
+    };
+    counted.States.Continued = { Type: "Succeed" };
+
+    const report = analyseLoops(counted);
+
+    // Pass 2 + NextRound 2 + Wait 2 + Task 6 + Choice 2, then at worst the way out (Succeed 2)
+    expect(report.roundEvents).toEqual({ RepeatWaitBeforePolling: 16 });
+    // started 1 + Poll…Done 10 + 11 rounds + NextRound 2, start 6, Continued 2
+    expect(report.worstEvents(10)).toBe(1 + 10 + 11 * 16 + 2 + 6 + 2);
+  });
+});
