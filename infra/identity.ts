@@ -17,6 +17,8 @@ const MAY: Record<Role, string> = {
   "county-civil-affairs": "approves above the township ceiling and escalations, whole county",
   "county-finance": "allocates, reconciles (对账) and replenishes (补足) township funds",
   auditor: "reads everything in the county, personal data masked",
+  "county-admin": "manages the county's townships, policy versions and local holidays",
+  "province-admin": "creates counties, loads the national holiday schedule, approves policy versions",
 };
 
 /** One line per group, shown in the Cognito console: the Chinese name from core, then what it may do. */

@@ -23,6 +23,7 @@ import {
   localDynamoClient,
   startDynamoEngine,
 } from "./dynamodb/engine.ts";
+import { storeDemoReference } from "./seed/reference.ts";
 import { DEMO_USERS } from "./seed/users.ts";
 import { LocalFunctions } from "./stepfunctions/functions.ts";
 import { startSfnServer } from "./stepfunctions/http.ts";
@@ -97,6 +98,11 @@ export interface LocalRuntimeOptions {
   /** Port for the HTTP API service (handed to services in their context). */
   httpPort?: number;
   services?: LocalService[];
+  /**
+   * Store the demo county's directory, policy and 2026 calendar (idempotent), as an administrator
+   * would; default true. Handlers know no county that is not stored.
+   */
+  demoCounty?: boolean;
   /** Directory the catalog's `entry` paths are relative to; default the repository root. */
   rootDir?: string;
   onError?: (message: string, error: unknown) => void;
@@ -126,6 +132,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     cleanups.push(async () => dynamo.destroy());
     const tables = await ensureTables(dynamo, options.tablePrefix ?? "aidflow-");
+    if (options.demoCounty !== false) await storeDemoReference(dynamo, tables.main);
     const store = new ExecutionStore(dynamo, tables.main);
     const clock = await runtimeClock(options.clock ?? { mode: "real" }, store, dataDir !== undefined);
     installClock(clock);

@@ -15,7 +15,7 @@ export interface AccessResource {
   ownerUserId?: string;
   /** Everyone who filed, investigated, proposed or recorded on the case (maker-checker). */
   handledBy?: readonly string[];
-  /** The finance user who proposed a replenishment (its executor must be someone else). */
+  /** Who proposed a replenishment or a policy version (its executor/approver must be someone else). */
   proposedBy?: string;
 }
 
@@ -86,8 +86,23 @@ function checkGrant(
       );
     }
   }
+  if (grant.makerChecker === "second-administrator") {
+    if (resource.proposedBy === undefined) {
+      return deny("maker-checker", "there is no proposal to approve", "没有待审批的政策版本");
+    }
+    if (resource.proposedBy === actor.userId) {
+      return deny(
+        "maker-checker",
+        "a policy version is approved by an administrator other than its proposer",
+        "政策版本须由提出人以外的另一名管理员审批",
+      );
+    }
+  }
   return undefined;
 }
+
+/** A province code: 2 digits and four zeros (行政区划代码). */
+const PROVINCE_CODE = /^(\d{2})0000$/;
 
 function checkScope(
   actor: Actor,
@@ -121,6 +136,15 @@ function checkScope(
         "county staff act only within their own county",
         "县级工作人员只能办理本县事务",
       );
+    case "own-province": {
+      const province = PROVINCE_CODE.exec(actor.countyId)?.[1];
+      if (province !== undefined && resource.countyId.startsWith(province)) return undefined;
+      return deny(
+        "out-of-scope",
+        "province administrators act only within their own province",
+        "省级管理员只能管理本省事务",
+      );
+    }
   }
 }
 

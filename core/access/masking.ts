@@ -32,6 +32,18 @@ const ALL_CLEAR: Record<PersonalField, Visibility> = {
   amounts: "clear",
 };
 
+/** Administrators manage reference data and read no case: nothing personal is shown to them. */
+const ALL_HIDDEN: Record<PersonalField, Visibility> = {
+  name: "hidden",
+  idNumber: "hidden",
+  phone: "hidden",
+  bankAccount: "hidden",
+  address: "hidden",
+  householdRegistration: "hidden",
+  narrative: "hidden",
+  amounts: "hidden",
+};
+
 export const FIELD_VISIBILITY: Readonly<Record<Role, Readonly<Record<PersonalField, Visibility>>>> = {
   // Applicants only ever read their own case (scope own-case), so their own data is clear.
   applicant: ALL_CLEAR,
@@ -59,6 +71,8 @@ export const FIELD_VISIBILITY: Readonly<Record<Role, Readonly<Record<PersonalFie
     narrative: "clear",
     amounts: "clear",
   },
+  "county-admin": ALL_HIDDEN,
+  "province-admin": ALL_HIDDEN,
 };
 
 const RANK: Record<Visibility, number> = { hidden: 0, masked: 1, clear: 2 };

@@ -39,6 +39,12 @@ export const ACTIONS = [
   "export.run",
   "audit.read",
   "satisfaction.read",
+  "county.create",
+  "county.administer",
+  "policy.propose",
+  "policy.approve",
+  "calendar.national.load",
+  "calendar.local.write",
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -47,14 +53,18 @@ export type Action = (typeof ACTIONS)[number];
  * - `own-case`: the resource belongs to the actor (applicants: `ownerUserId === userId`).
  * - `own-township`: same county and same township as the actor.
  * - `own-county`: same county as the actor.
+ * - `own-province`: the actor carries a province code (`230000`); any county under it (`2301xx`), or
+ *   the province itself for province-wide data (the national holiday schedule).
  */
-export type Scope = "own-case" | "own-township" | "own-county";
+export type Scope = "own-case" | "own-township" | "own-county" | "own-province";
 
 /**
  * - `not-handler`: an approver never decides a case they handled (maker-checker, DOMAIN §1).
  * - `not-proposer`: replenishment is executed by a second finance user (DOMAIN §6).
+ * - `second-administrator`: a policy version is approved by an administrator other than its proposer
+ *   (DOMAIN §8).
  */
-export type MakerChecker = "not-handler" | "not-proposer";
+export type MakerChecker = "not-handler" | "not-proposer" | "second-administrator";
 
 export interface Grant {
   role: Role;
@@ -156,6 +166,27 @@ export const PERMISSIONS: readonly Grant[] = [
   { role: "auditor", action: "audit.read", scope: "own-county" },
   { role: "auditor", action: "satisfaction.read", scope: "own-county" },
   { role: "auditor", action: "export.run", scope: "own-county" },
+
+  // Administrators (DOMAIN §8): reference data only — no case, fund or audit grant.
+  { role: "county-admin", action: "county.administer", scope: "own-county" },
+  { role: "county-admin", action: "policy.propose", scope: "own-county" },
+  {
+    role: "county-admin",
+    action: "policy.approve",
+    scope: "own-county",
+    makerChecker: "second-administrator",
+  },
+  { role: "county-admin", action: "calendar.local.write", scope: "own-county" },
+  { role: "province-admin", action: "county.create", scope: "own-province" },
+  { role: "province-admin", action: "county.administer", scope: "own-province" },
+  { role: "province-admin", action: "policy.propose", scope: "own-province" },
+  {
+    role: "province-admin",
+    action: "policy.approve",
+    scope: "own-province",
+    makerChecker: "second-administrator",
+  },
+  { role: "province-admin", action: "calendar.national.load", scope: "own-province" },
 ];
 
 export function grantsFor(action: Action): Grant[] {

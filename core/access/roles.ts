@@ -10,6 +10,8 @@ export const ROLES = [
   "county-civil-affairs",
   "county-finance",
   "auditor",
+  "county-admin",
+  "province-admin",
 ] as const;
 
 export type Role = (typeof ROLES)[number];
@@ -28,6 +30,9 @@ export const ROLE_DESCRIPTIONS: Readonly<Record<Role, RoleDescription>> = {
   "county-civil-affairs": { role: "county-civil-affairs", nameZh: "县民政", townshipBound: false },
   "county-finance": { role: "county-finance", nameZh: "县财政/民政财务", townshipBound: false },
   auditor: { role: "auditor", nameZh: "审计/监督", townshipBound: false },
+  "county-admin": { role: "county-admin", nameZh: "县级管理员", townshipBound: false },
+  // Carries the province's code (e.g. 230000) as its county: it acts on the counties under it.
+  "province-admin": { role: "province-admin", nameZh: "省级管理员", townshipBound: false },
 };
 
 /** Who is acting: built from verified token claims, never from a request body. */

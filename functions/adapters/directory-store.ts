@@ -11,8 +11,9 @@
  *
  * One partition per county, so a county's townships are ONE bounded Query (TOWNSHIPS_PER_COUNTY_MAX).
  * Township codes are 9 digits whose first 6 are the county's (行政区划代码), so a township is found
- * from its code alone. Reads fall back to the bundled demo county (local/seed/demo-county.ts) when
- * nothing is stored for that county: a deployment without a seed, and the tests, keep working.
+ * from its code alone. A county exists only once an administrator stored it: an unknown county has
+ * no townships and its townships are not found (never a fallback to demo data; the local runtime
+ * stores its demo county through `putCounty` like any other).
  *
  * Found counties are cached per process for a short time (filing, the work queue and finance read
  * the directory on every request); an unknown county is never cached, and a write here drops the
@@ -21,13 +22,13 @@
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
 } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { type CountyPolicySet, parseCountyPolicySet, toValidationError } from "#core/policy/index.ts";
 import { nowMs } from "#functions/runtime/clock.ts";
-import { DEMO_COUNTY } from "#local/seed/demo-county.ts";
 
 /** A county has at most this many townships (county-wide reads are bounded). */
 export const TOWNSHIPS_PER_COUNTY_MAX = 64;
@@ -135,18 +136,6 @@ export function countyOfTownship(townshipId: string): string {
   return townshipId.slice(0, 6);
 }
 
-/** The bundled demo county: 街道 are urban, 乡/镇 rural (DOMAIN §2.1: the area of the township). */
-function bundled(countyId: string): TownshipProfile[] {
-  if (countyId !== DEMO_COUNTY.countyId) return [];
-  return DEMO_COUNTY.townships.map((t) => ({
-    townshipId: t.townshipId,
-    countyId,
-    name: t.name,
-    registeredPopulation: t.registeredPopulation,
-    area: t.name.endsWith("街道") ? "urban" : "rural",
-  }));
-}
-
 const countyKey = (countyId: string) => `DIRECTORY#${countyId}`;
 const townshipSk = (townshipId: string) => `TOWNSHIP#${townshipId}`;
 
@@ -211,13 +200,25 @@ export class DirectoryStore {
     }
   }
 
-  /** The county's townships by code; the bundled demo county when none is stored; empty if unknown. */
+  /** The county item (name, when written); undefined for a county no administrator created. */
+  async county(countyId: string): Promise<{ countyId: string; name: string } | undefined> {
+    if (!/^\d{6}$/.test(countyId)) return undefined;
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: countyKey(countyId), sk: "COUNTY" },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? { countyId, name: String(out.Item.name) } : undefined;
+  }
+
+  /** The county's townships by code; empty for a county no administrator created. */
   async townshipsOf(countyId: string): Promise<TownshipProfile[]> {
     const key = `${this.tableName}|${countyId}`;
     const hit = cache.get(key);
     if (hit && Date.now() - hit.atMs < DIRECTORY_CACHE_MS) return hit.townships;
-    const stored = await this.stored(countyId);
-    const townships = stored.length > 0 ? stored : bundled(countyId);
+    const townships = await this.stored(countyId);
     // Only a found county is cached: one written a moment later must be seen at once.
     if (townships.length > 0) cache.set(key, { townships, atMs: Date.now() });
     else cache.delete(key);
@@ -283,7 +284,6 @@ export async function putCountyPolicySet(
   set: CountyPolicySet,
 ): Promise<void> {
   const valid = parseCountyPolicySet(set);
-  const key = `${tableName}|${valid.countyId}`;
   try {
     await db.send(
       new PutCommand({
@@ -301,6 +301,12 @@ export async function putCountyPolicySet(
       }),
     );
   } finally {
-    policyWrites.set(key, (policyWrites.get(key) ?? 0) + 1);
+    notePolicyWrite(tableName, valid.countyId);
   }
+}
+
+/** Records a write of the county's policy items by this process (cached sets are read again). */
+export function notePolicyWrite(tableName: string, countyId: string): void {
+  const key = `${tableName}|${countyId}`;
+  policyWrites.set(key, (policyWrites.get(key) ?? 0) + 1);
 }

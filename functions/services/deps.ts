@@ -33,7 +33,7 @@ import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { derivedLocalKey, type FieldKeySource } from "#functions/runtime/field-encryption.ts";
 import { logger } from "#functions/runtime/logger.ts";
 import type { AuditPort, FlowDeps, IdentityPort, LedgerPort } from "./ports.ts";
-import { BundledCalendars, StoredPolicySource } from "./reference-data.ts";
+import { StoredCalendars, StoredPolicySource } from "./reference-data.ts";
 
 /** The ledger refused an entry for a reason no wait can cure (closed period, unknown fund). */
 export class LedgerRejectedError extends BusinessRuleError {
@@ -161,7 +161,7 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
     ),
     ledger: ledgerPort(writer, now),
     policy: new StoredPolicySource(db, options.tables.main),
-    calendar: new BundledCalendars(),
+    calendar: new StoredCalendars(db, options.tables.main),
     identity: identityPort(options.identityHashKey),
     audit: auditPort(new AuditStore({ client: db, tableName: options.tables.main })),
     log: logger.child({ component: "flow" }),

@@ -1,14 +1,16 @@
 /**
- * Where the county policy, the township areas and the holiday calendars come from.
+ * Where the county policy, the township areas and the holiday calendars come from: the `main` table
+ * only, written by administrators (functions/services/admin/) or a deployment's import — never code.
  *
- * Policy: a county's policy set stored in `main` (`POLICY#<countyId>` / `SET`, written by the
- * deployment's seed or an admin through `putCountyPolicySet`) wins; otherwise the policy sets bundled
- * with the release (the demo county). Township area (urban/rural, for limits given as multiples of
- * 低保): the county directory (functions/adapters/directory-store.ts, which falls back to the bundled
- * demo county) — always the township of the emergency, never the applicant's registration (DOMAIN §2.1).
- * Calendars: bundled schedules by `holidayCalendarRef`.
+ * Policy: the county's approved policy set (`POLICY#<countyId>` / `SET`, functions/adapters/policy-store.ts);
+ * a county without one is a 404. Township area (urban/rural, for limits given as multiples of 低保):
+ * the county directory (functions/adapters/directory-store.ts) — always the township of the
+ * emergency, never the applicant's registration (DOMAIN §2.1); an unknown township is a 404.
+ * Calendars: the national schedules loaded per year plus the county's local days
+ * (functions/adapters/calendar-store.ts); a year without a schedule counts weekends only.
  */
 import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { CalendarStore, calendarWriteCount } from "#adapters/calendar-store.ts";
 import { DirectoryStore, policyWriteCount } from "#adapters/directory-store.ts";
 import {
   buildHolidayCalendar,
@@ -24,20 +26,30 @@ import {
   type ResolvedPolicy,
   resolvePolicy,
 } from "#core/policy/index.ts";
-import holidays2026 from "#local/seed/cn-holidays-2026.json" with { type: "json" };
-import { DEMO_HOLIDAY_CALENDAR_REF, demoCountyPolicy } from "#local/seed/policy-demo-county.ts";
 import type { CalendarPort, PolicyPort } from "./ports.ts";
 
-const BUNDLED_POLICIES: ReadonlyMap<string, CountyPolicySet> = new Map([
-  [demoCountyPolicy.countyId, demoCountyPolicy],
-]);
+/** The national calendar series: `cn-national` (a year suffix, as older policy sets name it, is accepted). */
+export const NATIONAL_CALENDAR_REF = "cn-national";
+const NATIONAL_REF = /^cn-national(-\d{4})?$/;
 
-const BUNDLED_CALENDARS: ReadonlyMap<string, () => HolidayCalendar> = new Map([
-  [
-    DEMO_HOLIDAY_CALENDAR_REF,
-    () => buildHolidayCalendar({ id: DEMO_HOLIDAY_CALENDAR_REF, schedules: [holidays2026] }),
-  ],
-]);
+/** How long a built calendar is reused in this process (a schedule loaded elsewhere shows within it). */
+export const CALENDAR_CACHE_MS = 60_000;
+
+export function countyNotFound(countyId: string): NotFoundError {
+  return new NotFoundError(
+    `County ${countyId} is not set up in this deployment (no approved policy)`,
+    "该县尚未在本系统开通临时救助业务（没有已审批的救助政策）",
+    { details: { countyId } },
+  );
+}
+
+export function townshipNotFound(townshipId: string): NotFoundError {
+  return new NotFoundError(
+    `Township ${townshipId} is not set up in this deployment`,
+    "该乡镇（街道）不存在或尚未在本系统开通",
+    { details: { townshipId } },
+  );
+}
 
 export class StoredPolicySource implements PolicyPort {
   private readonly cache = new Map<string, { set: CountyPolicySet; atMs: number; writes: number }>();
@@ -60,18 +72,15 @@ export class StoredPolicySource implements PolicyPort {
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { pk: `POLICY#${countyId}`, sk: "SET" } }),
     );
-    const set = out.Item?.policySet
-      ? parseCountyPolicySet(out.Item.policySet)
-      : BUNDLED_POLICIES.get(countyId);
-    if (!set) throw new NotFoundError(`No policy for county ${countyId}`, `县 ${countyId} 未配置救助政策`);
+    if (!out.Item?.policySet) throw countyNotFound(countyId);
+    const set = parseCountyPolicySet(out.Item.policySet);
     this.cache.set(countyId, { set, atMs: Date.now(), writes });
     return set;
   }
 
   private async area(townshipId: string): Promise<Area> {
     const township = await this.directory.township(townshipId);
-    if (!township)
-      throw new NotFoundError(`Township ${townshipId} is not known`, `乡镇（街道）${townshipId} 不存在`);
+    if (!township) throw townshipNotFound(townshipId);
     return township.area;
   }
 
@@ -88,34 +97,59 @@ export class StoredPolicySource implements PolicyPort {
     const set = await this.policySet(countyId);
     const version = set.versions.find((v) => v.versionId === policyVersionId);
     if (!version)
-      throw new NotFoundError(
-        `Policy version ${policyVersionId} is not known`,
-        `政策版本 ${policyVersionId} 不存在`,
-      );
+      throw new NotFoundError(`Policy version ${policyVersionId} is not known`, "该救助政策版本不存在");
     return resolvePolicy(version, await this.area(townshipId));
   }
 }
 
-export class BundledCalendars implements CalendarPort {
-  private readonly built = new Map<string, HolidayCalendar>();
+/** The county's calendar: every national schedule loaded, plus the county's local days. */
+export class StoredCalendars implements CalendarPort {
+  private readonly built = new Map<string, { calendar: HolidayCalendar; atMs: number; writes: number }>();
+  private readonly store: CalendarStore;
+
+  constructor(
+    db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly cacheMs = CALENDAR_CACHE_MS,
+  ) {
+    this.store = new CalendarStore(db, table);
+  }
+
+  async calendarOf(countyId: string, calendarRef: string): Promise<HolidayCalendar> {
+    if (!NATIONAL_REF.test(calendarRef))
+      throw new NotFoundError(
+        `Holiday calendar ${calendarRef} is not known`,
+        "救助政策引用的节假日日历不存在",
+        { details: { calendarRef } },
+      );
+    const writes = calendarWriteCount(this.table);
+    const hit = this.built.get(countyId);
+    if (hit && hit.writes === writes && Date.now() - hit.atMs < this.cacheMs) return hit.calendar;
+    const [schedules, local] = await Promise.all([
+      this.store.nationalSchedules(),
+      this.store.localDays(countyId),
+    ]);
+    const known = new Set(schedules.map((s) => s.year));
+    // Local days count only inside a year whose national schedule is loaded (core/calendar's rule).
+    const days = local.filter((d) => known.has(d.year));
+    const calendar = buildHolidayCalendar({
+      id: `${NATIONAL_CALENDAR_REF}+${countyId}`,
+      schedules,
+      local: {
+        holidays: days.flatMap((d) => d.holidays ?? []),
+        makeUpWorkingDays: days.flatMap((d) => d.makeUpWorkingDays ?? []),
+      },
+    });
+    this.built.set(countyId, { calendar, atMs: Date.now(), writes });
+    return calendar;
+  }
 
   async addWorkingDays(
-    _countyId: string,
+    countyId: string,
     calendarRef: string,
     from: Date,
     workingDays: number,
   ): Promise<Date> {
-    let calendar = this.built.get(calendarRef);
-    if (!calendar) {
-      const build = BUNDLED_CALENDARS.get(calendarRef);
-      if (!build)
-        throw new NotFoundError(
-          `Holiday calendar ${calendarRef} is not known`,
-          `节假日日历 ${calendarRef} 不存在`,
-        );
-      calendar = build();
-      this.built.set(calendarRef, calendar);
-    }
-    return coreAddWorkingDays(from, workingDays, calendar);
+    return coreAddWorkingDays(from, workingDays, await this.calendarOf(countyId, calendarRef));
   }
 }

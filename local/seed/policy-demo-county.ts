@@ -7,8 +7,8 @@ import { type CountyPolicySet, type PolicyParameters, parseCountyPolicySet } fro
 
 export const DEMO_COUNTY_ID = "230123";
 export const DEMO_COUNTY_NAME = "示例县";
-/** The calendar built from ./cn-holidays-2026.json (national schedule; no local days added). */
-export const DEMO_HOLIDAY_CALENDAR_REF = "cn-national-2026";
+/** The national calendar series (the schedules loaded per year, ./cn-holidays-2026.json for 2026). */
+export const DEMO_HOLIDAY_CALENDAR_REF = "cn-national";
 
 export const demoCountyParameters2026: PolicyParameters = {
   dibaoMonthlyStandardUrbanYuan: "800",

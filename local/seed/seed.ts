@@ -7,12 +7,11 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DirectoryStore, putCountyPolicySet } from "#adapters/directory-store.ts";
 import { LedgerStore, LedgerWriter } from "#adapters/ledger/index.ts";
 import { fundQuotaYuan } from "#core/policy/index.ts";
 import { StoredPolicySource } from "#functions/services/reference-data.ts";
 import { DEMO_COUNTY } from "./demo-county.ts";
-import { demoCountyPolicy } from "./policy-demo-county.ts";
+import { storeDemoReference } from "./reference.ts";
 
 export interface SeedOptions {
   client: DynamoDBClient;
@@ -30,20 +29,9 @@ export interface SeededFund {
 
 export async function seedDemoCounty(options: SeedOptions): Promise<SeededFund[]> {
   const db = DynamoDBDocumentClient.from(options.client);
-  // The county's directory and policy first, in the table like any other county's (both puts are
-  // idempotent): the funds below are sized from them.
-  await new DirectoryStore(db, options.tables.main).putCounty({
-    countyId: DEMO_COUNTY.countyId,
-    name: DEMO_COUNTY.name,
-    townships: DEMO_COUNTY.townships.map((t) => ({
-      townshipId: t.townshipId,
-      name: t.name,
-      registeredPopulation: t.registeredPopulation,
-      // DOMAIN §2.1: 街道 are urban, 乡/镇 rural.
-      area: t.name.endsWith("街道") ? "urban" : "rural",
-    })),
-  });
-  await putCountyPolicySet(db, options.tables.main, demoCountyPolicy);
+  // The county's directory, policy and calendar first, stored like any other county's: the funds
+  // below are sized from them.
+  await storeDemoReference(options.client, options.tables.main);
   const policies = new StoredPolicySource(db, options.tables.main);
   const store = new LedgerStore(options.client, options.tables);
   const writer = new LedgerWriter({ client: options.client, tables: options.tables });

@@ -17,6 +17,8 @@ export interface DemoUser {
 }
 
 const county = DEMO_COUNTY.countyId;
+/** The province of the demo county (its code's first two digits). */
+export const DEMO_PROVINCE_ID = `${county.slice(0, 2)}0000`;
 
 export const DEMO_USERS: readonly DemoUser[] = [
   {
@@ -124,6 +126,28 @@ export const DEMO_USERS: readonly DemoUser[] = [
     roles: ["auditor"],
     countyId: county,
     descriptionZh: "审计监督（只读，个人信息脱敏）",
+  },
+  {
+    userId: "county-admin-1",
+    name: "孙丽",
+    roles: ["county-admin"],
+    countyId: county,
+    descriptionZh: "县级管理员（乡镇、政策版本、本地节假日）",
+  },
+  {
+    userId: "county-admin-2",
+    name: "钱进",
+    roles: ["county-admin"],
+    countyId: county,
+    descriptionZh: "县级管理员（复核政策版本）",
+  },
+  {
+    userId: "province-admin-1",
+    name: "郑国华",
+    roles: ["province-admin"],
+    // A province administrator carries the province's code (黑龙江省 230000), not a county's.
+    countyId: DEMO_PROVINCE_ID,
+    descriptionZh: "省级管理员（开通县、全国节假日安排）",
   },
 ];
 

@@ -72,6 +72,8 @@ export const ROLES = [
   "county-civil-affairs",
   "county-finance",
   "auditor",
+  "county-admin",
+  "province-admin",
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -247,6 +249,8 @@ const role = {
   "county-civil-affairs": { zh: "县民政", en: "County civil affairs" },
   "county-finance": { zh: "县财政/民政财务", en: "County finance" },
   auditor: { zh: "审计/监督", en: "Auditor" },
+  "county-admin": { zh: "县级管理员", en: "County administrator" },
+  "province-admin": { zh: "省级管理员", en: "Province administrator" },
 } satisfies Record<Role, Label>;
 
 /** The catalogue, by group: `label("cause", "fire")` → 火灾. */
