@@ -112,6 +112,8 @@ describe("county finance: reconcile, sign and close, replenishment by a second u
 
     // Act: sign and close the period for 城关镇
     await page.locator(`[data-close="${TOWNSHIP}"]`).click();
+    // Signing cannot be undone: the confirmation states the closing balance first.
+    await page.locator(".af-confirm-ok").click();
     await page.locator("[data-testid=reconciliation-signed]").first().waitFor();
     await page.locator("[data-testid=proposal-made]").first().waitFor();
     const proposalText = await page.locator("[data-testid=proposal-made]").first().innerText();
@@ -177,6 +179,8 @@ describe("county finance: reconcile, sign and close, replenishment by a second u
 
     // Act
     await page.locator(`[data-execute="${TOWNSHIP}"]`).click();
+    await expect(page.locator(".el-message-box").innerText()).resolves.toContain(`¥${ADVANCE_YUAN}`);
+    await page.locator(".af-confirm-ok").click();
     // The executor by name (马琳, finance-2), not by account.
     await page.locator("[data-testid=replenishments] tbody tr", { hasText: "马琳" }).waitFor();
     await expect(page.locator("[data-testid=replenishments]").innerText()).resolves.not.toContain("finance-");

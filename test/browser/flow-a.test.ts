@@ -164,6 +164,9 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
     // Act
     await page.locator('[data-step-form="advance-decision"] input[name="amountYuan"]').fill(ADVANCE_YUAN);
     await page.locator('[data-submit="advance-decision"]').click();
+    // Money moves only after a confirmation that states the amount.
+    await expect(page.locator(".el-message-box").innerText()).resolves.toContain(`¥${ADVANCE_YUAN}`);
+    await page.locator(".af-confirm-ok").click();
 
     // Assess: the decision form is gone and the case moved on to payment
     await reloadUntilVisible(
@@ -235,8 +238,11 @@ describe("Flow A through the consoles: file on a phone, approve, pay, paperwork,
     // Act: follow-up — close
     await reloadUntilVisible(page, '[data-step-form="follow-up"]');
     const followUp = page.locator('[data-step-form="follow-up"]');
+    // No outcome is preset: the officer chooses to close, and confirms it.
+    await followUp.locator('[data-option="close"]').click();
     await followUp.locator('textarea[name="close.summary"]').fill("先行救助已足以渡过难关，本案办结");
     await followUp.locator('[data-submit="follow-up"]').click();
+    await page.locator(".af-confirm-ok").click();
 
     // Assess
     await reloadUntilVisible(page, '[data-testid=case-status][data-status="closed"]');

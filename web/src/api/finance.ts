@@ -61,13 +61,74 @@ export async function listLedgerEntries(
 
 const sum = (tally: unknown) => str(obj(tally).sumYuan);
 
-/** One township's run (`RunView`: report.figures, report.discrepancies) as a table row. */
-export function toReconciliationLine(input: unknown): ReconciliationLine {
+/** Where a period stands (`RunView.state`): over or not, its signed close and its top-up. */
+export interface PeriodStateView {
+  periodOver: boolean;
+  closableFrom?: string;
+  close?: { signedByName?: string; signedAt?: string; explanation?: string };
+  proposal?: { amountYuan: string; status: string; proposedAt?: string; executedAt?: string };
+}
+
+/** The draws of a period by one key (flow, hardship, residency): amount and count per value. */
+export type DrawBreakdown = Record<string, { sumYuan: string; count: number }>;
+
+export interface ReconciliationRow extends ReconciliationLine {
+  state?: PeriodStateView;
+  byFlow: DrawBreakdown;
+  byHardshipType: DrawBreakdown;
+  byResidency: DrawBreakdown;
+}
+
+function breakdown(input: unknown): DrawBreakdown {
+  return Object.fromEntries(
+    Object.entries(obj(input)).map(([key, tally]) => [
+      key,
+      { sumYuan: sum(tally) ?? "0.00", count: Number(obj(tally).count ?? 0) },
+    ]),
+  );
+}
+
+function toPeriodState(input: unknown): PeriodStateView | undefined {
+  const state = obj(input);
+  if (typeof state.periodOver !== "boolean") return undefined;
+  const close = obj(state.close);
+  const proposal = obj(state.proposal);
+  return {
+    periodOver: state.periodOver,
+    closableFrom: str(state.closableFrom),
+    ...(Object.keys(close).length
+      ? {
+          close: {
+            signedByName: str(close.signedByName),
+            signedAt: str(close.signedAt),
+            explanation: str(close.explanation),
+          },
+        }
+      : {}),
+    ...(str(proposal.amountYuan)
+      ? {
+          proposal: {
+            amountYuan: String(proposal.amountYuan),
+            status: String(proposal.status ?? ""),
+            proposedAt: str(proposal.proposedAt),
+            executedAt: str(proposal.executedAt),
+          },
+        }
+      : {}),
+  };
+}
+
+/** One township's run (`RunView`: report.figures, report.discrepancies, state) as a table row. */
+export function toReconciliationLine(input: unknown): ReconciliationRow {
   const run = obj(input);
   const report = obj(run.report ?? run);
   const figures = obj(report.figures);
   const draws = obj(figures.draws);
   return {
+    state: toPeriodState(run.state),
+    byFlow: breakdown(draws.byFlow),
+    byHardshipType: breakdown(draws.byHardshipType),
+    byResidency: breakdown(draws.byResidency),
     runId: str(run.runId),
     townshipId: String(run.townshipId ?? report.fundId ?? ""),
     townshipName: str(run.townshipName),
@@ -97,7 +158,7 @@ export function toReconciliationLine(input: unknown): ReconciliationLine {
 export async function runReconciliation(
   period: string,
   options?: RequestOptions,
-): Promise<ReconciliationLine[]> {
+): Promise<ReconciliationRow[]> {
   const body = await post<unknown>("/reconciliations", { period }, options);
   return items<unknown>(body, "runs", "items", "reconciliations").map(toReconciliationLine);
 }

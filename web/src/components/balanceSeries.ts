@@ -2,4 +2,21 @@
 export interface BalanceSeries {
   name: string;
   points: Array<{ at: string; balanceYuan: string }>;
+  /** The fund's alert level (DOMAIN §5), drawn as a dashed line. */
+  alertLevelYuan?: string;
+}
+
+/** `¥1,234.50` from a number drawn on the chart (two decimals, grouped). */
+export function yuanOfNumber(value: number): string {
+  const [whole = "0", fraction = "00"] = Math.abs(value).toFixed(2).split(".");
+  return `${value < 0 ? "-" : ""}¥${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${fraction}`;
+}
+
+/** An axis date on the business calendar: `12月6日` (zh-CN) or `6 Dec` (en). */
+export function axisDate(ms: number, locale: string): string {
+  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "zh-CN", {
+    timeZone: "Asia/Shanghai",
+    month: locale === "en" ? "short" : "numeric",
+    day: "numeric",
+  }).format(new Date(ms));
 }
