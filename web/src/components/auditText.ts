@@ -176,8 +176,17 @@ export function auditReason(reason: string | undefined, locale: Locale, names: N
   return reason;
 }
 
+/** A policy version `<county>-<year>-<n>` read as its year and number, never as the code. */
+function policyVersionText(value: string, locale: Locale): string | undefined {
+  const match = /^\d{6}-(\d{4})-(\d{1,3})$/.exec(value);
+  if (!match) return undefined;
+  const [, year, n] = match;
+  return locale === "en" ? `${year}, version ${Number(n)}` : `${year}年第${Number(n)}版`;
+}
+
 function valueText(field: string, value: unknown, locale: Locale, names: Names): string | undefined {
   if (value === null || value === undefined || value === "") return undefined;
+  if (typeof value === "string" && field === "policyVersionId") return policyVersionText(value, locale);
   if (typeof value === "string") {
     const group = VALUE_GROUPS[field];
     if (group) return catalogueLabel(group, value, locale);

@@ -14,9 +14,18 @@ export function yuanOfNumber(value: number): string {
 
 /** An axis date on the business calendar: `12月6日` (zh-CN) or `6 Dec` (en). */
 export function axisDate(ms: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "zh-CN", {
+  const parts = new Intl.DateTimeFormat("en-GB", {
     timeZone: "Asia/Shanghai",
-    month: locale === "en" ? "short" : "numeric",
+    month: "numeric",
     day: "numeric",
-  }).format(new Date(ms));
+  }).formatToParts(new Date(ms));
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  if (locale === "en") {
+    return new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Asia/Shanghai",
+      month: "short",
+      day: "numeric",
+    }).format(new Date(ms));
+  }
+  return `${part("month")}月${part("day")}日`;
 }
