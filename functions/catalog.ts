@@ -419,6 +419,26 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     timeoutSeconds: 300,
     memoryMb: 1024,
   },
+  // ── Administration: counties, policy versions (maker-checker), holiday calendars ──
+  {
+    id: "Administration",
+    entry: "functions/handlers/admin/admin.ts",
+    handler: "handler",
+    description:
+      "Administration: create counties, propose/approve policy versions, load the national holiday schedule and county local days",
+    routes: [
+      { method: "POST", path: "/admin/counties" },
+      { method: "GET", path: "/admin/counties/{countyId}" },
+      { method: "GET", path: "/admin/counties/{countyId}/policy-versions" },
+      { method: "POST", path: "/admin/counties/{countyId}/policy-versions" },
+      { method: "PUT", path: "/admin/counties/{countyId}/policy-versions/{versionId}" },
+      { method: "POST", path: "/admin/counties/{countyId}/policy-versions/{versionId}/approval" },
+      { method: "PUT", path: "/admin/calendars/national/{year}" },
+      { method: "PUT", path: "/admin/counties/{countyId}/calendar/local-days/{year}" },
+      { method: "GET", path: "/admin/counties/{countyId}/calendar" },
+    ],
+    access: { tables: { main: "write" } },
+  },
 ];
 
 /** Everything one function's configuration holds, from its catalog entry (`access` + `config`). */

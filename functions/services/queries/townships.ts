@@ -9,7 +9,7 @@
 
 import { DirectoryStore, type TownshipProfile } from "#adapters/directory-store.ts";
 import { type Actor, authorize } from "#core/access/index.ts";
-import { ForbiddenError } from "#core/errors.ts";
+import { ForbiddenError, NotFoundError } from "#core/errors.ts";
 import type { DirectoryDeps } from "./directory.ts";
 
 export interface CountyTownships {
@@ -33,6 +33,11 @@ export async function listTownships(deps: DirectoryDeps, actor: Actor): Promise<
     );
   }
   const townships = await new DirectoryStore(deps.db, deps.table).townshipsOf(countyId);
+  // A county exists only once an administrator created it (never a fallback to demo data).
+  if (townships.length === 0)
+    throw new NotFoundError(`County ${countyId} has not been created`, "本县尚未在本系统开通", {
+      details: { countyId },
+    });
   return {
     countyId,
     townships: townships.map((t) => ({
