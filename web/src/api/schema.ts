@@ -3509,216 +3509,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/funds": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The county's township reserve funds: quota, balance, committed, available, alert level */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Success */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid request (field-level messages) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Role or scope does not allow this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/funds/{townshipId}/entries": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Ledger entries of a township fund booked in [from, to], oldest first (at most `limit`) */
-    get: {
-      parameters: {
-        query?: {
-          from?: string;
-          to?: string;
-          limit?: number;
-        };
-        header?: never;
-        path: {
-          townshipId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Success */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid request (field-level messages) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Role or scope does not allow this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/funds/{townshipId}/quota-hint": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Quota sizing hint from the county policy: per-capita × registered population, or last year's spending */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          townshipId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Success */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid request (field-level messages) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Role or scope does not allow this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/allocations": {
+  "/admin/counties": {
     parameters: {
       query?: never;
       header?: never;
@@ -3727,261 +3518,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Set up or raise a township fund's quota: one allocation entry (Idempotency-Key required) */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Required: each accepted request adds a record, so only the key tells a retry from a second request. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
-          "idempotency-key": string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            townshipId: string;
-            amountYuan?: string;
-            targetQuotaYuan?: string;
-            reason: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Success */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid request (field-level messages) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Role or scope does not allow this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Conflict (e.g. idempotency key reused) */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Against a business rule */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/funds/{townshipId}/extra-allocations": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** 临时追加: money for a fund in mid-period, quota unchanged (Idempotency-Key required); waiting cases are paid oldest first */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          /** @description Required: each accepted request adds a record, so only the key tells a retry from a second request. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
-          "idempotency-key": string;
-        };
-        path: {
-          townshipId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            amountYuan: string;
-            reason: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Success */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid request (field-level messages) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Role or scope does not allow this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Conflict (e.g. idempotency key reused) */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Against a business rule */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/fund-waits": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Cases waiting for money, per fund, in the order a top-up pays them: case number, amount, since when, what is still short */
-    get: {
-      parameters: {
-        query?: {
-          townshipId?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Success */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid request (field-level messages) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Role or scope does not allow this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/reconciliations": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Reconcile a month or quarter: one township, or every fund of the county; discrepancies listed */
+    /** Create a county with its townships (province administrator) */
     post: {
       parameters: {
         query?: never;
@@ -3994,15 +3531,12 @@ export interface paths {
       };
       requestBody: {
         content: {
-          "application/json": {
-            period: string;
-            townshipId?: string;
-          };
+          "application/json": components["schemas"]["CountyDirectory"];
         };
       };
       responses: {
         /** @description Success */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
@@ -4061,21 +3595,20 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/funds/{townshipId}/periods/{period}/reconciliation": {
+  "/admin/counties/{countyId}": {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** The latest stored reconciliation of a period (finance and auditors) */
+    /** A county: townships, policy versions, holiday calendar coverage and warnings */
     get: {
       parameters: {
         query?: never;
         header?: never;
         path: {
-          townshipId: string;
-          period: string;
+          countyId: string;
         };
         cookie?: never;
       };
@@ -4134,16 +3667,72 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/funds/{townshipId}/periods/{period}/close": {
+  "/admin/counties/{countyId}/policy-versions": {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** Policy versions of a county: proposed, approved, which is in force */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          countyId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
     put?: never;
-    /** Sign the reconciliation and close the period (no back-dated entries); proposes the replenishment */
+    /** Propose a policy version with its effective date (approved by another administrator) */
     post: {
       parameters: {
         query?: never;
@@ -4152,15 +3741,115 @@ export interface paths {
           "idempotency-key"?: string;
         };
         path: {
-          townshipId: string;
-          period: string;
+          countyId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["PolicyVersionProposal"];
+        };
+      };
+      responses: {
+        /** @description Success */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/counties/{countyId}/policy-versions/{versionId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Revise a proposed policy version (an approved version is never edited: 409) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          countyId: string;
+          versionId: string;
         };
         cookie?: never;
       };
       requestBody: {
         content: {
           "application/json": {
-            explanation?: string;
+            /** Format: date-time */
+            effectiveFrom: string;
+            /** @description The document it implements */
+            basis?: string;
+            /** @description Every parameter of DOMAIN §7 (core/policy) */
+            parameters: {
+              [key: string]: unknown;
+            };
           };
         };
       };
@@ -4208,86 +3897,8 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Conflict (e.g. idempotency key reused) */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Against a business rule */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
       };
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/replenishments": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Replenishment proposals of the county waiting for a second finance user */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Success */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid request (field-level messages) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Role or scope does not allow this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -4295,7 +3906,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/funds/{townshipId}/periods/{period}/replenishment": {
+  "/admin/counties/{countyId}/policy-versions/{versionId}/approval": {
     parameters: {
       query?: never;
       header?: never;
@@ -4304,7 +3915,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Propose the replenishment of a closed period: quota − closing balance */
+    /** Approve a proposed policy version (never by its proposer) */
     post: {
       parameters: {
         query?: never;
@@ -4313,8 +3924,8 @@ export interface paths {
           "idempotency-key"?: string;
         };
         path: {
-          townshipId: string;
-          period: string;
+          countyId: string;
+          versionId: string;
         };
         cookie?: never;
       };
@@ -4389,7 +4000,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/funds/{townshipId}/periods/{period}/replenishment/execute": {
+  "/admin/calendars/national/{year}": {
     parameters: {
       query?: never;
       header?: never;
@@ -4397,22 +4008,21 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    put?: never;
-    /** Execute a replenishment (a second finance user): ledger entry, then resume flows waiting for money */
-    post: {
+    /** Load the national holiday schedule of a year, as published by the State Council */
+    put: {
       parameters: {
         query?: never;
-        header?: {
-          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
-          "idempotency-key"?: string;
-        };
+        header?: never;
         path: {
-          townshipId: string;
-          period: string;
+          year: number;
         };
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["NationalHolidaySchedule"];
+        };
+      };
       responses: {
         /** @description Success */
         200: {
@@ -4457,86 +4067,8 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description Conflict (e.g. idempotency key reused) */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Against a business rule */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
       };
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/alerts": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Low-balance alerts of the county's funds (each also notified to county finance once) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Success */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid request (field-level messages) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Role or scope does not allow this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -4544,24 +4076,98 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/exports/reconciliation": {
+  "/admin/counties/{countyId}/calendar/local-days/{year}": {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** Export a period: CSV (UTF-8 with BOM, Chinese headers; kind = summary | detail | discrepancies) or XLSX (all three sheets) */
+    get?: never;
+    /** The county's local rest and make-up working days of a year */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          countyId: string;
+          year: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CountyLocalDays"];
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/counties/{countyId}/calendar": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Years with a national schedule; a warning for this or next year without one (weekends only) */
     get: {
       parameters: {
-        query: {
-          kind?: "summary" | "detail" | "discrepancies";
-          format?: "csv" | "xlsx";
-          townshipId?: string;
-          period: string;
-        };
+        query?: never;
         header?: never;
-        path?: never;
+        path: {
+          countyId: string;
+        };
         cookie?: never;
       };
       requestBody?: never;
@@ -4593,6 +4199,15 @@ export interface paths {
         };
         /** @description Role or scope does not allow this */
         403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
           headers: {
             [name: string]: unknown;
           };
@@ -4739,6 +4354,626 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/funds": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/funds/{townshipId}/entries": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          townshipId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/funds/{townshipId}/quota-hint": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          townshipId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/allocations": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/funds/{townshipId}/extra-allocations": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          townshipId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/fund-waits": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/reconciliations": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/funds/{townshipId}/periods/{period}/reconciliation": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          townshipId: string;
+          period: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/funds/{townshipId}/periods/{period}/close": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          townshipId: string;
+          period: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/replenishments": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/funds/{townshipId}/periods/{period}/replenishment": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          townshipId: string;
+          period: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/funds/{townshipId}/periods/{period}/replenishment/execute": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          townshipId: string;
+          period: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/alerts": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/exports/reconciliation": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** County finance: allocate, reconcile (streamed), sign the close, replenish (maker-checker) and resume waiting flows, alerts, CSV/XLSX exports */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4819,6 +5054,49 @@ export interface components {
       correlationId?: string;
       prevHash: string;
       hash: string;
+    };
+    CountyDirectory: {
+      countyId: string;
+      name: string;
+      townships: {
+        townshipId: string;
+        name: string;
+        registeredPopulation: number;
+        /** @enum {string} */
+        area: "urban" | "rural";
+      }[];
+    };
+    PolicyVersionProposal: {
+      versionId: string;
+      /** Format: date-time */
+      effectiveFrom: string;
+      /** @description The document it implements */
+      basis?: string;
+      /** @description Every parameter of DOMAIN §7 (core/policy) */
+      parameters: {
+        [key: string]: unknown;
+      };
+    };
+    NationalHolidaySchedule: {
+      source?: string;
+      /** @enum {string} */
+      timeZone: "Asia/Shanghai";
+      year: number;
+      holidays: {
+        name: string;
+        from: string;
+        to: string;
+      }[];
+      makeUpWorkingDays: string[];
+      note?: string;
+    };
+    CountyLocalDays: {
+      holidays?: {
+        name: string;
+        from: string;
+        to: string;
+      }[];
+      makeUpWorkingDays?: string[];
     };
   };
   responses: never;
