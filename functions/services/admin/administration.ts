@@ -67,11 +67,23 @@ async function existingCounty(
   return county;
 }
 
+/** Field paths as the HTTP layer names them (`body.townships.0.townshipId`). */
+function withBodyPaths<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError(error.message, error.messageZh, {
+      fields: error.fields.map((f) => ({ ...f, path: f.path ? `body.${f.path}` : "body" })),
+    });
+  }
+}
+
 // ── Counties ────────────────────────────────────────────────────────────────────────────────────
 
 /** A province administrator creates a county with its townships (409 if it exists). */
 export async function createCounty(deps: AdminDeps, actor: Actor, input: unknown): Promise<CountyDirectory> {
-  const county = parseCountyDirectory(input);
+  const county = withBodyPaths(() => parseCountyDirectory(input));
   requireAuthorized(actor, "county.create", { countyId: county.countyId });
   const { directory } = stores(deps);
   if (await directory.county(county.countyId))

@@ -106,6 +106,26 @@ describe("an unknown county or township in AWS mode", () => {
   });
 
   it("a county created by the province administrator is known at once; an unlisted township stays 404", async () => {
+    const bad = await send(admin, provinceAdmin, "POST /admin/counties", {
+      countyId: "230124",
+      name: "测试新县",
+      townships: [{ townshipId: "230999100", name: "新城镇", registeredPopulation: 30000, area: "rural" }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields).toEqual([
+      {
+        path: "body.townships.0.townshipId",
+        message: expect.any(String),
+        messageZh: "须以本县代码 230124 开头",
+      },
+    ]);
+    const elsewhere = await send(admin, provinceAdmin, "POST /admin/counties", {
+      countyId: "310101",
+      name: "外省县",
+      townships: [{ townshipId: "310101100", name: "外省镇", registeredPopulation: 30000, area: "urban" }],
+    });
+    expect(elsewhere.status).toBe(403);
+    expect(await itemCount()).toBe(0);
     const created = await send(admin, provinceAdmin, "POST /admin/counties", {
       countyId: "230124",
       name: "测试新县",
