@@ -157,7 +157,14 @@ function expectedAnswer(route: RouteAccess, actor: MatrixActor, variant: Variant
 }
 
 /** Path parameters that do not name the resource get a plausible value (a period, a fund of 城关镇). */
-const OTHER_PARAMS: Record<string, string> = { period: "2026-10", fundId: CHENGGUAN.townshipId };
+const OTHER_PARAMS: Record<string, string> = {
+  period: "2026-10",
+  fundId: CHENGGUAN.townshipId,
+  // The administration routes name the county in the path; none of these roles administers it.
+  countyId: county,
+  versionId: "mx-version",
+  year: "2027",
+};
 
 function pathOf(route: RouteAccess, params: Record<string, string>): string | undefined {
   let missing = false;
