@@ -27,7 +27,6 @@ import {
   parseCountyPolicySet,
   parseWith,
 } from "#core/policy/index.ts";
-import { countyNotFound } from "../reference-data.ts";
 
 export interface AdminDeps {
   db: DynamoDBDocumentClient;
@@ -320,13 +319,6 @@ export async function listPolicyVersions(
     .map((p) => ({ ...p, inForce: p.status === "approved" && p.version.versionId === inForce }));
 }
 
-/** The approved set, for a county's reads (404 for a county without one). */
-export async function approvedPolicy(deps: AdminDeps, countyId: string): Promise<CountyPolicySet> {
-  const stored = await stores(deps).policies.approvedSet(countyId);
-  if (!stored) throw countyNotFound(countyId);
-  return stored.set;
-}
-
 // ── Holiday calendars ───────────────────────────────────────────────────────────────────────────
 
 /** A province administrator loads (or replaces) one year's national schedule. */
@@ -354,7 +346,7 @@ export async function loadNationalSchedule(
     );
   // The whole calendar is built before the write: a range outside the year or a weekday make-up day
   // is refused here, never found later by a deadline.
-  const schedule = buildOne(input);
+  const schedule = parseNationalSchedule(input);
   const stored = await stores(deps).calendars.putNational(schedule, actor.userId);
   await audit(deps, actor, {
     countyId: actor.countyId,
@@ -366,7 +358,7 @@ export async function loadNationalSchedule(
   return stored;
 }
 
-function buildOne(input: unknown): HolidaySchedule {
+function parseNationalSchedule(input: unknown): HolidaySchedule {
   const schedule = parseWith(HolidayScheduleSchema, input, "holiday schedule", "节假日安排", "body");
   buildHolidayCalendar({ id: `national-${schedule.year}`, schedules: [schedule] });
   return schedule;
