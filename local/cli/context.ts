@@ -6,9 +6,11 @@
  */
 
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { AuditStore } from "#adapters/audit-store.ts";
 import type { Actor, Role } from "#core/access/index.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { TABLE_ENV } from "#functions/runtime/tables.ts";
+import type { AdminDeps } from "#functions/services/admin/administration.ts";
 import { createFinanceDeps, type FinanceDeps } from "#functions/services/finance/deps.ts";
 import { StoredPolicySource } from "#functions/services/reference-data.ts";
 
@@ -33,6 +35,19 @@ export function cliDeps(env: NodeJS.ProcessEnv = process.env): FinanceDeps {
   const client = newDynamoDbClient();
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return createFinanceDeps({ client, tables, policy: new StoredPolicySource(db, tables.main) });
+}
+
+export function adminDeps(env: NodeJS.ProcessEnv = process.env): AdminDeps {
+  const tables = tablesFromEnv(env);
+  const db = DynamoDBDocumentClient.from(newDynamoDbClient(), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    db,
+    table: tables.main,
+    audit: new AuditStore({ client: db, tableName: tables.main }),
+    now: () => new Date(),
+  };
 }
 
 export function cliActor(countyId: string, userId: string, role: Role): Actor {

@@ -4,6 +4,7 @@
  *   aidflow reconcile --county 230123 --period 2026-10 [--township 230123100] [--json] [--user finance-1]
  *   aidflow export    --county 230123 --period 2026-10 [--format csv|xlsx] [--kind summary|detail|discrepancies]
  *                     [--township …] [--out file] [--as county-finance|auditor] [--user …]
+ *   aidflow county import county.xlsx --user <province administrator> [--dry-run]
  *
  * Tables come from AIDFLOW_TABLE_MAIN / AIDFLOW_TABLE_LEDGER (and AWS_ENDPOINT_URL_DYNAMODB for the
  * local runtime). A progress bar shows on stderr when it is a terminal (`--no-progress` hides it).
@@ -11,7 +12,7 @@
  * Exit codes, for scripts:
  *   0  done; every reconciled period is clean
  *   1  done; discrepancies were found (listed on stdout)
- *   2  usage or configuration error (bad option, unknown county, tables not configured)
+ *   2  usage or configuration error (bad option, unknown county, tables not configured, bad import rows)
  *   3  the run failed (storage unreachable, a fund missing …) — see stderr
  */
 import { createWriteStream } from "node:fs";
@@ -29,7 +30,8 @@ import {
   writeXlsx,
 } from "#functions/services/finance/exports.ts";
 import { type RunView, runReconciliation } from "#functions/services/finance/reconcile.ts";
-import { cliActor, cliDeps, UsageError } from "./context.ts";
+import { adminDeps, cliActor, cliDeps, UsageError } from "./context.ts";
+import { countyImportCommand } from "./county-import.ts";
 import { progressBar } from "./progress.ts";
 
 export const EXIT = { clean: 0, discrepancies: 1, usage: 2, failed: 3 } as const;
@@ -241,6 +243,20 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
         out(`${file}\n${rows} rows\n`);
       },
     );
+
+  program
+    .command("county")
+    .description("onboard counties (开通县)")
+    .command("import <file>")
+    .description(
+      "create a county and propose its policy version from the template (docs/templates/county.xlsx); nothing is written unless every row passes",
+    )
+    .requiredOption("--user <userId>", "the province administrator recorded on the audit trail")
+    .option("--dry-run", "only show what would change", false)
+    .action(async (file: string, options: { user: string; dryRun: boolean }) => {
+      const result = await countyImportCommand(resolve(file), options, { out, deps: adminDeps(env) });
+      if (!result.ok) exitCode = EXIT.usage;
+    });
 
   try {
     await program.parseAsync([...argv], { from: "user" });
