@@ -54,7 +54,7 @@ const PAGES: Array<{
     name: "township-file-on-behalf",
     userId: "officer-chengguan-1",
     path: "/township/file",
-    ready: "[data-step=what]",
+    ready: "[data-testid=file-on-behalf]",
   },
   { name: "county-queue", userId: "county-civil-1", path: "/county", ready: "h1" },
   { name: "finance-funds", userId: "finance-1", path: "/finance", ready: "h1" },
