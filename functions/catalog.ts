@@ -287,7 +287,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/plans/{caseId}" },
       { method: "GET", path: "/plans/{caseId}/notice", public: true },
     ],
-    config: FLOW_DEPS,
+    config: ACCOUNT_INTAKE,
     access: {
       tables: { main: "write", ledger: "read" },
       stepFunctions: ["start", "taskResponse"],
@@ -300,7 +300,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     handler: "start",
     description:
       "Flow B entered (filing or Flow A's hand-over): same case id, the plan record opened, settings",
-    config: ACCOUNT_INTAKE,
+    config: FLOW_DEPS,
     access: { tables: { main: "write" } },
   },
   {
@@ -451,6 +451,7 @@ export interface FunctionNeeds {
   secrets: readonly SecretName[];
   bankEndpoints: boolean;
   bankCallbackUrl: boolean;
+  accountKey: boolean;
 }
 
 export function needsOf(definition: FunctionDefinition): FunctionNeeds {
@@ -459,15 +460,14 @@ export function needsOf(definition: FunctionDefinition): FunctionNeeds {
     tables: (["main", "ledger"] as const).filter((table) => access.tables?.[table]),
     documents: access.documents !== undefined,
     stateMachines: (access.stepFunctions ?? []).some((need) => need !== "taskResponse"),
-  accountKey: boolean;
     notifications: access.notifications === true,
     secrets: [...new Set(definition.config?.secrets ?? [])],
     bankEndpoints: definition.config?.bankEndpoints === true,
     bankCallbackUrl: definition.config?.bankCallbackUrl === true,
+    accountKey: definition.config?.accountKey === true,
   };
 }
 
 export function functionById(id: string): FunctionDefinition | undefined {
   return FUNCTIONS.find((definition) => definition.id === id);
 }
-    accountKey: definition.config?.accountKey === true,

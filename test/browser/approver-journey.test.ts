@@ -193,7 +193,9 @@ describe("an approver decides with the facts; money moves only after a stated co
     const followUp = page.locator('[data-step-form="follow-up"]');
     await expect(followUp.locator("input[type=radio]:checked").count()).resolves.toBe(0);
     await followUp.locator('[data-submit="follow-up"]').click();
-    await expect.poll(() => followUp.locator(".el-form-item__error").first().textContent()).toContain("请选择一项");
+    await expect
+      .poll(() => followUp.locator(".el-form-item__error").first().textContent())
+      .toContain("请选择一项");
     await followUp.locator('[data-option="additional-aid"]').click();
     await followUp.locator('input[name="additionalAid.amountYuan"]').fill(ADDITIONAL_YUAN);
     await followUp.locator('textarea[name="reason"]').fill(PROPOSAL_REASON);

@@ -36,6 +36,7 @@ export type HouseholdCheckResult = NonNullable<
 export type PayeeKind = NonNullable<JsonBody<paths["/cases/{caseId}/reroute"]>["payee"]["kind"]>;
 export type RecheckOutcome = JsonBody<paths["/plans/{caseId}/recheck"]>["outcome"];
 export type Decision = JsonBody<paths["/cases/{caseId}/advance-decision"]>["decision"];
+export type RatingLevel = JsonBody<paths["/cases/{caseId}/rating"]>["level"];
 
 /** What a case's `status` can be (functions/adapters/case-store.ts CaseStatus; the test holds them equal). */
 export const CASE_STATUSES = [
@@ -168,6 +169,30 @@ const decision = {
   reject: { zh: "不同意", en: "Reject" },
 } satisfies Record<Decision, Label>;
 
+/** 好差评: the national five levels of 政务服务 rating (DOMAIN §8). */
+const ratingLevel = {
+  "very-satisfied": { zh: "非常满意", en: "Very satisfied" },
+  satisfied: { zh: "满意", en: "Satisfied" },
+  "basically-satisfied": { zh: "基本满意", en: "Basically satisfied" },
+  dissatisfied: { zh: "不满意", en: "Dissatisfied" },
+  "very-dissatisfied": { zh: "非常不满意", en: "Very dissatisfied" },
+} satisfies Record<RatingLevel, Label>;
+
+/** What a payment is for: its purpose is `advance`, `follow-up` or `stage-<n>` (see `paymentKindOf`). */
+const paymentKind = {
+  advance: { zh: "先行救助", en: "Advance aid" },
+  "follow-up": { zh: "追加救助", en: "Additional aid" },
+  stage: { zh: "分阶段救助", en: "Staged assistance" },
+} satisfies Record<string, Label>;
+
+/** The kind of a payment purpose (`stage-3` → `stage`) and the stage's number, if any. */
+export function paymentKindOf(purpose: string | undefined): { kind?: string; stage?: number } {
+  if (!purpose) return {};
+  const stage = /^stage-(\d+)$/.exec(purpose);
+  if (stage) return { kind: "stage", stage: Number(stage[1]) };
+  return { kind: purpose };
+}
+
 const status = {
   "awaiting-advance-decision": { zh: "待先行救助审批", en: "Awaiting advance decision" },
   "advance-rejected": { zh: "先行救助未获批准", en: "Advance rejected" },
@@ -266,6 +291,8 @@ export const LABELS = {
   recheckOutcome,
   onBehalf,
   decision,
+  ratingLevel,
+  paymentKind,
   status,
   statusNext,
   role,

@@ -81,8 +81,8 @@ export async function fileStagedCase(
   const admitted = await intake(deps, actor, request, policy, now);
   if (admitted.kind === "existing")
     return existingCase(deps, actor, admitted.caseId, admitted.matchedKey, choice);
-  const payout: PayoutRoute = request.bankAccount
   // Stored sealed, with its keyed hash and masked tail: never the number itself.
+  const payout: PayoutRoute = request.bankAccount
     ? {
         method: "bank",
         bank: {

@@ -83,7 +83,7 @@ function counterTarget(state: State): string | undefined {
 function assertHandOver(definition: Definition): string[] {
   const nextRound = definition.States[NEXT_ROUND];
   const first = nextRound?.Choices?.[0];
-  if (!first || first.Variable !== "$.loop.rounds" || !first.NumericGreaterThanEqualsPath) {
+  if (first?.Variable !== "$.loop.rounds" || !first.NumericGreaterThanEqualsPath) {
     throw new Error(`${NEXT_ROUND} must first compare $.loop.rounds with the round limit`);
   }
   const chain: string[] = [];
