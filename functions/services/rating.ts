@@ -7,10 +7,11 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { DirectoryStore } from "#adapters/directory-store.ts";
 import { RatingStore, type ServiceRatingRecord } from "#adapters/rating-store.ts";
-import { type Actor, requireAuthorized } from "#core/access/index.ts";
+import { type Actor, authorize, requireAuthorized } from "#core/access/index.ts";
 import {
   enforce,
   isSatisfied,
+  RATEABLE_STATUSES,
   reasonMissing,
   SERVICE_RATING_LEVELS,
   SERVICE_RATING_NAMES_ZH,
@@ -19,7 +20,7 @@ import {
 } from "#core/cases/index.ts";
 import { ConflictError } from "#core/errors.ts";
 import { bilingual } from "#functions/http/index.ts";
-import { authorizeAnyOnCase } from "./case-access.ts";
+import { authorizeAnyOnCase, caseResource } from "./case-access.ts";
 import type { FlowDeps } from "./ports.ts";
 
 const REASON_CHARS_MAX = 500;
@@ -147,11 +148,16 @@ export async function ratingOf(
   deps: RatingDeps,
   actor: Actor,
   caseId: string,
-): Promise<{ caseId: string; rating: RatingView | null }> {
+): Promise<{ caseId: string; rating: RatingView | null; rateable: boolean }> {
   const record = await deps.flow.cases.get(caseId);
   authorizeAnyOnCase(actor, ["case.readOwn", "case.read"], record);
   const rating = await new RatingStore(deps.db, deps.table).get(record.countyId, record.townshipId, caseId);
-  return { caseId, rating: rating ? viewOf(rating) : null };
+  // Whether this reader may rate it now: the case's applicant, the case ended, not rated yet.
+  const rateable =
+    !rating &&
+    RATEABLE_STATUSES.includes(record.status) &&
+    authorize(actor, "case.rate", caseResource(record)).allowed;
+  return { caseId, rating: rating ? viewOf(rating) : null, rateable };
 }
 
 export interface TownshipSatisfaction {

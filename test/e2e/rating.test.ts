@@ -76,9 +76,16 @@ describe("好差评: the applicant of an ended case rates it once", () => {
     expect(response.status, response.text).toBe(201);
     expect(response.body).toMatchObject({ caseId: "rt-closed", level: "satisfied", reason: "办理很快" });
 
-    const read = await zhang.get<{ rating: { level: string } | null }>("/cases/rt-closed/rating");
+    const read = await zhang.get<{ rating: { level: string } | null; rateable: boolean }>(
+      "/cases/rt-closed/rating",
+    );
     expect(read.status).toBe(200);
     expect(read.body.rating?.level).toBe("satisfied");
+    expect(read.body.rateable).toBe(false);
+    const before = await zhang.get<{ rating: null; rateable: boolean }>("/cases/rt-twin/rating");
+    expect(before.body).toMatchObject({ rating: null, rateable: true });
+    const open = await zhang.get<{ rateable: boolean }>("/cases/rt-open/rating");
+    expect(open.body.rateable).toBe(false);
     const audit = await county.get<{ events: Array<{ action: string; reason?: string }> }>(
       "/audit?resourceType=case&resourceId=rt-closed",
     );
