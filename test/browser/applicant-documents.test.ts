@@ -135,14 +135,19 @@ describe("an applicant files on a phone with each document type and sees the cas
       await page.locator("#f-description").fill("突发困难，急需生活救助");
       if (index === 0) await expectReadable(page, "apply-what");
       await page.locator("[data-action=next]").click();
-      // who: the document type is offered by its Chinese name
-      const idType = page.locator("#f-applicant-idType");
-      const offered = await idType.locator("option").allInnerTexts();
+      // who: the document type is offered by its Chinese name in Vant's bottom picker
+      await page.locator("#f-applicant-idType").click();
+      const picker = page.locator(".van-popup--bottom:visible");
+      const offered = await picker.locator(".van-picker-column__item").allInnerTexts();
       expect(
         offered.some((text) => filing.label.test(text)),
         offered.join(", "),
       ).toBe(true);
-      await idType.selectOption(filing.type);
+      await picker.locator(".van-picker-column__item", { hasText: filing.label }).first().click();
+      await page.waitForTimeout(300);
+      await picker.locator(".van-picker__confirm").click();
+      await picker.waitFor({ state: "hidden" });
+      expect(await page.locator("#f-applicant-idType").inputValue()).toMatch(filing.label);
       await page.locator("#f-applicant-name").fill(filing.name);
       await page.locator("#f-applicant-idNumber").fill(filing.number);
       if (filing.nationality) await page.locator("#f-applicant-nationality").fill(filing.nationality);
@@ -157,8 +162,9 @@ describe("an applicant files on a phone with each document type and sees the cas
         .locator("input[data-input=camera]")
         .setInputFiles({ name: "scene.png", mimeType: "image/png", buffer: PHOTO_PNG });
       // The new photo's kind is chosen (not blank) and is one the API accepts.
-      const kind = page.locator(".apply__photos select").first();
-      expect(await kind.inputValue()).toBe("incident-proof");
+      await page.locator(".van-uploader__preview").first().waitFor();
+      const kind = page.locator("[data-value]:has(#f-photo-0-kind)");
+      expect(await kind.getAttribute("data-value")).toBe("incident-proof");
       if (index === 0) {
         await expectReadable(page, "apply-docs");
         await screenshot(page, "applicant-docs-00-photo-390");

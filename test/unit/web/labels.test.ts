@@ -40,6 +40,7 @@ const GROUP_OF_ENUM: Array<[RegExp, keyof typeof LABELS]> = [
   [/\/recheck\/post\/.*\/properties\/outcome$/, "recheckOutcome"],
   [/\/(advance|escalation|additional-aid)-decision\/post\/.*\/properties\/decision$/, "decision"],
   [/\/plans\/\{caseId\}\/approval\/post\/.*\/properties\/decision$/, "decision"],
+  [/\/cases\/\{caseId\}\/rating\/post\/.*\/properties\/level$/, "ratingLevel"],
 ];
 
 describe("label catalogue", () => {

@@ -219,8 +219,9 @@ export async function workQueue(cursor?: string): Promise<{ items: WorkItem[]; n
   return { items: arr<WorkItem>(body.items) ?? [], nextCursor: str(body.nextCursor) };
 }
 
-export async function listMyCases(): Promise<Page<CaseView>> {
-  return toPage(await get<unknown>("/me/cases"));
+/** One page of the applicant's own cases, newest first; pass `nextCursor` for the next. */
+export async function listMyCases(cursor?: string): Promise<Page<CaseView>> {
+  return toPage(await get<unknown>(`/me/cases${query({ cursor })}`));
 }
 
 /** The policy limits a case was filed under (`policy` of the progress answer), 2-decimal yuan strings. */
@@ -289,10 +290,14 @@ export async function getAudit(caseId: string): Promise<CaseEvent[]> {
   });
 }
 
-export async function listMyPayments(): Promise<Payment[]> {
-  const body = await get<unknown>("/me/payments");
+/** One page of the applicant's payments, newest case first; pass `nextCursor` for the next. */
+export async function listMyPayments(cursor?: string): Promise<Page<Payment>> {
+  const body = await get<unknown>(`/me/payments${query({ cursor })}`);
   const record = (body && typeof body === "object" ? body : {}) as Raw;
-  return (Array.isArray(body) ? body : (arr<Payment>(record.items ?? record.payments) ?? [])) as Payment[];
+  const items = (
+    Array.isArray(body) ? body : (arr<Payment>(record.items ?? record.payments) ?? [])
+  ) as Payment[];
+  return { items, nextCursor: str(record.nextCursor) };
 }
 
 /** What a human step answers: the recorded decision (a repeat is flagged, not applied twice). */
