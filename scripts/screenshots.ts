@@ -12,6 +12,7 @@ const CONSOLE_TESTS = [
   "test/browser/approver-journey.test.ts",
   "test/browser/finance-reconcile.test.ts",
   "test/browser/paging.test.ts",
+  "test/browser/applicant-journey.test.ts",
 ];
 
 const run = spawnSync("npx", ["vitest", "run", ...CONSOLE_TESTS], {
