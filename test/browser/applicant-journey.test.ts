@@ -250,7 +250,8 @@ describe("an applicant files on a phone, follows the case to its close and rates
     await idError.waitFor();
     expect(await who.isVisible()).toBe(true);
     expect(await idError.innerText()).toMatch(/\p{Script=Han}/u);
-    expect(await idError.innerText()).not.toMatch(/格式不正确|内容无效|条目数/);
+    expect(await idError.innerText()).not.toMatch(/格式不正确|内容无效|条目数|GB/);
+    expect(await idError.innerText()).toContain("逐位核对");
     await expect(page.locator("[data-testid=form-error]").innerText()).resolves.toContain("标红");
     await checkState(page, "05-server-error-back-on-who");
 

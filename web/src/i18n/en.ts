@@ -417,6 +417,8 @@ export default {
     amountFormat: "An amount in yuan with at most two decimals, e.g. 800 or 800.50",
     nameRequired: "Enter the applicant's name",
     idNumberRequired: "Enter the document number",
+    idCheckDigit:
+      "The number does not match its last (check) character: compare it with the card digit by digit",
     idNumberResident: "A resident ID number has 18 characters; the last may be a digit or X",
     idNumberPassport: "A passport number has 5 to 17 letters or digits",
     idNumberHkMacao: "H or M followed by 8 or 10 digits",

@@ -414,6 +414,7 @@ export default {
     nameRequired: "请填写申请人姓名",
     idNumberRequired: "请填写证件号码",
     idNumberResident: "身份证号码为18位，最后一位可以是数字或X",
+    idCheckDigit: "证件号码与最后一位校验码对不上，请对照证件逐位核对",
     idNumberPassport: "护照号码为5至17位字母或数字",
     idNumberHkMacao: "港澳通行证号码以H或M开头，后接8位或10位数字",
     idNumberTaiwan: "台湾通行证号码为8位数字（旧版为10位）",
