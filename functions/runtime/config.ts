@@ -18,10 +18,12 @@
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { type FunctionNeeds, functionById, needsOf } from "#functions/catalog.ts";
+import { type BankClientTls, bankClientTlsSchema } from "./bank-client-tls.ts";
 import { newDynamoDbClient } from "./dynamo-client.ts";
 import {
   ACCOUNT_KEY,
   BANK_CALLBACK_URL,
+  BANK_CLIENT_TLS,
   COLD_START_HOOK_KEY,
   ENV,
   SECRETS,
@@ -52,6 +54,8 @@ export interface BankConfig {
   readonly callbackSecret: string;
   readonly callbackUrl: string;
   readonly timeoutMs: number;
+  /** Mutual TLS per bank (county code or `*`), when the deployment has it; otherwise plain https. */
+  readonly clientTls: BankClientTls | undefined;
 }
 
 export interface AppConfig {
@@ -151,7 +155,7 @@ class Reader {
     return { id: `env:${value.valueEnv}`, via: value.valueEnv };
   }
 
-  stored(value: StoredValue, schema: z.ZodType<string>): string | undefined {
+  stored<T>(value: StoredValue, schema: z.ZodType<T, string>): T | undefined {
     const where = this.reference(value);
     if (!where) return undefined;
     const content = isLocalReference(where.id)
@@ -172,6 +176,12 @@ class Reader {
     if (parsed.success) return parsed.data;
     this.problems.push(`${where.via}: ${parsed.error.issues[0]?.message ?? "is invalid"}`);
     return undefined;
+  }
+
+  /** A stored value a deployment may go without: nothing names it, so it is undefined — no problem. */
+  optionalStored<T>(value: StoredValue, schema: z.ZodType<T, string>): T | undefined {
+    if (!this.optional(value.idEnv) && !this.optional(value.valueEnv)) return undefined;
+    return this.stored(value, schema);
   }
 
   fail(): void {
@@ -344,6 +354,9 @@ export function parseConfig(env: Env): AppConfig {
   bankField("callbackUrl", n.bankCallbackUrl, BANK_CALLBACK_URL.idEnv, (x) =>
     x.stored(BANK_CALLBACK_URL, z.url()),
   );
+  bankField("clientTls", n.bankEndpoints, BANK_CLIENT_TLS.idEnv, (x) =>
+    x.optionalStored(BANK_CLIENT_TLS, bankClientTlsSchema()),
+  );
   config.bank = bank;
 
   r.fail();
@@ -430,6 +443,7 @@ function storedReferences(env: Env): Array<{ value: StoredValue; id: string }> {
   const values = [
     ...needs.secrets.map((name) => SECRETS[name]),
     ...(needs.bankCallbackUrl ? [BANK_CALLBACK_URL] : []),
+    ...(needs.bankEndpoints ? [BANK_CLIENT_TLS] : []),
   ];
   return values.flatMap((value) => {
     const id = env[value.idEnv]?.trim();

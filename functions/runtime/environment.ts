@@ -114,6 +114,18 @@ export const BANK_CALLBACK_URL: StoredValue = {
 };
 
 /**
+ * The client certificate, key and bank CA of a mutual-TLS bank connection (bank-client-tls.ts). Read
+ * by the functions that call the bank (catalog `config.bankEndpoints`) only where the deployment has
+ * one (`-c bankClientTls=true`); without it they connect as to any https server.
+ */
+export const BANK_CLIENT_TLS: StoredValue = {
+  kind: "secret",
+  idEnv: "AIDFLOW_BANK_CLIENT_TLS_SECRET_ID",
+  valueEnv: "AIDFLOW_BANK_CLIENT_TLS",
+  purpose: "Client certificate, private key and CA of the mutual-TLS connection to the bank (JSON)",
+};
+
+/**
  * The low-balance alert (DOMAIN §5): the ledger writer puts 1 when a draw takes a township fund's
  * `available` under its alert level (functions/runtime/metrics.ts), by `county` + `township` and
  * also WITHOUT dimensions, so that the one CloudWatch alarm sees it whatever township raised it.

@@ -8,8 +8,13 @@
  *   POST /v1/instructions/{id}/cancel   cancel while not settled
  *   GET  /admin/knobs · POST /admin/knobs (partial)    POST /admin/flush · POST /admin/advance {ms}
  *   GET  /admin/stats
+ *
+ * With `mutualTls` it is an https server that demands a client certificate issued by its CA, as a
+ * bank–enterprise direct connection (银企直连) does: a connection without one is refused in the TLS
+ * handshake, before any request is read — the admin API included.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import {
@@ -20,6 +25,7 @@ import {
 } from "#adapters/payments/contract.ts";
 import { verify } from "#adapters/payments/signature.ts";
 import { KnobsPatchSchema } from "./knobs.ts";
+import type { PemPair } from "./pki.ts";
 import { BankSimulator, type BankSimulatorOptions } from "./simulator.ts";
 import { JsonLinesTransferStore } from "./store.ts";
 
@@ -30,10 +36,19 @@ export interface StartBankSimulatorOptions extends Omit<BankSimulatorOptions, "s
   dataDir?: string;
   /** When set, requests must be signed with it (as a real bank would demand). */
   requestSecret?: string;
+  /** Serve https and accept only clients with a certificate from `clientCa` (pki.ts makes both). */
+  mutualTls?: BankSimulatorTls;
+}
+
+export interface BankSimulatorTls {
+  /** The certificate and key the simulator presents (for 127.0.0.1). */
+  server: PemPair;
+  /** PEM CA whose client certificates are accepted; any other client is refused. */
+  clientCa: string;
 }
 
 export interface RunningBankSimulator {
-  /** Base URL for `HttpBankGateway`, e.g. `http://127.0.0.1:41234`. */
+  /** Base URL for `HttpBankGateway`, e.g. `http://127.0.0.1:41234` (`https://` with mutual TLS). */
   url: string;
   port: number;
   simulator: BankSimulator;
@@ -48,18 +63,32 @@ export async function startBankSimulator(options: StartBankSimulatorOptions): Pr
     ...options,
     ...(options.dataDir ? { store: new JsonLinesTransferStore(options.dataDir) } : {}),
   });
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(simulator, options, req, res).catch((error: unknown) => {
       send(res, 500, { error: "invalid-request", message: String(error) });
     });
-  });
+  };
+  const tls = options.mutualTls;
+  const server: Server = tls
+    ? createHttpsServer(
+        {
+          cert: tls.server.certificate,
+          key: tls.server.privateKey,
+          ca: tls.clientCa,
+          requestCert: true,
+          rejectUnauthorized: true,
+          minVersion: "TLSv1.2",
+        },
+        listener,
+      )
+    : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     simulator,
     stop: () => stopServer(server, simulator),

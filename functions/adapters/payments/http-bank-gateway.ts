@@ -1,9 +1,12 @@
 /**
  * `PaymentGateway` over HTTP per docs/bank-contract.md: signed requests (HMAC-SHA-256), zod-checked
  * answers, timeouts and transport failures as typed errors. The same class talks to a county's bank
- * in AWS and to the bank simulator locally.
+ * in AWS and to the bank simulator locally; with `tls` it presents a client certificate and trusts
+ * the bank's CA (mutual TLS of a bank–enterprise direct connection), otherwise it is plain fetch.
  */
 import type { z } from "zod";
+import type { BankTlsIdentity } from "#functions/runtime/bank-client-tls.ts";
+import { type BankTransport, describeTlsFailure, mutualTlsTransport } from "./bank-transport.ts";
 import {
   BANK_PATHS,
   BankErrorBodySchema,
@@ -30,8 +33,10 @@ export interface HttpBankGatewayOptions {
   requestSecret: string;
   /** Per-request limit; past it the call fails with `BankTimeoutError`. */
   timeoutMs: number;
-  /** Injected for tests; defaults to the global fetch. */
-  fetch?: typeof fetch;
+  /** Client certificate, key and bank CA (the endpoint must then be https). */
+  tls?: BankTlsIdentity;
+  /** Injected for tests; defaults to the global fetch, or the mutual-TLS transport with `tls`. */
+  transport?: BankTransport;
   /**
    * Signing clock; defaults to the wall clock: a signature's timestamp is for the bank's replay window,
    * which runs on real time even when the local runtime's business clock is accelerated.
@@ -41,12 +46,15 @@ export interface HttpBankGatewayOptions {
 
 export class HttpBankGateway implements PaymentGateway {
   private readonly baseUrl: URL;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: BankTransport;
   private readonly clock: () => number;
 
   constructor(private readonly options: HttpBankGatewayOptions) {
     this.baseUrl = new URL(options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`);
-    this.fetchImpl = options.fetch ?? fetch;
+    if (options.tls && this.baseUrl.protocol !== "https:") {
+      throw new Error(`${options.baseUrl}: a bank with a client certificate is reached over https only`);
+    }
+    this.transport = options.transport ?? (options.tls ? mutualTlsTransport(options.tls) : fetch);
     this.clock = options.nowMs ?? Date.now;
   }
 
@@ -109,7 +117,7 @@ export class HttpBankGateway implements PaymentGateway {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     try {
-      const response = await this.fetchImpl(url, {
+      const response = await this.transport(url, {
         method,
         headers: {
           "content-type": "application/json",
@@ -132,6 +140,16 @@ export class HttpBankGateway implements PaymentGateway {
     } catch (cause) {
       if (controller.signal.aborted) throw new BankTimeoutError(operation, this.options.timeoutMs, { cause });
       if (cause instanceof BankProtocolError) throw cause;
+      const tls = describeTlsFailure(cause, this.options.tls !== undefined);
+      if (tls) {
+        // Still "unavailable" to the flow (Retry, then an incident): it fails alike until the secret or
+        // the bank's side is put right, and the message says which side.
+        throw new BankUnavailableError(
+          `The bank could not be reached (${operation}): ${tls.en} [${tls.code}]`,
+          `无法连接银行（${operation}）：${tls.zh}`,
+          { cause, details: { tls: tls.code } },
+        );
+      }
       throw new BankUnavailableError(
         `The bank could not be reached (${operation})`,
         `无法连接银行（${operation}）`,

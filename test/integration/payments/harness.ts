@@ -15,7 +15,11 @@ import { checkPayee, type PayeeRecord } from "#adapters/payments/payee.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
 import { createBankCallbackHandler, createPollPaymentStatus } from "#functions/handlers/bank-callback.ts";
 import type { KnobsPatch } from "#local/bank-simulator/knobs.ts";
-import { type RunningBankSimulator, startBankSimulator } from "#local/bank-simulator/server.ts";
+import {
+  type BankSimulatorTls,
+  type RunningBankSimulator,
+  startBankSimulator,
+} from "#local/bank-simulator/server.ts";
 import { createTestTables } from "#test/support/dynamo.ts";
 
 export const CALLBACK_SECRET = "callback-secret-for-tests-0001";
@@ -54,7 +58,14 @@ export interface PaymentWorld {
 }
 
 export async function createPaymentWorld(
-  options: { knobs?: KnobsPatch; seed?: number; timeoutMs?: number } = {},
+  options: {
+    knobs?: KnobsPatch;
+    seed?: number;
+    timeoutMs?: number;
+    /** The bank demands mutual TLS; `gateway` then says how AidFlow reaches it. */
+    bankTls?: BankSimulatorTls;
+    gateway?: (bankUrl: string) => HttpBankGateway;
+  } = {},
 ): Promise<PaymentWorld> {
   const tables = await createTestTables("pay");
   const logger = capturingLogger();
@@ -73,12 +84,15 @@ export async function createPaymentWorld(
     requestSecret: REQUEST_SECRET,
     seed: options.seed ?? 7,
     knobs: { delayScale: 0, ...options.knobs },
+    ...(options.bankTls ? { mutualTls: options.bankTls } : {}),
   });
-  const gateway = new HttpBankGateway({
-    baseUrl: bank.url,
-    requestSecret: REQUEST_SECRET,
-    timeoutMs: options.timeoutMs ?? 5_000,
-  });
+  const gateway =
+    options.gateway?.(bank.url) ??
+    new HttpBankGateway({
+      baseUrl: bank.url,
+      requestSecret: REQUEST_SECRET,
+      timeoutMs: options.timeoutMs ?? 5_000,
+    });
   const poll = createPollPaymentStatus({ store, gatewayFor: () => gateway, logger });
   return {
     store,
