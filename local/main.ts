@@ -10,6 +10,8 @@
  */
 import { createServer } from "node:net";
 import { Command, InvalidArgumentError } from "commander";
+import { requiresMfa } from "#functions/http/actor.ts";
+import { demoTotpSecret } from "./oidc/totp.ts";
 import { DEMO_COUNTY } from "./seed/demo-county.ts";
 import { DEMO_USERS } from "./seed/users.ts";
 import { startLocalCounty } from "./services.ts";
@@ -112,8 +114,14 @@ const lines = [
     ? [`  resumed            ${runtime.resumed.length} unfinished execution(s)`]
     : []),
   `  demo county        ${DEMO_COUNTY.name} ${DEMO_COUNTY.countyId}: ${DEMO_COUNTY.townships.map((t) => `${t.name} ${t.townshipId}`).join(", ")}`,
-  '  demo users (dev sign-in: POST /dev/sign-in {"userId"} or the web sign-in page):',
-  ...DEMO_USERS.map((u) => `    ${u.userId.padEnd(22)} ${u.name}  ${u.descriptionZh}`),
+  `  sign-in (OIDC)     ${county.apiUrl}/oidc (code + PKCE; the consoles' sign-in page lists the demo users)`,
+  "  demo users: staff then enter the TOTP code of their authenticator — the local sign-in page shows it,",
+  "  or add the secret below to an authenticator app (工作人员需输入动态验证码，本地登录页会显示；也可将密钥添加到验证器应用).",
+  '  scripts: POST /dev/sign-in {"userId","totp"} returns a token',
+  ...DEMO_USERS.map(
+    (u) =>
+      `    ${u.userId.padEnd(22)} ${u.name}  ${u.descriptionZh}${requiresMfa(u.roles) ? `  TOTP ${demoTotpSecret(u.userId)}` : ""}`,
+  ),
   "Press Ctrl+C to stop.",
 ];
 process.stdout.write(`${lines.join("\n")}\n`);

@@ -9,6 +9,11 @@
  * | `cognito:groups`   | roles of DOMAIN §1, one group per role    |
  * | `custom:county`    | county code (e.g. `230123`)               |
  * | `custom:township`  | township code, township-bound roles only  |
+ * | `amr`              | how the user signed in; staff: has `mfa`  |
+ *
+ * Staff move money and read personal data: a token with any staff role (every role but applicant)
+ * must record a second factor in `amr` (RFC 8176 `mfa`, as Cognito's ACR/AMR claims, the province's
+ * IdP and the local provider write it), or it is refused — whatever the issuer's MFA setting says.
  *
  * The HTTP API authorizer flattens array claims into a string such as `[township-officer auditor]`;
  * both that form and a real array (or a JSON string) are accepted.
@@ -22,7 +27,15 @@ export const CLAIMS = {
   groups: "cognito:groups",
   county: "custom:county",
   township: "custom:township",
+  methods: "amr",
 } as const;
+
+/** Roles that may sign in without a second factor (applicants in sudden hardship, DOMAIN §1). */
+export const ROLES_WITHOUT_MFA: readonly Role[] = ["applicant"];
+
+export function requiresMfa(roles: readonly Role[]): boolean {
+  return roles.some((role) => !ROLES_WITHOUT_MFA.includes(role));
+}
 
 export type Claims = Record<string, string | number | boolean | string[] | undefined>;
 
@@ -56,6 +69,12 @@ export function actorFromClaims(claims: Claims | undefined): Actor {
   if (typeof countyId !== "string" || countyId === "") throw unauthorized("no county");
   const roles = parseGroups(claims[CLAIMS.groups]).filter(isRole) as Role[];
   if (roles.length === 0) throw unauthorized("no role");
+  if (requiresMfa(roles) && !parseGroups(claims[CLAIMS.methods]).includes("mfa")) {
+    throw new UnauthorizedError(
+      "The identity token of a staff role must come from a sign-in with a second factor (amr mfa)",
+      "工作人员须使用动态验证码（双重验证）登录，请重新登录",
+    );
+  }
   const township = claims[CLAIMS.township];
   const townshipId = typeof township === "string" && township !== "" ? township : undefined;
   if (roles.some((role) => ROLE_DESCRIPTIONS[role].townshipBound) && townshipId === undefined) {

@@ -1,72 +1,67 @@
 /**
- * Local dev sign-in: HS256 JWTs carrying exactly the claims a Cognito ID token carries
- * (functions/http/actor.ts), verified by the local server the way the HTTP API's JWT authorizer
- * verifies Cognito's: signature, issuer, audience, expiry. Only for the local runtime.
+ * The local runtime's sign-in shortcut for scripts and tests (`POST /dev/sign-in`): a token from the
+ * local OpenID Connect provider (local/oidc/provider.ts) — its signing key, its claims, verified by
+ * the API like any other — without the browser round trip. It asks what the provider's sign-in page
+ * asks: staff give the current TOTP code of their authenticator (`totp`), and a wrong one is refused.
+ * The consoles do not use it; they sign in with authorization code + PKCE.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { CLAIMS } from "#functions/http/actor.ts";
-import type { DemoUser } from "#local/seed/users.ts";
+import { UnauthorizedError, ValidationError } from "#core/errors.ts";
+import { requiresMfa } from "#functions/http/actor.ts";
+import type { LocalAccount, LocalOidc } from "#local/oidc/provider.ts";
+import { demoTotpSecret, verifyTotp } from "#local/oidc/totp.ts";
 
-export const DEV_ISSUER = "aidflow-local-dev";
-export const DEV_AUDIENCE = "aidflow-local";
-/** A working day of demo clicking without signing in again. */
-export const DEV_TOKEN_TTL_SECONDS = 12 * 3600;
+export interface DevSignedIn {
+  token: string;
+  tokenType: "Bearer";
+  expiresAt: string;
+  user: LocalAccount;
+  /** The token's claims, as the API will read them. */
+  claims: Record<string, unknown>;
+}
 
-export type DevClaims = Record<string, string | number | string[]>;
-
-const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
-
-export function devClaimsFor(user: DemoUser, issuedAtSeconds: number): DevClaims {
+/** `POST /dev/sign-in {"userId", "totp"?}`: a bearer token; throws 400 (unknown user) or 401 (code). */
+export function devSignIn(
+  body: Buffer,
+  accounts: readonly LocalAccount[],
+  oidc: LocalOidc,
+  nowMs: number,
+  totpSecretOf: (userId: string) => string = demoTotpSecret,
+): DevSignedIn {
+  let request: { userId?: unknown; totp?: unknown } = {};
+  try {
+    request = JSON.parse(body.toString("utf8") || "{}") as typeof request;
+  } catch {
+    request = {};
+  }
+  const account = accounts.find((a) => a.userId === request.userId);
+  if (!account) {
+    throw new ValidationError("Unknown demo user", "没有这个演示用户", {
+      fields: [{ path: "userId", message: "One of GET /dev/users", messageZh: "请从 GET /dev/users 中选择" }],
+    });
+  }
+  if (requiresMfa(account.roles)) {
+    const code = typeof request.totp === "string" ? request.totp : "";
+    if (!verifyTotp(totpSecretOf(account.userId), code, nowMs)) {
+      throw new UnauthorizedError(
+        "Staff sign in with the current TOTP code of their authenticator (totp)",
+        "工作人员须输入身份验证器中当前的动态验证码",
+      );
+    }
+  }
+  const token = oidc.mintToken(account, { nowSeconds: Math.floor(nowMs / 1000) });
+  const claims = decodePayload(token);
   return {
-    iss: DEV_ISSUER,
-    aud: DEV_AUDIENCE,
-    token_use: "id",
-    iat: issuedAtSeconds,
-    exp: issuedAtSeconds + DEV_TOKEN_TTL_SECONDS,
-    [CLAIMS.userId]: user.userId,
-    "cognito:username": user.userId,
-    [CLAIMS.name]: user.name,
-    [CLAIMS.groups]: [...user.roles],
-    [CLAIMS.county]: user.countyId,
-    ...(user.townshipId ? { [CLAIMS.township]: user.townshipId } : {}),
+    token,
+    tokenType: "Bearer",
+    expiresAt: new Date(Number(claims.exp) * 1000).toISOString(),
+    user: account,
+    claims,
   };
 }
 
-export function signDevToken(claims: DevClaims, secret: string): string {
-  const unsigned = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}`;
-  return `${unsigned}.${createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
-}
-
-/** The claims of a valid token, or undefined (bad signature, wrong issuer/audience, expired, malformed). */
-export function verifyDevToken(token: string, secret: string, nowSeconds: number): DevClaims | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  const [header, payload, signature] = parts as [string, string, string];
-  const expected = Buffer.from(
-    createHmac("sha256", secret).update(`${header}.${payload}`).digest("base64url"),
-  );
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
-  try {
-    const head = JSON.parse(Buffer.from(header, "base64url").toString("utf8")) as { alg?: string };
-    if (head.alg !== "HS256") return undefined;
-    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as DevClaims;
-    if (claims.iss !== DEV_ISSUER || claims.aud !== DEV_AUDIENCE) return undefined;
-    if (typeof claims.exp !== "number" || claims.exp <= nowSeconds) return undefined;
-    return claims;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The claims as the HTTP API JWT authorizer hands them to Lambda: every value a string, arrays
- * flattened to `[a b]` (so handlers are tested against the AWS shape, not a friendlier one).
- */
-export function authorizerClaims(claims: DevClaims): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(claims)) {
-    out[key] = Array.isArray(value) ? `[${value.join(" ")}]` : String(value);
-  }
-  return out;
+function decodePayload(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<
+    string,
+    unknown
+  >;
 }

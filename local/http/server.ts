@@ -1,8 +1,9 @@
 /**
  * The local HTTP API: the same routes as the AWS HTTP API (from functions/catalog.ts),
  * invoking the same handler modules with API-Gateway-v2 events. Protected routes need a bearer token
- * (401 otherwise, as the JWT authorizer answers); the token comes from the dev sign-in
- * (`POST /dev/sign-in { userId }`, `GET /dev/users`). It also accepts local document uploads
+ * (401 otherwise, as the JWT authorizer answers), verified against the local OpenID Connect provider
+ * mounted at `/oidc` (local/oidc/provider.ts: the consoles sign in there with code + PKCE; scripts
+ * use `POST /dev/sign-in {userId, totp}`). It also accepts local document uploads
  * (`PUT /local-uploads/<token>`, the local side of the document-store port) and serves the web
  * consoles' static files from `webRoot`.
  */
@@ -16,11 +17,13 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, 
 import { documentStore, LocalDocumentStore } from "#adapters/document-store.ts";
 import { NotFoundError, UnauthorizedError, ValidationError } from "#core/errors.ts";
 import { FUNCTIONS, type FunctionDefinition } from "#functions/catalog.ts";
+import { createTokenVerifier, type TokenVerifier } from "#functions/http/token-verifier.ts";
 import { errorResult } from "#functions/middleware/http-errors.ts";
 import { resetConfig } from "#functions/runtime/config.ts";
 import { logger } from "#functions/runtime/logger.ts";
+import { createLocalOidc, LOCAL_SCOPE, type LocalAccount, type LocalOidc } from "#local/oidc/provider.ts";
 import { DEMO_USERS, type DemoUser } from "#local/seed/users.ts";
-import { authorizerClaims, devClaimsFor, signDevToken, verifyDevToken } from "./dev-auth.ts";
+import { devSignIn } from "./dev-auth.ts";
 import { buildHttpEvent, lambdaContext } from "./events.ts";
 import { type CompiledRoute, compileRoutes, matchRoute } from "./routes.ts";
 
@@ -30,6 +33,8 @@ const MAX_REQUEST_BYTES = 12 * 1024 * 1024;
 const DEFAULT_TIMEOUT_SECONDS = 10;
 /** As AWS load balancers do: longer than any client's idle pool timeout. */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** In-process test tokens outlive a long simulation; the provider's own last 15 minutes. */
+const TEST_TOKEN_TTL_SECONDS = 12 * 3600;
 
 type Handler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -44,15 +49,26 @@ export interface ApiServerOptions {
   webRoot?: string;
   /** Variables set in `process.env` before the handlers load (tables, secrets, document dir …). */
   env?: Record<string, string>;
-  /** Signs dev tokens; default: random per start (tokens do not survive a restart). */
+  /** The local OIDC provider's signing key derives from it; default: random per start. */
   devTokenSecret?: string;
-  /** Demo users the dev sign-in accepts; `false` disables the dev sign-in routes. */
+  /** Users the local provider signs in; `false`: nobody (and no `/dev/` routes). */
   users?: readonly DemoUser[] | false;
+  /** More console origins the provider redirects to (Vite's dev server). */
+  consoleOrigins?: readonly string[];
 }
 
 export interface ApiServer {
   url: string;
   port: number;
+  /** The local OIDC provider's issuer (`<url>/oidc`) and the consoles' client id there. */
+  issuer: string;
+  clientId: string;
+  /**
+   * A token of the local provider for `account` (tests): the provider's key and claims, staff with
+   * their second factor recorded (unless `methods` says otherwise), verified by this server like a
+   * browser sign-in's.
+   */
+  mintToken(account: LocalAccount, options?: { ttlSeconds?: number; methods?: readonly string[] }): string;
   close(): Promise<void>;
 }
 
@@ -61,6 +77,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const secret = options.devTokenSecret ?? randomBytes(32).toString("hex");
   const users = options.users === false ? [] : (options.users ?? DEMO_USERS);
   const modules = new Map<string, Promise<Handler>>();
+  // Set once the server listens: the issuer is this server's own URL.
+  let oidc: LocalOidc | undefined;
+  let verifier: TokenVerifier | undefined;
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -77,9 +96,21 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = (request.method ?? "GET").toUpperCase();
+    if (oidc && (url.pathname === "/oidc" || url.pathname.startsWith("/oidc/"))) {
+      return oidc.handle(request, response);
+    }
     if (method === "OPTIONS") return sendCors(response);
     const body = await readBody(request);
 
+    if (method === "GET" && url.pathname === "/auth/config" && oidc) {
+      // Where the consoles sign in (web/src/api/auth.ts): locally one provider for every role.
+      return send(
+        response,
+        json(200, {
+          signIns: [{ kind: "everyone", issuer: oidc.issuer, clientId: oidc.clientId, scope: LOCAL_SCOPE }],
+        }),
+      );
+    }
     if (options.users !== false && url.pathname.startsWith("/dev/")) {
       return send(response, devRoute(method, url.pathname, body));
     }
@@ -109,8 +140,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     let claims: Record<string, string> | undefined;
     const token = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "")?.[1];
     if (token) {
-      const verified = verifyDevToken(token, secret, Math.floor(Date.now() / 1000));
-      if (verified) claims = authorizerClaims(verified);
+      const verified = await verifier?.verify(token);
+      if (verified) claims = verified;
       else if (!route.public)
         return errorResult(new UnauthorizedError("Unauthorized", "身份令牌无效或已过期，请重新登录"));
     } else if (!route.public) {
@@ -152,31 +183,12 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     if (method === "GET" && path === "/dev/users") {
       return json(200, { users });
     }
-    if (method === "POST" && path === "/dev/sign-in") {
-      let userId: unknown;
+    if (method === "POST" && path === "/dev/sign-in" && oidc) {
       try {
-        userId = (JSON.parse(body.toString("utf8") || "{}") as { userId?: unknown }).userId;
-      } catch {
-        userId = undefined;
+        return json(200, devSignIn(body, users, oidc, Date.now()));
+      } catch (error) {
+        return errorResult(error);
       }
-      const user = users.find((u) => u.userId === userId);
-      if (!user) {
-        return errorResult(
-          new ValidationError("Unknown demo user", "没有这个演示用户", {
-            fields: [
-              { path: "userId", message: "One of GET /dev/users", messageZh: "请从 GET /dev/users 中选择" },
-            ],
-          }),
-        );
-      }
-      const claims = devClaimsFor(user, Math.floor(Date.now() / 1000));
-      return json(200, {
-        token: signDevToken(claims, secret),
-        tokenType: "Bearer",
-        expiresAt: new Date(Number(claims.exp) * 1000).toISOString(),
-        user,
-        claims,
-      });
     }
     return errorResult(new NotFoundError(`No route ${method} ${path}`, "请求的接口不存在"));
   }
@@ -221,6 +233,19 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const provider = createLocalOidc({
+    baseUrl: url,
+    secret,
+    accounts: () => users,
+    ...(options.consoleOrigins ? { extraOrigins: options.consoleOrigins } : {}),
+  });
+  oidc = provider;
+  verifier = createTokenVerifier({
+    issuer: provider.issuer,
+    audience: [provider.clientId],
+    jwksUri: `${provider.issuer}/jwks`,
+    jwks: provider.jwks,
+  });
 
   process.env.AIDFLOW_RUNTIME ??= "local";
   for (const [key, value] of Object.entries(options.env ?? {})) process.env[key] = value;
@@ -233,6 +258,10 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   return {
     url,
     port,
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    mintToken: (account, { ttlSeconds = TEST_TOKEN_TTL_SECONDS, methods } = {}) =>
+      provider.mintToken(account, { ttlSeconds, ...(methods ? { methods } : {}) }),
     close: () =>
       new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());

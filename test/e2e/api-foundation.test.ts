@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FUNCTIONS } from "#functions/catalog.ts";
+import { demoTotpSecret, totp } from "#local/oidc/totp.ts";
 import { CHENGGUAN, HEDONG } from "#local/seed/demo-county.ts";
 import { DEMO_USERS } from "#local/seed/users.ts";
 import { ApiClient, putCaseFixture, startTestApi, type TestApi } from "./support/index.ts";
@@ -47,26 +48,73 @@ describe("health and sign-in", () => {
       [
         "applicant",
         "auditor",
+        "county-admin",
         "county-civil-affairs",
         "county-finance",
+        "province-admin",
         "township-approver",
         "township-officer",
       ].sort(),
     );
     const signIn = await api.anonymous.post<{ token: string; claims: Record<string, unknown> }>(
       "/dev/sign-in",
-      {
-        userId: "officer-hedong-1",
-      },
+      { userId: "officer-hedong-1", totp: totp(demoTotpSecret("officer-hedong-1"), Date.now()) },
     );
     expect(signIn.status).toBe(200);
     expect(signIn.body.claims).toMatchObject({
+      iss: `${api.url}/oidc`,
+      aud: "aidflow-consoles",
       sub: "officer-hedong-1",
       "cognito:groups": ["township-officer"],
       "custom:county": "230123",
       "custom:township": HEDONG.townshipId,
+      amr: ["pwd", "otp", "mfa"],
     });
     expect(signIn.body.token.split(".")).toHaveLength(3);
+    const officer = new ApiClient(api.url, signIn.body.token);
+    expect((await officer.get("/cases/case-cg-1/documents")).status).not.toBe(401);
+  });
+
+  it("staff must give the current code of their authenticator; applicants sign in without one", async () => {
+    const without = await api.anonymous.post<{ code: string; messageZh: string }>("/dev/sign-in", {
+      userId: "officer-chengguan-1",
+    });
+    expect(without.status).toBe(401);
+    expect(without.body.messageZh).toContain("动态验证码");
+    const current = totp(demoTotpSecret("officer-chengguan-1"), Date.now());
+    const wrong = String((Number(current) + 500_000) % 1_000_000).padStart(6, "0");
+    const refused = await api.anonymous.post("/dev/sign-in", { userId: "officer-chengguan-1", totp: wrong });
+    expect(refused.status).toBe(401);
+    const otherUsersCode = totp(demoTotpSecret("officer-chengguan-2"), Date.now());
+    const borrowed = await api.anonymous.post("/dev/sign-in", {
+      userId: "officer-chengguan-1",
+      totp: otherUsersCode,
+    });
+    expect(borrowed.status).toBe(otherUsersCode === current ? 200 : 401);
+    const applicant = await api.anonymous.post<{ claims: Record<string, unknown> }>("/dev/sign-in", {
+      userId: "applicant-zhang",
+    });
+    expect(applicant.status).toBe(200);
+    expect(applicant.body.claims.amr).toEqual(["pwd"]);
+  });
+
+  it("publishes the issuer the consoles sign in at, with its keys", async () => {
+    const config = await api.anonymous.get<{ issuer: string; clientId: string }>("/auth/config");
+    expect(config.status).toBe(200);
+    expect(config.body).toEqual({ issuer: `${api.url}/oidc`, clientId: "aidflow-consoles" });
+    const discovery = await api.anonymous.get<{
+      issuer: string;
+      code_challenge_methods_supported: string[];
+      jwks_uri: string;
+    }>("/oidc/.well-known/openid-configuration");
+    expect(discovery.status).toBe(200);
+    expect(discovery.body.issuer).toBe(config.body.issuer);
+    expect(discovery.body.code_challenge_methods_supported).toContain("S256");
+    const jwks = await api.anonymous.get<{ keys: Array<{ kty: string; d?: string }> }>(
+      new URL(discovery.body.jwks_uri).pathname,
+    );
+    expect(jwks.body.keys[0]?.kty).toBe("EC");
+    expect(jwks.body.keys.every((key) => key.d === undefined)).toBe(true);
   });
 
   it("an unknown demo user cannot sign in", async () => {
@@ -281,6 +329,6 @@ describe("demo data", () => {
     for (const user of DEMO_USERS.filter((u) => u.roles.some((r) => r.startsWith("township-")))) {
       expect(["230123100", "230123200", "230123300"]).toContain(user.townshipId);
     }
-    expect(DEMO_USERS).toHaveLength(14);
+    expect(DEMO_USERS).toHaveLength(17);
   });
 });

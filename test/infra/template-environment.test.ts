@@ -258,6 +258,7 @@ const CLAIMS = {
   ],
   "custom:county": "230123",
   "custom:township": "230123100",
+  amr: ["pwd", "otp", "mfa"],
 };
 
 const PATH_VALUES: Record<string, string> = {

@@ -4,6 +4,7 @@
  * API authorizes every call anyway — this only keeps people on the pages meant for them.
  */
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
+import { resumeSession } from "./api/auth.ts";
 import { hasRole, landingPath, type Role, session } from "./session.ts";
 
 declare module "vue-router" {
@@ -17,6 +18,7 @@ const county: Role[] = ["county-civil-affairs", "auditor"];
 
 const routes: RouteRecordRaw[] = [
   { path: "/", name: "sign-in", component: () => import("./pages/SignIn.vue") },
+  { path: "/auth/callback", name: "auth-callback", component: () => import("./pages/AuthCallback.vue") },
   {
     path: "/m",
     component: () => import("./pages/applicant/MobileShell.vue"),
@@ -85,6 +87,9 @@ const routes: RouteRecordRaw[] = [
 ];
 
 export const router = createRouter({ history: createWebHistory(), routes });
+
+// A reload keeps the tab's session: the token is renewed before it expires.
+if (session.user) void resumeSession().catch(() => undefined);
 
 router.beforeEach((to) => {
   const roles = to.matched.flatMap((r) => r.meta.roles ?? []);

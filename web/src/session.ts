@@ -1,6 +1,7 @@
 /**
  * The signed-in user, kept in sessionStorage (closing the tab signs out; nothing in localStorage).
- * Roles and scope are read from the token's claims, the same claims the API authorizes with.
+ * Roles and scope are read from the ID token's claims (api/auth.ts signs in through OpenID Connect),
+ * the same claims the API authorizes with.
  */
 import { reactive } from "vue";
 
@@ -49,10 +50,14 @@ export function signInLocally(token: string, user: SessionUser): void {
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ token, user }));
 }
 
+/** Signs out of the consoles: the session and the OIDC client's stored tokens (`oidc.user:…`). */
 export function signOutLocally(): void {
   session.token = null;
   session.user = null;
   sessionStorage.removeItem(STORAGE_KEY);
+  for (const key of Object.keys(sessionStorage)) {
+    if (key.startsWith("oidc.user:")) sessionStorage.removeItem(key);
+  }
 }
 
 export function hasRole(...roles: Role[]): boolean {

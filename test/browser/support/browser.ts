@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { demoTotpSecret, totp } from "#local/oidc/totp.ts";
 import { ensureWebBuild } from "#local/web-build.ts";
 import { startTestApi, type TestApi } from "#test/e2e/support/index.ts";
 
@@ -80,11 +81,25 @@ export async function newPage(
   return { context, page };
 }
 
-/** Signs in through the sign-in page by clicking the demo user's button. */
+/**
+ * Signs in as a person would: the consoles' sign-in button, the local OpenID Connect provider's page
+ * (authorization code + PKCE), the user's button there and, for staff, the current code of their
+ * demo authenticator (local/oidc/totp.ts); back on the consoles at the role's landing page.
+ */
 export async function signInAs(page: Page, baseUrl: string, userId: string): Promise<void> {
   await page.goto(`${baseUrl}/`);
-  await page.locator(`button[data-user-id="${userId}"]`).click();
-  await page.waitForURL((url) => url.pathname !== "/");
+  await page.locator("button[data-sign-in]").first().click();
+  await page.waitForURL((url) => url.pathname.startsWith("/oidc/interaction/"));
+  await page.locator(`button[name="userId"][value="${userId}"]`).click();
+  // Staff get the code page (the answer to the login form); applicants are sent straight back.
+  await page.waitForURL((url) => url.pathname.endsWith("/login") || !url.pathname.startsWith("/oidc"));
+  if (new URL(page.url()).pathname.endsWith("/login")) {
+    await page.locator('input[name="code"]').fill(totp(demoTotpSecret(userId), Date.now()));
+    await page.locator('form button[type="submit"]').click();
+  }
+  await page.waitForURL(
+    (url) => url.pathname !== "/" && !url.pathname.startsWith("/oidc") && url.pathname !== "/auth/callback",
+  );
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import type { FunctionDefinition } from "#functions/catalog.ts";
 import { captureLogs } from "#functions/runtime/logger.ts";
 import { type ApiServer, startApiServer } from "#local/http/server.ts";
+import { demoTotpSecret, totp } from "#local/oidc/totp.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
 export const TEST_IDENTITY_HASH_KEY = "e2e-identity-hash-key-not-a-secret";
@@ -79,9 +80,15 @@ export class ApiClient {
   }
 }
 
-/** Signs in as a demo user (local/seed/users.ts) through `POST /dev/sign-in`. */
+/**
+ * Signs in as a demo user (local/seed/users.ts) through `POST /dev/sign-in`, with the current code of
+ * the user's demo authenticator (local/oidc/totp.ts): staff need it, applicants ignore it.
+ */
 export async function signIn(baseUrl: string, userId: string): Promise<ApiClient> {
-  const response = await new ApiClient(baseUrl).post<{ token?: string }>("/dev/sign-in", { userId });
+  const response = await new ApiClient(baseUrl).post<{ token?: string }>("/dev/sign-in", {
+    userId,
+    totp: totp(demoTotpSecret(userId), Date.now()),
+  });
   if (response.status !== 200 || !response.body.token) {
     throw new Error(`dev sign-in as ${userId} failed: ${response.status} ${response.text}`);
   }

@@ -8,7 +8,6 @@
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CountyDirectory, DirectoryStore, putCountyPolicySet } from "#adapters/directory-store.ts";
-import { devClaimsFor, signDevToken } from "#local/http/dev-auth.ts";
 import { type ApiServer, startApiServer } from "#local/http/server.ts";
 import { CHENGGUAN, DEMO_COUNTY } from "#local/seed/demo-county.ts";
 import { demoCountyPolicy } from "#local/seed/policy-demo-county.ts";
@@ -48,12 +47,9 @@ let server: ApiServer;
 let caseId: string;
 let demoCaseId: string;
 
-/** A client signed with this test's dev secret, as the local dev sign-in would sign it. */
+/** A client with a token of the server's local OIDC provider, as a sign-in there would issue. */
 function as(who: DemoUser): ApiClient {
-  return new ApiClient(
-    server.url,
-    signDevToken(devClaimsFor(who, Math.floor(Date.now() / 1000)), DEV_SECRET),
-  );
+  return new ApiClient(server.url, server.mintToken(who));
 }
 function demo(userId: string): ApiClient {
   const found = DEMO_USERS.find((u) => u.userId === userId);

@@ -33,7 +33,6 @@ import { resetFlowDeps } from "#functions/services/deps.ts";
 import { type RunningBankSimulator, startBankSimulator } from "#local/bank-simulator/server.ts";
 import { isManualClock, type ManualClock } from "#local/clock.ts";
 import { localDynamoClient } from "#local/dynamodb/engine.ts";
-import { devClaimsFor, signDevToken } from "#local/http/dev-auth.ts";
 import { type ApiServer, startApiServer } from "#local/http/server.ts";
 import type { LocalRuntime } from "#local/runtime.ts";
 import { startLocalRuntime } from "#local/runtime.ts";
@@ -154,14 +153,7 @@ export async function startSimCounty(options: {
     dynamo,
     doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     tables: runtime.tables,
-    clientFor: (user) =>
-      new ApiClient(
-        api.url,
-        signDevToken(
-          devClaimsFor({ ...user, descriptionZh: "模拟用户" }, Math.floor(Date.now() / 1000)),
-          secrets.devToken,
-        ),
-      ),
+    clientFor: (user) => new ApiClient(api.url, api.mintToken(user)),
     quiet: () => untilQuiet(faults, runtime.stepFunctions),
     logs: () => capture.lines,
     clearLogs: () => {

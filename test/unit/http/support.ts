@@ -64,6 +64,8 @@ export function claimsOf(user: {
     "cognito:groups": `[${user.roles.join(" ")}]`,
     "custom:county": user.countyId,
     ...(user.townshipId ? { "custom:township": user.townshipId } : {}),
+    // Staff sign in with a second factor (functions/http/actor.ts refuses them otherwise).
+    amr: user.roles.every((role) => role === "applicant") ? "[pwd]" : "[pwd otp mfa]",
   };
 }
 

@@ -1,11 +1,127 @@
-/** Dev sign-in of the local runtime (in AWS the Cognito hosted sign-in issues the same claims). */
-import { decodeClaims, type Role, type SessionUser } from "../session.ts";
-import { get, post } from "./http.ts";
-import type { DemoUser } from "./types.ts";
+/**
+ * Sign-in through OpenID Connect: authorization code with PKCE (`oidc-client-ts`), the same flow
+ * locally and in AWS. Where to sign in comes from the build (`VITE_AIDFLOW_SIGN_IN`, the api stack's
+ * `ConsoleSignIn` output: Cognito's staff and applicant user pools, or the province's IdP) or, when
+ * the build names none, from `GET /auth/config` (the local runtime's provider at `/oidc`).
+ *
+ * The API authorizes with the ID token (roles in `cognito:groups`, scope in `custom:county` /
+ * `custom:township`), so the session keeps that token; oidc-client-ts renews it with the refresh
+ * token before it expires (staff tokens live minutes, not days).
+ */
+import { type User, UserManager, WebStorageStateStore } from "oidc-client-ts";
+import { decodeClaims, type Role, type SessionUser, signInLocally, signOutLocally } from "../session.ts";
+import { get } from "./http.ts";
 
-export async function listDemoUsers(): Promise<DemoUser[]> {
-  const body = await get<DemoUser[] | { users?: DemoUser[]; items?: DemoUser[] }>("/dev/users");
-  return Array.isArray(body) ? body : (body.users ?? body.items ?? []);
+/** Who signs in at an issuer: everybody (locally), staff only, or applicants only. */
+export type SignInKind = "everyone" | "staff" | "applicant";
+
+export interface SignInOption {
+  kind: SignInKind;
+  issuer: string;
+  clientId: string;
+  scope: string;
+}
+
+export const CALLBACK_PATH = "/auth/callback";
+
+let options: Promise<SignInOption[]> | undefined;
+const managers = new Map<string, UserManager>();
+
+function builtOptions(): SignInOption[] | undefined {
+  const raw = import.meta.env.VITE_AIDFLOW_SIGN_IN as string | undefined;
+  if (!raw) return undefined;
+  const parsed = JSON.parse(raw) as SignInOption[] | { signIns: SignInOption[] };
+  return Array.isArray(parsed) ? parsed : parsed.signIns;
+}
+
+/** The issuers the consoles may sign in at (one locally). */
+export function signInOptions(): Promise<SignInOption[]> {
+  options ??= (async () => {
+    const built = builtOptions();
+    if (built) return built;
+    const body = await get<{ signIns: SignInOption[] }>("/auth/config");
+    return body.signIns;
+  })();
+  options.catch(() => {
+    options = undefined;
+  });
+  return options;
+}
+
+function managerFor(option: SignInOption): UserManager {
+  const key = `${option.issuer} ${option.clientId}`;
+  let manager = managers.get(key);
+  if (!manager) {
+    manager = new UserManager({
+      authority: option.issuer,
+      client_id: option.clientId,
+      redirect_uri: `${location.origin}${CALLBACK_PATH}`,
+      post_logout_redirect_uri: `${location.origin}/`,
+      response_type: "code",
+      scope: option.scope,
+      // The tab's storage, as the session: closing the tab signs out.
+      userStore: new WebStorageStateStore({ store: sessionStorage }),
+      stateStore: new WebStorageStateStore({ store: sessionStorage }),
+      automaticSilentRenew: true,
+      loadUserInfo: false,
+    });
+    manager.events.addUserLoaded((user) => {
+      const signedIn = sessionFrom(user);
+      if (signedIn) signInLocally(signedIn.token, signedIn.user);
+    });
+    manager.events.addSilentRenewError(() => signOutLocally());
+    manager.events.addAccessTokenExpired(() => {
+      void manager?.removeUser();
+      signOutLocally();
+    });
+    managers.set(key, manager);
+  }
+  return manager;
+}
+
+/** Where the browser goes back to after signing in (the page that asked, or the landing page). */
+interface SignInState {
+  next?: string;
+}
+
+/** Sends the browser to the issuer's sign-in page; it comes back to `/auth/callback`. */
+export async function startSignIn(option: SignInOption, next?: string): Promise<void> {
+  const state: SignInState = next ? { next } : {};
+  // prompt=login: after signing out, the next person at this computer picks who signs in.
+  await managerFor(option).signinRedirect({ state, prompt: "login" });
+}
+
+/** Completes the sign-in on `/auth/callback`: the signed-in user and where to go next. */
+export async function finishSignIn(url: string): Promise<{ user: SessionUser; next?: string }> {
+  const all = await signInOptions();
+  // oidc-client-ts keeps the request under `oidc.<state>`, naming the issuer and client it went to.
+  const stateId = new URL(url).searchParams.get("state") ?? "";
+  const stored = JSON.parse(sessionStorage.getItem(`oidc.${stateId}`) ?? "{}") as {
+    authority?: string;
+    client_id?: string;
+  };
+  const option = all.find((o) => o.issuer === stored.authority && o.clientId === stored.client_id) ?? all[0];
+  if (!option) throw new Error("no sign-in is configured");
+  const user = await managerFor(option).signinRedirectCallback(url);
+  const signedIn = sessionFrom(user);
+  if (!signedIn) throw new Error("the identity token carries no role");
+  signInLocally(signedIn.token, signedIn.user);
+  const state = (user.state ?? {}) as Partial<SignInState>;
+  return { user: signedIn.user, ...(state.next ? { next: state.next } : {}) };
+}
+
+/** After a reload: renews the session's token before it expires (nothing when signed out). */
+export async function resumeSession(): Promise<void> {
+  for (const option of await signInOptions()) {
+    const user = await managerFor(option).getUser();
+    if (user && !user.expired) return;
+  }
+}
+
+/** Forgets the tokens of every issuer (the API refuses them once they expire anyway). */
+export async function signOut(): Promise<void> {
+  signOutLocally();
+  await Promise.all([...managers.values()].map((manager) => manager.removeUser()));
 }
 
 /** `cognito:groups` is an array, a JSON string or the authorizer's flattened "[a b]" form. */
@@ -25,21 +141,23 @@ function asRoles(value: unknown): Role[] {
     .filter(Boolean) as Role[];
 }
 
-export async function devSignIn(user: DemoUser): Promise<{ token: string; user: SessionUser }> {
-  const body = await post<{ token?: string; accessToken?: string; idToken?: string }>("/dev/sign-in", {
-    userId: user.userId,
-  });
-  const token = body.token ?? body.accessToken ?? body.idToken;
-  if (!token) throw new Error("sign-in answered without a token");
+/** The session of a signed-in OIDC user: the ID token and who it names (claims of functions/http/actor.ts). */
+function sessionFrom(user: User): { token: string; user: SessionUser } | undefined {
+  const token = user.id_token;
+  if (!token) return undefined;
   const claims = decodeClaims(token);
-  // Claim names of functions/http/actor.ts (the same in Cognito and in the dev sign-in).
-  const roles = asRoles(claims["cognito:groups"] ?? claims.roles);
-  const sessionUser: SessionUser = {
-    userId: String(claims.sub ?? user.userId),
-    name: String(claims.name ?? user.name),
-    roles: roles.length > 0 ? roles : (user.roles as Role[]),
-    countyId: (claims["custom:county"] ?? user.countyId) as string | undefined,
-    townshipId: (claims["custom:township"] ?? user.townshipId) as string | undefined,
+  const roles = asRoles(claims["cognito:groups"]);
+  if (roles.length === 0) return undefined;
+  const county = claims["custom:county"];
+  const township = claims["custom:township"];
+  return {
+    token,
+    user: {
+      userId: String(claims.sub ?? ""),
+      name: String(claims.name ?? claims["cognito:username"] ?? ""),
+      roles,
+      ...(typeof county === "string" ? { countyId: county } : {}),
+      ...(typeof township === "string" ? { townshipId: township } : {}),
+    },
   };
-  return { token, user: sessionUser };
 }

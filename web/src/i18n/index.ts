@@ -4,6 +4,7 @@
  */
 import { createI18n } from "vue-i18n";
 import { catalogueLabel } from "../labels.ts";
+import { authEn, authZhCN } from "./auth.ts";
 import consoleEn from "./console-en.ts";
 import consoleZhCN from "./console-zh-CN.ts";
 import en from "./en.ts";
@@ -21,7 +22,10 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: "zh-CN",
-  messages: { "zh-CN": { ...zhCN, console: consoleZhCN }, en: { ...en, console: consoleEn } },
+  messages: {
+    "zh-CN": { ...zhCN, console: consoleZhCN, auth: authZhCN },
+    en: { ...en, console: consoleEn, auth: authEn },
+  },
   missingWarn: false,
   fallbackWarn: false,
 });
