@@ -31,3 +31,41 @@ export function isCaseNumber(text: string): boolean {
 export function asCaseNumber(text: string): string {
   return `${text.slice(0, 1).toUpperCase()}${text.slice(1).toLowerCase()}`;
 }
+
+/** What a work item or a case's open step says about its time. */
+export interface Deadline {
+  dueAt?: string | null;
+  overdue?: boolean;
+  escalated?: boolean;
+}
+
+/**
+ * Late: its deadline passed (flagged by the flow, or the time is past), or it was escalated — the
+ * flow escalates a step only after its deadline passed (advance not decided in time, payment not
+ * re-routed, follow-up not decided, paperwork overdue).
+ */
+export function isLate(item: Deadline, nowMs: number): boolean {
+  if (item.overdue || item.escalated) return true;
+  const dueMs = item.dueAt ? Date.parse(item.dueAt) : Number.NaN;
+  return !Number.isNaN(dueMs) && dueMs < nowMs;
+}
+
+/**
+ * When the flow reminds again: an escalated step's `dueAt` is the end of its reminder interval, not
+ * a deadline still ahead (the deadline has passed already).
+ */
+export function nextReminder(item: Deadline, nowMs: number): string | undefined {
+  if (!item.escalated || !item.dueAt) return undefined;
+  const dueMs = Date.parse(item.dueAt);
+  return !Number.isNaN(dueMs) && dueMs >= nowMs ? item.dueAt : undefined;
+}
+
+const TOWNSHIP_ROLES = ["township-officer", "township-approver"];
+
+/**
+ * The township staff who must do a step the county sees (to chase them), or nothing when the county
+ * acts itself (an escalated advance decision, an approval above the township ceiling).
+ */
+export function chasedRole(assigneeRoles: readonly string[]): string | undefined {
+  return TOWNSHIP_ROLES.find((r) => assigneeRoles.includes(r));
+}

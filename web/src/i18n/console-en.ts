@@ -77,6 +77,19 @@ export default {
     applicant: "Applicant",
     overdueRow: "Overdue",
   },
+  chase: {
+    who: "Who acts",
+    township: "{township} {role} (chased)",
+    countyActs: "County civil affairs",
+    title: "Overdue work to chase",
+    intro:
+      "These steps are past their deadline and must be done by the township; the county chases them. The township has been notified and is reminded again on time.",
+    step: "Overdue step",
+    owner: "Who must do it",
+    lastReminder: "Last reminder",
+    nextReminder: "Next reminder {at}",
+    nextReminderLabel: "Next reminder",
+  },
   payments: { kind: "Payment", caseOf: "Case" },
   recon: {
     notOver: "{period} is not over; it can be signed and closed from {from}",

@@ -78,6 +78,18 @@ export default {
     applicant: "申请人",
     overdueRow: "已逾期",
   },
+  chase: {
+    who: "由谁办理",
+    township: "{township}{role}（督办）",
+    countyActs: "县民政办理",
+    title: "督办事项",
+    intro: "以下事项已过办理期限，须由乡镇办理，县民政督促办理。系统已通知乡镇，并将按时再次提醒。",
+    step: "逾期事项",
+    owner: "办理人",
+    lastReminder: "最近一次提醒",
+    nextReminder: "下次提醒 {at}",
+    nextReminderLabel: "下次提醒",
+  },
   payments: {
     kind: "款项",
     caseOf: "案件",

@@ -214,7 +214,8 @@ export const STEPS: StepDefinition[] = [
     taskType: "paperwork",
     endpoint: () => "paperwork",
     title: "steps.paperwork",
-    roles: ["township-officer", "county-civil-affairs"],
+    // The investigating officers' own record (DOMAIN §3.4): overdue, the county chases it, never records it.
+    roles: ["township-officer"],
     fields: [
       {
         path: "investigators",
