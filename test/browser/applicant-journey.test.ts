@@ -300,7 +300,7 @@ describe("an applicant files on a phone, follows the case to its close and rates
     );
     await checkState(page, "07-my-cases-one", "applicant-my-cases");
     await context.close();
-  });
+  }, 120_000);
 
   it("staff take the case to its close: advance, paperwork co-signed, additional aid approved and paid", async () => {
     const approver = await signIn(world.url, "approver-chengguan");
@@ -410,7 +410,7 @@ describe("an applicant files on a phone, follows the case to its close and rates
       ratings: 1,
       satisfied: 1,
     });
-  });
+  }, 120_000);
 
   it("an applicant with more cases than one page of the API sees every one of them in 我的申请", async () => {
     // Prepare: applicant-li files for 23 different people (each their own case) through the API.
