@@ -99,16 +99,26 @@ describe("health and sign-in", () => {
   });
 
   it("publishes the issuer the consoles sign in at, with its keys", async () => {
-    const config = await api.anonymous.get<{ issuer: string; clientId: string }>("/auth/config");
+    const config = await api.anonymous.get<{ signIns: Array<{ issuer: string; clientId: string }> }>(
+      "/auth/config",
+    );
     expect(config.status).toBe(200);
-    expect(config.body).toEqual({ issuer: `${api.url}/oidc`, clientId: "aidflow-consoles" });
+    expect(config.body.signIns).toEqual([
+      {
+        kind: "everyone",
+        issuer: `${api.url}/oidc`,
+        clientId: "aidflow-consoles",
+        scope: "openid profile aidflow offline_access",
+      },
+    ]);
+    const issuer = config.body.signIns[0]?.issuer;
     const discovery = await api.anonymous.get<{
       issuer: string;
       code_challenge_methods_supported: string[];
       jwks_uri: string;
     }>("/oidc/.well-known/openid-configuration");
     expect(discovery.status).toBe(200);
-    expect(discovery.body.issuer).toBe(config.body.issuer);
+    expect(discovery.body.issuer).toBe(issuer);
     expect(discovery.body.code_challenge_methods_supported).toContain("S256");
     const jwks = await api.anonymous.get<{ keys: Array<{ kty: string; d?: string }> }>(
       new URL(discovery.body.jwks_uri).pathname,
