@@ -14,6 +14,7 @@ import {
   CONTEXT_KEYS,
   DEFAULT_PREFIX,
 } from "./aidflow.ts";
+import type { BankRouteOptions } from "./bank-route.ts";
 import { applyAwsSolutionsChecks } from "./nag.ts";
 import type { WorkflowDefinition } from "./workflows.ts";
 
@@ -55,6 +56,7 @@ export function propsFromContext(app: App): ContextProps {
   const bankEndpoints = bankEndpointsOf(app.node.tryGetContext(c.bankEndpoints));
   const oidc = pair(c.oidcIssuer, text(c.oidcIssuer), c.oidcAudience, text(c.oidcAudience));
   const web = pair(c.webDomain, text(c.webDomain), c.webCertificateId, text(c.webCertificateId));
+  const bankRoute = bankRouteOf(app);
   return {
     prefix: text(c.prefix) ?? DEFAULT_PREFIX,
     env: account ? { account, region } : { region },
@@ -62,6 +64,8 @@ export function propsFromContext(app: App): ContextProps {
     ...(webAclArn ? { webAclArn } : {}),
     ...(bankEndpoints ? { bankEndpoints } : {}),
     ...(bankCallbackUrl ? { bankCallbackUrl } : {}),
+    ...(bankRoute ? { bankRoute } : {}),
+    ...(flag(app.node.tryGetContext(c.bankClientTls), c.bankClientTls) ? { bankClientTls: true } : {}),
     // `-c oidcAudience=a,b`: every client id the consoles may sign in with.
     ...(oidc ? { oidc: { issuer: oidc[0], audience: oidc[1].split(",").map((a) => a.trim()) } } : {}),
     ...(web ? { webDomain: { domainName: web[0], iamCertificateId: web[1] } } : {}),
@@ -90,4 +94,47 @@ function bankEndpointsOf(value: unknown): Record<string, string> | undefined {
   if (typeof parsed !== "object" || parsed === null)
     throw new Error("context bankEndpoints must be a JSON object");
   return parsed as Record<string, string>;
+}
+
+/** `-c key=true` arrives as the string "true"; cdk.json may hold the boolean. */
+function flag(value: unknown, key: string): boolean {
+  if (value === undefined || value === "" || value === false || value === "false") return false;
+  if (value === true || value === "true") return true;
+  throw new Error(`context ${key} must be true or false, not ${JSON.stringify(value)}`);
+}
+
+/**
+ * `-c bankRoute=true [-c bankRouteEipAllocations=eipalloc-a,eipalloc-b] [-c bankRouteCidr=10.80.0.0/22]`:
+ * the bank functions in a VPC with fixed egress IPs (infra/bank-route.ts). The other two keys alone
+ * are a mistake, named.
+ */
+function bankRouteOf(app: App): BankRouteOptions | undefined {
+  const c = CONTEXT_KEYS;
+  const text = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+  };
+  const allocations = text(c.bankRouteEipAllocations)
+    ?.split(",")
+    .map((id) => id.trim())
+    .filter((id) => id !== "");
+  const cidr = text(c.bankRouteCidr);
+  if (!flag(app.node.tryGetContext(c.bankRoute), c.bankRoute)) {
+    if (allocations || cidr) {
+      throw new Error(
+        `context ${allocations ? c.bankRouteEipAllocations : c.bankRouteCidr} is given without -c ${c.bankRoute}=true`,
+      );
+    }
+    return undefined;
+  }
+  for (const id of allocations ?? []) {
+    if (!/^eipalloc-[0-9a-f]+$/.test(id))
+      throw new Error(`context ${c.bankRouteEipAllocations}: ${id} is not an Elastic IP allocation id`);
+  }
+  if (cidr && !/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-2])$/.test(cidr))
+    throw new Error(`context ${c.bankRouteCidr}: ${cidr} must be an IPv4 range from /16 to /22`);
+  return {
+    ...(allocations && allocations.length > 0 ? { eipAllocationIds: allocations } : {}),
+    ...(cidr ? { cidr } : {}),
+  };
 }

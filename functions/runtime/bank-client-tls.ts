@@ -45,17 +45,20 @@ export function bankClientTlsSchema(nowMs: () => number = Date.now): z.ZodType<B
       } catch {
         ctx.addIssue({
           code: "custom",
-          message: `must be JSON {"*":{"certificate":"…","privateKey":"…","ca":"…"}} (docs/operations.md, the bank's certificate)`,
+          message: `must be JSON {"*":{"certificate":"…","privateKey":"…","ca":"…"}} (docs/operations.md, the bank connection)`,
         });
         return z.NEVER;
       }
     })
     .pipe(
       z
-        .record(z.string().regex(/^(\*|\d{6})$/, "a 6-digit county code or *"), Identity)
+        .record(z.string(), Identity)
         .refine((map) => Object.keys(map).length > 0, "names no bank")
         .superRefine((map, ctx) => {
           for (const [bank, identity] of Object.entries(map)) {
+            if (!/^(\*|\d{6})$/.test(bank)) {
+              ctx.addIssue({ code: "custom", message: `${bank}: not a 6-digit county code or *` });
+            }
             for (const problem of identityProblems(identity, nowMs())) {
               ctx.addIssue({ code: "custom", message: `${bank}: ${problem}` });
             }

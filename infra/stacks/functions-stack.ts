@@ -20,7 +20,8 @@ import {
   type TableAccess,
 } from "#functions/catalog.ts";
 import { API_DOCUMENT_ENTRY, writeApiDocumentCommand } from "#functions/http/api-document-asset.ts";
-import { ACCOUNT_KEY, COLD_START_HOOK_KEY } from "#functions/runtime/environment.ts";
+import { ACCOUNT_KEY, BANK_CLIENT_TLS, COLD_START_HOOK_KEY } from "#functions/runtime/environment.ts";
+import { BankNetwork, type BankRouteOptions, bankClientTlsSecret } from "../bank-route.ts";
 import {
   BANK_CALLBACK_URL,
   bankCallbackUrlParameterName,
@@ -53,6 +54,10 @@ export interface FunctionsStackProps extends StackProps {
   bankEndpoints?: Readonly<Record<string, string>>;
   /** X-Ray active tracing; off where Lambda has no X-Ray integration (China: infra/regions.ts). */
   tracing?: boolean;
+  /** The functions that call the bank run in a VPC with fixed egress IPs (infra/bank-route.ts). */
+  bankRoute?: BankRouteOptions;
+  /** The functions that call the bank present a client certificate from a secret (bank-route.ts). */
+  bankClientTls?: boolean;
 }
 
 /**
@@ -95,7 +100,7 @@ export function afterBundlingCommands(entry: string, projectRoot: string, output
 export function externalModulesFor(needs: FunctionNeeds): string[] {
   return [
     ...LAMBDA_BUNDLING.externalModules,
-    ...(needs.secrets.length > 0 ? [] : ["@aws-lambda-powertools/parameters/secrets"]),
+    ...(needs.secrets.length > 0 || needs.bankEndpoints ? [] : ["@aws-lambda-powertools/parameters/secrets"]),
     ...(needs.bankCallbackUrl ? [] : ["@aws-lambda-powertools/parameters/ssm"]),
   ];
 }
@@ -150,11 +155,24 @@ const EXECUTION_LEVEL: ReadonlySet<string> = new Set(["describe", "stop"]);
 export class FunctionsStack extends Stack {
   /** Built functions by catalog id. */
   readonly functions: ReadonlyMap<string, NodejsFunction>;
+  /** The bank functions' VPC (context `bankRoute`). */
+  readonly bankNetwork: BankNetwork | undefined;
+  private readonly bankTlsSecret: ReturnType<typeof bankClientTlsSecret> | undefined;
 
   constructor(scope: Construct, id: string, props: FunctionsStackProps) {
     super(scope, id, props);
     // Tables are granted by name, not by reference: deploy them first all the same.
     this.addStackDependency(props.data);
+    const bankNeeds = props.functions.map(needsOf).filter((needs) => needs.bankEndpoints);
+    this.bankNetwork =
+      props.bankRoute && bankNeeds.length > 0
+        ? new BankNetwork(this, "BankNetwork", {
+            ...props.bankRoute,
+            needs: bankNeeds,
+            ...(props.bankEndpoints ? { bankEndpoints: props.bankEndpoints } : {}),
+          })
+        : undefined;
+    this.bankTlsSecret = props.bankClientTls ? bankClientTlsSecret(this, props.prefix) : undefined;
     const ids = new Set<string>();
     const built = new Map<string, NodejsFunction>();
     for (const definition of props.functions) {
@@ -195,6 +213,8 @@ export class FunctionsStack extends Stack {
     this.grantSecrets(needs, role, environment, props);
     this.grantAccountKey(needs, role, environment, props);
     this.grantBank(definition, needs, role, environment, props);
+    const bankNetwork = needs.bankEndpoints ? this.bankNetwork : undefined;
+    bankNetwork?.grantNetworkInterfaces(role);
 
     const fn = new NodejsFunction(this, `${scope}Function`, {
       entry: path.join(props.projectRoot, definition.entry),
@@ -208,6 +228,7 @@ export class FunctionsStack extends Stack {
       logGroup,
       tracing: props.tracing === false ? lambda.Tracing.DISABLED : lambda.Tracing.ACTIVE,
       environment,
+      ...bankNetwork?.functionProps(),
       projectRoot: props.projectRoot,
       depsLockFilePath: path.join(props.projectRoot, "package-lock.json"),
       bundling: {
@@ -442,6 +463,15 @@ export class FunctionsStack extends Stack {
           `${definition.id} calls the bank but no bank endpoint is configured (-c bankEndpoints='{"*":"https://…"}'): it will fail at cold start.`,
         );
       }
+    }
+    if (needs.bankEndpoints && this.bankTlsSecret) {
+      environment[BANK_CLIENT_TLS.idEnv] = this.bankTlsSecret.secretArn;
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ["secretsmanager:GetSecretValue"],
+          resources: [this.bankTlsSecret.secretArn],
+        }),
+      );
     }
     if (needs.bankCallbackUrl) {
       const name = bankCallbackUrlParameterName(props.prefix);
