@@ -7,7 +7,6 @@ import type { Environment } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { FunctionDefinition } from "#functions/catalog.ts";
-import type { BankRouteOptions } from "./bank-route.ts";
 import { bankCallbackUrlParameterName } from "./environment.ts";
 import { type RegionTraits, regionTraits } from "./regions.ts";
 import { ApiStack } from "./stacks/api-stack.ts";
@@ -40,13 +39,6 @@ export interface AidFlowProps {
   /** The bank callback URL when the API has its own domain (context `bankCallbackUrl`). */
   bankCallbackUrl?: string;
   /**
-   * The functions that call the bank in a VPC whose calls leave from fixed Elastic IPs (context
-   * `bankRoute`, `bankRouteEipAllocations`, `bankRouteCidr`; infra/bank-route.ts).
-   */
-  bankRoute?: BankRouteOptions;
-  /** Mutual TLS to the bank: a secret for the client certificate (context `bankClientTls`). */
-  bankClientTls?: boolean;
-  /**
    * The OpenID Connect issuer the API trusts instead of a Cognito user pool of its own (context
    * `oidcIssuer`, `oidcAudience`). Required in China, where Cognito user pools are not offered.
    */
@@ -64,10 +56,6 @@ export const CONTEXT_KEYS = {
   webAclArn: "webAclArn",
   bankEndpoints: "bankEndpoints",
   bankCallbackUrl: "bankCallbackUrl",
-  bankRoute: "bankRoute",
-  bankRouteEipAllocations: "bankRouteEipAllocations",
-  bankRouteCidr: "bankRouteCidr",
-  bankClientTls: "bankClientTls",
   oidcIssuer: "oidcIssuer",
   oidcAudience: "oidcAudience",
   webDomain: "webDomain",
@@ -100,7 +88,14 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
     stackName: `${prefix}${name}`,
     ...(props.env ? { env: props.env } : {}),
   });
-  const data = new DataStack(scope, "Data", { ...common("data"), prefix });
+  const web = new WebStack(scope, "Web", {
+    ...common("web"),
+    webDistPath: props.webDistPath,
+    traits,
+    ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+    ...(props.webDomain ? { domain: props.webDomain } : {}),
+  });
+  const data = new DataStack(scope, "Data", { ...common("data"), prefix, consoleOrigins: [web.siteUrl] });
   const functions =
     props.functions.length > 0
       ? new FunctionsStack(scope, "Functions", {
@@ -112,8 +107,6 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
           data,
           tracing: traits.lambdaXRay,
           ...(props.bankEndpoints ? { bankEndpoints: props.bankEndpoints } : {}),
-          ...(props.bankRoute ? { bankRoute: props.bankRoute } : {}),
-          ...(props.bankClientTls ? { bankClientTls: true } : {}),
         })
       : undefined;
   const builtFunctions: ReadonlyMap<string, IFunction> = functions?.functions ?? new Map();
@@ -126,18 +119,12 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
           prefix,
         })
       : undefined;
-  const web = new WebStack(scope, "Web", {
-    ...common("web"),
-    webDistPath: props.webDistPath,
-    traits,
-    ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
-    ...(props.webDomain ? { domain: props.webDomain } : {}),
-  });
   const api = new ApiStack(scope, "Api", {
     ...common("api"),
     functions: props.functions,
     builtFunctions,
     allowedOrigins: [web.siteUrl],
+    siteUrl: web.siteUrl,
     identity: props.oidc ? { kind: "oidc", ...props.oidc } : { kind: "cognito" },
     bankCallbackUrlParameterName: bankCallbackUrlParameterName(prefix),
     ...(props.bankCallbackUrl ? { bankCallbackUrl: props.bankCallbackUrl } : {}),

@@ -40,7 +40,28 @@ export interface ApiStackProps extends StackProps {
   bankCallbackUrl?: string;
   /** The token issuer the API trusts; default a Cognito user pool built here. */
   identity?: ApiIdentity;
+  /**
+   * Where the consoles are served (`https://…`, no trailing slash): the app client's sign-in callback
+   * is `<siteUrl>/auth/callback`, its sign-out target `<siteUrl>/`. Default the first allowed origin.
+   */
+  siteUrl?: string;
+  /** Prefix of the hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`); default from the stack name. */
+  signInDomainPrefix?: string;
 }
+
+/** The consoles' route that completes a sign-in (web/src/api/auth.ts). */
+export const SIGN_IN_CALLBACK_PATH = "/auth/callback";
+
+/**
+ * Token lifetimes of the consoles' app client: ID and access tokens expire within minutes and the
+ * consoles renew them with the refresh token, which lasts a working day — not Cognito's 30 days —
+ * because staff move money and read personal data.
+ */
+export const TOKEN_VALIDITY = {
+  idToken: Duration.minutes(15),
+  accessToken: Duration.minutes(15),
+  refreshToken: Duration.hours(10),
+} as const;
 
 const DEFAULT_RATE_LIMIT = 200;
 
@@ -73,7 +94,7 @@ export class ApiStack extends Stack {
         jwtAudience: [...identity.audience],
       });
     } else {
-      const { pool, client } = this.buildCognito();
+      const { pool, client } = this.buildCognito(props);
       this.userPool = pool;
       this.userPoolClient = client;
       this.issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${pool.userPoolId}`;
@@ -82,6 +103,17 @@ export class ApiStack extends Stack {
     }
     this.httpApi = this.buildApi(props, authorizer);
     new CfnOutput(this, "OidcIssuer", { value: this.issuer, description: "Issuer the API trusts" });
+    new CfnOutput(this, "ConsoleSignIn", {
+      value: Stack.of(this).toJsonString([
+        {
+          kind: "everyone",
+          issuer: this.issuer,
+          clientId: this.audience[0] ?? "",
+          scope: identity.kind === "cognito" ? "openid profile phone" : "openid profile",
+        },
+      ]),
+      description: "VITE_AIDFLOW_SIGN_IN of the consoles' build (web/src/api/auth.ts)",
+    });
     new CfnOutput(this, "OidcAudience", {
       value: this.audience.join(","),
       description: "Client id(s) the API accepts in a token's aud / client_id",
@@ -96,10 +128,32 @@ export class ApiStack extends Stack {
     }
   }
 
-  private buildCognito(): { pool: cognito.UserPool; client: cognito.UserPoolClient } {
+  private buildCognito(props: ApiStackProps): { pool: cognito.UserPool; client: cognito.UserPoolClient } {
     const pool = this.buildUserPool();
+    const siteUrl = props.siteUrl ?? props.allowedOrigins[0];
+    if (!siteUrl) throw new Error("api: the consoles' site URL is needed for the sign-in callback");
+    // Cognito's hosted sign-in (managed login): the consoles redirect there with code + PKCE.
+    const domain = pool.addDomain("SignInDomain", {
+      cognitoDomain: {
+        domainPrefix:
+          props.signInDomainPrefix ?? `${this.stackName.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-sign-in`,
+      },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
     const client = pool.addClient("WebClient", {
-      authFlows: { userSrp: true },
+      // Only the hosted sign-in: no password or SRP flows a script could use around it.
+      authFlows: { userSrp: false, userPassword: false, adminUserPassword: false, custom: false },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.PROFILE, cognito.OAuthScope.PHONE],
+        callbackUrls: [`${siteUrl}${SIGN_IN_CALLBACK_PATH}`],
+        logoutUrls: [`${siteUrl}/`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      idTokenValidity: TOKEN_VALIDITY.idToken,
+      accessTokenValidity: TOKEN_VALIDITY.accessToken,
+      refreshTokenValidity: TOKEN_VALIDITY.refreshToken,
+      enableTokenRevocation: true,
       preventUserExistenceErrors: true,
       generateSecret: false,
       // Users may not change their own township/county: only administrators set the scope.
@@ -111,12 +165,22 @@ export class ApiStack extends Stack {
         .withStandardAttributes({ phoneNumber: true, fullname: true })
         .withCustomAttributes(SCOPE_ATTRIBUTES.township, SCOPE_ATTRIBUTES.county),
     });
+    new cognito.CfnManagedLoginBranding(this, "SignInBranding", {
+      userPoolId: pool.userPoolId,
+      clientId: client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+    new CfnOutput(this, "SignInDomain", {
+      value: domain.baseUrl(),
+      description: "Cognito hosted sign-in (managed login) of the consoles",
+    });
     return { pool, client };
   }
 
   private buildUserPool(): cognito.UserPool {
     const pool = new cognito.UserPool(this, "UserPool", {
-      selfSignUpEnabled: true,
+      // Users are created by administrators (with their group and scope); nobody registers themself.
+      selfSignUpEnabled: false,
       signInAliases: { phone: true, username: true },
       autoVerify: { phone: true },
       passwordPolicy: {

@@ -14,6 +14,8 @@ import { physicalTableName, TABLES, type TableDefinition } from "../tables.ts";
 export interface DataStackProps extends StackProps {
   /** Prefix of every physical table name (`<prefix>main`, `<prefix>ledger`). */
   prefix: string;
+  /** The consoles' origins: browsers upload documents to the bucket by presigned URL from there. */
+  consoleOrigins?: readonly string[];
 }
 
 /**
@@ -59,6 +61,19 @@ export class DataStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: "documents/",
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(props.consoleOrigins && props.consoleOrigins.length > 0
+        ? {
+            cors: [
+              {
+                allowedOrigins: [...props.consoleOrigins],
+                allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET],
+                allowedHeaders: ["content-type", "content-md5", "x-amz-*"],
+                exposedHeaders: ["etag"],
+                maxAge: 3600,
+              },
+            ],
+          }
+        : {}),
       // Finance exports are handed out by a short-lived link; the file itself need not outlive the day.
       lifecycleRules: [
         {

@@ -42,6 +42,45 @@ describe("API stack", () => {
     expect(writable).not.toContain("custom:county");
   });
 
+  it("nobody registers themself: administrators create the users", () => {
+    // Assess
+    template.hasResourceProperties("AWS::Cognito::UserPool", {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+  });
+
+  it("the consoles sign in at the hosted sign-in with code + PKCE, back on the site's /auth/callback", () => {
+    // Assess
+    template.resourceCountIs("AWS::Cognito::UserPoolDomain", 1);
+    const [client] = Object.values(template.findResources("AWS::Cognito::UserPoolClient"));
+    const props = (client?.Properties ?? {}) as Record<string, unknown>;
+    expect(props.AllowedOAuthFlows).toEqual(["code"]);
+    expect(props.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect(props.AllowedOAuthScopes).toEqual(expect.arrayContaining(["openid", "profile"]));
+    expect(props.GenerateSecret).toBe(false);
+    // Only the hosted sign-in: no SRP or password flow that would go around it.
+    expect(props.ExplicitAuthFlows).toEqual(["ALLOW_REFRESH_TOKEN_AUTH"]);
+    const callbacks = JSON.stringify(props.CallbackURLs);
+    expect(callbacks).toContain("/auth/callback");
+    expect(callbacks).not.toContain("example.com");
+    // The site URL is the web stack's distribution (CloudFront's domain when no own domain is set).
+    expect(callbacks).toMatch(/Web|DomainName/);
+    expect(JSON.stringify(props.LogoutURLs)).not.toContain("example.com");
+  });
+
+  it("tokens are short: ID and access tokens 15 minutes, the refresh token a working day", () => {
+    // Assess
+    const [client] = Object.values(template.findResources("AWS::Cognito::UserPoolClient"));
+    const props = (client?.Properties ?? {}) as Record<string, unknown>;
+    expect(props).toMatchObject({
+      IdTokenValidity: 15,
+      AccessTokenValidity: 15,
+      RefreshTokenValidity: 600,
+      TokenValidityUnits: { IdToken: "minutes", AccessToken: "minutes", RefreshToken: "minutes" },
+      EnableTokenRevocation: true,
+    });
+  });
+
   it("every catalog route is a route of the HTTP API, behind the JWT authorizer unless public", () => {
     // Prepare
     const routes = FIXTURE_FUNCTIONS.flatMap((definition) => definition.routes ?? []);
@@ -65,5 +104,28 @@ describe("API stack", () => {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
       DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: Match.anyValue() }),
     });
+  });
+});
+
+describe("documents bucket and the consoles' origin", () => {
+  it("browsers of the consoles' origin may PUT and GET documents by presigned URL (CORS)", () => {
+    // Prepare
+    const { stacks } = buildFixtureApp();
+    // Act
+    const template = Template.fromStack(stacks.data);
+    // Assess
+    const buckets = Object.values(template.findResources("AWS::S3::Bucket")).filter(
+      (bucket) => (bucket.Properties as { CorsConfiguration?: unknown }).CorsConfiguration !== undefined,
+    );
+    expect(buckets).toHaveLength(1);
+    const properties = buckets[0]?.Properties as
+      | { CorsConfiguration: { CorsRules: Array<Record<string, unknown>> } }
+      | undefined;
+    const rules = properties?.CorsConfiguration.CorsRules ?? [];
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.AllowedMethods).toEqual(["PUT", "GET"]);
+    // The origin is the web stack's site URL, not a wildcard.
+    expect(JSON.stringify(rules[0]?.AllowedOrigins)).not.toContain('"*"');
+    expect(JSON.stringify(rules[0]?.AllowedOrigins)).toMatch(/Fn::ImportValue|https:\/\//);
   });
 });
