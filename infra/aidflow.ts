@@ -7,6 +7,7 @@ import type { Environment } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { FunctionDefinition } from "#functions/catalog.ts";
+import type { BankRouteOptions } from "./bank-route.ts";
 import { bankCallbackUrlParameterName } from "./environment.ts";
 import { type RegionTraits, regionTraits } from "./regions.ts";
 import { ApiStack } from "./stacks/api-stack.ts";
@@ -39,6 +40,13 @@ export interface AidFlowProps {
   /** The bank callback URL when the API has its own domain (context `bankCallbackUrl`). */
   bankCallbackUrl?: string;
   /**
+   * The functions that call the bank in a VPC whose calls leave from fixed Elastic IPs (context
+   * `bankRoute`, `bankRouteEipAllocations`, `bankRouteCidr`; infra/bank-route.ts).
+   */
+  bankRoute?: BankRouteOptions;
+  /** Mutual TLS to the bank: a secret for the client certificate (context `bankClientTls`). */
+  bankClientTls?: boolean;
+  /**
    * The OpenID Connect issuer the API trusts instead of a Cognito user pool of its own (context
    * `oidcIssuer`, `oidcAudience`). Required in China, where Cognito user pools are not offered.
    */
@@ -56,6 +64,10 @@ export const CONTEXT_KEYS = {
   webAclArn: "webAclArn",
   bankEndpoints: "bankEndpoints",
   bankCallbackUrl: "bankCallbackUrl",
+  bankRoute: "bankRoute",
+  bankRouteEipAllocations: "bankRouteEipAllocations",
+  bankRouteCidr: "bankRouteCidr",
+  bankClientTls: "bankClientTls",
   oidcIssuer: "oidcIssuer",
   oidcAudience: "oidcAudience",
   webDomain: "webDomain",
@@ -107,6 +119,8 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
           data,
           tracing: traits.lambdaXRay,
           ...(props.bankEndpoints ? { bankEndpoints: props.bankEndpoints } : {}),
+          ...(props.bankRoute ? { bankRoute: props.bankRoute } : {}),
+          ...(props.bankClientTls ? { bankClientTls: true } : {}),
         })
       : undefined;
   const builtFunctions: ReadonlyMap<string, IFunction> = functions?.functions ?? new Map();
