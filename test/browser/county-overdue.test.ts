@@ -181,11 +181,14 @@ describe("county civil affairs chases overdue work", () => {
       .locator("[data-testid=work-queue] tbody tr [data-work-link]")
       .evaluateAll((links) => links.slice(0, 2).map((a) => a.getAttribute("data-work-link")));
     expect(firstTwo.sort()).toEqual([escalatedCase, overdueCase].sort());
-    // The case list below colours the overdue case too.
-    const listed = page.locator("[data-testid=case-list] tbody tr", {
-      has: page.locator(`[data-case-link="${overdueCase}"]`),
-    });
-    await expect(listed.getAttribute("class")).resolves.toContain("queue__row--overdue");
+    // The case list below colours both too, and says neither is due in hours.
+    for (const caseId of [overdueCase, escalatedCase]) {
+      const listed = page.locator("[data-testid=case-list] tbody tr", {
+        has: page.locator(`[data-case-link="${caseId}"]`),
+      });
+      await expect(listed.getAttribute("class")).resolves.toContain("queue__row--overdue");
+      await expect(listed.innerText()).resolves.not.toContain("小时内到期");
+    }
     await checkPage(page, "county queue with overdue work");
     await consoleScreenshot(page, "county-overdue-queue");
     await close();
