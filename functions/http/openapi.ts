@@ -23,7 +23,8 @@ const bearer = registry.registerComponent("securitySchemes", "bearerAuth", {
   type: "http",
   scheme: "bearer",
   bearerFormat: "JWT",
-  description: "Cognito ID token (AWS) or a dev sign-in token (local runtime, POST /dev/sign-in).",
+  description:
+    "OpenID Connect ID token: Cognito or the configured issuer (AWS), the local provider at /oidc (local runtime; scripts: POST /dev/sign-in).",
 });
 
 const registered = new Set<string>();
