@@ -96,10 +96,13 @@ function residentId(seq: number): string {
 async function pick(page: Page, fieldId: string, text: string): Promise<void> {
   await page.locator(`#${fieldId}`).click();
   const popup = page.locator(".van-popup--bottom:visible");
-  await popup.locator(".van-picker-column__item", { hasText: text }).first().click();
-  await page.waitForTimeout(300);
+  const item = popup.locator(".van-picker-column__item", { hasText: text }).first();
+  await item.click();
+  // The column scrolls to the item before it counts as chosen (slower on a busy machine).
+  await expect.poll(() => item.getAttribute("class")).toContain("van-picker-column__item--selected");
   await popup.locator(".van-picker__confirm").click();
   await popup.waitFor({ state: "hidden" });
+  await expect.poll(() => page.locator(`#${fieldId}`).inputValue()).toBe(text);
 }
 
 const visibleError = (page: Page, step: string, fieldId: string) =>
