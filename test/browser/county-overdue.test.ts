@@ -207,6 +207,7 @@ describe("county civil affairs chases overdue work", () => {
     const text = await item.innerText();
     expect(text).toContain("最近一次提醒");
     expect(text).toMatch(/下次提醒\s*2026年11月\d+日/);
+    await expect(page.locator("[data-testid=next-step]").innerText()).resolves.not.toContain("小时内到期");
     // The paperwork is the investigating officers' record: the county has no form for it.
     await expect(page.locator('[data-step-form="paperwork"]').count()).resolves.toBe(0);
     await page.locator("[data-testid=audit-table]").waitFor();
