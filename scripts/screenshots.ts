@@ -12,6 +12,8 @@ const CONSOLE_TESTS = [
   "test/browser/approver-journey.test.ts",
   "test/browser/finance-reconcile.test.ts",
   "test/browser/paging.test.ts",
+  "test/browser/co-sign.test.ts",
+  "test/browser/county-overdue.test.ts",
   "test/browser/applicant-journey.test.ts",
 ];
 

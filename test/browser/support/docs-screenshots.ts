@@ -17,5 +17,6 @@ export async function consoleScreenshot(page: Page, name: string): Promise<void>
   }
   mkdirSync(DOCS_SCREENSHOT_DIR, { recursive: true });
   await page.mouse.move(0, 0);
-  await page.screenshot({ path: join(DOCS_SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  // The viewport, as a reader opens the page: small files, no 5000-pixel pages.
+  await page.screenshot({ path: join(DOCS_SCREENSHOT_DIR, `${name}.png`) });
 }
