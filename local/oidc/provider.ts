@@ -13,7 +13,7 @@ import type { Role } from "#core/access/index.ts";
 import { CLAIMS, requiresMfa } from "#functions/http/actor.ts";
 import { type SigningKey, signingKeyFrom, signJwt } from "./keys.ts";
 import { createMemoryAdapter } from "./memory-adapter.ts";
-import { escapeHtml, loginPage, messagePage, mfaPage } from "./pages.ts";
+import { loginPage, messagePage, mfaPage } from "./pages.ts";
 import { demoTotpSecret, totp, verifyTotp } from "./totp.ts";
 
 /** The consoles' client id at the local provider (a public client: PKCE, no secret). */
@@ -188,12 +188,13 @@ export function createLocalOidc(options: LocalOidcOptions): LocalOidc {
         claims: () => ({ sub: account.userId, ...accountClaims(account) }),
       };
     },
-    renderError: async (ctx, out) => {
+    // The OAuth error code stays in the provider's log: people see what to do, not a code.
+    renderError: async (ctx) => {
       ctx.type = "html";
       ctx.body = messagePage(
         "登录出错 Sign-in error",
         "登录未完成，请返回重新登录。 The sign-in did not complete; go back and sign in again.",
-        `<p lang="en"><code>${escapeHtml(String(out.error))}</code></p>`,
+        '<p><a href="/">返回 Back</a></p>',
       );
     },
   };
