@@ -40,7 +40,7 @@ const PAGES: Array<{
   viewport?: typeof DESKTOP;
   ready: string;
 }> = [
-  { name: "sign-in", path: "/", ready: "button[data-user-id]" },
+  { name: "sign-in", path: "/", ready: "button[data-sign-in]" },
   { name: "applicant-my-cases", userId: "applicant-zhang", path: "/m", viewport: PHONE, ready: "h1" },
   {
     name: "applicant-apply",
