@@ -129,7 +129,7 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
       ? new WorkflowsStack(scope, "Workflows", {
           ...common("workflows"),
           workflows: props.workflows,
-          functions: builtFunctions,
+          functions: functions?.functions ?? new Map(),
           prefix,
         })
       : undefined;

@@ -46,13 +46,18 @@ export function aslPlaceholders(file: string): string[] {
   return [...new Set(names)];
 }
 
-/**
- * The placeholder of the partition in integration ARNs (`arn:${Partition}:states:::lambda:invoke`):
- * `aws` in global regions, `aws-cn` in China. The ASL names no partition itself.
- */
-export const PARTITION_SUBSTITUTION = "Partition";
+export { CONTINUATION_SUBSTITUTION, PARTITION_SUBSTITUTION } from "#workflows/substitutions.ts";
 
 /** Physical state machine name: deterministic, so functions can be granted it without a cross-stack cycle. */
 export function stateMachineName(prefix: string, workflowName: string): string {
   return `${prefix}${workflowName}`;
 }
+
+/**
+ * The alias every execution starts through (filing, Flow A's hand-over, a loop's continue-as-new, a
+ * redrive). Each deploy publishes a state machine version whose definition names the function
+ * *versions* of that deploy, and moves the alias to it: an execution keeps the definition and the
+ * handler code it started with for its whole life, and the next execution of the chain starts on
+ * what the alias points at then.
+ */
+export const LIVE_ALIAS = "live";

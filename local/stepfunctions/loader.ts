@@ -11,6 +11,7 @@ import "./polyfill.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
+import { CONTINUATION_SUBSTITUTION, PARTITION_SUBSTITUTION } from "#workflows/substitutions.ts";
 import { localStateMachineArn } from "./arn.ts";
 import {
   type AslDefinition,
@@ -47,12 +48,6 @@ const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
  * recognises the `aws` spelling of each integration it runs.
  */
 export const LOCAL_PARTITION = "aws";
-
-/**
- * `${ContinuationStateMachineArn}`: where a loop that ran its rounds continues (continue-as-new) —
- * the workflow's own state machine (in AWS its alias).
- */
-export const CONTINUATION_SUBSTITUTION = "ContinuationStateMachineArn";
 
 /** Every `*.asl.json` of a directory, named after the file. A missing directory has none. */
 export function discoverWorkflows(dir: string): WorkflowSource[] {
@@ -99,7 +94,7 @@ export async function loadWorkflow(
   const text = applySubstitutions(
     readFileSync(source.file, "utf8"),
     {
-      Partition: LOCAL_PARTITION,
+      [PARTITION_SUBSTITUTION]: LOCAL_PARTITION,
       [CONTINUATION_SUBSTITUTION]: localStateMachineArn(source.name),
       ...functions.substitutions(),
       ...extraSubstitutions,

@@ -92,17 +92,35 @@ function resolvedDefinition(
     }
   }
   const functionArn = (raw: Json, template: Template): string | undefined => {
-    const getAtt = (raw as { "Fn::GetAtt"?: [string, string] })["Fn::GetAtt"];
-    const target = getAtt && getAtt[1] === "Arn" ? template.Resources?.[getAtt[0]] : undefined;
-    if (getAtt && target?.Type === "AWS::Lambda::Function") {
-      return `arn:${partition}:lambda:${region}:${ACCOUNT}:function:${getAtt[0]}`;
+    // A function version's Ref is its ARN with the version number.
+    const ref = (raw as { Ref?: string }).Ref;
+    const version = ref ? template.Resources?.[ref] : undefined;
+    const functionRef = (version?.Properties?.FunctionName as { Ref?: string } | undefined)?.Ref;
+    if (version?.Type === "AWS::Lambda::Version" && functionRef) {
+      return `arn:${partition}:lambda:${region}:${ACCOUNT}:function:${functionRef}:1`;
     }
     return undefined;
+  };
+  const pseudo: Record<string, string> = {
+    "AWS::Partition": partition,
+    "AWS::Region": region,
+    "AWS::AccountId": ACCOUNT,
+  };
+  // An ARN the stack formats itself (the state machine's own alias): a join of text and pseudo parameters.
+  const joined = (raw: Json): string | undefined => {
+    const join = (raw as { "Fn::Join"?: [string, Json[]] })["Fn::Join"];
+    if (!join) return undefined;
+    const parts = join[1].map((part) =>
+      typeof part === "string" ? part : pseudo[(part as { Ref?: string }).Ref ?? ""],
+    );
+    return parts.every((part) => part !== undefined) ? parts.join(join[0]) : undefined;
   };
   const props = machine.Properties ?? {};
   const substitutions = (props.DefinitionSubstitutions ?? {}) as Record<string, Json>;
   const value = (key: string, raw: Json): string => {
     if (JSON.stringify(raw) === '{"Ref":"AWS::Partition"}') return partition;
+    const formatted = joined(raw);
+    if (formatted) return formatted;
     const importName = (raw as { "Fn::ImportValue"?: string })["Fn::ImportValue"];
     const source = importName ? exported.get(importName) : undefined;
     const arn = source ? functionArn(source.value, source.template) : undefined;

@@ -36,9 +36,63 @@ describe("workflows stack", () => {
       "DecideFunctionArn",
       "EchoFunctionArn",
     ]);
+    // The version this deploy published, not the function's unqualified (latest) ARN.
     for (const value of Object.values(substitutions.DefinitionSubstitutions)) {
-      expect(JSON.stringify(value)).toMatch(/Fn::ImportValue.*Function.*Arn/);
+      expect(JSON.stringify(value)).toMatch(/Fn::ImportValue.*FunctionCurrentVersion/);
     }
+  });
+
+  it("each deploy publishes a retained version and moves the alias live to it, for executions to start on", () => {
+    // Prepare
+    const { stacks } = buildFixtureApp();
+    const functions = Template.fromStack(stacks.functions!);
+    // Act
+    const versions = Object.values(template.findResources("AWS::StepFunctions::StateMachineVersion"));
+    const functionVersions = Object.values(functions.findResources("AWS::Lambda::Version"));
+    // Assess: a running execution keeps its definition and the function versions it names
+    expect(versions).toHaveLength(1);
+    expect(versions[0]).toMatchObject({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+    template.hasResourceProperties("AWS::StepFunctions::StateMachineAlias", {
+      Name: "live",
+      RoutingConfiguration: [
+        { StateMachineVersionArn: { "Fn::GetAtt": [Match.stringLikeRegexp("Version"), "Arn"] }, Weight: 100 },
+      ],
+    });
+    expect(functionVersions.length).toBeGreaterThan(0);
+    for (const version of functionVersions) expect(version).toMatchObject({ DeletionPolicy: "Retain" });
+  });
+
+  it("a loop continues through the state machine's own alias, which its role may start", () => {
+    // Prepare: a loop whose hand-over starts the next execution (continue-as-new)
+    const dir = mkdtempSync(path.join(tmpdir(), "aidflow-asl-"));
+    const file = path.join(dir, "looping.asl.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        StartAt: "ContinueAsNew",
+        States: {
+          ContinueAsNew: {
+            Type: "Task",
+            Resource: ["arn:$", "{Partition}:states:::states:startExecution"].join(""),
+            Parameters: { StateMachineArn: ["$", "{ContinuationStateMachineArn}"].join(""), "Input.$": "$" },
+            End: true,
+          },
+        },
+      }),
+    );
+    // Act
+    const { stacks } = buildFixtureApp({ workflows: [{ name: "looping", file }] });
+    const looping = Template.fromStack(stacks.workflows!);
+    // Assess
+    const [machine] = Object.values(looping.findResources("AWS::StepFunctions::StateMachine"));
+    const { DefinitionSubstitutions: substitutions } = (machine?.Properties ?? {}) as {
+      DefinitionSubstitutions: Record<string, unknown>;
+    };
+    const continuation = JSON.stringify(substitutions.ContinuationStateMachineArn);
+    expect(continuation).toContain(`:stateMachine:${PREFIX}looping:live`);
+    const policies = JSON.stringify(looping.findResources("AWS::IAM::Policy"));
+    expect(policies).toContain("states:StartExecution");
+    expect(policies).toContain(`:stateMachine:${PREFIX}looping:live`);
   });
 
   it("the state machine may invoke the functions its definition names, by exact ARN", () => {
