@@ -44,7 +44,8 @@ export interface FunctionDefinition {
     tables?: Partial<Record<"main" | "ledger", TableAccess>>;
     /** Step Functions actions this function calls (start an execution, complete a task token). */
     stepFunctions?: ReadonlyArray<"start" | "taskResponse" | "describe" | "stop">;
-    documents?: TableAccess;
+    /** The documents bucket: case documents (`read`/`write`), or only the server-made exports. */
+    documents?: TableAccess | "exports";
     notifications?: boolean;
   };
   /** Secrets and bank settings; see `ConfigNeeds`. */
@@ -413,6 +414,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     access: {
       tables: { main: "write", ledger: "write" },
       stepFunctions: ["taskResponse"],
+      documents: "exports",
       notifications: true,
     },
     // A period of a busy township is streamed through in one request (bounded memory, not bounded time).

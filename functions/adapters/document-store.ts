@@ -97,6 +97,13 @@ export interface StoredObject {
   contentType: string;
 }
 
+/**
+ * Where server-made files (finance exports) are kept, apart from the case documents: the bucket's
+ * lifecycle rule deletes them after a day (infra/stacks/data-stack.ts), and the Finance function may
+ * write and read only under this prefix.
+ */
+export const EXPORTS_KEY_PREFIX = "exports/";
+
 export interface DownloadRequest {
   key: string;
   /** The name the browser saves the file under (Content-Disposition). */
@@ -109,6 +116,8 @@ export interface DocumentStore {
   createDownload(request: DownloadRequest): Promise<TransferTicket>;
   /** What is stored under `key`, or undefined when nothing was uploaded yet. */
   head(key: string): Promise<StoredObject | undefined>;
+  /** Stores a file the server produced (an export), to be handed out by `createDownload`. */
+  putObject(key: string, body: Buffer, contentType: string): Promise<void>;
 }
 
 const expiresAtIso = (ttlSeconds: number): string => new Date(nowMs() + ttlSeconds * 1000).toISOString();
@@ -158,6 +167,12 @@ export class S3DocumentStore implements DocumentStore {
     });
     const url = await getSignedUrl(this.client, command, { expiresIn: DOWNLOAD_URL_TTL_SECONDS });
     return { method: "GET", url, headers: {}, expiresAt: expiresAtIso(DOWNLOAD_URL_TTL_SECONDS) };
+  }
+
+  async putObject(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 
   async head(key: string): Promise<StoredObject | undefined> {
@@ -237,6 +252,13 @@ export class LocalDocumentStore implements DocumentStore {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
     }
+  }
+
+  async putObject(key: string, body: Buffer, contentType: string): Promise<void> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, body);
+    await writeFile(`${path}.meta.json`, JSON.stringify({ contentType }));
   }
 
   /**

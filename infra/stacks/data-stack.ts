@@ -8,6 +8,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
+import { EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
 import { SECRET_NAMES, SECRETS, type SecretName } from "#functions/runtime/environment.ts";
 import { physicalTableName, TABLES, type TableDefinition } from "../tables.ts";
 
@@ -244,7 +245,7 @@ export class DataStack extends Stack {
 }
 
 /** Where the finance exports are written in the documents bucket (handed out by presigned link). */
-export const EXPORTS_PREFIX = "exports/";
+export const EXPORTS_PREFIX = EXPORTS_KEY_PREFIX;
 export const EXPORT_RETENTION_DAYS = 1;
 /** CloudTrail data events are kept this long (the audit trail itself lives in the table). */
 export const TRAIL_RETENTION_DAYS = 3 * 365;

@@ -13,6 +13,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import { type BundlingOptions, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import { EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
 import {
   type FunctionDefinition,
   type FunctionNeeds,
@@ -33,7 +34,7 @@ import {
 } from "../environment.ts";
 import { acknowledgeWildcardResource } from "../nag.ts";
 import { physicalTableName, TABLE_ENV, TABLES, type TableDefinition } from "../tables.ts";
-import { stateMachineName } from "../workflows.ts";
+import { LIVE_ALIAS, stateMachineName } from "../workflows.ts";
 import { type DataStack, documentsBucketName, notificationsTopicName } from "./data-stack.ts";
 
 export interface FunctionsStackProps extends StackProps {
@@ -229,6 +230,8 @@ export class FunctionsStack extends Stack {
       tracing: props.tracing === false ? lambda.Tracing.DISABLED : lambda.Tracing.ACTIVE,
       environment,
       ...bankNetwork?.functionProps(),
+      // Each deploy's version stays: a running execution's state machine version invokes it.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       projectRoot: props.projectRoot,
       depsLockFilePath: path.join(props.projectRoot, "package-lock.json"),
       bundling: {
@@ -323,10 +326,11 @@ export class FunctionsStack extends Stack {
     const needs = definition.access.stepFunctions ?? [];
     if (needs.length === 0) return;
     const machineArns = props.workflowNames.map((name) => {
+      // Executions start through the alias: on the version of the last deploy (infra/workflows.ts).
       const arn = this.formatArn({
         service: "states",
         resource: "stateMachine",
-        resourceName: stateMachineName(props.prefix, name),
+        resourceName: `${stateMachineName(props.prefix, name)}:${LIVE_ALIAS}`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
       // Answering a task token needs no ARN; starting, stopping and describing do.
@@ -368,19 +372,22 @@ export class FunctionsStack extends Stack {
     if (!access) return;
     const bucketName = documentsBucketName(props.prefix);
     environment[DOCUMENTS_BUCKET_ENV] = bucketName;
+    // Exports: the finance files under their own prefix, never a case's documents.
     const objects = this.formatArn({
       service: "s3",
       region: "",
       account: "",
       resource: bucketName,
-      resourceName: "*",
+      resourceName: access === "exports" ? `${EXPORTS_KEY_PREFIX}*` : "*",
     });
-    const actions = access === "write" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"];
+    const actions = access === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject"];
     role.addToPolicy(new iam.PolicyStatement({ actions, resources: [objects] }));
     acknowledgeWildcardResource(
       role,
       objects,
-      "Document keys are per case and created at run time; the grant is limited to the documents bucket.",
+      access === "exports"
+        ? "Export keys are random per request; the grant is limited to the exports prefix of the documents bucket."
+        : "Document keys are per case and created at run time; the grant is limited to the documents bucket.",
     );
   }
 

@@ -308,6 +308,17 @@ interface OpenApiParameter {
   schema?: { enum?: string[] };
 }
 
+/** The answer's text, and the file behind it when it is a download link (exports): both are read. */
+async function withDownload(response: { status: number; text: string; headers: Headers }): Promise<string> {
+  if (response.status !== 200 || !response.headers.get("content-type")?.includes("json"))
+    return response.text;
+  const link = (JSON.parse(response.text) as { download?: { url?: string } }).download?.url;
+  if (!link) return response.text;
+  const file = await fetch(link);
+  expect(file.status, link).toBe(200);
+  return `${response.text}\n${await file.text()}`;
+}
+
 /** Values for the query parameters the walker knows; each adds variants to a route. */
 function queryVariants(path: string, parameters: OpenApiParameter[]): Array<Record<string, string>> {
   const period = localDateOf(world.clock.nowMs()).slice(0, 7);
@@ -396,7 +407,7 @@ describe("masking walker: every GET route × every role finds no personal value 
             const response = await reader.client.get(url);
             calls += 1;
             statuses.set(route.path, [...(statuses.get(route.path) ?? []), response.status]);
-            const text = response.text;
+            const text = await withDownload(response);
             for (const [caseId, planted] of caseIds) {
               const mayRead = inScope(reader, planted.person, planted.townshipId);
               for (const { field, value } of plantedValues(planted.person)) {

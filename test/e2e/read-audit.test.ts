@@ -16,6 +16,11 @@ import {
   startFlowAWorld,
 } from "#test/integration/flow-a/world.ts";
 
+/** What an export answers: a short-lived link to the file. */
+interface ExportLink {
+  download: { url: string };
+}
+
 interface AuditEventBody {
   seq: number;
   action: string;
@@ -192,14 +197,16 @@ describe("who looked at whom", () => {
     const query = `/exports/reconciliation?kind=detail&period=${period}&townshipId=230123100`;
 
     // Act
-    const clear = await finance.get(query);
-    const maskedExport = await auditor.get(query);
+    const clear = await finance.get<ExportLink>(query);
+    const maskedExport = await auditor.get<ExportLink>(query);
 
-    // Assess
+    // Assess: the files behind the two links
     expect(clear.status, clear.text).toBe(200);
-    expect(clear.text).toContain("刘强");
+    expect(await (await fetch(clear.body.download.url)).text()).toContain("刘强");
     expect(maskedExport.status, maskedExport.text).toBe(200);
-    expect(maskedExport.text).not.toContain("刘强");
+    const masked = await (await fetch(maskedExport.body.download.url)).text();
+    expect(masked).toContain("刘*");
+    expect(masked).not.toContain("刘强");
     const byFinance = await views("viewer=finance-1");
     expect(byFinance.map((e) => [e.action, e.resourceId, e.after?.kind, e.after?.route])).toEqual([
       ["person.view", paidCaseId, "export", "GET /exports/reconciliation"],

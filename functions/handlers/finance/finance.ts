@@ -6,20 +6,16 @@
  */
 import * as z from "zod";
 import { recordPersonViews } from "#functions/http/boundary.ts";
-import type { HttpEvent, HttpResult, LambdaContext, LambdaHttpHandler } from "#functions/http/index.ts";
-import { httpHandler, httpRouter, text } from "#functions/http/index.ts";
+import { httpHandler, httpRouter } from "#functions/http/index.ts";
 import { listAlerts } from "#functions/services/finance/alerts.ts";
 import { CloseSchema, closePeriod } from "#functions/services/finance/close.ts";
 import { TownshipId } from "#functions/services/finance/common.ts";
 import { financeDeps } from "#functions/services/finance/deps.ts";
 import {
-  CSV_CONTENT_TYPE,
+  ExportLinkSchema,
   ExportQuerySchema,
-  exportFileName,
   exportScope,
-  writeCsv,
-  XLSX_CONTENT_TYPE,
-  xlsxBuffer,
+  publishExport,
 } from "#functions/services/finance/exports.ts";
 import { waitingLists } from "#functions/services/finance/fund-waits.ts";
 import {
@@ -43,8 +39,6 @@ const TownshipParams = z.object({ townshipId: TownshipId });
 const PeriodParams = z.object({ townshipId: TownshipId, period: PeriodText });
 /** Entries listed per request (a limit on everything); the ledger itself is streamed, never loaded. */
 const ENTRIES_LIMIT_MAX = 1000;
-/** Marks a reply body that is base64 (XLSX): the wrapper turns it into an API Gateway binary result. */
-const BASE64_MARK = "x-aidflow-body-encoding";
 
 const funds = httpHandler({
   route: "GET /funds",
@@ -211,63 +205,37 @@ const ExportQuery = ExportQuerySchema.extend({ period: PeriodText });
 
 const EXPORT_ROUTE = "GET /exports/reconciliation";
 
+/** Exports are written to the documents store and handed out as a short-lived link. */
 const exportRoute = httpHandler({
   route: EXPORT_ROUTE,
   query: ExportQuery,
   summary:
-    "Export a period: CSV (UTF-8 with BOM, Chinese headers; kind = summary | detail | discrepancies) or XLSX (all three sheets)",
+    "Export a period to a file behind a short-lived download link: CSV (UTF-8 with BOM, Chinese headers; kind = summary | detail | discrepancies) or XLSX (all three sheets)",
   tags,
   action: "export.run",
+  response: { status: 200, schema: ExportLinkSchema, description: "The file's download link (GET, minutes)" },
   handler: async ({ query, actor }) => {
     const deps = financeDeps();
     const scope = await exportScope(deps, actor, actor.countyId, query.period, query.townshipId);
-    if (query.format === "xlsx") {
-      const file = exportFileName(scope, "workbook", "xlsx");
-      const workbook = await xlsxBuffer(deps, scope);
-      await recordPersonViews(actor, EXPORT_ROUTE, "export", scope.personsShown);
-      return text(workbook.toString("base64"), XLSX_CONTENT_TYPE, {
-        "content-disposition": `attachment; filename="${file}"`,
-        [BASE64_MARK]: "base64",
-      });
-    }
-    let body = "";
-    await writeCsv(deps, scope, query.kind, (chunk) => {
-      body += chunk;
-    });
+    const link = await publishExport(deps, scope, query);
     await recordPersonViews(actor, EXPORT_ROUTE, "export", scope.personsShown);
-    return text(body, CSV_CONTENT_TYPE, {
-      "content-disposition": `attachment; filename="${exportFileName(scope, query.kind, "csv")}"`,
-    });
+    return link;
   },
 });
 
-/** API Gateway (and the local server) send a body flagged `isBase64Encoded` as bytes. */
-function binaryBodies(inner: LambdaHttpHandler): LambdaHttpHandler {
-  const lambda = async (event: HttpEvent, context: LambdaContext): Promise<HttpResult> => {
-    const result = await inner(event, context);
-    const headers = { ...(result.headers ?? {}) } as Record<string, string>;
-    if (headers[BASE64_MARK] !== "base64") return result;
-    delete headers[BASE64_MARK];
-    return { ...result, headers, isBase64Encoded: true } as HttpResult;
-  };
-  return Object.assign(lambda, { routes: inner.routes });
-}
-
-export const handler = binaryBodies(
-  httpRouter(
-    funds,
-    entries,
-    hint,
-    allocation,
-    extraAllocation,
-    waiting,
-    reconcile,
-    stored,
-    close,
-    proposals,
-    proposeRoute,
-    executeRoute,
-    alerts,
-    exportRoute,
-  ),
+export const handler = httpRouter(
+  funds,
+  entries,
+  hint,
+  allocation,
+  extraAllocation,
+  waiting,
+  reconcile,
+  stored,
+  close,
+  proposals,
+  proposeRoute,
+  executeRoute,
+  alerts,
+  exportRoute,
 );

@@ -3,11 +3,15 @@
  * discrepancies — as CSV (UTF-8 with BOM, Chinese headers, text-safe amounts, core/reconciliation
  * export.ts) or as an XLSX workbook (write-excel-file) with the three as sheets. Personal data is
  * shown as the reader's roles allow (the auditor sees names masked). Rows are produced one batch
- * at a time; a writer decides where they go (a file for the CLI, a response body for HTTP).
+ * at a time; a writer decides where they go (a file for the CLI; for HTTP a file in the documents
+ * store, handed out as a short-lived link — a county's period may exceed what an API response
+ * carries: 6 MB, 30 s).
  */
+import { randomUUID } from "node:crypto";
 import type { Writable } from "node:stream";
 import writeXlsxFile, { type Cell, type SheetData } from "write-excel-file/node";
 import * as z from "zod";
+import { documentStore, EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
 import { type Actor, fieldVisibility } from "#core/access/index.ts";
 import type { ChainedEntry } from "#core/ledger/index.ts";
 import {
@@ -245,4 +249,62 @@ export async function writeXlsx(
 export async function xlsxBuffer(deps: FinanceDeps, scope: ExportScope): Promise<Buffer> {
   const { sheets } = await workbookSheets(deps, scope);
   return writeXlsxFile(sheets).toBuffer();
+}
+
+/** What `GET /exports/reconciliation` answers: where to fetch the file, for a few minutes. */
+export const ExportLinkSchema = z.object({
+  download: z.object({
+    method: z.literal("GET"),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()),
+    expiresAt: z.string(),
+    fileName: z.string(),
+    contentType: z.string(),
+    sizeBytes: z.number().int(),
+  }),
+});
+export type ExportLink = z.infer<typeof ExportLinkSchema>;
+
+/**
+ * Writes the export to the documents store under `exports/<county>/<random>/` and returns its
+ * download link; the key is unguessable and the link signed, so only this reader gets the file.
+ */
+export async function publishExport(
+  deps: FinanceDeps,
+  scope: ExportScope,
+  query: Pick<ExportQuery, "kind" | "format">,
+): Promise<ExportLink> {
+  let file: { name: string; body: Buffer; contentType: string };
+  if (query.format === "xlsx") {
+    file = {
+      name: exportFileName(scope, "workbook", "xlsx"),
+      body: await xlsxBuffer(deps, scope),
+      contentType: XLSX_CONTENT_TYPE,
+    };
+  } else {
+    const chunks: string[] = [];
+    await writeCsv(deps, scope, query.kind, (chunk) => {
+      chunks.push(chunk);
+    });
+    file = {
+      name: exportFileName(scope, query.kind, "csv"),
+      body: Buffer.from(chunks.join(""), "utf8"),
+      contentType: CSV_CONTENT_TYPE,
+    };
+  }
+  const store = documentStore();
+  const key = `${EXPORTS_KEY_PREFIX}${scope.countyId}/${randomUUID()}/${file.name}`;
+  await store.putObject(key, file.body, file.contentType);
+  const ticket = await store.createDownload({ key, fileName: file.name });
+  return {
+    download: {
+      method: "GET",
+      url: ticket.url,
+      headers: ticket.headers,
+      expiresAt: ticket.expiresAt,
+      fileName: file.name,
+      contentType: file.contentType,
+      sizeBytes: file.body.length,
+    },
+  };
 }

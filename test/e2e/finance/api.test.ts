@@ -101,22 +101,32 @@ describe("county finance API", () => {
     const fund = await finance1.get<{ funds: { townshipId: string; balanceYuan: string }[] }>("/funds");
     expect(fund.body.funds.find((f) => f.townshipId === CHENGGUAN)?.balanceYuan).toBe("58000.00");
 
-    const csv = await auditor.get("/exports/reconciliation?period=2026-10&kind=summary");
-    expect(csv.status).toBe(200);
-    expect(csv.headers.get("content-type")).toContain("text/csv");
-    // fetch's text() drops a BOM while decoding: the bytes themselves must start with EF BB BF.
-    const raw = await fetch(new URL("/exports/reconciliation?period=2026-10&kind=summary", api.url), {
-      headers: { authorization: `Bearer ${auditor.token}` },
+    // An export is a short-lived link to a file, fetched without the bearer token.
+    type Link = { download: { url: string; fileName: string; contentType: string; sizeBytes: number } };
+    const csvLink = await auditor.get<Link>("/exports/reconciliation?period=2026-10&kind=summary");
+    expect(csvLink.status).toBe(200);
+    expect(csvLink.body.download).toMatchObject({
+      contentType: expect.stringContaining("text/csv"),
+      fileName: expect.stringMatching(/summary\.csv$/),
     });
+    const raw = await fetch(csvLink.body.download.url);
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get("content-type")).toContain("text/csv");
+    expect(raw.headers.get("content-disposition")).toContain(csvLink.body.download.fileName);
+    // The bytes themselves must start with EF BB BF (fetch's text() would drop a BOM while decoding).
     const bytes = Buffer.from(await raw.arrayBuffer());
+    expect(bytes.length).toBe(csvLink.body.download.sizeBytes);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(bytes.toString("utf8").startsWith(UTF8_BOM)).toBe(true);
-    expect(csv.text).toContain(SUMMARY_HEADERS.join('","'));
-    expect(csv.text).toContain('"1234.56"');
+    const csvText = bytes.toString("utf8");
+    expect(csvText.startsWith(UTF8_BOM)).toBe(true);
+    expect(csvText).toContain(SUMMARY_HEADERS.join('","'));
+    expect(csvText).toContain('"1234.56"');
+    // The link is signed: a tampered one gets nothing.
+    expect((await fetch(`${csvLink.body.download.url}x`)).status).toBeGreaterThanOrEqual(400);
 
-    const response = await fetch(new URL("/exports/reconciliation?period=2026-10&format=xlsx", api.url), {
-      headers: { authorization: `Bearer ${finance1.token}` },
-    });
+    const xlsxLink = await finance1.get<Link>("/exports/reconciliation?period=2026-10&format=xlsx");
+    expect(xlsxLink.status).toBe(200);
+    const response = await fetch(xlsxLink.body.download.url);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toContain(".xlsx");
     const book = new ExcelJS.Workbook();

@@ -4,7 +4,8 @@
  * replenishment proposed by one finance user and executed by a second, and exports. Shapes follow
  * functions/services/finance/* (FundSummary, RunView, StoredClose, StoredProposal).
  */
-import { API_BASE, get, post, query, type RequestOptions } from "./http.ts";
+import { get, post, query, type RequestOptions } from "./http.ts";
+import type { paths } from "./schema.ts";
 import type { Fund, LedgerEntry, ReconciliationLine, Replenishment } from "./types.ts";
 
 type Raw = Record<string, unknown>;
@@ -216,31 +217,20 @@ export async function executeReplenishment(townshipId: string, period: string, o
   return toProposal(body.proposal ?? body);
 }
 
+type ExportLink = paths["/exports/reconciliation"]["get"]["responses"][200]["content"]["application/json"];
+
 /**
- * Exports are downloaded with the bearer token (a plain link cannot carry it), then handed to the
- * browser as a file (CSV UTF-8 with BOM or XLSX, DOMAIN §6).
+ * An export is written by the API to storage and handed out as a short-lived link (a county's period
+ * may exceed what an API response carries); the browser then fetches the file itself (CSV UTF-8 with
+ * BOM or XLSX, DOMAIN §6), saved under the name the link gives.
  */
-export async function downloadExport(
-  period: string,
-  format: "csv" | "xlsx",
-  token: string | null,
-): Promise<void> {
-  const response = await fetch(`${API_BASE}/exports/reconciliation${query({ period, format })}`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  const type = response.headers.get("content-type") ?? "";
-  if (!response.ok || type.includes("text/html")) {
-    const body = obj(await response.json().catch(() => ({})));
-    const status = type.includes("text/html") ? 404 : response.status;
-    throw Object.assign(new Error(String(body.messageZh ?? body.message ?? `HTTP ${status}`)), { status });
-  }
-  const blob = await response.blob();
-  const url = URL.createObjectURL(blob);
+export async function downloadExport(period: string, format: "csv" | "xlsx"): Promise<void> {
+  const { download } = await get<ExportLink>(`/exports/reconciliation${query({ period, format })}`);
   const link = document.createElement("a");
-  link.href = url;
-  link.download = `aidflow-reconciliation-${period}.${format}`;
+  link.href = download.url;
+  link.download = download.fileName;
+  link.rel = "noopener";
   link.click();
-  URL.revokeObjectURL(url);
 }
 
 /** One case waiting for money, as finance sees it: money and dates, no names (DOMAIN §1). */
