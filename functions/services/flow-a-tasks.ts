@@ -97,10 +97,13 @@ function specFor(event: OpenTaskEvent): TaskSpec {
       };
     case "recovery":
       return {
-        roles: ["township-officer"],
+        // Past the recovery deadline the county sees the open receivable too, reminded every interval.
+        roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
         status: "awaiting-recovery",
-        subject: "Recover the aid obtained by fraud (追回)",
-        subjectZh: "请追回骗取的救助金",
+        subject: escalated
+          ? "Aid obtained by fraud still not recovered — escalated to the county"
+          : "Recover the aid obtained by fraud (追回)",
+        subjectZh: escalated ? "骗取的救助金逾期仍未追回，已上报县民政" : "请追回骗取的救助金",
       };
   }
 }

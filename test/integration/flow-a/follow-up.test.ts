@@ -38,6 +38,7 @@ const PEOPLE = [
   { name: "李娜", id: "110105198502024563", account: "6217000002024563" },
   { name: "王芳", id: "230123199003036660", account: "6217000099990001" },
   { name: "赵强", id: "230123197512120001", account: "6217000011112222" },
+  { name: "孙丽", id: "230123197505051239", account: "6217000055556666" },
 ] as const;
 
 /** A case paid its 800.00 advance, paperwork done (with `paperwork` overrides), waiting for the follow-up. */
@@ -248,12 +249,45 @@ describe("recovery and staged assistance", () => {
     expect(record.flow).toBe("B");
     expect(record.handOver).toMatchObject({ from: "A" });
     const states = (await world.history(caseId)).map((e) => e.stateEnteredEventDetails?.name).filter(Boolean);
-    expect(states.slice(-5)).toEqual([
+    // The referrals are recorded, then the plan's loop counts a round before the plan is read again.
+    expect(states.slice(-7)).toEqual([
       "FollowUpPlan",
       "RecordReferrals",
+      "RepeatFollowUpPlan",
+      "NextRound",
       "FollowUpPlan",
       "HandOverToFlowB",
       "HandedOverToFlowB",
     ]);
+  });
+
+  it("a recovery still open past its deadline is flagged overdue, escalated to the county and can still be recorded", async () => {
+    // Prepare: fraud found, the recovery ordered
+    const caseId = await caseAtFollowUp(PEOPLE[4], "fire", { fraudFound: true, facts: "冒名申请" });
+    await officer.post(
+      `/cases/${caseId}/follow-up`,
+      { recovery: { amountYuan: "800.00", reason: "冒名骗取" }, close: { summary: "追回后结案" } },
+      key("fu-late"),
+    );
+    const open = await world.openTask(caseId, "recovery");
+
+    // Act: the recovery deadline (90 days by default) passes with nothing recorded
+    await world.clock.advanceBy(90 * 24 * 3600 * 1000 + 1000);
+    const late = await world.eventually(async () => {
+      const task = await world.deps.tasks.current(caseId, "recovery");
+      return task?.status === "open" && task.taskId !== open.taskId ? task : undefined;
+    }, "the overdue recovery task");
+    const received = await officer.post(
+      `/cases/${caseId}/recovery`,
+      { amountYuan: "800.00", reference: "追缴收据 2027-003" },
+      key("rec-late"),
+    );
+
+    // Assess
+    expect(late).toMatchObject({ escalated: true, overdue: true });
+    expect(late.assigneeRoles).toEqual(["township-officer", "county-civil-affairs"]);
+    expect(open.assigneeRoles).toEqual(["township-officer"]);
+    expect(received.status, received.text).toBe(200);
+    expect((await finished(caseId)).recovery).toMatchObject({ status: "returned-to-fund" });
   });
 });
