@@ -50,7 +50,7 @@ export interface AidFlowProps {
    * The OpenID Connect issuer the API trusts instead of a Cognito user pool of its own (context
    * `oidcIssuer`, `oidcAudience`). Required in China, where Cognito user pools are not offered.
    */
-  oidc?: { issuer: string; audience: readonly string[] };
+  oidc?: { issuer: string; audience: readonly string[]; enforcesMfa?: boolean };
   /** The consoles' own domain and IAM server certificate (context `webDomain`, `webCertificateId`). */
   webDomain?: WebDomain;
 }
@@ -70,6 +70,7 @@ export const CONTEXT_KEYS = {
   bankClientTls: "bankClientTls",
   oidcIssuer: "oidcIssuer",
   oidcAudience: "oidcAudience",
+  oidcEnforcesMfa: "oidcEnforcesMfa",
   webDomain: "webDomain",
   webCertificateId: "webCertificateId",
 } as const;
@@ -121,6 +122,8 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
           ...(props.bankEndpoints ? { bankEndpoints: props.bankEndpoints } : {}),
           ...(props.bankRoute ? { bankRoute: props.bankRoute } : {}),
           ...(props.bankClientTls ? { bankClientTls: true } : {}),
+          // The Cognito pool requires MFA of everyone; an external IdP only when declared to.
+          issuerEnforcesMfa: props.oidc ? props.oidc.enforcesMfa === true : true,
         })
       : undefined;
   const builtFunctions: ReadonlyMap<string, IFunction> = functions?.functions ?? new Map();

@@ -67,7 +67,18 @@ export function propsFromContext(app: App): ContextProps {
     ...(bankRoute ? { bankRoute } : {}),
     ...(flag(app.node.tryGetContext(c.bankClientTls), c.bankClientTls) ? { bankClientTls: true } : {}),
     // `-c oidcAudience=a,b`: every client id the consoles may sign in with.
-    ...(oidc ? { oidc: { issuer: oidc[0], audience: oidc[1].split(",").map((a) => a.trim()) } } : {}),
+    ...(oidc
+      ? {
+          oidc: {
+            issuer: oidc[0],
+            audience: oidc[1].split(",").map((a) => a.trim()),
+            // `-c oidcEnforcesMfa=true`: the IdP requires a second factor of every account it signs in.
+            ...(flag(app.node.tryGetContext(c.oidcEnforcesMfa), c.oidcEnforcesMfa)
+              ? { enforcesMfa: true }
+              : {}),
+          },
+        }
+      : {}),
     ...(web ? { webDomain: { domainName: web[0], iamCertificateId: web[1] } } : {}),
   };
 }

@@ -12,8 +12,10 @@
  * | `amr`              | how the user signed in; staff: has `mfa`  |
  *
  * Staff move money and read personal data: a token with any staff role (every role but applicant)
- * must record a second factor in `amr` (RFC 8176 `mfa`, as Cognito's ACR/AMR claims, the province's
- * IdP and the local provider write it), or it is refused — whatever the issuer's MFA setting says.
+ * must record a second factor in `amr` (RFC 8176 `mfa`, as the province's IdP and the local provider
+ * write it), or come from an issuer the deployment declares to require MFA of every account
+ * (`ActorOptions.issuerEnforcesMfa`: the Cognito pool, MFA required, whose ID tokens carry no `amr`);
+ * otherwise it is refused.
  *
  * The HTTP API authorizer flattens array claims into a string such as `[township-officer auditor]`;
  * both that form and a real array (or a JSON string) are accepted.
@@ -60,8 +62,16 @@ function unauthorized(reason: string): UnauthorizedError {
   return new UnauthorizedError(`The identity token is not usable: ${reason}`, "身份令牌无效，请重新登录");
 }
 
+export interface ActorOptions {
+  /**
+   * The issuer requires a second factor of every account (a Cognito pool with MFA required, whose
+   * ID tokens carry no `amr`): its tokens satisfy the staff MFA rule as they are.
+   */
+  issuerEnforcesMfa?: boolean;
+}
+
 /** Builds the actor from claims; a token without user id, county or a known role is refused (401). */
-export function actorFromClaims(claims: Claims | undefined): Actor {
+export function actorFromClaims(claims: Claims | undefined, options: ActorOptions = {}): Actor {
   if (!claims) throw new UnauthorizedError("Sign-in required", "请先登录");
   const userId = claims[CLAIMS.userId];
   if (typeof userId !== "string" || userId === "") throw unauthorized("no subject");
@@ -69,7 +79,9 @@ export function actorFromClaims(claims: Claims | undefined): Actor {
   if (typeof countyId !== "string" || countyId === "") throw unauthorized("no county");
   const roles = parseGroups(claims[CLAIMS.groups]).filter(isRole) as Role[];
   if (roles.length === 0) throw unauthorized("no role");
-  if (requiresMfa(roles) && !parseGroups(claims[CLAIMS.methods]).includes("mfa")) {
+  const secondFactor =
+    options.issuerEnforcesMfa === true || parseGroups(claims[CLAIMS.methods]).includes("mfa");
+  if (requiresMfa(roles) && !secondFactor) {
     throw new UnauthorizedError(
       "The identity token of a staff role must come from a sign-in with a second factor (amr mfa)",
       "工作人员须使用动态验证码（双重验证）登录，请重新登录",

@@ -26,6 +26,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "#core/errors.ts"
 import { CORRELATION_HEADER, correlationIdOf, withCorrelation } from "#functions/middleware/correlation.ts";
 import { errorResult, httpErrors, jsonResult } from "#functions/middleware/http-errors.ts";
 import { idempotency, idempotencyKeyOf } from "#functions/middleware/idempotency.ts";
+import { issuerEnforcesMfa } from "#functions/runtime/config.ts";
 import { logger as rootLogger } from "#functions/runtime/logger.ts";
 import { httpServerError } from "#functions/runtime/metrics.ts";
 import {
@@ -268,14 +269,15 @@ export function httpHandler<
       const correlationId = correlationIdOf(event);
       const claims = event.requestContext?.authorizer?.jwt?.claims as Claims | undefined;
       let actor: Actor | undefined;
+      const actorOptions = { issuerEnforcesMfa: issuerEnforcesMfa() };
       if (isPublic) {
         try {
-          actor = claims ? actorFromClaims(claims) : undefined;
+          actor = claims ? actorFromClaims(claims, actorOptions) : undefined;
         } catch {
           actor = undefined;
         }
       } else {
-        actor = actorFromClaims(claims);
+        actor = actorFromClaims(claims, actorOptions);
       }
       const logger = rootLogger.child({
         route: definition.route,

@@ -71,6 +71,8 @@ export interface AppConfig {
   bank: BankConfig;
   documents: { bucket?: string; dir?: string; localUploadBaseUrl?: string; maxBytes: number };
   idempotencyTtlHours: number;
+  /** The trusted token issuer requires MFA of every account (see ENV.issuerEnforcesMfa). */
+  issuerEnforcesMfa: boolean;
   stateMachines: { flowA?: string; flowB?: string };
   notificationsTopicArn?: string;
 }
@@ -87,6 +89,7 @@ const Text = z.string().trim().min(1);
 const Runtime = z.enum(["aws", "local"]).default("aws");
 const LogLevel = z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO");
 const PositiveInt = z.coerce.number().int().positive();
+const Flag = z.enum(["true", "false"]).transform((value) => value === "true");
 const Secret = z.string().min(SECRET_MIN_LENGTH, `must be at least ${SECRET_MIN_LENGTH} characters`);
 const Endpoints = z
   .string()
@@ -280,6 +283,7 @@ export function parseConfig(env: Env): AppConfig {
     idempotencyTtlHours:
       r.variable(ENV.idempotencyTtlHours, PositiveInt, DEFAULT_IDEMPOTENCY_TTL_HOURS) ??
       DEFAULT_IDEMPOTENCY_TTL_HOURS,
+    issuerEnforcesMfa: r.variable(ENV.issuerEnforcesMfa, Flag, false) ?? false,
     stateMachines: n.stateMachines ? stateMachinesConfig(r, whole) : {},
   } as AppConfig;
   // The outbox always writes to the table; the topic is where it also publishes.
@@ -482,6 +486,19 @@ export async function loadConfig(env: Env = process.env): Promise<AppConfig> {
 export function config(): AppConfig {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/**
+ * Whether the trusted issuer requires MFA of every account — what the HTTP layer needs of the
+ * configuration for every request, read on its own so a route's actor does not wait on (or fail
+ * with) the rest: from the loaded configuration, else the same variable with the same schema.
+ */
+export function issuerEnforcesMfa(): boolean {
+  if (cached) return cached.issuerEnforcesMfa;
+  const r = new Reader(process.env, "aws", undefined);
+  const value = r.variable(ENV.issuerEnforcesMfa, Flag, false) ?? false;
+  r.fail();
+  return value;
 }
 
 /**

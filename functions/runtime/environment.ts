@@ -24,6 +24,12 @@ export const ENV = {
   /** JSON `{ "<county code>": "<bank base URL>", "*": "<default>" }`. */
   bankEndpoints: "AIDFLOW_BANK_ENDPOINTS",
   bankTimeoutMs: "AIDFLOW_BANK_TIMEOUT_MS",
+  /**
+   * `true` when the one issuer the API trusts requires a second factor of every account (a Cognito
+   * pool with MFA required): its tokens then satisfy the staff MFA rule without an `amr` claim,
+   * which Cognito ID tokens do not carry (functions/http/actor.ts).
+   */
+  issuerEnforcesMfa: "AIDFLOW_ISSUER_ENFORCES_MFA",
 } as const;
 
 /**

@@ -23,6 +23,8 @@ export type ApiIdentity =
       issuer: string;
       /** Accepted `aud` (or `client_id`) values: the consoles' client id at that issuer. */
       audience: readonly string[];
+      /** The IdP requires a second factor of every account (else staff tokens must carry `amr` mfa). */
+      enforcesMfa?: boolean;
     };
 
 export interface ApiStackProps extends StackProps {
@@ -190,7 +192,11 @@ export class ApiStack extends Stack {
         requireDigits: true,
         requireSymbols: true,
       },
-      mfa: cognito.Mfa.OPTIONAL,
+      // Required of every account: Cognito ID tokens carry no `amr`, so the API can only know that a
+      // staff member used a second factor because the pool asks everyone for one
+      // (ENV.issuerEnforcesMfa). Applicants who cannot use an authenticator are filed for by their
+      // township (代为申请); a province signs applicants in through its own IdP (context oidcIssuer).
+      mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { sms: false, otp: true },
       accountRecovery: cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA,
       featurePlan: cognito.FeaturePlan.PLUS,
@@ -201,11 +207,6 @@ export class ApiStack extends Stack {
       },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(pool).acknowledge({
-      id: "AwsSolutions-COG2",
-      reason:
-        "MFA is optional because applicants in sudden hardship (DOMAIN §1) must be able to file from a borrowed phone; staff enrol TOTP.",
     });
     // Phone sign-in and verification make Cognito create an SMS role; SMS to a phone number has no ARN.
     const smsRole = pool.node.tryFindChild("smsRole");

@@ -53,6 +53,8 @@ export interface FunctionsStackProps extends StackProps {
    * that call the bank fail at cold start naming `AIDFLOW_BANK_ENDPOINTS`, and synth warns.
    */
   bankEndpoints?: Readonly<Record<string, string>>;
+  /** The issuer the API trusts requires MFA of every account: set for the functions serving routes. */
+  issuerEnforcesMfa?: boolean;
   /** X-Ray active tracing; off where Lambda has no X-Ray integration (China: infra/regions.ts). */
   tracing?: boolean;
   /** The functions that call the bank run in a VPC with fixed egress IPs (infra/bank-route.ts). */
@@ -205,6 +207,7 @@ export class FunctionsStack extends Stack {
     const environment: Record<string, string> = {
       NODE_OPTIONS: "--enable-source-maps",
       [ENV.function]: definition.id,
+      ...(props.issuerEnforcesMfa && definition.routes?.length ? { [ENV.issuerEnforcesMfa]: "true" } : {}),
     };
     this.grantTables(definition, role, environment, props.prefix);
     this.denyTampering(definition, role, props.prefix);

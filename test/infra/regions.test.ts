@@ -342,3 +342,45 @@ describe("a global region given an OIDC issuer", () => {
     });
   });
 });
+
+describe("staff MFA the API can rely on", () => {
+  /** The MFA flag of each function's environment, by whether it serves routes. */
+  function mfaFlags(context: Record<string, string>): { routes: unknown[]; others: unknown[] } {
+    const assembly = build({ region: "ap-east-1", ...BANK, ...context }).synth();
+    const functions = assembly.getStackByName("aidflow-functions").template as Template;
+    const flags = resources(functions, "AWS::Lambda::Function").map((fn) => {
+      const variables = (fn.Properties?.Environment as { Variables: Record<string, string> }).Variables;
+      return { id: variables.AIDFLOW_FUNCTION, flag: variables.AIDFLOW_ISSUER_ENFORCES_MFA };
+    });
+    const serving = new Set(FUNCTIONS.filter((d) => d.routes?.length).map((d) => d.id));
+    return {
+      routes: flags.filter((f) => serving.has(f.id ?? "")).map((f) => f.flag),
+      others: flags.filter((f) => !serving.has(f.id ?? "")).map((f) => f.flag),
+    };
+  }
+
+  it("the Cognito pool requires TOTP of every account, and the functions serving routes are told so", () => {
+    // Act
+    const api = build({ region: "ap-east-1", ...BANK })
+      .synth()
+      .getStackByName("aidflow-api").template as Template;
+    const flags = mfaFlags({});
+    // Assess
+    const [pool] = resources(api, "AWS::Cognito::UserPool");
+    expect(pool?.Properties).toMatchObject({
+      MfaConfiguration: "ON",
+      EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
+    });
+    expect(new Set(flags.routes)).toEqual(new Set(["true"]));
+    expect(new Set(flags.others)).toEqual(new Set([undefined]));
+  });
+
+  it("an external IdP's staff tokens must carry amr mfa unless the deployment declares the IdP enforces it", () => {
+    // Act
+    const undeclared = mfaFlags({ oidcIssuer: CHINA.oidcIssuer, oidcAudience: "a" });
+    const declared = mfaFlags({ oidcIssuer: CHINA.oidcIssuer, oidcAudience: "a", oidcEnforcesMfa: "true" });
+    // Assess
+    expect(new Set(undeclared.routes)).toEqual(new Set([undefined]));
+    expect(new Set(declared.routes)).toEqual(new Set(["true"]));
+  });
+});

@@ -16,7 +16,15 @@ describe("configuration is read once and fails fast", () => {
       tables: { main: "p-main", ledger: "p-ledger" },
       documents: { bucket: "docs-bucket" },
       idempotencyTtlHours: 24,
+      issuerEnforcesMfa: false,
     });
+  });
+
+  it("the issuer's MFA flag is true or false, and anything else fails the start", () => {
+    expect(parseConfig({ ...base, AIDFLOW_ISSUER_ENFORCES_MFA: "true" }).issuerEnforcesMfa).toBe(true);
+    expect(() => parseConfig({ ...base, AIDFLOW_ISSUER_ENFORCES_MFA: "yes" })).toThrow(
+      /AIDFLOW_ISSUER_ENFORCES_MFA/,
+    );
   });
 
   it("names every missing or malformed variable in one startup error", () => {

@@ -109,6 +109,23 @@ describe("local sign-in: tokens of the local OIDC provider, verified as the API 
     ).toEqual(["applicant"]);
   });
 
+  it("a staff token without amr is accepted only from an issuer that requires MFA of every account (Cognito, MFA required)", () => {
+    // Prepare: what a Cognito ID token carries — no amr at all
+    const officer = demoUser("officer-chengguan-1");
+    if (!officer) throw new Error("demo user missing");
+    const cognitoClaims = authorizerClaims({
+      sub: officer.userId,
+      "cognito:groups": [...officer.roles],
+      "custom:county": officer.countyId,
+      "custom:township": officer.townshipId,
+    });
+    // Act / Assess
+    expect(actorFromClaims(cognitoClaims, { issuerEnforcesMfa: true }).roles).toEqual(officer.roles);
+    expect(() => actorFromClaims(cognitoClaims, { issuerEnforcesMfa: false })).toThrow(
+      expect.objectContaining({ statusCode: 401 }),
+    );
+  });
+
   it("reads groups in every form the authorizer may pass them", () => {
     expect(parseGroups("[township-officer auditor]")).toEqual(["township-officer", "auditor"]);
     expect(parseGroups('["applicant"]')).toEqual(["applicant"]);
