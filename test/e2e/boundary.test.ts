@@ -24,6 +24,10 @@ const PARAMS: Record<string, string> = {
   caseId: CASE_ID,
   townshipId: CHENGGUAN.townshipId,
   period: "2026-10",
+  // The administration routes: the demo county, a version, a year.
+  countyId: CHENGGUAN.townshipId.slice(0, 6),
+  versionId: "bd-version",
+  year: "2027",
 };
 /** One demo user per role, all of 城关镇 / the demo county. */
 const USER_IDS = [
