@@ -6,7 +6,9 @@
  * 0 serious/critical) and the text shows no internal code, user id or ISO time. The auditor reads a
  * case with the applicant's name and account masked.
  */
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { RatingStore } from "#adapters/rating-store.ts";
 import { signIn } from "#test/e2e/support/api.ts";
 import { newPage, screenshot, seriousAxeViolations, signInAs } from "./support/browser.ts";
 import { type ApiCall, DESKTOP_1440, expectConsoleReadable, recordApi, until } from "./support/consoles.ts";
@@ -142,4 +144,46 @@ describe("each role lands on a page it may use and calls nothing it may not", ()
       await context.close();
     });
   }
+});
+
+describe("the county reads the service ratings (好差评) by township", () => {
+  it("county civil affairs sees each township's ratings, satisfied and share satisfied, per level", async () => {
+    // Prepare: two ended cases of 城关镇 rated 满意 and 不满意 (the rating route is tested in test/e2e/rating.test.ts)
+    const { runtime } = world.county;
+    const ratings = new RatingStore(DynamoDBDocumentClient.from(runtime.dynamo), runtime.tables.main);
+    for (const [n, level] of [
+      [1, "satisfied"],
+      [2, "dissatisfied"],
+    ] as const) {
+      await ratings.putOnce({
+        caseId: `C-RATED-${n}`,
+        countyId: "230123",
+        townshipId: TOWNSHIP,
+        level,
+        ...(level === "dissatisfied" ? { reason: "等待时间较长" } : {}),
+        ratedBy: "applicant-zhang",
+        ratedAt: new Date().toISOString(),
+      });
+    }
+    const { page, context } = await newPage(world.browser, DESKTOP_1440);
+    const calls = recordApi(page);
+
+    // Act
+    await signInAs(page, world.url, "county-civil-1");
+    await page.locator('.console__nav a[href="/county/satisfaction"]').click();
+    await page
+      .locator("[data-ready=satisfaction] [data-satisfaction-table] .el-table__row")
+      .first()
+      .waitFor();
+    await page.waitForLoadState("networkidle");
+    const row = page.locator("[data-satisfaction-table] .el-table__row", { hasText: "城关镇" });
+
+    // Assess: 2 ratings, 1 satisfied, 50.0 %, one 满意 and one 不满意
+    await expect(row.innerText()).resolves.toMatch(/城关镇\s+2\s+1\s+50\.0%\s+0\s+1\s+0\s+1\s+0/);
+    await expect(page.locator("[data-county-satisfaction]").innerText()).resolves.toContain("50.0%");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await expectConsoleReadable(page, "county satisfaction");
+    expect(calls.filter((c) => c.status >= 400)).toEqual([]);
+    await context.close();
+  });
 });

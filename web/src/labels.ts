@@ -178,6 +178,9 @@ const ratingLevel = {
   "very-dissatisfied": { zh: "非常不满意", en: "Very dissatisfied" },
 } satisfies Record<RatingLevel, Label>;
 
+/** The five levels in the national order, best first. */
+export const RATING_LEVELS = Object.keys(ratingLevel) as RatingLevel[];
+
 /** What a payment is for: its purpose is `advance`, `follow-up` or `stage-<n>` (see `paymentKindOf`). */
 const paymentKind = {
   advance: { zh: "先行救助", en: "Advance aid" },

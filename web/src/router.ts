@@ -62,6 +62,11 @@ const routes: RouteRecordRaw[] = [
         props: true,
       },
       { path: "funds", name: "county-funds", component: () => import("./pages/finance/FundsOverview.vue") },
+      {
+        path: "satisfaction",
+        name: "county-satisfaction",
+        component: () => import("./pages/county/SatisfactionPage.vue"),
+      },
     ],
   },
   {

@@ -15,6 +15,7 @@ export default {
     unavailable: "Sign-in is not available yet",
   },
   nav: {
+    satisfaction: "Service ratings",
     main: "Main navigation",
     workQueue: "Work queue",
     fileOnBehalf: "File on behalf",
@@ -136,6 +137,18 @@ export default {
   county: {
     intro:
       "Advance decisions not made in time, overdue paperwork, and amounts above the township ceiling or for case-by-case review.",
+  },
+  satisfaction: {
+    title: "Service ratings by township (好差评)",
+    intro:
+      "Applicants rate the service once their case has ended. Share satisfied = (very satisfied + satisfied + basically satisfied) ÷ ratings.",
+    township: "Township",
+    ratings: "Ratings",
+    satisfied: "Satisfied",
+    percent: "Share satisfied",
+    none: "No ratings yet",
+    county: "Whole county",
+    failed: "Service ratings cannot be read right now; refresh later",
   },
   due: {
     inHours: "due in {n} h",

@@ -23,6 +23,7 @@ export default {
     reconciliation: "对账与结账",
     replenishment: "补足备用金",
     fundWaits: "待拨款案件",
+    satisfaction: "服务评价",
   },
   applicant: {
     title: "临时救助 · 掌上办",
@@ -134,6 +135,17 @@ export default {
   },
   county: {
     intro: "超时未决的先行救助、逾期未补齐手续的案件，以及超过乡镇审批权限和“一事一议”的事项。",
+  },
+  satisfaction: {
+    title: "各乡镇服务评价（好差评）",
+    intro: "申请人在案件办结后对服务的评价。满意率 = （非常满意 + 满意 + 基本满意）÷ 评价数。",
+    township: "乡镇（街道）",
+    ratings: "评价数",
+    satisfied: "满意数",
+    percent: "满意率",
+    none: "暂无评价",
+    county: "全县",
+    failed: "服务评价暂时无法读取，请稍后刷新",
   },
   due: {
     inHours: "{n} 小时内到期",
