@@ -9,9 +9,14 @@
  *
  * Each is validated by core/calendar before it is written; a write bumps an in-process counter so a
  * calendar cached by this process is built again at once (other processes within their cache time).
+ * Each item carries the number of times it was written (`revision`), and is written only on the
+ * revision it was read at: the same days sent twice (or twenty times at once) are written once, the
+ * others find them stored and write nothing.
  */
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { isDeepStrictEqual } from "node:util";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type HolidaySchedule, HolidayScheduleSchema, type LocalDays } from "#core/calendar/index.ts";
+import { ConflictError } from "#core/errors.ts";
 import { parseWith } from "#core/policy/validation.ts";
 import { nowMs } from "#functions/runtime/clock.ts";
 
@@ -22,6 +27,12 @@ const NATIONAL = "CALENDAR#national";
 const countyPk = (countyId: string) => `CALENDAR#${countyId}`;
 
 const writes = new Map<string, number>();
+
+/** Reads before a write gives up on a calendar others keep changing (409). */
+const WRITE_ATTEMPTS = 5;
+
+/** `unchanged`: the same was stored already, nothing was written. */
+export type CalendarWrite = "written" | "unchanged";
 
 /** How many calendar writes this process made to the table (for cache invalidation). */
 export function calendarWriteCount(tableName: string): number {
@@ -38,11 +49,20 @@ export class CalendarStore {
     private readonly tableName: string,
   ) {}
 
-  /** Stores (or replaces) the national schedule of its year; a ValidationError writes nothing. */
-  async putNational(input: unknown, by: string): Promise<HolidaySchedule> {
+  /**
+   * Stores (or replaces) the national schedule of its year; a ValidationError writes nothing, and so
+   * does the schedule already stored (`unchanged`).
+   */
+  async putNational(
+    input: unknown,
+    by: string,
+  ): Promise<{ schedule: HolidaySchedule; outcome: CalendarWrite }> {
     const schedule = parseWith(HolidayScheduleSchema, input, "holiday schedule", "节假日安排");
-    await this.put(NATIONAL, `YEAR#${schedule.year}`, { year: schedule.year, schedule, by });
-    return schedule;
+    const outcome = await this.put(NATIONAL, `YEAR#${schedule.year}`, "schedule", schedule, {
+      year: schedule.year,
+      by,
+    });
+    return { schedule, outcome };
   }
 
   async nationalSchedules(): Promise<HolidaySchedule[]> {
@@ -50,9 +70,12 @@ export class CalendarStore {
     return items.map((item) => item.schedule as HolidaySchedule).sort((a, b) => a.year - b.year);
   }
 
-  /** Stores the county's local days of one year (checked by the caller against the national year). */
-  async putLocalDays(countyId: string, days: StoredLocalDays, by: string): Promise<void> {
-    await this.put(countyPk(countyId), `LOCAL#${days.year}`, { year: days.year, days, by });
+  /**
+   * Stores the county's local days of one year (checked by the caller against the national year);
+   * the days already stored write nothing (`unchanged`).
+   */
+  async putLocalDays(countyId: string, days: StoredLocalDays, by: string): Promise<CalendarWrite> {
+    return this.put(countyPk(countyId), `LOCAL#${days.year}`, "days", days, { year: days.year, by });
   }
 
   async localDays(countyId: string): Promise<StoredLocalDays[]> {
@@ -60,23 +83,55 @@ export class CalendarStore {
     return items.map((item) => item.days as StoredLocalDays).sort((a, b) => a.year - b.year);
   }
 
-  private async put(pk: string, sk: string, fields: Record<string, unknown>): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk,
-            sk,
-            type: "holiday-calendar",
-            ...JSON.parse(JSON.stringify(fields)),
-            writtenAt: new Date(nowMs()).toISOString(),
-          },
-        }),
-      );
-    } finally {
-      writes.set(this.tableName, calendarWriteCount(this.tableName) + 1);
+  /** Writes `value` under `field` unless it is stored already, on the revision it was read at. */
+  private async put(
+    pk: string,
+    sk: string,
+    field: string,
+    value: unknown,
+    fields: Record<string, unknown>,
+  ): Promise<CalendarWrite> {
+    const wanted = JSON.parse(JSON.stringify(value));
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt += 1) {
+      const current = (
+        await this.db.send(
+          new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
+        )
+      ).Item;
+      if (current && isDeepStrictEqual(current[field], wanted)) return "unchanged";
+      const revision = Number(current?.revision ?? 0);
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              pk,
+              sk,
+              type: "holiday-calendar",
+              ...JSON.parse(JSON.stringify(fields)),
+              [field]: wanted,
+              revision: revision + 1,
+              writtenAt: new Date(nowMs()).toISOString(),
+            },
+            ...(current
+              ? {
+                  ConditionExpression: "revision = :rev OR (attribute_not_exists(revision) AND :rev = :zero)",
+                  ExpressionAttributeValues: { ":rev": revision, ":zero": 0 },
+                }
+              : { ConditionExpression: "attribute_not_exists(pk)" }),
+          }),
+        );
+        return "written";
+      } catch (error) {
+        if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+      } finally {
+        writes.set(this.tableName, calendarWriteCount(this.tableName) + 1);
+      }
     }
+    throw new ConflictError(
+      "The calendar was changed by others meanwhile",
+      "节假日安排正在被他人修改，请刷新后重试",
+    );
   }
 
   private async query(pk: string, prefix: string): Promise<Record<string, unknown>[]> {

@@ -7,6 +7,7 @@
  * |---|---|---|
  * | `DIRECTORY#<countyId>` | `COUNTY` | the county: name, number of townships, when written |
  * | `DIRECTORY#<countyId>` | `TOWNSHIP#<townshipId>` | one township: name, registered population, area |
+ * | `DIRECTORY#<countyId>` | `CREATION` | the claim of the county's creation: the directory's digest |
  * | `POLICY#<countyId>` | `SET` | the county's policy set (`policySet`), read by reference-data's StoredPolicySource |
  *
  * One partition per county, so a county's townships are ONE bounded Query (TOWNSHIPS_PER_COUNTY_MAX).
@@ -19,6 +20,7 @@
  * the directory on every request); an unknown county is never cached, and a write here drops the
  * county's entry, so a county written in this process is visible at once.
  */
+import { createHash } from "node:crypto";
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
@@ -157,7 +159,35 @@ export class DirectoryStore {
    * Idempotent: the same directory twice leaves the same items; a township no longer listed is removed.
    */
   async putCounty(input: CountyDirectory): Promise<void> {
+    await this.write(parseCountyDirectory(input), false);
+  }
+
+  /**
+   * Creates a county that does not exist yet; false (nothing new written) when it exists. A claim on
+   * the county, holding the directory's digest, is taken first: a creation with another directory at
+   * the same time is refused (false) before it writes a township, the same directory (a retry, or
+   * identical requests at once) writes the same items, and only one of them writes the county item.
+   */
+  async createCounty(input: CountyDirectory): Promise<boolean> {
     const county = parseCountyDirectory(input);
+    const digest = createHash("sha256").update(JSON.stringify(county)).digest("hex");
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: countyKey(county.countyId), sk: "CREATION", type: "county-creation", digest },
+          ConditionExpression: "attribute_not_exists(pk) OR digest = :digest",
+          ExpressionAttributeValues: { ":digest": digest },
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: string }).name !== "ConditionalCheckFailedException") throw error;
+      return false;
+    }
+    return this.write(county, true);
+  }
+
+  private async write(county: CountyDirectory, create: boolean): Promise<boolean> {
     const pk = countyKey(county.countyId);
     const listed = new Set(county.townships.map((t) => t.townshipId));
     const stale = (await this.stored(county.countyId)).filter((t) => !listed.has(t.townshipId));
@@ -193,8 +223,13 @@ export class DirectoryStore {
             townshipCount: county.townships.length,
             writtenAt: new Date(nowMs()).toISOString(),
           },
+          ...(create ? { ConditionExpression: "attribute_not_exists(pk)" } : {}),
         }),
       );
+      return true;
+    } catch (error) {
+      if (create && (error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+      throw error;
     } finally {
       cache.delete(`${this.tableName}|${county.countyId}`);
     }

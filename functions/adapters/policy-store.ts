@@ -109,21 +109,43 @@ export class PolicyStore {
     }
   }
 
-  /** Replaces a proposal that is still `proposed` (an approved version is never edited: 409). */
-  async revise(proposal: Omit<PolicyProposal, "status">): Promise<void> {
+  /** A proposal with the number of times it was revised (0 before the first revision). */
+  async proposalWithRevision(
+    countyId: string,
+    versionId: string,
+  ): Promise<{ proposal: PolicyProposal; revision: number } | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: pk(countyId), sk: proposalSk(versionId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item
+      ? { proposal: toProposal(out.Item), revision: Number(out.Item.revision ?? 0) }
+      : undefined;
+  }
+
+  /**
+   * Replaces a proposal that is still `proposed` and still at `expectedRevision`; false (nothing
+   * written) when it was approved or revised meanwhile: the caller reads it again.
+   */
+  async revise(proposal: Omit<PolicyProposal, "status">, expectedRevision: number): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: itemOf({ ...proposal, status: "proposed" }),
-          ConditionExpression: "#status = :proposed",
+          Item: { ...itemOf({ ...proposal, status: "proposed" }), revision: expectedRevision + 1 },
+          ConditionExpression:
+            "#status = :proposed AND (revision = :rev OR (attribute_not_exists(revision) AND :rev = :zero))",
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":proposed": "proposed" },
+          ExpressionAttributeValues: { ":proposed": "proposed", ":rev": expectedRevision, ":zero": 0 },
         }),
       );
+      return true;
     } catch (error) {
       if (!conditionFailed(error)) throw error;
-      throw versionFrozen(proposal.version.versionId);
+      return false;
     }
   }
 

@@ -8,6 +8,7 @@
  * written, so a refused request writes nothing; every change appends an audit event of the county
  * (the province's own chain for the national schedule).
  */
+import { isDeepStrictEqual } from "node:util";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AuditStore } from "#adapters/audit-store.ts";
 import { CalendarStore, type StoredLocalDays } from "#adapters/calendar-store.ts";
@@ -85,11 +86,13 @@ export async function createCounty(deps: AdminDeps, actor: Actor, input: unknown
   const county = withBodyPaths(() => parseCountyDirectory(input));
   requireAuthorized(actor, "county.create", { countyId: county.countyId });
   const { directory } = stores(deps);
-  if (await directory.county(county.countyId))
-    throw new ConflictError(`County ${county.countyId} already exists`, "该县已开通，不能重复创建", {
+  const exists = () =>
+    new ConflictError(`County ${county.countyId} already exists`, "该县已开通，不能重复创建", {
       details: { countyId: county.countyId },
     });
-  await directory.putCounty(county);
+  if (await directory.county(county.countyId)) throw exists();
+  // Created once: of creations at the same time, one writes the county, the others are refused.
+  if (!(await directory.createCounty(county))) throw exists();
   await audit(deps, actor, {
     countyId: county.countyId,
     action: "county.create",
@@ -213,30 +216,51 @@ async function existingProposal(
   return proposal;
 }
 
-/** Revises a proposal not yet approved; whoever revises becomes its proposer (and cannot approve it). */
+/** Reads before a revision gives up on a proposal others keep revising (409). */
+const REVISE_ATTEMPTS = 5;
+
+/**
+ * Revises a proposal not yet approved; whoever revises becomes its proposer (and cannot approve it).
+ * The same revision by its proposer again is answered `repeated` and writes nothing; a revision is
+ * written only onto the proposal it was read from, so twenty identical revisions at once write one.
+ */
 export async function revisePolicyVersion(
   deps: AdminDeps,
   actor: Actor,
   countyId: string,
   versionId: string,
   input: Omit<PolicyVersionInput, "versionId">,
-): Promise<PolicyProposal> {
+): Promise<PolicyProposal & { repeated: boolean }> {
   requireAuthorized(actor, "policy.propose", { countyId });
   const version = parseVersion(countyId, { ...input, versionId });
-  const existing = await existingProposal(deps, countyId, versionId);
-  if (existing.status === "approved") throw versionFrozen(versionId);
+  const wanted = JSON.parse(JSON.stringify(version));
   const { policies } = stores(deps);
-  checkStart(version, (await policies.approvedSet(countyId))?.set, deps.now());
-  const proposal = { version, proposedBy: who(actor), proposedAt: deps.now().toISOString() };
-  await policies.revise(proposal);
-  await audit(deps, actor, {
-    countyId,
-    action: "policy.revise",
-    resourceType: "policy-version",
-    resourceId: versionId,
-    after: version,
-  });
-  return { ...proposal, status: "proposed" };
+  for (let attempt = 0; attempt < REVISE_ATTEMPTS; attempt += 1) {
+    const read = await policies.proposalWithRevision(countyId, versionId);
+    if (!read)
+      throw new NotFoundError(`Policy version ${versionId} not found`, "该政策版本不存在", {
+        details: { countyId, versionId },
+      });
+    if (read.proposal.status === "approved") throw versionFrozen(versionId);
+    if (read.proposal.proposedBy.userId === actor.userId && isDeepStrictEqual(read.proposal.version, wanted))
+      return { ...read.proposal, repeated: true };
+    checkStart(version, (await policies.approvedSet(countyId))?.set, deps.now());
+    const proposal = { version, proposedBy: who(actor), proposedAt: deps.now().toISOString() };
+    if (!(await policies.revise(proposal, read.revision))) continue;
+    await audit(deps, actor, {
+      countyId,
+      action: "policy.revise",
+      resourceType: "policy-version",
+      resourceId: versionId,
+      after: version,
+    });
+    return { ...proposal, status: "proposed", repeated: false };
+  }
+  throw new ConflictError(
+    `Policy version ${versionId} was revised by others meanwhile`,
+    "该政策版本正在被他人修改，请刷新后重试",
+    { details: { versionId } },
+  );
 }
 
 /** The proposer's resource for maker-checker (core/access `second-administrator`). */
@@ -321,13 +345,16 @@ export async function listPolicyVersions(
 
 // ── Holiday calendars ───────────────────────────────────────────────────────────────────────────
 
-/** A province administrator loads (or replaces) one year's national schedule. */
+/**
+ * A province administrator loads (or replaces) one year's national schedule; the schedule already
+ * stored is answered `repeated` and writes nothing, not even an audit event.
+ */
 export async function loadNationalSchedule(
   deps: AdminDeps,
   actor: Actor,
   year: number,
   input: unknown,
-): Promise<HolidaySchedule> {
+): Promise<HolidaySchedule & { repeated: boolean }> {
   requireAuthorized(actor, "calendar.national.load", { countyId: actor.countyId });
   const body = (input ?? {}) as { year?: unknown };
   if (body.year !== year)
@@ -347,7 +374,8 @@ export async function loadNationalSchedule(
   // The whole calendar is built before the write: a range outside the year or a weekday make-up day
   // is refused here, never found later by a deadline.
   const schedule = parseNationalSchedule(input);
-  const stored = await stores(deps).calendars.putNational(schedule, actor.userId);
+  const { schedule: stored, outcome } = await stores(deps).calendars.putNational(schedule, actor.userId);
+  if (outcome === "unchanged") return { ...stored, repeated: true };
   await audit(deps, actor, {
     countyId: actor.countyId,
     action: "calendar.national.load",
@@ -355,7 +383,7 @@ export async function loadNationalSchedule(
     resourceId: `national-${year}`,
     after: stored,
   });
-  return stored;
+  return { ...stored, repeated: false };
 }
 
 function parseNationalSchedule(input: unknown): HolidaySchedule {
@@ -369,13 +397,14 @@ export interface LocalDaysInput {
   makeUpWorkingDays?: string[];
 }
 
+/** The county's local days of a year; the days already stored are answered `repeated`, nothing written. */
 export async function putLocalDays(
   deps: AdminDeps,
   actor: Actor,
   countyId: string,
   year: number,
   input: LocalDaysInput,
-): Promise<StoredLocalDays> {
+): Promise<StoredLocalDays & { repeated: boolean }> {
   requireAuthorized(actor, "calendar.local.write", { countyId });
   await existingCounty(deps, countyId);
   const { calendars } = stores(deps);
@@ -403,7 +432,8 @@ export async function putLocalDays(
     });
   const days: StoredLocalDays = { year, ...input };
   buildHolidayCalendar({ id: countyId, schedules: [national], local: days });
-  await calendars.putLocalDays(countyId, days, actor.userId);
+  if ((await calendars.putLocalDays(countyId, days, actor.userId)) === "unchanged")
+    return { ...days, repeated: true };
   await audit(deps, actor, {
     countyId,
     action: "calendar.local.write",
@@ -411,7 +441,7 @@ export async function putLocalDays(
     resourceId: `${countyId}-${year}`,
     after: days,
   });
-  return days;
+  return { ...days, repeated: false };
 }
 
 export interface CalendarStatus {
