@@ -10,16 +10,19 @@
  * One world (both flows, the bank simulator, the HTTP API) is shared; routes run one after the
  * other on a manual clock, in the order the flows reach them.
  */
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { FinanceStore } from "#adapters/finance-store.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "#adapters/payments/contract.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { sign } from "#adapters/payments/signature.ts";
+import { PolicyStore } from "#adapters/policy-store.ts";
+import { RatingStore } from "#adapters/rating-store.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
 import { Yuan } from "#core/money/index.ts";
 import type { FlowBCase } from "#functions/services/flow-b/plan-record.ts";
+import { demoCountyParameters2026 } from "#local/seed/policy-demo-county.ts";
 import { loadCatalogRoutes } from "#test/e2e/proofs/catalog-routes.ts";
 import { filingFor, type Person, person } from "#test/e2e/queries/support.ts";
 import { ApiClient, type ApiResponse } from "#test/e2e/support/api.ts";
@@ -304,6 +307,7 @@ const P = {
   withdraw: person(27),
   plan: person(28),
   planWait: person(29),
+  rated: person(30),
 };
 
 function caseIdOf(answers: ApiResponse[]): string {
@@ -906,7 +910,193 @@ const SCENARIOS: Scenario[] = [
       };
     },
   },
+  {
+    route: "POST /cases/{caseId}/rating",
+    prepare: async () => {
+      // The applicant's own case, refused: an ended case the applicant may rate once.
+      const caseId = await file("applicant-zhang", flowAFiling(CHENGGUAN, P.rated, "fire"));
+      const refused = await (await as("approver-chengguan")).post(
+        `/cases/${caseId}/advance-decision`,
+        { decision: "reject", reason: "经核实不符合临时救助条件" },
+        key("reject"),
+      );
+      if (refused.status !== 200) throw new Error(`refusal failed: ${refused.status} ${refused.text}`);
+      await world.eventually(
+        async () => (await world.deps.cases.get(caseId)).status === "advance-rejected",
+        "the refused case",
+      );
+      const record = await world.deps.cases.get(caseId);
+      const ratings = new RatingStore(
+        DynamoDBDocumentClient.from(world.runtime.dynamo),
+        world.runtime.tables.main,
+      );
+      return {
+        request: {
+          client: await as("applicant-zhang"),
+          path: `/cases/${caseId}/rating`,
+          body: { level: "satisfied", reason: "答复及时，说明清楚" },
+        },
+        callerId: "applicant-zhang",
+        effects: async () => ({
+          ratings: (await ratings.get(record.countyId, record.townshipId, caseId)) ? 1 : 0,
+        }),
+        audit: { type: "case", id: caseId },
+        note: "key required: the no-key wave is refused (400)",
+      };
+    },
+  },
+  // Administration: a new county, then a policy version of the demo county proposed, revised and
+  // approved by a second administrator (starting in 2030, so no case of the flows above is under
+  // it), the national schedule of 2030 and the demo county's local days of that year.
+  {
+    route: "POST /admin/counties",
+    prepare: async () => ({
+      request: {
+        client: await as("province-admin-1"),
+        path: "/admin/counties",
+        body: {
+          countyId: NEW_COUNTY,
+          name: "示例新县",
+          townships: [
+            { townshipId: `${NEW_COUNTY}100`, name: "新城镇", registeredPopulation: 12000, area: "urban" },
+            { townshipId: `${NEW_COUNTY}200`, name: "新河乡", registeredPopulation: 8000, area: "rural" },
+          ],
+        },
+      },
+      callerId: "province-admin-1",
+      effects: async () => ({
+        counties: await scanCount("pk = :pk AND sk = :sk", {
+          ":pk": `DIRECTORY#${NEW_COUNTY}`,
+          ":sk": "COUNTY",
+        }),
+      }),
+      audit: { type: "county", id: NEW_COUNTY },
+    }),
+  },
+  {
+    route: "POST /admin/counties/{countyId}/policy-versions",
+    prepare: async () => ({
+      request: {
+        client: await as("county-admin-1"),
+        path: `/admin/counties/${DEMO_COUNTY}/policy-versions`,
+        body: policyVersion(),
+      },
+      callerId: "county-admin-1",
+      effects: async () => ({ proposals: await proposals() }),
+      audit: { type: "policy-version", id: POLICY_VERSION },
+    }),
+  },
+  {
+    route: "PUT /admin/counties/{countyId}/policy-versions/{versionId}",
+    prepare: async () => {
+      const { versionId: _, ...revised } = policyVersion({
+        basis: "示例县临时救助实施细则（2030年修订稿二，测试数据）",
+      });
+      return {
+        request: {
+          client: await as("county-admin-1"),
+          method: "PUT",
+          path: `/admin/counties/${DEMO_COUNTY}/policy-versions/${POLICY_VERSION}`,
+          body: revised,
+        },
+        callerId: "county-admin-1",
+        effects: async () => ({
+          revisions: await revisionOf(`POLICY#${DEMO_COUNTY}`, `PROPOSAL#${POLICY_VERSION}`),
+        }),
+        audit: { type: "policy-version", id: POLICY_VERSION },
+        note: "the same revision again changes nothing: it answers repeated",
+      };
+    },
+  },
+  {
+    route: "POST /admin/counties/{countyId}/policy-versions/{versionId}/approval",
+    prepare: async () => ({
+      request: {
+        client: await as("county-admin-2"),
+        path: `/admin/counties/${DEMO_COUNTY}/policy-versions/${POLICY_VERSION}/approval`,
+      },
+      callerId: "county-admin-2",
+      effects: async () => ({ approved: await approvedVersions() }),
+      audit: { type: "policy-version", id: POLICY_VERSION },
+    }),
+  },
+  {
+    route: "PUT /admin/calendars/national/{year}",
+    prepare: async () => ({
+      request: {
+        client: await as("province-admin-1"),
+        method: "PUT",
+        path: `/admin/calendars/national/${CALENDAR_YEAR}`,
+        body: {
+          source: "测试数据（非官方）：并发载入全国节假日安排",
+          timeZone: "Asia/Shanghai",
+          year: CALENDAR_YEAR,
+          holidays: [
+            { name: "元旦", from: `${CALENDAR_YEAR}-01-01`, to: `${CALENDAR_YEAR}-01-01` },
+            { name: "劳动节", from: `${CALENDAR_YEAR}-05-01`, to: `${CALENDAR_YEAR}-05-03` },
+          ],
+          makeUpWorkingDays: [],
+        },
+      },
+      callerId: "province-admin-1",
+      effects: async () => ({ revisions: await revisionOf("CALENDAR#national", `YEAR#${CALENDAR_YEAR}`) }),
+      audit: { type: "holiday-calendar", id: `national-${CALENDAR_YEAR}` },
+      note: "the same schedule again changes nothing: it answers repeated",
+    }),
+  },
+  {
+    route: "PUT /admin/counties/{countyId}/calendar/local-days/{year}",
+    prepare: async () => ({
+      request: {
+        client: await as("county-admin-1"),
+        method: "PUT",
+        path: `/admin/counties/${DEMO_COUNTY}/calendar/local-days/${CALENDAR_YEAR}`,
+        body: { holidays: [{ name: "县庆", from: `${CALENDAR_YEAR}-03-04`, to: `${CALENDAR_YEAR}-03-04` }] },
+      },
+      callerId: "county-admin-1",
+      effects: async () => ({
+        revisions: await revisionOf(`CALENDAR#${DEMO_COUNTY}`, `LOCAL#${CALENDAR_YEAR}`),
+      }),
+      audit: { type: "holiday-calendar", id: `${DEMO_COUNTY}-${CALENDAR_YEAR}` },
+      note: "the same local days again change nothing: they answer repeated",
+    }),
+  },
 ];
+
+const DEMO_COUNTY = "230123";
+const NEW_COUNTY = "230124";
+const POLICY_VERSION = "230123-2030-01";
+const CALENDAR_YEAR = 2030;
+
+function policyVersion(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    versionId: POLICY_VERSION,
+    effectiveFrom: `${CALENDAR_YEAR}-01-01T00:00:00+08:00`,
+    basis: "示例县临时救助实施细则（2030年修订稿，测试数据）",
+    parameters: { ...demoCountyParameters2026, paperworkDeadlineWorkingDays: 10 },
+    ...overrides,
+  };
+}
+
+const proposals = () =>
+  scanCount("pk = :pk AND begins_with(sk, :p)", { ":pk": `POLICY#${DEMO_COUNTY}`, ":p": "PROPOSAL#" });
+
+/** Versions of the demo county's approved policy set. */
+async function approvedVersions(): Promise<number> {
+  const set = await new PolicyStore(
+    DynamoDBDocumentClient.from(world.runtime.dynamo),
+    world.runtime.tables.main,
+  ).approvedSet(DEMO_COUNTY);
+  return set?.set.versions.length ?? 0;
+}
+
+/** How many times an item was written (its revision; 0 before the first write). */
+async function revisionOf(pk: string, sk: string): Promise<number> {
+  const out = await DynamoDBDocumentClient.from(world.runtime.dynamo).send(
+    new GetCommand({ TableName: world.runtime.tables.main, Key: { pk, sk }, ConsistentRead: true }),
+  );
+  return Number(out.Item?.revision ?? 0);
+}
 
 /**
  * A period signed and closed whose proposal was never made (the close stopped after the signature):
@@ -1095,6 +1285,33 @@ describe("every mutating route under twenty concurrent identical requests", () =
     );
     expect(outcomes.flatMap((o) => o.problems.map((p) => `${o.route}: ${p}`))).toEqual([]);
   }, 600_000);
+
+  it("twenty creations of one new county at once, without a key: one county, one audit event, the others 409", async () => {
+    // Prepare: a county no scenario created (the waves above meet a county the keyed wave created)
+    const countyId = "230125";
+    const admin = await as("province-admin-1");
+    const body = {
+      countyId,
+      name: "示例东县",
+      townships: [
+        { townshipId: `${countyId}100`, name: "东城镇", registeredPopulation: 9000, area: "urban" },
+      ],
+    };
+    const counties = () =>
+      scanCount("pk = :pk AND sk = :sk", { ":pk": `DIRECTORY#${countyId}`, ":sk": "COUNTY" });
+    expect(await counties()).toBe(0);
+
+    // Act
+    const answers = await Promise.all(Array.from({ length: 20 }, () => admin.post("/admin/counties", body)));
+
+    // Assess
+    expect(answers.filter((a) => a.status >= 500).map((a) => a.text)).toEqual([]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, ...Array.from({ length: 19 }, () => 409)]);
+    expect(await counties()).toBe(1);
+    expect([...(await auditedBy("county", countyId, "province-admin-1")).values()]).toEqual([
+      "county.create",
+    ]);
+  });
 
   it("two different suspicions raised at once are both kept, each audited once", async () => {
     // Prepare

@@ -16,6 +16,8 @@ export type AnswerKind = "effect" | "replay" | "repeat" | "refused" | "server-er
 /** One request of a wave: who sends what where (headers are sent as given, the wave adds its key). */
 export interface WaveRequest {
   client: ApiClient;
+  /** POST unless said otherwise (a PUT replaces a resource). */
+  method?: "POST" | "PUT";
   path: string;
   body?: unknown;
   /** Sent as the raw body instead of JSON (a signed callback signs these exact bytes). */
@@ -69,7 +71,12 @@ export async function fireWave(request: WaveRequest, wave: Wave, label: string):
   };
   return Promise.all(
     Array.from({ length: WAVE_SIZE }, (_, i) =>
-      request.client.post(request.path, request.rawBody !== undefined ? undefined : request.body, options(i)),
+      request.client.request(
+        request.method ?? "POST",
+        request.path,
+        request.rawBody !== undefined ? undefined : request.body,
+        options(i),
+      ),
     ),
   );
 }
