@@ -349,7 +349,8 @@ describe("staff MFA the API can rely on", () => {
     const assembly = build({ region: "ap-east-1", ...BANK, ...context }).synth();
     const functions = assembly.getStackByName("aidflow-functions").template as Template;
     const flags = resources(functions, "AWS::Lambda::Function").map((fn) => {
-      const variables = (fn.Properties?.Environment as { Variables: Record<string, string> }).Variables;
+      const environment = fn.Properties?.Environment as { Variables?: Record<string, string> } | undefined;
+      const variables = environment?.Variables ?? {};
       return { id: variables.AIDFLOW_FUNCTION, flag: variables.AIDFLOW_ISSUER_ENFORCES_MFA };
     });
     const serving = new Set(FUNCTIONS.filter((d) => d.routes?.length).map((d) => d.id));

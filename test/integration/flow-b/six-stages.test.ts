@@ -202,7 +202,9 @@ describe("Flow B: a 6-stage plan", () => {
       `Flow B 6-stage plan: ${statesEntered(history).length} state transitions in all, per stage ${perStage.join(", ")} — ${statesEntered(history).join(" → ")}`,
     );
     expect(perStage).toHaveLength(6);
-    expect(Math.max(...perStage)).toBeLessThanOrEqual(5);
+    // Wait, re-check, decision, pay, settled — and the loop's round count (RepeatWaitForStage,
+    // NextRound) that hands a long plan over to a fresh execution before the history limit.
+    expect(Math.max(...perStage)).toBeLessThanOrEqual(7);
     expect(history.length).toBeLessThan(25_000);
   });
 });
