@@ -16,6 +16,7 @@ import { CaseStore } from "#adapters/case-store.ts";
 import { HumanTaskStore } from "#adapters/human-task-store.ts";
 import { LedgerWriter } from "#adapters/ledger/index.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
+import { executionArnOf, executionNameOf } from "#functions/services/executions.ts";
 import type { ApiClient } from "#test/e2e/support/api.ts";
 import { residentId } from "../../../bench/surge/surge.ts";
 import { Prng } from "../model/prng.ts";
@@ -832,35 +833,52 @@ async function drawTwice(world: World, trace: string[]): Promise<void> {
   }
 }
 
-/** For a failure report: each execution's states and failures, in order (from its history). */
-async function executionStory(world: World): Promise<string[]> {
-  const { county, cases } = world;
-  const lines: string[] = [];
-  for (const c of cases) {
-    if (!c.caseId) continue;
-    for (const flow of ["flow-a", "flow-b"]) {
-      const arn = county.runtime.stateMachines[flow];
-      if (!arn) continue;
-      const executionArn = `${arn.replace(":stateMachine:", ":execution:")}:${c.caseId}`;
+/**
+ * Each execution a case has run, in both flows: a case runs as a chain `<caseId>-<generation>`
+ * (functions/services/executions.ts), so the chain ends at the first generation that does not exist.
+ */
+async function* caseExecutions(
+  world: World,
+  caseId: string,
+): AsyncGenerator<{ flow: string; name: string; executionArn: string; status: string }> {
+  const layer = world.county.runtime.stepFunctions;
+  for (const flow of ["flow-a", "flow-b"]) {
+    const arn = world.county.runtime.stateMachines[flow];
+    if (!arn) continue;
+    for (let generation = 1; ; generation++) {
+      const name = executionNameOf(caseId, generation);
+      const executionArn = executionArnOf(arn, name);
       try {
-        const { events } = await county.runtime.stepFunctions.getExecutionHistory({
-          executionArn,
-          maxResults: 1000,
-        });
-        const story = events
-          .filter(
-            (e) =>
-              e.type.endsWith("StateEntered") || e.type.endsWith("Failed") || e.type.endsWith("TimedOut"),
-          )
-          .map((e) =>
-            e.type.endsWith("StateEntered")
-              ? String((e.details as { name?: string } | undefined)?.name ?? "?")
-              : `${e.type}(${JSON.stringify(e.details ?? {}).slice(0, 300)})`,
-          );
-        lines.push(`  ${c.key} ${flow}: ${story.join(" → ")}`);
+        const { status } = await layer.describeExecution(executionArn);
+        yield { flow, name, executionArn, status };
       } catch (error) {
         if ((error as { name?: string }).name !== "ExecutionDoesNotExist") throw error;
+        break;
       }
+    }
+  }
+}
+
+/** For a failure report: each execution's states and failures, in order (from its history). */
+async function executionStory(world: World): Promise<string[]> {
+  const lines: string[] = [];
+  for (const c of world.cases) {
+    if (!c.caseId) continue;
+    for await (const { name, executionArn } of caseExecutions(world, c.caseId)) {
+      const { events } = await world.county.runtime.stepFunctions.getExecutionHistory({
+        executionArn,
+        maxResults: 1000,
+      });
+      const story = events
+        .filter(
+          (e) => e.type.endsWith("StateEntered") || e.type.endsWith("Failed") || e.type.endsWith("TimedOut"),
+        )
+        .map((e) =>
+          e.type.endsWith("StateEntered")
+            ? String((e.details as { name?: string } | undefined)?.name ?? "?")
+            : `${e.type}(${JSON.stringify(e.details ?? {}).slice(0, 300)})`,
+        );
+      lines.push(`  ${c.key} ${name}: ${story.join(" → ")}`);
     }
   }
   return lines;
@@ -868,23 +886,13 @@ async function executionStory(world: World): Promise<string[]> {
 
 /** The run is over: its executions are stopped so that no timer of theirs outlives it. */
 async function stopRunExecutions(world: World): Promise<void> {
-  const { county, cases } = world;
-  const layer = county.runtime.stepFunctions;
-  for (const c of cases) {
+  const layer = world.county.runtime.stepFunctions;
+  for (const c of world.cases) {
     if (!c.caseId) continue;
-    for (const flow of ["flow-a", "flow-b"]) {
-      const arn = county.runtime.stateMachines[flow];
-      if (!arn) continue;
-      const executionArn = `${arn.replace(":stateMachine:", ":execution:")}:${c.caseId}`;
-      try {
-        const described = await layer.describeExecution(executionArn);
-        if (described.status === "RUNNING")
-          await layer.stopExecution({ executionArn, cause: "simulation run over" });
-        await layer.settled(executionArn);
-      } catch (error) {
-        if ((error as { name?: string }).name !== "ExecutionDoesNotExist") throw error;
-      }
+    for await (const { executionArn, status } of caseExecutions(world, c.caseId)) {
+      if (status === "RUNNING") await layer.stopExecution({ executionArn, cause: "simulation run over" });
+      await layer.settled(executionArn);
     }
   }
-  await county.quiet();
+  await world.county.quiet();
 }
