@@ -21,7 +21,7 @@ import { createTokenVerifier, type TokenVerifier } from "#functions/http/token-v
 import { errorResult } from "#functions/middleware/http-errors.ts";
 import { resetConfig } from "#functions/runtime/config.ts";
 import { logger } from "#functions/runtime/logger.ts";
-import { createLocalOidc, LOCAL_SCOPE, type LocalAccount, type LocalOidc } from "#local/oidc/provider.ts";
+import type { LocalAccount, LocalOidc } from "#local/oidc/provider.ts";
 import { DEMO_USERS, type DemoUser } from "#local/seed/users.ts";
 import { devSignIn } from "./dev-auth.ts";
 import { buildHttpEvent, lambdaContext } from "./events.ts";
@@ -107,7 +107,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       return send(
         response,
         json(200, {
-          signIns: [{ kind: "everyone", issuer: oidc.issuer, clientId: oidc.clientId, scope: LOCAL_SCOPE }],
+          signIns: [{ kind: "everyone", issuer: oidc.issuer, clientId: oidc.clientId, scope: oidc.scope }],
         }),
       );
     }
@@ -233,6 +233,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  // Loaded once the port is ours: oidc-provider warns at import on runtimes it does not support
+  // (Node 20), which `npm start` on a busy port must not print before its one line.
+  const { createLocalOidc } = await import("#local/oidc/provider.ts");
   const provider = createLocalOidc({
     baseUrl: url,
     secret,

@@ -61,6 +61,8 @@ export interface LocalOidcOptions {
 export interface LocalOidc {
   issuer: string;
   clientId: string;
+  /** What the consoles ask for (LOCAL_SCOPE). */
+  scope: string;
   jwks: SigningKey["jwks"];
   /** Serves `/oidc/…` (the provider and its sign-in pages). */
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
@@ -303,6 +305,7 @@ export function createLocalOidc(options: LocalOidcOptions): LocalOidc {
   return {
     issuer,
     clientId: LOCAL_CLIENT_ID,
+    scope: LOCAL_SCOPE,
     jwks: key.jwks,
     async handle(request, response) {
       const url = request.url ?? "/";

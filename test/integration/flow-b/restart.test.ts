@@ -4,8 +4,10 @@
  * execution resumes at that wait with the same task token, the officer's re-check resumes it, and
  * nothing before it runs twice (one commit, one draw per stage).
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localDateOf } from "#core/calendar/localDate.ts";
+import { firstExecutionName } from "#functions/services/executions.ts";
 import {
   assessmentBody,
   DAY_MS,
@@ -78,7 +80,7 @@ describe("Flow B across a restart", () => {
     const resumed = await world.restartRuntime();
 
     // Assess: the execution resumed; the same wait (same task) is still the open one
-    expect(resumed.some((arn) => arn.endsWith(`:${caseId}`))).toBe(true);
+    expect(resumed.some((arn) => arn.endsWith(`:${firstExecutionName(caseId)}`))).toBe(true);
     const after = await world.openTask(caseId, "stage-recheck");
     expect(after.taskId).toBe(waiting.taskId);
 
