@@ -80,6 +80,8 @@ describe("functions stack", () => {
         NODE_OPTIONS: "--enable-source-maps",
         [ENV.function]: "Echo",
         [TABLE_ENV.main]: `${PREFIX}main`,
+        // It serves a route, and the fixture's API trusts the Cognito pool (MFA required of all).
+        [ENV.issuerEnforcesMfa]: "true",
       },
     });
   });
@@ -112,6 +114,7 @@ describe("functions stack", () => {
         stateMachineArnEnv("echo"),
         DOCUMENTS_BUCKET_ENV,
         NOTIFICATIONS_TOPIC_ENV,
+        ENV.issuerEnforcesMfa,
       ].sort(),
     );
   });
