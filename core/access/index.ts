@@ -1,4 +1,12 @@
 export {
+  type Appointment,
+  type AppointmentDenial,
+  appointmentDenial,
+  COUNTY_STAFF_ROLES,
+  requireAppointable,
+  STAFF_ROLES,
+} from "./appointment.ts";
+export {
   type AccessResource,
   type Authorization,
   authorize,

@@ -45,6 +45,9 @@ export const ACTIONS = [
   "policy.approve",
   "calendar.national.load",
   "calendar.local.write",
+  "user.list",
+  "user.create",
+  "user.disable",
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -177,6 +180,10 @@ export const PERMISSIONS: readonly Grant[] = [
     makerChecker: "second-administrator",
   },
   { role: "county-admin", action: "calendar.local.write", scope: "own-county" },
+  // Staff users of the county; which roles an administrator may give is core/access/appointment.ts.
+  { role: "county-admin", action: "user.list", scope: "own-county" },
+  { role: "county-admin", action: "user.create", scope: "own-county" },
+  { role: "county-admin", action: "user.disable", scope: "own-county" },
   { role: "province-admin", action: "county.create", scope: "own-province" },
   { role: "province-admin", action: "county.administer", scope: "own-province" },
   { role: "province-admin", action: "policy.propose", scope: "own-province" },
@@ -187,6 +194,9 @@ export const PERMISSIONS: readonly Grant[] = [
     makerChecker: "second-administrator",
   },
   { role: "province-admin", action: "calendar.national.load", scope: "own-province" },
+  { role: "province-admin", action: "user.list", scope: "own-province" },
+  { role: "province-admin", action: "user.create", scope: "own-province" },
+  { role: "province-admin", action: "user.disable", scope: "own-province" },
 ];
 
 export function grantsFor(action: Action): Grant[] {
