@@ -19,6 +19,7 @@ const MAY: Record<Role, string> = {
   auditor: "reads everything in the county, personal data masked",
   "county-admin": "manages the county's townships, policy versions and local holidays",
   "province-admin": "creates counties, loads the national holiday schedule, approves policy versions",
+  "province-viewer": "reads the province's roll-up of its counties and townships (no personal data)",
 };
 
 /** One line per group, shown in the Cognito console: the Chinese name from core, then what it may do. */

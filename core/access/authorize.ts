@@ -141,8 +141,8 @@ function checkScope(
       if (province !== undefined && resource.countyId.startsWith(province)) return undefined;
       return deny(
         "out-of-scope",
-        "province administrators act only within their own province",
-        "省级管理员只能管理本省事务",
+        "province staff act only within their own province",
+        "省级用户只能查看或管理本省事务",
       );
     }
   }

@@ -73,6 +73,8 @@ export const FIELD_VISIBILITY: Readonly<Record<Role, Readonly<Record<PersonalFie
   },
   "county-admin": ALL_HIDDEN,
   "province-admin": ALL_HIDDEN,
+  // The roll-up carries counts and sums only.
+  "province-viewer": ALL_HIDDEN,
 };
 
 const RANK: Record<Visibility, number> = { hidden: 0, masked: 1, clear: 2 };

@@ -39,6 +39,7 @@ export const ACTIONS = [
   "export.run",
   "audit.read",
   "satisfaction.read",
+  "rollup.read",
   "county.create",
   "county.administer",
   "policy.propose",
@@ -197,6 +198,14 @@ export const PERMISSIONS: readonly Grant[] = [
   { role: "province-admin", action: "user.list", scope: "own-province" },
   { role: "province-admin", action: "user.create", scope: "own-province" },
   { role: "province-admin", action: "user.disable", scope: "own-province" },
+
+  // Province roll-up (DOMAIN §8): figures per county and township, no personal data. A role of its own,
+  // `province-viewer`, reads it and nothing else: the province's statisticians and supervisors need
+  // the figures, not the power to create counties, users or policy versions, so the read-only role is
+  // kept apart from `province-admin`; the administrator reads it too (issue 22: "province
+  // administrator … reads roll-ups").
+  { role: "province-viewer", action: "rollup.read", scope: "own-province" },
+  { role: "province-admin", action: "rollup.read", scope: "own-province" },
 ];
 
 export function grantsFor(action: Action): Grant[] {

@@ -12,6 +12,7 @@ export const ROLES = [
   "auditor",
   "county-admin",
   "province-admin",
+  "province-viewer",
 ] as const;
 
 export type Role = (typeof ROLES)[number];
@@ -33,6 +34,8 @@ export const ROLE_DESCRIPTIONS: Readonly<Record<Role, RoleDescription>> = {
   "county-admin": { role: "county-admin", nameZh: "县级管理员", townshipBound: false },
   // Carries the province's code (e.g. 230000) as its county: it acts on the counties under it.
   "province-admin": { role: "province-admin", nameZh: "省级管理员", townshipBound: false },
+  // Read-only: the province's roll-up of its counties and townships, nothing else (permissions.ts).
+  "province-viewer": { role: "province-viewer", nameZh: "省级统计查看", townshipBound: false },
 };
 
 /** Who is acting: built from verified token claims, never from a request body. */

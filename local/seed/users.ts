@@ -149,6 +149,13 @@ export const DEMO_USERS: readonly DemoUser[] = [
     countyId: DEMO_PROVINCE_ID,
     descriptionZh: "省级管理员（开通县、全国节假日安排）",
   },
+  {
+    userId: "province-viewer-1",
+    name: "冯晓",
+    roles: ["province-viewer"],
+    countyId: DEMO_PROVINCE_ID,
+    descriptionZh: "省级统计查看（各县、乡镇汇总，只读，无个人信息）",
+  },
 ];
 
 export function demoUser(userId: string): DemoUser | undefined {

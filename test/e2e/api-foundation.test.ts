@@ -52,6 +52,7 @@ describe("health and sign-in", () => {
         "county-civil-affairs",
         "county-finance",
         "province-admin",
+        "province-viewer",
         "township-approver",
         "township-officer",
       ].sort(),
@@ -339,6 +340,6 @@ describe("demo data", () => {
     for (const user of DEMO_USERS.filter((u) => u.roles.some((r) => r.startsWith("township-")))) {
       expect(["230123100", "230123200", "230123300"]).toContain(user.townshipId);
     }
-    expect(DEMO_USERS).toHaveLength(17);
+    expect(DEMO_USERS).toHaveLength(18);
   });
 });

@@ -75,6 +75,7 @@ export const ROLES = [
   "auditor",
   "county-admin",
   "province-admin",
+  "province-viewer",
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -279,6 +280,7 @@ const role = {
   auditor: { zh: "审计/监督", en: "Auditor" },
   "county-admin": { zh: "县级管理员", en: "County administrator" },
   "province-admin": { zh: "省级管理员", en: "Province administrator" },
+  "province-viewer": { zh: "省级统计查看", en: "Province viewer" },
 } satisfies Record<Role, Label>;
 
 /** The catalogue, by group: `label("cause", "fire")` → 火灾. */

@@ -22,8 +22,8 @@ function actorWith(role: Role, userId = `u-${role}`): Actor {
   return {
     userId,
     roles: [role],
-    // A province administrator carries its province's code; the county 230123 lies under it.
-    countyId: role === "province-admin" ? "230000" : COUNTY,
+    // Province roles carry their province's code; the county 230123 lies under it.
+    countyId: role === "province-admin" || role === "province-viewer" ? "230000" : COUNTY,
     ...(ROLE_DESCRIPTIONS[role].townshipBound ? { townshipId: TOWNSHIP } : {}),
     name: role,
   };
