@@ -7,6 +7,8 @@
  *   --no-web           skip building/serving the web consoles
  *   --sfn-port <n>     port of the local Step Functions endpoint (default: a free port)
  *   --data-dir <dir>   where data lives (default .data)
+ *   --console-origin <url...>  origins of consoles served elsewhere (Vite's dev server,
+ *                      http://localhost:5173) that the local sign-in may return to
  */
 import { createServer } from "node:net";
 import { Command, InvalidArgumentError } from "commander";
@@ -30,6 +32,19 @@ function port(value: string): number {
   return parsed;
 }
 
+/** An origin (scheme, host, port; nothing after) that the local sign-in may send a browser back to. */
+function origin(value: string, previous: string[] = []): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new InvalidArgumentError("must be an origin such as http://localhost:5173");
+  }
+  if (parsed.origin !== value.replace(/\/$/, "") || !/^https?:$/.test(parsed.protocol))
+    throw new InvalidArgumentError("must be an origin such as http://localhost:5173");
+  return [...previous, parsed.origin];
+}
+
 const program = new Command()
   .name("aidflow-local")
   .description(
@@ -41,6 +56,11 @@ const program = new Command()
   .option("--sfn-port <n>", "Step Functions endpoint port (0 = any free port)", port, 0)
   .option("--data-dir <dir>", "data directory", ".data")
   .option("--no-web", "do not build or serve the web consoles")
+  .option(
+    "--console-origin <url...>",
+    "origins of consoles served elsewhere (vite dev) that may sign in",
+    origin,
+  )
   .parse();
 
 const options = program.opts<{
@@ -50,6 +70,7 @@ const options = program.opts<{
   sfnPort: number;
   dataDir: string;
   web: boolean;
+  consoleOrigin?: string[];
 }>();
 
 /** Whether 127.0.0.1:`port` can be listened on; any error but "taken" is left to the real start. */
@@ -89,6 +110,7 @@ const county = await startLocalCounty({
   apiPort: options.port,
   bankPort: options.bankPort,
   ...(web ? { webRoot: web.distDir } : {}),
+  ...(options.consoleOrigin ? { consoleOrigins: options.consoleOrigin } : {}),
 }).catch((error: unknown) => {
   // Taken between the check and the start (another process was quicker): the same one line.
   if (!isAddressInUse(error)) throw error;

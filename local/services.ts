@@ -115,6 +115,7 @@ export function apiService(options: {
   port: number;
   secrets: LocalSecrets;
   webRoot?: string;
+  consoleOrigins?: readonly string[];
   onListening?: (url: string) => void;
 }): LocalService {
   return async () => {
@@ -123,6 +124,7 @@ export function apiService(options: {
       host: "127.0.0.1",
       devTokenSecret: options.secrets.devTokenSecret,
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+      ...(options.consoleOrigins?.length ? { consoleOrigins: options.consoleOrigins } : {}),
     });
     options.onListening?.(server.url);
     return { close: () => server.close() };
@@ -155,6 +157,8 @@ export interface LocalCountyOptions extends Omit<LocalRuntimeOptions, "services"
   apiPort?: number;
   bankPort?: number;
   webRoot?: string;
+  /** Origins of consoles served elsewhere (Vite's dev server) that sign in at the local provider. */
+  consoleOrigins?: readonly string[];
   bankSeed?: number;
   /** Seed the demo county (funds allocated to quota). Default true. */
   seed?: boolean;
@@ -190,6 +194,7 @@ export async function startLocalCounty(options: LocalCountyOptions = {}): Promis
       port: endpoints.apiPort,
       secrets,
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+      ...(options.consoleOrigins ? { consoleOrigins: options.consoleOrigins } : {}),
     }),
   ];
   const runtime = await startLocalRuntime({ ...options, httpPort: endpoints.apiPort, services });

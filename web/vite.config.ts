@@ -1,28 +1,26 @@
 /**
  * Vite build of the three consoles. Everything is bundled into `web/dist` (no CDN at run time);
  * the local runtime serves that folder at `/`, CloudFront serves it in AWS. In `vite dev` the API
- * is proxied to the local runtime (`AIDFLOW_API_URL`, default http://127.0.0.1:3000).
+ * is proxied to the local runtime (`AIDFLOW_API_URL`, default http://127.0.0.1:3000), which must let
+ * its OIDC provider return to Vite's origin: `npm start -- --console-origin http://localhost:5173`.
  */
 import { fileURLToPath } from "node:url";
 import vue from "@vitejs/plugin-vue";
-import { defineConfig } from "vite";
+import { defineConfig, type ProxyOptions } from "vite";
+import { FUNCTIONS } from "../functions/catalog.ts";
 
 const apiUrl = process.env.AIDFLOW_API_URL ?? "http://127.0.0.1:3000";
-const apiPrefixes = [
-  "/dev",
-  "/cases",
-  "/me",
-  "/funds",
-  "/documents",
-  "/reconciliations",
-  "/exports",
-  "/audit",
-  "/work-queue",
-  "/openapi.json",
-  "/local-uploads",
-  "/replenishments",
-  "/payments",
+/**
+ * What `vite dev` hands to the local runtime: the first segment of every route of the catalog (so a
+ * new route needs no edit here; no console page may begin with one — test/unit/web/dev-proxy.test.ts)
+ * and the local runtime's own paths: its OIDC provider, the sign-in configuration, the dev sign-in of
+ * scripts and the local document store. `/auth/callback` stays with the console.
+ */
+export const LOCAL_ONLY_PREFIXES = ["/oidc", "/auth/config", "/dev", "/local-uploads", "/local-downloads"];
+export const API_PREFIXES = [
+  ...new Set(FUNCTIONS.flatMap((f) => f.routes ?? []).map((r) => `/${r.path.split("/")[1]}`)),
 ];
+const toApi: ProxyOptions = { target: apiUrl, changeOrigin: false };
 
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
@@ -35,6 +33,8 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
-    proxy: Object.fromEntries(apiPrefixes.map((prefix) => [prefix, { target: apiUrl, changeOrigin: false }])),
+    proxy: {
+      ...Object.fromEntries([...API_PREFIXES, ...LOCAL_ONLY_PREFIXES].map((prefix) => [prefix, toApi])),
+    },
   },
 });
