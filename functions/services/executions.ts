@@ -37,7 +37,8 @@ export function executionArnOf(stateMachineArn: string, executionName: string): 
 
 /**
  * A continued or redriven execution takes the case over (`AdoptExecution`, its first task). An
- * execution of an older generation never takes it back.
+ * execution of an older generation never takes it back. A redriven case's incident flag (the error
+ * that stopped the failed execution) is cleared: the step it resumes at sets the case's status.
  */
 export async function adoptExecution(
   deps: FlowDeps,
@@ -45,7 +46,12 @@ export async function adoptExecution(
 ): Promise<{ adopted: boolean }> {
   const record = await deps.cases.get(input.caseId);
   const current = record.executionName ? generationOf(input.caseId, record.executionName) : 0;
-  if (generationOf(input.caseId, input.executionName) < current) return { adopted: false };
+  const generation = generationOf(input.caseId, input.executionName);
+  if (generation < current) return { adopted: false };
   await deps.cases.markExecutionStarted(input.caseId, input.executionName);
+  if (generation > current && record.flags.incident !== undefined) {
+    const { incident: _ended, ...flags } = record.flags;
+    await deps.cases.update(input.caseId, { set: { flags } });
+  }
   return { adopted: true };
 }

@@ -5,20 +5,22 @@
  *   aidflow export    --county 230123 --period 2026-10 [--format csv|xlsx] [--kind summary|detail|discrepancies]
  *                     [--township …] [--out file] [--as county-finance|auditor] [--user …]
  *   aidflow county import county.xlsx --user <province administrator> [--dry-run]
+ *   aidflow case redrive <caseId> --reason "…" [--user …] [--dry-run]
  *
  * Tables come from AIDFLOW_TABLE_MAIN / AIDFLOW_TABLE_LEDGER (and AWS_ENDPOINT_URL_DYNAMODB for the
  * local runtime). A progress bar shows on stderr when it is a terminal (`--no-progress` hides it).
  *
  * Exit codes, for scripts:
  *   0  done; every reconciled period is clean
- *   1  done; discrepancies were found (listed on stdout)
- *   2  usage or configuration error (bad option, unknown county, tables not configured, bad import rows)
+ *   1  done; discrepancies were found (listed on stdout) — or a redrive was refused: the case runs,
+ *      finished, or someone else restarted it (nothing written)
+ *   2  usage or configuration error (bad option, unknown county or case, tables not configured, bad import rows)
  *   3  the run failed (storage unreachable, a fund missing …) — see stderr
  */
 import { createWriteStream } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { AidFlowError, ValidationError } from "#core/errors.ts";
+import { AidFlowError, ConflictError, NotFoundError, ValidationError } from "#core/errors.ts";
 import { isPeriodText } from "#core/reconciliation/index.ts";
 import type { FinanceDeps, Township } from "#functions/services/finance/deps.ts";
 import {
@@ -30,6 +32,7 @@ import {
   writeXlsx,
 } from "#functions/services/finance/exports.ts";
 import { type RunView, runReconciliation } from "#functions/services/finance/reconcile.ts";
+import { caseRedriveCommand, redriveDeps } from "./case-redrive.ts";
 import { adminDeps, cliActor, cliDeps, UsageError } from "./context.ts";
 import { countyImportCommand } from "./county-import.ts";
 import { progressBar } from "./progress.ts";
@@ -257,6 +260,42 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       const result = await countyImportCommand(resolve(file), options, { out, deps: adminDeps(env) });
       if (!result.ok) exitCode = EXIT.usage;
     });
+
+  program
+    .command("case")
+    .description("operate on one case (单个案件运维)")
+    .command("redrive <caseId>")
+    .description(
+      "restart a case whose execution failed, timed out or was stopped, at the step that stopped (docs/operations.md, A failed case)",
+    )
+    .requiredOption("--reason <text>", "why the case is restarted (recorded on the audit trail)")
+    .option("--user <userId>", "the operator recorded on the audit trail", env.USER ?? "aidflow-cli")
+    .option("--name <name>", "the operator's name as the audit trail shows it")
+    .option("--dry-run", "only show where the case would resume", false)
+    .action(
+      async (caseId: string, options: { reason: string; user: string; name?: string; dryRun: boolean }) => {
+        const deps = redriveDeps(env);
+        try {
+          const result = await caseRedriveCommand(caseId, options, { out, deps });
+          if (result.outcome === "already-running") exitCode = EXIT.discrepancies;
+        } catch (error) {
+          // Refused (running, finished, never started; unknown case; no reason): nothing was written.
+          if (
+            !(
+              error instanceof ConflictError ||
+              error instanceof NotFoundError ||
+              error instanceof ValidationError
+            )
+          )
+            throw error;
+          const fields = error.fields.map((f) => `\n  ${f.path}: ${f.message} / ${f.messageZh}`).join("");
+          err(`aidflow: ${error.message} / ${error.messageZh}${fields}\n`);
+          exitCode = error instanceof ConflictError ? EXIT.discrepancies : EXIT.usage;
+        } finally {
+          deps.close();
+        }
+      },
+    );
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -8,10 +8,13 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import { LOCAL_ACCOUNT } from "./arn.ts";
 import { SfnApiError } from "./errors.ts";
 import type { ExecutionDescription, HistoryEventDescription, StepFunctionsLayer } from "./layer.ts";
 
 const TARGET_PREFIX = "AWSStepFunctions.";
+/** The service returns the machine's role; locally nothing assumes one. */
+const LOCAL_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/aidflow-local-state-machine`;
 const BODY_BYTES_MAX = 1_048_576;
 
 const status = z.enum(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]);
@@ -27,6 +30,7 @@ const actions = {
     input: z.string().optional(),
   }),
   DescribeExecution: z.object({ executionArn: z.string().min(1) }),
+  DescribeStateMachineForExecution: z.object({ executionArn: z.string().min(1) }),
   ListExecutions: z.object({ stateMachineArn: z.string().min(1), statusFilter: status.optional(), ...page }),
   GetExecutionHistory: z.object({
     executionArn: z.string().min(1),
@@ -122,6 +126,18 @@ async function dispatch(layer: StepFunctionsLayer, action: Action, body: unknown
     }
     case "DescribeExecution":
       return executionShape(await layer.describeExecution((input as { executionArn: string }).executionArn));
+    case "DescribeStateMachineForExecution": {
+      const machine = await layer.describeStateMachineForExecution(
+        (input as { executionArn: string }).executionArn,
+      );
+      return {
+        stateMachineArn: machine.stateMachineArn,
+        name: machine.name,
+        definition: machine.definition,
+        roleArn: LOCAL_ROLE_ARN,
+        updateDate: epochSeconds(machine.updateDate),
+      };
+    }
     case "ListExecutions": {
       const listed = await layer.listExecutions(input);
       return {

@@ -1,6 +1,7 @@
 /**
  * The local Step Functions service: an execution registry over aws-local-stepfunctions with the
- * service's API (Start/Describe/List/GetExecutionHistory/Stop, SendTaskSuccess/Failure/Heartbeat),
+ * service's API (Start/Describe/List/GetExecutionHistory/Stop, DescribeStateMachineForExecution,
+ * SendTaskSuccess/Failure/Heartbeat),
  * durable in DynamoDB Local. `http.ts` serves it on the Step Functions JSON protocol.
  */
 import { randomUUID } from "node:crypto";
@@ -50,6 +51,8 @@ const PAGE_SIZE_DEFAULT = 100;
 
 export class StepFunctionsLayer {
   private readonly workflowsByArn = new Map<string, WorkflowRuntime>();
+  /** The definition each state machine runs (after substitution), as DescribeStateMachineForExecution gives it. */
+  private readonly definitionsByArn = new Map<string, string>();
   private readonly running = new Map<string, ExecutionRun>();
   private readonly pending = new Map<string, PendingTask>();
   private closed = false;
@@ -61,6 +64,7 @@ export class StepFunctionsLayer {
         stateMachineArn: workflow.stateMachineArn,
         prepared: prepareDefinition(workflow.definition),
       });
+      this.definitionsByArn.set(workflow.stateMachineArn, JSON.stringify(workflow.definition));
     }
   }
 
@@ -117,6 +121,27 @@ export class StepFunctionsLayer {
     if (!record)
       throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${executionArn}'`);
     return describe(record);
+  }
+
+  /** The definition an execution ran (one version per state machine locally: the one loaded). */
+  async describeStateMachineForExecution(
+    executionArn: string,
+  ): Promise<{ stateMachineArn: string; name: string; definition: string; updateDate: Date }> {
+    const execution = await this.describeExecution(executionArn);
+    const workflow = this.workflowsByArn.get(execution.stateMachineArn);
+    const definition = this.definitionsByArn.get(execution.stateMachineArn);
+    if (!workflow || definition === undefined) {
+      throw new SfnApiError(
+        "StateMachineDoesNotExist",
+        `State Machine Does Not Exist: '${execution.stateMachineArn}'`,
+      );
+    }
+    return {
+      stateMachineArn: workflow.stateMachineArn,
+      name: workflow.name,
+      definition,
+      updateDate: execution.startDate,
+    };
   }
 
   async listExecutions(request: {
