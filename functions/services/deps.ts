@@ -128,6 +128,8 @@ export interface CreateFlowDepsOptions {
   workflow?: WorkflowPort;
   now?: () => Date;
   stateMachines?: { flowA?: string; flowB?: string };
+  /** The process's one ledger writer, shared with finance (`processAdapters`); a new one when absent. */
+  ledgerWriter?: LedgerWriter;
 }
 
 export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
@@ -139,11 +141,7 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
     typeof options.payeeHashSecret === "function"
       ? options.payeeHashSecret
       : () => options.payeeHashSecret as string;
-  const writer = new LedgerWriter({
-    client: options.client,
-    // Read when the ledger is first used: a function that never touches it need not declare it.
-    tables: options.tables,
-  });
+  const writer = options.ledgerWriter ?? new LedgerWriter({ client: options.client, tables: options.tables });
   return {
     cases: new CaseStore(db, options.tables.main),
     tasks: new HumanTaskStore(db, options.tables.main),
@@ -170,15 +168,42 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
   };
 }
 
-let cached: FlowDeps | undefined;
+/** What every service of a process shares: one DynamoDB client and one ledger writer. */
+export interface ProcessAdapters {
+  client: DynamoDBClient;
+  /**
+   * The group commit of a fund's entries: one per process, so the flows' draws and finance's
+   * allocations and replenishments of a fund are batched together rather than racing for its head.
+   */
+  ledgerWriter: LedgerWriter;
+}
 
-/** The process's `FlowDeps`, from its configuration (functions/runtime/config.ts: read once, fail fast). */
-export function flowDeps(): FlowDeps {
-  if (cached) return cached;
+let shared: { key: object; adapters: ProcessAdapters } | undefined;
+
+/** The process's shared adapters, rebuilt when the configuration is (the local server, tests). */
+export function processAdapters(): ProcessAdapters {
   const active = config();
+  if (shared?.key === active) return shared.adapters;
+  const client = newDynamoDbClient();
+  const adapters = { client, ledgerWriter: new LedgerWriter({ client, tables: active.tables }) };
+  shared = { key: active, adapters };
+  return adapters;
+}
+
+let cached: { key: object; deps: FlowDeps } | undefined;
+
+/**
+ * The process's `FlowDeps`, from its configuration (functions/runtime/config.ts: read once, fail
+ * fast); rebuilt when the configuration is (the local server, tests).
+ */
+export function flowDeps(): FlowDeps {
+  const active = config();
+  if (cached?.key === active) return cached.deps;
+  const { client, ledgerWriter } = processAdapters();
   let gateways: ((countyId: string) => PaymentGateway) | undefined;
-  cached = createFlowDeps({
-    client: newDynamoDbClient(),
+  const deps = createFlowDeps({
+    client,
+    ledgerWriter,
     tables: active.tables,
     identityHashKey: active.identityHashKey,
     payeeHashSecret: () => active.payeeHashSecret,
@@ -191,11 +216,13 @@ export function flowDeps(): FlowDeps {
     },
     stateMachines: active.stateMachines,
   });
-  return cached;
+  cached = { key: active, deps };
+  return deps;
 }
 
 export function resetFlowDeps(): void {
   cached = undefined;
+  shared = undefined;
 }
 
 export { LedgerUnavailableError };

@@ -1,6 +1,6 @@
 /**
- * What county finance's services stand on (DOMAIN §6): the ledger (store + its own group-commit
- * writer), the finance records, the matching source over cases and payments, the audit trail, the
+ * What county finance's services stand on (DOMAIN §6): the ledger (store + the process's one
+ * group-commit writer, shared with the flows), the finance records, the matching source over cases and payments, the audit trail, the
  * township directory, and Flow A/B's `FlowDeps` to resume the flows waiting for money. Built once
  * per process from the configuration; tests and the CLI call `createFinanceDeps` with their own.
  */
@@ -15,9 +15,8 @@ import { PaymentStore } from "#adapters/payments/payment-store.ts";
 import type { MatchingSource } from "#core/reconciliation/index.ts";
 import { now as clockNow } from "#functions/runtime/clock.ts";
 import { config } from "#functions/runtime/config.ts";
-import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { type Logger, logger } from "#functions/runtime/logger.ts";
-import { flowDeps, resetFlowDeps } from "../deps.ts";
+import { flowDeps, processAdapters } from "../deps.ts";
 import type { FlowDeps, PolicyPort } from "../ports.ts";
 import { storeMatchingSource } from "./matching-source.ts";
 
@@ -54,6 +53,8 @@ export interface CreateFinanceDepsOptions {
   policy: PolicyPort;
   directory?: TownshipDirectory;
   flow?: () => FlowDeps;
+  /** The process's one ledger writer, shared with the flows (`processAdapters`); a new one when absent. */
+  writer?: LedgerWriter;
   now?: () => Date;
 }
 
@@ -70,10 +71,7 @@ export function createFinanceDeps(options: CreateFinanceDepsOptions): FinanceDep
     client: options.client,
     tables: options.tables,
     ledger,
-    writer: new LedgerWriter({
-      client: options.client,
-      tables: { ledger: options.tables.ledger, main: options.tables.main },
-    }),
+    writer: options.writer ?? new LedgerWriter({ client: options.client, tables: options.tables }),
     store: new FinanceStore(db, options.tables.main),
     matching: storeMatchingSource({
       client: options.client,
@@ -102,9 +100,10 @@ let cached: { key: object; deps: FinanceDeps } | undefined;
 export function financeDeps(): FinanceDeps {
   const active = config();
   if (cached?.key === active) return cached.deps;
-  if (cached) resetFlowDeps();
+  const { client, ledgerWriter } = processAdapters();
   const deps = createFinanceDeps({
-    client: newDynamoDbClient(),
+    client,
+    writer: ledgerWriter,
     tables: active.tables,
     policy: {
       resolve: (...a) => flowDeps().policy.resolve(...a),
