@@ -27,6 +27,8 @@ export interface ConfigNeeds {
   bankCallbackUrl?: boolean;
   /** Seals or opens bank account numbers: the KMS key of field encryption (`AIDFLOW_ACCOUNT_KEY_ID`). */
   accountKey?: boolean;
+  /** Creates and disables staff accounts: the Cognito user pool's id, where the deployment has one. */
+  userPool?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -427,7 +429,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/admin/admin.ts",
     handler: "handler",
     description:
-      "Administration: create counties, propose/approve policy versions, load the national holiday schedule and county local days",
+      "Administration: create counties, propose/approve policy versions, load the national holiday schedule and county local days, create and disable staff users",
     routes: [
       { method: "POST", path: "/admin/counties" },
       { method: "GET", path: "/admin/counties/{countyId}" },
@@ -438,7 +440,11 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "PUT", path: "/admin/calendars/national/{year}" },
       { method: "PUT", path: "/admin/counties/{countyId}/calendar/local-days/{year}" },
       { method: "GET", path: "/admin/counties/{countyId}/calendar" },
+      { method: "GET", path: "/admin/counties/{countyId}/users" },
+      { method: "POST", path: "/admin/counties/{countyId}/users" },
+      { method: "POST", path: "/admin/counties/{countyId}/users/{userId}/disable" },
     ],
+    config: { userPool: true },
     access: { tables: { main: "write" } },
   },
 ];
@@ -454,6 +460,7 @@ export interface FunctionNeeds {
   bankEndpoints: boolean;
   bankCallbackUrl: boolean;
   accountKey: boolean;
+  userPool: boolean;
 }
 
 export function needsOf(definition: FunctionDefinition): FunctionNeeds {
@@ -467,6 +474,7 @@ export function needsOf(definition: FunctionDefinition): FunctionNeeds {
     bankEndpoints: definition.config?.bankEndpoints === true,
     bankCallbackUrl: definition.config?.bankCallbackUrl === true,
     accountKey: definition.config?.accountKey === true,
+    userPool: definition.config?.userPool === true,
   };
 }
 

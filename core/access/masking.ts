@@ -44,6 +44,9 @@ const ALL_HIDDEN: Record<PersonalField, Visibility> = {
   amounts: "hidden",
 };
 
+/** Administrators read no case; of the staff users they create they see the phone masked. */
+const ADMINISTRATOR: Record<PersonalField, Visibility> = { ...ALL_HIDDEN, phone: "masked" };
+
 export const FIELD_VISIBILITY: Readonly<Record<Role, Readonly<Record<PersonalField, Visibility>>>> = {
   // Applicants only ever read their own case (scope own-case), so their own data is clear.
   applicant: ALL_CLEAR,
@@ -71,8 +74,8 @@ export const FIELD_VISIBILITY: Readonly<Record<Role, Readonly<Record<PersonalFie
     narrative: "clear",
     amounts: "clear",
   },
-  "county-admin": ALL_HIDDEN,
-  "province-admin": ALL_HIDDEN,
+  "county-admin": ADMINISTRATOR,
+  "province-admin": ADMINISTRATOR,
   // The roll-up carries counts and sums only.
   "province-viewer": ALL_HIDDEN,
 };

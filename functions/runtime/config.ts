@@ -31,6 +31,7 @@ import {
   type StoredValue,
   stateMachineArnEnv,
   TABLE_ENV,
+  USER_POOL_ID,
 } from "./environment.ts";
 import { derivedLocalKey, type FieldKeySource, fieldKeySource } from "./field-encryption.ts";
 import { fetchStoredValue, isLocalReference, readLocalReference } from "./parameters.ts";
@@ -75,6 +76,8 @@ export interface AppConfig {
   issuerEnforcesMfa: boolean;
   stateMachines: { flowA?: string; flowB?: string };
   notificationsTopicArn?: string;
+  /** The Cognito pool staff accounts are created in; undefined: the directory's users sign in. */
+  readonly userPoolId: string | undefined;
 }
 
 /** Thrown at cold start; the message lists each variable and what is wrong with it. */
@@ -237,6 +240,7 @@ const WHOLE_RUNTIME: FunctionNeeds = {
   bankEndpoints: true,
   bankCallbackUrl: true,
   accountKey: true,
+  userPool: true,
 };
 
 function needsFor(functionId: string | undefined, problems: string[]): FunctionNeeds | undefined {
@@ -330,6 +334,12 @@ export function parseConfig(env: Env): AppConfig {
     config,
     "accountKey",
     field(n.accountKey, !whole, ACCOUNT_KEY.idEnv, functionId, (x) => accountKeyOf(x, whole), r),
+  );
+
+  getter(
+    config,
+    "userPoolId",
+    field(n.userPool, !whole, USER_POOL_ID.idEnv, functionId, (x) => x.optionalStored(USER_POOL_ID, Text), r),
   );
 
   const bank = {} as BankConfig;
@@ -448,6 +458,7 @@ function storedReferences(env: Env): Array<{ value: StoredValue; id: string }> {
     ...needs.secrets.map((name) => SECRETS[name]),
     ...(needs.bankCallbackUrl ? [BANK_CALLBACK_URL] : []),
     ...(needs.bankEndpoints ? [BANK_CLIENT_TLS] : []),
+    ...(needs.userPool ? [USER_POOL_ID] : []),
   ];
   return values.flatMap((value) => {
     const id = env[value.idEnv]?.trim();

@@ -120,6 +120,18 @@ export const BANK_CALLBACK_URL: StoredValue = {
 };
 
 /**
+ * The id of the Cognito user pool where administrators create staff accounts (functions/adapters/
+ * identity): a parameter the API stack writes, since the pool is built after the functions. Unset
+ * where the API trusts another issuer (and locally): the directory's own users then sign in.
+ */
+export const USER_POOL_ID: StoredValue = {
+  kind: "parameter",
+  idEnv: "AIDFLOW_USER_POOL_ID_PARAMETER",
+  valueEnv: "AIDFLOW_USER_POOL_ID",
+  purpose: "Id of the Cognito user pool staff accounts are created in",
+};
+
+/**
  * The client certificate, key and bank CA of a mutual-TLS bank connection (bank-client-tls.ts). Read
  * by the functions that call the bank (catalog `config.bankEndpoints`) only where the deployment has
  * one (`-c bankClientTls=true`); without it they connect as to any https server.

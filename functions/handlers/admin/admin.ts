@@ -1,11 +1,13 @@
 /**
  * Administration over HTTP (DOMAIN §8): counties (province administrator), policy versions proposed
  * by one administrator and approved by another, the national holiday schedule per year and each
- * county's local days. Each route: parse (zod) → authorize (core/access: the role up front, scope and
+ * county's local days, staff users (created, listed with masked phones, disabled). Each route: parse (zod) → authorize (core/access: the role up front, scope and
  * maker-checker on what the service reads) → service → respond; the service audits every change.
  */
 import * as z from "zod";
 import { auditStore } from "#adapters/audit-store.ts";
+import { identityAccounts } from "#adapters/identity/index.ts";
+import { STAFF_ROLES } from "#core/access/index.ts";
 import { bilingual, created, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { now } from "#functions/runtime/clock.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
@@ -22,6 +24,7 @@ import {
   readCounty,
   revisePolicyVersion,
 } from "#functions/services/admin/administration.ts";
+import { createUser, disableUser, listUsers, MAINLAND_MOBILE } from "#functions/services/admin/users.ts";
 
 const tags = ["administration"];
 
@@ -202,6 +205,71 @@ const calendarRoute = httpHandler({
   handler: async ({ params, actor }) => calendarStatus(deps(), actor, params.countyId),
 });
 
+const UserParams = z.object({
+  countyId: CountyId,
+  userId: z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, bilingual("A user id", "用户标识格式不正确")),
+});
+const NewUserBody = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, bilingual("A name is required", "姓名不能为空"))
+      .max(40, bilingual("At most 40 characters", "姓名不得超过 40 个字符")),
+    phone: z
+      .string()
+      .regex(MAINLAND_MOBILE, bilingual("An 11-digit mainland mobile number", "须为 11 位大陆手机号码")),
+    role: z.enum(STAFF_ROLES as [string, ...string[]], {
+      error: bilingual("A staff role", "须为工作人员角色"),
+    }),
+    townshipId: z
+      .string()
+      .regex(/^\d{9}$/, bilingual("A 9-digit township code", "须为 9 位乡镇代码"))
+      .optional()
+      .meta({ description: "Required for township officers and approvers, absent otherwise" }),
+  })
+  .strict()
+  .meta({ id: "NewStaffUser" });
+
+const listUsersRoute = httpHandler({
+  route: "GET /admin/counties/{countyId}/users",
+  params: CountyParams,
+  action: "user.list",
+  resource: ({ params }) => ({ countyId: params.countyId }),
+  summary: "Staff users of a county (or of the province, by its code): roles, township, masked phone, active",
+  tags,
+  handler: async ({ params, actor }) => ({ users: await listUsers(deps(), actor, params.countyId) }),
+});
+
+const createUserRoute = httpHandler({
+  route: "POST /admin/counties/{countyId}/users",
+  params: CountyParams,
+  body: NewUserBody,
+  action: "user.create",
+  resource: ({ params }) => ({ countyId: params.countyId }),
+  summary: "Create a staff user and their sign-in account (never in a role above the administrator's own)",
+  tags,
+  response: { status: 201 },
+  handler: async ({ params, body, actor }) =>
+    created(
+      await createUser({ ...deps(), identity: identityAccounts() }, actor, params.countyId, {
+        ...body,
+        role: body.role as (typeof STAFF_ROLES)[number],
+      }),
+    ),
+});
+
+const disableUserRoute = httpHandler({
+  route: "POST /admin/counties/{countyId}/users/{userId}/disable",
+  params: UserParams,
+  action: "user.disable",
+  resource: ({ params }) => ({ countyId: params.countyId }),
+  summary: "Disable a staff user: no more sign-in, kept in the records (never deleted; not oneself)",
+  tags,
+  handler: async ({ params, actor }) =>
+    disableUser({ ...deps(), identity: identityAccounts() }, actor, params.countyId, params.userId),
+});
+
 export const handler = httpRouter(
   createCountyRoute,
   readCountyRoute,
@@ -212,4 +280,7 @@ export const handler = httpRouter(
   nationalRoute,
   localDaysRoute,
   calendarRoute,
+  listUsersRoute,
+  createUserRoute,
+  disableUserRoute,
 );
