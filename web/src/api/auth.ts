@@ -1,12 +1,12 @@
 /**
  * Sign-in through OpenID Connect: authorization code with PKCE (`oidc-client-ts`), the same flow
  * locally and in AWS. Where to sign in comes from the build (`VITE_AIDFLOW_SIGN_IN`, the api stack's
- * `ConsoleSignIn` output: Cognito's staff and applicant user pools, or the province's IdP) or, when
- * the build names none, from `GET /auth/config` (the local runtime's provider at `/oidc`).
+ * `ConsoleSignIn` output: the Cognito user pool, or the province's IdP) or, when the build names
+ * none, from `GET /auth/config` (the local runtime's provider at `/oidc`).
  *
  * The API authorizes with the ID token (roles in `cognito:groups`, scope in `custom:county` /
- * `custom:township`), so the session keeps that token; oidc-client-ts renews it with the refresh
- * token before it expires (staff tokens live minutes, not days).
+ * `custom:township`), so the session keeps that token and renews it with the refresh token a minute
+ * before it expires (tokens live 15 minutes; the sign-in a working day for staff, a week for applicants).
  */
 import { type User, UserManager, WebStorageStateStore } from "oidc-client-ts";
 import { decodeClaims, type Role, type SessionUser, signInLocally, signOutLocally } from "../session.ts";
@@ -52,7 +52,7 @@ function managerFor(option: SignInOption): UserManager {
   const key = `${option.issuer} ${option.clientId}`;
   let manager = managers.get(key);
   if (!manager) {
-    manager = new UserManager({
+    const created = new UserManager({
       authority: option.issuer,
       client_id: option.clientId,
       redirect_uri: `${location.origin}${CALLBACK_PATH}`,
@@ -62,21 +62,50 @@ function managerFor(option: SignInOption): UserManager {
       // The tab's storage, as the session: closing the tab signs out.
       userStore: new WebStorageStateStore({ store: sessionStorage }),
       stateStore: new WebStorageStateStore({ store: sessionStorage }),
-      automaticSilentRenew: true,
+      // Renewed here (renew below), one request at a time.
+      automaticSilentRenew: false,
       loadUserInfo: false,
     });
-    manager.events.addUserLoaded((user) => {
+    created.events.addUserLoaded((user) => {
       const signedIn = sessionFrom(user);
       if (signedIn) signInLocally(signedIn.token, signedIn.user);
     });
-    manager.events.addSilentRenewError(() => signOutLocally());
-    manager.events.addAccessTokenExpired(() => {
-      void manager?.removeUser();
-      signOutLocally();
-    });
-    managers.set(key, manager);
+    // A minute before the token expires; a failure here is tried again at expiry.
+    created.events.addAccessTokenExpiring(() => void renew(created));
+    // Expired: also after a tab slept past the expiry (a closed laptop), when the minute before was missed.
+    created.events.addAccessTokenExpired(() => void renewOrSignOut(created));
+    managers.set(key, created);
+    manager = created;
   }
   return manager;
+}
+
+const renewals = new WeakMap<UserManager, Promise<boolean>>();
+
+/**
+ * New tokens through the refresh token (the issuer's token endpoint, no page change). One renewal at
+ * a time per issuer: the issuer rotates refresh tokens, and one used twice ends the sign-in.
+ */
+function renew(manager: UserManager): Promise<boolean> {
+  let pending = renewals.get(manager);
+  if (!pending) {
+    pending = manager
+      .signinSilent()
+      .then(
+        (user) => !!user,
+        () => false,
+      )
+      .finally(() => renewals.delete(manager));
+    renewals.set(manager, pending);
+  }
+  return pending;
+}
+
+/** Renews the expired token, or signs out when the sign-in itself has lapsed (the refresh token too). */
+async function renewOrSignOut(manager: UserManager): Promise<void> {
+  if (await renew(manager)) return;
+  await manager.removeUser();
+  signOutLocally();
 }
 
 /** Where the browser goes back to after signing in (the page that asked, or the landing page). */
@@ -110,11 +139,17 @@ export async function finishSignIn(url: string): Promise<{ user: SessionUser; ne
   return { user: signedIn.user, ...(state.next ? { next: state.next } : {}) };
 }
 
-/** After a reload: renews the session's token before it expires (nothing when signed out). */
+/**
+ * After a reload: renews the session's token before it expires, at once when it already has (a tab
+ * reopened after the token's 15 minutes); signs out when it cannot be renewed. Nothing when signed out.
+ */
 export async function resumeSession(): Promise<void> {
   for (const option of await signInOptions()) {
-    const user = await managerFor(option).getUser();
-    if (user && !user.expired) return;
+    const manager = managerFor(option);
+    const user = await manager.getUser();
+    if (!user) continue;
+    if (user.expired) await renewOrSignOut(manager);
+    return;
   }
 }
 
