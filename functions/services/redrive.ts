@@ -65,7 +65,7 @@ const NEXT_ROUND = "NextRound";
  * States the loop passes through on its way to `loop.resumeAt` (the ASL's `Start`, `AdoptExecution`,
  * `NextRound`, `PrepareContinuation`, `ContinueAsNew`): a failure there resumes at that `resumeAt`.
  */
-const ROUTING_STATES = new Set([
+export const ROUTING_STATES: ReadonlySet<string> = new Set([
   "Start",
   "AdoptExecution",
   NEXT_ROUND,
