@@ -423,6 +423,24 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     timeoutSeconds: 300,
     memoryMb: 1024,
   },
+  // ── Province roll-up: read-only figures per county and township, no personal data ──
+  {
+    id: "ProvinceRollup",
+    entry: "functions/handlers/province.ts",
+    handler: "handler",
+    description:
+      "Province roll-up per county and township (cases, amounts paid, advance decisions in time, overdue paperwork, funds, reconciliation) and its XLSX export",
+    routes: [
+      { method: "GET", path: "/province/rollup" },
+      { method: "GET", path: "/province/rollup/export" },
+    ],
+    // The policy port (response time of each case's version) goes through flowDeps.
+    config: FLOW_DEPS,
+    access: { tables: { main: "read", ledger: "read" }, documents: "exports" },
+    // Every county of the province in one request: bounded reads (CASE_FIGURE_ITEMS_MAX), not a short one.
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+  },
   // ── Administration: counties, policy versions (maker-checker), holiday calendars ──
   {
     id: "Administration",

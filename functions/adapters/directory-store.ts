@@ -5,7 +5,7 @@
  *
  * | pk | sk | item |
  * |---|---|---|
- * | `DIRECTORY#<countyId>` | `COUNTY` | the county: name, number of townships, when written |
+ * | `DIRECTORY#<countyId>` | `COUNTY` | the county: name, number of townships, when written; gsi1 `COUNTIES#PROVINCE#<2 digits>` / `<countyId>` lists a province's counties |
  * | `DIRECTORY#<countyId>` | `TOWNSHIP#<townshipId>` | one township: name, registered population, area |
  * | `DIRECTORY#<countyId>` | `CREATION` | the claim of the county's creation: the directory's digest |
  * | `POLICY#<countyId>` | `SET` | the county's policy set (`policySet`), read by reference-data's StoredPolicySource |
@@ -34,6 +34,9 @@ import { nowMs } from "#functions/runtime/clock.ts";
 
 /** A county has at most this many townships (county-wide reads are bounded). */
 export const TOWNSHIPS_PER_COUNTY_MAX = 64;
+
+/** A province has at most this many counties (the province roll-up reads them in one bounded Query). */
+export const COUNTIES_PER_PROVINCE_MAX = 256;
 
 /** How long a found county's directory is reused in this process. */
 export const DIRECTORY_CACHE_MS = 60_000;
@@ -140,6 +143,8 @@ export function countyOfTownship(townshipId: string): string {
 
 const countyKey = (countyId: string) => `DIRECTORY#${countyId}`;
 const townshipSk = (townshipId: string) => `TOWNSHIP#${townshipId}`;
+/** Counties are listed by the first two digits of their code: the province (行政区划代码). */
+const provinceKey = (code: string) => `COUNTIES#PROVINCE#${code.slice(0, 2)}`;
 
 /** Found counties by `<table>|<countyId>`, process-wide (every DirectoryStore of a table shares it). */
 const cache = new Map<string, { townships: TownshipProfile[]; atMs: number }>();
@@ -222,6 +227,8 @@ export class DirectoryStore {
             name: county.name,
             townshipCount: county.townships.length,
             writtenAt: new Date(nowMs()).toISOString(),
+            gsi1pk: provinceKey(county.countyId),
+            gsi1sk: county.countyId,
           },
           ...(create ? { ConditionExpression: "attribute_not_exists(pk)" } : {}),
         }),
@@ -246,6 +253,21 @@ export class DirectoryStore {
       }),
     );
     return out.Item ? { countyId, name: String(out.Item.name) } : undefined;
+  }
+
+  /** The counties created under a province (its code `230000`, or any code in it), by code. */
+  async countiesOfProvince(provinceCode: string): Promise<Array<{ countyId: string; name: string }>> {
+    if (!/^\d{6}$/.test(provinceCode)) return [];
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": provinceKey(provinceCode) },
+        Limit: COUNTIES_PER_PROVINCE_MAX,
+      }),
+    );
+    return (out.Items ?? []).map((item) => ({ countyId: String(item.countyId), name: String(item.name) }));
   }
 
   /** The county's townships by code; empty for a county no administrator created. */

@@ -21,7 +21,11 @@ const APPROVER = { userId: "province-admin-1", name: "郑国华" };
 export async function storeDemoReference(client: DynamoDBClient, mainTable: string): Promise<void> {
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const directory = new DirectoryStore(db, mainTable);
-  if (!(await directory.county(DEMO_COUNTY.countyId))) {
+  // Also when the county item predates the province's county list (a data directory of an older run).
+  const listed = (await directory.countiesOfProvince(DEMO_COUNTY.countyId)).some(
+    (c) => c.countyId === DEMO_COUNTY.countyId,
+  );
+  if (!listed || !(await directory.county(DEMO_COUNTY.countyId))) {
     await directory.putCounty({
       countyId: DEMO_COUNTY.countyId,
       name: DEMO_COUNTY.name,

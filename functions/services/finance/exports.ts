@@ -202,7 +202,7 @@ const AMOUNT_TEXT = /^-?\d+\.\d{2}$/;
  * never used in arithmetic here (money stays Yuan, DOMAIN §6). Printed back with two decimals it
  * must give the same text, otherwise (an amount beyond a double's exact range) the cell stays text.
  */
-function amountCell(text: string): Cell {
+export function amountCell(text: string): Cell {
   if (!AMOUNT_TEXT.test(text)) return text;
   const value = Number(text);
   return value.toFixed(2) === text ? { value, type: Number, format: "0.00" } : text;

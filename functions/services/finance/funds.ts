@@ -43,7 +43,7 @@ export interface FundSummary {
   sequence: number;
 }
 
-function summaryOf(name: string, townshipId: string, view: FundView | undefined): FundSummary {
+export function summaryOf(name: string, townshipId: string, view: FundView | undefined): FundSummary {
   if (!view) {
     return {
       townshipId,

@@ -1,0 +1,137 @@
+/**
+ * The province roll-up as an XLSX workbook (issue 22 item 4): a sheet of counties (with the
+ * province's total) and a sheet of townships, Chinese headers, yuan with two decimals as numbers Excel
+ * can add up. Written to the documents store under `exports/<province>/` and handed out as a
+ * short-lived signed link, as the finance exports are (functions/services/finance/exports.ts).
+ */
+import { randomUUID } from "node:crypto";
+import writeXlsxFile, { type Cell, type SheetData } from "write-excel-file/node";
+import { documentStore, EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
+import { Yuan } from "#core/money/yuan.ts";
+import { amountCell, type ExportLink, XLSX_CONTENT_TYPE } from "../finance/exports.ts";
+import type { AreaFigures } from "./figures.ts";
+import type { ProvinceRollup } from "./rollup.ts";
+
+const FIGURE_HEADERS = [
+  "受理件数",
+  "急难型",
+  "支出型",
+  "本地户籍",
+  "非本地户籍",
+  "办理中",
+  "已办结",
+  "不予救助",
+  "已撤回",
+  "支出笔数",
+  "支出金额（元）",
+  "本地人员支出（元）",
+  "非本地人员支出（元）",
+  "冲回金额（元）",
+  "先行救助决定数",
+  "时限内决定数",
+  "时限内决定率",
+  "逾期未补齐手续",
+  "备用金额度（元）",
+  "备用金余额（元）",
+  "可用余额（元）",
+  "低于预警线的备用金",
+  "期间内余额预警次数",
+  "已结账至期末的备用金",
+  "期间内未结账月份数",
+] as const;
+
+const yuan = (fen: number): Cell => amountCell(Yuan.fromFen(fen).toString());
+
+/** Share within the response time, one decimal ("95.0%"), or "—" without decisions. */
+function share(part: number, whole: number): string {
+  if (whole === 0) return "—";
+  return `${(Math.round((part * 1000) / whole) / 10).toFixed(1)}%`;
+}
+
+function figureCells(f: AreaFigures): Cell[] {
+  const c = f.cases;
+  return [
+    c.filed,
+    c.urgent,
+    c.expenditure,
+    c.local,
+    c.nonLocal,
+    c.byStatusGroup["in-progress"],
+    c.byStatusGroup.closed,
+    c.byStatusGroup.refused,
+    c.byStatusGroup.withdrawn,
+    f.paid.count,
+    yuan(f.paid.amountFen),
+    yuan(f.paid.localFen),
+    yuan(f.paid.nonLocalFen),
+    yuan(f.paid.reversedFen),
+    f.advanceDecisions.decided,
+    f.advanceDecisions.withinResponseTime,
+    share(f.advanceDecisions.withinResponseTime, f.advanceDecisions.decided),
+    f.overduePaperwork,
+    yuan(f.funds.quotaFen),
+    yuan(f.funds.balanceFen),
+    yuan(f.funds.availableFen),
+    f.funds.belowAlertLevel,
+    f.funds.alertsRaised,
+    f.reconciliation.closedThroughPeriodEnd,
+    f.reconciliation.monthsNotClosed,
+  ];
+}
+
+const columns = (headers: readonly string[]) =>
+  headers.map((header) => ({ width: Math.max(10, header.length * 2 + 4) }));
+
+function sheets(rollup: ProvinceRollup) {
+  const period = `${rollup.from} 至 ${rollup.to}`;
+  const countyHeaders = ["统计期间", "县（市、区）", ...FIGURE_HEADERS];
+  const counties: SheetData = [countyHeaders];
+  for (const county of rollup.counties) counties.push([period, county.name, ...figureCells(county.figures)]);
+  counties.push([period, "全省合计", ...figureCells(rollup.figures)]);
+  const townshipHeaders = ["统计期间", "县（市、区）", "乡镇（街道）", ...FIGURE_HEADERS, "最近结账期间"];
+  const townships: SheetData = [townshipHeaders];
+  for (const county of rollup.counties) {
+    for (const t of county.townships) {
+      townships.push([
+        period,
+        county.name,
+        t.name,
+        ...figureCells(t.figures),
+        t.lastClose?.period ?? "未结账",
+      ]);
+    }
+  }
+  return [
+    { sheet: "各县汇总", data: counties, columns: columns(countyHeaders) },
+    { sheet: "乡镇明细", data: townships, columns: columns(townshipHeaders) },
+  ];
+}
+
+export function rollupFileName(rollup: ProvinceRollup): string {
+  return `aidflow-${rollup.provinceId}-rollup-${rollup.from}-${rollup.to}.xlsx`;
+}
+
+export async function rollupWorkbook(rollup: ProvinceRollup): Promise<Buffer> {
+  return writeXlsxFile(sheets(rollup)).toBuffer();
+}
+
+/** Stores the workbook under an unguessable key and returns its signed download link. */
+export async function publishRollup(rollup: ProvinceRollup): Promise<ExportLink> {
+  const name = rollupFileName(rollup);
+  const body = await rollupWorkbook(rollup);
+  const store = documentStore();
+  const key = `${EXPORTS_KEY_PREFIX}${rollup.provinceId}/${randomUUID()}/${name}`;
+  await store.putObject(key, body, XLSX_CONTENT_TYPE);
+  const ticket = await store.createDownload({ key, fileName: name });
+  return {
+    download: {
+      method: "GET",
+      url: ticket.url,
+      headers: ticket.headers,
+      expiresAt: ticket.expiresAt,
+      fileName: name,
+      contentType: XLSX_CONTENT_TYPE,
+      sizeBytes: body.length,
+    },
+  };
+}

@@ -1,0 +1,354 @@
+/**
+ * The province roll-up (issue 22 item 4, DOMAIN §8): per county and township of the reader's province
+ * — cases by hardship type and status, amounts paid (local vs non-local), advance decisions within the
+ * response time, overdue paperwork, fund balances and alerts, reconciliation status — for a period of
+ * Asia/Shanghai dates. Read-only, no personal data: cases are read through a projection without a
+ * single personal field (CaseFiguresStore), money from the ledger's entries and the funds' heads.
+ */
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
+import {
+  CASE_FIGURE_ITEMS_MAX,
+  type CaseFigure,
+  CaseFiguresStore,
+  type FilingWindow,
+} from "#adapters/case-figures-store.ts";
+import type { CaseStatus } from "#adapters/case-store.ts";
+import { DirectoryStore } from "#adapters/directory-store.ts";
+import type { StoredAlert } from "#adapters/finance-store.ts";
+import type { FundView } from "#adapters/ledger/index.ts";
+import { type Actor, requireAuthorized } from "#core/access/index.ts";
+import {
+  addLocalDays,
+  endOfLocalDay,
+  isLocalDate,
+  localDateOf,
+  startOfLocalDay,
+} from "#core/calendar/index.ts";
+import { advanceDecisionDueAt } from "#core/cases/index.ts";
+import { NotFoundError } from "#core/errors.ts";
+import { Yuan } from "#core/money/yuan.ts";
+import { FiguresAccumulator, parsePeriod } from "#core/reconciliation/index.ts";
+import { bilingual } from "#functions/http/index.ts";
+import type { FinanceDeps } from "../finance/deps.ts";
+import { summaryOf } from "../finance/funds.ts";
+import { CASE_STATUSES } from "../queries/case-list.ts";
+import { isOverdue } from "../queries/case-views.ts";
+import { type AreaFigures, addFigures, emptyFigures, statusGroupOf } from "./figures.ts";
+
+/** A roll-up covers at most a year and a day (a calendar year, leap or not, fits). */
+export const ROLLUP_DAYS_MAX = 366;
+
+const LocalDateText = z
+  .string()
+  .refine(isLocalDate, bilingual("A date written as YYYY-MM-DD", "日期格式应为 YYYY-MM-DD，如 2026-12-01"));
+
+export const RollupQuery = z
+  .object({
+    from: LocalDateText.optional(),
+    to: LocalDateText.optional(),
+    provinceId: z
+      .string()
+      .regex(
+        /^\d{2}0000$/,
+        bilingual("A 6-digit province code ending in 0000", "省级代码应为以 0000 结尾的6位数字"),
+      )
+      .optional(),
+  })
+  .strict()
+  .superRefine((query, ctx) => {
+    if (query.from === undefined || query.to === undefined) {
+      if (query.from !== query.to) {
+        ctx.addIssue({
+          code: "custom",
+          path: [query.from === undefined ? "from" : "to"],
+          message: bilingual(
+            "Give both dates, or neither for this month so far",
+            "请同时填写开始和结束日期（都不填则为本月至今）",
+          ),
+        });
+      }
+      return;
+    }
+    // A date the field's own check refused is not compared (that check names it).
+    if (!isLocalDate(query.from) || !isLocalDate(query.to)) return;
+    if (query.from > query.to) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["to"],
+        message: bilingual("The end date is before the start date", "结束日期不能早于开始日期"),
+      });
+    } else if (addLocalDays(query.from, ROLLUP_DAYS_MAX - 1) < query.to) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["to"],
+        message: bilingual(`At most ${ROLLUP_DAYS_MAX} days`, `统计期间最长 ${ROLLUP_DAYS_MAX} 天`),
+      });
+    }
+  });
+export type RollupQueryInput = z.output<typeof RollupQuery>;
+
+export interface RollupDeps {
+  finance: FinanceDeps;
+  db: DynamoDBDocumentClient;
+  table: string;
+}
+
+export interface TownshipRollup {
+  townshipId: string;
+  name: string;
+  figures: AreaFigures;
+  /** The fund's books are closed through this instant (ISO); absent before a first close. */
+  closedThrough?: string;
+  /** The latest signed close: its period (`2026-10`, `2026-Q4`) and when it was signed. */
+  lastClose?: { period: string; signedAt: string };
+}
+
+export interface CountyRollup {
+  countyId: string;
+  name: string;
+  figures: AreaFigures;
+  townships: TownshipRollup[];
+}
+
+export interface ProvinceRollup {
+  provinceId: string;
+  /** The period, Asia/Shanghai dates, both included. */
+  from: string;
+  to: string;
+  generatedAt: string;
+  figures: AreaFigures;
+  counties: CountyRollup[];
+}
+
+interface Range {
+  from: string;
+  to: string;
+  window: FilingWindow;
+  /** Last millisecond of the period (ISO). */
+  throughIso: string;
+  now: Date;
+}
+
+function rangeOf(query: RollupQueryInput, now: Date): Range {
+  // Both dates, or neither: this month so far (the schema refuses one alone).
+  const to = query.to ?? localDateOf(now);
+  const from = query.from ?? `${to.slice(0, 7)}-01`;
+  return {
+    from,
+    to,
+    window: {
+      fromIso: new Date(startOfLocalDay(from)).toISOString(),
+      toIso: new Date(endOfLocalDay(to) + 1).toISOString(),
+    },
+    throughIso: new Date(endOfLocalDay(to)).toISOString(),
+    now,
+  };
+}
+
+/** The province of the reader: the `provinceId` asked for, which must be the reader's own (403 otherwise). */
+function provinceOf(actor: Actor, query: RollupQueryInput): string {
+  const provinceId = query.provinceId ?? actor.countyId;
+  requireAuthorized(actor, "rollup.read", { countyId: provinceId });
+  if (!/^\d{2}0000$/.test(provinceId)) {
+    throw new NotFoundError(`${provinceId} is not a province code`, `${provinceId} 不是省级代码`);
+  }
+  return provinceId;
+}
+
+export async function provinceRollup(
+  deps: RollupDeps,
+  actor: Actor,
+  query: RollupQueryInput,
+): Promise<ProvinceRollup> {
+  const provinceId = provinceOf(actor, query);
+  const range = rangeOf(query, deps.finance.now());
+  const directory = new DirectoryStore(deps.db, deps.table);
+  const budget = { left: CASE_FIGURE_ITEMS_MAX };
+  const counties: CountyRollup[] = [];
+  for (const county of await directory.countiesOfProvince(provinceId)) {
+    counties.push(await countyRollup(deps, county, range, budget));
+  }
+  const figures = emptyFigures();
+  for (const county of counties) addFigures(figures, county.figures);
+  return {
+    provinceId,
+    from: range.from,
+    to: range.to,
+    generatedAt: range.now.toISOString(),
+    figures,
+    counties,
+  };
+}
+
+async function countyRollup(
+  deps: RollupDeps,
+  county: { countyId: string; name: string },
+  range: Range,
+  budget: { left: number },
+): Promise<CountyRollup> {
+  const [townships, pending, sent] = await Promise.all([
+    deps.finance.directory.townshipsOf(county.countyId),
+    deps.finance.store.alerts(county.countyId, "pending"),
+    deps.finance.store.alerts(county.countyId, "sent"),
+  ]);
+  const alerts = [...pending, ...sent].filter(
+    (a) => a.bookedAt >= range.window.fromIso && a.bookedAt < range.window.toIso,
+  );
+  const rows: TownshipRollup[] = [];
+  for (const t of townships) rows.push(await townshipRollup(deps, county.countyId, t, range, budget, alerts));
+  const figures = emptyFigures();
+  for (const row of rows) addFigures(figures, row.figures);
+  return { countyId: county.countyId, name: county.name, figures, townships: rows };
+}
+
+async function townshipRollup(
+  deps: RollupDeps,
+  countyId: string,
+  township: { townshipId: string; name: string },
+  range: Range,
+  budget: { left: number },
+  alerts: readonly StoredAlert[],
+): Promise<TownshipRollup> {
+  const figures = emptyFigures();
+  const cases = await caseFiguresOf(deps, township.townshipId, range, budget);
+  await countCases(deps, countyId, figures, cases, range);
+  const view = await fundView(deps.finance, township.townshipId);
+  const closes = view ? await deps.finance.store.closes(township.townshipId, 1) : [];
+  if (view) {
+    await countPaid(deps.finance, township.townshipId, figures, range);
+    countFund(figures, township, view, range);
+  }
+  figures.funds.alertsRaised = alerts.filter((a) => a.fundId === township.townshipId).length;
+  const last = closes[0];
+  return {
+    townshipId: township.townshipId,
+    name: township.name,
+    figures,
+    ...(view?.closedThrough ? { closedThrough: view.closedThrough } : {}),
+    ...(last ? { lastClose: { period: last.period, signedAt: last.signedAt } } : {}),
+  };
+}
+
+/** Cases filed in the period in every status, and every open paperwork step whatever its filing date. */
+async function caseFiguresOf(
+  deps: RollupDeps,
+  townshipId: string,
+  range: Range,
+  budget: { left: number },
+): Promise<CaseFigure[]> {
+  const store = new CaseFiguresStore(deps.db, deps.table);
+  const lists = await Promise.all(
+    (CASE_STATUSES as readonly CaseStatus[]).map((status) =>
+      store.ofTownship(
+        townshipId,
+        status,
+        status === "awaiting-paperwork" ? undefined : range.window,
+        budget,
+      ),
+    ),
+  );
+  return lists.flat();
+}
+
+async function countCases(
+  deps: RollupDeps,
+  countyId: string,
+  figures: AreaFigures,
+  cases: readonly CaseFigure[],
+  range: Range,
+): Promise<void> {
+  const c = figures.cases;
+  for (const item of cases) {
+    if (item.status === "awaiting-paperwork" && isOverdue(item.dueAt, item.flaggedOverdue, range.now)) {
+      figures.overduePaperwork += 1;
+    }
+    if (item.filedAt < range.window.fromIso || item.filedAt >= range.window.toIso) continue;
+    c.filed += 1;
+    if (item.hardshipKind === "urgent") c.urgent += 1;
+    if (item.hardshipKind === "expenditure") c.expenditure += 1;
+    if (item.local === true) c.local += 1;
+    if (item.local === false) c.nonLocal += 1;
+    c.byStatus[item.status] = (c.byStatus[item.status] ?? 0) + 1;
+    c.byStatusGroup[statusGroupOf(item.status)] += 1;
+    if (item.advanceDecidedAt !== undefined) {
+      figures.advanceDecisions.decided += 1;
+      if (await decidedInTime(deps, countyId, item)) figures.advanceDecisions.withinResponseTime += 1;
+    }
+  }
+}
+
+/** Decided by the deadline of the case's own policy version (DOMAIN §3.2: typical 24 h after filing). */
+async function decidedInTime(deps: RollupDeps, countyId: string, item: CaseFigure): Promise<boolean> {
+  const policy = await deps.finance.policy.resolveVersion(countyId, item.townshipId, item.policyVersionId);
+  const due = advanceDecisionDueAt(Date.parse(item.filedAt), policy);
+  return Date.parse(item.advanceDecidedAt ?? "") <= due.getTime();
+}
+
+async function fundView(deps: FinanceDeps, townshipId: string): Promise<FundView | undefined> {
+  try {
+    return await deps.ledger.getFund(townshipId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+function fenOf(amount: Yuan): number {
+  return Number(amount.toFenString());
+}
+
+/** The period's draws and reversals of the fund, summed as the reconciliation sums them. */
+async function countPaid(deps: FinanceDeps, townshipId: string, figures: AreaFigures, range: Range) {
+  const sums = new FiguresAccumulator();
+  for await (const entry of deps.ledger.streamEntries(townshipId, {
+    from: range.window.fromIso,
+    to: range.throughIso,
+    pageSize: 1000,
+  })) {
+    sums.in(entry);
+  }
+  const result = sums.result();
+  figures.paid.count += result.draws.count;
+  figures.paid.amountFen += fenOf(result.draws.sumYuan);
+  figures.paid.localFen += fenOf(result.draws.byResidency.local?.sumYuan ?? Yuan.zero);
+  figures.paid.nonLocalFen += fenOf(result.draws.byResidency["non-local"]?.sumYuan ?? Yuan.zero);
+  figures.paid.reversedFen += fenOf(result.reversals.sumYuan);
+}
+
+function countFund(
+  figures: AreaFigures,
+  township: { townshipId: string; name: string },
+  view: FundView,
+  range: Range,
+): void {
+  const summary = summaryOf(township.name, township.townshipId, view);
+  const f = figures.funds;
+  f.opened += 1;
+  f.quotaFen += fenOf(view.quotaYuan);
+  f.balanceFen += fenOf(view.balanceYuan);
+  f.availableFen += fenOf(view.availableYuan);
+  if (summary.belowAlertLevel) f.belowAlertLevel += 1;
+  const r = figures.reconciliation;
+  r.funds += 1;
+  if (view.closedThrough !== undefined && view.closedThrough >= range.throughIso)
+    r.closedThroughPeriodEnd += 1;
+  r.monthsNotClosed += monthsNotClosed(view.closedThrough, range);
+}
+
+/** Months of the period that are over and lie (partly) after the books' close (DOMAIN §6: a month or a quarter). */
+function monthsNotClosed(closedThrough: string | undefined, range: Range): number {
+  let count = 0;
+  for (let month = range.from.slice(0, 7); month <= range.to.slice(0, 7); month = nextMonth(month)) {
+    const period = parsePeriod(month);
+    if (period.toIso > range.now.toISOString()) break;
+    if (closedThrough === undefined || closedThrough < period.throughIso) count += 1;
+  }
+  return count;
+}
+
+function nextMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, "0")}`;
+}
