@@ -12,7 +12,7 @@ import { Yuan } from "#core/money/yuan.ts";
 import { planOf } from "./flow-b/plan-record.ts";
 import type { FlowDeps } from "./ports.ts";
 
-/** The waits of the flows for money, by task type (functions/services/flow-a-tasks.ts, flow-b/tasks.ts). */
+/** The waits of the flows for money, by task type (functions/services/flow-a/tasks.ts, flow-b/tasks.ts). */
 export const FUND_WAIT_TASK_TYPES = ["fund-replenishment", "plan-funds"] as const;
 export type FundWaitTaskType = (typeof FUND_WAIT_TASK_TYPES)[number];
 /** Open county-finance tasks read per walk or list (a limit on everything). */

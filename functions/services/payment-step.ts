@@ -25,8 +25,8 @@ import { PolicyRuleViolationError, requireCashHandOver } from "#core/cases/index
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { heldBackByQueue } from "./fund-queue.ts";
-import { supersedeWaiting } from "./human-tasks.ts";
 import type { FlowDeps, LedgerRequest } from "./ports.ts";
+import { supersedeWaiting } from "./steps/human-tasks.ts";
 
 export type PaymentOutcome = "confirmed" | "failed" | "pending";
 

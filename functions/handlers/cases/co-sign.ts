@@ -1,16 +1,16 @@
 /**
  * The paperwork's co-signature (DOMAIN §3.4) and the officer list the paperwork form picks from:
- * parse (zod) → authorize (core/access) → functions/services/co-signature.ts.
+ * parse (zod) → authorize (core/access) → functions/services/flow-a/co-signature.ts.
  */
 import * as z from "zod";
 import { bilingual, httpHandler, httpRouter } from "#functions/http/index.ts";
+import { flowDeps } from "#functions/services/deps.ts";
 import {
   CoSignSchema,
   coSignPaperwork,
   pendingCoSignature,
   townshipOfficers,
-} from "#functions/services/co-signature.ts";
-import { flowDeps } from "#functions/services/deps.ts";
+} from "#functions/services/flow-a/co-signature.ts";
 
 const tags = ["flow-a"];
 

@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import { accepted, httpHandler, httpRouter } from "#functions/http/index.ts";
+import { flowDeps } from "#functions/services/deps.ts";
 import {
   AdditionalAidDecisionSchema,
   AdvanceDecisionSchema,
@@ -21,8 +22,7 @@ import {
   reroutePayment,
   resumeFundWait,
   routeToCash,
-} from "#functions/services/decisions.ts";
-import { flowDeps } from "#functions/services/deps.ts";
+} from "#functions/services/flow-a/decisions.ts";
 
 export const CaseParams = z.object({ caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a case id") });
 const tags = ["flow-a"];

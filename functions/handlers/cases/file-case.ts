@@ -6,7 +6,7 @@
  */
 import { created, httpHandler, ok } from "#functions/http/index.ts";
 import { flowDeps } from "#functions/services/deps.ts";
-import { FileCaseSchema, fileCase } from "#functions/services/filing.ts";
+import { FileCaseSchema, fileCase } from "#functions/services/flow-a/filing.ts";
 
 export const handler = httpHandler({
   route: "POST /cases",

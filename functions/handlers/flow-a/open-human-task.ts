@@ -1,5 +1,5 @@
 /** `OpenHumanTask`: every human wait of Flow A — stores the token server-side, notifies, returns nothing. */
-import { OpenTaskEventSchema, openFlowATask } from "#functions/services/flow-a-tasks.ts";
+import { OpenTaskEventSchema, openFlowATask } from "#functions/services/flow-a/tasks.ts";
 import { taskHandler } from "./task.ts";
 
 export const handler = taskHandler(OpenTaskEventSchema, async (event, deps) => {

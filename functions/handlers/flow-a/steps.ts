@@ -1,4 +1,4 @@
-/** The automatic steps of Flow A after the payment (functions/services/flow-a-steps.ts). */
+/** The automatic steps of Flow A after the payment (functions/services/flow-a/steps.ts). */
 import * as z from "zod";
 import {
   closeCase,
@@ -7,7 +7,7 @@ import {
   recordIncident,
   recordRecovery,
   recordReferrals,
-} from "#functions/services/flow-a-steps.ts";
+} from "#functions/services/flow-a/steps.ts";
 import { CaseTaskSchema, taskHandler } from "./task.ts";
 
 export const planPaperworkDeadline = taskHandler(CaseTaskSchema, (event, deps) =>

@@ -12,7 +12,7 @@ import type { Actor } from "#core/access/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { parsePeriod, replenishmentProposal } from "#core/reconciliation/index.ts";
-import { canonicalJson } from "../human-tasks.ts";
+import { canonicalJson } from "../steps/human-tasks.ts";
 import { audit, authorizeTownship, countyOfTownship, plain } from "./common.ts";
 import type { FinanceDeps } from "./deps.ts";
 import { runReconciliation } from "./reconcile.ts";

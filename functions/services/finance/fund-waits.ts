@@ -21,12 +21,12 @@ import {
   queueOrder,
 } from "#core/ledger/fund-wait-queue.ts";
 import { Yuan } from "#core/money/yuan.ts";
-import { resumeFundWait } from "../decisions.ts";
+import { resumeFundWait } from "../flow-a/decisions.ts";
 import { reserveWaitingCommitment } from "../flow-b/steps.ts";
 import { type FundWaitTaskType, purposeOf, type WaitingCase, waitingCases } from "../fund-queue.ts";
-import { decideHumanTask } from "../human-tasks.ts";
 import { reserveWaitingPayment } from "../payment-step.ts";
 import { deciderName, type FlowDeps } from "../ports.ts";
+import { decideHumanTask } from "../steps/human-tasks.ts";
 import { authorizeCounty, countyOfTownship } from "./common.ts";
 import type { FinanceDeps } from "./deps.ts";
 

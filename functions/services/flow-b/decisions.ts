@@ -13,9 +13,9 @@ import { APPROVAL_ACTION, assessStagedAssistance, publicNoticeRequirement } from
 import { BusinessRuleError, ConflictError, ValidationError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { authorizeAnyOnCase, authorizeOnCase } from "../case-access.ts";
-import { fundIdOf } from "../decisions.ts";
-import { decideHumanTask, decisionAuditKey } from "../human-tasks.ts";
+import { fundIdOf } from "../flow-a/decisions.ts";
 import { deciderName, type FlowDeps } from "../ports.ts";
+import { decideHumanTask, decisionAuditKey } from "../steps/human-tasks.ts";
 import {
   approvedBeforePlan,
   type FlowBCase,

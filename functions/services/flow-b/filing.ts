@@ -11,9 +11,9 @@ import { chooseFlow, hardshipTypeOf } from "#core/cases/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { firstExecutionName } from "../executions.ts";
-import { FileCaseSchema, newCaseId } from "../filing.ts";
-import { existingCaseFor, filedOnBehalf, intake, recordFiling } from "../intake.ts";
+import { FileCaseSchema, newCaseId } from "../flow-a/filing.ts";
 import type { FlowDeps } from "../ports.ts";
+import { existingCaseFor, filedOnBehalf, intake, recordFiling } from "../steps/intake.ts";
 
 export const FileStagedCaseSchema = FileCaseSchema.extend({
   /** How long the hardship is expected to last (DOMAIN §4: long hardship → staged assistance). */

@@ -1,7 +1,7 @@
 /**
  * Flow B's human steps as data (DOMAIN §1, §4): for each wait, who acts, the case status while it
  * waits and what the notification says. Opening a task goes through the shared mechanism
- * (functions/services/human-tasks.ts): the token is stored server-side, never sent to a client.
+ * (functions/services/steps/human-tasks.ts): the token is stored server-side, never sent to a client.
  *
  * Two waits do more than wait:
  * - `public-notice` publishes the notice (公示) with personal data masked; its timeout is the notice
@@ -13,8 +13,8 @@ import type { CaseStatus } from "#adapters/case-store.ts";
 import type { Recipient } from "#adapters/outbox.ts";
 import { publicNoticeEndsAt } from "#core/cases/index.ts";
 import { maskName } from "#core/identity/index.ts";
-import { OpenTaskEventBaseSchema, openHumanTask } from "../human-tasks.ts";
 import type { FlowDeps } from "../ports.ts";
+import { OpenTaskEventBaseSchema, openHumanTask } from "../steps/human-tasks.ts";
 import { type PlanRecord, planOf } from "./plan-record.ts";
 
 export const FLOW_B_TASK_TYPES = [

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaseRecord } from "#adapters/case-store.ts";
 import type { WorkflowPort } from "#adapters/step-functions.ts";
 import { createFlowDeps } from "#functions/services/deps.ts";
-import { decideHumanTask, openHumanTask } from "#functions/services/human-tasks.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
+import { decideHumanTask, openHumanTask } from "#functions/services/steps/human-tasks.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
 interface Sent {
@@ -206,7 +206,7 @@ describe("human tasks", () => {
 describe("filing without a workflow", () => {
   it("answers 503 and writes nothing when the deployment has no Flow A state machine", async () => {
     // Prepare
-    const { fileCase, FileCaseSchema } = await import("#functions/services/filing.ts");
+    const { fileCase, FileCaseSchema } = await import("#functions/services/flow-a/filing.ts");
     const request = FileCaseSchema.parse({
       townshipId: "230123100",
       hardship: { cause: "fire" },

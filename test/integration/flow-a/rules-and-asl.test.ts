@@ -15,7 +15,7 @@ import { Yuan } from "#core/money/index.ts";
 import { policyInForce, resolvePolicy } from "#core/policy/index.ts";
 import { FUNCTIONS } from "#functions/catalog.ts";
 import { approvalLevelFor, checkAdvanceAmount, checkInvestigators } from "#functions/services/case-rules.ts";
-import { canonicalJson, requestDigest } from "#functions/services/human-tasks.ts";
+import { canonicalJson, requestDigest } from "#functions/services/steps/human-tasks.ts";
 import { demoCountyPolicy } from "#local/seed/policy-demo-county.ts";
 
 const at = new Date("2026-03-02T01:00:00Z");

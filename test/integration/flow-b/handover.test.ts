@@ -10,7 +10,7 @@ import { AuditStore } from "#adapters/audit-store.ts";
 import type { CaseStatus } from "#adapters/case-store.ts";
 import type { WorkflowPort } from "#adapters/step-functions.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
-import { handOverToFlowB } from "#functions/services/flow-a-steps.ts";
+import { handOverToFlowB } from "#functions/services/flow-a/steps.ts";
 import { DAY_MS, type FlowBWorld, startFlowBWorld, statesEntered } from "./world.ts";
 
 let world: FlowBWorld;

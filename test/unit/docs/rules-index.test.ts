@@ -68,9 +68,9 @@ describe("the index check", () => {
 
   it("a link to a file that does not exist (moved, renamed, deleted) is named", () => {
     const input = realInput();
-    const exists = (path: string) => path !== "functions/services/intake.ts" && input.exists(path);
+    const exists = (path: string) => path !== "functions/services/steps/intake.ts" && input.exists(path);
     expect(checkRulesIndex({ ...input, exists })).toContain(
-      `${DOC} links functions/services/intake.ts, which does not exist`,
+      `${DOC} links functions/services/steps/intake.ts, which does not exist`,
     );
   });
 

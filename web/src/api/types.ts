@@ -20,7 +20,7 @@ export interface Township {
   name: string;
 }
 
-/** `POST /cases` (functions/services/filing.ts FileCaseSchema, strict). */
+/** `POST /cases` (functions/services/flow-a/filing.ts FileCaseSchema, strict). */
 export interface FileCaseRequest {
   townshipId: string;
   hardship: { cause: string };

@@ -12,18 +12,18 @@ import type { Action, Actor } from "#core/access/index.ts";
 import { APPROVAL_ACTION, requireCashHandOver } from "#core/cases/index.ts";
 import { BusinessRuleError, ConflictError, ForbiddenError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
-import { authorizeAnyOnCase, authorizeOnCase } from "./case-access.ts";
+import { authorizeAnyOnCase, authorizeOnCase } from "../case-access.ts";
 import {
   type ApprovalLevel,
   CORE_LEVEL,
   checkAdvanceAmount,
   checkInvestigators,
   followUpLevel,
-} from "./case-rules.ts";
+} from "../case-rules.ts";
+import { isStagePurpose } from "../flow-b/plan-record.ts";
+import { deciderName, type FlowDeps } from "../ports.ts";
+import { type DecideHumanTaskResult, decideHumanTask, decisionAuditKey } from "../steps/human-tasks.ts";
 import { type PendingPaperwork, startCoSignature } from "./co-signature.ts";
-import { isStagePurpose } from "./flow-b/plan-record.ts";
-import { type DecideHumanTaskResult, decideHumanTask, decisionAuditKey } from "./human-tasks.ts";
-import { deciderName, type FlowDeps } from "./ports.ts";
 
 const YuanText = z
   .string()

@@ -1,14 +1,14 @@
 /**
  * Flow A's human steps as data: for each task type, who acts, the case status while it waits, and
  * whom to notify (DOMAIN §1, §3). The `OpenHumanTask` state-machine handler turns one of these plus
- * the task token into a stored, notified task (functions/services/human-tasks.ts). Flow B adds its
+ * the task token into a stored, notified task (functions/services/steps/human-tasks.ts). Flow B adds its
  * own table and calls the same `openHumanTask`.
  */
 import * as z from "zod";
 import type { CaseStatus } from "#adapters/case-store.ts";
 import type { Recipient } from "#adapters/outbox.ts";
-import { OpenTaskEventBaseSchema, openHumanTask } from "./human-tasks.ts";
-import type { FlowDeps } from "./ports.ts";
+import type { FlowDeps } from "../ports.ts";
+import { OpenTaskEventBaseSchema, openHumanTask } from "../steps/human-tasks.ts";
 
 export const FLOW_A_TASK_TYPES = [
   "advance-decision",

@@ -15,10 +15,16 @@ import { assessAdvance, HARDSHIP_CAUSES, type HardshipCause, hardshipTypeOf } fr
 import { AidFlowError } from "#core/errors.ts";
 import { IdentityDocumentSchema } from "#core/identity/index.ts";
 import { Yuan } from "#core/money/index.ts";
-import { firstExecutionName } from "./executions.ts";
-import { type FlowSettings, flowSettingsFromEnv } from "./flow-settings.ts";
-import { existingCaseFor, filedOnBehalf, HouseholdMemberSchema, intake, recordFiling } from "./intake.ts";
-import type { FlowDeps } from "./ports.ts";
+import { firstExecutionName } from "../executions.ts";
+import { type FlowSettings, flowSettingsFromEnv } from "../flow-settings.ts";
+import type { FlowDeps } from "../ports.ts";
+import {
+  existingCaseFor,
+  filedOnBehalf,
+  HouseholdMemberSchema,
+  intake,
+  recordFiling,
+} from "../steps/intake.ts";
 
 /** A household lists at most this many members besides the applicant (one filing transaction holds them). */
 export const HOUSEHOLD_MEMBERS_MAX = 20;

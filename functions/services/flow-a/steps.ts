@@ -5,8 +5,8 @@
 
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { Yuan } from "#core/money/index.ts";
-import { firstExecutionName } from "./executions.ts";
-import type { FlowDeps } from "./ports.ts";
+import { firstExecutionName } from "../executions.ts";
+import type { FlowDeps } from "../ports.ts";
 
 /** DOMAIN §3.4: N working days of the county calendar after the advance was paid. */
 export async function planPaperwork(

@@ -11,9 +11,9 @@ import type { CoSignature, PaperworkDraft } from "#adapters/co-signature-store.t
 import { countyOfTownship } from "#adapters/directory-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { ConflictError, ForbiddenError } from "#core/errors.ts";
-import { authorizeOnCase } from "./case-access.ts";
-import { decideHumanTask, requestDigest } from "./human-tasks.ts";
-import type { FlowDeps } from "./ports.ts";
+import { authorizeOnCase } from "../case-access.ts";
+import type { FlowDeps } from "../ports.ts";
+import { decideHumanTask, requestDigest } from "../steps/human-tasks.ts";
 
 const Reason = z.string().trim().min(2).max(1000);
 

@@ -19,7 +19,7 @@ import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts
 import type { OutboxMessage, Recipient } from "#adapters/outbox.ts";
 import type { TaskResponseOutcome } from "#adapters/step-functions.ts";
 import { ConflictError } from "#core/errors.ts";
-import type { FlowDeps } from "./ports.ts";
+import type { FlowDeps } from "../ports.ts";
 
 /**
  * The input every flow's `OpenHumanTask` state sends (the ASL passes `$$.Task.Token` as `taskToken`);
