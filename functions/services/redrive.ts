@@ -19,6 +19,7 @@
  * a refused redrive writes nothing; the started one is audited (who, why) once.
  */
 import { randomUUID } from "node:crypto";
+import { type CaseStatus, OPEN_STATUSES } from "#adapters/case-store.ts";
 import type { ExecutionFacts, ExecutionReader, StateEntered } from "#adapters/execution-reader.ts";
 import type { WorkflowPort } from "#adapters/step-functions.ts";
 import { ConflictError, ValidationError } from "#core/errors.ts";
@@ -82,6 +83,8 @@ const REASON_CHARS_MAX = 500;
 export async function redriveCase(deps: RedriveDeps, request: RedriveRequest): Promise<RedriveResult> {
   const reason = checkReason(request.reason);
   const record = await deps.cases.get(request.caseId);
+  // A withdrawn case's execution was stopped on purpose (ABORTED): an ended case is never restarted.
+  if (!OPEN_STATUSES.includes(record.status)) throw caseEnded(record.caseId, record.status);
   const current = await currentExecution(deps, record);
   if (!REDRIVABLE.has(current.facts.status)) throw notRedrivable(record.caseId, current);
 
@@ -243,6 +246,14 @@ function neverStarted(caseId: string): ConflictError {
   return new ConflictError(
     `Case ${caseId} has no execution to restart (a filing retry starts its first one)`,
     "该案件尚未启动办理流程，无法重新启动；再次提交同一申请即可启动",
+  );
+}
+
+function caseEnded(caseId: string, status: CaseStatus): ConflictError {
+  return new ConflictError(
+    `Case ${caseId} has ended (${status}); an ended case is not restarted`,
+    "该案件已结束（已办结、已撤回或未予救助），不能重新启动",
+    { details: { status } },
   );
 }
 

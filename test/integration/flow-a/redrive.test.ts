@@ -19,7 +19,6 @@ import { executionArnOf } from "#functions/services/executions.ts";
 import { type RedriveDeps, type RedriveResult, redriveCase } from "#functions/services/redrive.ts";
 import { main } from "#local/cli/main.ts";
 import {
-  approveAndPay,
   caseEntries,
   type FlowAWorld,
   fileAndWait,
@@ -308,9 +307,25 @@ describe("a case whose payment step failed on the bank's answer", () => {
     expect(await status(`${failed}-1`)).toBe("FAILED");
   });
 
-  it("leaves the other case running untouched", async () => {
-    const approver = await world.signIn("approver-chengguan");
-    await approveAndPay(world, approver, running, "300.00");
-    expect((await world.deps.cases.get(running)).executionName).toBe(`${running}-1`);
+  it("is not restarted once withdrawn, though its execution was stopped", async () => {
+    // Prepare: the applicant's officer withdraws the other case on her behalf (its execution is ABORTED)
+    const officer = await world.signIn("officer-chengguan-2");
+    const withdrawn = await officer.post(
+      `/cases/${running}/withdraw`,
+      { reason: "申请人已获亲属资助，申请撤回" },
+      key("withdraw-redrive"),
+    );
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    await world.eventually(async () => (await status(`${running}-1`)) === "ABORTED", "the execution to stop");
+
+    // Act
+    const refused = await cli("case", "redrive", running, "--reason", "误撤回，重新办理");
+
+    // Assess
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("该案件已结束（已办结、已撤回或未予救助），不能重新启动");
+    expect(await status(`${running}-2`)).toBeUndefined();
+    expect((await world.deps.cases.get(running)).status).toBe("withdrawn");
+    expect(await redrives(running)).toEqual([]);
   });
 });
