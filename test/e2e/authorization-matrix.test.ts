@@ -25,7 +25,10 @@ import { type ApiClient, putCaseFixture, startTestApi, type TestApi } from "./su
 const OTHER_COUNTY = "230999";
 const OTHER_COUNTY_TOWNSHIP = `${OTHER_COUNTY}100`;
 
-/** One demo user per role of DOMAIN §1, all of 城关镇 / the demo county. */
+/**
+ * One demo user per role of DOMAIN §1, all of 城关镇 / the demo county, and the read-only province
+ * viewer (carrying the province code): allowed the roll-up, refused everything else.
+ */
 const ACTOR_IDS = [
   "applicant-zhang",
   "officer-chengguan-1",
@@ -33,6 +36,7 @@ const ACTOR_IDS = [
   "county-civil-1",
   "finance-1",
   "auditor-1",
+  "province-viewer-1",
 ] as const;
 
 interface Variant {
