@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ACTIONS } from "#core/access/permissions.ts";
 import { auditAction, auditActor, auditChange, auditReason } from "../../../web/src/components/auditText.ts";
 
 const NAMES = new Map([["finance-1", "王芳"]]);
@@ -52,6 +53,23 @@ describe("audit trail wording", () => {
   it("keeps a reason typed by staff as typed, and English for an English reader", () => {
     expect(auditReason("房屋失火属实", "zh-CN")).toBe("房屋失火属实");
     expect(auditReason("application", "en")).toBe("application");
+  });
+
+  it("names every action the server knows: each permission of core/access and each action it audits", () => {
+    const root = join(import.meta.dirname, "../../..");
+    const audited = new Set<string>();
+    for (const dir of ["functions", "core"]) {
+      for (const file of readdirSync(join(root, dir), { recursive: true, encoding: "utf8" })) {
+        if (!file.endsWith(".ts")) continue;
+        const text = readFileSync(join(root, dir, file), "utf8");
+        for (const m of text.matchAll(/\baction: "([a-zA-Z]+(?:\.[a-zA-Z]+)+)"/g)) audited.add(m[1] ?? "");
+      }
+    }
+    expect(audited.size).toBeGreaterThan(20);
+    const unnamed = [...new Set([...ACTIONS, ...audited])].filter(
+      (action) => auditAction(action, "zh-CN") === "其他操作",
+    );
+    expect(unnamed).toEqual([]);
   });
 
   it("names actions, and never shows an unknown action's code to a zh-CN reader", () => {

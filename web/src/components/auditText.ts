@@ -45,6 +45,23 @@ const ACTIONS: Record<string, [zh: string, en: string]> = {
   "export.run": ["导出", "Export"],
   "audit.read": ["查阅审计记录", "Read the audit trail"],
   "person.view": ["查阅个人信息", "Viewed personal data"],
+  "case.redrive": ["重新启动办理", "Processing restarted"],
+  "plan.start": ["开始分阶段救助", "Staged plan started"],
+  "plan.commit": ["救助计划占用备用金", "Plan committed to the fund"],
+  "plan.suspicion.raise": ["提出疑点核查", "Suspicion raised"],
+  "fund.allocate.extra": ["追加拨付备用金", "Extra allocation"],
+  "satisfaction.read": ["查阅服务评价", "Read the satisfaction figures"],
+  "rollup.read": ["查阅全省汇总", "Read the province roll-up"],
+  "county.create": ["新建县（市、区）", "County created"],
+  "county.administer": ["管理县级设置", "County administered"],
+  "policy.propose": ["提出政策版本", "Policy version proposed"],
+  "policy.revise": ["修改政策版本", "Policy version revised"],
+  "policy.approve": ["批准政策版本", "Policy version approved"],
+  "calendar.national.load": ["载入全国节假日安排", "National holidays loaded"],
+  "calendar.local.write": ["设置本地节假日", "Local holidays set"],
+  "user.list": ["查阅用户", "Read the users"],
+  "user.create": ["新建用户", "User created"],
+  "user.disable": ["停用用户", "User disabled"],
 };
 
 const SCOPES: Record<string, [zh: string, en: string]> = {
