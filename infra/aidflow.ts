@@ -8,7 +8,7 @@ import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
 import type { FunctionDefinition } from "#functions/catalog.ts";
 import type { BankRouteOptions } from "./bank-route.ts";
-import { bankCallbackUrlParameterName } from "./environment.ts";
+import { bankCallbackUrlParameterName, userPoolIdParameterName } from "./environment.ts";
 import { type RegionTraits, regionTraits } from "./regions.ts";
 import { ApiStack } from "./stacks/api-stack.ts";
 import { DataStack } from "./stacks/data-stack.ts";
@@ -124,6 +124,7 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
           ...(props.bankClientTls ? { bankClientTls: true } : {}),
           // The Cognito pool requires MFA of everyone; an external IdP only when declared to.
           issuerEnforcesMfa: props.oidc ? props.oidc.enforcesMfa === true : true,
+          ...(props.oidc ? {} : { userPoolIdParameterName: userPoolIdParameterName(prefix) }),
         })
       : undefined;
   const builtFunctions: ReadonlyMap<string, IFunction> = functions?.functions ?? new Map();
@@ -144,6 +145,7 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
     siteUrl: web.siteUrl,
     identity: props.oidc ? { kind: "oidc", ...props.oidc } : { kind: "cognito" },
     bankCallbackUrlParameterName: bankCallbackUrlParameterName(prefix),
+    userPoolIdParameterName: userPoolIdParameterName(prefix),
     ...(props.bankCallbackUrl ? { bankCallbackUrl: props.bankCallbackUrl } : {}),
   });
   const monitoring = new MonitoringStack(scope, "Monitoring", {

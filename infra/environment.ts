@@ -12,11 +12,17 @@ export {
   SECRETS,
   SERVER_ERROR_METRIC,
   stateMachineArnEnv,
+  USER_POOL_ID,
 } from "#functions/runtime/environment.ts";
 
 /** Definition-substitution key that names a function in ASL: `${<id>FunctionArn}`. */
 export function functionArnSubstitution(functionId: string): string {
   return `${functionId}FunctionArn`;
+}
+
+/** SSM parameter (String) holding the Cognito user pool's id; written by the API stack, read by administration. */
+export function userPoolIdParameterName(prefix: string): string {
+  return `/${prefix}user-pool-id`;
 }
 
 /** SSM parameter (String) holding the bank callback URL; written by the API stack, read by payments. */

@@ -3,11 +3,12 @@ import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import * as cognito from "aws-cdk-lib/aws-cognito";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as ssm from "aws-cdk-lib/aws-ssm";
 import type { Construct } from "constructs";
-import type { FunctionDefinition } from "#functions/catalog.ts";
+import { type FunctionDefinition, needsOf } from "#functions/catalog.ts";
 import { groupDescription, ROLES, SCOPE_ATTRIBUTES } from "../identity.ts";
 
 /**
@@ -36,6 +37,8 @@ export interface ApiStackProps extends StackProps {
   allowedOrigins: readonly string[];
   /** Sustained requests per second across the API (a limit on everything: STYLE). */
   throttleRateLimit?: number;
+  /** SSM parameter the user pool's id is written to, for the functions that create staff accounts. */
+  userPoolIdParameterName?: string;
   /** SSM parameter the bank callback URL is written to, for the payment functions to read. */
   bankCallbackUrlParameterName?: string;
   /** The callback URL the bank is given, when the API has its own domain; default the API's URL. */
@@ -102,6 +105,7 @@ export class ApiStack extends Stack {
       this.issuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${pool.userPoolId}`;
       this.audience = [client.userPoolClientId];
       authorizer = new HttpUserPoolAuthorizer("CognitoAuthorizer", pool, { userPoolClients: [client] });
+      this.grantStaffAccounts(props, pool);
     }
     this.httpApi = this.buildApi(props, authorizer);
     new CfnOutput(this, "OidcIssuer", { value: this.issuer, description: "Issuer the API trusts" });
@@ -126,6 +130,41 @@ export class ApiStack extends Stack {
         parameterName: props.bankCallbackUrlParameterName,
         description: "AidFlow: the URL the bank posts payment outcomes to",
         stringValue: props.bankCallbackUrl ?? `${this.httpApi.apiEndpoint}/bank/callback`,
+      });
+    }
+  }
+
+  /**
+   * The functions that create staff accounts (catalog `config.userPool`): the pool's id in the
+   * parameter they read, and exactly the calls of functions/adapters/identity/cognito-accounts.ts on
+   * this pool — create (and find again on a retry), add to the role's group, disable; never delete.
+   */
+  private grantStaffAccounts(props: ApiStackProps, pool: cognito.UserPool): void {
+    const administering = props.functions.filter((definition) => needsOf(definition).userPool);
+    if (administering.length === 0) return;
+    if (!props.userPoolIdParameterName)
+      throw new Error("api: functions create staff accounts but no user pool id parameter is named");
+    new ssm.StringParameter(this, "UserPoolId", {
+      parameterName: props.userPoolIdParameterName,
+      description: "AidFlow: the Cognito user pool staff accounts are created in",
+      stringValue: pool.userPoolId,
+    });
+    for (const definition of administering) {
+      const role = props.builtFunctions.get(definition.id)?.role;
+      if (!role) throw new Error(`api: no built function (with a role) for catalog id ${definition.id}`);
+      new iam.Policy(this, `${definition.id}StaffAccounts`, {
+        roles: [role],
+        statements: [
+          new iam.PolicyStatement({
+            actions: [
+              "cognito-idp:AdminCreateUser",
+              "cognito-idp:AdminGetUser",
+              "cognito-idp:AdminAddUserToGroup",
+              "cognito-idp:AdminDisableUser",
+            ],
+            resources: [pool.userPoolArn],
+          }),
+        ],
       });
     }
   }

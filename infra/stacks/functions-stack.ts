@@ -31,6 +31,7 @@ import {
   NOTIFICATIONS_TOPIC_ENV,
   SECRETS,
   stateMachineArnEnv,
+  USER_POOL_ID,
 } from "../environment.ts";
 import { acknowledgeWildcardResource } from "../nag.ts";
 import { physicalTableName, TABLE_ENV, TABLES, type TableDefinition } from "../tables.ts";
@@ -61,6 +62,11 @@ export interface FunctionsStackProps extends StackProps {
   bankRoute?: BankRouteOptions;
   /** The functions that call the bank present a client certificate from a secret (bank-route.ts). */
   bankClientTls?: boolean;
+  /**
+   * SSM parameter the API stack writes the Cognito pool's id to (absent when the API trusts another
+   * issuer): the functions that create staff accounts (catalog `config.userPool`) read it.
+   */
+  userPoolIdParameterName?: string;
 }
 
 /**
@@ -104,7 +110,7 @@ export function externalModulesFor(needs: FunctionNeeds): string[] {
   return [
     ...LAMBDA_BUNDLING.externalModules,
     ...(needs.secrets.length > 0 || needs.bankEndpoints ? [] : ["@aws-lambda-powertools/parameters/secrets"]),
-    ...(needs.bankCallbackUrl ? [] : ["@aws-lambda-powertools/parameters/ssm"]),
+    ...(needs.bankCallbackUrl || needs.userPool ? [] : ["@aws-lambda-powertools/parameters/ssm"]),
   ];
 }
 
@@ -217,6 +223,7 @@ export class FunctionsStack extends Stack {
     this.grantSecrets(needs, role, environment, props);
     this.grantAccountKey(needs, role, environment, props);
     this.grantBank(definition, needs, role, environment, props);
+    this.grantUserPoolId(needs, role, environment, props);
     const bankNetwork = needs.bankEndpoints ? this.bankNetwork : undefined;
     bankNetwork?.grantNetworkInterfaces(role);
 
@@ -449,6 +456,27 @@ export class FunctionsStack extends Stack {
         actions: ["kms:GenerateDataKey", "kms:Decrypt"],
         resources: [props.data.accountKey.keyArn],
         conditions: { StringEquals: { "kms:EncryptionContext:purpose": ACCOUNT_KEY.purpose } },
+      }),
+    );
+  }
+
+  /**
+   * Where the Cognito pool's id is (the pool itself is granted by the API stack, which builds it:
+   * its id cannot be passed here, the API stack depends on these functions).
+   */
+  private grantUserPoolId(
+    needs: FunctionNeeds,
+    role: iam.Role,
+    environment: Record<string, string>,
+    props: FunctionsStackProps,
+  ): void {
+    const name = props.userPoolIdParameterName;
+    if (!needs.userPool || !name) return;
+    environment[USER_POOL_ID.idEnv] = name;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ["ssm:GetParameter"],
+        resources: [this.formatArn({ service: "ssm", resource: "parameter", resourceName: name.slice(1) })],
       }),
     );
   }

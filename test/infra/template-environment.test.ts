@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FUNCTIONS, type FunctionDefinition, needsOf } from "#functions/catalog.ts";
 import { COLD_START_HOOK_KEY, ENV, SECRETS } from "#functions/runtime/environment.ts";
 import { buildAidFlow } from "#infra/aidflow.ts";
-import { BANK_CALLBACK_URL } from "#infra/environment.ts";
+import { BANK_CALLBACK_URL, USER_POOL_ID } from "#infra/environment.ts";
 import { afterBundlingCommands, externalModulesFor, LAMBDA_BUNDLING } from "#infra/stacks/functions-stack.ts";
 import { discoverWorkflows } from "#infra/workflows.ts";
 import { ensureTables, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from "#local/dynamodb/engine.ts";
@@ -127,6 +127,8 @@ class LocalResolver {
     };
     if (pseudo[name]) return pseudo[name];
     const resource = stack.template.Resources[name];
+    // The pool's id, made by Cognito at deploy: a plausible one here.
+    if (resource?.Type === "AWS::Cognito::UserPool") return `${REGION}_LocalPool1`;
     if (resource?.Type === "AWS::SecretsManager::Secret") {
       // Generated at deploy in AWS; generated here for the local stand-in.
       return this.localReference(`${stack.name}/${name}`, randomBytes(32).toString("hex"));
@@ -197,6 +199,8 @@ function localEnvironment(
   }
   const parameter = env[BANK_CALLBACK_URL.idEnv];
   if (parameter) env[BANK_CALLBACK_URL.idEnv] = resolver.parameter(parameter);
+  const pool = env[USER_POOL_ID.idEnv];
+  if (pool) env[USER_POOL_ID.idEnv] = resolver.parameter(pool);
   return env;
 }
 
