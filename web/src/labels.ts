@@ -283,6 +283,17 @@ const role = {
   "province-viewer": { zh: "省级统计查看", en: "Province viewer" },
 } satisfies Record<Role, Label>;
 
+type StatusGroup =
+  keyof paths["/province/rollup"]["get"]["responses"][200]["content"]["application/json"]["figures"]["cases"]["byStatusGroup"];
+
+/** How the province roll-up groups case statuses (functions/services/province/figures.ts). */
+const statusGroup = {
+  "in-progress": { zh: "办理中", en: "In progress" },
+  closed: { zh: "已办结", en: "Closed" },
+  refused: { zh: "不予救助", en: "Refused" },
+  withdrawn: { zh: "已撤回", en: "Withdrawn" },
+} satisfies Record<StatusGroup, Label>;
+
 /** The catalogue, by group: `label("cause", "fire")` → 火灾. */
 export const LABELS = {
   hardshipType,
@@ -301,6 +312,7 @@ export const LABELS = {
   status,
   statusNext,
   role,
+  statusGroup,
 } as const;
 
 export type LabelGroup = keyof typeof LABELS;

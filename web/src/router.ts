@@ -93,10 +93,12 @@ const routes: RouteRecordRaw[] = [
 
 export const router = createRouter({ history: createWebHistory(), routes });
 
-// A reload keeps the tab's session: the token is renewed before it expires.
-if (session.user) void resumeSession().catch(() => undefined);
+// A reload keeps the tab's session: the token is renewed before it expires, and an expired one
+// before the first page asks the API with it.
+const resumed = session.user ? resumeSession().catch(() => undefined) : Promise.resolve();
 
-router.beforeEach((to) => {
+router.beforeEach(async (to) => {
+  await resumed;
   const roles = to.matched.flatMap((r) => r.meta.roles ?? []);
   if (roles.length === 0) return true;
   if (!session.user) return { name: "sign-in", query: { next: to.fullPath } };

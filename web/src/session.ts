@@ -11,7 +11,9 @@ export type Role =
   | "township-approver"
   | "county-civil-affairs"
   | "county-finance"
-  | "auditor";
+  | "auditor"
+  | "province-admin"
+  | "province-viewer";
 
 export interface SessionUser {
   userId: string;
@@ -84,5 +86,6 @@ export function landingPath(user: SessionUser): string {
   if (roles.includes("township-officer") || roles.includes("township-approver")) return "/township";
   if (roles.includes("county-finance")) return "/finance";
   if (roles.includes("county-civil-affairs") || roles.includes("auditor")) return "/county";
+  if (roles.includes("province-viewer") || roles.includes("province-admin")) return "/province";
   return "/";
 }

@@ -4625,6 +4625,390 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/province/rollup": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Province roll-up per county and township: cases, amounts paid, advance decisions in time, overdue paperwork, funds, reconciliation
+     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included, at most 366 days); neither: this month so far. `provinceId` defaults to the reader's province; another one is refused (403). Cases filed in the period by hardship type, status (and status group), local vs non-local registration; draws and reversals booked in the period (integer fen), local vs non-local; advance decisions on the period's cases and how many within the case's policy response time (typical 24 h); paperwork open now past its deadline; each fund's quota, balance and available money now, below its alert level, alerts raised in the period; funds closed through the period's end and months of the period over and not closed. Counts and sums only: no name, document, phone or account.
+     */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          provinceId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The roll-up */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              provinceId: string;
+              from: string;
+              to: string;
+              generatedAt: string;
+              figures: {
+                cases: {
+                  filed: number;
+                  urgent: number;
+                  expenditure: number;
+                  local: number;
+                  nonLocal: number;
+                  byStatusGroup: {
+                    "in-progress": number;
+                    closed: number;
+                    refused: number;
+                    withdrawn: number;
+                  };
+                  byStatus: {
+                    "awaiting-advance-decision"?: number;
+                    paying?: number;
+                    "awaiting-payment-route"?: number;
+                    "awaiting-fund-replenishment"?: number;
+                    "awaiting-paperwork"?: number;
+                    "awaiting-follow-up"?: number;
+                    "awaiting-additional-aid-approval"?: number;
+                    "awaiting-recovery"?: number;
+                    incident?: number;
+                    assessing?: number;
+                    "in-notice"?: number;
+                    "awaiting-plan-approval"?: number;
+                    "awaiting-plan-funds"?: number;
+                    "stage-waiting"?: number;
+                    "stage-recheck"?: number;
+                    "stage-paying"?: number;
+                    "advance-rejected"?: number;
+                    "handed-over-to-flow-b"?: number;
+                    closed?: number;
+                    "plan-rejected"?: number;
+                    "plan-stopped"?: number;
+                    withdrawn?: number;
+                  };
+                };
+                paid: {
+                  count: number;
+                  /** @description integer fen (1 yuan = 100 fen) */
+                  amountFen: number;
+                  /** @description integer fen (1 yuan = 100 fen) */
+                  localFen: number;
+                  /** @description integer fen (1 yuan = 100 fen) */
+                  nonLocalFen: number;
+                  /** @description integer fen (1 yuan = 100 fen) */
+                  reversedFen: number;
+                };
+                advanceDecisions: {
+                  decided: number;
+                  withinResponseTime: number;
+                };
+                overduePaperwork: number;
+                funds: {
+                  opened: number;
+                  /** @description integer fen (1 yuan = 100 fen) */
+                  quotaFen: number;
+                  /** @description integer fen (1 yuan = 100 fen) */
+                  balanceFen: number;
+                  /** @description integer fen (1 yuan = 100 fen) */
+                  availableFen: number;
+                  belowAlertLevel: number;
+                  alertsRaised: number;
+                };
+                reconciliation: {
+                  funds: number;
+                  closedThroughPeriodEnd: number;
+                  monthsNotClosed: number;
+                };
+              };
+              counties: {
+                countyId: string;
+                name: string;
+                figures: {
+                  cases: {
+                    filed: number;
+                    urgent: number;
+                    expenditure: number;
+                    local: number;
+                    nonLocal: number;
+                    byStatusGroup: {
+                      "in-progress": number;
+                      closed: number;
+                      refused: number;
+                      withdrawn: number;
+                    };
+                    byStatus: {
+                      "awaiting-advance-decision"?: number;
+                      paying?: number;
+                      "awaiting-payment-route"?: number;
+                      "awaiting-fund-replenishment"?: number;
+                      "awaiting-paperwork"?: number;
+                      "awaiting-follow-up"?: number;
+                      "awaiting-additional-aid-approval"?: number;
+                      "awaiting-recovery"?: number;
+                      incident?: number;
+                      assessing?: number;
+                      "in-notice"?: number;
+                      "awaiting-plan-approval"?: number;
+                      "awaiting-plan-funds"?: number;
+                      "stage-waiting"?: number;
+                      "stage-recheck"?: number;
+                      "stage-paying"?: number;
+                      "advance-rejected"?: number;
+                      "handed-over-to-flow-b"?: number;
+                      closed?: number;
+                      "plan-rejected"?: number;
+                      "plan-stopped"?: number;
+                      withdrawn?: number;
+                    };
+                  };
+                  paid: {
+                    count: number;
+                    /** @description integer fen (1 yuan = 100 fen) */
+                    amountFen: number;
+                    /** @description integer fen (1 yuan = 100 fen) */
+                    localFen: number;
+                    /** @description integer fen (1 yuan = 100 fen) */
+                    nonLocalFen: number;
+                    /** @description integer fen (1 yuan = 100 fen) */
+                    reversedFen: number;
+                  };
+                  advanceDecisions: {
+                    decided: number;
+                    withinResponseTime: number;
+                  };
+                  overduePaperwork: number;
+                  funds: {
+                    opened: number;
+                    /** @description integer fen (1 yuan = 100 fen) */
+                    quotaFen: number;
+                    /** @description integer fen (1 yuan = 100 fen) */
+                    balanceFen: number;
+                    /** @description integer fen (1 yuan = 100 fen) */
+                    availableFen: number;
+                    belowAlertLevel: number;
+                    alertsRaised: number;
+                  };
+                  reconciliation: {
+                    funds: number;
+                    closedThroughPeriodEnd: number;
+                    monthsNotClosed: number;
+                  };
+                };
+                townships: {
+                  townshipId: string;
+                  name: string;
+                  figures: {
+                    cases: {
+                      filed: number;
+                      urgent: number;
+                      expenditure: number;
+                      local: number;
+                      nonLocal: number;
+                      byStatusGroup: {
+                        "in-progress": number;
+                        closed: number;
+                        refused: number;
+                        withdrawn: number;
+                      };
+                      byStatus: {
+                        "awaiting-advance-decision"?: number;
+                        paying?: number;
+                        "awaiting-payment-route"?: number;
+                        "awaiting-fund-replenishment"?: number;
+                        "awaiting-paperwork"?: number;
+                        "awaiting-follow-up"?: number;
+                        "awaiting-additional-aid-approval"?: number;
+                        "awaiting-recovery"?: number;
+                        incident?: number;
+                        assessing?: number;
+                        "in-notice"?: number;
+                        "awaiting-plan-approval"?: number;
+                        "awaiting-plan-funds"?: number;
+                        "stage-waiting"?: number;
+                        "stage-recheck"?: number;
+                        "stage-paying"?: number;
+                        "advance-rejected"?: number;
+                        "handed-over-to-flow-b"?: number;
+                        closed?: number;
+                        "plan-rejected"?: number;
+                        "plan-stopped"?: number;
+                        withdrawn?: number;
+                      };
+                    };
+                    paid: {
+                      count: number;
+                      /** @description integer fen (1 yuan = 100 fen) */
+                      amountFen: number;
+                      /** @description integer fen (1 yuan = 100 fen) */
+                      localFen: number;
+                      /** @description integer fen (1 yuan = 100 fen) */
+                      nonLocalFen: number;
+                      /** @description integer fen (1 yuan = 100 fen) */
+                      reversedFen: number;
+                    };
+                    advanceDecisions: {
+                      decided: number;
+                      withinResponseTime: number;
+                    };
+                    overduePaperwork: number;
+                    funds: {
+                      opened: number;
+                      /** @description integer fen (1 yuan = 100 fen) */
+                      quotaFen: number;
+                      /** @description integer fen (1 yuan = 100 fen) */
+                      balanceFen: number;
+                      /** @description integer fen (1 yuan = 100 fen) */
+                      availableFen: number;
+                      belowAlertLevel: number;
+                      alertsRaised: number;
+                    };
+                    reconciliation: {
+                      funds: number;
+                      closedThroughPeriodEnd: number;
+                      monthsNotClosed: number;
+                    };
+                  };
+                  closedThrough?: string;
+                  lastClose?: {
+                    period: string;
+                    signedAt: string;
+                  };
+                }[];
+              }[];
+            };
+          };
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/province/rollup/export": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The province roll-up as an XLSX workbook (各县汇总, 乡镇明细) behind a short-lived download link
+     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included, at most 366 days); neither: this month so far. `provinceId` defaults to the reader's province; another one is refused (403). Chinese headers; amounts in yuan with two decimals, as numbers.
+     */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          provinceId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file's download link (GET, minutes) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              download: {
+                /** @enum {string} */
+                method: "GET";
+                url: string;
+                headers: {
+                  [key: string]: string;
+                };
+                expiresAt: string;
+                fileName: string;
+                contentType: string;
+                sizeBytes: number;
+              };
+            };
+          };
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/admin/counties": {
     parameters: {
       query?: never;
@@ -5341,6 +5725,253 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/admin/counties/{countyId}/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Staff users of a county (or of the province, by its code): roles, township, masked phone, active */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          countyId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a staff user and their sign-in account (never in a role above the administrator's own) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          countyId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["NewStaffUser"];
+        };
+      };
+      responses: {
+        /** @description Success */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/counties/{countyId}/users/{userId}/disable": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Disable a staff user: no more sign-in, kept in the records (never deleted; not oneself) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          countyId: string;
+          userId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/openapi.json": {
     parameters: {
       query?: never;
@@ -5593,6 +6224,21 @@ export interface components {
         to: string;
       }[];
       makeUpWorkingDays?: string[];
+    };
+    NewStaffUser: {
+      name: string;
+      phone: string;
+      /** @enum {string} */
+      role:
+        | "township-officer"
+        | "township-approver"
+        | "county-civil-affairs"
+        | "county-finance"
+        | "auditor"
+        | "county-admin"
+        | "province-admin";
+      /** @description Required for township officers and approvers, absent otherwise */
+      townshipId?: string;
     };
   };
   responses: never;
