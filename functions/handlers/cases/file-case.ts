@@ -6,7 +6,8 @@
  */
 import { created, httpHandler, ok } from "#functions/http/index.ts";
 import { flowDeps } from "#functions/services/deps.ts";
-import { FileCaseSchema, fileCase } from "#functions/services/flow-a/filing.ts";
+import { fileCase } from "#functions/services/flow-a/filing.ts";
+import { FileCaseSchema } from "#functions/services/steps/filing.ts";
 
 export const handler = httpHandler({
   route: "POST /cases",

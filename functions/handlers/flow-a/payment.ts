@@ -5,7 +5,7 @@
  */
 import * as z from "zod";
 import { payByBank, payInCash, reversePayment } from "#functions/services/payment-step.ts";
-import { CaseTaskSchema, taskHandler } from "./task.ts";
+import { CaseTaskSchema, taskHandler } from "#functions/services/steps/task-handler.ts";
 
 const PaymentTaskSchema = CaseTaskSchema.extend({ purpose: z.enum(["advance", "follow-up"]) });
 

@@ -8,7 +8,7 @@ import {
   recordRecovery,
   recordReferrals,
 } from "#functions/services/flow-a/steps.ts";
-import { CaseTaskSchema, taskHandler } from "./task.ts";
+import { CaseTaskSchema, taskHandler } from "#functions/services/steps/task-handler.ts";
 
 export const planPaperworkDeadline = taskHandler(CaseTaskSchema, (event, deps) =>
   planPaperwork(deps, event.caseId),

@@ -3,7 +3,6 @@
  * is `TaskInputError`, never retried), errors thrown by name for the ASL's Retry/Catch.
  */
 import * as z from "zod";
-import { CaseTaskSchema, taskHandler } from "#functions/handlers/flow-a/task.ts";
 import {
   closePlan,
   commitPlan,
@@ -12,6 +11,7 @@ import {
   startFlowB,
 } from "#functions/services/flow-b/steps.ts";
 import { OpenFlowBTaskSchema, openFlowBTask } from "#functions/services/flow-b/tasks.ts";
+import { CaseTaskSchema, taskHandler } from "#functions/services/steps/task-handler.ts";
 
 const StagePurpose = z.string().regex(/^stage-[0-9]{1,2}$/, "stage-<n>");
 

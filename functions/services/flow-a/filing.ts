@@ -1,92 +1,19 @@
 /**
- * Filing (DOMAIN §3.1): an applicant — or a township officer on their behalf (代为申请/主动发现) —
- * files at the township where the emergency happened. Household registration and residence are
- * recorded, never used to decide (DOMAIN §2.1). The case is created with the policy version in force
- * and its execution is started with the case id as its name, so a retry can never start it twice.
- * The intake (documents, household, duplicate and repeat-aid rules) is shared with Flow B's filing
- * (intake.ts).
+ * Filing into Flow A (DOMAIN §3.1): an applicant — or a township officer on their behalf (代为申请/
+ * 主动发现) — files at the township where the emergency happened. Household registration and
+ * residence are recorded, never used to decide (DOMAIN §2.1). The case is created with the policy
+ * version in force and the advance the rules propose; the request, the intake and the start of the
+ * execution are shared with Flow B's filing (steps/filing.ts).
  */
-import { randomBytes } from "node:crypto";
-import * as z from "zod";
 import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
 import type { Actor } from "#core/access/index.ts";
-import { requireAuthorized } from "#core/access/index.ts";
-import { assessAdvance, HARDSHIP_CAUSES, type HardshipCause, hardshipTypeOf } from "#core/cases/index.ts";
+import { assessAdvance } from "#core/cases/index.ts";
 import { AidFlowError } from "#core/errors.ts";
-import { IdentityDocumentSchema } from "#core/identity/index.ts";
 import { Yuan } from "#core/money/index.ts";
-import { firstExecutionName } from "../executions.ts";
+import type { ResolvedPolicy } from "#core/policy/index.ts";
 import { type FlowSettings, flowSettingsFromEnv } from "../flow-settings.ts";
 import type { FlowDeps } from "../ports.ts";
-import {
-  existingCaseFor,
-  filedOnBehalf,
-  HouseholdMemberSchema,
-  intake,
-  recordFiling,
-} from "../steps/intake.ts";
-
-/** A household lists at most this many members besides the applicant (one filing transaction holds them). */
-export const HOUSEHOLD_MEMBERS_MAX = 20;
-
-const YuanText = z
-  .string()
-  .refine((text) => Yuan.isValidText(text), { message: 'yuan with at most two decimals, e.g. "800.00"' });
-
-export const FileCaseSchema = z
-  .object({
-    /** 9-digit township code of the place of emergency (急难发生地). */
-    townshipId: z.string().regex(/^\d{9}$/, "a 9-digit township code"),
-    hardship: z.object({ cause: z.enum(HARDSHIP_CAUSES as [HardshipCause, ...HardshipCause[]]) }),
-    description: z.string().trim().min(1).max(2000),
-    requestedAmountYuan: YuanText.optional(),
-    /** The filer's judgement that waiting would cause irreversible harm (DOMAIN §3: what Flow A is for). */
-    irreversibleHarmIfDelayed: z.boolean().default(true),
-    applicant: z.object({
-      name: z.string().trim().min(1).max(100),
-      /** Any document of DOMAIN §2.1 — a resident ID (GB 11643 checked), a passport, a permit, or an officer's attestation. */
-      document: IdentityDocumentSchema,
-      phone: z
-        .string()
-        .trim()
-        .regex(/^\+?[0-9 -]{5,20}$/)
-        .optional(),
-      /** Household registration (户籍): kept for notification and statistics only. */
-      registration: z
-        .object({
-          countyCode: z
-            .string()
-            .regex(/^\d{6}$/)
-            .optional(),
-          province: z.string().trim().max(50).optional(),
-          description: z.string().trim().max(200).optional(),
-        })
-        .default({}),
-      residence: z
-        .object({ address: z.string().trim().max(200).optional(), residencePermit: z.boolean().optional() })
-        .optional(),
-    }),
-    /** The applicant's own account (社会化发放); without it an officer routes the payment later. */
-    bankAccount: z
-      .object({
-        holderName: z.string().trim().min(1).max(100),
-        bankName: z.string().trim().min(1).max(100),
-        account: z.string().trim().min(8).max(40),
-      })
-      .optional(),
-    /**
-     * The others of the household (DOMAIN §7): one cause, one aid applies to anyone listed, matched
-     * by the keyed hash of their document. Optional; a member without a document is listed only.
-     */
-    household: z.array(HouseholdMemberSchema).max(HOUSEHOLD_MEMBERS_MAX).optional(),
-    /** Filed by an officer: why (代为申请 on request, 主动发现 found by staff). */
-    onBehalf: z
-      .object({ reason: z.enum(["on-request", "found-by-staff"]), note: z.string().max(500).optional() })
-      .optional(),
-  })
-  .strict();
-
-export type FileCaseRequest = z.output<typeof FileCaseSchema>;
+import { authorizeFiling, type FileCaseRequest, fileInto, startFirstExecution } from "../steps/filing.ts";
 
 export interface FileCaseResult {
   caseId: string;
@@ -125,11 +52,6 @@ export class WorkflowUnavailableError extends AidFlowError {
   }
 }
 
-export function newCaseId(now: Date): string {
-  const day = now.toISOString().slice(0, 10).replaceAll("-", "");
-  return `C${day}-${randomBytes(5).toString("hex")}`;
-}
-
 export function flowAInput(
   record: CaseRecord,
   advanceResponseTimeHours: number,
@@ -155,40 +77,47 @@ export async function fileCase(
   request: FileCaseRequest,
   correlationId: string,
 ): Promise<FileCaseResult> {
-  const now = deps.now();
-  const onBehalf = filedOnBehalf(actor, request);
-  const countyId = actor.countyId;
-  if (onBehalf) {
-    requireAuthorized(actor, "case.fileOnBehalf", { countyId, townshipId: request.townshipId });
-  } else {
-    requireAuthorized(actor, "case.file", { countyId, ownerUserId: actor.userId });
-  }
+  authorizeFiling(actor, request);
   // Fail before anything is written when the deployment has no Flow A to start (a rejected request writes nothing).
-  const stateMachineArn = deps.stateMachines.flowA;
-  if (!stateMachineArn) throw new WorkflowUnavailableError();
-  const policy = await deps.policy.resolve(countyId, request.townshipId, now);
-  const admitted = await intake(deps, actor, request, policy, now);
-  if (admitted.kind === "existing") {
-    return existingCase(deps, actor, admitted.caseId, admitted.matchedKey, policy.advanceResponseTimeHours);
-  }
+  if (!deps.stateMachines.flowA) throw new WorkflowUnavailableError();
+  const policy = await deps.policy.resolve(actor.countyId, request.townshipId, deps.now());
+  const { record, existing } = await fileInto(deps, actor, request, policy, correlationId, {
+    fields: () => ({
+      status: "awaiting-advance-decision",
+      flow: "A",
+      ...(request.requestedAmountYuan
+        ? { requestedAmountYuan: Yuan.parse(request.requestedAmountYuan).toString() }
+        : {}),
+      assessment: proposedAdvance(actor, request, policy),
+    }),
+    why: request.onBehalf ? `on behalf: ${request.onBehalf.reason}` : "application",
+    whyOnRestart: (found) => (found.filedBy.onBehalf ? "on behalf" : "application"),
+    unstarted: (found) =>
+      found.flow === "A" && found.status === "awaiting-advance-decision" && !found.executionName,
+    start: (found) => startFlowA(deps, found, policy.advanceResponseTimeHours),
+  });
+  return {
+    caseId: record.caseId,
+    status: record.status,
+    existing,
+    policyVersionId: record.policyVersionId,
+    ...(record.assessment ? { assessment: record.assessment } : {}),
+  };
+}
 
-  // Stored sealed, with its keyed hash and masked tail: never the number itself.
-  const payout: PayoutRoute = request.bankAccount
-    ? {
-        method: "bank",
-        bank: {
-          holderName: request.bankAccount.holderName,
-          bankName: request.bankAccount.bankName,
-          ...(await deps.accounts.seal(request.bankAccount.account)),
-        },
-      }
-    : { method: "none" };
+/**
+ * The advance the rules propose to the approver: cause, amount and policy only — the core never
+ * reads the registration or the document kind it is given (DOMAIN §2.1, core/cases eligibility).
+ */
+function proposedAdvance(
+  actor: Actor,
+  request: FileCaseRequest,
+  policy: ResolvedPolicy,
+): NonNullable<CaseRecord["assessment"]> {
   const registrationCounty = request.applicant.registration.countyCode;
-  // The advance the rules propose to the approver: cause, amount and policy only — the core never
-  // reads the registration or the document kind it is given (DOMAIN §2.1, core/cases eligibility).
   const assessment = assessAdvance(
     {
-      countyId,
+      countyId: actor.countyId,
       townshipId: request.townshipId,
       cause: request.hardship.cause,
       requestedAmountYuan: request.requestedAmountYuan ? Yuan.parse(request.requestedAmountYuan) : Yuan.zero,
@@ -200,93 +129,17 @@ export async function fileCase(
     },
     policy,
   );
-  const record: CaseRecord = {
-    caseId: newCaseId(now),
-    countyId,
-    townshipId: request.townshipId,
-    status: "awaiting-advance-decision",
-    flow: "A",
-    hardship: { kind: hardshipTypeOf(request.hardship.cause), cause: request.hardship.cause },
-    description: request.description,
-    ...(request.requestedAmountYuan
-      ? { requestedAmountYuan: Yuan.parse(request.requestedAmountYuan).toString() }
-      : {}),
-    applicant: admitted.applicant,
-    ...admitted.household,
-    payout,
-    assessment: {
-      eligible: assessment.eligible,
-      amountYuan: assessment.amountYuan.toString(),
-      approvalLevel: assessment.approvalLevel,
-      paymentMethods: assessment.paymentMethods,
-      reasons: assessment.reasons,
-    },
-    filedBy: { userId: actor.userId, onBehalf, name: actor.name, roles: actor.roles },
-    filedAt: now.toISOString(),
-    policyVersionId: policy.policyVersionId,
-    correlationId,
-    handledBy: onBehalf ? [actor.userId] : [],
-    flags: admitted.flags,
-    version: 1,
-  };
-  const created = await deps.cases.create(record);
-  if (!created.created) {
-    return existingCase(
-      deps,
-      actor,
-      created.existingCaseId,
-      created.matchedKey ?? record.applicant.personKey,
-      policy.advanceResponseTimeHours,
-    );
-  }
-  await recordFiling(
-    deps,
-    record,
-    request.onBehalf ? `on behalf: ${request.onBehalf.reason}` : "application",
-  );
-  await startFlowA(deps, record, policy.advanceResponseTimeHours);
   return {
-    caseId: record.caseId,
-    status: record.status,
-    existing: false,
-    policyVersionId: record.policyVersionId,
-    ...(record.assessment ? { assessment: record.assessment } : {}),
-  };
-}
-
-/**
- * The existing case, for a caller who may read it (else 409, intake.ts). Its execution is started
- * (and its filing audited, once) again if a crash left it unstarted — a no-op otherwise.
- */
-async function existingCase(
-  deps: FlowDeps,
-  actor: Actor,
-  caseId: string,
-  matchedKey: string,
-  responseTimeHours: number,
-): Promise<FileCaseResult> {
-  const record = await existingCaseFor(deps, actor, caseId, matchedKey);
-  if (record.flow === "A" && record.status === "awaiting-advance-decision" && !record.executionName) {
-    await recordFiling(deps, record, record.filedBy.onBehalf ? "on behalf" : "application");
-    await startFlowA(deps, record, responseTimeHours);
-  }
-  return {
-    caseId,
-    status: record.status,
-    existing: true,
-    policyVersionId: record.policyVersionId,
-    ...(record.assessment ? { assessment: record.assessment } : {}),
+    eligible: assessment.eligible,
+    amountYuan: assessment.amountYuan.toString(),
+    approvalLevel: assessment.approvalLevel,
+    paymentMethods: assessment.paymentMethods,
+    reasons: assessment.reasons,
   };
 }
 
 async function startFlowA(deps: FlowDeps, record: CaseRecord, responseTimeHours: number): Promise<void> {
   const arn = deps.stateMachines.flowA;
   if (!arn) throw new WorkflowUnavailableError();
-  await deps.workflow.startExecution({
-    stateMachineArn: arn,
-    name: firstExecutionName(record.caseId),
-    input: flowAInput(record, responseTimeHours),
-  });
-  // Started now or before (the first execution's name is fixed): either way it runs.
-  await deps.cases.markExecutionStarted(record.caseId, firstExecutionName(record.caseId));
+  await startFirstExecution(deps, arn, record.caseId, flowAInput(record, responseTimeHours));
 }

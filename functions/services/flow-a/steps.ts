@@ -3,10 +3,17 @@
  * the recovery entry, the hand-over to Flow B, the close and the incident record.
  */
 
-import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { Yuan } from "#core/money/index.ts";
-import { firstExecutionName } from "../executions.ts";
 import type { FlowDeps } from "../ports.ts";
+import {
+  closeCaseRecord,
+  ledgerReference,
+  notifyRegistrationCounty,
+  paidAidOf,
+  workingDaysAhead,
+} from "../steps/automatic.ts";
+import { policyOf } from "../steps/decision.ts";
+import { startFirstExecution } from "../steps/filing.ts";
 
 /** DOMAIN §3.4: N working days of the county calendar after the advance was paid. */
 export async function planPaperwork(
@@ -14,16 +21,9 @@ export async function planPaperwork(
   caseId: string,
 ): Promise<{ dueAt: string; timeoutSeconds: number; workingDays: number }> {
   const record = await deps.cases.get(caseId);
-  const policy = await deps.policy.resolveVersion(record.countyId, record.townshipId, record.policyVersionId);
-  const now = deps.now();
-  const due = await deps.calendar.addWorkingDays(
-    record.countyId,
-    policy.holidayCalendarRef,
-    now,
-    policy.paperworkDeadlineWorkingDays,
-  );
-  const timeoutSeconds = Math.max(1, Math.ceil((due.getTime() - now.getTime()) / 1000));
-  return { dueAt: due.toISOString(), timeoutSeconds, workingDays: policy.paperworkDeadlineWorkingDays };
+  const policy = await policyOf(deps, record);
+  const workingDays = policy.paperworkDeadlineWorkingDays;
+  return { ...(await workingDaysAhead(deps, record, policy, workingDays)), workingDays };
 }
 
 /** 转介: each referral is sent to its receiving body through the outbox and marked referred. */
@@ -75,13 +75,7 @@ export async function recordRecovery(
     townshipId: record.townshipId,
     kind: "recovery",
     amountYuan: amount.toString(),
-    reference: {
-      caseId,
-      flow: "A",
-      hardshipType: record.hardship.cause,
-      residency: record.applicant.local ? "local" : "non-local",
-      correlationId,
-    },
+    reference: ledgerReference(record, "A", correlationId),
   });
   await deps.cases.update(caseId, { set: { recovery: { ...record.recovery, status: "returned-to-fund" } } });
   return true;
@@ -113,21 +107,16 @@ export async function handOverToFlowB(
     });
   }
   if (arn) {
-    await deps.workflow.startExecution({
-      stateMachineArn: arn,
-      name: firstExecutionName(caseId),
-      input: {
-        caseId,
-        countyId: record.countyId,
-        townshipId: record.townshipId,
-        correlationId,
-        policyVersionId: record.policyVersionId,
-        handedOverFrom: "flow-a",
-        reason: (record.followUp?.staged as { reason?: string } | undefined)?.reason ?? "",
-      },
-    });
     // From now on the case's execution is Flow B's (its continuations count on from this one).
-    await deps.cases.markExecutionStarted(caseId, firstExecutionName(caseId));
+    await startFirstExecution(deps, arn, caseId, {
+      caseId,
+      countyId: record.countyId,
+      townshipId: record.townshipId,
+      correlationId,
+      policyVersionId: record.policyVersionId,
+      handedOverFrom: "flow-a",
+      reason: (record.followUp?.staged as { reason?: string } | undefined)?.reason ?? "",
+    });
   }
   await deps.outbox.put(
     {
@@ -153,11 +142,7 @@ export async function closeCase(
 ): Promise<Record<string, unknown>> {
   const record = await deps.cases.get(caseId);
   const now = deps.now();
-  const paid: Record<string, string> = {};
-  for (const purpose of ["advance", "follow-up"]) {
-    const obligation = await deps.payments.getObligation(obligationIdFor(caseId, purpose));
-    if (obligation?.status === "paid") paid[purpose] = obligation.amountYuan;
-  }
+  const paid = await paidAidOf(deps, caseId);
   const totalPaid = Object.values(paid).reduce((sum, text) => sum.plus(Yuan.parse(text)), Yuan.zero);
   const fraud = record.paperwork?.fraudFound === true;
   const outcome = {
@@ -170,49 +155,31 @@ export async function closeCase(
     summary: (record.followUp?.close as { summary?: string } | undefined)?.summary ?? null,
     registrationCountyNotified: false,
   };
-  const registrationCounty = record.applicant.registration.countyCode;
-  if (!record.applicant.local && registrationCounty) {
-    await deps.outbox.put(
-      {
-        messageId: `${caseId}:close:registration-county`,
-        caseId,
-        kind: "case.closed.non-local",
-        recipient: { kind: "registration-county", id: registrationCounty },
-        subject: `A resident of your county was aided in county ${record.countyId}`,
-        subjectZh: `贵县户籍人员在 ${record.countyId} 获得临时救助，请关注后续帮扶`,
-        details: {
-          countyId: record.countyId,
-          townshipId: record.townshipId,
-          cause: record.hardship.cause,
-          totalPaidYuan: outcome.totalPaidYuan,
-        },
-        correlationId,
+  outcome.registrationCountyNotified = await notifyRegistrationCounty(
+    deps,
+    record,
+    {
+      messageId: `${caseId}:close:registration-county`,
+      subject: `A resident of your county was aided in county ${record.countyId}`,
+      subjectZh: `贵县户籍人员在 ${record.countyId} 获得临时救助，请关注后续帮扶`,
+      details: {
+        countyId: record.countyId,
+        townshipId: record.townshipId,
+        cause: record.hardship.cause,
+        totalPaidYuan: outcome.totalPaidYuan,
       },
-      now,
-    );
-    outcome.registrationCountyNotified = true;
-  }
-  const closed = await deps.cases.update(caseId, {
-    status: "closed",
-    set: { outcome, closedAt: now.toISOString(), dueAt: null },
-  });
-  await deps.cases.settlePersonHistory(closed, {
-    status: "closed",
+    },
+    correlationId,
+    now,
+  );
+  await closeCaseRecord(deps, record, {
+    outcome,
     aided: totalPaid.isPositive(),
     fraud,
-    closedAt: now.toISOString(),
-    releaseGuard: true,
-  });
-  await deps.audit.append({
     actorUserId: "system:flow-a",
-    actorRoles: [],
-    action: "case.close",
-    caseId,
-    countyId: record.countyId,
-    townshipId: record.townshipId,
     why: "Flow A finished",
-    after: outcome,
     correlationId,
+    now,
   });
   return outcome;
 }

@@ -1,14 +1,13 @@
 /**
  * Flow A's human steps as data: for each task type, who acts, the case status while it waits, and
  * whom to notify (DOMAIN §1, §3). The `OpenHumanTask` state-machine handler turns one of these plus
- * the task token into a stored, notified task (functions/services/steps/human-tasks.ts). Flow B adds its
- * own table and calls the same `openHumanTask`.
+ * the task token into a stored, notified task (functions/services/steps/open-task.ts). Flow B adds its
+ * own table and opens its waits the same way.
  */
 import * as z from "zod";
-import type { CaseStatus } from "#adapters/case-store.ts";
-import type { Recipient } from "#adapters/outbox.ts";
 import type { FlowDeps } from "../ports.ts";
-import { OpenTaskEventBaseSchema, openHumanTask } from "../steps/human-tasks.ts";
+import { OpenTaskEventBaseSchema } from "../steps/human-tasks.ts";
+import { openTask, type TaskSpec } from "../steps/open-task.ts";
 
 export const FLOW_A_TASK_TYPES = [
   "advance-decision",
@@ -26,13 +25,6 @@ export const OpenTaskEventSchema = OpenTaskEventBaseSchema.extend({
   approvalLevel: z.enum(["township", "county", "coordination"]).optional(),
 });
 export type OpenTaskEvent = z.output<typeof OpenTaskEventSchema>;
-
-interface TaskSpec {
-  roles: string[];
-  status: CaseStatus;
-  subject: string;
-  subjectZh: string;
-}
 
 function specFor(event: OpenTaskEvent): TaskSpec {
   const escalated = event.escalated === true;
@@ -108,37 +100,13 @@ function specFor(event: OpenTaskEvent): TaskSpec {
   }
 }
 
-const COUNTY_ROLES = new Set(["county-civil-affairs", "county-finance"]);
-
 export async function openFlowATask(deps: FlowDeps, event: OpenTaskEvent) {
-  const spec = specFor(event);
   const record = await deps.cases.get(event.caseId);
-  const notify: Recipient[] = spec.roles.map((role) =>
-    COUNTY_ROLES.has(role)
-      ? { kind: "county", id: record.countyId, role }
-      : { kind: "township", id: record.townshipId, role },
-  );
-  const flags = { ...record.flags };
-  if (event.escalated) flags.escalated = true;
-  if (event.overdue) flags.overdue = true;
-  if (event.taskType === "fund-replenishment") flags.fundWaited = true;
-  return openHumanTask(deps, {
-    token: event.taskToken,
-    caseId: event.caseId,
-    taskType: event.taskType,
-    assigneeRoles: spec.roles,
-    ...(event.timeoutSeconds !== undefined ? { timeoutSeconds: event.timeoutSeconds } : {}),
-    escalated: event.escalated ?? false,
-    overdue: event.overdue ?? false,
-    caseStatus: spec.status,
-    caseSet: { flags },
-    notify,
-    subject: spec.subject,
-    subjectZh: spec.subjectZh,
+  return openTask(deps, event, record, specFor(event), {
+    fundWait: event.taskType === "fund-replenishment",
     details: {
       ...(event.purpose ? { purpose: event.purpose } : {}),
       ...(event.approvalLevel ? { approvalLevel: event.approvalLevel } : {}),
     },
-    correlationId: event.correlationId,
   });
 }

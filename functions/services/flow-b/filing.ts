@@ -1,19 +1,17 @@
 /**
  * Filing straight into Flow B (DOMAIN §4.1): "file as in Flow A" — the same request, the
- * same identity, duplicate and repeat-aid rules — for hardship expected to last longer than the
- * policy's threshold or an amount above it (core `chooseFlow`). Anything shorter and smaller is Flow
- * A's (`POST /cases`). The execution is named by the case id, so a retry never starts it twice.
+ * same identity, duplicate and repeat-aid rules (steps/filing.ts) — for hardship expected to last
+ * longer than the policy's threshold or an amount above it (core `chooseFlow`). Anything shorter and
+ * smaller is Flow A's (`POST /cases`). The execution is named by the case id, so a retry never starts it twice.
  */
 import * as z from "zod";
-import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
-import { type Actor, requireAuthorized } from "#core/access/index.ts";
-import { chooseFlow, hardshipTypeOf } from "#core/cases/index.ts";
+import type { CaseRecord } from "#adapters/case-store.ts";
+import type { Actor } from "#core/access/index.ts";
+import { chooseFlow } from "#core/cases/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
-import { firstExecutionName } from "../executions.ts";
-import { FileCaseSchema, newCaseId } from "../flow-a/filing.ts";
 import type { FlowDeps } from "../ports.ts";
-import { existingCaseFor, filedOnBehalf, intake, recordFiling } from "../steps/intake.ts";
+import { authorizeFiling, FileCaseSchema, fileInto, startFirstExecution } from "../steps/filing.ts";
 
 export const FileStagedCaseSchema = FileCaseSchema.extend({
   /** How long the hardship is expected to last (DOMAIN §4: long hardship → staged assistance). */
@@ -50,12 +48,8 @@ export async function fileStagedCase(
   request: FileStagedCaseRequest,
   correlationId: string,
 ): Promise<FlowBFilingResult> {
-  const now = deps.now();
-  const onBehalf = filedOnBehalf(actor, request);
-  const countyId = actor.countyId;
-  if (onBehalf) requireAuthorized(actor, "case.fileOnBehalf", { countyId, townshipId: request.townshipId });
-  else requireAuthorized(actor, "case.file", { countyId, ownerUserId: actor.userId });
-  const policy = await deps.policy.resolve(countyId, request.townshipId, now);
+  authorizeFiling(actor, request);
+  const policy = await deps.policy.resolve(actor.countyId, request.townshipId, deps.now());
   const choice = chooseFlow(
     {
       expectedDurationMonths: request.expectedDurationMonths,
@@ -78,84 +72,27 @@ export async function fileStagedCase(
       },
     );
   }
-  const admitted = await intake(deps, actor, request, policy, now);
-  if (admitted.kind === "existing")
-    return existingCase(deps, actor, admitted.caseId, admitted.matchedKey, choice);
-  // Stored sealed, with its keyed hash and masked tail: never the number itself.
-  const payout: PayoutRoute = request.bankAccount
-    ? {
-        method: "bank",
-        bank: {
-          holderName: request.bankAccount.holderName,
-          bankName: request.bankAccount.bankName,
-          ...(await deps.accounts.seal(request.bankAccount.account)),
-        },
-      }
-    : { method: "none" };
-  const record: CaseRecord = {
-    caseId: newCaseId(now),
-    countyId,
-    townshipId: request.townshipId,
-    status: "assessing",
-    flow: "B",
-    hardship: { kind: hardshipTypeOf(request.hardship.cause), cause: request.hardship.cause },
-    description: request.description,
-    requestedAmountYuan: Yuan.parse(request.estimatedTotalYuan).toString(),
-    applicant: admitted.applicant,
-    ...admitted.household,
-    payout,
-    filedBy: { userId: actor.userId, onBehalf, name: actor.name, roles: actor.roles },
-    filedAt: now.toISOString(),
-    policyVersionId: policy.policyVersionId,
-    correlationId,
-    handledBy: onBehalf ? [actor.userId] : [],
-    flags: admitted.flags,
-    version: 1,
-  };
-  const created = await deps.cases.create(record);
-  if (!created.created) {
-    const matchedKey = created.matchedKey ?? record.applicant.personKey;
-    return existingCase(deps, actor, created.existingCaseId, matchedKey, choice);
-  }
-  await recordFiling(deps, record, `staged assistance (${choice.reason})`);
-  await startFlowB(deps, record, choice);
+  const why = `staged assistance (${choice.reason})`;
+  const { record, existing } = await fileInto(deps, actor, request, policy, correlationId, {
+    fields: () => ({
+      status: "assessing",
+      flow: "B",
+      requestedAmountYuan: Yuan.parse(request.estimatedTotalYuan).toString(),
+    }),
+    why,
+    whyOnRestart: () => why,
+    unstarted: (found) =>
+      found.flow === "B" &&
+      found.status === "assessing" &&
+      found.handOver === undefined &&
+      !found.executionName,
+    start: (found) => startFlowB(deps, found, choice),
+  });
   return {
     caseId: record.caseId,
     status: record.status,
-    existing: false,
+    existing,
     policyVersionId: record.policyVersionId,
-    flowChoice: choice,
-  };
-}
-
-/**
- * The existing case (a repeated filing, or the retry of one whose answer was lost), for a caller who
- * may read it (else 409, intake.ts); its execution is started (and its filing audited, once) again if
- * a crash or a failed dependency left it unstarted — a no-op when it runs (the execution is named
- * after the case). Without this, a case filed but never started waits for nobody.
- */
-async function existingCase(
-  deps: FlowDeps,
-  actor: Actor,
-  caseId: string,
-  matchedKey: string,
-  choice: FlowChoice,
-): Promise<FlowBFilingResult> {
-  const existing = await existingCaseFor(deps, actor, caseId, matchedKey);
-  if (
-    existing.flow === "B" &&
-    existing.status === "assessing" &&
-    existing.handOver === undefined &&
-    !existing.executionName
-  ) {
-    await recordFiling(deps, existing, `staged assistance (${choice.reason})`);
-    await startFlowB(deps, existing, choice);
-  }
-  return {
-    caseId,
-    status: existing.status,
-    existing: true,
-    policyVersionId: existing.policyVersionId,
     flowChoice: choice,
   };
 }
@@ -172,8 +109,5 @@ async function startFlowB(deps: FlowDeps, record: CaseRecord, choice: FlowChoice
     handedOverFrom: "filing",
     reason: choice.reason,
   };
-  const name = firstExecutionName(record.caseId);
-  await deps.workflow.startExecution({ stateMachineArn: arn, name, input });
-  // Started now or before (the first execution's name is fixed): either way it runs.
-  await deps.cases.markExecutionStarted(record.caseId, name);
+  await startFirstExecution(deps, arn, record.caseId, input);
 }

@@ -11,6 +11,14 @@ import { Yuan } from "#core/money/index.ts";
 import { heldBackByQueue } from "../fund-queue.ts";
 import { payByBank, reversePayment } from "../payment-step.ts";
 import type { FlowDeps, LedgerRequest } from "../ports.ts";
+import {
+  closeCaseRecord,
+  ledgerReference,
+  notifyRegistrationCounty,
+  paidAidOf,
+  workingDaysAhead,
+} from "../steps/automatic.ts";
+import { policyOf } from "../steps/decision.ts";
 import { supersedeWaiting } from "../steps/human-tasks.ts";
 import { PlanStateError } from "./errors.ts";
 import { type FlowBCase, paidStages, planOf, stagePurpose } from "./plan-record.ts";
@@ -26,18 +34,9 @@ export async function startFlowB(
 ): Promise<FlowBSettings & { assessmentTimeoutSeconds: number; assessmentDueAt: string }> {
   const record = await deps.cases.get(input.caseId);
   // DOMAIN §7 ordinary processing limit: the assessment is due N working days (county calendar) from now.
-  const policy = await deps.policy.resolveVersion(record.countyId, record.townshipId, record.policyVersionId);
-  const now = deps.now();
-  const due = await deps.calendar.addWorkingDays(
-    record.countyId,
-    policy.holidayCalendarRef,
-    now,
-    policy.ordinaryProcessingWorkingDays,
-  );
-  const deadline = {
-    assessmentTimeoutSeconds: Math.max(1, Math.ceil((due.getTime() - now.getTime()) / 1000)),
-    assessmentDueAt: due.toISOString(),
-  };
+  const policy = await policyOf(deps, record);
+  const due = await workingDaysAhead(deps, record, policy, policy.ordinaryProcessingWorkingDays);
+  const deadline = { assessmentTimeoutSeconds: due.timeoutSeconds, assessmentDueAt: due.dueAt };
   const existing = (record as FlowBCase).plan;
   if (!existing) {
     const enteredFrom = input.handedOverFrom === "flow-a" ? "flow-a" : "filing";
@@ -86,12 +85,8 @@ function commitRequest(
     kind: "commit",
     amountYuan: totalYuan,
     reference: {
-      caseId: record.caseId,
-      flow: "B",
-      hardshipType: record.hardship.cause,
-      residency: record.applicant.local ? "local" : "non-local",
+      ...ledgerReference(record, "B", correlationId),
       decisionId: `plan-approval:${record.caseId}:v${planVersion}`,
-      correlationId,
     },
   };
 }
@@ -219,14 +214,7 @@ export async function reverseStagePayment(
     townshipId: record.townshipId,
     kind: "commit",
     amountYuan: reversed.amountYuan,
-    reference: {
-      caseId: input.caseId,
-      obligationId,
-      flow: "B",
-      hardshipType: record.hardship.cause,
-      residency: record.applicant.local ? "local" : "non-local",
-      correlationId: input.correlationId,
-    },
+    reference: { ...ledgerReference(record, "B", input.correlationId), obligationId },
   });
   if (outcome === "insufficient-funds") {
     throw new FundInsufficientError(
@@ -260,13 +248,7 @@ export async function closePlan(
       townshipId: record.townshipId,
       kind: "release",
       amountYuan: leftYuan.toString(),
-      reference: {
-        caseId,
-        flow: "B",
-        hardshipType: record.hardship.cause,
-        residency: record.applicant.local ? "local" : "non-local",
-        correlationId,
-      },
+      reference: ledgerReference(record, "B", correlationId),
     });
   }
   const lastRecheck = plan.rechecks.at(-1);
@@ -277,11 +259,7 @@ export async function closePlan(
       : paid.length === stages.length
         ? "completed"
         : "stopped";
-  const before: Yuan[] = [];
-  for (const purpose of ["advance", "follow-up"]) {
-    const obligation = await deps.payments.getObligation(`${caseId}.${purpose}`);
-    if (obligation?.status === "paid") before.push(Yuan.parse(obligation.amountYuan));
-  }
+  const before = Object.values(await paidAidOf(deps, caseId)).map((text) => Yuan.parse(text));
   const totalPaid = Yuan.sum(before).plus(paidYuan);
   const outcome = {
     result,
@@ -301,49 +279,31 @@ export async function closePlan(
       : {}),
     registrationCountyNotified: false,
   };
-  const registrationCounty = record.applicant.registration.countyCode;
-  if (!record.applicant.local && registrationCounty) {
-    await deps.outbox.put(
-      {
-        messageId: `${caseId}:close-flow-b:registration-county`,
-        caseId,
-        kind: "case.closed.non-local",
-        recipient: { kind: "registration-county", id: registrationCounty },
-        subject: `A resident of your county received staged assistance in county ${record.countyId}`,
-        subjectZh: `贵县户籍人员在 ${record.countyId} 获得分阶段临时救助，请关注后续帮扶`,
-        details: {
-          countyId: record.countyId,
-          townshipId: record.townshipId,
-          totalPaidYuan: totalPaid.toString(),
-        },
-        correlationId,
+  outcome.registrationCountyNotified = await notifyRegistrationCounty(
+    deps,
+    record,
+    {
+      messageId: `${caseId}:close-flow-b:registration-county`,
+      subject: `A resident of your county received staged assistance in county ${record.countyId}`,
+      subjectZh: `贵县户籍人员在 ${record.countyId} 获得分阶段临时救助，请关注后续帮扶`,
+      details: {
+        countyId: record.countyId,
+        townshipId: record.townshipId,
+        totalPaidYuan: totalPaid.toString(),
       },
-      now,
-    );
-    outcome.registrationCountyNotified = true;
-  }
+    },
+    correlationId,
+    now,
+  );
   if (record.status !== "closed") {
-    const closed = await deps.cases.update(caseId, {
-      status: "closed",
-      set: { outcome, closedAt: now.toISOString(), dueAt: null },
-    });
-    await deps.cases.settlePersonHistory(closed, {
-      status: "closed",
+    await closeCaseRecord(deps, record, {
+      outcome,
       aided: totalPaid.isPositive(),
       fraud: false,
-      closedAt: now.toISOString(),
-      releaseGuard: true,
-    });
-    await deps.audit.append({
       actorUserId: SYSTEM,
-      actorRoles: [],
-      action: "case.close",
-      caseId,
-      countyId: record.countyId,
-      townshipId: record.townshipId,
       why: `Flow B ${result}`,
-      after: outcome,
       correlationId,
+      now,
     });
   }
   return outcome;

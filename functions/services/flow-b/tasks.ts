@@ -1,7 +1,7 @@
 /**
  * Flow B's human steps as data (DOMAIN §1, §4): for each wait, who acts, the case status while it
  * waits and what the notification says. Opening a task goes through the shared mechanism
- * (functions/services/steps/human-tasks.ts): the token is stored server-side, never sent to a client.
+ * (functions/services/steps/open-task.ts): the token is stored server-side, never sent to a client.
  *
  * Two waits do more than wait:
  * - `public-notice` publishes the notice (公示) with personal data masked; its timeout is the notice
@@ -9,12 +9,11 @@
  * - `plan-approval` closes a notice that ran out without objection.
  */
 import * as z from "zod";
-import type { CaseStatus } from "#adapters/case-store.ts";
-import type { Recipient } from "#adapters/outbox.ts";
 import { publicNoticeEndsAt } from "#core/cases/index.ts";
 import { maskName } from "#core/identity/index.ts";
 import type { FlowDeps } from "../ports.ts";
-import { OpenTaskEventBaseSchema, openHumanTask } from "../steps/human-tasks.ts";
+import { OpenTaskEventBaseSchema } from "../steps/human-tasks.ts";
+import { openTask, type TaskSpec } from "../steps/open-task.ts";
 import { type PlanRecord, planOf } from "./plan-record.ts";
 
 export const FLOW_B_TASK_TYPES = [
@@ -32,13 +31,6 @@ export const OpenFlowBTaskSchema = OpenTaskEventBaseSchema.extend({
   stage: z.number().int().positive().optional(),
 });
 export type OpenFlowBTaskEvent = z.output<typeof OpenFlowBTaskSchema>;
-
-interface TaskSpec {
-  roles: string[];
-  status: CaseStatus;
-  subject: string;
-  subjectZh: string;
-}
 
 function specFor(event: OpenFlowBTaskEvent, plan: PlanRecord): TaskSpec {
   const escalated = event.escalated === true;
@@ -109,8 +101,6 @@ function specFor(event: OpenFlowBTaskEvent, plan: PlanRecord): TaskSpec {
   }
 }
 
-const COUNTY_ROLES = new Set(["county-civil-affairs", "county-finance"]);
-
 /** The notice text (DOMAIN §4.3, §7): what the public sees — name and document masked. */
 export function noticeText(record: FlowBCaseLike, plan: PlanRecord): Record<string, unknown> {
   return {
@@ -131,66 +121,12 @@ export async function openFlowBTask(deps: FlowDeps, event: OpenFlowBTaskEvent) {
   const record = await deps.cases.get(event.caseId);
   const plan = planOf(record);
   const spec = specFor(event, plan);
-  const now = deps.now();
-  const caseSet: Record<string, unknown> = {};
-  const flags = { ...record.flags };
-  if (event.escalated) flags.escalated = true;
-  if (event.overdue) flags.overdue = true;
-  if (event.taskType === "plan-funds") flags.fundWaited = true;
-  caseSet.flags = flags;
-
-  if (event.taskType === "public-notice") {
-    const policy = await deps.policy.resolveVersion(
-      record.countyId,
-      record.townshipId,
-      record.policyVersionId,
-    );
-    const endsAt = publicNoticeEndsAt(now, record.hardship.kind, policy);
-    const round = (plan.notice?.round ?? 0) + (plan.notice?.status === "running" ? 0 : 1);
-    if (endsAt && plan.notice?.status !== "running") {
-      caseSet.plan = {
-        ...plan,
-        notice: {
-          round,
-          status: "running",
-          startedAt: now.toISOString(),
-          endsAt: endsAt.toISOString(),
-          days: policy.publicNoticeDays,
-          text: noticeText(record, plan),
-        },
-      };
-    }
-  }
-  if (event.taskType === "plan-approval" && plan.notice?.status === "running") {
-    // The notice ran its length without an objection (the wait timed out into this state).
-    caseSet.plan = { ...plan, notice: { ...plan.notice, status: "ended" } };
-  }
-
-  if (caseSet.plan !== undefined) {
-    // Written before the task is visible: whoever acts on the task finds the notice on the case.
-    await deps.cases.update(event.caseId, { set: { plan: caseSet.plan } });
-    delete caseSet.plan;
-  }
-
-  const notify: Recipient[] = spec.roles.map((role) =>
-    COUNTY_ROLES.has(role)
-      ? { kind: "county", id: record.countyId, role }
-      : { kind: "township", id: record.townshipId, role },
-  );
+  // Written before the task is visible: whoever acts on the task finds the notice on the case.
+  const noticed = await noticeChange(deps, event, record, plan);
+  if (noticed) await deps.cases.update(event.caseId, { set: { plan: noticed } });
   const stage = event.stage !== undefined ? plan.stages?.find((s) => s.index === event.stage) : undefined;
-  return openHumanTask(deps, {
-    token: event.taskToken,
-    caseId: event.caseId,
-    taskType: event.taskType,
-    assigneeRoles: spec.roles,
-    ...(event.timeoutSeconds !== undefined ? { timeoutSeconds: event.timeoutSeconds } : {}),
-    escalated: event.escalated ?? false,
-    overdue: event.overdue ?? false,
-    caseStatus: spec.status,
-    caseSet,
-    notify,
-    subject: spec.subject,
-    subjectZh: spec.subjectZh,
+  return openTask(deps, event, record, spec, {
+    fundWait: event.taskType === "plan-funds",
     details: {
       flow: "B",
       ...(stage ? { stage: stage.index, dueDate: stage.dueDate, amountYuan: stage.amountYuan } : {}),
@@ -202,6 +138,37 @@ export async function openFlowBTask(deps: FlowDeps, event: OpenFlowBTaskEvent) {
         : {}),
       ...(event.purpose ? { purpose: event.purpose } : {}),
     },
-    correlationId: event.correlationId,
   });
+}
+
+/**
+ * The notice a wait starts or ends: `public-notice` starts a round (its end from the county's
+ * policy), `plan-approval` closes a notice that ran its length without an objection (the wait timed
+ * out into this state). Undefined when the plan stays as it is.
+ */
+async function noticeChange(
+  deps: FlowDeps,
+  event: OpenFlowBTaskEvent,
+  record: FlowBCaseLike,
+  plan: PlanRecord,
+): Promise<PlanRecord | undefined> {
+  if (event.taskType === "plan-approval" && plan.notice?.status === "running") {
+    return { ...plan, notice: { ...plan.notice, status: "ended" } };
+  }
+  if (event.taskType !== "public-notice" || plan.notice?.status === "running") return undefined;
+  const now = deps.now();
+  const policy = await deps.policy.resolveVersion(record.countyId, record.townshipId, record.policyVersionId);
+  const endsAt = publicNoticeEndsAt(now, record.hardship.kind, policy);
+  if (!endsAt) return undefined;
+  return {
+    ...plan,
+    notice: {
+      round: (plan.notice?.round ?? 0) + 1,
+      status: "running",
+      startedAt: now.toISOString(),
+      endsAt: endsAt.toISOString(),
+      days: policy.publicNoticeDays,
+      text: noticeText(record, plan),
+    },
+  };
 }

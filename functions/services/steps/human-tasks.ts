@@ -208,7 +208,7 @@ export async function decideHumanTask(
       // execution needs only what was recorded, so any request may heal that part.
       if (task.decided.requestDigest !== digest) {
         if (task.decided.audited) await settle(deps, input, task, task.decided, attemptId);
-        throw alreadyDecided(input.taskType, task.decided);
+        throw alreadyDecidedError(input.taskType, task.decided);
       }
       const delivery = await settle(deps, input, task, task.decided, attemptId);
       return { task, recorded: task.decided, repeated: true, delivery };
@@ -286,7 +286,12 @@ async function settle(
 
 async function nothingWaiting(deps: FlowDeps, caseId: string, taskType: string): Promise<ConflictError> {
   const latest = await deps.tasks.latest(caseId, taskType);
-  if (latest?.decided) return alreadyDecided(taskType, latest.decided);
+  if (latest?.decided) return alreadyDecidedError(taskType, latest.decided);
+  return notWaitingError(caseId, taskType);
+}
+
+/** 409: the case does not wait for this step now. */
+export function notWaitingError(caseId: string, taskType: string): ConflictError {
   return new ConflictError(
     `Case ${caseId} is not waiting for ${taskType} now`,
     `案件 ${caseId} 当前不在等待此项办理（${taskType}）`,
@@ -294,11 +299,16 @@ async function nothingWaiting(deps: FlowDeps, caseId: string, taskType: string):
   );
 }
 
-function alreadyDecided(taskType: string, decided: HumanTaskDecision): ConflictError {
+/** 409: the step was decided already; nothing of this request was written. */
+export function alreadyDecidedError(
+  taskType: string,
+  decided: HumanTaskDecision,
+  details: Record<string, unknown> = { taskType, decidedBy: decided.decidedBy, decidedAt: decided.decidedAt },
+): ConflictError {
   return new ConflictError(
     `This step (${taskType}) was already decided by ${decided.decidedBy} at ${decided.decidedAt}; nothing was changed`,
     `此事项（${taskType}）已由 ${decided.decidedBy} 于 ${decided.decidedAt} 办理，本次提交未作任何更改`,
-    { details: { taskType, decidedBy: decided.decidedBy, decidedAt: decided.decidedAt } },
+    { details },
   );
 }
 

@@ -27,9 +27,9 @@ import {
 import { type IdentityDocument, IdentityDocumentSchema } from "#core/identity/index.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import { caseResource } from "../case-access.ts";
-import type { FileCaseRequest } from "../flow-a/filing.ts";
 import { stagePurpose } from "../flow-b/plan-record.ts";
 import type { FlowDeps } from "../ports.ts";
+import type { FileCaseRequest } from "./filing.ts";
 
 /** Relations to the applicant the consoles offer (web/src/reference.ts RELATIONS). */
 export const RELATIONS = [

@@ -206,7 +206,8 @@ describe("human tasks", () => {
 describe("filing without a workflow", () => {
   it("answers 503 and writes nothing when the deployment has no Flow A state machine", async () => {
     // Prepare
-    const { fileCase, FileCaseSchema } = await import("#functions/services/flow-a/filing.ts");
+    const { fileCase } = await import("#functions/services/flow-a/filing.ts");
+    const { FileCaseSchema } = await import("#functions/services/steps/filing.ts");
     const request = FileCaseSchema.parse({
       townshipId: "230123100",
       hardship: { cause: "fire" },

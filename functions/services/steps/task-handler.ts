@@ -1,16 +1,16 @@
 /**
- * What every Flow A task handler shares: the event parsed with zod (a malformed event is a named
- * `TaskInputError`, never retried), the correlation id of the case on every log line, and errors
- * thrown by name so the ASL's Retry/Catch match them — never an error object returned as success. A
- * dependency's transient failure (throttle, conflict, timeout, once the SDK's own retries are spent)
- * is thrown as `TransientDependencyError`, which every Retry lists: the step runs again later, it
- * does not end the case in an incident (found by the county simulation, test/simulation/county/).
+ * The wrapper of every automatic step of both flows (a state-machine task): the event parsed with
+ * zod (a malformed event is a named `TaskInputError`, never retried), the correlation id of the case
+ * on every log line, and errors thrown by name so the ASL's Retry/Catch match them — never an error
+ * object returned as success. A dependency's transient failure (throttle, conflict, timeout, once
+ * the SDK's own retries are spent) is thrown as `TransientDependencyError`, which every Retry lists:
+ * the step runs again later, it does not end the case in an incident.
  */
 import * as z from "zod";
 import { asRetryable } from "#adapters/transient-errors.ts";
 import { withLogContext } from "#functions/runtime/logger.ts";
-import { flowDeps } from "#functions/services/deps.ts";
-import type { FlowDeps } from "#functions/services/ports.ts";
+import { flowDeps } from "../deps.ts";
+import type { FlowDeps } from "../ports.ts";
 
 export class TaskInputError extends Error {
   constructor(message: string) {

@@ -1,0 +1,131 @@
+/**
+ * What the automatic (state-machine) steps of both flows share: a deadline in working days of the
+ * county's calendar, the reference every ledger entry of a case carries, the aid paid before a
+ * plan, and the close — outcome recorded, the person's history settled, the registration county of
+ * a non-local applicant notified (DOMAIN §3.6, §4.6), the audit event written.
+ */
+import type { CaseRecord } from "#adapters/case-store.ts";
+import { obligationIdFor } from "#adapters/payments/gateway.ts";
+import type { ResolvedPolicy } from "#core/policy/index.ts";
+import type { FlowDeps, LedgerRequest } from "../ports.ts";
+
+/** `workingDays` working days of the county's calendar from now: the due time and the wait's timeout. */
+export async function workingDaysAhead(
+  deps: FlowDeps,
+  record: Pick<CaseRecord, "countyId">,
+  policy: ResolvedPolicy,
+  workingDays: number,
+): Promise<{ dueAt: string; timeoutSeconds: number }> {
+  const now = deps.now();
+  const due = await deps.calendar.addWorkingDays(
+    record.countyId,
+    policy.holidayCalendarRef,
+    now,
+    workingDays,
+  );
+  return {
+    dueAt: due.toISOString(),
+    timeoutSeconds: Math.max(1, Math.ceil((due.getTime() - now.getTime()) / 1000)),
+  };
+}
+
+/** The reference of a case's ledger entry: the case, its flow, cause and residency (the reconciliation's statistics). */
+export function ledgerReference(
+  record: Pick<CaseRecord, "caseId" | "hardship" | "applicant">,
+  flow: "A" | "B",
+  correlationId: string,
+): LedgerRequest["reference"] {
+  return {
+    caseId: record.caseId,
+    flow,
+    hardshipType: record.hardship.cause,
+    residency: record.applicant.local ? "local" : "non-local",
+    correlationId,
+  };
+}
+
+/** The amounts paid on the case before any plan: the advance and the follow-up aid, when paid. */
+export async function paidAidOf(deps: FlowDeps, caseId: string): Promise<Record<string, string>> {
+  const paid: Record<string, string> = {};
+  for (const purpose of ["advance", "follow-up"]) {
+    const obligation = await deps.payments.getObligation(obligationIdFor(caseId, purpose));
+    if (obligation?.status === "paid") paid[purpose] = obligation.amountYuan;
+  }
+  return paid;
+}
+
+/** The message to the registration county of a non-local applicant at the close. */
+export interface RegistrationNotice {
+  messageId: string;
+  subject: string;
+  subjectZh: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Tells the registration county of a non-local applicant about the close (DOMAIN §3.6); true when
+ * it was told. A local applicant, or one with no registration county, tells no one.
+ */
+export async function notifyRegistrationCounty(
+  deps: FlowDeps,
+  record: CaseRecord,
+  notice: RegistrationNotice,
+  correlationId: string,
+  now: Date,
+): Promise<boolean> {
+  const registrationCounty = record.applicant.registration.countyCode;
+  if (record.applicant.local || !registrationCounty) return false;
+  await deps.outbox.put(
+    {
+      messageId: notice.messageId,
+      caseId: record.caseId,
+      kind: "case.closed.non-local",
+      recipient: { kind: "registration-county", id: registrationCounty },
+      subject: notice.subject,
+      subjectZh: notice.subjectZh,
+      details: notice.details,
+      correlationId,
+    },
+    now,
+  );
+  return true;
+}
+
+export interface CloseArgs {
+  outcome: Record<string, unknown>;
+  /** Money reached the household on this case (the repeat-aid rule counts it). */
+  aided: boolean;
+  /** Fraud was proven (the fraud bar counts it). */
+  fraud: boolean;
+  actorUserId: string;
+  why: string;
+  correlationId: string;
+  now: Date;
+}
+
+/** The case closed with its outcome, the person's history settled (its open-case guard released), audited. */
+export async function closeCaseRecord(deps: FlowDeps, record: CaseRecord, args: CloseArgs): Promise<void> {
+  const closedAt = args.now.toISOString();
+  const closed = await deps.cases.update(record.caseId, {
+    status: "closed",
+    set: { outcome: args.outcome, closedAt, dueAt: null },
+  });
+  await deps.cases.settlePersonHistory(closed, {
+    status: "closed",
+    aided: args.aided,
+    fraud: args.fraud,
+    closedAt,
+    releaseGuard: true,
+  });
+  await deps.audit.append({
+    actorUserId: args.actorUserId,
+    actorRoles: [],
+    action: "case.close",
+    caseId: record.caseId,
+    countyId: record.countyId,
+    townshipId: record.townshipId,
+    why: args.why,
+    after: args.outcome,
+    correlationId: args.correlationId,
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * Recording a human decision and carrying it into the case, for every step of both flows: find the
+ * wait the decision answers (409 when there is none), then `decideHumanTask` with one set of
+ * effects — the step's extra effect, the case change, the audit event once per task — and answer
+ * what was recorded. Each step validates its request and computes its change; this does the rest.
+ */
+import type { CaseRecord, CaseUpdate } from "#adapters/case-store.ts";
+import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
+import type { Actor } from "#core/access/index.ts";
+import { deciderName, type FlowDeps } from "../ports.ts";
+import { alreadyDecidedError, decideHumanTask, decisionAuditKey, notWaitingError } from "./human-tasks.ts";
+
+export interface DecisionResponse {
+  caseId: string;
+  taskType: string;
+  decision: Record<string, unknown>;
+  decidedBy: string;
+  decidedAt: string;
+  /** True when this request repeated one already recorded (nothing new was written). */
+  repeated: boolean;
+  /** `delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over. */
+  delivery: string;
+}
+
+/** The case change of a decision: what is set, the status it moves to, the statuses it still applies in. */
+export type DecisionChange = Pick<CaseUpdate, "set" | "status" | "expectStatus">;
+
+export interface RecordDecisionArgs {
+  actor: Actor;
+  action: string;
+  record: Pick<CaseRecord, "caseId" | "countyId" | "townshipId">;
+  taskType: string;
+  /** What is recorded (the validated request, amounts as strings). */
+  decision: Record<string, unknown>;
+  /** What the waiting execution receives. */
+  output: Record<string, unknown>;
+  /** The case change, computed when the effects run (idempotent: a healing retry runs it again). */
+  change: (recorded: HumanTaskDecision) => DecisionChange | Promise<DecisionChange>;
+  /** The decider joins the case's `handledBy`. */
+  handledBy?: boolean;
+  before?: unknown;
+  why?: string;
+  correlationId: string;
+  /** More effects (open a payment obligation …), run first, idempotent. */
+  also?: (recorded: HumanTaskDecision) => Promise<void>;
+}
+
+/** The open wait of this type on the case, or the 409 that says why there is none (decided, or not waiting). */
+export async function waitingTask(deps: FlowDeps, caseId: string, taskType: string): Promise<HumanTask> {
+  const task = await deps.tasks.current(caseId, taskType);
+  if (task) return task;
+  const latest = await deps.tasks.latest(caseId, taskType);
+  if (latest?.decided) throw alreadyDecidedError(taskType, latest.decided, { taskType });
+  throw notWaitingError(caseId, taskType);
+}
+
+export async function recordDecision(deps: FlowDeps, args: RecordDecisionArgs): Promise<DecisionResponse> {
+  const { record } = args;
+  const result = await decideHumanTask(deps, {
+    caseId: record.caseId,
+    taskType: args.taskType,
+    actorUserId: args.actor.userId,
+    decision: args.decision,
+    output: args.output,
+    effects: async (recorded, task) => {
+      await args.also?.(recorded);
+      const change = await args.change(recorded);
+      await deps.cases.update(record.caseId, {
+        ...change,
+        ...(args.handledBy ? { handledBy: [recorded.decidedBy] } : {}),
+      });
+      await deps.audit.append({
+        actorUserId: recorded.decidedBy,
+        actorName: deciderName(args.actor, recorded.decidedBy),
+        actorRoles: args.actor.roles,
+        action: args.action,
+        caseId: record.caseId,
+        countyId: record.countyId,
+        townshipId: record.townshipId,
+        ...(args.why ? { why: args.why } : {}),
+        ...(args.before !== undefined ? { before: args.before } : {}),
+        after: recorded.decision,
+        correlationId: args.correlationId,
+        dedupKey: decisionAuditKey(task.caseId, task.taskId),
+      });
+    },
+  });
+  return {
+    caseId: record.caseId,
+    taskType: args.taskType,
+    decision: result.recorded.decision,
+    decidedBy: result.recorded.decidedBy,
+    decidedAt: result.recorded.decidedAt,
+    repeated: result.repeated,
+    delivery: result.delivery,
+  };
+}
+
+/** The policy version the case was filed under: every decision on it is judged by that version. */
+export async function policyOf(
+  deps: FlowDeps,
+  record: Pick<CaseRecord, "countyId" | "townshipId" | "policyVersionId">,
+) {
+  return deps.policy.resolveVersion(record.countyId, record.townshipId, record.policyVersionId);
+}
+
+/** One reserve fund per township (DOMAIN §2.3): the fund id is the township code. */
+export function fundIdOf(townshipId: string): string {
+  return townshipId;
+}
+
+/** The payment an approval promises, drawn from the case's township fund when the flow pays it. */
+export async function openPaymentObligation(
+  deps: FlowDeps,
+  record: Pick<CaseRecord, "caseId" | "countyId" | "townshipId">,
+  purpose: string,
+  amountYuan: string,
+): Promise<void> {
+  await deps.payments.openObligation({
+    caseId: record.caseId,
+    purpose,
+    countyCode: record.countyId,
+    township: record.townshipId,
+    fund: fundIdOf(record.townshipId),
+    amountYuan,
+  });
+}
