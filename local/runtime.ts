@@ -13,6 +13,7 @@ import type { DynamoDBClient, DynamoDBClientConfig } from "@aws-sdk/client-dynam
 import { registerBundledStaff } from "#adapters/user-directory.ts";
 import { FUNCTIONS, type FunctionDefinition } from "#functions/catalog.ts";
 import { installClock, resetClock } from "#functions/runtime/clock.ts";
+import { stateMachineArnEnv } from "#functions/runtime/environment.ts";
 import { TABLE_ENV } from "#functions/runtime/tables.ts";
 import { type ClockMode, createClock, type LocalClock } from "./clock.ts";
 import {
@@ -172,7 +173,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       ...Object.fromEntries(
-        Object.entries(layer.stateMachines).map(([name, arn]) => [stateMachineEnvName(name), arn]),
+        Object.entries(layer.stateMachines).map(([name, arn]) => [stateMachineArnEnv(name), arn]),
       ),
     });
     cleanups.push(async () => restoreEnv());
@@ -206,11 +207,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await stopAll();
     throw error;
   }
-}
-
-/** `flow-a` → `AIDFLOW_STATE_MACHINE_FLOW_A_ARN`. */
-export function stateMachineEnvName(name: string): string {
-  return `AIDFLOW_STATE_MACHINE_${name.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_ARN`;
 }
 
 async function startEngine(

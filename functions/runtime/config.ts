@@ -435,17 +435,16 @@ function documentsConfig(r: Reader, n: FunctionNeeds, runtime: "aws" | "local"):
   };
 }
 
-/** The local runtime's older names are read too (`…_ARN`, `AIDFLOW_FLOW_A_STATE_MACHINE_ARN`). */
+/** One name per state machine, the same in AWS, on the local runtime and for the CLI. */
 function stateMachinesConfig(r: Reader, whole: boolean): AppConfig["stateMachines"] {
-  const arn = (workflow: "flow-a" | "flow-b", key: "FLOW_A" | "FLOW_B") => {
+  const arn = (workflow: "flow-a" | "flow-b") => {
     const name = stateMachineArnEnv(workflow);
-    const value =
-      r.optional(name) ?? r.optional(`${name}_ARN`) ?? r.optional(`AIDFLOW_${key}_STATE_MACHINE_ARN`);
+    const value = r.optional(name);
     if (!value && !whole) r.problems.push(`${name} is missing`);
     return value;
   };
-  const flowA = arn("flow-a", "FLOW_A");
-  const flowB = arn("flow-b", "FLOW_B");
+  const flowA = arn("flow-a");
+  const flowB = arn("flow-b");
   return { ...(flowA ? { flowA } : {}), ...(flowB ? { flowB } : {}) };
 }
 

@@ -70,7 +70,7 @@ beforeAll(async () => {
     AIDFLOW_TABLE_LEDGER: tables.names.ledger,
     AIDFLOW_IDENTITY_HASH_KEY: "aws-mode-test-identity-hash-key-0123456789",
     AIDFLOW_DOCUMENTS_DIR: documentsDir,
-    AIDFLOW_FLOW_A_STATE_MACHINE_ARN: "arn:aws-cn:states:cn-north-1:000000000000:stateMachine:flow-a",
+    AIDFLOW_STATE_MACHINE_FLOW_A: "arn:aws-cn:states:cn-north-1:000000000000:stateMachine:flow-a",
   });
   resetConfig();
   resetFlowDeps();

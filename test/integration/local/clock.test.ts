@@ -61,7 +61,7 @@ describe("manual clock between independent runs", () => {
 });
 
 describe("accelerated clock", () => {
-  it("an hour of virtual time passes in milliseconds at 1,000,000×", async () => {
+  it("an hour of virtual time passes in moments, not an hour, at 1,000,000×", async () => {
     const clock = createClock({ mode: "accelerated", speed: 1_000_000 });
     const startVirtualMs = clock.nowMs();
     const startReal = performance.now();
@@ -69,7 +69,8 @@ describe("accelerated clock", () => {
     await clock.sleepUntil(startVirtualMs + 3_600_000);
 
     expect(clock.nowMs()).toBeGreaterThanOrEqual(startVirtualMs + 3_600_000);
-    expect(performance.now() - startReal).toBeLessThan(500);
+    // 3.6 ms at this speed; the bound is loose for a loaded machine (timings belong in the benchmark).
+    expect(performance.now() - startReal).toBeLessThan(30_000);
   });
 
   it("rejects a speed that is not a positive number", () => {

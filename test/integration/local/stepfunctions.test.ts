@@ -232,7 +232,7 @@ describe("task-token waits (human review steps)", () => {
 });
 
 describe("the layer's clock", () => {
-  it("a Wait of 3 days passes in under a second with the accelerated clock", async () => {
+  it("a Wait of 3 days passes in seconds, not days, with the accelerated clock", async () => {
     const { runtime: rt, sfn } = await start({ mode: "accelerated", speed: 1_000_000 });
     const virtualStartMs = nowMs();
     const realStart = performance.now();
@@ -242,7 +242,9 @@ describe("the layer's clock", () => {
     );
     const described = await finished(rt, sfn, executionArn as string);
 
-    expect(performance.now() - realStart).toBeLessThan(1000);
+    // 3 days at a million virtual seconds a second are 0.26 s: the bound is loose so that a loaded
+    // machine does not fail it (timings belong in `npm run bench`), yet four orders below 3 days.
+    expect(performance.now() - realStart).toBeLessThan(30_000);
     expect(described.status).toBe("SUCCEEDED");
     expect(JSON.parse(described.output ?? "null").stampedAtMs).toBeGreaterThanOrEqual(
       virtualStartMs + 3 * DAY_MS,
