@@ -88,6 +88,14 @@ const routes: RouteRecordRaw[] = [
       { path: "waiting", name: "fund-waits", component: () => import("./pages/finance/FundWaitsPage.vue") },
     ],
   },
+  {
+    path: "/province",
+    component: () => import("./pages/ConsoleShell.vue"),
+    meta: { roles: ["province-viewer", "province-admin"] },
+    children: [
+      { path: "", name: "province-rollup", component: () => import("./pages/province/RollupPage.vue") },
+    ],
+  },
   { path: "/:pathMatch(.*)*", redirect: "/" },
 ];
 
