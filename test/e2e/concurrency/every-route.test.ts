@@ -1061,7 +1061,57 @@ const SCENARIOS: Scenario[] = [
       note: "the same local days again change nothing: they answer repeated",
     }),
   },
+  // Staff users: a township officer created by the county administrator, then another disabled.
+  {
+    route: "POST /admin/counties/{countyId}/users",
+    prepare: async () => ({
+      request: {
+        client: await as("county-admin-1"),
+        path: `/admin/counties/${DEMO_COUNTY}/users`,
+        body: { name: "并发经办", phone: "13700000001", role: "township-officer", townshipId: CHENGGUAN },
+      },
+      callerId: "county-admin-1",
+      effects: async () => ({ users: await usersWithPhone("13700000001") }),
+      audit: { type: "user", id: createdUserId },
+      note: "the phone is claimed once: the waves after the first answer 409",
+    }),
+  },
+  {
+    route: "POST /admin/counties/{countyId}/users/{userId}/disable",
+    prepare: async () => {
+      const made = await (await as("county-admin-1")).post<{ userId: string }>(
+        `/admin/counties/${DEMO_COUNTY}/users`,
+        { name: "并发停用", phone: "13700000002", role: "auditor" },
+      );
+      if (made.status !== 201) throw new Error(`user not created: ${made.status} ${made.text}`);
+      const { userId } = made.body;
+      return {
+        request: {
+          client: await as("county-admin-1"),
+          path: `/admin/counties/${DEMO_COUNTY}/users/${userId}/disable`,
+        },
+        callerId: "county-admin-1",
+        effects: async () => ({ disabled: await usersWithPhone("13700000002", false) }),
+        audit: { type: "user", id: userId },
+        note: "a disabled user is disabled already: the waves after the first answer 409",
+      };
+    },
+  },
 ];
+
+/** Staff users of the demo county with this phone (active ones, or inactive ones with `active` false). */
+const usersWithPhone = (phone: string, active = true) =>
+  scanCount("pk = :pk AND phone = :phone AND active = :active", {
+    ":pk": `USERS#${DEMO_COUNTY}`,
+    ":phone": phone,
+    ":active": active,
+  });
+
+function createdUserId(answers: ApiResponse[]): string {
+  const created = answers.find((a) => a.status === 201)?.body as { userId?: string } | undefined;
+  if (!created?.userId) throw new Error("no answer created the user");
+  return created.userId;
+}
 
 const DEMO_COUNTY = "230123";
 const NEW_COUNTY = "230124";
