@@ -349,7 +349,7 @@ export default {
     resumed: "Received; {n} waiting payment(s) paid",
   },
   township: { "230123100": "Chengguan", "230123200": "Hedong", "230123300": "Xinhua" },
-  countyName: { "230123": "Demo county" },
+  countyName: { "230123": "Demo county", "230000": "Heilongjiang" },
   followUp: {
     "additional-aid": "Additional aid",
     "staged-assistance": "Staged assistance",

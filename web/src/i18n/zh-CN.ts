@@ -343,7 +343,7 @@ export default {
     resumed: "已到账，自动发放 {n} 笔等待中的救助款",
   },
   township: { "230123100": "城关镇", "230123200": "河东乡", "230123300": "新华街道" },
-  countyName: { "230123": "示例县" },
+  countyName: { "230123": "示例县", "230000": "黑龙江省" },
   followUp: {
     "additional-aid": "追加临时救助",
     "staged-assistance": "转分阶段救助",
