@@ -14,13 +14,14 @@ describe("API stack", () => {
     template = Template.fromStack(stacks.api);
   });
 
-  it("the user pool has one group per role of DOMAIN §1 and the administrators of §8", () => {
+  it("the user pool has one group per role of DOMAIN §1, the administrators and the province viewer of §8", () => {
     // Assess
     const groups = Object.values(template.findResources("AWS::Cognito::UserPoolGroup")).map(
       (group) => (group.Properties as { GroupName: string }).GroupName,
     );
     expect(groups.sort()).toEqual([...ROLES].sort());
-    expect(groups).toHaveLength(8);
+    expect(groups).toHaveLength(9);
+    expect(groups).toContain("province-viewer");
   });
 
   it("the user pool carries the township and county of each user", () => {
