@@ -8,21 +8,18 @@ import { accepted, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import {
   AdditionalAidDecisionSchema,
-  AdvanceDecisionSchema,
-  CashPaymentSchema,
   decideAdditionalAid,
-  decideAdvance,
-  FollowUpSchema,
-  PaperworkSchema,
+} from "#functions/services/flow-a/decisions/additional-aid.ts";
+import { AdvanceDecisionSchema, decideAdvance } from "#functions/services/flow-a/decisions/advance.ts";
+import { CashPaymentSchema, routeToCash } from "#functions/services/flow-a/decisions/cash.ts";
+import { FollowUpSchema, recordFollowUp } from "#functions/services/flow-a/decisions/follow-up.ts";
+import { resumeFundWait } from "#functions/services/flow-a/decisions/fund-wait.ts";
+import { PaperworkSchema, recordPaperwork } from "#functions/services/flow-a/decisions/paperwork.ts";
+import {
   RecoveryReceiptSchema,
-  RerouteSchema,
-  recordFollowUp,
-  recordPaperwork,
   recordRecoveryReceipt,
-  reroutePayment,
-  resumeFundWait,
-  routeToCash,
-} from "#functions/services/flow-a/decisions.ts";
+} from "#functions/services/flow-a/decisions/recovery.ts";
+import { RerouteSchema, reroutePayment } from "#functions/services/flow-a/decisions/reroute.ts";
 
 export const CaseParams = z.object({ caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a case id") });
 const tags = ["flow-a"];

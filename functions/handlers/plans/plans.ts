@@ -8,19 +8,12 @@ import * as z from "zod";
 import { created, httpHandler, httpRouter, ok } from "#functions/http/index.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
 import { flowDeps } from "#functions/services/deps.ts";
-import {
-  ApprovalSchema,
-  AssessmentSchema,
-  decideApproval,
-  ObjectionSchema,
-  RecheckSchema,
-  raiseSuspicion,
-  recordAssessment,
-  recordObjection,
-  recordRecheck,
-  resumePlanFunds,
-  SuspicionSchema,
-} from "#functions/services/flow-b/decisions.ts";
+import { ApprovalSchema, decideApproval } from "#functions/services/flow-b/decisions/approval.ts";
+import { AssessmentSchema, recordAssessment } from "#functions/services/flow-b/decisions/assessment.ts";
+import { ObjectionSchema, recordObjection } from "#functions/services/flow-b/decisions/objection.ts";
+import { resumePlanFunds } from "#functions/services/flow-b/decisions/plan-funds.ts";
+import { RecheckSchema, recordRecheck } from "#functions/services/flow-b/decisions/recheck.ts";
+import { raiseSuspicion, SuspicionSchema } from "#functions/services/flow-b/decisions/suspicion.ts";
 import { FileStagedCaseSchema, fileStagedCase } from "#functions/services/flow-b/filing.ts";
 import type { FlowBCase } from "#functions/services/flow-b/plan-record.ts";
 import { planView, publicNotice } from "#functions/services/flow-b/view.ts";

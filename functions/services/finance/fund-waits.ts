@@ -21,7 +21,7 @@ import {
   queueOrder,
 } from "#core/ledger/fund-wait-queue.ts";
 import { Yuan } from "#core/money/yuan.ts";
-import { resumeFundWait } from "../flow-a/decisions.ts";
+import { resumeFundWait } from "../flow-a/decisions/fund-wait.ts";
 import { reserveWaitingCommitment } from "../flow-b/steps.ts";
 import { type FundWaitTaskType, purposeOf, type WaitingCase, waitingCases } from "../fund-queue.ts";
 import { reserveWaitingPayment } from "../payment-step.ts";

@@ -139,7 +139,7 @@ export function storeMatchingSource(options: StoreMatchingOptions): MatchingSour
     },
 
     async *confirmations(fundId, period) {
-      // One township's confirmations of one period (fundId = township code, functions/services/decisions.ts).
+      // One township's confirmations of one period (fundId = township code, functions/services/steps/decision.ts).
       for (const c of await options.payments.listConfirmations(fundId, period.fromIso, period.toIso)) {
         const fact: ConfirmationFact = {
           bankReference: c.bankReference,

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { residentIdCheckCharacter } from "#core/identity/index.ts";
-import { FollowUpSchema } from "#functions/services/flow-a/decisions.ts";
+import { FollowUpSchema } from "#functions/services/flow-a/decisions/follow-up.ts";
 import type { ApiClient } from "#test/e2e/support/api.ts";
 import { type FlowAWorld, filing, key, startFlowAWorld } from "#test/integration/flow-a/world.ts";
 import { catalogueLabel, type IdDocumentType } from "../../../web/src/labels.ts";

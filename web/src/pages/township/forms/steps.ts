@@ -1,7 +1,7 @@
 /**
  * The forms of every human step of Flow A (DOMAIN §3), as data: the open task it answers, the
  * endpoint, who may use it and its fields (dotted paths = the paths of the API's field errors).
- * One renderer (`StepForm.vue`) draws them all. Bodies follow functions/services/decisions.ts.
+ * One renderer (`StepForm.vue`) draws them all. Bodies follow functions/services/flow-a/decisions/ and flow-b/decisions/.
  */
 import type { PolicyFacts } from "../../../api/cases.ts";
 import type { CaseView } from "../../../api/types.ts";
