@@ -1,9 +1,12 @@
 /**
  * Writes docs/templates/county.xlsx, the county onboarding template of `aidflow county import`:
- * sheets 乡镇 and 政策参数 filled with the demo county's values as an example (a county replaces them),
- * 用户 and 备用金定额 with their headers only (not imported yet). Run: `npx tsx scripts/county-template.ts`.
+ * sheets 乡镇, 政策参数, 用户 and 备用金定额 filled with the demo county's values as an example (a county
+ * replaces them; the example phones are not real numbers). Quotas follow the county's rule (per-capita
+ * amount × registered population, DOMAIN §2.3). Run: `npx tsx scripts/county-template.ts`.
  */
 import ExcelJS from "exceljs";
+import { ROLE_DESCRIPTIONS } from "#core/access/index.ts";
+import { Yuan } from "#core/money/yuan.ts";
 import { DEMO_COUNTY } from "#local/seed/demo-county.ts";
 import { demoCountyParameters2026 } from "#local/seed/policy-demo-county.ts";
 
@@ -46,8 +49,27 @@ export async function countyTemplate(): Promise<ExcelJS.Workbook> {
           : String(value);
     policy.addRow([key, cell, HINTS[key] ?? ""]);
   }
-  book.addWorksheet("用户").addRow(["姓名", "手机号", "角色", "乡镇代码"]);
-  book.addWorksheet("备用金定额").addRow(["乡镇代码", "定额（元）"]);
+  const users = book.addWorksheet("用户");
+  users.addRow(["姓名", "手机号", "角色", "乡镇代码"]);
+  const [first] = DEMO_COUNTY.townships;
+  users.addRow([
+    "王芳",
+    "13800000101",
+    ROLE_DESCRIPTIONS["township-officer"].nameZh,
+    first?.townshipId ?? "",
+  ]);
+  users.addRow([
+    "陈静",
+    "13800000102",
+    ROLE_DESCRIPTIONS["township-approver"].nameZh,
+    first?.townshipId ?? "",
+  ]);
+  users.addRow(["孙涛", "13800000103", ROLE_DESCRIPTIONS["county-finance"].nameZh, ""]);
+  const quotas = book.addWorksheet("备用金定额");
+  quotas.addRow(["乡镇代码", "定额（元）"]);
+  const perCapita = Yuan.parse(demoCountyParameters2026.fundQuotaPerCapitaYuan);
+  for (const t of DEMO_COUNTY.townships)
+    quotas.addRow([t.townshipId, perCapita.times(t.registeredPopulation).toString()]);
   for (const sheet of book.worksheets) for (const column of sheet.columns) column.width = 24;
   return book;
 }

@@ -5,10 +5,13 @@
  * user of the county it is given (`--user`, recorded on every run and audit event).
  */
 
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AuditStore } from "#adapters/audit-store.ts";
+import { CognitoAccounts, DirectoryAccounts, type IdentityAccounts } from "#adapters/identity/index.ts";
 import type { Actor, Role } from "#core/access/index.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
+import { USER_POOL_ID } from "#functions/runtime/environment.ts";
 import { TABLE_ENV } from "#functions/runtime/tables.ts";
 import type { AdminDeps } from "#functions/services/admin/administration.ts";
 import { createFinanceDeps, type FinanceDeps } from "#functions/services/finance/deps.ts";
@@ -48,6 +51,15 @@ export function adminDeps(env: NodeJS.ProcessEnv = process.env): AdminDeps {
     audit: new AuditStore({ client: db, tableName: tables.main }),
     now: () => new Date(),
   };
+}
+
+/**
+ * The accounts users are created with: the Cognito pool named by AIDFLOW_USER_POOL_ID (an operator
+ * importing into an AWS deployment), else the directory's own users (the local runtime).
+ */
+export function identityAccountsFromEnv(env: NodeJS.ProcessEnv = process.env): IdentityAccounts {
+  const pool = env[USER_POOL_ID.valueEnv]?.trim();
+  return pool ? new CognitoAccounts(new CognitoIdentityProviderClient({}), pool) : new DirectoryAccounts();
 }
 
 export function cliActor(countyId: string, userId: string, role: Role): Actor {

@@ -4,7 +4,7 @@
  *   aidflow reconcile --county 230123 --period 2026-10 [--township 230123100] [--json] [--user finance-1]
  *   aidflow export    --county 230123 --period 2026-10 [--format csv|xlsx] [--kind summary|detail|discrepancies]
  *                     [--township …] [--out file] [--as county-finance|auditor] [--user …]
- *   aidflow county import county.xlsx --user <province administrator> [--dry-run]
+ *   aidflow county import county.xlsx --user <province administrator> [--finance-user <finance>] [--dry-run]
  *   aidflow case redrive <caseId> --reason "…" [--user …] [--dry-run]
  *
  * Tables come from AIDFLOW_TABLE_MAIN / AIDFLOW_TABLE_LEDGER (and AWS_ENDPOINT_URL_DYNAMODB for the
@@ -33,7 +33,7 @@ import {
 } from "#functions/services/finance/exports.ts";
 import { type RunView, runReconciliation } from "#functions/services/finance/reconcile.ts";
 import { caseRedriveCommand, redriveDeps } from "./case-redrive.ts";
-import { adminDeps, cliActor, cliDeps, UsageError } from "./context.ts";
+import { adminDeps, cliActor, cliDeps, identityAccountsFromEnv, UsageError } from "./context.ts";
 import { countyImportCommand } from "./county-import.ts";
 import { progressBar } from "./progress.ts";
 
@@ -255,9 +255,20 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       "create a county and propose its policy version from the template (docs/templates/county.xlsx); nothing is written unless every row passes",
     )
     .requiredOption("--user <userId>", "the province administrator recorded on the audit trail")
+    .option(
+      "--finance-user <userId>",
+      "the county finance user who allocates the 备用金定额 quotas (without it they wait for finance)",
+    )
     .option("--dry-run", "only show what would change", false)
-    .action(async (file: string, options: { user: string; dryRun: boolean }) => {
-      const result = await countyImportCommand(resolve(file), options, { out, deps: adminDeps(env) });
+    .action(async (file: string, options: { user: string; financeUser?: string; dryRun: boolean }) => {
+      const deps = {
+        ...adminDeps(env),
+        identity: identityAccountsFromEnv(env),
+        ...(options.financeUser
+          ? { finance: { deps: (io.deps ?? cliDeps)(env), userId: options.financeUser } }
+          : {}),
+      };
+      const result = await countyImportCommand(resolve(file), options, { out, deps });
       if (!result.ok) exitCode = EXIT.usage;
     });
 
