@@ -11,15 +11,15 @@ import { FUNCTIONS } from "../functions/catalog.ts";
 
 const apiUrl = process.env.AIDFLOW_API_URL ?? "http://127.0.0.1:3000";
 /**
- * What `vite dev` hands to the local runtime: the first segment of every route of the catalog (so a
- * new route needs no edit here; no console page may begin with one — test/unit/web/dev-proxy.test.ts)
- * and the local runtime's own paths: its OIDC provider, the sign-in configuration, the dev sign-in of
- * scripts and the local document store. `/auth/callback` stays with the console.
+ * What `vite dev` hands to the local runtime: each route of the catalog, matched whole (a new route
+ * needs no edit here, and a console page may share a route's first segment, as /province does), and
+ * the local runtime's own paths by prefix: its OIDC provider, the sign-in configuration, the dev
+ * sign-in of scripts and the local document store. test/unit/web/dev-proxy.test.ts checks both.
  */
 export const LOCAL_ONLY_PREFIXES = ["/oidc", "/auth/config", "/dev", "/local-uploads", "/local-downloads"];
-export const API_PREFIXES = [
-  ...new Set(FUNCTIONS.flatMap((f) => f.routes ?? []).map((r) => `/${r.path.split("/")[1]}`)),
-];
+export const API_ROUTE_PATTERNS = [
+  ...new Set(FUNCTIONS.flatMap((f) => f.routes ?? []).map((r) => r.path)),
+].map((path) => `^${path.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "[^/?]+")}(?:\\?|$)`);
 const toApi: ProxyOptions = { target: apiUrl, changeOrigin: false };
 
 export default defineConfig({
@@ -34,7 +34,7 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      ...Object.fromEntries([...API_PREFIXES, ...LOCAL_ONLY_PREFIXES].map((prefix) => [prefix, toApi])),
+      ...Object.fromEntries([...API_ROUTE_PATTERNS, ...LOCAL_ONLY_PREFIXES].map((key) => [key, toApi])),
     },
   },
 });
