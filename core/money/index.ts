@@ -1,1 +1,2 @@
+export { YuanText } from "./text.ts";
 export { type RoundingMode, Yuan } from "./yuan.ts";

@@ -2,12 +2,9 @@
 import * as z from "zod";
 import { type AccessResource, type Action, type Actor, requireAuthorized } from "#core/access/index.ts";
 import { NotFoundError } from "#core/errors.ts";
-import { Yuan } from "#core/money/yuan.ts";
 import type { FinanceDeps, Township } from "./deps.ts";
 
-export const YuanText = z
-  .string()
-  .refine((text) => Yuan.isValidText(text), { message: 'yuan with at most two decimals, e.g. "800.00"' });
+export { YuanText } from "#core/money/index.ts";
 
 /** Township codes are 9 digits whose first 6 are the county's (行政区划代码). */
 export const TownshipId = z.string().regex(/^\d{9}$/, "a 9-digit township code");

@@ -9,16 +9,14 @@ import type { CaseRecord } from "#adapters/case-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { chooseFlow } from "#core/cases/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
-import { Yuan } from "#core/money/index.ts";
+import { Yuan, YuanText } from "#core/money/index.ts";
 import type { FlowDeps } from "../ports.ts";
 import { authorizeFiling, FileCaseSchema, fileInto, startFirstExecution } from "../steps/filing.ts";
 
 export const FileStagedCaseSchema = FileCaseSchema.extend({
   /** How long the hardship is expected to last (DOMAIN §4: long hardship → staged assistance). */
   expectedDurationMonths: z.number().int().min(1).max(60),
-  estimatedTotalYuan: z
-    .string()
-    .refine((text) => Yuan.isValidText(text), { message: 'yuan with at most two decimals, e.g. "800.00"' }),
+  estimatedTotalYuan: YuanText,
 }).strict();
 export type FileStagedCaseRequest = z.output<typeof FileStagedCaseSchema>;
 

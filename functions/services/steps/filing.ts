@@ -10,7 +10,7 @@ import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
 import { type Actor, requireAuthorized } from "#core/access/index.ts";
 import { HARDSHIP_CAUSES, type HardshipCause, hardshipTypeOf } from "#core/cases/index.ts";
 import { IdentityDocumentSchema } from "#core/identity/index.ts";
-import { Yuan } from "#core/money/index.ts";
+import { YuanText } from "#core/money/index.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import { firstExecutionName } from "../executions.ts";
 import type { FlowDeps } from "../ports.ts";
@@ -18,10 +18,6 @@ import { existingCaseFor, filedOnBehalf, HouseholdMemberSchema, intake, recordFi
 
 /** A household lists at most this many members besides the applicant (one filing transaction holds them). */
 export const HOUSEHOLD_MEMBERS_MAX = 20;
-
-const YuanText = z
-  .string()
-  .refine((text) => Yuan.isValidText(text), { message: 'yuan with at most two decimals, e.g. "800.00"' });
 
 export const FileCaseSchema = z
   .object({

@@ -1,10 +1,6 @@
 /** What the request schemas of Flow A's decisions share. */
 import * as z from "zod";
-import { Yuan } from "#core/money/index.ts";
-
-export const YuanText = z
-  .string()
-  .refine((text) => Yuan.isValidText(text), { message: 'yuan with at most two decimals, e.g. "800.00"' });
+import { YuanText } from "#core/money/index.ts";
 
 export const Reason = z.string().trim().min(2).max(1000);
 

@@ -6,13 +6,13 @@
 import * as z from "zod";
 import type { Actor } from "#core/access/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
-import { Yuan } from "#core/money/index.ts";
+import { Yuan, YuanText } from "#core/money/index.ts";
 import { authorizeOnCase } from "../../case-access.ts";
 import { followUpLevel } from "../../case-rules.ts";
 import type { FlowDeps } from "../../ports.ts";
 import { paidAidOf } from "../../steps/automatic.ts";
 import { type DecisionResponse, policyOf, recordDecision, waitingTask } from "../../steps/decision.ts";
-import { Reason, YuanText } from "./common.ts";
+import { Reason } from "./common.ts";
 
 export const REFERRAL_TARGETS = [
   "dibao",

@@ -2,11 +2,10 @@
 import * as z from "zod";
 import type { Actor } from "#core/access/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
-import { Yuan } from "#core/money/index.ts";
+import { Yuan, YuanText } from "#core/money/index.ts";
 import { authorizeOnCase } from "../../case-access.ts";
 import type { FlowDeps } from "../../ports.ts";
 import { type DecisionResponse, recordDecision, waitingTask } from "../../steps/decision.ts";
-import { YuanText } from "./common.ts";
 
 export const RecoveryReceiptSchema = z
   .object({

@@ -7,12 +7,13 @@ import * as z from "zod";
 import type { Actor } from "#core/access/index.ts";
 import { publicNoticeRequirement } from "#core/cases/index.ts";
 import { ValidationError } from "#core/errors.ts";
+import { YuanText } from "#core/money/index.ts";
 import { authorizeOnCase } from "../../case-access.ts";
 import type { FlowDeps } from "../../ports.ts";
 import { type DecisionResponse, policyOf, recordDecision, waitingTask } from "../../steps/decision.ts";
 import { type FlowBCase, planOf } from "../plan-record.ts";
 import { assess, assessedPlan, assessmentRecord, summary } from "./assessed-plan.ts";
-import { LocalDateText, onCurrentPlan, Text, YuanText } from "./common.ts";
+import { LocalDateText, onCurrentPlan, Text } from "./common.ts";
 
 export const AssessmentSchema = z
   .object({

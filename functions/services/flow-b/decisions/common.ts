@@ -1,15 +1,13 @@
-/** What Flow B's decisions share: their request fields, and the case change computed on the plan as it is when the effects run. */
-
+/**
+ * What Flow B's decisions share: their request fields, and the case change computed on the plan as
+ * it is when the effects run.
+ */
 import * as z from "zod";
 import type { HumanTaskDecision } from "#adapters/human-task-store.ts";
-import { Yuan } from "#core/money/index.ts";
 import type { FlowDeps } from "../../ports.ts";
 import type { DecisionChange } from "../../steps/decision.ts";
 import { type PlanRecord, planOf } from "../plan-record.ts";
 
-export const YuanText = z
-  .string()
-  .refine((text) => Yuan.isValidText(text), { message: 'yuan with at most two decimals, e.g. "800.00"' });
 export const LocalDateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
 export const Text = z.string().trim().min(2).max(2000);
 
