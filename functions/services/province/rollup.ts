@@ -146,13 +146,13 @@ function rangeOf(query: RollupQueryInput, now: Date): Range {
   };
 }
 
-/** The province of the reader: the `provinceId` asked for, which must be the reader's own (403 otherwise). */
+/**
+ * The province of the reader: the `provinceId` asked for, which must be the reader's own (403
+ * otherwise). The `own-province` scope admits only an actor carrying a province code (`230000`).
+ */
 function provinceOf(actor: Actor, query: RollupQueryInput): string {
   const provinceId = query.provinceId ?? actor.countyId;
   requireAuthorized(actor, "rollup.read", { countyId: provinceId });
-  if (!/^\d{2}0000$/.test(provinceId)) {
-    throw new NotFoundError(`${provinceId} is not a province code`, `${provinceId} 不是省级代码`);
-  }
   return provinceId;
 }
 
