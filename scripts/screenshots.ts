@@ -1,7 +1,8 @@
 /**
- * Writes the desktop consoles' screenshots to docs/screenshots/ (1440×900, zh-CN, Asia/Shanghai):
- * the browser tests that walk each console take them as they go, so a screenshot always shows a page
- * state a test checked (axe, readable text). Usage: `npx tsx scripts/screenshots.ts`.
+ * Writes the consoles' screenshots to docs/screenshots/ (zh-CN, Asia/Shanghai), each console at both
+ * sizes: desktop 1440×900 and phone 390×844. The browser tests that walk each console take them as
+ * they go, so a screenshot always shows a page state a test checked (axe, readable text).
+ * Usage: `npx tsx scripts/screenshots.ts`.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,7 @@ const CONSOLE_TESTS = [
   "test/browser/co-sign.test.ts",
   "test/browser/county-overdue.test.ts",
   "test/browser/applicant-journey.test.ts",
+  "test/browser/console-sizes.test.ts",
 ];
 
 const run = spawnSync("npx", ["vitest", "run", ...CONSOLE_TESTS], {

@@ -52,7 +52,7 @@ beforeAll(async () => {
       ? true
       : undefined;
   });
-});
+}, 240_000);
 
 afterAll(async () => {
   await world?.close();
@@ -140,6 +140,20 @@ async function checkState(
   return problems;
 }
 
+/** Taps the case in 我的申请; a tap while the list is still re-rendering is given again (at most 3). */
+async function openCase(page: Page, id: string): Promise<void> {
+  const opened = (url: URL) => url.pathname === `/m/cases/${id}`;
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    await page.locator(`[data-case-id="${id}"]`).click();
+    const arrived = await page.waitForURL(opened, { timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (arrived) return;
+  }
+  throw new Error(`the case ${id} did not open from 我的申请`);
+}
+
 interface PhoneWalk {
   userId: string;
   landing: string;
@@ -150,6 +164,8 @@ interface PhoneWalk {
   keyTargets: string[];
   shot: string;
   keyShot: string;
+  /** What the key page's screenshot shows, scrolled to (the top of the page otherwise). */
+  keyShotAt?: string;
 }
 
 const NAV_LINKS = ".console__nav a:last-child";
@@ -177,6 +193,7 @@ const STAFF: PhoneWalk[] = [
     ],
     shot: "township-approver-landing-phone",
     keyShot: "township-approver-case-phone",
+    keyShotAt: '[data-step-form="advance-decision"]',
   },
   {
     userId: "county-civil-1",
@@ -204,6 +221,7 @@ const STAFF: PhoneWalk[] = [
     keyTargets: ["[data-testid=case-status]", "[data-testid=audit-table]"],
     shot: "auditor-landing-phone",
     keyShot: "auditor-case-phone",
+    keyShotAt: "[data-testid=audit-table]",
   },
 ];
 
@@ -224,6 +242,7 @@ describe("the desktop consoles on a phone (390×844)", () => {
       await consoleScreenshot(page, role.shot);
       await page.goto(`${world.url}${role.keyPath(caseId)}`);
       problems.push(...(await checkState(page, PHONE_390.width, "key page", role.keyTargets)));
+      if (role.keyShotAt) await page.locator(role.keyShotAt).first().scrollIntoViewIfNeeded();
       await consoleScreenshot(page, role.keyShot);
 
       // Assess
@@ -250,8 +269,7 @@ describe("the applicant's phone console on a desktop (1440×900)", () => {
       ".mobile__signout",
     ]);
     await consoleScreenshot(page, "applicant-my-cases-desktop");
-    await page.locator(`[data-case-id="${caseId}"]`).click();
-    await page.waitForURL((url) => url.pathname === `/m/cases/${caseId}`);
+    await openCase(page, caseId);
     problems.push(...(await checkState(page, DESKTOP_1440.width, "case", ["[data-testid=case-status]"])));
     await consoleScreenshot(page, "applicant-case-desktop");
 
