@@ -168,6 +168,8 @@ const OTHER_PARAMS: Record<string, string> = {
   countyId: county,
   versionId: "mx-version",
   year: "2027",
+  // A staff user of the county (the user routes name their county in the path).
+  userId: "mx-user",
 };
 
 function pathOf(route: RouteAccess, params: Record<string, string>): string | undefined {
