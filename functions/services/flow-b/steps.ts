@@ -242,15 +242,7 @@ export async function closePlan(
   const paidYuan = Yuan.sum(paid.map((p) => Yuan.parse(p.amountYuan)));
   const committed = plan.commitment ? Yuan.parse(plan.commitment.amountYuan) : Yuan.zero;
   const leftYuan = committed.minus(paidYuan);
-  if (leftYuan.isPositive()) {
-    await deps.ledger.submit({
-      entryId: releaseEntryId(caseId),
-      townshipId: record.townshipId,
-      kind: "release",
-      amountYuan: leftYuan.toString(),
-      reference: ledgerReference(record, "B", correlationId),
-    });
-  }
+  if (leftYuan.isPositive()) await releaseRemaining(deps, record, leftYuan, correlationId);
   const lastRecheck = plan.rechecks.at(-1);
   const stages = plan.stages ?? [];
   const result =
@@ -307,6 +299,22 @@ export async function closePlan(
     });
   }
   return outcome;
+}
+
+/** What is still committed for the case goes back to the fund's available money, in one entry. */
+async function releaseRemaining(
+  deps: FlowDeps,
+  record: FlowBCase,
+  leftYuan: Yuan,
+  correlationId: string,
+): Promise<void> {
+  await deps.ledger.submit({
+    entryId: releaseEntryId(record.caseId),
+    townshipId: record.townshipId,
+    kind: "release",
+    amountYuan: leftYuan.toString(),
+    reference: ledgerReference(record, "B", correlationId),
+  });
 }
 
 export { stagePurpose };

@@ -37,17 +37,7 @@ export async function routeToCash(
   const task = await waitingTask(deps, caseId, "payment-route");
   const policy = await policyOf(deps, record);
   const purpose = String(task.details?.purpose ?? "advance");
-  if (isStagePurpose(purpose)) {
-    // DOMAIN §3.3: cash is for urgent first aid; a staged plan is paid by transfer, stage after stage.
-    throw new BusinessRuleError(
-      "A stage of a staged plan is paid by bank transfer: give the applicant's own account (reroute), not cash",
-      "分阶段救助按期转账发放，不能现金发放：请重新指定本人收款账户",
-      { details: { purpose } },
-    );
-  }
-  const obligation = await deps.payments.getObligation(obligationIdFor(caseId, purpose));
-  if (!obligation)
-    throw new ConflictError("There is no approved payment to hand over", "没有待发放的已批准救助金");
+  const obligation = await cashObligation(deps, caseId, purpose);
   // DOMAIN §3.3: the ceiling and both signatures, judged by core before the hand-over is recorded.
   requireCashHandOver(
     {
@@ -95,4 +85,19 @@ export async function routeToCash(
     why: request.reason ?? "paid in cash",
     correlationId,
   });
+}
+
+/** The approved payment the hand-over is for: never a stage of a plan (DOMAIN §3.3: cash is for urgent first aid). */
+async function cashObligation(deps: FlowDeps, caseId: string, purpose: string) {
+  if (isStagePurpose(purpose)) {
+    throw new BusinessRuleError(
+      "A stage of a staged plan is paid by bank transfer: give the applicant's own account (reroute), not cash",
+      "分阶段救助按期转账发放，不能现金发放：请重新指定本人收款账户",
+      { details: { purpose } },
+    );
+  }
+  const obligation = await deps.payments.getObligation(obligationIdFor(caseId, purpose));
+  if (!obligation)
+    throw new ConflictError("There is no approved payment to hand over", "没有待发放的已批准救助金");
+  return obligation;
 }
