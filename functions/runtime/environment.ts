@@ -144,6 +144,18 @@ export const BANK_CLIENT_TLS: StoredValue = {
 };
 
 /**
+ * The access keys of the counties' SMS providers (Alibaba Cloud, Tencent Cloud), as JSON keyed by
+ * county code or `*` (functions/adapters/sms/credentials.ts). AWS End User Messaging needs none: the
+ * function's role sends.
+ */
+export const SMS_CREDENTIALS: StoredValue = {
+  kind: "secret",
+  idEnv: "AIDFLOW_SMS_CREDENTIALS_SECRET_ID",
+  valueEnv: "AIDFLOW_SMS_CREDENTIALS",
+  purpose: "Access keys of the counties' SMS providers, Alibaba Cloud and Tencent Cloud (JSON)",
+};
+
+/**
  * The low-balance alert (DOMAIN §5): the ledger writer puts 1 when a draw takes a township fund's
  * `available` under its alert level (functions/runtime/metrics.ts), by `county` + `township` and
  * also WITHOUT dimensions, so that the one CloudWatch alarm sees it whatever township raised it.

@@ -1,0 +1,115 @@
+/**
+ * Alibaba Cloud SMS (短信服务, dysmsapi 2017-05-25) behind the SMS channel port: SendSms with the
+ * county's approved SignName, the event's TemplateCode and TemplateParam as JSON of the rendered
+ * variables by name; OutId carries AidFlow's message id. The SDK answers HTTP 200 with `Code` for
+ * business errors and throws (with `code`) for HTTP 4xx/5xx; both are mapped by code.
+ */
+import * as dysms from "@alicloud/dysmsapi20170525";
+import { $OpenApiUtil } from "@alicloud/openapi-core";
+import { type AliyunSmsSettings, templateCodeOf } from "#core/messages/smsSettings.ts";
+import {
+  invalidNumber,
+  noTemplate,
+  type SmsChannel,
+  type SmsSendRequest,
+  type SmsSendResult,
+  type SmsSendStatus,
+} from "#functions/services/messages/sms-channel.ts";
+import type { AliyunCredentials } from "./credentials.ts";
+
+/** 阿里云《API错误码》: codes that say "later", "the text" or "the number". Anything else is a failure. */
+const CODES: Readonly<Record<string, Exclude<SmsSendStatus, "sent" | "failed">>> = {
+  "isv.BUSINESS_LIMIT_CONTROL": "throttled",
+  "isv.DAY_LIMIT_CONTROL": "throttled",
+  "isv.MONTH_LIMIT_CONTROL": "throttled",
+  Throttling: "throttled",
+  "Throttling.User": "throttled",
+  "Throttling.Api": "throttled",
+  "isv.SMS_TEMPLATE_ILLEGAL": "rejected-template",
+  "isv.SMS_SIGNATURE_ILLEGAL": "rejected-template",
+  "isv.SMS_SIGNATURE_SCENE_ILLEGAL": "rejected-template",
+  "isv.SMS_SIGN_ILLEGAL": "rejected-template",
+  "isv.SIGN_STATE_ILLEGAL": "rejected-template",
+  "isv.SMS_CONTENT_ILLEGAL": "rejected-template",
+  "isv.TEMPLATE_MISSING_PARAMETERS": "rejected-template",
+  "isv.TEMPLATE_PARAMS_ILLEGAL": "rejected-template",
+  "isv.INVALID_JSON_PARAM": "rejected-template",
+  "isv.PARAM_LENGTH_LIMIT": "rejected-template",
+  "isv.PARAM_NOT_SUPPORT_URL": "rejected-template",
+  "isv.MOBILE_NUMBER_ILLEGAL": "invalid-number",
+  "isv.DOMESTIC_NUMBER_NOT_SUPPORTED": "invalid-number",
+  "isv.BLACK_KEY_CONTROL_LIMIT": "rejected-template",
+};
+
+export interface AliyunSmsOptions {
+  /** Overrides the settings' endpoint (host[:port]); tests point it at a local server. */
+  endpoint?: string;
+  protocol?: "HTTPS" | "HTTP";
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+type ClientClass = typeof dysms.default.default;
+type Client = InstanceType<ClientClass>;
+
+/**
+ * The SDK is CommonJS with `exports.default = Client`: under Node's ESM the default import is the
+ * whole module and the class is one level down; a bundler's interop may already have unwrapped it.
+ */
+function clientClass(): ClientClass {
+  const exported = dysms.default as unknown as { default?: ClientClass };
+  return exported.default ?? (dysms.default as unknown as ClientClass);
+}
+
+export class AliyunSmsChannel implements SmsChannel {
+  readonly provider = "aliyun" as const;
+  private readonly client: Client;
+
+  constructor(
+    private readonly settings: AliyunSmsSettings,
+    credentials: AliyunCredentials,
+    options: AliyunSmsOptions = {},
+  ) {
+    const Dysms = clientClass();
+    this.client = new Dysms(
+      new $OpenApiUtil.Config({
+        accessKeyId: credentials.accessKeyId,
+        accessKeySecret: credentials.accessKeySecret,
+        endpoint: options.endpoint ?? settings.endpoint,
+        protocol: options.protocol ?? "HTTPS",
+        readTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        connectTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      }),
+    );
+  }
+
+  async send(request: SmsSendRequest): Promise<SmsSendResult> {
+    const templateCode = templateCodeOf(this.settings, request.message.event);
+    if (!templateCode) return noTemplate(this.provider, request.message.event);
+    if (!/^\+[1-9]\d{6,14}$/.test(request.phoneNumber)) return invalidNumber(this.provider);
+    try {
+      const response = await this.client.sendSms(
+        new dysms.SendSmsRequest({
+          phoneNumbers: request.phoneNumber,
+          signName: this.settings.signName,
+          templateCode,
+          templateParam: JSON.stringify(request.message.params),
+          outId: request.messageId,
+        }),
+      );
+      const body = response.body;
+      if (body?.code === "OK" && body.bizId) {
+        return { status: "sent", provider: this.provider, providerMessageId: body.bizId };
+      }
+      return this.outcome(body?.code ?? "NO_CODE", body?.message ?? `HTTP ${response.statusCode}`);
+    } catch (error) {
+      const { code, message } = error as { code?: unknown; message?: unknown };
+      return this.outcome(typeof code === "string" && code !== "undefined" ? code : "ERROR", String(message));
+    }
+  }
+
+  private outcome(code: string, detail: string): SmsSendResult {
+    return { status: CODES[code] ?? "failed", provider: this.provider, code, detail };
+  }
+}

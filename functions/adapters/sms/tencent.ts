@@ -1,0 +1,110 @@
+/**
+ * Tencent Cloud SMS (短信, API 2021-01-11) behind the SMS channel port: SendSms with the county's
+ * SmsSdkAppId, approved SignName, the event's TemplateId and TemplateParamSet — the rendered
+ * variables in the order they appear in the template ({1}, {2}…); SessionContext carries AidFlow's
+ * message id. A request-level error throws (`code`); a per-number error comes back in
+ * SendStatusSet[0].Code. Both are mapped by code.
+ */
+import * as tencentcloud from "tencentcloud-sdk-nodejs-sms";
+import { type TencentSmsSettings, templateCodeOf } from "#core/messages/smsSettings.ts";
+import {
+  invalidNumber,
+  noTemplate,
+  type SmsChannel,
+  type SmsSendRequest,
+  type SmsSendResult,
+  type SmsSendStatus,
+} from "#functions/services/messages/sms-channel.ts";
+import type { TencentCredentials } from "./credentials.ts";
+
+/** 腾讯云《错误码》(短信 API 3.0 发送错误码): "later", "the text" or "the number"; else a failure. */
+const CODES: Readonly<Record<string, Exclude<SmsSendStatus, "sent" | "failed">>> = {
+  RequestLimitExceeded: "throttled",
+  "LimitExceeded.DeliveryFrequencyLimit": "throttled",
+  "LimitExceeded.PhoneNumberDailyLimit": "throttled",
+  "LimitExceeded.PhoneNumberOneHourLimit": "throttled",
+  "LimitExceeded.PhoneNumberThirtySecondLimit": "throttled",
+  "LimitExceeded.PhoneNumberSameContentDailyLimit": "throttled",
+  "LimitExceeded.DailyLimit": "throttled",
+  "LimitExceeded.AppDailyLimit": "throttled",
+  "FailedOperation.TemplateIncorrectOrUnapproved": "rejected-template",
+  "FailedOperation.SignatureIncorrectOrUnapproved": "rejected-template",
+  "FailedOperation.ContainSensitiveWord": "rejected-template",
+  "FailedOperation.MissingSignature": "rejected-template",
+  "FailedOperation.MissingTemplateToModify": "rejected-template",
+  "InvalidParameterValue.TemplateParameterFormatError": "rejected-template",
+  "InvalidParameterValue.TemplateParameterLengthLimit": "rejected-template",
+  "InvalidParameterValue.ContentLengthLimit": "rejected-template",
+  "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter": "rejected-template",
+  "InvalidParameterValue.IncorrectPhoneNumber": "invalid-number",
+  "FailedOperation.PhoneNumberInBlacklist": "invalid-number",
+  "FailedOperation.PhoneNumberParseFail": "invalid-number",
+  "UnsupportedOperation.UnsupportedRegion": "invalid-number",
+};
+
+export interface TencentSmsOptions {
+  /** Overrides the API's host[:port]; tests point it at a local server. */
+  endpoint?: string;
+  /** "https://" (the default) or "http://". */
+  protocol?: string;
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const MS_PER_SECOND = 1000;
+
+type Client = InstanceType<typeof tencentcloud.sms.v20210111.Client>;
+
+export class TencentSmsChannel implements SmsChannel {
+  readonly provider = "tencent" as const;
+  private readonly client: Client;
+
+  constructor(
+    private readonly settings: TencentSmsSettings,
+    credentials: TencentCredentials,
+    options: TencentSmsOptions = {},
+  ) {
+    this.client = new tencentcloud.sms.v20210111.Client({
+      credential: { secretId: credentials.secretId, secretKey: credentials.secretKey },
+      region: settings.region,
+      profile: {
+        httpProfile: {
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          ...(options.protocol ? { protocol: options.protocol } : {}),
+          reqTimeout: Math.ceil((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / MS_PER_SECOND),
+        },
+      },
+    });
+  }
+
+  async send(request: SmsSendRequest): Promise<SmsSendResult> {
+    const templateId = templateCodeOf(this.settings, request.message.event);
+    if (!templateId) return noTemplate(this.provider, request.message.event);
+    if (!/^\+[1-9]\d{6,14}$/.test(request.phoneNumber)) return invalidNumber(this.provider);
+    const { params, paramOrder } = request.message;
+    try {
+      const response = await this.client.SendSms({
+        PhoneNumberSet: [request.phoneNumber],
+        SmsSdkAppId: this.settings.smsSdkAppId,
+        SignName: this.settings.signName,
+        TemplateId: templateId,
+        TemplateParamSet: paramOrder.map((name) => params[name] ?? ""),
+        SessionContext: request.messageId,
+      });
+      const status = response.SendStatusSet?.[0];
+      if (status?.Code === "Ok" && status.SerialNo) {
+        return { status: "sent", provider: this.provider, providerMessageId: status.SerialNo };
+      }
+      return this.outcome(status?.Code ?? "NO_STATUS", status?.Message ?? `request ${response.RequestId}`);
+    } catch (error) {
+      const { code, message } = error as { code?: unknown; message?: unknown };
+      return this.outcome(typeof code === "string" && code ? code : "ERROR", String(message));
+    }
+  }
+
+  private outcome(code: string, detail: string): SmsSendResult {
+    // Sub-codes of a throttling family (RequestLimitExceeded.IPLimitExceeded…) are throttling too.
+    const status = CODES[code] ?? (code.startsWith("RequestLimitExceeded") ? "throttled" : "failed");
+    return { status, provider: this.provider, code, detail };
+  }
+}
