@@ -4,6 +4,7 @@
  * integer fen (DOMAIN §6), summed as integers.
  */
 import type { CaseStatus } from "#adapters/case-store.ts";
+import { parsePeriod } from "#core/reconciliation/index.ts";
 
 /** How a case's status is grouped in the roll-up's tables and charts. */
 export const STATUS_GROUPS = ["in-progress", "closed", "refused", "withdrawn"] as const;
@@ -100,4 +101,29 @@ export function addFigures(into: AreaFigures, from: AreaFigures): AreaFigures {
   addNumbers(into.funds, from.funds);
   addNumbers(into.reconciliation, from.reconciliation);
   return into;
+}
+
+/**
+ * Months from `from` to `to` (dates) that are over at `now` and end after the books' close
+ * (`closedThrough`, the last instant a signed close covers; DOMAIN §6 closes a month or a quarter).
+ */
+export function monthsNotClosed(
+  closedThrough: string | undefined,
+  from: string,
+  to: string,
+  now: Date,
+): number {
+  let count = 0;
+  for (let month = from.slice(0, 7); month <= to.slice(0, 7); month = nextMonth(month)) {
+    const period = parsePeriod(month);
+    if (period.toIso > now.toISOString()) break;
+    if (closedThrough === undefined || closedThrough < period.throughIso) count += 1;
+  }
+  return count;
+}
+
+function nextMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, "0")}`;
 }

@@ -28,13 +28,13 @@ import {
 import { advanceDecisionDueAt } from "#core/cases/index.ts";
 import { NotFoundError } from "#core/errors.ts";
 import { Yuan } from "#core/money/yuan.ts";
-import { FiguresAccumulator, parsePeriod } from "#core/reconciliation/index.ts";
+import { FiguresAccumulator } from "#core/reconciliation/index.ts";
 import { bilingual } from "#functions/http/index.ts";
 import type { FinanceDeps } from "../finance/deps.ts";
 import { summaryOf } from "../finance/funds.ts";
 import { CASE_STATUSES } from "../queries/case-list.ts";
 import { isOverdue } from "../queries/case-views.ts";
-import { type AreaFigures, addFigures, emptyFigures, statusGroupOf } from "./figures.ts";
+import { type AreaFigures, addFigures, emptyFigures, monthsNotClosed, statusGroupOf } from "./figures.ts";
 
 /** A roll-up covers at most a year and a day (a calendar year, leap or not, fits). */
 export const ROLLUP_DAYS_MAX = 366;
@@ -333,22 +333,5 @@ function countFund(
   r.funds += 1;
   if (view.closedThrough !== undefined && view.closedThrough >= range.throughIso)
     r.closedThroughPeriodEnd += 1;
-  r.monthsNotClosed += monthsNotClosed(view.closedThrough, range);
-}
-
-/** Months of the period that are over and lie (partly) after the books' close (DOMAIN §6: a month or a quarter). */
-function monthsNotClosed(closedThrough: string | undefined, range: Range): number {
-  let count = 0;
-  for (let month = range.from.slice(0, 7); month <= range.to.slice(0, 7); month = nextMonth(month)) {
-    const period = parsePeriod(month);
-    if (period.toIso > range.now.toISOString()) break;
-    if (closedThrough === undefined || closedThrough < period.throughIso) count += 1;
-  }
-  return count;
-}
-
-function nextMonth(month: string): string {
-  const year = Number(month.slice(0, 4));
-  const m = Number(month.slice(5, 7));
-  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, "0")}`;
+  r.monthsNotClosed += monthsNotClosed(view.closedThrough, range.from, range.to, range.now);
 }
