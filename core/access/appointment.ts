@@ -1,7 +1,7 @@
 /**
  * Who may give which role (issue 22, DOMAIN §8): an administrator creates or disables staff users
  * only in roles they could hold themselves — a county administrator every role of a county, a
- * province administrator those and the province administrator's own — and never administers their
+ * province administrator those and the province's own (administrator, statistics viewer) — and never administers their
  * own account. Scope (own county, counties of the province) is the permission table's
  * (`user.create`, `user.disable`); this is the rule on the role and the person.
  */
@@ -18,10 +18,13 @@ export const COUNTY_STAFF_ROLES: readonly Role[] = [
   "county-admin",
 ];
 
+/** The roles held at a province (their users carry the province's code, e.g. 230000, as county). */
+export const PROVINCE_ROLES: readonly Role[] = ["province-admin", "province-viewer"];
+
 /** What each administrator role may give; applicants sign themselves in and are given no role here. */
 const APPOINTABLE: Partial<Record<Role, readonly Role[]>> = {
   "county-admin": COUNTY_STAFF_ROLES,
-  "province-admin": [...COUNTY_STAFF_ROLES, "province-admin"],
+  "province-admin": [...COUNTY_STAFF_ROLES, ...PROVINCE_ROLES],
 };
 
 /** Every role an administrator can give (the users API accepts these). */

@@ -3,6 +3,7 @@ export {
   type AppointmentDenial,
   appointmentDenial,
   COUNTY_STAFF_ROLES,
+  PROVINCE_ROLES,
   requireAppointable,
   STAFF_ROLES,
 } from "./appointment.ts";

@@ -17,6 +17,7 @@ import { type NewStaffUser, type StaffUser, UserDirectory } from "#adapters/user
 import {
   type Actor,
   isRole,
+  PROVINCE_ROLES,
   ROLE_DESCRIPTIONS,
   type Role,
   requireAppointable,
@@ -70,13 +71,14 @@ async function checkPlacement(
   if (!isRole(input.role) || !STAFF_ROLES.includes(input.role))
     throw invalid("role", "a staff role", "须为工作人员角色");
   const province = PROVINCE_CODE.test(countyId);
-  if (input.role === "province-admin" && !province)
+  const provinceRole = PROVINCE_ROLES.includes(input.role);
+  if (provinceRole && !province)
     throw invalid(
       "role",
-      "a province administrator is created in a province (e.g. 230000)",
-      "省级管理员须在省级代码（如 230000）下创建",
+      "a province's role (administrator, statistics viewer) is created in a province (e.g. 230000)",
+      "省级角色（省级管理员、省级统计查看）须在省级代码（如 230000）下创建",
     );
-  if (input.role !== "province-admin" && province)
+  if (!provinceRole && province)
     throw invalid("role", "a county's role is created in a county", "县级角色须在县下创建");
   const bound = ROLE_DESCRIPTIONS[input.role].townshipBound;
   if (!bound && input.townshipId !== undefined)

@@ -235,6 +235,20 @@ describe("staff users: created by an administrator, never above their own role",
     );
     expect(province.status).toBe(201);
     expect((province.body as UserView).roles).toEqual(["province-admin"]);
+    const viewer = await create(
+      provinceAdmin,
+      { name: "孙悦", phone: "13900008686", role: "province-viewer" },
+      "230000",
+    );
+    expect(viewer.status).toBe(201);
+    expect((viewer.body as UserView).roles).toEqual(["province-viewer"]);
+    // A province's role is not created in a county.
+    const misplaced = await create(provinceAdmin, {
+      name: "孙悦",
+      phone: "13900007777",
+      role: "province-viewer",
+    });
+    expect(misplaced.status).toBe(400);
   });
 
   it("twenty identical creations at once: one 201, the others 409; one user, one audit event", async () => {

@@ -60,8 +60,9 @@ describe("staff users: which role may be given", () => {
     for (const role of COUNTY_STAFF_ROLES) expect(appointmentDenial(countyAdmin, { role })).toBeUndefined();
   });
 
-  it("Compliance: a province administrator also appoints a province administrator", () => {
+  it("Compliance: a province administrator also appoints the province's roles", () => {
     expect(appointmentDenial(provinceAdmin, { role: "province-admin" })).toBeUndefined();
+    expect(appointmentDenial(provinceAdmin, { role: "province-viewer" })).toBeUndefined();
     expect(appointmentDenial(provinceAdmin, { role: "township-officer" })).toBeUndefined();
   });
 
@@ -70,6 +71,9 @@ describe("staff users: which role may be given", () => {
       code: "role-above-own",
     });
     expect(() => requireAppointable(countyAdmin, { role: "province-admin" })).toThrow(ForbiddenError);
+    expect(appointmentDenial(countyAdmin, { role: "province-viewer" })).toMatchObject({
+      code: "role-above-own",
+    });
   });
 
   it("Noncompliance 2: nobody gives the applicant role (applicants are not created by administrators)", () => {
