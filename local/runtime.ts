@@ -25,24 +25,12 @@ import {
   startDynamoEngine,
 } from "./dynamodb/engine.ts";
 import { storeDemoReference } from "./seed/reference.ts";
-import { DEMO_USERS } from "./seed/users.ts";
+import { demoStaffOf } from "./seed/users.ts";
 import { LocalFunctions } from "./stepfunctions/functions.ts";
 import { startSfnServer } from "./stepfunctions/http.ts";
 import { StepFunctionsLayer } from "./stepfunctions/layer.ts";
 import { discoverWorkflows, loadWorkflow, type WorkflowSource } from "./stepfunctions/loader.ts";
 import { ExecutionStore } from "./stepfunctions/store.ts";
-
-/** The demo county's staff, for the user directory of a county that stored none (local only). */
-function demoStaffOf(countyId: string) {
-  return DEMO_USERS.filter((u) => u.countyId === countyId && !u.roles.includes("applicant")).map((u) => ({
-    userId: u.userId,
-    name: u.name,
-    roles: [...u.roles],
-    countyId: u.countyId,
-    ...(u.townshipId ? { townshipId: u.townshipId } : {}),
-    active: true,
-  }));
-}
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL("..", import.meta.url));
 

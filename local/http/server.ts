@@ -26,6 +26,7 @@ import { DEMO_USERS, type DemoUser } from "#local/seed/users.ts";
 import { devSignIn } from "./dev-auth.ts";
 import { buildHttpEvent, lambdaContext } from "./events.ts";
 import { type CompiledRoute, compileRoutes, matchRoute } from "./routes.ts";
+import { signInAccounts } from "./sign-in-accounts.ts";
 
 const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 /** Largest request the local server reads (documents included); API Gateway's own limit is 10 MB. */
@@ -75,7 +76,11 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
   const routes = compileRoutes(options.functions ?? FUNCTIONS);
   const secret = options.devTokenSecret ?? randomBytes(32).toString("hex");
-  const users = options.users === false ? [] : (options.users ?? DEMO_USERS);
+  let users = options.users === false ? [] : (options.users ?? DEMO_USERS);
+  /** With the default users, whoever the directory holds too, read when a sign-in needs them. */
+  const refreshUsers = async () => {
+    if (options.users === undefined) users = await signInAccounts(DEMO_USERS);
+  };
   const modules = new Map<string, Promise<Handler>>();
   // Set once the server listens: the issuer is this server's own URL.
   let oidc: LocalOidc | undefined;
@@ -97,6 +102,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = (request.method ?? "GET").toUpperCase();
     if (oidc && (url.pathname === "/oidc" || url.pathname.startsWith("/oidc/"))) {
+      // The sign-in pages list the users and issue their claims; a renewal checks the user still may.
+      if (url.pathname.startsWith("/oidc/interaction/") || url.pathname === "/oidc/token")
+        await refreshUsers();
       return oidc.handle(request, response);
     }
     if (method === "OPTIONS") return sendCors(response);
@@ -112,6 +120,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       );
     }
     if (options.users !== false && url.pathname.startsWith("/dev/")) {
+      await refreshUsers();
       return send(response, devRoute(method, url.pathname, body));
     }
     if (url.pathname.startsWith("/local-uploads/") || url.pathname.startsWith("/local-downloads/")) {

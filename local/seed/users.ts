@@ -3,6 +3,8 @@
  * Cognito ID token would (functions/http/actor.ts): sub, name, cognito:groups, custom:county and,
  * for township-bound roles, custom:township.
  */
+
+import type { StaffUser } from "#adapters/user-directory.ts";
 import type { Role } from "#core/access/index.ts";
 import { CHENGGUAN, DEMO_COUNTY, HEDONG, XINHUA } from "./demo-county.ts";
 
@@ -160,4 +162,16 @@ export const DEMO_USERS: readonly DemoUser[] = [
 
 export function demoUser(userId: string): DemoUser | undefined {
   return DEMO_USERS.find((user) => user.userId === userId);
+}
+
+/** The demo county's staff, for the user directory of a county that stored none (local only). */
+export function demoStaffOf(countyId: string): StaffUser[] {
+  return DEMO_USERS.filter((u) => u.countyId === countyId && !u.roles.includes("applicant")).map((u) => ({
+    userId: u.userId,
+    name: u.name,
+    roles: [...u.roles],
+    countyId: u.countyId,
+    ...(u.townshipId ? { townshipId: u.townshipId } : {}),
+    active: true,
+  }));
 }
