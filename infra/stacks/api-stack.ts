@@ -161,6 +161,7 @@ export class ApiStack extends Stack {
               "cognito-idp:AdminGetUser",
               "cognito-idp:AdminAddUserToGroup",
               "cognito-idp:AdminDisableUser",
+              "cognito-idp:AdminUserGlobalSignOut",
             ],
             resources: [pool.userPoolArn],
           }),

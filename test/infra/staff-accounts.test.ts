@@ -59,6 +59,7 @@ describe("staff accounts in the Cognito pool", () => {
       "cognito-idp:AdminCreateUser",
       "cognito-idp:AdminDisableUser",
       "cognito-idp:AdminGetUser",
+      "cognito-idp:AdminUserGlobalSignOut",
     ]);
     expect(statements[0]?.Resource).toEqual({ "Fn::GetAtt": [expect.stringMatching(/^UserPool/), "Arn"] });
     expect(JSON.stringify(cognito[0]?.Properties?.Roles)).toContain("AdministrationRole");

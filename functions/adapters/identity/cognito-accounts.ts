@@ -1,7 +1,8 @@
 /**
  * The identity port on a Cognito user pool (issue 22): AdminCreateUser with the scope attributes
- * (`custom:county`, `custom:township`) and the role's group, AdminDisableUser to stop a sign-in —
- * users are disabled, never deleted. Cognito sends the new user an SMS with a temporary password;
+ * (`custom:county`, `custom:township`) and the role's group; AdminDisableUser to stop a sign-in and
+ * AdminUserGlobalSignOut to revoke the refresh tokens already issued, so a disabled user's session
+ * ends when its current ID token does (15 minutes at most) — users are disabled, never deleted. Cognito sends the new user an SMS with a temporary password;
  * the pool then has them set a password and an authenticator (MFA is required of every account).
  */
 import {
@@ -9,6 +10,7 @@ import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
   AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
   type AttributeType,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -58,6 +60,9 @@ export class CognitoAccounts implements IdentityAccounts {
 
   async disable(username: string): Promise<void> {
     await this.client.send(new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+    await this.client.send(
+      new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: username }),
+    );
   }
 
   private async createOrFind(account: NewAccount): Promise<string> {

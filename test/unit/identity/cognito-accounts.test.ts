@@ -9,6 +9,7 @@ import {
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   UsernameExistsException,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -100,11 +101,15 @@ describe("Cognito accounts", () => {
     expect(cognito.commandCalls(AdminAddUserToGroupCommand)).toHaveLength(0);
   });
 
-  it("disabling disables the account and deletes nothing", async () => {
+  it("disabling disables the account, revokes its refresh tokens and deletes nothing", async () => {
     cognito.on(AdminDisableUserCommand).resolves({});
+    cognito.on(AdminUserGlobalSignOutCommand).resolves({});
     const accounts = new CognitoAccounts(new CognitoIdentityProviderClient({ region: "ap-east-1" }), POOL);
     await accounts.disable("u-7f3a");
     expect(cognito.commandCalls(AdminDisableUserCommand).map((c) => c.args[0].input)).toEqual([
+      { UserPoolId: POOL, Username: "u-7f3a" },
+    ]);
+    expect(cognito.commandCalls(AdminUserGlobalSignOutCommand).map((c) => c.args[0].input)).toEqual([
       { UserPoolId: POOL, Username: "u-7f3a" },
     ]);
     expect(cognito.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
