@@ -140,18 +140,10 @@ async function checkState(
   return problems;
 }
 
-/** Taps the case in 我的申请; a tap while the list is still re-rendering is given again (at most 3). */
+/** Taps the case in 我的申请: one tap opens it (the page shows its lists once both are read). */
 async function openCase(page: Page, id: string): Promise<void> {
-  const opened = (url: URL) => url.pathname === `/m/cases/${id}`;
-  for (let attempt = 1; attempt <= 3; attempt += 1) {
-    await page.locator(`[data-case-id="${id}"]`).click();
-    const arrived = await page.waitForURL(opened, { timeout: 5_000 }).then(
-      () => true,
-      () => false,
-    );
-    if (arrived) return;
-  }
-  throw new Error(`the case ${id} did not open from 我的申请`);
+  await page.locator(`[data-case-id="${id}"]`).click();
+  await page.waitForURL((url) => url.pathname === `/m/cases/${id}`, { timeout: 10_000 });
 }
 
 interface PhoneWalk {
