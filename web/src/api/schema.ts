@@ -6236,7 +6236,8 @@ export interface components {
         | "county-finance"
         | "auditor"
         | "county-admin"
-        | "province-admin";
+        | "province-admin"
+        | "province-viewer";
       /** @description Required for township officers and approvers, absent otherwise */
       townshipId?: string;
     };
