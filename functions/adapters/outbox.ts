@@ -7,7 +7,6 @@
  */
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { NOTIFICATIONS_TOPIC_ENV } from "#functions/runtime/environment.ts";
 import { maskPersonalData } from "#functions/runtime/logger.ts";
 
 export interface Recipient {
@@ -45,7 +44,8 @@ export class Outbox {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly topicArn: string | undefined = process.env[NOTIFICATIONS_TOPIC_ENV],
+    /** Where a message is also published (SNS); without it, the table only. */
+    private readonly topicArn?: string,
   ) {}
 
   async put(message: OutboxMessage, at: Date): Promise<void> {

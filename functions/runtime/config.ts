@@ -34,6 +34,8 @@ import {
   USER_POOL_ID,
 } from "./environment.ts";
 import { derivedLocalKey, type FieldKeySource, fieldKeySource } from "./field-encryption.ts";
+import { type FlowBSettings, FlowSettingsSchema, flowSettingsOf } from "./flow-settings.ts";
+import { setLogLevel } from "./logger.ts";
 import { fetchStoredValue, isLocalReference, readLocalReference } from "./parameters.ts";
 import type { TableId } from "./tables.ts";
 
@@ -75,6 +77,8 @@ export interface AppConfig {
   /** The trusted token issuer requires MFA of every account (see ENV.issuerEnforcesMfa). */
   issuerEnforcesMfa: boolean;
   stateMachines: { flowA?: string; flowB?: string };
+  /** How often the flows look again (bank polls, fund re-checks, reminders) and when loops hand over. */
+  flow: FlowBSettings;
   notificationsTopicArn?: string;
   /** The Cognito pool staff accounts are created in; undefined: the directory's users sign in. */
   readonly userPoolId: string | undefined;
@@ -289,6 +293,7 @@ export function parseConfig(env: Env): AppConfig {
       DEFAULT_IDEMPOTENCY_TTL_HOURS,
     issuerEnforcesMfa: r.variable(ENV.issuerEnforcesMfa, Flag, false) ?? false,
     stateMachines: n.stateMachines ? stateMachinesConfig(r, whole) : {},
+    flow: flowConfig(r),
   } as AppConfig;
   // The outbox always writes to the table; the topic is where it also publishes.
   const topic = !n.notifications
@@ -435,6 +440,14 @@ function documentsConfig(r: Reader, n: FunctionNeeds, runtime: "aws" | "local"):
   };
 }
 
+/** The flows' operating intervals (flow-settings.ts), every one with a default; a malformed one is named. */
+function flowConfig(r: Reader): FlowBSettings {
+  const parsed = FlowSettingsSchema.safeParse(r.env);
+  if (parsed.success) return flowSettingsOf(parsed.data);
+  for (const issue of parsed.error.issues) r.problems.push(`${String(issue.path[0])}: ${issue.message}`);
+  return flowSettingsOf(FlowSettingsSchema.parse({}));
+}
+
 /** One name per state machine, the same in AWS, on the local runtime and for the CLI. */
 function stateMachinesConfig(r: Reader, whole: boolean): AppConfig["stateMachines"] {
   const arn = (workflow: "flow-a" | "flow-b") => {
@@ -486,6 +499,7 @@ export async function loadConfig(env: Env = process.env): Promise<AppConfig> {
   );
   if (problems.length > 0) throw new ConfigurationError(problems);
   cached = parseConfig(env);
+  setLogLevel(cached.logLevel);
   return cached;
 }
 
@@ -494,7 +508,10 @@ export async function loadConfig(env: Env = process.env): Promise<AppConfig> {
 
 /** The configuration of this process, parsed from `process.env` on first use. */
 export function config(): AppConfig {
-  cached ??= parseConfig(process.env);
+  if (!cached) {
+    cached = parseConfig(process.env);
+    setLogLevel(cached.logLevel);
+  }
   return cached;
 }
 

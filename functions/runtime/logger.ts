@@ -151,8 +151,8 @@ export function captureLogs(options: { echo?: boolean } = {}): { lines: string[]
   };
 }
 
-let minimumLevel: LogLevel = (process.env.AIDFLOW_LOG_LEVEL as LogLevel | undefined) ?? "INFO";
-if (!(minimumLevel in LEVEL_ORDER)) minimumLevel = "INFO";
+/** INFO until the configuration is read, which sets its `AIDFLOW_LOG_LEVEL` (config.ts). */
+let minimumLevel: LogLevel = "INFO";
 
 export function setLogLevel(level: LogLevel): void {
   minimumLevel = level;

@@ -130,6 +130,8 @@ export interface CreateFlowDepsOptions {
   stateMachines?: { flowA?: string; flowB?: string };
   /** The process's one ledger writer, shared with finance (`processAdapters`); a new one when absent. */
   ledgerWriter?: LedgerWriter;
+  /** The SNS topic the outbox also publishes to (configuration); the table only without it. */
+  notificationsTopicArn?: string;
 }
 
 export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
@@ -147,7 +149,7 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
     tasks: new HumanTaskStore(db, options.tables.main),
     coSignatures: new CoSignatureStore(db, options.tables.main),
     users: new UserDirectory(db, options.tables.main),
-    outbox: new Outbox(db, options.tables.main),
+    outbox: new Outbox(db, options.tables.main, options.notificationsTopicArn),
     workflow: options.workflow ?? stepFunctions(),
     payments: new PaymentStore({ client: db, tableName: options.tables.main, nowMs: () => now().getTime() }),
     gateway: options.gateway,
@@ -215,6 +217,7 @@ export function flowDeps(): FlowDeps {
       return gateways(countyId);
     },
     stateMachines: active.stateMachines,
+    ...(active.notificationsTopicArn ? { notificationsTopicArn: active.notificationsTopicArn } : {}),
   });
   cached = { key: active, deps };
   return deps;

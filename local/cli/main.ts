@@ -22,6 +22,8 @@ import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { AidFlowError, ConflictError, NotFoundError, ValidationError } from "#core/errors.ts";
 import { isPeriodText } from "#core/reconciliation/index.ts";
+import { ENV } from "#functions/runtime/environment.ts";
+import { type LogLevel, setLogLevel } from "#functions/runtime/logger.ts";
 import type { FinanceDeps, Township } from "#functions/services/finance/deps.ts";
 import {
   EXPORT_KINDS,
@@ -109,6 +111,10 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   const out = io.out ?? ((text: string) => process.stdout.write(text));
   const err = io.err ?? ((text: string) => process.stderr.write(text));
   const env = io.env ?? process.env;
+  // The CLI builds its services without the functions' configuration; it honours the same log level.
+  const level = env[ENV.logLevel]?.trim().toUpperCase();
+  if (level === "DEBUG" || level === "INFO" || level === "WARN" || level === "ERROR")
+    setLogLevel(level as LogLevel);
   const makeDeps = io.deps ?? cliDeps;
   let exitCode: number = EXIT.clean;
 

@@ -11,7 +11,8 @@ import { assessAdvance } from "#core/cases/index.ts";
 import { AidFlowError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
-import { type FlowSettings, flowSettingsFromEnv } from "../flow-settings.ts";
+import { config } from "#functions/runtime/config.ts";
+import type { FlowSettings } from "#functions/runtime/flow-settings.ts";
 import type { FlowDeps } from "../ports.ts";
 import { authorizeFiling, type FileCaseRequest, fileInto, startFirstExecution } from "../steps/filing.ts";
 
@@ -55,7 +56,7 @@ export class WorkflowUnavailableError extends AidFlowError {
 export function flowAInput(
   record: CaseRecord,
   advanceResponseTimeHours: number,
-  settings = flowSettingsFromEnv(),
+  settings: FlowSettings = config().flow,
 ): FlowAExecutionInput {
   return {
     caseId: record.caseId,

@@ -8,6 +8,8 @@ import type { CaseUpdate } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
+import { config } from "#functions/runtime/config.ts";
+import type { FlowBSettings } from "#functions/runtime/flow-settings.ts";
 import { heldBackByQueue } from "../fund-queue.ts";
 import { payByBank, reversePayment } from "../payment-step.ts";
 import type { FlowDeps, LedgerRequest } from "../ports.ts";
@@ -22,7 +24,6 @@ import { policyOf } from "../steps/decision.ts";
 import { supersedeWaiting } from "../steps/human-tasks.ts";
 import { PlanStateError } from "./errors.ts";
 import { type FlowBCase, paidStages, planOf, stagePurpose } from "./plan-record.ts";
-import { type FlowBSettings, flowBSettingsFromEnv } from "./settings.ts";
 
 const SYSTEM = "system:flow-b";
 
@@ -30,7 +31,7 @@ const SYSTEM = "system:flow-b";
 export async function startFlowB(
   deps: FlowDeps,
   input: { caseId: string; correlationId: string; handedOverFrom?: string },
-  settings: FlowBSettings = flowBSettingsFromEnv(),
+  settings: FlowBSettings = config().flow,
 ): Promise<FlowBSettings & { assessmentTimeoutSeconds: number; assessmentDueAt: string }> {
   const record = await deps.cases.get(input.caseId);
   // DOMAIN §7 ordinary processing limit: the assessment is due N working days (county calendar) from now.

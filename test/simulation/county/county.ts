@@ -46,7 +46,7 @@ import { createDynamoFaultInjector, type DynamoFaultInjector } from "./dynamo-fa
 export const RUN_START_MS = Date.parse("2026-03-02T09:00:00+08:00");
 
 /**
- * Operating intervals of the flows (not policy, functions/services/flow-settings.ts), shortened so
+ * Operating intervals of the flows (not policy, functions/runtime/flow-settings.ts), shortened so
  * that a run sees the bank's silence, a poll and a re-check of a dry fund within a few clock steps.
  */
 const SIM_FLOW_SETTINGS = {

@@ -142,3 +142,33 @@ describe("import boundaries", () => {
     expect(violations(files)).toEqual([]);
   });
 });
+
+describe("one configuration (issue 21: every process.env read through config())", () => {
+  /** Files of functions/ and core/ that read the environment, other than functions/runtime/config.ts. */
+  function environmentReaders(files: ReadonlyArray<{ path: string; text: string }>): string[] {
+    return files
+      .filter((f) => f.path !== "functions/runtime/config.ts" && /\bprocess\.env\b/.test(f.text))
+      .map((f) => f.path);
+  }
+
+  it("no file of functions/ or core/ reads process.env but the configuration", () => {
+    const files = [...sourceFiles("functions"), ...sourceFiles("core")].map((path) => ({
+      path,
+      text: readFileSync(join(ROOT, path), "utf8"),
+    }));
+    expect(files.length).toBeGreaterThan(100);
+    expect(environmentReaders(files)).toEqual([]);
+  });
+
+  it("Noncompliance: a default parameter or a module constant reading the environment is found", () => {
+    const files = [
+      { path: "functions/adapters/outbox.ts", text: "constructor(topic = process.env[TOPIC]) {}" },
+      { path: "functions/runtime/logger.ts", text: "let level = process.env.AIDFLOW_LOG_LEVEL ?? 'INFO';" },
+      { path: "functions/runtime/config.ts", text: "cached = parseConfig(process.env);" },
+    ];
+    expect(environmentReaders(files)).toEqual([
+      "functions/adapters/outbox.ts",
+      "functions/runtime/logger.ts",
+    ]);
+  });
+});

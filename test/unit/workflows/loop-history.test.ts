@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { flowSettingsFromEnv, ROUNDS_BEFORE_HAND_OVER_MAX } from "#functions/services/flow-settings.ts";
+import { flowSettingsFromEnv, ROUNDS_BEFORE_HAND_OVER_MAX } from "#functions/runtime/flow-settings.ts";
 import {
   analyseLoops,
   type Definition,

@@ -1,7 +1,8 @@
 /**
  * Operating intervals of the flows (not DOMAIN §7 policy: how often a machine looks again, not what a
- * person is owed). Read from the environment once, with defaults; they travel in the execution input
- * (`$.settings`), so the ASL carries no literal and a test or a demo can shorten them.
+ * person is owed). Part of the configuration (config.ts reads them once, with defaults); they travel
+ * in the execution input (`$.settings`), so the ASL carries no literal and a test or a demo can
+ * shorten them. Flow B adds the deadline of a stage re-check.
  */
 import * as z from "zod";
 
@@ -10,7 +11,7 @@ const Seconds = z.coerce.number().int().positive();
 /** The most loop rounds one execution may run: its worst-case history stays below 25,000 events. */
 export const ROUNDS_BEFORE_HAND_OVER_MAX = 36;
 
-const SettingsSchema = z.object({
+export const FlowSettingsSchema = z.object({
   /** How long the payment step waits for the bank's callback before polling the status. */
   AIDFLOW_BANK_CONFIRMATION_TIMEOUT_SECONDS: Seconds.default(60 * 60),
   /** Between two status polls of a transfer the bank has not settled yet. */
@@ -25,6 +26,8 @@ const SettingsSchema = z.object({
    * Loop rounds (polls, re-checks, reminders) one execution runs before it hands the case over to a
    * fresh one; test/unit/workflows/loop-history.test.ts holds the default under the history limit.
    */
+  /** An officer has this long after a stage falls due to record its re-check before it escalates (Flow B). */
+  AIDFLOW_STAGE_RECHECK_DEADLINE_SECONDS: Seconds.default(3 * 24 * 60 * 60),
   AIDFLOW_ROUNDS_BEFORE_HAND_OVER: z.coerce
     .number()
     .int()
@@ -42,8 +45,16 @@ export interface FlowSettings {
   roundsBeforeHandOver: number;
 }
 
-export function flowSettingsFromEnv(env: Record<string, string | undefined> = process.env): FlowSettings {
-  const raw = SettingsSchema.parse(env);
+export interface FlowBSettings extends FlowSettings {
+  stageRecheckDeadlineSeconds: number;
+}
+
+/** The intervals from the environment's variables, parsed by the schema (config.ts, tests). */
+export function flowSettingsFromEnv(env: Record<string, string | undefined>): FlowBSettings {
+  return flowSettingsOf(FlowSettingsSchema.parse(env));
+}
+
+export function flowSettingsOf(raw: z.output<typeof FlowSettingsSchema>): FlowBSettings {
   return {
     bankConfirmationTimeoutSeconds: raw.AIDFLOW_BANK_CONFIRMATION_TIMEOUT_SECONDS,
     paymentPollIntervalSeconds: raw.AIDFLOW_PAYMENT_POLL_INTERVAL_SECONDS,
@@ -51,5 +62,6 @@ export function flowSettingsFromEnv(env: Record<string, string | undefined> = pr
     escalationReminderSeconds: raw.AIDFLOW_ESCALATION_REMINDER_SECONDS,
     recoveryDeadlineSeconds: raw.AIDFLOW_RECOVERY_DEADLINE_SECONDS,
     roundsBeforeHandOver: raw.AIDFLOW_ROUNDS_BEFORE_HAND_OVER,
+    stageRecheckDeadlineSeconds: raw.AIDFLOW_STAGE_RECHECK_DEADLINE_SECONDS,
   };
 }
