@@ -17,6 +17,7 @@ import { raiseSuspicion, SuspicionSchema } from "#functions/services/flow-b/deci
 import { FileStagedCaseSchema, fileStagedCase } from "#functions/services/flow-b/filing.ts";
 import type { FlowBCase } from "#functions/services/flow-b/plan-record.ts";
 import { planView, publicNotice } from "#functions/services/flow-b/view.ts";
+import { filingActor } from "#functions/services/steps/filing.ts";
 
 const CaseParams = z.object({ caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a case id") });
 const tags = ["flow-b"];
@@ -30,7 +31,7 @@ const file = httpHandler({
     "As POST /cases, plus the expected duration and an estimated total; shorter and smaller hardship is refused with a pointer to Flow A.",
   tags,
   handler: async ({ body, actor, correlationId }) => {
-    const result = await fileStagedCase(flowDeps(), actor, body, correlationId);
+    const result = await fileStagedCase(flowDeps(), filingActor(actor, body.townshipId), body, correlationId);
     return result.existing ? ok(result) : created(result);
   },
 });

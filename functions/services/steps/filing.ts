@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import * as z from "zod";
 import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
+import { countyOfTownship } from "#adapters/directory-store.ts";
 import { type Actor, requireAuthorized } from "#core/access/index.ts";
 import { HARDSHIP_CAUSES, type HardshipCause, hardshipTypeOf } from "#core/cases/index.ts";
 import { IdentityDocumentSchema } from "#core/identity/index.ts";
@@ -84,12 +85,23 @@ export function authorizeFiling(
   actor: Actor,
   request: Pick<FileCaseRequest, "townshipId" | "onBehalf">,
 ): void {
-  const countyId = actor.countyId;
+  // The case belongs to the county of the township where the emergency happened (DOMAIN §2.1).
+  const countyId = countyOfTownship(request.townshipId);
   if (filedOnBehalf(actor, request)) {
     requireAuthorized(actor, "case.fileOnBehalf", { countyId, townshipId: request.townshipId });
   } else {
     requireAuthorized(actor, "case.file", { countyId, ownerUserId: actor.userId });
   }
+}
+
+/**
+ * The filer as the filing sees them: an applicant files at the township of the emergency whatever
+ * county their account names (DOMAIN §2.1), so they act in that township's county — its policy, its
+ * case list, its staff. Staff are bound to their own county by the authorization.
+ */
+export function filingActor(actor: Actor, townshipId: string): Actor {
+  if (!actor.roles.includes("applicant")) return actor;
+  return { ...actor, countyId: countyOfTownship(townshipId) };
 }
 
 /** What a flow records on its new case beyond the common fields. */
