@@ -5,7 +5,7 @@
  */
 import { sumYuan } from "../format.ts";
 import { get, post, query, type RequestOptions } from "./http.ts";
-import type { CaseDocument, CaseEvent, CaseView, FileCaseRequest, Page, Payment } from "./types.ts";
+import type { CaseDocument, CaseEvent, CaseTask, CaseView, FileCaseRequest, Page, Payment } from "./types.ts";
 
 type Raw = Record<string, unknown>;
 
@@ -13,19 +13,6 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v !== 
 const arr = <T>(v: unknown): T[] | undefined => (Array.isArray(v) ? (v as T[]) : undefined);
 
 const obj = (v: unknown): Raw => (v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : {});
-
-export interface CaseTask {
-  taskId?: string;
-  taskType: string;
-  status: string;
-  assigneeRoles: string[];
-  escalated?: boolean;
-  overdue?: boolean;
-  openedAt?: string;
-  dueAt?: string | null;
-  decidedBy?: string | null;
-  decidedAt?: string | null;
-}
 
 /** `{ obligation, attempts[] }` of the progress answer → one payment row (latest attempt's method). */
 function toPayment(input: unknown): Payment {

@@ -101,6 +101,20 @@ export interface NextStep {
   description?: string;
 }
 
+/** A human task of a case, as the progress answer lists it. */
+export interface CaseTask {
+  taskId?: string;
+  taskType: string;
+  status: string;
+  assigneeRoles: string[];
+  escalated?: boolean;
+  overdue?: boolean;
+  openedAt?: string;
+  dueAt?: string | null;
+  decidedBy?: string | null;
+  decidedAt?: string | null;
+}
+
 export interface CaseView {
   caseId: string;
   flow: string;
@@ -127,17 +141,7 @@ export interface CaseView {
   requestedAmountYuan?: YuanString;
   advanceAmountYuan?: YuanString;
   dueAt?: string;
-  tasks?: Array<{
-    taskType: string;
-    status: string;
-    assigneeRoles: string[];
-    escalated?: boolean;
-    overdue?: boolean;
-    openedAt?: string;
-    dueAt?: string | null;
-    decidedBy?: string | null;
-    decidedAt?: string | null;
-  }>;
+  tasks?: CaseTask[];
   totalPaidYuan?: YuanString;
   escalated?: boolean;
   overdue?: boolean;
