@@ -174,6 +174,8 @@ export async function waitingLists(
   townshipId?: string,
 ): Promise<{ order: FundWaitOrder; funds: FundWaitingList[] }> {
   authorizeCounty(actor, "fund.read", countyId);
+  // A township of another county is refused like any other resource of it, not answered empty.
+  if (townshipId) authorizeCounty(actor, "fund.read", countyOfTownship(townshipId));
   const flow = deps.flow?.();
   if (!flow) return { order: FUND_WAIT_ORDER, funds: [] };
   const waits = (await waitingCases(flow, countyId, townshipId)).known;
