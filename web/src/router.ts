@@ -96,6 +96,16 @@ const routes: RouteRecordRaw[] = [
       { path: "", name: "province-rollup", component: () => import("./pages/province/RollupPage.vue") },
     ],
   },
+  {
+    path: "/admin",
+    component: () => import("./pages/ConsoleShell.vue"),
+    meta: { roles: ["county-admin", "province-admin"] },
+    children: [
+      { path: "", name: "admin-users", component: () => import("./pages/admin/UsersPage.vue") },
+      { path: "policy", name: "admin-policy", component: () => import("./pages/admin/PolicyPage.vue") },
+      { path: "calendar", name: "admin-calendar", component: () => import("./pages/admin/CalendarPage.vue") },
+    ],
+  },
   { path: "/:pathMatch(.*)*", redirect: "/" },
 ];
 

@@ -12,6 +12,7 @@ export type Role =
   | "county-civil-affairs"
   | "county-finance"
   | "auditor"
+  | "county-admin"
   | "province-admin"
   | "province-viewer";
 
@@ -86,6 +87,7 @@ export function landingPath(user: SessionUser): string {
   if (roles.includes("township-officer") || roles.includes("township-approver")) return "/township";
   if (roles.includes("county-finance")) return "/finance";
   if (roles.includes("county-civil-affairs") || roles.includes("auditor")) return "/county";
-  if (roles.includes("province-viewer") || roles.includes("province-admin")) return "/province";
+  if (roles.includes("county-admin") || roles.includes("province-admin")) return "/admin";
+  if (roles.includes("province-viewer")) return "/province";
   return "/";
 }

@@ -17,6 +17,9 @@ export default {
   nav: {
     satisfaction: "Service ratings",
     rollup: "Province figures",
+    adminUsers: "Users",
+    adminPolicy: "Policy versions",
+    adminCalendar: "Holidays",
     main: "Main navigation",
     workQueue: "Work queue",
     fileOnBehalf: "File on behalf",

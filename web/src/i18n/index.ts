@@ -4,6 +4,7 @@
  */
 import { createI18n } from "vue-i18n";
 import { catalogueLabel } from "../labels.ts";
+import { adminEn, adminZhCN } from "./admin.ts";
 import { authEn, authZhCN } from "./auth.ts";
 import consoleEn from "./console-en.ts";
 import consoleZhCN from "./console-zh-CN.ts";
@@ -23,8 +24,8 @@ export const i18n = createI18n({
   locale: initialLocale(),
   fallbackLocale: "zh-CN",
   messages: {
-    "zh-CN": { ...zhCN, console: consoleZhCN, auth: authZhCN },
-    en: { ...en, console: consoleEn, auth: authEn },
+    "zh-CN": { ...zhCN, console: consoleZhCN, auth: authZhCN, admin: adminZhCN },
+    en: { ...en, console: consoleEn, auth: authEn, admin: adminEn },
   },
   missingWarn: false,
   fallbackWarn: false,

@@ -25,6 +25,9 @@ export default {
     fundWaits: "待拨款案件",
     satisfaction: "服务评价",
     rollup: "全省统计",
+    adminUsers: "用户管理",
+    adminPolicy: "政策版本",
+    adminCalendar: "节假日",
   },
   applicant: {
     title: "临时救助 · 掌上办",

@@ -1,0 +1,40 @@
+/**
+ * Which county the administration pages work on: a county administrator's own county; a province
+ * administrator picks one of the province's counties (listed by the province roll-up) and the pick
+ * stays while they move between 用户管理, 政策版本 and 节假日.
+ */
+import { computed, ref } from "vue";
+import { getRollup } from "../../api/province.ts";
+import { localDate } from "../../format.ts";
+import { hasRole, session } from "../../session.ts";
+
+export interface CountyChoice {
+  countyId: string;
+  name: string;
+}
+
+const picked = ref<string>("");
+const choices = ref<CountyChoice[]>([]);
+
+export const isProvinceAdmin = computed(() => hasRole("province-admin") && !hasRole("county-admin"));
+
+/** The county the pages read and write, "" while a province administrator has not picked one. */
+export const adminCountyId = computed(() =>
+  isProvinceAdmin.value ? picked.value : (session.user?.countyId ?? ""),
+);
+
+export function pickCounty(countyId: string): void {
+  picked.value = countyId;
+}
+
+/** The province's counties for the picker; the first is picked when none is yet. */
+export async function loadCountyChoices(): Promise<CountyChoice[]> {
+  if (!isProvinceAdmin.value) return [];
+  if (choices.value.length === 0) {
+    const today = localDate();
+    const rollup = await getRollup({ from: `${today.slice(0, 4)}-01-01`, to: today });
+    choices.value = rollup.counties.map((c) => ({ countyId: c.countyId, name: c.name }));
+  }
+  if (!picked.value && choices.value[0]) picked.value = choices.value[0].countyId;
+  return choices.value;
+}
