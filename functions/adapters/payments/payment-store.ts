@@ -382,59 +382,16 @@ export class PaymentStore {
     const attempt = strip(current) as unknown as PaymentAttempt;
     const settled = this.classifySettled(current, input);
     if (settled) return settled;
-    if (input.amountYuan !== undefined && input.amountYuan !== attempt.amountYuan) {
-      return this.conflict(
-        attempt,
-        `bank reports ${input.amountYuan}, instructed ${attempt.amountYuan}`,
-        context,
-      );
-    }
-    if (input.outcome === "confirmed" && !input.bankReference) {
-      return this.conflict(attempt, "a confirmation without a bank reference", context);
-    }
+    const problem = outcomeContradiction(attempt, input);
+    if (problem) return this.conflict(attempt, problem, context);
     const at = this.nowIso();
     const reason = input.outcome === "cancelled" ? "cancelled" : input.reason;
     try {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: paymentPk(attempt.obligationId), sk: attemptSk(attempt.attempt) },
-                UpdateExpression: `SET #s = :s, settledAt = :at, outcomeSource = :src${
-                  input.bankReference ? ", bankReference = :ref" : ""
-                }${reason ? ", reason = :reason" : ""}`,
-                ConditionExpression: "#s = :instructed",
-                ExpressionAttributeNames: { "#s": "status" },
-                ExpressionAttributeValues: {
-                  ":s": input.outcome,
-                  ":at": at,
-                  ":src": input.source,
-                  ":instructed": "instructed",
-                  ...(input.bankReference ? { ":ref": input.bankReference } : {}),
-                  ...(reason ? { ":reason": reason } : {}),
-                },
-              },
-            },
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: paymentPk(attempt.obligationId), sk: OBLIGATION_SK },
-                UpdateExpression:
-                  input.outcome === "confirmed"
-                    ? "SET #s = :s, paidAttempt = :a, updatedAt = :at"
-                    : "SET #s = :s, updatedAt = :at",
-                ConditionExpression: "currentAttempt = :a AND #s = :instructed",
-                ExpressionAttributeNames: { "#s": "status" },
-                ExpressionAttributeValues: {
-                  ":s": input.outcome === "confirmed" ? "paid" : "awaiting-reroute",
-                  ":a": attempt.attempt,
-                  ":at": at,
-                  ":instructed": "instructed",
-                },
-              },
-            },
+            this.settleAttempt(attempt, input, reason, at),
+            this.settleObligation(attempt, input.outcome, at),
             ...(input.outcome === "confirmed" && input.bankReference
               ? [this.confirmationPut(attempt, "bank", input.bankReference, at)]
               : []),
@@ -444,26 +401,91 @@ export class PaymentStore {
     } catch (error) {
       // Cancelled only because another transaction was on an item: nothing was written; try again.
       if (!(error instanceof TransactionCanceledException) || isTransientDependencyError(error)) throw error;
-      // Lost a race with another delivery of the same outcome (or a contradicting one).
-      const after = (await this.readAttempt(input.instructionId)) ?? {};
-      return (
-        this.classifySettled(after, input) ??
-        this.conflict(
-          strip(after) as unknown as PaymentAttempt,
-          "the obligation moved on while this outcome was recorded",
-          context,
-        )
-      );
+      return this.afterLostOutcomeRace(input, context);
     }
-    // Read back after the write: a token attached until the very moment of recording is in the item.
+    const recorded = await this.readBackRecorded(attempt, input.outcome);
+    this.log.info("payment outcome recorded", { ...context, obligationId: attempt.obligationId, reason });
+    return recorded;
+  }
+
+  /** Lost a race with another delivery of the same outcome (or a contradicting one): what is recorded now decides. */
+  private async afterLostOutcomeRace(
+    input: OutcomeInput,
+    context: Record<string, unknown>,
+  ): Promise<OutcomeResult> {
+    const after = (await this.readAttempt(input.instructionId)) ?? {};
+    return (
+      this.classifySettled(after, input) ??
+      this.conflict(
+        strip(after) as unknown as PaymentAttempt,
+        "the obligation moved on while this outcome was recorded",
+        context,
+      )
+    );
+  }
+
+  /** Read back after the write: a token attached until the very moment of recording is in the item. */
+  private async readBackRecorded(
+    attempt: PaymentAttempt,
+    outcome: OutcomeInput["outcome"],
+  ): Promise<OutcomeResult> {
     const stored = await this.readAttemptItem(attempt.obligationId, attempt.attempt);
     const taskToken = typeof stored?.taskToken === "string" ? stored.taskToken : undefined;
-    this.log.info("payment outcome recorded", { ...context, obligationId: attempt.obligationId, reason });
     return {
       kind: "recorded",
       attempt: strip(stored ?? {}) as unknown as PaymentAttempt,
-      obligationStatus: input.outcome === "confirmed" ? "paid" : "awaiting-reroute",
+      obligationStatus: outcome === "confirmed" ? "paid" : "awaiting-reroute",
       ...(taskToken ? { taskToken } : {}),
+    };
+  }
+
+  /** Settles the attempt with the bank's outcome, only while it is still instructed (an outcome is recorded once). */
+  private settleAttempt(
+    attempt: PaymentAttempt,
+    input: OutcomeInput,
+    reason: string | undefined,
+    at: string,
+  ) {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: { pk: paymentPk(attempt.obligationId), sk: attemptSk(attempt.attempt) },
+        UpdateExpression: `SET #s = :s, settledAt = :at, outcomeSource = :src${
+          input.bankReference ? ", bankReference = :ref" : ""
+        }${reason ? ", reason = :reason" : ""}`,
+        ConditionExpression: "#s = :instructed",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":s": input.outcome,
+          ":at": at,
+          ":src": input.source,
+          ":instructed": "instructed",
+          ...(input.bankReference ? { ":ref": input.bankReference } : {}),
+          ...(reason ? { ":reason": reason } : {}),
+        },
+      },
+    };
+  }
+
+  /** Moves the obligation to paid or awaiting-reroute, only while this attempt is its current, instructed one. */
+  private settleObligation(attempt: PaymentAttempt, outcome: OutcomeInput["outcome"], at: string) {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: { pk: paymentPk(attempt.obligationId), sk: OBLIGATION_SK },
+        UpdateExpression:
+          outcome === "confirmed"
+            ? "SET #s = :s, paidAttempt = :a, updatedAt = :at"
+            : "SET #s = :s, updatedAt = :at",
+        ConditionExpression: "currentAttempt = :a AND #s = :instructed",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":s": outcome === "confirmed" ? "paid" : "awaiting-reroute",
+          ":a": attempt.attempt,
+          ":at": at,
+          ":instructed": "instructed",
+        },
+      },
     };
   }
 
@@ -758,4 +780,13 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+/** Why an outcome contradicts the instructed attempt (never recorded), or undefined when it does not. */
+function outcomeContradiction(attempt: PaymentAttempt, input: OutcomeInput): string | undefined {
+  if (input.amountYuan !== undefined && input.amountYuan !== attempt.amountYuan) {
+    return `bank reports ${input.amountYuan}, instructed ${attempt.amountYuan}`;
+  }
+  if (input.outcome === "confirmed" && !input.bankReference) return "a confirmation without a bank reference";
+  return undefined;
 }
