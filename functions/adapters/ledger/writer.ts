@@ -379,66 +379,25 @@ export class LedgerWriter {
         return undefined;
       }
       if (attempt >= this.attemptsMax) {
-        const error = new LedgerUnavailableError(
-          `the ledger of ${lane.fundId} could not be written after ${this.attemptsMax} attempts; retry with the same entry id`,
-          `备用金 ${lane.fundId} 暂时无法记账，请以相同分录编号重试`,
-          { cause: lastError },
-        );
-        for (const p of pending) this.fail(lane, p, error);
+        this.failAfterAttempts(lane, pending, lastError);
         return undefined;
       }
       if (lastError !== undefined) await this.sleep(this.backoffMs(attempt));
       lastError = undefined;
 
-      if (!lane.head) {
-        try {
-          lane.head = await this.store.readHead(lane.fundId);
-          lane.headTick = ++this.tick;
-        } catch (error) {
-          if (isFatal(error)) throw error;
-          lastError = error;
+      let head = lane.head;
+      if (!head) {
+        const read = await this.readHead(lane, pending);
+        if (!read) return undefined;
+        if ("error" in read) {
+          lastError = read.error;
           continue;
         }
-        if (!lane.head) {
-          for (const p of pending) {
-            this.settle(
-              lane,
-              p,
-              rejected(p, "fund-not-found", `no reserve fund ${lane.fundId}`, `备用金 ${lane.fundId} 不存在`),
-            );
-          }
-          return undefined;
-        }
+        head = read.head;
       }
-      const head: FundHead = lane.head;
       const headTick = lane.headTick;
-      let plan: BatchPlan<Pending>;
-      let held: Prepared["held"];
-      if (attempt === 0 && ahead && ahead.base === head && ahead.taken.length === pending.length) {
-        // Planned during the previous transaction on the head it left: the same plan planBatch
-        // would make now. A batch that was not full takes in the callers who queued since.
-        held = ahead.held;
-        if (held) plan = ahead.plan;
-        else {
-          const extra = lane.queue.splice(0, Math.max(0, this.entriesPerBatchMax - pending.length));
-          plan = topUp(ahead.plan, extra, (p) => p.entry);
-          batch.push(...extra);
-          pending.push(...extra);
-        }
-        this.stats.preparedAhead += 1;
-      } else {
-        if (attempt === 0 && ahead) {
-          ahead.held?.release(false);
-          this.stats.preparedDropped += 1;
-        }
-        plan = planBatch(head, pending, (p) => p.entry, TRANSACTION_ACTIONS_MAX);
-      }
-      if (plan.deferred.length > 0) {
-        // Batch full (an extra alert item): the rest go first in the next batch, in order.
-        lane.queue.unshift(...plan.deferred);
-        const deferred = new Set(plan.deferred);
-        pending = pending.filter((p) => !deferred.has(p));
-      }
+      const { plan, held } = this.planAttempt(lane, batch, pending, head, attempt === 0 ? ahead : undefined);
+      pending = this.deferOverflow(lane, plan, pending);
       // A rejection is only the truth if it rests on a head observed after the submission.
       const lateRejections = plan.rejected.filter((r) => r.item.submittedTick > headTick);
       const settledRejections = plan.rejected.filter((r) => r.item.submittedTick < headTick);
@@ -454,63 +413,173 @@ export class LedgerWriter {
       const committedHead: FundHead = { ...plan.head, revision: head.revision + 1 };
       let next: Prepared | undefined;
       try {
-        this.stats.transactions += 1;
-        let sending: Promise<unknown>;
-        if (held) {
-          held.release(true);
-          sending = held.sending;
-        } else {
-          sending = this.send(head, plan);
-          // Handled below, after the next plan: a failure meanwhile is not an unhandled rejection.
-          sending.catch(() => {});
-        }
-        // While the database works on this batch, plan the next one on the head this one leaves.
-        // Callers answered by the previous batch queue again first (their answers went out on
-        // the turn before this one), so the next batch is a full one.
-        await nextTurn();
-        next = this.prepareAhead(lane, committedHead);
-        await sending;
+        next = await this.sendWhilePlanningNext(lane, head, plan, held, committedHead);
       } catch (error) {
-        if (next) {
-          // Planned on a head that may never be: back to the front of the queue, in order.
-          next.held?.release(false);
-          lane.queue.unshift(...next.taken);
-          this.stats.preparedDropped += 1;
-          next = undefined;
-        }
         if (isFatal(error)) throw error;
         lastError = error;
         lane.head = undefined;
-        if (error instanceof TransactionCanceledException) {
-          this.learnFromCancellation(lane, head, plan, error.CancellationReasons ?? []);
-        } else {
-          await this.learnAfterAmbiguity(lane, plan);
-        }
+        await this.learnFromFailedCommit(lane, head, plan, error);
         continue;
       }
-      lane.head = committedHead;
-      lane.headTick = ++this.tick;
-      this.stats.applied += plan.accepted.length;
-      for (const a of plan.accepted) if (a.alert) fundBelowAlertLevel(a.alert);
-      const snapshot = snapshotOf(committedHead);
+      this.recordApplied(lane, plan, committedHead);
       if (lateRejections.length > 0) await this.settleRejections(lane, lateRejections);
-      this.answerSoon(
-        lane,
-        plan.accepted.map((a) => [
-          a.item,
-          {
-            status: "applied",
-            entryId: a.chained.entryId,
-            fundId: a.chained.fundId,
-            sequence: a.chained.sequence,
-            entryHash: a.chained.entryHash,
-            head: snapshot,
-            ...(a.alert ? { alert: a.alert } : {}),
-          },
-        ]),
-      );
+      this.answerApplied(lane, plan, committedHead);
       return next;
     }
+  }
+
+  /** Every caller still waiting fails with the retryable unavailable error once the attempts are spent. */
+  private failAfterAttempts(lane: Lane, pending: readonly Pending[], lastError: unknown): void {
+    const error = new LedgerUnavailableError(
+      `the ledger of ${lane.fundId} could not be written after ${this.attemptsMax} attempts; retry with the same entry id`,
+      `备用金 ${lane.fundId} 暂时无法记账，请以相同分录编号重试`,
+      { cause: lastError },
+    );
+    for (const p of pending) this.fail(lane, p, error);
+  }
+
+  /**
+   * Reads the lane's head from the table. A fund that does not exist answers every waiting caller
+   * with a rejection (undefined); a retryable read error is handed back for the next attempt.
+   */
+  private async readHead(
+    lane: Lane,
+    pending: readonly Pending[],
+  ): Promise<{ head: FundHead } | { error: unknown } | undefined> {
+    try {
+      lane.head = await this.store.readHead(lane.fundId);
+      lane.headTick = ++this.tick;
+    } catch (error) {
+      if (isFatal(error)) throw error;
+      return { error };
+    }
+    if (lane.head) return { head: lane.head };
+    for (const p of pending) {
+      this.settle(
+        lane,
+        p,
+        rejected(p, "fund-not-found", `no reserve fund ${lane.fundId}`, `备用金 ${lane.fundId} 不存在`),
+      );
+    }
+    return undefined;
+  }
+
+  /**
+   * The plan for this attempt: the batch planned ahead when it rests on this very head and still
+   * covers every pending caller, otherwise a fresh plan. `ahead` is given on the first attempt only.
+   */
+  private planAttempt(
+    lane: Lane,
+    batch: Pending[],
+    pending: Pending[],
+    head: FundHead,
+    ahead: Prepared | undefined,
+  ): { plan: BatchPlan<Pending>; held: Prepared["held"] } {
+    if (ahead && ahead.base === head && ahead.taken.length === pending.length) {
+      // Planned during the previous transaction on the head it left: the same plan planBatch
+      // would make now. A batch that was not full takes in the callers who queued since.
+      this.stats.preparedAhead += 1;
+      if (ahead.held) return { plan: ahead.plan, held: ahead.held };
+      const extra = lane.queue.splice(0, Math.max(0, this.entriesPerBatchMax - pending.length));
+      batch.push(...extra);
+      pending.push(...extra);
+      return { plan: topUp(ahead.plan, extra, (p) => p.entry), held: undefined };
+    }
+    if (ahead) {
+      ahead.held?.release(false);
+      this.stats.preparedDropped += 1;
+    }
+    return { plan: planBatch(head, pending, (p) => p.entry, TRANSACTION_ACTIONS_MAX), held: undefined };
+  }
+
+  /** Batch full (an extra alert item): the rest go first in the next batch, in order. */
+  private deferOverflow(lane: Lane, plan: BatchPlan<Pending>, pending: Pending[]): Pending[] {
+    if (plan.deferred.length === 0) return pending;
+    lane.queue.unshift(...plan.deferred);
+    const deferred = new Set(plan.deferred);
+    return pending.filter((p) => !deferred.has(p));
+  }
+
+  /**
+   * Sends the batch (or releases its held transaction) and, while the database works on it, plans
+   * the next one on the head this one leaves. Callers answered by the previous batch queue again
+   * first (their answers went out on the turn before this one), so the next batch is a full one.
+   * If the send fails, the batch planned ahead rested on a head that may never be: it goes back to
+   * the front of the queue, in order, and the error is thrown on.
+   */
+  private async sendWhilePlanningNext(
+    lane: Lane,
+    head: FundHead,
+    plan: BatchPlan<Pending>,
+    held: Prepared["held"],
+    committedHead: FundHead,
+  ): Promise<Prepared | undefined> {
+    let next: Prepared | undefined;
+    try {
+      this.stats.transactions += 1;
+      let sending: Promise<unknown>;
+      if (held) {
+        held.release(true);
+        sending = held.sending;
+      } else {
+        sending = this.send(head, plan);
+        // Handled below, after the next plan: a failure meanwhile is not an unhandled rejection.
+        sending.catch(() => {});
+      }
+      await nextTurn();
+      next = this.prepareAhead(lane, committedHead);
+      await sending;
+      return next;
+    } catch (error) {
+      if (next) {
+        next.held?.release(false);
+        lane.queue.unshift(...next.taken);
+        this.stats.preparedDropped += 1;
+      }
+      throw error;
+    }
+  }
+
+  /** After a failed transaction: learns from the cancellation reasons, or reads back what an ambiguous one did. */
+  private async learnFromFailedCommit(
+    lane: Lane,
+    head: FundHead,
+    plan: BatchPlan<Pending>,
+    error: unknown,
+  ): Promise<void> {
+    if (error instanceof TransactionCanceledException) {
+      this.learnFromCancellation(lane, head, plan, error.CancellationReasons ?? []);
+    } else {
+      await this.learnAfterAmbiguity(lane, plan);
+    }
+  }
+
+  /** The batch committed: its head becomes the lane's, and its alerts go out. */
+  private recordApplied(lane: Lane, plan: BatchPlan<Pending>, committedHead: FundHead): void {
+    lane.head = committedHead;
+    lane.headTick = ++this.tick;
+    this.stats.applied += plan.accepted.length;
+    for (const a of plan.accepted) if (a.alert) fundBelowAlertLevel(a.alert);
+  }
+
+  /** Answers every caller of a committed batch with its applied entry and the head it left. */
+  private answerApplied(lane: Lane, plan: BatchPlan<Pending>, committedHead: FundHead): void {
+    const snapshot = snapshotOf(committedHead);
+    this.answerSoon(
+      lane,
+      plan.accepted.map((a) => [
+        a.item,
+        {
+          status: "applied",
+          entryId: a.chained.entryId,
+          fundId: a.chained.fundId,
+          sequence: a.chained.sequence,
+          entryHash: a.chained.entryHash,
+          head: snapshot,
+          ...(a.alert ? { alert: a.alert } : {}),
+        },
+      ]),
+    );
   }
 
   private send(expected: FundHead, plan: BatchPlan<Pending>, gate?: Promise<boolean>): Promise<unknown> {
