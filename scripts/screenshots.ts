@@ -17,6 +17,8 @@ const CONSOLE_TESTS = [
   "test/browser/county-overdue.test.ts",
   "test/browser/applicant-journey.test.ts",
   "test/browser/console-sizes.test.ts",
+  "test/browser/province-rollup.test.ts",
+  "test/browser/admin-console.test.ts",
 ];
 
 const run = spawnSync("npx", ["vitest", "run", ...CONSOLE_TESTS], {
