@@ -32,6 +32,17 @@ export interface CloseResult {
   report: Record<string, unknown>;
 }
 
+/** The figures of a reconciliation run that a close signs. */
+type ReconciledReport = {
+  clean: boolean;
+  discrepancyCount: number;
+  verifiedSequence: number;
+  verifiedHeadHash: string;
+  figures: { closing: { balance: string; quota: string } };
+};
+
+type Period = ReturnType<typeof parsePeriod>;
+
 export async function closePeriod(
   deps: FinanceDeps,
   actor: Actor,
@@ -43,64 +54,12 @@ export async function closePeriod(
   await authorizeTownship(deps, actor, "reconciliation.close", townshipId);
   const period = parsePeriod(periodText);
   const now = deps.now();
-  if (now.toISOString() < period.toIso) {
-    throw new BusinessRuleError(
-      `period ${period.label} is not over yet; it can be closed from ${period.toIso}`,
-      `${period.label} 账期尚未结束，不能关账`,
-      { fields: [{ path: "period", message: "not over yet", messageZh: "账期尚未结束" }] },
-    );
-  }
+  assertPeriodOver(period, now);
   // What is signed is reconciled now, not an older run: the signer vouches for the ledger as it is.
   const run = await runReconciliation(deps, actor, townshipId, period.label);
-  const report = run.report as {
-    clean: boolean;
-    discrepancyCount: number;
-    verifiedSequence: number;
-    verifiedHeadHash: string;
-    figures: { closing: { balance: string; quota: string } };
-  };
-  if (!report.clean && !request.explanation) {
-    throw new BusinessRuleError(
-      `the reconciliation of ${period.label} shows ${report.discrepancyCount} discrepancies; resolve them or explain why the period is closed anyway`,
-      `${period.label} 对账存在 ${report.discrepancyCount} 项差异，须先处理或说明理由后方可关账`,
-      {
-        fields: [
-          {
-            path: "explanation",
-            message: "required while discrepancies remain",
-            messageZh: "存在差异时须填写关账说明",
-          },
-        ],
-        details: { discrepancyCount: report.discrepancyCount },
-      },
-    );
-  }
-  const signed = {
-    fundId: townshipId,
-    period: period.label,
-    signer: actor.userId,
-    figures: report.figures,
-    verifiedSequence: report.verifiedSequence,
-    verifiedHeadHash: report.verifiedHeadHash,
-    discrepancyCount: report.discrepancyCount,
-  };
-  const close: StoredClose = {
-    fundId: townshipId,
-    countyId: countyOfTownship(townshipId),
-    period: period.label,
-    runId: run.runId,
-    closedThrough: period.throughIso,
-    signedBy: actor.userId,
-    signedByName: actor.name,
-    signedAt: now.toISOString(),
-    signatureDigest: createHash("sha256").update(canonicalJson(signed)).digest("hex"),
-    verifiedSequence: report.verifiedSequence,
-    verifiedHeadHash: report.verifiedHeadHash,
-    closingBalanceYuan: report.figures.closing.balance,
-    quotaYuan: report.figures.closing.quota,
-    discrepancyCount: report.discrepancyCount,
-    ...(request.explanation ? { explanation: request.explanation } : {}),
-  };
+  const report = run.report as ReconciledReport;
+  assertExplainedIfUnclean(report, period, request);
+  const close = signedClose(actor, townshipId, period, run.runId, report, request, now);
   // The ledger first: closing is idempotent there (same instant), so a retry after a crash heals.
   const head = await deps.ledger.readHead(townshipId);
   if (!head?.closedThrough || head.closedThrough < period.throughIso)
@@ -125,4 +84,73 @@ export async function closePeriod(
     ? await proposeFromClose(deps, actor, close, correlationId)
     : undefined;
   return { close, ...(stored ? { proposal: stored } : {}), report: run.report };
+}
+
+/** A period can be closed only once it is over. */
+function assertPeriodOver(period: Period, now: Date): void {
+  if (now.toISOString() < period.toIso) {
+    throw new BusinessRuleError(
+      `period ${period.label} is not over yet; it can be closed from ${period.toIso}`,
+      `${period.label} 账期尚未结束，不能关账`,
+      { fields: [{ path: "period", message: "not over yet", messageZh: "账期尚未结束" }] },
+    );
+  }
+}
+
+/** A reconciliation with discrepancies is closed only with the signer's explanation. */
+function assertExplainedIfUnclean(report: ReconciledReport, period: Period, request: CloseRequest): void {
+  if (!report.clean && !request.explanation) {
+    throw new BusinessRuleError(
+      `the reconciliation of ${period.label} shows ${report.discrepancyCount} discrepancies; resolve them or explain why the period is closed anyway`,
+      `${period.label} 对账存在 ${report.discrepancyCount} 项差异，须先处理或说明理由后方可关账`,
+      {
+        fields: [
+          {
+            path: "explanation",
+            message: "required while discrepancies remain",
+            messageZh: "存在差异时须填写关账说明",
+          },
+        ],
+        details: { discrepancyCount: report.discrepancyCount },
+      },
+    );
+  }
+}
+
+/** The close record, with a digest of what the signer vouches for (figures, verified chain head, discrepancies). */
+function signedClose(
+  actor: Actor,
+  townshipId: string,
+  period: Period,
+  runId: string,
+  report: ReconciledReport,
+  request: CloseRequest,
+  now: Date,
+): StoredClose {
+  const signed = {
+    fundId: townshipId,
+    period: period.label,
+    signer: actor.userId,
+    figures: report.figures,
+    verifiedSequence: report.verifiedSequence,
+    verifiedHeadHash: report.verifiedHeadHash,
+    discrepancyCount: report.discrepancyCount,
+  };
+  return {
+    fundId: townshipId,
+    countyId: countyOfTownship(townshipId),
+    period: period.label,
+    runId,
+    closedThrough: period.throughIso,
+    signedBy: actor.userId,
+    signedByName: actor.name,
+    signedAt: now.toISOString(),
+    signatureDigest: createHash("sha256").update(canonicalJson(signed)).digest("hex"),
+    verifiedSequence: report.verifiedSequence,
+    verifiedHeadHash: report.verifiedHeadHash,
+    closingBalanceYuan: report.figures.closing.balance,
+    quotaYuan: report.figures.closing.quota,
+    discrepancyCount: report.discrepancyCount,
+    ...(request.explanation ? { explanation: request.explanation } : {}),
+  };
 }
