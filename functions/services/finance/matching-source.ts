@@ -4,11 +4,11 @@
  * stage amounts), payments and confirmations from the payment store, draws from the ledger. Each
  * batch is read with bounded parallelism; nothing of the period is held beyond the batch.
  */
-import { BatchGetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type AttributeValue, BatchGetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { CaseRecord, CaseStore } from "#adapters/case-store.ts";
-import { entrySk, fundPk, type LedgerStore } from "#adapters/ledger/index.ts";
+import { type AppliedId, entrySk, fundPk, type LedgerStore } from "#adapters/ledger/index.ts";
 import { itemToEntry } from "#adapters/ledger/items.ts";
-import type { PaymentAttempt, PaymentStore } from "#adapters/payments/payment-store.ts";
+import type { Confirmation, PaymentAttempt, PaymentStore } from "#adapters/payments/payment-store.ts";
 import type { UnreadableEntryError } from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import type {
@@ -141,57 +141,79 @@ export function storeMatchingSource(options: StoreMatchingOptions): MatchingSour
     async *confirmations(fundId, period) {
       // One township's confirmations of one period (fundId = township code, functions/services/steps/decision.ts).
       for (const c of await options.payments.listConfirmations(fundId, period.fromIso, period.toIso)) {
-        const fact: ConfirmationFact = {
-          bankReference: c.bankReference,
-          method: c.method,
-          amountYuan: Yuan.parse(c.amountYuan),
-          confirmedAt: c.confirmedAt,
-          caseId: c.caseId,
-          obligationId: c.obligationId,
-          paymentId: c.instructionId,
-          // Older confirmations may lack the id: the payment step names draws `draw:<obligation>:<attempt>`.
-          drawEntryId: c.drawEntryId ?? `draw:${c.obligationId}:${c.attempt}`,
-        };
-        yield fact;
+        yield confirmationFactOf(c);
       }
     },
 
     async ledgerEntries(fundId, entryIds) {
       const applied = await options.ledger.readAppliedIds(fundId, entryIds);
-      const found = new Map<string, LedgerDrawFact>();
-      const sequences = [...applied.values()].map((a) => a.sequence);
-      for (let start = 0; start < sequences.length; start += BATCH_GET_MAX) {
-        let keys = sequences
-          .slice(start, start + BATCH_GET_MAX)
-          .map((sequence) => ({ pk: { S: fundPk(fundId) }, sk: { S: entrySk(sequence) } }));
-        for (let round = 0; keys.length > 0; round++) {
-          if (round >= 8) throw new Error("BatchGetItem kept returning unprocessed keys");
-          const out = await options.client.send(
-            new BatchGetItemCommand({
-              RequestItems: { [options.ledgerTable]: { Keys: keys, ConsistentRead: true } },
-            }),
-          );
-          for (const item of out.Responses?.[options.ledgerTable] ?? []) {
-            try {
-              const entry = itemToEntry(item);
-              found.set(entry.entryId, {
-                sequence: entry.sequence,
-                kind: entry.kind,
-                amountYuan: entry.amountYuan,
-              });
-            } catch (error) {
-              // By name: the class may be loaded twice under different module ids (tests, bundles).
-              if ((error as Error).name !== "UnreadableEntryError") throw error;
-              const sequence = (error as UnreadableEntryError).sequence;
-              const id = [...applied.values()].find((a) => a.sequence === sequence)?.entryId;
-              if (id) found.set(id, { sequence, unreadable: true });
-            }
-          }
-          keys = (out.UnprocessedKeys?.[options.ledgerTable]?.Keys ?? []) as typeof keys;
-          if (keys.length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** round));
-        }
-      }
-      return found;
+      return readLedgerDraws(options, fundId, applied);
     },
   };
+}
+
+function confirmationFactOf(c: Confirmation): ConfirmationFact {
+  return {
+    bankReference: c.bankReference,
+    method: c.method,
+    amountYuan: Yuan.parse(c.amountYuan),
+    confirmedAt: c.confirmedAt,
+    caseId: c.caseId,
+    obligationId: c.obligationId,
+    paymentId: c.instructionId,
+    // Older confirmations may lack the id: the payment step names draws `draw:<obligation>:<attempt>`.
+    drawEntryId: c.drawEntryId ?? `draw:${c.obligationId}:${c.attempt}`,
+  };
+}
+
+/**
+ * Reads the applied entries from the ledger table by their sequences, BATCH_GET_MAX keys a call,
+ * retrying unprocessed keys with backoff (8 rounds at most).
+ */
+async function readLedgerDraws(
+  options: StoreMatchingOptions,
+  fundId: string,
+  applied: ReadonlyMap<string, AppliedId>,
+): Promise<Map<string, LedgerDrawFact>> {
+  const found = new Map<string, LedgerDrawFact>();
+  const sequences = [...applied.values()].map((a) => a.sequence);
+  for (let start = 0; start < sequences.length; start += BATCH_GET_MAX) {
+    let keys = sequences
+      .slice(start, start + BATCH_GET_MAX)
+      .map((sequence) => ({ pk: { S: fundPk(fundId) }, sk: { S: entrySk(sequence) } }));
+    for (let round = 0; keys.length > 0; round++) {
+      if (round >= 8) throw new Error("BatchGetItem kept returning unprocessed keys");
+      const out = await options.client.send(
+        new BatchGetItemCommand({
+          RequestItems: { [options.ledgerTable]: { Keys: keys, ConsistentRead: true } },
+        }),
+      );
+      for (const item of out.Responses?.[options.ledgerTable] ?? []) addLedgerDraw(item, applied, found);
+      keys = (out.UnprocessedKeys?.[options.ledgerTable]?.Keys ?? []) as typeof keys;
+      if (keys.length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** round));
+    }
+  }
+  return found;
+}
+
+/** One ledger item as a draw fact; an entry that does not read back is named unreadable under its id. */
+function addLedgerDraw(
+  item: Record<string, AttributeValue>,
+  applied: ReadonlyMap<string, AppliedId>,
+  found: Map<string, LedgerDrawFact>,
+): void {
+  try {
+    const entry = itemToEntry(item);
+    found.set(entry.entryId, {
+      sequence: entry.sequence,
+      kind: entry.kind,
+      amountYuan: entry.amountYuan,
+    });
+  } catch (error) {
+    // By name: the class may be loaded twice under different module ids (tests, bundles).
+    if ((error as Error).name !== "UnreadableEntryError") throw error;
+    const sequence = (error as UnreadableEntryError).sequence;
+    const id = [...applied.values()].find((a) => a.sequence === sequence)?.entryId;
+    if (id) found.set(id, { sequence, unreadable: true });
+  }
 }
