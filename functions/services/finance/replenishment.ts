@@ -110,26 +110,7 @@ export async function execute(
 ): Promise<ExecutionResult> {
   const period = parsePeriod(periodText);
   const countyId = countyOfTownship(townshipId);
-  // Role and scope first (a user of another county learns nothing about the proposal); the only
-  // denial allowed through is maker-checker, which needs the proposal's author and is checked below.
-  const scoped = authorize(actor, "fund.replenish.execute", { countyId, townshipId });
-  if (!scoped.allowed && scoped.code !== "maker-checker") {
-    throw new ForbiddenError(scoped.reason, scoped.reasonZh, {
-      details: { action: "fund.replenish.execute", code: scoped.code },
-    });
-  }
-  const proposal = await deps.store.getProposal(townshipId, period.label);
-  if (!proposal) {
-    throw new NotFoundError(
-      `no replenishment proposal for ${townshipId} ${period.label}`,
-      `${townshipId} ${period.label} 没有补足申请`,
-    );
-  }
-  requireAuthorized(actor, "fund.replenish.execute", {
-    countyId,
-    townshipId,
-    proposedBy: proposal.proposedBy,
-  });
+  const proposal = await proposalToExecute(deps, actor, countyId, townshipId, period.label);
   if (proposal.status === "executed") {
     if (proposal.executedBy !== actor.userId) {
       throw new ConflictError(
@@ -148,17 +129,7 @@ export async function execute(
     );
   }
   const entryId = `replenishment:${townshipId}:${period.label}`;
-  const outcome = await deps.writer.submit({
-    entryId,
-    fundId: townshipId,
-    kind: "replenishment",
-    amountYuan: amount,
-    bookedAt: deps.now().toISOString(),
-    reference: { actor: actor.userId, correlationId },
-  });
-  if (outcome.status === "rejected") {
-    throw new BusinessRuleError(outcome.message, outcome.messageZh, { details: { reason: outcome.reason } });
-  }
+  await bookReplenishment(deps, actor, townshipId, entryId, amount, correlationId);
   const executedAt = deps.now().toISOString();
   const won = await deps.store.markExecuted(townshipId, period.label, {
     executedBy: actor.userId,
@@ -184,4 +155,59 @@ export async function execute(
   }
   const after = (await deps.store.getProposal(townshipId, period.label)) as StoredProposal;
   return { proposal: after, executedNow: won, resumedCases };
+}
+
+/**
+ * The proposal a checker may execute. Role and scope first (a user of another county learns nothing
+ * about the proposal); the only denial allowed through is maker-checker, which needs the proposal's
+ * author and is checked once the proposal is read.
+ */
+async function proposalToExecute(
+  deps: FinanceDeps,
+  actor: Actor,
+  countyId: string,
+  townshipId: string,
+  periodLabel: string,
+): Promise<StoredProposal> {
+  const scoped = authorize(actor, "fund.replenish.execute", { countyId, townshipId });
+  if (!scoped.allowed && scoped.code !== "maker-checker") {
+    throw new ForbiddenError(scoped.reason, scoped.reasonZh, {
+      details: { action: "fund.replenish.execute", code: scoped.code },
+    });
+  }
+  const proposal = await deps.store.getProposal(townshipId, periodLabel);
+  if (!proposal) {
+    throw new NotFoundError(
+      `no replenishment proposal for ${townshipId} ${periodLabel}`,
+      `${townshipId} ${periodLabel} 没有补足申请`,
+    );
+  }
+  requireAuthorized(actor, "fund.replenish.execute", {
+    countyId,
+    townshipId,
+    proposedBy: proposal.proposedBy,
+  });
+  return proposal;
+}
+
+/** Books the replenishment entry in the ledger (idempotent by its entry id); a ledger rejection is a 4xx. */
+async function bookReplenishment(
+  deps: FinanceDeps,
+  actor: Actor,
+  townshipId: string,
+  entryId: string,
+  amount: Yuan,
+  correlationId: string,
+): Promise<void> {
+  const outcome = await deps.writer.submit({
+    entryId,
+    fundId: townshipId,
+    kind: "replenishment",
+    amountYuan: amount,
+    bookedAt: deps.now().toISOString(),
+    reference: { actor: actor.userId, correlationId },
+  });
+  if (outcome.status === "rejected") {
+    throw new BusinessRuleError(outcome.message, outcome.messageZh, { details: { reason: outcome.reason } });
+  }
 }
