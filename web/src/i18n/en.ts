@@ -9,6 +9,7 @@ export default {
     signOut: "Sign out",
     back: "Back",
     switchLanguage: "切换语言 Switch language",
+    failed: "That did not work; please try again",
   },
   signIn: {
     intro: "Local demo: choose a demo user to sign in (production uses the county's identity provider).",

@@ -9,6 +9,7 @@ export default {
     signOut: "退出",
     back: "返回",
     switchLanguage: "切换语言 Switch language",
+    failed: "操作未成功，请稍后再试",
   },
   signIn: {
     intro: "本地演示环境：请选择一个演示用户登录（正式环境使用统一身份认证）。",

@@ -1,0 +1,32 @@
+/**
+ * What a console says when something went wrong: the API's message in the reader's language, and for
+ * anything else (the network, a bug) a plain sentence — never a raw exception's English text.
+ */
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../../../web/src/api/http.ts";
+import { errorTextFor } from "../../../web/src/errorText.ts";
+import en from "../../../web/src/i18n/en.ts";
+import zhCN from "../../../web/src/i18n/zh-CN.ts";
+
+const refused = new ApiError(409, "CONFLICT", "This period is already closed", "该期间已结账", []);
+
+describe("errorText", () => {
+  it("gives a zh-CN reader the API's Chinese message, and a plain sentence for anything else", () => {
+    expect(errorTextFor(refused, "zh-CN", zhCN.common.failed)).toBe("该期间已结账");
+    expect(errorTextFor(new TypeError("Failed to fetch"), "zh-CN", zhCN.common.failed)).toBe(
+      "操作未成功，请稍后再试",
+    );
+  });
+
+  it("gives an English reader the API's English message", () => {
+    expect(errorTextFor(refused, "en", en.common.failed)).toBe("This period is already closed");
+    expect(errorTextFor(new TypeError("Failed to fetch"), "en", en.common.failed)).toBe(
+      "That did not work; please try again",
+    );
+  });
+
+  it("falls back to the English message when the API gave no Chinese one", () => {
+    const internal = new ApiError(500, "INTERNAL", "Internal error", undefined, []);
+    expect(errorTextFor(internal, "zh-CN", zhCN.common.failed)).toBe("Internal error");
+  });
+});
