@@ -17,6 +17,7 @@
  */
 
 import type { CaseRecord } from "#adapters/case-store.ts";
+import type { InstructionStatus } from "#adapters/payments/contract.ts";
 import { PaymentRouteNeededError, PaymentStateError } from "#adapters/payments/errors.ts";
 import { instructionIdFor, obligationIdFor } from "#adapters/payments/gateway.ts";
 import { checkPayee } from "#adapters/payments/payee.ts";
@@ -189,20 +190,7 @@ export async function payByBank(
     );
   }
   const attempt = nextDrawAttempt("bank", obligation);
-  const account = await deps.accounts.open(bank);
-  const payeeRecord = checkPayee(
-    record.applicant.name,
-    {
-      kind: (record.payout as { payeeKind?: "guardian" | "agent" }).payeeKind ?? "applicant",
-      name: bank.holderName,
-      bankName: bank.bankName,
-      bankAccount: account,
-      ...((record.payout as { exceptionReason?: string }).exceptionReason
-        ? { exceptionReason: (record.payout as { exceptionReason?: string }).exceptionReason }
-        : {}),
-    },
-    deps.payeeHashSecret(),
-  );
+  const { account, payeeRecord } = await bankPayeeOf(deps, record, bank);
   // 1. The token first: a callback can then always find the step it must resume.
   const stored = await deps.payments.startBankAttempt({
     obligationId: obligation.obligationId,
@@ -234,22 +222,7 @@ export async function payByBank(
     reference: record.caseId,
   });
   if (status.status === "confirmed" || status.status === "failed") {
-    // A re-sent instruction the bank had already settled: record it like a poll would.
-    const recorded = await deps.payments.recordOutcome({
-      instructionId: stored.instructionId,
-      outcome: status.status,
-      ...(status.bankReference ? { bankReference: status.bankReference } : {}),
-      ...(status.reason ? { reason: status.reason } : {}),
-      amountYuan: status.amountYuan,
-      source: "poll",
-    });
-    if (recorded.kind === "recorded" || recorded.kind === "duplicate") {
-      await deps.workflow.sendTaskSuccess(input.taskToken, {
-        outcome: status.status,
-        ...(status.bankReference ? { bankReference: status.bankReference } : {}),
-        ...(status.reason ? { reason: status.reason } : {}),
-      });
-    }
+    await resumeWithSettledInstruction(deps, input.taskToken, stored.instructionId, status, status.status);
   }
   deps.log.info("payment instructed", {
     caseId: input.caseId,
@@ -257,6 +230,52 @@ export async function payByBank(
     attempt,
     correlationId: input.correlationId,
   });
+}
+
+type BankDetails = NonNullable<CaseRecord["payout"]["bank"]>;
+
+/** Opens the sealed account number and checks the payee against the applicant (who may be paid, and why). */
+async function bankPayeeOf(deps: FlowDeps, record: CaseRecord, bank: BankDetails) {
+  const account = await deps.accounts.open(bank);
+  const payeeRecord = checkPayee(
+    record.applicant.name,
+    {
+      kind: (record.payout as { payeeKind?: "guardian" | "agent" }).payeeKind ?? "applicant",
+      name: bank.holderName,
+      bankName: bank.bankName,
+      bankAccount: account,
+      ...((record.payout as { exceptionReason?: string }).exceptionReason
+        ? { exceptionReason: (record.payout as { exceptionReason?: string }).exceptionReason }
+        : {}),
+    },
+    deps.payeeHashSecret(),
+  );
+  return { account, payeeRecord };
+}
+
+/** A re-sent instruction the bank had already settled: record it like a poll would, and resume the step with it. */
+async function resumeWithSettledInstruction(
+  deps: FlowDeps,
+  taskToken: string,
+  instructionId: string,
+  status: InstructionStatus,
+  outcome: "confirmed" | "failed",
+): Promise<void> {
+  const recorded = await deps.payments.recordOutcome({
+    instructionId,
+    outcome,
+    ...(status.bankReference ? { bankReference: status.bankReference } : {}),
+    ...(status.reason ? { reason: status.reason } : {}),
+    amountYuan: status.amountYuan,
+    source: "poll",
+  });
+  if (recorded.kind === "recorded" || recorded.kind === "duplicate") {
+    await deps.workflow.sendTaskSuccess(taskToken, {
+      outcome,
+      ...(status.bankReference ? { bankReference: status.bankReference } : {}),
+      ...(status.reason ? { reason: status.reason } : {}),
+    });
+  }
 }
 
 /** The transfer failed after the draw: the money came back to the fund (DOMAIN §5 reversal). */
