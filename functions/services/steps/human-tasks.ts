@@ -85,13 +85,31 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
     input.token,
   );
 
-  // A wait of this type that is still listed belongs to a predecessor that nobody can answer any more.
-  // Its recorded decision is carried over only when this task exists BECAUSE that wait timed out
-  // (an escalation): then the decision provably never resumed the execution. And only once its
-  // effects reached the case (`audited`): a decision whose effects failed (its request answered
-  // 503) would move the flow past a case that never learnt of it (an advance
-  // drawn with no approval on the case). Its decider's retry of the same
-  // request records it again on this task, effects and all.
+  const carried = await supersedeOlderWaits(deps, input, task, now);
+  await deps.cases.update(input.caseId, {
+    status: input.caseStatus,
+    set: { dueAt: dueAt ?? null, ...(input.caseSet ?? {}) },
+  });
+  await notifyTaskOpened(deps, input, task, dueAt, now);
+  const carriedOver =
+    carried && task.status === "open" ? await carryOver(deps, input, task, carried, now) : false;
+  return { task, carriedOver };
+}
+
+/**
+ * A wait of this type that is still listed belongs to a predecessor that nobody can answer any more:
+ * it is superseded. Its recorded decision is carried over only when this task exists BECAUSE that wait
+ * timed out (an escalation): then the decision provably never resumed the execution. And only once its
+ * effects reached the case (`audited`): a decision whose effects failed (its request answered 503)
+ * would move the flow past a case that never learnt of it (an advance drawn with no approval on the
+ * case). Its decider's retry of the same request records it again on this task, effects and all.
+ */
+async function supersedeOlderWaits(
+  deps: FlowDeps,
+  input: OpenHumanTaskInput,
+  task: HumanTask,
+  now: Date,
+): Promise<HumanTaskDecision | undefined> {
   let carried: HumanTaskDecision | undefined;
   for (const older of await deps.tasks.forCase(input.caseId)) {
     if (older.taskType !== input.taskType || older.taskId === task.taskId) continue;
@@ -102,12 +120,17 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
       await deps.tasks.finish(input.caseId, older.taskId, "superseded", now.toISOString());
     }
   }
+  return carried;
+}
 
-  await deps.cases.update(input.caseId, {
-    status: input.caseStatus,
-    set: { dueAt: dueAt ?? null, ...(input.caseSet ?? {}) },
-  });
-
+/** One outbox message per recipient of the opened task. */
+async function notifyTaskOpened(
+  deps: FlowDeps,
+  input: OpenHumanTaskInput,
+  task: HumanTask,
+  dueAt: string | undefined,
+  now: Date,
+): Promise<void> {
   for (const recipient of input.notify) {
     const message: OutboxMessage = {
       messageId: `${input.caseId}:${task.taskId}:${recipient.kind}:${recipient.role ?? recipient.id}`,
@@ -126,23 +149,30 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
     };
     await deps.outbox.put(message, now);
   }
+}
 
-  if (carried && task.status === "open") {
-    // The decision beat the timeout but reached a token that had just expired: it is not lost.
-    const recorded = await deps.tasks.recordDecision(input.caseId, task.taskId, carried);
-    if (recorded) {
-      const outcome = await deps.workflow.sendTaskSuccess(input.token, carried.output);
-      if (outcome === "delivered")
-        await deps.tasks.finish(input.caseId, task.taskId, "completed", now.toISOString());
-      deps.log.info("decision carried over to the escalated task", {
-        caseId: input.caseId,
-        taskType: input.taskType,
-        outcome,
-      });
-      return { task, carriedOver: true };
-    }
-  }
-  return { task, carriedOver: false };
+/**
+ * The decision beat the timeout but reached a token that had just expired: it is not lost. It is
+ * recorded on the new task and delivered to its token; true when it was recorded.
+ */
+async function carryOver(
+  deps: FlowDeps,
+  input: OpenHumanTaskInput,
+  task: HumanTask,
+  carried: HumanTaskDecision,
+  now: Date,
+): Promise<boolean> {
+  const recorded = await deps.tasks.recordDecision(input.caseId, task.taskId, carried);
+  if (!recorded) return false;
+  const outcome = await deps.workflow.sendTaskSuccess(input.token, carried.output);
+  if (outcome === "delivered")
+    await deps.tasks.finish(input.caseId, task.taskId, "completed", now.toISOString());
+  deps.log.info("decision carried over to the escalated task", {
+    caseId: input.caseId,
+    taskType: input.taskType,
+    outcome,
+  });
+  return true;
 }
 
 export interface DecideHumanTaskInput {
