@@ -170,26 +170,7 @@ export async function coSignPaperwork(
 ): Promise<CoSignResponse> {
   const record = await deps.cases.get(caseId);
   authorizeOnCase(actor, "paperwork.coSign", record);
-  const draft = await deps.coSignatures.get(caseId);
-  if (draft?.status !== "pending") {
-    throw new ConflictError(
-      "No paperwork of this case waits for a co-signature",
-      "该案件没有等待确认的补齐手续",
-      { details: { code: "nothing-to-co-sign" } },
-    );
-  }
-  if (!draft.coSigners.includes(actor.userId)) {
-    throw new ForbiddenError(
-      "Only an investigator named on the paperwork (other than the officer who recorded it) confirms it",
-      "只有补齐手续中列明的其他调查人员可以确认",
-      { details: { code: "not-a-co-signer" } },
-    );
-  }
-  if (!(await deps.tasks.current(caseId, "paperwork"))) {
-    throw new ConflictError("The case is not waiting for its paperwork now", "该案件当前不在补齐手续阶段", {
-      details: { code: "not-waiting" },
-    });
-  }
+  const draft = await draftToCoSign(deps, actor, caseId);
   const audit = (why: string, after: unknown) =>
     deps.audit.append({
       actorUserId: actor.userId,
@@ -211,17 +192,7 @@ export async function coSignPaperwork(
   }
   const at = deps.now().toISOString();
 
-  if (request.decision === "reject") {
-    const rejection = { userId: actor.userId, name: actor.name, at, reason: request.reason };
-    if (!(await deps.coSignatures.reject(draft, rejection)))
-      throw await changedMeanwhile(deps, caseId, actor);
-    await audit(`paperwork co-signature refused: ${request.reason}`, {
-      decision: "reject",
-      round: draft.round,
-    });
-    const rejected: PaperworkDraft = { ...draft, status: "rejected", rejection };
-    return { caseId, decision: "reject", status: "rejected", coSignature: coSignatureView(rejected) };
-  }
+  if (request.decision === "reject") return refusePaperwork(deps, actor, draft, request.reason, at, audit);
 
   const signature: CoSignature = { userId: actor.userId, name: actor.name, at };
   if (!(await deps.coSignatures.sign(draft, signature))) throw await changedMeanwhile(deps, caseId, actor);
@@ -238,6 +209,56 @@ export async function coSignPaperwork(
     status: "completed",
     coSignature: coSignatureView(completed),
     delivery,
+  };
+}
+
+/** The paperwork draft this actor may co-sign: pending, naming them, while the case waits for its paperwork. */
+async function draftToCoSign(deps: FlowDeps, actor: Actor, caseId: string): Promise<PaperworkDraft> {
+  const draft = await deps.coSignatures.get(caseId);
+  if (draft?.status !== "pending") {
+    throw new ConflictError(
+      "No paperwork of this case waits for a co-signature",
+      "该案件没有等待确认的补齐手续",
+      { details: { code: "nothing-to-co-sign" } },
+    );
+  }
+  if (!draft.coSigners.includes(actor.userId)) {
+    throw new ForbiddenError(
+      "Only an investigator named on the paperwork (other than the officer who recorded it) confirms it",
+      "只有补齐手续中列明的其他调查人员可以确认",
+      { details: { code: "not-a-co-signer" } },
+    );
+  }
+  if (!(await deps.tasks.current(caseId, "paperwork"))) {
+    throw new ConflictError("The case is not waiting for its paperwork now", "该案件当前不在补齐手续阶段", {
+      details: { code: "not-waiting" },
+    });
+  }
+  return draft;
+}
+
+/** A co-signer refuses the paperwork: the draft is rejected (only as it was read) and the refusal audited. */
+async function refusePaperwork(
+  deps: FlowDeps,
+  actor: Actor,
+  draft: PaperworkDraft,
+  reason: string,
+  at: string,
+  audit: (why: string, after: unknown) => Promise<void>,
+): Promise<CoSignResponse> {
+  const rejection = { userId: actor.userId, name: actor.name, at, reason };
+  if (!(await deps.coSignatures.reject(draft, rejection)))
+    throw await changedMeanwhile(deps, draft.caseId, actor);
+  await audit(`paperwork co-signature refused: ${reason}`, {
+    decision: "reject",
+    round: draft.round,
+  });
+  const rejected: PaperworkDraft = { ...draft, status: "rejected", rejection };
+  return {
+    caseId: draft.caseId,
+    decision: "reject",
+    status: "rejected",
+    coSignature: coSignatureView(rejected),
   };
 }
 
