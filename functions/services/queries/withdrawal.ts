@@ -182,16 +182,7 @@ export async function withdrawCase(
 ): Promise<WithdrawResult> {
   const record = await deps.cases.get(caseId);
   const action = authorizeAnyOnCase(actor, ["case.withdraw", "case.fileOnBehalf"], record);
-  const refusal = withdrawalRefusal(record);
-  if (refusal instanceof ConflictError) {
-    await finishWithdrawal(deps, record);
-    throw refusal;
-  }
-  if (refusal) throw refusal;
-  if (await paymentDrawn(deps, record)) throw paymentDrawnError(caseId);
-  const decided = (await deps.tasks.forCase(caseId)).find((task) => task.status === "decided");
-  if (decided) throw decisionInFlight(caseId, decided.taskType);
-
+  await assertWithdrawable(deps, record);
   const next = transition(
     { state: lifecycleStateOf(record) as CaseState, flow: record.flow },
     { type: "case.withdrawn" },
@@ -200,23 +191,7 @@ export async function withdrawCase(
   const at = deps.now().toISOString();
   const onBehalf = action !== "case.withdraw";
   const withdrawal = { at, by: actor.userId, onBehalf, reason: request.reason };
-  let updated: CaseRecord;
-  try {
-    updated = await deps.cases.update(caseId, {
-      status: WITHDRAWN_STATUS,
-      expectStatus: [record.status],
-      // Judged again on the case as written: a decision whose effects landed since the read wins.
-      guard: withdrawalRefusal,
-      set: { withdrawal, dueAt: null, closedAt: at },
-      ...(onBehalf ? { handledBy: [actor.userId] } : {}),
-    });
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    // The case moved on between the read and the write (a decision landed first): judge it again.
-    const now = await deps.cases.get(caseId);
-    throw withdrawalRefusal(now) ?? error;
-  }
-
+  const updated = await writeWithdrawn(deps, actor, record, withdrawal);
   const effects = await finishWithdrawal(deps, updated);
   await deps.audit.append({
     actorUserId: actor.userId,
@@ -246,6 +221,46 @@ export async function withdrawCase(
     reason: request.reason,
     ...effects,
   };
+}
+
+/**
+ * Refuses a case that cannot be withdrawn: already withdrawn (its withdrawal's remaining steps are
+ * finished again first), approved or ended, drawn from the fund, or with a decision in flight.
+ */
+async function assertWithdrawable(deps: FlowDeps, record: CaseRecord): Promise<void> {
+  const refusal = withdrawalRefusal(record);
+  if (refusal instanceof ConflictError) {
+    await finishWithdrawal(deps, record);
+    throw refusal;
+  }
+  if (refusal) throw refusal;
+  if (await paymentDrawn(deps, record)) throw paymentDrawnError(record.caseId);
+  const decided = (await deps.tasks.forCase(record.caseId)).find((task) => task.status === "decided");
+  if (decided) throw decisionInFlight(record.caseId, decided.taskType);
+}
+
+/** Step 1: the case is written withdrawn, only from the status it was read in. */
+async function writeWithdrawn(
+  deps: FlowDeps,
+  actor: Actor,
+  record: CaseRecord,
+  withdrawal: { at: string; by: string; onBehalf: boolean; reason: string },
+): Promise<CaseRecord> {
+  try {
+    return await deps.cases.update(record.caseId, {
+      status: WITHDRAWN_STATUS,
+      expectStatus: [record.status],
+      // Judged again on the case as written: a decision whose effects landed since the read wins.
+      guard: withdrawalRefusal,
+      set: { withdrawal, dueAt: null, closedAt: withdrawal.at },
+      ...(withdrawal.onBehalf ? { handledBy: [actor.userId] } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // The case moved on between the read and the write (a decision landed first): judge it again.
+    const now = await deps.cases.get(record.caseId);
+    throw withdrawalRefusal(now) ?? error;
+  }
 }
 
 /** Steps 2–4: close the tasks, stop the execution, release the open-case guard. Idempotent. */
