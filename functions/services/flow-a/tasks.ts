@@ -27,8 +27,23 @@ export const OpenTaskEventSchema = OpenTaskEventBaseSchema.extend({
 export type OpenTaskEvent = z.output<typeof OpenTaskEventSchema>;
 
 function specFor(event: OpenTaskEvent): TaskSpec {
-  const escalated = event.escalated === true;
   switch (event.taskType) {
+    case "follow-up":
+    case "additional-aid-approval":
+    case "recovery":
+      return followUpSpec(event, event.taskType);
+    default:
+      return advanceSpec(event, event.taskType);
+  }
+}
+
+/** The waits of the advance: its decision, its payment's route, the fund's replenishment, the paperwork. */
+function advanceSpec(
+  event: OpenTaskEvent,
+  taskType: "advance-decision" | "payment-route" | "fund-replenishment" | "paperwork",
+): TaskSpec {
+  const escalated = event.escalated === true;
+  switch (taskType) {
     case "advance-decision":
       return {
         // Once escalated, the county decides (DOMAIN §3.2); a township decision is refused (409).
@@ -65,6 +80,16 @@ function specFor(event: OpenTaskEvent): TaskSpec {
         subject: event.overdue ? "Paperwork overdue — escalated" : "Complete the paperwork (补齐手续)",
         subjectZh: event.overdue ? "补齐手续已逾期，已上报县民政" : "请在期限内补齐手续",
       };
+  }
+}
+
+/** The waits after the advance: the follow-up decision, its approval, and the recovery of aid obtained by fraud. */
+function followUpSpec(
+  event: OpenTaskEvent,
+  taskType: "follow-up" | "additional-aid-approval" | "recovery",
+): TaskSpec {
+  const escalated = event.escalated === true;
+  switch (taskType) {
     case "follow-up":
       return {
         roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
