@@ -3,7 +3,8 @@
  * administrator picks one of the province's counties (listed by the province roll-up) and the pick
  * stays while they move between 用户管理, 政策版本 and 节假日.
  */
-import { computed, ref } from "vue";
+import { computed, ref, watch } from "vue";
+import { useI18n } from "vue-i18n";
 import { getRollup } from "../../api/province.ts";
 import { localDate } from "../../format.ts";
 import { hasRole, session } from "../../session.ts";
@@ -37,4 +38,31 @@ export async function loadCountyChoices(): Promise<CountyChoice[]> {
   }
   if (!picked.value && choices.value[0]) picked.value = choices.value[0].countyId;
   return choices.value;
+}
+
+/**
+ * For a page's setup: `read(countyId)` fills the page's data for the county administered, now and
+ * whenever another county is picked; `loading`, `loaded` and a failure in words for the template.
+ */
+export function useCountyRead(read: (countyId: string) => Promise<void>) {
+  const { t } = useI18n();
+  const loading = ref(true);
+  const loaded = ref(false);
+  const error = ref("");
+  async function load(): Promise<void> {
+    const countyId = adminCountyId.value;
+    if (!countyId) return;
+    loading.value = true;
+    error.value = "";
+    try {
+      await read(countyId);
+      loaded.value = true;
+    } catch {
+      error.value = t("admin.failed");
+    } finally {
+      loading.value = false;
+    }
+  }
+  watch(adminCountyId, () => void load(), { immediate: true });
+  return { loading, loaded, error };
 }
