@@ -464,6 +464,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     ],
     config: { userPool: true },
     access: { tables: { main: "write" } },
+      { method: "GET", path: "/admin/counties" },
   },
 ];
 

@@ -257,6 +257,16 @@ export class DirectoryStore {
 
   /** The counties created under a province (its code `230000`, or any code in it), by code. */
   async countiesOfProvince(provinceCode: string): Promise<Array<{ countyId: string; name: string }>> {
+    return (await this.countyList(provinceCode)).map(({ countyId, name }) => ({ countyId, name }));
+  }
+
+  /**
+   * The counties created under a province (its code, or any code in it), by code, with how many townships each has (the county
+   * item's count: no township is read).
+   */
+  async countyList(
+    provinceCode: string,
+  ): Promise<Array<{ countyId: string; name: string; townships: number }>> {
     if (!/^\d{6}$/.test(provinceCode)) return [];
     const out = await this.db.send(
       new QueryCommand({
@@ -267,7 +277,11 @@ export class DirectoryStore {
         Limit: COUNTIES_PER_PROVINCE_MAX,
       }),
     );
-    return (out.Items ?? []).map((item) => ({ countyId: String(item.countyId), name: String(item.name) }));
+    return (out.Items ?? []).map((item) => ({
+      countyId: String(item.countyId),
+      name: String(item.name),
+      townships: Number(item.townshipCount ?? 0),
+    }));
   }
 
   /** The county's townships by code; empty for a county no administrator created. */

@@ -24,6 +24,7 @@ import {
   readCounty,
   revisePolicyVersion,
 } from "#functions/services/admin/administration.ts";
+import { listCounties } from "#functions/services/admin/counties.ts";
 import { createUser, disableUser, listUsers, MAINLAND_MOBILE } from "#functions/services/admin/users.ts";
 
 const tags = ["administration"];
@@ -113,6 +114,15 @@ const createCountyRoute = httpHandler({
   tags,
   response: { status: 201 },
   handler: async ({ body, actor }) => created(await createCounty(deps(), actor, body)),
+});
+
+const listCountiesRoute = httpHandler({
+  route: "GET /admin/counties",
+  actions: ["county.administer", "rollup.read"],
+  summary:
+    "Counties of the province (province administrator or viewer) or one's own county (county administrator): name and number of townships",
+  tags,
+  handler: async ({ actor }) => ({ counties: await listCounties(deps(), actor) }),
 });
 
 const readCountyRoute = httpHandler({
@@ -272,6 +282,7 @@ const disableUserRoute = httpHandler({
 
 export const handler = httpRouter(
   createCountyRoute,
+  listCountiesRoute,
   readCountyRoute,
   listVersionsRoute,
   proposeRoute,
