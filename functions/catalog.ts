@@ -450,6 +450,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       "Administration: create counties, propose/approve policy versions, load the national holiday schedule and county local days, create and disable staff users",
     routes: [
       { method: "POST", path: "/admin/counties" },
+      { method: "GET", path: "/admin/counties" },
       { method: "GET", path: "/admin/counties/{countyId}" },
       { method: "GET", path: "/admin/counties/{countyId}/policy-versions" },
       { method: "POST", path: "/admin/counties/{countyId}/policy-versions" },
@@ -464,7 +465,6 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     ],
     config: { userPool: true },
     access: { tables: { main: "write" } },
-      { method: "GET", path: "/admin/counties" },
   },
 ];
 
