@@ -4,11 +4,13 @@
  * route: parse (zod) → scope from core/access in the service → read the indexes → a masked,
  * allow-listed page.
  */
-import { httpHandler, httpRouter } from "#functions/http/index.ts";
+import * as z from "zod";
+import { bilingual, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import { MyListQuery, myCases, myPayments } from "#functions/services/queries/applicant.ts";
 import { CaseListQuery, listCases } from "#functions/services/queries/case-list.ts";
+import { listCountiesToFileIn } from "#functions/services/queries/counties.ts";
 import { listTownships } from "#functions/services/queries/townships.ts";
 import { WorkQueueQuery, workQueue } from "#functions/services/queries/work-queue.ts";
 
@@ -76,15 +78,37 @@ const ownPayments = httpHandler({
   handler: ({ query, actor }) => myPayments(readDeps(), actor, query),
 });
 
-const townships = httpHandler({
-  route: "GET /townships",
-  summary: "The townships of my county: code, name, urban/rural, registered population",
-  description:
-    "From the county directory. Staff of the county (civil affairs, finance, auditors) and of its " +
-    "townships (officers, approvers) read their own county's list, and so do applicants: they pick " +
-    "the township where the emergency happened when they file (DOMAIN §2.1).",
-  tags,
-  handler: ({ actor }) => listTownships(readDeps(), actor),
+const TownshipsQuery = z.object({
+  countyId: z
+    .string()
+    .regex(/^\d{6}$/, bilingual("A 6-digit county code", "应为 6 位县级行政区划代码"))
+    .optional()
+    .meta({ description: "Applicants only: the county where the emergency happened (default: my county)" }),
 });
 
-export const handler = httpRouter(cases, queue, ownCases, ownPayments, townships);
+const townships = httpHandler({
+  route: "GET /townships",
+  query: TownshipsQuery,
+  summary: "The townships of my county (or, for an applicant, of a county of the deployment)",
+  description:
+    "From the county directory: code, name, urban/rural, registered population. Staff of the county " +
+    "(civil affairs, finance, auditors) and of its townships (officers, approvers) read their own " +
+    "county's list (another `countyId` is 403). Applicants pick the township where the emergency " +
+    "happened when they file (DOMAIN §2.1), in any county of the deployment (`countyId`, from " +
+    "`GET /counties`; an unknown county is 404).",
+  tags,
+  handler: ({ actor, query }) => listTownships(readDeps(), actor, query.countyId),
+});
+
+const counties = httpHandler({
+  route: "GET /counties",
+  summary: "The counties to file in: every county of the deployment for an applicant, one's own for staff",
+  description:
+    "From the county directory, `{ counties: [{ countyId, name }] }` by code, no personal data. An " +
+    "applicant applies where the emergency happened (DOMAIN §2.1): they pick the county here, then " +
+    "its township from `GET /townships?countyId=`.",
+  tags,
+  handler: async ({ actor }) => ({ counties: await listCountiesToFileIn(readDeps(), actor) }),
+});
+
+export const handler = httpRouter(cases, queue, ownCases, ownPayments, townships, counties);

@@ -734,8 +734,8 @@ export async function importCountyWorkbook(
       fields: [
         {
           path: "body.workbook",
-          message: `At most ${WORKBOOK_MAX_BYTES / 1024 / 1024} MB`,
-          messageZh: `文件不能超过 ${WORKBOOK_MAX_BYTES / 1024 / 1024} MB`,
+          message: `The workbook is at most ${WORKBOOK_MAX_BYTES / 1024 / 1024} MB`,
+          messageZh: `表格文件不能超过 ${WORKBOOK_MAX_BYTES / 1024 / 1024} MB`,
         },
       ],
     });

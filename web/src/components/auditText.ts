@@ -53,6 +53,7 @@ const ACTIONS: Record<string, [zh: string, en: string]> = {
   "satisfaction.read": ["查阅服务评价", "Read the satisfaction figures"],
   "rollup.read": ["查阅全省汇总", "Read the province roll-up"],
   "county.create": ["新建县（市、区）", "County created"],
+  "county.import": ["导入县表格", "County spreadsheet imported"],
   "county.administer": ["管理县级设置", "County administered"],
   "policy.propose": ["提出政策版本", "Policy version proposed"],
   "policy.revise": ["修改政策版本", "Policy version revised"],
