@@ -361,6 +361,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/me/cases" },
       { method: "GET", path: "/me/payments" },
       { method: "GET", path: "/townships" },
+      { method: "GET", path: "/counties" },
     ],
     config: FLOW_DEPS,
     access: { tables: { main: "read" } },
@@ -438,6 +439,21 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     config: FLOW_DEPS,
     access: { tables: { main: "read", ledger: "read" }, documents: "exports" },
     // Every county of the province in one request: bounded reads (CASE_FIGURE_ITEMS_MAX), not a short one.
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+  },
+  // ── Spreadsheet onboarding: a county from the template (the console's upload) ──
+  {
+    id: "CountyImport",
+    entry: "functions/handlers/admin/county-import.ts",
+    handler: "handler",
+    description:
+      "Onboard a county from the spreadsheet template (base64 .xlsx, at most 2 MB): every row checked, a dry run's plan, then the county, its policy version proposal and its staff users written through the administration services",
+    routes: [{ method: "POST", path: "/admin/counties/import" }],
+    config: { userPool: true },
+    // Funds are read (a re-import finds the quotas finance allocated), never written here.
+    access: { tables: { main: "write", ledger: "read" } },
+    // A workbook of a few hundred rows is read in memory.
     timeoutSeconds: 30,
     memoryMb: 1024,
   },

@@ -105,6 +105,11 @@ export interface HttpHandlerDefinition<
    * something no stored state can tell from a retry (an allocation, a document). Default: optional.
    */
   idempotencyKey?: "required" | "optional";
+  /**
+   * A larger JSON body limit than MAX_JSON_BODY_BYTES, for a route that carries a file as base64
+   * (a county workbook); API Gateway's own payload limit is 10 MB.
+   */
+  maxBodyBytes?: number;
   resource?: (input: HandlerInput<Out<B>, Out<Q>, Out<P>, Actor>) => Promise<AccessResource> | AccessResource;
   summary?: string;
   description?: string;
@@ -132,7 +137,7 @@ function decodeBody(event: HttpEvent): string | undefined {
 /** JSON bodies only: `application/json` or a `+json` type; no content type is taken as JSON. */
 const JSON_CONTENT_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 
-function parseJsonBody(event: HttpEvent): unknown {
+function parseJsonBody(event: HttpEvent, maxBytes = MAX_JSON_BODY_BYTES): unknown {
   const text = decodeBody(event);
   if (text === undefined) return undefined;
   const contentType = event.headers?.["content-type"];
@@ -147,13 +152,13 @@ function parseJsonBody(event: HttpEvent): unknown {
       ],
     });
   }
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
+  if (Buffer.byteLength(text) > maxBytes) {
     throw new ValidationError("The request body is too large", "请求内容过大", {
       fields: [
         {
           path: "body",
-          message: `At most ${MAX_JSON_BODY_BYTES} bytes`,
-          messageZh: `不能超过 ${MAX_JSON_BODY_BYTES} 字节`,
+          message: `At most ${maxBytes} bytes`,
+          messageZh: `不能超过 ${maxBytes} 字节`,
         },
       ],
     });
@@ -308,7 +313,7 @@ export function httpHandler<
       }
       if (actor) await authorizeBeforeBody(actor, (params ?? {}) as Record<string, unknown>);
       const before = fields.length;
-      const rawBody = collect(() => parseJsonBody(event));
+      const rawBody = collect(() => parseJsonBody(event, definition.maxBodyBytes));
       const bodyReadable = fields.length === before;
       const body =
         definition.body && bodyReadable
