@@ -49,11 +49,13 @@ export interface StoredMessage {
   readAt?: string;
 }
 
-/** What a county stored for its messages: its own texts and its SMS channel, both optional. */
+/** What a county stored for its messages: its own texts, its SMS channel and its 好差评 link, each optional. */
 export interface CountyMessageSettings {
   countyId: string;
   templates?: CountyMessageTemplates;
   sms?: SmsSettings;
+  /** The county's 好差评 link the close message carries (https, at most 30 characters). */
+  ratingUrl?: string;
   updatedAt: string;
   updatedBy: string;
 }

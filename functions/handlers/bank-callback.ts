@@ -12,8 +12,12 @@
  */
 
 import { SendTaskSuccessCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import * as z from "zod";
+import { CaseStore } from "#adapters/case-store.ts";
+import { DirectoryStore } from "#adapters/directory-store.ts";
+import { MessageStore } from "#adapters/message-store.ts";
 import { gatewaysFrom } from "#adapters/payments/config.ts";
 import { CallbackSchema, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "#adapters/payments/contract.ts";
 import { PaymentStateError } from "#adapters/payments/errors.ts";
@@ -25,8 +29,11 @@ import { asRetryable } from "#adapters/transient-errors.ts";
 import type { FieldError } from "#core/errors.ts";
 import { ValidationError } from "#core/errors.ts";
 import { issueToFieldError } from "#functions/http/index.ts";
+import { now } from "#functions/runtime/clock.ts";
 import { config } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
+import { logger } from "#functions/runtime/logger.ts";
+import { type NotifyDeps, notifyPaymentOutcome } from "#functions/services/messages/notify.ts";
 
 /** What the waiting flow step receives. */
 export interface PaymentTaskOutput {
@@ -47,6 +54,8 @@ export interface BankCallbackDeps {
    */
   nowMs?: () => number;
   toleranceSeconds?: number;
+  /** Told of every settled attempt, also again on a re-delivery (the applicant's message, stored once). */
+  onSettled?: (attempt: PaymentAttempt) => Promise<void>;
 }
 
 type Result = APIGatewayProxyStructuredResultV2;
@@ -116,9 +125,12 @@ export function createBankCallbackHandler(
         // Re-delivery after a resume that failed transiently: this is the retry of that resume.
         if (result.unresumedTaskToken)
           await resume(deps, log, result.attempt, result.unresumedTaskToken, output);
+        // A message that failed to be stored the first time (500, re-delivered) is stored now.
+        await deps.onSettled?.(result.attempt);
         return json(200, { duplicate: true });
       case "recorded":
         if (result.taskToken) await resume(deps, log, result.attempt, result.taskToken, output);
+        await deps.onSettled?.(result.attempt);
         return json(200, { recorded: true });
     }
   };
@@ -162,6 +174,8 @@ export interface PollPaymentStatusDeps {
   store: PaymentStore;
   gatewayFor: (countyCode: string) => PaymentGateway;
   logger?: PaymentLogger;
+  /** Told of the settled attempt the poll found or recorded (see `BankCallbackDeps.onSettled`). */
+  onSettled?: (attempt: PaymentAttempt) => Promise<void>;
 }
 
 export function createPollPaymentStatus(
@@ -191,7 +205,10 @@ export function createPollPaymentStatus(
       instructionId: attempt.instructionId,
       attempt: attempt.attempt,
     };
-    if (attempt.status !== "instructed") return { ...base, ...settledOutput(attempt) };
+    if (attempt.status !== "instructed") {
+      await deps.onSettled?.(attempt);
+      return { ...base, ...settledOutput(attempt) };
+    }
     const bank = await deps.gatewayFor(payment.obligation.countyCode).status(attempt.instructionId);
     if (bank.status === "unknown") return { ...base, outcome: "not-received" };
     if (bank.status === "accepted") return { ...base, outcome: "pending" };
@@ -205,6 +222,7 @@ export function createPollPaymentStatus(
     });
     if (result.kind === "unknown")
       throw new PaymentStateError("attempt vanished while polling", "查询期间支付记录丢失");
+    await deps.onSettled?.(result.attempt);
     return { ...base, ...settledOutput(result.attempt) };
   };
 }
@@ -226,6 +244,26 @@ function settledOutput(attempt: {
 let callbackHandler: ((event: APIGatewayProxyEventV2) => Promise<Result>) | undefined;
 let pollTask: ((input: unknown) => Promise<PollPaymentStatusOutput>) | undefined;
 
+let notifyDeps: NotifyDeps | undefined;
+
+/** The applicant's message about a settled transfer (money sent, stage paid, transfer failed). */
+async function tellApplicant(attempt: PaymentAttempt): Promise<void> {
+  if (!notifyDeps) {
+    const db = DynamoDBDocumentClient.from(newDynamoDbClient(), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const table = config().tables.main;
+    notifyDeps = {
+      cases: new CaseStore(db, table),
+      messages: new MessageStore(db, table),
+      directory: new DirectoryStore(db, table),
+      now,
+      log: logger.child({ component: "messages" }),
+    };
+  }
+  await notifyPaymentOutcome(notifyDeps, attempt);
+}
+
 function storeFromEnv(): PaymentStore {
   return new PaymentStore({ client: newDynamoDbClient(), tableName: config().tables.main });
 }
@@ -235,12 +273,17 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<Result> {
     store: storeFromEnv(),
     sfn: new SFNClient({}),
     callbackSecret: config().bank.callbackSecret,
+    onSettled: tellApplicant,
   });
   return callbackHandler(event);
 }
 
 export async function pollPaymentStatus(input: unknown): Promise<PollPaymentStatusOutput> {
-  pollTask ??= createPollPaymentStatus({ store: storeFromEnv(), gatewayFor: gatewaysFrom(config().bank) });
+  pollTask ??= createPollPaymentStatus({
+    store: storeFromEnv(),
+    gatewayFor: gatewaysFrom(config().bank),
+    onSettled: tellApplicant,
+  });
   try {
     return await pollTask(input);
   } catch (error) {

@@ -9,8 +9,10 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { CaseStore } from "#adapters/case-store.ts";
 import { CoSignatureStore } from "#adapters/co-signature-store.ts";
+import { DirectoryStore } from "#adapters/directory-store.ts";
 import { HumanTaskStore } from "#adapters/human-task-store.ts";
 import { LedgerWriter } from "#adapters/ledger/index.ts";
+import { MessageStore } from "#adapters/message-store.ts";
 import { Outbox } from "#adapters/outbox.ts";
 import { accountVault } from "#adapters/payments/account-vault.ts";
 import { gatewaysFrom } from "#adapters/payments/config.ts";
@@ -150,6 +152,8 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
     coSignatures: new CoSignatureStore(db, options.tables.main),
     users: new UserDirectory(db, options.tables.main),
     outbox: new Outbox(db, options.tables.main, options.notificationsTopicArn),
+    messages: new MessageStore(db, options.tables.main),
+    directory: new DirectoryStore(db, options.tables.main),
     workflow: options.workflow ?? stepFunctions(),
     payments: new PaymentStore({ client: db, tableName: options.tables.main, nowMs: () => now().getTime() }),
     gateway: options.gateway,

@@ -26,6 +26,7 @@ import { PolicyRuleViolationError, requireCashHandOver } from "#core/cases/index
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { heldBackByQueue } from "./fund-queue.ts";
+import { notifyPaymentOutcome } from "./messages/notify.ts";
 import type { FlowDeps, LedgerRequest } from "./ports.ts";
 import { supersedeWaiting } from "./steps/human-tasks.ts";
 
@@ -275,6 +276,7 @@ async function resumeWithSettledInstruction(
       ...(status.bankReference ? { bankReference: status.bankReference } : {}),
       ...(status.reason ? { reason: status.reason } : {}),
     });
+    await notifyPaymentOutcome(deps, recorded.attempt);
   }
 }
 

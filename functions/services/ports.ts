@@ -6,13 +6,16 @@
 
 import type { CaseStore } from "#adapters/case-store.ts";
 import type { CoSignatureStore } from "#adapters/co-signature-store.ts";
+import type { DirectoryStore } from "#adapters/directory-store.ts";
 import type { HumanTaskStore } from "#adapters/human-task-store.ts";
+import type { MessageStore } from "#adapters/message-store.ts";
 import type { Outbox } from "#adapters/outbox.ts";
 import type { AccountVault } from "#adapters/payments/account-vault.ts";
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import type { PaymentStore } from "#adapters/payments/payment-store.ts";
 import type { WorkflowPort } from "#adapters/step-functions.ts";
 import type { UserDirectory } from "#adapters/user-directory.ts";
+import type { HolidayCalendar } from "#core/calendar/index.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import type { Logger } from "#functions/runtime/logger.ts";
 
@@ -56,8 +59,8 @@ export interface PolicyPort {
 }
 
 export interface CalendarPort {
-  /** The instant N working days after `from` in the county's calendar (DOMAIN §3.4, Asia/Shanghai). */
-  addWorkingDays(countyId: string, calendarRef: string, from: Date, workingDays: number): Promise<Date>;
+  /** The county's holiday calendar, in which core's deadlines (`core/cases/rules/deadlines.ts`) count working days. */
+  calendarOf(countyId: string, calendarRef: string): Promise<HolidayCalendar>;
 }
 
 export interface IdentityPort {
@@ -105,6 +108,10 @@ export interface FlowDeps {
   /** Staff of a county: who is an active officer of which township. */
   users: UserDirectory;
   outbox: Outbox;
+  /** Messages to the applicant and staff, stored once each (issue 24: services/messages/notify.ts). */
+  messages: MessageStore;
+  /** The county directory: the township names messages use. */
+  directory: DirectoryStore;
   workflow: WorkflowPort;
   payments: PaymentStore;
   /** The bank of a county (its own endpoint or the default). */

@@ -7,12 +7,13 @@
  */
 import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
 import type { Actor } from "#core/access/index.ts";
-import { assessAdvance } from "#core/cases/index.ts";
+import { advanceDecisionDueAt, assessAdvance } from "#core/cases/index.ts";
 import { AidFlowError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import { config } from "#functions/runtime/config.ts";
 import type { FlowSettings } from "#functions/runtime/flow-settings.ts";
+import { notifyApplicationReceived } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
 import { authorizeFiling, type FileCaseRequest, fileInto, startFirstExecution } from "../steps/filing.ts";
 
@@ -55,17 +56,20 @@ export class WorkflowUnavailableError extends AidFlowError {
 
 export function flowAInput(
   record: CaseRecord,
-  advanceResponseTimeHours: number,
+  policy: ResolvedPolicy,
   settings: FlowSettings = config().flow,
 ): FlowAExecutionInput {
+  const filedAt = Date.parse(record.filedAt);
+  const dueAt = advanceDecisionDueAt(filedAt, policy);
   return {
     caseId: record.caseId,
     countyId: record.countyId,
     townshipId: record.townshipId,
     correlationId: record.correlationId,
     policyVersionId: record.policyVersionId,
-    // DOMAIN §3.2: the approver's response time is the wait's timeout (TimeoutSecondsPath).
-    advanceDecisionTimeoutSeconds: advanceResponseTimeHours * 3600,
+    // DOMAIN §3.2: the approver's response time (core's deadline after the filing) is the wait's
+    // timeout (TimeoutSecondsPath), counted from when the wait opens.
+    advanceDecisionTimeoutSeconds: Math.round((dueAt.getTime() - filedAt) / 1000),
     payout: { method: record.payout.method },
     settings,
     done: {},
@@ -95,8 +99,9 @@ export async function fileCase(
     whyOnRestart: (found) => (found.filedBy.onBehalf ? "on behalf" : "application"),
     unstarted: (found) =>
       found.flow === "A" && found.status === "awaiting-advance-decision" && !found.executionName,
-    start: (found) => startFlowA(deps, found, policy.advanceResponseTimeHours),
+    start: (found) => startFlowA(deps, found, policy),
   });
+  await notifyApplicationReceived(deps, record, policy.advanceResponseTimeHours);
   return {
     caseId: record.caseId,
     status: record.status,
@@ -139,8 +144,8 @@ function proposedAdvance(
   };
 }
 
-async function startFlowA(deps: FlowDeps, record: CaseRecord, responseTimeHours: number): Promise<void> {
+async function startFlowA(deps: FlowDeps, record: CaseRecord, policy: ResolvedPolicy): Promise<void> {
   const arn = deps.stateMachines.flowA;
   if (!arn) throw new WorkflowUnavailableError();
-  await startFirstExecution(deps, arn, record.caseId, flowAInput(record, responseTimeHours));
+  await startFirstExecution(deps, arn, record.caseId, flowAInput(record, policy));
 }

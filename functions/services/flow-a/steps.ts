@@ -3,27 +3,33 @@
  * the recovery entry, the hand-over to Flow B, the close and the incident record.
  */
 
+import { paperworkDeadline } from "#core/cases/index.ts";
 import { Yuan } from "#core/money/index.ts";
+import { notifyClosed, notifyPaperworkDue } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
 import {
   closeCaseRecord,
+  countyCalendar,
   ledgerReference,
   notifyRegistrationCounty,
   paidAidOf,
-  workingDaysAhead,
+  waitUntil,
 } from "../steps/automatic.ts";
 import { policyOf } from "../steps/decision.ts";
 import { startFirstExecution } from "../steps/filing.ts";
 
-/** DOMAIN §3.4: N working days of the county calendar after the advance was paid. */
+/** DOMAIN §3.4: the paperwork is due N working days of the county calendar after the advance was paid (core). */
 export async function planPaperwork(
   deps: FlowDeps,
   caseId: string,
 ): Promise<{ dueAt: string; timeoutSeconds: number; workingDays: number }> {
   const record = await deps.cases.get(caseId);
   const policy = await policyOf(deps, record);
-  const workingDays = policy.paperworkDeadlineWorkingDays;
-  return { ...(await workingDaysAhead(deps, record, policy, workingDays)), workingDays };
+  const now = deps.now();
+  const due = paperworkDeadline(now, policy, await countyCalendar(deps, record, policy));
+  const ahead = waitUntil(due.deadline, now);
+  await notifyPaperworkDue(deps, record, ahead.dueAt);
+  return { ...ahead, workingDays: policy.paperworkDeadlineWorkingDays };
 }
 
 /** 转介: each referral is sent to its receiving body through the outbox and marked referred. */
@@ -181,6 +187,7 @@ export async function closeCase(
     correlationId,
     now,
   });
+  await notifyClosed(deps, record);
   return outcome;
 }
 

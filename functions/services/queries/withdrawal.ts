@@ -25,6 +25,7 @@ import { bilingual } from "#functions/http/index.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
 import { executionArnOf } from "#functions/services/executions.ts";
 import { planOf, stagePurpose } from "#functions/services/flow-b/plan-record.ts";
+import { notifyWithdrawn } from "#functions/services/messages/notify.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import { WITHDRAWN_STATUS } from "./case-list.ts";
 
@@ -284,6 +285,7 @@ async function finishWithdrawal(
     closedAt,
     releaseGuard: true,
   });
+  await notifyWithdrawn(deps, record);
   return { tasksClosed, execution };
 }
 

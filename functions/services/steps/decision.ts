@@ -7,6 +7,7 @@
 import type { CaseRecord, CaseUpdate } from "#adapters/case-store.ts";
 import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
 import type { Actor } from "#core/access/index.ts";
+import { notifyDecision } from "../messages/notify.ts";
 import { deciderName, type FlowDeps } from "../ports.ts";
 import { alreadyDecidedError, decideHumanTask, decisionAuditKey, notWaitingError } from "./human-tasks.ts";
 
@@ -83,6 +84,7 @@ export async function recordDecision(deps: FlowDeps, args: RecordDecisionArgs): 
         correlationId: args.correlationId,
         dedupKey: decisionAuditKey(task.caseId, task.taskId),
       });
+      await notifyDecision(deps, record.caseId, args.taskType, recorded);
     },
   });
   return {

@@ -18,7 +18,9 @@ import type { CaseStatus } from "#adapters/case-store.ts";
 import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
 import type { OutboxMessage, Recipient } from "#adapters/outbox.ts";
 import type { TaskResponseOutcome } from "#adapters/step-functions.ts";
+import { isRole } from "#core/access/index.ts";
 import { ConflictError } from "#core/errors.ts";
+import { notifyStaffOfTask } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
 
 /**
@@ -148,6 +150,10 @@ async function notifyTaskOpened(
       ...(input.correlationId ? { correlationId: input.correlationId } : {}),
     };
     await deps.outbox.put(message, now);
+    if (isRole(recipient.role) && (recipient.kind === "township" || recipient.kind === "county")) {
+      const townshipId = recipient.kind === "township" ? recipient.id : undefined;
+      await notifyStaffOfTask(deps, task, { role: recipient.role, ...(townshipId ? { townshipId } : {}) });
+    }
   }
 }
 
