@@ -20,6 +20,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
+import type { AccessResource } from "#core/access/index.ts";
 import { ConflictError, NotFoundError } from "#core/errors.ts";
 
 export type CaseStatus =
@@ -227,6 +229,14 @@ export interface CaseUpdate {
   guard?: (current: CaseRecord) => Error | undefined;
 }
 
+/** The projection of the case item that access control reads. */
+const CaseAccessItem = z.object({
+  countyId: z.string(),
+  townshipId: z.string(),
+  applicant: z.object({ userId: z.string().optional() }).optional(),
+  handledBy: z.array(z.string()).optional(),
+});
+
 /** A withdrawn case is final (DOMAIN §1): a step that runs after the withdrawal changes nothing. */
 function withdrawnCaseError(caseId: string): ConflictError {
   return new ConflictError(
@@ -411,6 +421,28 @@ export class CaseStore {
     return stripKeys(out.Item) as unknown as CaseRecord;
   }
 
+  /**
+   * Only what access control needs from the case (county, township of the emergency, owner,
+   * handlers), read without the rest of the item; undefined when there is no such case.
+   */
+  async accessResource(caseId: string): Promise<AccessResource | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: caseKey(caseId),
+        ProjectionExpression: "countyId, townshipId, applicant.userId, handledBy",
+      }),
+    );
+    if (!out.Item) return undefined;
+    const item = CaseAccessItem.parse(out.Item);
+    return {
+      countyId: item.countyId,
+      townshipId: item.townshipId,
+      ...(item.applicant?.userId ? { ownerUserId: item.applicant.userId } : {}),
+      handledBy: item.handledBy ?? [],
+    };
+  }
+
   async get(caseId: string): Promise<CaseRecord> {
     const found = await this.find(caseId);
     if (!found) throw new NotFoundError(`Case ${caseId} does not exist`, `案件 ${caseId} 不存在`);
@@ -514,6 +546,39 @@ export class CaseStore {
         }),
       );
     }
+  }
+
+  /**
+   * One page of an applicant's own cases, newest first (gsi2 `CASES#APPLICANT#<userId>`), starting
+   * below the sort key `before`; `more` tells whether another page exists.
+   */
+  async byApplicant(
+    userId: string,
+    limit: number,
+    before: string | undefined,
+  ): Promise<{ records: { record: CaseRecord; sortKey: string }[]; more: boolean }> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: "gsi2",
+        KeyConditionExpression: before ? "gsi2pk = :pk AND gsi2sk < :before" : "gsi2pk = :pk",
+        ExpressionAttributeValues: {
+          ":pk": `CASES#APPLICANT#${userId}`,
+          ...(before ? { ":before": before } : {}),
+        },
+        ScanIndexForward: false,
+        // One more than asked tells whether another page exists.
+        Limit: limit + 1,
+      }),
+    );
+    const items = out.Items ?? [];
+    return {
+      records: items.slice(0, limit).map((item) => ({
+        record: stripKeys(item) as unknown as CaseRecord,
+        sortKey: String(item.gsi2sk),
+      })),
+      more: items.length > limit || out.LastEvaluatedKey !== undefined,
+    };
   }
 
   /** A township's cases in one status, earliest deadline first. */

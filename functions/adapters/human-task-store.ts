@@ -62,6 +62,12 @@ export interface HumanTask {
   completedAt?: string;
 }
 
+/** What a case list shows of an open task ("waiting for what, by when"). */
+export type ListedTask = Pick<
+  HumanTask,
+  "taskType" | "status" | "assigneeRoles" | "escalated" | "overdue" | "openedAt" | "dueAt"
+>;
+
 interface StoredTask extends HumanTask {
   token: string;
 }
@@ -277,6 +283,32 @@ export class HumanTaskStore {
         ExpressionAttributeValues: { ":s": status, ":at": at },
       }),
     );
+  }
+
+  /**
+   * The open tasks of one case as a list shows them (at most `limit`, an eventually consistent read):
+   * only the fields a list needs are copied, so the stored token never leaves the store.
+   */
+  async openListedOf(caseId: string, limit: number): Promise<ListedTask[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :task)",
+        FilterExpression: "#status = :open",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":pk": `CASE#${caseId}`, ":task": "TASK#", ":open": "open" },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => ({
+      taskType: String(item.taskType),
+      status: "open",
+      assigneeRoles: Array.isArray(item.assigneeRoles) ? item.assigneeRoles.map(String) : [],
+      escalated: item.escalated === true,
+      overdue: item.overdue === true,
+      openedAt: String(item.openedAt),
+      ...(typeof item.dueAt === "string" ? { dueAt: item.dueAt } : {}),
+    }));
   }
 
   /** Open tasks of one township and role, earliest deadline first (the township work list). */

@@ -52,13 +52,19 @@ export class PolicyStore {
     private readonly tableName: string,
   ) {}
 
-  /** The approved set with its revision; undefined when the county has no approved version yet. */
-  async approvedSet(countyId: string): Promise<{ set: CountyPolicySet; revision: number } | undefined> {
+  /**
+   * The approved set with its revision; undefined when the county has no approved version yet.
+   * `consistentRead: false` for the readers that cache the set anyway (reference-data.ts).
+   */
+  async approvedSet(
+    countyId: string,
+    { consistentRead = true }: { consistentRead?: boolean } = {},
+  ): Promise<{ set: CountyPolicySet; revision: number } | undefined> {
     const out = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: pk(countyId), sk: "SET" },
-        ConsistentRead: true,
+        ConsistentRead: consistentRead,
       }),
     );
     if (!out.Item?.policySet) return undefined;

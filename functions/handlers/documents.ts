@@ -5,13 +5,13 @@
  * looked up by the officer, not uploaded (DOMAIN §2.6) — hence no kind for household or income records.
  */
 import { randomUUID } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { appendAudit } from "#adapters/audit-store.ts";
+import { CaseDocuments } from "#adapters/case-documents.ts";
+import { CaseStore } from "#adapters/case-store.ts";
 import { ALLOWED_DOCUMENT_TYPES, documentStore, fileNameProblem } from "#adapters/document-store.ts";
 import { type AccessResource, authorize, requireAuthorized } from "#core/access/index.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "#core/errors.ts";
+import { ForbiddenError, NotFoundError, ValidationError } from "#core/errors.ts";
 import { bilingual, created, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { now } from "#functions/runtime/clock.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
@@ -26,13 +26,15 @@ export const DOCUMENT_KINDS = [
   "other",
 ] as const;
 
+const DocumentKind = z.enum(DOCUMENT_KINDS);
+
 const Params = z.object({
   caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, bilingual("Invalid case id", "案件编号格式不正确")),
 });
 
 export const RequestUploadSchema = z
   .object({
-    kind: z.enum(DOCUMENT_KINDS),
+    kind: DocumentKind,
     // Shown to staff and saved on their PCs: no control, text-direction or broken characters.
     fileName: z
       .string()
@@ -61,7 +63,7 @@ const DocumentSchema = z
   .object({
     docId: z.string(),
     caseId: z.string(),
-    kind: z.enum(DOCUMENT_KINDS),
+    kind: DocumentKind,
     fileName: z.string(),
     contentType: z.string(),
     sizeBytes: z.number(),
@@ -79,26 +81,15 @@ interface CaseScope extends AccessResource {
   caseId: string;
 }
 
-/** Reads what access control needs from the case item (`CASE#<id>` / `CASE`, functions/adapters/case-store.ts). */
+/** What access control needs from the case (functions/adapters/case-store.ts). */
 async function loadCaseScope(caseId: string): Promise<CaseScope> {
-  const result = await dynamo().send(
-    new GetCommand({
-      TableName: config().tables.main,
-      Key: { pk: `CASE#${caseId}`, sk: "CASE" },
-      ProjectionExpression: "countyId, townshipId, applicant.userId, handledBy",
-    }),
-  );
-  const item = result.Item as
-    | { countyId: string; townshipId: string; applicant?: { userId?: string }; handledBy?: string[] }
-    | undefined;
-  if (!item) throw new NotFoundError(`Case ${caseId} not found`, `案件 ${caseId} 不存在`);
-  return {
-    caseId,
-    countyId: item.countyId,
-    townshipId: item.townshipId,
-    ...(item.applicant?.userId ? { ownerUserId: item.applicant.userId } : {}),
-    handledBy: item.handledBy ?? [],
-  };
+  const resource = await new CaseStore(dynamo(), config().tables.main).accessResource(caseId);
+  if (!resource) throw new NotFoundError(`Case ${caseId} not found`, `案件 ${caseId} 不存在`);
+  return { caseId, ...resource };
+}
+
+function caseDocuments(): CaseDocuments {
+  return new CaseDocuments(dynamo(), config().tables.main);
 }
 
 const requestUpload = httpHandler({
@@ -145,20 +136,7 @@ const requestUpload = httpHandler({
       contentType: body.contentType,
       sizeBytes: body.sizeBytes,
     });
-    try {
-      await dynamo().send(
-        new PutCommand({
-          TableName: config().tables.main,
-          Item: { pk: `CASE#${params.caseId}`, sk: `DOC#${docId}`, ...item },
-          ConditionExpression: "attribute_not_exists(sk)",
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new ConflictError("Document id collision; retry", "文件编号冲突，请重试");
-      }
-      throw error;
-    }
+    await caseDocuments().add(item);
     await appendAudit({
       countyId: scope.countyId,
       townshipId: scope.townshipId,
@@ -196,28 +174,14 @@ const listDocuments = httpHandler({
         throw new ForbiddenError(staffRead.reason, staffRead.reasonZh, { details: { code: staffRead.code } });
       }
     }
-    const result = await dynamo().send(
-      new QueryCommand({
-        TableName: config().tables.main,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :doc)",
-        ExpressionAttributeValues: { ":pk": `CASE#${params.caseId}`, ":doc": "DOC#" },
-      }),
-    );
     const store = documentStore();
     const documents = [];
-    for (const raw of result.Items ?? []) {
-      const { pk: _pk, sk: _sk, storageKey, ...document } = raw as DocumentItem & { pk: string; sk: string };
+    for (const { storageKey, ...stored } of await caseDocuments().list(params.caseId)) {
+      const document = { ...stored, kind: DocumentKind.parse(stored.kind) };
       let uploaded = document.uploaded;
       if (!uploaded && (await store.head(storageKey))) {
         uploaded = true;
-        await dynamo().send(
-          new UpdateCommand({
-            TableName: config().tables.main,
-            Key: { pk: `CASE#${params.caseId}`, sk: `DOC#${document.docId}` },
-            UpdateExpression: "SET uploaded = :true",
-            ExpressionAttributeValues: { ":true": true },
-          }),
-        );
+        await caseDocuments().markUploaded(params.caseId, document.docId);
       }
       documents.push({
         ...document,

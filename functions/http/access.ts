@@ -14,8 +14,8 @@
  * state) still refuses, up front, an actor whom no grant at all lets near that case or township
  * (deny by default); the handler then checks the exact action.
  */
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { z } from "zod";
+import { CaseStore } from "#adapters/case-store.ts";
 import { ACTIONS, type AccessResource, type Action, type Actor, authorize } from "#core/access/index.ts";
 import { ForbiddenError, NotFoundError } from "#core/errors.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
@@ -82,25 +82,11 @@ export async function defaultResource(
   return undefined;
 }
 
-/** Only what access control needs from the case item (`CASE#<id>` / `CASE`, functions/adapters/case-store.ts). */
+/** Only what access control needs from the case (functions/adapters/case-store.ts). */
 async function loadCaseResource(caseId: string): Promise<AccessResource> {
-  const result = await dynamo().send(
-    new GetCommand({
-      TableName: config().tables.main,
-      Key: { pk: `CASE#${caseId}`, sk: "CASE" },
-      ProjectionExpression: "countyId, townshipId, applicant.userId, handledBy",
-    }),
-  );
-  const item = result.Item as
-    | { countyId: string; townshipId: string; applicant?: { userId?: string }; handledBy?: string[] }
-    | undefined;
-  if (!item) throw new NotFoundError(`Case ${caseId} not found`, `案件 ${caseId} 不存在`);
-  return {
-    countyId: item.countyId,
-    townshipId: item.townshipId,
-    ...(item.applicant?.userId ? { ownerUserId: item.applicant.userId } : {}),
-    handledBy: item.handledBy ?? [],
-  };
+  const resource = await new CaseStore(dynamo(), config().tables.main).accessResource(caseId);
+  if (!resource) throw new NotFoundError(`Case ${caseId} not found`, `案件 ${caseId} 不存在`);
+  return resource;
 }
 
 /** 403 unless at least one action of the permission table is allowed to the actor on the resource. */

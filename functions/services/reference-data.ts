@@ -9,9 +9,10 @@
  * Calendars: the national schedules loaded per year plus the county's local days
  * (functions/adapters/calendar-store.ts); a year without a schedule counts weekends only.
  */
-import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { CalendarStore, calendarWriteCount } from "#adapters/calendar-store.ts";
 import { DirectoryStore, policyWriteCount } from "#adapters/directory-store.ts";
+import { PolicyStore } from "#adapters/policy-store.ts";
 import {
   buildHolidayCalendar,
   addWorkingDays as coreAddWorkingDays,
@@ -21,7 +22,6 @@ import { NotFoundError } from "#core/errors.ts";
 import {
   type Area,
   type CountyPolicySet,
-  parseCountyPolicySet,
   policyInForce,
   type ResolvedPolicy,
   resolvePolicy,
@@ -55,25 +55,25 @@ export class StoredPolicySource implements PolicyPort {
   private readonly cache = new Map<string, { set: CountyPolicySet; atMs: number; writes: number }>();
 
   constructor(
-    private readonly db: DynamoDBDocumentClient,
+    db: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly cacheMs = 60_000,
   ) {
     this.directory = new DirectoryStore(db, table);
+    this.policies = new PolicyStore(db, table);
   }
 
   private readonly directory: DirectoryStore;
+  private readonly policies: PolicyStore;
 
   private async policySet(countyId: string): Promise<CountyPolicySet> {
     const cached = this.cache.get(countyId);
     // A set written by this process since it was cached is read again at once.
     const writes = policyWriteCount(this.table, countyId);
     if (cached && cached.writes === writes && Date.now() - cached.atMs < this.cacheMs) return cached.set;
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: `POLICY#${countyId}`, sk: "SET" } }),
-    );
-    if (!out.Item?.policySet) throw countyNotFound(countyId);
-    const set = parseCountyPolicySet(out.Item.policySet);
+    const approved = await this.policies.approvedSet(countyId, { consistentRead: false });
+    if (!approved) throw countyNotFound(countyId);
+    const { set } = approved;
     this.cache.set(countyId, { set, atMs: Date.now(), writes });
     return set;
   }

@@ -4,7 +4,8 @@
  * stage amounts), payments and confirmations from the payment store, draws from the ledger. Each
  * batch is read with bounded parallelism; nothing of the period is held beyond the batch.
  */
-import { type AttributeValue, BatchGetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type AttributeItem, batchGetItems } from "#adapters/batch-get.ts";
 import type { CaseRecord, CaseStore } from "#adapters/case-store.ts";
 import { type AppliedId, entrySk, fundPk, type LedgerStore } from "#adapters/ledger/index.ts";
 import { itemToEntry } from "#adapters/ledger/items.ts";
@@ -28,8 +29,6 @@ export interface StoreMatchingOptions {
   payments: PaymentStore;
   ledger: LedgerStore;
 }
-
-const BATCH_GET_MAX = 100;
 
 /**
  * A stored amount text as a fact carries it: in fen without a decimal when it reads so (a long
@@ -166,39 +165,26 @@ function confirmationFactOf(c: Confirmation): ConfirmationFact {
   };
 }
 
-/**
- * Reads the applied entries from the ledger table by their sequences, BATCH_GET_MAX keys a call,
- * retrying unprocessed keys with backoff (8 rounds at most).
- */
+/** Reads the applied entries from the ledger table by their sequences (adapters/batch-get.ts). */
 async function readLedgerDraws(
   options: StoreMatchingOptions,
   fundId: string,
   applied: ReadonlyMap<string, AppliedId>,
 ): Promise<Map<string, LedgerDrawFact>> {
   const found = new Map<string, LedgerDrawFact>();
-  const sequences = [...applied.values()].map((a) => a.sequence);
-  for (let start = 0; start < sequences.length; start += BATCH_GET_MAX) {
-    let keys = sequences
-      .slice(start, start + BATCH_GET_MAX)
-      .map((sequence) => ({ pk: { S: fundPk(fundId) }, sk: { S: entrySk(sequence) } }));
-    for (let round = 0; keys.length > 0; round++) {
-      if (round >= 8) throw new Error("BatchGetItem kept returning unprocessed keys");
-      const out = await options.client.send(
-        new BatchGetItemCommand({
-          RequestItems: { [options.ledgerTable]: { Keys: keys, ConsistentRead: true } },
-        }),
-      );
-      for (const item of out.Responses?.[options.ledgerTable] ?? []) addLedgerDraw(item, applied, found);
-      keys = (out.UnprocessedKeys?.[options.ledgerTable]?.Keys ?? []) as typeof keys;
-      if (keys.length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** round));
-    }
-  }
+  const keys = [...applied.values()].map((a) => ({
+    pk: { S: fundPk(fundId) },
+    sk: { S: entrySk(a.sequence) },
+  }));
+  await batchGetItems(options.client, options.ledgerTable, keys, (item) =>
+    addLedgerDraw(item, applied, found),
+  );
   return found;
 }
 
 /** One ledger item as a draw fact; an entry that does not read back is named unreadable under its id. */
 function addLedgerDraw(
-  item: Record<string, AttributeValue>,
+  item: AttributeItem,
   applied: ReadonlyMap<string, AppliedId>,
   found: Map<string, LedgerDrawFact>,
 ): void {

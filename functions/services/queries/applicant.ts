@@ -6,9 +6,8 @@
  * `<filedAt>#<caseId>`), newest first. Cases an officer filed on someone's behalf carry no applicant
  * account and are not listed here (the officer's console shows them).
  */
-import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
-import type { CaseRecord } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import type { PaymentAttempt } from "#adapters/payments/payment-store.ts";
 import type { Actor } from "#core/access/index.ts";
@@ -30,37 +29,6 @@ export interface ApplicantDeps {
   table: string;
 }
 
-/** One page of the applicant's cases, newest first; `nextBefore` is where the next page starts. */
-async function ownCases(
-  deps: ApplicantDeps,
-  userId: string,
-  limit: number,
-  before: string | undefined,
-): Promise<{ records: { record: CaseRecord; sortKey: string }[]; more: boolean }> {
-  const out = await deps.db.send(
-    new QueryCommand({
-      TableName: deps.table,
-      IndexName: "gsi2",
-      KeyConditionExpression: before ? "gsi2pk = :pk AND gsi2sk < :before" : "gsi2pk = :pk",
-      ExpressionAttributeValues: {
-        ":pk": `CASES#APPLICANT#${userId}`,
-        ...(before ? { ":before": before } : {}),
-      },
-      ScanIndexForward: false,
-      // One more than asked tells whether another page exists.
-      Limit: limit + 1,
-    }),
-  );
-  const items = out.Items ?? [];
-  return {
-    records: items.slice(0, limit).map((item) => ({
-      record: item as unknown as CaseRecord,
-      sortKey: String(item.gsi2sk),
-    })),
-    more: items.length > limit || out.LastEvaluatedKey !== undefined,
-  };
-}
-
 export async function myCases(
   deps: ApplicantDeps,
   actor: Actor,
@@ -68,7 +36,7 @@ export async function myCases(
 ): Promise<Page<Record<string, unknown>>> {
   const digest = queryDigest({ route: "GET /me/cases", userId: actor.userId });
   const before = decodeCursor(query.cursor, digest);
-  const { records, more } = await ownCases(deps, actor.userId, query.limit, before);
+  const { records, more } = await deps.flow.cases.byApplicant(actor.userId, query.limit, before);
   const now = deps.flow.now();
   const names = await townshipNames(
     deps,
@@ -155,7 +123,7 @@ export async function myPayments(
   let casesRead = 0;
   for (;;) {
     const batch = Math.min(query.limit, PAYMENT_CASES_PER_REQUEST_MAX - casesRead);
-    const { records, more } = await ownCases(deps, actor.userId, batch, before);
+    const { records, more } = await deps.flow.cases.byApplicant(actor.userId, batch, before);
     for (const { record, sortKey } of records) {
       for (const purpose of paymentPurposesOf(record)) {
         const payment = await deps.flow.payments.getPayment(obligationIdFor(record.caseId, purpose));

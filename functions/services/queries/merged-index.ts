@@ -6,18 +6,14 @@
  * budget runs out the page ends early at a position every partition has passed (so nothing is
  * skipped and nothing repeats on the next page).
  */
-import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type IndexName, type ItemFilter, queryIndexPage, SORT_KEY } from "#adapters/index-pages.ts";
+
+export type { ItemFilter } from "#adapters/index-pages.ts";
 
 export interface PartitionRef {
-  indexName: "gsi1" | "gsi2";
+  indexName: IndexName;
   pk: string;
-}
-
-export interface ItemFilter {
-  /** A DynamoDB filter expression over the item (applied after the key condition). */
-  expression: string;
-  names?: Record<string, string>;
-  values?: Record<string, unknown>;
 }
 
 export interface MergedReadOptions {
@@ -40,8 +36,6 @@ export interface MergedPage {
 /** Index queries one request runs at the same time. */
 const PARALLEL_READS_MAX = 16;
 
-const SK: Record<PartitionRef["indexName"], string> = { gsi1: "gsi1sk", gsi2: "gsi2sk" };
-const PK: Record<PartitionRef["indexName"], string> = { gsi1: "gsi1pk", gsi2: "gsi2pk" };
 class PartitionReader {
   private buffer: Record<string, unknown>[] = [];
   private startKey: Record<string, unknown> | undefined;
@@ -76,57 +70,40 @@ class PartitionReader {
   }
 
   sortKeyOf(item: Record<string, unknown>): string {
-    return String(item[SK[this.ref.indexName]]);
+    return String(item[SORT_KEY[this.ref.indexName]]);
   }
 
   /** Reads one more index page; returns how many index items it read (the budget counts them). */
   async fill(): Promise<number> {
     if (this.done) return 0;
     this.fills += 1;
-    const sk = SK[this.ref.indexName];
-    const { filter } = this.options;
-    const { after, before } = this.options;
+    const { after, before, filter } = this.options;
     if (after !== undefined && before !== undefined && after >= before) {
       // The cursor is already past the upper bound: nothing left (BETWEEN would refuse the range).
       this.done = true;
       return 0;
     }
-    const range =
-      after !== undefined && before !== undefined
-        ? // BETWEEN is inclusive: the item AT the cursor is dropped below.
-          { condition: " AND #sk BETWEEN :after AND :before", values: { ":after": after, ":before": before } }
-        : after !== undefined
-          ? { condition: " AND #sk > :after", values: { ":after": after } }
-          : before !== undefined
-            ? { condition: " AND #sk < :before", values: { ":before": before } }
-            : { condition: "", values: {} };
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: this.ref.indexName,
-        KeyConditionExpression: `#pk = :pk${range.condition}`,
-        ...(filter ? { FilterExpression: filter.expression } : {}),
-        ExpressionAttributeNames: {
-          "#pk": PK[this.ref.indexName],
-          ...(range.condition ? { "#sk": sk } : {}),
-          ...filter?.names,
-        },
-        ExpressionAttributeValues: { ":pk": this.ref.pk, ...range.values, ...filter?.values },
-        Limit: this.pageSize,
-        ...(this.startKey ? { ExclusiveStartKey: this.startKey } : {}),
-      }),
-    );
-    const lastKey = out.LastEvaluatedKey;
+    const out = await queryIndexPage(this.db, this.table, {
+      indexName: this.ref.indexName,
+      pk: this.ref.pk,
+      ...(after !== undefined ? { after } : {}),
+      ...(before !== undefined ? { before } : {}),
+      ...(filter ? { filter } : {}),
+      limit: this.pageSize,
+      ...(this.startKey ? { startKey: this.startKey } : {}),
+    });
+    const { lastKey } = out;
     this.startKey = lastKey;
     if (!lastKey) this.done = true;
-    else this.scannedTo = String(lastKey[sk]);
-    for (const item of out.Items ?? []) {
+    else this.scannedTo = String(lastKey[SORT_KEY[this.ref.indexName]]);
+    for (const item of out.items) {
       const key = this.sortKeyOf(item);
-      if (this.options.after !== undefined && key <= this.options.after) continue;
-      if (this.options.before !== undefined && key >= this.options.before) continue;
+      // BETWEEN is inclusive: the item AT the cursor is dropped here.
+      if (after !== undefined && key <= after) continue;
+      if (before !== undefined && key >= before) continue;
       this.buffer.push(item);
     }
-    return out.ScannedCount ?? out.Items?.length ?? 0;
+    return out.scannedCount;
   }
 }
 
