@@ -61,7 +61,8 @@ export type DeliveryStatus = "queued" | "deferred" | "sent" | "delivered" | "fai
 
 /** Why a message was not sent now. */
 export type DeferReason = "quiet-hours" | "rate-limit" | "retry";
-export type SuppressReason = "opted-out" | "unreachable" | "no-phone" | "no-template";
+/** `no-channel`: the county set up no SMS provider; `no-template`: none for this event. */
+export type SuppressReason = "opted-out" | "unreachable" | "no-phone" | "no-channel" | "no-template";
 
 /** Hour of the day (0–23) in Asia/Shanghai at `atMs`. */
 export function shanghaiHour(atMs: number): number {

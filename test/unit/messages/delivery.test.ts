@@ -65,7 +65,7 @@ describe("quiet hours 22:00–07:00 Asia/Shanghai", () => {
   it("with the accelerated clock a message deferred at 22:30 is sendable once the clock reads 07:00", async () => {
     const clock = createClock({
       mode: "accelerated",
-      speed: 36_000_000, // ten hours of virtual time per real second
+      speed: 36_000, // ten hours of virtual time per real second
       anchor: { realMs: Date.now(), virtualMs: shanghai("2026-12-07T22:30:00") },
     });
     const first = deliveryDecision(context({ nowMs: clock.nowMs() }));
@@ -84,7 +84,7 @@ describe("per-number rate limit", () => {
     expect(deliveryDecision(context({ nowMs: now, recentSendsMs: sends }))).toEqual({
       action: "defer",
       reason: "rate-limit",
-      untilMs: sends[0] + HOUR_MS,
+      untilMs: (sends[0] as number) + HOUR_MS,
     });
     expect(deliveryDecision(context({ nowMs: now, recentSendsMs: sends.slice(1) }))).toEqual({
       action: "send",
