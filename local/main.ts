@@ -4,6 +4,7 @@
  *   --clock-speed <n>  virtual seconds per real second (1 = real time; 3600 = an hour a second)
  *   --port <n>         port of the HTTP API and the web consoles
  *   --bank-port <n>    port of the bank simulator (default: a free port)
+ *   --sms-port <n>     port of the SMS simulator (default: a free port)
  *   --no-web           skip building/serving the web consoles
  *   --sfn-port <n>     port of the local Step Functions endpoint (default: a free port)
  *   --data-dir <dir>   where data lives (default .data)
@@ -14,9 +15,11 @@ import { createServer } from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { requiresMfa } from "#functions/http/actor.ts";
 import { demoTotpSecret } from "./oidc/totp.ts";
-import { DEMO_COUNTY } from "./seed/demo-county.ts";
+import { DEMO_COUNTY_SHEETS, SECOND_DEMO_COUNTY_SHEETS } from "./seed/demo-counties.ts";
+import { seedSecondDemoCounty } from "./seed/seed.ts";
 import { DEMO_USERS } from "./seed/users.ts";
 import { startLocalCounty } from "./services.ts";
+import { startLocalSms } from "./sms-simulator/service.ts";
 import { ensureWebBuild } from "./web-build.ts";
 
 function positiveNumber(value: string): number {
@@ -53,6 +56,7 @@ const program = new Command()
   .option("--clock-speed <n>", "virtual seconds per real second (1 = real time)", positiveNumber, 1)
   .option("--port <n>", "HTTP API and web consoles port", port, 3000)
   .option("--bank-port <n>", "bank simulator port (0 = any free port)", port, 0)
+  .option("--sms-port <n>", "SMS simulator port (0 = any free port)", port, 0)
   .option("--sfn-port <n>", "Step Functions endpoint port (0 = any free port)", port, 0)
   .option("--data-dir <dir>", "data directory", ".data")
   .option("--no-web", "do not build or serve the web consoles")
@@ -67,6 +71,7 @@ const options = program.opts<{
   clockSpeed: number;
   port: number;
   bankPort: number;
+  smsPort: number;
   sfnPort: number;
   dataDir: string;
   web: boolean;
@@ -105,6 +110,9 @@ const web = options.web ? await ensureWebBuild({ quiet: true }) : undefined;
 
 const county = await startLocalCounty({
   dataDir: options.dataDir,
+  // The demo counties are onboarded through the county import service (local/seed/seed.ts), not
+  // stored directly.
+  demoCounty: false,
   clock: options.clockSpeed === 1 ? { mode: "real" } : { mode: "accelerated", speed: options.clockSpeed },
   sfnPort: options.sfnPort,
   apiPort: options.port,
@@ -121,12 +129,28 @@ const county = await startLocalCounty({
   process.exit(1);
 });
 const runtime = county.runtime;
+// 示例县 was onboarded by the runtime's demo seed; the second county of the province likewise.
+await seedSecondDemoCounty({
+  client: runtime.dynamo,
+  tables: runtime.tables,
+  nowMs: () => runtime.clock.nowMs(),
+});
+// Texts go to the SMS simulator: the dispatcher polls the message store (local/sms-simulator/service.ts).
+const sms = await startLocalSms({
+  dynamo: runtime.dynamo,
+  tables: runtime.tables,
+  clock: runtime.clock,
+  hashKey: county.secrets.identityHashKey,
+  ...(options.smsPort ? { port: options.smsPort } : {}),
+  onError: (error) => console.error("SMS dispatcher:", error),
+});
 
 const lines = [
   "AidFlow local runtime is up — 临时救助本地运行环境已启动",
   `  web consoles       ${county.apiUrl}/  (sign in as any demo user below — 选择下列演示用户登录)`,
   `  HTTP API           ${county.apiUrl}  (health ${county.apiUrl}/health, API docs ${county.apiUrl}/docs)`,
   `  bank simulator     ${county.bankUrl}`,
+  `  SMS simulator      ${sms.url}/  (every text sent, with its delivery status — 短信模拟器)`,
   `  data directory     ${runtime.dataDir}`,
   `  clock              ${runtime.clock.mode}${runtime.clock.mode === "accelerated" ? ` ×${runtime.clock.speed}` : ""}, now ${new Date(runtime.clock.nowMs()).toISOString()}`,
   `  DynamoDB Local     ${runtime.dynamoEndpoint} (tables ${runtime.tables.main}, ${runtime.tables.ledger})`,
@@ -135,7 +159,10 @@ const lines = [
   ...(runtime.resumed.length > 0
     ? [`  resumed            ${runtime.resumed.length} unfinished execution(s)`]
     : []),
-  `  demo county        ${DEMO_COUNTY.name} ${DEMO_COUNTY.countyId}: ${DEMO_COUNTY.townships.map((t) => `${t.name} ${t.townshipId}`).join(", ")}`,
+  ...[DEMO_COUNTY_SHEETS, SECOND_DEMO_COUNTY_SHEETS].map(
+    (c) =>
+      `  demo county        ${c.name} ${c.countyId}: ${c.townships.map((t) => `${t.name} ${t.townshipId}`).join(", ")} (onboarded by county import)`,
+  ),
   `  sign-in (OIDC)     ${county.apiUrl}/oidc (code + PKCE; the consoles' sign-in page lists the demo users)`,
   "  demo users: staff then enter the TOTP code of their authenticator — the local sign-in page shows it,",
   "  or add the secret below to an authenticator app (工作人员需输入动态验证码，本地登录页会显示；也可将密钥添加到验证器应用).",
@@ -154,12 +181,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping (running executions resume on the next start)…\n`);
-    county.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
+    sms
+      .stop()
+      .then(() => county.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
   });
 }
