@@ -2,6 +2,8 @@
  * The demo county's reference data — its directory, its policy version and the national 2026 holiday
  * schedule — written through the same stores an administrator's requests write (county directory,
  * a proposed then approved policy version, the national schedule), never read from code by a handler.
+ * The tests' tables start from it (test/support/dynamo.ts); `npm start` onboards its counties through
+ * the import service instead (./seed.ts), which finds this data unchanged when it is there.
  * Idempotent: what is stored already is left as it is, so a restart or a second runtime on the same
  * tables changes nothing.
  */
@@ -53,6 +55,12 @@ export async function storeDemoReference(client: DynamoDBClient, mainTable: stri
       approvedBy: APPROVER,
     });
   }
+  await storeNationalCalendar(client, mainTable);
+}
+
+/** The national 2026 holiday schedule, loaded when missing (as a province administrator loads it). */
+export async function storeNationalCalendar(client: DynamoDBClient, mainTable: string): Promise<void> {
+  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const calendars = new CalendarStore(db, mainTable);
   const years = new Set((await calendars.nationalSchedules()).map((s) => s.year));
   if (!years.has(holidays2026.year)) await calendars.putNational(holidays2026, APPROVER.userId);

@@ -525,6 +525,10 @@ async function planQuotas(deps: ImportDeps, workbook: CountyWorkbook): Promise<P
   const { countyId } = workbook.county;
   const finance = deps.finance;
   const approved = await new PolicyStore(deps.db, deps.table).approvedSet(countyId);
+  // The finance user by their name on the audit trail (the id when the directory does not know them).
+  const financeName = finance
+    ? (await new UserDirectory(deps.db, deps.table).user(countyId, finance.userId))?.name
+    : undefined;
   const plans: Planned[] = [];
   for (const quota of workbook.quotas) {
     const township = workbook.county.townships.find((t) => t.townshipId === quota.townshipId);
@@ -549,7 +553,7 @@ async function planQuotas(deps: ImportDeps, workbook: CountyWorkbook): Promise<P
     }
     const financeActor: Actor = {
       userId: finance.userId,
-      name: finance.userId,
+      name: financeName ?? finance.userId,
       roles: ["county-finance"],
       countyId,
     };

@@ -240,11 +240,14 @@ const REQUIRED_QUERY: Record<string, Record<string, string>> = {
 
 /**
  * Requests that are not a cross-county access: an applicant files at the township of the emergency,
- * whatever county that is (DOMAIN §2.1) — filing in county B's township is the rule, not a breach.
+ * whatever county that is (DOMAIN §2.1) — filing in county B's township, and reading the counties and
+ * townships to choose it from (no personal data), is the rule, not a breach.
  */
 const NOT_CROSS_COUNTY: Record<string, string> = {
   "POST /cases as applicant": "an applicant files wherever the emergency happened (DOMAIN §2.1)",
   "POST /plans as applicant": "an applicant files wherever the emergency happened (DOMAIN §2.1)",
+  "GET /townships as applicant": "an applicant picks the township of the emergency in any county (DOMAIN §2.1)",
+  "GET /counties as applicant": "an applicant picks the county of the emergency (DOMAIN §2.1): codes and names only",
 };
 
 interface Call {
