@@ -246,8 +246,10 @@ const REQUIRED_QUERY: Record<string, Record<string, string>> = {
 const NOT_CROSS_COUNTY: Record<string, string> = {
   "POST /cases as applicant": "an applicant files wherever the emergency happened (DOMAIN §2.1)",
   "POST /plans as applicant": "an applicant files wherever the emergency happened (DOMAIN §2.1)",
-  "GET /townships as applicant": "an applicant picks the township of the emergency in any county (DOMAIN §2.1)",
-  "GET /counties as applicant": "an applicant picks the county of the emergency (DOMAIN §2.1): codes and names only",
+  "GET /townships as applicant":
+    "an applicant picks the township of the emergency in any county (DOMAIN §2.1)",
+  "GET /counties as applicant":
+    "an applicant picks the county of the emergency (DOMAIN §2.1): codes and names only",
 };
 
 interface Call {
