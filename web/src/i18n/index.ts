@@ -9,6 +9,7 @@ import { authEn, authZhCN } from "./auth.ts";
 import consoleEn from "./console-en.ts";
 import consoleZhCN from "./console-zh-CN.ts";
 import en from "./en.ts";
+import { inboxEn, inboxZhCN } from "./inbox.ts";
 import zhCN from "./zh-CN.ts";
 
 export type Locale = "zh-CN" | "en";
@@ -24,8 +25,8 @@ export const i18n = createI18n({
   locale: initialLocale(),
   fallbackLocale: "zh-CN",
   messages: {
-    "zh-CN": { ...zhCN, console: consoleZhCN, auth: authZhCN, admin: adminZhCN },
-    en: { ...en, console: consoleEn, auth: authEn, admin: adminEn },
+    "zh-CN": { ...zhCN, console: consoleZhCN, auth: authZhCN, admin: adminZhCN, inbox: inboxZhCN },
+    en: { ...en, console: consoleEn, auth: authEn, admin: adminEn, inbox: inboxEn },
   },
   missingWarn: false,
   fallbackWarn: false,

@@ -1,0 +1,45 @@
+/**
+ * The in-app inbox (issue 24): the signed-in person's messages — an applicant's about their cases,
+ * staff's addressed to their roles — with the unread count the 掌上办 tab and the console's bell show.
+ */
+import { reactive } from "vue";
+import { get, post, query } from "./http.ts";
+
+export interface InboxMessage {
+  messageId: string;
+  caseId?: string;
+  /** The event (application-received, money-sent, task-assigned…); the text says it in words. */
+  event: string;
+  text: string;
+  createdAt: string;
+  read: boolean;
+  readAt?: string;
+}
+
+export interface InboxPage {
+  items: InboxMessage[];
+  nextCursor?: string;
+  unread: number;
+}
+
+/** The unread count every badge shows, refreshed by whoever reads the inbox. */
+export const inboxState = reactive({ unread: 0 });
+
+export async function listInbox(cursor?: string): Promise<InboxPage> {
+  const page = await get<InboxPage>(`/inbox${query({ cursor })}`);
+  inboxState.unread = page.unread;
+  return page;
+}
+
+export async function refreshUnread(): Promise<number> {
+  const body = await get<{ unread: number }>("/inbox/unread");
+  inboxState.unread = body.unread;
+  return body.unread;
+}
+
+/** Marks one message read (again: no change); the badge counts one fewer the first time. */
+export async function markRead(message: InboxMessage): Promise<InboxMessage> {
+  const read = await post<InboxMessage>(`/inbox/${encodeURIComponent(message.messageId)}/read`, {});
+  if (!message.read && read.read) inboxState.unread = Math.max(0, inboxState.unread - 1);
+  return read;
+}
