@@ -45,6 +45,7 @@ export {
   yuanBalancesOf,
 } from "./fen.ts";
 export {
+  type BatchLimits,
   type BatchPlan,
   type LowBalanceAlert,
   type PlannedEntry,

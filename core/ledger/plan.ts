@@ -56,8 +56,21 @@ export interface BatchPlan<T> {
   /** Not looked at because the batch was full; they wait for the next batch, in order. */
   deferred: T[];
   head: PlanningHead;
-  /** Write actions the batch needs (head + entry + id item per entry + one per alert). */
+  /** Write actions the batch needs (head + `actionsPerEntry` per entry + one per alert). */
   actions: number;
+  /** Sum of `limits.sizeOf` over the accepted entries (0 without it). */
+  size: number;
+}
+
+/** What else bounds a batch besides its actions: a page item's size (the writer's `PAGE#` item). */
+export interface BatchLimits {
+  /** Write actions each accepted entry adds; default 2 (an entry item and an id item). */
+  actionsPerEntry?: number;
+  /** The size an accepted entry adds; with `maxSize`, the batch stops before exceeding it. */
+  sizeOf?: (entry: ChainedEntry) => number;
+  maxSize?: number;
+  /** Size already used (a plan extended by `topUp`). */
+  startSize?: number;
 }
 
 /**
@@ -69,9 +82,12 @@ export function planBatch<T>(
   items: readonly T[],
   entryOf: (item: T) => LedgerEntry,
   maxActions: number,
+  limits: BatchLimits = {},
 ): BatchPlan<T> {
   let head = start;
   let actions = 1;
+  let size = limits.startSize ?? 0;
+  const perEntry = limits.actionsPerEntry ?? 2;
   const accepted: PlannedEntry<T>[] = [];
   const rejected: RejectedEntry<T>[] = [];
   let index = 0;
@@ -131,9 +147,13 @@ export function planBatch<T>(
         };
       }
     }
-    const needed = 2 + (alert ? 1 : 0);
+    const needed = perEntry + (alert ? 1 : 0);
     if (actions + needed > maxActions) break;
+    const entrySize = limits.sizeOf ? limits.sizeOf(chained) : 0;
+    // The first entry always fits: a batch makes progress whatever one entry's size.
+    if (limits.maxSize !== undefined && size > 0 && size + entrySize > limits.maxSize) break;
     actions += needed;
+    size += entrySize;
     accepted.push({ item, chained, ...(alert ? { alert } : {}) });
     head = {
       ...head,
@@ -143,5 +163,5 @@ export function planBatch<T>(
       alertState,
     };
   }
-  return { accepted, rejected, deferred: items.slice(index), head, actions };
+  return { accepted, rejected, deferred: items.slice(index), head, actions, size };
 }

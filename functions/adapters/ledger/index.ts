@@ -1,6 +1,18 @@
-export { type AppliedId, entryIdSk, entrySk, type FundHead, fundPk, HEAD_SK } from "./items.ts";
 export {
+  type AppliedId,
+  entryIdSk,
+  entrySk,
+  type FundHead,
+  fundPk,
+  HEAD_SK,
+  idsSk,
+  pageSk,
+} from "./items.ts";
+export {
+  type AppliedEntry,
+  type FundIds,
   type FundView,
+  type IdLocation,
   LedgerStore,
   type LedgerTables,
   type StreamOptions,

@@ -2,6 +2,12 @@
  * Reads and head maintenance of the township reserve funds (DOMAIN §5, §6) on DynamoDB: open a
  * fund, read balances, stream entries page by page, verify the chain, close a period, learn which
  * entry ids are applied. Writes of entries go only through the group-commit writer (`writer.ts`).
+ *
+ * Which ids are applied: the fund's `IDS#` items (one per page, items.ts), read once and then caught
+ * up by one query for the items after the last one read (`catchUpIds`); the index is kept per fund
+ * for the life of this store. Pages are append-only and each `IDS#` item is written in the same
+ * transaction as its page and the head, so an index that reaches the head's sequence knows every id
+ * applied up to that head.
  */
 import {
   BatchGetItemCommand,
@@ -20,6 +26,7 @@ import {
   type ChainedEntry,
   ChainVerifier,
   EMPTY_BALANCES,
+  fingerprintEntry,
   GENESIS_HASH,
   isAlertPercent,
   normalizeInstant,
@@ -30,18 +37,22 @@ import {
 import type { Yuan } from "#core/money/yuan.ts";
 import {
   type AppliedId,
-  ENTRY_PREFIX,
-  entryIdSk,
-  entrySk,
+  bookedAtOf,
   type FundHead,
   fundPk,
   HEAD_SK,
   headToItem,
+  IDS_PREFIX,
+  type IdClaim,
   type Item,
-  itemToAppliedId,
-  itemToEntry,
+  idsSk,
   itemToHead,
-  itemToStored,
+  itemToIds,
+  itemToPage,
+  PAGE_PREFIX,
+  pageSk,
+  type StoredPage,
+  storedToEntry,
 } from "./items.ts";
 
 export interface LedgerTables {
@@ -70,7 +81,10 @@ export interface StreamOptions {
   /** Inclusive bounds on the sequence, to skip history already reconciled. */
   fromSequence?: number;
   toSequence?: number;
-  /** Entries per DynamoDB page: memory stays bounded by this, whatever the period holds. */
+  /**
+   * Entries per DynamoDB query, roughly: ⌈pageSize ÷ 50⌉ page items are asked for at a time, so
+   * memory stays bounded by this, whatever the period holds.
+   */
   pageSize?: number;
   consistentRead?: boolean;
 }
@@ -81,8 +95,27 @@ export type VerifyResult =
 
 const PAGE_SIZE_MAX = 1000;
 const BATCH_GET_MAX = 100;
-/** Entries checked per BatchGetItem of their id records. */
-const VERIFY_CHUNK = 100;
+/** The entries a page item is counted as when turning `pageSize` into a query limit. */
+const ENTRIES_PER_PAGE_ASSUMED = 50;
+
+/** Where an applied id is: its sequence, the page holding it, the submission that wrote it. */
+export interface IdLocation {
+  sequence: number;
+  page: number;
+  submissionToken: string;
+}
+
+/** The applied ids of one fund, as read so far: complete for every sequence up to `through`. */
+export interface FundIds {
+  through: number;
+  byId: Map<string, IdLocation>;
+}
+
+/** An applied id with its entry read from its page; `entry` is absent when the page's text does not read back. */
+export interface AppliedEntry {
+  applied: AppliedId;
+  entry?: ChainedEntry;
+}
 
 export function toFundView(head: FundHead): FundView {
   return {
@@ -100,10 +133,76 @@ export function toFundView(head: FundHead): FundView {
 }
 
 export class LedgerStore {
+  private readonly ids = new Map<string, FundIds>();
+  private readonly catching = new Map<string, Promise<FundIds>>();
+
   constructor(
     readonly client: DynamoDBClient,
     readonly tables: LedgerTables,
   ) {}
+
+  /** The fund's id index as read so far, without a read (the writer's fast path). */
+  knownIds(fundId: string): FundIds {
+    let known = this.ids.get(fundId);
+    if (!known) {
+      known = { through: 0, byId: new Map() };
+      this.ids.set(fundId, known);
+    }
+    return known;
+  }
+
+  /** Adds a page this process just committed, when it directly follows what the index holds. */
+  recordIds(fundId: string, firstSequence: number, claims: readonly IdClaim[]): void {
+    const known = this.knownIds(fundId);
+    if (known.through !== firstSequence - 1) return; // the next catch-up reads it
+    claims.forEach((claim, i) => {
+      known.byId.set(claim.entryId, {
+        sequence: firstSequence + i,
+        page: firstSequence,
+        submissionToken: claim.submissionToken,
+      });
+    });
+    known.through = firstSequence + claims.length - 1;
+  }
+
+  /**
+   * Reads the `IDS#` items after those already read (strongly consistent), one catch-up per fund at
+   * a time: afterwards the index is complete at least up to the head as it was when this was called.
+   */
+  catchUpIds(fundId: string): Promise<FundIds> {
+    const running = this.catching.get(fundId);
+    if (running) return running.then(() => this.catchUpIds(fundId));
+    const run = this.readIdsAfter(fundId).finally(() => this.catching.delete(fundId));
+    this.catching.set(fundId, run);
+    return run;
+  }
+
+  private async readIdsAfter(fundId: string): Promise<FundIds> {
+    const known = this.knownIds(fundId);
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tables.ledger,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :low AND :high",
+          ExpressionAttributeValues: {
+            ":pk": { S: fundPk(fundId) },
+            ":low": { S: idsSk(known.through + 1) },
+            ":high": { S: `${IDS_PREFIX}~` },
+          },
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { firstSequence, claims } = itemToIds(item);
+        if (firstSequence !== known.through + 1) continue; // read by a concurrent catch-up already
+        this.recordIds(fundId, firstSequence, claims);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return known;
+  }
 
   /**
    * Creates the fund's empty head; idempotent (an existing fund is returned unchanged). Money
@@ -191,33 +290,57 @@ export class LedgerStore {
   }
 
   /**
-   * The fund's entries in sequence order, one DynamoDB page at a time: a month of a busy county is
+   * The fund's entries in sequence order, a few page items at a time: a month of a busy county is
    * never held in memory at once. `from`/`to` select by booking instant.
    */
   async *streamEntries(fundId: string, options: StreamOptions = {}): AsyncGenerator<ChainedEntry> {
-    for await (const page of this.pages(fundId, options)) for (const item of page) yield itemToEntry(item);
+    for await (const page of this.pages(fundId, options)) {
+      for (const stored of page.entries) {
+        const entry = storedToEntry(stored);
+        if (options.from !== undefined && entry.bookedAt < normalizeInstant(options.from)) continue;
+        if (options.to !== undefined && entry.bookedAt > normalizeInstant(options.to)) continue;
+        yield entry;
+      }
+    }
   }
 
   /**
-   * The same entries as stored, a page at a time (the hashed text, not decoded): what a long replay
-   * reads (reconciliation: core/reconciliation `reconcilePeriod` reads them once, in fen).
+   * The same entries as stored, a few page items at a time (the hashed text, not decoded): what a
+   * long replay reads (reconciliation: core/reconciliation `reconcilePeriod` reads them once, in fen).
    */
   async *streamStored(fundId: string, options: StreamOptions = {}): AsyncGenerator<StoredEntry[]> {
-    for await (const page of this.pages(fundId, options)) yield page.map(itemToStored);
+    const from = options.from !== undefined ? normalizeInstant(options.from) : undefined;
+    const to = options.to !== undefined ? normalizeInstant(options.to) : undefined;
+    for await (const page of this.pages(fundId, options)) {
+      if (from === undefined && to === undefined) {
+        yield page.entries;
+        continue;
+      }
+      yield page.entries.filter((stored) => {
+        const bookedAt = bookedAtOf(stored);
+        return (from === undefined || bookedAt >= from) && (to === undefined || bookedAt <= to);
+      });
+    }
   }
 
-  private async *pages(fundId: string, options: StreamOptions): AsyncGenerator<Item[]> {
-    const pageSize = Math.min(options.pageSize ?? 200, PAGE_SIZE_MAX);
-    const low = entrySk(Math.max(options.fromSequence ?? 1, 0));
-    const high = options.toSequence !== undefined ? entrySk(options.toSequence) : `${ENTRY_PREFIX}~`;
+  /** The page items holding `fromSequence … toSequence`, each cut to that range, in order. */
+  private async *pages(fundId: string, options: StreamOptions): AsyncGenerator<StoredPage> {
+    const limit = Math.max(
+      1,
+      Math.ceil(Math.min(options.pageSize ?? 200, PAGE_SIZE_MAX) / ENTRIES_PER_PAGE_ASSUMED),
+    );
+    const fromSequence = Math.max(options.fromSequence ?? 1, 1);
+    const toSequence = options.toSequence ?? Number.POSITIVE_INFINITY;
+    const low = await this.pageHolding(fundId, fromSequence, options.consistentRead ?? false);
+    const high = Number.isFinite(toSequence) ? pageSk(toSequence) : `${PAGE_PREFIX}~`;
     const filters: string[] = [];
     const values: Item = { ":pk": { S: fundPk(fundId) }, ":low": { S: low }, ":high": { S: high } };
     if (options.from !== undefined) {
-      filters.push("bookedAt >= :from");
+      filters.push("maxBookedAt >= :from");
       values[":from"] = { S: normalizeInstant(options.from) };
     }
     if (options.to !== undefined) {
-      filters.push("bookedAt <= :to");
+      filters.push("minBookedAt <= :to");
       values[":to"] = { S: normalizeInstant(options.to) };
     }
     let startKey: Item | undefined;
@@ -226,85 +349,180 @@ export class LedgerStore {
         TableName: this.tables.ledger,
         KeyConditionExpression: "pk = :pk AND sk BETWEEN :low AND :high",
         ExpressionAttributeValues: values,
-        Limit: pageSize,
+        Limit: limit,
         ConsistentRead: options.consistentRead ?? false,
         ...(filters.length > 0 ? { FilterExpression: filters.join(" AND ") } : {}),
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       };
-      const page = await this.client.send(new QueryCommand(input));
-      yield page.Items ?? [];
-      startKey = page.LastEvaluatedKey;
+      const result = await this.client.send(new QueryCommand(input));
+      for (const item of result.Items ?? []) {
+        const page = itemToPage(item);
+        const entries = page.entries.filter((e) => e.sequence >= fromSequence && e.sequence <= toSequence);
+        if (entries.length > 0) yield { ...page, entries };
+      }
+      startKey = result.LastEvaluatedKey;
     } while (startKey);
   }
 
+  /** The sort key of the page holding `sequence` (the last page starting at or before it), else of `sequence` itself. */
+  private async pageHolding(fundId: string, sequence: number, consistentRead: boolean): Promise<string> {
+    if (sequence <= 1) return pageSk(1);
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.ledger,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :low AND :high",
+        ExpressionAttributeValues: {
+          ":pk": { S: fundPk(fundId) },
+          ":low": { S: PAGE_PREFIX },
+          ":high": { S: pageSk(sequence) },
+        },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: consistentRead,
+      }),
+    );
+    return result.Items?.[0]?.sk?.S ?? pageSk(sequence);
+  }
+
   /**
-   * Streamed replay from genesis plus the chain check, against the stored head (DOMAIN §5): an
-   * edited, deleted or inserted entry is reported with the first sequence number that is wrong.
-   * Each entry must also match its `ENTRYID#` record (same sequence, same hash): an entry forged
-   * with a valid hash but put behind the writer's back has none, and is named itself.
+   * Streamed replay from genesis plus the chain check across pages, against the stored head
+   * (DOMAIN §5): an edited, deleted or inserted entry is reported with the first sequence number
+   * that is wrong. Each page must also have its `IDS#` item naming the same ids in the same order:
+   * a page forged with valid hashes but put behind the writer's back has none, and is named itself.
    */
   async verify(fundId: string): Promise<VerifyResult> {
     const head = await this.readHead(fundId);
     if (!head) throw fundNotFound(fundId);
+    const idPages = await this.readIdPages(fundId);
     const verifier = new ChainVerifier(fundId);
-    let chunk: ChainedEntry[] = [];
-    const check = async (): Promise<VerifyResult | undefined> => {
-      const applied = await this.readAppliedIds(
-        fundId,
-        chunk.map((entry) => entry.entryId),
-      );
-      for (const entry of chunk) {
-        if (!verifier.push(entry)) return verdict(verifier.finish());
-        const record = applied.get(entry.entryId);
-        if (!record || record.sequence !== entry.sequence || record.entryHash !== entry.entryHash) {
-          return {
-            ok: false,
-            firstBadSequence: entry.sequence,
-            problem: `entry ${entry.sequence} has no matching applied-id record (written behind the writer's back)`,
-          };
-        }
-      }
-      chunk = [];
-      return undefined;
-    };
-    try {
-      for await (const entry of this.streamEntries(fundId, {
-        consistentRead: true,
-        pageSize: VERIFY_CHUNK,
-      })) {
-        chunk.push(entry);
-        if (chunk.length >= VERIFY_CHUNK) {
-          const early = await check();
-          if (early) return early;
-        }
-      }
-    } catch (error) {
-      if (!(error instanceof UnreadableEntryError)) throw error;
-      // Entries before the unreadable one may be wrong already: the first bad one is named.
-      const early = chunk.length > 0 ? await check() : undefined;
-      const gap = verifier.state.sequence + 1;
-      return (
-        early ??
-        (gap < error.sequence
-          ? { ok: false, firstBadSequence: gap, problem: `entry ${gap} is missing (deleted)` }
-          : { ok: false, firstBadSequence: error.sequence, problem: error.message })
-      );
+    for await (const page of this.pages(fundId, { consistentRead: true, pageSize: PAGE_SIZE_MAX })) {
+      const problem = this.verifyPage(verifier, page, idPages.get(page.firstSequence));
+      if (problem) return problem;
     }
-    const early = chunk.length > 0 ? await check() : undefined;
-    if (early) return early;
     return verdict(
       verifier.finish({ sequence: head.sequence, headHash: head.headHash, balances: head.balances }),
     );
   }
 
-  /** Which of these entry ids are already applied to the fund (strongly consistent). */
+  /** One page through the chain check, then each entry against its id claim; a verdict when something is wrong. */
+  private verifyPage(
+    verifier: ChainVerifier,
+    page: StoredPage,
+    claims: IdClaim[] | UnreadableEntryError | undefined,
+  ): VerifyResult | undefined {
+    for (const [i, stored] of page.entries.entries()) {
+      let entry: ChainedEntry;
+      try {
+        const pushed = verifier.pushStored(stored);
+        if (!pushed.ok) return verdict(verifier.finish());
+        entry = pushed.entry;
+      } catch (error) {
+        if (!(error instanceof UnreadableEntryError)) throw error;
+        const gap = verifier.state.sequence + 1;
+        return gap < error.sequence
+          ? { ok: false, firstBadSequence: gap, problem: `entry ${gap} is missing (deleted)` }
+          : { ok: false, firstBadSequence: error.sequence, problem: error.message };
+      }
+      const claim = claims instanceof UnreadableEntryError ? undefined : claims?.[i];
+      if (!claim || claim.entryId !== entry.entryId) {
+        return {
+          ok: false,
+          firstBadSequence: entry.sequence,
+          problem: `entry ${entry.sequence} has no matching applied-id record (written behind the writer's back)`,
+        };
+      }
+    }
+    const count = Array.isArray(claims) ? claims.length : -1;
+    if (page.lastSequence !== page.firstSequence + page.entries.length - 1 || count !== page.entries.length) {
+      const at = page.firstSequence + Math.min(page.entries.length, Math.max(count, 0));
+      return {
+        ok: false,
+        firstBadSequence: at,
+        problem: `the page at ${page.firstSequence} and its ids disagree`,
+      };
+    }
+    return undefined;
+  }
+
+  /** Every `IDS#` item of the fund by the first sequence of its page (an unreadable one as its error). */
+  private async readIdPages(fundId: string): Promise<Map<number, IdClaim[] | UnreadableEntryError>> {
+    const byPage = new Map<number, IdClaim[] | UnreadableEntryError>();
+    let startKey: Item | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tables.ledger,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :ids)",
+          ExpressionAttributeValues: { ":pk": { S: fundPk(fundId) }, ":ids": { S: IDS_PREFIX } },
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        try {
+          const { firstSequence, claims } = itemToIds(item);
+          byPage.set(firstSequence, claims);
+        } catch (error) {
+          if (!(error instanceof UnreadableEntryError)) throw error;
+          byPage.set(error.sequence, error);
+        }
+      }
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return byPage;
+  }
+
+  /** Which of these entry ids are already applied to the fund (strongly consistent), with where and how. */
   async readAppliedIds(fundId: string, entryIds: readonly string[]): Promise<Map<string, AppliedId>> {
-    const found = new Map<string, AppliedId>();
-    const unique = [...new Set(entryIds)];
-    for (let start = 0; start < unique.length; start += BATCH_GET_MAX) {
-      let keys: Item[] | undefined = unique
+    const found = await this.readAppliedEntries(fundId, entryIds);
+    return new Map([...found].map(([id, e]) => [id, e.applied]));
+  }
+
+  /**
+   * The applied entries with these ids, read from their pages (strongly consistent). An entry whose
+   * text does not read back is returned without `entry` (and with an empty fingerprint).
+   */
+  async readAppliedEntries(fundId: string, entryIds: readonly string[]): Promise<Map<string, AppliedEntry>> {
+    const known = await this.catchUpIds(fundId);
+    const located = new Map<string, IdLocation>();
+    for (const id of new Set(entryIds)) {
+      const at = known.byId.get(id);
+      if (at) located.set(id, at);
+    }
+    const pages = await this.readPages(fundId, [...new Set([...located.values()].map((l) => l.page))]);
+    const found = new Map<string, AppliedEntry>();
+    for (const [entryId, at] of located) {
+      const stored = pages.get(at.page)?.entries[at.sequence - at.page];
+      let entry: ChainedEntry | undefined;
+      try {
+        entry = stored ? storedToEntry(stored) : undefined;
+      } catch (error) {
+        if (!(error instanceof UnreadableEntryError)) throw error;
+      }
+      found.set(entryId, {
+        applied: {
+          entryId,
+          sequence: at.sequence,
+          entryHash: stored?.storedHash ?? "",
+          fingerprint: entry ? fingerprintEntry(entry) : "",
+          submissionToken: at.submissionToken,
+        },
+        ...(entry ? { entry } : {}),
+      });
+    }
+    return found;
+  }
+
+  /** Page items by their first sequence, BATCH_GET_MAX keys a call, unprocessed keys retried (8 rounds). */
+  private async readPages(
+    fundId: string,
+    firstSequences: readonly number[],
+  ): Promise<Map<number, StoredPage>> {
+    const found = new Map<number, StoredPage>();
+    for (let start = 0; start < firstSequences.length; start += BATCH_GET_MAX) {
+      let keys: Item[] | undefined = firstSequences
         .slice(start, start + BATCH_GET_MAX)
-        .map((id) => ({ pk: { S: fundPk(fundId) }, sk: { S: entryIdSk(id) } }));
+        .map((first) => ({ pk: { S: fundPk(fundId) }, sk: { S: pageSk(first) } }));
       // UnprocessedKeys are bounded retries of the same read: a lost key would hide an applied id.
       for (let round = 0; keys && keys.length > 0; round++) {
         if (round >= 8) throw new Error("BatchGetItem kept returning unprocessed keys");
@@ -314,8 +532,8 @@ export class LedgerStore {
           }),
         );
         for (const item of result.Responses?.[this.tables.ledger] ?? []) {
-          const applied = itemToAppliedId(item);
-          found.set(applied.entryId, applied);
+          const page = itemToPage(item);
+          found.set(page.firstSequence, page);
         }
         keys = result.UnprocessedKeys?.[this.tables.ledger]?.Keys;
         if (keys && keys.length > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** round));

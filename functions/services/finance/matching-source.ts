@@ -5,12 +5,9 @@
  * batch is read with bounded parallelism; nothing of the period is held beyond the batch.
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { type AttributeItem, batchGetItems } from "#adapters/batch-get.ts";
 import type { CaseRecord, CaseStore } from "#adapters/case-store.ts";
-import { type AppliedId, entrySk, fundPk, type LedgerStore } from "#adapters/ledger/index.ts";
-import { itemToEntry } from "#adapters/ledger/items.ts";
+import type { LedgerStore } from "#adapters/ledger/index.ts";
 import type { Confirmation, PaymentAttempt, PaymentStore } from "#adapters/payments/payment-store.ts";
-import type { UnreadableEntryError } from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import type {
   ConfirmationFact,
@@ -145,8 +142,7 @@ export function storeMatchingSource(options: StoreMatchingOptions): MatchingSour
     },
 
     async ledgerEntries(fundId, entryIds) {
-      const applied = await options.ledger.readAppliedIds(fundId, entryIds);
-      return readLedgerDraws(options, fundId, applied);
+      return readLedgerDraws(options, fundId, entryIds);
     },
   };
 }
@@ -165,41 +161,17 @@ function confirmationFactOf(c: Confirmation): ConfirmationFact {
   };
 }
 
-/** Reads the applied entries from the ledger table by their sequences (adapters/batch-get.ts). */
+/** The applied entries as draw facts, read from their ledger pages; one that does not read back is named unreadable under its id. */
 async function readLedgerDraws(
   options: StoreMatchingOptions,
   fundId: string,
-  applied: ReadonlyMap<string, AppliedId>,
+  entryIds: readonly string[],
 ): Promise<Map<string, LedgerDrawFact>> {
   const found = new Map<string, LedgerDrawFact>();
-  const keys = [...applied.values()].map((a) => ({
-    pk: { S: fundPk(fundId) },
-    sk: { S: entrySk(a.sequence) },
-  }));
-  await batchGetItems(options.client, options.ledgerTable, keys, (item) =>
-    addLedgerDraw(item, applied, found),
-  );
-  return found;
-}
-
-/** One ledger item as a draw fact; an entry that does not read back is named unreadable under its id. */
-function addLedgerDraw(
-  item: AttributeItem,
-  applied: ReadonlyMap<string, AppliedId>,
-  found: Map<string, LedgerDrawFact>,
-): void {
-  try {
-    const entry = itemToEntry(item);
-    found.set(entry.entryId, {
-      sequence: entry.sequence,
-      kind: entry.kind,
-      amountYuan: entry.amountYuan,
-    });
-  } catch (error) {
-    // By name: the class may be loaded twice under different module ids (tests, bundles).
-    if ((error as Error).name !== "UnreadableEntryError") throw error;
-    const sequence = (error as UnreadableEntryError).sequence;
-    const id = [...applied.values()].find((a) => a.sequence === sequence)?.entryId;
-    if (id) found.set(id, { sequence, unreadable: true });
+  for (const [id, { applied, entry }] of await options.ledger.readAppliedEntries(fundId, entryIds)) {
+    if (entry)
+      found.set(entry.entryId, { sequence: entry.sequence, kind: entry.kind, amountYuan: entry.amountYuan });
+    else found.set(id, { sequence: applied.sequence, unreadable: true });
   }
+  return found;
 }

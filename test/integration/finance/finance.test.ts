@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ForbiddenError } from "#core/errors.ts";
@@ -342,20 +342,8 @@ describe("injected discrepancies, each reported as its own row", () => {
     // The tampered draw: its hardship type edited in the stored entry behind the ledger's back.
     const applied = await world.deps.ledger.readAppliedIds(CHENGGUAN, [tampered.entryId]);
     const sequence = applied.get(tampered.entryId)?.sequence as number;
-    const key = { pk: { S: `FUND#${CHENGGUAN}` }, sk: { S: `ENTRY#${String(sequence).padStart(12, "0")}` } };
-    const stored = await world.tables.client.send(
-      new GetItemCommand({ TableName: world.tables.names.ledger, Key: key, ConsistentRead: true }),
-    );
-    const body = stored.Item?.body?.S ?? "";
-    expect(body).toContain('"fire"');
-    await world.tables.client.send(
-      new UpdateItemCommand({
-        TableName: world.tables.names.ledger,
-        Key: key,
-        UpdateExpression: "SET body = :b",
-        ExpressionAttributeValues: { ":b": { S: body.replace('"fire"', '"flood"') } },
-      }),
-    );
+    expect(await entryText(world, CHENGGUAN, sequence)).toContain('"fire"');
+    await editEntryText(world, CHENGGUAN, sequence, (text) => text.replace('"fire"', '"flood"'));
     world.setNow("2026-11-02T02:00:00Z");
 
     const report = (await runReconciliation(world.deps, finance1, CHENGGUAN, "2026-10"))
@@ -433,14 +421,7 @@ describe("a damaged ledger item", () => {
       "c1",
     );
     await world.paidCase({ caseId: "c-g", amountYuan: "100.00" });
-    await world.tables.client.send(
-      new UpdateItemCommand({
-        TableName: world.tables.names.ledger,
-        Key: { pk: { S: `FUND#${CHENGGUAN}` }, sk: { S: "ENTRY#000000000002" } },
-        UpdateExpression: "SET body = :b",
-        ExpressionAttributeValues: { ":b": { S: "{garbled" } },
-      }),
-    );
+    await editEntryText(world, CHENGGUAN, 2, () => "{garbled");
     world.setNow("2026-11-02T02:00:00Z");
 
     const report = (await runReconciliation(world.deps, finance1, CHENGGUAN, "2026-10"))
@@ -449,7 +430,7 @@ describe("a damaged ledger item", () => {
     expect(report.discrepancies.map((d) => [d.code, d.where.sequence])).toEqual([["chain-broken", 2]]);
   });
 
-  it("an entry whose period copy of bookedAt was edited is a chain-broken row (the hashed text wins)", async () => {
+  it("a page whose period bounds were edited hides nothing: reconciliation reads by sequence, the hashed text decides", async () => {
     const world = await financeWorld("fin-bookedat");
     world.setNow("2026-10-01T02:00:00Z");
     await allocate(
@@ -460,12 +441,13 @@ describe("a damaged ledger item", () => {
       "c1",
     );
     const paid = await world.paidCase({ caseId: "c-b", amountYuan: "100.00" });
-    // Moved out of October in the copy a period query selects by, not in the hashed text.
+    // Moved out of October in the bounds a period query selects pages by, not in the hashed text.
+    const page = await pageHolding(world, CHENGGUAN, 2);
     await world.tables.client.send(
       new UpdateItemCommand({
         TableName: world.tables.names.ledger,
-        Key: { pk: { S: `FUND#${CHENGGUAN}` }, sk: { S: "ENTRY#000000000002" } },
-        UpdateExpression: "SET bookedAt = :b",
+        Key: { pk: page.pk as { S: string }, sk: page.sk as { S: string } },
+        UpdateExpression: "SET minBookedAt = :b, maxBookedAt = :b",
         ExpressionAttributeValues: { ":b": { S: "2026-11-01T02:00:00.000Z" } },
       }),
     );
@@ -474,11 +456,61 @@ describe("a damaged ledger item", () => {
     const report = (await runReconciliation(world.deps, finance1, CHENGGUAN, "2026-10"))
       .report as unknown as Report;
 
-    expect(report.discrepancies.map((d) => [d.code, d.where.sequence, d.entries])).toEqual([
-      ["chain-broken", 2, [paid.entryId]],
-    ]);
+    expect(report.discrepancies).toEqual([]);
+    expect(
+      (await world.deps.ledger.readAppliedIds(CHENGGUAN, [paid.entryId])).get(paid.entryId),
+    ).toMatchObject({
+      sequence: 2,
+    });
   });
 });
+
+/** The ledger page item holding `sequence` (the last page starting at or before it). */
+async function pageHolding(world: FinanceWorld, fundId: string, sequence: number) {
+  const { Items } = await world.tables.client.send(
+    new QueryCommand({
+      TableName: world.tables.names.ledger,
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :low AND :high",
+      ExpressionAttributeValues: {
+        ":pk": { S: `FUND#${fundId}` },
+        ":low": { S: "PAGE#" },
+        ":high": { S: `PAGE#${String(sequence).padStart(12, "0")}` },
+      },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  const page = Items?.[0];
+  if (!page) throw new Error(`no page holds entry ${sequence}`);
+  return page;
+}
+
+async function entryText(world: FinanceWorld, fundId: string, sequence: number): Promise<string> {
+  const page = await pageHolding(world, fundId, sequence);
+  return (page.bodies?.S ?? "").split("\n")[sequence - Number(page.firstSequence?.N)] ?? "";
+}
+
+/** Rewrites one entry's stored text in its page, behind the ledger's back. */
+async function editEntryText(
+  world: FinanceWorld,
+  fundId: string,
+  sequence: number,
+  edit: (text: string) => string,
+): Promise<void> {
+  const page = await pageHolding(world, fundId, sequence);
+  const bodies = (page.bodies?.S ?? "").split("\n");
+  const at = sequence - Number(page.firstSequence?.N);
+  bodies[at] = edit(bodies[at] ?? "");
+  await world.tables.client.send(
+    new UpdateItemCommand({
+      TableName: world.tables.names.ledger,
+      Key: { pk: page.pk as { S: string }, sk: page.sk as { S: string } },
+      UpdateExpression: "SET bodies = :b",
+      ExpressionAttributeValues: { ":b": { S: bodies.join("\n") } },
+    }),
+  );
+}
 
 describe("low-balance alerts (DOMAIN §5)", () => {
   it("a draw that takes the fund under the alert level is listed and notified to county finance once", async () => {

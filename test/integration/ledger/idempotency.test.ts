@@ -144,7 +144,7 @@ describe("an entry id is applied at most once, forever", () => {
     // Act
     const outcome = await writer(client).submit(draw(fundId, "pay-7", "700"));
 
-    // Assess: the retry's id condition returns this submission's own record.
+    // Assess: the next attempt's screening finds this submission's own id in the page it wrote.
     expect(faults.count()).toBe(2);
     expect(outcome).toMatchObject({ status: "applied", sequence: 2, head: { sequence: 2 } });
     expect((await store.getFund(fundId)).balanceYuan.toString()).toBe("9300.00");
@@ -176,6 +176,52 @@ describe("an entry id is applied at most once, forever", () => {
     const fund = await store.getFund(fundId);
     expect(fund.balanceYuan.toString()).toBe("7500.00");
     expect((await store.verify(fundId)).ok).toBe(true);
+  });
+});
+
+describe("a committed page whose answer was lost", () => {
+  it("a retried draw is answered applied with the original entry from its page, not written twice; a retry days later by another process is the same entry", async () => {
+    // Prepare: the page commits, the writer sees a timeout (no SDK retry), and its read-back of the
+    // ids (the catch-up query) times out too: the writer learns nothing until its next attempt.
+    const { tables, store, writer, fundId } = await fundedFund("lost-answer");
+    const { client, faults } = faultyClient(
+      tables.endpoint,
+      [
+        { kind: "ambiguous-timeout", commands: TRANSACT, onCalls: [1] },
+        { kind: "timeout", commands: ["QueryCommand"], onCalls: [1] },
+      ],
+      { attemptsMax: 1 },
+    );
+    const w = writer(client);
+
+    // Act
+    const outcomes = await Promise.all([
+      w.submit(draw(fundId, "pay-lost", "600")),
+      w.submit(draw(fundId, "pay-lost-2", "400")),
+    ]);
+    const daysLater = await writer().submit(draw(fundId, "pay-lost", "600"));
+
+    // Assess
+    expect(faults.count()).toBe(2);
+    const stored: { entryId: string; sequence: number; entryHash: string }[] = [];
+    for await (const e of store.streamEntries(fundId, { consistentRead: true })) stored.push(e);
+    const original = stored.find((e) => e.entryId === "pay-lost");
+    expect(stored.filter((e) => e.entryId === "pay-lost")).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({
+      status: "applied",
+      sequence: original?.sequence,
+      entryHash: original?.entryHash,
+      head: { sequence: 3 },
+    });
+    expect(outcomes[1]).toMatchObject({ status: "applied", sequence: 3 });
+    expect(daysLater).toMatchObject({
+      status: "duplicate",
+      sequence: original?.sequence,
+      entryHash: original?.entryHash,
+      sameContent: true,
+    });
+    expect((await store.getFund(fundId)).balanceYuan.toString()).toBe("9000.00");
+    expect(await store.verify(fundId)).toMatchObject({ ok: true, sequence: 3 });
   });
 });
 

@@ -30,9 +30,9 @@ describe("batches planned while the previous transaction is in flight", () => {
   it("are sent as planned when the transaction before them commits, in submission order", async () => {
     // Prepare
     const { store, writer, fundId } = await fundedFund("ahead", "100000");
-    const w = writer();
+    const w = writer(undefined, { entriesPerBatchMax: 50 });
 
-    // Act: 300 draws at once — six full batches, each planned during the one before.
+    // Act: 300 draws at once — six full batches (pages of 50), each planned during the one before.
     const outcomes = await Promise.all(
       Array.from({ length: 300 }, (_, i) => w.submit(draw(fundId, `pay-${i}`, "100"))),
     );
@@ -47,7 +47,7 @@ describe("batches planned while the previous transaction is in flight", () => {
   });
 
   it("are dropped and planned again when the transaction before them fails, ambiguously or cleanly, on a fund that runs dry", async () => {
-    // Prepare: ¥20,000 for 300 draws of ¥100 — the first 200 fit. The SDK does not retry
+    // Prepare: ¥20,000 for 300 draws of ¥100 in pages of 50 — the first 200 fit. The SDK does not retry
     // (attemptsMax 1), so the writer itself sees each failure. A full batch planned ahead is
     // signed at once and held, so it passes the injector when planned: calls 1 (batch 1) and
     // 3 (batch 2, sent again after its held version 2 was dropped) commit but answer with a
@@ -62,7 +62,7 @@ describe("batches planned while the previous transaction is in flight", () => {
       ],
       { attemptsMax: 1 },
     );
-    const w = writer(client);
+    const w = writer(client, { entriesPerBatchMax: 50 });
 
     // Act
     const outcomes = await Promise.all(

@@ -5,8 +5,8 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
-import { entrySk, fundPk } from "#adapters/ledger/index.ts";
-import { entryToItem } from "#adapters/ledger/items.ts";
+import { fundPk, pageSk } from "#adapters/ledger/index.ts";
+import { pageToItem } from "#adapters/ledger/items.ts";
 import { type ChainedEntry, chainEntry, parseLedgerEntry } from "#core/ledger/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { allocation, draw, type LedgerFixture, ledgerFixture } from "./support.ts";
@@ -14,7 +14,7 @@ import { allocation, draw, type LedgerFixture, ledgerFixture } from "./support.t
 const FUND = "township-tamper";
 let fixture: LedgerFixture;
 
-/** A fund with 12 entries: an allocation and 11 draws of ¥100. */
+/** A fund with 12 entries, one page each (submitted one after another): an allocation and 11 draws of ¥100. */
 beforeEach(async () => {
   fixture = await ledgerFixture("tamper");
   await fixture.store.openFund(FUND);
@@ -24,7 +24,7 @@ beforeEach(async () => {
   expect(await fixture.store.verify(FUND)).toMatchObject({ ok: true, sequence: 12 });
 });
 
-const key = (sequence: number) => ({ pk: { S: fundPk(FUND) }, sk: { S: entrySk(sequence) } });
+const key = (sequence: number) => ({ pk: { S: fundPk(FUND) }, sk: { S: pageSk(sequence) } });
 
 async function entries(): Promise<ChainedEntry[]> {
   const all: ChainedEntry[] = [];
@@ -38,14 +38,14 @@ describe("tampering with the table directly is detected and located", () => {
     const { Item } = await fixture.tables.client.send(
       new GetItemCommand({ TableName: fixture.tables.names.ledger, Key: key(5) }),
     );
-    const fields = JSON.parse(Item?.body?.S ?? "[]") as unknown[];
+    const fields = JSON.parse(Item?.bodies?.S ?? "[]") as unknown[];
     expect(fields[7]).toBe("100.00");
     fields[7] = "10.00";
     await fixture.tables.client.send(
       new UpdateItemCommand({
         TableName: fixture.tables.names.ledger,
         Key: key(5),
-        UpdateExpression: "SET body = :b",
+        UpdateExpression: "SET bodies = :b",
         ExpressionAttributeValues: { ":b": { S: JSON.stringify(fields) } },
       }),
     );
@@ -58,7 +58,7 @@ describe("tampering with the table directly is detected and located", () => {
       new UpdateItemCommand({
         TableName: fixture.tables.names.ledger,
         Key: key(9),
-        UpdateExpression: "SET body = :b",
+        UpdateExpression: "SET bodies = :b",
         ExpressionAttributeValues: { ":b": { S: "not an entry" } },
       }),
     );
@@ -83,13 +83,13 @@ describe("tampering with the table directly is detected and located", () => {
   });
 
   it("an entry inserted in the middle (later ones shifted up): verify names the inserted one", async () => {
-    // Prepare: a forger shifts entries 4..12 to 5..13 and slips a draw in at 4, re-hashing only it.
+    // Prepare: a forger shifts pages 4..12 to 5..13 and slips a draw in at 4, re-hashing only it.
     const all = await entries();
     for (const entry of all.slice(3).reverse()) {
       await fixture.tables.client.send(
         new PutItemCommand({
           TableName: fixture.tables.names.ledger,
-          Item: entryToItem({ ...entry, sequence: entry.sequence + 1 }),
+          Item: pageToItem(FUND, [{ ...entry, sequence: entry.sequence + 1 }]),
         }),
       );
     }
@@ -99,13 +99,13 @@ describe("tampering with the table directly is detected and located", () => {
       balance: third.after.balance.minus(Yuan.parse("999")),
     });
     await fixture.tables.client.send(
-      new PutItemCommand({ TableName: fixture.tables.names.ledger, Item: entryToItem(forged) }),
+      new PutItemCommand({ TableName: fixture.tables.names.ledger, Item: pageToItem(FUND, [forged]) }),
     );
 
     // Act
     const verdict = await fixture.store.verify(FUND);
 
-    // Assess: entry 4 is well chained, but it has no applied-id record: the writer never wrote it.
+    // Assess: entry 4 is well chained, but its page's id item names another id: the writer never wrote it.
     expect(verdict).toMatchObject({ ok: false, firstBadSequence: 4 });
   });
 
@@ -116,10 +116,64 @@ describe("tampering with the table directly is detected and located", () => {
       balance: last.after.balance.minus(Yuan.parse("50")),
     });
     await fixture.tables.client.send(
-      new PutItemCommand({ TableName: fixture.tables.names.ledger, Item: entryToItem(forged) }),
+      new PutItemCommand({ TableName: fixture.tables.names.ledger, Item: pageToItem(FUND, [forged]) }),
     );
 
     expect(await fixture.store.verify(FUND)).toMatchObject({ ok: false, firstBadSequence: 13 });
+  });
+
+  it("an entry edited inside a page of many: verify names that entry, not its page", async () => {
+    // Prepare: 20 draws at once share one page (13..32); the 7th of them (sequence 19) is edited.
+    const writer = fixture.writer();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writer.submit(draw(FUND, `many-${i}`, "10"))));
+    const { Item } = await fixture.tables.client.send(
+      new GetItemCommand({ TableName: fixture.tables.names.ledger, Key: key(13), ConsistentRead: true }),
+    );
+    expect(Item?.lastSequence?.N).toBe("32");
+    const bodies = (Item?.bodies?.S ?? "").split("\n");
+    bodies[6] = (bodies[6] ?? "").replace('"10.00"', '"1.00"');
+    await fixture.tables.client.send(
+      new UpdateItemCommand({
+        TableName: fixture.tables.names.ledger,
+        Key: key(13),
+        UpdateExpression: "SET bodies = :b",
+        ExpressionAttributeValues: { ":b": { S: bodies.join("\n") } },
+      }),
+    );
+
+    expect(await fixture.store.verify(FUND)).toMatchObject({ ok: false, firstBadSequence: 19 });
+  });
+
+  it("a whole page rewritten with a valid chain but without its id item: verify names its first entry", async () => {
+    // Prepare: page 12 (the last draw) replaced by a page of two well-chained draws, the head moved to match.
+    const all = await entries();
+    const eleventh = all[10] as ChainedEntry;
+    const a = chainEntry(parseLedgerEntry(draw(FUND, "forged-a", "1")), 12, eleventh.entryHash, {
+      ...eleventh.after,
+      balance: eleventh.after.balance.minus(Yuan.parse("1")),
+    });
+    const b = chainEntry(parseLedgerEntry(draw(FUND, "forged-b", "1")), 13, a.entryHash, {
+      ...a.after,
+      balance: a.after.balance.minus(Yuan.parse("1")),
+    });
+    await fixture.tables.client.send(
+      new PutItemCommand({ TableName: fixture.tables.names.ledger, Item: pageToItem(FUND, [a, b]) }),
+    );
+    await fixture.tables.client.send(
+      new UpdateItemCommand({
+        TableName: fixture.tables.names.ledger,
+        Key: { pk: { S: fundPk(FUND) }, sk: { S: "HEAD" } },
+        UpdateExpression: "SET #s = :s, headHash = :h, balanceYuan = :b",
+        ExpressionAttributeNames: { "#s": "sequence" },
+        ExpressionAttributeValues: {
+          ":s": { N: "13" },
+          ":h": { S: b.entryHash },
+          ":b": { S: b.after.balance.toString() },
+        },
+      }),
+    );
+
+    expect(await fixture.store.verify(FUND)).toMatchObject({ ok: false, firstBadSequence: 12 });
   });
 
   it("the head's balance edited: the stored head no longer equals the replay", async () => {
