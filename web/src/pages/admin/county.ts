@@ -1,12 +1,11 @@
 /**
  * Which county the administration pages work on: a county administrator's own county; a province
- * administrator picks one of the province's counties (listed by the province roll-up) and the pick
+ * administrator picks one of the province's counties (GET /admin/counties) and the pick
  * stays while they move between 用户管理, 政策版本 and 节假日.
  */
 import { computed, ref, watch } from "vue";
 import { useI18n } from "vue-i18n";
-import { getRollup } from "../../api/province.ts";
-import { localDate } from "../../format.ts";
+import { listAdminCounties } from "../../api/admin.ts";
 import { hasRole, session } from "../../session.ts";
 
 export interface CountyChoice {
@@ -32,9 +31,7 @@ export function pickCounty(countyId: string): void {
 export async function loadCountyChoices(): Promise<CountyChoice[]> {
   if (!isProvinceAdmin.value) return [];
   if (choices.value.length === 0) {
-    const today = localDate();
-    const rollup = await getRollup({ from: `${today.slice(0, 4)}-01-01`, to: today });
-    choices.value = rollup.counties.map((c) => ({ countyId: c.countyId, name: c.name }));
+    choices.value = (await listAdminCounties()).map((c) => ({ countyId: c.countyId, name: c.name }));
   }
   if (!picked.value && choices.value[0]) picked.value = choices.value[0].countyId;
   return choices.value;
@@ -42,15 +39,19 @@ export async function loadCountyChoices(): Promise<CountyChoice[]> {
 
 /**
  * For a page's setup: `read(countyId)` fills the page's data for the county administered, now and
- * whenever another county is picked; `loading`, `loaded` and a failure in words for the template.
+ * whenever another county is picked (or `target()` names another one); `loading`, `loaded`, a
+ * failure in words for the template, and `reload` after the page changed something.
  */
-export function useCountyRead(read: (countyId: string) => Promise<void>) {
+export function useCountyRead(
+  read: (countyId: string) => Promise<void>,
+  target: () => string = () => adminCountyId.value,
+) {
   const { t } = useI18n();
   const loading = ref(true);
   const loaded = ref(false);
   const error = ref("");
   async function load(): Promise<void> {
-    const countyId = adminCountyId.value;
+    const countyId = target();
     if (!countyId) return;
     loading.value = true;
     error.value = "";
@@ -63,6 +64,6 @@ export function useCountyRead(read: (countyId: string) => Promise<void>) {
       loading.value = false;
     }
   }
-  watch(adminCountyId, () => void load(), { immediate: true });
-  return { loading, loaded, error };
+  watch(target, () => void load(), { immediate: true });
+  return { loading, loaded, error, reload: load };
 }
