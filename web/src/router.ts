@@ -104,6 +104,8 @@ const routes: RouteRecordRaw[] = [
       { path: "", name: "admin-users", component: () => import("./pages/admin/UsersPage.vue") },
       { path: "policy", name: "admin-policy", component: () => import("./pages/admin/PolicyPage.vue") },
       { path: "calendar", name: "admin-calendar", component: () => import("./pages/admin/CalendarPage.vue") },
+      // The province administrator's (the API refuses the import to a county administrator).
+      { path: "import", name: "admin-import", component: () => import("./pages/admin/ImportPage.vue") },
     ],
   },
   { path: "/:pathMatch(.*)*", redirect: "/" },
