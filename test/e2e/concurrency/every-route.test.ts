@@ -945,6 +945,34 @@ const SCENARIOS: Scenario[] = [
       };
     },
   },
+  {
+    route: "POST /inbox/{messageId}/read",
+    prepare: async () => {
+      // An unread message of applicant-zhang's (the cases filed above told them of each step).
+      const applicant = await as("applicant-zhang");
+      const inbox = await applicant.get<{ items: { messageId: string; caseId?: string; read: boolean }[] }>(
+        "/inbox",
+      );
+      const unread = inbox.body.items.find((m) => !m.read && m.caseId);
+      if (!unread?.caseId) throw new Error(`no unread message: ${inbox.status} ${inbox.text}`);
+      const record = await world.deps.cases.get(unread.caseId);
+      return {
+        request: {
+          client: applicant,
+          path: `/inbox/${encodeURIComponent(unread.messageId)}/read`,
+          body: {},
+        },
+        callerId: "applicant-zhang",
+        effects: async () => ({
+          read: (await world.deps.messages.get(record.countyId, unread.messageId))?.readAt ? 1 : 0,
+        }),
+        audit: { type: "case", id: unread.caseId },
+        audits: 0,
+        effectAnswers: undefined,
+        note: "idempotent: every answer is the message read once (first time kept); one's own inbox is not audited",
+      };
+    },
+  },
   // Administration: a new county, then a policy version of the demo county proposed, revised and
   // approved by a second administrator (starting in 2030, so no case of the flows above is under
   // it), the national schedule of 2030 and the demo county's local days of that year.
