@@ -26,6 +26,7 @@ const routes: RouteRecordRaw[] = [
     children: [
       { path: "", name: "my-cases", component: () => import("./pages/applicant/MyCases.vue") },
       { path: "apply", name: "apply", component: () => import("./pages/applicant/ApplyWizard.vue") },
+      { path: "messages", name: "messages", component: () => import("./pages/applicant/InboxPage.vue") },
       {
         path: "cases/:caseId",
         name: "my-case",
