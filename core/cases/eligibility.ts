@@ -10,8 +10,9 @@ import type { IdentityDocument } from "../identity/documents.ts";
 import { Yuan } from "../money/yuan.ts";
 import type { ResolvedPolicy } from "../policy/resolve.ts";
 import { type HardshipCause, hardshipTypeOf } from "./hardship.ts";
+import { advanceCeiling } from "./rules/advanceCeiling.ts";
 import { type ApprovalLevel, requiredApprovalLevel } from "./rules/approvalLevel.ts";
-import type { PaymentMethod } from "./rules/cashPayment.ts";
+import { cashPayment, type PaymentMethod } from "./rules/cashPayment.ts";
 
 export type HouseholdRegistration =
   /** 户籍 in a county of mainland China (the 6-digit county code). */
@@ -50,18 +51,21 @@ export interface AdvanceAssessment {
 export function assessAdvance(application: AdvanceApplication, policy: ResolvedPolicy): AdvanceAssessment {
   const { cause, requestedAmountYuan, irreversibleHarmIfDelayed } = application;
   const reasons: AssessmentReason[] = [];
-  const urgent = hardshipTypeOf(cause) === "urgent";
-  if (!urgent) reasons.push("not-urgent");
+  const hardshipType = hardshipTypeOf(cause);
+  if (hardshipType !== "urgent") reasons.push("not-urgent");
   if (!irreversibleHarmIfDelayed) reasons.push("no-irreversible-harm");
   if (!requestedAmountYuan.isPositive()) reasons.push("nothing-requested");
   const eligible = reasons.length === 0;
   let amountYuan = Yuan.zero;
   if (eligible) {
-    amountYuan = Yuan.min(requestedAmountYuan, policy.advanceCeilingYuan);
-    if (amountYuan.lessThan(requestedAmountYuan)) reasons.push("capped-at-advance-ceiling");
+    // A positive request the advance-ceiling rule refuses is proposed at the ceiling.
+    const capped = advanceCeiling(requestedAmountYuan, policy).outcome === "noncompliant";
+    amountYuan = capped ? policy.advanceCeilingYuan : requestedAmountYuan;
+    if (capped) reasons.push("capped-at-advance-ceiling");
   }
   const paymentMethods: PaymentMethod[] = ["bank-transfer"];
-  if (eligible && urgent && amountYuan.lessThanOrEqual(policy.cashCeilingYuan)) paymentMethods.push("cash");
+  const cash = cashPayment({ method: "cash", hardshipType, amountYuan }, policy);
+  if (eligible && cash.outcome === "compliant") paymentMethods.push("cash");
   return {
     eligible,
     amountYuan,

@@ -65,15 +65,24 @@ export {
   requiredApprovalLevel,
 } from "./rules/approvalLevel.ts";
 export {
+  CASH_SIGNERS,
   type CashHandOver,
+  type CashSignature,
   cashPayment,
   cashReceipt,
+  isSigned,
+  missingCashSignatures,
   type PaymentMethod,
   requireCashHandOver,
 } from "./rules/cashPayment.ts";
 export { advanceDecisionDueAt, ordinaryProcessingDeadline, paperworkDeadline } from "./rules/deadlines.ts";
 export { type FraudBarOutcome, fraudBar, type ProvenFraud } from "./rules/fraudBar.ts";
-export { type InvestigationInput, investigationTeam, investigatorsPerCase } from "./rules/investigators.ts";
+export {
+  type InvestigationInput,
+  investigationTeam,
+  investigatorsPerCase,
+  requireInvestigationTeam,
+} from "./rules/investigators.ts";
 export { ATTESTATION_FIELDS, type AttestationInput, officerAttestation } from "./rules/officerAttestation.ts";
 export {
   type HouseholdAid,
@@ -88,7 +97,12 @@ export {
   type RuleName,
   type RuleOutcome,
 } from "./rules/outcome.ts";
-export { type NoticeRequirement, publicNoticeEndsAt, publicNoticeRequirement } from "./rules/publicNotice.ts";
+export {
+  approvalAfterNotice,
+  type NoticeRequirement,
+  publicNoticeEndsAt,
+  publicNoticeRequirement,
+} from "./rules/publicNotice.ts";
 export { residentIdBirthDate } from "./rules/residentIdBirthDate.ts";
 export {
   DISSATISFIED_LEVELS,
@@ -101,4 +115,5 @@ export {
   serviceRating,
 } from "./rules/serviceRating.ts";
 export { chooseFlow, type FlowChoice } from "./rules/stagedAssistance.ts";
+export { stagePaidByTransfer } from "./rules/stagePaidByTransfer.ts";
 export { buildStagePlan, type Stage, type StagePlan, type StagePlanInput } from "./stagePlan.ts";

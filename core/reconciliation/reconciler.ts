@@ -11,6 +11,7 @@
  * - the chain is intact (core/ledger ChainVerifier) and the stored head equals the replay;
  * - opening + movements = closing; the period's entries are not interleaved with others.
  */
+import { CASH_SIGNERS, missingCashSignatures } from "../cases/rules/cashPayment.ts";
 import type { ChainedEntry, StoredEntry, UnreadableEntryError } from "../ledger/canonical.ts";
 import { sameBalances } from "../ledger/effects.ts";
 import { ChainVerifier, type HeadSnapshot } from "../ledger/replay.ts";
@@ -203,19 +204,14 @@ export class PeriodReconciler {
         amountYuan: amount.toString(),
       });
     }
-    if (payment.method === "cash" && !(payment.signatures?.receiver && payment.signatures.officer)) {
-      const missing = [
-        ...(payment.signatures?.receiver ? [] : ["receiver"]),
-        ...(payment.signatures?.officer ? [] : ["officer"]),
-      ];
-      const missingZh = [
-        ...(payment.signatures?.receiver ? [] : ["领款人"]),
-        ...(payment.signatures?.officer ? [] : ["经办人"]),
-      ];
+    if (payment.method !== "cash") return;
+    // DOMAIN §3.3: both signatures, the rule of core/cases (cashPayment.ts), checked after the fact.
+    const missing = missingCashSignatures(payment.signatures ?? { receiver: false, officer: false });
+    if (missing.length > 0) {
       this.row({
         code: "cash-without-signatures",
-        what: `cash draw ${entry.entryId} lacks the ${missing.join(" and ")} signature`,
-        whatZh: `现金支出缺少${missingZh.join("和")}签字`,
+        what: `cash draw ${entry.entryId} lacks the ${missing.map((m) => CASH_SIGNERS[m].en).join(" and ")} signature`,
+        whatZh: `现金支出缺少${missing.map((m) => CASH_SIGNERS[m].zh).join("和")}签字`,
         where: this.drawWhere(entry, payment),
         entries: [entry.entryId],
         amountYuan: entry.amountYuan.toString(),

@@ -25,6 +25,7 @@ import type { Obligation } from "#adapters/payments/payment-store.ts";
 import { PolicyRuleViolationError, requireCashHandOver } from "#core/cases/index.ts";
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
+import { isStagePurpose } from "./flow-b/plan-record.ts";
 import { heldBackByQueue } from "./fund-queue.ts";
 import { notifyPaymentOutcome } from "./messages/notify.ts";
 import type { FlowDeps, LedgerRequest } from "./ports.ts";
@@ -336,9 +337,10 @@ export async function payInCash(deps: FlowDeps, input: PaymentStepInput): Promis
   const attempt = nextDrawAttempt("cash", obligation);
   const policy = await deps.policy.resolveVersion(record.countyId, record.townshipId, record.policyVersionId);
   try {
-    // DOMAIN §3.3: the ceiling and both signatures, judged by core BEFORE anything is drawn.
+    // DOMAIN §3.3: core's cash rules, judged BEFORE anything is drawn.
     requireCashHandOver(
       {
+        stageOfPlan: isStagePurpose(input.purpose),
         hardshipType: record.hardship.kind,
         amountYuan: Yuan.parse(obligation.amountYuan),
         receiverSignatureRef: cash.receiverSignatureRef,

@@ -19,8 +19,8 @@ export function advanceCeiling(amount: Yuan, policy: ResolvedPolicy): RuleOutcom
       "advance-ceiling",
       v,
       "amountYuan",
-      `the advance ${amount} exceeds the advance-aid ceiling ${policy.advanceCeilingYuan}`,
-      `先行救助金额 ${amount} 元超过上限 ${policy.advanceCeilingYuan} 元`,
+      `the advance ${amount.format()} is above the advance ceiling ${policy.advanceCeilingYuan.format()}`,
+      `先行救助金额 ${amount.format()} 超过上限 ${policy.advanceCeilingYuan.format()}`,
     );
   }
   return compliant("advance-ceiling", v);

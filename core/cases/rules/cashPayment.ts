@@ -7,11 +7,16 @@ import type { ResolvedPolicy } from "../../policy/resolve.ts";
 import { PolicyRuleViolationError } from "../errors.ts";
 import type { HardshipType } from "../hardship.ts";
 import { compliant, noncompliant, notApplicable, type RuleOutcome } from "./outcome.ts";
+import { stagePaidByTransfer } from "./stagePaidByTransfer.ts";
 
 export type PaymentMethod = "bank-transfer" | "cash";
 
 export function cashPayment(
-  input: { method: PaymentMethod; hardshipType: HardshipType; amountYuan: Yuan },
+  input: {
+    method: PaymentMethod;
+    hardshipType: HardshipType;
+    amountYuan: Yuan;
+  },
   policy: ResolvedPolicy,
 ): RuleOutcome {
   const v = policy.policyVersionId;
@@ -37,7 +42,23 @@ export function cashPayment(
   return compliant("cash-payment", v);
 }
 
-const signed = (ref: string | undefined): boolean => (ref ?? "").trim() !== "";
+/** A signature is on record when its reference (the stored image) is not blank. */
+export function isSigned(ref: string | undefined): boolean {
+  return (ref ?? "").trim() !== "";
+}
+
+export type CashSignature = "receiver" | "officer";
+
+/** Who signs a cash hand-over, in both languages: the receiver (领款人) and the officer (经办人). */
+export const CASH_SIGNERS: Readonly<Record<CashSignature, { en: string; zh: string }>> = {
+  receiver: { en: "receiver", zh: "领款人" },
+  officer: { en: "officer", zh: "经办人" },
+};
+
+/** The signatures a cash hand-over lacks, receiver first (the reconciliation lists them after the fact). */
+export function missingCashSignatures(signed: Readonly<Record<CashSignature, boolean>>): CashSignature[] {
+  return (["receiver", "officer"] as const).filter((who) => !signed[who]);
+}
 
 /** A cash hand-over is complete only with both signatures (references to the stored images). */
 export function cashReceipt(
@@ -45,28 +66,24 @@ export function cashReceipt(
   policy: ResolvedPolicy,
 ): RuleOutcome {
   const v = policy.policyVersionId;
-  if (!signed(input.receiverSignatureRef)) {
-    return noncompliant(
-      "cash-receipt",
-      v,
-      "receiverSignatureRef",
-      "the receiver's signature is missing",
-      "缺少领款人签字",
-    );
-  }
-  if (!signed(input.officerSignatureRef)) {
-    return noncompliant(
-      "cash-receipt",
-      v,
-      "officerSignatureRef",
-      "the officer's signature is missing",
-      "缺少经办人签字",
-    );
-  }
-  return compliant("cash-receipt", v);
+  const [missing] = missingCashSignatures({
+    receiver: isSigned(input.receiverSignatureRef),
+    officer: isSigned(input.officerSignatureRef),
+  });
+  if (!missing) return compliant("cash-receipt", v);
+  const signer = CASH_SIGNERS[missing];
+  return noncompliant(
+    "cash-receipt",
+    v,
+    `${missing}SignatureRef`,
+    `the ${signer.en}'s signature is missing`,
+    `缺少${signer.zh}签字`,
+  );
 }
 
 export interface CashHandOver {
+  /** The payment handed over is a stage of a staged plan (Flow B). */
+  stageOfPlan: boolean;
   hardshipType: HardshipType;
   amountYuan: Yuan;
   receiverSignatureRef?: string;
@@ -74,11 +91,13 @@ export interface CashHandOver {
 }
 
 /**
- * The one check of a cash hand-over (both rules above), made before anything is drawn from the fund:
- * every refusal at once, as a 422 with a field message per rule (zh + en).
+ * The one check of a cash hand-over (a stage of a plan never in cash, then both rules above), made
+ * before anything is drawn from the fund: every refusal at once, as a 422 with a field message per
+ * rule (zh + en).
  */
 export function requireCashHandOver(input: CashHandOver, policy: ResolvedPolicy): void {
   const outcomes = [
+    stagePaidByTransfer({ method: "cash", stageOfPlan: input.stageOfPlan }, policy),
     cashPayment({ method: "cash", hardshipType: input.hardshipType, amountYuan: input.amountYuan }, policy),
     cashReceipt(input, policy),
   ];

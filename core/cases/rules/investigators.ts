@@ -5,6 +5,7 @@
  */
 import { type Instant, localDateOf, toMs } from "../../calendar/localDate.ts";
 import type { ResolvedPolicy } from "../../policy/resolve.ts";
+import { PolicyRuleViolationError } from "../errors.ts";
 import { compliant, noncompliant, type RuleOutcome } from "./outcome.ts";
 
 export function investigatorsPerCase(officerIds: readonly string[], policy: ResolvedPolicy): RuleOutcome {
@@ -82,4 +83,22 @@ export function investigationTeam(input: InvestigationInput, policy: ResolvedPol
   );
   if (count.outcome === "noncompliant") refusals.push(count);
   return refusals.length > 0 ? refusals : [compliant("investigators-per-case", v)];
+}
+
+/**
+ * The one check of an investigation before the paperwork is recorded: every refusal of
+ * `investigationTeam` at once, as a 422 with a field message per refusal (zh + en).
+ */
+export function requireInvestigationTeam(input: InvestigationInput, policy: ResolvedPolicy): void {
+  const refusals = investigationTeam(input, policy).filter((o): o is Refusal => o.outcome === "noncompliant");
+  const first = refusals[0];
+  if (!first) return;
+  throw new PolicyRuleViolationError(
+    `The investigation is not valid: ${first.message}`,
+    `入户调查信息有误：${first.messageZh}`,
+    {
+      fields: refusals.map((r) => ({ path: r.field, message: r.message, messageZh: r.messageZh })),
+      details: { rule: first.rule, policyVersionId: first.policyVersionId },
+    },
+  );
 }

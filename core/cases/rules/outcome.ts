@@ -12,6 +12,7 @@ export type RuleName =
   | "public-notice"
   | "per-case-cap"
   | "staged-assistance"
+  | "stage-paid-by-transfer"
   | "resident-id-birth-date"
   | "officer-attestation"
   | "one-aid-per-cause-per-household"

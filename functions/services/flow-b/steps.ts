@@ -6,6 +6,7 @@
  */
 import type { CaseUpdate } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
+import { ordinaryProcessingDeadline } from "#core/cases/index.ts";
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { config } from "#functions/runtime/config.ts";
@@ -15,10 +16,11 @@ import { payByBank, reversePayment } from "../payment-step.ts";
 import type { FlowDeps, LedgerRequest } from "../ports.ts";
 import {
   closeCaseRecord,
+  countyCalendar,
   ledgerReference,
   notifyRegistrationCounty,
   paidAidOf,
-  workingDaysAhead,
+  waitUntil,
 } from "../steps/automatic.ts";
 import { policyOf } from "../steps/decision.ts";
 import { supersedeWaiting } from "../steps/human-tasks.ts";
@@ -36,8 +38,10 @@ export async function startFlowB(
   const record = await deps.cases.get(input.caseId);
   // DOMAIN §7 ordinary processing limit: the assessment is due N working days (county calendar) from now.
   const policy = await policyOf(deps, record);
-  const due = await workingDaysAhead(deps, record, policy, policy.ordinaryProcessingWorkingDays);
-  const deadline = { assessmentTimeoutSeconds: due.timeoutSeconds, assessmentDueAt: due.dueAt };
+  const now = deps.now();
+  const due = ordinaryProcessingDeadline(now, policy, await countyCalendar(deps, record, policy));
+  const wait = waitUntil(due.deadline, now);
+  const deadline = { assessmentTimeoutSeconds: wait.timeoutSeconds, assessmentDueAt: wait.dueAt };
   const existing = (record as FlowBCase).plan;
   if (!existing) {
     const enteredFrom = input.handedOverFrom === "flow-a" ? "flow-a" : "filing";

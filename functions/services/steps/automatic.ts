@@ -1,28 +1,26 @@
 /**
- * What the automatic (state-machine) steps of both flows share: a deadline in working days of the
- * county's calendar, the reference every ledger entry of a case carries, the aid paid before a
+ * What the automatic (state-machine) steps of both flows share: the county's calendar and a wait
+ * until a deadline core computed in it, the reference every ledger entry of a case carries, the aid paid before a
  * plan, and the close — outcome recorded, the person's history settled, the registration county of
  * a non-local applicant notified (DOMAIN §3.6, §4.6), the audit event written.
  */
 import type { CaseRecord } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
+import type { HolidayCalendar } from "#core/calendar/index.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import type { FlowDeps, LedgerRequest } from "../ports.ts";
 
-/** `workingDays` working days of the county's calendar from now: the due time and the wait's timeout. */
-export async function workingDaysAhead(
+/** The holiday calendar of the case's county named by its policy (core's deadlines count in it). */
+export function countyCalendar(
   deps: FlowDeps,
   record: Pick<CaseRecord, "countyId">,
   policy: ResolvedPolicy,
-  workingDays: number,
-): Promise<{ dueAt: string; timeoutSeconds: number }> {
-  const now = deps.now();
-  const due = await deps.calendar.addWorkingDays(
-    record.countyId,
-    policy.holidayCalendarRef,
-    now,
-    workingDays,
-  );
+): Promise<HolidayCalendar> {
+  return deps.calendar.calendarOf(record.countyId, policy.holidayCalendarRef);
+}
+
+/** A wait from `now` until `due`: the due time and the wait's timeout (whole seconds, at least one). */
+export function waitUntil(due: Date, now: Date): { dueAt: string; timeoutSeconds: number } {
   return {
     dueAt: due.toISOString(),
     timeoutSeconds: Math.max(1, Math.ceil((due.getTime() - now.getTime()) / 1000)),

@@ -6,21 +6,28 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  advanceCeiling,
+  enforce,
   fraudBar,
   type HouseholdAid,
   oneAidPerCausePerHousehold,
   requireCashHandOver,
+  requiredApprovalLevel,
+  requireInvestigationTeam,
 } from "#core/cases/index.ts";
 import { Yuan } from "#core/money/index.ts";
 import { policyInForce, resolvePolicy } from "#core/policy/index.ts";
 import { FUNCTIONS } from "#functions/catalog.ts";
-import { approvalLevelFor, checkAdvanceAmount, checkInvestigators } from "#functions/services/case-rules.ts";
+import { WIRE_LEVEL } from "#functions/services/flow-a/approval-levels.ts";
 import { canonicalJson, requestDigest } from "#functions/services/steps/human-tasks.ts";
 import { demoCountyPolicy } from "#local/seed/policy-demo-county.ts";
 
 const at = new Date("2026-03-02T01:00:00Z");
 const rural = resolvePolicy(policyInForce(demoCountyPolicy, at), "rural");
 const urban = resolvePolicy(policyInForce(demoCountyPolicy, at), "urban");
+const checkAdvanceAmount = (amount: Yuan, policy: typeof rural) => enforce(advanceCeiling(amount, policy));
+const approvalLevelFor = (total: Yuan, policy: typeof rural) =>
+  WIRE_LEVEL[requiredApprovalLevel(total, policy)];
 
 describe("Flow A case rules", () => {
   it("advance within the ceiling is compliant; above it is refused on the amount field", () => {
@@ -57,7 +64,7 @@ describe("Flow A case rules", () => {
     const cash =
       (hardshipType: "urgent" | "expenditure", amountYuan: Yuan, signatures = signed) =>
       () =>
-        requireCashHandOver({ hardshipType, amountYuan, ...signatures }, rural);
+        requireCashHandOver({ stageOfPlan: false, hardshipType, amountYuan, ...signatures }, rural);
     expect(cash("urgent", rural.cashCeilingYuan)).not.toThrow();
     expect(cash("expenditure", Yuan.parse("100.00"))).toThrow(/urgent/);
     expect(cash("urgent", rural.cashCeilingYuan.plus(Yuan.parse("0.01")))).toThrow(
@@ -76,8 +83,8 @@ describe("Flow A case rules", () => {
       filedAt: at,
       now: at,
     });
-    expect(() => checkInvestigators(team(enough), rural)).not.toThrow();
-    expect(() => checkInvestigators(team(enough.map(() => "officer-0")), rural)).toThrow(
+    expect(() => requireInvestigationTeam(team(enough), rural)).not.toThrow();
+    expect(() => requireInvestigationTeam(team(enough.map(() => "officer-0")), rural)).toThrow(
       expect.objectContaining({
         fields: expect.arrayContaining([
           expect.objectContaining({

@@ -3,12 +3,10 @@
  * township approver, the county, or 一事一议; at most the amount proposed.
  */
 import type * as z from "zod";
-import type { Action, Actor } from "#core/access/index.ts";
-import { APPROVAL_ACTION } from "#core/cases/index.ts";
+import type { Actor } from "#core/access/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { authorizeAnyOnCase, authorizeOnCase } from "../../case-access.ts";
-import { type ApprovalLevel, CORE_LEVEL } from "../../case-rules.ts";
 import type { FlowDeps } from "../../ports.ts";
 import {
   type DecisionResponse,
@@ -16,17 +14,11 @@ import {
   recordDecision,
   waitingTask,
 } from "../../steps/decision.ts";
+import { type ApprovalLevel, LEVEL_ACTION } from "../approval-levels.ts";
 import { AmountDecisionSchema } from "./common.ts";
 
 export const AdditionalAidDecisionSchema = AmountDecisionSchema;
 export type AdditionalAidDecisionRequest = z.output<typeof AdditionalAidDecisionSchema>;
-
-/** The access action per Flow A level is core's (`APPROVAL_ACTION`), keyed by the wire names. */
-const LEVEL_ACTION: Record<ApprovalLevel, Action> = {
-  township: APPROVAL_ACTION[CORE_LEVEL.township],
-  county: APPROVAL_ACTION[CORE_LEVEL.county],
-  coordination: APPROVAL_ACTION[CORE_LEVEL.coordination],
-};
 
 export async function decideAdditionalAid(
   deps: FlowDeps,

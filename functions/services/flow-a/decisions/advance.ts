@@ -4,10 +4,10 @@
  */
 import type * as z from "zod";
 import type { Actor } from "#core/access/index.ts";
+import { advanceCeiling, enforce } from "#core/cases/index.ts";
 import { ConflictError, ForbiddenError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { authorizeAnyOnCase } from "../../case-access.ts";
-import { checkAdvanceAmount } from "../../case-rules.ts";
 import type { FlowDeps } from "../../ports.ts";
 import {
   type DecisionResponse,
@@ -50,7 +50,7 @@ export async function decideAdvance(
   }
   const policy = await policyOf(deps, record);
   const amount = request.decision === "approve" ? Yuan.parse(request.amountYuan) : undefined;
-  if (amount) checkAdvanceAmount(amount, policy);
+  if (amount) enforce(advanceCeiling(amount, policy));
   const approved = request.decision === "approve";
   return recordDecision(deps, {
     actor,

@@ -1,13 +1,14 @@
 /**
- * A payment handed over in cash (DOMAIN §3.3): only for first aid, never a stage of a plan; the
- * cash ceiling and both signatures are judged by core before the hand-over is recorded.
+ * A payment handed over in cash (DOMAIN §3.3): core's cash rules — never a stage of a plan, urgent
+ * cases only, the cash ceiling, both signatures — are judged before the hand-over is recorded.
  */
 import * as z from "zod";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import type { Actor } from "#core/access/index.ts";
-import { requireCashHandOver } from "#core/cases/index.ts";
-import { BusinessRuleError, ConflictError } from "#core/errors.ts";
+import { enforce, requireCashHandOver, stagePaidByTransfer } from "#core/cases/index.ts";
+import { ConflictError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
+import type { ResolvedPolicy } from "#core/policy/index.ts";
 import { authorizeOnCase } from "../../case-access.ts";
 import { isStagePurpose } from "../../flow-b/plan-record.ts";
 import type { FlowDeps } from "../../ports.ts";
@@ -37,10 +38,11 @@ export async function routeToCash(
   const task = await waitingTask(deps, caseId, "payment-route");
   const policy = await policyOf(deps, record);
   const purpose = String(task.details?.purpose ?? "advance");
-  const obligation = await cashObligation(deps, caseId, purpose);
-  // DOMAIN §3.3: the ceiling and both signatures, judged by core before the hand-over is recorded.
+  const obligation = await cashObligation(deps, caseId, purpose, policy);
+  // DOMAIN §3.3: judged by core before the hand-over is recorded.
   requireCashHandOver(
     {
+      stageOfPlan: isStagePurpose(purpose),
       hardshipType: record.hardship.kind,
       amountYuan: Yuan.parse(obligation.amountYuan),
       receiverSignatureRef: request.receiverSignatureRef,
@@ -87,15 +89,9 @@ export async function routeToCash(
   });
 }
 
-/** The approved payment the hand-over is for: never a stage of a plan (DOMAIN §3.3: cash is for urgent first aid). */
-async function cashObligation(deps: FlowDeps, caseId: string, purpose: string) {
-  if (isStagePurpose(purpose)) {
-    throw new BusinessRuleError(
-      "A stage of a staged plan is paid by bank transfer: give the applicant's own account (reroute), not cash",
-      "分阶段救助按期转账发放，不能现金发放：请重新指定本人收款账户",
-      { details: { purpose } },
-    );
-  }
+/** The approved payment the hand-over is for; a stage of a plan is refused first (core), paid or not. */
+async function cashObligation(deps: FlowDeps, caseId: string, purpose: string, policy: ResolvedPolicy) {
+  enforce(stagePaidByTransfer({ method: "cash", stageOfPlan: isStagePurpose(purpose) }, policy));
   const obligation = await deps.payments.getObligation(obligationIdFor(caseId, purpose));
   if (!obligation)
     throw new ConflictError("There is no approved payment to hand over", "没有待发放的已批准救助金");

@@ -5,13 +5,14 @@
  */
 import * as z from "zod";
 import type { Actor } from "#core/access/index.ts";
+import { followUpApproval } from "#core/cases/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { Yuan, YuanText } from "#core/money/index.ts";
 import { authorizeOnCase } from "../../case-access.ts";
-import { followUpLevel } from "../../case-rules.ts";
 import type { FlowDeps } from "../../ports.ts";
 import { paidAidOf } from "../../steps/automatic.ts";
 import { type DecisionResponse, policyOf, recordDecision, waitingTask } from "../../steps/decision.ts";
+import { WIRE_LEVEL } from "../approval-levels.ts";
 import { Reason } from "./common.ts";
 
 export const REFERRAL_TARGETS = [
@@ -73,7 +74,11 @@ export async function recordFollowUp(
   const additional = request.additionalAid
     ? positiveAdditionalAid(request.additionalAid.amountYuan)
     : undefined;
-  const level = additional ? followUpLevel(paid, additional, policy) : undefined;
+  // DOMAIN §3.5: the level is judged on the case's total (core), named as Flow A names it.
+  const approval = additional
+    ? followUpApproval({ approvedSoFarYuan: paid, proposedYuan: additional }, policy)
+    : undefined;
+  const level = approval ? { totalYuan: approval.totalYuan, level: WIRE_LEVEL[approval.level] } : undefined;
   if (request.recovery) checkRecovery(record.paperwork?.fraudFound === true, request.recovery, paidTotal);
   return recordDecision(deps, {
     actor,

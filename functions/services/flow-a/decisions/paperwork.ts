@@ -5,8 +5,8 @@
  */
 import * as z from "zod";
 import type { Actor } from "#core/access/index.ts";
+import { requireInvestigationTeam } from "#core/cases/index.ts";
 import { authorizeOnCase } from "../../case-access.ts";
-import { checkInvestigators } from "../../case-rules.ts";
 import type { FlowDeps } from "../../ports.ts";
 import { policyOf, waitingTask } from "../../steps/decision.ts";
 import { type PendingPaperwork, startCoSignature } from "../co-signature.ts";
@@ -52,7 +52,7 @@ export async function recordPaperwork(
   const policy = await policyOf(deps, record);
   const now = deps.now();
   const officers = await deps.users.activeOfficersOf(record.countyId, record.townshipId);
-  checkInvestigators(
+  requireInvestigationTeam(
     {
       investigators: request.investigators.map((i) => ({
         userId: i.userId,

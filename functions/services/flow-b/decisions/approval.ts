@@ -4,8 +4,7 @@
  */
 import * as z from "zod";
 import type { Actor } from "#core/access/index.ts";
-import { APPROVAL_ACTION } from "#core/cases/index.ts";
-import { BusinessRuleError } from "#core/errors.ts";
+import { APPROVAL_ACTION, approvalAfterNotice, enforce } from "#core/cases/index.ts";
 import { authorizeOnCase } from "../../case-access.ts";
 import type { FlowDeps } from "../../ports.ts";
 import { type DecisionResponse, recordDecision, waitingTask } from "../../steps/decision.ts";
@@ -32,9 +31,9 @@ export async function decideApproval(
   const level = plan.approvalLevel ?? "township";
   authorizeOnCase(actor, APPROVAL_ACTION[level], record);
   await waitingTask(deps, caseId, "plan-approval");
-  if (plan.notice?.status === "running" && deps.now().getTime() < Date.parse(plan.notice.endsAt)) {
-    throw new BusinessRuleError("The public notice has not ended", "公示期未满，不能审批");
-  }
+  // DOMAIN §4.3: no approval while the notice runs (core).
+  const notice = plan.notice && { status: plan.notice.status, endsAt: Date.parse(plan.notice.endsAt) };
+  enforce(approvalAfterNotice({ ...(notice ? { notice } : {}), at: deps.now() }, record.policyVersionId));
   const approved = request.decision === "approve";
   return recordDecision(deps, {
     actor,

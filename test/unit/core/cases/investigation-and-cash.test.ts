@@ -103,7 +103,10 @@ describe("requireCashHandOver (DOMAIN §3.3): the one check before anything is d
 
   it("Compliance: urgent cash at the ceiling with both signatures", () => {
     expect(() =>
-      requireCashHandOver({ hardshipType: "urgent", amountYuan: Yuan.parse("1000.00"), ...signed }, urban),
+      requireCashHandOver(
+        { stageOfPlan: false, hardshipType: "urgent", amountYuan: Yuan.parse("1000.00"), ...signed },
+        urban,
+      ),
     ).not.toThrow();
   });
 
@@ -112,6 +115,7 @@ describe("requireCashHandOver (DOMAIN §3.3): the one check before anything is d
     try {
       requireCashHandOver(
         {
+          stageOfPlan: false,
           hardshipType: "urgent",
           amountYuan: Yuan.parse("1000.01"),
           receiverSignatureRef: "sig-r",
@@ -133,9 +137,25 @@ describe("requireCashHandOver (DOMAIN §3.3): the one check before anything is d
   it("Noncompliance: cash for an expenditure case", () => {
     expect(() =>
       requireCashHandOver(
-        { hardshipType: "expenditure", amountYuan: Yuan.parse("100.00"), ...signed },
+        { stageOfPlan: false, hardshipType: "expenditure", amountYuan: Yuan.parse("100.00"), ...signed },
         urban,
       ),
     ).toThrow(PolicyRuleViolationError);
+  });
+
+  it("Noncompliance: a stage of a staged plan, even urgent, small and signed, is refused on the method", () => {
+    let refusal: unknown;
+    try {
+      requireCashHandOver(
+        { stageOfPlan: true, hardshipType: "urgent", amountYuan: Yuan.parse("100.00"), ...signed },
+        urban,
+      );
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(PolicyRuleViolationError);
+    expect((refusal as PolicyRuleViolationError).fields).toEqual([
+      expect.objectContaining({ path: "method", messageZh: expect.stringContaining("不能现金发放") }),
+    ]);
   });
 });

@@ -10,12 +10,14 @@ import {
   enforce,
   followUpApproval,
   investigatorsPerCase,
+  missingCashSignatures,
   ordinaryProcessingDeadline,
   PolicyRuleViolationError,
   paperworkDeadline,
   publicNoticeEndsAt,
   publicNoticeRequirement,
   requiredApprovalLevel,
+  stagePaidByTransfer,
 } from "../../../../core/cases/index.ts";
 import { Yuan } from "../../../../core/money/yuan.ts";
 import { calendar2026, demoPolicy, shanghai } from "../support/policy.ts";
@@ -134,7 +136,35 @@ describe("rule cash-payment (DOMAIN §3.3)", () => {
     });
     expect(cashReceipt({ officerSignatureRef: "s3://o" }, urban)).toMatchObject({
       field: "receiverSignatureRef",
+      messageZh: "缺少领款人签字",
     });
+    expect(cashReceipt({ receiverSignatureRef: " ", officerSignatureRef: "s3://o" }, urban)).toMatchObject({
+      field: "receiverSignatureRef",
+    });
+  });
+  it("the signatures a hand-over lacks are listed receiver first (what the reconciliation reports)", () => {
+    expect(missingCashSignatures({ receiver: true, officer: true })).toEqual([]);
+    expect(missingCashSignatures({ receiver: false, officer: false })).toEqual(["receiver", "officer"]);
+    expect(missingCashSignatures({ receiver: true, officer: false })).toEqual(["officer"]);
+  });
+});
+
+describe("rule stage-paid-by-transfer (DOMAIN §3.3, §4.5)", () => {
+  it("Compliance: a stage paid by bank transfer", () => {
+    expect(stagePaidByTransfer({ method: "bank-transfer", stageOfPlan: true }, urban).outcome).toBe(
+      "compliant",
+    );
+  });
+  it("Noncompliance: a stage of a staged plan in cash, refused on the method in both languages", () => {
+    expect(stagePaidByTransfer({ method: "cash", stageOfPlan: true }, urban)).toMatchObject({
+      outcome: "noncompliant",
+      field: "method",
+      message: expect.stringMatching(/bank transfer/),
+      messageZh: expect.stringContaining("不能现金发放"),
+    });
+  });
+  it("Not applicable: first aid (the advance, follow-up aid) is not a stage", () => {
+    expect(stagePaidByTransfer({ method: "cash", stageOfPlan: false }, urban).outcome).toBe("not-applicable");
   });
 });
 
