@@ -6,6 +6,7 @@
  *                     [--township …] [--out file] [--as county-finance|auditor] [--user …]
  *   aidflow county import county.xlsx --user <province administrator> [--finance-user <finance>] [--dry-run]
  *   aidflow case redrive <caseId> --reason "…" [--user …] [--dry-run]
+ *   aidflow ledger migrate [--fund <fundId>...] [--dry-run]
  *
  * Tables come from AIDFLOW_TABLE_MAIN / AIDFLOW_TABLE_LEDGER (and AWS_ENDPOINT_URL_DYNAMODB for the
  * local runtime). A progress bar shows on stderr when it is a terminal (`--no-progress` hides it).
@@ -13,7 +14,8 @@
  * Exit codes, for scripts:
  *   0  done; every reconciled period is clean
  *   1  done; discrepancies were found (listed on stdout) — or a redrive was refused: the case runs,
- *      finished, or someone else restarted it (nothing written)
+ *      finished, or someone else restarted it (nothing written) — or the ledger migration left a fund
+ *      in the old layout (its line says why)
  *   2  usage or configuration error (bad option, unknown county or case, tables not configured, bad import rows)
  *   3  the run failed (storage unreachable, a fund missing …) — see stderr
  */
@@ -22,6 +24,7 @@ import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { AidFlowError, ConflictError, NotFoundError, ValidationError } from "#core/errors.ts";
 import { isPeriodText } from "#core/reconciliation/index.ts";
+import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { ENV } from "#functions/runtime/environment.ts";
 import { type LogLevel, setLogLevel } from "#functions/runtime/logger.ts";
 import type { FinanceDeps, Township } from "#functions/services/finance/deps.ts";
@@ -35,8 +38,16 @@ import {
 } from "#functions/services/finance/exports.ts";
 import { type RunView, runReconciliation } from "#functions/services/finance/reconcile.ts";
 import { caseRedriveCommand, redriveDeps } from "./case-redrive.ts";
-import { adminDeps, cliActor, cliDeps, identityAccountsFromEnv, UsageError } from "./context.ts";
+import {
+  adminDeps,
+  cliActor,
+  cliDeps,
+  identityAccountsFromEnv,
+  tablesFromEnv,
+  UsageError,
+} from "./context.ts";
 import { countyImportCommand } from "./county-import.ts";
+import { describeMigration, migrateLedger } from "./ledger-migrate.ts";
 import { progressBar } from "./progress.ts";
 
 export const EXIT = { clean: 0, discrepancies: 1, usage: 2, failed: 3 } as const;
@@ -313,6 +324,29 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
         }
       },
     );
+
+  program
+    .command("ledger")
+    .description("the township reserve funds' ledger (备用金分录账)")
+    .command("migrate")
+    .description(
+      "rewrite a ledger of ENTRY# items into pages, verified by replay equality before the old items are removed (local/cli/ledger-migrate.ts)",
+    )
+    .option("--fund <fundId...>", "only these funds (default: every fund of the ledger table)")
+    .option("--dry-run", "only check the old entries and say what would be written", false)
+    .action(async (options: { fund?: string[]; dryRun: boolean }) => {
+      const { ledger } = tablesFromEnv(env);
+      const client = newDynamoDbClient();
+      try {
+        for (const result of await migrateLedger(client, ledger, options)) {
+          out(`${describeMigration(result)}\n`);
+          // A fund left in the old layout: a script must not take the run for done.
+          if (result.outcome === "refused") exitCode = EXIT.discrepancies;
+        }
+      } finally {
+        client.destroy();
+      }
+    });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -28,5 +28,6 @@ export {
   LedgerWriter,
   type LedgerWriterOptions,
   type LedgerWriterStats,
+  PAGE_TEXT_MAX,
   type RejectedOutcome,
 } from "./writer.ts";

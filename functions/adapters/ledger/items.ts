@@ -219,6 +219,29 @@ export function pageToItem(
 }
 
 /**
+ * A page item from entries as stored elsewhere (the migration's `ENTRY#` items): their texts and
+ * hashes verbatim — what was hashed is what the page holds.
+ */
+export function storedPageToItem(
+  fundId: string,
+  entries: readonly { stored: StoredEntry; bookedAt: string }[],
+): Item {
+  const first = entries[0];
+  if (!first) throw new Error("a page holds at least one entry");
+  const instants = entries.map((e) => e.bookedAt).sort();
+  return {
+    pk: s(fundPk(fundId)),
+    sk: s(pageSk(first.stored.sequence)),
+    firstSequence: n(first.stored.sequence),
+    lastSequence: n(first.stored.sequence + entries.length - 1),
+    minBookedAt: s(instants[0] as string),
+    maxBookedAt: s(instants.at(-1) as string),
+    bodies: s(entries.map((e) => e.stored.text).join("\n")),
+    hashes: s(entries.map((e) => e.stored.storedHash).join("")),
+  };
+}
+
+/**
  * A page's stored entries. The sequence of each comes from its place in the page; a page whose
  * bodies and hashes do not pair up reads with empty hashes from there, so the chain check names
  * the first entry it cannot vouch for.
