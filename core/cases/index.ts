@@ -50,11 +50,16 @@ export {
   type CaseState,
   canTransition,
   type Flow,
+  filedState,
+  flowOf,
   isOpen,
   nextState,
+  OPEN_STATES,
   TERMINAL_STATES,
   TRANSITIONS,
   transition,
+  WAIT_STATES,
+  type WaitOf,
 } from "./lifecycle.ts";
 export { advanceCeiling } from "./rules/advanceCeiling.ts";
 export {

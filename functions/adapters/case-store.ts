@@ -22,52 +22,13 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import type { AccessResource } from "#core/access/index.ts";
+import { type CaseEvent, type CaseState, nextState, OPEN_STATES } from "#core/cases/lifecycle.ts";
 import { ConflictError, NotFoundError } from "#core/errors.ts";
 
-export type CaseStatus =
-  | "awaiting-advance-decision"
-  | "advance-rejected"
-  | "paying"
-  | "awaiting-payment-route"
-  | "awaiting-fund-replenishment"
-  | "awaiting-paperwork"
-  | "awaiting-follow-up"
-  | "awaiting-additional-aid-approval"
-  | "awaiting-recovery"
-  | "handed-over-to-flow-b"
-  | "closed"
-  // The applicant (or an officer for them) withdrew before any money was drawn (DOMAIN §3).
-  | "withdrawn"
-  | "incident"
-  // Flow B (DOMAIN §4): assessment, notice, approval, commitment, stages
-  | "assessing"
-  | "in-notice"
-  | "awaiting-plan-approval"
-  | "awaiting-plan-funds"
-  | "stage-waiting"
-  | "stage-recheck"
-  | "stage-paying"
-  | "plan-rejected"
-  | "plan-stopped";
+/** The one list of case statuses and its transitions live in core (core/cases/lifecycle.ts). */
+export type CaseStatus = CaseState;
 
-export const OPEN_STATUSES: readonly CaseStatus[] = [
-  "awaiting-advance-decision",
-  "paying",
-  "awaiting-payment-route",
-  "awaiting-fund-replenishment",
-  "awaiting-paperwork",
-  "awaiting-follow-up",
-  "awaiting-additional-aid-approval",
-  "awaiting-recovery",
-  "incident",
-  "assessing",
-  "in-notice",
-  "awaiting-plan-approval",
-  "awaiting-plan-funds",
-  "stage-waiting",
-  "stage-recheck",
-  "stage-paying",
-];
+export const OPEN_STATUSES: readonly CaseStatus[] = OPEN_STATES;
 
 export interface PayoutRoute {
   method: "bank" | "cash" | "none";
@@ -216,7 +177,11 @@ function indexKeys(
 
 export interface CaseUpdate {
   set?: Record<string, unknown>;
-  status?: CaseStatus;
+  /**
+   * What happened to the case: its next status is core's transition from the status it is read in
+   * (an event the lifecycle does not accept there is refused, 422, and nothing is written).
+   */
+  event?: CaseEvent;
   /** Users appended to `handledBy` (once each). */
   handledBy?: string[];
   /** Only if the case is in one of these statuses (a late or repeated step changes nothing). */
@@ -468,15 +433,16 @@ export class CaseStore {
         `案件 ${caseId} 当前状态为 ${current.status}，此步骤不可办理`,
       );
     }
+    const status = change.event ? nextState(current.status, change.event) : undefined;
     const next: CaseRecord = {
       ...current,
       ...(change.set as Partial<CaseRecord>),
-      ...(change.status ? { status: change.status } : {}),
+      ...(status ? { status } : {}),
       handledBy: [...new Set([...current.handledBy, ...(change.handledBy ?? [])])],
       version: current.version + 1,
     };
     const fields: Record<string, unknown> = { ...change.set, ...indexKeys(next), handledBy: next.handledBy };
-    if (change.status) fields.status = change.status;
+    if (status) fields.status = status;
     fields.version = next.version;
     fields.lastWriteId = writeId;
     next.lastWriteId = writeId;

@@ -212,7 +212,7 @@ export async function payByBank(
   }
   // 2. The draw (applied once per attempt, whatever the retries).
   await draw(deps, record, input, obligation, attempt);
-  await deps.cases.update(input.caseId, { status: "paying" });
+  await deps.cases.update(input.caseId, { event: { type: "payment.started" } });
   // 3. The instruction (the same id on every retry: the bank holds one transfer).
   const status = await deps.gateway(record.countyId).instruct({
     instructionId: stored.instructionId,

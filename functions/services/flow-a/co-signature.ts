@@ -292,7 +292,7 @@ async function decidePaperwork(
             completedAt: recorded.decidedAt,
           },
         },
-        status: "awaiting-follow-up",
+        event: { type: "paperwork.completed" },
         handledBy: [draft.recordedBy, ...investigatorIds],
       });
       await audit(

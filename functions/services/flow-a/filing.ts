@@ -7,7 +7,7 @@
  */
 import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
 import type { Actor } from "#core/access/index.ts";
-import { advanceDecisionDueAt, assessAdvance } from "#core/cases/index.ts";
+import { advanceDecisionDueAt, assessAdvance, filedState } from "#core/cases/index.ts";
 import { AidFlowError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
@@ -88,7 +88,7 @@ export async function fileCase(
   const policy = await deps.policy.resolve(actor.countyId, request.townshipId, deps.now());
   const { record, existing } = await fileInto(deps, actor, request, policy, correlationId, {
     fields: () => ({
-      status: "awaiting-advance-decision",
+      status: filedState("A"),
       flow: "A",
       ...(request.requestedAmountYuan
         ? { requestedAmountYuan: Yuan.parse(request.requestedAmountYuan).toString() }

@@ -108,7 +108,7 @@ export async function handOverToFlowB(
   const flowBStarted = Boolean(arn);
   if (record.handOver === undefined) {
     await deps.cases.update(caseId, {
-      status: "handed-over-to-flow-b",
+      event: { type: "followUp.stagedHandover" },
       set: { flow: "B", handOver: { at: now.toISOString(), flowBStarted, from: "A" }, dueAt: null },
     });
   }
@@ -202,7 +202,7 @@ export async function recordIncident(
   const now = deps.now();
   const name = error?.Error ?? "UnknownError";
   await deps.cases.update(caseId, {
-    status: "incident",
+    event: { type: "step.failed" },
     set: { flags: { ...record.flags, incident: name } },
   });
   await deps.outbox.put(

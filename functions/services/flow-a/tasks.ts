@@ -1,6 +1,6 @@
 /**
- * Flow A's human steps as data: for each task type, who acts, the case status while it waits, and
- * whom to notify (DOMAIN §1, §3). The `OpenHumanTask` state-machine handler turns one of these plus
+ * Flow A's human steps as data: for each task type, who acts and whom to notify (the case's status
+ * while it waits is core's, core/cases/lifecycle.ts `WAIT_STATES`) (DOMAIN §1, §3). The `OpenHumanTask` state-machine handler turns one of these plus
  * the task token into a stored, notified task (functions/services/steps/open-task.ts). Flow B adds its
  * own table and opens its waits the same way.
  */
@@ -48,7 +48,6 @@ function advanceSpec(
       return {
         // Once escalated, the county decides (DOMAIN §3.2); a township decision is refused (409).
         roles: escalated ? ["county-civil-affairs"] : ["township-approver"],
-        status: "awaiting-advance-decision",
         subject: escalated
           ? "Advance aid decision overdue — escalated to the county"
           : "Advance aid decision needed",
@@ -58,7 +57,6 @@ function advanceSpec(
       return {
         // Not re-routed within the reminder interval: the county sees it too, as with the advance.
         roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
-        status: "awaiting-payment-route",
         subject: escalated
           ? "Failed payment still not re-routed — escalated to the county"
           : "Payment needs a route (another own account, or cash)",
@@ -69,14 +67,12 @@ function advanceSpec(
     case "fund-replenishment":
       return {
         roles: ["county-finance"],
-        status: "awaiting-fund-replenishment",
         subject: "Township fund cannot cover an approved payment — please replenish",
         subjectZh: "乡镇备用金不足以支付已批准的救助金，请补足",
       };
     case "paperwork":
       return {
         roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
-        status: "awaiting-paperwork",
         subject: event.overdue ? "Paperwork overdue — escalated" : "Complete the paperwork (补齐手续)",
         subjectZh: event.overdue ? "补齐手续已逾期，已上报县民政" : "请在期限内补齐手续",
       };
@@ -93,7 +89,6 @@ function followUpSpec(
     case "follow-up":
       return {
         roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
-        status: "awaiting-follow-up",
         subject: escalated
           ? "Follow-up still not decided — escalated to the county"
           : "Decide the follow-up (跟进救助)",
@@ -102,7 +97,6 @@ function followUpSpec(
     case "additional-aid-approval":
       return {
         roles: event.approvalLevel === "township" ? ["township-approver"] : ["county-civil-affairs"],
-        status: "awaiting-additional-aid-approval",
         subject:
           event.approvalLevel === "coordination"
             ? "Additional aid above the per-case cap — 一事一议"
@@ -116,7 +110,6 @@ function followUpSpec(
       return {
         // Past the recovery deadline the county sees the open receivable too, reminded every interval.
         roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
-        status: "awaiting-recovery",
         subject: escalated
           ? "Aid obtained by fraud still not recovered — escalated to the county"
           : "Recover the aid obtained by fraud (追回)",
@@ -128,6 +121,7 @@ function followUpSpec(
 export async function openFlowATask(deps: FlowDeps, event: OpenTaskEvent) {
   const record = await deps.cases.get(event.caseId);
   return openTask(deps, event, record, specFor(event), {
+    wait: { type: "wait.opened", flow: "A", wait: event.taskType },
     fundWait: event.taskType === "fund-replenishment",
     details: {
       ...(event.purpose ? { purpose: event.purpose } : {}),

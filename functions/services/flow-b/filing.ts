@@ -7,7 +7,7 @@
 import * as z from "zod";
 import type { CaseRecord } from "#adapters/case-store.ts";
 import type { Actor } from "#core/access/index.ts";
-import { chooseFlow } from "#core/cases/index.ts";
+import { chooseFlow, filedState } from "#core/cases/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { Yuan, YuanText } from "#core/money/index.ts";
 import type { FlowDeps } from "../ports.ts";
@@ -73,7 +73,7 @@ export async function fileStagedCase(
   const why = `staged assistance (${choice.reason})`;
   const { record, existing } = await fileInto(deps, actor, request, policy, correlationId, {
     fields: () => ({
-      status: "assessing",
+      status: filedState("B"),
       flow: "B",
       requestedAmountYuan: Yuan.parse(request.estimatedTotalYuan).toString(),
     }),

@@ -164,7 +164,7 @@ export async function commitPlan(
   if (!plan.commitment) {
     const committedAt = deps.now().toISOString();
     await deps.cases.update(caseId, {
-      status: "stage-waiting",
+      event: { type: "stages.scheduled" },
       set: {
         plan: { ...plan, commitment: { entryId, amountYuan: plan.totalYuan, committedAt } },
         dueAt: first.dueAt,
@@ -185,11 +185,16 @@ export async function commitPlan(
   return { next: { index: first.index, dueAt: first.dueAt } };
 }
 
-/** The payment step with Flow B's status names (the shared step says `paying`; a stage says `stage-paying`). */
+/** The payment step of a stage: its `payment.started` is a staged one (core keeps the case in `stage-paying`). */
 function stageDeps(deps: FlowDeps): FlowDeps {
   const cases = Object.create(deps.cases) as FlowDeps["cases"];
   cases.update = (caseId: string, change: CaseUpdate) =>
-    deps.cases.update(caseId, change.status === "paying" ? { ...change, status: "stage-paying" } : change);
+    deps.cases.update(
+      caseId,
+      change.event?.type === "payment.started"
+        ? { ...change, event: { type: "payment.started", staged: true } }
+        : change,
+    );
   return { ...deps, cases };
 }
 

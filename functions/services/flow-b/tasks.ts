@@ -1,6 +1,6 @@
 /**
- * Flow B's human steps as data (DOMAIN §1, §4): for each wait, who acts, the case status while it
- * waits and what the notification says. Opening a task goes through the shared mechanism
+ * Flow B's human steps as data (DOMAIN §1, §4): for each wait, who acts and what the notification
+ * says (the case's status while it waits is core's, core/cases/lifecycle.ts `WAIT_STATES`). Opening a task goes through the shared mechanism
  * (functions/services/steps/open-task.ts): the token is stored server-side, never sent to a client.
  *
  * Two waits do more than wait:
@@ -40,7 +40,6 @@ function specFor(event: OpenFlowBTaskEvent, plan: PlanRecord): TaskSpec {
       return {
         // DOMAIN §7 processing limit passed: the county is told and may follow it up.
         roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
-        status: "assessing",
         subject: event.overdue
           ? "Assessment past the processing limit — escalated to the county"
           : objected
@@ -56,7 +55,6 @@ function specFor(event: OpenFlowBTaskEvent, plan: PlanRecord): TaskSpec {
     case "public-notice":
       return {
         roles: ["township-officer"],
-        status: "in-notice",
         subject: "The plan is in public notice (公示); record any objection received",
         subjectZh: "救助方案公示中，收到异议请及时登记",
       };
@@ -64,21 +62,18 @@ function specFor(event: OpenFlowBTaskEvent, plan: PlanRecord): TaskSpec {
       return {
         // DOMAIN §4.4: township approver within the ceiling, the county above it.
         roles: plan.approvalLevel === "county" ? ["county-civil-affairs"] : ["township-approver"],
-        status: "awaiting-plan-approval",
         subject: escalated ? "Staged plan still awaits approval" : "Approve the staged assistance plan",
         subjectZh: escalated ? "分阶段救助方案仍待审批" : "请审批分阶段救助方案",
       };
     case "plan-funds":
       return {
         roles: ["county-finance"],
-        status: "awaiting-plan-funds",
         subject: "Township fund cannot cover an approved staged plan — please replenish",
         subjectZh: "乡镇备用金不足以承诺已批准的分阶段救助方案，请补足",
       };
     case "stage-recheck":
       return {
         roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
-        status: "stage-recheck",
         subject: event.overdue
           ? `Re-check of stage ${event.stage} overdue — escalated; the stage waits`
           : `Stage ${event.stage} is due: re-check the household before it is paid`,
@@ -90,7 +85,6 @@ function specFor(event: OpenFlowBTaskEvent, plan: PlanRecord): TaskSpec {
       return {
         // Not re-routed within the reminder interval: the county sees it too (as in Flow A).
         roles: escalated ? ["township-officer", "county-civil-affairs"] : ["township-officer"],
-        status: "stage-paying",
         subject: escalated
           ? "Failed stage payment still not re-routed — escalated to the county"
           : "A stage payment failed — route it to another own account",
@@ -126,6 +120,7 @@ export async function openFlowBTask(deps: FlowDeps, event: OpenFlowBTaskEvent) {
   if (noticed) await deps.cases.update(event.caseId, { set: { plan: noticed } });
   const stage = event.stage !== undefined ? plan.stages?.find((s) => s.index === event.stage) : undefined;
   return openTask(deps, event, record, spec, {
+    wait: { type: "wait.opened", flow: "B", wait: event.taskType },
     fundWait: event.taskType === "plan-funds",
     details: {
       flow: "B",

@@ -1,7 +1,7 @@
 /**
  * Withdrawal (撤回申请, DOMAIN §1: the applicant may withdraw; an officer may do it on their behalf,
  * as they may file on their behalf). Allowed while the case has not been paid: the core lifecycle
- * (core/cases `transition`, event `case.withdrawn`) decides from the case's state, and a drawn
+ * (core/cases `canTransition`, event `case.withdrawn`) decides from the case's status, and a drawn
  * payment refuses it whatever the state (422). Order of effects, each safe to repeat:
  *   1. the case item moves to `withdrawn`, conditional on the version the refusal rules were judged
  *      on (a decision whose effects land first wins, and the withdrawal is refused); a decision
@@ -19,8 +19,8 @@ import type { CaseRecord } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { sfnClient } from "#adapters/step-functions.ts";
 import type { Actor } from "#core/access/index.ts";
-import { type CaseState, canTransition, transition } from "#core/cases/index.ts";
-import { assert, BusinessRuleError, ConflictError } from "#core/errors.ts";
+import { canTransition } from "#core/cases/index.ts";
+import { BusinessRuleError, ConflictError } from "#core/errors.ts";
 import { bilingual } from "#functions/http/index.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
 import { executionArnOf } from "#functions/services/executions.ts";
@@ -46,55 +46,6 @@ export const WithdrawSchema = z
   })
   .strict();
 export type WithdrawRequest = z.output<typeof WithdrawSchema>;
-
-/** case-store's status union predates withdrawal (Flow A's file): the one value is named here. */
-
-/** The core lifecycle state a stored case status stands for (core/cases/lifecycle.ts). */
-export function lifecycleStateOf(record: Pick<CaseRecord, "status" | "flags">): CaseState | undefined {
-  switch (record.status as string) {
-    case "awaiting-advance-decision":
-      return record.flags?.escalated ? "escalated" : "awaiting-advance-decision";
-    case "advance-rejected":
-      return "advance-rejected";
-    case "awaiting-fund-replenishment":
-      return "advance-approved";
-    case "paying":
-    case "awaiting-payment-route":
-      return "paying";
-    case "awaiting-paperwork":
-      return record.flags?.overdue ? "paperwork-overdue" : "awaiting-paperwork";
-    case "awaiting-follow-up":
-    case "awaiting-additional-aid-approval":
-    case "awaiting-recovery":
-    case "handed-over-to-flow-b":
-      return "follow-up";
-    case "assessing":
-      return "assessing";
-    case "in-notice":
-      return "in-notice";
-    case "awaiting-plan-approval":
-      return "awaiting-approval";
-    case "awaiting-plan-funds":
-      return "awaiting-funds";
-    case "stage-waiting":
-      return "stage-waiting";
-    case "stage-recheck":
-      return "stage-recheck";
-    case "stage-paying":
-      return "stage-paying";
-    case "plan-rejected":
-      return "rejected";
-    case "plan-stopped":
-      return "stopped";
-    case "closed":
-      return "closed";
-    case WITHDRAWN_STATUS:
-      return "withdrawn";
-    default:
-      // `incident` and anything unknown: an officer must look at the case first.
-      return undefined;
-  }
-}
 
 /**
  * Aid approved (Flow A's advance, a Flow B plan, or handed over after it) means money is on its way:
@@ -130,8 +81,7 @@ export function withdrawalRefusal(record: CaseRecord): BusinessRuleError | Confl
       { details: { status: WITHDRAWN_STATUS } },
     );
   }
-  const state = lifecycleStateOf(record);
-  if (state === undefined || !canTransition(state, { type: "case.withdrawn" }) || aidApproved(record)) {
+  if (!canTransition(record.status, { type: "case.withdrawn" }) || aidApproved(record)) {
     return new BusinessRuleError(
       `Case ${record.caseId} can no longer be withdrawn: aid has been approved or paid, or the case has ended (status ${record.status})`,
       `案件 ${record.caseId} 已不能撤回：救助已批准或已发放，或案件已办结（当前状态：${record.status}）`,
@@ -184,11 +134,6 @@ export async function withdrawCase(
   const record = await deps.cases.get(caseId);
   const action = authorizeAnyOnCase(actor, ["case.withdraw", "case.fileOnBehalf"], record);
   await assertWithdrawable(deps, record);
-  const next = transition(
-    { state: lifecycleStateOf(record) as CaseState, flow: record.flow },
-    { type: "case.withdrawn" },
-  );
-  assert(next.state === "withdrawn", "the lifecycle withdraws a case into `withdrawn`");
   const at = deps.now().toISOString();
   const onBehalf = action !== "case.withdraw";
   const withdrawal = { at, by: actor.userId, onBehalf, reason: request.reason };
@@ -249,7 +194,7 @@ async function writeWithdrawn(
 ): Promise<CaseRecord> {
   try {
     return await deps.cases.update(record.caseId, {
-      status: WITHDRAWN_STATUS,
+      event: { type: "case.withdrawn" },
       expectStatus: [record.status],
       // Judged again on the case as written: a decision whose effects landed since the read wins.
       guard: withdrawalRefusal,

@@ -105,11 +105,11 @@ export interface CloseArgs {
 export async function closeCaseRecord(deps: FlowDeps, record: CaseRecord, args: CloseArgs): Promise<void> {
   const closedAt = args.now.toISOString();
   const closed = await deps.cases.update(record.caseId, {
-    status: "closed",
+    event: { type: "case.closed" },
     set: { outcome: args.outcome, closedAt, dueAt: null },
   });
   await deps.cases.settlePersonHistory(closed, {
-    status: "closed",
+    status: closed.status,
     aided: args.aided,
     fraud: args.fraud,
     closedAt,

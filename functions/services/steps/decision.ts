@@ -23,8 +23,8 @@ export interface DecisionResponse {
   delivery: string;
 }
 
-/** The case change of a decision: what is set, the status it moves to, the statuses it still applies in. */
-export type DecisionChange = Pick<CaseUpdate, "set" | "status" | "expectStatus">;
+/** The case change of a decision: what is set, what happened (core gives the status), the statuses it still applies in. */
+export type DecisionChange = Pick<CaseUpdate, "set" | "event" | "expectStatus">;
 
 export interface RecordDecisionArgs {
   actor: Actor;

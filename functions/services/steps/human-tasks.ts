@@ -14,11 +14,11 @@
 
 import { createHash, randomUUID } from "node:crypto";
 import * as z from "zod";
-import type { CaseStatus } from "#adapters/case-store.ts";
 import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
 import type { OutboxMessage, Recipient } from "#adapters/outbox.ts";
 import type { TaskResponseOutcome } from "#adapters/step-functions.ts";
 import { isRole } from "#core/access/index.ts";
+import type { CaseEvent } from "#core/cases/index.ts";
 import { ConflictError } from "#core/errors.ts";
 import { notifyStaffOfTask } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
@@ -37,6 +37,9 @@ export const OpenTaskEventBaseSchema = z.object({
   purpose: z.string().optional(),
 });
 
+/** A wait of a flow opening: the case event `openHumanTask` writes. */
+export type WaitOpened = Extract<CaseEvent, { type: "wait.opened" }>;
+
 export interface OpenHumanTaskInput {
   token: string;
   caseId: string;
@@ -46,8 +49,8 @@ export interface OpenHumanTaskInput {
   timeoutSeconds?: number;
   escalated?: boolean;
   overdue?: boolean;
-  /** The case's status while the task waits. */
-  caseStatus: CaseStatus;
+  /** Which wait opens: core's transition gives the case's status while the task waits. */
+  caseEvent: WaitOpened;
   /** Case fields set when the task opens (e.g. `flags`). */
   caseSet?: Record<string, unknown>;
   notify: Recipient[];
@@ -89,7 +92,7 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
 
   const carried = await supersedeOlderWaits(deps, input, task, now);
   await deps.cases.update(input.caseId, {
-    status: input.caseStatus,
+    event: input.caseEvent,
     set: { dueAt: dueAt ?? null, ...(input.caseSet ?? {}) },
   });
   await notifyTaskOpened(deps, input, task, dueAt, now);

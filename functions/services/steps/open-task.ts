@@ -4,15 +4,19 @@
  * those roles' township or county, marks the case's flags and hands the rest to `openHumanTask`.
  */
 import type * as z from "zod";
-import type { CaseRecord, CaseStatus } from "#adapters/case-store.ts";
+import type { CaseRecord } from "#adapters/case-store.ts";
 import type { Recipient } from "#adapters/outbox.ts";
 import type { FlowDeps } from "../ports.ts";
-import { type OpenHumanTaskResult, type OpenTaskEventBaseSchema, openHumanTask } from "./human-tasks.ts";
+import {
+  type OpenHumanTaskResult,
+  type OpenTaskEventBaseSchema,
+  openHumanTask,
+  type WaitOpened,
+} from "./human-tasks.ts";
 
 /** One row of a flow's task table. */
 export interface TaskSpec {
   roles: string[];
-  status: CaseStatus;
   subject: string;
   subjectZh: string;
 }
@@ -26,8 +30,11 @@ export async function openTask(
   event: OpenTaskEvent,
   record: CaseRecord,
   spec: TaskSpec,
-  /** `fundWait`: the wait is for county finance to top the fund up (the case joins the fund's queue). */
-  extra: { fundWait: boolean; details: Record<string, unknown> },
+  /**
+   * `wait`: which wait of the flow opens (core's transition gives the case's status while it waits);
+   * `fundWait`: the wait is for county finance to top the fund up (the case joins the fund's queue).
+   */
+  extra: { wait: WaitOpened; fundWait: boolean; details: Record<string, unknown> },
 ): Promise<OpenHumanTaskResult> {
   const notify: Recipient[] = spec.roles.map((role) =>
     COUNTY_ROLES.has(role)
@@ -46,7 +53,7 @@ export async function openTask(
     ...(event.timeoutSeconds !== undefined ? { timeoutSeconds: event.timeoutSeconds } : {}),
     escalated: event.escalated ?? false,
     overdue: event.overdue ?? false,
-    caseStatus: spec.status,
+    caseEvent: extra.wait,
     caseSet: { flags },
     notify,
     subject: spec.subject,

@@ -118,7 +118,7 @@ describe("writes that landed although their answer was lost", () => {
     // Act
     const updated: CaseRecord = await cases.update(task.caseId, {
       expectStatus: ["awaiting-paperwork"],
-      status: "awaiting-follow-up",
+      event: { type: "paperwork.completed" },
     });
 
     // Assess

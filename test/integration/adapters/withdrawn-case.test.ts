@@ -46,10 +46,16 @@ describe("a withdrawn case and the steps that come after it", () => {
     // Prepare
     const { tables, doc } = await storedCase("wd-final");
     const cases = new CaseStore(doc, tables.names.main);
-    await cases.update(CASE_ID, { status: "withdrawn", expectStatus: ["awaiting-advance-decision"] });
+    await cases.update(CASE_ID, {
+      event: { type: "case.withdrawn" },
+      expectStatus: ["awaiting-advance-decision"],
+    });
 
     // Act
-    const late = cases.update(CASE_ID, { set: { advance: { decision: "approve" } }, status: "paying" });
+    const late = cases.update(CASE_ID, {
+      set: { advance: { decision: "approve" } },
+      event: { type: "advance.approved" },
+    });
 
     // Assess
     await expect(late).rejects.toBeInstanceOf(ConflictError);
@@ -87,7 +93,7 @@ describe("a withdrawn case and the steps that come after it", () => {
 
     // Act
     const withdrawal = withdrawer.update(CASE_ID, {
-      status: "withdrawn",
+      event: { type: "case.withdrawn" },
       expectStatus: ["awaiting-advance-decision"],
       guard: withdrawalRefusal,
     });

@@ -76,7 +76,7 @@ async function open(caseId: string, token: string, escalated = false) {
     assigneeRoles: escalated ? ["county-civil-affairs"] : ["township-approver"],
     timeoutSeconds: 86_400,
     escalated,
-    caseStatus: "awaiting-advance-decision",
+    caseEvent: { type: "wait.opened", flow: "A", wait: "advance-decision" },
     notify: [{ kind: "township", id: "230123100", role: "township-approver" }],
     subject: "Advance aid decision needed",
     subjectZh: "请审批先行救助",

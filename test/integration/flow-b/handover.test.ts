@@ -221,7 +221,9 @@ describe("Flow A hands over to Flow B", () => {
       async startExecution({ name }) {
         starts.push(name);
         seenAtStart.push((await world.deps.cases.get(caseId)).status);
-        await world.deps.cases.update(caseId, { status: "assessing" });
+        await world.deps.cases.update(caseId, {
+          event: { type: "wait.opened", flow: "B", wait: "assessment" },
+        });
         return { started: true };
       },
     };

@@ -55,7 +55,7 @@ export async function decideAdditionalAid(
       set: {
         additionalAid: { ...recorded.decision, decidedBy: recorded.decidedBy, decidedAt: recorded.decidedAt },
       },
-      ...(request.decision === "approve" ? { status: "paying" as const } : {}),
+      ...(request.decision === "approve" ? { event: { type: "payment.started" } as const } : {}),
     }),
     why: request.reason ?? `additional aid ${request.decision}d (${level})`,
     correlationId,

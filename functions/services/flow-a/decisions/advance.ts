@@ -70,7 +70,7 @@ export async function decideAdvance(
       set: {
         advance: { ...recorded.decision, decidedBy: recorded.decidedBy, decidedAt: recorded.decidedAt },
       },
-      status: approved ? "paying" : "advance-rejected",
+      event: { type: approved ? "advance.approved" : "advance.rejected" },
     }),
     why: request.reason ?? (approved ? "advance approved" : "advance rejected"),
     correlationId,

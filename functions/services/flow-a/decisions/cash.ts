@@ -81,7 +81,7 @@ export async function routeToCash(
           },
         },
       },
-      status: "paying",
+      event: { type: "payment.started" },
     }),
     handledBy: true,
     why: request.reason ?? "paid in cash",

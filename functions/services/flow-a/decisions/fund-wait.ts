@@ -25,7 +25,11 @@ export async function resumeFundWait(
     taskType: "fund-replenishment",
     decision: { resumed: true, ...(topUpEntryId ? { topUp: topUpEntryId } : {}) },
     output: { resumed: true },
-    change: () => ({ set: {}, status: "paying", expectStatus: ["awaiting-fund-replenishment"] }),
+    change: () => ({
+      set: {},
+      event: { type: "payment.started" },
+      expectStatus: ["awaiting-fund-replenishment"],
+    }),
     why: "fund replenished; payment retried",
     correlationId,
   });

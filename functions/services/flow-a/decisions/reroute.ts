@@ -64,7 +64,7 @@ export async function reroutePayment(
             : {}),
         },
       },
-      status: "paying",
+      event: { type: "payment.started" },
     }),
     handledBy: true,
     before: { method: record.payout.method, accountMasked: record.payout.bank?.accountMasked },

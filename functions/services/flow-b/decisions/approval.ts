@@ -51,7 +51,7 @@ export async function decideApproval(
     output: { outcome: approved ? "approved" : "rejected" },
     change: onCurrentPlan(deps, caseId, (recorded, current) => ({
       // Approved: the commitment step moves the case on (to its stages, or to waiting for funds).
-      ...(approved ? {} : { status: "plan-rejected" as const }),
+      ...(approved ? {} : { event: { type: "plan.rejected" } as const }),
       set: {
         plan: {
           ...current,

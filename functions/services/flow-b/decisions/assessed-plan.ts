@@ -94,7 +94,7 @@ export function assessedPlan(
   const { version, totalYuan, approvalLevel, adjusted } = computed;
   const by = { recordedBy: recorded.decidedBy, recordedAt: recorded.decidedAt };
   return {
-    status: computed.noticeRequired ? "in-notice" : "awaiting-plan-approval",
+    event: { type: "assessment.completed", noticeRequired: computed.noticeRequired },
     set: {
       plan: {
         ...current,

@@ -63,7 +63,7 @@ export async function recordObjection(
       };
       return {
         // Back to the officer (DOMAIN §4.3): the case is assessed again, then noticed again.
-        status: "assessing",
+        event: { type: "notice.objection" },
         set: {
           plan: {
             ...current,

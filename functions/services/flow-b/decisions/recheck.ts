@@ -158,7 +158,7 @@ function recheckedPlan(
     escalated,
   };
   return {
-    status: request.outcome === "still-in-hardship" ? "stage-paying" : "plan-stopped",
+    event: { type: request.outcome === "still-in-hardship" ? "recheck.passed" : "recheck.failed" },
     set: {
       dueAt: null,
       plan: {
