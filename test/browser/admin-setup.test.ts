@@ -9,6 +9,8 @@
  * - 节假日: the province administrator sees next year's missing schedule as a warning, pastes the
  *   2027 notice's lines (test data shaped like the State Council's notice), reads the preview in
  *   words, saves after the confirmation, and 2027 is listed as loaded with no warning left.
+ * - 节假日 again: county-admin-1 registers the county's own days of 2027 — a make-up day on a
+ *   Wednesday is named in the preview and cannot be saved; on a Saturday it is saved and counted.
  * - 用户管理: the province administrator switches to 省级用户 and creates a province viewer, listed
  *   with the phone masked.
  * Each state: axe clean, no internal code, user id, policy version code, ISO time or ISO date in the
@@ -232,6 +234,56 @@ describe("the administration console: proposing, approving, loading a year, prov
     await clean(phone.page, "calendar on a phone");
     await consoleScreenshot(phone.page, "admin-calendar-390");
     await phone.context.close();
+  }, 240_000);
+
+  it("county-admin-1 registers the county's own days of 2027 after the preview named a weekday make-up day", async () => {
+    // Prepare
+    const { page, context } = await newPage(world.browser, DESKTOP_1440);
+    onTestFailed(
+      async () => void (await screenshot(page, "admin-setup-local-FAILED").catch(() => undefined)),
+    );
+    const calls = recordApi(page);
+    await signInAs(page, world.url, "county-admin-1");
+    await page.locator(".console__link", { hasText: "节假日" }).click();
+    await page.locator("[data-ready=admin-calendar][data-loaded=yes]").waitFor();
+    const form = page.locator("[data-form=local-days]");
+    expect(await page.locator("[data-form=national-schedule]").count()).toBe(0);
+
+    // Act: 县庆 on a Monday, a make-up day on a Wednesday
+    await pick(page, "local-year", "2027年");
+    await form.locator("[data-action=add-holiday]").click();
+    await page.locator("#local-name-0 input, input#local-name-0").first().fill("县庆");
+    await page.locator("#local-from-0").fill("2027-08-16");
+    await page.locator("#local-to-0").fill("2027-08-16");
+    await form.locator("[data-action=add-workday]").click();
+    await page.locator("#local-work-0").fill("2027-08-11");
+
+    // Assess: named in the preview, nothing can be sent
+    const problems = form.locator("[data-preview-problems]");
+    await expect(problems.innerText()).resolves.toContain("2027年8月11日 不是周六或周日，不能作为调休上班日");
+    await expect(form.locator("[data-action=save-local]").isDisabled()).resolves.toBe(true);
+    await clean(page, "local days: a weekday make-up day");
+
+    // Act: the Saturday before, saved
+    await page.locator("#local-work-0").fill("2027-08-14");
+    await expect(form.locator("[data-preview-rest]").allInnerTexts()).resolves.toEqual([
+      "县庆：2027年8月16日 放假，共 1 天",
+    ]);
+    await expect(form.locator("[data-preview-work]").allInnerTexts()).resolves.toEqual([
+      "2027年8月14日（星期六）调休上班",
+    ]);
+    expect(await problems.count()).toBe(0);
+    await form.locator("[data-action=save-local]").click();
+    await page.locator(".af-success", { hasText: "已保存2027年本县调整日" }).waitFor();
+
+    // Assess: 2027 counts the county's two days
+    const years = page.locator("[data-admin-calendar] .el-table__body-wrapper");
+    await expect.poll(async () => await years.innerText()).toMatch(/2027年\s+已载入\s+2 天/);
+    await page.locator(".af-success").waitFor({ state: "hidden" });
+    await clean(page, "local days saved");
+    await consoleScreenshot(page, "admin-calendar-local");
+    expect(refused(calls)).toEqual([]);
+    await context.close();
   }, 240_000);
 
   it("province-admin-1 creates a province viewer under 省级用户", async () => {
