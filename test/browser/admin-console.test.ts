@@ -158,7 +158,7 @@ describe("the administration console", () => {
 
     expect(calls.filter((c) => c.status === 401 || c.status === 403)).toEqual([]);
     await context.close();
-  });
+  }, 180_000);
 
   it("province-admin-1: lands on 用户管理 with a county of the province picked, no refused call", async () => {
     // Prepare
