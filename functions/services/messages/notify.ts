@@ -277,7 +277,7 @@ export async function notifyClosed(deps: NotifyDeps, record: CaseRecord): Promis
 // ── Staff messages ────────────────────────────────────────────────────────────────────────────────
 
 /** The short names of the tasks (at most 10 characters: the `task` variable's budget). */
-const TASK_NAMES: Readonly<Record<string, string>> = {
+export const TASK_NAMES: Readonly<Record<string, string>> = {
   "advance-decision": "先行救助审批",
   "payment-route": "确定发放方式",
   "fund-replenishment": "补足备用金",

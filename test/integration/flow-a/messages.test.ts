@@ -13,6 +13,7 @@ import type { StoredMessage } from "#adapters/message-store.ts";
 import { FULL_ACCOUNT_PATTERN, ID_NUMBER_PATTERN, MOBILE_PATTERN } from "#core/messages/index.ts";
 import { pollPaymentStatus } from "#functions/handlers/bank-callback.ts";
 import { planPaperwork } from "#functions/services/flow-a/steps.ts";
+import { sendDeadlineReminders } from "#functions/services/messages/reminders.ts";
 import { type FlowAWorld, filing, key, startFlowAWorld } from "./world.ts";
 
 const ACCOUNT = "6217000012345678";
@@ -177,5 +178,36 @@ describe("Flow A messages", () => {
     expect((await approver.post(`/inbox/${encodeURIComponent(staffMessage)}/read`, {})).status).toBe(200);
     expect((await approver.get<{ unread: number }>("/inbox/unread")).body.unread).toBe(before - 1);
     expect((await world.deps.messages.get(COUNTY, staffMessage))?.readAt).toBeUndefined();
+  });
+
+  it("reminds one working day before the paperwork deadline, the applicant and the officers, once however often the scan runs", async () => {
+    const paperwork = await world.deps.tasks.current(caseId, "paperwork");
+    const dueAt = Date.parse(paperwork?.dueAt ?? "");
+    expect(Number.isFinite(dueAt)).toBe(true);
+    const reminders = async () =>
+      (await world.deps.messages.forCase(COUNTY, caseId)).filter(
+        (m) => m.event.kind === "paperwork-reminder" || m.event.kind === "task-near-deadline",
+      );
+
+    // Days before the deadline: nothing is due yet.
+    expect((await sendDeadlineReminders(world.deps, COUNTY)).due).toBe(0);
+    expect(await reminders()).toEqual([]);
+
+    // Within one working day of it: the reminders, once each, also when the scan runs again.
+    await world.clock.advanceBy(dueAt - world.clock.nowMs() - 20 * 3_600_000);
+    expect((await sendDeadlineReminders(world.deps, COUNTY)).due).toBeGreaterThanOrEqual(1);
+    await sendDeadlineReminders(world.deps, COUNTY);
+    const sent = await reminders();
+    expect(kindsOf(sent)).toEqual(["paperwork-reminder", "task-near-deadline"]);
+    const toApplicant = sent.find((m) => m.event.kind === "paperwork-reminder");
+    expect(toApplicant?.recipient).toEqual({ kind: "applicant", caseId });
+    expect(toApplicant?.rendered.text).toContain("补齐材料的最后一天");
+    const toOfficers = sent.find((m) => m.event.kind === "task-near-deadline");
+    expect(toOfficers?.recipient).toEqual({
+      kind: "staff",
+      countyId: COUNTY,
+      townshipId: "230123100",
+      role: "township-officer",
+    });
   });
 });
