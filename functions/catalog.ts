@@ -29,6 +29,8 @@ export interface ConfigNeeds {
   accountKey?: boolean;
   /** Creates and disables staff accounts: the Cognito user pool's id, where the deployment has one. */
   userPool?: boolean;
+  /** Verifies sign-in tokens for the HTTP API: the staff and applicant Cognito pools and their clients. */
+  signInPools?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -70,6 +72,18 @@ const BANK_PAYMENT: ConfigNeeds = {
 };
 
 export const FUNCTIONS: readonly FunctionDefinition[] = [
+  {
+    id: "ApiAuthorizer",
+    entry: "functions/handlers/authorizer.ts",
+    handler: "handler",
+    description:
+      "HTTP API authorizer of a Cognito deployment: verifies the ID token of the staff or the applicant user pool",
+    // No table, no secret: the pools' ids and clients (an SSM parameter) and their public keys.
+    config: { signInPools: true },
+    access: {},
+    timeoutSeconds: 5,
+    memoryMb: 256,
+  },
   {
     id: "Health",
     entry: "functions/handlers/health.ts",
@@ -496,6 +510,7 @@ export interface FunctionNeeds {
   bankCallbackUrl: boolean;
   accountKey: boolean;
   userPool: boolean;
+  signInPools: boolean;
 }
 
 export function needsOf(definition: FunctionDefinition): FunctionNeeds {
@@ -510,6 +525,7 @@ export function needsOf(definition: FunctionDefinition): FunctionNeeds {
     bankCallbackUrl: definition.config?.bankCallbackUrl === true,
     accountKey: definition.config?.accountKey === true,
     userPool: definition.config?.userPool === true,
+    signInPools: definition.config?.signInPools === true,
   };
 }
 

@@ -6,9 +6,13 @@
 import type { Environment } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
-import type { FunctionDefinition } from "#functions/catalog.ts";
+import { type FunctionDefinition, needsOf } from "#functions/catalog.ts";
 import type { BankRouteOptions } from "./bank-route.ts";
-import { bankCallbackUrlParameterName, userPoolIdParameterName } from "./environment.ts";
+import {
+  bankCallbackUrlParameterName,
+  signInPoolsParameterName,
+  userPoolIdParameterName,
+} from "./environment.ts";
 import { type RegionTraits, regionTraits } from "./regions.ts";
 import { ApiStack } from "./stacks/api-stack.ts";
 import { DataStack } from "./stacks/data-stack.ts";
@@ -109,11 +113,16 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
     ...(props.webDomain ? { domain: props.webDomain } : {}),
   });
   const data = new DataStack(scope, "Data", { ...common("data"), prefix, consoleOrigins: [web.siteUrl] });
+  // The Lambda authorizer verifies the Cognito pools' tokens; with an external issuer the API's JWT
+  // authorizer does, and the deployment has no authorizer function.
+  const deployed = props.oidc
+    ? props.functions.filter((definition) => !needsOf(definition).signInPools)
+    : props.functions;
   const functions =
-    props.functions.length > 0
+    deployed.length > 0
       ? new FunctionsStack(scope, "Functions", {
           ...common("functions"),
-          functions: props.functions,
+          functions: deployed,
           workflowNames: props.workflows.map((workflow) => workflow.name),
           prefix,
           projectRoot: props.projectRoot,
@@ -124,7 +133,12 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
           ...(props.bankClientTls ? { bankClientTls: true } : {}),
           // The Cognito pool requires MFA of everyone; an external IdP only when declared to.
           issuerEnforcesMfa: props.oidc ? props.oidc.enforcesMfa === true : true,
-          ...(props.oidc ? {} : { userPoolIdParameterName: userPoolIdParameterName(prefix) }),
+          ...(props.oidc
+            ? {}
+            : {
+                userPoolIdParameterName: userPoolIdParameterName(prefix),
+                signInPoolsParameterName: signInPoolsParameterName(prefix),
+              }),
         })
       : undefined;
   const builtFunctions: ReadonlyMap<string, IFunction> = functions?.functions ?? new Map();
@@ -139,13 +153,14 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
       : undefined;
   const api = new ApiStack(scope, "Api", {
     ...common("api"),
-    functions: props.functions,
+    functions: deployed,
     builtFunctions,
     allowedOrigins: [web.siteUrl],
     siteUrl: web.siteUrl,
     identity: props.oidc ? { kind: "oidc", ...props.oidc } : { kind: "cognito" },
     bankCallbackUrlParameterName: bankCallbackUrlParameterName(prefix),
     userPoolIdParameterName: userPoolIdParameterName(prefix),
+    signInPoolsParameterName: signInPoolsParameterName(prefix),
     ...(props.bankCallbackUrl ? { bankCallbackUrl: props.bankCallbackUrl } : {}),
   });
   const monitoring = new MonitoringStack(scope, "Monitoring", {

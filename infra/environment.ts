@@ -11,6 +11,7 @@ export {
   NOTIFICATIONS_TOPIC_ENV,
   SECRETS,
   SERVER_ERROR_METRIC,
+  SIGN_IN_POOLS,
   stateMachineArnEnv,
   USER_POOL_ID,
 } from "#functions/runtime/environment.ts";
@@ -23,6 +24,14 @@ export function functionArnSubstitution(functionId: string): string {
 /** SSM parameter (String) holding the Cognito user pool's id; written by the API stack, read by administration. */
 export function userPoolIdParameterName(prefix: string): string {
   return `/${prefix}user-pool-id`;
+}
+
+/**
+ * SSM parameter (String, JSON) naming the staff and applicant Cognito pools and their consoles' clients;
+ * written by the API stack, read by the API's authorizer.
+ */
+export function signInPoolsParameterName(prefix: string): string {
+  return `/${prefix}sign-in-pools`;
 }
 
 /** SSM parameter (String) holding the bank callback URL; written by the API stack, read by payments. */

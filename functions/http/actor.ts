@@ -1,6 +1,7 @@
 /**
  * Who is calling, from the verified JWT claims (ARCHITECTURE §3.6). The same claim names in AWS
- * (Cognito user pool ID token behind the HTTP API JWT authorizer) and locally (dev sign-in):
+ * (the ID token of a Cognito user pool, verified by the API's Lambda authorizer, or of an external
+ * OIDC issuer behind the HTTP API JWT authorizer) and locally (the local OIDC provider):
  *
  * | claim              | meaning                                   |
  * |--------------------|-------------------------------------------|
@@ -14,8 +15,13 @@
  * Staff move money and read personal data: a token with any staff role (every role but applicant)
  * must record a second factor in `amr` (RFC 8176 `mfa`, as the province's IdP and the local provider
  * write it), or come from an issuer the deployment declares to require MFA of every account
- * (`ActorOptions.issuerEnforcesMfa`: the Cognito pool, MFA required, whose ID tokens carry no `amr`);
- * otherwise it is refused.
+ * (`ActorOptions.issuerEnforcesMfa`: the Cognito staff pool, MFA required, whose ID tokens carry no
+ * `amr`; the applicant pool's tokens reach handlers as applicants only); otherwise it is refused.
+ *
+ * An applicant needs no county: they file at the township of the emergency, whose county the filing
+ * takes (functions/services/steps/filing.ts `filingActor`), and read their own cases by user id. The
+ * applicant pool of a Cognito deployment gives them none (functions/handlers/authorizer.ts); their
+ * actor's `countyId` is then empty, which no county-scoped grant matches.
  *
  * The HTTP API authorizer flattens array claims into a string such as `[township-officer auditor]`;
  * both that form and a real array (or a JSON string) are accepted.
@@ -40,6 +46,19 @@ export function requiresMfa(roles: readonly Role[]): boolean {
 }
 
 export type Claims = Record<string, string | number | boolean | string[] | undefined>;
+
+/**
+ * The verified claims of a request, wherever the API's authorizer put them: a JWT authorizer (an
+ * external OIDC issuer in AWS; the local runtime, local/http/events.ts) under
+ * `requestContext.authorizer.jwt.claims`, the Lambda authorizer of a Cognito deployment
+ * (functions/handlers/authorizer.ts, its context) under `requestContext.authorizer.lambda`.
+ */
+export function claimsOf(event: { requestContext?: { authorizer?: unknown } }): Claims | undefined {
+  const authorizer = event.requestContext?.authorizer as
+    | { jwt?: { claims?: Claims }; lambda?: Claims }
+    | undefined;
+  return authorizer?.lambda ?? authorizer?.jwt?.claims;
+}
 
 export function parseGroups(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
@@ -70,15 +89,19 @@ export interface ActorOptions {
   issuerEnforcesMfa?: boolean;
 }
 
-/** Builds the actor from claims; a token without user id, county or a known role is refused (401). */
+/**
+ * Builds the actor from claims; a token without user id or a known role, or a staff token without
+ * county, is refused (401).
+ */
 export function actorFromClaims(claims: Claims | undefined, options: ActorOptions = {}): Actor {
   if (!claims) throw new UnauthorizedError("Sign-in required", "请先登录");
   const userId = claims[CLAIMS.userId];
   if (typeof userId !== "string" || userId === "") throw unauthorized("no subject");
-  const countyId = claims[CLAIMS.county];
-  if (typeof countyId !== "string" || countyId === "") throw unauthorized("no county");
   const roles = parseGroups(claims[CLAIMS.groups]).filter(isRole) as Role[];
   if (roles.length === 0) throw unauthorized("no role");
+  const county = claims[CLAIMS.county];
+  const countyId = typeof county === "string" ? county : "";
+  if (countyId === "" && roles.some((role) => role !== "applicant")) throw unauthorized("no county");
   const secondFactor =
     options.issuerEnforcesMfa === true || parseGroups(claims[CLAIMS.methods]).includes("mfa");
   if (requiresMfa(roles) && !secondFactor) {

@@ -1,6 +1,7 @@
 /**
  * The handler framework: one `httpHandler({...})` per route. It parses the API Gateway
- * HTTP API v2 event, reads the actor from the JWT claims, validates body/query/path with zod, checks
+ * HTTP API v2 event, reads the actor from the verified claims (`claimsOf`: the JWT or the Lambda
+ * authorizer's shape), validates body/query/path with zod, checks
  * the action's role grant (`core/access`) before the body is read, applies `Idempotency-Key` on POST,
  * runs the handler, and maps every error to one JSON shape. The same module runs behind the AWS HTTP
  * API and the local server.
@@ -36,7 +37,7 @@ import {
   requireAnyAccess,
   resourceKindOf,
 } from "./access.ts";
-import { actorFromClaims, type Claims } from "./actor.ts";
+import { actorFromClaims, claimsOf } from "./actor.ts";
 import { atResponseBoundary } from "./boundary.ts";
 import { registerRoute } from "./openapi.ts";
 import { Reply } from "./reply.ts";
@@ -272,7 +273,7 @@ export function httpHandler<
     before: async (request) => {
       const event = request.event;
       const correlationId = correlationIdOf(event);
-      const claims = event.requestContext?.authorizer?.jwt?.claims as Claims | undefined;
+      const claims = claimsOf(event);
       let actor: Actor | undefined;
       const actorOptions = { issuerEnforcesMfa: issuerEnforcesMfa() };
       if (isPublic) {

@@ -28,6 +28,7 @@ import {
   ENV,
   SECRETS,
   type SecretName,
+  SIGN_IN_POOLS,
   type StoredValue,
   stateMachineArnEnv,
   TABLE_ENV,
@@ -82,6 +83,20 @@ export interface AppConfig {
   notificationsTopicArn?: string;
   /** The Cognito pool staff accounts are created in; undefined: the directory's users sign in. */
   readonly userPoolId: string | undefined;
+  /** The user pools (and app clients) whose ID tokens the API's Lambda authorizer accepts. */
+  readonly signInPools: SignInPools;
+}
+
+/** A Cognito user pool and the consoles' app client of it. */
+export interface SignInPool {
+  userPoolId: string;
+  clientId: string;
+}
+
+/** Staff sign in at one pool (administrators create them, TOTP required), applicants at the other. */
+export interface SignInPools {
+  staff: SignInPool;
+  applicant: SignInPool;
 }
 
 /** Thrown at cold start; the message lists each variable and what is wrong with it. */
@@ -113,6 +128,23 @@ const Endpoints = z
       .record(z.string().regex(/^(\*|\d{6})$/, "a 6-digit county code or *"), z.url())
       .refine((map) => Object.keys(map).length > 0, "names no bank"),
   );
+
+/** `<region>_<id>`, as Cognito names a user pool. */
+const SignInPoolSchema = z.object({
+  userPoolId: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/, "a Cognito user pool id"),
+  clientId: Text,
+});
+const SignInPoolsJson = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object({ staff: SignInPoolSchema, applicant: SignInPoolSchema }));
 
 /** Values fetched by `loadConfig()` (Secrets Manager, SSM), by reference. */
 const fetched = new Map<string, string>();
@@ -245,6 +277,7 @@ const WHOLE_RUNTIME: FunctionNeeds = {
   bankCallbackUrl: true,
   accountKey: true,
   userPool: true,
+  signInPools: true,
 };
 
 function needsFor(functionId: string | undefined, problems: string[]): FunctionNeeds | undefined {
@@ -345,6 +378,19 @@ export function parseConfig(env: Env): AppConfig {
     config,
     "userPoolId",
     field(n.userPool, !whole, USER_POOL_ID.idEnv, functionId, (x) => x.optionalStored(USER_POOL_ID, Text), r),
+  );
+
+  getter(
+    config,
+    "signInPools",
+    field(
+      n.signInPools,
+      !whole,
+      SIGN_IN_POOLS.idEnv,
+      functionId,
+      (x) => x.stored(SIGN_IN_POOLS, SignInPoolsJson),
+      r,
+    ),
   );
 
   const bank = {} as BankConfig;
@@ -471,6 +517,7 @@ function storedReferences(env: Env): Array<{ value: StoredValue; id: string }> {
     ...(needs.bankCallbackUrl ? [BANK_CALLBACK_URL] : []),
     ...(needs.bankEndpoints ? [BANK_CLIENT_TLS] : []),
     ...(needs.userPool ? [USER_POOL_ID] : []),
+    ...(needs.signInPools ? [SIGN_IN_POOLS] : []),
   ];
   return values.flatMap((value) => {
     const id = env[value.idEnv]?.trim();

@@ -132,6 +132,19 @@ export const USER_POOL_ID: StoredValue = {
 };
 
 /**
+ * The Cognito user pools whose ID tokens the API's Lambda authorizer accepts, with the consoles' app
+ * client of each (JSON `{"staff":{"userPoolId","clientId"},"applicant":{"userPoolId","clientId"}}`):
+ * a parameter the API stack writes, since the pools are built after the functions. Only a Cognito
+ * deployment has it; with an external issuer the API's JWT authorizer verifies tokens instead.
+ */
+export const SIGN_IN_POOLS: StoredValue = {
+  kind: "parameter",
+  idEnv: "AIDFLOW_SIGN_IN_POOLS_PARAMETER",
+  valueEnv: "AIDFLOW_SIGN_IN_POOLS",
+  purpose: "The staff and applicant Cognito user pools and their consoles' app clients (JSON)",
+};
+
+/**
  * The client certificate, key and bank CA of a mutual-TLS bank connection (bank-client-tls.ts). Read
  * by the functions that call the bank (catalog `config.bankEndpoints`) only where the deployment has
  * one (`-c bankClientTls=true`); without it they connect as to any https server.

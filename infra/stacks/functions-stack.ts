@@ -30,6 +30,7 @@ import {
   ENV,
   NOTIFICATIONS_TOPIC_ENV,
   SECRETS,
+  SIGN_IN_POOLS,
   stateMachineArnEnv,
   USER_POOL_ID,
 } from "../environment.ts";
@@ -67,6 +68,11 @@ export interface FunctionsStackProps extends StackProps {
    * issuer): the functions that create staff accounts (catalog `config.userPool`) read it.
    */
   userPoolIdParameterName?: string;
+  /**
+   * SSM parameter the API stack writes the staff and applicant pools (and their clients) to, in a
+   * Cognito deployment: the API's authorizer (catalog `config.signInPools`) reads it.
+   */
+  signInPoolsParameterName?: string;
 }
 
 /**
@@ -110,7 +116,9 @@ export function externalModulesFor(needs: FunctionNeeds): string[] {
   return [
     ...LAMBDA_BUNDLING.externalModules,
     ...(needs.secrets.length > 0 || needs.bankEndpoints ? [] : ["@aws-lambda-powertools/parameters/secrets"]),
-    ...(needs.bankCallbackUrl || needs.userPool ? [] : ["@aws-lambda-powertools/parameters/ssm"]),
+    ...(needs.bankCallbackUrl || needs.userPool || needs.signInPools
+      ? []
+      : ["@aws-lambda-powertools/parameters/ssm"]),
   ];
 }
 
@@ -224,6 +232,7 @@ export class FunctionsStack extends Stack {
     this.grantAccountKey(needs, role, environment, props);
     this.grantBank(definition, needs, role, environment, props);
     this.grantUserPoolId(needs, role, environment, props);
+    this.grantSignInPools(needs, role, environment, props);
     const bankNetwork = needs.bankEndpoints ? this.bankNetwork : undefined;
     bankNetwork?.grantNetworkInterfaces(role);
 
@@ -473,6 +482,27 @@ export class FunctionsStack extends Stack {
     const name = props.userPoolIdParameterName;
     if (!needs.userPool || !name) return;
     environment[USER_POOL_ID.idEnv] = name;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ["ssm:GetParameter"],
+        resources: [this.formatArn({ service: "ssm", resource: "parameter", resourceName: name.slice(1) })],
+      }),
+    );
+  }
+
+  /**
+   * Where the API's authorizer finds the pools it trusts (written by the API stack, which builds them:
+   * their ids cannot be passed here, the API stack depends on these functions).
+   */
+  private grantSignInPools(
+    needs: FunctionNeeds,
+    role: iam.Role,
+    environment: Record<string, string>,
+    props: FunctionsStackProps,
+  ): void {
+    const name = props.signInPoolsParameterName;
+    if (!needs.signInPools || !name) return;
+    environment[SIGN_IN_POOLS.idEnv] = name;
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ["ssm:GetParameter"],

@@ -9,7 +9,7 @@ import path from "node:path";
 import { App } from "aws-cdk-lib";
 import type { CloudFormationStackArtifact } from "aws-cdk-lib/cx-api";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FUNCTIONS } from "#functions/catalog.ts";
+import { FUNCTIONS, needsOf } from "#functions/catalog.ts";
 import { buildAidFlowApp } from "#infra/context.ts";
 import { discoverWorkflows } from "#infra/workflows.ts";
 import { PROJECT_ROOT } from "./support.ts";
@@ -221,21 +221,28 @@ describe.each([
     ).toBeGreaterThanOrEqual(23);
   });
 
-  it("trusts the right issuer: Cognito in global regions, the configured OIDC issuer in China", () => {
+  it("trusts the right issuer: the staff and applicant Cognito pools in global regions, the configured OIDC issuer in China", () => {
     // Prepare
     const all = stacks.flatMap((stack) => Object.values((stack.template as Template).Resources ?? {}));
-    const [authorizer] = resources(template("Api"), "AWS::ApiGatewayV2::Authorizer");
+    const authorizers = resources(template("Api"), "AWS::ApiGatewayV2::Authorizer");
+    const [authorizer] = authorizers;
     // Assess
-    expect(authorizer?.Properties?.AuthorizerType).toBe("JWT");
+    expect(authorizers).toHaveLength(1);
     const cognito = all.filter((resource) => resource.Type.startsWith("AWS::Cognito::"));
     if (china) {
+      expect(authorizer?.Properties?.AuthorizerType).toBe("JWT");
       expect(cognito.map((resource) => resource.Type)).toEqual([]);
       expect(authorizer?.Properties?.JwtConfiguration).toEqual({
         Issuer: CHINA.oidcIssuer,
         Audience: [CHINA.oidcAudience],
       });
     } else {
-      expect(cognito.map((resource) => resource.Type)).toContain("AWS::Cognito::UserPool");
+      // An HTTP API JWT authorizer takes one issuer: the Lambda authorizer verifies both pools.
+      expect(authorizer?.Properties).toMatchObject({
+        AuthorizerType: "REQUEST",
+        EnableSimpleResponses: true,
+      });
+      expect(cognito.filter((resource) => resource.Type === "AWS::Cognito::UserPool")).toHaveLength(2);
     }
   });
 
@@ -279,8 +286,10 @@ describe.each([
     () => {
       // Prepare
       const functions = resources(template("Functions"), "AWS::Lambda::Function");
-      // Assess
-      expect(functions).toHaveLength(FUNCTIONS.length);
+      // Assess: in China the API's JWT authorizer verifies tokens; there is no authorizer function.
+      expect(functions).toHaveLength(
+        FUNCTIONS.filter((definition) => !china || !needsOf(definition).signInPools).length,
+      );
       if (china) {
         const literals = stacks.flatMap((stack) =>
           strings(stack.template as Json, stack.id).filter(([, text]) => /arn:aws:/.test(text)),
@@ -360,18 +369,24 @@ describe("staff MFA the API can rely on", () => {
     };
   }
 
-  it("the Cognito pool requires TOTP of every account, and the functions serving routes are told so", () => {
+  it("the Cognito staff pool requires TOTP of every account, and the functions serving routes are told so", () => {
     // Act
     const api = build({ region: "ap-east-1", ...BANK })
       .synth()
       .getStackByName("aidflow-api").template as Template;
     const flags = mfaFlags({});
-    // Assess
-    const [pool] = resources(api, "AWS::Cognito::UserPool");
-    expect(pool?.Properties).toMatchObject({
+    // Assess: staff are created by administrators in the pool that requires TOTP; the pool where
+    // applicants sign themselves up requires none, and its tokens never carry a staff role.
+    const pools = resources(api, "AWS::Cognito::UserPool");
+    const staff = pools.find((pool) =>
+      JSON.stringify(pool.Properties).includes('"AllowAdminCreateUserOnly":true'),
+    );
+    const applicants = pools.filter((pool) => pool !== staff);
+    expect(staff?.Properties).toMatchObject({
       MfaConfiguration: "ON",
       EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
     });
+    expect(applicants.map((pool) => pool.Properties?.MfaConfiguration)).toEqual(["OFF"]);
     expect(new Set(flags.routes)).toEqual(new Set(["true"]));
     expect(new Set(flags.others)).toEqual(new Set([undefined]));
   });

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FUNCTIONS, type FunctionDefinition, needsOf } from "#functions/catalog.ts";
 import { COLD_START_HOOK_KEY, ENV, SECRETS } from "#functions/runtime/environment.ts";
 import { buildAidFlow } from "#infra/aidflow.ts";
-import { BANK_CALLBACK_URL, USER_POOL_ID } from "#infra/environment.ts";
+import { BANK_CALLBACK_URL, SIGN_IN_POOLS, USER_POOL_ID } from "#infra/environment.ts";
 import { afterBundlingCommands, externalModulesFor, LAMBDA_BUNDLING } from "#infra/stacks/functions-stack.ts";
 import { discoverWorkflows } from "#infra/workflows.ts";
 import { ensureTables, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from "#local/dynamodb/engine.ts";
@@ -127,8 +127,9 @@ class LocalResolver {
     };
     if (pseudo[name]) return pseudo[name];
     const resource = stack.template.Resources[name];
-    // The pool's id, made by Cognito at deploy: a plausible one here.
-    if (resource?.Type === "AWS::Cognito::UserPool") return `${REGION}_LocalPool1`;
+    // A pool's id and an app client's, made by Cognito at deploy: plausible ones here, one per resource.
+    if (resource?.Type === "AWS::Cognito::UserPool") return `${REGION}_${name.replace(/[^A-Za-z0-9]/g, "")}`;
+    if (resource?.Type === "AWS::Cognito::UserPoolClient") return `client${name.toLowerCase()}`;
     if (resource?.Type === "AWS::SecretsManager::Secret") {
       // Generated at deploy in AWS; generated here for the local stand-in.
       return this.localReference(`${stack.name}/${name}`, randomBytes(32).toString("hex"));
@@ -201,6 +202,8 @@ function localEnvironment(
   if (parameter) env[BANK_CALLBACK_URL.idEnv] = resolver.parameter(parameter);
   const pool = env[USER_POOL_ID.idEnv];
   if (pool) env[USER_POOL_ID.idEnv] = resolver.parameter(pool);
+  const signInPools = env[SIGN_IN_POOLS.idEnv];
+  if (signInPools) env[SIGN_IN_POOLS.idEnv] = resolver.parameter(signInPools);
   return env;
 }
 
@@ -296,6 +299,24 @@ function httpEvent(definition: FunctionDefinition): unknown {
   };
 }
 
+/** A request of the HTTP API's Lambda authorizer (payload 2.0) with a token of no trusted pool. */
+function authorizerEvent(): unknown {
+  const token = [{ alg: "RS256", kid: "template-env" }, { sub: "nobody", token_use: "id" }, "x"]
+    .map((part) => Buffer.from(JSON.stringify(part)).toString("base64url"))
+    .join(".");
+  return {
+    version: "2.0",
+    type: "REQUEST",
+    routeArn: "arn:aws:execute-api:ap-east-1:123456789012:api/$default/GET/cases",
+    identitySource: [`Bearer ${token}`],
+    routeKey: "GET /cases",
+    rawPath: "/cases",
+    rawQueryString: "",
+    headers: { authorization: `Bearer ${token}` },
+    requestContext: { requestId: "template-env-authorizer", http: { method: "GET", path: "/cases" } },
+  };
+}
+
 /** What some tasks' schemas want beyond the case, so that the event gets past parsing. */
 const TASK_EVENT_EXTRAS: Record<string, Record<string, string>> = {
   OpenHumanTask: { taskType: "advance-decision" },
@@ -360,9 +381,17 @@ async function coldStartAndInvoke(bundle: Bundle, definition: FunctionDefinition
   const handler = module[definition.handler] as (event: unknown, context: unknown) => Promise<unknown>;
   if (typeof handler !== "function") throw new Error(`${definition.id}: no export ${definition.handler}`);
   try {
-    const result = await handler(definition.routes ? httpEvent(definition) : taskEvent(definition), {
-      awsRequestId: "template-env",
-    });
+    const event = definition.routes
+      ? httpEvent(definition)
+      : needsOf(definition).signInPools
+        ? authorizerEvent()
+        : taskEvent(definition);
+    const result = await handler(event, { awsRequestId: "template-env" });
+    if (needsOf(definition).signInPools) {
+      // The token verifies against neither pool: refused, and nothing thrown.
+      const { isAuthorized } = result as { isAuthorized: boolean };
+      return { kind: "status", status: isAuthorized === false ? 200 : 500, body: JSON.stringify(result) };
+    }
     if (definition.routes) {
       const { statusCode, body } = result as { statusCode: number; body?: string };
       return { kind: "status", status: statusCode, ...(body ? { body } : {}) };

@@ -1,8 +1,8 @@
 /**
  * Sign-in through OpenID Connect: authorization code with PKCE (`oidc-client-ts`), the same flow
  * locally and in AWS. Where to sign in comes from the build (`VITE_AIDFLOW_SIGN_IN`, the api stack's
- * `ConsoleSignIn` output: the Cognito user pool, or the province's IdP) or, when the build names
- * none, from `GET /auth/config` (the local runtime's provider at `/oidc`).
+ * `ConsoleSignIn` output: the Cognito staff and applicant user pools, or the province's IdP) or,
+ * when the build names none, from `GET /auth/config` (the local runtime's provider at `/oidc`).
  *
  * The API authorizes with the ID token (roles in `cognito:groups`, scope in `custom:county` /
  * `custom:township`), so the session keeps that token and renews it with the refresh token a minute
@@ -67,7 +67,7 @@ function managerFor(option: SignInOption): UserManager {
       loadUserInfo: false,
     });
     created.events.addUserLoaded((user) => {
-      const signedIn = sessionFrom(user);
+      const signedIn = sessionFrom(user, option);
       if (signedIn) signInLocally(signedIn.token, signedIn.user);
     });
     // A minute before the token expires; a failure here is tried again at expiry.
@@ -132,7 +132,7 @@ export async function finishSignIn(url: string): Promise<{ user: SessionUser; ne
   const option = all.find((o) => o.issuer === stored.authority && o.clientId === stored.client_id) ?? all[0];
   if (!option) throw new Error("no sign-in is configured");
   const user = await managerFor(option).signinRedirectCallback(url);
-  const signedIn = sessionFrom(user);
+  const signedIn = sessionFrom(user, option);
   if (!signedIn) throw new Error("the identity token carries no role");
   signInLocally(signedIn.token, signedIn.user);
   const state = (user.state ?? {}) as Partial<SignInState>;
@@ -176,12 +176,16 @@ function asRoles(value: unknown): Role[] {
     .filter(Boolean) as Role[];
 }
 
-/** The session of a signed-in OIDC user: the ID token and who it names (claims of functions/http/actor.ts). */
-function sessionFrom(user: User): { token: string; user: SessionUser } | undefined {
+/**
+ * The session of a signed-in OIDC user: the ID token and who it names (claims of functions/http/actor.ts).
+ * A token of the applicants' sign-in is an applicant's, as the API takes it (functions/handlers/authorizer.ts):
+ * that pool gives no groups.
+ */
+function sessionFrom(user: User, option: SignInOption): { token: string; user: SessionUser } | undefined {
   const token = user.id_token;
   if (!token) return undefined;
   const claims = decodeClaims(token);
-  const roles = asRoles(claims["cognito:groups"]);
+  const roles: Role[] = option.kind === "applicant" ? ["applicant"] : asRoles(claims["cognito:groups"]);
   if (roles.length === 0) return undefined;
   const county = claims["custom:county"];
   const township = claims["custom:township"];
@@ -191,8 +195,8 @@ function sessionFrom(user: User): { token: string; user: SessionUser } | undefin
       userId: String(claims.sub ?? ""),
       name: String(claims.name ?? claims["cognito:username"] ?? ""),
       roles,
-      ...(typeof county === "string" ? { countyId: county } : {}),
-      ...(typeof township === "string" ? { townshipId: township } : {}),
+      ...(typeof county === "string" && option.kind !== "applicant" ? { countyId: county } : {}),
+      ...(typeof township === "string" && option.kind !== "applicant" ? { townshipId: township } : {}),
     },
   };
 }
