@@ -29,6 +29,8 @@ export interface ConfigNeeds {
   accountKey?: boolean;
   /** Creates and disables staff accounts: the Cognito user pool's id, where the deployment has one. */
   userPool?: boolean;
+  /** Sends SMS through the counties' providers: their access keys (SMS_CREDENTIALS, JSON). */
+  smsCredentials?: boolean;
   /** Verifies sign-in tokens for the HTTP API: the staff and applicant Cognito pools and their clients. */
   signInPools?: boolean;
 }
@@ -54,6 +56,12 @@ export interface FunctionDefinition {
   };
   /** Secrets and bank settings; see `ConfigNeeds`. */
   config?: ConfigNeeds;
+  /**
+   * What invokes a function besides routes and state machines: `messageStream` = new message items
+   * of the main table's stream (filtered, with a dead-letter queue); `dueSchedule` = every few minutes
+   * (infra/sms-dispatch.ts). Locally the SMS simulator's poll stands in for both.
+   */
+  triggers?: { messageStream?: boolean; dueSchedule?: boolean };
   /** Lambda timeout; default 10 s. */
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -143,6 +151,19 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     description: "Asks the bank for the status of a payment whose callback did not come, and records it",
     config: { secrets: ["bankRequestSecret"], bankEndpoints: true },
     access: { tables: { main: "write" } },
+  },
+  {
+    id: "SmsDispatch",
+    entry: "functions/handlers/sms-dispatch.ts",
+    handler: "handler",
+    description:
+      "SMS dispatcher: each new message to its recipients' phones through the county's provider, once, under quiet hours, rate limit and opt-out; deferred and retried deliveries on a schedule",
+    // The numbers' keyed hash uses the identity hash key; the providers' keys are one secret.
+    config: { secrets: ["identityHashKey"], smsCredentials: true },
+    access: { tables: { main: "write" } },
+    triggers: { messageStream: true, dueSchedule: true },
+    // A batch of STREAM_BATCH_SIZE messages, each a provider call with its own timeout.
+    timeoutSeconds: 120,
   },
   // ── Flow A: filing and the human steps over HTTP, the state-machine tasks ───────────
   {
@@ -510,6 +531,7 @@ export interface FunctionNeeds {
   bankCallbackUrl: boolean;
   accountKey: boolean;
   userPool: boolean;
+  smsCredentials: boolean;
   signInPools: boolean;
 }
 
@@ -525,6 +547,7 @@ export function needsOf(definition: FunctionDefinition): FunctionNeeds {
     bankCallbackUrl: definition.config?.bankCallbackUrl === true,
     accountKey: definition.config?.accountKey === true,
     userPool: definition.config?.userPool === true,
+    smsCredentials: definition.config?.smsCredentials === true,
     signInPools: definition.config?.signInPools === true,
   };
 }

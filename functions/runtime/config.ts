@@ -17,6 +17,7 @@
 
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import { type SmsCredentials, smsCredentialsSchema } from "#adapters/sms/credentials.ts";
 import { type FunctionNeeds, functionById, needsOf } from "#functions/catalog.ts";
 import { type BankClientTls, bankClientTlsSchema } from "./bank-client-tls.ts";
 import { newDynamoDbClient } from "./dynamo-client.ts";
@@ -29,6 +30,7 @@ import {
   SECRETS,
   type SecretName,
   SIGN_IN_POOLS,
+  SMS_CREDENTIALS,
   type StoredValue,
   stateMachineArnEnv,
   TABLE_ENV,
@@ -83,6 +85,8 @@ export interface AppConfig {
   notificationsTopicArn?: string;
   /** The Cognito pool staff accounts are created in; undefined: the directory's users sign in. */
   readonly userPoolId: string | undefined;
+  /** The counties' SMS providers' access keys (functions/adapters/sms/credentials.ts). */
+  sms: { readonly credentials: SmsCredentials };
   /** The user pools (and app clients) whose ID tokens the API's Lambda authorizer accepts. */
   readonly signInPools: SignInPools;
 }
@@ -277,6 +281,7 @@ const WHOLE_RUNTIME: FunctionNeeds = {
   bankCallbackUrl: true,
   accountKey: true,
   userPool: true,
+  smsCredentials: true,
   signInPools: true,
 };
 
@@ -379,6 +384,21 @@ export function parseConfig(env: Env): AppConfig {
     "userPoolId",
     field(n.userPool, !whole, USER_POOL_ID.idEnv, functionId, (x) => x.optionalStored(USER_POOL_ID, Text), r),
   );
+
+  const sms = {} as AppConfig["sms"];
+  getter(
+    sms,
+    "credentials",
+    field(
+      n.smsCredentials,
+      !whole,
+      SMS_CREDENTIALS.idEnv,
+      functionId,
+      (x) => x.stored(SMS_CREDENTIALS, smsCredentialsSchema()),
+      r,
+    ),
+  );
+  config.sms = sms;
 
   getter(
     config,
@@ -517,6 +537,7 @@ function storedReferences(env: Env): Array<{ value: StoredValue; id: string }> {
     ...(needs.bankCallbackUrl ? [BANK_CALLBACK_URL] : []),
     ...(needs.bankEndpoints ? [BANK_CLIENT_TLS] : []),
     ...(needs.userPool ? [USER_POOL_ID] : []),
+    ...(needs.smsCredentials ? [SMS_CREDENTIALS] : []),
     ...(needs.signInPools ? [SIGN_IN_POOLS] : []),
   ];
   return values.flatMap((value) => {

@@ -3,6 +3,8 @@
  * identity document (DOMAIN §7). Further role-based masking is the HTTP layer's (core/access).
  */
 import type { CaseRecord } from "#adapters/case-store.ts";
+import type { Reachability } from "#adapters/sms-delivery-store.ts";
+import { UNREACHABLE_NOTICE_ZH } from "#core/messages/delivery.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 
 export function publicCaseView(record: CaseRecord): Record<string, unknown> {
@@ -21,6 +23,16 @@ export function publicCaseView(record: CaseRecord): Record<string, unknown> {
         : {}),
     },
   };
+}
+
+/**
+ * Whether the applicant can be texted: once their number failed for good (core/messages/delivery.ts),
+ * the township sees "无法短信联系，请电话联系" on the case and phones instead.
+ */
+export function smsContactView(reach: Reachability): { smsUnreachable: boolean; smsNoticeZh?: string } {
+  return reach.unreachable
+    ? { smsUnreachable: true, smsNoticeZh: UNREACHABLE_NOTICE_ZH }
+    : { smsUnreachable: false };
 }
 
 /**

@@ -10,6 +10,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
 import { SECRET_NAMES, SECRETS, type SecretName } from "#functions/runtime/environment.ts";
+import { MESSAGE_STREAM_VIEW } from "../sms-dispatch.ts";
 import { physicalTableName, TABLES, type TableDefinition } from "../tables.ts";
 
 export interface DataStackProps extends StackProps {
@@ -231,6 +232,8 @@ export class DataStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
+      // The SMS dispatcher is fed new message items from it (infra/sms-dispatch.ts).
+      ...(definition.id === "main" ? { stream: MESSAGE_STREAM_VIEW } : {}),
     });
     for (const index of definition.globalIndexes) {
       table.addGlobalSecondaryIndex({

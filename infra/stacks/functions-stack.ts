@@ -21,7 +21,12 @@ import {
   type TableAccess,
 } from "#functions/catalog.ts";
 import { API_DOCUMENT_ENTRY, writeApiDocumentCommand } from "#functions/http/api-document-asset.ts";
-import { ACCOUNT_KEY, BANK_CLIENT_TLS, COLD_START_HOOK_KEY } from "#functions/runtime/environment.ts";
+import {
+  ACCOUNT_KEY,
+  BANK_CLIENT_TLS,
+  COLD_START_HOOK_KEY,
+  SMS_CREDENTIALS,
+} from "#functions/runtime/environment.ts";
 import { BankNetwork, type BankRouteOptions, bankClientTlsSecret } from "../bank-route.ts";
 import {
   BANK_CALLBACK_URL,
@@ -35,6 +40,7 @@ import {
   USER_POOL_ID,
 } from "../environment.ts";
 import { acknowledgeWildcardResource } from "../nag.ts";
+import { smsCredentialsSecret, wireMessageTriggers } from "../sms-dispatch.ts";
 import { physicalTableName, TABLE_ENV, TABLES, type TableDefinition } from "../tables.ts";
 import { LIVE_ALIAS, stateMachineName } from "../workflows.ts";
 import { type DataStack, documentsBucketName, notificationsTopicName } from "./data-stack.ts";
@@ -115,7 +121,9 @@ export function afterBundlingCommands(entry: string, projectRoot: string, output
 export function externalModulesFor(needs: FunctionNeeds): string[] {
   return [
     ...LAMBDA_BUNDLING.externalModules,
-    ...(needs.secrets.length > 0 || needs.bankEndpoints ? [] : ["@aws-lambda-powertools/parameters/secrets"]),
+    ...(needs.secrets.length > 0 || needs.bankEndpoints || needs.smsCredentials
+      ? []
+      : ["@aws-lambda-powertools/parameters/secrets"]),
     ...(needs.bankCallbackUrl || needs.userPool || needs.signInPools
       ? []
       : ["@aws-lambda-powertools/parameters/ssm"]),
@@ -175,6 +183,8 @@ export class FunctionsStack extends Stack {
   /** The bank functions' VPC (context `bankRoute`). */
   readonly bankNetwork: BankNetwork | undefined;
   private readonly bankTlsSecret: ReturnType<typeof bankClientTlsSecret> | undefined;
+  /** The SMS providers' keys, made with the first function that sends SMS. */
+  private smsSecret: ReturnType<typeof smsCredentialsSecret> | undefined;
 
   constructor(scope: Construct, id: string, props: FunctionsStackProps) {
     super(scope, id, props);
@@ -232,6 +242,7 @@ export class FunctionsStack extends Stack {
     this.grantAccountKey(needs, role, environment, props);
     this.grantBank(definition, needs, role, environment, props);
     this.grantUserPoolId(needs, role, environment, props);
+    this.grantSmsCredentials(needs, role, environment, props);
     this.grantSignInPools(needs, role, environment, props);
     const bankNetwork = needs.bankEndpoints ? this.bankNetwork : undefined;
     bankNetwork?.grantNetworkInterfaces(role);
@@ -276,6 +287,10 @@ export class FunctionsStack extends Stack {
         reason: "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.",
       });
     }
+    wireMessageTriggers(this, definition, fn, {
+      prefix: props.prefix,
+      mainTableStreamArn: props.data.tables.main.tableStreamArn as string,
+    });
     return fn;
   }
 
@@ -446,6 +461,24 @@ export class FunctionsStack extends Stack {
         }),
       );
     }
+  }
+
+  /** The SMS providers' keys (one secret for every county), readable by the functions that send SMS. */
+  private grantSmsCredentials(
+    needs: FunctionNeeds,
+    role: iam.Role,
+    environment: Record<string, string>,
+    props: FunctionsStackProps,
+  ): void {
+    if (!needs.smsCredentials) return;
+    this.smsSecret ??= smsCredentialsSecret(this, props.prefix);
+    environment[SMS_CREDENTIALS.idEnv] = this.smsSecret.secretArn;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [this.smsSecret.secretArn],
+      }),
+    );
   }
 
   /**

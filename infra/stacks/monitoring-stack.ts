@@ -10,6 +10,7 @@ import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import { FUND_ALERT_METRIC, SERVER_ERROR_METRIC } from "../environment.ts";
+import { smsDeadLetterMetric } from "../sms-dispatch.ts";
 import { physicalTableName, TABLES } from "../tables.ts";
 
 export interface MonitoringStackProps extends StackProps {
@@ -132,6 +133,14 @@ export class MonitoringStack extends Stack {
       });
       return throttled;
     });
+    // Stream records of new messages the SMS dispatcher gave up on (infra/sms-dispatch.ts).
+    if (props.functions.has("SmsDispatch")) {
+      this.alarm("sms-dispatch-dead-letters", smsDeadLetterMetric(props.prefix, PERIOD), {
+        runbook: "sms-dispatch-dead-letters",
+        description:
+          "New messages the SMS dispatcher could not take after its retries are in its dead-letter queue: their SMS were not sent (the inbox has them).",
+      });
+    }
     const fundAlerts = new cloudwatch.Metric({
       namespace: FUND_ALERT_METRIC.namespace,
       metricName: FUND_ALERT_METRIC.name,

@@ -131,6 +131,9 @@ class LocalResolver {
     if (resource?.Type === "AWS::Cognito::UserPool") return `${REGION}_${name.replace(/[^A-Za-z0-9]/g, "")}`;
     if (resource?.Type === "AWS::Cognito::UserPoolClient") return `client${name.toLowerCase()}`;
     if (resource?.Type === "AWS::SecretsManager::Secret") {
+      // A secret created with a value (the SMS credentials, holding no keys yet) holds that value.
+      const initial = resource.Properties?.SecretString;
+      if (typeof initial === "string") return this.localReference(`${stack.name}/${name}`, initial);
       // Generated at deploy in AWS; generated here for the local stand-in.
       return this.localReference(`${stack.name}/${name}`, randomBytes(32).toString("hex"));
     }
@@ -329,6 +332,8 @@ const TASK_EVENT_EXTRAS: Record<string, Record<string, string>> = {
 
 /** A Step Functions task event naming a case that does not exist: a typed domain error is fine. */
 function taskEvent(definition: FunctionDefinition): unknown {
+  // The SMS dispatcher's schedule: it reads the deliveries that fell due.
+  if (definition.triggers?.dueSchedule) return { source: "aws.events", "detail-type": "Scheduled Event" };
   return {
     caseId: "CASE-TEMPLATE-ENV",
     correlationId: "corr-template-env",

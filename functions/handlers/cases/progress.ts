@@ -4,9 +4,11 @@
  * the notifications sent. Applicants see their own cases; staff their township; county the county.
  */
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
+import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
 import { httpHandler } from "#functions/http/index.ts";
+import { config, dynamo } from "#functions/runtime/config.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
-import { policyFacts, publicCaseView } from "#functions/services/case-view.ts";
+import { policyFacts, publicCaseView, smsContactView } from "#functions/services/case-view.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import { CaseParams } from "./decisions.ts";
 
@@ -31,8 +33,11 @@ export const handler = httpHandler({
       record.townshipId,
       record.policyVersionId,
     );
+    const sms = new SmsDeliveryStore(dynamo(), config().tables.main, config().identityHashKey);
+    const contact = smsContactView(await sms.reachability(record.countyId, record.caseId));
     return {
       case: publicCaseView(record),
+      contact,
       policy: policyFacts(record, policy),
       tasks: tasks.map((t) => ({
         taskId: t.taskId,
