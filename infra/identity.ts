@@ -1,12 +1,13 @@
 /**
- * Who may sign in, as the identity provider sees it (DOMAIN §1, ARCHITECTURE §3.6): one Cognito group
- * per role, and the township/county a user acts for as custom attributes. The local dev sign-in issues
- * tokens with the same claim names. Plain data, no aws-cdk-lib import.
+ * Who may sign in, as the identity provider sees it (DOMAIN §1, ARCHITECTURE §3.6): in the staff user
+ * pool one Cognito group per staff role, and the township/county a user acts for as custom attributes;
+ * applicants sign in at a pool of their own, with no group (infra/stacks/api-stack.ts). The local
+ * provider issues tokens with the same claim names. Plain data, no aws-cdk-lib import.
  */
 
 import { ROLE_DESCRIPTIONS as CORE_ROLES, ROLES, type Role } from "#core/access/roles.ts";
 
-/** The roles are core's (`core/access/roles.ts`); the user pool has one group per role. */
+/** The roles are core's (`core/access/roles.ts`); the staff pool has one group per role but applicant. */
 export { ROLES, type Role };
 
 /** What each role may do, in one line (DOMAIN §1). */
