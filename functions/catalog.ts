@@ -425,6 +425,20 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     config: FLOW_DEPS,
     access: { tables: { main: "write" } },
   },
+  {
+    id: "Inbox",
+    entry: "functions/handlers/inbox.ts",
+    handler: "handler",
+    description:
+      "In-app inbox (issue 24): the applicant's messages about their cases, staff's messages to their roles, unread count, mark read",
+    routes: [
+      { method: "GET", path: "/inbox" },
+      { method: "GET", path: "/inbox/unread" },
+      { method: "POST", path: "/inbox/{messageId}/read" },
+    ],
+    config: FLOW_DEPS,
+    access: { tables: { main: "write" } },
+  },
   // ── County finance: funds, allocation, reconciliation, close, replenishment, exports ──
   {
     id: "Finance",
