@@ -76,7 +76,7 @@ describe("SMS dispatcher infrastructure", () => {
     });
     const lambdas = Object.values(functions.findResources("AWS::Lambda::Function"));
     const withSecret = lambdas.filter(
-      (f) => (f.Properties.Environment?.Variables ?? {})[SMS_CREDENTIALS.idEnv] !== undefined,
+      (f) => f.Properties.Environment?.Variables?.[SMS_CREDENTIALS.idEnv] !== undefined,
     );
     expect(withSecret.map((f) => f.Properties.Description)).toEqual([
       FUNCTIONS.find((d) => d.id === "SmsDispatch")?.description,
