@@ -372,5 +372,6 @@ describe("cross-county matrix: two API-created counties, every route × every ro
     expect(wrongAnswers).toEqual([]);
     expect(writes).toEqual([]);
     expect(leaks).toEqual([]);
-  });
+    // Every route × every role, with two table scans after each request: minutes on a loaded machine.
+  }, 900_000);
 });
