@@ -163,6 +163,11 @@ describe("the administration console: proposing, approving, loading a year, prov
     await expect.poll(async () => await row.innerText()).toMatch(/已批准，待生效\s+孙丽\s+钱进/);
     await phone.page.locator(".af-success").waitFor({ state: "hidden" });
     await clean(phone.page, "approved on a phone");
+    // The table scrolled sideways to its 批准 button: back to its first column for the picture.
+    await phone.page
+      .locator("[data-admin-policy] .el-scrollbar__wrap")
+      .first()
+      .evaluate((el) => el.scrollTo({ left: 0 }));
     await consoleScreenshot(phone.page, "admin-policy-approved-390");
     expect(refused(phoneCalls)).toEqual([]);
     await phone.context.close();
