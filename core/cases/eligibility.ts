@@ -83,6 +83,11 @@ export interface RegistrationFollowUp {
   notifyCountyId?: string;
 }
 
+/** The registration as a filing records it: a mainland county code, or none. */
+export function registrationOf(recorded: { countyCode?: string | undefined }): HouseholdRegistration {
+  return recorded.countyCode ? { kind: "mainland", countyId: recorded.countyCode } : { kind: "none" };
+}
+
 /** The only use of household registration: statistics and notifying the registration county. */
 export function registrationFollowUp(
   registration: HouseholdRegistration,

@@ -6,13 +6,6 @@ export {
   stageCountFor,
 } from "./assessment.ts";
 export {
-  checkDuplicate,
-  type DuplicateVerdict,
-  type FraudFinding,
-  type NewApplication,
-  type PriorCase,
-} from "./duplicates.ts";
-export {
   type AdvanceApplication,
   type AdvanceAssessment,
   type AssessmentReason,
@@ -20,6 +13,7 @@ export {
   type HouseholdRegistration,
   type RegistrationFollowUp,
   registrationFollowUp,
+  registrationOf,
 } from "./eligibility.ts";
 export {
   IdempotencyConflictError,

@@ -61,6 +61,8 @@ export interface PolicyPort {
 export interface CalendarPort {
   /** The county's holiday calendar, in which core's deadlines (`core/cases/rules/deadlines.ts`) count working days. */
   calendarOf(countyId: string, calendarRef: string): Promise<HolidayCalendar>;
+  /** The instant N working days after `from` in the county's calendar (Asia/Shanghai). */
+  addWorkingDays(countyId: string, calendarRef: string, from: Date, workingDays: number): Promise<Date>;
 }
 
 export interface IdentityPort {

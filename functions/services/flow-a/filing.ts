@@ -7,7 +7,7 @@
  */
 import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
 import type { Actor } from "#core/access/index.ts";
-import { advanceDecisionDueAt, assessAdvance, filedState } from "#core/cases/index.ts";
+import { advanceDecisionDueAt, assessAdvance, filedState, registrationOf } from "#core/cases/index.ts";
 import { AidFlowError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
@@ -120,7 +120,6 @@ function proposedAdvance(
   request: FileCaseRequest,
   policy: ResolvedPolicy,
 ): NonNullable<CaseRecord["assessment"]> {
-  const registrationCounty = request.applicant.registration.countyCode;
   const assessment = assessAdvance(
     {
       countyId: actor.countyId,
@@ -129,9 +128,7 @@ function proposedAdvance(
       requestedAmountYuan: request.requestedAmountYuan ? Yuan.parse(request.requestedAmountYuan) : Yuan.zero,
       irreversibleHarmIfDelayed: request.irreversibleHarmIfDelayed,
       identityDocument: request.applicant.document,
-      householdRegistration: registrationCounty
-        ? { kind: "mainland", countyId: registrationCounty }
-        : { kind: "none" },
+      householdRegistration: registrationOf(request.applicant.registration),
     },
     policy,
   );

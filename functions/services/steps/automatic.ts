@@ -7,6 +7,7 @@
 import type { CaseRecord } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import type { HolidayCalendar } from "#core/calendar/index.ts";
+import { registrationFollowUp, registrationOf } from "#core/cases/index.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import type { FlowDeps, LedgerRequest } from "../ports.ts";
 
@@ -71,8 +72,10 @@ export async function notifyRegistrationCounty(
   correlationId: string,
   now: Date,
 ): Promise<boolean> {
-  const registrationCounty = record.applicant.registration.countyCode;
-  if (record.applicant.local || !registrationCounty) return false;
+  // DOMAIN §2.1, §3.6: core says whom the registration notifies (another mainland county), never more.
+  const registration = registrationOf(record.applicant.registration);
+  const registrationCounty = registrationFollowUp(registration, record.countyId).notifyCountyId;
+  if (!registrationCounty) return false;
   await deps.outbox.put(
     {
       messageId: notice.messageId,

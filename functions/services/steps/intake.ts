@@ -15,6 +15,8 @@ import {
   officerAttestation,
   oneAidPerCausePerHousehold,
   type RuleOutcome,
+  registrationFollowUp,
+  registrationOf,
   residentIdBirthDate,
 } from "#core/cases/index.ts";
 import {
@@ -136,8 +138,10 @@ export async function intake(
       ...(request.applicant.phone ? { phoneMasked: deps.identity.maskPhone(request.applicant.phone) } : {}),
       registration: request.applicant.registration,
       ...(request.applicant.residence ? { residence: request.applicant.residence } : {}),
-      // Statistics and the close notice only (DOMAIN §2.1) — no rule reads this.
-      local: request.applicant.registration.countyCode === actor.countyId,
+      // Statistics only (DOMAIN §2.1, core's registrationFollowUp) — no rule reads this.
+      local:
+        registrationFollowUp(registrationOf(request.applicant.registration), actor.countyId).category ===
+        "local",
     },
     household: household.length > 0 ? { household, householdKeys: keys } : {},
     flags: attested ? { noDocument: true } : {},

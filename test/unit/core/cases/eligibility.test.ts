@@ -6,6 +6,7 @@ import {
   HARDSHIP_CAUSES,
   type HouseholdRegistration,
   registrationFollowUp,
+  registrationOf,
 } from "../../../../core/cases/index.ts";
 import type { IdentityDocument } from "../../../../core/identity/index.ts";
 import { Yuan } from "../../../../core/money/yuan.ts";
@@ -146,5 +147,11 @@ describe("registration is used only for notification and statistics", () => {
     expect(registrationFollowUp({ kind: "none" }, "230123")).toEqual({
       category: "no-mainland-registration",
     });
+  });
+
+  it("a filing's recorded registration: a county code is a mainland registration, none is none", () => {
+    expect(registrationOf({ countyCode: "510104" })).toEqual({ kind: "mainland", countyId: "510104" });
+    expect(registrationOf({})).toEqual({ kind: "none" });
+    expect(registrationFollowUp(registrationOf({}), "230123").notifyCountyId).toBeUndefined();
   });
 });

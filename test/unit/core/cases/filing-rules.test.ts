@@ -153,6 +153,16 @@ describe("rule one-aid-per-cause-per-household (DOMAIN §2.4, §7)", () => {
     const twice = [husbandPaid, { ...husbandPaid }];
     expect(oneAidPerCausePerHousehold({ cause: "fire", aids: twice, at }, lenient).outcome).toBe("compliant");
   });
+  it("a county allowing two aids per cause refuses the third until the older of the two leaves the window", () => {
+    const lenient = demoPolicy("urban", { aidPerCausePerHousehold: 2 });
+    const two = [
+      { caseId: "c-1", cause: "fire", paidAt: shanghai("2026-01-10T10:00:00") },
+      { caseId: "c-2", cause: "fire", paidAt: shanghai("2026-03-10T10:00:00") },
+    ];
+    const outcome = oneAidPerCausePerHousehold({ cause: "fire", aids: two, at }, lenient);
+    expect(outcome).toMatchObject({ outcome: "noncompliant", earlier: { caseId: "c-1" } });
+    expect(outcome.until?.toISOString()).toBe("2027-01-10T02:00:00.000Z");
+  });
 });
 
 describe("rule fraud-bar (DOMAIN §2.4, §2.5)", () => {
@@ -163,6 +173,13 @@ describe("rule fraud-bar (DOMAIN §2.4, §2.5)", () => {
       policy,
     );
     expect(outcome).toMatchObject({ outcome: "noncompliant", barredBy: { caseId: "c1" } });
+    expect(outcome.barredBy?.until.toISOString()).toBe("2026-12-15T02:00:00.000Z");
+  });
+  it("Compliance: the bar ends after the policy's months, to the second", () => {
+    const found = (foundAt: number) =>
+      fraudBar({ findings: [{ caseId: "c1", foundAt }], at }, policy).outcome;
+    expect(found(shanghai("2025-06-15T09:59:59"))).toBe("compliant");
+    expect(found(shanghai("2025-06-15T10:00:01"))).toBe("noncompliant");
   });
   it("Compliance: the bar has ended", () => {
     expect(
