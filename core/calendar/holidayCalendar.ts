@@ -50,6 +50,22 @@ export interface LocalDays {
 /** Longest holiday range accepted: a guard against a typo spanning months. */
 const MAX_HOLIDAY_RANGE_DAYS = 31;
 
+/** One refusal, in English with ISO dates for logs and in Chinese with dates in words for people. */
+interface CalendarProblem {
+  message: string;
+  messageZh: string;
+}
+
+function problem(message: string, messageZh: string): CalendarProblem {
+  return { message, messageZh };
+}
+
+/** `2027-02-08` → `2027年2月8日`: how a date reaches a zh-CN reader (never the ISO form). */
+function dateInWords(day: string): string {
+  const [year, month, date] = day.split("-");
+  return `${year}年${Number(month)}月${Number(date)}日`;
+}
+
 export function buildHolidayCalendar(input: {
   id: string;
   schedules: unknown[];
@@ -61,10 +77,11 @@ export function buildHolidayCalendar(input: {
   const knownYears = new Set<number>();
   const holidays = new Map<LocalDate, string>();
   const makeUp = new Set<LocalDate>();
-  const problems: string[] = [];
+  const problems: CalendarProblem[] = [];
 
   for (const schedule of schedules) {
-    if (knownYears.has(schedule.year)) problems.push(`year ${schedule.year} is given twice`);
+    if (knownYears.has(schedule.year))
+      problems.push(problem(`year ${schedule.year} is given twice`, `${schedule.year}年的安排重复`));
     knownYears.add(schedule.year);
   }
   const ranges = [
@@ -73,20 +90,34 @@ export function buildHolidayCalendar(input: {
   ];
   for (const range of ranges) {
     if (!isLocalDate(range.from) || !isLocalDate(range.to)) {
-      problems.push(`${range.name}: dates must be YYYY-MM-DD`);
+      problems.push(problem(`${range.name}: dates must be YYYY-MM-DD`, `${range.name}：日期格式不正确`));
       continue;
     }
     let day = range.from;
     for (let n = 0; day <= range.to; n++) {
       if (n >= MAX_HOLIDAY_RANGE_DAYS) {
-        problems.push(`${range.name}: range longer than ${MAX_HOLIDAY_RANGE_DAYS} days`);
+        problems.push(
+          problem(
+            `${range.name}: range longer than ${MAX_HOLIDAY_RANGE_DAYS} days`,
+            `${range.name}：假期超过${MAX_HOLIDAY_RANGE_DAYS}天`,
+          ),
+        );
         break;
       }
-      if (!knownYears.has(yearOf(day))) problems.push(`${range.name}: ${day} is outside the known years`);
+      if (!knownYears.has(yearOf(day))) {
+        problems.push(
+          problem(
+            `${range.name}: ${day} is outside the known years`,
+            `${range.name}：${dateInWords(day)}不在已载入全国安排的年份内`,
+          ),
+        );
+      }
       holidays.set(day, range.name);
       day = addLocalDays(day, 1);
     }
-    if (range.from > range.to) problems.push(`${range.name}: ends before it starts`);
+    if (range.from > range.to) {
+      problems.push(problem(`${range.name}: ends before it starts`, `${range.name}：结束日期早于开始日期`));
+    }
   }
   const makeUpDays = [
     ...schedules.flatMap((s) => s.makeUpWorkingDays),
@@ -94,21 +125,37 @@ export function buildHolidayCalendar(input: {
   ];
   for (const day of makeUpDays) {
     if (!isLocalDate(day)) {
-      problems.push(`make-up day ${day} must be YYYY-MM-DD`);
+      problems.push(problem(`make-up day ${day} must be YYYY-MM-DD`, "调休上班日的日期格式不正确"));
       continue;
     }
-    if (!knownYears.has(yearOf(day))) problems.push(`make-up day ${day} is outside the known years`);
-    if (!isWeekend(day)) problems.push(`make-up day ${day} is not a weekend day`);
-    if (holidays.has(day)) problems.push(`make-up day ${day} is also a holiday`);
+    if (!knownYears.has(yearOf(day))) {
+      problems.push(
+        problem(
+          `make-up day ${day} is outside the known years`,
+          `调休上班日${dateInWords(day)}不在已载入全国安排的年份内`,
+        ),
+      );
+    }
+    if (!isWeekend(day)) {
+      problems.push(
+        problem(`make-up day ${day} is not a weekend day`, `调休上班日${dateInWords(day)}不是周末`),
+      );
+    }
+    if (holidays.has(day)) {
+      problems.push(
+        problem(
+          `make-up day ${day} is also a holiday`,
+          `调休上班日${dateInWords(day)}同时是假日（${holidays.get(day)}）`,
+        ),
+      );
+    }
     makeUp.add(day);
   }
   if (problems.length > 0) {
     throw new ValidationError(
-      `holiday calendar ${input.id} is invalid: ${problems.join("; ")}`,
-      `节假日日历 ${input.id} 有误：${problems.join("；")}`,
-      {
-        fields: problems.map((p) => ({ path: "schedules", message: p, messageZh: p })),
-      },
+      `holiday calendar ${input.id} is invalid: ${problems.map((p) => p.message).join("; ")}`,
+      `节假日安排有误：${problems.map((p) => p.messageZh).join("；")}`,
+      { fields: problems.map((p) => ({ path: "schedules", ...p })) },
     );
   }
   return { id: input.id, knownYears, holidays, makeUpWorkingDays: makeUp };

@@ -117,6 +117,31 @@ describe("holiday calendar data is validated", () => {
     expect(() => buildHolidayCalendar({ id: "bad", schedules: [bad] })).toThrow(ValidationError);
   });
 
+  it("Noncompliance: a county make-up day on a national holiday is refused in words a zh-CN reader reads", () => {
+    let refusal: unknown;
+    try {
+      buildHolidayCalendar({
+        id: "county-230123",
+        schedules: [schedule2026],
+        local: { makeUpWorkingDays: ["2026-10-03"] },
+      });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ValidationError);
+    const error = refusal as ValidationError;
+    expect(error.messageZh).toBe("节假日安排有误：调休上班日2026年10月3日同时是假日（国庆节）");
+    expect(error.fields).toEqual([
+      {
+        path: "schedules",
+        message: "make-up day 2026-10-03 is also a holiday",
+        messageZh: "调休上班日2026年10月3日同时是假日（国庆节）",
+      },
+    ]);
+    // No ISO date, no calendar id, no English in what a person reads.
+    expect(error.messageZh).not.toMatch(/\d{4}-\d{2}|county-|[a-z]{3,}/);
+  });
+
   it("Noncompliance: a wrong time zone or malformed date is refused", () => {
     expect(() =>
       buildHolidayCalendar({ id: "bad", schedules: [{ ...schedule2026, timeZone: "UTC" }] }),
