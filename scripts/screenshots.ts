@@ -19,6 +19,8 @@ const CONSOLE_TESTS = [
   "test/browser/console-sizes.test.ts",
   "test/browser/province-rollup.test.ts",
   "test/browser/admin-console.test.ts",
+  "test/browser/admin-setup.test.ts",
+  "test/browser/admin-import.test.ts",
 ];
 
 const run = spawnSync("npx", ["vitest", "run", ...CONSOLE_TESTS], {
