@@ -22,7 +22,7 @@ export const DEFAULT_TEMPLATES: TemplateSet = {
   "paperwork-due":
     "{salutation}，请于{dueDate}前到{township}社会救助窗口补齐材料：{items}。案件编号{caseNumber}。",
   "paperwork-reminder":
-    "{salutation}，提醒：明天{dueDate}是补齐材料的最后一天，请到{township}社会救助窗口提交{items}。",
+    "{salutation}，提醒：{dueDate}是补齐材料的最后一天，请到{township}社会救助窗口提交{items}。",
   "follow-up-decision": "{salutation}，您的救助案件{caseNumber}跟进决定：{outcome}。详情可在掌上办查看。",
   "stage-paid":
     "{salutation}，第{stage}期（共{stages}期）救助金{amount}元已转入您尾号{accountTail}的账户，请注意查收。",

@@ -140,6 +140,18 @@ describe("every default template fits two segments", () => {
     expect(received.text).toContain("城关镇将于12月6日前告知审核结果");
     expect(dateTimeText("2026-12-06T07:00:00Z")).toBe("12月6日15:00");
   });
+
+  it("the paperwork reminder names its due date, not 明天: one working day before a Monday is a Friday", () => {
+    const reminder = renderMessage(
+      eventOf("paperwork-reminder", {
+        ...longestValues("城关镇"),
+        dueDate: "2026-12-07",
+      }),
+      { templates: DEFAULT_TEMPLATES, signName: "示例县民政局" },
+    );
+    expect(reminder.text).toContain("12月7日是补齐材料的最后一天");
+    expect(reminder.text).not.toMatch(/明天|今天|后天/);
+  });
 });
 
 describe("no personal data beyond what the message needs", () => {
