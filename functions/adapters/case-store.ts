@@ -175,8 +175,21 @@ function indexKeys(
   };
 }
 
+/**
+ * Fields a step sets on a case (`null` clears one): the record's own fields, never its key, status
+ * (core's transition writes that, see `event`) or version.
+ */
+export type CasePatch = {
+  [K in Exclude<keyof CaseRecord, "caseId" | "status" | "version" | "lastWriteId">]?: CaseRecord[K] | null;
+} & {
+  /** Flow B's staged plan (its shape: functions/services/flow-b/plan-record.ts). */
+  plan?: object;
+  /** Who withdrew the application, when and why (functions/services/queries/withdrawal.ts). */
+  withdrawal?: { at: string; by: string; onBehalf: boolean; reason: string };
+};
+
 export interface CaseUpdate {
-  set?: Record<string, unknown>;
+  set?: CasePatch;
   /**
    * What happened to the case: its next status is core's transition from the status it is read in
    * (an event the lifecycle does not accept there is refused, 422, and nothing is written).

@@ -14,6 +14,7 @@
 
 import { createHash, randomUUID } from "node:crypto";
 import * as z from "zod";
+import type { CasePatch } from "#adapters/case-store.ts";
 import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
 import type { OutboxMessage, Recipient } from "#adapters/outbox.ts";
 import type { TaskResponseOutcome } from "#adapters/step-functions.ts";
@@ -52,7 +53,7 @@ export interface OpenHumanTaskInput {
   /** Which wait opens: core's transition gives the case's status while the task waits. */
   caseEvent: WaitOpened;
   /** Case fields set when the task opens (e.g. `flags`). */
-  caseSet?: Record<string, unknown>;
+  caseSet?: CasePatch;
   notify: Recipient[];
   subject: string;
   subjectZh: string;

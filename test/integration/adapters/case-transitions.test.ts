@@ -114,13 +114,13 @@ describe("case statuses are written by core's transition only", () => {
     for (const { status, event } of refused) {
       expect(canTransition(status, event)).toBe(false);
       const caseId = await storedIn(status);
-      const write = cases.update(caseId, { event, set: { note: "must not land" } });
+      const write = cases.update(caseId, { event, set: { closedAt: "2026-03-03T01:00:00.000Z" } });
       await expect(write).rejects.toBeInstanceOf(IllegalTransitionError);
       await expect(write).rejects.toMatchObject({ statusCode: 422 });
       const stored = await cases.get(caseId);
       expect(stored.status).toBe(status);
       expect(stored.version).toBe(1);
-      expect((stored as unknown as { note?: string }).note).toBeUndefined();
+      expect(stored.closedAt).toBeUndefined();
     }
   });
 });
