@@ -1,7 +1,9 @@
 /**
  * Issue 12 §1: the bulk of the seeded simulation — 1,000 runs of the ledger+payments model, each
  * on a fresh in-memory DynamoDB behind the REAL SDK client (faults injected through the SDK request
- * handler; see model/memory-dynamo.ts for what that double is and is not). The same model on
+ * handler; see model/memory-dynamo.ts for what that double is and is not). Among the faults: writes
+ * that commit and answer with a timeout, and applied entries submitted again 1–30 days later through
+ * a new writer (model/driver.ts `lateRetry`), which must be answered with the original entry. The same model on
  * DynamoDB Local is `simulation-dynamodb-local.test.ts`. A failure prints its seed and the command
  * that replays it.
  */
@@ -47,6 +49,8 @@ describe("ledger+payments simulation, 1,000 seeded runs", () => {
       "polls after a confirmation timeout",
       "plans stopped at a re-check",
       "task failures retried later",
+      // Exactly once forever: applied entries submitted again days later by another process.
+      "late retries (days later, another process) answered duplicate",
     ]) {
       expect(summary.totals[happening], happening).toBeGreaterThan(0);
     }

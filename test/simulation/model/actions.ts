@@ -37,6 +37,10 @@ export interface RunState {
   /** Per call, for the `non-idempotent-draw` fault. */
   drawCalls: number;
   stats: Record<string, number>;
+  /** Each entry id as first submitted: what a caller submits again days later (driver.ts `lateRetry`). */
+  submitted: Map<string, LedgerEntryInput>;
+  /** Late retries the ledger applied or refused instead of answering with the original entry. */
+  lateRetryFailures: string[];
 }
 
 export interface Action {

@@ -4,7 +4,7 @@
  * failures and duplicate or lost callbacks, clock jumps past deadlines, county finance topping up a
  * dry fund, DynamoDB faults) → drain (faults stop, money in flight settles) → invariants.
  */
-import type { LedgerOutcome } from "#adapters/ledger/index.ts";
+import { type LedgerOutcome, LedgerWriter } from "#adapters/ledger/index.ts";
 import {
   type Action,
   applyBankOutcome,
@@ -25,7 +25,7 @@ import {
 import { FAULT_PROFILES } from "./faults.ts";
 import { checkInvariants, type Violation } from "./invariants.ts";
 import { generateScenario, TIMINGS, waitFor } from "./model.ts";
-import { Prng } from "./prng.ts";
+import { hashedUnit, Prng } from "./prng.ts";
 import { createSimWorld, type SimTables } from "./world.ts";
 
 /** Monday 2026-03-02 09:00 Asia/Shanghai. */
@@ -79,6 +79,8 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     applied: new Set(),
     drawCalls: 0,
     stats: {},
+    submitted: new Map(),
+    lateRetryFailures: [],
   };
   const trace: string[] = [];
   let concurrentGroups = 0;
@@ -112,6 +114,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
       if (group.length > 1) concurrentGroups += 1;
       await runGroup(state, trace, group);
       await afterStep(state, rng);
+      await lateRetry(state, options, step);
     }
 
     // Drain: the storm passes; money in flight settles; humans still owe their decisions.
@@ -152,7 +155,14 @@ async function runGroup(state: RunState, trace: string[], group: Action[]): Prom
   const prepared = await Promise.allSettled(group.map((a) => a.prepare()));
   const live = group.filter((_, i) => prepared[i]?.status === "fulfilled");
   bump(state, "task failures retried later", group.length - live.length);
-  const submitted = live.map((a) => Promise.all(a.entries().map((e) => state.world.writer.submit(e))));
+  const submitted = live.map((a) =>
+    Promise.all(
+      a.entries().map((e) => {
+        if (!state.submitted.has(e.entryId)) state.submitted.set(e.entryId, e);
+        return state.world.writer.submit(e);
+      }),
+    ),
+  );
   const outcomes = await Promise.allSettled(submitted);
   for (const [i, action] of live.entries()) {
     const result = outcomes[i];
@@ -304,6 +314,43 @@ function escalateOverdue(state: RunState): void {
       bump(state, "escalation reminders");
       waitFor(c, "awaiting-decision", "county-civil-affairs", now + TIMINGS.escalationReminderMs);
     }
+  }
+}
+
+/** Share of steps after which an applied entry is submitted again, days later, by another process. */
+const LATE_RETRY_RATE = 0.08;
+
+/**
+ * Retry after days: a caller whose answer was lost (a timeout after the commit, a crash) submits an
+ * entry the ledger applied earlier again, 1–30 days later, through a NEW writer (another process: no
+ * id cache, no memory of the first submission), under the run's faults. The ledger must answer it
+ * `duplicate` — the original entry — and write nothing; it is never applied twice nor refused.
+ * Decided by hashing (seed, step), so the run's own random stream is not shifted.
+ */
+async function lateRetry(state: RunState, options: RunOptions, step: number): Promise<void> {
+  if (hashedUnit(options.seed, "late-retry", step) >= LATE_RETRY_RATE || state.applied.size === 0) return;
+  const ids = [...state.applied].sort();
+  const entryId = ids[Math.floor(hashedUnit(options.seed, "late-retry-pick", step) * ids.length)] as string;
+  const original = state.submitted.get(entryId);
+  if (!original) return;
+  const days = 1 + Math.floor(hashedUnit(options.seed, "late-retry-days", step) * 30);
+  const bookedAt = new Date(Date.parse(String(original.bookedAt)) + days * 86_400_000).toISOString();
+  const writer = new LedgerWriter({
+    client: state.world.client,
+    tables: { ledger: options.tables.names.ledger, main: options.tables.names.main },
+    backoffBaseMs: 1,
+    backoffCapMs: 8,
+    attemptsMax: 8,
+    random: () => 0.5,
+  });
+  try {
+    const outcome = await writer.submit({ ...original, bookedAt });
+    if (outcome.status === "duplicate")
+      bump(state, "late retries (days later, another process) answered duplicate");
+    else state.lateRetryFailures.push(`${entryId} retried ${days} days later was answered ${outcome.status}`);
+  } catch {
+    // The storm kept the ledger unreachable: the caller learns nothing and would retry again.
+    bump(state, "late retries unanswered (ledger unavailable)");
   }
 }
 

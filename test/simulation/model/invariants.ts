@@ -9,7 +9,9 @@
  * 4. every draw ↔ an approved decision of its case; every confirmed bank transfer ↔ an unreversed draw;
  * 5. the chain verifies (`LedgerStore.verify`);
  * 6. the stored head = the replay of its entries;
- * 7. every case is closed or waiting with a named owner and a deadline — and what is stored agrees.
+ * 7. every case is closed or waiting with a named owner and a deadline — and what is stored agrees;
+ * 8. every entry id is in the ledger once, and every late retry (driver.ts `lateRetry`) was answered
+ *    with the original entry.
  */
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { LedgerStore } from "#adapters/ledger/index.ts";
@@ -26,7 +28,8 @@ export type InvariantName =
   | "draw-has-approved-decision"
   | "chain-verifies"
   | "head-equals-replay"
-  | "case-closed-or-waiting";
+  | "case-closed-or-waiting"
+  | "entry-applied-once";
 
 export interface Violation {
   invariant: InvariantName;
@@ -49,6 +52,14 @@ export async function checkInvariants(state: RunState, tables: SimTables): Promi
       // 1, 2, 5, 6: the fund's own ledger (fund-invariants.ts, shared with the county simulation).
       allEntries.push(...(await checkFundLedger(store, fund.fundId, fail)));
     }
+
+    // 8. each id once, forever
+    const ids = new Map<string, number>();
+    for (const e of allEntries)
+      ids.set(`${e.fundId}/${e.entryId}`, (ids.get(`${e.fundId}/${e.entryId}`) ?? 0) + 1);
+    for (const [id, count] of ids)
+      if (count > 1) fail("entry-applied-once", `${id} is in the ledger ${count} times`);
+    for (const failure of state.lateRetryFailures) fail("entry-applied-once", failure);
 
     // 3. no obligation paid twice
     const transfers = state.world.bank.transfers();
