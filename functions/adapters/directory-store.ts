@@ -37,6 +37,8 @@ export const TOWNSHIPS_PER_COUNTY_MAX = 64;
 
 /** A province has at most this many counties (the province roll-up reads them in one bounded Query). */
 export const COUNTIES_PER_PROVINCE_MAX = 256;
+/** A provincial deployment's counties fit one page (the largest province has under 200). */
+const COUNTIES_PER_DEPLOYMENT_MAX = 1_000;
 
 /** How long a found county's directory is reused in this process. */
 export const DIRECTORY_CACHE_MS = 60_000;
@@ -144,6 +146,8 @@ export function countyOfTownship(townshipId: string): string {
 const countyKey = (countyId: string) => `DIRECTORY#${countyId}`;
 const townshipSk = (townshipId: string) => `TOWNSHIP#${townshipId}`;
 /** Counties are listed by the first two digits of their code: the province (行政区划代码). */
+const DEPLOYMENT_COUNTIES_KEY = "COUNTIES#DEPLOYMENT";
+/** And all together, whatever their province (an applicant may have no county to start from). */
 const provinceKey = (code: string) => `COUNTIES#PROVINCE#${code.slice(0, 2)}`;
 
 /** Found counties by `<table>|<countyId>`, process-wide (every DirectoryStore of a table shares it). */
@@ -229,6 +233,8 @@ export class DirectoryStore {
             writtenAt: new Date(nowMs()).toISOString(),
             gsi1pk: provinceKey(county.countyId),
             gsi1sk: county.countyId,
+            gsi2pk: DEPLOYMENT_COUNTIES_KEY,
+            gsi2sk: county.countyId,
           },
           ...(create ? { ConditionExpression: "attribute_not_exists(pk)" } : {}),
         }),
@@ -253,6 +259,24 @@ export class DirectoryStore {
       }),
     );
     return out.Item ? { countyId, name: String(out.Item.name) } : undefined;
+  }
+
+  /**
+   * Every county created in this deployment, by code. An applicant of a Cognito deployment signs in
+   * with no county at all (their place is where the emergency happened), so the list cannot start
+   * from the reader's own code.
+   */
+  async countiesOfDeployment(): Promise<Array<{ countyId: string; name: string }>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "gsi2",
+        KeyConditionExpression: "gsi2pk = :pk",
+        ExpressionAttributeValues: { ":pk": DEPLOYMENT_COUNTIES_KEY },
+        Limit: COUNTIES_PER_DEPLOYMENT_MAX,
+      }),
+    );
+    return (out.Items ?? []).map((item) => ({ countyId: String(item.countyId), name: String(item.name) }));
   }
 
   /** The counties created under a province (its code `230000`, or any code in it), by code. */

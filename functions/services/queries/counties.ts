@@ -1,7 +1,8 @@
 /**
- * `GET /counties`: the counties of the deployment an applicant may file in — the province of their
- * token's county, from the county directory (code and name; no personal data). An applicant picks the
- * county where the emergency happened (DOMAIN §2.1), then its township (`GET /townships?countyId=`).
+ * `GET /counties`: the counties of the deployment an applicant may file in — every county created,
+ * from the county directory (code and name; no personal data), whatever county (if any) their token
+ * names. An applicant picks the county where the emergency happened (DOMAIN §2.1), then its township
+ * (`GET /townships?countyId=`).
  * Staff, who file on someone's behalf in their own township, get their own county only.
  */
 import { DirectoryStore } from "#adapters/directory-store.ts";
@@ -17,10 +18,7 @@ export interface CountyChoice {
 
 export async function listCountiesToFileIn(deps: DirectoryDeps, actor: Actor): Promise<CountyChoice[]> {
   const directory = new DirectoryStore(deps.db, deps.table);
-  if (filesAsApplicant(actor)) {
-    const counties = await directory.countiesOfProvince(actor.countyId);
-    return counties.map(({ countyId, name }) => ({ countyId, name }));
-  }
+  if (filesAsApplicant(actor)) return directory.countiesOfDeployment();
   const countyId = actor.countyId;
   const staff =
     authorize(actor, "fund.read", { countyId }).allowed ||
