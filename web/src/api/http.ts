@@ -46,8 +46,30 @@ export function newIdempotencyKey(): string {
   return crypto.randomUUID();
 }
 
-function parseErrorBody(status: number, body: unknown, statusText: string): ApiError {
+/**
+ * API Gateway's own answer when the Lambda authorizer refuses a token (an expired, revoked or foreign
+ * one): 403 `{"message":"Forbidden"}`, which an HTTP API cannot reword. AidFlow's own 403 always
+ * carries a `code`, so the two are told apart by the body.
+ */
+function isAuthorizerRefusal(status: number, record: Record<string, unknown>): boolean {
+  return status === 403 && record.code === undefined && record.message === "Forbidden";
+}
+
+/**
+ * The API's error shape as an `ApiError`. A token the gateway refused is a 401 whatever the
+ * authorizer (the JWT authorizer and the local runtime answer 401, the Lambda authorizer 403).
+ */
+export function apiErrorOf(status: number, body: unknown, statusText: string): ApiError {
   const record = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
+  if (isAuthorizerRefusal(status, record)) {
+    return new ApiError(
+      401,
+      "UNAUTHENTICATED",
+      "Your sign-in has expired or was refused",
+      "登录已失效，请重新登录",
+      [],
+    );
+  }
   const fields = Array.isArray(record.fields)
     ? record.fields
         .filter((f): f is Record<string, unknown> => !!f && typeof f === "object")
@@ -99,9 +121,9 @@ export async function request<T>(
     parsed = undefined;
   }
   if (!response.ok) {
-    const error = parseErrorBody(response.status, parsed, response.statusText);
+    const error = apiErrorOf(response.status, parsed, response.statusText);
     // An expired or revoked token: back to the sign-in page rather than a page full of 401s.
-    if (response.status === 401) signOutLocally();
+    if (error.status === 401) signOutLocally();
     throw error;
   }
   return parsed as T;
