@@ -11,8 +11,6 @@ export {
 } from "./parameters.ts";
 export {
   fundQuotaYuan,
-  isBelowAlertLevel,
-  lowBalanceAlertLevelYuan,
   type ResolvedPolicy,
   resolvePolicy,
 } from "./resolve.ts";

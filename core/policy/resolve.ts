@@ -75,12 +75,3 @@ export function fundQuotaYuan(registeredPopulation: number, policy: ResolvedPoli
   }
   return policy.fundQuotaPerCapitaYuan.times(registeredPopulation);
 }
-
-/** DOMAIN §5: below this `available`, county finance is asked to replenish. */
-export function lowBalanceAlertLevelYuan(quota: Yuan, policy: ResolvedPolicy): Yuan {
-  return quota.times(policy.lowBalanceAlertPercent).times("0.01");
-}
-
-export function isBelowAlertLevel(available: Yuan, quota: Yuan, policy: ResolvedPolicy): boolean {
-  return available.lessThan(lowBalanceAlertLevelYuan(quota, policy));
-}

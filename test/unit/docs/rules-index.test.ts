@@ -107,6 +107,14 @@ describe("the index check", () => {
     ]);
   });
 
+  it("a row saying **Restated** is refused: a rule lives once", () => {
+    const row =
+      "| a | §2.4 | [a.ts](../core/cases/rules/a.ts) | [s.ts](../functions/s.ts); **Restated**: s.ts compares again | [a.test.ts](../test/unit/a.test.ts) |";
+    expect(checkRulesIndex(fake(table(row)))).toEqual([
+      `${DOC}:3: says **Restated** — the rule is decided twice; call core's rule instead`,
+    ]);
+  });
+
   it("a stray '|' that shifts the columns is refused", () => {
     const row =
       "| a | b | §2.4 | [a.ts](../core/cases/rules/a.ts) | [s.ts](../functions/s.ts) | [t](../test/a.test.ts) |";

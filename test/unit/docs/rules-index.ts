@@ -114,6 +114,10 @@ export function checkRulesIndex(input: IndexCheckInput): string[] {
       if (where && (row.links[where] ?? []).length === 0) {
         problems.push(`${at}: no link to where the rule is enforced`);
       }
+      // Each rule lives once: a row saying the code restates it is a rule stated twice.
+      if (Object.values(row.cells).some((cell) => /\*\*restated\*\*/i.test(cell))) {
+        problems.push(`${at}: says **Restated** — the rule is decided twice; call core's rule instead`);
+      }
       const testLinks = row.links[tests] ?? [];
       if (testLinks.length === 0) problems.push(`${at}: no test named`);
       for (const path of testLinks) {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../../../core/errors.ts";
+import { alertLevel } from "../../../../core/ledger/alert.ts";
 import { Yuan } from "../../../../core/money/yuan.ts";
 import {
   fundQuotaYuan,
-  isBelowAlertLevel,
-  lowBalanceAlertLevelYuan,
   NoPolicyInForceError,
   type PolicyParameters,
   PolicyParametersBaseSchema,
@@ -238,10 +237,8 @@ describe("fund sizing and low-balance alert (DOMAIN §2.3, §5)", () => {
     expect(fundQuotaYuan(38_217, policy).toString()).toBe("38217.00");
   });
 
-  it("the alert fires below the configured percent of the quota, not at it", () => {
+  it("the alert level is the configured percent of the quota (core/ledger's alertLevel)", () => {
     const quota = Yuan.parse("50000");
-    expect(lowBalanceAlertLevelYuan(quota, policy).toString()).toBe("10000.00");
-    expect(isBelowAlertLevel(Yuan.parse("9999.99"), quota, policy)).toBe(true);
-    expect(isBelowAlertLevel(Yuan.parse("10000"), quota, policy)).toBe(false);
+    expect(alertLevel(quota, String(policy.lowBalanceAlertPercent)).toString()).toBe("10000.00");
   });
 });
