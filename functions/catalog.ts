@@ -158,8 +158,9 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     handler: "handler",
     description:
       "SMS dispatcher: each new message to its recipients' phones through the county's provider, once, under quiet hours, rate limit and opt-out; deferred and retried deliveries on a schedule",
-    // The numbers' keyed hash uses the identity hash key; the providers' keys are one secret.
-    config: { secrets: ["identityHashKey"], smsCredentials: true },
+    // The numbers' keyed hash uses the identity hash key; the providers' keys are one secret; the
+    // applicant's phone is opened with the field key it was sealed under at filing.
+    config: { secrets: ["identityHashKey"], smsCredentials: true, accountKey: true },
     access: { tables: { main: "write" } },
     triggers: { messageStream: true, dueSchedule: true },
     // A batch of STREAM_BATCH_SIZE messages, each a provider call with its own timeout.

@@ -14,6 +14,7 @@
 import { createServer } from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { requiresMfa } from "#functions/http/actor.ts";
+import { derivedLocalKey } from "#functions/runtime/field-encryption.ts";
 import { demoTotpSecret } from "./oidc/totp.ts";
 import { DEMO_COUNTY_SHEETS, SECOND_DEMO_COUNTY_SHEETS } from "./seed/demo-counties.ts";
 import { seedSecondDemoCounty } from "./seed/seed.ts";
@@ -141,6 +142,8 @@ const sms = await startLocalSms({
   tables: runtime.tables,
   clock: runtime.clock,
   hashKey: county.secrets.identityHashKey,
+  // The runtime's field key: derived from the payee hash secret, as the flows' is (services/deps.ts).
+  fieldKey: { kind: "local", key: derivedLocalKey(county.secrets.payeeHashSecret) },
   ...(options.smsPort ? { port: options.smsPort } : {}),
   onError: (error) => console.error("SMS dispatcher:", error),
 });

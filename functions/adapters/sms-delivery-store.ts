@@ -11,8 +11,9 @@
  * | `SMSREACH#<countyId>#<caseId>` | `APPLICANT` | | the applicant's number is unreachable by SMS |
  *
  * `recipientKey` is `applicant` or `user:<userId>`. A number is known by `phoneKey`, a keyed hash
- * (the identity hash key) of its E.164 form: the number itself is kept only on the contact item, as
- * the user directory keeps staff phones; deliveries carry it masked.
+ * (the identity hash key) of its E.164 form: the number itself is kept only on the contact item,
+ * sealed there like a payee's bank account (field-level envelope encryption under the account key,
+ * field `applicant-phone`); deliveries carry it masked.
  *
  * A delivery is sent by whoever claims it: a conditional update from `queued`/`deferred` (due) to
  * `sending` with a lease. Two dispatchers never both hold a claim, so one message is sent once —
@@ -29,9 +30,14 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { maskPhone } from "#core/identity/masking.ts";
 import type { DeferReason, DeliveryStatus, SuppressReason } from "#core/messages/delivery.ts";
 import type { MessageEventKind } from "#core/messages/events.ts";
 import type { SmsProvider } from "#core/messages/smsSettings.ts";
+import type { FieldCipher } from "#functions/runtime/field-encryption.ts";
+
+/** The field a sealed applicant phone is sealed for (the GCM additional data, the KMS encryption context). */
+export const APPLICANT_PHONE_PURPOSE = "applicant-phone";
 
 /** Sends remembered per number: the rate limit looks back one day (core/messages/delivery.ts). */
 const RECENT_SENDS_MAX = 20;
@@ -138,6 +144,8 @@ export class SmsDeliveryStore {
     private readonly table: string,
     /** Key of the keyed hash numbers are known by (the identity hash key). */
     private readonly hashKey: string,
+    /** Seals and opens the applicant's phone; a store without it neither records nor reads one. */
+    private readonly phoneCipher?: Pick<FieldCipher, "seal" | "open">,
   ) {}
 
   /** The keyed hash a phone number (E.164) is known by. */
@@ -348,26 +356,42 @@ export class SmsDeliveryStore {
     return this.updateNumber(phoneKey, (state) => ({ ...state, consecutiveFailures: 0 }));
   }
 
-  /** The applicant's phone (E.164) their case is texted on, recorded at filing or by the township. */
+  /**
+   * The applicant's phone (E.164) their case is texted on, recorded at filing: sealed, with its masked
+   * form. Written once per case (a retried filing finds it written and changes nothing).
+   */
   async putApplicantPhone(countyId: string, caseId: string, phoneE164: string, at: Date): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...contactKey(countyId, caseId),
-          type: "sms-contact",
-          phone: phoneE164,
-          at: at.toISOString(),
-        },
-      }),
-    );
+    const sealed = await this.cipher().seal(phoneE164, APPLICANT_PHONE_PURPOSE);
+    await this.db
+      .send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...contactKey(countyId, caseId),
+            type: "sms-contact",
+            phoneSealed: sealed,
+            phoneMasked: maskPhone(phoneE164),
+            at: at.toISOString(),
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!conditionFailed(error)) throw error;
+      });
   }
 
   async applicantPhone(countyId: string, caseId: string): Promise<string | undefined> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: contactKey(countyId, caseId) }),
     );
-    return typeof out.Item?.phone === "string" ? out.Item.phone : undefined;
+    const sealed = out.Item?.phoneSealed;
+    return typeof sealed === "string" ? this.cipher().open(sealed, APPLICANT_PHONE_PURPOSE) : undefined;
+  }
+
+  private cipher(): Pick<FieldCipher, "seal" | "open"> {
+    if (!this.phoneCipher) throw new Error("sms delivery store: no field cipher for the applicant's phone");
+    return this.phoneCipher;
   }
 
   /** Marks the case's applicant unreachable by SMS (the township phones instead). */

@@ -13,6 +13,7 @@ import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
 import { UserDirectory } from "#adapters/user-directory.ts";
 import { nowMs } from "#functions/runtime/clock.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
+import { FieldCipher, keyWrapperFor } from "#functions/runtime/field-encryption.ts";
 import { logger } from "#functions/runtime/logger.ts";
 import { DirectoryPhoneBook, SmsDispatcher } from "#functions/services/messages/dispatcher.ts";
 
@@ -20,9 +21,15 @@ let built: SmsDispatcher | undefined;
 
 function dispatcher(): SmsDispatcher {
   if (built) return built;
-  const { tables, identityHashKey, sms } = config();
+  const { tables, identityHashKey, sms, accountKey } = config();
   const db = dynamo();
-  const deliveries = new SmsDeliveryStore(db, tables.main, identityHashKey);
+  // The applicant's phone is stored sealed under the field key (sealed at filing).
+  const deliveries = new SmsDeliveryStore(
+    db,
+    tables.main,
+    identityHashKey,
+    new FieldCipher(keyWrapperFor(accountKey)),
+  );
   built = new SmsDispatcher({
     messages: new MessageStore(db, tables.main),
     deliveries,

@@ -18,6 +18,7 @@ import { accountVault } from "#adapters/payments/account-vault.ts";
 import { gatewaysFrom } from "#adapters/payments/config.ts";
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
+import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
 import { stepFunctions, type WorkflowPort } from "#adapters/step-functions.ts";
 import { UserDirectory } from "#adapters/user-directory.ts";
 import { BusinessRuleError } from "#core/errors.ts";
@@ -32,7 +33,12 @@ import { LedgerUnavailableError } from "#core/ledger/errors.ts";
 import { now as clockNow } from "#functions/runtime/clock.ts";
 import { config } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
-import { derivedLocalKey, type FieldKeySource } from "#functions/runtime/field-encryption.ts";
+import {
+  derivedLocalKey,
+  FieldCipher,
+  type FieldKeySource,
+  keyWrapperFor,
+} from "#functions/runtime/field-encryption.ts";
 import { logger } from "#functions/runtime/logger.ts";
 import type { AuditPort, FlowDeps, IdentityPort, LedgerPort } from "./ports.ts";
 import { StoredCalendars, StoredPolicySource } from "./reference-data.ts";
@@ -146,6 +152,18 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
       ? options.payeeHashSecret
       : () => options.payeeHashSecret as string;
   const writer = options.ledgerWriter ?? new LedgerWriter({ client: options.client, tables: options.tables });
+  const fieldKey =
+    options.accountKey ?? (() => ({ kind: "local" as const, key: derivedLocalKey(payeeHashSecret()) }));
+  // Built on first use: the key source may be read only once the configuration is loaded.
+  let phoneCipher: FieldCipher | undefined;
+  const cipher = () => {
+    phoneCipher ??= new FieldCipher(keyWrapperFor(fieldKey()));
+    return phoneCipher;
+  };
+  const sealsPhones = {
+    seal: (value: string, purpose: string) => cipher().seal(value, purpose),
+    open: (sealed: string, purpose: string) => cipher().open(sealed, purpose),
+  };
   return {
     cases: new CaseStore(db, options.tables.main),
     tasks: new HumanTaskStore(db, options.tables.main),
@@ -159,10 +177,8 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
     gateway: options.gateway,
     bankCallbackUrl: options.bankCallbackUrl,
     payeeHashSecret,
-    accounts: accountVault(
-      options.accountKey ?? (() => ({ kind: "local", key: derivedLocalKey(payeeHashSecret()) })),
-      payeeHashSecret,
-    ),
+    accounts: accountVault(fieldKey, payeeHashSecret),
+    smsContacts: new SmsDeliveryStore(db, options.tables.main, options.identityHashKey, sealsPhones),
     ledger: ledgerPort(writer, now),
     policy: new StoredPolicySource(db, options.tables.main),
     calendar: new StoredCalendars(db, options.tables.main),

@@ -13,6 +13,7 @@ import type { Outbox } from "#adapters/outbox.ts";
 import type { AccountVault } from "#adapters/payments/account-vault.ts";
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import type { PaymentStore } from "#adapters/payments/payment-store.ts";
+import type { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
 import type { WorkflowPort } from "#adapters/step-functions.ts";
 import type { UserDirectory } from "#adapters/user-directory.ts";
 import type { HolidayCalendar } from "#core/calendar/index.ts";
@@ -124,6 +125,8 @@ export interface FlowDeps {
   payeeHashSecret: () => string;
   /** Bank account numbers sealed for storage and opened for the bank instruction only. */
   accounts: AccountVault;
+  /** The applicant's phone their case is texted on, recorded sealed at filing (the SMS dispatcher reads it). */
+  smsContacts: Pick<SmsDeliveryStore, "putApplicantPhone">;
   ledger: LedgerPort;
   policy: PolicyPort;
   calendar: CalendarPort;

@@ -14,6 +14,7 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from "aws-cdk-lib/
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
+import { APPLICANT_PHONE_PURPOSE } from "#adapters/sms-delivery-store.ts";
 import {
   type FunctionDefinition,
   type FunctionNeeds,
@@ -482,8 +483,9 @@ export class FunctionsStack extends Stack {
   }
 
   /**
-   * The KMS key of sealed bank accounts: data keys generated and unwrapped for the field `bank-account`
-   * only (the encryption context), never the key's own administration.
+   * The KMS key of sealed bank accounts and applicants' phones: data keys generated and unwrapped for
+   * the fields `bank-account` and `applicant-phone` only (the encryption context), never the key's own
+   * administration.
    */
   private grantAccountKey(
     needs: FunctionNeeds,
@@ -497,7 +499,9 @@ export class FunctionsStack extends Stack {
       new iam.PolicyStatement({
         actions: ["kms:GenerateDataKey", "kms:Decrypt"],
         resources: [props.data.accountKey.keyArn],
-        conditions: { StringEquals: { "kms:EncryptionContext:purpose": ACCOUNT_KEY.purpose } },
+        conditions: {
+          StringEquals: { "kms:EncryptionContext:purpose": [ACCOUNT_KEY.purpose, APPLICANT_PHONE_PURPOSE] },
+        },
       }),
     );
   }

@@ -14,6 +14,7 @@ import { MessageStore } from "#adapters/message-store.ts";
 import { SimulatorSmsChannel } from "#adapters/sms/simulator.ts";
 import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
 import { UserDirectory } from "#adapters/user-directory.ts";
+import { FieldCipher, type FieldKeySource, keyWrapperFor } from "#functions/runtime/field-encryption.ts";
 import { DirectoryPhoneBook, SmsDispatcher } from "#functions/services/messages/dispatcher.ts";
 import type { LocalClock } from "../clock.ts";
 import { type RunningSmsSimulator, startSmsSimulator } from "./server.ts";
@@ -25,6 +26,8 @@ export interface LocalSmsOptions {
   clock: Pick<LocalClock, "nowMs">;
   /** Key of the numbers' keyed hash (the installation's identity hash key). */
   hashKey: string;
+  /** The key the applicant's phone is sealed under at filing (the runtime's field key). */
+  fieldKey: FieldKeySource;
   port?: number;
   knobs?: Partial<SmsKnobs>;
   seed?: number;
@@ -52,7 +55,12 @@ export async function startLocalSms(options: LocalSmsOptions): Promise<LocalSms>
     marshallOptions: { removeUndefinedValues: true },
   });
   const messages = new MessageStore(db, options.tables.main);
-  const deliveries = new SmsDeliveryStore(db, options.tables.main, options.hashKey);
+  const deliveries = new SmsDeliveryStore(
+    db,
+    options.tables.main,
+    options.hashKey,
+    new FieldCipher(keyWrapperFor(options.fieldKey)),
+  );
   let url = "";
   const dispatcher = new SmsDispatcher({
     messages,

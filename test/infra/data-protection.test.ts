@@ -6,6 +6,7 @@
  */
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { APPLICANT_PHONE_PURPOSE } from "#adapters/sms-delivery-store.ts";
 import { FUNCTIONS, needsOf } from "#functions/catalog.ts";
 import { ACCOUNT_KEY } from "#functions/runtime/environment.ts";
 import { BACKUP_RETENTION, EXPORTS_PREFIX } from "#infra/stacks/data-stack.ts";
@@ -99,10 +100,17 @@ describe("data protection", () => {
     }
   });
 
-  it("exactly the functions that take or pay to a bank account may use the account key, for that field only", () => {
+  it("exactly the functions that take or pay to a bank account, or text an applicant, may use the account key, for those fields only", () => {
     const holders = FUNCTIONS.filter((f) => needsOf(f).accountKey).map((f) => f.id);
     expect(holders).toEqual(
-      expect.arrayContaining(["FileCase", "CaseDecisions", "PlanEndpoints", "PayAid", "PayStage"]),
+      expect.arrayContaining([
+        "FileCase",
+        "CaseDecisions",
+        "PlanEndpoints",
+        "PayAid",
+        "PayStage",
+        "SmsDispatch",
+      ]),
     );
     for (const definition of FUNCTIONS) {
       const kms = statementsOf(definition.id).filter(
@@ -112,7 +120,7 @@ describe("data protection", () => {
       if (holders.includes(definition.id)) {
         expect(kms, definition.id).toHaveLength(1);
         expect(kms[0]?.Condition).toEqual({
-          StringEquals: { "kms:EncryptionContext:purpose": ACCOUNT_KEY.purpose },
+          StringEquals: { "kms:EncryptionContext:purpose": [ACCOUNT_KEY.purpose, APPLICANT_PHONE_PURPOSE] },
         });
         expect(JSON.stringify(variable), definition.id).toContain("AccountKey");
       } else {

@@ -15,7 +15,14 @@ import { YuanText } from "#core/money/index.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import { firstExecutionName } from "../executions.ts";
 import type { FlowDeps } from "../ports.ts";
-import { existingCaseFor, filedOnBehalf, HouseholdMemberSchema, intake, recordFiling } from "./intake.ts";
+import {
+  existingCaseFor,
+  filedOnBehalf,
+  HouseholdMemberSchema,
+  intake,
+  recordFiling,
+  recordTextingPhone,
+} from "./intake.ts";
 
 /** A household lists at most this many members besides the applicant (one filing transaction holds them). */
 export const HOUSEHOLD_MEMBERS_MAX = 20;
@@ -137,7 +144,7 @@ export async function fileInto(
   const admitted = await intake(deps, actor, request, policy, now);
   if (admitted.kind === "existing") {
     return {
-      record: await restartExisting(deps, actor, admitted.caseId, admitted.matchedKey, flow),
+      record: await restartExisting(deps, actor, admitted.caseId, admitted.matchedKey, flow, request),
       existing: true,
     };
   }
@@ -164,10 +171,11 @@ export async function fileInto(
   if (!created.created) {
     const matchedKey = created.matchedKey ?? record.applicant.personKey;
     return {
-      record: await restartExisting(deps, actor, created.existingCaseId, matchedKey, flow),
+      record: await restartExisting(deps, actor, created.existingCaseId, matchedKey, flow, request),
       existing: true,
     };
   }
+  await recordTextingPhone(deps, record, request.applicant.phone);
   await recordFiling(deps, record, flow.why);
   await flow.start(record);
   return { record, existing: false };
@@ -198,9 +206,15 @@ async function restartExisting(
   caseId: string,
   matchedKey: string,
   flow: FlowEntry,
+  request: FileCaseRequest,
 ): Promise<CaseRecord> {
   const record = await existingCaseFor(deps, actor, caseId, matchedKey);
   if (flow.unstarted(record)) {
+    // The retry of a filing cut short after its case was written: its phone, if the case carries it.
+    const phone = request.applicant.phone;
+    if (phone && record.applicant.phoneMasked === deps.identity.maskPhone(phone)) {
+      await recordTextingPhone(deps, record, phone);
+    }
     await recordFiling(deps, record, flow.whyOnRestart(record));
     await flow.start(record);
   }

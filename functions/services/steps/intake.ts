@@ -30,6 +30,7 @@ import { type IdentityDocument, IdentityDocumentSchema } from "#core/identity/in
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import { caseResource } from "../case-access.ts";
 import { stagePurpose } from "../flow-b/plan-record.ts";
+import { toE164 } from "../messages/sms-channel.ts";
 import type { FlowDeps } from "../ports.ts";
 import type { FileCaseRequest } from "./filing.ts";
 
@@ -299,6 +300,21 @@ export async function existingCaseFor(
         "A member of this household already has an application in progress for the same cause; please contact the township that accepted it",
         "该家庭成员就同一事由已有在办申请，请联系受理乡镇",
       );
+}
+
+/**
+ * The applicant's phone their case is texted on (the SMS dispatcher reads it), recorded once per case
+ * and sealed at rest. A filing without a mobile number records nothing: its SMS are suppressed
+ * (no phone) and the inbox still carries every message.
+ */
+export async function recordTextingPhone(
+  deps: FlowDeps,
+  record: CaseRecord,
+  phone: string | undefined,
+): Promise<void> {
+  const e164 = phone ? toE164(phone) : undefined;
+  if (!e164) return;
+  await deps.smsContacts.putApplicantPhone(record.countyId, record.caseId, e164, deps.now());
 }
 
 /** The filing's audit event, once per case whoever records it (a healing retry may too). */

@@ -5,7 +5,7 @@
  * becomes unreachable and the case says so; an opt-out reply stops SMS (not the inbox); the quiet
  * hours hold a notice but not a payment.
  */
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MessageStore, type StoredMessage } from "#adapters/message-store.ts";
 import { SimulatorSmsChannel } from "#adapters/sms/simulator.ts";
@@ -13,12 +13,19 @@ import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
 import { UserDirectory } from "#adapters/user-directory.ts";
 import { RETRY, UNREACHABLE_AFTER_FAILURES } from "#core/messages/delivery.ts";
 import { DEFAULT_TEMPLATES, type MessageEvent, renderMessage } from "#core/messages/index.ts";
+import {
+  derivedLocalKey,
+  FieldCipher,
+  type FieldKeySource,
+  keyWrapperFor,
+} from "#functions/runtime/field-encryption.ts";
 import { DirectoryPhoneBook, SmsDispatcher } from "#functions/services/messages/dispatcher.ts";
 import { type LocalSms, startLocalSms } from "#local/sms-simulator/service.ts";
 import { createTestTables } from "#test/support/dynamo.ts";
 
 const COUNTY = "990101";
 const HASH_KEY = "test-sms-number-hash-key-0123456789";
+const FIELD_KEY: FieldKeySource = { kind: "local", key: derivedLocalKey("test-sms-field-key") };
 const shanghai = (local: string) => Date.parse(`${local}+08:00`);
 const HOUR_MS = 3_600_000;
 
@@ -38,6 +45,7 @@ beforeAll(async () => {
     tables: { main: table },
     clock,
     hashKey: HASH_KEY,
+    fieldKey: FIELD_KEY,
     pollMs: 0,
     knobs: { delayScale: 0 },
   });
@@ -84,7 +92,7 @@ async function applicantMessage(
 
 /** Another dispatcher on the same table, provider and clock (a second Lambda instance). */
 function secondDispatcher(): SmsDispatcher {
-  const deliveries = new SmsDeliveryStore(db, table, HASH_KEY);
+  const deliveries = new SmsDeliveryStore(db, table, HASH_KEY, new FieldCipher(keyWrapperFor(FIELD_KEY)));
   return new SmsDispatcher({
     messages,
     deliveries,
@@ -99,6 +107,19 @@ const requestsFor = (messageId: string) =>
   sms.simulator.messages().filter((m) => m.request.messageId === messageId);
 
 describe("SMS dispatcher with the simulator", () => {
+  it("the applicant's phone is stored sealed, written once, and read back whole", async () => {
+    const caseId = "C20261207-0000000099";
+    await sms.deliveries.putApplicantPhone(COUNTY, caseId, "+8613800000099", new Date(clock.now));
+    await sms.deliveries.putApplicantPhone(COUNTY, caseId, "+8613900000098", new Date(clock.now));
+    const stored = await db.send(
+      new GetCommand({ TableName: table, Key: { pk: `SMSCONTACT#${COUNTY}#${caseId}`, sk: "APPLICANT" } }),
+    );
+    expect(JSON.stringify(stored.Item)).not.toContain("13800000099");
+    expect(stored.Item?.phoneSealed).toMatch(/^v1\./);
+    expect(stored.Item?.phoneMasked).toBe("138****0099");
+    expect(await sms.deliveries.applicantPhone(COUNTY, caseId)).toBe("+8613800000099");
+  });
+
   it("two dispatchers racing on one message send it once, and the receipt marks it delivered", async () => {
     const message = await applicantMessage(
       "C20261207-0000000001",
