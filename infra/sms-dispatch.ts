@@ -65,7 +65,7 @@ export function smsCredentialsSecret(scope: Construct, prefix: string): secretsm
 export function wireMessageTriggers(
   scope: Stack,
   definition: FunctionDefinition,
-  fn: lambda.IFunction & { role?: iam.IRole },
+  fn: lambda.Function,
   options: { prefix: string; mainTableStreamArn: string },
 ): void {
   const triggers = definition.triggers;
@@ -103,7 +103,9 @@ export function wireMessageTriggers(
     new events.Rule(scope, `${definition.id}DueSchedule`, {
       description: "AidFlow: send deferred and retried SMS deliveries that fell due",
       schedule: events.Schedule.rate(Duration.minutes(DUE_SCHEDULE_MINUTES)),
-      targets: [new targets.LambdaFunction(fn)],
+      // The version, like the state machines' tasks: a permission on the unqualified function would
+      // not cover it (aws-cdk#19273), and the schedule calls the code of the last deploy.
+      targets: [new targets.LambdaFunction(fn.currentVersion)],
     });
   }
 }

@@ -11,6 +11,7 @@ import { App } from "aws-cdk-lib";
 import { describe, expect, it } from "vitest";
 import { FUNCTIONS, needsOf } from "#functions/catalog.ts";
 import { BANK_CLIENT_TLS } from "#functions/runtime/environment.ts";
+import { bankClientTlsSecretName } from "#infra/bank-route.ts";
 import { buildAidFlowApp } from "#infra/context.ts";
 import { discoverWorkflows } from "#infra/workflows.ts";
 import { PROJECT_ROOT } from "./support.ts";
@@ -185,7 +186,10 @@ describe("without the options", () => {
       expect(fn.Properties?.VpcConfig).toBeUndefined();
       expect(variables(fn)[BANK_CLIENT_TLS.idEnv]).toBeUndefined();
     }
-    expect(ofType(template, "AWS::SecretsManager::Secret")).toEqual([]);
+    // The deployment's other secrets (the SMS providers' keys) stay; the bank's client certificate does not.
+    const secretNames = ofType(template, "AWS::SecretsManager::Secret").map(([, s]) => s.Properties?.Name);
+    expect(secretNames).not.toContain(bankClientTlsSecretName("aidflow-"));
+    expect(secretNames.filter((name) => String(name).includes("bank"))).toEqual([]);
   });
 });
 
