@@ -49,6 +49,7 @@ export const ACTIONS = [
   "user.list",
   "user.create",
   "user.disable",
+  "message.read",
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -202,10 +203,21 @@ export const PERMISSIONS: readonly Grant[] = [
   // Province roll-up (DOMAIN §8): figures per county and township, no personal data. A role of its own,
   // `province-viewer`, reads it and nothing else: the province's statisticians and supervisors need
   // the figures, not the power to create counties, users or policy versions, so the read-only role is
-  // kept apart from `province-admin`; the administrator reads it too (issue 22: "province
-  // administrator … reads roll-ups").
+  // kept apart from `province-admin`; the administrator reads the roll-ups too.
   { role: "province-viewer", action: "rollup.read", scope: "own-province" },
   { role: "province-admin", action: "rollup.read", scope: "own-province" },
+
+  // The in-app inbox (掌上办 消息, the consoles' bell): every role reads the messages addressed to it,
+  // within its own place; which messages those are is the message store's addressing.
+  { role: "applicant", action: "message.read", scope: "own-case" },
+  { role: "township-officer", action: "message.read", scope: "own-township" },
+  { role: "township-approver", action: "message.read", scope: "own-township" },
+  { role: "county-civil-affairs", action: "message.read", scope: "own-county" },
+  { role: "county-finance", action: "message.read", scope: "own-county" },
+  { role: "auditor", action: "message.read", scope: "own-county" },
+  { role: "county-admin", action: "message.read", scope: "own-county" },
+  { role: "province-admin", action: "message.read", scope: "own-province" },
+  { role: "province-viewer", action: "message.read", scope: "own-province" },
 ];
 
 export function grantsFor(action: Action): Grant[] {

@@ -1,5 +1,5 @@
 /**
- * The in-app inbox (issue 24): `GET /inbox` — the caller's messages, newest first, in pages, with
+ * The in-app inbox: `GET /inbox` — the caller's messages, newest first, in pages, with
  * the unread count; `GET /inbox/unread` — the unread count alone (the badge); `POST
  * /inbox/{messageId}/read` — marks one message read. An applicant reads their own cases' messages,
  * staff the messages addressed to their roles (functions/services/messages/inbox.ts).
@@ -18,6 +18,7 @@ const tags = ["inbox"];
 
 const list = httpHandler({
   route: "GET /inbox",
+  action: "message.read",
   query: InboxQuery,
   summary: "My messages (掌上办 消息, the console's bell), newest first, with the unread count",
   description:
@@ -31,6 +32,7 @@ const list = httpHandler({
 
 const unread = httpHandler({
   route: "GET /inbox/unread",
+  action: "message.read",
   summary: "How many of my messages are unread",
   tags,
   handler: async ({ actor }) => ({ unread: await unreadCount(flowDeps(), actor) }),
@@ -38,6 +40,7 @@ const unread = httpHandler({
 
 const read = httpHandler({
   route: "POST /inbox/{messageId}/read",
+  action: "message.read",
   params: MessageParams,
   summary: "Mark one of my messages read",
   description:

@@ -63,6 +63,7 @@ const ACTIONS: Record<string, [zh: string, en: string]> = {
   "user.list": ["查阅用户", "Read the users"],
   "user.create": ["新建用户", "User created"],
   "user.disable": ["停用用户", "User disabled"],
+  "message.read": ["查阅消息", "Read the messages"],
 };
 
 const SCOPES: Record<string, [zh: string, en: string]> = {

@@ -54,7 +54,9 @@ describe("province roll-up: who reads it", () => {
   });
 
   it("Noncompliance 4: the viewer may do nothing else — no case, fund, audit, export or administration", () => {
-    const others = ACTIONS.filter((action) => action !== "rollup.read");
+    // Besides the roll-up, only its own inbox (messages addressed to the role; no case behind them).
+    expect(authorize(viewer, "message.read", { countyId: "230000" }).allowed).toBe(true);
+    const others = ACTIONS.filter((action) => action !== "rollup.read" && action !== "message.read");
     for (const action of others) {
       expect(
         authorize(viewer, action, { countyId: "230123", townshipId: "230123100", ownerUserId: "pv-1" })
