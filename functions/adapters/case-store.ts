@@ -45,6 +45,10 @@ export interface PayoutRoute {
     account?: string;
   };
   cash?: {
+    /** The payment this hand-over is for (`advance` when an older item names none). */
+    purpose?: string;
+    /** Who received the money (the applicant when an older item names no one). */
+    receiverName?: string;
     receiverSignatureRef: string;
     officerSignatureRef: string;
     officerUserId: string;

@@ -136,7 +136,7 @@ function attemptFor(obligation: Obligation): number {
 
 /** A cash hand-over pays only the payment it was recorded for (the advance when none is named). */
 function cashHandedOverFor(record: CaseRecord, purpose: string): boolean {
-  const cash = record.payout.cash as { purpose?: string } | undefined;
+  const cash = record.payout.cash;
   return record.payout.method === "cash" && cash !== undefined && (cash.purpose ?? "advance") === purpose;
 }
 
@@ -356,7 +356,7 @@ export async function payInCash(deps: FlowDeps, input: PaymentStepInput): Promis
   const recorded = await deps.payments.recordCashPayment({
     obligationId: obligation.obligationId,
     attempt,
-    receiverName: (cash as { receiverName?: string }).receiverName ?? record.applicant.name,
+    receiverName: cash.receiverName ?? record.applicant.name,
     receiverSignatureRef: cash.receiverSignatureRef,
     officerSignatureRef: cash.officerSignatureRef,
     officerId: cash.officerUserId,
