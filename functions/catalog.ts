@@ -59,9 +59,10 @@ export interface FunctionDefinition {
   /**
    * What invokes a function besides routes and state machines: `messageStream` = new message items
    * of the main table's stream (filtered, with a dead-letter queue); `dueSchedule` = every few minutes
-   * (infra/sms-dispatch.ts). Locally the SMS simulator's poll stands in for both.
+   * (infra/sms-dispatch.ts); `reminderSchedule` = the deadline reminders' scan, hourly
+   * (infra/deadline-reminders.ts). Locally the SMS simulator's poll stands in for all three.
    */
-  triggers?: { messageStream?: boolean; dueSchedule?: boolean };
+  triggers?: { messageStream?: boolean; dueSchedule?: boolean; reminderSchedule?: boolean };
   /** Lambda timeout; default 10 s. */
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -165,6 +166,18 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     triggers: { messageStream: true, dueSchedule: true },
     // A batch of STREAM_BATCH_SIZE messages, each a provider call with its own timeout.
     timeoutSeconds: 120,
+  },
+  {
+    id: "DeadlineReminders",
+    entry: "functions/handlers/deadline-reminders.ts",
+    handler: "handler",
+    description:
+      "Deadline reminders: scans every county's open-task queues on a schedule and tells each task's roles (and the applicant of paperwork) once, a working day before its deadline",
+    config: FLOW_DEPS,
+    // Reads the queues, cases, policies and calendars; writes the messages and each task's reminder mark.
+    access: { tables: { main: "write" } },
+    triggers: { reminderSchedule: true },
+    timeoutSeconds: 300,
   },
   // ── Flow A: filing and the human steps over HTTP, the state-machine tasks ───────────
   {

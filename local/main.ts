@@ -15,6 +15,11 @@ import { createServer } from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { requiresMfa } from "#functions/http/actor.ts";
 import { derivedLocalKey } from "#functions/runtime/field-encryption.ts";
+import { flowDeps } from "#functions/services/deps.ts";
+import {
+  REMINDER_SCHEDULE_MINUTES,
+  sendAllDeadlineReminders,
+} from "#functions/services/messages/reminders.ts";
 import { demoTotpSecret } from "./oidc/totp.ts";
 import { DEMO_COUNTY_SHEETS, SECOND_DEMO_COUNTY_SHEETS } from "./seed/demo-counties.ts";
 import { seedSecondDemoCounty } from "./seed/seed.ts";
@@ -144,6 +149,11 @@ const sms = await startLocalSms({
   hashKey: county.secrets.identityHashKey,
   // The runtime's field key: derived from the payee hash secret, as the flows' is (services/deps.ts).
   fieldKey: { kind: "local", key: derivedLocalKey(county.secrets.payeeHashSecret) },
+  // The deadline reminders' scan, hourly in business time (AWS: DeadlineReminders' schedule).
+  scheduled: {
+    run: () => sendAllDeadlineReminders(flowDeps()),
+    scanEveryMs: REMINDER_SCHEDULE_MINUTES * 60_000,
+  },
   ...(options.smsPort ? { port: options.smsPort } : {}),
   onError: (error) => console.error("SMS dispatcher:", error),
 });

@@ -29,6 +29,7 @@ import {
   SMS_CREDENTIALS,
 } from "#functions/runtime/environment.ts";
 import { BankNetwork, type BankRouteOptions, bankClientTlsSecret } from "../bank-route.ts";
+import { wireReminderSchedule } from "../deadline-reminders.ts";
 import {
   BANK_CALLBACK_URL,
   bankCallbackUrlParameterName,
@@ -292,6 +293,7 @@ export class FunctionsStack extends Stack {
       prefix: props.prefix,
       mainTableStreamArn: props.data.tables.main.tableStreamArn as string,
     });
+    wireReminderSchedule(this, definition, fn);
     return fn;
   }
 

@@ -29,6 +29,11 @@ export interface LocalSmsOptions {
   /** The key the applicant's phone is sealed under at filing (the runtime's field key). */
   fieldKey: FieldKeySource;
   port?: number;
+  /**
+   * A scheduled scan run by the poll once per `scanEveryMs` of the business clock (AWS: its own
+   * schedule): the deadline reminders (services/messages/reminders.ts).
+   */
+  scheduled?: { run: () => Promise<unknown>; scanEveryMs: number };
   knobs?: Partial<SmsKnobs>;
   seed?: number;
   /** Real milliseconds between polls of the message store; 0 = no poll (tests call `poll()`). */
@@ -85,12 +90,18 @@ export async function startLocalSms(options: LocalSmsOptions): Promise<LocalSms>
   });
   url = running.url;
   const seen = new Set<string>();
+  let lastScanMs = Number.NEGATIVE_INFINITY;
   const poll = async () => {
     for (const message of await newMessages(db, options.tables.main, seen)) {
       await dispatcher.dispatchMessage(message.countyId, message.messageId);
       seen.add(`${message.countyId}#${message.messageId}`);
     }
     await dispatcher.runDue();
+    const scheduled = options.scheduled;
+    if (scheduled && options.clock.nowMs() >= lastScanMs + scheduled.scanEveryMs) {
+      lastScanMs = options.clock.nowMs();
+      await scheduled.run();
+    }
   };
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> = Promise.resolve();

@@ -98,3 +98,17 @@ export async function sendDeadlineReminders(deps: FlowDeps, countyId: string): P
   }
   return { due };
 }
+
+/** How often the scan runs (AWS and locally, in business time); each task is reminded once however often. */
+export const REMINDER_SCHEDULE_MINUTES = 60;
+
+/**
+ * The scheduled scan (AWS: an EventBridge schedule on DeadlineReminders; locally: the SMS service's
+ * poll): every county of the deployment, each task reminded once however often it runs.
+ */
+export async function sendAllDeadlineReminders(deps: FlowDeps): Promise<{ counties: number; due: number }> {
+  const counties = await deps.directory.countiesOfDeployment();
+  let due = 0;
+  for (const county of counties) due += (await sendDeadlineReminders(deps, county.countyId)).due;
+  return { counties: counties.length, due };
+}

@@ -262,4 +262,32 @@ describe("SMS dispatcher with the simulator", () => {
       reason: "no-phone",
     });
   });
+
+  it("the poll runs the scheduled scan once per interval of the business clock", async () => {
+    // Prepare: a second local service whose scan counts its runs
+    const runs: number[] = [];
+    const tables = await createTestTables("smsscan", { demoCounty: false });
+    const scanning = await startLocalSms({
+      dynamo: tables.client,
+      tables: { main: tables.names.main },
+      clock,
+      hashKey: HASH_KEY,
+      fieldKey: FIELD_KEY,
+      pollMs: 0,
+      scheduled: { run: async () => runs.push(clock.now), scanEveryMs: HOUR_MS },
+    });
+    const start = clock.now;
+
+    // Act
+    await scanning.poll();
+    await scanning.poll();
+    clock.now = start + HOUR_MS - 1;
+    await scanning.poll();
+    clock.now = start + HOUR_MS;
+    await scanning.poll();
+    await scanning.stop();
+
+    // Assess
+    expect(runs).toEqual([start, start + HOUR_MS]);
+  });
 });
