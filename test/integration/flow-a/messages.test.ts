@@ -3,7 +3,8 @@
  * is approved and paid while the payment step is retried (the bank holds its answer past the
  * client's timeout, the state machine runs the step again) and the bank's callback is delivered
  * twice. The applicant's inbox then has application-received, advance-approved and money-sent
- * exactly once each (and paperwork-due once the paperwork wait opens); running the steps again —
+ * exactly once each (and paperwork-due once the paperwork wait opens), and the SMS simulator got the
+ * same four texts once each on the phone given at filing; running the steps again —
  * the poll of the payment status, the paperwork plan, the repeated decision — writes nothing new.
  * Staff hear of their new tasks in their role's box; the inbox API keeps applicants, roles and
  * counties apart and answers 404 for a message not addressed to the caller.
@@ -12,12 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StoredMessage } from "#adapters/message-store.ts";
 import { FULL_ACCOUNT_PATTERN, ID_NUMBER_PATTERN, MOBILE_PATTERN } from "#core/messages/index.ts";
 import { pollPaymentStatus } from "#functions/handlers/bank-callback.ts";
+import { derivedLocalKey } from "#functions/runtime/field-encryption.ts";
 import { planPaperwork } from "#functions/services/flow-a/steps.ts";
 import { sendDeadlineReminders } from "#functions/services/messages/reminders.ts";
-import { type FlowAWorld, filing, key, startFlowAWorld } from "./world.ts";
+import { startLocalSms } from "#local/sms-simulator/service.ts";
+import { type FlowAWorld, filing, IDENTITY_HASH_KEY, key, startFlowAWorld } from "./world.ts";
 
 const ACCOUNT = "6217000012345678";
 const COUNTY = "230123";
+/** The world's payee hash secret: the local field key derives from it (services/deps.ts). */
+const PAYEE_HASH_SECRET = "flow-a-payee-hash-secret-00000001";
 
 let world: FlowAWorld;
 
@@ -110,6 +115,32 @@ describe("Flow A messages", () => {
       expect(message.rendered.text).not.toMatch(FULL_ACCOUNT_PATTERN);
       expect(message.rendered.text).not.toMatch(MOBILE_PATTERN);
       expect(message.rendered.text).not.toContain("张伟");
+    }
+
+    // The same messages reach the applicant's phone, recorded at filing, through the SMS simulator: once each.
+    const sms = await startLocalSms({
+      dynamo: world.runtime.dynamo,
+      tables: { main: world.runtime.tables.main },
+      clock: world.clock,
+      hashKey: IDENTITY_HASH_KEY,
+      fieldKey: { kind: "local", key: derivedLocalKey(PAYEE_HASH_SECRET) },
+      pollMs: 0,
+      knobs: { delayScale: 0 },
+    });
+    try {
+      await sms.poll();
+      // Four texts to one number: the fourth waits an hour (at most 3 an hour, core/messages/delivery.ts).
+      await world.clock.advanceBy(3_600_000);
+      await sms.poll();
+      await sms.poll();
+      const texts = sms.simulator
+        .messages()
+        .filter((m) => m.request.phoneNumber.endsWith("13812345678"))
+        .map((m) => m.request.event)
+        .sort();
+      expect(texts).toEqual(["advance-approved", "application-received", "money-sent", "paperwork-due"]);
+    } finally {
+      await sms.stop();
     }
   });
 
