@@ -23,6 +23,7 @@
 import { createHash } from "node:crypto";
 import {
   BatchWriteCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -249,6 +250,38 @@ export class DirectoryStore {
   }
 
   /** The county item (name, when written); undefined for a county no administrator created. */
+  /**
+   * One import of a county's workbook at a time: a claim with a lease (a crashed import frees it when
+   * the lease ends). False when another import of the county holds it.
+   */
+  async claimImport(countyId: string, atMs: number, leaseMs: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: countyKey(countyId),
+            sk: "IMPORT",
+            type: "county-import-claim",
+            leaseUntil: atMs + leaseMs,
+          },
+          ConditionExpression: "attribute_not_exists(pk) OR leaseUntil < :now",
+          ExpressionAttributeValues: { ":now": atMs },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+      throw error;
+    }
+  }
+
+  async releaseImport(countyId: string): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: countyKey(countyId), sk: "IMPORT" } }),
+    );
+  }
+
   async county(countyId: string): Promise<{ countyId: string; name: string } | undefined> {
     if (!/^\d{6}$/.test(countyId)) return undefined;
     const out = await this.db.send(

@@ -31,7 +31,7 @@ import {
   type Role,
   requireAuthorized,
 } from "#core/access/index.ts";
-import { type FieldError, NotFoundError, ValidationError } from "#core/errors.ts";
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from "#core/errors.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { PolicyVersionSchema, toValidationError } from "#core/policy/index.ts";
 import type { FinanceDeps } from "#functions/services/finance/deps.ts";
@@ -413,6 +413,9 @@ export interface ImportPlan {
 
 type Planned = { step: ImportStep; subject?: string; apply?: () => Promise<void> };
 
+/** How long an import holds its county (the route's timeout is 30 s; a crashed one frees it then). */
+const IMPORT_LEASE_MS = 60_000;
+
 function rowError(
   sheet: string,
   row: number,
@@ -698,14 +701,32 @@ export async function importCounty(
 ): Promise<ImportPlan> {
   const { countyId, name } = workbook.county;
   requireAuthorized(actor, "county.create", { countyId });
-  const planned = [
+  const plan = async () => [
     await planCounty(deps, workbook, actor),
     await planVersion(deps, workbook, actor),
     ...(await planUsers(deps, workbook, actor)),
     ...(await planQuotas(deps, workbook)),
   ];
-  const changes = planned.some((p) => p.apply !== undefined);
-  if (!dryRun) for (const p of planned) await p.apply?.();
+  let planned = await plan();
+  let changes = planned.some((p) => p.apply !== undefined);
+  if (!dryRun && changes) {
+    // One import of a county at a time, planned again once claimed: a twin request that finished
+    // meanwhile leaves nothing to change (and nothing to audit), one still running answers 409.
+    const directory = new DirectoryStore(deps.db, deps.table);
+    if (!(await directory.claimImport(countyId, deps.now().getTime(), IMPORT_LEASE_MS)))
+      throw new ConflictError(
+        `An import of county ${countyId} is running`,
+        "该县的导入正在进行，请稍后查看结果",
+        { details: { countyId } },
+      );
+    try {
+      planned = await plan();
+      changes = planned.some((p) => p.apply !== undefined);
+      for (const p of planned) await p.apply?.();
+    } finally {
+      await directory.releaseImport(countyId);
+    }
+  }
   const steps = planned.map(({ step, subject }) => ({
     step,
     ...(subject ? { subject } : {}),

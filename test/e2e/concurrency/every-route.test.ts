@@ -22,6 +22,7 @@ import { RatingStore } from "#adapters/rating-store.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
 import { Yuan } from "#core/money/index.ts";
 import type { FlowBCase } from "#functions/services/flow-b/plan-record.ts";
+import { countyWorkbook } from "#local/seed/county-workbook.ts";
 import { demoCountyParameters2026 } from "#local/seed/policy-demo-county.ts";
 import { loadCatalogRoutes } from "#test/e2e/proofs/catalog-routes.ts";
 import { filingFor, type Person, person } from "#test/e2e/queries/support.ts";
@@ -1002,6 +1003,49 @@ const SCENARIOS: Scenario[] = [
     }),
   },
   {
+    route: "POST /admin/counties/import",
+    prepare: async () => {
+      // A county onboarded from its workbook: one township, its first policy version, one officer.
+      const workbook = await countyWorkbook({
+        countyId: IMPORTED_COUNTY,
+        name: "示例导入县",
+        townships: [
+          { townshipId: `${IMPORTED_COUNTY}100`, name: "导入镇", registeredPopulation: 9000, area: "rural" },
+        ],
+        version: {
+          versionId: `${IMPORTED_COUNTY}-2026-01`,
+          effectiveFrom: "2026-01-01T00:00:00+08:00",
+          basis: "示例导入县临时救助实施细则（测试数据）",
+          parameters: demoCountyParameters2026,
+        },
+        users: [
+          { name: "陶然", phone: "13900126001", roleZh: "经办人", townshipId: `${IMPORTED_COUNTY}100` },
+        ],
+        quotas: [],
+      });
+      return {
+        request: {
+          client: await as("province-admin-1"),
+          path: "/admin/counties/import",
+          body: { workbook: workbook.toString("base64"), dryRun: false },
+        },
+        callerId: "province-admin-1",
+        effects: async () => ({
+          counties: await scanCount("pk = :pk AND sk = :sk", {
+            ":pk": `DIRECTORY#${IMPORTED_COUNTY}`,
+            ":sk": "COUNTY",
+          }),
+          users: await scanCount("pk = :pk", { ":pk": "STAFFPHONE#13900126001" }),
+        }),
+        audit: { type: "county", id: IMPORTED_COUNTY },
+        // The county's creation and the import itself, each once.
+        audits: 2,
+        effectAnswers: undefined,
+        note: "the county, its version and its user once; audited as county.create + county.import; later waves change nothing",
+      };
+    },
+  },
+  {
     route: "POST /admin/counties/{countyId}/policy-versions",
     prepare: async () => ({
       request: {
@@ -1143,6 +1187,7 @@ function createdUserId(answers: ApiResponse[]): string {
 
 const DEMO_COUNTY = "230123";
 const NEW_COUNTY = "230124";
+const IMPORTED_COUNTY = "230126";
 const POLICY_VERSION = "230123-2030-01";
 const CALENDAR_YEAR = 2030;
 
