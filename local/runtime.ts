@@ -15,6 +15,7 @@ import { FUNCTIONS, type FunctionDefinition } from "#functions/catalog.ts";
 import { installClock, resetClock } from "#functions/runtime/clock.ts";
 import { stateMachineArnEnv } from "#functions/runtime/environment.ts";
 import { TABLE_ENV } from "#functions/runtime/tables.ts";
+import { describeMigration, migrateLedger } from "./cli/ledger-migrate.ts";
 import { type ClockMode, createClock, type LocalClock } from "./clock.ts";
 import {
   type DynamoEngine,
@@ -121,6 +122,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
     cleanups.push(async () => dynamo.destroy());
     const tables = await ensureTables(dynamo, options.tablePrefix ?? "aidflow-");
+    // A data directory kept from before the ledger stored its entries in pages is migrated (and
+    // verified by replay) before anything writes to it; the writer refuses the old layout.
+    if (dataDir !== undefined) await migrateKeptLedger(dynamo, tables.ledger);
     if (options.demoCounty !== false) await storeDemoReference(dynamo, tables.main);
     const store = new ExecutionStore(dynamo, tables.main);
     const clock = await runtimeClock(options.clock ?? { mode: "real" }, store, dataDir !== undefined);
@@ -282,4 +286,14 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+async function migrateKeptLedger(dynamo: DynamoDBClient, ledgerTable: string): Promise<void> {
+  const refused = (await migrateLedger(dynamo, ledgerTable, { dryRun: false })).filter(
+    (fund) => fund.outcome === "refused",
+  );
+  if (refused.length > 0)
+    throw new Error(
+      `the kept ledger cannot be migrated to pages: ${refused.map(describeMigration).join("; ")}`,
+    );
 }
