@@ -393,10 +393,8 @@ export default {
     "230123100": "Chengguan",
     "230123200": "Hedong",
     "230123300": "Xinhua",
-    "230191100": "Dongshan",
-    "230191200": "Xihe",
   },
-  countyName: { "230123": "Demo county", "230191": "Demo county 2", "230000": "Heilongjiang" },
+  countyName: { "230123": "Demo county", "230000": "Heilongjiang" },
   followUp: {
     "additional-aid": "Additional aid",
     "staged-assistance": "Staged assistance",

@@ -4,6 +4,7 @@
  */
 import { createI18n } from "vue-i18n";
 import { catalogueLabel } from "../labels.ts";
+import { placeName } from "../places.ts";
 import { adminEn, adminZhCN } from "./admin.ts";
 import { authEn, authZhCN } from "./auth.ts";
 import consoleEn from "./console-en.ts";
@@ -40,12 +41,19 @@ export function setLocale(locale: Locale): void {
 
 document.documentElement.lang = initialLocale();
 
-/** Translates a code (status, event type, hardship type) if a label exists, else shows the code. */
+/**
+ * Translates a code (status, event type, hardship type) if a label exists, else shows the code; a
+ * county or township by the directory's name once read (places.ts).
+ */
 export function label(group: string, code: string | undefined): string {
   if (!code) return "";
-  const catalogued = catalogueLabel(group, code, i18n.global.locale.value);
+  const locale = i18n.global.locale.value;
+  const catalogued = catalogueLabel(group, code, locale);
   if (catalogued !== undefined) return catalogued;
   // Codes such as audit actions ("advance.decide") contain dots, which vue-i18n reads as nesting.
   const key = `${group}.${code.replace(/\./g, "_")}`;
+  // A place reads by the directory's (Chinese) name, unless an English name is catalogued.
+  const place = placeName(group, code);
+  if (place !== undefined && !(locale === "en" && i18n.global.te(key, "en"))) return place;
   return i18n.global.te(key) ? i18n.global.t(key) : code;
 }
