@@ -24,6 +24,7 @@ import {
   TIMESTAMP_HEADER,
 } from "#adapters/payments/contract.ts";
 import { verify } from "#adapters/payments/signature.ts";
+import { parseJson, readBody, send } from "#local/http/simulator-io.ts";
 import { KnobsPatchSchema } from "./knobs.ts";
 import type { PemPair } from "./pki.ts";
 import { BankSimulator, type BankSimulatorOptions } from "./simulator.ts";
@@ -110,7 +111,7 @@ async function handle(
 ): Promise<void> {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const method = req.method ?? "GET";
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   if (body === undefined) return send(res, 413, { error: "invalid-request", message: "body too large" });
 
   if (url.pathname.startsWith("/admin/")) return handleAdmin(simulator, method, url.pathname, body, res);
@@ -199,33 +200,4 @@ function notFound(instructionId: string): BankErrorBody {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-  });
-  res.end(text);
 }

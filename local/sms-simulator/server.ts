@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { maskPhone } from "#core/identity/masking.ts";
+import { parseJson, readBody, send } from "#local/http/simulator-io.ts";
 import {
   type SimulatedSms,
   type SmsKnobs,
@@ -65,7 +66,7 @@ export async function startSmsSimulator(options: StartSmsSimulatorOptions): Prom
 async function handle(simulator: SmsSimulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const method = req.method ?? "GET";
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   if (body === undefined) return send(res, 413, { code: "TOO_LARGE", detail: "body too large" });
   const route = `${method} ${url.pathname}`;
   switch (route) {
@@ -163,35 +164,6 @@ ${rows || '<tr><td colspan="4">还没有短信。</td></tr>'}
 function html(res: ServerResponse, text: string): void {
   res.writeHead(200, {
     "content-type": "text/html; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),
   });
   res.end(text);
