@@ -1,5 +1,5 @@
 /**
- * The deadline reminders' schedule (issue 24): an EventBridge rule invokes the function whose catalog
+ * The deadline reminders' schedule: an EventBridge rule invokes the function whose catalog
  * entry asks for `reminderSchedule` (DeadlineReminders) every REMINDER_SCHEDULE_MINUTES; it scans
  * every county's open-task queues (functions/services/messages/reminders.ts). The state machines'
  * waits time out only at a deadline, so this scan is what sends the reminder a working day before.

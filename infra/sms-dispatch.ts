@@ -1,5 +1,5 @@
 /**
- * What the SMS dispatcher needs besides a function (issue 24): the SMS providers' credentials secret,
+ * What the SMS dispatcher needs besides a function: the SMS providers' credentials secret,
  * the main table's stream filtered to new message items as its event source (with a dead-letter
  * queue for the batches it could not take), a schedule for deferred and retried deliveries, and the
  * dead-letter alarm's metric. The functions stack calls these for catalog entries that declare

@@ -1,5 +1,5 @@
 /**
- * Who may give which role (issue 22, DOMAIN §8): an administrator creates or disables staff users
+ * Who may give which role (DOMAIN §8): an administrator creates or disables staff users
  * only in roles they could hold themselves — a county administrator every role of a county, a
  * province administrator those and the province's own (administrator, statistics viewer) — and never administers their
  * own account. Scope (own county, counties of the province) is the permission table's

@@ -1,5 +1,5 @@
 /**
- * When an SMS may go out (issue 24 item 3, DOMAIN §7 "SMS quiet hours", "messages per phone number
+ * When an SMS may go out (DOMAIN §7 "SMS quiet hours", "messages per phone number
  * per day"): quiet hours in Asia/Shanghai, a per-number rate limit, the opt-out, retries with
  * backoff and jitter, and when a number counts as unreachable. Pure: every instant is an argument,
  * so the dispatcher, the tests and the accelerated clock get the same answers. The inbox is not

@@ -1,5 +1,5 @@
 /**
- * The moments AidFlow tells someone something (DOMAIN §8, issue 24): to the applicant at each step
+ * The moments AidFlow tells someone something (DOMAIN §8): to the applicant at each step
  * of a case, to staff about their tasks. Each event names the variables its message may use and no
  * other, so a message carries only what its reader needs.
  */

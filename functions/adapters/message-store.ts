@@ -1,5 +1,5 @@
 /**
- * Messages to applicants and staff (issue 24, docs/messages.md), stored once each: the in-app inbox
+ * Messages to applicants and staff (docs/messages.md), stored once each: the in-app inbox
  * reads them, the SMS dispatcher sends them. The phone number is not stored here — the dispatcher
  * resolves it at send time from the case or the user directory.
  *

@@ -1,5 +1,5 @@
 /**
- * SMS deliveries (issue 24 item 3): one record per message and recipient, the state of each phone
+ * SMS deliveries: one record per message and recipient, the state of each phone
  * number (sends in the last day, failures in a row, opt-out, unreachable), the applicant's phone a
  * case is texted on, and the case's "cannot be reached by SMS" flag. All in the `main` table.
  *

@@ -1,5 +1,5 @@
 /**
- * The deadline reminders Lambda (issue 24): an EventBridge schedule invokes it
+ * The deadline reminders Lambda: an EventBridge schedule invokes it
  * (infra/sms-dispatch.ts, `reminderSchedule`) and it scans every county's open-task queues for tasks
  * due within one working day (services/messages/reminders.ts). Each task is reminded once, so a
  * retried or repeated invocation sends nothing twice.

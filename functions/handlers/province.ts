@@ -1,5 +1,5 @@
 /**
- * The province roll-up (issue 22 item 4, DOMAIN §8): `GET /province/rollup` — per county and township
+ * The province roll-up (DOMAIN §8): `GET /province/rollup` — per county and township
  * of the reader's province, for a period of Asia/Shanghai dates; `GET /province/rollup/export` — the
  * same as an XLSX workbook behind a short-lived link. `province-viewer` (read-only) and
  * `province-admin`; county roles and another province get 403. No personal data.

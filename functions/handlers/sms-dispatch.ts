@@ -1,5 +1,5 @@
 /**
- * The SMS dispatcher Lambda (issue 24): fed by the main table's stream, filtered in the event source
+ * The SMS dispatcher Lambda: fed by the main table's stream, filtered in the event source
  * mapping to new message items (infra/stacks/functions-stack.ts), it sends each message's SMS; a
  * schedule invokes it too, to send what was deferred (quiet hours, rate limit) or is due a retry.
  * A stream record that fails is reported in `batchItemFailures` (retried, then the DLQ); the

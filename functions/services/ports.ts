@@ -111,7 +111,7 @@ export interface FlowDeps {
   /** Staff of a county: who is an active officer of which township. */
   users: UserDirectory;
   outbox: Outbox;
-  /** Messages to the applicant and staff, stored once each (issue 24: services/messages/notify.ts). */
+  /** Messages to the applicant and staff, stored once each (services/messages/notify.ts). */
   messages: MessageStore;
   /** The county directory: the township names messages use. */
   directory: DirectoryStore;

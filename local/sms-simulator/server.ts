@@ -1,5 +1,5 @@
 /**
- * The SMS simulator's loopback HTTP API and its page (issue 24 item 4):
+ * The SMS simulator's loopback HTTP API and its page:
  *
  *   GET  /                 短信模拟器: every message received, newest first, with its delivery status (zh-CN)
  *   POST /v1/sms           send one message (functions/adapters/sms/simulator.ts is the client)

@@ -1,5 +1,5 @@
 /**
- * The identity port on a Cognito user pool (issue 22): AdminCreateUser with the scope attributes
+ * The identity port on a Cognito user pool: AdminCreateUser with the scope attributes
  * (`custom:county`, `custom:township`) and the role's group; AdminDisableUser to stop a sign-in and
  * AdminUserGlobalSignOut to revoke the refresh tokens already issued, so a disabled user's session
  * ends when its current ID token does (15 minutes at most) — users are disabled, never deleted. Cognito sends the new user an SMS with a temporary password;

@@ -1,5 +1,5 @@
 /**
- * `POST /admin/counties/import` (issue 22, DOMAIN §8): a province administrator uploads the county
+ * `POST /admin/counties/import` (DOMAIN §8): a province administrator uploads the county
  * spreadsheet (docs/templates/county.xlsx filled in) as base64 in JSON. `dryRun: true` answers the plan
  * and writes nothing; otherwise the county, its policy version proposal and its staff users are written
  * through the administration services and the answer says what changed. A workbook that does not pass

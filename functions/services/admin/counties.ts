@@ -1,5 +1,5 @@
 /**
- * The counties an administrator or a province reader works on (issue 22, DOMAIN §8): a province
+ * The counties an administrator or a province reader works on (DOMAIN §8): a province
  * administrator or province viewer lists the counties created under their province, a county
  * administrator their own county — names and how many townships, from the county directory alone
  * (no case, fund or roll-up figure is read).

@@ -1,5 +1,5 @@
 /**
- * Spreadsheet onboarding of a county (issue 22, DOMAIN §8): the template (docs/templates/county.xlsx)
+ * Spreadsheet onboarding of a county (DOMAIN §8): the template (docs/templates/county.xlsx)
  * filled in for a county is read, every row checked, then written through the administration, users
  * and finance services — the same checks, audit and maker-checker as the API routes. One service for
  * `aidflow county import`, `POST /admin/counties/import` (the console's upload) and the local demo.

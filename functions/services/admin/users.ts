@@ -1,5 +1,5 @@
 /**
- * Staff users (issue 22, DOMAIN §8): an administrator creates a user with name, mainland phone, role
+ * Staff users (DOMAIN §8): an administrator creates a user with name, mainland phone, role
  * and — for a township-bound role — township, lists a county's users, and disables a user (never
  * deletes: the records name them). County administrators act on their county, province
  * administrators on the counties of their province; nobody gives a role above what they could hold

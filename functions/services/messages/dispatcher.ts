@@ -1,5 +1,5 @@
 /**
- * The SMS dispatcher (issue 24 item 3): every stored message (functions/adapters/message-store.ts)
+ * The SMS dispatcher: every stored message (functions/adapters/message-store.ts)
  * goes to each recipient's phone through the county's SMS channel at least once, deduplicated by
  * message id and recipient (a conditional claim: two dispatchers never both send it), under the
  * delivery policy of core/messages/delivery.ts (quiet hours, rate limit, opt-out, retries with

@@ -1,5 +1,5 @@
 /**
- * The in-app inbox (issue 24): `GET /inbox` — the caller's messages, newest first, in pages;
+ * The in-app inbox: `GET /inbox` — the caller's messages, newest first, in pages;
  * `GET /inbox/unread` — how many are unread; `POST /inbox/{messageId}/read` — marks one read.
  *
  * An applicant reads the messages of their own cases (their box, by account); a staff user reads

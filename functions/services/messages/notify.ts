@@ -1,5 +1,5 @@
 /**
- * One way for every step to tell someone something (issue 24, docs/messages.md): `notify` renders an
+ * One way for every step to tell someone something (docs/messages.md): `notify` renders an
  * event with the county's texts (its own where it stored them, the defaults elsewhere) and stores
  * the message once under a deterministic id (`<caseId>:<event>:<discriminator>`), so a retried step
  * — a Lambda retry, a redrive, a healing decision — writes nothing new. The inbox reads the stored

@@ -1,5 +1,5 @@
 /**
- * Reminders before a deadline (issue 24): the state machines' waits time out only AT a deadline, so
+ * Reminders before a deadline: the state machines' waits time out only AT a deadline, so
  * the message one working day before it comes from a scan of the county's open tasks, run on a
  * schedule. A task whose deadline falls within one working day of now (the county's calendar of the
  * case's policy) tells its roles `task-near-deadline`; a paperwork task also reminds the applicant

@@ -1,5 +1,5 @@
 /**
- * The SMS channel port (issue 24): one call sends one rendered message to one phone through the
+ * The SMS channel port: one call sends one rendered message to one phone through the
  * county's provider and answers with one of five outcomes, whatever the provider said. The dispatcher
  * decides from the outcome alone: `sent` records the provider's message id (receipts are matched on
  * it); `throttled` and `failed` are tried again later with backoff; `rejected-template` and

@@ -1,5 +1,5 @@
 /**
- * The figures of a province roll-up (issue 22, DOMAIN §8) for one area — a township, a county or the
+ * The figures of a province roll-up (DOMAIN §8) for one area — a township, a county or the
  * province — and how they add up. Counts and sums only: nothing here can name a person. Money is in
  * integer fen (DOMAIN §6), summed as integers.
  */

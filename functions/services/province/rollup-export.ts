@@ -1,5 +1,5 @@
 /**
- * The province roll-up as an XLSX workbook (issue 22 item 4): a sheet of counties (with the
+ * The province roll-up as an XLSX workbook: a sheet of counties (with the
  * province's total) and a sheet of townships, Chinese headers, yuan with two decimals as numbers Excel
  * can add up. Written to the documents store under `exports/<province>/` and handed out as a
  * short-lived signed link, as the finance exports are (functions/services/finance/exports.ts).

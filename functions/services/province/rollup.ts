@@ -1,5 +1,5 @@
 /**
- * The province roll-up (issue 22 item 4, DOMAIN §8): per county and township of the reader's province
+ * The province roll-up (DOMAIN §8): per county and township of the reader's province
  * — cases by hardship type and status, amounts paid (local vs non-local), advance decisions within the
  * response time, overdue paperwork, fund balances and alerts, reconciliation status — for a period of
  * Asia/Shanghai dates. Read-only, no personal data: cases are read through a projection without a

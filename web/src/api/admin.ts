@@ -1,5 +1,5 @@
 /**
- * The administration console's calls (issue 22, DOMAIN §8): the counties administered, a county's
+ * The administration console's calls (DOMAIN §8): the counties administered, a county's
  * staff users (listed with masked phones, created, disabled), its policy versions (proposed, and
  * approved by another administrator), its holiday calendar status and local days, and a year's
  * national holiday schedule. The API document types the bodies; the answers are typed here after

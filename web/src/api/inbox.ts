@@ -1,5 +1,5 @@
 /**
- * The in-app inbox (issue 24): the signed-in person's messages — an applicant's about their cases,
+ * The in-app inbox: the signed-in person's messages — an applicant's about their cases,
  * staff's addressed to their roles — with the unread count the 掌上办 tab and the console's bell show.
  */
 import { reactive } from "vue";

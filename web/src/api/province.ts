@@ -1,5 +1,5 @@
 /**
- * The province roll-up (issue 22, DOMAIN §8): figures per county and township for a period of
+ * The province roll-up (DOMAIN §8): figures per county and township for a period of
  * Asia/Shanghai dates, typed from the API document; and its XLSX export, fetched from the
  * short-lived link the API hands out (as the finance exports are).
  */
