@@ -444,7 +444,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/inbox.ts",
     handler: "handler",
     description:
-      "In-app inbox (issue 24): the applicant's messages about their cases, staff's messages to their roles, unread count, mark read",
+      "In-app inbox: the applicant's messages about their cases, staff's messages to their roles, unread count, mark read",
     routes: [
       { method: "GET", path: "/inbox" },
       { method: "GET", path: "/inbox/unread" },
