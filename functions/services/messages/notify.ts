@@ -36,6 +36,9 @@ export const DEFAULT_SIGN_NAME = "临时救助";
 /** What the paperwork message asks the applicant to bring (DOMAIN §3.4: the facts of the case). */
 export const PAPERWORK_ITEMS = "身份证件、困难情况证明";
 
+/** What a message calls a township the directory has no name for. */
+const TOWNSHIP_UNNAMED = "所在乡镇";
+
 /** Characters of a free text (reason, outcome) in a message: the shortest budget of those variables. */
 const FREE_TEXT_CHARS_MAX = 16;
 
@@ -115,9 +118,12 @@ export function shortText(text: string, charsMax = FREE_TEXT_CHARS_MAX): string 
   return chars.length <= charsMax ? line : `${chars.slice(0, charsMax - 1).join("")}…`;
 }
 
-/** The township's name as messages show it (its code when the directory has no name). */
+/**
+ * The township's name as messages show it; words, never its code, when the directory has none (a
+ * message is read by the applicant).
+ */
 async function townshipName(deps: NotifyDeps, townshipId: string): Promise<string> {
-  return (await deps.directory.township(townshipId))?.name ?? townshipId;
+  return (await deps.directory.township(townshipId))?.name ?? TOWNSHIP_UNNAMED;
 }
 
 /**
