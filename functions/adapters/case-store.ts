@@ -133,6 +133,12 @@ export interface CaseRecord {
    * commit) recognises its own write when the retry's version condition fails.
    */
   lastWriteId?: string;
+  /**
+   * The caller-given ids (`CaseUpdate.writeId`) of the last updates, newest last: a step whose effects
+   * are carried out again — a decision's healing retry after its first run failed half-way — finds its
+   * own case change already made instead of applying it a second time to the status it produced.
+   */
+  appliedWriteIds?: string[];
 }
 
 export interface HouseholdMemberRecord {
@@ -184,7 +190,9 @@ function indexKeys(
  * (core's transition writes that, see `event`) or version.
  */
 export type CasePatch = {
-  [K in Exclude<keyof CaseRecord, "caseId" | "status" | "version" | "lastWriteId">]?: CaseRecord[K] | null;
+  [K in Exclude<keyof CaseRecord, "caseId" | "status" | "version" | "lastWriteId" | "appliedWriteIds">]?:
+    | CaseRecord[K]
+    | null;
 } & {
   /** Flow B's staged plan (its shape: functions/services/flow-b/plan-record.ts). */
   plan?: object;
@@ -209,7 +217,15 @@ export interface CaseUpdate {
    * the guard passed (the withdrawal's "not approved yet", functions/services/queries/withdrawal.ts).
    */
   guard?: (current: CaseRecord) => Error | undefined;
+  /**
+   * The idempotency id of this change when the same change may be made again by a later run of the
+   * same effects (a decision's: `decisionWriteId`): once it landed, a repeat returns the case as it is.
+   */
+  writeId?: string;
 }
+
+/** How many caller-given write ids a case remembers: more than the updates between a step's two runs. */
+export const APPLIED_WRITE_IDS_KEPT = 16;
 
 /** The projection of the case item that access control reads. */
 const CaseAccessItem = z.object({
@@ -436,11 +452,12 @@ export class CaseStore {
     caseId: string,
     change: CaseUpdate,
     attempt = 1,
-    writeId: string = randomUUID(),
+    writeId: string = change.writeId ?? randomUUID(),
   ): Promise<CaseRecord> {
     const current = await this.get(caseId);
-    // This very update landed on an earlier attempt whose answer was lost: done, not a conflict.
-    if (current.lastWriteId === writeId) return current;
+    // This very update landed on an earlier attempt whose answer was lost, or (a caller-given id)
+    // in an earlier run of the same effects: done, not a conflict.
+    if (current.lastWriteId === writeId || current.appliedWriteIds?.includes(writeId)) return current;
     if (current.status === "withdrawn") throw withdrawnCaseError(caseId);
     const refusal = change.guard?.(current);
     if (refusal) throw refusal;
@@ -463,6 +480,10 @@ export class CaseStore {
     fields.version = next.version;
     fields.lastWriteId = writeId;
     next.lastWriteId = writeId;
+    if (change.writeId) {
+      next.appliedWriteIds = [...(current.appliedWriteIds ?? []), writeId].slice(-APPLIED_WRITE_IDS_KEPT);
+      fields.appliedWriteIds = next.appliedWriteIds;
+    }
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ":expected": current.version };
     const parts = Object.entries(fields).map(([key, value], index) => {

@@ -13,7 +13,7 @@ import type { Actor } from "#core/access/index.ts";
 import { ConflictError, ForbiddenError } from "#core/errors.ts";
 import { authorizeOnCase } from "../case-access.ts";
 import type { FlowDeps } from "../ports.ts";
-import { decideHumanTask, requestDigest } from "../steps/human-tasks.ts";
+import { decideHumanTask, decisionWriteId, requestDigest } from "../steps/human-tasks.ts";
 
 const Reason = z.string().trim().min(2).max(1000);
 
@@ -281,8 +281,9 @@ async function decidePaperwork(
     actorUserId: draft.recordedBy,
     decision,
     output: draft.output,
-    effects: async (recorded) => {
+    effects: async (recorded, task) => {
       await deps.cases.update(record.caseId, {
+        writeId: decisionWriteId(task),
         set: {
           paperwork: {
             ...recorded.decision,

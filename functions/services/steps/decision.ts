@@ -9,7 +9,13 @@ import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts
 import type { Actor } from "#core/access/index.ts";
 import { notifyDecision } from "../messages/notify.ts";
 import { deciderName, type FlowDeps } from "../ports.ts";
-import { alreadyDecidedError, decideHumanTask, decisionAuditKey, notWaitingError } from "./human-tasks.ts";
+import {
+  alreadyDecidedError,
+  decideHumanTask,
+  decisionAuditKey,
+  decisionWriteId,
+  notWaitingError,
+} from "./human-tasks.ts";
 
 export interface DecisionResponse {
   caseId: string;
@@ -68,6 +74,7 @@ export async function recordDecision(deps: FlowDeps, args: RecordDecisionArgs): 
       const change = await args.change(recorded);
       await deps.cases.update(record.caseId, {
         ...change,
+        writeId: decisionWriteId(task),
         ...(args.handledBy ? { handledBy: [recorded.decidedBy] } : {}),
       });
       await deps.audit.append({

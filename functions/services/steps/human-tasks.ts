@@ -227,6 +227,16 @@ export function decisionAuditKey(caseId: string, taskId: string): string {
   return `decision#${caseId}#${taskId}`;
 }
 
+/**
+ * The case change of a task's decision is made once, however often its effects are carried out
+ * (`CaseUpdate.writeId`): a healing retry after a run that changed the case and then failed finds the
+ * change made, rather than applying the decision's event to the status it already produced (a 422
+ * that left the execution waiting on a case that had moved on).
+ */
+export function decisionWriteId(task: Pick<HumanTask, "caseId" | "taskId">): string {
+  return `decision#${task.caseId}#${task.taskId}`;
+}
+
 export function requestDigest(actorUserId: string, decision: Record<string, unknown>): string {
   return createHash("sha256")
     .update(`${actorUserId}\n${canonicalJson(decision)}`)

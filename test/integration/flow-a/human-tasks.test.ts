@@ -9,6 +9,7 @@ import type { CaseRecord } from "#adapters/case-store.ts";
 import type { WorkflowPort } from "#adapters/step-functions.ts";
 import { createFlowDeps } from "#functions/services/deps.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
+import { recordDecision } from "#functions/services/steps/decision.ts";
 import { decideHumanTask, openHumanTask } from "#functions/services/steps/human-tasks.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
@@ -200,6 +201,61 @@ describe("human tasks", () => {
     const statuses = (await deps.tasks.forCase("T4")).map((t) => t.status).sort();
     expect(statuses).toEqual(["completed", "superseded"]);
     expect(effects).toEqual(["T4:approver-chengguan:approve"]);
+  });
+});
+
+describe("a decision whose first run changed the case and then failed", () => {
+  function rejectAdvance(caseId: string) {
+    return recordDecision(deps, {
+      actor: {
+        userId: "approver-chengguan",
+        name: "李审批",
+        roles: ["township-approver"],
+        countyId: "230123",
+        townshipId: "230123100",
+      },
+      action: "case.advance.decide",
+      record: { caseId, countyId: "230123", townshipId: "230123100" },
+      taskType: "advance-decision",
+      decision: { decision: "reject", reason: "不符合条件" },
+      output: { outcome: "rejected", purpose: "advance" },
+      change: () => ({ event: { type: "advance.rejected" } }),
+      correlationId: `corr-${caseId}`,
+    });
+  }
+
+  it("is carried out by the decider's retry: the case moves once, the execution resumes, no 422", async () => {
+    // Prepare: the case change lands, then the audit write fails (the request answers 5xx)
+    await deps.cases.create(caseRecord("T5"));
+    await open("T5", "token-T5-a");
+    const append = deps.audit.append.bind(deps.audit);
+    let failures = 1;
+    const appended: string[] = [];
+    deps.audit.append = async (event) => {
+      if (failures-- > 0) throw new Error("audit table unavailable");
+      appended.push(event.action);
+      return append(event);
+    };
+    try {
+      await expect(rejectAdvance("T5")).rejects.toThrow(/audit table unavailable/);
+      const halfway = await deps.cases.get("T5");
+
+      // Act: the same request again
+      const again = await rejectAdvance("T5");
+
+      // Assess
+      expect(halfway.status).toBe("advance-rejected");
+      expect(again).toMatchObject({ repeated: true, delivery: "delivered" });
+      const after = await deps.cases.get("T5");
+      expect(after.status).toBe("advance-rejected");
+      expect(after.version).toBe(halfway.version);
+      expect(workflow.sent.filter((s) => s.token === "token-T5-a").map((s) => s.output)).toEqual([
+        { outcome: "rejected", purpose: "advance" },
+      ]);
+      expect(appended).toEqual(["case.advance.decide"]);
+    } finally {
+      deps.audit.append = append;
+    }
   });
 });
 
