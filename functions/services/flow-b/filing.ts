@@ -7,10 +7,12 @@
 import * as z from "zod";
 import type { CaseRecord } from "#adapters/case-store.ts";
 import type { Actor } from "#core/access/index.ts";
-import { chooseFlow, filedState } from "#core/cases/index.ts";
+import { chooseFlow, filedState, ordinaryProcessingDeadline } from "#core/cases/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { Yuan, YuanText } from "#core/money/index.ts";
+import { notifyApplicationReceivedBy } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
+import { countyCalendar } from "../steps/automatic.ts";
 import { authorizeFiling, FileCaseSchema, fileInto, startFirstExecution } from "../steps/filing.ts";
 
 export const FileStagedCaseSchema = FileCaseSchema.extend({
@@ -86,6 +88,13 @@ export async function fileStagedCase(
       !found.executionName,
     start: (found) => startFlowB(deps, found, choice),
   });
+  // The applicant hears when the assessment is due: the ordinary processing limit (DOMAIN §7) from filing.
+  const due = ordinaryProcessingDeadline(
+    new Date(record.filedAt),
+    policy,
+    await countyCalendar(deps, record, policy),
+  );
+  await notifyApplicationReceivedBy(deps, record, due.deadline);
   return {
     caseId: record.caseId,
     status: record.status,

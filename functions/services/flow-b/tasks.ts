@@ -11,6 +11,7 @@
 import * as z from "zod";
 import { publicNoticeEndsAt } from "#core/cases/index.ts";
 import { maskName } from "#core/identity/index.ts";
+import { notifyPublicNotice } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
 import { OpenTaskEventBaseSchema } from "../steps/human-tasks.ts";
 import { openTask, type TaskSpec } from "../steps/open-task.ts";
@@ -118,6 +119,11 @@ export async function openFlowBTask(deps: FlowDeps, event: OpenFlowBTaskEvent) {
   // Written before the task is visible: whoever acts on the task finds the notice on the case.
   const noticed = await noticeChange(deps, event, record, plan);
   if (noticed) await deps.cases.update(event.caseId, { set: { plan: noticed } });
+  // The applicant hears of the 公示 once per round (a retried open finds the round running and writes nothing new).
+  const notice = (noticed ?? plan).notice;
+  if (event.taskType === "public-notice" && notice?.status === "running") {
+    await notifyPublicNotice(deps, record, notice);
+  }
   const stage = event.stage !== undefined ? plan.stages?.find((s) => s.index === event.stage) : undefined;
   return openTask(deps, event, record, spec, {
     wait: { type: "wait.opened", flow: "B", wait: event.taskType },

@@ -166,8 +166,47 @@ export async function notifyApplicationReceived(
   record: CaseRecord,
   responseTimeHours: number,
 ): Promise<void> {
-  const decideBy = localDateOf(Date.parse(record.filedAt) + responseTimeHours * 3_600_000);
-  await notifyApplicant(deps, record, "application-received", { decideBy }, "filed");
+  await notifyApplicationReceivedBy(
+    deps,
+    record,
+    new Date(Date.parse(record.filedAt) + responseTimeHours * 3_600_000),
+  );
+}
+
+/**
+ * The application is received and will be answered by `decideBy` (Flow A: the approver's response
+ * time; Flow B: the ordinary processing limit of the assessment).
+ */
+export async function notifyApplicationReceivedBy(
+  deps: NotifyDeps,
+  record: CaseRecord,
+  decideBy: Date,
+): Promise<void> {
+  await notifyApplicant(
+    deps,
+    record,
+    "application-received",
+    { decideBy: localDateOf(decideBy.getTime()) },
+    "filed",
+  );
+}
+
+/** The 公示 of a staged plan has started: from when to when, where; one message per notice round. */
+export async function notifyPublicNotice(
+  deps: NotifyDeps,
+  record: CaseRecord,
+  notice: { round: number; startedAt: string; endsAt: string },
+): Promise<void> {
+  await notifyApplicant(
+    deps,
+    record,
+    "public-notice",
+    {
+      noticeFrom: localDateOf(Date.parse(notice.startedAt)),
+      noticeTo: localDateOf(Date.parse(notice.endsAt)),
+    },
+    `round-${notice.round}`,
+  );
 }
 
 /** What the follow-up decided, in the applicant's words. */
