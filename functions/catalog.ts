@@ -453,6 +453,18 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     config: FLOW_DEPS,
     access: { tables: { main: "write" } },
   },
+  {
+    id: "RegistrationNotices",
+    entry: "functions/handlers/registration-notices.ts",
+    handler: "handler",
+    description:
+      "外地受助: the registration county reads the masked notices about its residents aided in another county, and their figures",
+    routes: [
+      { method: "GET", path: "/registration-notices" },
+      { method: "GET", path: "/registration-notices/stats" },
+    ],
+    access: { tables: { main: "read" } },
+  },
   // ── County finance: funds, allocation, reconciliation, close, replenishment, exports ──
   {
     id: "Finance",

@@ -50,6 +50,7 @@ export const ACTIONS = [
   "user.create",
   "user.disable",
   "message.read",
+  "registrationNotice.read",
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -218,6 +219,12 @@ export const PERMISSIONS: readonly Grant[] = [
   { role: "county-admin", action: "message.read", scope: "own-county" },
   { role: "province-admin", action: "message.read", scope: "own-province" },
   { role: "province-viewer", action: "message.read", scope: "own-province" },
+
+  // 外地受助 (DOMAIN §3.6): the registration county of a non-local applicant aided in another county
+  // reads the masked notices about its residents — county civil affairs (long-term follow-up) and
+  // its auditor, within their own county; no case of the other county opens to them.
+  { role: "county-civil-affairs", action: "registrationNotice.read", scope: "own-county" },
+  { role: "auditor", action: "registrationNotice.read", scope: "own-county" },
 ];
 
 export function grantsFor(action: Action): Grant[] {

@@ -18,6 +18,7 @@ import { accountVault } from "#adapters/payments/account-vault.ts";
 import { gatewaysFrom } from "#adapters/payments/config.ts";
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
+import { RegistrationNoticeStore } from "#adapters/registration-notice-store.ts";
 import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
 import { stepFunctions, type WorkflowPort } from "#adapters/step-functions.ts";
 import { UserDirectory } from "#adapters/user-directory.ts";
@@ -170,6 +171,7 @@ export function createFlowDeps(options: CreateFlowDepsOptions): FlowDeps {
     coSignatures: new CoSignatureStore(db, options.tables.main),
     users: new UserDirectory(db, options.tables.main),
     outbox: new Outbox(db, options.tables.main, options.notificationsTopicArn),
+    registrationNotices: new RegistrationNoticeStore(db, options.tables.main),
     messages: new MessageStore(db, options.tables.main),
     directory: new DirectoryStore(db, options.tables.main),
     workflow: options.workflow ?? stepFunctions(),

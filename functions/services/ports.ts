@@ -13,6 +13,7 @@ import type { Outbox } from "#adapters/outbox.ts";
 import type { AccountVault } from "#adapters/payments/account-vault.ts";
 import type { PaymentGateway } from "#adapters/payments/gateway.ts";
 import type { PaymentStore } from "#adapters/payments/payment-store.ts";
+import type { RegistrationNoticeStore } from "#adapters/registration-notice-store.ts";
 import type { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
 import type { WorkflowPort } from "#adapters/step-functions.ts";
 import type { UserDirectory } from "#adapters/user-directory.ts";
@@ -111,6 +112,8 @@ export interface FlowDeps {
   /** Staff of a county: who is an active officer of which township. */
   users: UserDirectory;
   outbox: Outbox;
+  /** 外地受助: what the registration county of a non-local applicant reads of the closed case. */
+  registrationNotices: RegistrationNoticeStore;
   /** Messages to the applicant and staff, stored once each (services/messages/notify.ts). */
   messages: MessageStore;
   /** The county directory: the township names messages use. */

@@ -8,6 +8,8 @@ import type { CaseRecord } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import type { HolidayCalendar } from "#core/calendar/index.ts";
 import { registrationFollowUp, registrationOf } from "#core/cases/index.ts";
+import { maskIdNumber, maskName } from "#core/identity/index.ts";
+import { Yuan } from "#core/money/yuan.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import type { FlowDeps, LedgerRequest } from "../ports.ts";
 
@@ -59,11 +61,17 @@ export interface RegistrationNotice {
   subject: string;
   subjectZh: string;
   details: Record<string, unknown>;
+  flow: "A" | "B";
+  /** The outcome's result (`aided`, `rejected`, `completed`, `stopped`). */
+  result: string;
+  /** Everything paid on the case. */
+  totalPaidYuan: string;
 }
 
 /**
  * Tells the registration county of a non-local applicant about the close (DOMAIN §3.6); true when
- * it was told. A local applicant, or one with no registration county, tells no one.
+ * it was told: a message to it and its 外地受助 notice, masked (registration-notice-store.ts). A
+ * local applicant, or one with no registration county, tells no one.
  */
 export async function notifyRegistrationCounty(
   deps: FlowDeps,
@@ -89,6 +97,27 @@ export async function notifyRegistrationCounty(
     },
     now,
   );
+  const [county, township] = await Promise.all([
+    deps.directory.county(record.countyId),
+    deps.directory.township(record.townshipId),
+  ]);
+  await deps.registrationNotices.put({
+    caseId: record.caseId,
+    registrationCountyId: registrationCounty,
+    countyId: record.countyId,
+    ...(county ? { countyName: county.name } : {}),
+    townshipId: record.townshipId,
+    ...(township ? { townshipName: township.name } : {}),
+    flow: notice.flow,
+    cause: record.hardship.cause,
+    result: notice.result,
+    paidFen: Number(Yuan.parse(notice.totalPaidYuan).toFenString()),
+    // The record keeps the document masked already; masked again so a clear number can never pass.
+    applicantNameMasked: maskName(record.applicant.name),
+    idNumberMasked: maskIdNumber(record.applicant.document.numberMasked),
+    filedAt: record.filedAt,
+    closedAt: now.toISOString(),
+  });
   return true;
 }
 

@@ -64,6 +64,7 @@ const ACTIONS: Record<string, [zh: string, en: string]> = {
   "user.create": ["新建用户", "User created"],
   "user.disable": ["停用用户", "User disabled"],
   "message.read": ["查阅消息", "Read the messages"],
+  "registrationNotice.read": ["查阅外地受助通报", "Read the notices about residents aided elsewhere"],
 };
 
 const SCOPES: Record<string, [zh: string, en: string]> = {
