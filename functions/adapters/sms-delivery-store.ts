@@ -85,7 +85,8 @@ export interface NumberState {
   phoneKey: string;
   recentSendsMs: number[];
   consecutiveFailures: number;
-  optedOut?: { at: string; by: string; via: "sms-reply" | "township" };
+  /** `applicant`: in 掌上办; `township`: an officer recorded it for them (a phone call). */
+  optedOut?: { at: string; by: string; via: "sms-reply" | "applicant" | "township" };
   unreachable?: { at: string; reason: "invalid-number" | "repeated-failures" };
 }
 

@@ -1,0 +1,66 @@
+/**
+ * The applicant's SMS on a case (functions/services/messages/sms-contact.ts): `POST
+ * /cases/{caseId}/sms-opt-out` — the applicant opts out of SMS, or a township officer records it for
+ * them after a phone call; `GET /cases/{caseId}/messages` — the messages to the applicant, each with
+ * what became of its SMS, and the case's SMS contact.
+ */
+import { MessageStore } from "#adapters/message-store.ts";
+import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
+import { httpHandler, httpRouter } from "#functions/http/index.ts";
+import { config, dynamo } from "#functions/runtime/config.ts";
+import { FieldCipher, keyWrapperFor } from "#functions/runtime/field-encryption.ts";
+import { flowDeps } from "#functions/services/deps.ts";
+import {
+  caseMessages,
+  recordSmsOptOut,
+  type SmsContactDeps,
+  SmsOptOutSchema,
+} from "#functions/services/messages/sms-contact.ts";
+import { CaseParams } from "./cases/decisions.ts";
+
+const tags = ["inbox"];
+
+let built: SmsContactDeps | undefined;
+
+function deps(): SmsContactDeps {
+  if (built) return built;
+  const { tables, identityHashKey, accountKey } = config();
+  const db = dynamo();
+  built = {
+    flow: flowDeps(),
+    messages: new MessageStore(db, tables.main),
+    // The applicant's phone is stored sealed under the field key (sealed at filing).
+    sms: new SmsDeliveryStore(db, tables.main, identityHashKey, new FieldCipher(keyWrapperFor(accountKey))),
+  };
+  return built;
+}
+
+const optOut = httpHandler({
+  route: "POST /cases/{caseId}/sms-opt-out",
+  params: CaseParams,
+  body: SmsOptOutSchema,
+  summary: "Stop SMS to the applicant of the case (退订短信); the inbox still gets every message",
+  description:
+    "The applicant of the case in 掌上办, or a township officer of the case's township for them after a " +
+    "phone call (`note`, what the applicant said, required then). The number the case is texted on is " +
+    "opted out: the dispatcher sends it no more SMS (each later message shows 已退订 on the case). " +
+    "Audited. A repeat answers the opt-out already recorded. 422 when the case has no phone number.",
+  tags,
+  handler: ({ params, body, actor, correlationId }) =>
+    recordSmsOptOut(deps(), actor, params.caseId, body, correlationId),
+});
+
+const messages = httpHandler({
+  route: "GET /cases/{caseId}/messages",
+  params: CaseParams,
+  summary: "The messages to the case's applicant, each with what became of its SMS",
+  description:
+    "Oldest first: the message's text, its event, when, and its SMS — sent, delivered, waiting (quiet " +
+    "hours, rate limit, a retry), failed, or not sent and why (opted out, unreachable, no phone, no " +
+    "SMS for this county or event), with the words in zh-CN. `contact`: the number masked, whether it " +
+    "is unreachable by SMS, and its opt-out. The applicant of the case and the case's readers.",
+  tags,
+  handler: ({ params, actor }) => caseMessages(deps(), actor, params.caseId),
+});
+
+export const handler = httpRouter(optOut, messages);
