@@ -517,6 +517,38 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     timeoutSeconds: 30,
     memoryMb: 1024,
   },
+  // ── Disaster mode: incidents, fast registration, batch approval, one-step top-up, dashboard ──
+  {
+    id: "Incidents",
+    entry: "functions/handlers/incidents.ts",
+    handler: "handler",
+    description:
+      "Disaster incidents: declare/end, register households (form or spreadsheet) as Flow A cases, batch advance approval, top up every affected fund, dashboard and XLSX export",
+    routes: [
+      { method: "POST", path: "/incidents" },
+      { method: "GET", path: "/incidents" },
+      { method: "GET", path: "/incidents/{incidentId}" },
+      { method: "POST", path: "/incidents/{incidentId}/end" },
+      { method: "POST", path: "/incidents/{incidentId}/households" },
+      { method: "POST", path: "/incidents/{incidentId}/households/import" },
+      { method: "GET", path: "/incidents/{incidentId}/cases" },
+      { method: "POST", path: "/incidents/{incidentId}/advance-decisions" },
+      { method: "POST", path: "/incidents/{incidentId}/top-up" },
+      { method: "GET", path: "/incidents/{incidentId}/dashboard" },
+      { method: "GET", path: "/incidents/{incidentId}/export" },
+    ],
+    // Filing takes bank accounts (sealed); the top-up allocates and resumes waiting flows.
+    config: ACCOUNT_INTAKE,
+    access: {
+      tables: { main: "write", ledger: "write" },
+      stepFunctions: ["start", "taskResponse"],
+      documents: "exports",
+      notifications: true,
+    },
+    // A spreadsheet of a few thousand households is filed in one request.
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+  },
   // ── Spreadsheet onboarding: a county from the template (the console's upload) ──
   {
     id: "CountyImport",

@@ -50,6 +50,8 @@ export const ACTIONS = [
   "user.create",
   "user.disable",
   "message.read",
+  "incident.declare",
+  "incident.read",
   "registrationNotice.read",
 ] as const;
 
@@ -219,6 +221,15 @@ export const PERMISSIONS: readonly Grant[] = [
   { role: "county-admin", action: "message.read", scope: "own-county" },
   { role: "province-admin", action: "message.read", scope: "own-province" },
   { role: "province-viewer", action: "message.read", scope: "own-province" },
+
+  // Disaster mode (DOMAIN §8): county civil affairs declares and ends an incident; the staff of the
+  // county read it (the township staff its own township's households), finance and auditors too.
+  { role: "county-civil-affairs", action: "incident.declare", scope: "own-county" },
+  { role: "county-civil-affairs", action: "incident.read", scope: "own-county" },
+  { role: "county-finance", action: "incident.read", scope: "own-county" },
+  { role: "auditor", action: "incident.read", scope: "own-county" },
+  officer("incident.read"),
+  { role: "township-approver", action: "incident.read", scope: "own-township" },
 
   // 外地受助 (DOMAIN §3.6): the registration county of a non-local applicant aided in another county
   // reads the masked notices about its residents — county civil affairs (long-term follow-up) and

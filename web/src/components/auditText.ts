@@ -64,6 +64,9 @@ const ACTIONS: Record<string, [zh: string, en: string]> = {
   "user.create": ["新建用户", "User created"],
   "user.disable": ["停用用户", "User disabled"],
   "message.read": ["查阅消息", "Read the messages"],
+  "incident.declare": ["宣布灾情", "Incident declared"],
+  "incident.end": ["结束灾情", "Incident ended"],
+  "incident.read": ["查阅灾情", "Read the incident"],
   "registrationNotice.read": ["查阅外地受助通报", "Read the notices about residents aided elsewhere"],
 };
 
