@@ -68,6 +68,11 @@ const routes: RouteRecordRaw[] = [
         name: "county-satisfaction",
         component: () => import("./pages/county/SatisfactionPage.vue"),
       },
+      {
+        path: "registration-notices",
+        name: "county-registration-notices",
+        component: () => import("./pages/county/RegistrationNoticesPage.vue"),
+      },
     ],
   },
   {
@@ -106,7 +111,12 @@ const routes: RouteRecordRaw[] = [
       { path: "policy", name: "admin-policy", component: () => import("./pages/admin/PolicyPage.vue") },
       { path: "calendar", name: "admin-calendar", component: () => import("./pages/admin/CalendarPage.vue") },
       // The province administrator's (the API refuses the import to a county administrator).
-      { path: "import", name: "admin-import", component: () => import("./pages/admin/ImportPage.vue") },
+      {
+        path: "import",
+        name: "admin-import",
+        component: () => import("./pages/admin/ImportPage.vue"),
+        meta: { roles: ["province-admin"] },
+      },
     ],
   },
   { path: "/:pathMatch(.*)*", redirect: "/" },
@@ -120,9 +130,10 @@ const resumed = session.user ? resumeSession().catch(() => undefined) : Promise.
 
 router.beforeEach(async (to) => {
   await resumed;
-  const roles = to.matched.flatMap((r) => r.meta.roles ?? []);
-  if (roles.length === 0) return true;
+  // Every matched record that names roles must admit the user: a child page may narrow its console's roles.
+  const guarded = to.matched.filter((r) => (r.meta.roles ?? []).length > 0);
+  if (guarded.length === 0) return true;
   if (!session.user) return { name: "sign-in", query: { next: to.fullPath } };
-  if (!hasRole(...roles)) return landingPath(session.user);
+  if (!guarded.every((r) => hasRole(...(r.meta.roles ?? [])))) return landingPath(session.user);
   return true;
 });

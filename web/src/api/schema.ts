@@ -3800,6 +3800,200 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/registration-notices": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 外地受助: the notices about my county's residents aided in another county, newest close first
+     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included) of the close; either may be left out. Each notice: the case number, when it was filed and closed, the county and township where the applicant was aided (code and name), the hardship cause, the result and everything paid on the case (integer fen and yuan), the applicant's name and document number masked. No phone, account, address, narrative or document; the case itself stays closed to the reader (403/404). Paged like the other lists.
+     */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One page of notices */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              /** @description the reader's county: the applicants' registration county */
+              countyId: string;
+              items: {
+                /** @description the case number in the county where the applicant was aided */
+                caseId: string;
+                /** @description the county where the applicant was aided */
+                countyId: string;
+                countyName?: string;
+                townshipId: string;
+                townshipName?: string;
+                /** @description hardship cause code */
+                cause: string;
+                /** @enum {string} */
+                flow: "A" | "B";
+                /** @description aided, rejected (Flow A); completed, stopped, rejected (Flow B) */
+                result: string;
+                /** @description integer fen (1 yuan = 100 fen) */
+                paidFen: number;
+                paidYuan: string;
+                /** @description family name only: 张* */
+                applicantNameMasked: string;
+                /** @description first and last four characters only */
+                idNumberMasked: string;
+                filedAt: string;
+                /** @description Asia/Shanghai date */
+                filedOn: string;
+                closedAt: string;
+                /** @description Asia/Shanghai date */
+                closedOn: string;
+              }[];
+              nextCursor?: string;
+            };
+          };
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/registration-notices/stats": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * 外地受助 statistics: notices and amounts paid per county where aided and hardship cause
+     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included) of the close; either may be left out. Counts and sums only. `complete` is false when the period holds more notices than one request reads.
+     */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The figures */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              countyId: string;
+              from?: string;
+              to?: string;
+              total: {
+                count: number;
+                /** @description integer fen (1 yuan = 100 fen) */
+                paidFen: number;
+                paidYuan: string;
+              };
+              /** @description per county where aided and cause, by county then cause */
+              rows: {
+                countyId: string;
+                countyName?: string;
+                cause: string;
+                count: number;
+                /** @description integer fen (1 yuan = 100 fen) */
+                paidFen: number;
+                paidYuan: string;
+              }[];
+              /** @description false when more than 20000 notices matched */
+              complete: boolean;
+            };
+          };
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/funds": {
     parameters: {
       query?: never;

@@ -11,6 +11,7 @@ import consoleEn from "./console-en.ts";
 import consoleZhCN from "./console-zh-CN.ts";
 import en from "./en.ts";
 import { inboxEn, inboxZhCN } from "./inbox.ts";
+import { regNoticeEn, regNoticeZhCN } from "./registration-notices.ts";
 import zhCN from "./zh-CN.ts";
 
 export type Locale = "zh-CN" | "en";
@@ -26,8 +27,15 @@ export const i18n = createI18n({
   locale: initialLocale(),
   fallbackLocale: "zh-CN",
   messages: {
-    "zh-CN": { ...zhCN, console: consoleZhCN, auth: authZhCN, admin: adminZhCN, inbox: inboxZhCN },
-    en: { ...en, console: consoleEn, auth: authEn, admin: adminEn, inbox: inboxEn },
+    "zh-CN": {
+      ...zhCN,
+      console: consoleZhCN,
+      auth: authZhCN,
+      admin: adminZhCN,
+      inbox: inboxZhCN,
+      regNotice: regNoticeZhCN,
+    },
+    en: { ...en, console: consoleEn, auth: authEn, admin: adminEn, inbox: inboxEn, regNotice: regNoticeEn },
   },
   missingWarn: false,
   fallbackWarn: false,
