@@ -4,6 +4,7 @@
  */
 import { reactive } from "vue";
 import { ApiError } from "./api/http.ts";
+import { errorTextFor } from "./errorText.ts";
 import { i18n } from "./i18n/index.ts";
 
 export function normalizePath(path: string): string {
@@ -30,10 +31,10 @@ export function useFieldErrors() {
       for (const field of e.fields) {
         errors[normalizePath(field.path)] = (zh ? field.messageZh : undefined) ?? field.message;
       }
-      state.general = (zh ? e.messageZh : undefined) ?? e.message;
+      state.general = errorTextFor(e, i18n.global.locale.value, i18n.global.t("common.failed"));
       return e.fields.map((f) => normalizePath(f.path));
     }
-    state.general = e instanceof Error ? e.message : String(e);
+    state.general = errorTextFor(e, i18n.global.locale.value, i18n.global.t("common.failed"));
     return [];
   }
 

@@ -25,8 +25,9 @@ describe("errorText", () => {
     );
   });
 
-  it("falls back to the English message when the API gave no Chinese one", () => {
+  it("gives a zh-CN reader the plain sentence, not the English message, when the API gave no Chinese one", () => {
     const internal = new ApiError(500, "INTERNAL", "Internal error", undefined, []);
-    expect(errorTextFor(internal, "zh-CN", zhCN.common.failed)).toBe("Internal error");
+    expect(errorTextFor(internal, "zh-CN", zhCN.common.failed)).toBe("操作未成功，请稍后再试");
+    expect(errorTextFor(internal, "en", en.common.failed)).toBe("Internal error");
   });
 });

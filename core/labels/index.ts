@@ -1,0 +1,4 @@
+export { CASE_STATUS_LABELS, caseStatusZh, type Label } from "./caseStatus.ts";
+export { paymentPurposeZh } from "./paymentPurpose.ts";
+export { TASK_TYPE_NAMES_ZH, taskTypeZh } from "./taskType.ts";
+export { SOMEONE_ELSE_ZH, TOWNSHIP_UNNAMED_ZH, zhDate, zhDateTime, zhPeriod } from "./zhText.ts";
