@@ -6,6 +6,7 @@
  * request schemas live at the boundary (functions/services/incidents/schemas.ts).
  */
 import { type LocalDate, localDateOf } from "../calendar/localDate.ts";
+import { PolicyRuleViolationError } from "../cases/errors.ts";
 import type { UrgentCause } from "../cases/hardship.ts";
 import { advanceCeiling } from "../cases/rules/advanceCeiling.ts";
 import { ValidationError } from "../errors.ts";
@@ -78,7 +79,12 @@ export function checkDeclaration(
   if (!policy) return;
   const outcome = advanceCeiling(Yuan.parse(request.standardAdvanceYuan, "standardAdvanceYuan"), policy);
   if (outcome.outcome === "noncompliant") {
-    throw fieldError("standardAdvanceYuan", outcome.message, `每户标准${outcome.messageZh}`);
+    // The advance ceiling's own answer (422, as for an advance decision), on this request's field.
+    const messageZh = `每户标准${outcome.messageZh}`;
+    throw new PolicyRuleViolationError(outcome.message, messageZh, {
+      fields: [{ path: "standardAdvanceYuan", message: outcome.message, messageZh }],
+      details: { rule: outcome.rule, policyVersionId: outcome.policyVersionId },
+    });
   }
 }
 

@@ -43,6 +43,11 @@ const routes: RouteRecordRaw[] = [
       { path: "", name: "work-queue", component: () => import("./pages/township/WorkQueue.vue") },
       { path: "file", name: "file-on-behalf", component: () => import("./pages/township/FileOnBehalf.vue") },
       {
+        path: "incidents",
+        name: "township-incidents",
+        component: () => import("./pages/township/IncidentApproval.vue"),
+      },
+      {
         path: "cases/:caseId",
         name: "township-case",
         component: () => import("./pages/township/CaseDetail.vue"),
@@ -63,6 +68,17 @@ const routes: RouteRecordRaw[] = [
         props: true,
       },
       { path: "funds", name: "county-funds", component: () => import("./pages/finance/FundsOverview.vue") },
+      {
+        path: "incidents",
+        name: "county-incidents",
+        component: () => import("./pages/county/IncidentsPage.vue"),
+      },
+      {
+        path: "incidents/:incidentId",
+        name: "county-incident",
+        component: () => import("./pages/county/IncidentDashboard.vue"),
+        props: true,
+      },
       {
         path: "satisfaction",
         name: "county-satisfaction",
@@ -92,6 +108,17 @@ const routes: RouteRecordRaw[] = [
         component: () => import("./pages/finance/ReplenishmentPage.vue"),
       },
       { path: "waiting", name: "fund-waits", component: () => import("./pages/finance/FundWaitsPage.vue") },
+      {
+        path: "incidents",
+        name: "finance-incidents",
+        component: () => import("./pages/county/IncidentsPage.vue"),
+      },
+      {
+        path: "incidents/:incidentId",
+        name: "finance-incident",
+        component: () => import("./pages/county/IncidentDashboard.vue"),
+        props: true,
+      },
     ],
   },
   {
