@@ -440,6 +440,32 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     access: { tables: { main: "write" } },
   },
   {
+    id: "MessageTemplates",
+    entry: "functions/handlers/admin/message-templates.ts",
+    handler: "handler",
+    description:
+      "The county's message texts: the county administrator reads and saves its SMS templates (checked against the SMS rules, audited) and its 好差评 link",
+    routes: [
+      { method: "GET", path: "/admin/counties/{countyId}/message-templates" },
+      { method: "PUT", path: "/admin/counties/{countyId}/message-templates" },
+    ],
+    access: { tables: { main: "write" } },
+  },
+  {
+    id: "SmsContact",
+    entry: "functions/handlers/sms-contact.ts",
+    handler: "handler",
+    description:
+      "The applicant's SMS on a case: opt out (the applicant, or a township officer after a phone call; audited), the messages with their SMS status",
+    routes: [
+      { method: "POST", path: "/cases/{caseId}/sms-opt-out" },
+      { method: "GET", path: "/cases/{caseId}/messages" },
+    ],
+    // The applicant's phone is read sealed (field key) and known by its keyed hash (identity hash key).
+    config: { secrets: ["identityHashKey"], accountKey: true },
+    access: { tables: { main: "write" } },
+  },
+  {
     id: "Inbox",
     entry: "functions/handlers/inbox.ts",
     handler: "handler",

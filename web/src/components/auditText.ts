@@ -17,6 +17,8 @@ const ACTIONS: Record<string, [zh: string, en: string]> = {
   "case.readOwn": ["查阅本人申请", "Read own case"],
   "case.withdraw": ["撤回申请", "Withdrawn"],
   "case.rate": ["服务评价（好差评）", "Service rated"],
+  "sms.optOut": ["退订短信", "SMS opted out"],
+  "messageSettings.update": ["修改短信模板", "Message templates changed"],
   "case.addDocument": ["上传材料", "Document added"],
   "case.close": ["办结", "Closed"],
   "advance.decide": ["先行救助审批", "Advance decision"],
@@ -137,6 +139,8 @@ export function auditActor(actorId: string | undefined, name: string | undefined
 const REASONS: Array<[RegExp, (m: string[], names: Names) => string]> = [
   [/^application$/, () => "本人申请"],
   [/^reconciled clean$/, () => "账实相符"],
+  [/^applicant opted out in 掌上办$/, () => "本人在掌上办退订短信"],
+  [/^county message settings updated$/, () => "修改本县短信模板和好差评链接"],
   [
     /^on behalf: (.+)$/,
     (m) => `代为申请：${catalogueLabel("onBehalf", m[1] ?? "", "zh-CN") ?? "经办人代为申请"}`,
