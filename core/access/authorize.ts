@@ -35,12 +35,12 @@ const STAGE: Record<DenialCode, number> = {
 
 export function authorize(actor: Actor, action: Action, resource: AccessResource): Authorization {
   if (!(ACTIONS as readonly string[]).includes(action)) {
-    return deny("unknown-action", `unknown action ${String(action)}`, `未知操作 ${String(action)}`);
+    return deny("unknown-action", `unknown action ${String(action)}`, "未知操作");
   }
   let best: Exclude<Authorization, { allowed: true }> = deny(
     "no-role",
     `none of the actor's roles may ${action}`,
-    `当前角色无权执行操作 ${action}`,
+    "当前角色无权执行此操作",
   );
   for (const grant of grantsFor(action)) {
     if (!actor.roles.some((r) => isRole(r) && r === grant.role)) continue;

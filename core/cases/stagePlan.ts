@@ -4,6 +4,7 @@
  * and always sum exactly to the approved total.
  */
 import { addLocalMonths, isLocalDate, type LocalDate, yearOf } from "../calendar/localDate.ts";
+import { zhDate } from "../labels/zhText.ts";
 import { Yuan } from "../money/yuan.ts";
 import type { ResolvedPolicy } from "../policy/resolve.ts";
 import { StagePlanError } from "./errors.ts";
@@ -73,7 +74,7 @@ export function buildStagePlan(input: StagePlanInput, policy: ResolvedPolicy): S
     refuse(
       "firstStageDate",
       `the last stage (${last.dueDate}) falls outside the calendar year ${yearOf(input.firstStageDate)}`,
-      `末期（${last.dueDate}）超出首期所在年度（${yearOf(input.firstStageDate)} 年）`,
+      `末期（${zhDate(last.dueDate)}）超出首期所在年度（${yearOf(input.firstStageDate)} 年）`,
       policy,
     );
   }

@@ -4,6 +4,7 @@
  * out. Pure, so the writer's batching decisions are unit-tested without a database.
  */
 
+import { zhDateTime } from "../labels/zhText.ts";
 import type { Yuan } from "../money/yuan.ts";
 import { type AlertState, alertLevel, nextAlertState } from "./alert.ts";
 import { type ChainedEntry, chainEntry } from "./canonical.ts";
@@ -110,7 +111,7 @@ export function planBatch<T>(
         item,
         reason: "period-closed",
         message: `entries booked at or before ${head.closedThrough} are closed by reconciliation`,
-        messageZh: `${head.closedThrough} 及以前的账期已对账关闭，不得补记`,
+        messageZh: `${zhDateTime(head.closedThrough)} 及以前的账期已对账关闭，不得补记`,
         availableYuan: available,
       });
       continue;

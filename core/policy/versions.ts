@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import { BusinessRuleError } from "../errors.ts";
+import { zhDateTime } from "../labels/zhText.ts";
 import { type PolicyParameters, PolicyParametersSchema } from "./parameters.ts";
 import { parseWith } from "./validation.ts";
 
@@ -102,7 +103,7 @@ export function policyInForce(
     const when = new Date(t).toISOString();
     throw new NoPolicyInForceError(
       `no policy version is in force at ${when}`,
-      `${when} 无生效的救助政策版本`,
+      `${zhDateTime(t)} 无生效的救助政策版本`,
       {
         details: { instant: when },
       },

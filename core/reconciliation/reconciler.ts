@@ -12,6 +12,7 @@
  * - opening + movements = closing; the period's entries are not interleaved with others.
  */
 import { CASH_SIGNERS, missingCashSignatures } from "../cases/rules/cashPayment.ts";
+import { zhDateTime, zhPeriod } from "../labels/zhText.ts";
 import type { ChainedEntry, StoredEntry, UnreadableEntryError } from "../ledger/canonical.ts";
 import { sameBalances } from "../ledger/effects.ts";
 import { ChainVerifier, type HeadSnapshot } from "../ledger/replay.ts";
@@ -163,7 +164,7 @@ export class PeriodReconciler {
         what: decision
           ? `draw ${entry.entryId} pays out decision ${decision.decisionId}, which is not an approval`
           : `draw ${entry.entryId} has no approved decision behind it`,
-        whatZh: decision ? `支出对应的决定 ${decision.decisionId} 未获批准` : "支出无对应的审批决定",
+        whatZh: decision ? "支出对应的决定未获批准" : "支出无对应的审批决定",
         where: this.drawWhere(entry),
         entries: [entry.entryId],
         amountYuan: entry.amountYuan.toString(),
@@ -343,7 +344,7 @@ export class PeriodReconciler {
     this.row({
       code: "entry-out-of-order",
       what: `entry ${entry.sequence} is booked at ${entry.bookedAt}, out of order with the period ${this.period.label}`,
-      whatZh: `第 ${entry.sequence} 笔分录记账时间 ${entry.bookedAt} 与对账期间 ${this.period.label} 的顺序不符`,
+      whatZh: `第 ${entry.sequence} 笔分录记账时间 ${zhDateTime(entry.bookedAt)} 与对账期间 ${zhPeriod(this.period.label)} 的顺序不符`,
       where: { fundId: this.fundId, sequence: entry.sequence },
       entries: [entry.entryId],
     });

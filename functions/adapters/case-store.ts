@@ -24,6 +24,7 @@ import * as z from "zod";
 import type { AccessResource } from "#core/access/index.ts";
 import { type CaseEvent, type CaseState, nextState, OPEN_STATES } from "#core/cases/lifecycle.ts";
 import { ConflictError, NotFoundError } from "#core/errors.ts";
+import { caseStatusZh } from "#core/labels/index.ts";
 
 /** The one list of case statuses and its transitions live in core (core/cases/lifecycle.ts). */
 export type CaseStatus = CaseState;
@@ -464,7 +465,7 @@ export class CaseStore {
     if (change.expectStatus && !change.expectStatus.includes(current.status)) {
       throw new ConflictError(
         `Case ${caseId} is ${current.status}; this step is not open`,
-        `案件 ${caseId} 当前状态为 ${current.status}，此步骤不可办理`,
+        `案件 ${caseId} 当前状态为「${caseStatusZh(current.status)}」，此步骤不可办理`,
       );
     }
     const status = change.event ? nextState(current.status, change.event) : undefined;

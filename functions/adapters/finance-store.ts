@@ -21,6 +21,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "#core/errors.ts";
+import { SOMEONE_ELSE_ZH, zhDateTime, zhPeriod } from "#core/labels/index.ts";
 
 /** Rows of discrepancies kept on a stored run (a DynamoDB item holds 400 KB); the count is always whole. */
 export const STORED_DISCREPANCY_ROWS_MAX = 200;
@@ -157,7 +158,7 @@ export class FinanceStore {
       const existing = await this.getClose(close.fundId, close.period);
       throw new ConflictError(
         `period ${close.period} of ${close.fundId} was already closed by ${existing?.signedBy} at ${existing?.signedAt}`,
-        `${close.fundId} 的 ${close.period} 账期已由 ${existing?.signedBy} 于 ${existing?.signedAt} 签字关闭`,
+        `该备用金 ${zhPeriod(close.period)} 账期已由${existing?.signedByName ?? SOMEONE_ELSE_ZH}${existing ? `于 ${zhDateTime(existing.signedAt)} ` : ""}签字关闭`,
         { details: { signedBy: existing?.signedBy, signedAt: existing?.signedAt } },
       );
     }

@@ -75,7 +75,7 @@ export async function defaultResource(
   if (kind === "township") {
     const townshipId = String(params.townshipId);
     if (!TOWNSHIP_CODE.test(townshipId)) {
-      throw new NotFoundError(`Township ${townshipId} not found`, `乡镇 ${townshipId} 不存在`);
+      throw new NotFoundError(`Township ${townshipId} not found`, "该乡镇不存在");
     }
     return { countyId: townshipId.slice(0, 6), townshipId };
   }

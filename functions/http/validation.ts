@@ -86,7 +86,10 @@ function describe(issue: Issue): { message: string; messageZh: string } {
     case "invalid_value":
       return {
         message: issue.message,
-        messageZh: `取值无效，可选值：${issue.values.map((v) => String(v)).join("、")}`,
+        // Values that are codes (letters) are not shown to a zh-CN reader; numbers and dates are.
+        messageZh: issue.values.some((v) => /[A-Za-z]/.test(String(v)))
+          ? "取值无效，请从可选项中选择"
+          : `取值无效，可选值：${issue.values.map((v) => String(v)).join("、")}`,
       };
     case "unrecognized_keys":
       return { message: issue.message, messageZh: `不允许的字段：${issue.keys.join("、")}` };

@@ -23,6 +23,7 @@ import { instructionIdFor, obligationIdFor } from "#adapters/payments/gateway.ts
 import { checkPayee } from "#adapters/payments/payee.ts";
 import type { Obligation } from "#adapters/payments/payment-store.ts";
 import { PolicyRuleViolationError, requireCashHandOver } from "#core/cases/index.ts";
+import { paymentPurposeZh } from "#core/labels/index.ts";
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { isStagePurpose } from "./flow-b/plan-record.ts";
@@ -64,7 +65,7 @@ async function obligationOf(deps: FlowDeps, caseId: string, purpose: string): Pr
   if (!obligation) {
     throw new PaymentStateError(
       `No approved payment ${purpose} for case ${caseId}`,
-      `案件 ${caseId} 没有已批准的待发放款项（${purpose}）`,
+      `案件 ${caseId} 没有已批准的待发放款项（${paymentPurposeZh(purpose)}）`,
     );
   }
   return obligation;
@@ -120,7 +121,7 @@ async function draw(
   if (outcome === "insufficient-funds") {
     throw new FundInsufficientError(
       `The fund of township ${record.townshipId} cannot cover ${Yuan.parse(obligation.amountYuan).format()}`,
-      `乡镇 ${record.townshipId} 备用金不足以支付 ${Yuan.parse(obligation.amountYuan).format()}`,
+      `该乡镇备用金不足以支付 ${Yuan.parse(obligation.amountYuan).format()}`,
       { details: { caseId: record.caseId, obligationId: obligation.obligationId } },
     );
   }
@@ -291,7 +292,7 @@ export async function reversePayment(
   if (obligation.status !== "awaiting-reroute") {
     throw new PaymentStateError(
       `Payment ${obligation.obligationId} is ${obligation.status}; only a failed transfer is reversed`,
-      `支付 ${obligation.obligationId} 当前状态为 ${obligation.status}，仅失败的转账可冲回`,
+      "该笔支付不是发放失败的转账，仅失败的转账可冲回",
     );
   }
   const attempt = obligation.currentAttempt;
@@ -324,7 +325,7 @@ export async function payInCash(deps: FlowDeps, input: PaymentStepInput): Promis
   if (!cash || !cashHandedOverFor(record, input.purpose)) {
     throw new PaymentRouteNeededError(
       `No cash hand-over is recorded for the ${input.purpose} payment: an officer must route it`,
-      `该笔救助金（${input.purpose}）未登记现金发放，需经办人重新指定发放方式`,
+      `该笔${paymentPurposeZh(input.purpose)}款项未登记现金发放，需经办人重新指定发放方式`,
     );
   }
   if (obligation.status === "paid") {

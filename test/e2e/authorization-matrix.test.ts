@@ -12,6 +12,7 @@ import { ACTIONS } from "#core/access/index.ts";
 import type { RouteAccess } from "#functions/http/index.ts";
 import { CHENGGUAN, DEMO_COUNTY, HEDONG } from "#local/seed/demo-county.ts";
 import { DEMO_USERS } from "#local/seed/users.ts";
+import { zhLeaks, zhTextsOfErrorBody } from "../support/zh-leaks.ts";
 import { loadCatalogRoutes } from "./proofs/catalog-routes.ts";
 import {
   allowedByTable,
@@ -170,6 +171,8 @@ const OTHER_PARAMS: Record<string, string> = {
   year: "2027",
   // A staff user of the county (the user routes name their county in the path).
   userId: "mx-user",
+  // An early warning that does not exist: past the role check its route answers 404.
+  alertId: "W20260301-0000000000",
 };
 
 function pathOf(route: RouteAccess, params: Record<string, string>): string | undefined {
@@ -221,6 +224,8 @@ describe("authorization matrix: every route × role × scope, generated from the
     const cells: Cell[] = [];
     const writesOnRejection: string[] = [];
     const uncovered: string[] = [];
+    /** Internal codes, user ids or ISO timestamps in the Chinese of a refusal (what the caller sent aside). */
+    const zhLeaksSeen: string[] = [];
     let before = await digestTables(api.tables);
 
     // Act
@@ -247,6 +252,14 @@ describe("authorization matrix: every route × role × scope, generated from the
             expected,
             status: response.status,
           });
+          const sent = [...Object.values(variant.params), ...Object.values(variant.query ?? {})];
+          for (const text of response.status >= 400 ? zhTextsOfErrorBody(response.body) : []) {
+            for (const leak of zhLeaks(text, sent)) {
+              zhLeaksSeen.push(
+                `${route.routeKey} as ${actorId} → ${response.status}: ${leak.kind} ${leak.token} in「${text}」`,
+              );
+            }
+          }
           const after = await digestTables(api.tables);
           if (response.status >= 400 && after !== before) {
             writesOnRejection.push(`${route.routeKey} as ${actorId} (${variant.name}) → ${response.status}`);
@@ -278,6 +291,7 @@ describe("authorization matrix: every route × role × scope, generated from the
     expect(uncovered).toEqual([]);
     expect(mismatches).toEqual([]);
     expect(writesOnRejection).toEqual([]);
+    expect([...new Set(zhLeaksSeen)]).toEqual([]);
     expect(cells.some((c) => c.expected === "403") && cells.some((c) => c.expected === "allowed")).toBe(true);
   });
 });

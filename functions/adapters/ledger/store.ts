@@ -21,6 +21,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { ConflictError, NotFoundError, ValidationError } from "#core/errors.ts";
+import { zhDateTime } from "#core/labels/index.ts";
 import {
   availableOf,
   type ChainedEntry,
@@ -284,7 +285,7 @@ export class LedgerStore {
       if (!head) throw fundNotFound(fundId);
       throw new ConflictError(
         `the books of ${fundId} are closed through ${head.closedThrough}; a closed period is not reopened`,
-        `该备用金已对账关闭至 ${head.closedThrough}，已关闭的账期不能重新打开`,
+        `该备用金已对账关闭至 ${head.closedThrough ? zhDateTime(head.closedThrough) : "此前"}，已关闭的账期不能重新打开`,
       );
     }
   }
@@ -577,7 +578,7 @@ function verdict(result: ReplayResult): VerifyResult {
 }
 
 function fundNotFound(fundId: string): NotFoundError {
-  return new NotFoundError(`no reserve fund ${fundId}`, `备用金 ${fundId} 不存在`);
+  return new NotFoundError(`no reserve fund ${fundId}`, "该乡镇备用金不存在");
 }
 
 function assertPercent(text: string): void {

@@ -507,7 +507,7 @@ export class LedgerWriter {
   private failAfterAttempts(lane: Lane, pending: readonly Pending[], lastError: unknown): void {
     const error = new LedgerUnavailableError(
       `the ledger of ${lane.fundId} could not be written after ${this.attemptsMax} attempts; retry with the same entry id`,
-      `备用金 ${lane.fundId} 暂时无法记账，请以相同分录编号重试`,
+      "该乡镇备用金暂时无法记账，请以相同分录编号重试",
       { cause: lastError },
     );
     for (const p of pending) this.fail(lane, p, error);
@@ -533,7 +533,7 @@ export class LedgerWriter {
       this.settle(
         lane,
         p,
-        rejected(p, "fund-not-found", `no reserve fund ${lane.fundId}`, `备用金 ${lane.fundId} 不存在`),
+        rejected(p, "fund-not-found", `no reserve fund ${lane.fundId}`, "该乡镇备用金不存在"),
       );
     }
     return undefined;

@@ -153,7 +153,7 @@ export class PaymentTable {
   async requireObligation(obligationId: string): Promise<Obligation> {
     const obligation = await this.getObligation(obligationId);
     if (!obligation) {
-      throw new NotFoundError(`No payment obligation ${obligationId}`, `支付义务 ${obligationId} 不存在`);
+      throw new NotFoundError(`No payment obligation ${obligationId}`, "该笔支付义务不存在");
     }
     return obligation;
   }

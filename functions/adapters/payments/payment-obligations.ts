@@ -111,7 +111,7 @@ export class PaymentObligations {
     }
     throw new ConflictError(
       `Payment obligation ${obligation.obligationId} exists with another amount or fund`,
-      `支付义务 ${obligation.obligationId} 已存在，金额或资金账户不同`,
+      "该笔支付义务已存在，金额或资金账户不同",
     );
   }
 
@@ -207,8 +207,7 @@ export class PaymentObligations {
    */
   async attachTaskToken(instructionId: string, taskToken: string): Promise<PaymentAttempt> {
     const lookup = await this.t.readLookup(instructionId);
-    if (!lookup)
-      throw new NotFoundError(`No payment instruction ${instructionId}`, `支付指令 ${instructionId} 不存在`);
+    if (!lookup) throw new NotFoundError(`No payment instruction ${instructionId}`, "该支付指令不存在");
     try {
       const updated = await this.t.doc.send(
         new UpdateCommand({
@@ -356,7 +355,7 @@ function assertCanStartAttempt(obligation: Obligation, attempt: number): void {
 function stateError(obligation: Obligation, attempt: number): PaymentStateError {
   return new PaymentStateError(
     `Payment ${obligation.obligationId} is ${obligation.status} at attempt ${obligation.currentAttempt}; attempt ${attempt} is not allowed`,
-    `支付 ${obligation.obligationId} 当前状态为 ${obligation.status}（第 ${obligation.currentAttempt} 次），不能发起第 ${attempt} 次支付`,
+    `该笔支付已发起 ${obligation.currentAttempt} 次，当前不能发起第 ${attempt} 次支付`,
     { details: { status: obligation.status, currentAttempt: obligation.currentAttempt } },
   );
 }

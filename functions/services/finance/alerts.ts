@@ -15,7 +15,9 @@ export async function dispatchLowBalanceAlerts(deps: FinanceDeps, countyId: stri
   const flow = deps.flow?.();
   if (!flow) return 0;
   let sent = 0;
+  const townships = await deps.directory.townshipsOf(countyId);
   for (const alert of await deps.store.alerts(countyId, "pending")) {
+    const townshipZh = townships.find((t) => t.townshipId === alert.fundId)?.name ?? "乡镇";
     const available = Yuan.parse(alert.availableYuan, "availableYuan", { allowNegative: true });
     await flow.outbox.put(
       {
@@ -24,7 +26,7 @@ export async function dispatchLowBalanceAlerts(deps: FinanceDeps, countyId: stri
         kind: "fund.low-balance",
         recipient: { kind: "county", id: countyId, role: "county-finance" },
         subject: `Township fund ${alert.fundId} is below its alert level (${available.toString()} available) — please replenish`,
-        subjectZh: `乡镇备用金 ${alert.fundId} 可用余额 ${available.format()} 低于预警线，请及时补足`,
+        subjectZh: `${townshipZh}备用金可用余额 ${available.format()} 低于预警线，请及时补足`,
         details: {
           fundId: alert.fundId,
           availableYuan: alert.availableYuan,

@@ -10,6 +10,7 @@ import * as z from "zod";
 import type { StoredClose, StoredProposal } from "#adapters/finance-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
+import { zhPeriod } from "#core/labels/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { parsePeriod, replenishmentProposal } from "#core/reconciliation/index.ts";
 import { canonicalJson } from "../steps/human-tasks.ts";
@@ -91,7 +92,7 @@ function assertPeriodOver(period: Period, now: Date): void {
   if (now.toISOString() < period.toIso) {
     throw new BusinessRuleError(
       `period ${period.label} is not over yet; it can be closed from ${period.toIso}`,
-      `${period.label} 账期尚未结束，不能关账`,
+      `${zhPeriod(period.label)} 账期尚未结束，不能关账`,
       { fields: [{ path: "period", message: "not over yet", messageZh: "账期尚未结束" }] },
     );
   }
@@ -102,7 +103,7 @@ function assertExplainedIfUnclean(report: ReconciledReport, period: Period, requ
   if (!report.clean && !request.explanation) {
     throw new BusinessRuleError(
       `the reconciliation of ${period.label} shows ${report.discrepancyCount} discrepancies; resolve them or explain why the period is closed anyway`,
-      `${period.label} 对账存在 ${report.discrepancyCount} 项差异，须先处理或说明理由后方可关账`,
+      `${zhPeriod(period.label)} 对账存在 ${report.discrepancyCount} 项差异，须先处理或说明理由后方可关账`,
       {
         fields: [
           {

@@ -24,8 +24,7 @@ export async function authorizeTownship(
   const countyId = countyOfTownship(townshipId);
   requireAuthorized(actor, action, { countyId, townshipId, ...extra });
   const township = (await deps.directory.townshipsOf(countyId)).find((t) => t.townshipId === townshipId);
-  if (!township)
-    throw new NotFoundError(`Township ${townshipId} is not known`, `乡镇（街道）${townshipId} 不存在`);
+  if (!township) throw new NotFoundError(`Township ${townshipId} is not known`, "该乡镇（街道）不存在");
   return township;
 }
 

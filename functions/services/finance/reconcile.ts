@@ -8,6 +8,7 @@ import * as z from "zod";
 import { STORED_DISCREPANCY_ROWS_MAX, type StoredRun } from "#adapters/finance-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { NotFoundError } from "#core/errors.ts";
+import { zhPeriod } from "#core/labels/index.ts";
 import {
   isPeriodText,
   type Period,
@@ -46,7 +47,7 @@ export async function computeReport(
   options: RunOptions = {},
 ): Promise<ReconciliationReport> {
   const head = await deps.ledger.readHead(townshipId);
-  if (!head) throw new NotFoundError(`no reserve fund ${townshipId}`, `备用金 ${townshipId} 不存在`);
+  if (!head) throw new NotFoundError(`no reserve fund ${townshipId}`, "该乡镇备用金不存在");
   return reconcilePeriod({
     fundId: townshipId,
     period,
@@ -188,13 +189,13 @@ export async function latestRun(
   townshipId: string,
   periodText: string,
 ): Promise<StoredRun> {
-  await authorizeTownship(deps, actor, "fund.read", townshipId);
+  const township = await authorizeTownship(deps, actor, "fund.read", townshipId);
   const period = parsePeriod(periodText);
   const run = await deps.store.latestRun(townshipId, period.label);
   if (!run) {
     throw new NotFoundError(
       `no reconciliation of ${townshipId} for ${period.label} yet`,
-      `${townshipId} 尚未进行 ${period.label} 对账`,
+      `${township.name}尚未进行 ${zhPeriod(period.label)} 对账`,
     );
   }
   return run;

@@ -8,6 +8,7 @@ import type { StoredClose, StoredProposal } from "#adapters/finance-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { authorize, requireAuthorized } from "#core/access/index.ts";
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from "#core/errors.ts";
+import { SOMEONE_ELSE_ZH, zhDateTime, zhPeriod } from "#core/labels/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { executableReplenishment, parsePeriod, replenishmentProposal } from "#core/reconciliation/index.ts";
 import { audit, authorizeCounty, authorizeTownship, countyOfTownship, plain } from "./common.ts";
@@ -29,7 +30,7 @@ export async function proposeFromClose(
   if (!amount.isPositive()) {
     throw new BusinessRuleError(
       `the fund ${close.fundId} closed ${close.period} at its quota; nothing to replenish`,
-      `${close.fundId} 备用金 ${close.period} 期末余额已达额度，无需补足`,
+      `该乡镇备用金 ${zhPeriod(close.period)} 期末余额已达额度，无需补足`,
     );
   }
   const candidate: StoredProposal = {
@@ -70,13 +71,13 @@ export async function propose(
   periodText: string,
   correlationId: string,
 ): Promise<StoredProposal> {
-  await authorizeTownship(deps, actor, "fund.replenish.propose", townshipId);
+  const township = await authorizeTownship(deps, actor, "fund.replenish.propose", townshipId);
   const period = parsePeriod(periodText);
   const close = await deps.store.getClose(townshipId, period.label);
   if (!close) {
     throw new BusinessRuleError(
       `period ${period.label} of ${townshipId} is not closed: reconcile and sign it first`,
-      `${townshipId} 的 ${period.label} 账期尚未签字关账，请先对账关账`,
+      `${township.name} ${zhPeriod(period.label)} 账期尚未签字关账，请先对账关账`,
     );
   }
   return (
@@ -115,7 +116,7 @@ export async function execute(
     if (proposal.executedBy !== actor.userId) {
       throw new ConflictError(
         `this replenishment was already executed by ${proposal.executedBy} at ${proposal.executedAt}`,
-        `该补足已由 ${proposal.executedBy} 于 ${proposal.executedAt} 执行`,
+        `该补足已由${SOMEONE_ELSE_ZH}${proposal.executedAt ? `于 ${zhDateTime(proposal.executedAt)} ` : ""}执行`,
       );
     }
     return { proposal, executedNow: false, resumedCases: proposal.resumedCases ?? [] };
@@ -125,7 +126,7 @@ export async function execute(
   if (!amount.isPositive()) {
     throw new BusinessRuleError(
       `the fund ${townshipId} is at its quota now; nothing to replenish`,
-      `${townshipId} 备用金当前余额已达额度，无需补足`,
+      `该乡镇备用金当前余额已达额度，无需补足`,
     );
   }
   const entryId = `replenishment:${townshipId}:${period.label}`;
@@ -179,7 +180,7 @@ async function proposalToExecute(
   if (!proposal) {
     throw new NotFoundError(
       `no replenishment proposal for ${townshipId} ${periodLabel}`,
-      `${townshipId} ${periodLabel} 没有补足申请`,
+      `该乡镇 ${zhPeriod(periodLabel)} 没有补足申请`,
     );
   }
   requireAuthorized(actor, "fund.replenish.execute", {

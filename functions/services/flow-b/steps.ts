@@ -7,6 +7,7 @@
 import type { CaseUpdate } from "#adapters/case-store.ts";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { ordinaryProcessingDeadline } from "#core/cases/index.ts";
+import { paymentPurposeZh } from "#core/labels/index.ts";
 import { FundInsufficientError } from "#core/ledger/errors.ts";
 import { Yuan } from "#core/money/index.ts";
 import { config } from "#functions/runtime/config.ts";
@@ -145,7 +146,7 @@ export async function commitPlan(
   ) {
     throw new FundInsufficientError(
       `Older cases waiting for the fund of township ${record.townshipId} are paid first`,
-      `乡镇 ${record.townshipId} 备用金先支付更早等待的案件，本方案继续等待`,
+      "该乡镇备用金先支付更早等待的案件，本方案继续等待",
       { details: { caseId, totalYuan: plan.totalYuan, heldBackByQueue: true } },
     );
   }
@@ -155,7 +156,7 @@ export async function commitPlan(
   if (outcome === "insufficient-funds") {
     throw new FundInsufficientError(
       `The fund of township ${record.townshipId} cannot commit ${Yuan.parse(plan.totalYuan).format()}`,
-      `乡镇 ${record.townshipId} 备用金可用余额不足以承诺 ${Yuan.parse(plan.totalYuan).format()}`,
+      `该乡镇备用金可用余额不足以承诺 ${Yuan.parse(plan.totalYuan).format()}`,
       { details: { caseId, totalYuan: plan.totalYuan } },
     );
   }
@@ -229,7 +230,7 @@ export async function reverseStagePayment(
   if (outcome === "insufficient-funds") {
     throw new FundInsufficientError(
       `The reversed stage ${input.purpose} of case ${input.caseId} cannot be committed again`,
-      `案件 ${input.caseId} 冲回的分期款（${input.purpose}）无法重新承诺`,
+      `案件 ${input.caseId} 冲回的${paymentPurposeZh(input.purpose)}款项无法重新承诺`,
     );
   }
   return { ...reversed, recommitted: true };
@@ -281,13 +282,14 @@ export async function closePlan(
       : {}),
     registrationCountyNotified: false,
   };
+  const aidCountyZh = (await deps.directory.county(record.countyId))?.name ?? "外县";
   outcome.registrationCountyNotified = await notifyRegistrationCounty(
     deps,
     record,
     {
       messageId: `${caseId}:close-flow-b:registration-county`,
       subject: `A resident of your county received staged assistance in county ${record.countyId}`,
-      subjectZh: `贵县户籍人员在 ${record.countyId} 获得分阶段临时救助，请关注后续帮扶`,
+      subjectZh: `贵县户籍人员在${aidCountyZh}获得分阶段临时救助，请关注后续帮扶`,
       details: {
         countyId: record.countyId,
         townshipId: record.townshipId,

@@ -59,6 +59,6 @@ export function publicNotice(record: FlowBCase): Record<string, unknown> {
     startedAt: notice.startedAt,
     endsAt: notice.endsAt,
     days: notice.days,
-    objectionsTo: `township ${record.townshipId} social-assistance window / 乡镇社会救助窗口`,
+    objectionsTo: "the township's social-assistance window / 乡镇社会救助窗口",
   };
 }

@@ -21,6 +21,7 @@ import { sfnClient } from "#adapters/step-functions.ts";
 import type { Actor } from "#core/access/index.ts";
 import { canTransition } from "#core/cases/index.ts";
 import { BusinessRuleError, ConflictError } from "#core/errors.ts";
+import { caseStatusZh, taskTypeZh, zhDateTime } from "#core/labels/index.ts";
 import { bilingual } from "#functions/http/index.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
 import { executionArnOf } from "#functions/services/executions.ts";
@@ -66,7 +67,7 @@ function aidApproved(record: CaseRecord): boolean {
 function decisionInFlight(caseId: string, taskType: string): ConflictError {
   return new ConflictError(
     `A decision on case ${caseId} (${taskType}) was just recorded and is being carried out; look at the case again before withdrawing`,
-    `案件 ${caseId} 刚有审批决定（${taskType}）正在办理，请刷新后再决定是否撤回`,
+    `案件 ${caseId} 刚有「${taskTypeZh(taskType)}」的决定正在办理，请刷新后再决定是否撤回`,
     { details: { reason: "decision-in-flight", taskType } },
   );
 }
@@ -77,14 +78,14 @@ export function withdrawalRefusal(record: CaseRecord): BusinessRuleError | Confl
     const withdrawal = (record as CaseRecord & { withdrawal?: { at?: string } }).withdrawal;
     return new ConflictError(
       `Case ${record.caseId} was already withdrawn${withdrawal?.at ? ` at ${withdrawal.at}` : ""}; nothing was changed`,
-      `案件 ${record.caseId} 已撤回${withdrawal?.at ? `（${withdrawal.at}）` : ""}，本次未作任何更改`,
+      `案件 ${record.caseId} 已撤回${withdrawal?.at ? `（${zhDateTime(withdrawal.at)}）` : ""}，本次未作任何更改`,
       { details: { status: WITHDRAWN_STATUS } },
     );
   }
   if (!canTransition(record.status, { type: "case.withdrawn" }) || aidApproved(record)) {
     return new BusinessRuleError(
       `Case ${record.caseId} can no longer be withdrawn: aid has been approved or paid, or the case has ended (status ${record.status})`,
-      `案件 ${record.caseId} 已不能撤回：救助已批准或已发放，或案件已办结（当前状态：${record.status}）`,
+      `案件 ${record.caseId} 已不能撤回：救助已批准或已发放，或案件已办结（当前状态：${caseStatusZh(record.status)}）`,
       { details: { status: record.status } },
     );
   }

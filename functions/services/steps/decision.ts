@@ -10,7 +10,7 @@ import type { Actor } from "#core/access/index.ts";
 import { notifyDecision } from "../messages/notify.ts";
 import { deciderName, type FlowDeps } from "../ports.ts";
 import {
-  alreadyDecidedError,
+  alreadyDecided,
   decideHumanTask,
   decisionAuditKey,
   decisionWriteId,
@@ -57,7 +57,7 @@ export async function waitingTask(deps: FlowDeps, caseId: string, taskType: stri
   const task = await deps.tasks.current(caseId, taskType);
   if (task) return task;
   const latest = await deps.tasks.latest(caseId, taskType);
-  if (latest?.decided) throw alreadyDecidedError(taskType, latest.decided, { taskType });
+  if (latest?.decided) throw await alreadyDecided(deps, caseId, taskType, latest.decided, { taskType });
   throw notWaitingError(caseId, taskType);
 }
 

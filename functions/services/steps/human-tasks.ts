@@ -21,6 +21,7 @@ import type { TaskResponseOutcome } from "#adapters/step-functions.ts";
 import { isRole } from "#core/access/index.ts";
 import type { CaseEvent } from "#core/cases/index.ts";
 import { ConflictError } from "#core/errors.ts";
+import { SOMEONE_ELSE_ZH, taskTypeZh, zhDateTime } from "#core/labels/index.ts";
 import { notifyStaffOfTask } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
 
@@ -258,7 +259,7 @@ export async function decideHumanTask(
       // execution needs only what was recorded, so any request may heal that part.
       if (task.decided.requestDigest !== digest) {
         if (task.decided.audited) await settle(deps, input, task, task.decided, attemptId);
-        throw alreadyDecidedError(input.taskType, task.decided);
+        throw await alreadyDecided(deps, input.caseId, input.taskType, task.decided);
       }
       const delivery = await settle(deps, input, task, task.decided, attemptId);
       return { task, recorded: task.decided, repeated: true, delivery };
@@ -336,7 +337,7 @@ async function settle(
 
 async function nothingWaiting(deps: FlowDeps, caseId: string, taskType: string): Promise<ConflictError> {
   const latest = await deps.tasks.latest(caseId, taskType);
-  if (latest?.decided) return alreadyDecidedError(taskType, latest.decided);
+  if (latest?.decided) return alreadyDecided(deps, caseId, taskType, latest.decided);
   return notWaitingError(caseId, taskType);
 }
 
@@ -344,22 +345,39 @@ async function nothingWaiting(deps: FlowDeps, caseId: string, taskType: string):
 export function notWaitingError(caseId: string, taskType: string): ConflictError {
   return new ConflictError(
     `Case ${caseId} is not waiting for ${taskType} now`,
-    `案件 ${caseId} 当前不在等待此项办理（${taskType}）`,
+    `案件 ${caseId} 当前不在等待「${taskTypeZh(taskType)}」`,
     { details: { taskType } },
   );
 }
 
-/** 409: the step was decided already; nothing of this request was written. */
+/**
+ * 409: the step was decided already; nothing of this request was written. The Chinese message names
+ * the decider (`deciderNameZh`, else 其他人员) and the time in Asia/Shanghai, never an id or ISO time.
+ */
 export function alreadyDecidedError(
   taskType: string,
   decided: HumanTaskDecision,
   details: Record<string, unknown> = { taskType, decidedBy: decided.decidedBy, decidedAt: decided.decidedAt },
+  deciderNameZh: string = SOMEONE_ELSE_ZH,
 ): ConflictError {
   return new ConflictError(
     `This step (${taskType}) was already decided by ${decided.decidedBy} at ${decided.decidedAt}; nothing was changed`,
-    `此事项（${taskType}）已由 ${decided.decidedBy} 于 ${decided.decidedAt} 办理，本次提交未作任何更改`,
+    `「${taskTypeZh(taskType)}」已由${deciderNameZh}于 ${zhDateTime(decided.decidedAt)} 办理，本次提交未作任何更改`,
     { details },
   );
+}
+
+/** `alreadyDecidedError` with the decider's name from the case's county directory. */
+export async function alreadyDecided(
+  deps: Pick<FlowDeps, "cases" | "users">,
+  caseId: string,
+  taskType: string,
+  decided: HumanTaskDecision,
+  details?: Record<string, unknown>,
+): Promise<ConflictError> {
+  const record = await deps.cases.find(caseId);
+  const decider = record ? await deps.users.user(record.countyId, decided.decidedBy) : undefined;
+  return alreadyDecidedError(taskType, decided, details, decider?.name ?? SOMEONE_ELSE_ZH);
 }
 
 /** JSON with sorted keys, so the same request always has the same digest. */

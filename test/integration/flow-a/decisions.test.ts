@@ -189,7 +189,8 @@ describe("duplicates and decisions out of turn", () => {
     // Assess: nothing changed — one approval, one draw
     expect(early.status).toBe(409);
     expect(repeated.status).toBe(409);
-    expect(repeated.body.messageZh).toContain("已由 approver-chengguan");
+    // The decider by name and the time in Asia/Shanghai, never the user id or an ISO timestamp
+    expect(repeated.body.messageZh).toMatch(/已由陈静于 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 办理/);
     expect(late.status).toBe(409);
     const record = await world.deps.cases.get(caseId);
     expect(record.advance).toMatchObject({ decision: "approve", amountYuan: "600.00" });

@@ -32,7 +32,7 @@ describe("zod issues become field errors in English and Chinese", () => {
     const fields = fieldsOf({ name: "", amountYuan: "12.30", hardship: "fire", household: { members: 21 } });
     const byPath = Object.fromEntries(fields.map((f) => [f.path, f.messageZh]));
     expect(byPath.name).toBe("不能为空");
-    expect(byPath.hardship).toBe("取值无效，可选值：urgent、expenditure");
+    expect(byPath.hardship).toBe("取值无效，请从可选项中选择");
     expect(byPath["household.members"]).toBe("数值不能大于 20");
   });
 

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import * as z from "zod";
 import type { Actor } from "#core/access/index.ts";
 import { ConflictError } from "#core/errors.ts";
+import { zhDateTime } from "#core/labels/index.ts";
 import { authorizeOnCase } from "../../case-access.ts";
 import type { FlowDeps } from "../../ports.ts";
 import { type DecisionResponse, recordDecision, waitingTask } from "../../steps/decision.ts";
@@ -39,7 +40,7 @@ export async function recordObjection(
     // to this notice (an officer may still raise it with the approver, who can reject).
     throw new ConflictError(
       `The public notice ended at ${plan.notice.endsAt}; the objection is too late for it`,
-      `公示期已于 ${plan.notice.endsAt} 结束，异议已超出公示期`,
+      `公示期已于 ${zhDateTime(plan.notice.endsAt)} 结束，异议已超出公示期`,
       { details: { endsAt: plan.notice.endsAt } },
     );
   }

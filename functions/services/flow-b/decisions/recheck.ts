@@ -8,6 +8,7 @@ import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts
 import type { Actor } from "#core/access/index.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
 import { ConflictError, ValidationError } from "#core/errors.ts";
+import { zhDate } from "#core/labels/index.ts";
 import { authorizeOnCase } from "../../case-access.ts";
 import type { FlowDeps } from "../../ports.ts";
 import {
@@ -112,13 +113,13 @@ function checkRecheck(deps: FlowDeps, task: HumanTask, plan: PlanRecord, request
   if (request.checkedOn > today || request.checkedOn < stage.dueDate) {
     throw new ValidationError(
       `The re-check must be dated between the stage's due date ${stage.dueDate} and today ${today}`,
-      `复核日期须在本期到期日 ${stage.dueDate} 与今天 ${today} 之间`,
+      `复核日期须在本期到期日 ${zhDate(stage.dueDate)} 与今天 ${zhDate(today)} 之间`,
       {
         fields: [
           {
             path: "checkedOn",
             message: `between ${stage.dueDate} and ${today}`,
-            messageZh: `须在 ${stage.dueDate} 至 ${today} 之间`,
+            messageZh: `须在 ${zhDate(stage.dueDate)} 至 ${zhDate(today)} 之间`,
           },
         ],
       },
@@ -129,7 +130,7 @@ function checkRecheck(deps: FlowDeps, task: HumanTask, plan: PlanRecord, request
   if (missing.length > 0) {
     throw new ValidationError(
       `Open suspicions must be checked in this re-check: ${missing.map((s) => s.suspicionId).join(", ")}`,
-      `本次复核须核实尚未处理的疑点：${missing.map((s) => s.suspicionId).join("、")}`,
+      `本次复核须逐条核实尚未处理的疑点（${missing.length} 条）`,
       {
         fields: [
           { path: "suspicionsReviewed", message: "answer every open suspicion", messageZh: "须逐条核实疑点" },
