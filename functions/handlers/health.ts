@@ -11,5 +11,5 @@ export const handler = httpHandler({
   summary: "Health check",
   tags: ["system"],
   response: { status: 200, schema: HealthSchema },
-  handler: async () => ({ status: "ok", service: "aidflow", time: now().toISOString() }),
+  handler: async () => ({ status: "ok" as const, service: "aidflow", time: now().toISOString() }),
 });

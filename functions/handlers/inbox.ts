@@ -4,6 +4,7 @@
  * /inbox/{messageId}/read` — marks one message read. An applicant reads their own cases' messages,
  * staff the messages addressed to their roles (functions/services/messages/inbox.ts).
  */
+import * as z from "zod";
 import { httpHandler, httpRouter } from "#functions/http/index.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import {
@@ -16,6 +17,21 @@ import {
 
 const tags = ["inbox"];
 
+const InboxMessageSchema = z
+  .object({
+    messageId: z.string(),
+    caseId: z.string().optional(),
+    event: z
+      .string()
+      .meta({ description: "application-received, money-sent, task-assigned…; the text says it" }),
+    text: z.string(),
+    createdAt: z.string(),
+    read: z.boolean(),
+    readAt: z.string().optional(),
+  })
+  .meta({ id: "InboxMessage" });
+const Unread = { unread: z.number().int() };
+
 const list = httpHandler({
   route: "GET /inbox",
   action: "message.read",
@@ -27,6 +43,10 @@ const list = httpHandler({
     "message's text (no personal data beyond the template's: a masked salutation, an account's last " +
     "four digits), its event, its case, when, and whether the caller read it. Paged like the other lists.",
   tags,
+  response: {
+    status: 200,
+    schema: z.object({ items: z.array(InboxMessageSchema), nextCursor: z.string().optional(), ...Unread }),
+  },
   handler: ({ query, actor }) => inboxPage(flowDeps(), actor, query),
 });
 
@@ -35,6 +55,7 @@ const unread = httpHandler({
   action: "message.read",
   summary: "How many of my messages are unread",
   tags,
+  response: { status: 200, schema: z.object(Unread) },
   handler: async ({ actor }) => ({ unread: await unreadCount(flowDeps(), actor) }),
 });
 
@@ -48,6 +69,7 @@ const read = httpHandler({
     "of the same role still see the message unread). 404 for a message not addressed to the caller, " +
     "whether or not it exists.",
   tags,
+  response: { status: 200, schema: InboxMessageSchema },
   handler: ({ params, actor }) => markRead(flowDeps(), actor, params.messageId),
 });
 

@@ -64,6 +64,8 @@ export const MAX_JSON_DEPTH = 32;
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 type RouteKey = `${Method} /${string}`;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+/** What the handler may answer: a route that declares its response schema answers that shape. */
+type Answer<R> = R extends z.ZodType ? z.input<R> | Reply<z.input<R>> : unknown;
 
 export interface HandlerInput<B, Q, P, A> {
   body: B;
@@ -82,6 +84,7 @@ export interface HttpHandlerDefinition<
   Q extends z.ZodType | undefined,
   P extends z.ZodType | undefined,
   Pub extends boolean,
+  R extends z.ZodType | undefined = undefined,
 > {
   route: RouteKey;
   /** No token needed (health, OpenAPI). The actor is then `undefined`. */
@@ -115,10 +118,11 @@ export interface HttpHandlerDefinition<
   summary?: string;
   description?: string;
   tags?: string[];
-  response?: { status: number; schema?: z.ZodType; contentType?: string; description?: string };
+  /** The success answer for the API document; with a `schema`, the handler's answer is typed by it. */
+  response?: { status: number; schema?: R; contentType?: string; description?: string };
   handler: (
     input: HandlerInput<Out<B>, Out<Q>, Out<P>, Pub extends true ? Actor | undefined : Actor>,
-  ) => Promise<unknown>;
+  ) => Promise<Answer<R>>;
 }
 
 export type LambdaHttpHandler = ((event: HttpEvent, context: LambdaContext) => Promise<HttpResult>) & {
@@ -215,7 +219,8 @@ export function httpHandler<
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
   Pub extends boolean = false,
->(definition: HttpHandlerDefinition<B, Q, P, Pub>): LambdaHttpHandler {
+  R extends z.ZodType | undefined = undefined,
+>(definition: HttpHandlerDefinition<B, Q, P, Pub, R>): LambdaHttpHandler {
   const { method, path } = splitRoute(definition.route);
   const isPublic = definition.public === true;
   const resourceKind = resourceKindOf(path, definition.resource !== undefined);

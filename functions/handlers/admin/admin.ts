@@ -26,6 +26,15 @@ import {
 } from "#functions/services/admin/administration.ts";
 import { listCounties } from "#functions/services/admin/counties.ts";
 import { createUser, disableUser, listUsers, MAINLAND_MOBILE } from "#functions/services/admin/users.ts";
+import {
+  AdminCountySchema,
+  CalendarStatusSchema,
+  CountyDetailSchema,
+  PolicyProposalSchema,
+  PolicyVersionViewSchema,
+  Repeated,
+  StaffUserSchema,
+} from "./answers.ts";
 
 const tags = ["administration"];
 
@@ -112,7 +121,7 @@ const createCountyRoute = httpHandler({
   resource: ({ body }) => ({ countyId: body.countyId }),
   summary: "Create a county with its townships (province administrator)",
   tags,
-  response: { status: 201 },
+  response: { status: 201, schema: CountyBody },
   handler: async ({ body, actor }) => created(await createCounty(deps(), actor, body)),
 });
 
@@ -122,6 +131,7 @@ const listCountiesRoute = httpHandler({
   summary:
     "Counties of the province (province administrator or viewer) or one's own county (county administrator): name and number of townships",
   tags,
+  response: { status: 200, schema: z.object({ counties: z.array(AdminCountySchema) }) },
   handler: async ({ actor }) => ({ counties: await listCounties(deps(), actor) }),
 });
 
@@ -132,6 +142,7 @@ const readCountyRoute = httpHandler({
   resource: ({ params }) => ({ countyId: params.countyId }),
   summary: "A county: townships, policy versions, holiday calendar coverage and warnings",
   tags,
+  response: { status: 200, schema: CountyDetailSchema },
   handler: async ({ params, actor }) => readCounty(deps(), actor, params.countyId),
 });
 
@@ -142,6 +153,7 @@ const listVersionsRoute = httpHandler({
   resource: ({ params }) => ({ countyId: params.countyId }),
   summary: "Policy versions of a county: proposed, approved, which is in force",
   tags,
+  response: { status: 200, schema: z.object({ versions: z.array(PolicyVersionViewSchema) }) },
   handler: async ({ params, actor }) => ({
     versions: await listPolicyVersions(deps(), actor, params.countyId),
   }),
@@ -155,7 +167,7 @@ const proposeRoute = httpHandler({
   resource: ({ params }) => ({ countyId: params.countyId }),
   summary: "Propose a policy version with its effective date (approved by another administrator)",
   tags,
-  response: { status: 201 },
+  response: { status: 201, schema: PolicyProposalSchema },
   handler: async ({ params, body, actor }) =>
     created(await proposePolicyVersion(deps(), actor, params.countyId, body)),
 });
@@ -168,6 +180,7 @@ const reviseRoute = httpHandler({
   resource: ({ params }) => ({ countyId: params.countyId }),
   summary: "Revise a proposed policy version (an approved version is never edited: 409)",
   tags,
+  response: { status: 200, schema: PolicyProposalSchema.extend(Repeated) },
   handler: async ({ params, body, actor }) =>
     revisePolicyVersion(deps(), actor, params.countyId, params.versionId, body),
 });
@@ -180,6 +193,7 @@ const approveRoute = httpHandler({
   resource: ({ params }) => approvalResource(deps(), params.countyId, params.versionId),
   summary: "Approve a proposed policy version (never by its proposer)",
   tags,
+  response: { status: 200, schema: PolicyProposalSchema },
   handler: async ({ params, actor }) =>
     approvePolicyVersion(deps(), actor, params.countyId, params.versionId),
 });
@@ -191,6 +205,7 @@ const nationalRoute = httpHandler({
   action: "calendar.national.load",
   summary: "Load the national holiday schedule of a year, as published by the State Council",
   tags,
+  response: { status: 200, schema: NationalScheduleBody.extend(Repeated) },
   handler: async ({ params, body, actor }) => loadNationalSchedule(deps(), actor, params.year, body),
 });
 
@@ -202,6 +217,7 @@ const localDaysRoute = httpHandler({
   resource: ({ params }) => ({ countyId: params.countyId }),
   summary: "The county's local rest and make-up working days of a year",
   tags,
+  response: { status: 200, schema: LocalDaysBody.extend({ year: z.number().int(), ...Repeated }) },
   handler: async ({ params, body, actor }) => putLocalDays(deps(), actor, params.countyId, params.year, body),
 });
 
@@ -212,6 +228,7 @@ const calendarRoute = httpHandler({
   resource: ({ params }) => ({ countyId: params.countyId }),
   summary: "Years with a national schedule; a warning for this or next year without one (weekends only)",
   tags,
+  response: { status: 200, schema: CalendarStatusSchema },
   handler: async ({ params, actor }) => calendarStatus(deps(), actor, params.countyId),
 });
 
@@ -248,6 +265,7 @@ const listUsersRoute = httpHandler({
   resource: ({ params }) => ({ countyId: params.countyId }),
   summary: "Staff users of a county (or of the province, by its code): roles, township, masked phone, active",
   tags,
+  response: { status: 200, schema: z.object({ users: z.array(StaffUserSchema) }) },
   handler: async ({ params, actor }) => ({ users: await listUsers(deps(), actor, params.countyId) }),
 });
 
@@ -259,7 +277,7 @@ const createUserRoute = httpHandler({
   resource: ({ params }) => ({ countyId: params.countyId }),
   summary: "Create a staff user and their sign-in account (never in a role above the administrator's own)",
   tags,
-  response: { status: 201 },
+  response: { status: 201, schema: StaffUserSchema },
   handler: async ({ params, body, actor }) =>
     created(
       await createUser({ ...deps(), identity: identityAccounts() }, actor, params.countyId, {
@@ -276,6 +294,7 @@ const disableUserRoute = httpHandler({
   resource: ({ params }) => ({ countyId: params.countyId }),
   summary: "Disable a staff user: no more sign-in, kept in the records (never deleted; not oneself)",
   tags,
+  response: { status: 200, schema: StaffUserSchema },
   handler: async ({ params, actor }) =>
     disableUser({ ...deps(), identity: identityAccounts() }, actor, params.countyId, params.userId),
 });

@@ -13,7 +13,11 @@ import { LedgerStore } from "#adapters/ledger/index.ts";
 import { bilingual, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { now } from "#functions/runtime/clock.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
-import { importCountyWorkbook, WORKBOOK_MAX_BYTES } from "#functions/services/admin/county-import.ts";
+import {
+  IMPORT_STEPS,
+  importCountyWorkbook,
+  WORKBOOK_MAX_BYTES,
+} from "#functions/services/admin/county-import.ts";
 import { processAdapters } from "#functions/services/deps.ts";
 
 /** Base64 text of at most WORKBOOK_MAX_BYTES bytes (4 characters for 3 bytes). */
@@ -41,6 +45,23 @@ const ImportBody = z
   .strict()
   .meta({ id: "CountyImport" });
 
+const ImportPlanSchema = z
+  .object({
+    countyId: z.string(),
+    countyName: z.string(),
+    dryRun: z.boolean(),
+    changes: z.boolean().meta({ description: "Whether the import writes (dry run: would write) anything" }),
+    steps: z.array(
+      z.object({
+        step: z.enum(IMPORT_STEPS),
+        subject: z.string().optional(),
+        textZh: z.string(),
+        text: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: "CountyImportPlan" });
+
 /** The JSON around the base64 text: a little above the workbook's own limit. */
 const BODY_MAX_BYTES = BASE64_MAX_CHARS + 4096;
 
@@ -58,6 +79,7 @@ const importRoute = httpHandler({
     "change (dryRun) or what changed. The same file again changes nothing. The policy version is proposed " +
     "(another administrator approves it) and the fund quotas wait for county finance.",
   tags: ["administration"],
+  response: { status: 200, schema: ImportPlanSchema },
   handler: async ({ body, actor }) => {
     const tables = config().tables;
     const deps = {

@@ -97,6 +97,22 @@ const townships = httpHandler({
     "happened when they file (DOMAIN §2.1), in any county of the deployment (`countyId`, from " +
     "`GET /counties`; an unknown county is 404).",
   tags,
+  response: {
+    status: 200,
+    schema: z.object({
+      countyId: z.string(),
+      townships: z.array(
+        z
+          .object({
+            townshipId: z.string(),
+            name: z.string(),
+            registeredPopulation: z.number().int(),
+            area: z.enum(["urban", "rural"]),
+          })
+          .meta({ id: "Township" }),
+      ),
+    }),
+  },
   handler: ({ actor, query }) => listTownships(readDeps(), actor, query.countyId),
 });
 
@@ -108,6 +124,10 @@ const counties = httpHandler({
     "applicant applies where the emergency happened (DOMAIN §2.1): they pick the county here, then " +
     "its township from `GET /townships?countyId=`.",
   tags,
+  response: {
+    status: 200,
+    schema: z.object({ counties: z.array(z.object({ countyId: z.string(), name: z.string() })) }),
+  },
   handler: async ({ actor }) => ({ counties: await listCountiesToFileIn(readDeps(), actor) }),
 });
 

@@ -375,16 +375,18 @@ function readQuotas(
 
 // ── Plan and apply ──────────────────────────────────────────────────────────────────────────────
 
-export type ImportStep =
-  | "county-created"
-  | "county-unchanged"
-  | "version-proposed"
-  | "version-unchanged"
-  | "user-created"
-  | "user-unchanged"
-  | "quota-allocated"
-  | "quota-unchanged"
-  | "quota-waiting";
+export const IMPORT_STEPS = [
+  "county-created",
+  "county-unchanged",
+  "version-proposed",
+  "version-unchanged",
+  "user-created",
+  "user-unchanged",
+  "quota-allocated",
+  "quota-unchanged",
+  "quota-waiting",
+] as const;
+export type ImportStep = (typeof IMPORT_STEPS)[number];
 
 export interface ImportDeps extends AdminDeps {
   identity: IdentityAccounts;

@@ -3,24 +3,12 @@
  * `dryRun`; the answer is the plan (what would change, or what changed). A workbook that does not
  * pass is an ApiError whose fields are `workbook.<sheet>.<row>.<column>` (./http.ts).
  */
+import type { Answer } from "./contract.ts";
 import { type FieldError, newIdempotencyKey, post } from "./http.ts";
 
-export interface ImportStep {
-  step: string;
-  subject?: string;
-  textZh: string;
-  text: string;
-}
+export type ImportPlan = Answer<"/admin/counties/import", "post">;
+export type ImportStep = ImportPlan["steps"][number];
 
-export interface ImportPlan {
-  countyId: string;
-  countyName: string;
-  dryRun: boolean;
-  changes: boolean;
-  steps: ImportStep[];
-}
-
-/** One problem of a refused workbook, where it is. */
 export interface WorkbookProblem {
   sheet: string;
   /** 0: not one row's. */

@@ -3,26 +3,13 @@
  * staff's addressed to their roles — with the unread count the 掌上办 tab and the console's bell show.
  */
 import { reactive } from "vue";
+import type { Answer } from "./contract.ts";
 import { get, post, query } from "./http.ts";
+import type { components } from "./schema.ts";
 
-export interface InboxMessage {
-  messageId: string;
-  caseId?: string;
-  /** The event (application-received, money-sent, task-assigned…); the text says it in words. */
-  event: string;
-  text: string;
-  createdAt: string;
-  read: boolean;
-  readAt?: string;
-}
+export type InboxMessage = components["schemas"]["InboxMessage"];
+export type InboxPage = Answer<"/inbox">;
 
-export interface InboxPage {
-  items: InboxMessage[];
-  nextCursor?: string;
-  unread: number;
-}
-
-/** The unread count every badge shows, refreshed by whoever reads the inbox. */
 export const inboxState = reactive({ unread: 0 });
 
 export async function listInbox(cursor?: string): Promise<InboxPage> {
@@ -32,7 +19,7 @@ export async function listInbox(cursor?: string): Promise<InboxPage> {
 }
 
 export async function refreshUnread(): Promise<number> {
-  const body = await get<{ unread: number }>("/inbox/unread");
+  const body = await get<Answer<"/inbox/unread">>("/inbox/unread");
   inboxState.unread = body.unread;
   return body.unread;
 }

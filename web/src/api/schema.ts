@@ -3140,7 +3140,12 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              countyId: string;
+              townships: components["schemas"]["Township"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3204,7 +3209,14 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              counties: {
+                countyId: string;
+                name: string;
+              }[];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3369,7 +3381,14 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              caseId: string;
+              rating: components["schemas"]["Rating"] & (Record<string, never> | null);
+              /** @description The reader is its applicant and may rate it now */
+              rateable: boolean;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3442,11 +3461,13 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["Rating"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3537,6 +3558,74 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
+          content: {
+            "application/json": components["schemas"]["Satisfaction"];
+          };
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/counties/{countyId}/message-templates": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The county's message texts: each event's text, variables and longest length; signature; 好差评 link
+     * @description Every event with the text the county's messages use now (its own or the default), whether it is the county's own, the default text, the variables it may use with their longest values, and its length with the signature and every variable at its longest (at most 2 SMS segments).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          countyId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
           content?: never;
         };
         /** @description Invalid request (field-level messages) */
@@ -3559,6 +3648,255 @@ export interface paths {
         };
         /** @description Role or scope does not allow this */
         403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /**
+     * Save the county's own message texts and its 好差评 link (the 办结告知 message carries it)
+     * @description `templates`: event → text. Each text may use only its event's {variables}, no 【】 (the provider adds the signature) and no phone, ID or account number, and must fit 2 SMS segments with the signature when every variable is at its longest. An event left out, or given the default text, uses the default. 400 with one field error per problem (`body.templates.<event>`, `body.ratingUrl`), in zh-CN and English; a refused request writes nothing. Audited with the texts that changed.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          countyId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CountyMessageTemplates"];
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/cases/{caseId}/sms-opt-out": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Stop SMS to the applicant of the case (退订短信); the inbox still gets every message
+     * @description The applicant of the case in 掌上办, or a township officer of the case's township for them after a phone call (`note`, what the applicant said, required then). The number the case is texted on is opted out: the dispatcher sends it no more SMS (each later message shows 已退订 on the case). Audited. A repeat answers the opt-out already recorded. 422 when the case has no phone number.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          caseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/cases/{caseId}/messages": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The messages to the case's applicant, each with what became of its SMS
+     * @description Oldest first: the message's text, its event, when, and its SMS — sent, delivered, waiting (quiet hours, rate limit, a retry), failed, or not sent and why (opted out, unreachable, no phone, no SMS for this county or event), with the words in zh-CN. `contact`: the number masked, whether it is unreachable by SMS, and its opt-out. The applicant of the case and the case's readers.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          caseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
           headers: {
             [name: string]: unknown;
           };
@@ -3604,7 +3942,13 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["InboxMessage"][];
+              nextCursor?: string;
+              unread: number;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3665,7 +4009,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              unread: number;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3736,7 +4084,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["InboxMessage"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5494,6 +5844,957 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/incidents": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The county's incidents, newest first (township staff: those that hit their township) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Declare a disaster incident (县民政): cause, townships, dates, standard advance per household
+     * @description County civil affairs of the county. The townships are the county's; the start date is not in the future; the standard advance is within the advance ceiling of each township's policy in force (422). Audited.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description Required: each accepted request adds a record, so only the key tells a retry from a second request. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key": string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["DeclareIncident"];
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/incidents/{incidentId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One incident with its township names */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/incidents/{incidentId}/end": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End an incident (县民政): no household is registered after its end date
+     * @description 409 when it has ended already. Audited.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            endDate?: string;
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/incidents/{incidentId}/households": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Register one affected household (short form): a Flow A case filed on its behalf, tagged with the incident
+     * @description A township officer of a township the incident hit, while it is open. The case has the incident's cause and its standard advance as the requested amount; a household with an open case for the cause gets that case (`existing: true`); one registered under another incident is a 409.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["RegisterIncidentHousehold"];
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/incidents/{incidentId}/households/import": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Register affected households from a spreadsheet (sheet 受灾户): every row checked, nothing written unless all pass
+     * @description Columns 乡镇代码, 户主姓名, 身份证号码, 手机号, 开户名, 开户银行, 银行账号, 家庭住址, 备注 (row 1 the header). A problem answers 400 with one field `workbook.受灾户.<row>.<column>` each (Chinese and English) and nothing is written. Then each row is filed as the short form files it; a row whose filing is refused (e.g. registered under another incident) is listed with its reason and the others go on. `dryRun: true` checks only.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["IncidentHouseholdImport"];
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/incidents/{incidentId}/cases": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The incident's households and their cases (stage, amounts, whether the reader handled it)
+     * @description Township staff see their own township's households; `stage` filters (e.g. awaiting-decision).
+     */
+    get: {
+      parameters: {
+        query?: {
+          townshipId?: string;
+          stage?: "awaiting-decision" | "rejected" | "approved" | "waiting-for-funds" | "paid" | "other";
+        };
+        header?: never;
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/incidents/{incidentId}/advance-decisions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve the advance of many of the incident's cases at once (each its own audited decision)
+     * @description Each case is decided through the advance decision (role, scope, maker-checker, ceiling, audit), at the incident's standard advance unless `amountYuan` is given. The answer lists each case's own status: 200 approved, or 403/404/409/422 refused with its reason (e.g. decided already, handled by the approver).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["IncidentBatchApproval"];
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/incidents/{incidentId}/top-up": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Top up every fund the incident draws on in one step (county finance); waiting cases resume
+     * @description Per township hit: the standard advance of each household not yet paid nor refused, less the fund's available money, is allocated (quota raised, audited); the cases waiting for money are paid oldest first.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          /** @description Required: each accepted request adds a record, so only the key tells a retry from a second request. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key": string;
+        };
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/incidents/{incidentId}/dashboard": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Incident dashboard: households registered / approved / paid / waiting, money per township, registration→payment time */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/incidents/{incidentId}/export": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The incident's figures and households as an XLSX workbook (灾情汇总, 受灾户明细) behind a short-lived link
+     * @description Names as the reader's role may see them, ID numbers masked, times Asia/Shanghai.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file's download link (GET, minutes) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              download: {
+                /** @enum {string} */
+                method: "GET";
+                url: string;
+                headers: {
+                  [key: string]: string;
+                };
+                expiresAt: string;
+                fileName: string;
+                contentType: string;
+                sizeBytes: number;
+              };
+            };
+          };
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/admin/counties/import": {
     parameters: {
       query?: never;
@@ -5528,7 +6829,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["CountyImportPlan"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5605,7 +6908,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              counties: components["schemas"]["AdminCounty"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5659,7 +6966,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["CountyDirectory"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5738,7 +7047,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["CountyDetail"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5810,7 +7121,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              versions: components["schemas"]["PolicyVersionView"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5875,7 +7190,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["PolicyProposal"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5978,7 +7295,35 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              version: {
+                versionId: string;
+                countyId: string;
+                effectiveFrom: string;
+                effectiveUntil?: string;
+                basis?: string;
+                /** @description Every parameter of DOMAIN §7 (core/policy) */
+                parameters: {
+                  [key: string]: unknown;
+                };
+              };
+              /** @enum {string} */
+              status: "proposed" | "approved";
+              proposedBy: {
+                userId: string;
+                name: string;
+              };
+              proposedAt: string;
+              approvedBy?: {
+                userId: string;
+                name: string;
+              };
+              approvedAt?: string;
+              /** @description The same content was stored already */
+              repeated: boolean;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6055,7 +7400,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["PolicyProposal"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6148,7 +7495,23 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              source?: string;
+              /** @enum {string} */
+              timeZone: "Asia/Shanghai";
+              year: number;
+              holidays: {
+                name: string;
+                from: string;
+                to: string;
+              }[];
+              makeUpWorkingDays: string[];
+              note?: string;
+              /** @description The same content was stored already */
+              repeated: boolean;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6225,7 +7588,19 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              holidays?: {
+                name: string;
+                from: string;
+                to: string;
+              }[];
+              makeUpWorkingDays?: string[];
+              year: number;
+              /** @description The same content was stored already */
+              repeated: boolean;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6296,7 +7671,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["CalendarStatus"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6368,7 +7745,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              users: components["schemas"]["StaffUser"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6433,7 +7814,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["StaffUser"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6527,7 +7910,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["StaffUser"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6801,6 +8186,206 @@ export interface components {
       prevHash: string;
       hash: string;
     };
+    Township: {
+      townshipId: string;
+      name: string;
+      registeredPopulation: number;
+      /** @enum {string} */
+      area: "urban" | "rural";
+    };
+    Rating: {
+      caseId: string;
+      /** @enum {string} */
+      level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+      reason?: string;
+      ratedAt: string;
+    };
+    Satisfaction: {
+      countyId: string;
+      ratings: number;
+      /** @description 非常满意, 满意 and 基本满意 */
+      satisfied: number;
+      /** @description One decimal; null when nobody rated yet */
+      satisfiedPercent: string | null;
+      townships: {
+        townshipId: string;
+        name?: string;
+        ratings: number;
+        /** @description 非常满意, 满意 and 基本满意 */
+        satisfied: number;
+        /** @description One decimal; null when nobody rated yet */
+        satisfiedPercent: string | null;
+        levels: {
+          "very-satisfied"?: number;
+          satisfied?: number;
+          "basically-satisfied"?: number;
+          dissatisfied?: number;
+          "very-dissatisfied"?: number;
+        };
+      }[];
+    };
+    CountyMessageTemplates: {
+      /** @description Event → the county's text with {variable} placeholders */
+      templates: {
+        [key: string]: string;
+      };
+      /** @description The county's 好差评 link (https, at most 30 characters); null removes it */
+      ratingUrl?: string | null;
+    };
+    InboxMessage: {
+      messageId: string;
+      caseId?: string;
+      /** @description application-received, money-sent, task-assigned…; the text says it */
+      event: string;
+      text: string;
+      createdAt: string;
+      read: boolean;
+      readAt?: string;
+    };
+    DeclareIncident: {
+      name: string;
+      /** @enum {string} */
+      cause:
+        | "fire"
+        | "flood"
+        | "other-disaster"
+        | "traffic-accident"
+        | "sudden-illness"
+        | "crime"
+        | "other-sudden";
+      townshipIds: string[];
+      startDate: string;
+      endDate?: string;
+      standardAdvanceYuan: string;
+      description?: string;
+    };
+    RegisterIncidentHousehold: {
+      townshipId: string;
+      name: string;
+      document:
+        | {
+            /** @enum {string} */
+            type: "resident-id";
+            number: string;
+          }
+        | {
+            /** @enum {string} */
+            type: "passport";
+            number: string;
+            nationality: string;
+          }
+        | {
+            /** @enum {string} */
+            type: "hk-macao-permit";
+            number: string;
+          }
+        | {
+            /** @enum {string} */
+            type: "taiwan-permit";
+            number: string;
+          }
+        | {
+            /** @enum {string} */
+            type: "foreigner-permanent-residence";
+            number: string;
+          }
+        | {
+            /** @enum {string} */
+            type: "residence-permit";
+            number: string;
+          }
+        | {
+            /** @enum {string} */
+            type: "none-officer-attests";
+            attestingOfficerId?: string;
+            reason: string;
+          };
+      phone?: string;
+      bankAccount?: {
+        holderName: string;
+        bankName: string;
+        account: string;
+      };
+      address?: string;
+      household?: {
+        name: string;
+        /** @enum {string} */
+        relation: "self" | "spouse" | "child" | "parent" | "sibling" | "grandparent" | "grandchild" | "other";
+        document?:
+          | {
+              /** @enum {string} */
+              type: "resident-id";
+              number: string;
+            }
+          | {
+              /** @enum {string} */
+              type: "passport";
+              number: string;
+              nationality: string;
+            }
+          | {
+              /** @enum {string} */
+              type: "hk-macao-permit";
+              number: string;
+            }
+          | {
+              /** @enum {string} */
+              type: "taiwan-permit";
+              number: string;
+            }
+          | {
+              /** @enum {string} */
+              type: "foreigner-permanent-residence";
+              number: string;
+            }
+          | {
+              /** @enum {string} */
+              type: "residence-permit";
+              number: string;
+            }
+          | {
+              /** @enum {string} */
+              type: "none-officer-attests";
+              attestingOfficerId?: string;
+              reason: string;
+            };
+      }[];
+      note?: string;
+    };
+    IncidentHouseholdImport: {
+      /** @description The .xlsx file (sheet 受灾户), base64, at most 4 MB */
+      workbook: string;
+      /** @default false */
+      dryRun: boolean;
+    };
+    IncidentBatchApproval: {
+      caseIds: string[];
+      amountYuan?: string;
+      reason?: string;
+    };
+    CountyImportPlan: {
+      countyId: string;
+      countyName: string;
+      dryRun: boolean;
+      /** @description Whether the import writes (dry run: would write) anything */
+      changes: boolean;
+      steps: {
+        /** @enum {string} */
+        step:
+          | "county-created"
+          | "county-unchanged"
+          | "version-proposed"
+          | "version-unchanged"
+          | "user-created"
+          | "user-unchanged"
+          | "quota-allocated"
+          | "quota-unchanged"
+          | "quota-waiting";
+        subject?: string;
+        textZh: string;
+        text: string;
+      }[];
+    };
     CountyImport: {
       /** @description The .xlsx file (docs/templates/county.xlsx filled in), base64, at most 2 MB */
       workbook: string;
@@ -6817,6 +8402,92 @@ export interface components {
         /** @enum {string} */
         area: "urban" | "rural";
       }[];
+    };
+    AdminCounty: {
+      countyId: string;
+      name: string;
+      /** @description How many townships the county directory holds */
+      townships: number;
+    };
+    CountyDetail: {
+      countyId: string;
+      name: string;
+      townships: {
+        townshipId: string;
+        name: string;
+        registeredPopulation: number;
+        /** @enum {string} */
+        area: "urban" | "rural";
+      }[];
+      policyVersions: components["schemas"]["PolicyVersionView"][];
+      calendar: components["schemas"]["CalendarStatus"];
+    };
+    PolicyVersionView: {
+      version: {
+        versionId: string;
+        countyId: string;
+        effectiveFrom: string;
+        effectiveUntil?: string;
+        basis?: string;
+        /** @description Every parameter of DOMAIN §7 (core/policy) */
+        parameters: {
+          [key: string]: unknown;
+        };
+      };
+      /** @enum {string} */
+      status: "proposed" | "approved";
+      proposedBy: {
+        userId: string;
+        name: string;
+      };
+      proposedAt: string;
+      approvedBy?: {
+        userId: string;
+        name: string;
+      };
+      approvedAt?: string;
+      /** @description The version in force now */
+      inForce: boolean;
+    };
+    CalendarStatus: {
+      years: {
+        year: number;
+        /** @enum {string} */
+        coverage: "official";
+        localDays: number;
+      }[];
+      warnings: {
+        year: number;
+        /** @enum {string} */
+        code: "weekends-only";
+        message: string;
+        messageZh: string;
+      }[];
+    };
+    PolicyProposal: {
+      version: {
+        versionId: string;
+        countyId: string;
+        effectiveFrom: string;
+        effectiveUntil?: string;
+        basis?: string;
+        /** @description Every parameter of DOMAIN §7 (core/policy) */
+        parameters: {
+          [key: string]: unknown;
+        };
+      };
+      /** @enum {string} */
+      status: "proposed" | "approved";
+      proposedBy: {
+        userId: string;
+        name: string;
+      };
+      proposedAt: string;
+      approvedBy?: {
+        userId: string;
+        name: string;
+      };
+      approvedAt?: string;
     };
     PolicyVersionProposal: {
       versionId: string;
@@ -6849,6 +8520,27 @@ export interface components {
         to: string;
       }[];
       makeUpWorkingDays?: string[];
+    };
+    StaffUser: {
+      userId: string;
+      name: string;
+      roles: (
+        | "applicant"
+        | "township-officer"
+        | "township-approver"
+        | "county-civil-affairs"
+        | "county-finance"
+        | "auditor"
+        | "county-admin"
+        | "province-admin"
+        | "province-viewer"
+      )[];
+      roleNamesZh: string[];
+      countyId: string;
+      townshipId?: string;
+      townshipName?: string;
+      phoneMasked?: string;
+      active: boolean;
     };
     NewStaffUser: {
       name: string;

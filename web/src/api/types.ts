@@ -3,6 +3,7 @@
  * 2-decimal string of yuan ("1230.00") exactly as the API sends it: the page formats it, never does
  * arithmetic on it in floating point.
  */
+import type { components } from "./schema.ts";
 
 export type YuanString = string;
 
@@ -15,10 +16,8 @@ export interface DemoUser {
   descriptionZh?: string;
 }
 
-export interface Township {
-  townshipId: string;
-  name: string;
-}
+/** A township of the county directory (`GET /townships`). */
+export type Township = components["schemas"]["Township"];
 
 /** `POST /cases` (functions/services/flow-a/filing.ts FileCaseSchema, strict). */
 export interface FileCaseRequest {
