@@ -4,12 +4,11 @@
  * every county's open-task queues (functions/services/messages/reminders.ts). The state machines'
  * waits time out only at a deadline, so this scan is what sends the reminder a working day before.
  */
-import { Duration, type Stack } from "aws-cdk-lib";
-import * as events from "aws-cdk-lib/aws-events";
-import * as targets from "aws-cdk-lib/aws-events-targets";
+import type { Stack } from "aws-cdk-lib";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type { FunctionDefinition } from "#functions/catalog.ts";
 import { REMINDER_SCHEDULE_MINUTES } from "#functions/services/messages/reminders.ts";
+import { everyMinutes } from "./schedule.ts";
 
 export function wireReminderSchedule(
   scope: Stack,
@@ -17,10 +16,11 @@ export function wireReminderSchedule(
   fn: lambda.Function,
 ): void {
   if (!definition.triggers?.reminderSchedule) return;
-  new events.Rule(scope, `${definition.id}Schedule`, {
-    description: "AidFlow: remind of open tasks due within one working day",
-    schedule: events.Schedule.rate(Duration.minutes(REMINDER_SCHEDULE_MINUTES)),
-    // The version, as the SMS dispatcher's schedule: the schedule calls the code of the last deploy.
-    targets: [new targets.LambdaFunction(fn.currentVersion)],
-  });
+  everyMinutes(
+    scope,
+    `${definition.id}Schedule`,
+    fn,
+    REMINDER_SCHEDULE_MINUTES,
+    "AidFlow: remind of open tasks due within one working day",
+  );
 }

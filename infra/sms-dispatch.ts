@@ -8,8 +8,6 @@
 import { ArnFormat, Duration, RemovalPolicy, SecretValue, type Stack, Validations } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
-import * as events from "aws-cdk-lib/aws-events";
-import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
@@ -19,6 +17,7 @@ import type { Construct } from "constructs";
 import type { FunctionDefinition } from "#functions/catalog.ts";
 import { SMS_CREDENTIALS } from "#functions/runtime/environment.ts";
 import { acknowledgeWildcardResource } from "./nag.ts";
+import { everyMinutes } from "./schedule.ts";
 import { physicalTableName } from "./tables.ts";
 
 /** Records a stream batch hands the dispatcher (each is one message: a few provider calls). */
@@ -100,13 +99,13 @@ export function wireMessageTriggers(
     });
   }
   if (triggers.dueSchedule) {
-    new events.Rule(scope, `${definition.id}DueSchedule`, {
-      description: "AidFlow: send deferred and retried SMS deliveries that fell due",
-      schedule: events.Schedule.rate(Duration.minutes(DUE_SCHEDULE_MINUTES)),
-      // The version, like the state machines' tasks: a permission on the unqualified function would
-      // not cover it (aws-cdk#19273), and the schedule calls the code of the last deploy.
-      targets: [new targets.LambdaFunction(fn.currentVersion)],
-    });
+    everyMinutes(
+      scope,
+      `${definition.id}DueSchedule`,
+      fn,
+      DUE_SCHEDULE_MINUTES,
+      "AidFlow: send deferred and retried SMS deliveries that fell due",
+    );
   }
 }
 
