@@ -137,6 +137,11 @@ const routes: RouteRecordRaw[] = [
       { path: "", name: "admin-users", component: () => import("./pages/admin/UsersPage.vue") },
       { path: "policy", name: "admin-policy", component: () => import("./pages/admin/PolicyPage.vue") },
       { path: "calendar", name: "admin-calendar", component: () => import("./pages/admin/CalendarPage.vue") },
+      {
+        path: "messages",
+        name: "admin-messages",
+        component: () => import("./pages/admin/MessageTemplatesPage.vue"),
+      },
       // The province administrator's (the API refuses the import to a county administrator).
       {
         path: "import",
