@@ -6,6 +6,7 @@
  * Pages show codes only through `label()` (i18n/index.ts), which reads this catalogue.
  */
 import { CASE_STATUS_LABELS } from "../../core/labels/caseStatus.ts";
+import { REFERRAL_LABELS } from "../../core/labels/referral.ts";
 import type { components, paths } from "./api/schema.ts";
 
 export interface Label {
@@ -129,16 +130,8 @@ const documentKind = {
   other: { zh: "其他材料", en: "Other" },
 } satisfies Record<DocumentKind, Label>;
 
-const referral = {
-  dibao: { zh: "最低生活保障", en: "Minimum living allowance" },
-  tekun: { zh: "特困供养", en: "Extreme-poverty support" },
-  "medical-aid": { zh: "医疗救助", en: "Medical aid" },
-  "education-aid": { zh: "教育救助", en: "Education aid" },
-  "housing-aid": { zh: "住房救助", en: "Housing aid" },
-  "employment-aid": { zh: "就业救助", en: "Employment aid" },
-  charity: { zh: "慈善组织", en: "Charity" },
-  "social-work": { zh: "社会工作服务", en: "Social work" },
-} satisfies Record<ReferralTarget, Label>;
+/** Referral targets are named by core's catalogue (core/labels/referral.ts), the server's referral messages too. */
+const referral = REFERRAL_LABELS satisfies Record<ReferralTarget, Label>;
 
 const householdCheck = {
   eligible: { zh: "符合", en: "Eligible" },

@@ -4,6 +4,7 @@
  */
 
 import { paperworkDeadline } from "#core/cases/index.ts";
+import { referralZh } from "#core/labels/index.ts";
 import { Yuan } from "#core/money/index.ts";
 import { notifyClosed, notifyPaperworkDue } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
@@ -49,7 +50,7 @@ export async function recordReferrals(
         kind: "case.referral",
         recipient: { kind: "body", id: String(referral.receivingBody) },
         subject: `Referral (${String(referral.to)}) from township ${record.townshipId}`,
-        subjectZh: `临时救助转介（${String(referral.to)}）`,
+        subjectZh: `临时救助转介（${referralZh(String(referral.to))}）`,
         details: {
           to: referral.to,
           note: referral.note,
@@ -216,7 +217,7 @@ export async function recordIncident(
       kind: "case.incident",
       recipient: { kind: "county", id: record.countyId, role: "county-civil-affairs" },
       subject: `Case ${caseId} stopped on an unexpected error (${name}) and needs a person`,
-      subjectZh: `案件 ${caseId} 因意外错误（${name}）暂停，需人工处理`,
+      subjectZh: `案件 ${caseId} 因意外错误暂停，需人工处理`,
       details: { error: name },
       correlationId,
     },

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import writeXlsxFile, { type Cell, type SheetData } from "write-excel-file/node";
 import { documentStore, EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
+import { zhDate } from "#core/labels/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { amountCell, type ExportLink, XLSX_CONTENT_TYPE } from "../finance/exports.ts";
 import type { AreaFigures } from "./figures.ts";
@@ -83,7 +84,7 @@ const columns = (headers: readonly string[]) =>
   headers.map((header) => ({ width: Math.max(10, header.length * 2 + 4) }));
 
 function sheets(rollup: ProvinceRollup) {
-  const period = `${rollup.from} 至 ${rollup.to}`;
+  const period = `${zhDate(rollup.from)} 至 ${zhDate(rollup.to)}`;
   const countyHeaders = ["统计期间", "县（市、区）", ...FIGURE_HEADERS];
   const counties: SheetData = [countyHeaders];
   for (const county of rollup.counties) counties.push([period, county.name, ...figureCells(county.figures)]);

@@ -13,6 +13,8 @@ import {
   CASE_STATUS_LABELS,
   caseStatusZh,
   paymentPurposeZh,
+  REFERRAL_LABELS,
+  referralZh,
   SOMEONE_ELSE_ZH,
   TASK_TYPE_NAMES_ZH,
   taskTypeZh,
@@ -20,6 +22,7 @@ import {
   zhDateTime,
   zhPeriod,
 } from "#core/labels/index.ts";
+import { REFERRAL_TARGETS } from "#functions/services/flow-a/decisions/follow-up.ts";
 import { withdrawalRefusal } from "#functions/services/queries/withdrawal.ts";
 import { alreadyDecidedError, notWaitingError } from "#functions/services/steps/human-tasks.ts";
 import { zhLeaks } from "#test/support/zh-leaks.ts";
@@ -56,6 +59,12 @@ describe("core labels name every code a message may carry", () => {
       );
     }
     expect(taskTypeZh("no-such-step")).toBe("此项办理");
+  });
+
+  it("every referral target the follow-up accepts has a Chinese name", () => {
+    expect(Object.keys(REFERRAL_LABELS).sort()).toEqual([...REFERRAL_TARGETS].sort());
+    for (const target of REFERRAL_TARGETS) expect(referralZh(target), target).toMatch(/\p{Script=Han}/u);
+    expect(referralZh("no-such-target")).toBe("其他救助帮扶");
   });
 
   it("payment purposes read as the aid they pay", () => {

@@ -2,7 +2,7 @@
  * "No internal code, user id or ISO timestamp is ever shown to a zh-CN user" as a rule on the code: a
  * Chinese text built with a template literal in functions/ or core/ never interpolates a value that
  * is a code (a status, task type, payment purpose, action, kind, role), a user id (`…By`, `userId`),
- * an ISO timestamp (`…At`, `closedThrough`), an ISO date (`dueDate`, `today`), a period label or an
+ * an ISO timestamp (`…At`, `closedThrough`), an ISO date (`dueDate`, `today`, `from`/`to`), a period label or an
  * internal id (`fundId`, `townshipId`, `countyId`, `obligationId`, …) as it is: it goes through a
  * label or a formatter (core/labels: `caseStatusZh`, `taskTypeZh`, `paymentPurposeZh`, `zhDateTime`,
  * `zhDate`, `zhPeriod`) or the person's name. The scan parses every source with the TypeScript
@@ -20,7 +20,7 @@ const HAN = /\p{Script=Han}/u;
 
 /** The last name of an interpolated value that says it is a code, an id, a timestamp or a date. */
 const RAW_NAME =
-  /^(status|taskType|purpose|action|operation|kind|role|roles|cause|userId|subject|[a-z]+By|[a-z]+At|closedThrough|when|dueDate|today|periodLabel|fundId|townshipId|countyId|obligationId|instructionId|decisionId|suspicionId|versionId|entryId|taskId|bankReference)$/;
+  /^(status|taskType|purpose|action|operation|kind|role|roles|cause|userId|subject|[a-z]+By|[a-z]+At|closedThrough|when|dueDate|today|from|to|periodLabel|fundId|townshipId|countyId|obligationId|instructionId|decisionId|suspicionId|versionId|entryId|taskId|bankReference)$/;
 
 /**
  * Interpolations known to print an identifier to staff, each with why it stays: a reader outside
