@@ -174,17 +174,11 @@ const topUp = httpHandler({
   summary: "Top up every fund the incident draws on in one step (county finance); waiting cases resume",
   description:
     "Per township hit: the standard advance of each household not yet paid nor refused, less the fund's " +
-    "available money, is allocated (quota raised, audited); the cases waiting for money are paid oldest first.",
+    "available money, is allocated (quota raised, audited); the cases waiting for money are paid oldest first. " +
+    "The allocation is named by the need it covers: identical requests at once allocate once.",
   tags,
-  handler: ({ params, body, actor, correlationId, idempotencyKey }) =>
-    topUpIncidentFunds(
-      incidentDeps(),
-      actor,
-      params.incidentId,
-      body,
-      idempotencyKey ?? correlationId,
-      correlationId,
-    ),
+  handler: ({ params, body, actor, correlationId }) =>
+    topUpIncidentFunds(incidentDeps(), actor, params.incidentId, body, correlationId),
 });
 
 const dashboard = httpHandler({

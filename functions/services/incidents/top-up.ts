@@ -3,7 +3,8 @@
  * each township hit, what its households still need — the standard advance of every household neither
  * paid nor refused, less what the fund has available now — is allocated through the finance
  * allocation service (which raises the quota, audits, and pays and resumes the cases waiting for
- * money, oldest first). A township whose fund covers its households is left alone.
+ * money, oldest first). A township whose fund covers its households is left alone. The allocation
+ * is named by the need it covers, so the same need is never allocated twice.
  */
 import type { Actor } from "#core/access/index.ts";
 import { requireAuthorized } from "#core/access/index.ts";
@@ -38,7 +39,6 @@ export async function topUpIncidentFunds(
   actor: Actor,
   incidentId: string,
   request: IncidentTopUpRequest,
-  requestKey: string,
   correlationId: string,
 ): Promise<{ incidentId: string; townships: TownshipTopUp[] }> {
   requireAuthorized(actor, "fund.allocate", { countyId: actor.countyId });
@@ -77,7 +77,9 @@ export async function topUpIncidentFunds(
         amountYuan: short.toString(),
         reason: `灾情「${incident.name}」一键补足：${request.reason}`,
       },
-      `incident:${incident.incidentId}:${requestKey}`,
+      // Named by what the households need now, not by the request: identical requests at once
+      // (whatever their keys) book one allocation; a later need is a new one.
+      `incident:${incident.incidentId}:${toPay.length}:${needed.toFenString()}:${available.toFenString()}`,
       correlationId,
     );
     townships.push({
