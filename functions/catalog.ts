@@ -491,6 +491,31 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     ],
     access: { tables: { main: "read" } },
   },
+  // ── Early warnings (主动发现): signed partner alerts, imports, verification visits, filing on behalf ──
+  {
+    id: "EarlyWarnings",
+    entry: "functions/handlers/alerts.ts",
+    handler: "handler",
+    description:
+      "Early warnings: partners' signed alerts and the county's imports, one per person and risk within the window; the township's verification visits (two officers), filing on the person's behalf, statistics",
+    // `signed` is public: a partner authenticates with an HMAC signature of its own source key.
+    routes: [
+      { method: "POST", path: "/early-warnings/signed", public: true },
+      { method: "POST", path: "/early-warnings/import" },
+      { method: "GET", path: "/early-warnings" },
+      { method: "GET", path: "/early-warnings/statistics" },
+      { method: "GET", path: "/early-warnings/{alertId}" },
+      { method: "POST", path: "/early-warnings/{alertId}/visits" },
+      { method: "POST", path: "/early-warnings/{alertId}/visits/co-sign" },
+      { method: "POST", path: "/early-warnings/{alertId}/filing" },
+    ],
+    // Filing on behalf is Flow A's filing: the account intake and the start of the execution.
+    config: { secrets: ["identityHashKey", "payeeHashSecret", "alertSourceKeys"], accountKey: true },
+    access: { tables: { main: "write" }, stepFunctions: ["start"] },
+    // A spreadsheet of up to 2,000 rows is read and received in one request.
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+  },
   // ── County finance: funds, allocation, reconciliation, close, replenishment, exports ──
   {
     id: "Finance",

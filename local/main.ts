@@ -15,6 +15,8 @@ import { createServer } from "node:net";
 import { Command, InvalidArgumentError } from "commander";
 import { requiresMfa } from "#functions/http/actor.ts";
 import { derivedLocalKey } from "#functions/runtime/field-encryption.ts";
+import { alertDeps } from "#functions/handlers/alerts.ts";
+import { escalateAllOverdueAlerts } from "#functions/services/alerts/verification.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import {
   REMINDER_SCHEDULE_MINUTES,
@@ -151,7 +153,12 @@ const sms = await startLocalSms({
   fieldKey: { kind: "local", key: derivedLocalKey(county.secrets.payeeHashSecret) },
   // The deadline reminders' scan, hourly in business time (AWS: DeadlineReminders' schedule).
   scheduled: {
-    run: () => sendAllDeadlineReminders(flowDeps()),
+    // The same scan escalates the early warnings whose verification deadline passed.
+    run: async () => {
+      const reminders = await sendAllDeadlineReminders(flowDeps());
+      await escalateAllOverdueAlerts(alertDeps());
+      return reminders;
+    },
     scanEveryMs: REMINDER_SCHEDULE_MINUTES * 60_000,
   },
   ...(options.smsPort ? { port: options.smsPort } : {}),

@@ -7,7 +7,7 @@
  * Order matters: the environment is complete BEFORE the runtime starts, because executions resumed
  * after a restart call handlers (payments, notifications) at once, before any service is up.
  */
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -29,6 +29,8 @@ export interface LocalSecrets {
   bankCallbackSecret: string;
   bankRequestSecret: string;
   devTokenSecret: string;
+  /** Key of the demo partner source `demo-medical-insurance` (signed early warnings); older files have none. */
+  alertSourceKey?: string;
 }
 
 const SecretsSchema = z.object({
@@ -37,6 +39,7 @@ const SecretsSchema = z.object({
   bankCallbackSecret: z.string().min(32),
   bankRequestSecret: z.string().min(32),
   devTokenSecret: z.string().min(32),
+  alertSourceKey: z.string().min(32).optional(),
 });
 
 function freshSecrets(): LocalSecrets {
@@ -47,6 +50,7 @@ function freshSecrets(): LocalSecrets {
     bankCallbackSecret: secret(),
     bankRequestSecret: secret(),
     devTokenSecret: secret(),
+    alertSourceKey: secret(),
   };
 }
 
@@ -63,6 +67,9 @@ export function localSecrets(dataDir?: string): LocalSecrets {
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
 }
+
+/** The partner source the local installation accepts signed early warnings from. */
+export const DEMO_ALERT_SOURCE = "demo-medical-insurance";
 
 export interface LocalEndpoints {
   apiPort: number;
@@ -82,6 +89,12 @@ export function localHandlerEnvironment(
     AIDFLOW_PAYEE_HASH_SECRET: secrets.payeeHashSecret,
     AIDFLOW_BANK_CALLBACK_SECRET: secrets.bankCallbackSecret,
     AIDFLOW_BANK_REQUEST_SECRET: secrets.bankRequestSecret,
+    // An installation whose secrets file predates early warnings derives the demo source's key.
+    AIDFLOW_ALERT_SOURCE_KEYS: JSON.stringify({
+      [DEMO_ALERT_SOURCE]:
+        secrets.alertSourceKey ??
+        createHmac("sha256", secrets.devTokenSecret).update("alert-source").digest("hex"),
+    }),
     AIDFLOW_BANK_ENDPOINTS: JSON.stringify({ "*": `http://127.0.0.1:${endpoints.bankPort}` }),
     AIDFLOW_BANK_CALLBACK_URL: `${api}/bank/callback`,
     AIDFLOW_LOCAL_UPLOAD_BASE_URL: api,

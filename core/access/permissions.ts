@@ -50,6 +50,9 @@ export const ACTIONS = [
   "user.create",
   "user.disable",
   "message.read",
+  "alert.import",
+  "alert.read",
+  "alert.visit",
   "incident.declare",
   "incident.read",
   "registrationNotice.read",
@@ -110,6 +113,9 @@ export const PERMISSIONS: readonly Grant[] = [
   officer("payment.reroute"),
   officer("payment.cash"),
   officer("fund.read"),
+  // Early warnings (主动发现): the township of residence verifies each alert with a visit.
+  officer("alert.read"),
+  officer("alert.visit"),
 
   // Township approver (审批人): decides within the township ceiling, never on a case they handled.
   { role: "township-approver", action: "case.read", scope: "own-township" },
@@ -128,6 +134,9 @@ export const PERMISSIONS: readonly Grant[] = [
   { role: "county-civil-affairs", action: "fund.read", scope: "own-county" },
   { role: "county-civil-affairs", action: "audit.read", scope: "own-county" },
   { role: "county-civil-affairs", action: "satisfaction.read", scope: "own-county" },
+  // Early warnings: the county imports departments' lists and sees every township's verification.
+  { role: "county-civil-affairs", action: "alert.import", scope: "own-county" },
+  { role: "county-civil-affairs", action: "alert.read", scope: "own-county" },
   {
     role: "county-civil-affairs",
     action: "amount.approveWithinCeiling",
@@ -173,6 +182,7 @@ export const PERMISSIONS: readonly Grant[] = [
   { role: "auditor", action: "fund.read", scope: "own-county" },
   { role: "auditor", action: "audit.read", scope: "own-county" },
   { role: "auditor", action: "satisfaction.read", scope: "own-county" },
+  { role: "auditor", action: "alert.read", scope: "own-county" },
   { role: "auditor", action: "export.run", scope: "own-county" },
 
   // Administrators (DOMAIN §8): reference data only — no case, fund or audit grant.

@@ -1,4 +1,4 @@
-export { type IntRange, POLICY_BOUNDS, type YuanRange } from "./bounds.ts";
+export { type IntRange, POLICY_BOUNDS, POLICY_DEFAULTS, type YuanRange } from "./bounds.ts";
 export {
   AREAS,
   type Area,

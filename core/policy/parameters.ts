@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 import { Yuan } from "../money/yuan.ts";
-import { type IntRange, POLICY_BOUNDS, type YuanRange } from "./bounds.ts";
+import { type IntRange, POLICY_BOUNDS, POLICY_DEFAULTS, type YuanRange } from "./bounds.ts";
 import { parseWith } from "./validation.ts";
 
 function yuanText(range: YuanRange) {
@@ -86,6 +86,12 @@ export const PolicyParametersBaseSchema = z
     lowBalanceAlertPercent: int(B.lowBalanceAlertPercent),
     /** Id of the county holiday calendar used for working days (core/calendar). */
     holidayCalendarRef: z.string().min(1),
+    /** Early warnings (core/alerts): another alert of the same person + risk within this many days is a repeat. */
+    alertDedupWindowDays: int(B.alertDedupWindowDays).default(POLICY_DEFAULTS.alertDedupWindowDays),
+    /** Early warnings: the township verifies an alert within this many working days, else the county is told. */
+    alertVerificationWorkingDays: int(B.alertVerificationWorkingDays).default(
+      POLICY_DEFAULTS.alertVerificationWorkingDays,
+    ),
   })
   .strict();
 

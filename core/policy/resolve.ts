@@ -34,6 +34,8 @@ export interface ResolvedPolicy {
   fraudBarMonths: number;
   lowBalanceAlertPercent: number;
   holidayCalendarRef: string;
+  alertDedupWindowDays: number;
+  alertVerificationWorkingDays: number;
 }
 
 export function resolvePolicy(version: PolicyVersion, area: Area): ResolvedPolicy {
@@ -65,6 +67,8 @@ export function resolvePolicy(version: PolicyVersion, area: Area): ResolvedPolic
     fraudBarMonths: p.fraudBarMonths,
     lowBalanceAlertPercent: p.lowBalanceAlertPercent,
     holidayCalendarRef: p.holidayCalendarRef,
+    alertDedupWindowDays: p.alertDedupWindowDays,
+    alertVerificationWorkingDays: p.alertVerificationWorkingDays,
   };
 }
 

@@ -89,6 +89,8 @@ export interface AppConfig {
   sms: { readonly credentials: SmsCredentials };
   /** The user pools (and app clients) whose ID tokens the API's Lambda authorizer accepts. */
   readonly signInPools: SignInPools;
+  /** The partner systems' keys of signed early warnings, by source id (functions/services/alerts). */
+  readonly alertSourceKeys: Readonly<Record<string, string>>;
 }
 
 /** A Cognito user pool and the consoles' app client of it. */
@@ -117,6 +119,18 @@ const LogLevel = z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO");
 const PositiveInt = z.coerce.number().int().positive();
 const Flag = z.enum(["true", "false"]).transform((value) => value === "true");
 const Secret = z.string().min(SECRET_MIN_LENGTH, `must be at least ${SECRET_MIN_LENGTH} characters`);
+/** `{"<source id>": "<key>"}`: each partner system's own signing key (source ids as in the alerts). */
+const AlertSourceKeysJson = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().regex(/^[a-z0-9-]{2,40}$/), Secret));
 const Endpoints = z
   .string()
   .transform((text, ctx) => {
@@ -276,7 +290,7 @@ const WHOLE_RUNTIME: FunctionNeeds = {
   documents: true,
   stateMachines: true,
   notifications: true,
-  secrets: ["identityHashKey", "payeeHashSecret", "bankRequestSecret", "bankCallbackSecret"],
+  secrets: ["identityHashKey", "payeeHashSecret", "bankRequestSecret", "bankCallbackSecret", "alertSourceKeys"],
   bankEndpoints: true,
   bankCallbackUrl: true,
   accountKey: true,
@@ -369,6 +383,19 @@ export function parseConfig(env: Env): AppConfig {
               ? secret("payeeHashSecret")(x)
               : secret("identityHashKey")(x)
         : secret("payeeHashSecret"),
+      r,
+    ),
+  );
+
+  getter(
+    config,
+    "alertSourceKeys",
+    field(
+      has("alertSourceKeys"),
+      !whole,
+      SECRETS.alertSourceKeys.idEnv,
+      functionId,
+      (x) => x.stored(SECRETS.alertSourceKeys, AlertSourceKeysJson),
       r,
     ),
   );

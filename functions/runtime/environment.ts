@@ -68,7 +68,12 @@ export interface StoredValue {
   purpose: string;
 }
 
-export type SecretName = "identityHashKey" | "payeeHashSecret" | "bankRequestSecret" | "bankCallbackSecret";
+export type SecretName =
+  | "identityHashKey"
+  | "payeeHashSecret"
+  | "bankRequestSecret"
+  | "bankCallbackSecret"
+  | "alertSourceKeys";
 
 /** One secret per purpose: rotating or revoking one never touches the others. */
 export const SECRETS: Readonly<Record<SecretName, StoredValue>> = {
@@ -95,6 +100,13 @@ export const SECRETS: Readonly<Record<SecretName, StoredValue>> = {
     idEnv: "AIDFLOW_BANK_CALLBACK_SECRET_ID",
     valueEnv: "AIDFLOW_BANK_CALLBACK_SECRET",
     purpose: "HMAC secret the bank signs its callbacks with (agreed with the bank)",
+  },
+  alertSourceKeys: {
+    kind: "secret",
+    idEnv: "AIDFLOW_ALERT_SOURCE_KEYS_SECRET_ID",
+    valueEnv: "AIDFLOW_ALERT_SOURCE_KEYS",
+    purpose:
+      "HMAC keys the partner systems sign their early warnings with, one per source (JSON: source id → key)",
   },
 };
 

@@ -33,6 +33,8 @@ export const demoCountyParameters2026: PolicyParameters = {
   fundQuotaPerCapitaYuan: "1",
   lowBalanceAlertPercent: 20,
   holidayCalendarRef: DEMO_HOLIDAY_CALENDAR_REF,
+  alertDedupWindowDays: 30,
+  alertVerificationWorkingDays: 5,
 };
 
 export const demoCountyPolicy: CountyPolicySet = parseCountyPolicySet({

@@ -50,6 +50,16 @@ const EXCLUDED: Record<string, string> = {
     "each case is POST /cases/{caseId}/advance-decision (driven here); a repeated approval is that case's 409 (test/e2e/incidents)",
   "POST /incidents/{incidentId}/top-up":
     "each township's allocation is named by the need it covers, so identical requests book it once (POST /allocations is driven here)",
+  "POST /early-warnings/signed":
+    "public, HMAC-signed by a partner source; the same signed message is taken once (a replay is 409 REPLAYED, test/integration/alerts)",
+  "POST /early-warnings/import":
+    "each row is stored once per person + risk by a conditional transaction (a repeat answers the standing alert, test/integration/alerts)",
+  "POST /early-warnings/{alertId}/visits":
+    "the alert is replaced only at the version read (a second concurrent visit is 409, test/integration/alerts)",
+  "POST /early-warnings/{alertId}/visits/co-sign":
+    "the alert is replaced only at the version read (test/integration/alerts)",
+  "POST /early-warnings/{alertId}/filing":
+    "Flow A's filing (one open case per person + cause, covered by POST /cases here) then the alert at its version",
 };
 
 let world: FlowBWorld;
