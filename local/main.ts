@@ -13,9 +13,9 @@
  */
 import { createServer } from "node:net";
 import { Command, InvalidArgumentError } from "commander";
+import { alertDeps } from "#functions/handlers/alerts.ts";
 import { requiresMfa } from "#functions/http/actor.ts";
 import { derivedLocalKey } from "#functions/runtime/field-encryption.ts";
-import { alertDeps } from "#functions/handlers/alerts.ts";
 import { escalateAllOverdueAlerts } from "#functions/services/alerts/verification.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import {
