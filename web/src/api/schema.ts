@@ -4344,6 +4344,821 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/early-warnings/signed": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A partner system's signed early warnings (主动发现): 1–50 alerts, stored once per person + risk
+     * @description Body `{ alerts: [{ person: { idNumber? , name?, household? }, townshipId, kind, source, date, evidence }] }`; kind is medical-expense (大额医疗支出), disaster (突发灾害), accident (意外事故), income-loss (失业断收) or other (其他). Signed with the source's own key: `X-AidFlow-Source`, `X-AidFlow-Timestamp` (epoch seconds, within 300 s), `X-AidFlow-Signature: v1=<hex HMAC-SHA-256 of timestamp\nPOST\n/early-warnings/signed\nbody>`. 401 bad or expired signature, 400 any alert malformed (each field named), 409 REPLAYED the same signed message again — none of them writes anything. A repeat within the county's window answers the standing alert (`repeat: true`).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/early-warnings/import": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import a department's list of early warnings (CSV or XLSX, the template's columns)
+     * @description County civil affairs, for townships of its own county. Columns: 身份证号, 姓名, 家庭（户主或住址）, 居住地乡镇代码, 风险类型 (大额医疗支出/突发灾害/意外事故/失业断收/其他), 来源, 日期, 依据摘要. Every row is checked first; a row that does not pass is named with its row and column and nothing is imported. A repeat of a standing alert (same person + risk within the window) is answered, not stored again.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            fileName: string;
+            contentBase64: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/early-warnings": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Early warnings to verify, earliest deadline first (officers: their township; county: any) */
+    get: {
+      parameters: {
+        query?: {
+          township?: string;
+          status?: "open" | "awaiting-co-sign" | "retry" | "to-file" | "verified";
+          overdue?: "true" | "false";
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/early-warnings/statistics": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Early warnings per township: received, visited in time, aided, overdue, alert → first visit and → money */
+    get: {
+      parameters: {
+        query?: {
+          countyId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/early-warnings/{alertId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One early warning: the person (masked by role), risk, deadline, visits, what a filing starts from */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          alertId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/early-warnings/{alertId}/visits": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record the verification visit, naming the second officer who confirms it
+     * @description Outcome `{ kind: file-on-behalf }`, `{ kind: not-needed, reason }`, `{ kind: referred, body, note? }` or `{ kind: unreachable, retryBy, note? }`. The visit stands once the named officer confirms it (co-sign).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          alertId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            visitedOn: string;
+            coVisitorUserId: string;
+            outcome:
+              | {
+                  /** @enum {string} */
+                  kind: "file-on-behalf";
+                }
+              | {
+                  /** @enum {string} */
+                  kind: "not-needed";
+                  reason: string;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: "referred";
+                  body: string;
+                  note?: string;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: "unreachable";
+                  retryBy: string;
+                  note?: string;
+                };
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/early-warnings/{alertId}/visits/co-sign": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The second officer confirms the visit (its outcome stands) or sends it back with a reason */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          alertId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json":
+            | {
+                /** @enum {string} */
+                decision: "confirm";
+              }
+            | {
+                /** @enum {string} */
+                decision: "reject";
+                reason: string;
+              };
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/early-warnings/{alertId}/filing": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * File the Flow A case on the person's behalf (主动发现, found-by-staff), prefilled from the alert
+     * @description After a confirmed visit whose outcome is to file on the person's behalf. The township, the cause and the description come from the alert unless given; a resident ID must be the alert's person's.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          alertId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            description?: string;
+            requestedAmountYuan?: string;
+            /** @default true */
+            irreversibleHarmIfDelayed?: boolean;
+            applicant: {
+              name: string;
+              document:
+                | {
+                    /** @enum {string} */
+                    type: "resident-id";
+                    number: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "passport";
+                    number: string;
+                    nationality: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "hk-macao-permit";
+                    number: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "taiwan-permit";
+                    number: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "foreigner-permanent-residence";
+                    number: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "residence-permit";
+                    number: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "none-officer-attests";
+                    attestingOfficerId?: string;
+                    reason: string;
+                  };
+              phone?: string;
+              /** @default {} */
+              registration?: {
+                countyCode?: string;
+                province?: string;
+                description?: string;
+              };
+              residence?: {
+                address?: string;
+                residencePermit?: boolean;
+              };
+            };
+            bankAccount?: {
+              holderName: string;
+              bankName: string;
+              account: string;
+            };
+            household?: {
+              name: string;
+              /** @enum {string} */
+              relation:
+                | "self"
+                | "spouse"
+                | "child"
+                | "parent"
+                | "sibling"
+                | "grandparent"
+                | "grandchild"
+                | "other";
+              document?:
+                | {
+                    /** @enum {string} */
+                    type: "resident-id";
+                    number: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "passport";
+                    number: string;
+                    nationality: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "hk-macao-permit";
+                    number: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "taiwan-permit";
+                    number: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "foreigner-permanent-residence";
+                    number: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "residence-permit";
+                    number: string;
+                  }
+                | {
+                    /** @enum {string} */
+                    type: "none-officer-attests";
+                    attestingOfficerId?: string;
+                    reason: string;
+                  };
+            }[];
+            /** @enum {string} */
+            cause?:
+              | "fire"
+              | "flood"
+              | "other-disaster"
+              | "traffic-accident"
+              | "sudden-illness"
+              | "crime"
+              | "other-sudden"
+              | "medical"
+              | "education"
+              | "other-rigid";
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/funds": {
     parameters: {
       query?: never;
@@ -6542,7 +7357,7 @@ export interface paths {
     put?: never;
     /**
      * Top up every fund the incident draws on in one step (county finance); waiting cases resume
-     * @description Per township hit: the standard advance of each household not yet paid nor refused, less the fund's available money, is allocated (quota raised, audited); the cases waiting for money are paid oldest first.
+     * @description Per township hit: the standard advance of each household not yet paid nor refused, less the fund's available money, is allocated (quota raised, audited); the cases waiting for money are paid oldest first. The allocation is named by the need it covers: identical requests at once allocate once.
      */
     post: {
       parameters: {
