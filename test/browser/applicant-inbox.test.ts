@@ -7,9 +7,18 @@
  * unread count of their role's messages; its panel lists the new advance decision, and opening it
  * marks it read and goes to the case. Every state: axe 0 serious/critical, no internal code, user id
  * or ISO timestamp. Screenshots: test-artifacts/screenshots/applicant-inbox-*.png.
+ *
+ * The payment step is retried (the bank holds its answer past the client's timeout; the state
+ * machine runs the step again), and the same three messages reach the applicant's phone through the
+ * SMS simulator — its page lists each once. The county runs on a manual clock at a weekday morning,
+ * so no quiet hour holds a text back and the step's retry follows at once.
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { derivedLocalKey } from "#functions/runtime/field-encryption.ts";
+import { flowDeps } from "#functions/services/deps.ts";
+import { executionArnOf, firstExecutionName } from "#functions/services/executions.ts";
+import { type LocalSms, startLocalSms } from "#local/sms-simulator/service.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
 import { screenshot, seriousAxeViolations, signInAs } from "./support/browser.ts";
 import { type BrowserCounty, startBrowserCounty } from "./support/county.ts";
@@ -19,17 +28,80 @@ const PHONE_390 = { width: 390, height: 844 };
 const DESKTOP_1440 = { width: 1440, height: 900 };
 const TOWNSHIP = "230123100";
 const GOOD_ID = "230123198702021236";
+/** Monday 2026-11-02 10:00 in Asia/Shanghai: outside the quiet hours (22:00–07:00). */
+const START_MS = Date.parse("2026-11-02T10:00:00+08:00");
+/** The bank client gives up after this; the simulator answers later while the knob below is set. */
+const BANK_TIMEOUT_MS = "300";
+const BANK_SLOW_MS = 1_500;
 
 let world: BrowserCounty;
+let sms: LocalSms;
 let caseId = "";
+const previousBankTimeout = process.env.AIDFLOW_BANK_TIMEOUT_MS;
 
 beforeAll(async () => {
-  world = await startBrowserCounty("browser-applicant-inbox");
+  process.env.AIDFLOW_BANK_TIMEOUT_MS = BANK_TIMEOUT_MS;
+  world = await startBrowserCounty("browser-applicant-inbox", {
+    clock: { mode: "manual", startMs: START_MS },
+  });
+  const { runtime, secrets } = world.county;
+  // As `npm start` runs it (local/main.ts): the dispatcher polls the message store into the simulator.
+  sms = await startLocalSms({
+    dynamo: runtime.dynamo,
+    tables: runtime.tables,
+    clock: runtime.clock,
+    hashKey: secrets.identityHashKey,
+    fieldKey: { kind: "local", key: derivedLocalKey(secrets.payeeHashSecret) },
+    pollMs: 300,
+    knobs: { delayScale: 0 },
+  });
 });
 
 afterAll(async () => {
+  await sms?.stop();
   await world?.close();
+  if (previousBankTimeout === undefined) delete process.env.AIDFLOW_BANK_TIMEOUT_MS;
+  else process.env.AIDFLOW_BANK_TIMEOUT_MS = previousBankTimeout;
 });
+
+async function bankKnobs(knobs: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${world.county.bankUrl}/admin/knobs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(knobs),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** Event types of the case's Flow A execution, oldest first. */
+async function historyTypes(): Promise<string[]> {
+  const deps = flowDeps();
+  const record = await deps.cases.get(caseId);
+  const executionArn = executionArnOf(
+    deps.stateMachines.flowA as string,
+    record.executionName ?? firstExecutionName(caseId),
+  );
+  const types: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await world.county.runtime.stepFunctions.getExecutionHistory({
+      executionArn,
+      maxResults: 1000,
+      ...(nextToken ? { nextToken } : {}),
+    });
+    types.push(...page.events.map((e) => e.type));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return types;
+}
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 async function context(
   viewport: { width: number; height: number },
@@ -128,12 +200,18 @@ describe("applicant inbox (掌上办 消息) and the console's bell", () => {
     const approver = await signIn(world.url, "approver-chengguan");
     const applicant = await signIn(world.url, "applicant-zhang");
     await waitForEvents(approver, ["task-assigned"]);
+    await bankKnobs({ responseDelayMs: BANK_SLOW_MS });
     const approved = await approver.post(
       `/cases/${caseId}/advance-decision`,
       { decision: "approve", amountYuan: "800.00" },
       { idempotencyKey: `inbox-approve-${caseId}` },
     );
     expect(approved.status, approved.text).toBe(200);
+    // The first run of the payment step times out at the client and fails; the state machine runs it again.
+    await until("the payment step failing on the bank's slow answer", async () =>
+      (await historyTypes()).some((t) => t === "LambdaFunctionFailed" || t === "TaskFailed"),
+    );
+    await bankKnobs({ responseDelayMs: 0 });
     // The paperwork's message follows the payment at once: waited for too, so the count holds still.
     const inbox = await waitForEvents(applicant, [
       "application-received",
@@ -180,6 +258,49 @@ describe("applicant inbox (掌上办 消息) and the console's bell", () => {
     await checkState(page, "04-read");
     await phone.close();
   }, 180_000);
+
+  it("the SMS simulator's page lists the same three texts to the applicant's phone, once each", async () => {
+    const desktop = await context(DESKTOP_1440, false);
+    const page = await desktop.newPage();
+    screenshotOnFailure(page, "sms-simulator");
+    // The texts of the three messages, as the inbox stored them.
+    const applicant = await signIn(world.url, "applicant-zhang");
+    const inbox = await applicant.get<{ items: { event: string; caseId?: string; text: string }[] }>(
+      "/inbox",
+    );
+    const texts = new Map(
+      inbox.body.items.filter((m) => m.caseId === caseId).map((m) => [m.event, m.text] as const),
+    );
+    const wanted = ["application-received", "advance-approved", "money-sent"];
+    await until("the three texts at the simulator", async () =>
+      wanted.every((event) =>
+        sms.simulator.messages().some((m) => m.request.signedText.endsWith(texts.get(event) ?? "?")),
+      ),
+    );
+
+    await page.goto(`${sms.url}/`);
+    await page.locator("h1", { hasText: "短信模拟器" }).waitFor();
+    const rows = page.locator("tbody tr", { hasText: "138****5678" });
+    const shown = await rows.locator("td:nth-child(3)").allInnerTexts();
+    for (const event of wanted) {
+      const text = texts.get(event);
+      expect(text, event).toBeDefined();
+      expect(
+        shown.filter((s) => s.endsWith(text as string)),
+        event,
+      ).toHaveLength(1);
+    }
+    // Texts carry the signature and no full name, ID or account; the number is masked on the page.
+    for (const text of shown) {
+      expect(text).toMatch(/^【[^】]+】/);
+      expect(text).not.toContain("赵敏");
+      expect(text).not.toContain(GOOD_ID);
+      expect(text).not.toContain("6228480012345674321");
+    }
+    await expect(page.locator("body").innerText()).resolves.not.toContain("13812345678");
+    await screenshot(page, "applicant-inbox-07-sms-simulator");
+    await desktop.close();
+  }, 120_000);
 
   it("the approver's bell counts their role's messages; opening one marks it read and opens the case", async () => {
     const desktop = await context(DESKTOP_1440, false);
