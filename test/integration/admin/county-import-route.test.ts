@@ -9,19 +9,15 @@
  * - county roles (a county administrator, any other role of a county) get 403 and write nothing;
  * - a workbook above 2 MB is refused (400) and writes nothing.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import ExcelJS from "exceljs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PolicyStore } from "#adapters/policy-store.ts";
 import { UserDirectory } from "#adapters/user-directory.ts";
-import { resetConfig } from "#functions/runtime/config.ts";
-import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
+import { type AdminTables, adminTables, countyWorkbook } from "#test/support/admin-routes.ts";
+import type { TestTables } from "#test/support/dynamo.ts";
 import { claimsOf, httpEvent } from "#test/unit/http/support.ts";
 
-const TEMPLATE = join(import.meta.dirname, "../../../docs/templates/county.xlsx");
 const ROUTE = "POST /admin/counties/import";
 const COUNTY = "230127";
 
@@ -44,26 +40,13 @@ const officer = claimsOf({
   townshipId: "230123100",
 });
 
+let world: AdminTables;
 let tables: TestTables;
-let documentsDir: string;
 let handler: (event: unknown) => Promise<{ statusCode: number; body: string }>;
-const previousEnv = { ...process.env };
 
-/** The template with 示例县's codes and phones replaced by `countyId`'s, then `edit` applied; base64. */
+/** The template filled in for `countyId` (named 导入县<code>), then `edit` applied; base64. */
 async function workbookFor(countyId: string, edit?: (book: ExcelJS.Workbook) => void): Promise<string> {
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.readFile(TEMPLATE);
-  for (const sheet of book.worksheets)
-    sheet.eachRow((row) =>
-      row.eachCell((cell) => {
-        if (typeof cell.value === "string" && cell.value.startsWith("230123"))
-          cell.value = countyId + cell.value.slice(6);
-        if (typeof cell.value === "string" && /^13800000\d{3}$/.test(cell.value))
-          cell.value = `13${countyId}${cell.value.slice(8)}`;
-      }),
-    );
-  (book.getWorksheet("政策参数") as ExcelJS.Worksheet).getRow(3).getCell(2).value = `导入县${countyId}`;
-  edit?.(book);
+  const book = await countyWorkbook(countyId, `导入县${countyId}`, edit);
   return Buffer.from(await book.xlsx.writeBuffer()).toString("base64");
 }
 
@@ -80,55 +63,17 @@ async function post(claims: Record<string, string>, body: unknown) {
   return { status: result.statusCode, body: JSON.parse(result.body || "null") };
 }
 
-/** Every item of the main table but idempotency records, as text (what a write would change). */
-async function written(): Promise<string> {
-  const db = DynamoDBDocumentClient.from(tables.client);
-  const out = await db.send(new ScanCommand({ TableName: tables.names.main, ConsistentRead: true }));
-  return JSON.stringify(
-    (out.Items ?? [])
-      .filter((i) => !String(i.pk).startsWith("IDEMPOTENCY#"))
-      .map((i) => `${i.pk}|${i.sk}|${JSON.stringify(i)}`)
-      .sort(),
-  );
-}
-
-async function audits(countyId: string, action: string): Promise<number> {
-  const out = await DynamoDBDocumentClient.from(tables.client).send(
-    new QueryCommand({
-      TableName: tables.names.main,
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": `AUDIT#${countyId}` },
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? []).filter(
-    (i) => (JSON.parse(String(i.event)) as { action: string }).action === action,
-  ).length;
-}
+const written = () => world.written();
+const audits = async (countyId: string, action: string) => (await world.auditEvents(countyId, action)).length;
 
 beforeAll(async () => {
-  tables = await createTestTables("admin-import-route");
-  documentsDir = await mkdtemp(join(tmpdir(), "aidflow-import-route-"));
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: tables.endpoint,
-    AWS_REGION: "cn-north-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-    AIDFLOW_RUNTIME: "local",
-    AIDFLOW_TABLE_MAIN: tables.names.main,
-    AIDFLOW_TABLE_LEDGER: tables.names.ledger,
-    AIDFLOW_IDENTITY_HASH_KEY: "import-route-identity-hash-key-0123456789abcdef",
-    AIDFLOW_DOCUMENTS_DIR: documentsDir,
-  });
-  resetConfig();
+  world = await adminTables("admin-import-route");
+  tables = world.tables;
   handler = (await import("#functions/handlers/admin/county-import.ts")).handler as never;
 });
 
 afterAll(async () => {
-  process.env = previousEnv;
-  resetConfig();
-  tables?.client.destroy();
-  await rm(documentsDir, { recursive: true, force: true });
+  await world?.close();
 });
 
 describe("POST /admin/counties/import", () => {

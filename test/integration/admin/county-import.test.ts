@@ -10,7 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { LedgerStore } from "#adapters/ledger/index.ts";
@@ -18,31 +18,16 @@ import { PolicyStore } from "#adapters/policy-store.ts";
 import { UserDirectory } from "#adapters/user-directory.ts";
 import { approvePolicyVersion } from "#functions/services/admin/administration.ts";
 import { main } from "#local/cli/main.ts";
+import { countyWorkbook } from "#test/support/admin-routes.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
-
-const TEMPLATE = join(import.meta.dirname, "../../../docs/templates/county.xlsx");
 
 let tables: TestTables;
 let dir: string;
 const previousEnv = { ...process.env };
 
-/** The template with the demo county's codes replaced by `countyId`'s, then `edit` applied. */
+/** The template filled in for `countyId` (named 测试县<code>), then `edit` applied; a file's path. */
 async function workbookFor(countyId: string, edit?: (book: ExcelJS.Workbook) => void): Promise<string> {
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.readFile(TEMPLATE);
-  for (const sheet of book.worksheets)
-    sheet.eachRow((row) =>
-      row.eachCell((cell) => {
-        if (typeof cell.value === "string" && cell.value.startsWith("230123"))
-          cell.value = countyId + cell.value.slice(6);
-        // The example phones, one set per county (a phone has one account in the deployment).
-        if (typeof cell.value === "string" && /^13800000\d{3}$/.test(cell.value))
-          cell.value = `13${countyId}${cell.value.slice(8)}`;
-      }),
-    );
-  const policy = book.getWorksheet("政策参数") as ExcelJS.Worksheet;
-  policy.getRow(3).getCell(2).value = `测试县${countyId}`;
-  edit?.(book);
+  const book = await countyWorkbook(countyId, `测试县${countyId}`, edit);
   const file = join(dir, `${countyId}-${Math.random().toString(36).slice(2, 6)}.xlsx`);
   await book.xlsx.writeFile(file);
   return file;

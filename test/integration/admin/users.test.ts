@@ -8,14 +8,11 @@
  * - twenty identical creations at once: one 201, the others 409, one user, one audit event;
  * - disabling keeps the user, inactive, out of the active officers; twenty disablings at once: one.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserDirectory } from "#adapters/user-directory.ts";
-import { resetConfig } from "#functions/runtime/config.ts";
-import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
+import { type AdminTables, adminTables } from "#test/support/admin-routes.ts";
+import type { TestTables } from "#test/support/dynamo.ts";
 import { claimsOf, httpEvent } from "#test/unit/http/support.ts";
 
 const COUNTY = "230123";
@@ -38,10 +35,9 @@ const CREATE = "POST /admin/counties/{countyId}/users";
 const LIST = "GET /admin/counties/{countyId}/users";
 const DISABLE = "POST /admin/counties/{countyId}/users/{userId}/disable";
 
+let world: AdminTables;
 let tables: TestTables;
-let documentsDir: string;
 let admin: (event: unknown) => Promise<{ statusCode: number; body: string }>;
-const previousEnv = { ...process.env };
 
 interface UserView {
   userId: string;
@@ -70,55 +66,17 @@ const create = (claims: Record<string, string>, body: unknown, countyId = COUNTY
 const disable = (claims: Record<string, string>, userId: string, countyId = COUNTY) =>
   call(claims, DISABLE, `/admin/counties/${countyId}/users/${userId}/disable`, { countyId, userId });
 
-/** Every item of the main table that is not an idempotency record, as text (what a write would change). */
-async function written(): Promise<string> {
-  const db = DynamoDBDocumentClient.from(tables.client);
-  const out = await db.send(new ScanCommand({ TableName: tables.names.main, ConsistentRead: true }));
-  return JSON.stringify(
-    (out.Items ?? [])
-      .filter((i) => !String(i.pk).startsWith("IDEMPOTENCY#"))
-      .map((i) => `${i.pk}|${i.sk}|${JSON.stringify(i)}`)
-      .sort(),
-  );
-}
-
-async function audits(action: string): Promise<number> {
-  const out = await DynamoDBDocumentClient.from(tables.client).send(
-    new QueryCommand({
-      TableName: tables.names.main,
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": `AUDIT#${COUNTY}` },
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? []).filter(
-    (i) => (JSON.parse(String(i.event)) as { action: string }).action === action,
-  ).length;
-}
+const written = () => world.written();
+const audits = async (action: string) => (await world.auditEvents(COUNTY, action)).length;
 
 beforeAll(async () => {
-  tables = await createTestTables("admin-users");
-  documentsDir = await mkdtemp(join(tmpdir(), "aidflow-users-"));
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: tables.endpoint,
-    AWS_REGION: "cn-north-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-    AIDFLOW_RUNTIME: "local",
-    AIDFLOW_TABLE_MAIN: tables.names.main,
-    AIDFLOW_TABLE_LEDGER: tables.names.ledger,
-    AIDFLOW_IDENTITY_HASH_KEY: "users-test-identity-hash-key-0123456789abcdef",
-    AIDFLOW_DOCUMENTS_DIR: documentsDir,
-  });
-  resetConfig();
+  world = await adminTables("admin-users");
+  tables = world.tables;
   admin = (await import("#functions/handlers/admin/admin.ts")).handler as never;
 });
 
 afterAll(async () => {
-  process.env = previousEnv;
-  resetConfig();
-  tables?.client.destroy();
-  await rm(documentsDir, { recursive: true, force: true });
+  await world?.close();
 });
 
 describe("staff users: created by an administrator, never above their own role", () => {
