@@ -23,6 +23,17 @@ import {
 
 export type HumanTaskStatus = "open" | "decided" | "completed" | "superseded";
 
+export interface DecisionTrail {
+  action: string;
+  actorName: string;
+  actorRoles: string[];
+  countyId: string;
+  townshipId: string;
+  why?: string;
+  before?: unknown;
+  correlationId: string;
+}
+
 export interface HumanTaskDecision {
   /** What the decision endpoint recorded (amounts as strings, no personal data). */
   decision: Record<string, unknown>;
@@ -39,6 +50,11 @@ export interface HumanTaskDecision {
   attemptId?: string;
   /** Its effects on the case and the audit trail are done. */
   audited?: boolean;
+  /**
+   * What its audit event says besides the decision itself: whoever completes its effects (its request,
+   * or the escalated wait that carries it over) writes the same event.
+   */
+  trail?: DecisionTrail;
   /** Who carries the effects out now, and since when (wall-clock ms): one at a time, taken over when stale. */
   effectsClaim?: { by: string; atMs: number };
 }

@@ -5,14 +5,13 @@
  * what was recorded. Each step validates its request and computes its change; this does the rest.
  */
 import type { CaseRecord, CaseUpdate } from "#adapters/case-store.ts";
-import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
+import type { DecisionTrail, HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
 import type { Actor } from "#core/access/index.ts";
-import { notifyDecision } from "../messages/notify.ts";
-import { deciderName, type FlowDeps } from "../ports.ts";
+import type { FlowDeps } from "../ports.ts";
 import {
   alreadyDecided,
+  completeDecisionTrail,
   decideHumanTask,
-  decisionAuditKey,
   decisionWriteId,
   notWaitingError,
 } from "./human-tasks.ts";
@@ -63,12 +62,23 @@ export async function waitingTask(deps: FlowDeps, caseId: string, taskType: stri
 
 export async function recordDecision(deps: FlowDeps, args: RecordDecisionArgs): Promise<DecisionResponse> {
   const { record } = args;
+  const trail: DecisionTrail = {
+    action: args.action,
+    actorName: args.actor.name,
+    actorRoles: args.actor.roles,
+    countyId: record.countyId,
+    townshipId: record.townshipId,
+    ...(args.why ? { why: args.why } : {}),
+    ...(args.before !== undefined ? { before: args.before } : {}),
+    correlationId: args.correlationId,
+  };
   const result = await decideHumanTask(deps, {
     caseId: record.caseId,
     taskType: args.taskType,
     actorUserId: args.actor.userId,
     decision: args.decision,
     output: args.output,
+    trail,
     effects: async (recorded, task) => {
       await args.also?.(recorded);
       const change = await args.change(recorded);
@@ -77,21 +87,8 @@ export async function recordDecision(deps: FlowDeps, args: RecordDecisionArgs): 
         writeId: decisionWriteId(task),
         ...(args.handledBy ? { handledBy: [recorded.decidedBy] } : {}),
       });
-      await deps.audit.append({
-        actorUserId: recorded.decidedBy,
-        actorName: deciderName(args.actor, recorded.decidedBy),
-        actorRoles: args.actor.roles,
-        action: args.action,
-        caseId: record.caseId,
-        countyId: record.countyId,
-        townshipId: record.townshipId,
-        ...(args.why ? { why: args.why } : {}),
-        ...(args.before !== undefined ? { before: args.before } : {}),
-        after: recorded.decision,
-        correlationId: args.correlationId,
-        dedupKey: decisionAuditKey(task.caseId, task.taskId),
-      });
-      await notifyDecision(deps, record.caseId, args.taskType, recorded);
+      // The trail of the decision as recorded (a repeat of the request carries out the first one's).
+      await completeDecisionTrail(deps, task, recorded, recorded.trail ?? trail);
     },
   });
   return {

@@ -14,15 +14,15 @@
 
 import { createHash, randomUUID } from "node:crypto";
 import * as z from "zod";
-import type { CasePatch } from "#adapters/case-store.ts";
-import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
+import type { CasePatch, CaseRecord } from "#adapters/case-store.ts";
+import type { DecisionTrail, HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
 import type { OutboxMessage, Recipient } from "#adapters/outbox.ts";
 import type { TaskResponseOutcome } from "#adapters/step-functions.ts";
 import { isRole } from "#core/access/index.ts";
 import type { CaseEvent } from "#core/cases/index.ts";
 import { ConflictError } from "#core/errors.ts";
 import { SOMEONE_ELSE_ZH, taskTypeZh, zhDateTime } from "#core/labels/index.ts";
-import { notifyStaffOfTask } from "../messages/notify.ts";
+import { notifyDecision, notifyStaffOfTask } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
 
 /**
@@ -92,42 +92,83 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
     input.token,
   );
 
-  const carried = await supersedeOlderWaits(deps, input, task, now);
+  const carried = await supersedeOlderWaits(deps, input, task, current, now);
+  // A repeat of this opening after its wait was answered: the case stays as the answer left it.
+  if (task.status !== "open") return { task, carriedOver: false };
+  // The decision already reached the case: the wait is answered at once, and the case is not put
+  // back to waiting (a rejected case accepts no wait; an approved one is on its way to payment).
+  if (carried && (await carryOver(deps, input, task, carried, now))) return { task, carriedOver: true };
   await deps.cases.update(input.caseId, {
     event: input.caseEvent,
     set: { dueAt: dueAt ?? null, ...(input.caseSet ?? {}) },
   });
   await notifyTaskOpened(deps, input, task, dueAt, now);
-  const carriedOver =
-    carried && task.status === "open" ? await carryOver(deps, input, task, carried, now) : false;
-  return { task, carriedOver };
+  return { task, carriedOver: false };
 }
 
 /**
  * A wait of this type that is still listed belongs to a predecessor that nobody can answer any more:
  * it is superseded. Its recorded decision is carried over only when this task exists BECAUSE that wait
  * timed out (an escalation): then the decision provably never resumed the execution. And only once its
- * effects reached the case (`audited`): a decision whose effects failed (its request answered 503)
- * would move the flow past a case that never learnt of it (an advance drawn with no approval on the
- * case). Its decider's retry of the same request records it again on this task, effects and all.
+ * effects reached the case: `audited`, or its case change landed (`decisionWriteId` on the case) and its
+ * trail is recorded, so the rest of its effects (audit event, applicant's message) are carried out
+ * here — its decider's request failed after changing the case and was not repeated. A decision whose
+ * case change never landed (its request answered 503) would move the flow past a case that never learnt
+ * of it (an advance drawn with no approval on the case): its decider's retry of the same request
+ * records it again on this task, effects and all.
  */
 async function supersedeOlderWaits(
   deps: FlowDeps,
   input: OpenHumanTaskInput,
   task: HumanTask,
+  current: CaseRecord,
   now: Date,
 ): Promise<HumanTaskDecision | undefined> {
   let carried: HumanTaskDecision | undefined;
   for (const older of await deps.tasks.forCase(input.caseId)) {
     if (older.taskType !== input.taskType || older.taskId === task.taskId) continue;
-    if (input.escalated && older.status === "decided" && older.decided?.audited && !carried) {
-      carried = older.decided;
+    const decided = older.status === "decided" ? older.decided : undefined;
+    if (input.escalated && decided && !carried) {
+      if (decided.audited) carried = decided;
+      else if (decided.trail && current.appliedWriteIds?.includes(decisionWriteId(older))) {
+        await completeDecisionTrail(deps, older, decided, decided.trail);
+        await deps.tasks.markAudited(input.caseId, older.taskId);
+        carried = { ...decided, audited: true };
+      }
     }
     if (older.status === "open" || older.status === "decided") {
       await deps.tasks.finish(input.caseId, older.taskId, "superseded", now.toISOString());
     }
   }
   return carried;
+}
+
+/**
+ * The effects of a decision after its case change: its audit event (once per task) and the applicant's
+ * message (once per message id). Run by the decision's request, or by the escalated wait that carries
+ * over a decision whose request failed after changing the case.
+ */
+export async function completeDecisionTrail(
+  deps: FlowDeps,
+  task: Pick<HumanTask, "caseId" | "taskId" | "taskType">,
+  recorded: HumanTaskDecision,
+  trail: DecisionTrail,
+): Promise<void> {
+  await deps.audit.append({
+    actorUserId: recorded.decidedBy,
+    actorName: trail.actorName,
+    actorRoles: trail.actorRoles,
+    action: trail.action,
+    caseId: task.caseId,
+    countyId: trail.countyId,
+    townshipId: trail.townshipId,
+    ...(trail.why ? { why: trail.why } : {}),
+    ...(trail.before !== undefined ? { before: trail.before } : {}),
+    after: recorded.decision,
+    correlationId: trail.correlationId,
+    dedupKey: decisionAuditKey(task.caseId, task.taskId),
+  });
+  await notifyDecision(deps, task.caseId, task.taskType, recorded);
 }
 
 /** One outbox message per recipient of the opened task. */
@@ -199,6 +240,8 @@ export interface DecideHumanTaskInput {
    * retry runs it again when the first run may not have finished.
    */
   effects: (recorded: HumanTaskDecision, task: HumanTask) => Promise<void>;
+  /** What the decision's audit event says, recorded with it (`HumanTaskDecision.trail`). */
+  trail?: DecisionTrail;
 }
 
 export interface DecideHumanTaskResult {
@@ -271,6 +314,7 @@ export async function decideHumanTask(
       decidedAt: deps.now().toISOString(),
       requestDigest: digest,
       attemptId,
+      ...(input.trail ? { trail: input.trail } : {}),
     };
     if (await deps.tasks.recordDecision(input.caseId, task.taskId, recorded)) {
       const delivery = await settle(deps, input, task, recorded, attemptId);

@@ -257,6 +257,38 @@ describe("a decision whose first run changed the case and then failed", () => {
       deps.audit.append = append;
     }
   });
+  it("is carried over by the escalated wait when nobody repeats the request: the case is not put back to waiting", async () => {
+    // Prepare: the case change lands, the audit write fails, the approver closes the page
+    await deps.cases.create(caseRecord("T6"));
+    await open("T6", "token-T6-a");
+    const append = deps.audit.append.bind(deps.audit);
+    let failures = 1;
+    const appended: string[] = [];
+    deps.audit.append = async (event) => {
+      if (failures-- > 0) throw new Error("audit table unavailable");
+      appended.push(event.action);
+      return append(event);
+    };
+    try {
+      await expect(rejectAdvance("T6")).rejects.toThrow(/audit table unavailable/);
+
+      // Act: the wait times out and the flow opens the escalated wait
+      nowMs += 86_400_000;
+      const escalated = await open("T6", "token-T6-b", true);
+
+      // Assess: the recorded rejection resumes the flow; its audit event is written once
+      expect(escalated.carriedOver).toBe(true);
+      expect((await deps.cases.get("T6")).status).toBe("advance-rejected");
+      expect(workflow.sent.filter((s) => s.token === "token-T6-b").map((s) => s.output)).toEqual([
+        { outcome: "rejected", purpose: "advance" },
+      ]);
+      expect(appended).toEqual(["case.advance.decide"]);
+      const statuses = (await deps.tasks.forCase("T6")).map((t) => t.status).sort();
+      expect(statuses).toEqual(["completed", "superseded"]);
+    } finally {
+      deps.audit.append = append;
+    }
+  });
 });
 
 describe("filing without a workflow", () => {
