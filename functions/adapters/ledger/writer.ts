@@ -55,13 +55,12 @@
  * failure handling establishes. Only one transaction per fund is ever on the wire: a second one
  * would collide with it on the head.
  *
- * Serialization per fund. In one process the writer keeps one queue and one drain loop per fund.
- * In AWS, draws reach the writer through an SQS FIFO queue with `MessageGroupId = fundId`: SQS hands
- * a group's messages to one Lambda invocation at a time (a batch of up to 10 per receive, several
- * receives per invocation window), so one writer holds a fund while other funds proceed in
- * parallel; the conditions above keep a second writer (a redelivery, a handler called directly)
- * correct, merely slower. The local runtime calls this same class in-process — the same code path,
- * without the queue in front.
+ * Serialization per fund. In one process the writer keeps one queue and one drain loop per fund,
+ * so a surge on one fund becomes few large transactions. Every process has its own writer: the
+ * local runtime one for all its executions, AWS one per warm Lambda environment of the payment
+ * step. Writers of two processes on one fund collide on the head item; the head condition keeps
+ * each of them correct (the loser re-plans on the moved head), merely slower. One writer per fund
+ * across processes (an SQS FIFO queue in front, `MessageGroupId` = fund) is not built.
  *
  * Low-balance alerts (DOMAIN §5): the head stores `lastAlertState`; the entry that takes `available`
  * under the alert level carries the event in its `applied` outcome and, when `tables.main` is given,
