@@ -42,6 +42,7 @@ const routes: RouteRecordRaw[] = [
     children: [
       { path: "", name: "work-queue", component: () => import("./pages/township/WorkQueue.vue") },
       { path: "file", name: "file-on-behalf", component: () => import("./pages/township/FileOnBehalf.vue") },
+      { path: "alerts", name: "township-alerts", component: () => import("./pages/township/AlertInbox.vue") },
       {
         path: "incidents",
         name: "township-incidents",
