@@ -18,7 +18,8 @@ const LocalDateText = z
 const TownshipId = z.string().regex(/^\d{9}$/, bilingual("a 9-digit township code", "乡镇代码须为 9 位数字"));
 
 export const IncidentParams = z.object({
-  incidentId: z.string().regex(/^I\d{8}-[0-9a-f]{10}$/, bilingual("an incident id", "灾情编号格式不正确")),
+  // Any id shape of the case ids' alphabet: an unknown one is a 404 after the role check, not a 400 before it.
+  incidentId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, bilingual("an incident id", "灾情编号格式不正确")),
 });
 
 export const DeclareIncidentSchema = z
