@@ -3,10 +3,11 @@ export const messageTemplatesZhCN = {
   nav: "短信模板",
   title: "短信模板",
   intro:
-    "本县发给申请人和工作人员的每类消息的文字。站内消息总能收到；开通短信平台后，同样的文字以短信发出。{变量}由系统按案件填写，不含证件号码、全名或完整账号。",
+    "本县发给申请人和工作人员的每类消息的文字。站内消息总能收到；开通短信平台后，同样的文字以短信发出。花括号中的变量由系统按案件填写，不含证件号码、全名或完整账号。",
   signName: "短信签名",
   provider: "短信平台",
   noProvider: "未开通短信（仅站内消息）",
+  providers: { aliyun: "阿里云短信", tencent: "腾讯云短信", aws: "AWS End User Messaging" },
   limits: "每条短信 {single} 字以内，最多 {segments} 条（合计 {max} 字，含签名，变量按最长计）",
   ratingUrl: "好差评链接",
   ratingUrlHint: "办结告知短信附带此链接（https，不超过 {max} 个字符）；不填则不发送办结告知。",
@@ -30,10 +31,11 @@ export const messageTemplatesEn: typeof messageTemplatesZhCN = {
   nav: "SMS templates",
   title: "SMS templates",
   intro:
-    "The text of each message the county sends to applicants and staff. The inbox always gets it; with an SMS provider set up, the same text goes by SMS. {variables} are filled in from the case, never an ID number, a full name or a whole account.",
+    "The text of each message the county sends to applicants and staff. The inbox always gets it; with an SMS provider set up, the same text goes by SMS. The variables in braces are filled in from the case, never an ID number, a full name or a whole account.",
   signName: "SMS signature",
   provider: "SMS provider",
   noProvider: "No SMS (inbox only)",
+  providers: { aliyun: "Alibaba Cloud SMS", tencent: "Tencent Cloud SMS", aws: "AWS End User Messaging" },
   limits:
     "{single} characters a segment, at most {segments} segments ({max} in all, signature included, each variable at its longest)",
   ratingUrl: "好差评 link",
