@@ -22,12 +22,6 @@ export class ApiError extends Error {
     super(message);
     this.name = "ApiError";
   }
-
-  /** The route itself is not served (yet): the page shows "尚未开放" instead of an error. */
-  get routeMissing(): boolean {
-    if (this.status !== 404 && this.status !== 405) return false;
-    return /ROUTE|NOT_IMPLEMENTED|METHOD/i.test(this.code) || /^No route/i.test(this.message);
-  }
 }
 
 /**

@@ -3,7 +3,6 @@ export default {
   app: { title: "AidFlow temporary assistance" },
   common: {
     loading: "Loading…",
-    notAvailable: "尚未开放 not available yet",
     refresh: "Refresh",
     remove: "Remove",
     signOut: "Sign out",

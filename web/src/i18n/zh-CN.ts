@@ -3,7 +3,6 @@ export default {
   app: { title: "AidFlow 临时救助" },
   common: {
     loading: "正在加载…",
-    notAvailable: "尚未开放 not available yet",
     refresh: "刷新",
     remove: "移除",
     signOut: "退出",
