@@ -51,8 +51,20 @@ export function townshipNotFound(townshipId: string): NotFoundError {
   );
 }
 
+/**
+ * A county's policy set as this process read it, and the areas (urban/rural) of its townships looked
+ * up since: both are read again together when the set is (a policy write of this process, or
+ * `cacheMs`), so a case's decisions do not each read the county's townships again.
+ */
+interface CachedCounty {
+  set: CountyPolicySet;
+  atMs: number;
+  writes: number;
+  areas: Map<string, Area>;
+}
+
 export class StoredPolicySource implements PolicyPort {
-  private readonly cache = new Map<string, { set: CountyPolicySet; atMs: number; writes: number }>();
+  private readonly cache = new Map<string, CachedCounty>();
 
   constructor(
     db: DynamoDBDocumentClient,
@@ -66,27 +78,30 @@ export class StoredPolicySource implements PolicyPort {
   private readonly directory: DirectoryStore;
   private readonly policies: PolicyStore;
 
-  private async policySet(countyId: string): Promise<CountyPolicySet> {
+  private async county(countyId: string): Promise<CachedCounty> {
     const cached = this.cache.get(countyId);
     // A set written by this process since it was cached is read again at once.
     const writes = policyWriteCount(this.table, countyId);
-    if (cached && cached.writes === writes && Date.now() - cached.atMs < this.cacheMs) return cached.set;
+    if (cached && cached.writes === writes && Date.now() - cached.atMs < this.cacheMs) return cached;
     const approved = await this.policies.approvedSet(countyId, { consistentRead: false });
     if (!approved) throw countyNotFound(countyId);
-    const { set } = approved;
-    this.cache.set(countyId, { set, atMs: Date.now(), writes });
-    return set;
+    const entry: CachedCounty = { set: approved.set, atMs: Date.now(), writes, areas: new Map() };
+    this.cache.set(countyId, entry);
+    return entry;
   }
 
-  private async area(townshipId: string): Promise<Area> {
+  private async area(county: CachedCounty, townshipId: string): Promise<Area> {
+    const known = county.areas.get(townshipId);
+    if (known) return known;
     const township = await this.directory.township(townshipId);
     if (!township) throw townshipNotFound(townshipId);
+    county.areas.set(townshipId, township.area);
     return township.area;
   }
 
   async resolve(countyId: string, townshipId: string, at: Date): Promise<ResolvedPolicy> {
-    const set = await this.policySet(countyId);
-    return resolvePolicy(policyInForce(set, at), await this.area(townshipId));
+    const county = await this.county(countyId);
+    return resolvePolicy(policyInForce(county.set, at), await this.area(county, townshipId));
   }
 
   async resolveVersion(
@@ -94,11 +109,11 @@ export class StoredPolicySource implements PolicyPort {
     townshipId: string,
     policyVersionId: string,
   ): Promise<ResolvedPolicy> {
-    const set = await this.policySet(countyId);
-    const version = set.versions.find((v) => v.versionId === policyVersionId);
+    const county = await this.county(countyId);
+    const version = county.set.versions.find((v) => v.versionId === policyVersionId);
     if (!version)
       throw new NotFoundError(`Policy version ${policyVersionId} is not known`, "该救助政策版本不存在");
-    return resolvePolicy(version, await this.area(townshipId));
+    return resolvePolicy(version, await this.area(county, townshipId));
   }
 }
 

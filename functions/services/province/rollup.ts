@@ -156,6 +156,32 @@ function provinceOf(actor: Actor, query: RollupQueryInput): string {
   return provinceId;
 }
 
+/**
+ * How many counties, and townships of each, are read at once: a province of ~100 counties × ~15
+ * townships read one after another (each township ≈ 25 case queries, its fund, close and ledger)
+ * would not fit in one request's time; at once, a county's townships share the round trips.
+ */
+export const COUNTIES_AT_ONCE = 2;
+export const TOWNSHIPS_AT_ONCE = 4;
+
+/** `work` over `items`, at most `limit` at a time, answers in the items' order. */
+async function inTurns<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
 export async function provinceRollup(
   deps: RollupDeps,
   actor: Actor,
@@ -165,10 +191,9 @@ export async function provinceRollup(
   const range = rangeOf(query, deps.finance.now());
   const directory = new DirectoryStore(deps.db, deps.table);
   const budget = { left: CASE_FIGURE_ITEMS_MAX };
-  const counties: CountyRollup[] = [];
-  for (const county of await directory.countiesOfProvince(provinceId)) {
-    counties.push(await countyRollup(deps, county, range, budget));
-  }
+  const counties = await inTurns(await directory.countiesOfProvince(provinceId), COUNTIES_AT_ONCE, (county) =>
+    countyRollup(deps, county, range, budget),
+  );
   const figures = emptyFigures();
   for (const county of counties) addFigures(figures, county.figures);
   return {
@@ -195,8 +220,9 @@ async function countyRollup(
   const alerts = [...pending, ...sent].filter(
     (a) => a.bookedAt >= range.window.fromIso && a.bookedAt < range.window.toIso,
   );
-  const rows: TownshipRollup[] = [];
-  for (const t of townships) rows.push(await townshipRollup(deps, county.countyId, t, range, budget, alerts));
+  const rows = await inTurns(townships, TOWNSHIPS_AT_ONCE, (t) =>
+    townshipRollup(deps, county.countyId, t, range, budget, alerts),
+  );
   const figures = emptyFigures();
   for (const row of rows) addFigures(figures, row.figures);
   return { countyId: county.countyId, name: county.name, figures, townships: rows };
