@@ -7,17 +7,16 @@
  * sheet. Each state: axe clean, no internal code, user id, policy version code or ISO time in the text.
  */
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { signIn } from "#test/e2e/support/api.ts";
+import { COUNTY_TEMPLATE, countyWorkbook } from "#test/support/admin-routes.ts";
 import { newPage, screenshot, seriousAxeViolations, signInAs } from "./support/browser.ts";
 import { confirmDialog, DESKTOP_1440, expectConsoleReadable } from "./support/consoles.ts";
 import { type BrowserCounty, startBrowserCounty } from "./support/county.ts";
 import { consoleScreenshot } from "./support/docs-screenshots.ts";
 
-const TEMPLATE = join(import.meta.dirname, "../../docs/templates/county.xlsx");
 const COUNTY = "230192";
 const NAME = "新河县";
 let world: BrowserCounty;
@@ -32,21 +31,11 @@ afterAll(async () => {
 
 /** The template filled in for 新河县 (codes and phones its own), then `edit` applied. */
 async function workbook(edit?: (book: ExcelJS.Workbook) => void): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.readFile(TEMPLATE);
-  for (const sheet of book.worksheets)
-    sheet.eachRow((row) =>
-      row.eachCell((cell) => {
-        if (typeof cell.value === "string" && cell.value.startsWith("230123"))
-          cell.value = COUNTY + cell.value.slice(6);
-        if (typeof cell.value === "string" && /^13800000\d{3}$/.test(cell.value))
-          cell.value = `13${COUNTY}${cell.value.slice(8)}`;
-      }),
-    );
-  const policy = book.getWorksheet("政策参数") as ExcelJS.Worksheet;
-  policy.getRow(3).getCell(2).value = NAME;
-  policy.getRow(6).getCell(2).value = "新河县临时救助实施细则（测试数据）";
-  edit?.(book);
+  const book = await countyWorkbook(COUNTY, NAME, (filled) => {
+    (filled.getWorksheet("政策参数") as ExcelJS.Worksheet).getRow(6).getCell(2).value =
+      "新河县临时救助实施细则（测试数据）";
+    edit?.(filled);
+  });
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
@@ -79,7 +68,7 @@ describe("导入县 in the administration console", () => {
     const href = (await page.locator("[data-template-link]").getAttribute("href")) ?? "";
     const served = await page.request.get(new URL(href, world.url).toString());
     expect(served.status()).toBe(200);
-    expect(Buffer.from(await served.body()).equals(await readFile(TEMPLATE))).toBe(true);
+    expect(Buffer.from(await served.body()).equals(await readFile(COUNTY_TEMPLATE))).toBe(true);
     expect(await page.locator("[data-action=import]").isDisabled()).toBe(true);
     await clean("import page");
 
