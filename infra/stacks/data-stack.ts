@@ -123,7 +123,16 @@ export class DataStack extends Stack {
     const secret = new secretsmanager.Secret(this, `${capitalize(name)}Secret`, {
       secretName: secretName(prefix, name),
       description: `AidFlow: ${SECRETS[name].purpose}`,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      generateSecretString: {
+        passwordLength: 64,
+        excludePunctuation: true,
+        includeSpace: false,
+        // The partners' keys are JSON by source id: one generated placeholder source until the
+        // agreed keys are put as a new version.
+        ...(name === "alertSourceKeys"
+          ? { secretStringTemplate: "{}", generateStringKey: "unassigned" }
+          : {}),
+      },
       // A lost identity key makes every stored identity hash unmatchable: keep it whatever happens.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -132,7 +141,9 @@ export class DataStack extends Stack {
       reason:
         name === "identityHashKey" || name === "payeeHashSecret"
           ? "A keyed-hash key cannot rotate on a schedule: every stored hash would stop matching; a new key is a planned re-keying."
-          : "Shared with the bank: a new value is agreed with the bank and put as a new version, not generated on a schedule.",
+          : name === "alertSourceKeys"
+            ? "Shared with the partner systems: each source's key is agreed with it and put as a new version, not generated on a schedule."
+            : "Shared with the bank: a new value is agreed with the bank and put as a new version, not generated on a schedule.",
     });
     return secret;
   }

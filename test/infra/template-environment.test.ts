@@ -134,8 +134,19 @@ class LocalResolver {
       // A secret created with a value (the SMS credentials, holding no keys yet) holds that value.
       const initial = resource.Properties?.SecretString;
       if (typeof initial === "string") return this.localReference(`${stack.name}/${name}`, initial);
-      // Generated at deploy in AWS; generated here for the local stand-in.
-      return this.localReference(`${stack.name}/${name}`, randomBytes(32).toString("hex"));
+      // Generated at deploy in AWS; generated here for the local stand-in (into its JSON template, if any).
+      const generated = randomBytes(32).toString("hex");
+      const generate = resource.Properties?.GenerateSecretString as
+        | { SecretStringTemplate?: string; GenerateStringKey?: string }
+        | undefined;
+      if (generate?.SecretStringTemplate && generate.GenerateStringKey) {
+        const value = {
+          ...JSON.parse(generate.SecretStringTemplate),
+          [generate.GenerateStringKey]: generated,
+        };
+        return this.localReference(`${stack.name}/${name}`, JSON.stringify(value));
+      }
+      return this.localReference(`${stack.name}/${name}`, generated);
     }
     throw new Error(`cannot resolve Ref ${name} (${resource?.Type ?? "unknown"}) in ${stack.name}`);
   }
