@@ -202,7 +202,9 @@ export const VISIT_OUTCOME_NAMES_ZH: Readonly<Record<VisitOutcomeKind, string>> 
   unreachable: "未联系上",
 };
 
-const reason = text(1000, "reason", "原因");
+/** Characters of a free-text answer on a visit (reason, note). */
+const VISIT_TEXT_CHARS_MAX = 1000; // not-policy: a form field's length
+const reason = text(VISIT_TEXT_CHARS_MAX, "reason", "原因");
 
 /**
  * The outcome of a visit: file on the person's behalf (the filing is the visit request's), not
@@ -218,14 +220,14 @@ export const VisitOutcomeSchema = z.discriminatedUnion(
         kind: z.literal("referred"),
         /** The programme or body referred to (e.g. 县医保局 医疗救助, 县人社局). */
         body: text(100, "referred to", "转介对象"),
-        note: text(1000, "note", "说明").optional(),
+        note: text(VISIT_TEXT_CHARS_MAX, "note", "说明").optional(),
       })
       .strict(),
     z
       .object({
         kind: z.literal("unreachable"),
         retryBy: localDate,
-        note: text(1000, "note", "说明").optional(),
+        note: text(VISIT_TEXT_CHARS_MAX, "note", "说明").optional(),
       })
       .strict(),
   ],

@@ -56,7 +56,7 @@ const REASON_CHARS_MAX = PROVIDER_VARIABLE_CHARS_MAX;
 const ITEMS_CHARS_MAX = PROVIDER_VARIABLE_CHARS_MAX;
 const OUTCOME_CHARS_MAX = 16;
 const TASK_CHARS_MAX = 10; // not-policy: characters of a task name
-const URL_CHARS_MAX = 30;
+const URL_CHARS_MAX = 30; // not-policy: characters of a link in a text message
 
 export const VARIABLES = {
   salutation: { kind: "salutation", charsMax: SALUTATION_CHARS_MAX, labelZh: "称呼", label: "salutation" },
