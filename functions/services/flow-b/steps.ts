@@ -282,23 +282,11 @@ export async function closePlan(
       : {}),
     registrationCountyNotified: false,
   };
-  const aidCountyZh = (await deps.directory.county(record.countyId))?.name ?? "外县";
-  outcome.registrationCountyNotified = await notifyRegistrationCounty(
+  outcome.registrationCountyNotified = await noticeToRegistrationCounty(
     deps,
     record,
-    {
-      messageId: `${caseId}:close-flow-b:registration-county`,
-      subject: `A resident of your county received staged assistance in county ${record.countyId}`,
-      subjectZh: `贵县户籍人员在${aidCountyZh}获得分阶段临时救助，请关注后续帮扶`,
-      details: {
-        countyId: record.countyId,
-        townshipId: record.townshipId,
-        totalPaidYuan: totalPaid.toString(),
-      },
-      flow: "B",
-      result,
-      totalPaidYuan: totalPaid.toString(),
-    },
+    result,
+    totalPaid,
     correlationId,
     now,
   );
@@ -314,6 +302,37 @@ export async function closePlan(
     });
   }
   return outcome;
+}
+
+/** The registration county of a non-local applicant hears of the closed plan (true when it was told). */
+async function noticeToRegistrationCounty(
+  deps: FlowDeps,
+  record: FlowBCase,
+  result: string,
+  totalPaid: Yuan,
+  correlationId: string,
+  now: Date,
+): Promise<boolean> {
+  const aidCountyZh = (await deps.directory.county(record.countyId))?.name ?? "外县";
+  return notifyRegistrationCounty(
+    deps,
+    record,
+    {
+      messageId: `${record.caseId}:close-flow-b:registration-county`,
+      subject: `A resident of your county received staged assistance in county ${record.countyId}`,
+      subjectZh: `贵县户籍人员在${aidCountyZh}获得分阶段临时救助，请关注后续帮扶`,
+      details: {
+        countyId: record.countyId,
+        townshipId: record.townshipId,
+        totalPaidYuan: totalPaid.toString(),
+      },
+      flow: "B",
+      result,
+      totalPaidYuan: totalPaid.toString(),
+    },
+    correlationId,
+    now,
+  );
 }
 
 /** What is still committed for the case goes back to the fund's available money, in one entry. */
