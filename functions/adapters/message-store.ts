@@ -295,13 +295,27 @@ export class MessageStore {
     return settings as CountyMessageSettings;
   }
 
-  /** Stores the county's message settings (checked by the caller: parseCountyTemplates, parseSmsSettings). */
-  async putCountySettings(settings: CountyMessageSettings): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { pk: `MSGCONF#${settings.countyId}`, sk: "SETTINGS", type: "message-settings", ...settings },
-      }),
-    );
+  /**
+   * Stores the county's message settings (checked by the caller: parseCountyTemplates, parseSmsSettings)
+   * over the version read (`replacing`: its `updatedAt`, none when there was none). False when someone
+   * else saved in between: nothing was written. A put whose answer was lost is recognised as ours.
+   */
+  async putCountySettings(settings: CountyMessageSettings, replacing: string | undefined): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `MSGCONF#${settings.countyId}`, sk: "SETTINGS", type: "message-settings", ...settings },
+          ConditionExpression:
+            replacing === undefined ? "attribute_not_exists(pk)" : "updatedAt = :replacing",
+          ...(replacing === undefined ? {} : { ExpressionAttributeValues: { ":replacing": replacing } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+      const stored = await this.countySettings(settings.countyId);
+      return stored?.updatedAt === settings.updatedAt && stored.updatedBy === settings.updatedBy;
+    }
   }
 }

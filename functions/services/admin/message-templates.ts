@@ -12,7 +12,7 @@ import type { AuditStore } from "#adapters/audit-store.ts";
 import { DirectoryStore } from "#adapters/directory-store.ts";
 import { type CountyMessageSettings, MessageStore } from "#adapters/message-store.ts";
 import { type Actor, requireAuthorized } from "#core/access/index.ts";
-import { type FieldError, NotFoundError, ValidationError } from "#core/errors.ts";
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from "#core/errors.ts";
 import {
   audienceOf,
   DEFAULT_TEMPLATES,
@@ -218,10 +218,17 @@ export async function saveMessageTemplates(
     updatedAt: at,
     updatedBy: actor.userId,
   };
-  await messages.putCountySettings(settings);
   const changed = MESSAGE_EVENT_KINDS.filter(
     (event) => before?.templates?.templates[event] !== templates[event],
   );
+  // The same texts again (a repeated save, a twin request) change nothing and are not audited.
+  if (before && changed.length === 0 && before.ratingUrl === ratingUrl) return viewOf(countyId, before);
+  if (!(await messages.putCountySettings(settings, before?.updatedAt))) {
+    throw new ConflictError(
+      "The county's message texts were saved by someone else meanwhile; reload and save again",
+      "本县短信模板刚被他人修改，请刷新后重新保存",
+    );
+  }
   await deps.audit.append({
     countyId,
     actor: { userId: actor.userId, name: actor.name, roles: actor.roles },

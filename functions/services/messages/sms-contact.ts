@@ -130,7 +130,8 @@ export async function recordSmsOptOut(
       ...s,
       optedOut: s.optedOut ?? { at, by: actor.userId, via },
     }));
-    // Audited when this call recorded it (a concurrent opt-out of the same number may have come first).
+    // Audited once per opt-out: by the call that recorded it, and of twins that recorded it in the
+    // same instant, once (the opt-out names the audit event).
     if (after.optedOut?.at === at && after.optedOut.by === actor.userId) {
       await deps.flow.audit.append({
         actorUserId: actor.userId,
@@ -144,6 +145,7 @@ export async function recordSmsOptOut(
         why: request.note ?? "applicant opted out in 掌上办",
         after: { via, phoneMasked: maskPhone(e164) },
         correlationId,
+        dedupKey: `sms.optOut#${phoneKey}#${at}`,
       });
     }
   }

@@ -50,6 +50,8 @@ const EXCLUDED: Record<string, string> = {
     "each case is POST /cases/{caseId}/advance-decision (driven here); a repeated approval is that case's 409 (test/e2e/incidents)",
   "POST /incidents/{incidentId}/top-up":
     "each township's allocation is named by the need it covers, so identical requests book it once (POST /allocations is driven here)",
+  "PUT /admin/counties/{countyId}/message-templates":
+    "written only over the version read: of twin saves one is written and audited, the others 409; the same texts again change nothing (test/integration/admin/message-templates)",
   "POST /early-warnings/signed":
     "public, HMAC-signed by a partner source; the same signed message is taken once (a replay is 409 REPLAYED, test/integration/alerts)",
   "POST /early-warnings/import":
@@ -332,6 +334,7 @@ const P = {
   plan: person(28),
   planWait: person(29),
   rated: person(30),
+  optOut: person(31),
 };
 
 function caseIdOf(answers: ApiResponse[]): string {
@@ -966,6 +969,29 @@ const SCENARIOS: Scenario[] = [
         }),
         audit: { type: "case", id: caseId },
         note: "key required: the no-key wave is refused (400)",
+      };
+    },
+  },
+  {
+    route: "POST /cases/{caseId}/sms-opt-out",
+    prepare: async () => {
+      // An officer records, after a phone call, that the applicant of the rated case wants no more SMS.
+      const caseId = await file("officer-chengguan-1", flowAFiling(CHENGGUAN, P.optOut, "fire"));
+      const officer = await as("officer-chengguan-1");
+      return {
+        request: {
+          client: officer,
+          path: `/cases/${caseId}/sms-opt-out`,
+          body: { note: "申请人来电表示不再接收短信" },
+        },
+        callerId: "officer-chengguan-1",
+        effects: async () => {
+          const view = await officer.get<{ optedOut: unknown }>(`/cases/${caseId}/messages`);
+          return { optedOut: view.body.optedOut ? 1 : 0 };
+        },
+        audit: { type: "case", id: caseId },
+        effectAnswers: undefined,
+        note: "idempotent: every answer is the number opted out once (the first opt-out kept and audited)",
       };
     },
   },

@@ -190,12 +190,15 @@ describe("message store", () => {
 
   it("stores and reads a county's message settings", async () => {
     expect(await store.countySettings("990041")).toBeUndefined();
-    await store.putCountySettings({
-      countyId: "990041",
-      templates: { templates: { "withdrawal-confirmed": "{salutation}，申请{caseNumber}已撤回。" } },
-      updatedAt: "2026-12-07T00:00:00.000Z",
-      updatedBy: "admin-1",
-    });
+    await store.putCountySettings(
+      {
+        countyId: "990041",
+        templates: { templates: { "withdrawal-confirmed": "{salutation}，申请{caseNumber}已撤回。" } },
+        updatedAt: "2026-12-07T00:00:00.000Z",
+        updatedBy: "admin-1",
+      },
+      undefined,
+    );
     const settings = await store.countySettings("990041");
     expect(settings?.templates?.templates["withdrawal-confirmed"]).toBe(
       "{salutation}，申请{caseNumber}已撤回。",

@@ -252,4 +252,24 @@ describe("the county's message texts", () => {
     });
     expect(removed.body.ratingUrl).toBeNull();
   });
+
+  it("twin saves write and audit once; the same texts again change nothing", async () => {
+    // Prepare
+    const before = (await auditEvents("messageSettings.update")).length;
+    const text = "{salutation}，您的申请{caseNumber}已撤回，如有困难可再次申请。";
+    const body = { templates: { "withdrawal-confirmed": text } };
+
+    // Act: ten identical saves at once, then the same save again
+    const twins = await Promise.all(Array.from({ length: 10 }, () => call<View>(countyAdmin, SAVE, body)));
+    const again = await call<View>(countyAdmin, SAVE, body);
+
+    // Assess: no 5xx, one audit event; each answer either the save or a 409 asking to reload
+    expect(twins.map((t) => t.status).filter((s) => s !== 200 && s !== 409)).toEqual([]);
+    expect(twins.some((t) => t.status === 200)).toBe(true);
+    expect(again.status).toBe(200);
+    expect(again.body.events.find((e) => e.event === "withdrawal-confirmed")).toMatchObject({
+      template: text,
+    });
+    expect((await auditEvents("messageSettings.update")).length - before).toBe(1);
+  });
 });
