@@ -986,8 +986,8 @@ const SCENARIOS: Scenario[] = [
         },
         callerId: "officer-chengguan-1",
         effects: async () => {
-          const view = await officer.get<{ optedOut: unknown }>(`/cases/${caseId}/messages`);
-          return { optedOut: view.body.optedOut ? 1 : 0 };
+          const view = await officer.get<{ contact: { optedOut: unknown } }>(`/cases/${caseId}/messages`);
+          return { optedOut: view.body.contact.optedOut ? 1 : 0 };
         },
         audit: { type: "case", id: caseId },
         effectAnswers: undefined,
