@@ -53,10 +53,25 @@ export interface IncidentBenchRow {
   standardAdvanceYuan: string;
 }
 
+/** Staff ID tokens last 15 minutes: a session older than this signs in again. */
+const SESSION_MS_MAX = 10 * 60_000;
+
+/** A signed-in client of `userId`, signed in again once its token is near its end. */
+function sessions(apiUrl: string): (userId: string) => Promise<ApiClient> {
+  const held = new Map<string, { client: ApiClient; at: number }>();
+  return async (userId) => {
+    const found = held.get(userId);
+    if (found && Date.now() - found.at < SESSION_MS_MAX) return found.client;
+    const client = await signIn(apiUrl, userId);
+    held.set(userId, { client, at: Date.now() });
+    return client;
+  };
+}
+
 const seconds = (from: number, to: number) => Math.round((to - from) / 100) / 10;
 
-async function dashboard(client: ApiClient, incidentId: string): Promise<Counts> {
-  const answer = await client.get<{ totals: Counts }>(`/incidents/${incidentId}/dashboard`);
+async function dashboard(client: () => Promise<ApiClient>, incidentId: string): Promise<Counts> {
+  const answer = await (await client()).get<{ totals: Counts }>(`/incidents/${incidentId}/dashboard`);
   if (answer.status !== 200) throw new Error(`dashboard: ${answer.status} ${answer.text}`);
   return answer.body.totals;
 }
@@ -77,14 +92,14 @@ async function until(read: () => Promise<Counts>, done: (c: Counts) => boolean, 
  * sent again with the same key: the households already filed are found, the rest filed.
  */
 async function importSheet(
-  officer: ApiClient,
+  officer: () => Promise<ApiClient>,
   incidentId: string,
   workbook: string,
   sheet: number,
   log: (line: string) => void,
 ): Promise<void> {
   for (let attempt = 1; attempt <= IMPORT_ATTEMPTS_MAX; attempt++) {
-    const answer = await officer.post<{ households: number; refused: number }>(
+    const answer = await (await officer()).post<{ households: number; refused: number }>(
       `/incidents/${incidentId}/households/import`,
       { workbook },
       { idempotencyKey: `bench-import-${sheet}` },
@@ -101,7 +116,7 @@ async function importSheet(
 
 /** Approves the cases in batches, `parallel` batches at once; a case whose decision task is not open yet is tried again. */
 async function approveAll(
-  approver: ApiClient,
+  approver: () => Promise<ApiClient>,
   incidentId: string,
   caseIds: readonly string[],
   batch: number,
@@ -115,7 +130,7 @@ async function approveAll(
       let pending = batches[b] as string[];
       for (let round = 0; pending.length > 0; round++) {
         if (round > 200) throw new Error(`batch ${b} still refused: ${pending.length}`);
-        const answer = await approver.post<{ results: Array<{ caseId: string; outcome: string }> }>(
+        const answer = await (await approver()).post<{ results: Array<{ caseId: string; outcome: string }> }>(
           `/incidents/${incidentId}/advance-decisions`,
           { caseIds: pending },
           { idempotencyKey: `bench-batch-${b}-${round}` },
@@ -149,16 +164,14 @@ export async function runIncidentBench(
   log("starting the local county (in-memory DynamoDB Local, real clock) …");
   const county = await startLocalCounty({ inMemory: true, clock: { mode: "real" } });
   try {
-    const civil = await signIn(county.apiUrl, "county-civil-1");
-    const finance = await signIn(county.apiUrl, "finance-1");
-    const officers = [
-      await signIn(county.apiUrl, "officer-chengguan-1"),
-      await signIn(county.apiUrl, "officer-chengguan-2"),
-    ];
-    const approver = await signIn(county.apiUrl, "approver-chengguan");
-    const funds = await finance.get<{ funds: Array<{ townshipId: string; availableYuan: string }> }>(
-      "/funds",
-    );
+    const as = sessions(county.apiUrl);
+    const civil = () => as("county-civil-1");
+    const finance = () => as("finance-1");
+    const officers = [() => as("officer-chengguan-1"), () => as("officer-chengguan-2")];
+    const approver = () => as("approver-chengguan");
+    const funds = await (await finance()).get<{
+      funds: Array<{ townshipId: string; availableYuan: string }>;
+    }>("/funds");
     const available = Yuan.parse(
       funds.body.funds.find((f) => f.townshipId === TOWNSHIP)?.availableYuan ?? "0",
     );
@@ -167,7 +180,7 @@ export async function runIncidentBench(
       Yuan.parse("1000.00"),
       Yuan.fromFen((BigInt(available.toFenString()) * 10n) / BigInt(6 * households)),
     );
-    const declared = await civil.post<{ incidentId: string }>(
+    const declared = await (await civil()).post<{ incidentId: string }>(
       "/incidents",
       {
         name: "基准测试 暴雨洪涝",
@@ -194,7 +207,7 @@ export async function runIncidentBench(
     const importer = async (worker: number) => {
       for (let s = nextSheet++; s < books.length; s = nextSheet++) {
         await importSheet(
-          officers[worker % officers.length] as ApiClient,
+          officers[worker % officers.length] as () => Promise<ApiClient>,
           incidentId,
           books[s] as string,
           s,
@@ -204,7 +217,9 @@ export async function runIncidentBench(
     };
     await Promise.all(Array.from({ length: parallelSheets }, (_, w) => importer(w)));
     const imported = Date.now();
-    const list = await approver.get<{ cases: Array<{ caseId: string }> }>(`/incidents/${incidentId}/cases`);
+    const list = await (await approver()).get<{ cases: Array<{ caseId: string }> }>(
+      `/incidents/${incidentId}/cases`,
+    );
     log(`approving ${list.body.cases.length} cases in batches of ${batch}, ${parallel} at once …`);
     await approveAll(
       approver,
@@ -221,7 +236,9 @@ export async function runIncidentBench(
       (c) => c.paid + c.waitingForFunds === households,
       log,
     );
-    const topUp = await finance.post<{ townships: Array<{ allocatedYuan: string; outcome: string }> }>(
+    const topUp = await (await finance()).post<{
+      townships: Array<{ allocatedYuan: string; outcome: string }>;
+    }>(
       `/incidents/${incidentId}/top-up`,
       { reason: "基准测试：一次补足" },
       { idempotencyKey: `bench-top-up-${incidentId}` },
