@@ -172,6 +172,54 @@ function rowRequest(cells: readonly string[]): Record<string, unknown> {
   };
 }
 
+/** One household row checked: its request, or its problems (a row already seen names the first). */
+function checkHouseholdRow(
+  n: number,
+  cells: readonly string[],
+  incident: Incident,
+  actor: Actor,
+  seen: ReadonlyMap<string, number>,
+): { request: RegisterHouseholdRequest } | { error: FieldError[] } {
+  const parsed = RegisterHouseholdSchema.safeParse(rowRequest(cells));
+  if (!parsed.success) {
+    return {
+      error: parsed.error.issues.map((issue) => {
+        const field = issueToFieldError(issue);
+        return rowError(n, columnOfPath(field.path), field.message, field.messageZh);
+      }),
+    };
+  }
+  const request = parsed.data;
+  if (!incident.townshipIds.includes(request.townshipId)) {
+    return {
+      error: [
+        rowError(n, columnOf(0), "not a township the incident hit", "该乡镇不在本次灾情的受灾乡镇之中"),
+      ],
+    };
+  }
+  if (actor.townshipId && request.townshipId !== actor.townshipId) {
+    return {
+      error: [
+        rowError(
+          n,
+          columnOf(0),
+          "an officer registers their own township's households",
+          "只能登记本乡镇的受灾户",
+        ),
+      ],
+    };
+  }
+  const first = seen.get(cells[2] ?? "");
+  if (first !== undefined) {
+    return {
+      error: [
+        rowError(n, columnOf(2), `the same ID number as row ${first}`, `与第 ${first} 行的身份证号码重复`),
+      ],
+    };
+  }
+  return { request };
+}
+
 /** Reads and checks every row; the households in row order, or every problem found. */
 export async function readHouseholdWorkbook(
   file: Buffer,
@@ -215,42 +263,13 @@ export async function readHouseholdWorkbook(
     }
     const cells = HOUSEHOLD_COLUMNS.map((_, i) => cellText(row.getCell(i + 1).value));
     if (cells.every((c) => c === "")) return;
-    const parsed = RegisterHouseholdSchema.safeParse(rowRequest(cells));
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const field = issueToFieldError(issue);
-        errors.push(rowError(n, columnOfPath(field.path), field.message, field.messageZh));
-      }
+    const checked = checkHouseholdRow(n, cells, incident, actor, seen);
+    if ("error" in checked) {
+      errors.push(...checked.error);
       return;
     }
-    const request = parsed.data;
-    if (!incident.townshipIds.includes(request.townshipId)) {
-      errors.push(
-        rowError(n, columnOf(0), "not a township the incident hit", "该乡镇不在本次灾情的受灾乡镇之中"),
-      );
-      return;
-    }
-    if (actor.townshipId && request.townshipId !== actor.townshipId) {
-      errors.push(
-        rowError(
-          n,
-          columnOf(0),
-          "an officer registers their own township's households",
-          "只能登记本乡镇的受灾户",
-        ),
-      );
-      return;
-    }
-    const idNumber = cells[2] ?? "";
-    const first = seen.get(idNumber);
-    if (first !== undefined) {
-      errors.push(
-        rowError(n, columnOf(2), `the same ID number as row ${first}`, `与第 ${first} 行的身份证号码重复`),
-      );
-      return;
-    }
-    seen.set(idNumber, n);
-    rows.push({ row: n, request });
+    seen.set(cells[2] ?? "", n);
+    rows.push({ row: n, request: checked.request });
   });
   if (rows.length === 0 && errors.length === 0) {
     errors.push(rowError(0, "", "The sheet lists no household", `工作表「${HOUSEHOLD_SHEET}」中没有受灾户`));
