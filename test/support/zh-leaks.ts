@@ -18,7 +18,10 @@ const PATTERNS: ReadonlyArray<{ kind: ZhLeak["kind"]; pattern: RegExp }> = [
   { kind: "iso-date", pattern: /(?<![\dA-Za-z-])\d{4}-\d{2}-\d{2}(?![\dT])/g },
   { kind: "code", pattern: /(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![\w-])/g },
   // An action of the permission table (`case.decideAdvance`); a file name (`county.xlsx`) is not one.
-  { kind: "code", pattern: /(?<![\w./-])[a-z]+(?:\.(?!(?:xlsx|csv|pdf|json|png|jpe?g)\b)[a-z][A-Za-z]*)+(?![\w./-])/g },
+  {
+    kind: "code",
+    pattern: /(?<![\w./-])[a-z]+(?:\.(?!(?:xlsx|csv|pdf|json|png|jpe?g)\b)[a-z][A-Za-z]*)+(?![\w./-])/g,
+  },
   { kind: "township-code", pattern: /(?<![\w-])\d{9}(?![\w-])/g },
 ];
 
