@@ -37,6 +37,8 @@ function deps(): SmsContactDeps {
 
 const optOut = httpHandler({
   route: "POST /cases/{caseId}/sms-opt-out",
+  // The applicant on their own case, or a township officer acting for them (sms-contact.ts).
+  actions: ["case.readOwn", "case.fileOnBehalf"],
   params: CaseParams,
   body: SmsOptOutSchema,
   summary: "Stop SMS to the applicant of the case (退订短信); the inbox still gets every message",

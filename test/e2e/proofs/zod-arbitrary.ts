@@ -56,8 +56,12 @@ function stringArbitrary(def: Def): fc.Arbitrary<string> {
   const fitting = PLAUSIBLE.filter(
     (s) => s.length >= min && s.length <= max && (!pattern || pattern.test(s)),
   );
-  const generated = pattern
-    ? fc.stringMatching(pattern).filter((s) => s.length >= min && s.length <= Math.max(max, min))
+  // fast-check generates only for case-sensitive patterns; what matches without `i` matches with it.
+  const generating = pattern?.flags.includes("i")
+    ? new RegExp(pattern.source, pattern.flags.replace("i", ""))
+    : pattern;
+  const generated = generating
+    ? fc.stringMatching(generating).filter((s) => s.length >= min && s.length <= Math.max(max, min))
     : fc.string({ minLength: min, maxLength: Math.max(min, Math.min(max, 40)) });
   return fitting.length > 0 ? fc.oneof(fc.constantFrom(...fitting), generated) : generated;
 }
