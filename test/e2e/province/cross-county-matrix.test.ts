@@ -231,6 +231,12 @@ const VALID_BODIES: Record<string, () => Record<string, unknown>> = {
     phone: "13999990001",
     role: "township-officer",
   }),
+  "PUT /admin/counties/{countyId}/message-templates": () => ({ templates: {} }),
+  "POST /incidents/{incidentId}/households": () => ({
+    townshipId: B.townshipId,
+    name: "王建国",
+    document: { type: "resident-id", number: "230123198001011238" },
+  }),
 };
 
 /** Query values a route requires beside the resource. */
