@@ -310,6 +310,8 @@ describe("the administration console: proposing, approving, loading a year, prov
     await expect(rows.filter({ hasText: "郑国华" }).innerText()).resolves.toContain("本人账号");
     expect(await page.locator("[data-field=admin-county]").count()).toBe(0);
     await page.locator("[data-field=role]").click();
+    // The dropdown opens with a transition: its items are read once it shows them.
+    await page.locator(".el-select-dropdown__item:visible").first().waitFor();
     await expect(page.locator(".el-select-dropdown__item:visible").allInnerTexts()).resolves.toEqual([
       "省级管理员",
       "省级统计查看",
