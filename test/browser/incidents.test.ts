@@ -10,7 +10,7 @@ import { localDateOf } from "#core/calendar/localDate.ts";
 import { household } from "#test/e2e/incidents/support.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
 import { newPage, screenshot, signInAs } from "./support/browser.ts";
-import { DESKTOP_1440 } from "./support/consoles.ts";
+import { confirmDialog, DESKTOP_1440 } from "./support/consoles.ts";
 import { type BrowserCounty, startBrowserCounty } from "./support/county.ts";
 import { expectReadable } from "./support/readable.ts";
 
@@ -98,6 +98,7 @@ describe("disaster mode in the consoles", () => {
     const before = await approverPage.page.locator("[data-incident-cases]").innerText();
     await approverPage.page.locator("[data-incident-cases] .el-table__header .el-checkbox").click();
     await approverPage.page.locator("[data-incident-approve]").click();
+    expect(await confirmDialog(approverPage.page)).toContain("不能撤回");
     const notice = await approverPage.page.locator("[data-incident-notice]").innerText();
     await expectReadable(approverPage.page, "incident batch approval");
     await screenshot(approverPage.page, "incidents-batch-approval");

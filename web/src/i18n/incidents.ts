@@ -50,6 +50,12 @@ export const incidentZhCN = {
   amount: "金额（元）",
   approveSelected: "批准所选（{n} 户）",
   approvedResult: "已批准 {approved} 户，未能批准 {refused} 户",
+  confirmApprove: "确认批准所选 {n} 户的先行救助？批准后即从乡镇备用金拨付，不能撤回。",
+  confirmTopUp: "确认为本次灾情的受灾乡镇一键补足备用金？",
+  confirmEnd: "确认结束本次灾情？结束后不能再登记受灾户。",
+  confirmTitle: "请确认",
+  confirmOk: "确认",
+  confirmCancel: "取消",
   handled: "本人经办，须由他人审批",
   stages: {
     "awaiting-decision": "待审批",
@@ -113,6 +119,13 @@ export const incidentEn: typeof incidentZhCN = {
   amount: "Amount (yuan)",
   approveSelected: "Approve selected ({n})",
   approvedResult: "{approved} approved, {refused} not approved",
+  confirmApprove:
+    "Approve the advance for the {n} selected households? It is paid from the township fund at once and cannot be undone.",
+  confirmTopUp: "Top up the funds of every township the incident hit?",
+  confirmEnd: "End the incident? No household can be registered after that.",
+  confirmTitle: "Please confirm",
+  confirmOk: "Confirm",
+  confirmCancel: "Cancel",
   handled: "You handled it: another approver decides",
   stages: {
     "awaiting-decision": "To decide",
