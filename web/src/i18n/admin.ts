@@ -90,6 +90,8 @@ export const adminZhCN = {
       fraudBarMonths: "骗取救助后不予受理期限",
       fundQuotaPerCapitaYuan: "乡镇备用金定额（按户籍人口）",
       lowBalanceAlertPercent: "备用金余额预警线（占定额）",
+      alertDedupWindowDays: "预警去重期限（同一人同一风险类型）",
+      alertVerificationWorkingDays: "预警核查时限（逾期报县民政）",
     },
     units: {
       yuanPerMonth: "元/月",
@@ -262,6 +264,8 @@ export const adminEn: typeof adminZhCN = {
       fraudBarMonths: "Bar after fraud",
       fundQuotaPerCapitaYuan: "Township fund quota (per registered resident)",
       lowBalanceAlertPercent: "Low-balance alert (of the quota)",
+      alertDedupWindowDays: "Early-warning repeat window (same person and risk)",
+      alertVerificationWorkingDays: "Early-warning verification deadline (then the county is told)",
     },
     units: {
       yuanPerMonth: "yuan/month",

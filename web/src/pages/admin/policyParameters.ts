@@ -47,6 +47,8 @@ export const POLICY_PARAMETERS: readonly ParameterField[] = [
   { key: "fraudBarMonths", kind: "int", unit: "months" },
   { key: "fundQuotaPerCapitaYuan", kind: "yuan", unit: "yuanPerPerson" },
   { key: "lowBalanceAlertPercent", kind: "int", unit: "percent" },
+  { key: "alertDedupWindowDays", kind: "int", unit: "days" },
+  { key: "alertVerificationWorkingDays", kind: "int", unit: "workingDays" },
 ];
 
 /**
