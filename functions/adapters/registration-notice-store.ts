@@ -11,7 +11,7 @@
  * close only, so a retried earlier step does not undo it). Keyed by the registration county, so its
  * list and statistics are one partition and no other county's query reaches them.
  */
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 
 export const RegistrationNoticeRecord = z.object({
@@ -87,6 +87,48 @@ export class RegistrationNoticeStore {
     } catch (error) {
       if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
     }
+  }
+
+  /**
+   * Stores the notice only where the case has none or one of an earlier close (the backfill of cases
+   * closed before notices existed): true when it was written. The same close again writes nothing, and a
+   * notice of a later close is never replaced by an older one.
+   */
+  async putIfMissing(notice: RegistrationNoticeRecord): Promise<boolean> {
+    const item = RegistrationNoticeRecord.parse(notice);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: pkOf(item.registrationCountyId),
+            sk: `CASE#${item.caseId}`,
+            gsi1pk: pkOf(item.registrationCountyId),
+            gsi1sk: noticeSortKey(item),
+            type: "registration-notice",
+            ...item,
+          },
+          ConditionExpression: "attribute_not_exists(pk) OR closedAt < :closedAt",
+          ExpressionAttributeValues: { ":closedAt": item.closedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+      return false;
+    }
+  }
+
+  /** The case's notice held by the registration county, if any. */
+  async find(registrationCountyId: string, caseId: string): Promise<RegistrationNoticeRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: pkOf(registrationCountyId), sk: `CASE#${caseId}` },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? RegistrationNoticeRecord.parse(out.Item) : undefined;
   }
 
   /** One page of the county's notices, newest close first, within `[from, before)`. */

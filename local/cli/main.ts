@@ -7,6 +7,7 @@
  *   aidflow county import county.xlsx --user <province administrator> [--finance-user <finance>] [--dry-run]
  *   aidflow case redrive <caseId> --reason "…" [--user …] [--dry-run]
  *   aidflow ledger migrate [--fund <fundId>...] [--dry-run]
+ *   aidflow notices backfill [--county 230123] [--dry-run]
  *
  * Tables come from AIDFLOW_TABLE_MAIN / AIDFLOW_TABLE_LEDGER (and AWS_ENDPOINT_URL_DYNAMODB for the
  * local runtime). A progress bar shows on stderr when it is a terminal (`--no-progress` hides it).
@@ -48,6 +49,7 @@ import {
 } from "./context.ts";
 import { countyImportCommand } from "./county-import.ts";
 import { describeMigration, migrateLedger } from "./ledger-migrate.ts";
+import { noticesBackfillCommand } from "./notices-backfill.ts";
 import { progressBar } from "./progress.ts";
 
 export const EXIT = { clean: 0, discrepancies: 1, usage: 2, failed: 3 } as const;
@@ -287,6 +289,24 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       };
       const result = await countyImportCommand(resolve(file), options, { out, deps });
       if (!result.ok) exitCode = EXIT.usage;
+    });
+
+  program
+    .command("notices")
+    .description("外地受助 notices to registration counties (外地受助通报)")
+    .command("backfill")
+    .description(
+      "write the notices of cases closed before notices existed; a case's notice already there (or a later close's) is kept",
+    )
+    .option("--county <code>", "only cases closed in this county (6 digits); default: every county", county)
+    .option("--dry-run", "only count what would be written", false)
+    .action(async (options: { county?: string; dryRun: boolean }) => {
+      try {
+        await noticesBackfillCommand(options, { out, env });
+      } catch (error) {
+        if (error instanceof NotFoundError) throw new UsageError(`${error.message} / ${error.messageZh}`);
+        throw error;
+      }
     });
 
   program
