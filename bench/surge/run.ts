@@ -21,6 +21,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
 import { Command } from "commander";
 import { Yuan } from "#core/money/index.ts";
+import { executionArnOf, firstExecutionName } from "#functions/services/executions.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
@@ -125,7 +126,7 @@ function openTask(progress: CaseProgress, taskType: string) {
 }
 
 /** One Flow A case along the happy path; returns the HTTP requests it made. */
-async function happyPathCase(
+export async function happyPathCase(
   clients: { officer: ApiClient; officer2: ApiClient; approver: ApiClient },
   index: number,
   deadlineMs: number,
@@ -168,7 +169,18 @@ async function happyPathCase(
     { idempotencyKey: `bench-happy-paperwork-${index}` },
   );
   requests += 1;
-  if (paperwork.status !== 200) throw new Error(`paperwork refused: ${paperwork.status} ${paperwork.text}`);
+  if (paperwork.status === 202) {
+    // The second investigator confirms the recording (DOMAIN §3.4 co-signature); then the flow resumes.
+    const coSigned = await clients.officer2.post(
+      `/cases/${caseId}/paperwork/co-sign`,
+      { decision: "confirm" },
+      { idempotencyKey: `bench-happy-co-sign-${index}` },
+    );
+    requests += 1;
+    if (coSigned.status !== 200) throw new Error(`co-signature refused: ${coSigned.status} ${coSigned.text}`);
+  } else if (paperwork.status !== 200) {
+    throw new Error(`paperwork refused: ${paperwork.status} ${paperwork.text}`);
+  }
   await until("the follow-up task", deadlineMs, async () => {
     const p = await progressOf(clients.officer, caseId, deadlineMs);
     return openTask(p, "follow-up");
@@ -218,7 +230,7 @@ export async function runFlowABench(
   try {
     const flowAArn = county.runtime.stateMachines["flow-a"];
     if (!flowAArn) throw new Error("no flow-a state machine");
-    const executionArn = (caseId: string) => `${flowAArn.replace(":stateMachine:", ":execution:")}:${caseId}`;
+    const executionArn = (caseId: string) => executionArnOf(flowAArn, firstExecutionName(caseId));
     const clients = {
       officer: await signIn(county.apiUrl, "officer-chengguan-1"),
       officer2: await signIn(county.apiUrl, "officer-chengguan-2"),

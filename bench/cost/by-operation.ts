@@ -1,0 +1,421 @@
+/**
+ * What a Flow A happy case costs in DynamoDB, by operation: every command any client of this process
+ * sends is asked for `ReturnConsumedCapacity: "INDEXES"` and counted with what DynamoDB Local answers
+ * (it computes the units from the item sizes as DynamoDB bills them: 1 KB a write unit, 4 KB a read
+ * unit, ×2 in a transaction, ½ for an eventually consistent read, index writes on top). Each command is
+ * attributed from its call stack: the handler file, the service function and the adapter method that
+ * sent it, the command and the item types it touched (the `pk` prefix, e.g. `CASE#`).
+ *
+ * The bench's own progress polling (`GET /cases/{id}/progress` while it waits for each step) is
+ * counted apart: it is this bench waiting, not the case.
+ *
+ *   npx tsx bench/cost/by-operation.ts [--cases 3] [--json out.json]
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { writeFileSync } from "node:fs";
+import { Server } from "node:http";
+import { pathToFileURL } from "node:url";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
+import { Command } from "commander";
+import { executionArnOf, firstExecutionName } from "#functions/services/executions.ts";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
+import { startLocalCounty } from "#local/services.ts";
+import { LocalFunctions } from "#local/stepfunctions/functions.ts";
+import { signIn } from "#test/e2e/support/api.ts";
+import { happyPathCase } from "../surge/run.ts";
+import { requestUnitsOf } from "./estimate.ts";
+
+/** One (step, adapter call, command, items) bucket. */
+export interface OperationCost {
+  /** `handler file › service function` (the first frames under functions/handlers and functions/services). */
+  step: string;
+  /** The adapter method that sent the command (first frame under functions/adapters), or "—". */
+  call: string;
+  command: string;
+  /** Item types (pk prefixes) the command touched, e.g. `CASE#` or `CASE# + AUDIT# + IDEM#`. */
+  items: string;
+  requests: number;
+  /** Write units billed to the table and to its indexes (DynamoDB Local's ConsumedCapacity). */
+  wru: number;
+  indexWru: number;
+  rru: number;
+  /** The same commands under the cost row's assumption (estimate.ts `requestUnitsOf`). */
+  estimatedWru: number;
+  estimatedRru: number;
+}
+
+interface Capacity {
+  CapacityUnits?: number;
+  ReadCapacityUnits?: number;
+  WriteCapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+  LocalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+}
+
+const READ_COMMANDS = /^(Get|Query|Scan|BatchGet|TransactGet)/;
+
+/** The frames of a stack under `functions/<dir>/`, as `file:function`. */
+function framesUnder(stack: string, dir: string): { file: string; fn: string }[] {
+  const out: { file: string; fn: string }[] = [];
+  for (const line of stack.split("\n")) {
+    const m = line.match(/at (?:async )?(?:(\S+) \()?.*?\/functions\/([^:]+):\d+:\d+\)?$/);
+    if (!m?.[2]?.startsWith(`${dir}/`)) continue;
+    out.push({
+      file: m[2].slice(dir.length + 1).replace(/\.ts$/, ""),
+      fn: (m[1] ?? "?").replace(/^Object\./, ""),
+    });
+  }
+  return out;
+}
+
+/** The invocation a command runs in: an HTTP route (`POST /cases/{id}/…`) or a state machine's task function. */
+const invocation = new AsyncLocalStorage<string>();
+
+/** `/cases/C20261207-ab12/progress` → `/cases/{id}/progress`. */
+function routeOf(method: string | undefined, url: string | undefined): string {
+  const path = (url ?? "/").split("?")[0] ?? "/";
+  return `${method ?? "?"} ${path.replace(/\/(C\d{8}-[0-9a-f]+|[0-9a-f-]{20,}|AF[0-9a-f]+)(?=\/|$)/g, "/{id}")}`;
+}
+
+/** Wraps each HTTP request and each task-function invocation of this process in `invocation`. */
+function trackInvocations(): () => void {
+  const emit = Server.prototype.emit as (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
+  Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]) {
+    if (event !== "request") return emit.call(this, event, ...args);
+    const request = args[0] as { method?: string; url?: string };
+    return invocation.run(routeOf(request.method, request.url), () => emit.call(this, event, ...args));
+  } as typeof Server.prototype.emit;
+  const invoke = LocalFunctions.prototype.invoke;
+  LocalFunctions.prototype.invoke = function (this: LocalFunctions, reference, event) {
+    const name = reference.split(":").at(-1) ?? reference;
+    return invocation.run(`task ${name.replace(/^aidflow-/, "")}`, () => invoke.call(this, reference, event));
+  };
+  return () => {
+    Server.prototype.emit = emit as typeof Server.prototype.emit;
+    LocalFunctions.prototype.invoke = invoke;
+  };
+}
+
+function attribute(stack: string): { step: string; call: string } {
+  const handler = invocation.getStore() ?? "(no invocation)";
+  const services = framesUnder(stack, "services");
+  // The outermost service frame names the use case; the innermost the step inside it.
+  const outer = services.at(-1);
+  const inner = services[0];
+  const service =
+    outer && inner && outer !== inner && outer.fn !== inner.fn
+      ? `${outer.fn} › ${inner.fn}`
+      : (outer?.fn ?? "");
+  const adapter = framesUnder(stack, "adapters")[0];
+  return {
+    step: [handler, service].filter(Boolean).join(" › "),
+    call: adapter ? adapter.fn : "—",
+  };
+}
+
+function stringOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (value && typeof value === "object" && typeof (value as { S?: unknown }).S === "string") {
+    return (value as { S: string }).S;
+  }
+  return undefined;
+}
+
+function prefixOf(key: unknown): string {
+  const pk = stringOf((key as Record<string, unknown> | undefined)?.pk);
+  if (!pk) return "?";
+  const hash = pk.indexOf("#");
+  return hash > 0 ? pk.slice(0, hash + 1) : pk;
+}
+
+/** The item types a command touches, from its keys (a Query: its index and key value's prefix). */
+export function itemsOf(commandName: string, input: Record<string, unknown>): string {
+  const name = commandName.replace(/Command$/, "");
+  if (/^Transact(Write|Get)/.test(name)) {
+    const counts = new Map<string, number>();
+    for (const item of (input.TransactItems ?? []) as Record<string, Record<string, unknown>>[]) {
+      const op = Object.values(item)[0] ?? {};
+      const p = prefixOf(op.Item ?? op.Key);
+      counts.set(p, (counts.get(p) ?? 0) + 1);
+    }
+    return [...counts].map(([p, n]) => (n > 1 ? `${p}×${n}` : p)).join(" + ");
+  }
+  if (/^Batch(Get|Write)/.test(name)) {
+    const counts = new Map<string, number>();
+    for (const value of Object.values((input.RequestItems ?? {}) as Record<string, unknown>)) {
+      const list = Array.isArray(value) ? value : ((value as { Keys?: unknown[] }).Keys ?? []);
+      for (const entry of list as Record<string, Record<string, unknown>>[]) {
+        const key = entry.PutRequest?.Item ?? entry.DeleteRequest?.Key ?? entry;
+        const p = prefixOf(key);
+        counts.set(p, (counts.get(p) ?? 0) + 1);
+      }
+    }
+    return [...counts].map(([p, n]) => (n > 1 ? `${p}×${n}` : p)).join(" + ");
+  }
+  if (name === "Query" || name === "Scan") {
+    const values = Object.values((input.ExpressionAttributeValues ?? {}) as Record<string, unknown>)
+      .map(stringOf)
+      .filter((v): v is string => v !== undefined);
+    const first = values.find((v) => v.includes("#")) ?? values[0] ?? "?";
+    const hash = first.indexOf("#");
+    const prefix = hash > 0 ? first.slice(0, hash + 1) : first;
+    return `${input.IndexName ? `${String(input.IndexName)}: ` : ""}${prefix}`;
+  }
+  return prefixOf(input.Item ?? input.Key);
+}
+
+function unitsOf(consumed: unknown): { total: number; index: number } {
+  const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Capacity[];
+  let total = 0;
+  let index = 0;
+  for (const c of list) {
+    total += c.CapacityUnits ?? 0;
+    for (const i of Object.values(c.GlobalSecondaryIndexes ?? {})) index += i.CapacityUnits ?? 0;
+    for (const i of Object.values(c.LocalSecondaryIndexes ?? {})) index += i.CapacityUnits ?? 0;
+  }
+  return { total, index };
+}
+
+export interface OperationMeter {
+  /** Buckets since the last `take()`, emptied by it. */
+  take(): OperationCost[];
+  restore(): void;
+}
+
+/** Meters every DynamoDB command of this process by operation (handlers build their own clients). */
+export function meterByOperation(): OperationMeter {
+  let buckets = new Map<string, OperationCost>();
+  const prototype = Object.getPrototypeOf(DynamoDBClient.prototype) as {
+    send: (...args: unknown[]) => unknown;
+  };
+  const original = prototype.send;
+  const stackLimit = Error.stackTraceLimit;
+  const untrack = trackInvocations();
+  Error.stackTraceLimit = 80;
+  prototype.send = function (this: { constructor: { name: string } }, ...args: unknown[]) {
+    const client = this.constructor.name;
+    const command = args[0] as { constructor: { name: string }; input?: Record<string, unknown> };
+    if (client !== "DynamoDBClient" && client !== "DynamoDBDocumentClient") return original.apply(this, args);
+    const input = command.input ?? {};
+    // The local Step Functions layer's executions, events and tokens: inside Step Functions on AWS.
+    if (JSON.stringify(input).includes('"SFN')) return original.apply(this, args);
+    const where = attribute(new Error().stack ?? "");
+    const commandName = command.constructor.name.replace(/Command$/, "");
+    const items = itemsOf(commandName, input);
+    const estimate = requestUnitsOf(commandName, input);
+    if (input.ReturnConsumedCapacity === undefined) input.ReturnConsumedCapacity = "INDEXES";
+    const key = `${where.step}|${where.call}|${commandName}|${items}`;
+    const bucket =
+      buckets.get(key) ??
+      ({
+        step: where.step,
+        call: where.call,
+        command: commandName,
+        items,
+        requests: 0,
+        wru: 0,
+        indexWru: 0,
+        rru: 0,
+        estimatedWru: 0,
+        estimatedRru: 0,
+      } satisfies OperationCost);
+    buckets.set(key, bucket);
+    bucket.requests += 1;
+    bucket.estimatedWru += estimate.wru;
+    bucket.estimatedRru += estimate.rru;
+    const count = (output: unknown) => {
+      const units = unitsOf((output as { ConsumedCapacity?: unknown } | undefined)?.ConsumedCapacity);
+      if (READ_COMMANDS.test(commandName)) bucket.rru += units.total;
+      else {
+        bucket.wru += units.total - units.index;
+        bucket.indexWru += units.index;
+      }
+      return output;
+    };
+    // A refused conditional write is billed too, but DynamoDB Local reports nothing for it: counted as
+    // its estimate (one unit per item), so a lost race is not free in this table.
+    const refused = (error: unknown) => {
+      if (READ_COMMANDS.test(commandName)) bucket.rru += estimate.rru;
+      else bucket.wru += estimate.wru;
+      throw error;
+    };
+    return (original.apply(this, args) as Promise<unknown>).then(count, refused);
+  };
+  return {
+    take() {
+      const out = [...buckets.values()];
+      buckets = new Map();
+      return out;
+    },
+    restore() {
+      prototype.send = original;
+      Error.stackTraceLimit = stackLimit;
+      untrack();
+    },
+  };
+}
+
+const POLLING_STEP = /^GET \/cases\/\{id\}\/progress/;
+
+/** Whether a bucket is the bench's own polling rather than the case. */
+export function isPolling(op: OperationCost): boolean {
+  return POLLING_STEP.test(op.step);
+}
+
+export interface CaseCostRun {
+  cases: number;
+  transitions: number[];
+  /** Per case (sums over the cases ÷ cases). */
+  operations: OperationCost[];
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function perCase(ops: OperationCost[], cases: number): OperationCost[] {
+  const merged = new Map<string, OperationCost>();
+  for (const op of ops) {
+    const key = `${op.step}|${op.call}|${op.command}|${op.items}`;
+    const m = merged.get(key);
+    if (!m) merged.set(key, { ...op });
+    else {
+      m.requests += op.requests;
+      m.wru += op.wru;
+      m.indexWru += op.indexWru;
+      m.rru += op.rru;
+      m.estimatedWru += op.estimatedWru;
+      m.estimatedRru += op.estimatedRru;
+    }
+  }
+  return [...merged.values()].map((m) => ({
+    ...m,
+    requests: round(m.requests / cases),
+    wru: round(m.wru / cases),
+    indexWru: round(m.indexWru / cases),
+    rru: round(m.rru / cases),
+    estimatedWru: round(m.estimatedWru / cases),
+    estimatedRru: round(m.estimatedRru / cases),
+  }));
+}
+
+async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+/** Runs `cases` Flow A happy cases one at a time on a fresh in-memory county and meters them. */
+export async function measureCaseCost(cases: number, log: (line: string) => void): Promise<CaseCostRun> {
+  const meter = meterByOperation();
+  log("starting the local county (in-memory DynamoDB Local, real clock) …");
+  const county = await startLocalCounty({ inMemory: true, clock: { mode: "real" } });
+  const sfn = new SFNClient({
+    endpoint: county.runtime.sfnEndpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  try {
+    const flowAArn = county.runtime.stateMachines["flow-a"];
+    if (!flowAArn) throw new Error("no flow-a state machine");
+    const clients = {
+      officer: await signIn(county.apiUrl, "officer-chengguan-1"),
+      officer2: await signIn(county.apiUrl, "officer-chengguan-2"),
+      approver: await signIn(county.apiUrl, "approver-chengguan"),
+    };
+    // One warm-up case (first imports, first reads of a cold runtime), not counted.
+    await happyPathCase(clients, 800_000, Date.now() + 180_000);
+    meter.take();
+    const all: OperationCost[] = [];
+    const transitions: number[] = [];
+    for (let i = 0; i < cases; i++) {
+      log(`case ${i + 1} of ${cases} …`);
+      const { caseId } = await happyPathCase(clients, 810_000 + i, Date.now() + 180_000);
+      // The case is closed: let the last step's trailing writes land before the meter is read.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      all.push(...meter.take());
+      const events = await history(sfn, executionArnOf(flowAArn, firstExecutionName(caseId)));
+      transitions.push(events.filter((e) => e.type?.endsWith("StateEntered")).length);
+    }
+    return { cases, transitions, operations: perCase(all, cases) };
+  } finally {
+    sfn.destroy();
+    await county.stop();
+    meter.restore();
+  }
+}
+
+function sum(ops: OperationCost[], f: (o: OperationCost) => number): number {
+  return round(ops.reduce((n, o) => n + f(o), 0));
+}
+
+/** The markdown tables: by step, then by operation (step, call, command, items). */
+export function markdown(run: CaseCostRun): string {
+  const own = run.operations.filter((o) => !isPolling(o));
+  const polling = run.operations.filter(isPolling);
+  const lines: string[] = [];
+  const total = (ops: OperationCost[]) =>
+    `${sum(ops, (o) => o.requests)} requests, **${sum(ops, (o) => o.wru + o.indexWru)} WRU** (table ${sum(ops, (o) => o.wru)} + indexes ${sum(ops, (o) => o.indexWru)}), **${sum(ops, (o) => o.rru)} RRU**`;
+  lines.push(
+    `Per Flow A happy case (mean of ${run.cases}; transitions ${run.transitions.join(", ")}): the case ${total(own)}; ` +
+      `the bench's progress polling ${total(polling)}. Cost row's estimate (1 unit an item) for the case: ` +
+      `${sum(own, (o) => o.estimatedWru)} WRU, ${sum(own, (o) => o.estimatedRru)} RRU; with the polling ` +
+      `${sum(run.operations, (o) => o.estimatedWru)} WRU, ${sum(run.operations, (o) => o.estimatedRru)} RRU.`,
+    "",
+    "| step (handler › service) | requests | WRU (table + indexes) | RRU |",
+    "|---|---|---|---|",
+  );
+  const bySteps = new Map<string, OperationCost[]>();
+  for (const op of own) bySteps.set(op.step, [...(bySteps.get(op.step) ?? []), op]);
+  const steps = [...bySteps].sort(
+    (a, b) => sum(b[1], (o) => o.wru + o.indexWru + o.rru) - sum(a[1], (o) => o.wru + o.indexWru + o.rru),
+  );
+  for (const [step, ops] of steps) {
+    lines.push(
+      `| ${step} | ${sum(ops, (o) => o.requests)} | ${sum(ops, (o) => o.wru + o.indexWru)} (${sum(ops, (o) => o.wru)} + ${sum(ops, (o) => o.indexWru)}) | ${sum(ops, (o) => o.rru)} |`,
+    );
+  }
+  lines.push(
+    "",
+    "| step | adapter call | command | items (pk prefix) | requests | WRU (table + indexes) | RRU |",
+    "|---|---|---|---|---|---|---|",
+  );
+  for (const [step, ops] of steps) {
+    for (const o of [...ops].sort((a, b) => b.wru + b.indexWru + b.rru - (a.wru + a.indexWru + a.rru))) {
+      lines.push(
+        `| ${step} | ${o.call} | ${o.command} | ${o.items} | ${o.requests} | ${round(o.wru + o.indexWru)} (${o.wru} + ${o.indexWru}) | ${o.rru} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const options = new Command()
+    .option("--cases <n>", "happy-path cases measured one at a time", Number, 3)
+    .option("--json <file>", "also write the per-case operations as JSON")
+    .parse()
+    .opts<{ cases: number; json?: string }>();
+  const run = await measureCaseCost(options.cases, (line) => process.stderr.write(`· ${line}\n`));
+  if (options.json) writeFileSync(options.json, `${JSON.stringify(run, null, 2)}\n`);
+  console.log(markdown(run));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
