@@ -327,32 +327,40 @@ export class HumanTaskStore {
     }));
   }
 
-  /** Open tasks of one township and role, earliest deadline first (the township work list). */
-  async openForTownship(townshipId: string, role: string, limit = 100): Promise<HumanTask[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": `TASKQ#${townshipId}#${role}` },
-        Limit: limit,
-      }),
-    );
-    return ((out.Items ?? []) as StoredTask[]).map(publicTask);
+  /**
+   * Open tasks of one township and role, earliest deadline first (the township work list). Without
+   * a limit, the whole queue: every page of the index is read.
+   */
+  openForTownship(townshipId: string, role: string, limit?: number): Promise<HumanTask[]> {
+    return this.openInQueue("gsi1", `TASKQ#${townshipId}#${role}`, limit);
   }
 
-  /** Open tasks of the county roles (escalations, above-ceiling approvals, replenishment waits). */
-  async openForCounty(countyId: string, role: string, limit = 100): Promise<HumanTask[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: "gsi2",
-        KeyConditionExpression: "gsi2pk = :pk",
-        ExpressionAttributeValues: { ":pk": `TASKQ#COUNTY#${countyId}#${role}` },
-        Limit: limit,
-      }),
-    );
-    return ((out.Items ?? []) as StoredTask[]).map(publicTask);
+  /**
+   * Open tasks of the county roles (escalations, above-ceiling approvals, replenishment waits),
+   * earliest deadline first. Without a limit, the whole queue.
+   */
+  openForCounty(countyId: string, role: string, limit?: number): Promise<HumanTask[]> {
+    return this.openInQueue("gsi2", `TASKQ#COUNTY#${countyId}#${role}`, limit);
+  }
+
+  private async openInQueue(index: "gsi1" | "gsi2", pk: string, limit?: number): Promise<HumanTask[]> {
+    const tasks: HumanTask[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index,
+          KeyConditionExpression: `${index}pk = :pk`,
+          ExpressionAttributeValues: { ":pk": pk },
+          ...(limit !== undefined ? { Limit: limit - tasks.length } : {}),
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      tasks.push(...((out.Items ?? []) as StoredTask[]).map(publicTask));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && (limit === undefined || tasks.length < limit));
+    return tasks;
   }
 }
 

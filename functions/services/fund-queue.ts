@@ -15,8 +15,6 @@ import type { FlowDeps } from "./ports.ts";
 /** The waits of the flows for money, by task type (functions/services/flow-a/tasks.ts, flow-b/tasks.ts). */
 export const FUND_WAIT_TASK_TYPES = ["fund-replenishment", "plan-funds"] as const;
 export type FundWaitTaskType = (typeof FUND_WAIT_TASK_TYPES)[number];
-/** Open county-finance tasks read per walk or list (a limit on everything). */
-const WAITING_TASKS_MAX = 500;
 
 export interface WaitingCase extends FundWait {
   task: HumanTask;
@@ -31,8 +29,12 @@ function isFundWait(task: HumanTask): task is HumanTask & { taskType: FundWaitTa
   return task.status === "open" && (FUND_WAIT_TASK_TYPES as readonly string[]).includes(task.taskType);
 }
 
+/**
+ * Every open wait of the county's finance queue: a top-up pays the queue oldest first, so a walk
+ * that read only the first page would skip older cases past it and leave them waiting.
+ */
 async function fundWaitTasks(flow: FlowDeps, countyId: string, townshipId?: string): Promise<HumanTask[]> {
-  const open = await flow.tasks.openForCounty(countyId, "county-finance", WAITING_TASKS_MAX);
+  const open = await flow.tasks.openForCounty(countyId, "county-finance");
   return open.filter(
     (task) => isFundWait(task) && (townshipId === undefined || task.townshipId === townshipId),
   );

@@ -19,21 +19,21 @@ import { notify, notifyApplicant, PAPERWORK_ITEMS, TASK_NAMES } from "./notify.t
 const TOWNSHIP_QUEUE_ROLES: readonly Role[] = ["township-officer", "township-approver"];
 const COUNTY_QUEUE_ROLES: readonly Role[] = ["county-civil-affairs", "county-finance"];
 
-/** Open tasks read per queue in one scan (earliest deadline first). */
-const QUEUE_TASKS_MAX = 100;
-
-/** The open tasks of the county's queues, each once. */
+/**
+ * The open tasks of the county's queues, each once — all of them: the queues run earliest deadline
+ * first, so overdue tasks come before the ones about to fall due, and a capped read would miss those.
+ */
 async function openTasksOf(deps: FlowDeps, countyId: string): Promise<HumanTask[]> {
   const tasks = new Map<string, HumanTask>();
   for (const township of await deps.directory.townshipsOf(countyId)) {
     for (const role of TOWNSHIP_QUEUE_ROLES) {
-      for (const task of await deps.tasks.openForTownship(township.townshipId, role, QUEUE_TASKS_MAX)) {
+      for (const task of await deps.tasks.openForTownship(township.townshipId, role)) {
         tasks.set(`${task.caseId}/${task.taskId}`, task);
       }
     }
   }
   for (const role of COUNTY_QUEUE_ROLES) {
-    for (const task of await deps.tasks.openForCounty(countyId, role, QUEUE_TASKS_MAX)) {
+    for (const task of await deps.tasks.openForCounty(countyId, role)) {
       tasks.set(`${task.caseId}/${task.taskId}`, task);
     }
   }
