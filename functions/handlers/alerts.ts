@@ -35,6 +35,14 @@ import {
   recordVisit,
 } from "#functions/services/alerts/verification.ts";
 import { flowDeps } from "#functions/services/deps.ts";
+import {
+  AlertFiledSchema,
+  AlertImportSchema,
+  AlertListSchema,
+  AlertSchema,
+  AlertStatisticsSchema,
+  SignedAlertsSchema,
+} from "./alert-answers.ts";
 
 const tags = ["early-warnings"];
 
@@ -79,6 +87,7 @@ const signed = httpHandler({
     "401 bad or expired signature, 400 any alert malformed (each field named), 409 REPLAYED the same signed message " +
     "again — none of them writes anything. A repeat within the county's window answers the standing alert (`repeat: true`).",
   tags,
+  response: { status: 201, schema: SignedAlertsSchema },
   handler: async ({ event, correlationId }) => {
     const sourceId = headerOf(event, SOURCE_HEADER) ?? "";
     const keys = config().alertSourceKeys;
@@ -138,6 +147,7 @@ const importSheet = httpHandler({
     "that does not pass is named with its row and column and nothing is imported. A repeat of a standing alert " +
     "(same person + risk within the window) is answered, not stored again.",
   tags,
+  response: { status: 201, schema: AlertImportSchema },
   handler: async ({ body, actor, correlationId }) =>
     created(await importAlerts(alertDeps(), actor, body, correlationId)),
 });
@@ -148,6 +158,7 @@ const list = httpHandler({
   action: "alert.read",
   summary: "Early warnings to verify, earliest deadline first (officers: their township; county: any)",
   tags,
+  response: { status: 200, schema: AlertListSchema },
   handler: ({ query, actor }) => listAlerts(alertDeps(), actor, query),
 });
 
@@ -158,6 +169,7 @@ const statistics = httpHandler({
   summary:
     "Early warnings per township: received, visited in time, aided, overdue, alert → first visit and → money",
   tags,
+  response: { status: 200, schema: AlertStatisticsSchema },
   handler: ({ query, actor }) => alertStatistics(alertDeps(), actor, query),
 });
 
@@ -169,6 +181,7 @@ const read = httpHandler({
   summary:
     "One early warning: the person (masked by role), risk, deadline, visits, what a filing starts from",
   tags,
+  response: { status: 200, schema: AlertSchema },
   handler: ({ params, actor }) => readAlert(alertDeps(), actor, params.alertId),
 });
 
@@ -183,6 +196,7 @@ const visit = httpHandler({
     "Outcome `{ kind: file-on-behalf }`, `{ kind: not-needed, reason }`, `{ kind: referred, body, note? }` or " +
     "`{ kind: unreachable, retryBy, note? }`. The visit stands once the named officer confirms it (co-sign).",
   tags,
+  response: { status: 201, schema: AlertSchema },
   handler: async ({ params, body, actor, correlationId }) =>
     created(await recordVisit(alertDeps(), actor, params.alertId, body, correlationId)),
 });
@@ -195,6 +209,7 @@ const coSign = httpHandler({
   resource: ({ params }) => alertResource(alertDeps(), params.alertId),
   summary: "The second officer confirms the visit (its outcome stands) or sends it back with a reason",
   tags,
+  response: { status: 200, schema: AlertSchema },
   handler: ({ params, body, actor, correlationId }) =>
     coSignVisit(alertDeps(), actor, params.alertId, body, correlationId),
 });
@@ -210,6 +225,7 @@ const file = httpHandler({
     "After a confirmed visit whose outcome is to file on the person's behalf. The township, the cause and the " +
     "description come from the alert unless given; a resident ID must be the alert's person's.",
   tags,
+  response: { status: 201, schema: AlertFiledSchema },
   handler: async ({ params, body, actor, correlationId }) =>
     created(await fileOnBehalf(alertDeps(), actor, params.alertId, body, correlationId)),
 });

@@ -32,6 +32,16 @@ import {
   RegisterHouseholdSchema,
 } from "#functions/services/incidents/schemas.ts";
 import { topUpIncidentFunds } from "#functions/services/incidents/top-up.ts";
+import {
+  BatchDecisionSchema,
+  HouseholdImportSchema,
+  IncidentCasesSchema,
+  IncidentDashboardSchema,
+  IncidentListSchema,
+  IncidentSchema,
+  IncidentTopUpResultSchema,
+  RegisteredHouseholdSchema,
+} from "./incident-answers.ts";
 
 const tags = ["incidents"];
 
@@ -61,6 +71,7 @@ const declare = httpHandler({
     "County civil affairs of the county. The townships are the county's; the start date is not in the " +
     "future; the standard advance is within the advance ceiling of each township's policy in force (422). Audited.",
   tags,
+  response: { status: 201, schema: IncidentSchema },
   handler: async ({ body, actor, correlationId }) =>
     created(await declareIncident(incidentDeps(), actor, body, correlationId)),
 });
@@ -70,6 +81,7 @@ const list = httpHandler({
   action: "incident.read",
   summary: "The county's incidents, newest first (township staff: those that hit their township)",
   tags,
+  response: { status: 200, schema: IncidentListSchema },
   handler: ({ actor }) => listIncidents(incidentDeps(), actor),
 });
 
@@ -79,6 +91,7 @@ const read = httpHandler({
   action: "incident.read",
   summary: "One incident with its township names",
   tags,
+  response: { status: 200, schema: IncidentSchema },
   handler: async ({ params, actor }) => {
     const deps = incidentDeps();
     return viewOf(deps, await readableIncident(deps, actor, params.incidentId));
@@ -93,6 +106,7 @@ const end = httpHandler({
   summary: "End an incident (县民政): no household is registered after its end date",
   description: "409 when it has ended already. Audited.",
   tags,
+  response: { status: 200, schema: IncidentSchema },
   handler: ({ params, body, actor, correlationId }) =>
     endIncident(incidentDeps(), actor, params.incidentId, body, correlationId),
 });
@@ -109,6 +123,7 @@ const register = httpHandler({
     "its standard advance as the requested amount; a household with an open case for the cause gets that case " +
     "(`existing: true`); one registered under another incident is a 409.",
   tags,
+  response: { status: 201, schema: RegisteredHouseholdSchema },
   handler: async ({ params, body, actor, correlationId }) =>
     created(await registerHousehold(incidentDeps(), actor, params.incidentId, body, correlationId)),
 });
@@ -127,6 +142,7 @@ const importRoute = httpHandler({
     "written. Then each row is filed as the short form files it; a row whose filing is refused (e.g. registered " +
     "under another incident) is listed with its reason and the others go on. `dryRun: true` checks only.",
   tags,
+  response: { status: 200, schema: HouseholdImportSchema },
   handler: ({ params, body, actor, correlationId }) =>
     importHouseholds(
       incidentDeps(),
@@ -147,6 +163,7 @@ const cases = httpHandler({
   description:
     "Township staff see their own township's households; `stage` filters (e.g. awaiting-decision).",
   tags,
+  response: { status: 200, schema: IncidentCasesSchema },
   handler: ({ params, query, actor }) => incidentCases(incidentDeps(), actor, params.incidentId, query),
 });
 
@@ -161,6 +178,7 @@ const batchApproval = httpHandler({
     "incident's standard advance unless `amountYuan` is given. The answer lists each case's own status: 200 " +
     "approved, or 403/404/409/422 refused with its reason (e.g. decided already, handled by the approver).",
   tags,
+  response: { status: 200, schema: BatchDecisionSchema },
   handler: ({ params, body, actor, correlationId }) =>
     approveBatch(incidentDeps(), actor, params.incidentId, body, correlationId),
 });
@@ -177,6 +195,7 @@ const topUp = httpHandler({
     "available money, is allocated (quota raised, audited); the cases waiting for money are paid oldest first. " +
     "The allocation is named by the need it covers: identical requests at once allocate once.",
   tags,
+  response: { status: 200, schema: IncidentTopUpResultSchema },
   handler: ({ params, body, actor, correlationId }) =>
     topUpIncidentFunds(incidentDeps(), actor, params.incidentId, body, correlationId),
 });
@@ -188,6 +207,7 @@ const dashboard = httpHandler({
   summary:
     "Incident dashboard: households registered / approved / paid / waiting, money per township, registration→payment time",
   tags,
+  response: { status: 200, schema: IncidentDashboardSchema },
   handler: ({ params, actor }) => incidentDashboard(incidentDeps(), actor, params.incidentId),
 });
 

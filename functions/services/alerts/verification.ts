@@ -16,12 +16,15 @@ import { type AccessResource, type Actor, authorize, requireAuthorized } from "#
 import {
   ALERT_STATUS_NAMES_ZH,
   ALERT_STATUSES,
+  type AlertStatus,
   awaitsVerification,
   isVerificationOverdue,
   RISK_KIND_CAUSE,
   RISK_KIND_NAMES_ZH,
+  type RiskKind,
   statusAfterVisit,
   VISIT_OUTCOME_NAMES_ZH,
+  type VisitOutcome,
   VisitOutcomeSchema,
 } from "#core/alerts/index.ts";
 import { endOfLocalDay, isLocalDate, localDateOf } from "#core/calendar/index.ts";
@@ -118,14 +121,14 @@ export interface AlertView {
   townshipId: string;
   townshipName: string;
   person: { name?: string; idNumberMasked?: string; address?: string };
-  kind: string;
+  kind: RiskKind;
   kindZh: string;
   source: string;
   reportedOn: string;
   evidence: string;
   receivedAt: string;
-  receivedVia: string;
-  status: string;
+  receivedVia: AlertRecord["receivedVia"];
+  status: AlertStatus;
   statusZh: string;
   dueAt: string;
   overdue: boolean;
@@ -134,11 +137,11 @@ export interface AlertView {
   visits: Array<{
     round: number;
     visitedOn: string;
-    outcome: Record<string, unknown>;
+    outcome: VisitOutcome;
     outcomeZh: string;
     recordedBy: { userId: string; name: string };
     coVisitor: { userId: string; name: string };
-    status: string;
+    status: AlertVisit["status"];
     confirmedAt?: string;
     rejection?: { reason: string; name: string };
   }>;
@@ -147,7 +150,7 @@ export interface AlertView {
   /** What the filing form starts from (file on behalf). */
   prefill: {
     townshipId: string;
-    cause: string;
+    cause: HardshipCause;
     description: string;
     applicantName?: string;
     address?: string;
@@ -183,7 +186,7 @@ export function alertView(alert: AlertRecord, name: string, now: Date): AlertVie
     visits: alert.visits.map((v) => ({
       round: v.round,
       visitedOn: v.visitedOn,
-      outcome: v.outcome as unknown as Record<string, unknown>,
+      outcome: v.outcome,
       outcomeZh: VISIT_OUTCOME_NAMES_ZH[v.outcome.kind],
       recordedBy: { userId: v.recordedBy.userId, name: v.recordedBy.name },
       coVisitor: v.coVisitor,

@@ -8,6 +8,7 @@
 import type { Actor } from "#core/access/index.ts";
 import { CAUSE_NAMES_ZH } from "#core/cases/index.ts";
 import { AidFlowError } from "#core/errors.ts";
+import type { HouseholdStage } from "#core/incidents/index.ts";
 import { decideAdvance } from "../flow-a/decisions/advance.ts";
 import { readableIncident } from "./declare.ts";
 import type { IncidentDeps } from "./deps.ts";
@@ -21,7 +22,7 @@ export interface IncidentCaseRow {
   applicant: { name: string; document: { type: string; numberMasked: string } };
   registeredAt: string;
   status: string;
-  stage: string;
+  stage: HouseholdStage;
   standardAdvanceYuan: string;
   approvedYuan?: string;
   paidYuan?: string;

@@ -1,74 +1,44 @@
 /**
  * Early warnings (主动发现): the township's alerts to verify, the visit by two officers, filing on
- * the person's behalf. Shapes follow functions/services/alerts/verification.ts.
+ * the person's behalf. Request and answer types come from the API document (schema.ts) through
+ * contract.ts.
  */
+import type { Answer, Body } from "./contract.ts";
 import { get, post, query, type RequestOptions } from "./http.ts";
 
-export interface AlertVisitView {
-  round: number;
-  visitedOn: string;
-  outcome: { kind: string; reason?: string; body?: string; retryBy?: string; note?: string };
-  outcomeZh: string;
-  recordedBy: { userId: string; name: string };
-  coVisitor: { userId: string; name: string };
-  status: "pending" | "confirmed" | "rejected";
-  confirmedAt?: string;
-  rejection?: { reason: string; name: string };
-}
+export type AlertView = Answer<"/early-warnings/{alertId}">;
+export type AlertVisitView = AlertView["visits"][number];
+export type VisitBody = Body<"/early-warnings/{alertId}/visits">;
+export type CoSignBody = Body<"/early-warnings/{alertId}/visits/co-sign">;
+export type AlertFilingBody = Body<"/early-warnings/{alertId}/filing">;
 
-export interface AlertView {
-  alertId: string;
-  townshipId: string;
-  townshipName: string;
-  person: { name?: string; idNumberMasked?: string; address?: string };
-  kind: string;
-  kindZh: string;
-  source: string;
-  reportedOn: string;
-  evidence: string;
-  receivedAt: string;
-  status: "open" | "awaiting-co-sign" | "retry" | "to-file" | "verified";
-  statusZh: string;
-  dueAt: string;
-  overdue: boolean;
-  escalated: boolean;
-  visits: AlertVisitView[];
-  caseId?: string;
-  prefill: {
-    townshipId: string;
-    cause: string;
-    description: string;
-    applicantName?: string;
-    address?: string;
-  };
-}
-
-export interface VisitBody {
-  visitedOn: string;
-  coVisitorUserId: string;
-  outcome: Record<string, string>;
-}
+const enc = encodeURIComponent;
 
 export const listAlerts = (filter: { status?: string } = {}) =>
-  get<{ alerts: AlertView[] }>(`/early-warnings${query(filter)}`).then((r) => r.alerts);
+  get<Answer<"/early-warnings">>(`/early-warnings${query(filter)}`).then((r) => r.alerts);
 
 export const townshipOfficers = (townshipId: string) =>
-  get<{ officers: Array<{ userId: string; name: string }> }>(`/townships/${townshipId}/officers`).then(
+  get<Answer<"/townships/{townshipId}/officers">>(`/townships/${enc(townshipId)}/officers`).then(
     (r) => r.officers,
   );
 
 export const recordVisit = (alertId: string, body: VisitBody, options?: RequestOptions) =>
-  post<AlertView>(`/early-warnings/${alertId}/visits`, body, options);
+  post<Answer<"/early-warnings/{alertId}/visits", "post", 201>>(
+    `/early-warnings/${enc(alertId)}/visits`,
+    body,
+    options,
+  );
 
-export const coSignVisit = (
-  alertId: string,
-  body: { decision: "confirm" } | { decision: "reject"; reason: string },
-  options?: RequestOptions,
-) => post<AlertView>(`/early-warnings/${alertId}/visits/co-sign`, body, options);
+export const coSignVisit = (alertId: string, body: CoSignBody, options?: RequestOptions) =>
+  post<Answer<"/early-warnings/{alertId}/visits/co-sign", "post">>(
+    `/early-warnings/${enc(alertId)}/visits/co-sign`,
+    body,
+    options,
+  );
 
-export const fileForAlert = (alertId: string, body: Record<string, unknown>, options?: RequestOptions) =>
-  post<{ alertId: string; case: { caseId: string; status: string } }>(
-    `/early-warnings/${alertId}/filing`,
+export const fileForAlert = (alertId: string, body: AlertFilingBody, options?: RequestOptions) =>
+  post<Answer<"/early-warnings/{alertId}/filing", "post", 201>>(
+    `/early-warnings/${enc(alertId)}/filing`,
     body,
     options,
   );

@@ -1,103 +1,34 @@
 /**
- * Disaster mode (DOMAIN §8): the county's incidents, their households' cases, the approver's batch
- * approval, the dashboard and its XLSX export. Shapes follow functions/services/incidents/*.
+ * Disaster mode (DOMAIN §8): the county's incidents, their households' cases, the officers'
+ * registration (short form and 受灾户 spreadsheet), the approver's batch approval, the one-step
+ * top-up, the dashboard and its XLSX export. Request and answer types come from the API document
+ * (schema.ts) through contract.ts.
  */
+import type { Answer, Body } from "./contract.ts";
 import { get, post, query, type RequestOptions } from "./http.ts";
 
-export interface IncidentTownship {
-  townshipId: string;
-  name: string;
-}
-
-export interface Incident {
-  incidentId: string;
-  name: string;
-  cause: string;
-  causeZh: string;
-  townshipIds: string[];
-  townships: IncidentTownship[];
-  startDate: string;
-  endDate?: string;
-  standardAdvanceYuan: string;
-  description?: string;
-  status: "active" | "ended";
-  declaredBy: { userId: string; name: string };
-  declaredAt: string;
-}
-
-export interface DeclareIncidentBody {
-  name: string;
-  cause: string;
-  townshipIds: string[];
-  startDate: string;
-  endDate?: string;
-  standardAdvanceYuan: string;
-  description?: string;
-}
-
-export interface IncidentCounts {
-  registered: number;
-  awaitingDecision: number;
-  approved: number;
-  rejected: number;
-  waitingForFunds: number;
-  paid: number;
-  approvedYuan: string;
-  paidYuan: string;
-}
-
-export interface IncidentDashboard {
-  incident: Incident;
-  totals: IncidentCounts;
-  townships: Array<IncidentCounts & IncidentTownship>;
-  registrationToPayment: { count: number; medianMinutes?: number; p90Minutes?: number; maxMinutes?: number };
-}
-
-export interface IncidentCase {
-  caseId: string;
-  townshipId: string;
-  townshipName: string;
-  applicant: { name: string; document: { type: string; numberMasked: string } };
-  registeredAt: string;
-  status: string;
-  stage: string;
-  standardAdvanceYuan: string;
-  approvedYuan?: string;
-  paidYuan?: string;
-  paidAt?: string;
-  handledByReader: boolean;
-}
-
-export interface BatchResult {
-  caseId: string;
-  status: number;
-  outcome: "approved" | "refused";
-  code?: string;
-  messageZh?: string;
-  message?: string;
-}
-
-export interface TopUpTownship {
-  townshipId: string;
-  name: string;
-  householdsToPay: number;
-  neededYuan: string;
-  allocatedYuan: string;
-  outcome: "allocated" | "duplicate" | "covered";
-  resumedCases: string[];
-}
+export type Incident = Answer<"/incidents/{incidentId}">;
+export type IncidentTownship = Incident["townships"][number];
+export type DeclareIncidentBody = Body<"/incidents">;
+export type IncidentDashboard = Answer<"/incidents/{incidentId}/dashboard">;
+export type IncidentCounts = IncidentDashboard["totals"];
+export type IncidentCase = Answer<"/incidents/{incidentId}/cases">["cases"][number];
+export type BatchDecision = Answer<"/incidents/{incidentId}/advance-decisions", "post">;
+export type BatchResult = BatchDecision["results"][number];
+export type TopUpResult = Answer<"/incidents/{incidentId}/top-up", "post">;
+export type TopUpTownship = TopUpResult["townships"][number];
 
 const enc = encodeURIComponent;
 
 export async function listIncidents(): Promise<Incident[]> {
-  return (await get<{ incidents: Incident[] }>("/incidents")).incidents;
+  return (await get<Answer<"/incidents">>("/incidents")).incidents;
 }
 
 export async function declareIncident(
   body: DeclareIncidentBody,
   options?: RequestOptions,
 ): Promise<Incident> {
-  return post<Incident>("/incidents", body, options);
+  return post<Answer<"/incidents", "post", 201>>("/incidents", body, options);
 }
 
 export async function endIncident(
@@ -105,7 +36,12 @@ export async function endIncident(
   reason: string,
   options?: RequestOptions,
 ): Promise<Incident> {
-  return post<Incident>(`/incidents/${enc(incidentId)}/end`, { reason }, options);
+  const body: Body<"/incidents/{incidentId}/end"> = { reason };
+  return post<Answer<"/incidents/{incidentId}/end", "post">>(
+    `/incidents/${enc(incidentId)}/end`,
+    body,
+    options,
+  );
 }
 
 export async function incidentDashboard(incidentId: string): Promise<IncidentDashboard> {
@@ -113,28 +49,31 @@ export async function incidentDashboard(incidentId: string): Promise<IncidentDas
 }
 
 export async function incidentCases(incidentId: string, stage?: string): Promise<IncidentCase[]> {
-  return (await get<{ cases: IncidentCase[] }>(`/incidents/${enc(incidentId)}/cases${query({ stage })}`))
-    .cases;
+  return (
+    await get<Answer<"/incidents/{incidentId}/cases">>(
+      `/incidents/${enc(incidentId)}/cases${query({ stage })}`,
+    )
+  ).cases;
 }
 
 export async function approveCases(
   incidentId: string,
   caseIds: string[],
   options?: RequestOptions,
-): Promise<{ approved: number; refused: number; results: BatchResult[] }> {
-  return post(`/incidents/${enc(incidentId)}/advance-decisions`, { caseIds }, options);
+): Promise<BatchDecision> {
+  const body: Body<"/incidents/{incidentId}/advance-decisions"> = { caseIds };
+  return post<BatchDecision>(`/incidents/${enc(incidentId)}/advance-decisions`, body, options);
 }
 
 export async function topUpIncident(
   incidentId: string,
   reason: string,
   options?: RequestOptions,
-): Promise<{ townships: TopUpTownship[] }> {
-  return post(`/incidents/${enc(incidentId)}/top-up`, { reason }, options);
+): Promise<TopUpResult> {
+  const body: Body<"/incidents/{incidentId}/top-up"> = { reason };
+  return post<TopUpResult>(`/incidents/${enc(incidentId)}/top-up`, body, options);
 }
 
-export async function incidentExport(
-  incidentId: string,
-): Promise<{ download: { url: string; fileName: string } }> {
+export async function incidentExport(incidentId: string): Promise<Answer<"/incidents/{incidentId}/export">> {
   return get(`/incidents/${enc(incidentId)}/export`);
 }

@@ -2,14 +2,12 @@
  * 外地受助: the notices about the county's residents aided in another county (masked) and their
  * figures per county where aided and cause — `GET /registration-notices`, `GET /registration-notices/stats`.
  */
+import type { Answer } from "./contract.ts";
 import { get, query } from "./http.ts";
-import type { paths } from "./schema.ts";
 
-export type NoticePage =
-  paths["/registration-notices"]["get"]["responses"][200]["content"]["application/json"];
+export type NoticePage = Answer<"/registration-notices">;
 export type RegistrationNotice = NoticePage["items"][number];
-export type NoticeStats =
-  paths["/registration-notices/stats"]["get"]["responses"][200]["content"]["application/json"];
+export type NoticeStats = Answer<"/registration-notices/stats">;
 
 export interface NoticePeriod {
   from?: string;

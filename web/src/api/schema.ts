@@ -581,12 +581,14 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Success */
-        200: {
+        /** @description The new case (200 with the same shape: the open case of the same person and cause) */
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["FileCaseResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -688,7 +690,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -796,7 +800,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -906,7 +912,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1008,7 +1016,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1119,11 +1129,21 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        200: {
+        202: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              caseId: string;
+              /** @enum {string} */
+              taskType: "paperwork";
+              /** @enum {string} */
+              delivery: "awaiting-co-signature";
+              repeated: boolean;
+              coSignature: components["schemas"]["CoSignatureView"];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1249,7 +1269,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1357,7 +1379,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1458,7 +1482,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1551,7 +1577,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1639,7 +1667,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              coSignature: components["schemas"]["CoSignatureView"] & (Record<string, never> | null);
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1717,7 +1749,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              caseId: string;
+              /** @enum {string} */
+              decision: "confirm" | "reject";
+              /**
+               * @description `completed`: every co-signer confirmed, the paperwork is decided and the case moved on
+               * @enum {string}
+               */
+              status: "pending" | "rejected" | "completed";
+              coSignature: components["schemas"]["CoSignatureView"];
+              delivery?: string;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1808,7 +1853,14 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              officers: {
+                userId: string;
+                name: string;
+              }[];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2093,11 +2145,13 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["FlowBFilingResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2209,7 +2263,26 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              caseId: string;
+              taskType: string;
+              /** @description The request as recorded (amounts as strings) */
+              decision: {
+                [key: string]: unknown;
+              };
+              decidedBy: string;
+              decidedAt: string;
+              /** @description This request repeated one already recorded (nothing new was written) */
+              repeated: boolean;
+              /** @description `delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over */
+              delivery: string;
+              /** @description totalYuan, approvalLevel and the assessed stages (GET /plans/{caseId} shows them) */
+              plan: {
+                [key: string]: unknown;
+              };
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2311,7 +2384,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2418,7 +2493,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2511,7 +2588,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2625,7 +2704,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2725,7 +2806,16 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              caseId: string;
+              suspicionId: string;
+              /** @enum {boolean} */
+              planChanged: false;
+              status: string;
+              repeated: boolean;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2945,7 +3035,12 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["WorkItem"][];
+              nextCursor?: string;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3748,7 +3843,109 @@ export interface paths {
     put?: never;
     /**
      * Stop SMS to the applicant of the case (退订短信); the inbox still gets every message
-     * @description The applicant of the case in 掌上办, or a township officer of the case's township for them after a phone call (`note`, what the applicant said, required then). The number the case is texted on is opted out: the dispatcher sends it no more SMS (each later message shows 已退订 on the case). Audited. A repeat answers the opt-out already recorded. 422 when the case has no phone number.
+     * @description The applicant of the case in 掌上办, or a township officer of the case's township for them after a phone call (`note`, what the applicant said, required then). The number the case is texted on is opted out: the dispatcher sends it no more SMS (each later message shows 已退订 on the case). Audited. A repeat answers the opt-out already recorded. 422 when the case has no phone number. Payments and escalations are not texted to an opted-out number either (they are exempt from the quiet hours only).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          caseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/cases/{caseId}/sms-opt-in": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Turn SMS back on for the applicant of the case (恢复短信)
+     * @description Lifts the opt-out of the number the case is texted on, however it was made (a TD reply, 掌上办, the township): messages from now on are texted again; those not sent while it was opted out stay unsent (the inbox has them). The applicant of the case in 掌上办, or a township officer of the case's township for them after a phone call (`note` required then). Audited once per opt-out lifted; a number not opted out answers as it is and writes nothing. 422 when the case has no phone number.
      */
     post: {
       parameters: {
@@ -4370,11 +4567,13 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Success */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["SignedAlertsReceipt"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -4444,11 +4643,13 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["AlertImportResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -4529,7 +4730,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["AlertList"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -4592,7 +4795,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["AlertStatistics"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -4655,7 +4860,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["Alert"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -4760,11 +4967,13 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["Alert"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -4870,7 +5079,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["Alert"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5091,11 +5302,13 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["AlertFiling"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5181,7 +5394,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              funds: components["schemas"]["FundSummary"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5248,7 +5465,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              entries: components["schemas"]["LedgerEntry"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5320,7 +5541,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["QuotaHint"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5404,7 +5627,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["TopUpResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5495,7 +5720,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["TopUpResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5583,7 +5810,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["FundWaits"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5656,7 +5885,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              runs: components["schemas"]["ReconciliationRun"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5736,7 +5969,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["StoredReconciliationRun"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5820,7 +6055,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["CloseResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5906,7 +6143,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              proposals: components["schemas"]["StoredProposal"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5975,7 +6216,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              proposal: components["schemas"]["StoredProposal"];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6069,7 +6314,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["ReplenishmentExecution"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6155,7 +6402,12 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              pending: components["schemas"]["StoredAlert"][];
+              sent: components["schemas"]["StoredAlert"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6284,7 +6536,7 @@ export interface paths {
     };
     /**
      * Province roll-up per county and township: cases, amounts paid, advance decisions in time, overdue paperwork, funds, reconciliation
-     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included, at most 366 days); neither: this month so far. `provinceId` defaults to the reader's province; another one is refused (403). Cases filed in the period by hardship type, status (and status group), local vs non-local registration; draws and reversals booked in the period (integer fen), local vs non-local; advance decisions on the period's cases and how many within the case's policy response time (typical 24 h); paperwork open now past its deadline; each fund's quota, balance and available money now, below its alert level, alerts raised in the period; funds closed through the period's end and months of the period over and not closed. Counts and sums only: no name, document, phone or account.
+     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included, at most 366 days); neither: this month so far. `provinceId` defaults to the reader's province; another one is refused (403). Cases filed in the period by hardship type, status (and status group), local vs non-local registration; draws and reversals booked in the period (integer fen), local vs non-local; advance decisions on the period's cases and how many within the case's policy response time (typical 24 h); paperwork open now past its deadline; each fund's quota, balance and available money now, below its alert level, alerts raised in the period; funds closed through the period's end and months of the period over and not closed; 外地受助 closed in the period per registration county × county where aided (count and amount paid). Each county's figures come from the daily roll-up stored for it (`source: stored`, as of its `asOf`) when the stored months make up the period, else are computed for the request (`source: computed`: a county added since the last run, or a period not of whole months). Counts and sums only: no name, document, phone or account.
      */
     get: {
       parameters: {
@@ -6310,6 +6562,8 @@ export interface paths {
               from: string;
               to: string;
               generatedAt: string;
+              /** @description the oldest of the counties' asOf: every figure is at least this recent (ISO) */
+              asOf: string;
               figures: {
                 cases: {
                   filed: number;
@@ -6384,6 +6638,13 @@ export interface paths {
               counties: {
                 countyId: string;
                 name: string;
+                /**
+                 * @description stored: the daily roll-up's row; computed: read from the cases for this request
+                 * @enum {string}
+                 */
+                source: "stored" | "computed";
+                /** @description the figures are as of this instant (ISO) */
+                asOf: string;
                 figures: {
                   cases: {
                     filed: number;
@@ -6536,6 +6797,17 @@ export interface paths {
                   };
                 }[];
               }[];
+              registrationNotices: {
+                /** @description the applicants' registration county */
+                registrationCountyId: string;
+                registrationCountyName: string;
+                /** @description the county where they were aided */
+                countyId: string;
+                countyName?: string;
+                count: number;
+                /** @description integer fen (1 yuan = 100 fen) */
+                paidFen: number;
+              }[];
             };
           };
         };
@@ -6681,7 +6953,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["IncidentList"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6734,11 +7008,13 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["Incident"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6817,7 +7093,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["Incident"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6904,7 +7182,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["Incident"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -7000,11 +7280,13 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["RegisteredHousehold"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -7104,7 +7386,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["IncidentHouseholdImportResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -7198,7 +7482,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["IncidentCases"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -7282,7 +7568,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["IncidentBatchDecision"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -7384,7 +7672,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["IncidentTopUpResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -7472,7 +7762,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["IncidentDashboard"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -9001,6 +9293,95 @@ export interface components {
       prevHash: string;
       hash: string;
     };
+    FileCaseResult: {
+      caseId: string;
+      status: string;
+      /** @description The same person (or someone of the household) + cause already had an open case the caller may read: that case is returned */
+      existing: boolean;
+      policyVersionId: string;
+      /** @description The advance the rules propose (same for any registration or document) */
+      assessment?: {
+        eligible: boolean;
+        amountYuan: string;
+        approvalLevel: string;
+        paymentMethods: string[];
+        reasons: string[];
+      };
+    };
+    DecisionResponse: {
+      caseId: string;
+      taskType: string;
+      /** @description The request as recorded (amounts as strings) */
+      decision: {
+        [key: string]: unknown;
+      };
+      decidedBy: string;
+      decidedAt: string;
+      /** @description This request repeated one already recorded (nothing new was written) */
+      repeated: boolean;
+      /** @description `delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over */
+      delivery: string;
+    };
+    CoSignatureView: {
+      caseId: string;
+      round: number;
+      /** @enum {string} */
+      status: "pending" | "rejected" | "completed";
+      recordedBy: {
+        userId: string;
+        name: string;
+      };
+      recordedAt: string;
+      investigators: {
+        userId: string;
+        visitedAt: string;
+      }[];
+      economicCheck: {
+        result: string;
+        reference?: string;
+      };
+      facts: string;
+      goodFaithBasis: string;
+      fraudFound: boolean;
+      /** @description Recorded after the paperwork deadline */
+      late: boolean;
+      /** @description Named investigators (other than the recorder) who have not confirmed yet */
+      awaiting: string[];
+      signatures: {
+        userId: string;
+        name: string;
+        at: string;
+      }[];
+      rejection?: {
+        userId: string;
+        name: string;
+        at: string;
+        reason: string;
+      };
+    };
+    FlowBFilingResult: {
+      caseId: string;
+      status: string;
+      /** @description The same person (or someone of the household) + cause already had an open case the caller may read: that case is returned */
+      existing: boolean;
+      policyVersionId: string;
+      /** @description Why the case is staged (core/cases chooseFlow) */
+      flowChoice?: unknown;
+    };
+    WorkItem: {
+      caseId: string;
+      taskType: string;
+      /** @description The task's group in the console (paperwork, assessment, other …) */
+      category: string;
+      countyId: string;
+      townshipId: string;
+      townshipName: string | null;
+      dueAt: string | null;
+      overdue: boolean;
+      escalated: boolean;
+      openedAt: string;
+      assigneeRoles: string[];
+    };
     Township: {
       townshipId: string;
       name: string;
@@ -9057,6 +9438,489 @@ export interface components {
       read: boolean;
       readAt?: string;
     };
+    SignedAlertsReceipt: {
+      alerts: {
+        alertId: string;
+        /** @description An alert of the same person + risk stood within the window: this is it, nothing was stored */
+        repeat: boolean;
+        townshipId: string;
+        /** @description The verification deadline (ISO instant) */
+        dueAt: string;
+      }[];
+    };
+    AlertImportResult: {
+      /** @description Rows read from the sheet */
+      rows: number;
+      /** @description New alerts stored */
+      received: number;
+      /** @description Rows answered by a standing alert */
+      repeats: number;
+      alerts: {
+        alertId: string;
+        /** @description An alert of the same person + risk stood within the window: this is it, nothing was stored */
+        repeat: boolean;
+        townshipId: string;
+        /** @description The verification deadline (ISO instant) */
+        dueAt: string;
+        row: number;
+      }[];
+    };
+    AlertList: {
+      alerts: components["schemas"]["Alert"][];
+      townships: {
+        townshipId: string;
+        name: string;
+      }[];
+    };
+    Alert: {
+      alertId: string;
+      townshipId: string;
+      townshipName: string;
+      /** @description Masked as the reader's role may see the person */
+      person: {
+        name?: string;
+        idNumberMasked?: string;
+        address?: string;
+      };
+      /** @enum {string} */
+      kind: "medical-expense" | "disaster" | "accident" | "income-loss" | "other";
+      kindZh: string;
+      source: string;
+      /** @description YYYY-MM-DD */
+      reportedOn: string;
+      evidence: string;
+      receivedAt: string;
+      /** @enum {string} */
+      receivedVia: "signed" | "import";
+      /** @enum {string} */
+      status: "open" | "awaiting-co-sign" | "retry" | "to-file" | "verified";
+      statusZh: string;
+      dueAt: string;
+      overdue: boolean;
+      escalated: boolean;
+      visits: {
+        round: number;
+        visitedOn: string;
+        outcome: {
+          /** @enum {string} */
+          kind: "file-on-behalf" | "not-needed" | "referred" | "unreachable";
+          reason?: string;
+          body?: string;
+          retryBy?: string;
+          note?: string;
+        };
+        outcomeZh: string;
+        recordedBy: {
+          userId: string;
+          name: string;
+        };
+        coVisitor: {
+          userId: string;
+          name: string;
+        };
+        /** @enum {string} */
+        status: "pending" | "confirmed" | "rejected";
+        confirmedAt?: string;
+        rejection?: {
+          reason: string;
+          name: string;
+        };
+      }[];
+      /** @description The Flow A case filed on the person's behalf */
+      caseId?: string;
+      /** @description What the filing form starts from (file on behalf) */
+      prefill: {
+        townshipId: string;
+        /** @enum {string} */
+        cause:
+          | "fire"
+          | "flood"
+          | "other-disaster"
+          | "traffic-accident"
+          | "sudden-illness"
+          | "crime"
+          | "other-sudden"
+          | "medical"
+          | "education"
+          | "other-rigid";
+        description: string;
+        applicantName?: string;
+        address?: string;
+      };
+    };
+    AlertStatistics: {
+      countyId: string;
+      townships: {
+        townshipId: string;
+        name: string;
+        received: number;
+        /** @description Visits confirmed whose day is within the deadline */
+        visitedInTime: number;
+        /** @description Filed for on the person's behalf and paid */
+        aided: number;
+        overdue: number;
+        escalated: number;
+        medianHoursToFirstVisit: number | null;
+        medianHoursToMoney: number | null;
+      }[];
+    };
+    AlertFiling: {
+      alertId: string;
+      case: {
+        caseId: string;
+        status: string;
+        /** @description The person's open case for the cause, not a new one */
+        existing: boolean;
+        policyVersionId: string;
+      };
+    };
+    FundSummary: {
+      townshipId: string;
+      name: string;
+      /** @description The fund is set up (false: no allocation yet, all zero) */
+      opened: boolean;
+      quotaYuan: string;
+      balanceYuan: string;
+      committedYuan: string;
+      availableYuan: string;
+      alertLevelYuan?: string;
+      belowAlertLevel: boolean;
+      closedThrough?: string;
+      sequence: number;
+    };
+    LedgerEntry: {
+      entryId: string;
+      fundId: string;
+      /** @enum {string} */
+      kind: "allocation" | "draw" | "commit" | "release" | "reversal" | "recovery" | "replenishment";
+      /** @enum {string} */
+      drawKind?: "advance" | "follow-up" | "stage";
+      amountYuan: string;
+      /** Format: date-time */
+      bookedAt: string;
+      /** @default {} */
+      reference: {
+        caseId?: string;
+        decisionId?: string;
+        obligationId?: string;
+        paymentId?: string;
+        /** @enum {string} */
+        flow?: "A" | "B";
+        hardshipType?: string;
+        /** @enum {string} */
+        residency?: "local" | "non-local";
+        actor?: string;
+        correlationId?: string;
+      };
+      sequence: number;
+      prevHash: string;
+      entryHash: string;
+      after: {
+        quota: string;
+        balance: string;
+        committed: string;
+      };
+    };
+    QuotaHint: {
+      townshipId: string;
+      name: string;
+      registeredPopulation: number;
+      perCapitaYuan: string;
+      lastYear: number;
+      /** @description The larger of the two bases */
+      suggestedQuotaYuan: string;
+      byPopulationYuan: string;
+      byLastYearSpendingYuan?: string;
+      /** @enum {string} */
+      basis: "population" | "last-year-spending";
+      currentQuotaYuan: string;
+      allocationToReachYuan: string;
+    };
+    TopUpResult: {
+      townshipId: string;
+      name: string;
+      /** @description The fund is set up (false: no allocation yet, all zero) */
+      opened: boolean;
+      quotaYuan: string;
+      balanceYuan: string;
+      committedYuan: string;
+      availableYuan: string;
+      alertLevelYuan?: string;
+      belowAlertLevel: boolean;
+      closedThrough?: string;
+      sequence: number;
+      entryId: string;
+      allocatedYuan: string;
+      /** @enum {string} */
+      outcome: "applied" | "duplicate";
+      /** @description The waiting cases this top-up paid and resumed, oldest first */
+      resumedCases: string[];
+    };
+    FundWaits: {
+      /** @enum {string} */
+      order: "head-of-line" | "oldest-that-fits";
+      funds: {
+        townshipId: string;
+        name: string;
+        availableYuan: string;
+        /** @description What the whole queue lacks: the top-up that pays every waiting case */
+        shortYuan: string;
+        cases: {
+          position: number;
+          caseId: string;
+          townshipId: string;
+          /** @enum {string} */
+          flow: "A" | "B";
+          /** @description `advance`, `follow-up` (Flow A) or `plan` (Flow B's commitment) */
+          purpose: string;
+          amountYuan: string;
+          waitingSince: string;
+          fitsNow: boolean;
+          shortfallYuan: string;
+          cumulativeShortfallYuan: string;
+        }[];
+      }[];
+    };
+    ReconciliationRun: {
+      runId: string;
+      townshipId: string;
+      townshipName: string;
+      period: string;
+      runAt: string;
+      runBy: string;
+      report: components["schemas"]["ReconciliationReport"];
+      /** @description Where the period stands, so a console shows only the next step that is possible */
+      state: {
+        periodOver: boolean;
+        closableFrom: string;
+        close?: {
+          signedByName: string;
+          signedAt: string;
+          explanation?: string;
+        };
+        proposal?: {
+          amountYuan: string;
+          /** @enum {string} */
+          status: "proposed" | "executed";
+          proposedAt: string;
+          executedAt?: string;
+        };
+      };
+    };
+    ReconciliationReport: {
+      fundId: string;
+      period: {
+        label: string;
+        /** @enum {string} */
+        kind: "month" | "quarter";
+        fromIso: string;
+        toIso: string;
+        throughIso: string;
+      };
+      figures: {
+        opening: {
+          quota: string;
+          balance: string;
+          committed: string;
+        };
+        closing: {
+          quota: string;
+          balance: string;
+          committed: string;
+        };
+        allocations: {
+          count: number;
+          sumYuan: string;
+        };
+        draws: {
+          count: number;
+          sumYuan: string;
+          byFlow: {
+            [key: string]: {
+              count: number;
+              sumYuan: string;
+            };
+          };
+          byHardshipType: {
+            [key: string]: {
+              count: number;
+              sumYuan: string;
+            };
+          };
+          byResidency: {
+            [key: string]: {
+              count: number;
+              sumYuan: string;
+            };
+          };
+          byDrawKind: {
+            [key: string]: {
+              count: number;
+              sumYuan: string;
+            };
+          };
+        };
+        reversals: {
+          count: number;
+          sumYuan: string;
+        };
+        recoveries: {
+          count: number;
+          sumYuan: string;
+        };
+        replenishments: {
+          count: number;
+          sumYuan: string;
+        };
+        commits: {
+          count: number;
+          sumYuan: string;
+        };
+        releases: {
+          count: number;
+          sumYuan: string;
+        };
+        commitmentsOpenYuan: string;
+        entryCount: number;
+        firstSequence?: number;
+        lastSequence?: number;
+      };
+      entriesVerified: number;
+      verifiedSequence: number;
+      verifiedHeadHash: string;
+      chainIntact: boolean;
+      headMatchesReplay: boolean;
+      confirmationsChecked: number;
+      drawsChecked: number;
+      discrepancies: {
+        code: string;
+        what: string;
+        whatZh: string;
+        where: {
+          [key: string]: unknown;
+        };
+        entries: string[];
+        amountYuan?: string;
+      }[];
+      discrepancyCount: number;
+      discrepanciesTruncated: boolean;
+      clean: boolean;
+    };
+    StoredReconciliationRun: {
+      runId: string;
+      fundId: string;
+      countyId: string;
+      period: string;
+      runAt: string;
+      runBy: string;
+      clean: boolean;
+      discrepancyCount: number;
+      /** @description The report as JSON-ready data (amounts as strings), rows capped at 200 */
+      report: {
+        [key: string]: unknown;
+      };
+    };
+    CloseResult: {
+      close: components["schemas"]["StoredClose"];
+      proposal?: components["schemas"]["StoredProposal"];
+      /** @description The reconciliation report signed */
+      report: {
+        [key: string]: unknown;
+      };
+    };
+    StoredClose: {
+      fundId: string;
+      countyId: string;
+      period: string;
+      runId: string;
+      closedThrough: string;
+      signedBy: string;
+      signedByName: string;
+      signedAt: string;
+      /** @description SHA-256 over the signer, the period and the figures and head the signer vouched for */
+      signatureDigest: string;
+      verifiedSequence: number;
+      verifiedHeadHash: string;
+      closingBalanceYuan: string;
+      quotaYuan: string;
+      discrepancyCount: number;
+      explanation?: string;
+    };
+    StoredProposal: {
+      proposalId: string;
+      fundId: string;
+      countyId: string;
+      period: string;
+      amountYuan: string;
+      quotaYuan: string;
+      closingBalanceYuan: string;
+      proposedBy: string;
+      proposedAt: string;
+      /** @enum {string} */
+      status: "proposed" | "executed";
+      executedBy?: string;
+      executedAt?: string;
+      executedAmountYuan?: string;
+      entryId?: string;
+      resumedCases?: string[];
+    };
+    ReplenishmentExecution: {
+      proposal: components["schemas"]["StoredProposal"];
+      /** @description This call executed it (false: it had been executed before; nothing new was written) */
+      executedNow: boolean;
+      resumedCases: string[];
+    };
+    StoredAlert: {
+      fundId: string;
+      sequence: number;
+      entryId: string;
+      availableYuan: string;
+      alertLevelYuan: string;
+      quotaYuan: string;
+      bookedAt: string;
+      /** @enum {string} */
+      state: "pending" | "sent";
+    };
+    Incident: {
+      incidentId: string;
+      countyId: string;
+      name: string;
+      /** @enum {string} */
+      cause:
+        | "fire"
+        | "flood"
+        | "other-disaster"
+        | "traffic-accident"
+        | "sudden-illness"
+        | "crime"
+        | "other-sudden";
+      causeZh: string;
+      townshipIds: string[];
+      townships: {
+        townshipId: string;
+        name: string;
+      }[];
+      /** @description YYYY-MM-DD, Asia/Shanghai */
+      startDate: string;
+      endDate?: string;
+      /** @description Yuan, two decimals (exact decimal text) */
+      standardAdvanceYuan: string;
+      description?: string;
+      /** @enum {string} */
+      status: "active" | "ended";
+      policyVersionId: string;
+      declaredBy: {
+        userId: string;
+        name: string;
+      };
+      declaredAt: string;
+      endedBy?: {
+        userId: string;
+        name: string;
+      };
+      endedAt?: string;
+      endReason?: string;
+    };
     DeclareIncident: {
       name: string;
       /** @enum {string} */
@@ -9073,6 +9937,15 @@ export interface components {
       endDate?: string;
       standardAdvanceYuan: string;
       description?: string;
+    };
+    IncidentList: {
+      incidents: components["schemas"]["Incident"][];
+    };
+    RegisteredHousehold: {
+      caseId: string;
+      townshipId: string;
+      /** @description The household's open case for the cause, not a new one */
+      existing: boolean;
     };
     RegisterIncidentHousehold: {
       townshipId: string;
@@ -9167,16 +10040,132 @@ export interface components {
       }[];
       note?: string;
     };
+    IncidentHouseholdImportResult: {
+      incidentId: string;
+      dryRun: boolean;
+      /** @description Rows registered (or, in a dry run, that would be) */
+      households: number;
+      refused: number;
+      rows: {
+        /** @description The sheet's row number (row 1 is the header) */
+        row: number;
+        townshipId: string;
+        caseId?: string;
+        existing?: boolean;
+        refused?: {
+          code: string;
+          message: string;
+          messageZh: string;
+        };
+      }[];
+    };
     IncidentHouseholdImport: {
       /** @description The .xlsx file (sheet 受灾户), base64, at most 4 MB */
       workbook: string;
       /** @default false */
       dryRun: boolean;
     };
+    IncidentCases: {
+      incidentId: string;
+      name: string;
+      causeZh: string;
+      cases: {
+        caseId: string;
+        townshipId: string;
+        townshipName: string;
+        applicant: {
+          name: string;
+          document: {
+            type: string;
+            numberMasked: string;
+          };
+        };
+        registeredAt: string;
+        status: string;
+        /** @enum {string} */
+        stage: "awaiting-decision" | "rejected" | "approved" | "waiting-for-funds" | "paid" | "other";
+        /** @description Yuan, two decimals (exact decimal text) */
+        standardAdvanceYuan: string;
+        /** @description Yuan, two decimals (exact decimal text) */
+        approvedYuan?: string;
+        /** @description Yuan, two decimals (exact decimal text) */
+        paidYuan?: string;
+        paidAt?: string;
+        /** @description The reader handled it: as approver may not decide it */
+        handledByReader: boolean;
+      }[];
+    };
+    IncidentBatchDecision: {
+      incidentId: string;
+      approved: number;
+      refused: number;
+      results: {
+        caseId: string;
+        /** @description This case's own answer: 200, or 403/404/409/422 */
+        status: number;
+        /** @enum {string} */
+        outcome: "approved" | "refused";
+        code?: string;
+        message?: string;
+        messageZh?: string;
+      }[];
+    };
     IncidentBatchApproval: {
       caseIds: string[];
       amountYuan?: string;
       reason?: string;
+    };
+    IncidentTopUpResult: {
+      incidentId: string;
+      townships: {
+        townshipId: string;
+        name: string;
+        householdsToPay: number;
+        /** @description Yuan, two decimals (exact decimal text) */
+        neededYuan: string;
+        /** @description Yuan, two decimals (exact decimal text) */
+        availableBeforeYuan: string;
+        /** @description Yuan, two decimals (exact decimal text) */
+        allocatedYuan: string;
+        /** @enum {string} */
+        outcome: "allocated" | "duplicate" | "covered";
+        resumedCases: string[];
+      }[];
+    };
+    IncidentDashboard: {
+      incident: components["schemas"]["Incident"];
+      totals: {
+        registered: number;
+        awaitingDecision: number;
+        approved: number;
+        rejected: number;
+        waitingForFunds: number;
+        paid: number;
+        /** @description Yuan, two decimals (exact decimal text) */
+        approvedYuan: string;
+        /** @description Yuan, two decimals (exact decimal text) */
+        paidYuan: string;
+      };
+      townships: {
+        registered: number;
+        awaitingDecision: number;
+        approved: number;
+        rejected: number;
+        waitingForFunds: number;
+        paid: number;
+        /** @description Yuan, two decimals (exact decimal text) */
+        approvedYuan: string;
+        /** @description Yuan, two decimals (exact decimal text) */
+        paidYuan: string;
+        townshipId: string;
+        name: string;
+      }[];
+      registrationToPayment: {
+        count: number;
+        medianMinutes?: number;
+        p90Minutes?: number;
+        maxMinutes?: number;
+      };
     };
     CountyImportPlan: {
       countyId: string;
