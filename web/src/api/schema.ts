@@ -581,14 +581,12 @@ export interface paths {
         };
       };
       responses: {
-        /** @description The new case (200 with the same shape: the open case of the same person and cause) */
-        201: {
+        /** @description Success */
+        200: {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["FileCaseResult"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -690,9 +688,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -800,9 +796,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -912,9 +906,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1016,9 +1008,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1129,21 +1119,11 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        202: {
+        200: {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              caseId: string;
-              /** @enum {string} */
-              taskType: "paperwork";
-              /** @enum {string} */
-              delivery: "awaiting-co-signature";
-              repeated: boolean;
-              coSignature: components["schemas"]["CoSignatureView"];
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1269,9 +1249,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1379,9 +1357,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1482,9 +1458,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1577,9 +1551,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1667,11 +1639,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              coSignature: components["schemas"]["CoSignatureView"] & (Record<string, never> | null);
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1749,20 +1717,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              caseId: string;
-              /** @enum {string} */
-              decision: "confirm" | "reject";
-              /**
-               * @description `completed`: every co-signer confirmed, the paperwork is decided and the case moved on
-               * @enum {string}
-               */
-              status: "pending" | "rejected" | "completed";
-              coSignature: components["schemas"]["CoSignatureView"];
-              delivery?: string;
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1853,14 +1808,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              officers: {
-                userId: string;
-                name: string;
-              }[];
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2145,13 +2093,11 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        201: {
+        200: {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["FlowBFilingResult"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2263,26 +2209,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              caseId: string;
-              taskType: string;
-              /** @description The request as recorded (amounts as strings) */
-              decision: {
-                [key: string]: unknown;
-              };
-              decidedBy: string;
-              decidedAt: string;
-              /** @description This request repeated one already recorded (nothing new was written) */
-              repeated: boolean;
-              /** @description `delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over */
-              delivery: string;
-              /** @description totalYuan, approvalLevel and the assessed stages (GET /plans/{caseId} shows them) */
-              plan: {
-                [key: string]: unknown;
-              };
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2384,9 +2311,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2493,9 +2418,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2588,9 +2511,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2704,9 +2625,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["DecisionResponse"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2806,16 +2725,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              caseId: string;
-              suspicionId: string;
-              /** @enum {boolean} */
-              planChanged: false;
-              status: string;
-              repeated: boolean;
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3035,12 +2945,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              items: components["schemas"]["WorkItem"][];
-              nextCursor?: string;
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3843,109 +3748,7 @@ export interface paths {
     put?: never;
     /**
      * Stop SMS to the applicant of the case (退订短信); the inbox still gets every message
-     * @description The applicant of the case in 掌上办, or a township officer of the case's township for them after a phone call (`note`, what the applicant said, required then). The number the case is texted on is opted out: the dispatcher sends it no more SMS (each later message shows 已退订 on the case). Audited. A repeat answers the opt-out already recorded. 422 when the case has no phone number. Payments and escalations are not texted to an opted-out number either (they are exempt from the quiet hours only).
-     */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
-          "idempotency-key"?: string;
-        };
-        path: {
-          caseId: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": {
-            note?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Success */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid request (field-level messages) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not signed in */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Role or scope does not allow this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Conflict (e.g. idempotency key reused) */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Against a business rule */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/cases/{caseId}/sms-opt-in": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Turn SMS back on for the applicant of the case (恢复短信)
-     * @description Lifts the opt-out of the number the case is texted on, however it was made (a TD reply, 掌上办, the township): messages from now on are texted again; those not sent while it was opted out stay unsent (the inbox has them). The applicant of the case in 掌上办, or a township officer of the case's township for them after a phone call (`note` required then). Audited once per opt-out lifted; a number not opted out answers as it is and writes nothing. 422 when the case has no phone number.
+     * @description The applicant of the case in 掌上办, or a township officer of the case's township for them after a phone call (`note`, what the applicant said, required then). The number the case is texted on is opted out: the dispatcher sends it no more SMS (each later message shows 已退订 on the case). Audited. A repeat answers the opt-out already recorded. 422 when the case has no phone number.
      */
     post: {
       parameters: {
@@ -5394,11 +5197,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              funds: components["schemas"]["FundSummary"][];
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5465,11 +5264,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              entries: components["schemas"]["LedgerEntry"][];
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5541,9 +5336,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["QuotaHint"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5627,9 +5420,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["TopUpResult"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5720,9 +5511,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["TopUpResult"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5810,9 +5599,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["FundWaits"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5885,11 +5672,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              runs: components["schemas"]["ReconciliationRun"][];
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5969,9 +5752,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["StoredReconciliationRun"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6055,9 +5836,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["CloseResult"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6143,11 +5922,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              proposals: components["schemas"]["StoredProposal"][];
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6216,11 +5991,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              proposal: components["schemas"]["StoredProposal"];
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6314,9 +6085,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": components["schemas"]["ReplenishmentExecution"];
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6402,12 +6171,7 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content: {
-            "application/json": {
-              pending: components["schemas"]["StoredAlert"][];
-              sent: components["schemas"]["StoredAlert"][];
-            };
-          };
+          content?: never;
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6536,7 +6300,7 @@ export interface paths {
     };
     /**
      * Province roll-up per county and township: cases, amounts paid, advance decisions in time, overdue paperwork, funds, reconciliation
-     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included, at most 366 days); neither: this month so far. `provinceId` defaults to the reader's province; another one is refused (403). Cases filed in the period by hardship type, status (and status group), local vs non-local registration; draws and reversals booked in the period (integer fen), local vs non-local; advance decisions on the period's cases and how many within the case's policy response time (typical 24 h); paperwork open now past its deadline; each fund's quota, balance and available money now, below its alert level, alerts raised in the period; funds closed through the period's end and months of the period over and not closed; 外地受助 closed in the period per registration county × county where aided (count and amount paid). Each county's figures come from the daily roll-up stored for it (`source: stored`, as of its `asOf`) when the stored months make up the period, else are computed for the request (`source: computed`: a county added since the last run, or a period not of whole months). Counts and sums only: no name, document, phone or account.
+     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included, at most 366 days); neither: this month so far. `provinceId` defaults to the reader's province; another one is refused (403). Cases filed in the period by hardship type, status (and status group), local vs non-local registration; draws and reversals booked in the period (integer fen), local vs non-local; advance decisions on the period's cases and how many within the case's policy response time (typical 24 h); paperwork open now past its deadline; each fund's quota, balance and available money now, below its alert level, alerts raised in the period; funds closed through the period's end and months of the period over and not closed. Counts and sums only: no name, document, phone or account.
      */
     get: {
       parameters: {
@@ -6562,8 +6326,6 @@ export interface paths {
               from: string;
               to: string;
               generatedAt: string;
-              /** @description the oldest of the counties' asOf: every figure is at least this recent (ISO) */
-              asOf: string;
               figures: {
                 cases: {
                   filed: number;
@@ -6638,13 +6400,6 @@ export interface paths {
               counties: {
                 countyId: string;
                 name: string;
-                /**
-                 * @description stored: the daily roll-up's row; computed: read from the cases for this request
-                 * @enum {string}
-                 */
-                source: "stored" | "computed";
-                /** @description the figures are as of this instant (ISO) */
-                asOf: string;
                 figures: {
                   cases: {
                     filed: number;
@@ -6796,17 +6551,6 @@ export interface paths {
                     signedAt: string;
                   };
                 }[];
-              }[];
-              registrationNotices: {
-                /** @description the applicants' registration county */
-                registrationCountyId: string;
-                registrationCountyName: string;
-                /** @description the county where they were aided */
-                countyId: string;
-                countyName?: string;
-                count: number;
-                /** @description integer fen (1 yuan = 100 fen) */
-                paidFen: number;
               }[];
             };
           };
@@ -9293,95 +9037,6 @@ export interface components {
       prevHash: string;
       hash: string;
     };
-    FileCaseResult: {
-      caseId: string;
-      status: string;
-      /** @description The same person (or someone of the household) + cause already had an open case the caller may read: that case is returned */
-      existing: boolean;
-      policyVersionId: string;
-      /** @description The advance the rules propose (same for any registration or document) */
-      assessment?: {
-        eligible: boolean;
-        amountYuan: string;
-        approvalLevel: string;
-        paymentMethods: string[];
-        reasons: string[];
-      };
-    };
-    DecisionResponse: {
-      caseId: string;
-      taskType: string;
-      /** @description The request as recorded (amounts as strings) */
-      decision: {
-        [key: string]: unknown;
-      };
-      decidedBy: string;
-      decidedAt: string;
-      /** @description This request repeated one already recorded (nothing new was written) */
-      repeated: boolean;
-      /** @description `delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over */
-      delivery: string;
-    };
-    CoSignatureView: {
-      caseId: string;
-      round: number;
-      /** @enum {string} */
-      status: "pending" | "rejected" | "completed";
-      recordedBy: {
-        userId: string;
-        name: string;
-      };
-      recordedAt: string;
-      investigators: {
-        userId: string;
-        visitedAt: string;
-      }[];
-      economicCheck: {
-        result: string;
-        reference?: string;
-      };
-      facts: string;
-      goodFaithBasis: string;
-      fraudFound: boolean;
-      /** @description Recorded after the paperwork deadline */
-      late: boolean;
-      /** @description Named investigators (other than the recorder) who have not confirmed yet */
-      awaiting: string[];
-      signatures: {
-        userId: string;
-        name: string;
-        at: string;
-      }[];
-      rejection?: {
-        userId: string;
-        name: string;
-        at: string;
-        reason: string;
-      };
-    };
-    FlowBFilingResult: {
-      caseId: string;
-      status: string;
-      /** @description The same person (or someone of the household) + cause already had an open case the caller may read: that case is returned */
-      existing: boolean;
-      policyVersionId: string;
-      /** @description Why the case is staged (core/cases chooseFlow) */
-      flowChoice?: unknown;
-    };
-    WorkItem: {
-      caseId: string;
-      taskType: string;
-      /** @description The task's group in the console (paperwork, assessment, other …) */
-      category: string;
-      countyId: string;
-      townshipId: string;
-      townshipName: string | null;
-      dueAt: string | null;
-      overdue: boolean;
-      escalated: boolean;
-      openedAt: string;
-      assigneeRoles: string[];
-    };
     Township: {
       townshipId: string;
       name: string;
@@ -9573,313 +9228,6 @@ export interface components {
         existing: boolean;
         policyVersionId: string;
       };
-    };
-    FundSummary: {
-      townshipId: string;
-      name: string;
-      /** @description The fund is set up (false: no allocation yet, all zero) */
-      opened: boolean;
-      quotaYuan: string;
-      balanceYuan: string;
-      committedYuan: string;
-      availableYuan: string;
-      alertLevelYuan?: string;
-      belowAlertLevel: boolean;
-      closedThrough?: string;
-      sequence: number;
-    };
-    LedgerEntry: {
-      entryId: string;
-      fundId: string;
-      /** @enum {string} */
-      kind: "allocation" | "draw" | "commit" | "release" | "reversal" | "recovery" | "replenishment";
-      /** @enum {string} */
-      drawKind?: "advance" | "follow-up" | "stage";
-      amountYuan: string;
-      /** Format: date-time */
-      bookedAt: string;
-      /** @default {} */
-      reference: {
-        caseId?: string;
-        decisionId?: string;
-        obligationId?: string;
-        paymentId?: string;
-        /** @enum {string} */
-        flow?: "A" | "B";
-        hardshipType?: string;
-        /** @enum {string} */
-        residency?: "local" | "non-local";
-        actor?: string;
-        correlationId?: string;
-      };
-      sequence: number;
-      prevHash: string;
-      entryHash: string;
-      after: {
-        quota: string;
-        balance: string;
-        committed: string;
-      };
-    };
-    QuotaHint: {
-      townshipId: string;
-      name: string;
-      registeredPopulation: number;
-      perCapitaYuan: string;
-      lastYear: number;
-      /** @description The larger of the two bases */
-      suggestedQuotaYuan: string;
-      byPopulationYuan: string;
-      byLastYearSpendingYuan?: string;
-      /** @enum {string} */
-      basis: "population" | "last-year-spending";
-      currentQuotaYuan: string;
-      allocationToReachYuan: string;
-    };
-    TopUpResult: {
-      townshipId: string;
-      name: string;
-      /** @description The fund is set up (false: no allocation yet, all zero) */
-      opened: boolean;
-      quotaYuan: string;
-      balanceYuan: string;
-      committedYuan: string;
-      availableYuan: string;
-      alertLevelYuan?: string;
-      belowAlertLevel: boolean;
-      closedThrough?: string;
-      sequence: number;
-      entryId: string;
-      allocatedYuan: string;
-      /** @enum {string} */
-      outcome: "applied" | "duplicate";
-      /** @description The waiting cases this top-up paid and resumed, oldest first */
-      resumedCases: string[];
-    };
-    FundWaits: {
-      /** @enum {string} */
-      order: "head-of-line" | "oldest-that-fits";
-      funds: {
-        townshipId: string;
-        name: string;
-        availableYuan: string;
-        /** @description What the whole queue lacks: the top-up that pays every waiting case */
-        shortYuan: string;
-        cases: {
-          position: number;
-          caseId: string;
-          townshipId: string;
-          /** @enum {string} */
-          flow: "A" | "B";
-          /** @description `advance`, `follow-up` (Flow A) or `plan` (Flow B's commitment) */
-          purpose: string;
-          amountYuan: string;
-          waitingSince: string;
-          fitsNow: boolean;
-          shortfallYuan: string;
-          cumulativeShortfallYuan: string;
-        }[];
-      }[];
-    };
-    ReconciliationRun: {
-      runId: string;
-      townshipId: string;
-      townshipName: string;
-      period: string;
-      runAt: string;
-      runBy: string;
-      report: components["schemas"]["ReconciliationReport"];
-      /** @description Where the period stands, so a console shows only the next step that is possible */
-      state: {
-        periodOver: boolean;
-        closableFrom: string;
-        close?: {
-          signedByName: string;
-          signedAt: string;
-          explanation?: string;
-        };
-        proposal?: {
-          amountYuan: string;
-          /** @enum {string} */
-          status: "proposed" | "executed";
-          proposedAt: string;
-          executedAt?: string;
-        };
-      };
-    };
-    ReconciliationReport: {
-      fundId: string;
-      period: {
-        label: string;
-        /** @enum {string} */
-        kind: "month" | "quarter";
-        fromIso: string;
-        toIso: string;
-        throughIso: string;
-      };
-      figures: {
-        opening: {
-          quota: string;
-          balance: string;
-          committed: string;
-        };
-        closing: {
-          quota: string;
-          balance: string;
-          committed: string;
-        };
-        allocations: {
-          count: number;
-          sumYuan: string;
-        };
-        draws: {
-          count: number;
-          sumYuan: string;
-          byFlow: {
-            [key: string]: {
-              count: number;
-              sumYuan: string;
-            };
-          };
-          byHardshipType: {
-            [key: string]: {
-              count: number;
-              sumYuan: string;
-            };
-          };
-          byResidency: {
-            [key: string]: {
-              count: number;
-              sumYuan: string;
-            };
-          };
-          byDrawKind: {
-            [key: string]: {
-              count: number;
-              sumYuan: string;
-            };
-          };
-        };
-        reversals: {
-          count: number;
-          sumYuan: string;
-        };
-        recoveries: {
-          count: number;
-          sumYuan: string;
-        };
-        replenishments: {
-          count: number;
-          sumYuan: string;
-        };
-        commits: {
-          count: number;
-          sumYuan: string;
-        };
-        releases: {
-          count: number;
-          sumYuan: string;
-        };
-        commitmentsOpenYuan: string;
-        entryCount: number;
-        firstSequence?: number;
-        lastSequence?: number;
-      };
-      entriesVerified: number;
-      verifiedSequence: number;
-      verifiedHeadHash: string;
-      chainIntact: boolean;
-      headMatchesReplay: boolean;
-      confirmationsChecked: number;
-      drawsChecked: number;
-      discrepancies: {
-        code: string;
-        what: string;
-        whatZh: string;
-        where: {
-          [key: string]: unknown;
-        };
-        entries: string[];
-        amountYuan?: string;
-      }[];
-      discrepancyCount: number;
-      discrepanciesTruncated: boolean;
-      clean: boolean;
-    };
-    StoredReconciliationRun: {
-      runId: string;
-      fundId: string;
-      countyId: string;
-      period: string;
-      runAt: string;
-      runBy: string;
-      clean: boolean;
-      discrepancyCount: number;
-      /** @description The report as JSON-ready data (amounts as strings), rows capped at 200 */
-      report: {
-        [key: string]: unknown;
-      };
-    };
-    CloseResult: {
-      close: components["schemas"]["StoredClose"];
-      proposal?: components["schemas"]["StoredProposal"];
-      /** @description The reconciliation report signed */
-      report: {
-        [key: string]: unknown;
-      };
-    };
-    StoredClose: {
-      fundId: string;
-      countyId: string;
-      period: string;
-      runId: string;
-      closedThrough: string;
-      signedBy: string;
-      signedByName: string;
-      signedAt: string;
-      /** @description SHA-256 over the signer, the period and the figures and head the signer vouched for */
-      signatureDigest: string;
-      verifiedSequence: number;
-      verifiedHeadHash: string;
-      closingBalanceYuan: string;
-      quotaYuan: string;
-      discrepancyCount: number;
-      explanation?: string;
-    };
-    StoredProposal: {
-      proposalId: string;
-      fundId: string;
-      countyId: string;
-      period: string;
-      amountYuan: string;
-      quotaYuan: string;
-      closingBalanceYuan: string;
-      proposedBy: string;
-      proposedAt: string;
-      /** @enum {string} */
-      status: "proposed" | "executed";
-      executedBy?: string;
-      executedAt?: string;
-      executedAmountYuan?: string;
-      entryId?: string;
-      resumedCases?: string[];
-    };
-    ReplenishmentExecution: {
-      proposal: components["schemas"]["StoredProposal"];
-      /** @description This call executed it (false: it had been executed before; nothing new was written) */
-      executedNow: boolean;
-      resumedCases: string[];
-    };
-    StoredAlert: {
-      fundId: string;
-      sequence: number;
-      entryId: string;
-      availableYuan: string;
-      alertLevelYuan: string;
-      quotaYuan: string;
-      bookedAt: string;
-      /** @enum {string} */
-      state: "pending" | "sent";
     };
     Incident: {
       incidentId: string;
