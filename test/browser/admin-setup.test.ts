@@ -19,6 +19,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { signIn } from "#test/e2e/support/api.ts";
+import { POLICY_PARAMETERS } from "../../web/src/pages/admin/policyParameters.ts";
 import { newPage, screenshot, seriousAxeViolations, signInAs } from "./support/browser.ts";
 import {
   type ApiCall,
@@ -85,7 +86,7 @@ describe("the administration console: proposing, approving, loading a year, prov
     await form.waitFor();
 
     // Assess: every parameter with its label and unit, prefilled from the version in force
-    await expect(form.locator("[data-parameter]").count()).resolves.toBe(21);
+    await expect(form.locator("[data-parameter]").count()).resolves.toBe(POLICY_PARAMETERS.length);
     await expect(parameter(page, "advanceCeilingYuan").innerText()).resolves.toMatch(/先行救助上限[\s\S]*元/);
     await expect(parameter(page, "advanceCeilingYuan").locator("input").inputValue()).resolves.toBe("1000");
     await expect(parameter(page, "paperworkDeadlineWorkingDays").innerText()).resolves.toMatch(

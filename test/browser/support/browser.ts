@@ -117,9 +117,29 @@ export interface AxeFinding {
 }
 
 /** Serious and critical axe-core violations on the page as it is now. */
+/**
+ * Waits (at most 3 s) for the page's finite CSS transitions and animations to end: a toast or tag
+ * caught while fading in or out is measured at part opacity, and its contrast then fails although
+ * the settled page passes. Endless animations (spinners) are not waited for.
+ */
+async function settleTransitions(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    // Two frames, so that a transition a class change just started is running and listed.
+    for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+    const finite = document
+      .getAnimations()
+      .filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)));
+    await Promise.race([
+      Promise.allSettled(finite.map((a) => a.finished)),
+      new Promise((r) => setTimeout(r, 3000)),
+    ]);
+  });
+}
+
 export async function seriousAxeViolations(page: Page): Promise<AxeFinding[]> {
   // The page as a reader sees it, not with the pointer resting on the last button clicked.
   await page.mouse.move(0, 0);
+  await settleTransitions(page);
   const result = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
     .analyze();
