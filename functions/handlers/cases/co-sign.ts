@@ -6,9 +6,12 @@ import * as z from "zod";
 import { bilingual, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import {
+  CoSignResponseSchema,
   CoSignSchema,
   coSignPaperwork,
+  PendingCoSignatureSchema,
   pendingCoSignature,
+  TownshipOfficersSchema,
   townshipOfficers,
 } from "#functions/services/flow-a/co-signature.ts";
 
@@ -30,6 +33,7 @@ const coSign = httpHandler({
     "refusal sends the paperwork back to be recorded again. Not named: 403; twice: 409.",
   tags,
   action: "paperwork.coSign",
+  response: { status: 200, schema: CoSignResponseSchema },
   handler: ({ params, body, actor, correlationId }) =>
     coSignPaperwork(flowDeps(), actor, params.caseId, body, correlationId),
 });
@@ -40,6 +44,7 @@ const pending = httpHandler({
   summary: "The recorded paperwork waiting for the other investigators' confirmation, if any",
   tags,
   action: "case.read",
+  response: { status: 200, schema: PendingCoSignatureSchema },
   handler: ({ params, actor }) => pendingCoSignature(flowDeps(), actor, params.caseId),
 });
 
@@ -50,6 +55,7 @@ const officers = httpHandler({
   description: "Officers of that township only.",
   tags,
   action: "paperwork.record",
+  response: { status: 200, schema: TownshipOfficersSchema },
   handler: ({ params }) => townshipOfficers(flowDeps(), params.townshipId),
 });
 

@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { accepted, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { flowDeps } from "#functions/services/deps.ts";
+import { PendingPaperworkSchema } from "#functions/services/flow-a/co-signature.ts";
 import {
   AdditionalAidDecisionSchema,
   decideAdditionalAid,
@@ -20,9 +21,12 @@ import {
   recordRecoveryReceipt,
 } from "#functions/services/flow-a/decisions/recovery.ts";
 import { RerouteSchema, reroutePayment } from "#functions/services/flow-a/decisions/reroute.ts";
+import { DecisionResponseSchema } from "#functions/services/steps/decision.ts";
 
 export const CaseParams = z.object({ caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a case id") });
 const tags = ["flow-a"];
+/** What every decision route answers: the decision as recorded. */
+const response = { status: 200, schema: DecisionResponseSchema };
 
 const advanceDecision = httpHandler({
   route: "POST /cases/{caseId}/advance-decision",
@@ -33,6 +37,7 @@ const advanceDecision = httpHandler({
   description:
     "Township approver; after escalation also county civil affairs. Never an approver who handled the case.",
   tags,
+  response,
   handler: ({ params, body, actor, correlationId }) =>
     decideAdvance(flowDeps(), actor, params.caseId, body, correlationId),
 });
@@ -43,6 +48,7 @@ const escalationDecision = httpHandler({
   body: AdvanceDecisionSchema,
   summary: "County decision on an escalated advance (same body as advance-decision)",
   tags,
+  response,
   action: "case.escalation.decide",
   handler: ({ params, body, actor, correlationId }) =>
     decideAdvance(flowDeps(), actor, params.caseId, body, correlationId),
@@ -54,6 +60,7 @@ const reroute = httpHandler({
   body: RerouteSchema,
   summary: "Route the payment to another own account (guardian/agent only as an explained exception)",
   tags,
+  response,
   action: "payment.reroute",
   handler: ({ params, body, actor, correlationId }) =>
     reroutePayment(flowDeps(), actor, params.caseId, body, correlationId),
@@ -65,6 +72,7 @@ const cashPayment = httpHandler({
   body: CashPaymentSchema,
   summary: "Pay in cash: urgent cases only, within the cash ceiling, with both signatures",
   tags,
+  response,
   action: "payment.cash",
   handler: ({ params, body, actor, correlationId }) =>
     routeToCash(flowDeps(), actor, params.caseId, body, correlationId),
@@ -81,6 +89,7 @@ const paperwork = httpHandler({
     "who decided the advance; visits between the filing and today. The other investigators confirm with " +
     "POST /cases/{caseId}/paperwork/co-sign; only then is the paperwork decided.",
   tags,
+  response: { status: 202, schema: PendingPaperworkSchema },
   action: "paperwork.record",
   handler: async ({ params, body, actor, correlationId }) =>
     accepted(await recordPaperwork(flowDeps(), actor, params.caseId, body, correlationId)),
@@ -92,6 +101,7 @@ const followUp = httpHandler({
   body: FollowUpSchema,
   summary: "Follow-up (跟进救助): additional aid, staged assistance, referral, recovery and/or close",
   tags,
+  response,
   action: "followUp.propose",
   handler: ({ params, body, actor, correlationId }) =>
     recordFollowUp(flowDeps(), actor, params.caseId, body, correlationId),
@@ -104,6 +114,7 @@ const additionalAidDecision = httpHandler({
   actions: ["amount.approveWithinCeiling", "amount.approveAboveCeiling", "case.coordination.decide"],
   summary: "Approve or reject additional aid at the level it needs (township, county, 一事一议)",
   tags,
+  response,
   handler: ({ params, body, actor, correlationId }) =>
     decideAdditionalAid(flowDeps(), actor, params.caseId, body, correlationId),
 });
@@ -114,6 +125,7 @@ const recovery = httpHandler({
   body: RecoveryReceiptSchema,
   summary: "Record money recovered (追回); it returns to the township fund",
   tags,
+  response,
   action: "recovery.record",
   handler: ({ params, body, actor, correlationId }) =>
     recordRecoveryReceipt(flowDeps(), actor, params.caseId, body, correlationId),
@@ -124,6 +136,7 @@ const fundReplenished = httpHandler({
   params: CaseParams,
   summary: "County finance: the fund was replenished — retry the payment waiting for money now",
   tags,
+  response,
   action: "fund.allocate",
   handler: ({ params, actor, correlationId }) =>
     resumeFundWait(flowDeps(), actor, params.caseId, correlationId),

@@ -9,18 +9,33 @@ import { created, httpHandler, httpRouter, ok } from "#functions/http/index.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import { ApprovalSchema, decideApproval } from "#functions/services/flow-b/decisions/approval.ts";
-import { AssessmentSchema, recordAssessment } from "#functions/services/flow-b/decisions/assessment.ts";
+import {
+  AssessmentResultSchema,
+  AssessmentSchema,
+  recordAssessment,
+} from "#functions/services/flow-b/decisions/assessment.ts";
 import { ObjectionSchema, recordObjection } from "#functions/services/flow-b/decisions/objection.ts";
 import { resumePlanFunds } from "#functions/services/flow-b/decisions/plan-funds.ts";
 import { RecheckSchema, recordRecheck } from "#functions/services/flow-b/decisions/recheck.ts";
-import { raiseSuspicion, SuspicionSchema } from "#functions/services/flow-b/decisions/suspicion.ts";
-import { FileStagedCaseSchema, fileStagedCase } from "#functions/services/flow-b/filing.ts";
+import {
+  raiseSuspicion,
+  SuspicionResultSchema,
+  SuspicionSchema,
+} from "#functions/services/flow-b/decisions/suspicion.ts";
+import {
+  FileStagedCaseSchema,
+  FlowBFilingResultSchema,
+  fileStagedCase,
+} from "#functions/services/flow-b/filing.ts";
 import type { FlowBCase } from "#functions/services/flow-b/plan-record.ts";
 import { planView, publicNotice } from "#functions/services/flow-b/view.ts";
+import { DecisionResponseSchema } from "#functions/services/steps/decision.ts";
 import { filingActor } from "#functions/services/steps/filing.ts";
 
 const CaseParams = z.object({ caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a case id") });
 const tags = ["flow-b"];
+/** What a decision route answers: the decision as recorded. */
+const response = { status: 200, schema: DecisionResponseSchema };
 
 const file = httpHandler({
   route: "POST /plans",
@@ -30,6 +45,7 @@ const file = httpHandler({
   description:
     "As POST /cases, plus the expected duration and an estimated total; shorter and smaller hardship is refused with a pointer to Flow A.",
   tags,
+  response: { status: 201, schema: FlowBFilingResultSchema },
   handler: async ({ body, actor, correlationId }) => {
     const result = await fileStagedCase(flowDeps(), filingActor(actor, body.townshipId), body, correlationId);
     return result.existing ? ok(result) : created(result);
@@ -45,6 +61,7 @@ const assessment = httpHandler({
   description:
     "Township officer. The officer may adjust the monthly amounts within policy (with a reason); every version is audited.",
   tags,
+  response: { status: 200, schema: AssessmentResultSchema },
   action: "plan.assess",
   handler: ({ params, body, actor, correlationId }) =>
     recordAssessment(flowDeps(), actor, params.caseId, body, correlationId),
@@ -56,6 +73,7 @@ const objection = httpHandler({
   body: ObjectionSchema,
   summary: "Record an objection received during the public notice: the case goes back to the officer",
   tags,
+  response,
   action: "notice.objection.record",
   handler: ({ params, body, actor, correlationId }) =>
     recordObjection(flowDeps(), actor, params.caseId, body, correlationId),
@@ -68,6 +86,7 @@ const approval = httpHandler({
   summary:
     "Approve or reject the whole plan: township approver within the ceiling, county above; never who handled it",
   tags,
+  response,
   action: "plan.approve",
   handler: ({ params, body, actor, correlationId }) =>
     decideApproval(flowDeps(), actor, params.caseId, body, correlationId),
@@ -78,6 +97,7 @@ const fundReplenished = httpHandler({
   params: CaseParams,
   summary: "County finance: the township fund was replenished — commit the approved plan now",
   tags,
+  response,
   action: "fund.allocate",
   handler: ({ params, actor, correlationId }) =>
     resumePlanFunds(flowDeps(), actor, params.caseId, correlationId),
@@ -90,6 +110,7 @@ const recheck = httpHandler({
   summary:
     "Dated re-check of the due stage: still in hardship → pay it; covered by 低保/特困, moved, died, recovered → stop and release",
   tags,
+  response,
   action: "stage.recheck",
   handler: ({ params, body, actor, correlationId }) =>
     recordRecheck(flowDeps(), actor, params.caseId, body, correlationId),
@@ -103,6 +124,7 @@ const suspicion = httpHandler({
   summary:
     "Record suspicious data: it opens a check for the next re-check and never stops the plan by itself",
   tags,
+  response: { status: 200, schema: SuspicionResultSchema },
   handler: ({ params, body, actor, correlationId }) =>
     raiseSuspicion(flowDeps(), actor, params.caseId, body, correlationId),
 });

@@ -12,7 +12,7 @@ import { MyListQuery, myCases, myPayments } from "#functions/services/queries/ap
 import { CaseListQuery, listCases } from "#functions/services/queries/case-list.ts";
 import { listCountiesToFileIn } from "#functions/services/queries/counties.ts";
 import { listTownships } from "#functions/services/queries/townships.ts";
-import { WorkQueueQuery, workQueue } from "#functions/services/queries/work-queue.ts";
+import { WorkQueuePageSchema, WorkQueueQuery, workQueue } from "#functions/services/queries/work-queue.ts";
 
 const tags = ["queries"];
 
@@ -57,6 +57,7 @@ const queue = httpHandler({
     "Township officers and approvers: their township's queue for their role. County civil affairs: " +
     "escalations and county approvals; county finance: replenishment requests. Overdue items are flagged.",
   tags,
+  response: { status: 200, schema: WorkQueuePageSchema },
   handler: ({ query, actor }) => workQueue(readDeps(), actor, query),
 });
 

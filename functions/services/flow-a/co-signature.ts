@@ -23,54 +23,61 @@ export const CoSignSchema = z.discriminatedUnion("decision", [
 ]);
 export type CoSignRequest = z.output<typeof CoSignSchema>;
 
-/** What the case page and the recorder see of a recording waiting for co-signatures. */
-export interface CoSignatureView {
-  caseId: string;
-  round: number;
-  status: PaperworkDraft["status"];
-  recordedBy: { userId: string; name: string };
-  recordedAt: string;
-  investigators: unknown;
-  economicCheck: unknown;
-  facts: unknown;
-  goodFaithBasis: unknown;
-  fraudFound: unknown;
+const Signature = z.object({ userId: z.string(), name: z.string(), at: z.string() });
+
+/** What the paperwork recorded, read back from the stored recording (the request as validated). */
+const RecordedPaperwork = z.object({
+  investigators: z.array(z.object({ userId: z.string(), visitedAt: z.string() })),
+  economicCheck: z.object({ result: z.string(), reference: z.string().optional() }),
+  facts: z.string(),
+  goodFaithBasis: z.string(),
+  fraudFound: z.boolean(),
   /** Recorded after the paperwork deadline. */
-  late: boolean;
-  /** Named investigators (other than the recorder) who have not confirmed yet. */
-  awaiting: string[];
-  signatures: CoSignature[];
-  rejection?: PaperworkDraft["rejection"];
-}
+  late: z.boolean().default(false),
+});
+
+/** What the case page and the recorder see of a recording waiting for co-signatures. */
+export const CoSignatureViewSchema = z
+  .object({
+    caseId: z.string(),
+    round: z.number().int(),
+    status: z.enum(["pending", "rejected", "completed"]),
+    recordedBy: z.object({ userId: z.string(), name: z.string() }),
+    recordedAt: z.string(),
+    ...RecordedPaperwork.shape,
+    late: z.boolean().meta({ description: "Recorded after the paperwork deadline" }),
+    awaiting: z
+      .array(z.string())
+      .meta({ description: "Named investigators (other than the recorder) who have not confirmed yet" }),
+    signatures: z.array(Signature),
+    rejection: Signature.extend({ reason: z.string() }).optional(),
+  })
+  .meta({ id: "CoSignatureView" });
+export type CoSignatureView = z.output<typeof CoSignatureViewSchema>;
 
 export function coSignatureView(draft: PaperworkDraft): CoSignatureView {
-  const d = draft.decision;
   return {
     caseId: draft.caseId,
     round: draft.round,
     status: draft.status,
     recordedBy: { userId: draft.recordedBy, name: draft.recordedByName },
     recordedAt: draft.recordedAt,
-    investigators: d.investigators,
-    economicCheck: d.economicCheck,
-    facts: d.facts,
-    goodFaithBasis: d.goodFaithBasis,
-    fraudFound: d.fraudFound,
-    late: d.late === true,
+    ...RecordedPaperwork.parse(draft.decision),
     awaiting: draft.coSigners.filter((id) => !draft.signatures[id]),
     signatures: draft.coSigners.flatMap((id) => (draft.signatures[id] ? [draft.signatures[id]] : [])),
     ...(draft.rejection ? { rejection: draft.rejection } : {}),
   };
 }
 
-export interface PendingPaperwork {
-  caseId: string;
-  taskType: "paperwork";
-  /** Paperwork recorded, waiting for the other investigators (nothing decided yet). */
-  delivery: "awaiting-co-signature";
-  repeated: boolean;
-  coSignature: CoSignatureView;
-}
+/** `POST /cases/{caseId}/paperwork` (202): recorded, waiting for the other investigators (nothing decided yet). */
+export const PendingPaperworkSchema = z.object({
+  caseId: z.string(),
+  taskType: z.literal("paperwork"),
+  delivery: z.literal("awaiting-co-signature"),
+  repeated: z.boolean(),
+  coSignature: CoSignatureViewSchema,
+});
+export type PendingPaperwork = z.output<typeof PendingPaperworkSchema>;
 
 export interface PaperworkRecording {
   record: CaseRecord;
@@ -151,14 +158,24 @@ function awaitingConflict(): ConflictError {
   );
 }
 
-export interface CoSignResponse {
-  caseId: string;
-  decision: "confirm" | "reject";
-  /** `completed`: every co-signer confirmed, the paperwork is decided and the case moved on. */
-  status: PaperworkDraft["status"];
-  coSignature: CoSignatureView;
-  delivery?: string;
-}
+export const CoSignResponseSchema = z.object({
+  caseId: z.string(),
+  decision: z.enum(["confirm", "reject"]),
+  status: z.enum(["pending", "rejected", "completed"]).meta({
+    description: "`completed`: every co-signer confirmed, the paperwork is decided and the case moved on",
+  }),
+  coSignature: CoSignatureViewSchema,
+  delivery: z.string().optional(),
+});
+export type CoSignResponse = z.output<typeof CoSignResponseSchema>;
+
+/** `GET /cases/{caseId}/paperwork/co-sign`. */
+export const PendingCoSignatureSchema = z.object({ coSignature: CoSignatureViewSchema.nullable() });
+
+/** `GET /townships/{townshipId}/officers`. */
+export const TownshipOfficersSchema = z.object({
+  officers: z.array(z.object({ userId: z.string(), name: z.string() })),
+});
 
 /** A named investigator confirms (or refuses) the pending paperwork with their own sign-in. */
 export async function coSignPaperwork(
@@ -334,7 +351,7 @@ export async function pendingCoSignature(
   deps: FlowDeps,
   actor: Actor,
   caseId: string,
-): Promise<{ coSignature: CoSignatureView | null }> {
+): Promise<z.output<typeof PendingCoSignatureSchema>> {
   const record = await deps.cases.get(caseId);
   authorizeOnCase(actor, "case.read", record);
   const draft = await deps.coSignatures.get(caseId);
@@ -345,7 +362,7 @@ export async function pendingCoSignature(
 export async function townshipOfficers(
   deps: FlowDeps,
   townshipId: string,
-): Promise<{ officers: { userId: string; name: string }[] }> {
+): Promise<z.output<typeof TownshipOfficersSchema>> {
   const officers = await deps.users.activeOfficersOf(countyOfTownship(townshipId), townshipId);
   return {
     officers: officers

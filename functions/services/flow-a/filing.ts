@@ -5,6 +5,7 @@
  * version in force and the advance the rules propose; the request, the intake and the start of the
  * execution are shared with Flow B's filing (steps/filing.ts).
  */
+import * as z from "zod";
 import type { CaseRecord, PayoutRoute } from "#adapters/case-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { advanceDecisionDueAt, assessAdvance, filedState, registrationOf } from "#core/cases/index.ts";
@@ -15,20 +16,28 @@ import { config } from "#functions/runtime/config.ts";
 import type { FlowSettings } from "#functions/runtime/flow-settings.ts";
 import { notifyApplicationReceived } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
-import { authorizeFiling, type FileCaseRequest, fileInto, startFirstExecution } from "../steps/filing.ts";
+import {
+  authorizeFiling,
+  type FileCaseRequest,
+  FiledCaseSchema,
+  fileInto,
+  startFirstExecution,
+} from "../steps/filing.ts";
 
-export interface FileCaseResult {
-  caseId: string;
-  status: string;
-  /**
-   * True when the same person (or someone of the household) + cause already had an open case that
-   * the caller may read: that case is returned. A caller who may not read it gets 409 instead.
-   */
-  existing: boolean;
-  policyVersionId: string;
-  /** The advance the rules propose (same for any registration or document). */
-  assessment?: CaseRecord["assessment"];
-}
+/** What filing into Flow A answers (the route's response schema). */
+export const FileCaseResultSchema = FiledCaseSchema.extend({
+  assessment: z
+    .object({
+      eligible: z.boolean(),
+      amountYuan: z.string(),
+      approvalLevel: z.string(),
+      paymentMethods: z.array(z.string()),
+      reasons: z.array(z.string()),
+    })
+    .optional()
+    .meta({ description: "The advance the rules propose (same for any registration or document)" }),
+}).meta({ id: "FileCaseResult" });
+export type FileCaseResult = z.output<typeof FileCaseResultSchema>;
 
 export interface FlowAExecutionInput {
   caseId: string;

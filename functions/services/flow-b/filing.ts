@@ -13,7 +13,13 @@ import { Yuan, YuanText } from "#core/money/index.ts";
 import { notifyApplicationReceivedBy } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
 import { countyCalendar } from "../steps/automatic.ts";
-import { authorizeFiling, FileCaseSchema, fileInto, startFirstExecution } from "../steps/filing.ts";
+import {
+  authorizeFiling,
+  FileCaseSchema,
+  FiledCaseSchema,
+  fileInto,
+  startFirstExecution,
+} from "../steps/filing.ts";
 
 export const FileStagedCaseSchema = FileCaseSchema.extend({
   /** How long the hardship is expected to last (DOMAIN §4: long hardship → staged assistance). */
@@ -34,13 +40,11 @@ export interface FlowBExecutionInput {
 
 type FlowChoice = ReturnType<typeof chooseFlow>;
 
-export interface FlowBFilingResult {
-  caseId: string;
-  status: string;
-  existing: boolean;
-  policyVersionId: string;
-  flowChoice: unknown;
-}
+/** What filing into Flow B answers: the filing's answer and why the case is staged. */
+export const FlowBFilingResultSchema = FiledCaseSchema.extend({
+  flowChoice: z.unknown().meta({ description: "Why the case is staged (core/cases chooseFlow)" }),
+}).meta({ id: "FlowBFilingResult" });
+export type FlowBFilingResult = z.output<typeof FlowBFilingResultSchema>;
 
 export async function fileStagedCase(
   deps: FlowDeps,

@@ -116,19 +116,31 @@ function filterOf(query: WorkQueueQuery): ItemFilter {
   return { expression: parts.join(" AND "), names, values };
 }
 
-export interface WorkItem {
-  caseId: string;
-  taskType: string;
-  category: string;
-  countyId: string;
-  townshipId: string;
-  townshipName: string | null;
-  dueAt: string | null;
-  overdue: boolean;
-  escalated: boolean;
-  openedAt: string;
-  assigneeRoles: string[];
-}
+/** One open human task of the caller's queues (`GET /work-queue`): never its token. */
+export const WorkItemSchema = z
+  .object({
+    caseId: z.string(),
+    taskType: z.string(),
+    category: z
+      .string()
+      .meta({ description: "The task's group in the console (paperwork, assessment, other …)" }),
+    countyId: z.string(),
+    townshipId: z.string(),
+    townshipName: z.string().nullable(),
+    dueAt: z.string().nullable(),
+    overdue: z.boolean(),
+    escalated: z.boolean(),
+    openedAt: z.string(),
+    assigneeRoles: z.array(z.string()),
+  })
+  .meta({ id: "WorkItem" });
+export type WorkItem = z.output<typeof WorkItemSchema>;
+
+/** `GET /work-queue`: one page, earliest deadline first. */
+export const WorkQueuePageSchema = z.object({
+  items: z.array(WorkItemSchema),
+  nextCursor: z.string().optional(),
+});
 
 function workItem(item: Record<string, unknown>, now: Date, names: TownshipNames): WorkItem {
   const dueAt = typeof item.dueAt === "string" ? item.dueAt : null;

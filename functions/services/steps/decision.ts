@@ -4,6 +4,7 @@
  * effects — the step's extra effect, the case change, the audit event once per task — and answer
  * what was recorded. Each step validates its request and computes its change; this does the rest.
  */
+import * as z from "zod";
 import type { CaseRecord, CaseUpdate } from "#adapters/case-store.ts";
 import type { DecisionTrail, HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
 import type { Actor } from "#core/access/index.ts";
@@ -16,17 +17,26 @@ import {
   notWaitingError,
 } from "./human-tasks.ts";
 
-export interface DecisionResponse {
-  caseId: string;
-  taskType: string;
-  decision: Record<string, unknown>;
-  decidedBy: string;
-  decidedAt: string;
-  /** True when this request repeated one already recorded (nothing new was written). */
-  repeated: boolean;
-  /** `delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over. */
-  delivery: string;
-}
+/** What a human step answers: the decision as recorded (the route's response schema). */
+export const DecisionResponseSchema = z
+  .object({
+    caseId: z.string(),
+    taskType: z.string(),
+    decision: z
+      .record(z.string(), z.unknown())
+      .meta({ description: "The request as recorded (amounts as strings)" }),
+    decidedBy: z.string(),
+    decidedAt: z.string(),
+    repeated: z
+      .boolean()
+      .meta({ description: "This request repeated one already recorded (nothing new was written)" }),
+    delivery: z.string().meta({
+      description:
+        "`delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over",
+    }),
+  })
+  .meta({ id: "DecisionResponse" });
+export type DecisionResponse = z.output<typeof DecisionResponseSchema>;
 
 /** The case change of a decision: what is set, what happened (core gives the status), the statuses it still applies in. */
 export type DecisionChange = Pick<CaseUpdate, "set" | "event" | "expectStatus">;

@@ -82,6 +82,17 @@ export const FileCaseSchema = z
 
 export type FileCaseRequest = z.output<typeof FileCaseSchema>;
 
+/** What filing answers in either flow; each flow adds its own (Flow A the advance, Flow B why staged). */
+export const FiledCaseSchema = z.object({
+  caseId: z.string(),
+  status: z.string(),
+  existing: z.boolean().meta({
+    description:
+      "The same person (or someone of the household) + cause already had an open case the caller may read: that case is returned",
+  }),
+  policyVersionId: z.string(),
+});
+
 export function newCaseId(now: Date): string {
   const day = now.toISOString().slice(0, 10).replaceAll("-", "");
   return `C${day}-${randomBytes(5).toString("hex")}`;

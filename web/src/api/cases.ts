@@ -4,6 +4,7 @@
  * this client does not model yet.
  */
 import { sumYuan } from "../format.ts";
+import type { Answer } from "./contract.ts";
 import { get, post, query, type RequestOptions } from "./http.ts";
 import type { CaseDocument, CaseEvent, CaseTask, CaseView, FileCaseRequest, Page, Payment } from "./types.ts";
 
@@ -172,12 +173,8 @@ export interface CaseFilter {
   limit?: number;
 }
 
-export interface FileCaseResult {
-  caseId: string;
-  status: string;
-  /** The same person already had an open case for this cause: that case is returned. */
-  existing: boolean;
-}
+/** `existing`: the same person already had an open case for this cause: that case is returned. */
+export type FileCaseResult = Answer<"/cases", "post", 201>;
 
 export async function fileCase(body: FileCaseRequest, options?: RequestOptions): Promise<FileCaseResult> {
   return await post<FileCaseResult>("/cases", body, options);
@@ -187,23 +184,12 @@ export async function listCases(filter: CaseFilter = {}): Promise<Page<CaseView>
   return toPage(await get<unknown>(`/cases${query({ ...filter })}`));
 }
 
+type WorkQueuePage = Answer<"/work-queue">;
 /** One open human task of the signed-in user's queue (`GET /work-queue`), earliest deadline first. */
-export interface WorkItem {
-  caseId: string;
-  taskType: string;
-  category: string;
-  townshipId: string;
-  townshipName: string | null;
-  dueAt: string | null;
-  overdue: boolean;
-  escalated: boolean;
-  openedAt: string;
-  assigneeRoles: string[];
-}
+export type WorkItem = WorkQueuePage["items"][number];
 
-export async function workQueue(cursor?: string): Promise<{ items: WorkItem[]; nextCursor?: string }> {
-  const body = obj(await get<unknown>(`/work-queue${query({ cursor, limit: 100 })}`));
-  return { items: arr<WorkItem>(body.items) ?? [], nextCursor: str(body.nextCursor) };
+export async function workQueue(cursor?: string): Promise<WorkQueuePage> {
+  return await get<WorkQueuePage>(`/work-queue${query({ cursor, limit: 100 })}`);
 }
 
 /** One page of the applicant's own cases, newest first; pass `nextCursor` for the next. */
@@ -288,15 +274,7 @@ export async function listMyPayments(cursor?: string): Promise<Page<Payment>> {
 }
 
 /** What a human step answers: the recorded decision (a repeat is flagged, not applied twice). */
-export interface DecisionResponse {
-  caseId: string;
-  taskType: string;
-  decision: Record<string, unknown>;
-  decidedBy: string;
-  decidedAt: string;
-  repeated: boolean;
-  delivery: string;
-}
+export type DecisionResponse = Answer<"/cases/{caseId}/advance-decision", "post">;
 
 /** A human step on a case: `POST /cases/{id}/<step>`. */
 export async function caseAction(

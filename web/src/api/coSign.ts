@@ -3,44 +3,32 @@
  * recording waiting for the other investigators, and their confirmation with their own sign-in.
  * Paths follow `functions/catalog.ts` (PaperworkCoSign).
  */
+import type { Answer, Body } from "./contract.ts";
 import { get, post, type RequestOptions } from "./http.ts";
 
-export interface Officer {
-  userId: string;
-  name: string;
-}
+type OfficersAnswer = Answer<"/townships/{townshipId}/officers">;
+type PendingAnswer = Answer<"/cases/{caseId}/paperwork/co-sign">;
 
-export interface CoSignatureView {
-  caseId: string;
-  round: number;
-  status: "pending" | "rejected" | "completed";
-  recordedBy: { userId: string; name: string };
-  recordedAt: string;
-  investigators: { userId: string; visitedAt: string }[];
-  economicCheck?: { result: string; reference?: string };
-  facts?: string;
-  goodFaithBasis?: string;
-  fraudFound?: boolean;
-  late: boolean;
-  awaiting: string[];
-  signatures: { userId: string; name: string; at: string }[];
-  rejection?: { userId: string; name: string; at: string; reason: string };
-}
+export type Officer = OfficersAnswer["officers"][number];
+export type CoSignatureView = NonNullable<PendingAnswer["coSignature"]>;
 
 export async function townshipOfficers(townshipId: string): Promise<Officer[]> {
-  const answer = await get<{ officers: Officer[] }>(`/townships/${encodeURIComponent(townshipId)}/officers`);
+  const answer = await get<OfficersAnswer>(`/townships/${encodeURIComponent(townshipId)}/officers`);
   return answer.officers;
 }
 
 export async function pendingCoSignature(caseId: string): Promise<CoSignatureView | null> {
-  const answer = await get<{ coSignature: CoSignatureView | null }>(
-    `/cases/${encodeURIComponent(caseId)}/paperwork/co-sign`,
-  );
+  const answer = await get<PendingAnswer>(`/cases/${encodeURIComponent(caseId)}/paperwork/co-sign`);
   return answer.coSignature;
 }
 
-export type CoSignBody = { decision: "confirm" } | { decision: "reject"; reason: string };
+type CoSignAnswer = Answer<"/cases/{caseId}/paperwork/co-sign", "post">;
+export type CoSignBody = Body<"/cases/{caseId}/paperwork/co-sign">;
 
-export async function coSign(caseId: string, body: CoSignBody, options?: RequestOptions): Promise<unknown> {
-  return await post(`/cases/${encodeURIComponent(caseId)}/paperwork/co-sign`, body, options);
+export async function coSign(
+  caseId: string,
+  body: CoSignBody,
+  options?: RequestOptions,
+): Promise<CoSignAnswer> {
+  return await post<CoSignAnswer>(`/cases/${encodeURIComponent(caseId)}/paperwork/co-sign`, body, options);
 }

@@ -581,12 +581,14 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Success */
-        200: {
+        /** @description The new case (200 with the same shape: the open case of the same person and cause) */
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["FileCaseResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -688,7 +690,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -796,7 +800,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -906,7 +912,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1008,7 +1016,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1119,11 +1129,21 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        200: {
+        202: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              caseId: string;
+              /** @enum {string} */
+              taskType: "paperwork";
+              /** @enum {string} */
+              delivery: "awaiting-co-signature";
+              repeated: boolean;
+              coSignature: components["schemas"]["CoSignatureView"];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1249,7 +1269,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1357,7 +1379,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1458,7 +1482,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1551,7 +1577,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1639,7 +1667,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              coSignature: components["schemas"]["CoSignatureView"] & (Record<string, never> | null);
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1717,7 +1749,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              caseId: string;
+              /** @enum {string} */
+              decision: "confirm" | "reject";
+              /**
+               * @description `completed`: every co-signer confirmed, the paperwork is decided and the case moved on
+               * @enum {string}
+               */
+              status: "pending" | "rejected" | "completed";
+              coSignature: components["schemas"]["CoSignatureView"];
+              delivery?: string;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1808,7 +1853,14 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              officers: {
+                userId: string;
+                name: string;
+              }[];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2093,11 +2145,13 @@ export interface paths {
       };
       responses: {
         /** @description Success */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["FlowBFilingResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2209,7 +2263,26 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              caseId: string;
+              taskType: string;
+              /** @description The request as recorded (amounts as strings) */
+              decision: {
+                [key: string]: unknown;
+              };
+              decidedBy: string;
+              decidedAt: string;
+              /** @description This request repeated one already recorded (nothing new was written) */
+              repeated: boolean;
+              /** @description `delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over */
+              delivery: string;
+              /** @description totalYuan, approvalLevel and the assessed stages (GET /plans/{caseId} shows them) */
+              plan: {
+                [key: string]: unknown;
+              };
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2311,7 +2384,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2418,7 +2493,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2511,7 +2588,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2625,7 +2704,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["DecisionResponse"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2725,7 +2806,16 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              caseId: string;
+              suspicionId: string;
+              /** @enum {boolean} */
+              planChanged: false;
+              status: string;
+              repeated: boolean;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2945,7 +3035,12 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["WorkItem"][];
+              nextCursor?: string;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -9036,6 +9131,95 @@ export interface components {
       correlationId?: string;
       prevHash: string;
       hash: string;
+    };
+    FileCaseResult: {
+      caseId: string;
+      status: string;
+      /** @description The same person (or someone of the household) + cause already had an open case the caller may read: that case is returned */
+      existing: boolean;
+      policyVersionId: string;
+      /** @description The advance the rules propose (same for any registration or document) */
+      assessment?: {
+        eligible: boolean;
+        amountYuan: string;
+        approvalLevel: string;
+        paymentMethods: string[];
+        reasons: string[];
+      };
+    };
+    DecisionResponse: {
+      caseId: string;
+      taskType: string;
+      /** @description The request as recorded (amounts as strings) */
+      decision: {
+        [key: string]: unknown;
+      };
+      decidedBy: string;
+      decidedAt: string;
+      /** @description This request repeated one already recorded (nothing new was written) */
+      repeated: boolean;
+      /** @description `delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over */
+      delivery: string;
+    };
+    CoSignatureView: {
+      caseId: string;
+      round: number;
+      /** @enum {string} */
+      status: "pending" | "rejected" | "completed";
+      recordedBy: {
+        userId: string;
+        name: string;
+      };
+      recordedAt: string;
+      investigators: {
+        userId: string;
+        visitedAt: string;
+      }[];
+      economicCheck: {
+        result: string;
+        reference?: string;
+      };
+      facts: string;
+      goodFaithBasis: string;
+      fraudFound: boolean;
+      /** @description Recorded after the paperwork deadline */
+      late: boolean;
+      /** @description Named investigators (other than the recorder) who have not confirmed yet */
+      awaiting: string[];
+      signatures: {
+        userId: string;
+        name: string;
+        at: string;
+      }[];
+      rejection?: {
+        userId: string;
+        name: string;
+        at: string;
+        reason: string;
+      };
+    };
+    FlowBFilingResult: {
+      caseId: string;
+      status: string;
+      /** @description The same person (or someone of the household) + cause already had an open case the caller may read: that case is returned */
+      existing: boolean;
+      policyVersionId: string;
+      /** @description Why the case is staged (core/cases chooseFlow) */
+      flowChoice?: unknown;
+    };
+    WorkItem: {
+      caseId: string;
+      taskType: string;
+      /** @description The task's group in the console (paperwork, assessment, other …) */
+      category: string;
+      countyId: string;
+      townshipId: string;
+      townshipName: string | null;
+      dueAt: string | null;
+      overdue: boolean;
+      escalated: boolean;
+      openedAt: string;
+      assigneeRoles: string[];
     };
     Township: {
       townshipId: string;

@@ -3,6 +3,7 @@
  * 2-decimal string of yuan ("1230.00") exactly as the API sends it: the page formats it, never does
  * arithmetic on it in floating point.
  */
+import type { Body } from "./contract.ts";
 import type { components } from "./schema.ts";
 
 export type YuanString = string;
@@ -19,30 +20,8 @@ export interface DemoUser {
 /** A township of the county directory (`GET /townships`). */
 export type Township = components["schemas"]["Township"];
 
-/** `POST /cases` (functions/services/flow-a/filing.ts FileCaseSchema, strict). */
-export interface FileCaseRequest {
-  townshipId: string;
-  hardship: { cause: string };
-  description: string;
-  requestedAmountYuan?: YuanString;
-  applicant: {
-    name: string;
-    document: {
-      type: string;
-      number?: string;
-      nationality?: string;
-      attestingOfficerId?: string;
-      reason?: string;
-    };
-    phone?: string;
-    registration?: { countyCode?: string; province?: string; description?: string };
-    residence?: { address?: string };
-  };
-  /** The others of the household (DOMAIN §7); a member's document is optional. */
-  household?: Array<{ name: string; relation: string; document?: { type: string; number?: string } }>;
-  bankAccount?: { holderName: string; bankName: string; account: string };
-  onBehalf?: { reason: "on-request" | "found-by-staff"; note?: string };
-}
+/** `POST /cases` (functions/services/steps/filing.ts FileCaseSchema, strict). */
+export type FileCaseRequest = Body<"/cases">;
 
 export interface CaseEvent {
   at: string;

@@ -10,7 +10,7 @@ import { ValidationError } from "#core/errors.ts";
 import { YuanText } from "#core/money/index.ts";
 import { authorizeOnCase } from "../../case-access.ts";
 import type { FlowDeps } from "../../ports.ts";
-import { type DecisionResponse, policyOf, recordDecision, waitingTask } from "../../steps/decision.ts";
+import { DecisionResponseSchema, policyOf, recordDecision, waitingTask } from "../../steps/decision.ts";
 import { type FlowBCase, planOf } from "../plan-record.ts";
 import { assess, assessedPlan, assessmentRecord, summary } from "./assessed-plan.ts";
 import { LocalDateText, onCurrentPlan, Text } from "./common.ts";
@@ -48,13 +48,20 @@ export const AssessmentSchema = z
   .strict();
 export type AssessmentRequest = z.output<typeof AssessmentSchema>;
 
+/** The decision as recorded, with the plan it computed. */
+export const AssessmentResultSchema = DecisionResponseSchema.extend({
+  plan: z.record(z.string(), z.unknown()).meta({
+    description: "totalYuan, approvalLevel and the assessed stages (GET /plans/{caseId} shows them)",
+  }),
+});
+
 export async function recordAssessment(
   deps: FlowDeps,
   actor: Actor,
   caseId: string,
   request: AssessmentRequest,
   correlationId: string,
-): Promise<DecisionResponse & { plan: Record<string, unknown> }> {
+): Promise<z.output<typeof AssessmentResultSchema>> {
   const record = (await deps.cases.get(caseId)) as FlowBCase;
   authorizeOnCase(actor, "plan.assess", record);
   await waitingTask(deps, caseId, "assessment");

@@ -24,13 +24,22 @@ const SUSPICION_ATTEMPTS_MAX = 10;
 
 class CaseChangedMeanwhile extends Error {}
 
+/** What recording a suspicion answers: it never changes the plan by itself. */
+export const SuspicionResultSchema = z.object({
+  caseId: z.string(),
+  suspicionId: z.string(),
+  planChanged: z.literal(false),
+  status: z.string(),
+  repeated: z.boolean(),
+});
+
 export async function raiseSuspicion(
   deps: FlowDeps,
   actor: Actor,
   caseId: string,
   request: SuspicionRequest,
   correlationId: string,
-): Promise<{ caseId: string; suspicionId: string; planChanged: false; status: string; repeated: boolean }> {
+): Promise<z.output<typeof SuspicionResultSchema>> {
   for (let attempt = 1; attempt <= SUSPICION_ATTEMPTS_MAX; attempt += 1) {
     const record = (await deps.cases.get(caseId)) as FlowBCase;
     authorizeAnyOnCase(actor, ["stage.recheck", "case.escalation.decide"], record);
