@@ -9,22 +9,28 @@
  * The bench's own progress polling (`GET /cases/{id}/progress` while it waits for each step) is
  * counted apart: it is this bench waiting, not the case.
  *
- *   npx tsx bench/cost/by-operation.ts [--cases 3] [--json out.json]
+ * `--without-invocation-cache` measures the same tree with each invocation's stores made process-wide
+ * again (CaseStore/MessageStore `forInvocation` answer the shared store): the figures before the cache.
+ *
+ *   npx tsx bench/cost/by-operation.ts [--cases 3] [--json out.json] [--without-invocation-cache]
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { writeFileSync } from "node:fs";
 import { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
 import { Command } from "commander";
+import { CaseStore } from "#adapters/case-store.ts";
+import { MessageStore } from "#adapters/message-store.ts";
 import { executionArnOf, firstExecutionName } from "#functions/services/executions.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { LocalFunctions } from "#local/stepfunctions/functions.ts";
 import { signIn } from "#test/e2e/support/api.ts";
 import { happyPathCase } from "../surge/run.ts";
-import { requestUnitsOf } from "./estimate.ts";
+import { costOf, DEFAULT_ASSUMPTIONS, requestUnitsOf } from "./estimate.ts";
 
 /** One (step, adapter call, command, items) bucket. */
 export interface OperationCost {
@@ -70,6 +76,9 @@ function framesUnder(stack: string, dir: string): { file: string; fn: string }[]
   return out;
 }
 
+/** The bench's own polling while it waits for each step. */
+const POLLING_STEP = /^GET \/cases\/\{id\}\/progress/;
+
 /** The invocation a command runs in: an HTTP route (`POST /cases/{id}/…`) or a state machine's task function. */
 const invocation = new AsyncLocalStorage<string>();
 
@@ -79,17 +88,36 @@ function routeOf(method: string | undefined, url: string | undefined): string {
   return `${method ?? "?"} ${path.replace(/\/(C\d{8}-[0-9a-f]+|[0-9a-f-]{20,}|AF[0-9a-f]+)(?=\/|$)/g, "/{id}")}`;
 }
 
+/**
+ * Lambda invocations since the last `takeInvocations()`: requests to the county's HTTP API (the bench's
+ * polling apart; the local Step Functions and bank endpoints are no Lambda) and task functions.
+ */
+interface Invocations {
+  /** The county API's port, once known: only its requests are counted. */
+  apiPort?: number;
+  http: number;
+  polling: number;
+  tasks: number;
+}
+
 /** Wraps each HTTP request and each task-function invocation of this process in `invocation`. */
-function trackInvocations(): () => void {
+function trackInvocations(counts: () => Invocations): () => void {
   const emit = Server.prototype.emit as (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
   Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]) {
     if (event !== "request") return emit.call(this, event, ...args);
     const request = args[0] as { method?: string; url?: string };
-    return invocation.run(routeOf(request.method, request.url), () => emit.call(this, event, ...args));
+    const route = routeOf(request.method, request.url);
+    const port = (this.address() as AddressInfo | null)?.port;
+    if (port !== undefined && port === counts().apiPort) {
+      if (POLLING_STEP.test(route)) counts().polling += 1;
+      else counts().http += 1;
+    }
+    return invocation.run(route, () => emit.call(this, event, ...args));
   } as typeof Server.prototype.emit;
   const invoke = LocalFunctions.prototype.invoke;
   LocalFunctions.prototype.invoke = function (this: LocalFunctions, reference, event) {
     const name = reference.split(":").at(-1) ?? reference;
+    counts().tasks += 1;
     return invocation.run(`task ${name.replace(/^aidflow-/, "")}`, () => invoke.call(this, reference, event));
   };
   return () => {
@@ -181,18 +209,23 @@ function unitsOf(consumed: unknown): { total: number; index: number } {
 export interface OperationMeter {
   /** Buckets since the last `take()`, emptied by it. */
   take(): OperationCost[];
+  /** Invocations since the last `takeInvocations()`, reset by it. */
+  takeInvocations(): Invocations;
+  /** Counts the requests of the HTTP API on this port only. */
+  countApiOn(port: number): void;
   restore(): void;
 }
 
 /** Meters every DynamoDB command of this process by operation (handlers build their own clients). */
 export function meterByOperation(): OperationMeter {
   let buckets = new Map<string, OperationCost>();
+  let counts: Invocations = { http: 0, polling: 0, tasks: 0 };
   const prototype = Object.getPrototypeOf(DynamoDBClient.prototype) as {
     send: (...args: unknown[]) => unknown;
   };
   const original = prototype.send;
   const stackLimit = Error.stackTraceLimit;
-  const untrack = trackInvocations();
+  const untrack = trackInvocations(() => counts);
   Error.stackTraceLimit = 80;
   prototype.send = function (this: { constructor: { name: string } }, ...args: unknown[]) {
     const client = this.constructor.name;
@@ -249,6 +282,14 @@ export function meterByOperation(): OperationMeter {
       buckets = new Map();
       return out;
     },
+    takeInvocations() {
+      const out = counts;
+      counts = { apiPort: out.apiPort, http: 0, polling: 0, tasks: 0 };
+      return out;
+    },
+    countApiOn(port: number) {
+      counts.apiPort = port;
+    },
     restore() {
       prototype.send = original;
       Error.stackTraceLimit = stackLimit;
@@ -257,8 +298,6 @@ export function meterByOperation(): OperationMeter {
   };
 }
 
-const POLLING_STEP = /^GET \/cases\/\{id\}\/progress/;
-
 /** Whether a bucket is the bench's own polling rather than the case. */
 export function isPolling(op: OperationCost): boolean {
   return POLLING_STEP.test(op.step);
@@ -266,7 +305,12 @@ export function isPolling(op: OperationCost): boolean {
 
 export interface CaseCostRun {
   cases: number;
+  /** Whether each invocation had its own stores (false: `--without-invocation-cache`). */
+  invocationCache: boolean;
   transitions: number[];
+  /** Per case: HTTP requests of the case (not the polling) and task-function invocations. */
+  httpRequests: number;
+  taskInvocations: number;
   /** Per case (sums over the cases ÷ cases). */
   operations: OperationCost[];
 }
@@ -314,11 +358,34 @@ async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEve
   return events;
 }
 
+/** Makes `forInvocation` answer the process-wide store itself (the code before the cache); returns the undo. */
+function withoutInvocationCache(): () => void {
+  const cases = CaseStore.prototype.forInvocation;
+  const messages = MessageStore.prototype.forInvocation;
+  CaseStore.prototype.forInvocation = function (this: CaseStore) {
+    return this;
+  };
+  MessageStore.prototype.forInvocation = function (this: MessageStore) {
+    return this;
+  };
+  return () => {
+    CaseStore.prototype.forInvocation = cases;
+    MessageStore.prototype.forInvocation = messages;
+  };
+}
+
 /** Runs `cases` Flow A happy cases one at a time on a fresh in-memory county and meters them. */
-export async function measureCaseCost(cases: number, log: (line: string) => void): Promise<CaseCostRun> {
+export async function measureCaseCost(
+  cases: number,
+  log: (line: string) => void,
+  options: { invocationCache?: boolean } = {},
+): Promise<CaseCostRun> {
+  const invocationCache = options.invocationCache ?? true;
+  const restoreCache = invocationCache ? () => {} : withoutInvocationCache();
   const meter = meterByOperation();
   log("starting the local county (in-memory DynamoDB Local, real clock) …");
   const county = await startLocalCounty({ inMemory: true, clock: { mode: "real" } });
+  meter.countApiOn(Number(new URL(county.apiUrl).port));
   const sfn = new SFNClient({
     endpoint: county.runtime.sfnEndpoint,
     region: LOCAL_REGION,
@@ -335,22 +402,36 @@ export async function measureCaseCost(cases: number, log: (line: string) => void
     // One warm-up case (first imports, first reads of a cold runtime), not counted.
     await happyPathCase(clients, 800_000, Date.now() + 180_000);
     meter.take();
+    meter.takeInvocations();
     const all: OperationCost[] = [];
     const transitions: number[] = [];
+    let httpRequests = 0;
+    let taskInvocations = 0;
     for (let i = 0; i < cases; i++) {
       log(`case ${i + 1} of ${cases} …`);
       const { caseId } = await happyPathCase(clients, 810_000 + i, Date.now() + 180_000);
       // The case is closed: let the last step's trailing writes land before the meter is read.
       await new Promise((resolve) => setTimeout(resolve, 500));
       all.push(...meter.take());
+      const counted = meter.takeInvocations();
+      httpRequests += counted.http;
+      taskInvocations += counted.tasks;
       const events = await history(sfn, executionArnOf(flowAArn, firstExecutionName(caseId)));
       transitions.push(events.filter((e) => e.type?.endsWith("StateEntered")).length);
     }
-    return { cases, transitions, operations: perCase(all, cases) };
+    return {
+      cases,
+      invocationCache,
+      transitions,
+      httpRequests: round(httpRequests / cases),
+      taskInvocations: round(taskInvocations / cases),
+      operations: perCase(all, cases),
+    };
   } finally {
     sfn.destroy();
     await county.stop();
     meter.restore();
+    restoreCache();
   }
 }
 
@@ -358,11 +439,41 @@ function sum(ops: OperationCost[], f: (o: OperationCost) => number): number {
   return round(ops.reduce((n, o) => n + f(o), 0));
 }
 
+const usd = (n: number) => `$${n < 0.01 ? n.toFixed(6) : n.toFixed(4)}`;
+
+/**
+ * The cost row of the case (bench/run.ts's, from this run): its own DynamoDB units as DynamoDB Local
+ * bills them, indexes included, without the bench's polling.
+ */
+export function costLine(run: CaseCostRun): string {
+  const own = run.operations.filter((o) => !isPolling(o));
+  const transitions = round(run.transitions.reduce((n, t) => n + t, 0) / run.cases);
+  const wru = sum(own, (o) => o.wru + o.indexWru);
+  const rru = sum(own, (o) => o.rru);
+  const lambdaInvocations = round(run.taskInvocations + run.httpRequests);
+  const cost = costOf({
+    transitions,
+    lambdaInvocations,
+    httpRequests: run.httpRequests,
+    writeRequestUnits: wru,
+    readRequestUnits: rru,
+  });
+  return (
+    `**${usd(cost.totalUsd)}** = Step Functions ${usd(cost.stepFunctionsUsd)} (${transitions} transitions) + ` +
+    `Lambda ${usd(cost.lambdaUsd)} (${lambdaInvocations} invocations: ${run.taskInvocations} tasks + ${run.httpRequests} HTTP, ` +
+    `${DEFAULT_ASSUMPTIONS.memoryMb} MB × ${DEFAULT_ASSUMPTIONS.billedMsPerInvocation} ms assumed) + ` +
+    `DynamoDB ${usd(cost.dynamoDbUsd)} (${wru} WRU, ${rru} RRU) + HTTP API ${usd(cost.httpApiUsd)} (${run.httpRequests} requests)`
+  );
+}
+
 /** The markdown tables: by step, then by operation (step, call, command, items). */
 export function markdown(run: CaseCostRun): string {
   const own = run.operations.filter((o) => !isPolling(o));
   const polling = run.operations.filter(isPolling);
-  const lines: string[] = [];
+  const lines: string[] = [
+    `${run.invocationCache ? "Each invocation with its own stores" : "Without the invocation cache (--without-invocation-cache)"}. Cost: ${costLine(run)}.`,
+    "",
+  ];
   const total = (ops: OperationCost[]) =>
     `${sum(ops, (o) => o.requests)} requests, **${sum(ops, (o) => o.wru + o.indexWru)} WRU** (table ${sum(ops, (o) => o.wru)} + indexes ${sum(ops, (o) => o.indexWru)}), **${sum(ops, (o) => o.rru)} RRU**`;
   lines.push(
@@ -403,9 +514,15 @@ async function main(): Promise<void> {
   const options = new Command()
     .option("--cases <n>", "happy-path cases measured one at a time", Number, 3)
     .option("--json <file>", "also write the per-case operations as JSON")
+    .option(
+      "--without-invocation-cache",
+      "every invocation on the process-wide stores (the code before the cache)",
+    )
     .parse()
-    .opts<{ cases: number; json?: string }>();
-  const run = await measureCaseCost(options.cases, (line) => process.stderr.write(`· ${line}\n`));
+    .opts<{ cases: number; json?: string; withoutInvocationCache?: boolean }>();
+  const run = await measureCaseCost(options.cases, (line) => process.stderr.write(`· ${line}\n`), {
+    invocationCache: !options.withoutInvocationCache,
+  });
   if (options.json) writeFileSync(options.json, `${JSON.stringify(run, null, 2)}\n`);
   console.log(markdown(run));
 }

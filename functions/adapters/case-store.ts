@@ -249,7 +249,23 @@ export class CaseStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /**
+     * The cases this invocation read or wrote, by id (`forInvocation`): a step reads its case once.
+     * Absent on the process-wide store, which reads DynamoDB every time.
+     */
+    private readonly seen?: Map<string, CaseRecord>,
   ) {}
+
+  /**
+   * A store for one invocation (one HTTP request or one state-machine task): the case it read or wrote
+   * last is answered from memory. A versioned update starts from that snapshot and stays conditional
+   * on its version, so a write of someone else in between fails the condition and the update reads
+   * again; a refusal judged on the snapshot (wrong status, a guard) is judged again on a fresh read.
+   * Never shared between invocations: a new one per request or task.
+   */
+  forInvocation(): CaseStore {
+    return new CaseStore(this.db, this.table, new Map());
+  }
 
   /**
    * Creates the case, an open-case guard and a history entry for each household key, in one
@@ -372,6 +388,7 @@ export class CaseStore {
         ExpressionAttributeValues: { ":at": at, ":one": 1 },
       }),
     );
+    this.seen?.delete(caseId);
   }
 
   /**
@@ -388,6 +405,7 @@ export class CaseStore {
         ExpressionAttributeValues: { ":name": executionName },
       }),
     );
+    this.seen?.delete(caseId);
   }
 
   async personHistory(personKey: string): Promise<PersonHistoryEntry[]> {
@@ -413,11 +431,20 @@ export class CaseStore {
   }
 
   async find(caseId: string): Promise<CaseRecord | undefined> {
+    const seen = this.seen?.get(caseId);
+    if (seen) return structuredClone(seen);
+    return this.read(caseId);
+  }
+
+  /** The case as stored now (a consistent read), remembered by an invocation's store. */
+  private async read(caseId: string): Promise<CaseRecord | undefined> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: caseKey(caseId), ConsistentRead: true }),
     );
     if (!out.Item) return undefined;
-    return stripKeys(out.Item) as unknown as CaseRecord;
+    const record = stripKeys(out.Item) as unknown as CaseRecord;
+    this.seen?.set(caseId, structuredClone(record));
+    return record;
   }
 
   /**
@@ -425,6 +452,15 @@ export class CaseStore {
    * handlers), read without the rest of the item; undefined when there is no such case.
    */
   async accessResource(caseId: string): Promise<AccessResource | undefined> {
+    const seen = this.seen?.get(caseId);
+    if (seen) {
+      return {
+        countyId: seen.countyId,
+        townshipId: seen.townshipId,
+        ...(seen.applicant.userId ? { ownerUserId: seen.applicant.userId } : {}),
+        handledBy: [...seen.handledBy],
+      };
+    }
     const out = await this.db.send(
       new GetCommand({
         TableName: this.table,
@@ -455,7 +491,28 @@ export class CaseStore {
     attempt = 1,
     writeId: string = change.writeId ?? randomUUID(),
   ): Promise<CaseRecord> {
-    const current = await this.get(caseId);
+    const snapshot = attempt === 1 ? this.seen?.get(caseId) : undefined;
+    if (snapshot) {
+      try {
+        return await this.updateFrom(structuredClone(snapshot), change, attempt, writeId);
+      } catch {
+        // The snapshot may be older than the case: the update is judged again on a fresh read.
+        this.seen?.delete(caseId);
+        return this.update(caseId, change, attempt, writeId);
+      }
+    }
+    const current = await this.read(caseId);
+    if (!current) throw new NotFoundError(`Case ${caseId} does not exist`, `案件 ${caseId} 不存在`);
+    return this.updateFrom(current, change, attempt, writeId);
+  }
+
+  private async updateFrom(
+    current: CaseRecord,
+    change: CaseUpdate,
+    attempt: number,
+    writeId: string,
+  ): Promise<CaseRecord> {
+    const caseId = current.caseId;
     // This very update landed on an earlier attempt whose answer was lost, or (a caller-given id)
     // in an earlier run of the same effects: done, not a conflict.
     if (current.lastWriteId === writeId || current.appliedWriteIds?.includes(writeId)) return current;
@@ -510,6 +567,7 @@ export class CaseStore {
       }
       throw error;
     }
+    this.seen?.set(caseId, structuredClone(next));
     return next;
   }
 

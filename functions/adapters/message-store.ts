@@ -112,7 +112,17 @@ export class MessageStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /** The county settings this invocation read (`forInvocation`); absent on the process-wide store. */
+    private readonly settingsSeen?: Map<string, Promise<CountyMessageSettings | undefined>>,
   ) {}
+
+  /**
+   * A store for one invocation (one HTTP request or one state-machine task): each county's message
+   * settings are read once in it (a step sends several messages). Never shared between invocations.
+   */
+  forInvocation(): MessageStore {
+    return new MessageStore(this.db, this.table, new Map());
+  }
 
   /**
    * Stores a message once: true when this call wrote it, false when a message of that id was
@@ -287,6 +297,18 @@ export class MessageStore {
 
   /** The county's stored message settings, if it stored any. */
   async countySettings(countyId: string): Promise<CountyMessageSettings | undefined> {
+    if (!this.settingsSeen) return this.readCountySettings(countyId);
+    let settings = this.settingsSeen.get(countyId);
+    if (!settings) {
+      settings = this.readCountySettings(countyId);
+      this.settingsSeen.set(countyId, settings);
+      // A failed read is not remembered: the next use reads again.
+      settings.catch(() => this.settingsSeen?.delete(countyId));
+    }
+    return structuredClone(await settings);
+  }
+
+  private async readCountySettings(countyId: string): Promise<CountyMessageSettings | undefined> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { pk: `MSGCONF#${countyId}`, sk: "SETTINGS" } }),
     );
@@ -301,6 +323,7 @@ export class MessageStore {
    * else saved in between: nothing was written. A put whose answer was lost is recognised as ours.
    */
   async putCountySettings(settings: CountyMessageSettings, replacing: string | undefined): Promise<boolean> {
+    this.settingsSeen?.delete(settings.countyId);
     try {
       await this.db.send(
         new PutCommand({
@@ -314,7 +337,7 @@ export class MessageStore {
       return true;
     } catch (error) {
       if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-      const stored = await this.countySettings(settings.countyId);
+      const stored = await this.readCountySettings(settings.countyId);
       return stored?.updatedAt === settings.updatedAt && stored.updatedBy === settings.updatedBy;
     }
   }

@@ -245,6 +245,16 @@ export function flowDeps(): FlowDeps {
   return deps;
 }
 
+/**
+ * `deps` for one invocation (one HTTP request or one state-machine task): the same adapters, but the
+ * case and the county's message settings are read once in it (CaseStore.forInvocation,
+ * MessageStore.forInvocation). Built per invocation and dropped with it, so nothing read for one
+ * request or tenant is seen by another.
+ */
+export function forInvocation(deps: FlowDeps): FlowDeps {
+  return { ...deps, cases: deps.cases.forInvocation(), messages: deps.messages.forInvocation() };
+}
+
 export function resetFlowDeps(): void {
   cached = undefined;
   shared = undefined;

@@ -9,7 +9,7 @@
 import * as z from "zod";
 import { asRetryable } from "#adapters/transient-errors.ts";
 import { withLogContext } from "#functions/runtime/logger.ts";
-import { flowDeps } from "../deps.ts";
+import { flowDeps, forInvocation } from "../deps.ts";
 import type { FlowDeps } from "../ports.ts";
 
 export class TaskInputError extends Error {
@@ -35,7 +35,7 @@ export function taskHandler<S extends z.ZodType, R>(
     const value = parsed.data as z.output<S> & { correlationId?: string; caseId?: string };
     try {
       return await withLogContext({ correlationId: value.correlationId, caseId: value.caseId }, () =>
-        run(parsed.data, flowDeps()),
+        run(parsed.data, forInvocation(flowDeps())),
       );
     } catch (error) {
       throw asRetryable(error);
