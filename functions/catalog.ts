@@ -574,7 +574,6 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     timeoutSeconds: 30,
     memoryMb: 1024,
   },
-  // ── Disaster mode: incidents, fast registration, batch approval, one-step top-up, dashboard ──
   {
     id: "DailyRollup",
     entry: "functions/handlers/daily-rollup.ts",
@@ -589,6 +588,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     timeoutSeconds: 900,
     memoryMb: 1024,
   },
+  // ── Disaster mode: incidents, fast registration, batch approval, one-step top-up, dashboard ──
   {
     id: "Incidents",
     entry: "functions/handlers/incidents.ts",
