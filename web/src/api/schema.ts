@@ -6421,6 +6421,8 @@ export interface paths {
               from: string;
               to: string;
               generatedAt: string;
+              /** @description the oldest of the counties' asOf: every figure is at least this recent (ISO) */
+              asOf: string;
               figures: {
                 cases: {
                   filed: number;
@@ -6495,6 +6497,13 @@ export interface paths {
               counties: {
                 countyId: string;
                 name: string;
+                /**
+                 * @description stored: the daily roll-up's row; computed: read from the cases for this request
+                 * @enum {string}
+                 */
+                source: "stored" | "computed";
+                /** @description the figures are as of this instant (ISO) */
+                asOf: string;
                 figures: {
                   cases: {
                     filed: number;
@@ -6564,8 +6573,6 @@ export interface paths {
                     funds: number;
                     closedThroughPeriodEnd: number;
                     monthsNotClosed: number;
-              /** @description the oldest of the counties' asOf: every figure is at least this recent (ISO) */
-              asOf: string;
                   };
                 };
                 townships: {
@@ -6640,13 +6647,6 @@ export interface paths {
                       funds: number;
                       closedThroughPeriodEnd: number;
                       monthsNotClosed: number;
-                /**
-                 * @description stored: the daily roll-up's row; computed: read from the cases for this request
-                 * @enum {string}
-                 */
-                source: "stored" | "computed";
-                /** @description the figures are as of this instant (ISO) */
-                asOf: string;
                     };
                   };
                   closedThrough?: string;
@@ -6655,6 +6655,17 @@ export interface paths {
                     signedAt: string;
                   };
                 }[];
+              }[];
+              registrationNotices: {
+                /** @description the applicants' registration county */
+                registrationCountyId: string;
+                registrationCountyName: string;
+                /** @description the county where they were aided */
+                countyId: string;
+                countyName?: string;
+                count: number;
+                /** @description integer fen (1 yuan = 100 fen) */
+                paidFen: number;
               }[];
             };
           };
@@ -6799,17 +6810,6 @@ export interface paths {
         /** @description Success */
         200: {
           headers: {
-              registrationNotices: {
-                /** @description the applicants' registration county */
-                registrationCountyId: string;
-                registrationCountyName: string;
-                /** @description the county where they were aided */
-                countyId: string;
-                countyName?: string;
-                count: number;
-                /** @description integer fen (1 yuan = 100 fen) */
-                paidFen: number;
-              }[];
             [name: string]: unknown;
           };
           content: {
