@@ -50,6 +50,9 @@ export const ACTIONS = [
   "user.create",
   "user.disable",
   "message.read",
+  "sms.optOut",
+  "sms.optIn",
+  "messageTemplate.administer",
   "alert.import",
   "alert.read",
   "alert.visit",
@@ -231,6 +234,19 @@ export const PERMISSIONS: readonly Grant[] = [
   { role: "county-admin", action: "message.read", scope: "own-county" },
   { role: "province-admin", action: "message.read", scope: "own-province" },
   { role: "province-viewer", action: "message.read", scope: "own-province" },
+
+  // SMS to the applicant (docs/messages.md): the applicant stops it and turns it back on for their own
+  // case's number in 掌上办; a township officer records either for them after a phone call (with what
+  // the applicant said). Nobody else: county staff, finance, auditors and administrators never change
+  // whether a person is texted.
+  { role: "applicant", action: "sms.optOut", scope: "own-case" },
+  { role: "applicant", action: "sms.optIn", scope: "own-case" },
+  officer("sms.optOut"),
+  officer("sms.optIn"),
+  // The county's message texts and 好差评 link: its administrator, and the province administrator who
+  // administers every county under the province (as for the county's other reference data).
+  { role: "county-admin", action: "messageTemplate.administer", scope: "own-county" },
+  { role: "province-admin", action: "messageTemplate.administer", scope: "own-province" },
 
   // Disaster mode (DOMAIN §8): county civil affairs declares and ends an incident; the staff of the
   // county read it (the township staff its own township's households), finance and auditors too.

@@ -87,6 +87,11 @@ export interface NumberState {
   consecutiveFailures: number;
   /** `applicant`: in 掌上办; `township`: an officer recorded it for them (a phone call). */
   optedOut?: { at: string; by: string; via: "sms-reply" | "applicant" | "township" };
+  /**
+   * The last opt-out lifted (SMS turned back on), with the opt-out it lifted (`optedOutAt`): the
+   * number is texted again from then on; messages suppressed while it was opted out stay so.
+   */
+  optedIn?: { at: string; by: string; via: "applicant" | "township"; optedOutAt: string };
   unreachable?: { at: string; reason: "invalid-number" | "repeated-failures" };
 }
 

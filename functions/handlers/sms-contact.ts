@@ -1,7 +1,8 @@
 /**
  * The applicant's SMS on a case (functions/services/messages/sms-contact.ts): `POST
  * /cases/{caseId}/sms-opt-out` — the applicant opts out of SMS, or a township officer records it for
- * them after a phone call; `GET /cases/{caseId}/messages` — the messages to the applicant, each with
+ * them after a phone call; `POST /cases/{caseId}/sms-opt-in` — SMS turned back on, by the same people;
+ * `GET /cases/{caseId}/messages` — the messages to the applicant, each with
  * what became of its SMS, and the case's SMS contact.
  */
 import { MessageStore } from "#adapters/message-store.ts";
@@ -12,6 +13,7 @@ import { FieldCipher, keyWrapperFor } from "#functions/runtime/field-encryption.
 import { flowDeps } from "#functions/services/deps.ts";
 import {
   caseMessages,
+  recordSmsOptIn,
   recordSmsOptOut,
   type SmsContactDeps,
   SmsOptOutSchema,
@@ -38,7 +40,7 @@ function deps(): SmsContactDeps {
 const optOut = httpHandler({
   route: "POST /cases/{caseId}/sms-opt-out",
   // The applicant on their own case, or a township officer acting for them (sms-contact.ts).
-  actions: ["case.readOwn", "case.fileOnBehalf"],
+  action: "sms.optOut",
   params: CaseParams,
   body: SmsOptOutSchema,
   summary: "Stop SMS to the applicant of the case (退订短信); the inbox still gets every message",
@@ -46,10 +48,30 @@ const optOut = httpHandler({
     "The applicant of the case in 掌上办, or a township officer of the case's township for them after a " +
     "phone call (`note`, what the applicant said, required then). The number the case is texted on is " +
     "opted out: the dispatcher sends it no more SMS (each later message shows 已退订 on the case). " +
-    "Audited. A repeat answers the opt-out already recorded. 422 when the case has no phone number.",
+    "Audited. A repeat answers the opt-out already recorded. 422 when the case has no phone number. " +
+    "Payments and escalations are not texted to an opted-out number either (they are exempt from the " +
+    "quiet hours only).",
   tags,
   handler: ({ params, body, actor, correlationId }) =>
     recordSmsOptOut(deps(), actor, params.caseId, body, correlationId),
+});
+
+const optIn = httpHandler({
+  route: "POST /cases/{caseId}/sms-opt-in",
+  action: "sms.optIn",
+  params: CaseParams,
+  body: SmsOptOutSchema,
+  summary: "Turn SMS back on for the applicant of the case (恢复短信)",
+  description:
+    "Lifts the opt-out of the number the case is texted on, however it was made (a TD reply, 掌上办, the " +
+    "township): messages from now on are texted again; those not sent while it was opted out stay " +
+    "unsent (the inbox has them). The applicant of the case in 掌上办, or a township officer of the " +
+    "case's township for them after a phone call (`note` required then). Audited once per opt-out " +
+    "lifted; a number not opted out answers as it is and writes nothing. 422 when the case has no " +
+    "phone number.",
+  tags,
+  handler: ({ params, body, actor, correlationId }) =>
+    recordSmsOptIn(deps(), actor, params.caseId, body, correlationId),
 });
 
 const messages = httpHandler({
@@ -65,4 +87,4 @@ const messages = httpHandler({
   handler: ({ params, actor }) => caseMessages(deps(), actor, params.caseId),
 });
 
-export const handler = httpRouter(optOut, messages);
+export const handler = httpRouter(optOut, optIn, messages);

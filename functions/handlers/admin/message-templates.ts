@@ -42,7 +42,7 @@ const SaveBody = z
 const read = httpHandler({
   route: "GET /admin/counties/{countyId}/message-templates",
   params: CountyParams,
-  action: "county.administer",
+  action: "messageTemplate.administer",
   resource: ({ params }) => ({ countyId: params.countyId }),
   summary:
     "The county's message texts: each event's text, variables and longest length; signature; 好差评 link",
@@ -58,7 +58,7 @@ const save = httpHandler({
   route: "PUT /admin/counties/{countyId}/message-templates",
   params: CountyParams,
   body: SaveBody,
-  action: "county.administer",
+  action: "messageTemplate.administer",
   resource: ({ params }) => ({ countyId: params.countyId }),
   summary: "Save the county's own message texts and its 好差评 link (the 办结告知 message carries it)",
   description:

@@ -148,7 +148,7 @@ export async function readMessageTemplates(
   actor: Actor,
   countyId: string,
 ): Promise<MessageTemplatesView> {
-  requireAuthorized(actor, "county.administer", { countyId });
+  requireAuthorized(actor, "messageTemplate.administer", { countyId });
   await existingCounty(deps, countyId);
   return viewOf(countyId, await store(deps).countySettings(countyId));
 }
@@ -185,7 +185,7 @@ export async function saveMessageTemplates(
   countyId: string,
   request: SaveMessageTemplatesRequest,
 ): Promise<MessageTemplatesView> {
-  requireAuthorized(actor, "county.administer", { countyId });
+  requireAuthorized(actor, "messageTemplate.administer", { countyId });
   await existingCounty(deps, countyId);
   const messages = store(deps);
   const before = await messages.countySettings(countyId);

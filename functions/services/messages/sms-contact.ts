@@ -1,11 +1,15 @@
 /**
- * The applicant's SMS on a case: the opt-out (退订) and what became of each message's SMS.
+ * The applicant's SMS on a case: the opt-out (退订), turning SMS back on (恢复短信), and what became of
+ * each message's SMS.
  *
- * The applicant opts out in 掌上办, or a township officer records it for them after a phone call
- * (with what was said). The opt-out is the number's (functions/adapters/sms-delivery-store.ts
- * `optedOut`, the first one kept): the dispatcher suppresses every later SMS to it with reason
- * `opted-out`, the inbox still gets every message. Each recorded opt-out is audited; a repeat
- * answers the opt-out already recorded and writes nothing.
+ * The applicant opts out — and back in — in 掌上办, or a township officer records either for them
+ * after a phone call (with what was said). The opt-out is the number's (functions/adapters/
+ * sms-delivery-store.ts `optedOut`, the first one kept): the dispatcher suppresses every later SMS to
+ * it with reason `opted-out` — payments and escalations too (they are exempt from the quiet hours, not
+ * from the opt-out) — and the inbox still gets every message. Turning SMS back on lifts that opt-out
+ * (`optedIn` names the one it lifted): messages from then on are texted; those suppressed meanwhile
+ * stay so. Each change is audited once, named by the opt-out it records or lifts, so twins write one
+ * event; a request that finds the number already in the asked state answers it and writes nothing.
  *
  * The case's messages are listed with their SMS delivery: sent, delivered, waiting (quiet hours,
  * rate limit, a retry), failed, or not sent and why — an opted-out number's messages show as 已退订.
@@ -14,25 +18,29 @@ import * as z from "zod";
 import type { CaseRecord } from "#adapters/case-store.ts";
 import type { MessageStore } from "#adapters/message-store.ts";
 import type { NumberState, SmsDelivery, SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
-import type { Actor } from "#core/access/index.ts";
+import { type Actor, requireAuthorized } from "#core/access/index.ts";
 import { BusinessRuleError, ValidationError } from "#core/errors.ts";
 import { maskPhone } from "#core/identity/masking.ts";
-import { authorizeAnyOnCase } from "../case-access.ts";
+import { EVENT_LABELS } from "../admin/message-templates.ts";
+import { authorizeAnyOnCase, caseResource } from "../case-access.ts";
 import { smsContactView } from "../case-view.ts";
 import type { FlowDeps } from "../ports.ts";
 import { toE164 } from "./sms-channel.ts";
 
-/** Characters of the note an officer records with an opt-out taken on the phone. */
+/** Characters of the note an officer records with an opt-out or opt-in taken on the phone. */
 const NOTE_CHARS_MAX = 200;
 const NOTE_CHARS_MIN = 2;
 /** The delivery of a message to the case's applicant (dispatcher.ts `APPLICANT`). */
 const APPLICANT_RECIPIENT = "applicant";
 
-export const SmsOptOutSchema = z.strictObject({
+/** The body of both `POST /cases/{caseId}/sms-opt-out` and `…/sms-opt-in`. */
+export const SmsConsentSchema = z.strictObject({
   /** What the applicant said (an officer recording a phone call must give it; the applicant may). */
   note: z.string().trim().min(NOTE_CHARS_MIN).max(NOTE_CHARS_MAX).optional(),
 });
-export type SmsOptOutRequest = z.output<typeof SmsOptOutSchema>;
+export const SmsOptOutSchema = SmsConsentSchema;
+export type SmsOptOutRequest = z.output<typeof SmsConsentSchema>;
+export type SmsConsentRequest = SmsOptOutRequest;
 
 export type SmsContactStore = Pick<
   SmsDeliveryStore,
@@ -46,6 +54,7 @@ export interface SmsContactDeps {
 }
 
 export type OptOutVia = NonNullable<NumberState["optedOut"]>["via"];
+export type OptInVia = NonNullable<NumberState["optedIn"]>["via"];
 
 const VIA_ZH: Readonly<Record<OptOutVia, string>> = {
   "sms-reply": "短信回复退订",
@@ -53,9 +62,20 @@ const VIA_ZH: Readonly<Record<OptOutVia, string>> = {
   township: "乡镇经办人代为登记（电话）",
 };
 
+const OPT_IN_VIA_ZH: Readonly<Record<OptInVia, string>> = {
+  applicant: "本人在掌上办恢复",
+  township: "乡镇经办人代为恢复（电话）",
+};
+
 export interface OptOutView {
   at: string;
   via: OptOutVia;
+  viaZh: string;
+}
+
+export interface OptInView {
+  at: string;
+  via: OptInVia;
   viaZh: string;
 }
 
@@ -66,6 +86,8 @@ export interface SmsContactView {
   phoneMasked: string | null;
   /** The opt-out of that number, when there is one. */
   optedOut: OptOutView | null;
+  /** The last time SMS to the number was turned back on (only while it is not opted out again). */
+  optedIn: OptInView | null;
 }
 
 function optOutView(state: NumberState): OptOutView | null {
@@ -73,35 +95,50 @@ function optOutView(state: NumberState): OptOutView | null {
   return out ? { at: out.at, via: out.via, viaZh: VIA_ZH[out.via] } : null;
 }
 
+function optInView(state: NumberState): OptInView | null {
+  const back = state.optedIn;
+  if (!back || state.optedOut) return null;
+  return { at: back.at, via: back.via, viaZh: OPT_IN_VIA_ZH[back.via] };
+}
+
 async function contactOf(deps: SmsContactDeps, record: CaseRecord): Promise<SmsContactView> {
   const reach = smsContactView(await deps.sms.reachability(record.countyId, record.caseId));
   const phone = await deps.sms.applicantPhone(record.countyId, record.caseId);
   const e164 = phone ? toE164(phone) : undefined;
-  if (!e164) return { ...reach, phoneMasked: null, optedOut: null };
+  if (!e164) return { ...reach, phoneMasked: null, optedOut: null, optedIn: null };
   const state = await deps.sms.numberState(deps.sms.phoneKey(e164));
-  return { ...reach, phoneMasked: maskPhone(e164), optedOut: optOutView(state) };
+  return { ...reach, phoneMasked: maskPhone(e164), optedOut: optOutView(state), optedIn: optInView(state) };
+}
+
+interface ConsentTarget {
+  record: CaseRecord;
+  via: "applicant" | "township";
+  e164: string;
+  phoneKey: string;
 }
 
 /**
- * Records the opt-out of the case's applicant number: the applicant themselves (`case.readOwn`:
- * their own case) or a township officer of the case's township on their behalf
- * (`case.fileOnBehalf`: acting for the applicant), who must say what the applicant said. A case
- * without a number is refused (422) and nothing is written.
+ * Who may change the case's SMS and on which number: the applicant on their own case, or a township
+ * officer of the case's township (the action's grants), who must say what the applicant said. A case
+ * without a number is refused (422). Nothing is written before this answers.
  */
-export async function recordSmsOptOut(
+async function consentTarget(
   deps: SmsContactDeps,
   actor: Actor,
   caseId: string,
-  request: SmsOptOutRequest,
-  correlationId: string,
-): Promise<SmsContactView> {
+  action: "sms.optOut" | "sms.optIn",
+  request: SmsConsentRequest,
+): Promise<ConsentTarget> {
   const record = await deps.flow.cases.get(caseId);
-  const action = authorizeAnyOnCase(actor, ["case.readOwn", "case.fileOnBehalf"], record);
-  const via: OptOutVia = action === "case.readOwn" ? "applicant" : "township";
+  const grant = requireAuthorized(actor, action, caseResource(record));
+  const via = grant.role === "applicant" ? "applicant" : "township";
+  const optIn = action === "sms.optIn";
   if (via === "township" && !request.note) {
     throw new ValidationError(
-      "an opt-out taken on the phone needs what the applicant said",
-      "代为登记退订须填写申请人的意见",
+      optIn
+        ? "turning SMS back on for the applicant needs what the applicant said"
+        : "an opt-out taken on the phone needs what the applicant said",
+      optIn ? "代为恢复短信须填写申请人的意见" : "代为登记退订须填写申请人的意见",
       {
         fields: [
           {
@@ -117,13 +154,28 @@ export async function recordSmsOptOut(
   const e164 = phone ? toE164(phone) : undefined;
   if (!e164) {
     throw new BusinessRuleError(
-      "the case has no phone number to stop texting",
-      "本案件未登记手机号，无需退订短信",
+      optIn ? "the case has no phone number to text" : "the case has no phone number to stop texting",
+      optIn ? "本案件未登记手机号，无法发送短信" : "本案件未登记手机号，无需退订短信",
       { details: { code: "NO_SMS_PHONE" } },
     );
   }
+  return { record, via, e164, phoneKey: deps.sms.phoneKey(e164) };
+}
+
+/**
+ * Records the opt-out of the case's applicant number: the applicant themselves or a township officer
+ * of the case's township on their behalf (`sms.optOut`). A number already opted out answers that
+ * opt-out and writes nothing.
+ */
+export async function recordSmsOptOut(
+  deps: SmsContactDeps,
+  actor: Actor,
+  caseId: string,
+  request: SmsConsentRequest,
+  correlationId: string,
+): Promise<SmsContactView> {
+  const { record, via, e164, phoneKey } = await consentTarget(deps, actor, caseId, "sms.optOut", request);
   const at = deps.flow.now().toISOString();
-  const phoneKey = deps.sms.phoneKey(e164);
   const before = await deps.sms.numberState(phoneKey);
   if (!before.optedOut) {
     const after = await deps.sms.updateNumber(phoneKey, (s) => ({
@@ -146,6 +198,54 @@ export async function recordSmsOptOut(
         after: { via, phoneMasked: maskPhone(e164) },
         correlationId,
         dedupKey: `sms.optOut#${phoneKey}#${at}`,
+      });
+    }
+  }
+  return contactOf(deps, record);
+}
+
+/**
+ * Turns SMS back on for the case's applicant number (恢复短信): lifts the number's opt-out, however it
+ * was made (a TD reply, 掌上办, the township). The applicant themselves or a township officer of the
+ * case's township on their behalf (`sms.optIn`, the applicant's words required then). A number not
+ * opted out answers as it is and writes nothing; of twins lifting the same opt-out one lifts it and
+ * one audit event is written (named by the opt-out lifted).
+ */
+export async function recordSmsOptIn(
+  deps: SmsContactDeps,
+  actor: Actor,
+  caseId: string,
+  request: SmsConsentRequest,
+  correlationId: string,
+): Promise<SmsContactView> {
+  const { record, via, e164, phoneKey } = await consentTarget(deps, actor, caseId, "sms.optIn", request);
+  const at = deps.flow.now().toISOString();
+  const lifted = (await deps.sms.numberState(phoneKey)).optedOut;
+  if (lifted) {
+    const after = await deps.sms.updateNumber(phoneKey, (s) => {
+      // Only the opt-out read above is lifted: one recorded since (a new TD reply) stays.
+      if (s.optedOut?.at !== lifted.at) return s;
+      const { optedOut: _lifted, ...rest } = s;
+      return { ...rest, optedIn: { at, by: actor.userId, via, optedOutAt: lifted.at } };
+    });
+    if (
+      after.optedIn?.optedOutAt === lifted.at &&
+      after.optedIn.at === at &&
+      after.optedIn.by === actor.userId
+    ) {
+      await deps.flow.audit.append({
+        actorUserId: actor.userId,
+        actorName: actor.name,
+        actorRoles: actor.roles,
+        action: "sms.optIn",
+        caseId: record.caseId,
+        countyId: record.countyId,
+        townshipId: record.townshipId,
+        why: request.note ?? "applicant turned SMS back on in 掌上办",
+        before: { via: lifted.via },
+        after: { via, phoneMasked: maskPhone(e164) },
+        correlationId,
+        dedupKey: `sms.optIn#${phoneKey}#${lifted.at}`,
       });
     }
   }
@@ -190,6 +290,9 @@ function smsStatusZh(delivery: SmsDelivery | undefined): string {
 export interface CaseMessageView {
   messageId: string;
   event: string;
+  /** The event's name in Chinese and English (申请已受理 / Application received). */
+  eventZh: string;
+  eventEn: string;
   text: string;
   createdAt: string;
   sms: { status: string; reason: string | null; statusZh: string };
@@ -215,6 +318,8 @@ export async function caseMessages(
     messages.push({
       messageId: message.messageId,
       event: message.event.kind,
+      eventZh: EVENT_LABELS[message.event.kind][0],
+      eventEn: EVENT_LABELS[message.event.kind][1],
       text: message.rendered.text,
       createdAt: message.createdAt,
       sms: {

@@ -335,6 +335,7 @@ const P = {
   planWait: person(29),
   rated: person(30),
   optOut: person(31),
+  optIn: person(32),
 };
 
 function caseIdOf(answers: ApiResponse[]): string {
@@ -992,6 +993,31 @@ const SCENARIOS: Scenario[] = [
         audit: { type: "case", id: caseId },
         effectAnswers: undefined,
         note: "idempotent: every answer is the number opted out once (the first opt-out kept and audited)",
+      };
+    },
+  },
+  {
+    route: "POST /cases/{caseId}/sms-opt-in",
+    prepare: async () => {
+      // An applicant's number opted out by the township, then turned back on after another phone call.
+      const caseId = await file("officer-chengguan-1", flowAFiling(CHENGGUAN, P.optIn, "fire"));
+      const officer = await as("officer-chengguan-1");
+      const out = await officer.post(`/cases/${caseId}/sms-opt-out`, { note: "申请人来电表示不再接收短信" });
+      if (out.status !== 200) throw new Error(`opt-out failed: ${out.status} ${out.text}`);
+      return {
+        request: {
+          client: officer,
+          path: `/cases/${caseId}/sms-opt-in`,
+          body: { note: "申请人来电要求恢复短信" },
+        },
+        callerId: "officer-chengguan-1",
+        effects: async () => {
+          const view = await officer.get<{ contact: { optedOut: unknown } }>(`/cases/${caseId}/messages`);
+          return { textedAgain: view.body.contact.optedOut ? 0 : 1 };
+        },
+        audit: { type: "case", id: caseId },
+        effectAnswers: undefined,
+        note: "idempotent: every answer is the opt-out lifted once (audited once, named by the opt-out lifted)",
       };
     },
   },

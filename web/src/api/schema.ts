@@ -3843,7 +3843,109 @@ export interface paths {
     put?: never;
     /**
      * Stop SMS to the applicant of the case (退订短信); the inbox still gets every message
-     * @description The applicant of the case in 掌上办, or a township officer of the case's township for them after a phone call (`note`, what the applicant said, required then). The number the case is texted on is opted out: the dispatcher sends it no more SMS (each later message shows 已退订 on the case). Audited. A repeat answers the opt-out already recorded. 422 when the case has no phone number.
+     * @description The applicant of the case in 掌上办, or a township officer of the case's township for them after a phone call (`note`, what the applicant said, required then). The number the case is texted on is opted out: the dispatcher sends it no more SMS (each later message shows 已退订 on the case). Audited. A repeat answers the opt-out already recorded. 422 when the case has no phone number. Payments and escalations are not texted to an opted-out number either (they are exempt from the quiet hours only).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          caseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/cases/{caseId}/sms-opt-in": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Turn SMS back on for the applicant of the case (恢复短信)
+     * @description Lifts the opt-out of the number the case is texted on, however it was made (a TD reply, 掌上办, the township): messages from now on are texted again; those not sent while it was opted out stay unsent (the inbox has them). The applicant of the case in 掌上办, or a township officer of the case's township for them after a phone call (`note` required then). Audited once per opt-out lifted; a number not opted out answers as it is and writes nothing. 422 when the case has no phone number.
      */
     post: {
       parameters: {
@@ -6395,7 +6497,7 @@ export interface paths {
     };
     /**
      * Province roll-up per county and township: cases, amounts paid, advance decisions in time, overdue paperwork, funds, reconciliation
-     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included, at most 366 days); neither: this month so far. `provinceId` defaults to the reader's province; another one is refused (403). Cases filed in the period by hardship type, status (and status group), local vs non-local registration; draws and reversals booked in the period (integer fen), local vs non-local; advance decisions on the period's cases and how many within the case's policy response time (typical 24 h); paperwork open now past its deadline; each fund's quota, balance and available money now, below its alert level, alerts raised in the period; funds closed through the period's end and months of the period over and not closed; 外地受助 closed in the period per registration county × county where aided (count and amount paid). Each county's figures come from the daily roll-up stored for it (`source: stored`, as of its `asOf`) when the stored months make up the period, else are computed for the request (`source: computed`: a county added since the last run, or a period not of whole months). Counts and sums only: no name, document, phone or account.
+     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included, at most 366 days); neither: this month so far. `provinceId` defaults to the reader's province; another one is refused (403). Cases filed in the period by hardship type, status (and status group), local vs non-local registration; draws and reversals booked in the period (integer fen), local vs non-local; advance decisions on the period's cases and how many within the case's policy response time (typical 24 h); paperwork open now past its deadline; each fund's quota, balance and available money now, below its alert level, alerts raised in the period; funds closed through the period's end and months of the period over and not closed. Counts and sums only: no name, document, phone or account.
      */
     get: {
       parameters: {
@@ -6421,8 +6523,6 @@ export interface paths {
               from: string;
               to: string;
               generatedAt: string;
-              /** @description the oldest of the counties' asOf: every figure is at least this recent (ISO) */
-              asOf: string;
               figures: {
                 cases: {
                   filed: number;
@@ -6497,13 +6597,6 @@ export interface paths {
               counties: {
                 countyId: string;
                 name: string;
-                /**
-                 * @description stored: the daily roll-up's row; computed: read from the cases for this request
-                 * @enum {string}
-                 */
-                source: "stored" | "computed";
-                /** @description the figures are as of this instant (ISO) */
-                asOf: string;
                 figures: {
                   cases: {
                     filed: number;
@@ -6655,17 +6748,6 @@ export interface paths {
                     signedAt: string;
                   };
                 }[];
-              }[];
-              registrationNotices: {
-                /** @description the applicants' registration county */
-                registrationCountyId: string;
-                registrationCountyName: string;
-                /** @description the county where they were aided */
-                countyId: string;
-                countyName?: string;
-                count: number;
-                /** @description integer fen (1 yuan = 100 fen) */
-                paidFen: number;
               }[];
             };
           };

@@ -18,6 +18,8 @@ const ACTIONS: Record<string, [zh: string, en: string]> = {
   "case.withdraw": ["撤回申请", "Withdrawn"],
   "case.rate": ["服务评价（好差评）", "Service rated"],
   "sms.optOut": ["退订短信", "SMS opted out"],
+  "sms.optIn": ["恢复短信", "SMS turned back on"],
+  "messageTemplate.administer": ["管理短信模板", "Message templates administered"],
   "alert.receive": ["接收预警信息", "Early warning received"],
   "alert.import": ["导入预警信息", "Early warnings imported"],
   "alert.read": ["查阅预警信息", "Early warning read"],
@@ -146,6 +148,7 @@ const REASONS: Array<[RegExp, (m: string[], names: Names) => string]> = [
   [/^application$/, () => "本人申请"],
   [/^reconciled clean$/, () => "账实相符"],
   [/^applicant opted out in 掌上办$/, () => "本人在掌上办退订短信"],
+  [/^applicant turned SMS back on in 掌上办$/, () => "本人在掌上办恢复短信"],
   [/^county message settings updated$/, () => "修改本县短信模板和好差评链接"],
   [
     /^on behalf: (.+)$/,
