@@ -60,9 +60,15 @@ export interface FunctionDefinition {
    * What invokes a function besides routes and state machines: `messageStream` = new message items
    * of the main table's stream (filtered, with a dead-letter queue); `dueSchedule` = every few minutes
    * (infra/sms-dispatch.ts); `reminderSchedule` = the deadline reminders' scan, hourly
-   * (infra/deadline-reminders.ts). Locally the SMS simulator's poll stands in for all three.
+   * (infra/deadline-reminders.ts); `rollupSchedule` = the daily province roll-up, hourly
+   * (infra/daily-rollup.ts). Locally the SMS simulator's poll stands in for all four.
    */
-  triggers?: { messageStream?: boolean; dueSchedule?: boolean; reminderSchedule?: boolean };
+  triggers?: {
+    messageStream?: boolean;
+    dueSchedule?: boolean;
+    reminderSchedule?: boolean;
+    rollupSchedule?: boolean;
+  };
   /** Lambda timeout; default 10 s. */
   timeoutSeconds?: number;
   memoryMb?: number;
@@ -567,6 +573,20 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     access: { tables: { main: "read", ledger: "read" }, documents: "exports" },
     // Every county of the province in one request: bounded reads (CASE_FIGURE_ITEMS_MAX), not a short one.
     timeoutSeconds: 30,
+    memoryMb: 1024,
+  },
+  {
+    id: "DailyRollup",
+    entry: "functions/handlers/daily-rollup.ts",
+    handler: "handler",
+    description:
+      "Daily province roll-up: on a schedule, stores each county's figures per township and month once per Asia/Shanghai day, which GET /province/rollup serves",
+    config: FLOW_DEPS,
+    // Reads the cases' figures, ledgers, alerts and notices; writes one roll-up item per county per day.
+    access: { tables: { main: "write", ledger: "read" } },
+    triggers: { rollupSchedule: true },
+    // Every county of the deployment, each with 13 months of figures.
+    timeoutSeconds: 900,
     memoryMb: 1024,
   },
   // ── Disaster mode: incidents, fast registration, batch approval, one-step top-up, dashboard ──

@@ -1,6 +1,6 @@
 /**
  * A function called on a fixed rate by an EventBridge rule (the deadline reminders' scan, the SMS
- * dispatcher's due deliveries). The rule targets the function's current version, like the state
+ * dispatcher's due deliveries, the daily province roll-up). The rule targets the function's current version, like the state
  * machines' tasks: a permission on the unqualified function would not cover it (aws-cdk#19273), and
  * the schedule calls the code of the last deploy.
  */

@@ -22,6 +22,8 @@ import {
   REMINDER_SCHEDULE_MINUTES,
   sendAllDeadlineReminders,
 } from "#functions/services/messages/reminders.ts";
+import { storeDailyRollups } from "#functions/services/province/daily-rollup.ts";
+import { rollupDeps } from "#functions/services/province/deps.ts";
 import { demoTotpSecret } from "./oidc/totp.ts";
 import { DEMO_COUNTY_SHEETS, SECOND_DEMO_COUNTY_SHEETS } from "./seed/demo-counties.ts";
 import { seedSecondDemoCounty } from "./seed/seed.ts";
@@ -153,10 +155,12 @@ const sms = await startLocalSms({
   fieldKey: { kind: "local", key: derivedLocalKey(county.secrets.payeeHashSecret) },
   // The deadline reminders' scan, hourly in business time (AWS: DeadlineReminders' schedule).
   scheduled: {
-    // The same scan escalates the early warnings whose verification deadline passed.
+    // The same scan escalates the early warnings whose verification deadline passed, and stores each
+    // county's province roll-up of the day (AWS: DailyRollup's schedule, also hourly).
     run: async () => {
       const reminders = await sendAllDeadlineReminders(flowDeps());
       await escalateAllOverdueAlerts(alertDeps());
+      await storeDailyRollups(rollupDeps());
       return reminders;
     },
     scanEveryMs: REMINDER_SCHEDULE_MINUTES * 60_000,

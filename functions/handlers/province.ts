@@ -1,27 +1,18 @@
 /**
  * The province roll-up (DOMAIN §8): `GET /province/rollup` — per county and township
  * of the reader's province, for a period of Asia/Shanghai dates; `GET /province/rollup/export` — the
- * same as an XLSX workbook behind a short-lived link. `province-viewer` (read-only) and
+ * same as an XLSX workbook behind a short-lived link. Figures as of the daily roll-up
+ * (services/province/daily-rollup.ts) where stored. `province-viewer` (read-only) and
  * `province-admin`; county roles and another province get 403. No personal data.
  */
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { httpHandler, httpRouter } from "#functions/http/index.ts";
-import { config } from "#functions/runtime/config.ts";
-import { financeDeps } from "#functions/services/finance/deps.ts";
 import { ExportLinkSchema } from "#functions/services/finance/exports.ts";
-import { provinceRollup, type RollupDeps, RollupQuery } from "#functions/services/province/rollup.ts";
+import { rollupDeps } from "#functions/services/province/deps.ts";
+import { provinceRollup, RollupQuery } from "#functions/services/province/rollup.ts";
 import { publishRollup } from "#functions/services/province/rollup-export.ts";
 import { ProvinceRollupSchema } from "#functions/services/province/schema.ts";
 
 const tags = ["province"];
-
-function rollupDeps(): RollupDeps {
-  const finance = financeDeps();
-  const db = DynamoDBDocumentClient.from(finance.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return { finance, db, table: config().tables.main };
-}
 
 const PERIOD =
   "`from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included, at most 366 days); neither: this " +
@@ -39,7 +30,11 @@ const rollup = httpHandler({
     "decisions on the period's cases and how many within the case's policy response time (typical 24 h); " +
     "paperwork open now past its deadline; each fund's quota, balance and available money now, below its " +
     "alert level, alerts raised in the period; funds closed through the period's end and months of the " +
-    "period over and not closed. Counts and sums only: no name, document, phone or account.",
+    "period over and not closed; 外地受助 closed in the period per registration county × county where " +
+    "aided (count and amount paid). Each county's figures come from the daily roll-up stored for it " +
+    "(`source: stored`, as of its `asOf`) when the stored months make up the period, else are computed " +
+    "for the request (`source: computed`: a county added since the last run, or a period not of whole " +
+    "months). Counts and sums only: no name, document, phone or account.",
   tags,
   response: { status: 200, schema: ProvinceRollupSchema, description: "The roll-up" },
   handler: ({ query, actor }) => provinceRollup(rollupDeps(), actor, query),

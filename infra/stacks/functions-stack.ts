@@ -29,6 +29,7 @@ import {
   SMS_CREDENTIALS,
 } from "#functions/runtime/environment.ts";
 import { BankNetwork, type BankRouteOptions, bankClientTlsSecret } from "../bank-route.ts";
+import { wireRollupSchedule } from "../daily-rollup.ts";
 import { wireReminderSchedule } from "../deadline-reminders.ts";
 import {
   BANK_CALLBACK_URL,
@@ -294,6 +295,7 @@ export class FunctionsStack extends Stack {
       mainTableStreamArn: props.data.tables.main.tableStreamArn as string,
     });
     wireReminderSchedule(this, definition, fn);
+    wireRollupSchedule(this, definition, fn);
     return fn;
   }
 

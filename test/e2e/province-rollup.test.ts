@@ -297,7 +297,7 @@ describe("province roll-up: the XLSX export", () => {
     expect(bytes.byteLength).toBe(link.body.download.sizeBytes);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(bytes as never);
-    expect(book.worksheets.map((w) => w.name)).toEqual(["各县汇总", "乡镇明细"]);
+    expect(book.worksheets.map((w) => w.name)).toEqual(["各县汇总", "乡镇明细", "外地受助"]);
     const counties = book.getWorksheet("各县汇总");
     if (!counties) throw new Error("sheet 各县汇总 missing");
     const headers = (counties.getRow(1).values as unknown[]).slice(1);

@@ -343,8 +343,10 @@ const TASK_EVENT_EXTRAS: Record<string, Record<string, string>> = {
 
 /** A Step Functions task event naming a case that does not exist: a typed domain error is fine. */
 function taskEvent(definition: FunctionDefinition): unknown {
-  // The SMS dispatcher's schedule (it reads the deliveries that fell due) and the deadline reminders'.
-  if (definition.triggers?.dueSchedule || definition.triggers?.reminderSchedule)
+  // The SMS dispatcher's schedule (it reads the deliveries that fell due), the deadline reminders' and
+  // the daily roll-up's.
+  const triggers = definition.triggers;
+  if (triggers?.dueSchedule || triggers?.reminderSchedule || triggers?.rollupSchedule)
     return { source: "aws.events", "detail-type": "Scheduled Event" };
   return {
     caseId: "CASE-TEMPLATE-ENV",

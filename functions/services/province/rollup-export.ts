@@ -1,13 +1,14 @@
 /**
- * The province roll-up as an XLSX workbook: a sheet of counties (with the
- * province's total) and a sheet of townships, Chinese headers, yuan with two decimals as numbers Excel
+ * The province roll-up as an XLSX workbook: a sheet of counties (with the province's total), a sheet of
+ * townships, each with the time its figures are as of (数据截至), and the 外地受助 figures per
+ * registration county × county where aided; Chinese headers, yuan with two decimals as numbers Excel
  * can add up. Written to the documents store under `exports/<province>/` and handed out as a
  * short-lived signed link, as the finance exports are (functions/services/finance/exports.ts).
  */
 import { randomUUID } from "node:crypto";
 import writeXlsxFile, { type Cell, type SheetData } from "write-excel-file/node";
 import { documentStore, EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
-import { zhDate } from "#core/labels/index.ts";
+import { zhDate, zhDateTime } from "#core/labels/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { amountCell, type ExportLink, XLSX_CONTENT_TYPE } from "../finance/exports.ts";
 import type { AreaFigures } from "./figures.ts";
@@ -42,6 +43,11 @@ const FIGURE_HEADERS = [
 ] as const;
 
 const yuan = (fen: number): Cell => amountCell(Yuan.fromFen(fen).toString());
+
+/** `2026年12月7日 08:00`, and whether read for this export rather than stored by the daily roll-up. */
+function asOfText(county: { asOf: string; source: "stored" | "computed" }): string {
+  return county.source === "computed" ? `${zhDateTime(county.asOf)}（实时计算）` : zhDateTime(county.asOf);
+}
 
 /** Share within the response time, one decimal ("95.0%"), or "—" without decisions. */
 function share(part: number, whole: number): string {
@@ -85,11 +91,20 @@ const columns = (headers: readonly string[]) =>
 
 function sheets(rollup: ProvinceRollup) {
   const period = `${zhDate(rollup.from)} 至 ${zhDate(rollup.to)}`;
-  const countyHeaders = ["统计期间", "县（市、区）", ...FIGURE_HEADERS];
+  const countyHeaders = ["统计期间", "县（市、区）", ...FIGURE_HEADERS, "数据截至"];
   const counties: SheetData = [countyHeaders];
-  for (const county of rollup.counties) counties.push([period, county.name, ...figureCells(county.figures)]);
-  counties.push([period, "全省合计", ...figureCells(rollup.figures)]);
-  const townshipHeaders = ["统计期间", "县（市、区）", "乡镇（街道）", ...FIGURE_HEADERS, "最近结账期间"];
+  for (const county of rollup.counties) {
+    counties.push([period, county.name, ...figureCells(county.figures), asOfText(county)]);
+  }
+  counties.push([period, "全省合计", ...figureCells(rollup.figures), zhDateTime(rollup.asOf)]);
+  const townshipHeaders = [
+    "统计期间",
+    "县（市、区）",
+    "乡镇（街道）",
+    ...FIGURE_HEADERS,
+    "最近结账期间",
+    "数据截至",
+  ];
   const townships: SheetData = [townshipHeaders];
   for (const county of rollup.counties) {
     for (const t of county.townships) {
@@ -99,12 +114,26 @@ function sheets(rollup: ProvinceRollup) {
         t.name,
         ...figureCells(t.figures),
         t.lastClose?.period ?? "未结账",
+        asOfText(county),
       ]);
     }
+  }
+  // 外地受助: counted per registration county × county where aided, never a person.
+  const noticeHeaders = ["统计期间", "户籍所在县", "救助地县", "外地受助办结件数", "支出金额（元）"];
+  const notices: SheetData = [noticeHeaders];
+  for (const flow of rollup.registrationNotices) {
+    notices.push([
+      period,
+      flow.registrationCountyName,
+      flow.countyName ?? flow.countyId,
+      flow.count,
+      yuan(flow.paidFen),
+    ]);
   }
   return [
     { sheet: "各县汇总", data: counties, columns: columns(countyHeaders) },
     { sheet: "乡镇明细", data: townships, columns: columns(townshipHeaders) },
+    { sheet: "外地受助", data: notices, columns: columns(noticeHeaders) },
   ];
 }
 

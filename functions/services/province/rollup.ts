@@ -17,6 +17,7 @@ import type { CaseStatus } from "#adapters/case-store.ts";
 import { DirectoryStore } from "#adapters/directory-store.ts";
 import type { StoredAlert } from "#adapters/finance-store.ts";
 import type { FundView } from "#adapters/ledger/index.ts";
+import { RollupStore } from "#adapters/rollup-store.ts";
 import { type Actor, requireAuthorized } from "#core/access/index.ts";
 import {
   addLocalDays,
@@ -35,6 +36,8 @@ import { summaryOf } from "../finance/funds.ts";
 import { CASE_STATUSES } from "../queries/case-list.ts";
 import { isOverdue } from "../queries/case-views.ts";
 import { type AreaFigures, addFigures, emptyFigures, monthsNotClosed, statusGroupOf } from "./figures.ts";
+import { type NoticeFlow, noticeFlowsOf } from "./notice-flows.ts";
+import { servedFromRow } from "./stored.ts";
 
 /** A roll-up covers at most a year and a day (a calendar year, leap or not, fits). */
 export const ROLLUP_DAYS_MAX = 366;
@@ -111,17 +114,29 @@ export interface CountyRollup {
   townships: TownshipRollup[];
 }
 
+/** A county's part of the answer: where its figures come from and as of when. */
+export interface ServedCountyRollup extends CountyRollup {
+  /** `stored`: the daily roll-up's row (daily-rollup.ts); `computed`: read from the cases now. */
+  source: "stored" | "computed";
+  /** The figures are as of this instant (ISO). */
+  asOf: string;
+}
+
 export interface ProvinceRollup {
   provinceId: string;
   /** The period, Asia/Shanghai dates, both included. */
   from: string;
   to: string;
   generatedAt: string;
+  /** The oldest of the counties' `asOf`: every figure is at least as recent. */
+  asOf: string;
   figures: AreaFigures;
-  counties: CountyRollup[];
+  counties: ServedCountyRollup[];
+  /** 外地受助 closed in the period, per registration county × county where aided (no person). */
+  registrationNotices: NoticeFlow[];
 }
 
-interface Range {
+export interface Range {
   from: string;
   to: string;
   window: FilingWindow;
@@ -130,10 +145,15 @@ interface Range {
   now: Date;
 }
 
-function rangeOf(query: RollupQueryInput, now: Date): Range {
+export function rangeOf(query: RollupQueryInput, now: Date): Range {
   // Both dates, or neither: this month so far (the schema refuses one alone).
   const to = query.to ?? localDateOf(now);
   const from = query.from ?? `${to.slice(0, 7)}-01`;
+  return periodRange(from, to, now);
+}
+
+/** The period from `from` to `to` (Asia/Shanghai dates, both included) read at `now`. */
+export function periodRange(from: string, to: string, now: Date): Range {
   return {
     from,
     to,
@@ -165,7 +185,7 @@ export const COUNTIES_AT_ONCE = 2;
 export const TOWNSHIPS_AT_ONCE = 4;
 
 /** `work` over `items`, at most `limit` at a time, answers in the items' order. */
-async function inTurns<T, R>(
+export async function inTurns<T, R>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<R>,
@@ -190,20 +210,51 @@ export async function provinceRollup(
   const provinceId = provinceOf(actor, query);
   const range = rangeOf(query, deps.finance.now());
   const directory = new DirectoryStore(deps.db, deps.table);
+  const stored = new RollupStore(deps.db, deps.table);
   const budget = { left: CASE_FIGURE_ITEMS_MAX };
-  const counties = await inTurns(await directory.countiesOfProvince(provinceId), COUNTIES_AT_ONCE, (county) =>
-    countyRollup(deps, county, range, budget),
-  );
+  const counties = await directory.countiesOfProvince(provinceId);
+  const served = await inTurns(counties, COUNTIES_AT_ONCE, async (county) => {
+    const row = await stored.latest(county.countyId);
+    const fromRow = row ? servedFromRow(row, range) : undefined;
+    if (fromRow) return fromRow;
+    // No stored row yet (a county added since the last run), or a period the months do not make up.
+    const [rollup, notices] = await Promise.all([
+      countyRollup(deps, county, range, budget),
+      noticeFlowsOf(deps, county, range),
+    ]);
+    return {
+      rollup: { ...rollup, source: "computed" as const, asOf: range.now.toISOString() },
+      notices,
+    };
+  });
   const figures = emptyFigures();
-  for (const county of counties) addFigures(figures, county.figures);
+  for (const { rollup } of served) addFigures(figures, rollup.figures);
+  const asOf = served.map((s) => s.rollup.asOf).sort()[0] ?? range.now.toISOString();
   return {
     provinceId,
     from: range.from,
     to: range.to,
     generatedAt: range.now.toISOString(),
+    asOf,
     figures,
-    counties,
+    counties: served.map((s) => s.rollup),
+    registrationNotices: withCountyNames(
+      served.flatMap((s) => s.notices),
+      counties,
+    ),
   };
+}
+
+/** The aiding county's name where the notice did not carry it (a county of the province). */
+function withCountyNames(
+  flows: readonly NoticeFlow[],
+  counties: ReadonlyArray<{ countyId: string; name: string }>,
+): NoticeFlow[] {
+  const names = new Map(counties.map((c) => [c.countyId, c.name]));
+  return flows.map((flow) => {
+    const name = flow.countyName ?? names.get(flow.countyId);
+    return name ? { ...flow, countyName: name } : flow;
+  });
 }
 
 async function countyRollup(
@@ -212,48 +263,80 @@ async function countyRollup(
   range: Range,
   budget: { left: number },
 ): Promise<CountyRollup> {
+  return (await countyRollups(deps, county, [range], budget))[0] as CountyRollup;
+}
+
+/**
+ * The county's roll-up for each of `ranges` (in order, each within the period the first starts and the
+ * last ends), its cases, ledger entries and alerts read once for all of them.
+ */
+export async function countyRollups(
+  deps: RollupDeps,
+  county: { countyId: string; name: string },
+  ranges: readonly Range[],
+  budget: { left: number },
+): Promise<CountyRollup[]> {
   const [townships, pending, sent] = await Promise.all([
     deps.finance.directory.townshipsOf(county.countyId),
     deps.finance.store.alerts(county.countyId, "pending"),
     deps.finance.store.alerts(county.countyId, "sent"),
   ]);
-  const alerts = [...pending, ...sent].filter(
-    (a) => a.bookedAt >= range.window.fromIso && a.bookedAt < range.window.toIso,
-  );
+  const alerts = [...pending, ...sent];
   const rows = await inTurns(townships, TOWNSHIPS_AT_ONCE, (t) =>
-    townshipRollup(deps, county.countyId, t, range, budget, alerts),
+    townshipRollups(deps, county.countyId, t, ranges, budget, alerts),
   );
-  const figures = emptyFigures();
-  for (const row of rows) addFigures(figures, row.figures);
-  return { countyId: county.countyId, name: county.name, figures, townships: rows };
+  return ranges.map((_, index) => {
+    const townshipRows = rows.map((perRange) => perRange[index] as TownshipRollup);
+    const figures = emptyFigures();
+    for (const row of townshipRows) addFigures(figures, row.figures);
+    return { countyId: county.countyId, name: county.name, figures, townships: townshipRows };
+  });
 }
 
-async function townshipRollup(
+/** `ranges` as one window: from the first's start to the last's end. */
+function spanOf(ranges: readonly Range[]): Range {
+  const first = ranges[0] as Range;
+  const last = ranges.at(-1) as Range;
+  return periodRange(first.from, last.to, first.now);
+}
+
+async function townshipRollups(
   deps: RollupDeps,
   countyId: string,
   township: { townshipId: string; name: string },
-  range: Range,
+  ranges: readonly Range[],
   budget: { left: number },
   alerts: readonly StoredAlert[],
-): Promise<TownshipRollup> {
-  const figures = emptyFigures();
-  const cases = await caseFiguresOf(deps, township.townshipId, range, budget);
-  await countCases(deps, countyId, figures, cases, range);
+): Promise<TownshipRollup[]> {
+  const span = spanOf(ranges);
+  const cases = await caseFiguresOf(deps, township.townshipId, span, budget);
   const view = await fundView(deps.finance, township.townshipId);
   const closes = view ? await deps.finance.store.closes(township.townshipId, 1) : [];
-  if (view) {
-    await countPaid(deps.finance, township.townshipId, figures, range);
-    countFund(figures, township, view, range);
-  }
-  figures.funds.alertsRaised = alerts.filter((a) => a.fundId === township.townshipId).length;
+  const paid = view ? await paidPerRange(deps.finance, township.townshipId, ranges, span) : [];
   const last = closes[0];
-  return {
-    townshipId: township.townshipId,
-    name: township.name,
-    figures,
-    ...(view?.closedThrough ? { closedThrough: view.closedThrough } : {}),
-    ...(last ? { lastClose: { period: last.period, signedAt: last.signedAt } } : {}),
-  };
+  const rows: TownshipRollup[] = [];
+  for (const [index, range] of ranges.entries()) {
+    const figures = emptyFigures();
+    await countCases(deps, countyId, figures, cases, range);
+    if (view) {
+      addFigures(figures, { ...emptyFigures(), paid: paid[index] as AreaFigures["paid"] });
+      countFund(figures, township, view, range);
+    }
+    figures.funds.alertsRaised = alerts.filter(
+      (a) =>
+        a.fundId === township.townshipId &&
+        a.bookedAt >= range.window.fromIso &&
+        a.bookedAt < range.window.toIso,
+    ).length;
+    rows.push({
+      townshipId: township.townshipId,
+      name: township.name,
+      figures,
+      ...(view?.closedThrough ? { closedThrough: view.closedThrough } : {}),
+      ...(last ? { lastClose: { period: last.period, signedAt: last.signedAt } } : {}),
+    });
+  }
+  return rows;
 }
 
 /** Cases filed in the period in every status, and every open paperwork step whatever its filing date. */
@@ -324,22 +407,34 @@ function fenOf(amount: Yuan): number {
   return Number(amount.toFenString());
 }
 
-/** The period's draws and reversals of the fund, summed as the reconciliation sums them. */
-async function countPaid(deps: FinanceDeps, townshipId: string, figures: AreaFigures, range: Range) {
-  const sums = new FiguresAccumulator();
+/** Each range's draws and reversals of the fund, summed as the reconciliation sums them; one read. */
+async function paidPerRange(
+  deps: FinanceDeps,
+  townshipId: string,
+  ranges: readonly Range[],
+  span: Range,
+): Promise<AreaFigures["paid"][]> {
+  const sums = ranges.map(() => new FiguresAccumulator());
   for await (const entry of deps.ledger.streamEntries(townshipId, {
-    from: range.window.fromIso,
-    to: range.throughIso,
+    from: span.window.fromIso,
+    to: span.throughIso,
     pageSize: 1000,
   })) {
-    sums.in(entry);
+    const index = ranges.findIndex(
+      (r) => entry.bookedAt >= r.window.fromIso && entry.bookedAt <= r.throughIso,
+    );
+    if (index >= 0) sums[index]?.in(entry);
   }
-  const result = sums.result();
-  figures.paid.count += result.draws.count;
-  figures.paid.amountFen += fenOf(result.draws.sumYuan);
-  figures.paid.localFen += fenOf(result.draws.byResidency.local?.sumYuan ?? Yuan.zero);
-  figures.paid.nonLocalFen += fenOf(result.draws.byResidency["non-local"]?.sumYuan ?? Yuan.zero);
-  figures.paid.reversedFen += fenOf(result.reversals.sumYuan);
+  return sums.map((sum) => {
+    const result = sum.result();
+    return {
+      count: result.draws.count,
+      amountFen: fenOf(result.draws.sumYuan),
+      localFen: fenOf(result.draws.byResidency.local?.sumYuan ?? Yuan.zero),
+      nonLocalFen: fenOf(result.draws.byResidency["non-local"]?.sumYuan ?? Yuan.zero),
+      reversedFen: fenOf(result.reversals.sumYuan),
+    };
+  });
 }
 
 function countFund(

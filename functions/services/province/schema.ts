@@ -46,18 +46,34 @@ export const TownshipRollupSchema = z.object({
   lastClose: z.object({ period: z.string(), signedAt: z.string() }).optional(),
 });
 
+/** 外地受助 closed in the period: residents of one county aided in another, counted — never listed. */
+export const NoticeFlowSchema = z.object({
+  registrationCountyId: z.string().describe("the applicants' registration county"),
+  registrationCountyName: z.string(),
+  countyId: z.string().describe("the county where they were aided"),
+  countyName: z.string().optional(),
+  count,
+  paidFen: fen,
+});
+
 export const ProvinceRollupSchema = z.object({
   provinceId: z.string(),
   from: z.string(),
   to: z.string(),
   generatedAt: z.string(),
+  asOf: z.string().describe("the oldest of the counties' asOf: every figure is at least this recent (ISO)"),
   figures: AreaFiguresSchema,
   counties: z.array(
     z.object({
       countyId: z.string(),
       name: z.string(),
+      source: z
+        .enum(["stored", "computed"])
+        .describe("stored: the daily roll-up's row; computed: read from the cases for this request"),
+      asOf: z.string().describe("the figures are as of this instant (ISO)"),
       figures: AreaFiguresSchema,
       townships: z.array(TownshipRollupSchema),
     }),
   ),
+  registrationNotices: z.array(NoticeFlowSchema),
 });

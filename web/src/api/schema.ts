@@ -6497,7 +6497,7 @@ export interface paths {
     };
     /**
      * Province roll-up per county and township: cases, amounts paid, advance decisions in time, overdue paperwork, funds, reconciliation
-     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included, at most 366 days); neither: this month so far. `provinceId` defaults to the reader's province; another one is refused (403). Cases filed in the period by hardship type, status (and status group), local vs non-local registration; draws and reversals booked in the period (integer fen), local vs non-local; advance decisions on the period's cases and how many within the case's policy response time (typical 24 h); paperwork open now past its deadline; each fund's quota, balance and available money now, below its alert level, alerts raised in the period; funds closed through the period's end and months of the period over and not closed. Counts and sums only: no name, document, phone or account.
+     * @description `from` and `to` are Asia/Shanghai dates (YYYY-MM-DD, both included, at most 366 days); neither: this month so far. `provinceId` defaults to the reader's province; another one is refused (403). Cases filed in the period by hardship type, status (and status group), local vs non-local registration; draws and reversals booked in the period (integer fen), local vs non-local; advance decisions on the period's cases and how many within the case's policy response time (typical 24 h); paperwork open now past its deadline; each fund's quota, balance and available money now, below its alert level, alerts raised in the period; funds closed through the period's end and months of the period over and not closed; 外地受助 closed in the period per registration county × county where aided (count and amount paid). Each county's figures come from the daily roll-up stored for it (`source: stored`, as of its `asOf`) when the stored months make up the period, else are computed for the request (`source: computed`: a county added since the last run, or a period not of whole months). Counts and sums only: no name, document, phone or account.
      */
     get: {
       parameters: {
@@ -6523,6 +6523,8 @@ export interface paths {
               from: string;
               to: string;
               generatedAt: string;
+              /** @description the oldest of the counties' asOf: every figure is at least this recent (ISO) */
+              asOf: string;
               figures: {
                 cases: {
                   filed: number;
@@ -6597,6 +6599,13 @@ export interface paths {
               counties: {
                 countyId: string;
                 name: string;
+                /**
+                 * @description stored: the daily roll-up's row; computed: read from the cases for this request
+                 * @enum {string}
+                 */
+                source: "stored" | "computed";
+                /** @description the figures are as of this instant (ISO) */
+                asOf: string;
                 figures: {
                   cases: {
                     filed: number;
@@ -6748,6 +6757,17 @@ export interface paths {
                     signedAt: string;
                   };
                 }[];
+              }[];
+              registrationNotices: {
+                /** @description the applicants' registration county */
+                registrationCountyId: string;
+                registrationCountyName: string;
+                /** @description the county where they were aided */
+                countyId: string;
+                countyName?: string;
+                count: number;
+                /** @description integer fen (1 yuan = 100 fen) */
+                paidFen: number;
               }[];
             };
           };

@@ -220,6 +220,17 @@ export default {
     empty: "No county of this province is set up yet",
     yes: "Yes",
     no: "No",
+    asOf: "Figures as of {time} (stored daily; a county set up today is computed for this request)",
+    asOfColumn: "As of",
+    computed: "{time} (computed now)",
+    notices: "Aided in another county (by county of registration)",
+    noticesIntro:
+      "Residents of the province aided in another county of it, cases closed in the period: counts and amounts only.",
+    noticesEmpty: "No such case closed in the period",
+    registrationCounty: "County of registration",
+    aidingCounty: "County where aided",
+    noticeCount: "Cases closed",
+    noticePaid: "Paid",
   },
   satisfaction: {
     title: "Service ratings by township (好差评)",
