@@ -14,13 +14,17 @@
  * others find them stored and write nothing.
  */
 import { isDeepStrictEqual } from "node:util";
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type HolidaySchedule, HolidayScheduleSchema, type LocalDays } from "#core/calendar/index.ts";
 import { ConflictError } from "#core/errors.ts";
 import { parseWith } from "#core/policy/validation.ts";
 import { nowMs } from "#functions/runtime/clock.ts";
+import { queryAll } from "./query-all.ts";
 
-/** Years kept per partition (a Query reads them all; a century of schedules is far below it). */
+/**
+ * Years kept per partition: working days are counted from every stored year, so a read takes them
+ * all (every page); a century of schedules is far below it, and more is an error.
+ */
 export const CALENDAR_YEARS_MAX = 100;
 
 const NATIONAL = "CALENDAR#national";
@@ -135,15 +139,15 @@ export class CalendarStore {
   }
 
   private async query(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
-    const out = await this.db.send(
-      new QueryCommand({
+    return queryAll(
+      this.db,
+      {
         TableName: this.tableName,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
         ExpressionAttributeValues: { ":pk": pk, ":p": prefix },
-        Limit: CALENDAR_YEARS_MAX,
         ConsistentRead: true,
-      }),
+      },
+      { itemsMax: CALENDAR_YEARS_MAX, what: `calendar years under ${pk}` },
     );
-    return out.Items ?? [];
   }
 }

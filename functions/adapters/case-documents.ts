@@ -3,11 +3,12 @@
  * for, by whom and when, and whether the file has arrived in the document store (document-store.ts
  * holds the bytes under `storageKey`, which never leaves the server).
  */
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { ConflictError } from "#core/errors.ts";
+import { queryAll } from "./query-all.ts";
 
-/** A case lists a handful of documents; one Query page reads them all. */
+/** A case lists a handful of documents; the list reads them all (every page), more than this is an error. */
 const DOCUMENTS_PER_CASE_MAX = 1_000;
 
 export const CaseDocumentItem = z.object({
@@ -53,15 +54,16 @@ export class CaseDocuments {
 
   /** Every document listed on the case, in document id order. */
   async list(caseId: string): Promise<CaseDocumentItem[]> {
-    const out = await this.db.send(
-      new QueryCommand({
+    const items = await queryAll(
+      this.db,
+      {
         TableName: this.table,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :doc)",
         ExpressionAttributeValues: { ":pk": `CASE#${caseId}`, ":doc": "DOC#" },
-        Limit: DOCUMENTS_PER_CASE_MAX,
-      }),
+      },
+      { itemsMax: DOCUMENTS_PER_CASE_MAX, what: `documents on case ${caseId}` },
     );
-    return (out.Items ?? []).map((item) => CaseDocumentItem.parse(item));
+    return items.map((item) => CaseDocumentItem.parse(item));
   }
 
   /** Notes that the file has arrived in the document store. */

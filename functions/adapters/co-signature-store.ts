@@ -14,10 +14,10 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
+import { queryAll } from "./query-all.ts";
 
 export const CO_SIGN_TASK_TYPE = "paperwork-co-sign";
 
@@ -183,19 +183,17 @@ export class CoSignatureStore {
     ]);
   }
 
-  /** Requests still open on a case (for the case page: who has yet to confirm). */
+  /** Every request still open on a case (for the case page: who has yet to confirm). */
   async openRequests(caseId: string): Promise<string[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        FilterExpression: "#status = :open",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":pk": casePk(caseId), ":prefix": `${DRAFT_SK}#`, ":open": "open" },
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map((item) => String(item.assigneeUserId));
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      FilterExpression: "#status = :open",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":pk": casePk(caseId), ":prefix": `${DRAFT_SK}#`, ":open": "open" },
+      ConsistentRead: true,
+    });
+    return items.map((item) => String(item.assigneeUserId));
   }
 
   private closeRequest(caseId: string, userId: string, status: "signed" | "closed", at: string) {

@@ -10,7 +10,8 @@
  * | `DIRECTORY#<countyId>` | `CREATION` | the claim of the county's creation: the directory's digest |
  * | `POLICY#<countyId>` | `SET` | the county's policy set (`policySet`), read by reference-data's StoredPolicySource |
  *
- * One partition per county, so a county's townships are ONE bounded Query (TOWNSHIPS_PER_COUNTY_MAX).
+ * One partition per county, so a county's townships are one Query, read whole (every page) within
+ * TOWNSHIPS_PER_COUNTY_MAX: more than that is an error, never a shorter list.
  * Township codes are 9 digits whose first 6 are the county's (行政区划代码), so a township is found
  * from its code alone. A county exists only once an administrator stored it: an unknown county has
  * no townships and its townships are not found (never a fallback to demo data; the local runtime
@@ -27,18 +28,21 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
 } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { type CountyPolicySet, parseCountyPolicySet, toValidationError } from "#core/policy/index.ts";
 import { nowMs } from "#functions/runtime/clock.ts";
+import { queryAll } from "./query-all.ts";
 
-/** A county has at most this many townships (county-wide reads are bounded). */
+/** A county has at most this many townships (a county is stored with at most this many; reads check it). */
 export const TOWNSHIPS_PER_COUNTY_MAX = 64;
 
-/** A province has at most this many counties (the province roll-up reads them in one bounded Query). */
+/** A province has at most this many counties (the province roll-up reads them all; more is an error). */
 export const COUNTIES_PER_PROVINCE_MAX = 256;
-/** A provincial deployment's counties fit one page (the largest province has under 200). */
+/**
+ * A provincial deployment has at most this many counties (the largest province has under 200): the
+ * walks over every county (reminders, roll-ups, alert checks) read them all; more is an error.
+ */
 const COUNTIES_PER_DEPLOYMENT_MAX = 1_000;
 
 /** How long a found county's directory is reused in this process. */
@@ -300,16 +304,17 @@ export class DirectoryStore {
    * from the reader's own code.
    */
   async countiesOfDeployment(): Promise<Array<{ countyId: string; name: string }>> {
-    const out = await this.db.send(
-      new QueryCommand({
+    const items = await queryAll(
+      this.db,
+      {
         TableName: this.tableName,
         IndexName: "gsi2",
         KeyConditionExpression: "gsi2pk = :pk",
         ExpressionAttributeValues: { ":pk": DEPLOYMENT_COUNTIES_KEY },
-        Limit: COUNTIES_PER_DEPLOYMENT_MAX,
-      }),
+      },
+      { itemsMax: COUNTIES_PER_DEPLOYMENT_MAX, what: "counties in the deployment" },
     );
-    return (out.Items ?? []).map((item) => ({ countyId: String(item.countyId), name: String(item.name) }));
+    return items.map((item) => ({ countyId: String(item.countyId), name: String(item.name) }));
   }
 
   /** The counties created under a province (its code `230000`, or any code in it), by code. */
@@ -325,16 +330,17 @@ export class DirectoryStore {
     provinceCode: string,
   ): Promise<Array<{ countyId: string; name: string; townships: number }>> {
     if (!/^\d{6}$/.test(provinceCode)) return [];
-    const out = await this.db.send(
-      new QueryCommand({
+    const items = await queryAll(
+      this.db,
+      {
         TableName: this.tableName,
         IndexName: "gsi1",
         KeyConditionExpression: "gsi1pk = :pk",
         ExpressionAttributeValues: { ":pk": provinceKey(provinceCode) },
-        Limit: COUNTIES_PER_PROVINCE_MAX,
-      }),
+      },
+      { itemsMax: COUNTIES_PER_PROVINCE_MAX, what: `counties in province ${provinceCode.slice(0, 2)}` },
     );
-    return (out.Items ?? []).map((item) => ({
+    return items.map((item) => ({
       countyId: String(item.countyId),
       name: String(item.name),
       townships: Number(item.townshipCount ?? 0),
@@ -360,16 +366,17 @@ export class DirectoryStore {
   }
 
   private async stored(countyId: string): Promise<TownshipProfile[]> {
-    const out = await this.db.send(
-      new QueryCommand({
+    const items = await queryAll(
+      this.db,
+      {
         TableName: this.tableName,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :township)",
         ExpressionAttributeValues: { ":pk": countyKey(countyId), ":township": "TOWNSHIP#" },
-        Limit: TOWNSHIPS_PER_COUNTY_MAX,
         ConsistentRead: true,
-      }),
+      },
+      { itemsMax: TOWNSHIPS_PER_COUNTY_MAX, what: `townships in county ${countyId}` },
     );
-    return (out.Items ?? []).map((item) => ({
+    return items.map((item) => ({
       townshipId: String(item.townshipId),
       countyId: String(item.countyId),
       name: String(item.name),

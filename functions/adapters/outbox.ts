@@ -6,8 +6,9 @@
  * published to it. The message id is deterministic, so a retried task writes the message once.
  */
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { maskPersonalData } from "#functions/runtime/logger.ts";
+import { queryAll, queryFirst } from "./query-all.ts";
 
 export interface Recipient {
   /** `township` = staff of a role in one township; `county` = a county role; `body` = an outside body. */
@@ -92,31 +93,30 @@ export class Outbox {
     }
   }
 
-  /** The messages about one case, oldest first (the case timeline, tests). */
+  /** Every message about one case, oldest first (the case timeline, tests): every page is read. */
   async forCase(caseId: string): Promise<StoredOutboxMessage[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": `OUTBOX#CASE#${caseId}` },
-      }),
-    );
-    return (out.Items ?? []).map(stripKeys) as unknown as StoredOutboxMessage[];
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": `OUTBOX#CASE#${caseId}` },
+    });
+    return items.map(stripKeys) as unknown as StoredOutboxMessage[];
   }
 
   /** The messages for one recipient, oldest first, at most `limit`. */
   async forRecipient(recipient: Recipient, limit = 100): Promise<StoredOutboxMessage[]> {
-    const out = await this.db.send(
-      new QueryCommand({
+    const { items } = await queryFirst(
+      this.db,
+      {
         TableName: this.table,
         IndexName: "gsi2",
         KeyConditionExpression: "gsi2pk = :pk",
         ExpressionAttributeValues: { ":pk": recipientKey(recipient) },
-        Limit: limit,
-      }),
+      },
+      limit,
     );
-    return (out.Items ?? []).map(stripKeys) as unknown as StoredOutboxMessage[];
+    return items.map(stripKeys) as unknown as StoredOutboxMessage[];
   }
 }
 

@@ -16,15 +16,15 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "#core/errors.ts";
 import { type CountyPolicySet, type PolicyVersion, parseCountyPolicySet } from "#core/policy/index.ts";
 import { nowMs } from "#functions/runtime/clock.ts";
 import { notePolicyWrite } from "./directory-store.ts";
+import { queryAll } from "./query-all.ts";
 
-/** A county keeps at most this many versions (proposed and approved; one Query reads them all). */
+/** A county keeps at most this many versions (proposed and approved; a read takes them all, more is an error). */
 export const POLICY_VERSIONS_PER_COUNTY_MAX = 200;
 
 export type ProposalStatus = "proposed" | "approved";
@@ -83,16 +83,17 @@ export class PolicyStore {
   }
 
   async proposals(countyId: string): Promise<PolicyProposal[]> {
-    const out = await this.db.send(
-      new QueryCommand({
+    const items = await queryAll(
+      this.db,
+      {
         TableName: this.tableName,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
         ExpressionAttributeValues: { ":pk": pk(countyId), ":p": "PROPOSAL#" },
-        Limit: POLICY_VERSIONS_PER_COUNTY_MAX,
         ConsistentRead: true,
-      }),
+      },
+      { itemsMax: POLICY_VERSIONS_PER_COUNTY_MAX, what: `policy versions in county ${countyId}` },
     );
-    return (out.Items ?? []).map(toProposal);
+    return items.map(toProposal);
   }
 
   /** Stores a new proposal; 409 when the version id is taken. */

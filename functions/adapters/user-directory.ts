@@ -7,7 +7,7 @@
  * | `USERS#<countyId>` | `USER#<userId>` | one staff user: name, roles, township, active; phone and sign-in name when created by an administrator |
  * | `STAFFPHONE#<phone>` | `CLAIM` | the phone's claim: one account per phone in the deployment, made while its user is created |
  *
- * One partition per county, read as ONE bounded Query (STAFF_PER_COUNTY_MAX). A county's staff are
+ * One partition per county, read whole (every page) within STAFF_PER_COUNTY_MAX. A county's staff are
  * those stored plus, where a bundled source is registered, its users not stored: the local runtime
  * registers its demo users (local/seed/users.ts) so `npm start` and the tests work without a seed
  * step, and a user an administrator adds (or a demo user disabled) is stored beside them. Nothing is
@@ -19,12 +19,15 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { isRole, type Role } from "#core/access/index.ts";
+import { queryAll } from "./query-all.ts";
 
-/** A county has at most this many staff users (county-wide reads are bounded). */
+/**
+ * A county has at most this many staff users: a county-wide read (message recipients, the staff
+ * list, an import's comparison) needs every one, and finding more is an error, not a shorter list.
+ */
 export const STAFF_PER_COUNTY_MAX = 1000;
 
 export interface StaffUser {
@@ -102,16 +105,17 @@ export class UserDirectory {
 
   /** Every staff user of the county (stored, else the registered bundled staff of that county). */
   async usersOf(countyId: string): Promise<StaffUser[]> {
-    const out = await this.db.send(
-      new QueryCommand({
+    const items = await queryAll(
+      this.db,
+      {
         TableName: this.tableName,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :user)",
         ExpressionAttributeValues: { ":pk": usersKey(countyId), ":user": "USER#" },
-        Limit: STAFF_PER_COUNTY_MAX,
         ConsistentRead: true,
-      }),
+      },
+      { itemsMax: STAFF_PER_COUNTY_MAX, what: `staff users in county ${countyId}` },
     );
-    const stored = (out.Items ?? []).map(parseUser);
+    const stored = items.map(parseUser);
     const storedIds = new Set(stored.map((u) => u.userId));
     return [...stored, ...bundledStaff(countyId).filter((u) => !storedIds.has(u.userId))];
   }

@@ -1,0 +1,254 @@
+/**
+ * Reads that a decision, a sum, a walk or an export depends on are read to their end: DynamoDB
+ * answers a Query one page at a time (at most 1 MB), so a read that takes the first page returns a
+ * truncated list on a large county, silently. Pages are made small here by a middleware that caps
+ * every Query at 2 items, as a 1 MB boundary would on a large county; a read the domain bounds
+ * (townships of a county, staff, policy versions…) refuses more than its bound instead of dropping rows.
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CalendarStore } from "#adapters/calendar-store.ts";
+import { CaseDocuments } from "#adapters/case-documents.ts";
+import { CoSignatureStore } from "#adapters/co-signature-store.ts";
+import { DirectoryStore, TOWNSHIPS_PER_COUNTY_MAX } from "#adapters/directory-store.ts";
+import { Outbox } from "#adapters/outbox.ts";
+import { PolicyStore } from "#adapters/policy-store.ts";
+import { ReadBoundExceeded } from "#adapters/query-all.ts";
+import { UserDirectory } from "#adapters/user-directory.ts";
+import { localDynamoClient } from "#local/dynamodb/engine.ts";
+import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
+
+const PAGE = 2;
+let tables: TestTables;
+let client: DynamoDBClient;
+let db: DynamoDBDocumentClient;
+let queries = 0;
+
+beforeAll(async () => {
+  tables = await createTestTables("whole-reads", { demoCounty: false });
+  client = localDynamoClient(tables.endpoint);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Limit?: number };
+      if (context.commandName === "QueryCommand") {
+        queries += 1;
+        input.Limit = Math.min(input.Limit ?? PAGE, PAGE);
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "smallPages" },
+  );
+  db = DynamoDBDocumentClient.from(client);
+});
+
+afterAll(() => client.destroy());
+
+const put = (item: Record<string, unknown>) =>
+  db.send(new PutCommand({ TableName: tables.names.main, Item: item }));
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe("the directory is read whole", () => {
+  it("a county's five townships, the province's and the deployment's counties are all listed", async () => {
+    // Prepare: three counties of one province, the first with five townships
+    const store = new DirectoryStore(db, tables.names.main);
+    for (const c of range(3)) {
+      await store.putCounty({
+        countyId: `41090${c}`,
+        name: `县${c}`,
+        townships: range(c === 0 ? 5 : 1).map((t) => ({
+          townshipId: `41090${c}10${t}`,
+          name: `乡镇${t}`,
+          registeredPopulation: 1000 + t,
+          area: "rural" as const,
+        })),
+      });
+    }
+    queries = 0;
+
+    // Act
+    const townships = await store.townshipsOf("410900");
+    const townshipQueries = queries;
+    const ofProvince = await store.countyList("410000");
+    const ofDeployment = await store.countiesOfDeployment();
+
+    // Assess
+    expect(townships.map((t) => t.townshipId)).toEqual(range(5).map((t) => `41090010${t}`));
+    expect(townshipQueries).toBe(3);
+    expect(ofProvince.map((c) => [c.countyId, c.townships])).toEqual([
+      ["410900", 5],
+      ["410901", 1],
+      ["410902", 1],
+    ]);
+    expect(ofDeployment.map((c) => c.countyId)).toEqual(["410900", "410901", "410902"]);
+  });
+
+  it("a county holding more townships than the bound is an error, not a shorter list", async () => {
+    // Prepare: township items written past the directory's own check (as a faulty import would)
+    for (const t of range(TOWNSHIPS_PER_COUNTY_MAX + 1)) {
+      const townshipId = `410950${String(t).padStart(3, "0")}`;
+      await put({
+        pk: "DIRECTORY#410950",
+        sk: `TOWNSHIP#${townshipId}`,
+        townshipId,
+        countyId: "410950",
+        name: `乡镇${t}`,
+        registeredPopulation: 100,
+        area: "rural",
+      });
+    }
+
+    // Act / Assess
+    await expect(new DirectoryStore(db, tables.names.main).townshipsOf("410950")).rejects.toThrow(
+      ReadBoundExceeded,
+    );
+  });
+
+  it("every staff user of a county is found (message recipients, the staff list)", async () => {
+    // Prepare
+    const directory = new UserDirectory(db, tables.names.main);
+    await directory.putUsers(
+      "410900",
+      range(5).map((i) => ({
+        userId: `officer-${i}`,
+        name: `干部${i}`,
+        roles: ["township-officer" as const],
+        countyId: "410900",
+        townshipId: "410900100",
+        active: true,
+      })),
+    );
+
+    // Act
+    const users = await directory.usersOf("410900");
+
+    // Assess
+    expect(users.map((u) => u.userId).sort()).toEqual(range(5).map((i) => `officer-${i}`));
+  });
+});
+
+describe("policy versions and calendar years are read whole", () => {
+  it("every proposed version of a county is listed", async () => {
+    // Prepare: five proposals as the store keeps them
+    for (const v of range(5)) {
+      await put({
+        pk: "POLICY#410900",
+        sk: `PROPOSAL#v${v}`,
+        type: "policy-proposal",
+        version: { versionId: `v${v}`, countyId: "410900" },
+        status: "proposed",
+        proposedBy: { userId: "admin-1", name: "管理员" },
+        proposedAt: "2026-12-01T01:00:00.000Z",
+      });
+    }
+
+    // Act
+    const proposals = await new PolicyStore(db, tables.names.main).proposals("410900");
+
+    // Assess
+    expect(proposals.map((p) => p.version.versionId)).toEqual(range(5).map((v) => `v${v}`));
+  });
+
+  it("every year of a county's local days is read (working days count from all of them)", async () => {
+    // Prepare: five years of local days
+    for (const year of range(5).map((i) => 2022 + i)) {
+      await put({
+        pk: "CALENDAR#410900",
+        sk: `LOCAL#${year}`,
+        days: { year, holidays: [], makeUpWorkingDays: [] },
+        revision: 1,
+      });
+    }
+
+    // Act
+    const years = await new CalendarStore(db, tables.names.main).localDays("410900");
+
+    // Assess
+    expect(years.map((d) => d.year)).toEqual([2022, 2023, 2024, 2025, 2026]);
+  });
+});
+
+describe("what belongs to one case is read whole", () => {
+  it("every document listed on a case", async () => {
+    // Prepare
+    const documents = new CaseDocuments(db, tables.names.main);
+    for (const d of range(5)) {
+      await documents.add({
+        docId: `D${d}`,
+        caseId: "C20261201-0000000001",
+        kind: "id-card",
+        fileName: `doc-${d}.jpg`,
+        contentType: "image/jpeg",
+        sizeBytes: 1000,
+        requestedBy: "officer-1",
+        requestedAt: "2026-12-01T01:00:00.000Z",
+        uploaded: false,
+        storageKey: `k/${d}`,
+      });
+    }
+
+    // Act
+    const listed = await documents.list("C20261201-0000000001");
+
+    // Assess
+    expect(listed.map((d) => d.docId)).toEqual(["D0", "D1", "D2", "D3", "D4"]);
+  });
+
+  it("every co-signer yet to confirm the paperwork", async () => {
+    // Prepare: a recording naming five co-signers
+    const store = new CoSignatureStore(db, tables.names.main);
+    const coSigners = range(5).map((i) => `officer-${i}`);
+    await store.create(
+      {
+        caseId: "C20261201-0000000002",
+        countyId: "410900",
+        townshipId: "410900100",
+        round: 1,
+        status: "pending",
+        recordedBy: "officer-9",
+        recordedByName: "记录人",
+        recordedAt: "2026-12-01T01:00:00.000Z",
+        requestDigest: "d",
+        decision: {},
+        output: {},
+        coSigners,
+        signatures: {},
+      },
+      "2026-12-01T01:00:00.000Z",
+    );
+
+    // Act
+    const open = await store.openRequests("C20261201-0000000002");
+
+    // Assess
+    expect(open).toEqual(coSigners);
+  });
+
+  it("every message about a case, and a recipient's first messages up to the limit asked", async () => {
+    // Prepare: five messages about one case to one recipient
+    const outbox = new Outbox(db, tables.names.main);
+    const recipient = { kind: "township" as const, id: "410900100", role: "township-officer" };
+    for (const m of range(5)) {
+      await outbox.put(
+        {
+          messageId: `C20261201-0000000003:note:${m}`,
+          caseId: "C20261201-0000000003",
+          kind: "note",
+          recipient,
+          subject: `note ${m}`,
+          subjectZh: `通知${m}`,
+        },
+        new Date(Date.UTC(2026, 11, 1, 1, m)),
+      );
+    }
+
+    // Act
+    const ofCase = await outbox.forCase("C20261201-0000000003");
+    const firstThree = await outbox.forRecipient(recipient, 3);
+
+    // Assess
+    expect(ofCase.map((m) => m.subject)).toEqual(range(5).map((m) => `note ${m}`));
+    expect(firstThree.map((m) => m.subject)).toEqual(["note 0", "note 1", "note 2"]);
+  });
+});
