@@ -22,7 +22,13 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { AlertStatus, RiskKind, VisitOutcome } from "#core/alerts/index.ts";
+import {
+  ALERT_STATUSES,
+  type AlertStatus,
+  awaitsVerification,
+  type RiskKind,
+  type VisitOutcome,
+} from "#core/alerts/index.ts";
 
 export interface AlertPerson {
   /** Keyed hash of the ID number, or of township + name + household without one. */
@@ -278,6 +284,32 @@ export class AlertStore {
 
   /** The alerts of a county, or of one township of it. */
   async list(countyId: string, townshipId?: string): Promise<AlertRecord[]> {
+    return this.query(countyId, townshipId);
+  }
+
+  /**
+   * The alerts still awaiting their verification (open, awaiting the second officer, to retry) of a
+   * county or one township of it; `escalatedOnly`: those county civil affairs was told of.
+   */
+  async awaitingVerification(
+    countyId: string,
+    options: { townshipId?: string; escalatedOnly?: boolean } = {},
+  ): Promise<AlertRecord[]> {
+    const awaiting = ALERT_STATUSES.filter(awaitsVerification);
+    return this.query(countyId, options.townshipId, {
+      expression: `#status IN (${awaiting.map((_, i) => `:s${i}`).join(", ")})${
+        options.escalatedOnly ? " AND attribute_exists(escalatedAt)" : ""
+      }`,
+      names: { "#status": "status" },
+      values: Object.fromEntries(awaiting.map((status, i) => [`:s${i}`, status])),
+    });
+  }
+
+  private async query(
+    countyId: string,
+    townshipId?: string,
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
+  ): Promise<AlertRecord[]> {
     const alerts: AlertRecord[] = [];
     let start: Record<string, unknown> | undefined;
     for (let page = 0; page < QUERY_PAGES_MAX; page++) {
@@ -288,7 +320,9 @@ export class AlertStore {
           ExpressionAttributeValues: {
             ":pk": `ALERT#${countyId}`,
             ...(townshipId ? { ":township": `${townshipId}#` } : {}),
+            ...(filter?.values ?? {}),
           },
+          ...(filter ? { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names } : {}),
           Limit: QUERY_PAGE_ITEMS,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),

@@ -11,6 +11,7 @@ import * as z from "zod";
 import type { Actor, Role } from "#core/access/index.ts";
 import { ForbiddenError } from "#core/errors.ts";
 import { bilingual } from "#functions/http/index.ts";
+import { type AlertWorkItem, AlertWorkItemSchema, alertWork } from "./alert-work.ts";
 import { isOverdue } from "./case-views.ts";
 import { countyOfTownship, type TownshipNames, townshipNames } from "./directory.ts";
 import { type ItemFilter, type PartitionRef, readMerged } from "./merged-index.ts";
@@ -136,10 +137,14 @@ export const WorkItemSchema = z
   .meta({ id: "WorkItem" });
 export type WorkItem = z.output<typeof WorkItemSchema>;
 
-/** `GET /work-queue`: one page, earliest deadline first. */
+/** `GET /work-queue`: one page, earliest deadline first; the first page also lists the early warnings. */
 export const WorkQueuePageSchema = z.object({
   items: z.array(WorkItemSchema),
   nextCursor: z.string().optional(),
+  alerts: z.array(AlertWorkItemSchema).optional().meta({
+    description:
+      "First page only: early warnings awaiting their verification (a township officer: the township's; county civil affairs: those escalated to it), earliest deadline first",
+  }),
 });
 
 function workItem(item: Record<string, unknown>, now: Date, names: TownshipNames): WorkItem {
@@ -170,7 +175,7 @@ export async function workQueue(
   deps: WorkQueueDeps,
   actor: Actor,
   query: WorkQueueQuery,
-): Promise<Page<WorkItem>> {
+): Promise<Page<WorkItem> & { alerts?: AlertWorkItem[] }> {
   const partitions = queuesOf(actor, query);
   const digest = queryDigest({
     route: "GET /work-queue",
@@ -200,5 +205,9 @@ export async function workQueue(
     seen.add(id);
     items.push(workItem(raw, now, names));
   }
-  return { items, ...(page.nextAfter ? { nextCursor: encodeCursor(digest, page.nextAfter) } : {}) };
+  return {
+    items,
+    ...(page.nextAfter ? { nextCursor: encodeCursor(digest, page.nextAfter) } : {}),
+    ...(after ? {} : { alerts: await alertWork(deps, actor, query) }),
+  };
 }

@@ -11,6 +11,8 @@ export type AlertVisitView = AlertView["visits"][number];
 export type VisitBody = Body<"/early-warnings/{alertId}/visits">;
 export type CoSignBody = Body<"/early-warnings/{alertId}/visits/co-sign">;
 export type AlertFilingBody = Body<"/early-warnings/{alertId}/filing">;
+/** An early warning of the work queue (`GET /work-queue`'s first page). */
+export type AlertWorkItem = NonNullable<Answer<"/work-queue">["alerts"]>[number];
 
 const enc = encodeURIComponent;
 

@@ -3039,6 +3039,8 @@ export interface paths {
             "application/json": {
               items: components["schemas"]["WorkItem"][];
               nextCursor?: string;
+              /** @description First page only: early warnings awaiting their verification (a township officer: the township's; county civil affairs: those escalated to it), earliest deadline first */
+              alerts?: components["schemas"]["AlertWorkItem"][];
             };
           };
         };
@@ -9342,6 +9344,24 @@ export interface components {
       escalated: boolean;
       openedAt: string;
       assigneeRoles: string[];
+    };
+    AlertWorkItem: {
+      alertId: string;
+      townshipId: string;
+      townshipName: string | null;
+      personName?: string;
+      /** @enum {string} */
+      kind: "medical-expense" | "disaster" | "accident" | "income-loss" | "other";
+      kindZh: string;
+      /** @enum {string} */
+      status: "open" | "awaiting-co-sign" | "retry" | "to-file" | "verified";
+      statusZh: string;
+      /** @description The verification deadline (ISO instant) */
+      dueAt: string;
+      overdue: boolean;
+      /** @description County civil affairs was told the deadline passed */
+      escalated: boolean;
+      receivedAt: string;
     };
     Township: {
       townshipId: string;
