@@ -2,7 +2,8 @@
  * The province viewer's console (issue 22 item 4, DOMAIN §8) at 1440×900 in Chinese: the read-only
  * province role lands on 全省统计, whose figures are those of the county's filed and paid case (one
  * application of 城关镇, non-local, its advance decided in time and paid ¥600.00 from the reserve
- * fund), with the two charts drawn, the XLSX export downloaded, axe clean, no internal code, user id
+ * fund) as of the time the page states (computed now: no daily row yet), with the two charts drawn, the
+ * 外地受助 figures (none), the XLSX export downloaded, axe clean, no internal code, user id
  * or ISO time in the text, no refused API call, and no name, ID number or account of the applicant.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
@@ -110,6 +111,13 @@ describe("the province viewer reads the roll-up of its counties", () => {
       .innerText();
     expect(township).toMatch(/城关镇\s+1\s+1\s+0\s+0 \/ 1\s+¥600\.00\s+1 \/ 1（100\.0%）\s+0/);
     expect(township).toContain("尚未结账");
+    // No daily row yet in this world: the figures are computed now, and the page says as of when.
+    const asOf = await page.locator("[data-rollup-as-of]").innerText();
+    expect(asOf).toMatch(/^数据截至 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（每日统计/);
+    expect(county).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（实时计算）/);
+    await expect(page.locator("[data-rollup-notices]").innerText()).resolves.toContain(
+      "统计期间内没有外地受助办结",
+    );
     const text = await page.locator("body").innerText();
     for (const personal of [APPLICANT_NAME, ID_NUMBER, ACCOUNT]) expect(text).not.toContain(personal);
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -124,6 +132,23 @@ describe("the province viewer reads the roll-up of its counties", () => {
     );
     expect(calls.filter((c) => c.status === 401 || c.status === 403)).toEqual([]);
     expect(calls.some((c) => c.path === "/province/rollup/export" && c.status === 200)).toBe(true);
+    await context.close();
+  });
+
+  it("on a phone (390×844) the as-of time and the 外地受助 figures are there too, axe clean", async () => {
+    const { page, context } = await newPage(world.browser, { width: 390, height: 844 });
+    onTestFailed(
+      async () => void (await screenshot(page, "province-rollup-phone-FAILED").catch(() => undefined)),
+    );
+    await signInAs(page, world.url, "province-viewer-1");
+    await page.locator("[data-ready=province-rollup][data-loaded=yes]").waitFor();
+    await expect(page.locator("[data-rollup-as-of]").isVisible()).resolves.toBe(true);
+    await expect(page.locator("[data-rollup-notices] h2").innerText()).resolves.toBe(
+      "外地受助（按户籍所在县统计）",
+    );
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await expectConsoleReadable(page, "province roll-up on a phone");
+    await screenshot(page, "province-rollup-phone");
     await context.close();
   });
 });
