@@ -49,6 +49,12 @@ const routes: RouteRecordRaw[] = [
         component: () => import("./pages/township/IncidentApproval.vue"),
       },
       {
+        path: "incidents/register",
+        name: "township-incident-register",
+        component: () => import("./pages/township/IncidentRegistration.vue"),
+        meta: { roles: ["township-officer"] },
+      },
+      {
         path: "cases/:caseId",
         name: "township-case",
         component: () => import("./pages/township/CaseDetail.vue"),

@@ -17,6 +17,9 @@ export type BatchDecision = Answer<"/incidents/{incidentId}/advance-decisions", 
 export type BatchResult = BatchDecision["results"][number];
 export type TopUpResult = Answer<"/incidents/{incidentId}/top-up", "post">;
 export type TopUpTownship = TopUpResult["townships"][number];
+export type RegisterHouseholdBody = Body<"/incidents/{incidentId}/households">;
+export type RegisteredHousehold = Answer<"/incidents/{incidentId}/households", "post", 201>;
+export type HouseholdImportResult = Answer<"/incidents/{incidentId}/households/import", "post">;
 
 const enc = encodeURIComponent;
 
@@ -42,6 +45,25 @@ export async function endIncident(
     body,
     options,
   );
+}
+
+/** The short form: one household of the officer's township, filed on its behalf (201). */
+export async function registerHousehold(
+  incidentId: string,
+  body: RegisterHouseholdBody,
+  options?: RequestOptions,
+): Promise<RegisteredHousehold> {
+  return post<RegisteredHousehold>(`/incidents/${enc(incidentId)}/households`, body, options);
+}
+
+/** The 受灾户 sheet (.xlsx, base64): every row checked first, nothing registered unless all pass. */
+export async function importHouseholds(
+  incidentId: string,
+  workbook: string,
+  options?: RequestOptions,
+): Promise<HouseholdImportResult> {
+  const body: Body<"/incidents/{incidentId}/households/import"> = { workbook, dryRun: false };
+  return post<HouseholdImportResult>(`/incidents/${enc(incidentId)}/households/import`, body, options);
 }
 
 export async function incidentDashboard(incidentId: string): Promise<IncidentDashboard> {
