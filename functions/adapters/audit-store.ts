@@ -30,6 +30,7 @@ import { ValidationError } from "#core/errors.ts";
 import { now } from "#functions/runtime/clock.ts";
 import { type AppConfig, config, dynamo } from "#functions/runtime/config.ts";
 import { currentLogContext, maskPersonalData } from "#functions/runtime/logger.ts";
+import { queryAll, queryFirst } from "./query-all.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
 const SEQ_DIGITS = 12;
@@ -71,6 +72,7 @@ export type ChainVerification =
   | { ok: false; count: number; brokenAtSeq: number; reason: string };
 
 export const auditPk = (countyId: string): string => `AUDIT#${countyId}`;
+const resourceKey = (resourceType: string, resourceId: string) => `AUDITRES#${resourceType}#${resourceId}`;
 const auditDedupPk = (countyId: string): string => `AUDITDEDUP#${countyId}`;
 const seqSk = (seq: number): string => `EVT#${String(seq).padStart(SEQ_DIGITS, "0")}`;
 
@@ -160,7 +162,7 @@ export class AuditStore {
     const item = {
       pk: auditPk(countyId),
       sk: seqSk(event.seq),
-      gsi1pk: `AUDITRES#${event.resourceType}#${event.resourceId}`,
+      gsi1pk: resourceKey(event.resourceType, event.resourceId),
       gsi1sk: `${event.at}#${seqSk(event.seq)}`,
       event: JSON.stringify(event),
     };
@@ -232,18 +234,47 @@ export class AuditStore {
     return { events, ...(result.LastEvaluatedKey && last ? { nextCursor: encodeCursor(last.seq) } : {}) };
   }
 
-  /** Events about one resource (e.g. a case), oldest first. */
+  /** The first `limit` events about one resource (e.g. a case), oldest first (tests, tools). */
   async listForResource(resourceType: string, resourceId: string, limit: number): Promise<AuditEvent[]> {
-    const result = await this.options.client.send(
-      new QueryCommand({
+    return (await this.pageForResource(resourceType, resourceId, { limit })).events;
+  }
+
+  /**
+   * Events about one resource (e.g. a case), oldest first, `limit` at a time; `cursor` is the
+   * `nextCursor` of the page before (absent on the last page).
+   */
+  async pageForResource(
+    resourceType: string,
+    resourceId: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<AuditPage> {
+    const pk = resourceKey(resourceType, resourceId);
+    const page = await queryFirst(
+      this.options.client,
+      {
         TableName: this.options.tableName,
         IndexName: "gsi1",
         KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": `AUDITRES#${resourceType}#${resourceId}` },
-        Limit: limit,
-      }),
+        ExpressionAttributeValues: { ":pk": pk },
+        ...(options.cursor ? { ExclusiveStartKey: decodeResourceCursor(options.cursor, pk) } : {}),
+      },
+      options.limit,
     );
-    return (result.Items ?? []).map((item) => JSON.parse(String(item.event)) as AuditEvent);
+    return {
+      events: page.items.map((item) => JSON.parse(String(item.event)) as AuditEvent),
+      ...(page.lastKey ? { nextCursor: encodeResourceCursor(page.lastKey) } : {}),
+    };
+  }
+
+  /** Every event about one resource, oldest first (every page: what a decision over them needs). */
+  async allForResource(resourceType: string, resourceId: string): Promise<AuditEvent[]> {
+    const items = await queryAll(this.options.client, {
+      TableName: this.options.tableName,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": resourceKey(resourceType, resourceId) },
+    });
+    return items.map((item) => JSON.parse(String(item.event)) as AuditEvent);
   }
 
   /** Re-hashes the county's whole chain: sequence without gaps, each prevHash = previous hash. */
@@ -314,18 +345,43 @@ function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-function encodeCursor(seq: number): string {
+/** A page cursor over the chain (or anything ordered by it): the last sequence number seen. */
+export function encodeCursor(seq: number): string {
   return Buffer.from(JSON.stringify({ seq })).toString("base64url");
 }
 
-function decodeCursor(cursor: string): number {
+export function decodeCursor(cursor: string): number {
+  const parsed = parseCursor(cursor) as { seq?: unknown } | undefined;
+  if (typeof parsed?.seq === "number" && Number.isInteger(parsed.seq) && parsed.seq >= 0) return parsed.seq;
+  throw invalidCursor();
+}
+
+/** A resource page's cursor: the chain and index sort key of the last event read (its sk follows). */
+function encodeResourceCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify({ pk: key.pk, at: key.gsi1sk })).toString("base64url");
+}
+
+/** Where the resource's next page starts, from its cursor (else 400). */
+function decodeResourceCursor(cursor: string, gsi1pk: string): Record<string, string> {
+  const parsed = parseCursor(cursor) as { pk?: unknown; at?: unknown } | undefined;
+  const pk = parsed?.pk;
+  const gsi1sk = parsed?.at;
+  if (typeof pk !== "string" || !/^AUDIT#[A-Za-z0-9_-]{1,64}$/.test(pk)) throw invalidCursor();
+  if (typeof gsi1sk !== "string" || !/^[\d:.TZ-]{1,40}#EVT#\d{1,20}$/.test(gsi1sk)) throw invalidCursor();
+  return { gsi1pk, gsi1sk, pk, sk: gsi1sk.slice(gsi1sk.indexOf("#") + 1) };
+}
+
+function parseCursor(cursor: string): unknown {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { seq?: unknown };
-    if (typeof parsed.seq === "number" && Number.isInteger(parsed.seq) && parsed.seq >= 0) return parsed.seq;
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : undefined;
   } catch {
-    // fall through
+    return undefined;
   }
-  throw new ValidationError("The page cursor is not valid", "分页游标无效", {
+}
+
+export function invalidCursor(): ValidationError {
+  return new ValidationError("The page cursor is not valid", "分页游标无效", {
     fields: [
       {
         path: "query.cursor",

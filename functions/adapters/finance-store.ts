@@ -22,6 +22,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "#core/errors.ts";
 import { SOMEONE_ELSE_ZH, zhDateTime, zhPeriod } from "#core/labels/index.ts";
+import { queryAll, queryFirst, queryPages } from "./query-all.ts";
 
 /** Rows of discrepancies kept on a stored run (a DynamoDB item holds 400 KB); the count is always whole. */
 export const STORED_DISCREPANCY_ROWS_MAX = 200;
@@ -175,18 +176,19 @@ export class FinanceStore {
     return out.Item ? strip<StoredClose>(out.Item) : undefined;
   }
 
-  /** The closes of a fund, newest first. */
+  /** The newest `limit` closes of a fund, newest first (the roll-up asks for the last one). */
   async closes(fundId: string, limit = 24): Promise<StoredClose[]> {
-    const out = await this.db.send(
-      new QueryCommand({
+    const { items } = await queryFirst(
+      this.db,
+      {
         TableName: this.table,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
         ExpressionAttributeValues: { ":pk": reconPk(fundId), ":prefix": "CLOSE#" },
         ScanIndexForward: false,
-        Limit: limit,
-      }),
+      },
+      limit,
     );
-    return (out.Items ?? []).map((i) => strip<StoredClose>(i));
+    return items.map((i) => strip<StoredClose>(i));
   }
 
   /** Stores a proposal once per closed period; an existing one is returned unchanged. */
@@ -224,18 +226,15 @@ export class FinanceStore {
     return out.Item ? strip<StoredProposal>(out.Item) : undefined;
   }
 
-  /** Proposals of the county waiting for a second finance user, oldest first. */
-  async openProposals(countyId: string, limit = 100): Promise<StoredProposal[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": `REPLENISH#${countyId}#proposed` },
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((i) => strip<StoredProposal>(i));
+  /** Every proposal of the county waiting for a second finance user, oldest first (every page). */
+  async openProposals(countyId: string): Promise<StoredProposal[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": `REPLENISH#${countyId}#proposed` },
+    });
+    return items.map((i) => strip<StoredProposal>(i));
   }
 
   /**
@@ -284,30 +283,29 @@ export class FinanceStore {
     );
   }
 
-  /** Low-balance alerts of the county's funds (township codes start with the county code), newest first. */
-  async alerts(countyId: string, state: "pending" | "sent", limit = 100): Promise<StoredAlert[]> {
+  /**
+   * Low-balance alerts of the county's funds (township codes start with the county code), newest
+   * first: every one (every page) — the dispatch sends each pending one and the roll-up counts them —
+   * or the newest `limit` when a caller asks for fewer.
+   */
+  async alerts(countyId: string, state: "pending" | "sent", limit?: number): Promise<StoredAlert[]> {
     const found: StoredAlert[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: "gsi1",
-          KeyConditionExpression: "gsi1pk = :pk",
-          FilterExpression: "#type = :type",
-          ExpressionAttributeNames: { "#type": "type" },
-          ExpressionAttributeValues: { ":pk": `OUTBOX#${state}`, ":type": "fund.low-balance" },
-          ScanIndexForward: false,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of out.Items ?? []) {
+    const pages = queryPages(this.db, {
+      TableName: this.table,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      FilterExpression: "#type = :type",
+      ExpressionAttributeNames: { "#type": "type" },
+      ExpressionAttributeValues: { ":pk": `OUTBOX#${state}`, ":type": "fund.low-balance" },
+      ScanIndexForward: false,
+    });
+    for await (const items of pages) {
+      for (const item of items) {
         const alert = JSON.parse(String(item.payload)) as Omit<StoredAlert, "state">;
         if (alert.fundId.startsWith(countyId)) found.push({ ...alert, state });
-        if (found.length >= limit) return found;
+        if (limit !== undefined && found.length >= limit) return found;
       }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    }
     return found;
   }
 

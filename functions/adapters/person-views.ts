@@ -9,11 +9,18 @@
  *
  * The event itself is the evidence (hashed, chained); the index item only points at it.
  */
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { type AuditEvent, auditStore } from "#adapters/audit-store.ts";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type AuditEvent,
+  auditStore,
+  decodeCursor,
+  encodeCursor,
+  invalidCursor,
+} from "#adapters/audit-store.ts";
 import type { CaseRecord } from "#adapters/case-store.ts";
 import type { AccessResource, Actor } from "#core/access/index.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
+import { queryFirst } from "./query-all.ts";
 
 export const PERSON_VIEW_ACTION = "person.view";
 
@@ -109,33 +116,74 @@ export async function recordPersonView(input: PersonViewInput): Promise<AuditEve
   return event;
 }
 
-/** Bound on the events of one case read to find its views (TIGER_STYLE: a limit on everything). */
-export const CASE_EVENTS_READ_MAX = 2000;
+export interface ViewPage {
+  events: AuditEvent[];
+  /** Where the next page starts (the `cursor` of the next call); absent on the last page. */
+  nextCursor?: string;
+}
 
-/** The views of some cases (one person's), oldest first, at most `limit`. */
+/**
+ * The views of some cases (one person's), oldest first, `limit` at a time after `cursor`. Every
+ * event of each case is read (all pages): a view may sit behind any number of other events.
+ */
 export async function viewsOfCases(
   countyId: string,
   caseIds: readonly string[],
-  limit: number,
-): Promise<AuditEvent[]> {
+  page: { limit: number; cursor?: string },
+): Promise<ViewPage> {
+  const afterSeq = page.cursor ? decodeCursor(page.cursor) : 0;
   const events: AuditEvent[] = [];
   for (const caseId of caseIds) {
-    const all = await auditStore().listForResource("case", caseId, CASE_EVENTS_READ_MAX);
-    events.push(...all.filter((e) => e.action === PERSON_VIEW_ACTION && e.countyId === countyId));
+    const all = await auditStore().allForResource("case", caseId);
+    events.push(
+      ...all.filter((e) => e.action === PERSON_VIEW_ACTION && e.countyId === countyId && e.seq > afterSeq),
+    );
   }
-  return events.sort((a, b) => a.seq - b.seq).slice(0, limit);
+  const sorted = events.sort((a, b) => a.seq - b.seq);
+  const shown = sorted.slice(0, page.limit);
+  const last = shown.at(-1);
+  return {
+    events: shown,
+    ...(sorted.length > shown.length && last ? { nextCursor: encodeCursor(last.seq) } : {}),
+  };
 }
 
-/** What one user viewed in the county, oldest first, at most `limit`. */
-export async function viewsByViewer(countyId: string, userId: string, limit: number): Promise<AuditEvent[]> {
-  const result = await dynamo().send(
-    new QueryCommand({
+/** What one user viewed in the county, oldest first, `limit` at a time after `cursor`. */
+export async function viewsByViewer(
+  countyId: string,
+  userId: string,
+  page: { limit: number; cursor?: string },
+): Promise<ViewPage> {
+  const pk = viewerPk(countyId, userId);
+  const found = await queryFirst(
+    dynamo(),
+    {
       TableName: config().tables.main,
       KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": viewerPk(countyId, userId) },
-      Limit: limit,
-    }),
+      ExpressionAttributeValues: { ":pk": pk },
+      ...(page.cursor ? { ExclusiveStartKey: { pk, sk: decodeViewerCursor(page.cursor) } } : {}),
+    },
+    page.limit,
   );
-  const seqs = (result.Items ?? []).map((item) => Number(item.seq));
-  return auditStore().eventsAt(countyId, seqs);
+  const seqs = found.items.map((item) => Number(item.seq));
+  const last = found.items.at(-1);
+  return {
+    events: await auditStore().eventsAt(countyId, seqs),
+    ...(found.lastKey && last ? { nextCursor: encodeViewerCursor(String(last.sk)) } : {}),
+  };
+}
+
+/** The viewer index's sort key (`<at>#<seq>`) of the last view of a page. */
+function encodeViewerCursor(sk: string): string {
+  return Buffer.from(JSON.stringify({ at: sk })).toString("base64url");
+}
+
+function decodeViewerCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { at?: unknown };
+    if (typeof parsed.at === "string" && /^[\d:.TZ-]{1,40}#\d{12}$/.test(parsed.at)) return parsed.at;
+  } catch {
+    // not a cursor of this list
+  }
+  throw invalidCursor();
 }

@@ -5,7 +5,7 @@
  * viewed); `GET /audit/verify` re-hashes the chain and reports the first broken link.
  */
 import * as z from "zod";
-import { auditStore } from "#adapters/audit-store.ts";
+import { type AuditEvent, auditStore } from "#adapters/audit-store.ts";
 import { readCaseSubject, viewsByViewer, viewsOfCases } from "#adapters/person-views.ts";
 import { type Actor, requireAuthorized } from "#core/access/index.ts";
 import { NotFoundError } from "#core/errors.ts";
@@ -88,22 +88,22 @@ const list = httpHandler({
     const countyId = query.countyId ?? actor.countyId;
     requireAuthorized(actor, "audit.read", { countyId });
     const store = auditStore();
-    if (query.resourceType && query.resourceId) {
-      const events = await store.listForResource(query.resourceType, query.resourceId, query.limit);
-      return { events: events.filter((e) => e.countyId === countyId) };
-    }
-    if (query.viewer) return { events: await viewsByViewer(countyId, query.viewer, query.limit) };
-    if (query.viewsOfCase) return { events: await viewsOfCases(countyId, [query.viewsOfCase], query.limit) };
-    if (query.person) {
-      return {
-        events: await viewsOfCases(countyId, await casesOfPerson(actor, countyId, query.person), query.limit),
-      };
-    }
-    const page = await store.list(countyId, {
-      limit: query.limit,
-      ...(query.cursor ? { cursor: query.cursor } : {}),
+    // Every list pages: `nextCursor` is given while events remain, and passed back as `cursor`.
+    const paging = { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
+    const answer = (page: { events: AuditEvent[]; nextCursor?: string }) => ({
+      events: page.events,
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     });
-    return { events: page.events, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    if (query.resourceType && query.resourceId) {
+      const page = await store.pageForResource(query.resourceType, query.resourceId, paging);
+      return answer({ ...page, events: page.events.filter((e) => e.countyId === countyId) });
+    }
+    if (query.viewer) return answer(await viewsByViewer(countyId, query.viewer, paging));
+    if (query.viewsOfCase) return answer(await viewsOfCases(countyId, [query.viewsOfCase], paging));
+    if (query.person) {
+      return answer(await viewsOfCases(countyId, await casesOfPerson(actor, countyId, query.person), paging));
+    }
+    return answer(await store.list(countyId, paging));
   },
 });
 

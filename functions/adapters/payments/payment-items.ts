@@ -4,9 +4,10 @@
  * reads and transaction items both halves of the store share: obligations and attempts
  * (payment-obligations.ts), outcomes and confirmations (payment-confirmations.ts).
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { NotFoundError } from "#core/errors.ts";
+import { queryAll } from "../query-all.ts";
 import { FailureReasonSchema } from "./contract.ts";
 import type { PaymentLogger } from "./log.ts";
 import type { PayeeKind } from "./payee.ts";
@@ -186,17 +187,11 @@ export class PaymentTable {
     return got.Item;
   }
 
-  async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+  /** Every item of the Query (every page): an obligation's attempts, a township's confirmations. */
+  queryAll(
+    input: Omit<QueryCommandInput, "Limit" | "ExclusiveStartKey">,
+  ): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, input);
   }
 
   /** The instruction id → (obligation, attempt) item, written once with its attempt. */

@@ -8,15 +8,20 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuditStore } from "#adapters/audit-store.ts";
 import { CalendarStore } from "#adapters/calendar-store.ts";
 import { CaseDocuments } from "#adapters/case-documents.ts";
 import { CoSignatureStore } from "#adapters/co-signature-store.ts";
 import { DirectoryStore, TOWNSHIPS_PER_COUNTY_MAX } from "#adapters/directory-store.ts";
+import { FinanceStore } from "#adapters/finance-store.ts";
 import { Outbox } from "#adapters/outbox.ts";
+import { type CaseSubject, recordPersonView, viewsByViewer, viewsOfCases } from "#adapters/person-views.ts";
 import { PolicyStore } from "#adapters/policy-store.ts";
 import { ReadBoundExceeded } from "#adapters/query-all.ts";
 import { UserDirectory } from "#adapters/user-directory.ts";
+import { ValidationError } from "#core/errors.ts";
 import { localDynamoClient } from "#local/dynamodb/engine.ts";
+import { type AdminTables, adminTables } from "#test/support/admin-routes.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
 const PAGE = 2;
@@ -250,5 +255,166 @@ describe("what belongs to one case is read whole", () => {
     // Assess
     expect(ofCase.map((m) => m.subject)).toEqual(range(5).map((m) => `note ${m}`));
     expect(firstThree.map((m) => m.subject)).toEqual(["note 0", "note 1", "note 2"]);
+  });
+});
+
+describe("a resource's audit history pages to its end", () => {
+  it("a case's events come a page at a time, each page handing on a cursor, the last none", async () => {
+    // Prepare: five events about one case
+    const store = new AuditStore({ client: db, tableName: tables.names.main });
+    for (const n of range(5)) {
+      await store.append({
+        countyId: "410900",
+        townshipId: "410900100",
+        actor: { userId: "officer-1", name: "王芳", roles: ["township-officer"] },
+        action: `step.${n}`,
+        resourceType: "case",
+        resourceId: "C20261201-0000000004",
+      });
+    }
+
+    // Act
+    const first = await store.pageForResource("case", "C20261201-0000000004", { limit: 3 });
+    const second = await store.pageForResource("case", "C20261201-0000000004", {
+      limit: 3,
+      ...(first.nextCursor ? { cursor: first.nextCursor } : {}),
+    });
+    const firstFour = await store.listForResource("case", "C20261201-0000000004", 4);
+    const forged = Buffer.from(JSON.stringify({ pk: "AUDIT#410900", at: "x" })).toString("base64url");
+
+    // Assess
+    expect(first.events.map((e) => e.action)).toEqual(["step.0", "step.1", "step.2"]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect(second.events.map((e) => e.action)).toEqual(["step.3", "step.4"]);
+    expect(second.nextCursor).toBeUndefined();
+    expect(firstFour.map((e) => e.action)).toEqual(["step.0", "step.1", "step.2", "step.3"]);
+    await expect(
+      store.pageForResource("case", "C20261201-0000000004", { limit: 3, cursor: forged }),
+    ).rejects.toThrow(ValidationError);
+  });
+});
+
+describe("county finance reads every open proposal and every alert", () => {
+  it("five replenishment proposals waiting for a second finance user are all listed", async () => {
+    // Prepare: five proposed replenishments, as the store keeps them
+    for (const t of range(5)) {
+      await put({
+        pk: `RECON#41090010${t}`,
+        sk: "REPLENISH#2026-11",
+        type: "replenishment-proposal",
+        gsi1pk: "REPLENISH#410900#proposed",
+        gsi1sk: `2026-12-01T01:00:0${t}.000Z#41090010${t}`,
+        proposalId: `p${t}`,
+        fundId: `41090010${t}`,
+        countyId: "410900",
+        period: "2026-11",
+        amountYuan: "100.00",
+        quotaYuan: "5000.00",
+        closingBalanceYuan: "4900.00",
+        proposedBy: "finance-1",
+        proposedAt: `2026-12-01T01:00:0${t}.000Z`,
+        status: "proposed",
+      });
+    }
+
+    // Act
+    const open = await new FinanceStore(db, tables.names.main).openProposals("410900");
+
+    // Assess
+    expect(open.map((p) => p.fundId)).toEqual(range(5).map((t) => `41090010${t}`));
+  });
+
+  it("every pending low-balance alert of the county, past the first hundred, is read (dispatch and roll-up)", async () => {
+    // Prepare: 101 pending alerts of the county's funds, as the ledger writes them
+    for (const n of range(101)) {
+      const fundId = "410900100";
+      const bookedAt = `2026-12-01T0${Math.floor(n / 60)}:${String(n % 60).padStart(2, "0")}:00.000Z`;
+      await put({
+        pk: `OUTBOX#fund.low-balance#${fundId}#${n + 1}`,
+        sk: "OUTBOX",
+        gsi1pk: "OUTBOX#pending",
+        gsi1sk: `${bookedAt}#${fundId}#${n + 1}`,
+        type: "fund.low-balance",
+        payload: JSON.stringify({
+          type: "fund.low-balance",
+          fundId,
+          sequence: n + 1,
+          bookedAt,
+          availableYuan: "10.00",
+        }),
+      });
+    }
+    const store = new FinanceStore(db, tables.names.main);
+
+    // Act
+    const pending = await store.alerts("410900", "pending");
+    const newestTwo = await store.alerts("410900", "pending", 2);
+
+    // Assess
+    expect(pending).toHaveLength(101);
+    expect(pending.map((a) => a.sequence).slice(0, 3)).toEqual([101, 100, 99]);
+    expect(newestTwo.map((a) => a.sequence)).toEqual([101, 100]);
+  });
+});
+
+describe("who looked at whom pages to its end", () => {
+  let admin: AdminTables;
+  beforeAll(async () => {
+    admin = await adminTables("whole-reads-views");
+  });
+  afterAll(() => admin.close());
+
+  it("the views of a case and of a viewer come a page at a time, with a cursor while views remain", async () => {
+    // Prepare: one officer views five cases' data, and another case three times
+    const subject = (caseId: string): CaseSubject => ({
+      caseId,
+      resource: { countyId: "410900", townshipId: "410900100" },
+      names: [],
+      addresses: [],
+    });
+    const officer = { userId: "officer-7", name: "李强", roles: ["township-officer" as const] };
+    for (const n of range(5)) {
+      await recordPersonView({
+        subject: subject(`C20261201-000000010${n}`),
+        actor: officer,
+        kind: "case",
+        route: "GET /cases/{caseId}",
+        reason: "case.read",
+        dedupKey: `view-${n}`,
+      });
+    }
+    for (const n of range(3)) {
+      await recordPersonView({
+        subject: subject("C20261201-0000000200"),
+        actor: { ...officer, userId: `officer-${n}` },
+        kind: "case",
+        route: "GET /cases/{caseId}",
+        reason: "case.read",
+        dedupKey: `case-200-${n}`,
+      });
+    }
+
+    // Act
+    const byViewer1 = await viewsByViewer("410900", "officer-7", { limit: 3 });
+    const byViewer2 = await viewsByViewer("410900", "officer-7", {
+      limit: 3,
+      ...(byViewer1.nextCursor ? { cursor: byViewer1.nextCursor } : {}),
+    });
+    const ofCase1 = await viewsOfCases("410900", ["C20261201-0000000200"], { limit: 2 });
+    const ofCase2 = await viewsOfCases("410900", ["C20261201-0000000200"], {
+      limit: 2,
+      ...(ofCase1.nextCursor ? { cursor: ofCase1.nextCursor } : {}),
+    });
+
+    // Assess
+    expect([...byViewer1.events, ...byViewer2.events].map((e) => e.resourceId)).toEqual(
+      range(5).map((n) => `C20261201-000000010${n}`),
+    );
+    expect(byViewer1.nextCursor).toEqual(expect.any(String));
+    expect(byViewer2.nextCursor).toBeUndefined();
+    expect(ofCase1.events.map((e) => e.actor.userId)).toEqual(["officer-0", "officer-1"]);
+    expect(ofCase1.nextCursor).toEqual(expect.any(String));
+    expect(ofCase2.events.map((e) => e.actor.userId)).toEqual(["officer-2"]);
+    expect(ofCase2.nextCursor).toBeUndefined();
   });
 });
