@@ -76,6 +76,18 @@ describe("the township's early-warning inbox", () => {
   it("the first officer sees the alert in Chinese and records the visit with the second officer", async () => {
     const { page, close } = await open("officer-chengguan-1");
     await page.goto(`${world.url}/township`);
+    // The work queue lists the alert beside the case tasks, with its deadline.
+    const queued = page.locator('[data-testid="work-queue"] .el-table__body tr', {
+      has: page.locator(`[data-work-alert-link="${alertId}"]`),
+    });
+    await queued.waitFor();
+    const queueRow = await queued.innerText();
+    expect(queueRow).toContain("预警核查：待核查");
+    expect(queueRow).toContain(PERSON);
+    expect(queueRow).toContain("大额医疗支出");
+    expect(queueRow).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
+    await checkPage(page, "work queue with an alert");
+    await screenshot(page, "work-queue-alert");
     await page.getByRole("link", { name: "预警核查" }).click();
     await page.waitForURL("**/township/alerts");
     const item = page.locator(`[data-alert="${alertId}"]`);
