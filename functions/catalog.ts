@@ -25,8 +25,12 @@ export interface ConfigNeeds {
   bankEndpoints?: boolean;
   /** Tells the bank where to post its outcome: the callback URL. */
   bankCallbackUrl?: boolean;
-  /** Seals or opens bank account numbers: the KMS key of field encryption (`AIDFLOW_ACCOUNT_KEY_ID`). */
-  accountKey?: boolean;
+  /**
+   * Seals or opens bank account numbers and applicants' phones: the KMS key of field encryption
+   * (`AIDFLOW_ACCOUNT_KEY_ID`). `"open-phone"`: only opens applicants' phones (kms:Decrypt for the
+   * field `applicant-phone`), as the SMS functions do: they never seal a field nor open an account.
+   */
+  accountKey?: boolean | "open-phone";
   /** Creates and disables staff accounts: the Cognito user pool's id, where the deployment has one. */
   userPool?: boolean;
   /** Sends SMS through the counties' providers: their access keys (SMS_CREDENTIALS, JSON). */
@@ -167,7 +171,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       "SMS dispatcher: each new message to its recipients' phones through the county's provider, once, under quiet hours, rate limit and opt-out; deferred and retried deliveries on a schedule",
     // The numbers' keyed hash uses the identity hash key; the providers' keys are one secret; the
     // applicant's phone is opened with the field key it was sealed under at filing.
-    config: { secrets: ["identityHashKey"], smsCredentials: true, accountKey: true },
+    config: { secrets: ["identityHashKey"], smsCredentials: true, accountKey: "open-phone" },
     access: { tables: { main: "write" } },
     triggers: { messageStream: true, dueSchedule: true },
     // A batch of STREAM_BATCH_SIZE messages, each a provider call with its own timeout.
@@ -469,7 +473,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/cases/{caseId}/messages" },
     ],
     // The applicant's phone is read sealed (field key) and known by its keyed hash (identity hash key).
-    config: { secrets: ["identityHashKey"], accountKey: true },
+    config: { secrets: ["identityHashKey"], accountKey: "open-phone" },
     access: { tables: { main: "write" } },
   },
   {
@@ -674,6 +678,8 @@ export interface FunctionNeeds {
   bankEndpoints: boolean;
   bankCallbackUrl: boolean;
   accountKey: boolean;
+  /** The account key for opening applicants' phones only (`accountKey: "open-phone"`); absent: not only. */
+  accountKeyOpensPhoneOnly?: boolean;
   userPool: boolean;
   smsCredentials: boolean;
   signInPools: boolean;
@@ -689,7 +695,8 @@ export function needsOf(definition: FunctionDefinition): FunctionNeeds {
     secrets: [...new Set(definition.config?.secrets ?? [])],
     bankEndpoints: definition.config?.bankEndpoints === true,
     bankCallbackUrl: definition.config?.bankCallbackUrl === true,
-    accountKey: definition.config?.accountKey === true,
+    accountKey: definition.config?.accountKey === true || definition.config?.accountKey === "open-phone",
+    accountKeyOpensPhoneOnly: definition.config?.accountKey === "open-phone",
     userPool: definition.config?.userPool === true,
     smsCredentials: definition.config?.smsCredentials === true,
     signInPools: definition.config?.signInPools === true,

@@ -489,7 +489,8 @@ export class FunctionsStack extends Stack {
   /**
    * The KMS key of sealed bank accounts and applicants' phones: data keys generated and unwrapped for
    * the fields `bank-account` and `applicant-phone` only (the encryption context), never the key's own
-   * administration.
+   * administration. A function that only opens applicants' phones (the SMS dispatcher, the case's SMS
+   * contact) may unwrap their data keys and nothing else: no new data key, no bank account.
    */
   private grantAccountKey(
     needs: FunctionNeeds,
@@ -499,12 +500,17 @@ export class FunctionsStack extends Stack {
   ): void {
     if (!needs.accountKey) return;
     environment[ACCOUNT_KEY.idEnv] = props.data.accountKey.keyArn;
+    const phoneOnly = needs.accountKeyOpensPhoneOnly === true;
     role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        actions: phoneOnly ? ["kms:Decrypt"] : ["kms:GenerateDataKey", "kms:Decrypt"],
         resources: [props.data.accountKey.keyArn],
         conditions: {
-          StringEquals: { "kms:EncryptionContext:purpose": [ACCOUNT_KEY.purpose, APPLICANT_PHONE_PURPOSE] },
+          StringEquals: {
+            "kms:EncryptionContext:purpose": phoneOnly
+              ? [APPLICANT_PHONE_PURPOSE]
+              : [ACCOUNT_KEY.purpose, APPLICANT_PHONE_PURPOSE],
+          },
         },
       }),
     );

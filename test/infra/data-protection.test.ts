@@ -102,6 +102,11 @@ describe("data protection", () => {
 
   it("exactly the functions that take or pay to a bank account, or text an applicant, may use the account key, for those fields only", () => {
     const holders = FUNCTIONS.filter((f) => needsOf(f).accountKey).map((f) => f.id);
+    expect(
+      FUNCTIONS.filter((f) => needsOf(f).accountKeyOpensPhoneOnly)
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(["SmsContact", "SmsDispatch"]);
     expect(holders).toEqual(
       expect.arrayContaining([
         "FileCase",
@@ -117,7 +122,15 @@ describe("data protection", () => {
         (s) => actionsOf(s).includes("kms:Decrypt") && JSON.stringify(s.Resource).includes("AccountKey"),
       );
       const variable = variablesOf(definition.id)[ACCOUNT_KEY.idEnv];
-      if (holders.includes(definition.id)) {
+      if (holders.includes(definition.id) && needsOf(definition).accountKeyOpensPhoneOnly) {
+        // The SMS functions open applicants' phones and nothing else: no new data key, no bank account.
+        expect(kms, definition.id).toHaveLength(1);
+        expect(actionsOf(kms[0] as Statement), definition.id).toEqual(["kms:Decrypt"]);
+        expect(kms[0]?.Condition).toEqual({
+          StringEquals: { "kms:EncryptionContext:purpose": [APPLICANT_PHONE_PURPOSE] },
+        });
+        expect(JSON.stringify(variable), definition.id).toContain("AccountKey");
+      } else if (holders.includes(definition.id)) {
         expect(kms, definition.id).toHaveLength(1);
         expect(kms[0]?.Condition).toEqual({
           StringEquals: { "kms:EncryptionContext:purpose": [ACCOUNT_KEY.purpose, APPLICANT_PHONE_PURPOSE] },
