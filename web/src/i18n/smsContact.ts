@@ -6,6 +6,7 @@
 export const smsContactZhCN = {
   title: "短信通知",
   phone: "接收手机",
+  state: "状态",
   noPhone: "未登记手机号，办理进展仅在“消息”中通知",
   on: "已开启",
   off: "已退订",
@@ -45,6 +46,7 @@ export const smsContactZhCN = {
 export const smsContactEn: typeof smsContactZhCN = {
   title: "SMS notifications",
   phone: "Phone",
+  state: "Status",
   noPhone: "No phone number given: progress is shown under Messages only",
   on: "On",
   off: "Stopped",
