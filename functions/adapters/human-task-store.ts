@@ -20,6 +20,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { queryAll, queryFirst } from "./query-all.ts";
 
 export type HumanTaskStatus = "open" | "decided" | "completed" | "superseded";
 
@@ -129,19 +130,18 @@ export class HumanTaskStore {
     return publicTask(item);
   }
 
+  /** Every task of the case (of one type), every page: a months-long plan keeps all its tasks. */
   private async query(caseId: string, taskType?: string): Promise<StoredTask[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: {
-          ":pk": `CASE#${caseId}`,
-          ":prefix": taskType ? `TASK#${taskType}#` : "TASK#",
-        },
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []) as StoredTask[];
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: {
+        ":pk": `CASE#${caseId}`,
+        ":prefix": taskType ? `TASK#${taskType}#` : "TASK#",
+      },
+      ConsistentRead: true,
+    });
+    return items as StoredTask[];
   }
 
   private async findStored(caseId: string, taskId: string): Promise<StoredTask | undefined> {
@@ -303,20 +303,22 @@ export class HumanTaskStore {
 
   /**
    * The open tasks of one case as a list shows them (at most `limit`, an eventually consistent read):
-   * only the fields a list needs are copied, so the stored token never leaves the store.
+   * only the fields a list needs are copied, so the stored token never leaves the store. Pages are
+   * read on until `limit` open ones are found: a Limit counts the decided tasks the filter drops.
    */
   async openListedOf(caseId: string, limit: number): Promise<ListedTask[]> {
-    const out = await this.db.send(
-      new QueryCommand({
+    const { items } = await queryFirst(
+      this.db,
+      {
         TableName: this.table,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :task)",
         FilterExpression: "#status = :open",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: { ":pk": `CASE#${caseId}`, ":task": "TASK#", ":open": "open" },
-        Limit: limit,
-      }),
+      },
+      limit,
     );
-    return (out.Items ?? []).map((item) => ({
+    return items.map((item) => ({
       taskType: String(item.taskType),
       status: "open",
       assigneeRoles: Array.isArray(item.assigneeRoles) ? item.assigneeRoles.map(String) : [],

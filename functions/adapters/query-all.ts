@@ -5,10 +5,16 @@
  * no `LastEvaluatedKey`; a read the domain bounds names its bound, and finding more than that is an
  * error, never rows dropped.
  */
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  type NativeAttributeValue,
+  QueryCommand,
+  type QueryCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import { InvariantViolation } from "#core/errors.ts";
 
-export type Item = Record<string, unknown>;
+/** An item as the document client answers it. */
+export type Item = Record<string, NativeAttributeValue>;
 
 /** A domain bound on a whole read: the most items there can be, and what they are (for the error). */
 export interface ReadBound {

@@ -14,6 +14,7 @@ import { CaseDocuments } from "#adapters/case-documents.ts";
 import { CoSignatureStore } from "#adapters/co-signature-store.ts";
 import { DirectoryStore, TOWNSHIPS_PER_COUNTY_MAX } from "#adapters/directory-store.ts";
 import { FinanceStore } from "#adapters/finance-store.ts";
+import { HumanTaskStore } from "#adapters/human-task-store.ts";
 import { Outbox } from "#adapters/outbox.ts";
 import { type CaseSubject, recordPersonView, viewsByViewer, viewsOfCases } from "#adapters/person-views.ts";
 import { PolicyStore } from "#adapters/policy-store.ts";
@@ -255,6 +256,49 @@ describe("what belongs to one case is read whole", () => {
     // Assess
     expect(ofCase.map((m) => m.subject)).toEqual(range(5).map((m) => `note ${m}`));
     expect(firstThree.map((m) => m.subject)).toEqual(["note 0", "note 1", "note 2"]);
+  });
+});
+
+describe("a case's tasks are read whole", () => {
+  it("every task of a case, and its open task behind the decided ones", async () => {
+    // Prepare: five tasks of one case, every one decided but the last in the case's order
+    const store = new HumanTaskStore(db, tables.names.main);
+    const caseId = "C20261201-0000000005";
+    for (const n of range(5)) {
+      await store.open(
+        {
+          caseId,
+          countyId: "410900",
+          townshipId: "410900100",
+          taskType: "paperwork",
+          assigneeRoles: ["township-officer"],
+          escalated: false,
+          overdue: false,
+          openedAt: `2026-12-01T01:0${n}:00.000Z`,
+          dueAt: "2026-12-15T01:00:00.000Z",
+        },
+        `token-${n}`,
+      );
+    }
+    const taskIds = (await store.forCase(caseId)).map((t) => t.taskId).sort();
+    for (const taskId of taskIds.slice(0, 4)) {
+      await store.recordDecision(caseId, taskId, {
+        decision: {},
+        output: {},
+        decidedBy: "officer-1",
+        decidedAt: "2026-12-02T01:00:00.000Z",
+        requestDigest: `d-${taskId}`,
+      });
+    }
+
+    // Act
+    const all = await store.forCase(caseId);
+    const open = await store.openListedOf(caseId, 1);
+
+    // Assess
+    expect(all).toHaveLength(5);
+    expect(all.filter((t) => t.status === "decided")).toHaveLength(4);
+    expect(open.map((t) => t.openedAt)).toEqual([all.find((t) => t.taskId === taskIds[4])?.openedAt]);
   });
 });
 

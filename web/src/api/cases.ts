@@ -244,10 +244,21 @@ export async function listDocuments(caseId: string): Promise<LinkedDocument[]> {
   return (arr<unknown>(Array.isArray(body) ? body : obj(body).documents) ?? []).map(toDocument);
 }
 
-/** The case's audit trail (`GET /audit?resourceType=case&resourceId=…`; county and auditors). */
+/**
+ * The case's whole audit trail (`GET /audit?resourceType=case&resourceId=…`; county and auditors):
+ * every page, following `nextCursor` until the last.
+ */
 export async function getAudit(caseId: string): Promise<CaseEvent[]> {
-  const body = await get<unknown>(`/audit${query({ resourceType: "case", resourceId: caseId, limit: 200 })}`);
-  return (arr<Raw>(obj(body).events) ?? []).map((e) => {
+  const events: Raw[] = [];
+  let cursor: string | undefined;
+  do {
+    const body = obj(
+      await get<unknown>(`/audit${query({ resourceType: "case", resourceId: caseId, limit: 200, cursor })}`),
+    );
+    events.push(...(arr<Raw>(body.events) ?? []));
+    cursor = str(body.nextCursor);
+  } while (cursor);
+  return events.map((e) => {
     const actor = obj(e.actor);
     const roles = arr<string>(actor.roles) ?? [];
     return {
