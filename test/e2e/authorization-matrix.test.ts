@@ -27,8 +27,10 @@ const OTHER_COUNTY = "230999";
 const OTHER_COUNTY_TOWNSHIP = `${OTHER_COUNTY}100`;
 
 /**
- * One demo user per role of DOMAIN §1, all of 城关镇 / the demo county, and the read-only province
- * viewer (carrying the province code): allowed the roll-up, refused everything else.
+ * One demo user per role of DOMAIN §1, all of 城关镇 / the demo county, and the province roles
+ * (carrying the province code): the read-only viewer allowed the roll-up (with its 外地受助 figures)
+ * and refused everything else; the administrator the roll-up and the administration, and — like the
+ * viewer — never a case, a fund or the masked 外地受助 notice lists.
  */
 const ACTOR_IDS = [
   "applicant-zhang",
@@ -38,6 +40,7 @@ const ACTOR_IDS = [
   "finance-1",
   "auditor-1",
   "province-viewer-1",
+  "province-admin-1",
 ] as const;
 
 interface Variant {
@@ -293,5 +296,6 @@ describe("authorization matrix: every route × role × scope, generated from the
     expect(writesOnRejection).toEqual([]);
     expect([...new Set(zhLeaksSeen)]).toEqual([]);
     expect(cells.some((c) => c.expected === "403") && cells.some((c) => c.expected === "allowed")).toBe(true);
-  });
+    // ~1,700 requests one after another: a minute on an idle machine, more on a loaded one.
+  }, 240_000);
 });

@@ -86,7 +86,7 @@ const PolicyVersionBody = z
       offset: true,
       error: bilingual(
         "An instant with its offset, e.g. 2027-01-01T00:00:00+08:00",
-        "应为带时区的时间，如 2027-01-01T00:00:00+08:00",
+        "应为带时区的生效时间（北京时间注明 +08:00）",
       ),
     }),
     basis: z.string().min(1).max(200).optional().meta({ description: "The document it implements" }),
