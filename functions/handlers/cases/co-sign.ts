@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 import { bilingual, httpHandler, httpRouter } from "#functions/http/index.ts";
-import { flowDeps } from "#functions/services/deps.ts";
+import { flowDeps, forInvocation } from "#functions/services/deps.ts";
 import {
   CoSignResponseSchema,
   CoSignSchema,
@@ -35,7 +35,7 @@ const coSign = httpHandler({
   action: "paperwork.coSign",
   response: { status: 200, schema: CoSignResponseSchema },
   handler: ({ params, body, actor, correlationId }) =>
-    coSignPaperwork(flowDeps(), actor, params.caseId, body, correlationId),
+    coSignPaperwork(forInvocation(flowDeps()), actor, params.caseId, body, correlationId),
 });
 
 const pending = httpHandler({

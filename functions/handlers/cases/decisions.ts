@@ -5,7 +5,7 @@
  */
 import * as z from "zod";
 import { accepted, httpHandler, httpRouter } from "#functions/http/index.ts";
-import { flowDeps } from "#functions/services/deps.ts";
+import { flowDeps, forInvocation } from "#functions/services/deps.ts";
 import { PendingPaperworkSchema } from "#functions/services/flow-a/co-signature.ts";
 import {
   AdditionalAidDecisionSchema,
@@ -39,7 +39,7 @@ const advanceDecision = httpHandler({
   tags,
   response,
   handler: ({ params, body, actor, correlationId }) =>
-    decideAdvance(flowDeps(), actor, params.caseId, body, correlationId),
+    decideAdvance(forInvocation(flowDeps()), actor, params.caseId, body, correlationId),
 });
 
 const escalationDecision = httpHandler({
@@ -51,7 +51,7 @@ const escalationDecision = httpHandler({
   response,
   action: "case.escalation.decide",
   handler: ({ params, body, actor, correlationId }) =>
-    decideAdvance(flowDeps(), actor, params.caseId, body, correlationId),
+    decideAdvance(forInvocation(flowDeps()), actor, params.caseId, body, correlationId),
 });
 
 const reroute = httpHandler({
@@ -63,7 +63,7 @@ const reroute = httpHandler({
   response,
   action: "payment.reroute",
   handler: ({ params, body, actor, correlationId }) =>
-    reroutePayment(flowDeps(), actor, params.caseId, body, correlationId),
+    reroutePayment(forInvocation(flowDeps()), actor, params.caseId, body, correlationId),
 });
 
 const cashPayment = httpHandler({
@@ -75,7 +75,7 @@ const cashPayment = httpHandler({
   response,
   action: "payment.cash",
   handler: ({ params, body, actor, correlationId }) =>
-    routeToCash(flowDeps(), actor, params.caseId, body, correlationId),
+    routeToCash(forInvocation(flowDeps()), actor, params.caseId, body, correlationId),
 });
 
 const paperwork = httpHandler({
@@ -92,7 +92,7 @@ const paperwork = httpHandler({
   response: { status: 202, schema: PendingPaperworkSchema },
   action: "paperwork.record",
   handler: async ({ params, body, actor, correlationId }) =>
-    accepted(await recordPaperwork(flowDeps(), actor, params.caseId, body, correlationId)),
+    accepted(await recordPaperwork(forInvocation(flowDeps()), actor, params.caseId, body, correlationId)),
 });
 
 const followUp = httpHandler({
@@ -104,7 +104,7 @@ const followUp = httpHandler({
   response,
   action: "followUp.propose",
   handler: ({ params, body, actor, correlationId }) =>
-    recordFollowUp(flowDeps(), actor, params.caseId, body, correlationId),
+    recordFollowUp(forInvocation(flowDeps()), actor, params.caseId, body, correlationId),
 });
 
 const additionalAidDecision = httpHandler({
@@ -116,7 +116,7 @@ const additionalAidDecision = httpHandler({
   tags,
   response,
   handler: ({ params, body, actor, correlationId }) =>
-    decideAdditionalAid(flowDeps(), actor, params.caseId, body, correlationId),
+    decideAdditionalAid(forInvocation(flowDeps()), actor, params.caseId, body, correlationId),
 });
 
 const recovery = httpHandler({
@@ -128,7 +128,7 @@ const recovery = httpHandler({
   response,
   action: "recovery.record",
   handler: ({ params, body, actor, correlationId }) =>
-    recordRecoveryReceipt(flowDeps(), actor, params.caseId, body, correlationId),
+    recordRecoveryReceipt(forInvocation(flowDeps()), actor, params.caseId, body, correlationId),
 });
 
 const fundReplenished = httpHandler({
@@ -139,7 +139,7 @@ const fundReplenished = httpHandler({
   response,
   action: "fund.allocate",
   handler: ({ params, actor, correlationId }) =>
-    resumeFundWait(flowDeps(), actor, params.caseId, correlationId),
+    resumeFundWait(forInvocation(flowDeps()), actor, params.caseId, correlationId),
 });
 
 export const handler = httpRouter(

@@ -5,7 +5,7 @@
  * the caller may not (the `Idempotency-Key` replay is the framework's).
  */
 import { created, httpHandler, ok } from "#functions/http/index.ts";
-import { flowDeps } from "#functions/services/deps.ts";
+import { flowDeps, forInvocation } from "#functions/services/deps.ts";
 import { FileCaseResultSchema, fileCase } from "#functions/services/flow-a/filing.ts";
 import { FileCaseSchema, filingActor } from "#functions/services/steps/filing.ts";
 
@@ -23,7 +23,12 @@ export const handler = httpHandler({
     description: "The new case (200 with the same shape: the open case of the same person and cause)",
   },
   handler: async ({ body, actor, correlationId }) => {
-    const result = await fileCase(flowDeps(), filingActor(actor, body.townshipId), body, correlationId);
+    const result = await fileCase(
+      forInvocation(flowDeps()),
+      filingActor(actor, body.townshipId),
+      body,
+      correlationId,
+    );
     return result.existing ? ok(result) : created(result);
   },
 });
