@@ -39,7 +39,7 @@ export interface OperationCost {
   /** The adapter method that sent the command (first frame under functions/adapters), or "—". */
   call: string;
   command: string;
-  /** Item types (pk prefixes) the command touched, e.g. `CASE#` or `CASE# + AUDIT# + IDEM#`. */
+  /** Item types the command touched (pk prefix, `/sk` prefix in a case's partition), e.g. `CASE#/TASK#` or `AUDIT# + AUDITDEDUP#`. */
   items: string;
   requests: number;
   /** Write units billed to the table and to its indexes (DynamoDB Local's ConsumedCapacity). */
@@ -151,11 +151,19 @@ function stringOf(value: unknown): string | undefined {
   return undefined;
 }
 
+/** `CASE#C2026…` → `CASE#`; `SETTINGS` stays whole. */
+function typeOf(value: string): string {
+  const hash = value.indexOf("#");
+  return hash > 0 ? value.slice(0, hash + 1) : value;
+}
+
+/** The item type: its `pk` prefix, and the `sk` prefix where one partition holds several (`CASE#/TASK#`). */
 function prefixOf(key: unknown): string {
-  const pk = stringOf((key as Record<string, unknown> | undefined)?.pk);
+  const record = key as Record<string, unknown> | undefined;
+  const pk = stringOf(record?.pk);
   if (!pk) return "?";
-  const hash = pk.indexOf("#");
-  return hash > 0 ? pk.slice(0, hash + 1) : pk;
+  const sk = stringOf(record?.sk);
+  return pk.startsWith("CASE#") && sk ? `${typeOf(pk)}/${typeOf(sk)}` : typeOf(pk);
 }
 
 /** The item types a command touches, from its keys (a Query: its index and key value's prefix). */
@@ -497,7 +505,7 @@ export function markdown(run: CaseCostRun): string {
   }
   lines.push(
     "",
-    "| step | adapter call | command | items (pk prefix) | requests | WRU (table + indexes) | RRU |",
+    "| step | adapter call | command | items (pk prefix / sk prefix) | requests | WRU (table + indexes) | RRU |",
     "|---|---|---|---|---|---|---|",
   );
   for (const [step, ops] of steps) {

@@ -25,7 +25,7 @@ import { executionArnOf, firstExecutionName } from "#functions/services/executio
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
-import { type CaseUsage, requestUnitsOf } from "../cost/estimate.ts";
+import { type CaseUsage, costOf, requestUnitsOf } from "../cost/estimate.ts";
 import {
   advancePaid,
   type CaseProgress,
@@ -382,7 +382,17 @@ async function main(): Promise<void> {
       `(filing and approving ${s.filingSeconds} s) = ${s.casesPerSecond} cases/s; ` +
       "ratio to the ledger rate: not measured (run npm run bench)",
   );
-  console.log(`happy path transitions: ${row.happyPath.transitions.join(", ")}`);
+  console.log(
+    `happy path transitions: ${row.happyPath.transitions.join(", ")} — ${row.happyPath.states.join(" → ")}`,
+  );
+  const u = row.happyPath.usage;
+  const cost = costOf(u);
+  console.log(
+    `happy path cost (bench/run.ts's row): $${cost.totalUsd.toFixed(6)} = Step Functions $${cost.stepFunctionsUsd.toFixed(6)} ` +
+      `(${u.transitions} transitions) + Lambda $${cost.lambdaUsd.toFixed(6)} (${u.lambdaInvocations} invocations) + ` +
+      `DynamoDB $${cost.dynamoDbUsd.toFixed(6)} (${u.writeRequestUnits} WRU, ≤ ${u.readRequestUnits} RRU) + ` +
+      `HTTP API $${cost.httpApiUsd.toFixed(6)} (${u.httpRequests} requests)`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
