@@ -9,10 +9,10 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { freePort } from "./dynamodb/engine.ts";
 import { startApiServer } from "./http/server.ts";
 import {
   type LocalRuntime,
@@ -21,6 +21,8 @@ import {
   startLocalRuntime,
 } from "./runtime.ts";
 import { seedDemoCounty } from "./seed/seed.ts";
+
+export { freePort };
 
 /** The secrets of one local installation; kept on disk so keyed hashes and tokens survive a restart. */
 export interface LocalSecrets {
@@ -152,19 +154,6 @@ export const demoSeedService: LocalService = async (context) => {
   });
   return { close: async () => {} };
 };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
-      );
-    });
-  });
-}
 
 export interface LocalCountyOptions extends Omit<LocalRuntimeOptions, "services"> {
   apiPort?: number;

@@ -8,6 +8,19 @@
  */
 import { IllegalTransitionError } from "./errors.ts";
 
+/** Flow B — 一次审批、分阶段救助. */
+const FLOW_B_STATES = [
+  "assessing",
+  "in-notice",
+  "awaiting-plan-approval",
+  "awaiting-plan-funds",
+  "stage-waiting",
+  "stage-recheck",
+  "stage-paying",
+  "plan-rejected",
+  "plan-stopped",
+] as const;
+
 export const CASE_STATES = [
   // Flow A — 先行救助 → 跟进救助
   "awaiting-advance-decision",
@@ -20,16 +33,7 @@ export const CASE_STATES = [
   "awaiting-additional-aid-approval",
   "awaiting-recovery",
   "handed-over-to-flow-b",
-  // Flow B — 一次审批、分阶段救助
-  "assessing",
-  "in-notice",
-  "awaiting-plan-approval",
-  "awaiting-plan-funds",
-  "stage-waiting",
-  "stage-recheck",
-  "stage-paying",
-  "plan-rejected",
-  "plan-stopped",
+  ...FLOW_B_STATES,
   // both: a step failed past its retries and an officer must look (redrive); the ends
   "incident",
   "closed",
@@ -199,21 +203,9 @@ export function isOpen(state: CaseState): boolean {
   return OPEN_STATES.includes(state);
 }
 
-const FLOW_B_STATES: readonly CaseState[] = [
-  "assessing",
-  "in-notice",
-  "awaiting-plan-approval",
-  "awaiting-plan-funds",
-  "stage-waiting",
-  "stage-recheck",
-  "stage-paying",
-  "plan-rejected",
-  "plan-stopped",
-];
-
 /** Which flow a state belongs to; undefined for those of both (`incident`, `closed`, `withdrawn`). */
 export function flowOf(state: CaseState): Flow | undefined {
-  if (FLOW_B_STATES.includes(state)) return "B";
+  if ((FLOW_B_STATES as readonly CaseState[]).includes(state)) return "B";
   return state === "incident" || state === "closed" || state === "withdrawn" ? undefined : "A";
 }
 

@@ -67,26 +67,7 @@ export class RegistrationNoticeStore {
 
   /** Stores the notice; one for the same case closed earlier is replaced, a later one kept. */
   async put(notice: RegistrationNoticeRecord): Promise<void> {
-    const item = RegistrationNoticeRecord.parse(notice);
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: pkOf(item.registrationCountyId),
-            sk: `CASE#${item.caseId}`,
-            gsi1pk: pkOf(item.registrationCountyId),
-            gsi1sk: noticeSortKey(item),
-            type: "registration-notice",
-            ...item,
-          },
-          ConditionExpression: "attribute_not_exists(pk) OR closedAt <= :closedAt",
-          ExpressionAttributeValues: { ":closedAt": item.closedAt },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-    }
+    await this.putWhere(notice, "attribute_not_exists(pk) OR closedAt <= :closedAt");
   }
 
   /**
@@ -95,6 +76,11 @@ export class RegistrationNoticeStore {
    * notice of a later close is never replaced by an older one.
    */
   async putIfMissing(notice: RegistrationNoticeRecord): Promise<boolean> {
+    return this.putWhere(notice, "attribute_not_exists(pk) OR closedAt < :closedAt");
+  }
+
+  /** Writes the notice where the stored one of the case meets `condition` (`:closedAt` is the new close). */
+  private async putWhere(notice: RegistrationNoticeRecord, condition: string): Promise<boolean> {
     const item = RegistrationNoticeRecord.parse(notice);
     try {
       await this.db.send(
@@ -108,7 +94,7 @@ export class RegistrationNoticeStore {
             type: "registration-notice",
             ...item,
           },
-          ConditionExpression: "attribute_not_exists(pk) OR closedAt < :closedAt",
+          ConditionExpression: condition,
           ExpressionAttributeValues: { ":closedAt": item.closedAt },
         }),
       );

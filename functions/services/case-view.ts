@@ -3,6 +3,7 @@
  * identity document (DOMAIN §7). Further role-based masking is the HTTP layer's (core/access).
  */
 import type { CaseRecord } from "#adapters/case-store.ts";
+import type { HumanTask } from "#adapters/human-task-store.ts";
 import type { Reachability } from "#adapters/sms-delivery-store.ts";
 import { UNREACHABLE_NOTICE_ZH } from "#core/messages/delivery.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
@@ -22,6 +23,20 @@ export function publicCaseView(record: CaseRecord): Record<string, unknown> {
           }
         : {}),
     },
+  };
+}
+
+/** A human task of the case as its pages show it: what, whose, how late, who decided — never its token. */
+export function caseTaskView(task: HumanTask) {
+  return {
+    taskType: task.taskType,
+    status: task.status,
+    assigneeRoles: task.assigneeRoles,
+    escalated: task.escalated,
+    overdue: task.overdue,
+    openedAt: task.openedAt,
+    dueAt: task.dueAt ?? null,
+    decidedBy: task.decided?.decidedBy ?? null,
   };
 }
 

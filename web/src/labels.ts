@@ -5,6 +5,8 @@
  * payment states) are listed here and held to the server's lists by test/unit/web/labels.test.ts.
  * Pages show codes only through `label()` (i18n/index.ts), which reads this catalogue.
  */
+import { ROLES as CORE_ROLES } from "../../core/access/roles.ts";
+import { CASE_STATES } from "../../core/cases/lifecycle.ts";
 import { CASE_STATUS_LABELS } from "../../core/labels/caseStatus.ts";
 import { REFERRAL_LABELS } from "../../core/labels/referral.ts";
 import type { components, paths } from "./api/schema.ts";
@@ -40,45 +42,12 @@ export type RecheckOutcome = JsonBody<paths["/plans/{caseId}/recheck"]>["outcome
 export type Decision = JsonBody<paths["/cases/{caseId}/advance-decision"]>["decision"];
 export type RatingLevel = JsonBody<paths["/cases/{caseId}/rating"]>["level"];
 
-/** What a case's `status` can be (functions/adapters/case-store.ts CaseStatus; the test holds them equal). */
-export const CASE_STATUSES = [
-  "awaiting-advance-decision",
-  "advance-rejected",
-  "paying",
-  "awaiting-payment-route",
-  "awaiting-fund-replenishment",
-  "awaiting-paperwork",
-  "awaiting-follow-up",
-  "awaiting-additional-aid-approval",
-  "awaiting-recovery",
-  "handed-over-to-flow-b",
-  "closed",
-  "withdrawn",
-  "incident",
-  "assessing",
-  "in-notice",
-  "awaiting-plan-approval",
-  "awaiting-plan-funds",
-  "stage-waiting",
-  "stage-recheck",
-  "stage-paying",
-  "plan-rejected",
-  "plan-stopped",
-] as const;
+/** What a case's `status` can be: core's one list (core/cases/lifecycle.ts). */
+export const CASE_STATUSES = CASE_STATES;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** The roles of core/access/roles.ts. */
-export const ROLES = [
-  "applicant",
-  "township-officer",
-  "township-approver",
-  "county-civil-affairs",
-  "county-finance",
-  "auditor",
-  "county-admin",
-  "province-admin",
-  "province-viewer",
-] as const;
+export const ROLES = CORE_ROLES;
 export type Role = (typeof ROLES)[number];
 
 const hardshipType = {

@@ -8,7 +8,7 @@ import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
 import { httpHandler } from "#functions/http/index.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
-import { policyFacts, publicCaseView, smsContactView } from "#functions/services/case-view.ts";
+import { caseTaskView, policyFacts, publicCaseView, smsContactView } from "#functions/services/case-view.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import { CaseParams } from "./decisions.ts";
 
@@ -41,14 +41,7 @@ export const handler = httpHandler({
       policy: policyFacts(record, policy),
       tasks: tasks.map((t) => ({
         taskId: t.taskId,
-        taskType: t.taskType,
-        status: t.status,
-        assigneeRoles: t.assigneeRoles,
-        escalated: t.escalated,
-        overdue: t.overdue,
-        openedAt: t.openedAt,
-        dueAt: t.dueAt ?? null,
-        decidedBy: t.decided?.decidedBy ?? null,
+        ...caseTaskView(t),
         decidedAt: t.decided?.decidedAt ?? null,
       })),
       payments,

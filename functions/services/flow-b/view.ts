@@ -5,7 +5,7 @@
  */
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { NotFoundError } from "#core/errors.ts";
-import { publicCaseView } from "../case-view.ts";
+import { caseTaskView, publicCaseView } from "../case-view.ts";
 import type { FlowDeps } from "../ports.ts";
 import { type FlowBCase, planOf, stagePurpose } from "./plan-record.ts";
 
@@ -33,17 +33,7 @@ export async function planView(deps: FlowDeps, record: FlowBCase): Promise<Recor
     case: publicCaseView(rest),
     plan: { ...plan, stages },
     fund: (await deps.ledger.fund(record.townshipId)) ?? null,
-    tasks: tasks.map((t) => ({
-      taskType: t.taskType,
-      status: t.status,
-      assigneeRoles: t.assigneeRoles,
-      escalated: t.escalated,
-      overdue: t.overdue,
-      openedAt: t.openedAt,
-      dueAt: t.dueAt ?? null,
-      details: t.details ?? {},
-      decidedBy: t.decided?.decidedBy ?? null,
-    })),
+    tasks: tasks.map((t) => ({ ...caseTaskView(t), details: t.details ?? {} })),
   };
 }
 
