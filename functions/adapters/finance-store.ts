@@ -20,6 +20,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
 import { ConflictError } from "#core/errors.ts";
 import { SOMEONE_ELSE_ZH, zhDateTime, zhPeriod } from "#core/labels/index.ts";
 import { queryAll, queryFirst, queryPages } from "./query-all.ts";
@@ -27,68 +28,85 @@ import { queryAll, queryFirst, queryPages } from "./query-all.ts";
 /** Rows of discrepancies kept on a stored run (a DynamoDB item holds 400 KB); the count is always whole. */
 export const STORED_DISCREPANCY_ROWS_MAX = 200;
 
-export interface StoredRun {
-  runId: string;
-  fundId: string;
-  countyId: string;
-  period: string;
-  runAt: string;
-  runBy: string;
-  clean: boolean;
-  discrepancyCount: number;
-  /** The report as JSON-ready data (amounts as strings), rows capped at STORED_DISCREPANCY_ROWS_MAX. */
-  report: Record<string, unknown>;
-}
+/** One stored reconciliation run (also what the API answers for it). */
+export const StoredRunSchema = z
+  .object({
+    runId: z.string(),
+    fundId: z.string(),
+    countyId: z.string(),
+    period: z.string(),
+    runAt: z.string(),
+    runBy: z.string(),
+    clean: z.boolean(),
+    discrepancyCount: z.number().int(),
+    report: z.record(z.string(), z.unknown()).meta({
+      description: `The report as JSON-ready data (amounts as strings), rows capped at ${STORED_DISCREPANCY_ROWS_MAX}`,
+    }),
+  })
+  .meta({ id: "StoredReconciliationRun" });
+export type StoredRun = z.output<typeof StoredRunSchema>;
 
-export interface StoredClose {
-  fundId: string;
-  countyId: string;
-  period: string;
-  runId: string;
-  closedThrough: string;
-  signedBy: string;
-  signedByName: string;
-  signedAt: string;
-  /** SHA-256 over the signer, the period and the figures and head the signer vouched for. */
-  signatureDigest: string;
-  verifiedSequence: number;
-  verifiedHeadHash: string;
-  closingBalanceYuan: string;
-  quotaYuan: string;
-  discrepancyCount: number;
-  explanation?: string;
-}
+/** The signed close of a period. */
+export const StoredCloseSchema = z
+  .object({
+    fundId: z.string(),
+    countyId: z.string(),
+    period: z.string(),
+    runId: z.string(),
+    closedThrough: z.string(),
+    signedBy: z.string(),
+    signedByName: z.string(),
+    signedAt: z.string(),
+    signatureDigest: z.string().meta({
+      description: "SHA-256 over the signer, the period and the figures and head the signer vouched for",
+    }),
+    verifiedSequence: z.number().int(),
+    verifiedHeadHash: z.string(),
+    closingBalanceYuan: z.string(),
+    quotaYuan: z.string(),
+    discrepancyCount: z.number().int(),
+    explanation: z.string().optional(),
+  })
+  .meta({ id: "StoredClose" });
+export type StoredClose = z.output<typeof StoredCloseSchema>;
 
-export type ProposalStatus = "proposed" | "executed";
+/** The replenishment proposal of a closed period and, once executed, its execution. */
+export const StoredProposalSchema = z
+  .object({
+    proposalId: z.string(),
+    fundId: z.string(),
+    countyId: z.string(),
+    period: z.string(),
+    amountYuan: z.string(),
+    quotaYuan: z.string(),
+    closingBalanceYuan: z.string(),
+    proposedBy: z.string(),
+    proposedAt: z.string(),
+    status: z.enum(["proposed", "executed"]),
+    executedBy: z.string().optional(),
+    executedAt: z.string().optional(),
+    executedAmountYuan: z.string().optional(),
+    entryId: z.string().optional(),
+    resumedCases: z.array(z.string()).optional(),
+  })
+  .meta({ id: "StoredProposal" });
+export type StoredProposal = z.output<typeof StoredProposalSchema>;
+export type ProposalStatus = StoredProposal["status"];
 
-export interface StoredProposal {
-  proposalId: string;
-  fundId: string;
-  countyId: string;
-  period: string;
-  amountYuan: string;
-  quotaYuan: string;
-  closingBalanceYuan: string;
-  proposedBy: string;
-  proposedAt: string;
-  status: ProposalStatus;
-  executedBy?: string;
-  executedAt?: string;
-  executedAmountYuan?: string;
-  entryId?: string;
-  resumedCases?: string[];
-}
-
-export interface StoredAlert {
-  fundId: string;
-  sequence: number;
-  entryId: string;
-  availableYuan: string;
-  alertLevelYuan: string;
-  quotaYuan: string;
-  bookedAt: string;
-  state: "pending" | "sent";
-}
+/** A low-balance alert (outbox item) as finance reads it. */
+export const StoredAlertSchema = z
+  .object({
+    fundId: z.string(),
+    sequence: z.number().int(),
+    entryId: z.string(),
+    availableYuan: z.string(),
+    alertLevelYuan: z.string(),
+    quotaYuan: z.string(),
+    bookedAt: z.string(),
+    state: z.enum(["pending", "sent"]),
+  })
+  .meta({ id: "StoredAlert" });
+export type StoredAlert = z.output<typeof StoredAlertSchema>;
 
 const reconPk = (fundId: string) => `RECON#${fundId}`;
 const KEYS = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "type"] as const;

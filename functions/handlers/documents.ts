@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import * as z from "zod";
 import { appendAudit } from "#adapters/audit-store.ts";
-import { CaseDocuments } from "#adapters/case-documents.ts";
+import { CaseDocumentItem, CaseDocuments } from "#adapters/case-documents.ts";
 import { CaseStore } from "#adapters/case-store.ts";
 import { ALLOWED_DOCUMENT_TYPES, documentStore, fileNameProblem } from "#adapters/document-store.ts";
 import { type AccessResource, authorize, requireAuthorized } from "#core/access/index.ts";
@@ -59,23 +59,10 @@ const TicketSchema = z.object({
   expiresAt: z.string(),
 });
 
-const DocumentSchema = z
-  .object({
-    docId: z.string(),
-    caseId: z.string(),
-    kind: DocumentKind,
-    fileName: z.string(),
-    contentType: z.string(),
-    sizeBytes: z.number(),
-    note: z.string().optional(),
-    requestedBy: z.string(),
-    requestedAt: z.string(),
-    uploaded: z.boolean(),
-    download: TicketSchema.optional(),
-  })
+/** A document as the API shows it: the stored item without its storage key, with a download link. */
+const DocumentSchema = CaseDocumentItem.omit({ storageKey: true })
+  .extend({ kind: DocumentKind, download: TicketSchema.optional() })
   .meta({ id: "CaseDocument" });
-
-type DocumentItem = Omit<z.infer<typeof DocumentSchema>, "download"> & { storageKey: string };
 
 interface CaseScope extends AccessResource {
   caseId: string;
@@ -118,7 +105,7 @@ const requestUpload = httpHandler({
       });
     }
     const docId = randomUUID();
-    const item: DocumentItem = {
+    const item = {
       docId,
       caseId: params.caseId,
       kind: body.kind,
@@ -130,7 +117,7 @@ const requestUpload = httpHandler({
       requestedAt: now().toISOString(),
       uploaded: false,
       storageKey: `cases/${params.caseId}/${docId}`,
-    };
+    } satisfies CaseDocumentItem;
     const upload = await documentStore().createUpload({
       key: item.storageKey,
       contentType: body.contentType,

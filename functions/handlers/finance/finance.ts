@@ -5,10 +5,12 @@
  * the framework from the path and again in the service on what it reads) → service → respond.
  */
 import * as z from "zod";
+import { StoredProposalSchema, StoredRunSchema } from "#adapters/finance-store.ts";
+import { ledgerEntrySchema } from "#core/ledger/index.ts";
 import { recordPersonViews } from "#functions/http/boundary.ts";
 import { httpHandler, httpRouter } from "#functions/http/index.ts";
-import { listAlerts } from "#functions/services/finance/alerts.ts";
-import { CloseSchema, closePeriod } from "#functions/services/finance/close.ts";
+import { FundAlertsSchema, listAlerts } from "#functions/services/finance/alerts.ts";
+import { CloseResultSchema, CloseSchema, closePeriod } from "#functions/services/finance/close.ts";
 import { TownshipId } from "#functions/services/finance/common.ts";
 import { financeDeps } from "#functions/services/finance/deps.ts";
 import {
@@ -17,22 +19,31 @@ import {
   exportScope,
   publishExport,
 } from "#functions/services/finance/exports.ts";
-import { waitingLists } from "#functions/services/finance/fund-waits.ts";
+import { FundWaitsSchema, waitingLists } from "#functions/services/finance/fund-waits.ts";
 import {
   AllocationSchema,
   allocate,
   allocateExtra,
   ExtraAllocationSchema,
+  FundSummarySchema,
   listFunds,
+  QuotaHintAnswerSchema,
   quotaHintFor,
+  TopUpResultSchema,
 } from "#functions/services/finance/funds.ts";
 import {
   latestRun,
   PeriodText,
+  RunViewSchema,
   runCountyReconciliation,
   runReconciliation,
 } from "#functions/services/finance/reconcile.ts";
-import { execute, openProposals, propose } from "#functions/services/finance/replenishment.ts";
+import {
+  ExecutionResultSchema,
+  execute,
+  openProposals,
+  propose,
+} from "#functions/services/finance/replenishment.ts";
 
 const tags = ["finance"];
 const TownshipParams = z.object({ townshipId: TownshipId });
@@ -45,8 +56,20 @@ const funds = httpHandler({
   summary: "The county's township reserve funds: quota, balance, committed, available, alert level",
   tags,
   action: "fund.read",
+  response: { status: 200, schema: z.object({ funds: z.array(FundSummarySchema) }) },
   handler: async ({ actor }) => ({ funds: await listFunds(financeDeps(), actor, actor.countyId) }),
 });
+
+/** A ledger entry as the API answers it: the entry, its place in the chain, the balances after it. */
+const LedgerEntryAnswer = ledgerEntrySchema
+  .extend({
+    amountYuan: z.string(),
+    sequence: z.number().int(),
+    prevHash: z.string(),
+    entryHash: z.string(),
+    after: z.object({ quota: z.string(), balance: z.string(), committed: z.string() }),
+  })
+  .meta({ id: "LedgerEntry" });
 
 const EntriesQuery = z
   .object({
@@ -63,6 +86,7 @@ const entries = httpHandler({
   summary: "Ledger entries of a township fund booked in [from, to], oldest first (at most `limit`)",
   tags,
   action: "fund.read",
+  response: { status: 200, schema: z.object({ entries: z.array(LedgerEntryAnswer) }) },
   handler: async ({ params, query }) => {
     const list = [];
     for await (const entry of financeDeps().ledger.streamEntries(params.townshipId, {
@@ -84,6 +108,7 @@ const hint = httpHandler({
     "Quota sizing hint from the county policy: per-capita × registered population, or last year's spending",
   tags,
   action: "fund.read",
+  response: { status: 200, schema: QuotaHintAnswerSchema },
   handler: ({ params, actor }) => quotaHintFor(financeDeps(), actor, params.townshipId),
 });
 
@@ -95,6 +120,7 @@ const allocation = httpHandler({
   action: "fund.allocate",
   // The key names the allocation's ledger entry: without it a retry would allocate twice.
   idempotencyKey: "required",
+  response: { status: 200, schema: TopUpResultSchema },
   handler: async ({ body, actor, idempotencyKey, correlationId }) =>
     allocate(financeDeps(), actor, body, idempotencyKey as string, correlationId),
 });
@@ -109,6 +135,7 @@ const extraAllocation = httpHandler({
   action: "fund.allocate",
   // The key names the entry: without it a retry would add the money twice.
   idempotencyKey: "required",
+  response: { status: 200, schema: TopUpResultSchema },
   handler: async ({ params, body, actor, idempotencyKey, correlationId }) =>
     allocateExtra(financeDeps(), actor, params.townshipId, body, idempotencyKey as string, correlationId),
 });
@@ -122,6 +149,7 @@ const waiting = httpHandler({
     "Cases waiting for money, per fund, in the order a top-up pays them: case number, amount, since when, what is still short",
   tags,
   action: "fund.read",
+  response: { status: 200, schema: FundWaitsSchema },
   handler: ({ query, actor }) => waitingLists(financeDeps(), actor, actor.countyId, query.townshipId),
 });
 
@@ -133,6 +161,7 @@ const reconcile = httpHandler({
   summary: "Reconcile a month or quarter: one township, or every fund of the county; discrepancies listed",
   tags,
   action: "reconciliation.run",
+  response: { status: 200, schema: z.object({ runs: z.array(RunViewSchema) }) },
   handler: async ({ body, actor }) => {
     const deps = financeDeps();
     const runs = body.townshipId
@@ -148,6 +177,7 @@ const stored = httpHandler({
   summary: "The latest stored reconciliation of a period (finance and auditors)",
   tags,
   action: "fund.read",
+  response: { status: 200, schema: StoredRunSchema },
   handler: ({ params, actor }) => latestRun(financeDeps(), actor, params.townshipId, params.period),
 });
 
@@ -158,6 +188,7 @@ const close = httpHandler({
   summary: "Sign the reconciliation and close the period (no back-dated entries); proposes the replenishment",
   tags,
   action: "reconciliation.close",
+  response: { status: 200, schema: CloseResultSchema },
   handler: ({ params, body, actor, correlationId }) =>
     closePeriod(financeDeps(), actor, params.townshipId, params.period, body ?? {}, correlationId),
 });
@@ -167,6 +198,7 @@ const proposals = httpHandler({
   summary: "Replenishment proposals of the county waiting for a second finance user",
   tags,
   action: "fund.read",
+  response: { status: 200, schema: z.object({ proposals: z.array(StoredProposalSchema) }) },
   handler: async ({ actor }) => ({ proposals: await openProposals(financeDeps(), actor, actor.countyId) }),
 });
 
@@ -176,6 +208,7 @@ const proposeRoute = httpHandler({
   summary: "Propose the replenishment of a closed period: quota − closing balance",
   tags,
   action: "fund.replenish.propose",
+  response: { status: 200, schema: z.object({ proposal: StoredProposalSchema }) },
   handler: async ({ params, actor, correlationId }) => ({
     proposal: await propose(financeDeps(), actor, params.townshipId, params.period, correlationId),
   }),
@@ -189,6 +222,7 @@ const executeRoute = httpHandler({
   summary:
     "Execute a replenishment (a second finance user): ledger entry, then resume flows waiting for money",
   tags,
+  response: { status: 200, schema: ExecutionResultSchema },
   handler: ({ params, actor, correlationId }) =>
     execute(financeDeps(), actor, params.townshipId, params.period, correlationId),
 });
@@ -198,6 +232,7 @@ const alerts = httpHandler({
   summary: "Low-balance alerts of the county's funds (each also notified to county finance once)",
   tags,
   action: "fund.read",
+  response: { status: 200, schema: FundAlertsSchema },
   handler: ({ actor }) => listAlerts(financeDeps(), actor, actor.countyId),
 });
 

@@ -7,7 +7,11 @@
 import * as z from "zod";
 import { httpHandler } from "#functions/http/index.ts";
 import { flowDeps } from "#functions/services/deps.ts";
-import { WithdrawSchema, withdrawCase } from "#functions/services/queries/withdrawal.ts";
+import {
+  WithdrawResultSchema,
+  WithdrawSchema,
+  withdrawCase,
+} from "#functions/services/queries/withdrawal.ts";
 
 const CaseParams = z.object({ caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a case id") });
 
@@ -22,6 +26,7 @@ export const handler = httpHandler({
     "audit trail records who and why. Refused with 422 once aid is approved or a payment is drawn; " +
     "a repeated withdrawal is a 409.",
   tags: ["queries"],
+  response: { status: 200, schema: WithdrawResultSchema },
   handler: ({ params, body, actor, correlationId }) =>
     withdrawCase(flowDeps(), actor, params.caseId, body, correlationId),
 });

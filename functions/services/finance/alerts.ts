@@ -5,7 +5,8 @@
  * marked sent.
  */
 
-import type { StoredAlert } from "#adapters/finance-store.ts";
+import * as z from "zod";
+import { StoredAlertSchema } from "#adapters/finance-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { authorizeCounty } from "./common.ts";
@@ -42,11 +43,17 @@ export async function dispatchLowBalanceAlerts(deps: FinanceDeps, countyId: stri
   return sent;
 }
 
+/** `GET /alerts`: the county's low-balance alerts, not yet notified and notified. */
+export const FundAlertsSchema = z.object({
+  pending: z.array(StoredAlertSchema),
+  sent: z.array(StoredAlertSchema),
+});
+
 export async function listAlerts(
   deps: FinanceDeps,
   actor: Actor,
   countyId: string,
-): Promise<{ pending: StoredAlert[]; sent: StoredAlert[] }> {
+): Promise<z.output<typeof FundAlertsSchema>> {
   authorizeCounty(actor, "fund.read", countyId);
   await dispatchLowBalanceAlerts(deps, countyId);
   return {

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import * as z from "zod";
-import type { StoredClose, StoredProposal } from "#adapters/finance-store.ts";
+import { type StoredClose, StoredCloseSchema, StoredProposalSchema } from "#adapters/finance-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { BusinessRuleError } from "#core/errors.ts";
 import { zhPeriod } from "#core/labels/index.ts";
@@ -27,11 +27,15 @@ export const CloseSchema = z
   .strict();
 export type CloseRequest = z.output<typeof CloseSchema>;
 
-export interface CloseResult {
-  close: StoredClose;
-  proposal?: StoredProposal;
-  report: Record<string, unknown>;
-}
+/** What signing the close answers: the close, the replenishment it proposes, the report it signed. */
+export const CloseResultSchema = z
+  .object({
+    close: StoredCloseSchema,
+    proposal: StoredProposalSchema.optional(),
+    report: z.record(z.string(), z.unknown()).meta({ description: "The reconciliation report signed" }),
+  })
+  .meta({ id: "CloseResult" });
+export type CloseResult = z.output<typeof CloseResultSchema>;
 
 /** The figures of a reconciliation run that a close signs. */
 type ReconciledReport = {

@@ -11,10 +11,12 @@
  * Finance's waiting list shows money, not people: case number, township, amount, since when, what
  * is still short.
  */
+import * as z from "zod";
 import type { Actor } from "#core/access/index.ts";
 import { ConflictError } from "#core/errors.ts";
 import {
   FUND_WAIT_ORDER,
+  FUND_WAIT_ORDERS,
   type FundWaitOrder,
   fundWaitQueue,
   passesShortfall,
@@ -143,28 +145,38 @@ export async function resumeWaitingCases(
   return resumed;
 }
 
-export interface WaitingRow {
-  position: number;
-  caseId: string;
-  townshipId: string;
-  flow: "A" | "B";
-  /** `advance`, `follow-up` (Flow A) or `plan` (Flow B's commitment). */
-  purpose: string;
-  amountYuan: string;
-  waitingSince: string;
-  fitsNow: boolean;
-  shortfallYuan: string;
-  cumulativeShortfallYuan: string;
-}
+/** One case waiting for money, as finance sees it: money and dates, no names (DOMAIN §1). */
+export const WaitingRowSchema = z.object({
+  position: z.number().int(),
+  caseId: z.string(),
+  townshipId: z.string(),
+  flow: z.enum(["A", "B"]),
+  purpose: z
+    .string()
+    .meta({ description: "`advance`, `follow-up` (Flow A) or `plan` (Flow B's commitment)" }),
+  amountYuan: z.string(),
+  waitingSince: z.string(),
+  fitsNow: z.boolean(),
+  shortfallYuan: z.string(),
+  cumulativeShortfallYuan: z.string(),
+});
+export type WaitingRow = z.output<typeof WaitingRowSchema>;
 
-export interface FundWaitingList {
-  townshipId: string;
-  name: string;
-  availableYuan: string;
-  /** What the whole queue lacks: the top-up that pays every waiting case. */
-  shortYuan: string;
-  cases: WaitingRow[];
-}
+export const FundWaitingListSchema = z.object({
+  townshipId: z.string(),
+  name: z.string(),
+  availableYuan: z.string(),
+  shortYuan: z
+    .string()
+    .meta({ description: "What the whole queue lacks: the top-up that pays every waiting case" }),
+  cases: z.array(WaitingRowSchema),
+});
+export type FundWaitingList = z.output<typeof FundWaitingListSchema>;
+
+/** `GET /fund-waits`: the queues in the order a top-up pays them. */
+export const FundWaitsSchema = z
+  .object({ order: z.enum(FUND_WAIT_ORDERS), funds: z.array(FundWaitingListSchema) })
+  .meta({ id: "FundWaits" });
 
 /** Finance's waiting list: per fund with waiting cases, the queue in the order a top-up pays it. */
 export async function waitingLists(
@@ -172,7 +184,7 @@ export async function waitingLists(
   actor: Actor,
   countyId: string,
   townshipId?: string,
-): Promise<{ order: FundWaitOrder; funds: FundWaitingList[] }> {
+): Promise<z.output<typeof FundWaitsSchema>> {
   authorizeCounty(actor, "fund.read", countyId);
   // A township of another county is refused like any other resource of it, not answered empty.
   if (townshipId) authorizeCounty(actor, "fund.read", countyOfTownship(townshipId));

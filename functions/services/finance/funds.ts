@@ -9,7 +9,7 @@ import type { Actor } from "#core/access/index.ts";
 import { BusinessRuleError, NotFoundError, ValidationError } from "#core/errors.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { allocationToReach, quotaHint } from "#core/reconciliation/index.ts";
-import { audit, authorizeCounty, authorizeTownship, plain, TownshipId, YuanText } from "./common.ts";
+import { audit, authorizeCounty, authorizeTownship, TownshipId, YuanText } from "./common.ts";
 import type { FinanceDeps } from "./deps.ts";
 import { resumeWaitingCases } from "./fund-waits.ts";
 
@@ -29,19 +29,23 @@ export const AllocationSchema = z
   });
 export type AllocationRequest = z.output<typeof AllocationSchema>;
 
-export interface FundSummary {
-  townshipId: string;
-  name: string;
-  opened: boolean;
-  quotaYuan: string;
-  balanceYuan: string;
-  committedYuan: string;
-  availableYuan: string;
-  alertLevelYuan?: string;
-  belowAlertLevel: boolean;
-  closedThrough?: string;
-  sequence: number;
-}
+/** One township fund as finance sees it (`GET /funds`, and after a top-up). */
+export const FundSummarySchema = z
+  .object({
+    townshipId: z.string(),
+    name: z.string(),
+    opened: z.boolean().meta({ description: "The fund is set up (false: no allocation yet, all zero)" }),
+    quotaYuan: z.string(),
+    balanceYuan: z.string(),
+    committedYuan: z.string(),
+    availableYuan: z.string(),
+    alertLevelYuan: z.string().optional(),
+    belowAlertLevel: z.boolean(),
+    closedThrough: z.string().optional(),
+    sequence: z.number().int(),
+  })
+  .meta({ id: "FundSummary" });
+export type FundSummary = z.output<typeof FundSummarySchema>;
 
 export function summaryOf(name: string, townshipId: string, view: FundView | undefined): FundSummary {
   if (!view) {
@@ -112,7 +116,29 @@ async function spendingOfYear(
   return any ? spent : undefined;
 }
 
-export async function quotaHintFor(deps: FinanceDeps, actor: Actor, townshipId: string) {
+/** `GET /funds/{townshipId}/quota-hint`: the policy's quota bases (core quotaHint) and what reaches it. */
+export const QuotaHintAnswerSchema = z
+  .object({
+    townshipId: z.string(),
+    name: z.string(),
+    registeredPopulation: z.number().int(),
+    perCapitaYuan: z.string(),
+    lastYear: z.number().int(),
+    suggestedQuotaYuan: z.string().meta({ description: "The larger of the two bases" }),
+    byPopulationYuan: z.string(),
+    byLastYearSpendingYuan: z.string().optional(),
+    basis: z.enum(["population", "last-year-spending"]),
+    currentQuotaYuan: z.string(),
+    allocationToReachYuan: z.string(),
+  })
+  .meta({ id: "QuotaHint" });
+export type QuotaHintAnswer = z.output<typeof QuotaHintAnswerSchema>;
+
+export async function quotaHintFor(
+  deps: FinanceDeps,
+  actor: Actor,
+  townshipId: string,
+): Promise<QuotaHintAnswer> {
   const township = await authorizeTownship(deps, actor, "fund.read", townshipId);
   const now = deps.now();
   const policy = await deps.policy.resolve(township.townshipId.slice(0, 6), townshipId, now);
@@ -126,7 +152,12 @@ export async function quotaHintFor(deps: FinanceDeps, actor: Actor, townshipId: 
     registeredPopulation: township.registeredPopulation,
     perCapitaYuan: policy.fundQuotaPerCapitaYuan.toString(),
     lastYear: shanghaiYear - 1,
-    ...(plain(hint) as Record<string, unknown>),
+    suggestedQuotaYuan: hint.suggestedQuotaYuan.toString(),
+    byPopulationYuan: hint.byPopulationYuan.toString(),
+    ...(hint.byLastYearSpendingYuan
+      ? { byLastYearSpendingYuan: hint.byLastYearSpendingYuan.toString() }
+      : {}),
+    basis: hint.basis,
     currentQuotaYuan: (view?.quotaYuan ?? Yuan.zero).toString(),
     allocationToReachYuan: allocationToReach(
       view?.quotaYuan ?? Yuan.zero,
@@ -254,13 +285,16 @@ export const ExtraAllocationSchema = z
   .strict();
 export type ExtraAllocationRequest = z.output<typeof ExtraAllocationSchema>;
 
-export type TopUpResult = FundSummary & {
-  entryId: string;
-  allocatedYuan: string;
-  outcome: "applied" | "duplicate";
-  /** The waiting cases this top-up paid and resumed, oldest first. */
-  resumedCases: string[];
-};
+/** What an allocation or an extra allocation answers: the fund after it, and what it paid. */
+export const TopUpResultSchema = FundSummarySchema.extend({
+  entryId: z.string(),
+  allocatedYuan: z.string(),
+  outcome: z.enum(["applied", "duplicate"]),
+  resumedCases: z
+    .array(z.string())
+    .meta({ description: "The waiting cases this top-up paid and resumed, oldest first" }),
+}).meta({ id: "TopUpResult" });
+export type TopUpResult = z.output<typeof TopUpResultSchema>;
 
 function extraAllocationTooLarge(view: FundView): ValidationError {
   const room = Yuan.max(view.quotaYuan.minus(view.balanceYuan), Yuan.zero);

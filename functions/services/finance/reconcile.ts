@@ -62,29 +62,102 @@ export async function computeReport(
   });
 }
 
-export interface RunView {
-  runId: string;
-  townshipId: string;
-  townshipName: string;
-  period: string;
-  runAt: string;
-  runBy: string;
-  report: Record<string, unknown>;
-  /** Where the period stands, so a console shows only the next step that is possible. */
-  state: PeriodState;
-}
+const Tally = z.object({ count: z.number().int(), sumYuan: z.string() });
+const Balances = z.object({ quota: z.string(), balance: z.string(), committed: z.string() });
+const Tallies = z.record(z.string(), Tally);
+
+/** A ReconciliationReport (core/reconciliation) as JSON: every amount a 2-decimal string. */
+export const ReportJsonSchema = z
+  .object({
+    fundId: z.string(),
+    period: z.object({
+      label: z.string(),
+      kind: z.enum(["month", "quarter"]),
+      fromIso: z.string(),
+      toIso: z.string(),
+      throughIso: z.string(),
+    }),
+    figures: z.object({
+      opening: Balances,
+      closing: Balances,
+      allocations: Tally,
+      draws: Tally.extend({
+        byFlow: Tallies,
+        byHardshipType: Tallies,
+        byResidency: Tallies,
+        byDrawKind: Tallies,
+      }),
+      reversals: Tally,
+      recoveries: Tally,
+      replenishments: Tally,
+      commits: Tally,
+      releases: Tally,
+      commitmentsOpenYuan: z.string(),
+      entryCount: z.number().int(),
+      firstSequence: z.number().int().optional(),
+      lastSequence: z.number().int().optional(),
+    }),
+    entriesVerified: z.number().int(),
+    verifiedSequence: z.number().int(),
+    verifiedHeadHash: z.string(),
+    chainIntact: z.boolean(),
+    headMatchesReplay: z.boolean(),
+    confirmationsChecked: z.number().int(),
+    drawsChecked: z.number().int(),
+    discrepancies: z.array(
+      z.object({
+        code: z.string(),
+        what: z.string(),
+        whatZh: z.string(),
+        where: z.record(z.string(), z.unknown()),
+        entries: z.array(z.string()),
+        amountYuan: z.string().optional(),
+      }),
+    ),
+    discrepancyCount: z.number().int(),
+    discrepanciesTruncated: z.boolean(),
+    clean: z.boolean(),
+  })
+  .meta({ id: "ReconciliationReport" });
 
 /**
  * A period's close and replenishment as a console shows them (DOMAIN §6): a period that is not over
  * cannot be closed (`closableFrom`), a closed one is never signed again, and its proposal is shown
  * until a second finance user executes it. People by name, never by account.
  */
-export interface PeriodState {
-  periodOver: boolean;
-  closableFrom: string;
-  close?: { signedByName: string; signedAt: string; explanation?: string };
-  proposal?: { amountYuan: string; status: string; proposedAt: string; executedAt?: string };
-}
+export const PeriodStateSchema = z.object({
+  periodOver: z.boolean(),
+  closableFrom: z.string(),
+  close: z
+    .object({ signedByName: z.string(), signedAt: z.string(), explanation: z.string().optional() })
+    .optional(),
+  proposal: z
+    .object({
+      amountYuan: z.string(),
+      status: z.enum(["proposed", "executed"]),
+      proposedAt: z.string(),
+      executedAt: z.string().optional(),
+    })
+    .optional(),
+});
+export type PeriodState = z.output<typeof PeriodStateSchema>;
+
+/** One township's reconciliation run as `POST /reconciliations` answers it. */
+export const RunViewSchema = z
+  .object({
+    runId: z.string(),
+    townshipId: z.string(),
+    townshipName: z.string(),
+    period: z.string(),
+    runAt: z.string(),
+    runBy: z.string(),
+    report: ReportJsonSchema,
+    state: PeriodStateSchema.meta({
+      description: "Where the period stands, so a console shows only the next step that is possible",
+    }),
+  })
+  .meta({ id: "ReconciliationRun" });
+export type RunView = z.output<typeof RunViewSchema>;
 
 async function periodState(
   deps: FinanceDeps,
@@ -159,7 +232,7 @@ export async function runReconciliation(
     period: period.label,
     runAt: run.runAt,
     runBy: run.runBy,
-    report: plain(report) as Record<string, unknown>,
+    report: plain(report) as z.output<typeof ReportJsonSchema>,
     state: await periodState(deps, township.townshipId, period, deps.now()),
   };
 }

@@ -4,7 +4,8 @@
  * replenishment entry — never above the quota given today's balance — and then the cases of that
  * township waiting for money are paid oldest first as far as the money goes (./fund-waits.ts).
  */
-import type { StoredClose, StoredProposal } from "#adapters/finance-store.ts";
+import * as z from "zod";
+import { type StoredClose, type StoredProposal, StoredProposalSchema } from "#adapters/finance-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import { authorize, requireAuthorized } from "#core/access/index.ts";
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from "#core/errors.ts";
@@ -95,12 +96,16 @@ export async function openProposals(
   return deps.store.openProposals(countyId);
 }
 
-export interface ExecutionResult {
-  proposal: StoredProposal;
-  /** This call executed it (false: it had been executed before; nothing new was written). */
-  executedNow: boolean;
-  resumedCases: string[];
-}
+export const ExecutionResultSchema = z
+  .object({
+    proposal: StoredProposalSchema,
+    executedNow: z.boolean().meta({
+      description: "This call executed it (false: it had been executed before; nothing new was written)",
+    }),
+    resumedCases: z.array(z.string()),
+  })
+  .meta({ id: "ReplenishmentExecution" });
+export type ExecutionResult = z.output<typeof ExecutionResultSchema>;
 
 export async function execute(
   deps: FinanceDeps,

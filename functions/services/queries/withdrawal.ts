@@ -114,16 +114,20 @@ function paymentDrawnError(caseId: string): BusinessRuleError {
   );
 }
 
-export interface WithdrawResult {
-  caseId: string;
-  status: string;
-  withdrawnAt: string;
-  withdrawnBy: string;
-  onBehalf: boolean;
-  reason: string;
-  tasksClosed: number;
-  execution: "stopped" | "none";
-}
+/** What a withdrawal answers (the route's response schema). */
+export const WithdrawResultSchema = z
+  .object({
+    caseId: z.string(),
+    status: z.string(),
+    withdrawnAt: z.string(),
+    withdrawnBy: z.string(),
+    onBehalf: z.boolean().meta({ description: "An officer withdrew it for the applicant" }),
+    reason: z.string(),
+    tasksClosed: z.number().int(),
+    execution: z.enum(["stopped", "none"]),
+  })
+  .meta({ id: "WithdrawResult" });
+export type WithdrawResult = z.output<typeof WithdrawResultSchema>;
 
 export async function withdrawCase(
   deps: FlowDeps,

@@ -3390,7 +3390,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["WithdrawResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5396,7 +5398,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              funds: components["schemas"]["FundSummary"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5463,7 +5469,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              entries: components["schemas"]["LedgerEntry"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5535,7 +5545,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["QuotaHint"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5619,7 +5631,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["TopUpResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5710,7 +5724,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["TopUpResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5798,7 +5814,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["FundWaits"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5871,7 +5889,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              runs: components["schemas"]["ReconciliationRun"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -5951,7 +5973,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["StoredReconciliationRun"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6035,7 +6059,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["CloseResult"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6121,7 +6147,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              proposals: components["schemas"]["StoredProposal"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6190,7 +6220,11 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              proposal: components["schemas"]["StoredProposal"];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6284,7 +6318,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["ReplenishmentExecution"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -6370,7 +6406,12 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              pending: components["schemas"]["StoredAlert"][];
+              sent: components["schemas"]["StoredAlert"][];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -9370,6 +9411,18 @@ export interface components {
       /** @enum {string} */
       area: "urban" | "rural";
     };
+    WithdrawResult: {
+      caseId: string;
+      status: string;
+      withdrawnAt: string;
+      withdrawnBy: string;
+      /** @description An officer withdrew it for the applicant */
+      onBehalf: boolean;
+      reason: string;
+      tasksClosed: number;
+      /** @enum {string} */
+      execution: "stopped" | "none";
+    };
     Rating: {
       caseId: string;
       /** @enum {string} */
@@ -9554,6 +9607,313 @@ export interface components {
         existing: boolean;
         policyVersionId: string;
       };
+    };
+    FundSummary: {
+      townshipId: string;
+      name: string;
+      /** @description The fund is set up (false: no allocation yet, all zero) */
+      opened: boolean;
+      quotaYuan: string;
+      balanceYuan: string;
+      committedYuan: string;
+      availableYuan: string;
+      alertLevelYuan?: string;
+      belowAlertLevel: boolean;
+      closedThrough?: string;
+      sequence: number;
+    };
+    LedgerEntry: {
+      entryId: string;
+      fundId: string;
+      /** @enum {string} */
+      kind: "allocation" | "draw" | "commit" | "release" | "reversal" | "recovery" | "replenishment";
+      /** @enum {string} */
+      drawKind?: "advance" | "follow-up" | "stage";
+      amountYuan: string;
+      /** Format: date-time */
+      bookedAt: string;
+      /** @default {} */
+      reference: {
+        caseId?: string;
+        decisionId?: string;
+        obligationId?: string;
+        paymentId?: string;
+        /** @enum {string} */
+        flow?: "A" | "B";
+        hardshipType?: string;
+        /** @enum {string} */
+        residency?: "local" | "non-local";
+        actor?: string;
+        correlationId?: string;
+      };
+      sequence: number;
+      prevHash: string;
+      entryHash: string;
+      after: {
+        quota: string;
+        balance: string;
+        committed: string;
+      };
+    };
+    QuotaHint: {
+      townshipId: string;
+      name: string;
+      registeredPopulation: number;
+      perCapitaYuan: string;
+      lastYear: number;
+      /** @description The larger of the two bases */
+      suggestedQuotaYuan: string;
+      byPopulationYuan: string;
+      byLastYearSpendingYuan?: string;
+      /** @enum {string} */
+      basis: "population" | "last-year-spending";
+      currentQuotaYuan: string;
+      allocationToReachYuan: string;
+    };
+    TopUpResult: {
+      townshipId: string;
+      name: string;
+      /** @description The fund is set up (false: no allocation yet, all zero) */
+      opened: boolean;
+      quotaYuan: string;
+      balanceYuan: string;
+      committedYuan: string;
+      availableYuan: string;
+      alertLevelYuan?: string;
+      belowAlertLevel: boolean;
+      closedThrough?: string;
+      sequence: number;
+      entryId: string;
+      allocatedYuan: string;
+      /** @enum {string} */
+      outcome: "applied" | "duplicate";
+      /** @description The waiting cases this top-up paid and resumed, oldest first */
+      resumedCases: string[];
+    };
+    FundWaits: {
+      /** @enum {string} */
+      order: "head-of-line" | "oldest-that-fits";
+      funds: {
+        townshipId: string;
+        name: string;
+        availableYuan: string;
+        /** @description What the whole queue lacks: the top-up that pays every waiting case */
+        shortYuan: string;
+        cases: {
+          position: number;
+          caseId: string;
+          townshipId: string;
+          /** @enum {string} */
+          flow: "A" | "B";
+          /** @description `advance`, `follow-up` (Flow A) or `plan` (Flow B's commitment) */
+          purpose: string;
+          amountYuan: string;
+          waitingSince: string;
+          fitsNow: boolean;
+          shortfallYuan: string;
+          cumulativeShortfallYuan: string;
+        }[];
+      }[];
+    };
+    ReconciliationRun: {
+      runId: string;
+      townshipId: string;
+      townshipName: string;
+      period: string;
+      runAt: string;
+      runBy: string;
+      report: components["schemas"]["ReconciliationReport"];
+      /** @description Where the period stands, so a console shows only the next step that is possible */
+      state: {
+        periodOver: boolean;
+        closableFrom: string;
+        close?: {
+          signedByName: string;
+          signedAt: string;
+          explanation?: string;
+        };
+        proposal?: {
+          amountYuan: string;
+          /** @enum {string} */
+          status: "proposed" | "executed";
+          proposedAt: string;
+          executedAt?: string;
+        };
+      };
+    };
+    ReconciliationReport: {
+      fundId: string;
+      period: {
+        label: string;
+        /** @enum {string} */
+        kind: "month" | "quarter";
+        fromIso: string;
+        toIso: string;
+        throughIso: string;
+      };
+      figures: {
+        opening: {
+          quota: string;
+          balance: string;
+          committed: string;
+        };
+        closing: {
+          quota: string;
+          balance: string;
+          committed: string;
+        };
+        allocations: {
+          count: number;
+          sumYuan: string;
+        };
+        draws: {
+          count: number;
+          sumYuan: string;
+          byFlow: {
+            [key: string]: {
+              count: number;
+              sumYuan: string;
+            };
+          };
+          byHardshipType: {
+            [key: string]: {
+              count: number;
+              sumYuan: string;
+            };
+          };
+          byResidency: {
+            [key: string]: {
+              count: number;
+              sumYuan: string;
+            };
+          };
+          byDrawKind: {
+            [key: string]: {
+              count: number;
+              sumYuan: string;
+            };
+          };
+        };
+        reversals: {
+          count: number;
+          sumYuan: string;
+        };
+        recoveries: {
+          count: number;
+          sumYuan: string;
+        };
+        replenishments: {
+          count: number;
+          sumYuan: string;
+        };
+        commits: {
+          count: number;
+          sumYuan: string;
+        };
+        releases: {
+          count: number;
+          sumYuan: string;
+        };
+        commitmentsOpenYuan: string;
+        entryCount: number;
+        firstSequence?: number;
+        lastSequence?: number;
+      };
+      entriesVerified: number;
+      verifiedSequence: number;
+      verifiedHeadHash: string;
+      chainIntact: boolean;
+      headMatchesReplay: boolean;
+      confirmationsChecked: number;
+      drawsChecked: number;
+      discrepancies: {
+        code: string;
+        what: string;
+        whatZh: string;
+        where: {
+          [key: string]: unknown;
+        };
+        entries: string[];
+        amountYuan?: string;
+      }[];
+      discrepancyCount: number;
+      discrepanciesTruncated: boolean;
+      clean: boolean;
+    };
+    StoredReconciliationRun: {
+      runId: string;
+      fundId: string;
+      countyId: string;
+      period: string;
+      runAt: string;
+      runBy: string;
+      clean: boolean;
+      discrepancyCount: number;
+      /** @description The report as JSON-ready data (amounts as strings), rows capped at 200 */
+      report: {
+        [key: string]: unknown;
+      };
+    };
+    CloseResult: {
+      close: components["schemas"]["StoredClose"];
+      proposal?: components["schemas"]["StoredProposal"];
+      /** @description The reconciliation report signed */
+      report: {
+        [key: string]: unknown;
+      };
+    };
+    StoredClose: {
+      fundId: string;
+      countyId: string;
+      period: string;
+      runId: string;
+      closedThrough: string;
+      signedBy: string;
+      signedByName: string;
+      signedAt: string;
+      /** @description SHA-256 over the signer, the period and the figures and head the signer vouched for */
+      signatureDigest: string;
+      verifiedSequence: number;
+      verifiedHeadHash: string;
+      closingBalanceYuan: string;
+      quotaYuan: string;
+      discrepancyCount: number;
+      explanation?: string;
+    };
+    StoredProposal: {
+      proposalId: string;
+      fundId: string;
+      countyId: string;
+      period: string;
+      amountYuan: string;
+      quotaYuan: string;
+      closingBalanceYuan: string;
+      proposedBy: string;
+      proposedAt: string;
+      /** @enum {string} */
+      status: "proposed" | "executed";
+      executedBy?: string;
+      executedAt?: string;
+      executedAmountYuan?: string;
+      entryId?: string;
+      resumedCases?: string[];
+    };
+    ReplenishmentExecution: {
+      proposal: components["schemas"]["StoredProposal"];
+      /** @description This call executed it (false: it had been executed before; nothing new was written) */
+      executedNow: boolean;
+      resumedCases: string[];
+    };
+    StoredAlert: {
+      fundId: string;
+      sequence: number;
+      entryId: string;
+      availableYuan: string;
+      alertLevelYuan: string;
+      quotaYuan: string;
+      bookedAt: string;
+      /** @enum {string} */
+      state: "pending" | "sent";
     };
     Incident: {
       incidentId: string;

@@ -138,19 +138,6 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-export interface Fund {
-  townshipId: string;
-  townshipName?: string;
-  quotaYuan: YuanString;
-  balanceYuan: YuanString;
-  committedYuan: YuanString;
-  availableYuan: YuanString;
-  alertLevelYuan?: YuanString;
-  /** "low" when available is under the alert level (DOMAIN §5), "ok" otherwise. */
-  alert?: string;
-  closedThrough?: string;
-}
-
 export interface LedgerEntry {
   sequence: number;
   type: string;
@@ -178,16 +165,4 @@ export interface ReconciliationLine {
   headMatchesReplay?: boolean;
   discrepancyCount?: number;
   discrepancies?: Array<{ code?: string; message?: string; messageZh?: string; amountYuan?: string }>;
-}
-
-export interface Replenishment {
-  replenishmentId: string;
-  townshipId: string;
-  period?: string;
-  amountYuan: YuanString;
-  status: string;
-  proposedBy?: string;
-  executedBy?: string;
-  proposedAt?: string;
-  executedAt?: string;
 }
