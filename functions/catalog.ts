@@ -66,12 +66,16 @@ export interface FunctionDefinition {
    * (infra/sms-dispatch.ts); `reminderSchedule` = the deadline reminders' scan, hourly
    * (infra/deadline-reminders.ts); `rollupSchedule` = the daily province roll-up, hourly
    * (infra/daily-rollup.ts). Locally the SMS simulator's poll stands in for all four.
+   * `drawQueue` = the deployment's SQS FIFO draw queue, one message group per township fund
+   * (infra/ledger-queue.ts); locally the Step Functions layer's in-process FIFO queue
+   * (local/stepfunctions/sqs.ts) delivers to it.
    */
   triggers?: {
     messageStream?: boolean;
     dueSchedule?: boolean;
     reminderSchedule?: boolean;
     rollupSchedule?: boolean;
+    drawQueue?: boolean;
   };
   /** Lambda timeout; default 10 s. */
   timeoutSeconds?: number;
@@ -258,6 +262,17 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     description: "waitForTaskToken payment step: token on the attempt, ledger draw, bank instruction",
     config: BANK_PAYMENT,
     access: { tables: { main: "write", ledger: "write" }, stepFunctions: ["taskResponse"] },
+  },
+  {
+    id: "LedgerWriter",
+    entry: "functions/handlers/ledger-writer.ts",
+    handler: "handler",
+    description:
+      "Draw queue consumer: one township fund's draws committed as one ledger page, each task token answered",
+    config: FLOW_DEPS,
+    access: { tables: { main: "write", ledger: "write" }, stepFunctions: ["taskResponse"] },
+    triggers: { drawQueue: true },
+    timeoutSeconds: 60,
   },
   {
     id: "PayInCash",

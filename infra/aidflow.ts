@@ -149,6 +149,7 @@ export function buildAidFlow(scope: Construct, props: AidFlowProps): AidFlowStac
           workflows: props.workflows,
           functions: functions?.functions ?? new Map(),
           prefix,
+          ...(functions?.drawQueue ? { drawQueue: functions.drawQueue } : {}),
         })
       : undefined;
   const api = new ApiStack(scope, "Api", {

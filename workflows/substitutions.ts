@@ -12,3 +12,6 @@ export const PARTITION_SUBSTITUTION = "Partition";
  * its alias, locally the local ARN.
  */
 export const CONTINUATION_SUBSTITUTION = "ContinuationStateMachineArn";
+
+/** The URL of the deployment's draw queue (`sqs:sendMessage.waitForTaskToken`, Flow A's `DrawAid`). */
+export const DRAW_QUEUE_SUBSTITUTION = "LedgerQueueUrl";

@@ -29,7 +29,7 @@ import { Yuan } from "#core/money/index.ts";
 import { isStagePurpose } from "./flow-b/plan-record.ts";
 import { heldBackByQueue } from "./fund-queue.ts";
 import { notifyPaymentOutcome } from "./messages/notify.ts";
-import type { FlowDeps, LedgerRequest } from "./ports.ts";
+import type { FlowDeps, LedgerOutcome, LedgerRequest } from "./ports.ts";
 import { supersedeWaiting } from "./steps/human-tasks.ts";
 
 export type PaymentOutcome = "confirmed" | "failed" | "pending";
@@ -104,6 +104,29 @@ function drawRequest(
   };
 }
 
+/** A wait that timed out re-checks the fund in its place: older waits the money does not cover go first. */
+async function heldBackOf(deps: FlowDeps, record: CaseRecord): Promise<boolean> {
+  if (!record.flags?.fundWaited) return false;
+  const waiting = { caseId: record.caseId, countyId: record.countyId, townshipId: record.townshipId };
+  return heldBackByQueue(deps, { ...waiting, taskType: "fund-replenishment" });
+}
+
+function fundInsufficient(record: CaseRecord, obligation: Obligation): FundInsufficientError {
+  return new FundInsufficientError(
+    `The fund of township ${record.townshipId} cannot cover ${Yuan.parse(obligation.amountYuan).format()}`,
+    `该乡镇备用金不足以支付 ${Yuan.parse(obligation.amountYuan).format()}`,
+    { details: { caseId: record.caseId, obligationId: obligation.obligationId } },
+  );
+}
+
+/**
+ * Drawn: a replenishment request still open from an earlier dry fund is answered, so county
+ * finance is not asked to top up for a case long paid and closed.
+ */
+async function afterDrawn(deps: FlowDeps, record: CaseRecord): Promise<void> {
+  if (record.flags?.fundWaited) await supersedeWaiting(deps, record.caseId, "fund-replenishment");
+}
+
 async function draw(
   deps: FlowDeps,
   record: CaseRecord,
@@ -111,23 +134,11 @@ async function draw(
   obligation: Obligation,
   attempt: number,
 ) {
-  // A wait that timed out re-checks the fund in its place: older waits the money does not cover go first.
-  const waiting = { caseId: record.caseId, countyId: record.countyId, townshipId: record.townshipId };
-  const heldBack =
-    record.flags?.fundWaited && (await heldBackByQueue(deps, { ...waiting, taskType: "fund-replenishment" }));
-  const outcome = heldBack
+  const outcome = (await heldBackOf(deps, record))
     ? "insufficient-funds"
     : await deps.ledger.submit(drawRequest(record, input, obligation, attempt));
-  if (outcome === "insufficient-funds") {
-    throw new FundInsufficientError(
-      `The fund of township ${record.townshipId} cannot cover ${Yuan.parse(obligation.amountYuan).format()}`,
-      `该乡镇备用金不足以支付 ${Yuan.parse(obligation.amountYuan).format()}`,
-      { details: { caseId: record.caseId, obligationId: obligation.obligationId } },
-    );
-  }
-  // Drawn: a replenishment request still open from an earlier dry fund is answered, so
-  // county finance is not asked to top up for a case long paid and closed.
-  if (record.flags?.fundWaited) await supersedeWaiting(deps, record.caseId, "fund-replenishment");
+  if (outcome === "insufficient-funds") throw fundInsufficient(record, obligation);
+  await afterDrawn(deps, record);
 }
 
 /** The attempt this call works on: the one in flight (a retry), or the next one. */
@@ -174,9 +185,62 @@ export async function reserveWaitingPayment(
   return outcome === "insufficient-funds" ? "insufficient-funds" : "drawn";
 }
 
+/** What a queued bank draw holds between reading the case and the ledger's answer (ledger-draws.ts). */
+export type BankDrawPlan =
+  | { status: "already-paid" }
+  | { status: "held-back"; record: CaseRecord; obligation: Obligation }
+  | { status: "draw"; record: CaseRecord; obligation: Obligation; request: LedgerRequest };
+
+/** What the draw step answers: the entry the bank instruction of `payByBank` then pays. */
+export interface DrawnEntry {
+  outcome: "applied" | "duplicate" | "already-paid";
+  entryId?: string;
+}
+
+/**
+ * The draw of a bank payment, read but not yet submitted: the caller (the fund's queue consumer)
+ * submits the draws of a whole batch in one turn, so the writer commits them as one page. Same
+ * entry id as `payByBank`'s attempt (`draw:<obligation>:<attempt>`): a retry, a re-sent message or
+ * a top-up's reservation of the same draw is a duplicate.
+ */
+export async function planBankDraw(deps: FlowDeps, input: PaymentStepInput): Promise<BankDrawPlan> {
+  const record = await deps.cases.get(input.caseId);
+  const obligation = await obligationOf(deps, input.caseId, input.purpose);
+  if (obligation.status === "paid") return { status: "already-paid" };
+  if (record.payout.method !== "bank" || !record.payout.bank) throw noBankAccount();
+  if (await heldBackOf(deps, record)) return { status: "held-back", record, obligation };
+  const attempt = nextDrawAttempt("bank", obligation);
+  return { status: "draw", record, obligation, request: drawRequest(record, input, obligation, attempt) };
+}
+
+/** The ledger's answer to a planned draw: the drawn entry, or `FundInsufficientError`. */
+export async function settleBankDraw(
+  deps: FlowDeps,
+  plan: BankDrawPlan,
+  outcome: LedgerOutcome | undefined,
+): Promise<DrawnEntry> {
+  if (plan.status === "already-paid") return { outcome: "already-paid" };
+  if (plan.status === "held-back" || outcome === "insufficient-funds" || outcome === undefined) {
+    throw fundInsufficient(plan.record, plan.obligation);
+  }
+  await afterDrawn(deps, plan.record);
+  return { outcome, entryId: plan.request.entryId };
+}
+
+function noBankAccount(): PaymentRouteNeededError {
+  return new PaymentRouteNeededError(
+    "The case has no bank account to pay to: an officer must route the payment",
+    "案件未登记收款银行账户，需经办人重新指定发放方式",
+  );
+}
+
 export async function payByBank(
   deps: FlowDeps,
-  input: PaymentStepInput & { taskToken: string },
+  input: PaymentStepInput & {
+    taskToken: string;
+    /** Drawn already by the fund's queue (Flow A's `DrawAid`); without it this step draws itself (Flow B). */
+    drawn?: DrawnEntry;
+  },
 ): Promise<void> {
   const record = await deps.cases.get(input.caseId);
   const obligation = await obligationOf(deps, input.caseId, input.purpose);
@@ -186,13 +250,16 @@ export async function payByBank(
     return;
   }
   const bank = record.payout.bank;
-  if (record.payout.method !== "bank" || !bank) {
-    throw new PaymentRouteNeededError(
-      "The case has no bank account to pay to: an officer must route the payment",
-      "案件未登记收款银行账户，需经办人重新指定发放方式",
+  if (record.payout.method !== "bank" || !bank) throw noBankAccount();
+  const attempt = nextDrawAttempt("bank", obligation);
+  const entryId = drawEntryId(obligation.obligationId, attempt);
+  if (input.drawn && input.drawn.entryId !== entryId) {
+    // The queue drew another attempt than the one this step would instruct: never pay undrawn money.
+    throw new PaymentStateError(
+      `Payment ${obligation.obligationId} attempt ${attempt} was not drawn (the draw step drew ${input.drawn.entryId ?? "nothing"})`,
+      "该笔支付尚未从备用金中支取，不能发出转账指令",
     );
   }
-  const attempt = nextDrawAttempt("bank", obligation);
   const { account, payeeRecord } = await bankPayeeOf(deps, record, bank);
   // 1. The token first: a callback can then always find the step it must resume.
   const stored = await deps.payments.startBankAttempt({
@@ -200,7 +267,7 @@ export async function payByBank(
     attempt,
     payee: payeeRecord,
     taskToken: input.taskToken,
-    drawEntryId: drawEntryId(obligation.obligationId, attempt),
+    drawEntryId: entryId,
   });
   if (stored.status !== "instructed") {
     // The bank's answer arrived before this (retried) task: resume with it.
@@ -211,8 +278,8 @@ export async function payByBank(
     });
     return;
   }
-  // 2. The draw (applied once per attempt, whatever the retries).
-  await draw(deps, record, input, obligation, attempt);
+  // 2. The draw (applied once per attempt, whatever the retries), unless the fund's queue drew it.
+  if (!input.drawn) await draw(deps, record, input, obligation, attempt);
   await deps.cases.update(input.caseId, { event: { type: "payment.started" } });
   // 3. The instruction (the same id on every retry: the bank holds one transfer).
   const status = await deps.gateway(record.countyId).instruct({

@@ -12,6 +12,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { type BundlingOptions, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
 import { APPLICANT_PHONE_PURPOSE } from "#adapters/sms-delivery-store.ts";
@@ -42,6 +43,7 @@ import {
   stateMachineArnEnv,
   USER_POOL_ID,
 } from "../environment.ts";
+import { wireDrawQueue } from "../ledger-queue.ts";
 import { acknowledgeWildcardResource } from "../nag.ts";
 import { smsCredentialsSecret, wireMessageTriggers } from "../sms-dispatch.ts";
 import { physicalTableName, TABLE_ENV, TABLES, type TableDefinition } from "../tables.ts";
@@ -185,6 +187,8 @@ export class FunctionsStack extends Stack {
   readonly functions: ReadonlyMap<string, NodejsFunction>;
   /** The bank functions' VPC (context `bankRoute`). */
   readonly bankNetwork: BankNetwork | undefined;
+  /** The draw queue (infra/ledger-queue.ts), made with the function that consumes it. */
+  drawQueue: sqs.Queue | undefined;
   private readonly bankTlsSecret: ReturnType<typeof bankClientTlsSecret> | undefined;
   /** The SMS providers' keys, made with the first function that sends SMS. */
   private smsSecret: ReturnType<typeof smsCredentialsSecret> | undefined;
@@ -296,6 +300,10 @@ export class FunctionsStack extends Stack {
     });
     wireReminderSchedule(this, definition, fn);
     wireRollupSchedule(this, definition, fn);
+    const drawQueue = wireDrawQueue(this, definition, fn, { prefix: props.prefix });
+    if (drawQueue && this.drawQueue)
+      throw new Error(`function catalog: a second drawQueue consumer ${definition.id}`);
+    this.drawQueue ??= drawQueue;
     return fn;
   }
 

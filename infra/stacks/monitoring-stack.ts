@@ -10,6 +10,11 @@ import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import { FUND_ALERT_METRIC, SERVER_ERROR_METRIC } from "../environment.ts";
+import {
+  DRAW_OLDEST_MESSAGE_ALARM_SECONDS,
+  drawDeadLetterMetric,
+  drawOldestMessageMetric,
+} from "../ledger-queue.ts";
 import { smsDeadLetterMetric } from "../sms-dispatch.ts";
 import { physicalTableName, TABLES } from "../tables.ts";
 
@@ -139,6 +144,19 @@ export class MonitoringStack extends Stack {
         runbook: "sms-dispatch-dead-letters",
         description:
           "New messages the SMS dispatcher could not take after its retries are in its dead-letter queue: their SMS were not sent (the inbox has them).",
+      });
+    }
+    // Draws of the ledger's draw queue no writer answered, or waiting too long (infra/ledger-queue.ts).
+    if (props.functions.has("LedgerWriter")) {
+      this.alarm("ledger-draw-dead-letters", drawDeadLetterMetric(props.prefix, PERIOD), {
+        runbook: "ledger-draw-dead-letters",
+        description:
+          "Draws of the ledger's draw queue went to its dead-letter queue after five receives: their payments wait until the state sends them again.",
+      });
+      this.alarm("ledger-draws-waiting", drawOldestMessageMetric(props.prefix, PERIOD), {
+        runbook: "ledger-draws-waiting",
+        threshold: DRAW_OLDEST_MESSAGE_ALARM_SECONDS,
+        description: `A draw has waited more than ${DRAW_OLDEST_MESSAGE_ALARM_SECONDS / 60} minutes in the ledger's draw queue: the ledger writer is failing or throttled.`,
       });
     }
     const fundAlerts = new cloudwatch.Metric({

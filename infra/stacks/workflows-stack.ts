@@ -2,9 +2,11 @@ import { ArnFormat, Aws, RemovalPolicy, Stack, type StackProps, Validations } fr
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import type { Construct } from "constructs";
 import { functionArnSubstitution } from "../environment.ts";
+import { DRAW_QUEUE_SUBSTITUTION } from "../ledger-queue.ts";
 import {
   aslPlaceholders,
   CONTINUATION_SUBSTITUTION,
@@ -26,6 +28,11 @@ export interface WorkflowsStackProps extends StackProps {
   functions: ReadonlyMap<string, lambda.Function>;
   /** Prefix of the physical state machine names. */
   prefix: string;
+  /**
+   * The draw queue (infra/ledger-queue.ts): `${LedgerQueueUrl}` is its URL, and a definition that
+   * sends to it may send there and nowhere else.
+   */
+  drawQueue?: sqs.IQueue;
 }
 
 /**
@@ -69,6 +76,7 @@ export class WorkflowsStack extends Stack {
     const shared: Record<string, string> = {
       [PARTITION_SUBSTITUTION]: Aws.PARTITION,
       [CONTINUATION_SUBSTITUTION]: aliasArn,
+      ...(props.drawQueue ? { [DRAW_QUEUE_SUBSTITUTION]: props.drawQueue.queueUrl } : {}),
     };
     const used = aslPlaceholders(workflow.file);
     const unknown = used.filter((name) => !(name in functionArns) && !(name in shared));
@@ -99,6 +107,12 @@ export class WorkflowsStack extends Stack {
     if (invoked.length > 0) {
       machine.addToRolePolicy(
         new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: invoked }),
+      );
+    }
+    if (used.includes(DRAW_QUEUE_SUBSTITUTION) && props.drawQueue) {
+      // The fund's draws: SendMessage on the draw queue only (SQS-managed SSE needs no key grant).
+      machine.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ["sqs:SendMessage"], resources: [props.drawQueue.queueArn] }),
       );
     }
     if (used.includes(CONTINUATION_SUBSTITUTION)) {

@@ -17,16 +17,24 @@ export interface AslDefinition extends JsonObject {
 
 export const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
 export const LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken";
+/** A message with the state's task token to an SQS queue (Flow A's `DrawAid` → the fund's draw queue). */
+export const SQS_SEND_MESSAGE_WAIT_FOR_TASK_TOKEN = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
 /** Continue-as-new: a state starts a fresh execution (fire and forget, not `.sync`). */
 export const STATES_START_EXECUTION = "arn:aws:states:::states:startExecution";
 const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[^:]+:[0-9]{12}:function:[^:]+(?::[^:]+)?$/;
 
 /** How a Task resource is run locally. */
-export type TaskKind = "lambda" | "lambdaInvoke" | "lambdaInvokeWaitForTaskToken" | "startExecution";
+export type TaskKind =
+  | "lambda"
+  | "lambdaInvoke"
+  | "lambdaInvokeWaitForTaskToken"
+  | "sqsSendMessageWaitForTaskToken"
+  | "startExecution";
 
 export function taskKindOf(resource: string): TaskKind | undefined {
   if (resource === LAMBDA_INVOKE) return "lambdaInvoke";
   if (resource === LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN) return "lambdaInvokeWaitForTaskToken";
+  if (resource === SQS_SEND_MESSAGE_WAIT_FOR_TASK_TOKEN) return "sqsSendMessageWaitForTaskToken";
   if (resource === STATES_START_EXECUTION) return "startExecution";
   if (LAMBDA_FUNCTION_ARN.test(resource)) return "lambda";
   return undefined;

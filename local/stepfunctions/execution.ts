@@ -19,6 +19,7 @@ import { isJsonObject, type Json, type JsonObject } from "./asl.ts";
 import { SfnApiError, StatesError } from "./errors.ts";
 import type { LocalFunctions } from "./functions.ts";
 import { INJECTED, type PreparedDefinition, type StateInfo, type TaskInfo } from "./prepare.ts";
+import type { LocalFifoQueue } from "./sqs.ts";
 import type { Checkpoint, ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from "./store.ts";
 import { heartbeatTimeoutError, statesTimeoutError } from "./timeouts.ts";
 import { TASK_TOKEN_PLACEHOLDER, taskToken, withTaskToken } from "./tokens.ts";
@@ -39,6 +40,8 @@ export interface ExecutionDeps {
   clock: LocalClock;
   functions: LocalFunctions;
   pending: Map<string, PendingTask>;
+  /** The layer's queues by URL, for `sqs:sendMessage.waitForTaskToken` (sqs.ts). */
+  queues: ReadonlyMap<string, LocalFifoQueue>;
   /** The layer's StartExecution, for `states:startExecution` tasks (continue-as-new). */
   startExecution(request: {
     stateMachineArn: string;
@@ -355,6 +358,25 @@ export class ExecutionRun {
       return this.invokeLambda(task, task.resource, payload, deadlineMs);
     }
     if (task.kind === "startExecution") return this.startExecution(info, task, payload);
+    if (task.kind === "sqsSendMessageWaitForTaskToken") {
+      const queue = isJsonObject(payload) ? this.deps.queues.get(String(payload.QueueUrl)) : undefined;
+      if (!queue || !isJsonObject(payload)) {
+        throw new StatesError(
+          "SQS.QueueDoesNotExistException",
+          `state ${info.name}: no queue of the local layer has the URL ${JSON.stringify(isJsonObject(payload) ? payload.QueueUrl : null)}`,
+        );
+      }
+      // The queue is in memory: a wait resumed after a restart sends its message again (resend).
+      const send = async (token: string) => queue.send(withTaskToken(payload, token));
+      return this.waitForTaskToken(
+        info,
+        task,
+        { submit: send, resend: true },
+        payload,
+        deadlineMs,
+        heartbeatSeconds,
+      );
+    }
     if (!isJsonObject(payload) || typeof payload.FunctionName !== "string") {
       throw new StatesError("States.Runtime", `state ${info.name}: lambda:invoke needs a FunctionName`);
     }
@@ -364,7 +386,15 @@ export class ExecutionRun {
       const result = await this.invokeLambda(task, functionName, event, deadlineMs, payload);
       return { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 };
     }
-    return this.waitForTaskToken(info, task, functionName, event, payload, deadlineMs, heartbeatSeconds);
+    const invoke = (token: string) => this.deps.functions.invoke(functionName, withTaskToken(event, token));
+    return this.waitForTaskToken(
+      info,
+      task,
+      { submit: invoke, resend: false },
+      payload,
+      deadlineMs,
+      heartbeatSeconds,
+    );
   }
 
   private async invokeLambda(
@@ -463,11 +493,15 @@ export class ExecutionRun {
     }
   }
 
+  /**
+   * A task-token wait: `submit` hands the token out (invokes the function, or sends the message);
+   * `resend` = hand it out again when the execution resumes in this wait after a restart (the local
+   * queue does not outlive the process; a Lambda invocation that completed is not repeated).
+   */
   private async waitForTaskToken(
     info: StateInfo,
     task: TaskInfo,
-    functionName: string,
-    event: Json,
+    handOut: { submit: (token: string) => Promise<Json>; resend: boolean },
     parameters: JsonObject,
     deadlineMs: number | undefined,
     heartbeatSeconds: number | undefined,
@@ -523,7 +557,7 @@ export class ExecutionRun {
     try {
       // Durable before the handler hands the token out; FIFO with this execution's earlier writes.
       if (isNew) await store.putTask(record);
-      if (!record.handlerDone) {
+      if (!record.handlerDone || (handOut.resend && !isNew)) {
         this.recordEvent("TaskScheduled", {
           ...resource,
           region: LOCAL_REGION,
@@ -534,10 +568,7 @@ export class ExecutionRun {
           ...(record.heartbeatSeconds !== undefined ? { heartbeatInSeconds: record.heartbeatSeconds } : {}),
         });
         this.recordEvent("TaskStarted", resource);
-        const submitted = await this.withDeadline(
-          this.deps.functions.invoke(functionName, withTaskToken(event, token)),
-          record.deadlineMs,
-        );
+        const submitted = await this.withDeadline(handOut.submit(token), record.deadlineMs);
         this.recordEvent("TaskSubmitted", { ...resource, output: JSON.stringify(submitted) });
         // Written behind (even while suspending), durable before the next checkpoint: a resumed
         // execution then waits for the outcome instead of invoking the handler again.
@@ -723,6 +754,9 @@ function waitDeadline(info: StateInfo, parameters: JsonObject, nowMs: number): n
 function resourceDetails(task: TaskInfo): { resourceType: string; resource: string } {
   if (task.kind === "lambda") return { resourceType: "lambda", resource: task.resource };
   if (task.kind === "startExecution") return { resourceType: "states", resource: "startExecution" };
+  if (task.kind === "sqsSendMessageWaitForTaskToken") {
+    return { resourceType: "sqs", resource: "sendMessage.waitForTaskToken" };
+  }
   return {
     resourceType: "lambda",
     resource: task.kind === "lambdaInvoke" ? "invoke" : "invoke.waitForTaskToken",

@@ -2,7 +2,9 @@
  * The local Step Functions service: an execution registry over aws-local-stepfunctions with the
  * service's API (Start/Describe/List/GetExecutionHistory/Stop, DescribeStateMachineForExecution,
  * SendTaskSuccess/Failure/Heartbeat),
- * durable in DynamoDB Local. `http.ts` serves it on the Step Functions JSON protocol.
+ * durable in DynamoDB Local. `http.ts` serves it on the Step Functions JSON protocol. The SQS queues
+ * a definition sends to with `sqs:sendMessage.waitForTaskToken` (Flow A's draw queue) are in-process
+ * FIFO queues with their Lambda event source (`sqs.ts`).
  */
 import { randomUUID } from "node:crypto";
 import type { LocalClock } from "../clock.ts";
@@ -13,6 +15,7 @@ import { ExecutionRun, type PendingTask, type TaskOutcome, type WorkflowRuntime 
 import type { LocalFunctions } from "./functions.ts";
 import type { LoadedWorkflow } from "./loader.ts";
 import { prepareDefinition } from "./prepare.ts";
+import { drawQueueOptions, LocalFifoQueue, type LocalQueueOptions } from "./sqs.ts";
 import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from "./store.ts";
 import { parseTaskToken } from "./tokens.ts";
 
@@ -21,6 +24,8 @@ export interface StepFunctionsLayerOptions {
   clock: LocalClock;
   functions: LocalFunctions;
   workflows: readonly LoadedWorkflow[];
+  /** The SQS queues the definitions send to; by default the draw queue when the catalog has its consumer. */
+  queues?: readonly LocalQueueOptions[];
   onError?: (message: string, error: unknown) => void;
 }
 
@@ -55,6 +60,8 @@ export class StepFunctionsLayer {
   private readonly definitionsByArn = new Map<string, string>();
   private readonly running = new Map<string, ExecutionRun>();
   private readonly pending = new Map<string, PendingTask>();
+  /** In-process SQS queues by URL (sqs.ts). */
+  readonly queues = new Map<string, LocalFifoQueue>();
   private closed = false;
 
   constructor(private readonly options: StepFunctionsLayerOptions) {
@@ -65,6 +72,12 @@ export class StepFunctionsLayer {
         prepared: prepareDefinition(workflow.definition),
       });
       this.definitionsByArn.set(workflow.stateMachineArn, JSON.stringify(workflow.definition));
+    }
+    const drawQueue = drawQueueOptions(options.functions);
+    const onError = options.onError ?? ((message, error) => console.error(message, error));
+    for (const queueOptions of options.queues ?? (drawQueue ? [drawQueue] : [])) {
+      const queue = new LocalFifoQueue(queueOptions, options.clock, options.functions, onError);
+      this.queues.set(queue.url, queue);
     }
   }
 
@@ -267,6 +280,8 @@ export class StepFunctionsLayer {
   activeExecutions(): number {
     let active = 0;
     for (const run of this.running.values()) if (!run.isParked) active += 1;
+    // An execution parked on a queued message's token moves as soon as the queue delivers it.
+    for (const queue of this.queues.values()) active += queue.busy;
     return active;
   }
 
@@ -279,6 +294,7 @@ export class StepFunctionsLayer {
   /** Suspends every running execution at its checkpoint (they resume on the next start). */
   async close(): Promise<void> {
     this.closed = true;
+    for (const queue of this.queues.values()) queue.close();
     await Promise.all([...this.running.values()].map((run) => run.suspend()));
   }
 
@@ -289,6 +305,7 @@ export class StepFunctionsLayer {
         clock: this.options.clock,
         functions: this.options.functions,
         pending: this.pending,
+        queues: this.queues,
         startExecution: (request) => this.startExecution(request),
         onError: this.options.onError ?? ((message, error) => console.error(message, error)),
       },

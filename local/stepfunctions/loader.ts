@@ -3,7 +3,8 @@
  * (`DefinitionBody.fromFile` + `definitionSubstitutions`, ARCHITECTURE §3.9): every `${Name}` of the
  * file text is replaced by its substitution value, then the JSON is parsed. Locally
  * `${<Id>FunctionArn}` names the catalog function's local ARN, which resolves to its handler module,
- * and `${Partition}` is `aws` (the CDK app passes the deployment's partition, `aws-cn` in China).
+ * and `${Partition}` is `aws` (the CDK app passes the deployment's partition, `aws-cn` in China);
+ * `${LedgerQueueUrl}` is the URL of the layer's in-process draw queue (sqs.ts).
  *
  * What the local interpreter cannot run is refused here, loudly, before any execution starts.
  */
@@ -11,7 +12,11 @@ import "./polyfill.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
-import { CONTINUATION_SUBSTITUTION, PARTITION_SUBSTITUTION } from "#workflows/substitutions.ts";
+import {
+  CONTINUATION_SUBSTITUTION,
+  DRAW_QUEUE_SUBSTITUTION,
+  PARTITION_SUBSTITUTION,
+} from "#workflows/substitutions.ts";
 import { localStateMachineArn } from "./arn.ts";
 import {
   type AslDefinition,
@@ -20,11 +25,13 @@ import {
   type Json,
   LAMBDA_INVOKE,
   LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN,
+  SQS_SEND_MESSAGE_WAIT_FOR_TASK_TOKEN,
   STATES_START_EXECUTION,
   taskKindOf,
   usesJsonata,
 } from "./asl.ts";
 import type { LocalFunctions } from "./functions.ts";
+import { LOCAL_DRAW_QUEUE_NAME, localQueueUrl } from "./sqs.ts";
 
 export interface WorkflowSource {
   /** State-machine name (the ARN's last part); `flow-a` for `workflows/flow-a.asl.json`. */
@@ -96,6 +103,7 @@ export async function loadWorkflow(
     {
       [PARTITION_SUBSTITUTION]: LOCAL_PARTITION,
       [CONTINUATION_SUBSTITUTION]: localStateMachineArn(source.name),
+      [DRAW_QUEUE_SUBSTITUTION]: localQueueUrl(LOCAL_DRAW_QUEUE_NAME),
       ...functions.substitutions(),
       ...extraSubstitutions,
     },
@@ -139,7 +147,8 @@ function refuseUnsupported(definition: AslDefinition, file: string): void {
       if (!taskKindOf(resource)) {
         throw new Error(
           `${file}: state "${name}" uses ${resource}; the local runner runs Lambda functions, ` +
-            `${LAMBDA_INVOKE}, ${LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN} and ${STATES_START_EXECUTION} only`,
+            `${LAMBDA_INVOKE}, ${LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN}, ${SQS_SEND_MESSAGE_WAIT_FOR_TASK_TOKEN} ` +
+            `and ${STATES_START_EXECUTION} only`,
         );
       }
       if ("Parameters" in state && !isJsonObject(state.Parameters)) {
@@ -169,6 +178,7 @@ async function loadReferencedFunctions(
 function staticFunctionReference(resource: string, parameters: Json | undefined): string | undefined {
   if (taskKindOf(resource) === "lambda") return resource;
   if (taskKindOf(resource) === "startExecution") return undefined;
+  if (taskKindOf(resource) === "sqsSendMessageWaitForTaskToken") return undefined;
   if (isJsonObject(parameters) && typeof parameters.FunctionName === "string") return parameters.FunctionName;
   return undefined;
 }

@@ -348,12 +348,40 @@ function taskEvent(definition: FunctionDefinition): unknown {
   const triggers = definition.triggers;
   if (triggers?.dueSchedule || triggers?.reminderSchedule || triggers?.rollupSchedule)
     return { source: "aws.events", "detail-type": "Scheduled Event" };
+  // The ledger writer: a batch of the draw queue (infra/ledger-queue.ts) with one draw of that case.
+  if (definition.triggers?.drawQueue) return drawQueueEvent();
   return {
     caseId: "CASE-TEMPLATE-ENV",
     correlationId: "corr-template-env",
     taskToken: "token-template-env",
     purpose: "stage-1",
     ...TASK_EVENT_EXTRAS[definition.id],
+  };
+}
+
+/** An SQS event of the draw queue: one Flow A draw of a case that does not exist. */
+function drawQueueEvent(): unknown {
+  const body = {
+    taskToken: "token-template-env",
+    caseId: "CASE-TEMPLATE-ENV",
+    correlationId: "corr-template-env",
+    purpose: "advance",
+    flow: "A",
+  };
+  return {
+    Records: [
+      {
+        messageId: "template-env-draw",
+        receiptHandle: "template-env-draw#1",
+        body: JSON.stringify(body),
+        attributes: { MessageGroupId: "TWP-TEMPLATE-ENV", ApproximateReceiveCount: "1" },
+        messageAttributes: {},
+        md5OfBody: "",
+        eventSource: "aws:sqs",
+        eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:${PREFIX}ledger-draws.fifo`,
+        awsRegion: REGION,
+      },
+    ],
   };
 }
 

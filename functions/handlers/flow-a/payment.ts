@@ -1,5 +1,6 @@
 /**
- * The payment-step tasks of Flow A (functions/services/payment-step.ts): `PayAid` (waitForTaskToken),
+ * The payment-step tasks of Flow A (functions/services/payment-step.ts): `PayAid` (waitForTaskToken:
+ * the bank instruction of the entry `DrawAid` drew through the fund's queue),
  * `PayInCash`, `ReversePayment` (`PollPaymentStatus` is the payments module's own task). Purpose `advance` draws as an advance,
  * `follow-up` as follow-up aid (DOMAIN §5 draw kinds).
  */
@@ -19,10 +20,21 @@ function step(event: z.output<typeof PaymentTaskSchema>) {
   };
 }
 
+/** What `DrawAid` (the fund's draw queue, functions/services/ledger-draws.ts) answered. */
+const DrawnSchema = z.object({
+  outcome: z.enum(["applied", "duplicate", "already-paid"]),
+  entryId: z.string().min(1).optional(),
+});
+
 export const payAid = taskHandler(
-  PaymentTaskSchema.extend({ taskToken: z.string().min(1) }),
+  PaymentTaskSchema.extend({ taskToken: z.string().min(1), draw: DrawnSchema }),
   async (event, deps) => {
-    await payByBank(deps, { ...step(event), taskToken: event.taskToken });
+    const { entryId, outcome } = event.draw;
+    await payByBank(deps, {
+      ...step(event),
+      taskToken: event.taskToken,
+      drawn: { outcome, ...(entryId ? { entryId } : {}) },
+    });
     return { instructed: true };
   },
 );
