@@ -28,6 +28,8 @@ const bearer = registry.registerComponent("securitySchemes", "bearerAuth", {
 });
 
 const registered = new Set<string>();
+/** Each route's declared JSON answer, by route key (`GET /cases/{caseId}`). */
+const answers = new Map<string, z.ZodType>();
 
 export interface RouteDocumentation {
   method: "GET" | "POST" | "PUT" | "DELETE";
@@ -74,6 +76,7 @@ export function registerRoute(doc: RouteDocumentation): void {
   const key = `${doc.method} ${doc.path}`;
   if (registered.has(key)) return;
   registered.add(key);
+  if (doc.response?.schema) answers.set(key, doc.response.schema);
   const success = doc.response ?? { status: 200 };
   const contentType = success.contentType ?? "application/json";
   const responses: RouteConfig["responses"] = {
@@ -145,6 +148,11 @@ export function documentCatalogRoute(route: {
 
 export function registeredRoutes(): string[] {
   return [...registered].sort();
+}
+
+/** The answers routes declare, by route key: what the API document (and the web's types) promise. */
+export function declaredAnswers(): ReadonlyMap<string, z.ZodType> {
+  return answers;
 }
 
 export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31["generateDocument"]> {

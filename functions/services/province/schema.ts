@@ -22,7 +22,8 @@ export const AreaFiguresSchema = z.object({
         typeof count
       >,
     ),
-    byStatus: z.record(z.enum(CASE_STATUSES as [string, ...string[]]), count),
+    /** Only the statuses that have cases: a status with none is absent, not 0. */
+    byStatus: z.partialRecord(z.enum(CASE_STATUSES as [string, ...string[]]), count),
   }),
   paid: z.object({ count, amountFen: fen, localFen: fen, nonLocalFen: fen, reversedFen: fen }),
   advanceDecisions: z.object({ decided: count, withinResponseTime: count }),

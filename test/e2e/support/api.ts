@@ -16,6 +16,7 @@ import type { FunctionDefinition } from "#functions/catalog.ts";
 import { captureLogs } from "#functions/runtime/logger.ts";
 import { type ApiServer, startApiServer } from "#local/http/server.ts";
 import { demoTotpSecret, totp } from "#local/oidc/totp.ts";
+import { checkDeclaredAnswer } from "#test/support/answer-contract.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
 export const TEST_IDENTITY_HASH_KEY = "e2e-identity-hash-key-not-a-secret";
@@ -56,19 +57,17 @@ export class ApiClient {
       payload = JSON.stringify(body);
       headers["content-type"] ??= "application/json";
     }
-    const response = await fetch(new URL(path, this.baseUrl), {
+    const url = new URL(path, this.baseUrl);
+    const response = await fetch(url, {
       method,
       headers,
       ...(payload !== undefined ? { body: payload as BodyInit } : {}),
     });
     const text = await response.text();
     const isJson = (response.headers.get("content-type") ?? "").includes("json");
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (isJson && text !== "" ? JSON.parse(text) : text) as T,
-      text,
-    };
+    const parsed = isJson && text !== "" ? JSON.parse(text) : text;
+    if (isJson) checkDeclaredAnswer(method, url, response.status, parsed);
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
 
   get<T = unknown>(path: string, options?: RequestOptions): Promise<ApiResponse<T>> {
