@@ -25,6 +25,7 @@ import type { AccessResource } from "#core/access/index.ts";
 import { type CaseEvent, type CaseState, nextState, OPEN_STATES } from "#core/cases/lifecycle.ts";
 import { ConflictError, NotFoundError } from "#core/errors.ts";
 import { caseStatusZh } from "#core/labels/index.ts";
+import { queryAll } from "./query-all.ts";
 
 /** The one list of case statuses and its transitions live in core (core/cases/lifecycle.ts). */
 export type CaseStatus = CaseState;
@@ -164,8 +165,6 @@ const UPDATE_ATTEMPTS_MAX = 8;
 /** Rounds of the filing transaction cancelled only by a concurrent transaction (not by a condition). */
 const CREATE_ATTEMPTS_MAX = 6;
 const CREATE_BACKOFF_MS = 20;
-/** A person's history is read in one bounded page per key (older cases are past every window). */
-const HISTORY_ITEMS_MAX = 200;
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: "CASE" });
 const openCaseKey = (personKey: string, cause: string) => ({
@@ -408,18 +407,19 @@ export class CaseStore {
     this.seen?.delete(caseId);
   }
 
+  /**
+   * Every case of a person, newest first — read to its end: the household rules (repeat aid within
+   * its window, the fraud bar) judge by it, so a case left out would be aid granted twice.
+   */
   async personHistory(personKey: string): Promise<PersonHistoryEntry[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :case)",
-        ExpressionAttributeValues: { ":pk": `PERSON#${personKey}`, ":case": "CASE#" },
-        ConsistentRead: true,
-        ScanIndexForward: false,
-        Limit: HISTORY_ITEMS_MAX,
-      }),
-    );
-    return (out.Items ?? []).map((item) => ({
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :case)",
+      ExpressionAttributeValues: { ":pk": `PERSON#${personKey}`, ":case": "CASE#" },
+      ConsistentRead: true,
+      ScanIndexForward: false,
+    });
+    return items.map((item) => ({
       caseId: item.caseId as string,
       cause: item.cause as string,
       filedAt: item.filedAt as string,

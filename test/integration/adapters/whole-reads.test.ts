@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { CalendarStore } from "#adapters/calendar-store.ts";
 import { CaseDocuments } from "#adapters/case-documents.ts";
+import { CaseStore } from "#adapters/case-store.ts";
 import { CoSignatureStore } from "#adapters/co-signature-store.ts";
 import { DirectoryStore, TOWNSHIPS_PER_COUNTY_MAX } from "#adapters/directory-store.ts";
 import { FinanceStore } from "#adapters/finance-store.ts";
@@ -299,6 +300,40 @@ describe("a case's tasks are read whole", () => {
     expect(all).toHaveLength(5);
     expect(all.filter((t) => t.status === "decided")).toHaveLength(4);
     expect(open.map((t) => t.openedAt)).toEqual([all.find((t) => t.taskId === taskIds[4])?.openedAt]);
+  });
+});
+
+describe("a person's history is read whole", () => {
+  it("every case of a person, newest first: the household rules see the oldest aid too", async () => {
+    // Prepare: five cases of one person, the oldest of them aided and barred for fraud
+    const personKey = "p-whole-reads-1";
+    for (const n of range(5)) {
+      await put({
+        pk: `PERSON#${personKey}`,
+        sk: `CASE#2026-0${n + 1}-01T01:00:00.000Z#C2026010${n}-000000000${n}`,
+        caseId: `C2026010${n}-000000000${n}`,
+        cause: "fire",
+        filedAt: `2026-0${n + 1}-01T01:00:00.000Z`,
+        status: "closed",
+        aided: true,
+        fraud: n === 0,
+      });
+    }
+    queries = 0;
+
+    // Act
+    const history = await new CaseStore(db, tables.names.main).personHistory(personKey);
+
+    // Assess
+    expect(history.map((h) => h.caseId)).toEqual([
+      "C20260104-0000000004",
+      "C20260103-0000000003",
+      "C20260102-0000000002",
+      "C20260101-0000000001",
+      "C20260100-0000000000",
+    ]);
+    expect(history.at(-1)?.fraud).toBe(true);
+    expect(queries).toBe(3);
   });
 });
 
