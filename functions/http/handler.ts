@@ -27,6 +27,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "#core/errors.ts"
 import { CORRELATION_HEADER, correlationIdOf, withCorrelation } from "#functions/middleware/correlation.ts";
 import { errorResult, httpErrors, jsonResult } from "#functions/middleware/http-errors.ts";
 import { idempotency, idempotencyKeyOf } from "#functions/middleware/idempotency.ts";
+import { nowMs as businessNowMs } from "#functions/runtime/clock.ts";
 import { issuerEnforcesMfa } from "#functions/runtime/config.ts";
 import { logger as rootLogger } from "#functions/runtime/logger.ts";
 import { httpServerError } from "#functions/runtime/metrics.ts";
@@ -214,6 +215,18 @@ function toResult(value: unknown): HttpResult {
   return jsonResult(200, value ?? null);
 }
 
+/**
+ * Every answer says the business time it was given at (ISO, the API's clock: the system clock in AWS,
+ * the local runtime's accelerated or manual clock locally), so the consoles judge deadlines, overdue,
+ * "N days left" and today's business date by the server's clock rather than the device's
+ * (web/src/businessClock.ts). Exposed to the consoles by CORS (local/http/server.ts, infra api-stack).
+ */
+export const BUSINESS_TIME_HEADER = "x-business-time";
+
+function businessTime(): string {
+  return new Date(businessNowMs()).toISOString();
+}
+
 export function httpHandler<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
@@ -387,7 +400,8 @@ export function httpHandler<
         statusCode: result.statusCode,
         durationMs: Date.now() - startedMs,
       });
-      return { ...result, headers: { ...result.headers, [CORRELATION_HEADER]: correlationId } };
+      const headers = { ...result.headers, [CORRELATION_HEADER]: correlationId };
+      return { ...result, headers: { ...headers, [BUSINESS_TIME_HEADER]: businessTime() } };
     });
   };
   return Object.assign(lambda, { routes: [definition.route] });
@@ -419,7 +433,8 @@ export function httpRouter(...handlers: LambdaHttpHandler[]): LambdaHttpHandler 
     if (handler) return handler(event, context);
     const correlationId = correlationIdOf(event);
     const result = errorResult(new NotFoundError(`No route ${event.routeKey}`, "请求的接口不存在"));
-    return { ...result, headers: { ...result.headers, [CORRELATION_HEADER]: correlationId } };
+    const headers = { ...result.headers, [CORRELATION_HEADER]: correlationId };
+    return { ...result, headers: { ...headers, [BUSINESS_TIME_HEADER]: businessTime() } };
   };
   return Object.assign(lambda, { routes: [...byRoute.keys()] as RouteKey[] });
 }

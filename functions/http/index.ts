@@ -8,6 +8,7 @@ export {
 } from "./access.ts";
 export { actorFromClaims, CLAIMS, parseGroups } from "./actor.ts";
 export {
+  BUSINESS_TIME_HEADER,
   type HandlerInput,
   httpHandler,
   httpRouter,

@@ -440,6 +440,8 @@ export class ApiStack extends Stack {
       corsPreflight: {
         allowOrigins: [...props.allowedOrigins],
         allowHeaders: ["authorization", "content-type", "idempotency-key", "x-correlation-id"],
+        // The business time of every answer (functions/http/handler.ts): the consoles judge deadlines by it.
+        exposeHeaders: ["x-business-time"],
         allowMethods: [
           apigw.CorsHttpMethod.GET,
           apigw.CorsHttpMethod.POST,

@@ -340,7 +340,7 @@ function corsHeaders(): Record<string, string> {
     "access-control-allow-origin": "*",
     "access-control-allow-headers": "authorization, content-type, idempotency-key, x-correlation-id",
     "access-control-allow-methods": "GET, POST, PUT, DELETE, OPTIONS",
-    "access-control-expose-headers": "x-correlation-id, idempotent-replayed",
+    "access-control-expose-headers": "x-correlation-id, idempotent-replayed, x-business-time",
   };
 }
 

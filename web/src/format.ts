@@ -2,6 +2,8 @@
  * Display helpers. Money arrives as the API's 2-decimal yuan string and is formatted as text
  * (grouping only) — never parsed into a float. Times are shown in Asia/Shanghai (DOMAIN §7).
  */
+import { businessNow } from "./businessClock.ts";
+
 const TIME_ZONE = "Asia/Shanghai";
 
 export function yuan(value: string | undefined | null): string {
@@ -38,19 +40,19 @@ function shanghaiParts(date: Date): Record<"year" | "month" | "day" | "hour" | "
  * Today on the business calendar (Asia/Shanghai) as `YYYY-MM-DD`, the default of date fields: the
  * UTC date (`toISOString()`) is still yesterday before 08:00 in Beijing.
  */
-export function localDate(now: Date = new Date()): string {
+export function localDate(now: Date = businessNow()): string {
   const { year, month, day } = shanghaiParts(now);
   return `${year}-${month}-${day}`;
 }
 
 /** Now on the business calendar's wall clock as `YYYY-MM-DDTHH:mm` (a datetime-local field's value). */
-export function localDateTime(now: Date = new Date()): string {
+export function localDateTime(now: Date = businessNow()): string {
   const { year, month, day, hour, minute } = shanghaiParts(now);
   return `${year}-${month}-${day}T${hour}:${minute}`;
 }
 
 /** This month on the business calendar as `YYYY-MM`, the default period. */
-export function localMonth(now: Date = new Date()): string {
+export function localMonth(now: Date = businessNow()): string {
   return localDate(now).slice(0, 7);
 }
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { BusinessRuleError, ConflictError, NotFoundError } from "#core/errors.ts";
-import { created, httpHandler, httpRouter } from "#functions/http/index.ts";
+import { BUSINESS_TIME_HEADER, created, httpHandler, httpRouter } from "#functions/http/index.ts";
+import { installClock, resetClock } from "#functions/runtime/clock.ts";
 import { captureLogs } from "#functions/runtime/logger.ts";
 import { APPLICANT, FINANCE, httpEvent, lambdaContext, OFFICER, parse } from "./support.ts";
 
@@ -179,6 +180,27 @@ describe("httpHandler", () => {
     expect(generated.headers["x-correlation-id"]).toBe(event.requestContext.requestId);
     const lines = capture.stop().map((line) => JSON.parse(line) as { correlationId?: string });
     expect(lines.map((l) => l.correlationId)).toEqual(["corr-abc", event.requestContext.requestId]);
+  });
+
+  it("says the business time of every answer, the API's clock rather than the wall clock", async () => {
+    quiet();
+    const businessMs = Date.parse("2026-11-02T09:00:00+08:00");
+    installClock({ nowMs: () => businessMs });
+    try {
+      const ok = await echo(
+        httpEvent("GET /unit/echo/{caseId}", { pathParameters: { caseId: "c-100" }, claims: OFFICER }),
+        lambdaContext,
+      );
+      const refused = await echo(
+        httpEvent("GET /unit/echo/{caseId}", { pathParameters: { caseId: "c" }, claims: OFFICER }),
+        lambdaContext,
+      );
+      expect([ok.statusCode, refused.statusCode]).toEqual([200, 400]);
+      expect(ok.headers[BUSINESS_TIME_HEADER]).toBe("2026-11-02T01:00:00.000Z");
+      expect(refused.headers[BUSINESS_TIME_HEADER]).toBe("2026-11-02T01:00:00.000Z");
+    } finally {
+      resetClock();
+    }
   });
 
   it("a router dispatches on routeKey and answers 404 for a route it does not serve", async () => {

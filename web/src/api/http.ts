@@ -3,6 +3,7 @@
  * token, an `Idempotency-Key` on every POST (a retried tap never files twice), and the API's single
  * error shape `{ code, message, messageZh, fields[] }` turned into an `ApiError`.
  */
+import { BUSINESS_TIME_HEADER, noteBusinessTime } from "../businessClock.ts";
 import { currentToken, signOutLocally } from "../session.ts";
 
 export interface FieldError {
@@ -102,6 +103,7 @@ export async function request<T>(
   } catch {
     throw new ApiError(0, "NETWORK", "The server cannot be reached", "无法连接服务器，请检查网络后重试", []);
   }
+  noteBusinessTime(response.headers.get(BUSINESS_TIME_HEADER));
   // The local server answers unknown GET paths with the app's index.html (client-side routes):
   // for an API call that means the endpoint does not exist.
   if (response.ok && (response.headers.get("content-type") ?? "").includes("text/html")) {
