@@ -8,8 +8,10 @@
  * The console keeps the difference between the last answer's business time and the device's clock at
  * its arrival; `businessNowMs()` is the device's clock plus that difference. The difference is kept in
  * the tab's sessionStorage, so a reloaded page judges by it before its first answer; before any answer
- * at all (or when answers carry no readable header) it is 0. Pure UI timing — animation, polling
- * intervals, how long a page follows a flow — stays on the device's clock.
+ * at all (or when answers carry no readable header) it is 0. Between answers the estimate runs at the
+ * device's pace: under the local runtime's accelerated clock it is exact at each answer and falls
+ * behind until the next one (pages take `businessNowMs()` after they load). Pure UI timing —
+ * animation, polling intervals, how long a page follows a flow — stays on the device's clock.
  */
 export const BUSINESS_TIME_HEADER = "x-business-time";
 
