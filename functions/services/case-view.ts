@@ -7,8 +7,9 @@ import type { HumanTask } from "#adapters/human-task-store.ts";
 import type { Reachability } from "#adapters/sms-delivery-store.ts";
 import { UNREACHABLE_NOTICE_ZH } from "#core/messages/delivery.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
+import type { PolicyFacts, PublicCase } from "./case-answers.ts";
 
-export function publicCaseView(record: CaseRecord): Record<string, unknown> {
+export function publicCaseView(record: CaseRecord): PublicCase {
   const { personKey: _personKey, ...applicant } = record.applicant;
   const { householdKeys: _householdKeys, ...shown } = record;
   const bank = record.payout.bank;
@@ -55,7 +56,7 @@ export function smsContactView(reach: Reachability): { smsUnreachable: boolean; 
  * §3.5): the approver sees the rules' suggested advance, the advance ceiling, the township's approval
  * ceiling and the per-case cap before deciding. The version is named by its effective month only.
  */
-export function policyFacts(record: CaseRecord, policy: ResolvedPolicy): Record<string, unknown> {
+export function policyFacts(record: CaseRecord, policy: ResolvedPolicy): PolicyFacts {
   return {
     ...(record.assessment?.amountYuan ? { suggestedAdvanceYuan: record.assessment.amountYuan } : {}),
     advanceCeilingYuan: policy.advanceCeilingYuan.toString(),

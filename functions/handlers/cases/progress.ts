@@ -8,6 +8,7 @@ import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
 import { httpHandler } from "#functions/http/index.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
+import { CaseProgressSchema } from "#functions/services/case-answers.ts";
 import { caseTaskView, policyFacts, publicCaseView, smsContactView } from "#functions/services/case-view.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import { CaseParams } from "./decisions.ts";
@@ -17,6 +18,7 @@ export const handler = httpHandler({
   params: CaseParams,
   summary: "Where the case stands: status, deadline, decisions, tasks, payments, notifications",
   tags: ["flow-a"],
+  response: { status: 200, schema: CaseProgressSchema },
   handler: async ({ params, actor }) => {
     const deps = flowDeps();
     const record = await deps.cases.get(params.caseId);

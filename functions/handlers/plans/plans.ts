@@ -7,6 +7,7 @@
 import * as z from "zod";
 import { created, httpHandler, httpRouter, ok } from "#functions/http/index.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
+import { PlanViewSchema, PublicNoticeSchema } from "#functions/services/case-answers.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import { ApprovalSchema, decideApproval } from "#functions/services/flow-b/decisions/approval.ts";
 import {
@@ -135,6 +136,7 @@ const view = httpHandler({
   summary:
     "The plan: stages with their re-checks and payments, notice, objections, approval, commitment, tasks",
   tags,
+  response: { status: 200, schema: PlanViewSchema },
   handler: async ({ params, actor }) => {
     const deps = flowDeps();
     const record = (await deps.cases.get(params.caseId)) as FlowBCase;
@@ -149,6 +151,7 @@ const notice = httpHandler({
   params: CaseParams,
   summary: "The public notice (公示) of a plan: personal data masked",
   tags,
+  response: { status: 200, schema: PublicNoticeSchema },
   handler: async ({ params }) => publicNotice((await flowDeps().cases.get(params.caseId)) as FlowBCase),
 });
 

@@ -7,6 +7,11 @@
 import * as z from "zod";
 import { bilingual, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
+import {
+  ApplicantCasePageSchema,
+  CaseListPageSchema,
+  MyPaymentPageSchema,
+} from "#functions/services/case-answers.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import { MyListQuery, myCases, myPayments } from "#functions/services/queries/applicant.ts";
 import { CaseListQuery, listCases } from "#functions/services/queries/case-list.ts";
@@ -43,6 +48,7 @@ const cases = httpHandler({
     "numbers, phones or narratives. Ordered by deadline (cases without one by filing time). Pass " +
     "`nextCursor` back as `cursor`; a short page does not mean the end, a missing `nextCursor` does.",
   tags,
+  response: { status: 200, schema: CaseListPageSchema },
   handler: async ({ query, actor }) => {
     const { view, ...page } = await listCases(readDeps(), actor, query);
     return { ...page, view };
@@ -67,6 +73,7 @@ const ownCases = httpHandler({
   action: "case.readOwn",
   summary: "My applications: status, the next step and by when, whether it can still be withdrawn",
   tags,
+  response: { status: 200, schema: ApplicantCasePageSchema },
   handler: ({ query, actor }) => myCases(readDeps(), actor, query),
 });
 
@@ -76,6 +83,7 @@ const ownPayments = httpHandler({
   action: "case.readOwn",
   summary: "My payments: amount, method, status, the account masked",
   tags,
+  response: { status: 200, schema: MyPaymentPageSchema },
   handler: ({ query, actor }) => myPayments(readDeps(), actor, query),
 });
 

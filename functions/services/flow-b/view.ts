@@ -5,11 +5,12 @@
  */
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { NotFoundError } from "#core/errors.ts";
+import type { PlanView, PublicNotice } from "../case-answers.ts";
 import { caseTaskView, publicCaseView } from "../case-view.ts";
 import type { FlowDeps } from "../ports.ts";
 import { type FlowBCase, planOf, stagePurpose } from "./plan-record.ts";
 
-export async function planView(deps: FlowDeps, record: FlowBCase): Promise<Record<string, unknown>> {
+export async function planView(deps: FlowDeps, record: FlowBCase): Promise<PlanView> {
   const plan = planOf(record);
   // A plan that stopped released every stage it had not paid (DOMAIN §4.5).
   const stopped = plan.rechecks.some((r) => r.outcome !== "still-in-hardship");
@@ -24,7 +25,7 @@ export async function planView(deps: FlowDeps, record: FlowBCase): Promise<Recor
       recheck: recheck
         ? { checkedOn: recheck.checkedOn, outcome: recheck.outcome, checkedBy: recheck.checkedBy }
         : null,
-      payment: obligation ? obligation.status : stopped ? "released" : "not-due",
+      payment: obligation ? obligation.status : stopped ? ("released" as const) : ("not-due" as const),
     });
   }
   const tasks = await deps.tasks.forCase(record.caseId);
@@ -38,7 +39,7 @@ export async function planView(deps: FlowDeps, record: FlowBCase): Promise<Recor
 }
 
 /** The public notice: only what a notice board shows, name and document number masked. */
-export function publicNotice(record: FlowBCase): Record<string, unknown> {
+export function publicNotice(record: FlowBCase): PublicNotice {
   const notice = planOf(record).notice;
   if (!notice)
     throw new NotFoundError(`Case ${record.caseId} has no public notice`, `案件 ${record.caseId} 没有公示`);

@@ -12,6 +12,7 @@ import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import type { PaymentAttempt } from "#adapters/payments/payment-store.ts";
 import type { Actor } from "#core/access/index.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
+import type { ApplicantCase, MyPayment } from "../case-answers.ts";
 import { applicantCaseView } from "./case-views.ts";
 import { townshipNames } from "./directory.ts";
 import { CursorQuery, decodeCursor, encodeCursor, LimitQuery, type Page, queryDigest } from "./pagination.ts";
@@ -33,7 +34,7 @@ export async function myCases(
   deps: ApplicantDeps,
   actor: Actor,
   query: MyListQuery,
-): Promise<Page<Record<string, unknown>>> {
+): Promise<Page<ApplicantCase>> {
   const digest = queryDigest({ route: "GET /me/cases", userId: actor.userId });
   const before = decodeCursor(query.cursor, digest);
   const { records, more } = await deps.flow.cases.byApplicant(actor.userId, query.limit, before);
@@ -51,26 +52,7 @@ export async function myCases(
   return { items, ...(more && last ? { nextCursor: encodeCursor(digest, last.sortKey) } : {}) };
 }
 
-export interface MyPayment {
-  paymentId: string;
-  caseId: string;
-  purpose: string;
-  amountYuan: string;
-  status: string;
-  method: string | null;
-  bankName: string | null;
-  accountMasked: string | null;
-  createdAt: string;
-  confirmedAt: string | null;
-  attempts: {
-    attempt: number;
-    method: string;
-    status: string;
-    instructedAt: string;
-    settledAt: string | null;
-    reason: string | null;
-  }[];
-}
+export type { MyPayment } from "../case-answers.ts";
 
 function paymentItem(
   caseId: string,
@@ -78,7 +60,7 @@ function paymentItem(
     obligationId: string;
     purpose: string;
     amountYuan: string;
-    status: string;
+    status: MyPayment["status"];
     createdAt: string;
   },
   attempts: readonly PaymentAttempt[],

@@ -13,6 +13,7 @@ import { type Actor, authorize } from "#core/access/index.ts";
 import { HARDSHIP_TYPES } from "#core/cases/index.ts";
 import { ForbiddenError } from "#core/errors.ts";
 import { bilingual } from "#functions/http/index.ts";
+import type { FinanceCaseItem, StaffCaseItem } from "../case-answers.ts";
 import { openTasksOf } from "./case-tasks.ts";
 import { financeCaseView, staffCaseView } from "./case-views.ts";
 import { countyOfTownship, townshipNames, townshipsOf } from "./directory.ts";
@@ -207,7 +208,7 @@ export async function listCases(
   deps: CaseListDeps,
   actor: Actor,
   query: CaseListQuery,
-): Promise<Page<Record<string, unknown>> & { view: CaseListView }> {
+): Promise<Page<StaffCaseItem | FinanceCaseItem> & { view: CaseListView }> {
   const townships = await townshipsFor(deps, actor, query);
   const views = new Set(townships.map((t) => viewFor(actor, countyOfTownship(t), t)));
   // A county role's own county; a township named outside it was refused above.

@@ -11,6 +11,14 @@
  */
 import type { CaseRecord } from "#adapters/case-store.ts";
 import type { HumanTask } from "#adapters/human-task-store.ts";
+import type {
+  ApplicantCase,
+  CaseAmounts,
+  CaseStep,
+  FinanceCaseItem,
+  NextStep,
+  StaffCaseItem,
+} from "../case-answers.ts";
 import type { TownshipNames } from "./directory.ts";
 
 type Json = Record<string, unknown>;
@@ -21,7 +29,7 @@ const obj = (value: unknown): Json =>
   value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Json) : {};
 
 /** Amounts on the case (2-decimal yuan strings as stored): requested, assessed, approved, planned. */
-export function caseAmounts(record: CaseRecord): Json {
+export function caseAmounts(record: CaseRecord): CaseAmounts {
   const advance = obj(record.advance);
   const additional = obj(record.additionalAid);
   const recovery = obj(obj(record.followUp).recovery ?? record.recovery);
@@ -49,7 +57,7 @@ export function isOverdue(
   return typeof dueAt === "string" && dueAt !== "" && Date.parse(dueAt) < now.getTime();
 }
 
-function common(record: CaseRecord, now: Date, names: TownshipNames): Json {
+function common(record: CaseRecord, now: Date, names: TownshipNames) {
   const dueAt = str(record.dueAt) ?? null;
   return {
     caseId: record.caseId,
@@ -76,10 +84,10 @@ export function staffCaseView(
   tasks: readonly OpenTaskLike[],
   now: Date,
   names: TownshipNames,
-): Json {
+): StaffCaseItem {
   const { applicant } = record;
   const address = applicant.residence?.address;
-  const person: Json = {
+  const person: StaffCaseItem["applicant"] = {
     name: applicant.name,
     // Only the masked number is ever stored (DOMAIN §7).
     document: applicant.document,
@@ -92,7 +100,9 @@ export function staffCaseView(
   const bank = record.payout.bank;
   return {
     ...common(record, now, names),
-    applicant: Object.fromEntries(Object.entries(person).filter(([, v]) => v !== undefined)),
+    applicant: Object.fromEntries(
+      Object.entries(person).filter(([, v]) => v !== undefined),
+    ) as StaffCaseItem["applicant"],
     description: record.description,
     amounts: caseAmounts(record),
     payout: {
@@ -123,7 +133,7 @@ export function staffCaseView(
 }
 
 /** County finance: the money of the case and what statistics need, nothing personal, no narrative. */
-export function financeCaseView(record: CaseRecord, now: Date, names: TownshipNames): Json {
+export function financeCaseView(record: CaseRecord, now: Date, names: TownshipNames): FinanceCaseItem {
   return {
     ...common(record, now, names),
     local: record.applicant.local,
@@ -139,7 +149,7 @@ export type OpenTaskLike = Pick<
 >;
 
 /** Open steps for the web client's timeline (web/src/api/cases.ts reads `tasks`). */
-export function openTaskList(tasks: readonly OpenTaskLike[]): Json[] {
+export function openTaskList(tasks: readonly OpenTaskLike[]): CaseStep[] {
   return tasks
     .filter((task) => task.status === "open")
     .map((task) => ({
@@ -153,13 +163,7 @@ export function openTaskList(tasks: readonly OpenTaskLike[]): Json[] {
     }));
 }
 
-export interface NextStep {
-  taskType: string;
-  dueAt: string | null;
-  overdue: boolean;
-  /** Who acts now (roles), so the applicant knows the case is with the township or the county. */
-  waitingOn: string[];
-}
+export type { NextStep } from "../case-answers.ts";
 
 /** The open human task the case waits on, earliest deadline first (never its token). */
 export function nextStepOf(tasks: readonly OpenTaskLike[], now: Date): NextStep | null {
@@ -183,7 +187,7 @@ export function applicantCaseView(
   withdrawable: boolean,
   now: Date,
   names: TownshipNames,
-): Json {
+): ApplicantCase {
   const bank = record.payout.bank;
   return {
     ...common(record, now, names),

@@ -9,36 +9,41 @@ import { get, post, query, type RequestOptions } from "./http.ts";
 import type { CaseDocument, CaseEvent, CaseTask, CaseView, FileCaseRequest, Page, Payment } from "./types.ts";
 
 type Raw = Record<string, unknown>;
+type Progress = Answer<"/cases/{caseId}/progress">;
+/** The case record of the progress and plan answers. */
+type PublicCase = Progress["case"];
+/** A case of a list: staff or finance (`GET /cases`), the applicant's own (`GET /me/cases`). */
+type ListedCase = Answer<"/cases">["items"][number] | Answer<"/me/cases">["items"][number];
+type CasePayment = Progress["payments"][number];
+type PlanAnswer = Answer<"/plans/{caseId}">;
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const arr = <T>(v: unknown): T[] | undefined => (Array.isArray(v) ? (v as T[]) : undefined);
 
 const obj = (v: unknown): Raw => (v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : {});
 
-/** `{ obligation, attempts[] }` of the progress answer → one payment row (latest attempt's method). */
-function toPayment(input: unknown): Payment {
-  const raw = obj(input);
-  if (!raw.obligation) return raw as unknown as Payment;
-  const obligation = obj(raw.obligation);
-  const attempts = arr<Raw>(raw.attempts) ?? [];
-  const last = attempts[attempts.length - 1] ?? {};
+/** `{ obligation, attempts[] }` of the progress answer → the payment row `GET /me/payments` answers. */
+function toPayment({ obligation, attempts }: CasePayment): Payment {
+  const last = attempts.at(-1);
   const confirmed = attempts.find((a) => a.status === "confirmed");
   return {
-    paymentId: String(obligation.obligationId ?? ""),
-    caseId: str(obligation.caseId),
-    purpose: str(obligation.purpose),
-    amountYuan: String(obligation.amountYuan ?? ""),
-    method: String(last.method ?? "bank"),
-    status: String(obligation.status ?? ""),
-    createdAt: str(obligation.createdAt),
-    confirmedAt: str(confirmed?.settledAt),
+    paymentId: obligation.obligationId,
+    caseId: obligation.caseId,
+    purpose: obligation.purpose,
+    amountYuan: obligation.amountYuan,
+    status: obligation.status,
+    method: last?.method ?? null,
+    bankName: last?.payee?.bankName ?? null,
+    accountMasked: last?.payee?.accountMasked ?? null,
+    createdAt: obligation.createdAt,
+    confirmedAt: confirmed?.settledAt ?? null,
     attempts: attempts.map((a) => ({
-      attempt: Number(a.attempt ?? 0),
-      method: String(a.method ?? ""),
-      status: String(a.status ?? ""),
-      instructedAt: str(a.instructedAt),
-      settledAt: str(a.settledAt),
-      reason: str(a.reason),
+      attempt: a.attempt,
+      method: a.method,
+      status: a.status,
+      instructedAt: a.instructedAt,
+      settledAt: a.settledAt ?? null,
+      reason: a.reason ?? null,
     })),
   };
 }
@@ -47,16 +52,17 @@ function toPayment(input: unknown): Payment {
  * The timeline is built from what the API records (filing, human tasks opened and decided,
  * payment attempts, close) — nothing is invented.
  */
-function timelineOf(c: Raw, tasks: CaseTask[], payments: Payment[]): CaseEvent[] {
+function timelineOf(c: PublicCase | ListedCase, tasks: CaseTask[], payments: Payment[]): CaseEvent[] {
   const events: CaseEvent[] = [];
-  const filedBy = obj(c.filedBy);
-  if (str(c.filedAt))
+  const filedBy = "filedBy" in c ? c.filedBy : undefined;
+  const applicantName = "applicant" in c ? c.applicant.name : undefined;
+  if (c.filedAt)
     events.push({
-      at: String(c.filedAt),
-      type: filedBy.onBehalf ? "filed-on-behalf" : "filed",
-      actorId: str(filedBy.userId),
+      at: c.filedAt,
+      type: filedBy?.onBehalf ? "filed-on-behalf" : "filed",
+      actorId: filedBy?.userId,
       // People by name: the filer's own, else the applicant's when they filed themselves.
-      actorName: str(filedBy.name) ?? (filedBy.onBehalf ? undefined : str(obj(c.applicant).name)),
+      actorName: str(filedBy?.name) ?? (filedBy?.onBehalf ? undefined : str(applicantName)),
     });
   for (const task of tasks) {
     if (task.openedAt)
@@ -73,92 +79,86 @@ function timelineOf(c: Raw, tasks: CaseTask[], payments: Payment[]): CaseEvent[]
       });
   }
   for (const payment of payments) {
-    for (const attempt of payment.attempts ?? []) {
-      if (attempt.instructedAt)
-        events.push({
-          at: attempt.instructedAt,
-          type: `payment-${attempt.method}-instructed`,
-          amountYuan: payment.amountYuan,
-        });
+    for (const attempt of payment.attempts) {
+      events.push({
+        at: attempt.instructedAt,
+        type: `payment-${attempt.method}-instructed`,
+        amountYuan: payment.amountYuan,
+      });
       if (attempt.settledAt)
         events.push({
           at: attempt.settledAt,
           type: `payment-${attempt.status}`,
           amountYuan: payment.amountYuan,
-          reason: attempt.reason,
+          reason: attempt.reason ?? undefined,
         });
     }
   }
-  if (str(c.closedAt)) events.push({ at: String(c.closedAt), type: "closed" });
+  if (c.closedAt) events.push({ at: c.closedAt, type: "closed" });
   return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
-/** Reads the API's case (`GET /cases/{id}/progress`, or a list item) into the page's view. */
-export function toCaseView(input: unknown): CaseView {
-  const raw = obj(input);
-  const c = raw.case ? obj(raw.case) : raw;
-  const applicant = obj(c.applicant);
-  const hardship = obj(c.hardship);
-  const flags = obj(c.flags);
-  const tasks = (arr<CaseTask>(raw.tasks) ?? []).map((t) => ({ ...t, assigneeRoles: t.assigneeRoles ?? [] }));
-  const payments = (arr<unknown>(raw.payments ?? c.paymentList) ?? []).map(toPayment);
+/** Reads a case of the API (the progress answer's, or a list item) into the page's view. */
+function toCaseView(c: PublicCase | ListedCase, tasks: CaseTask[], payments: Payment[]): CaseView {
   const open = tasks.filter((t) => t.status === "open");
   const current = open[open.length - 1];
-  const advance = obj(c.advance);
-  const filedBy = obj(c.filedBy);
-  const listedNext = c.nextStep ? obj(c.nextStep) : undefined;
+  const applicant = "applicant" in c ? c.applicant : undefined;
+  const flags = "flags" in c ? c.flags : undefined;
+  const amounts = "amounts" in c ? c.amounts : undefined;
+  const advance = "advance" in c ? obj(c.advance) : {};
+  const listedNext = "nextStep" in c ? c.nextStep : null;
+  const dueAt = c.dueAt ?? undefined;
   return {
-    caseId: String(c.caseId ?? ""),
-    flow: String(c.flow ?? "A"),
-    status: String(c.status ?? ""),
-    townshipId: String(c.townshipId ?? ""),
-    townshipName: str(c.townshipName),
-    countyId: str(c.countyId),
-    hardshipType: String(hardship.kind ?? c.hardshipType ?? ""),
-    cause: str(hardship.cause ?? c.cause),
-    description: str(c.description),
-    filedAt: str(c.filedAt),
-    filedBy: str(filedBy.userId ?? c.filedBy),
-    handledBy: arr<string>(c.handledBy),
-    applicantName: str(applicant.name),
-    applicantIdMasked: str(obj(applicant.document).numberMasked),
-    applicantIdType: str(obj(applicant.document).type),
-    applicantLocal: typeof applicant.local === "boolean" ? applicant.local : undefined,
-    ownerUserId: str(applicant.userId),
-    requestedAmountYuan: str(c.requestedAmountYuan),
-    advanceAmountYuan: str(advance.amountYuan ?? obj(advance.decision).amountYuan),
+    caseId: c.caseId,
+    flow: c.flow,
+    status: c.status,
+    townshipId: c.townshipId,
+    townshipName: "townshipName" in c ? (c.townshipName ?? undefined) : undefined,
+    countyId: c.countyId,
+    hardshipType: c.hardship.kind,
+    cause: str(c.hardship.cause),
+    description: "description" in c ? str(c.description) : undefined,
+    filedAt: c.filedAt,
+    filedBy: "filedBy" in c ? c.filedBy.userId : undefined,
+    handledBy: "handledBy" in c ? c.handledBy : undefined,
+    applicantName: str(applicant?.name),
+    applicantIdMasked: str(applicant?.document?.numberMasked),
+    applicantIdType: str(applicant?.document?.type),
+    applicantLocal: applicant?.local ?? ("local" in c ? c.local : undefined),
+    ownerUserId: str(applicant?.userId),
+    requestedAmountYuan: str("requestedAmountYuan" in c ? c.requestedAmountYuan : amounts?.requestedYuan),
+    advanceAmountYuan:
+      str(advance.amountYuan ?? obj(advance.decision).amountYuan) ?? str(amounts?.advanceApprovedYuan),
     totalPaidYuan: sumYuan(payments.filter((p) => p.status === "paid").map((p) => p.amountYuan)),
-    escalated: flags.escalated === true || c.escalated === true || current?.escalated === true,
-    overdue: flags.overdue === true || c.overdue === true || current?.overdue === true,
+    escalated:
+      flags?.escalated === true || ("escalated" in c && c.escalated === true) || current?.escalated === true,
+    overdue: flags?.overdue === true || ("overdue" in c && c.overdue === true) || current?.overdue === true,
     nextStep: current
       ? {
           action: current.taskType,
           roles: current.assigneeRoles,
-          dueAt: current.dueAt ?? str(c.dueAt),
-          overdue: current.overdue === true,
+          dueAt: current.dueAt ?? dueAt,
+          overdue: current.overdue,
         }
       : listedNext
         ? {
-            action: String(listedNext.taskType ?? ""),
-            roles: arr<string>(listedNext.waitingOn),
-            dueAt: str(listedNext.dueAt),
-            overdue: listedNext.overdue === true,
+            action: listedNext.taskType,
+            roles: listedNext.waitingOn,
+            dueAt: listedNext.dueAt ?? undefined,
+            overdue: listedNext.overdue,
           }
         : undefined,
-    withdrawable: typeof c.withdrawable === "boolean" ? c.withdrawable : undefined,
-    dueAt: str(c.dueAt),
+    withdrawable: "withdrawable" in c ? c.withdrawable : undefined,
+    dueAt,
     tasks,
-    events: arr<CaseEvent>(raw.events) ?? timelineOf(c, tasks, payments),
+    events: timelineOf(c, tasks, payments),
     payments,
-    documents: arr<CaseDocument>(raw.documents ?? c.documents),
     raw: c,
   };
 }
 
-function toPage(body: unknown): Page<CaseView> {
-  const record = (body && typeof body === "object" ? body : {}) as Raw;
-  const items = Array.isArray(body) ? body : (arr<unknown>(record.items ?? record.cases) ?? []);
-  return { items: items.map(toCaseView), nextCursor: str(record.nextCursor ?? record.cursor) };
+function listedCaseView(c: ListedCase): CaseView {
+  return toCaseView(c, "tasks" in c ? c.tasks : [], []);
 }
 
 export interface CaseFilter {
@@ -181,7 +181,8 @@ export async function fileCase(body: FileCaseRequest, options?: RequestOptions):
 }
 
 export async function listCases(filter: CaseFilter = {}): Promise<Page<CaseView>> {
-  return toPage(await get<unknown>(`/cases${query({ ...filter })}`));
+  const page = await get<Answer<"/cases">>(`/cases${query({ ...filter })}`);
+  return { items: page.items.map(listedCaseView), nextCursor: page.nextCursor };
 }
 
 type WorkQueuePage = Answer<"/work-queue">;
@@ -194,17 +195,12 @@ export async function workQueue(cursor?: string): Promise<WorkQueuePage> {
 
 /** One page of the applicant's own cases, newest first; pass `nextCursor` for the next. */
 export async function listMyCases(cursor?: string): Promise<Page<CaseView>> {
-  return toPage(await get<unknown>(`/me/cases${query({ cursor })}`));
+  const page = await get<Answer<"/me/cases">>(`/me/cases${query({ cursor })}`);
+  return { items: page.items.map(listedCaseView), nextCursor: page.nextCursor };
 }
 
 /** The policy limits a case was filed under (`policy` of the progress answer), 2-decimal yuan strings. */
-export interface PolicyFacts {
-  suggestedAdvanceYuan?: string;
-  advanceCeilingYuan?: string;
-  townshipApprovalCeilingYuan?: string;
-  perCaseCapYuan?: string;
-  cashCeilingYuan?: string;
-}
+export type PolicyFacts = Partial<Progress["policy"]>;
 
 export async function getCase(caseId: string): Promise<CaseView> {
   return (await getCaseDetail(caseId)).view;
@@ -212,21 +208,21 @@ export async function getCase(caseId: string): Promise<CaseView> {
 
 /** The case with the policy limits beside it: what an approver decides with. */
 export async function getCaseDetail(caseId: string): Promise<{ view: CaseView; policy: PolicyFacts }> {
-  const body = await get<unknown>(`/cases/${encodeURIComponent(caseId)}/progress`);
-  const policy = obj(obj(body).policy) as PolicyFacts;
-  const view = await withPlanAndDocuments(caseId, toCaseView(body));
-  return { view, policy };
+  const body = await get<Progress>(`/cases/${encodeURIComponent(caseId)}/progress`);
+  const view = await withPlanAndDocuments(
+    caseId,
+    toCaseView(body.case, body.tasks, body.payments.map(toPayment)),
+  );
+  return { view, policy: body.policy };
 }
 
 async function withPlanAndDocuments(caseId: string, view: CaseView): Promise<CaseView> {
   if (view.flow === "B") {
     // Flow B (DOMAIN §4): the stage plan, notice and re-checks live on the plan view.
     try {
-      const planView = obj(await get<unknown>(`/plans/${encodeURIComponent(caseId)}`));
-      view.plan = obj(planView.plan);
-      const planTasks = arr<CaseTask>(planView.tasks);
-      if (planTasks && planTasks.length > 0)
-        view.tasks = planTasks.map((t) => ({ ...t, assigneeRoles: t.assigneeRoles ?? [] }));
+      const planView = await get<PlanAnswer>(`/plans/${encodeURIComponent(caseId)}`);
+      view.plan = planView.plan;
+      if (planView.tasks.length > 0) view.tasks = planView.tasks;
     } catch {
       // The plan is an addition to the page; the case shows without it.
     }
@@ -276,12 +272,8 @@ export async function getAudit(caseId: string): Promise<CaseEvent[]> {
 
 /** One page of the applicant's payments, newest case first; pass `nextCursor` for the next. */
 export async function listMyPayments(cursor?: string): Promise<Page<Payment>> {
-  const body = await get<unknown>(`/me/payments${query({ cursor })}`);
-  const record = (body && typeof body === "object" ? body : {}) as Raw;
-  const items = (
-    Array.isArray(body) ? body : (arr<Payment>(record.items ?? record.payments) ?? [])
-  ) as Payment[];
-  return { items, nextCursor: str(record.nextCursor) };
+  const page = await get<Answer<"/me/payments">>(`/me/payments${query({ cursor })}`);
+  return { items: page.items, nextCursor: page.nextCursor };
 }
 
 /** What a human step answers: the recorded decision (a repeat is flagged, not applied twice). */

@@ -396,7 +396,14 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              items: (components["schemas"]["StaffCaseItem"] | components["schemas"]["FinanceCaseItem"])[];
+              nextCursor?: string;
+              /** @enum {string} */
+              view: "staff" | "finance";
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -1932,7 +1939,28 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              case: components["schemas"]["PublicCase"];
+              contact: {
+                smsUnreachable: boolean;
+                smsNoticeZh?: string;
+              };
+              policy: components["schemas"]["PolicyFacts"];
+              tasks: components["schemas"]["CaseTask"][];
+              payments: components["schemas"]["CasePayment"][];
+              notifications: {
+                kind: string;
+                recipient: {
+                  kind: string;
+                  id: string;
+                  role?: string;
+                };
+                subjectZh: string;
+                createdAt: string;
+              }[];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2903,7 +2931,29 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              case: components["schemas"]["PublicCase"];
+              plan: components["schemas"]["Plan"];
+              fund: {
+                [key: string]: unknown;
+              } | null;
+              tasks: {
+                taskType: string;
+                /** @enum {string} */
+                status: "open" | "decided" | "completed" | "superseded";
+                assigneeRoles: string[];
+                escalated: boolean;
+                overdue: boolean;
+                openedAt: string;
+                dueAt: string | null;
+                decidedBy: string | null;
+                details?: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -2975,7 +3025,19 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              round: number;
+              /** @enum {string} */
+              status: "running" | "objected" | "ended";
+              startedAt: string;
+              endsAt: string;
+              days: number;
+              objectionsTo: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3106,7 +3168,12 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["ApplicantCase"][];
+              nextCursor?: string;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3170,7 +3237,12 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": {
+              items: components["schemas"]["MyPayment"][];
+              nextCursor?: string;
+            };
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -9363,6 +9435,195 @@ export interface components {
         reason: string;
       };
     };
+    PublicCase: {
+      caseId: string;
+      countyId: string;
+      townshipId: string;
+      /** @enum {string} */
+      status:
+        | "awaiting-advance-decision"
+        | "advance-rejected"
+        | "paying"
+        | "awaiting-payment-route"
+        | "awaiting-fund-replenishment"
+        | "awaiting-paperwork"
+        | "awaiting-follow-up"
+        | "awaiting-additional-aid-approval"
+        | "awaiting-recovery"
+        | "handed-over-to-flow-b"
+        | "assessing"
+        | "in-notice"
+        | "awaiting-plan-approval"
+        | "awaiting-plan-funds"
+        | "stage-waiting"
+        | "stage-recheck"
+        | "stage-paying"
+        | "plan-rejected"
+        | "plan-stopped"
+        | "incident"
+        | "closed"
+        | "withdrawn";
+      /** @enum {string} */
+      flow: "A" | "B";
+      hardship: {
+        /** @enum {string} */
+        kind: "urgent" | "expenditure";
+        cause: string;
+      };
+      description?: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      requestedAmountYuan?: string;
+      applicant: {
+        userId?: string;
+        name?: string;
+        document?: {
+          type: string;
+          numberMasked?: string;
+          attestedBy?: string;
+        };
+        phoneMasked?: string;
+        registration?: {
+          [key: string]: unknown;
+        };
+        residence?: {
+          [key: string]: unknown;
+        };
+        local?: boolean;
+      };
+      household?: {
+        name?: string;
+        relation: string;
+        document?: {
+          type: string;
+          numberMasked?: string;
+          attestedBy?: string;
+        };
+      }[];
+      duplicateFilingCount?: number;
+      duplicateFilingLastAt?: string;
+      payout: {
+        /** @enum {string} */
+        method: "bank" | "cash" | "none";
+        bank?: {
+          holderName?: string;
+          bankName: string;
+          accountMasked?: string;
+        };
+        cash?: {
+          [key: string]: unknown;
+        };
+      };
+      assessment?: {
+        eligible: boolean;
+        /** @description 2-decimal yuan, e.g. "1230.00" */
+        amountYuan: string;
+        approvalLevel: string;
+        paymentMethods: string[];
+        reasons: string[];
+      };
+      filedBy: {
+        userId: string;
+        onBehalf: boolean;
+        name?: string;
+        roles?: string[];
+      };
+      filedAt: string;
+      policyVersionId: string;
+      handledBy: string[];
+      flags: {
+        escalated?: boolean;
+        overdue?: boolean;
+        incident?: string;
+        fundWaited?: boolean;
+        noDocument?: boolean;
+      };
+      dueAt?: string | null;
+      advance?: {
+        [key: string]: unknown;
+      };
+      paperwork?: {
+        [key: string]: unknown;
+      };
+      followUp?: {
+        [key: string]: unknown;
+      };
+      additionalAid?: {
+        [key: string]: unknown;
+      };
+      recovery?: {
+        [key: string]: unknown;
+      };
+      referrals?: {
+        [key: string]: unknown;
+      }[];
+      handOver?: {
+        [key: string]: unknown;
+      };
+      outcome?: {
+        [key: string]: unknown;
+      };
+      closedAt?: string | null;
+      version: number;
+    };
+    PolicyFacts: {
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      suggestedAdvanceYuan?: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      advanceCeilingYuan: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      townshipApprovalCeilingYuan: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      perCaseCapYuan: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      cashCeilingYuan: string;
+      advanceResponseTimeHours: number;
+      paperworkDeadlineWorkingDays: number;
+    };
+    CaseTask: {
+      taskType: string;
+      /** @enum {string} */
+      status: "open" | "decided" | "completed" | "superseded";
+      assigneeRoles: string[];
+      escalated: boolean;
+      overdue: boolean;
+      openedAt: string;
+      dueAt: string | null;
+      taskId?: string;
+      decidedBy: string | null;
+      decidedAt?: string | null;
+      details?: {
+        [key: string]: unknown;
+      };
+    };
+    CasePayment: {
+      obligation: {
+        obligationId: string;
+        caseId: string;
+        purpose: string;
+        /** @description 2-decimal yuan, e.g. "1230.00" */
+        amountYuan: string;
+        /** @enum {string} */
+        status: "open" | "instructed" | "paid" | "awaiting-reroute";
+        createdAt: string;
+      };
+      attempts: {
+        attempt: number;
+        /** @enum {string} */
+        method: "bank" | "cash";
+        /** @description 2-decimal yuan, e.g. "1230.00" */
+        amountYuan: string;
+        /** @enum {string} */
+        status: "instructed" | "confirmed" | "failed" | "cancelled";
+        payee?: {
+          name?: string;
+          bankName?: string;
+          accountMasked?: string;
+        };
+        reason?: string;
+        instructedAt: string;
+        settledAt?: string;
+      }[];
+    };
     FlowBFilingResult: {
       caseId: string;
       status: string;
@@ -9371,6 +9632,252 @@ export interface components {
       policyVersionId: string;
       /** @description Why the case is staged (core/cases chooseFlow) */
       flowChoice?: unknown;
+    };
+    Plan: {
+      startedAt: string;
+      /** @enum {string} */
+      enteredFrom: "filing" | "flow-a";
+      version: number;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      totalYuan?: string;
+      /** @enum {string} */
+      approvalLevel?: "township" | "county";
+      stages: {
+        index: number;
+        dueDate: string;
+        dueAt: string;
+        /** @description 2-decimal yuan, e.g. "1230.00" */
+        amountYuan: string;
+        recheck: {
+          checkedOn: string;
+          outcome: string;
+          checkedBy: string;
+        } | null;
+        payment: ("open" | "instructed" | "paid" | "awaiting-reroute") | ("released" | "not-due");
+      }[];
+      notice?: {
+        round: number;
+        /** @enum {string} */
+        status: "running" | "objected" | "ended";
+        startedAt: string;
+        endsAt: string;
+        days: number;
+        text: {
+          [key: string]: unknown;
+        };
+      };
+      noticeExempt?: string;
+      objections: {
+        objectionId: string;
+        noticeRound: number;
+        receivedOn: string;
+        grounds?: string;
+        objector?: string;
+        recordedBy: string;
+        recordedAt: string;
+        response?: string;
+      }[];
+      approval?: {
+        [key: string]: unknown;
+      };
+      commitment?: {
+        entryId: string;
+        /** @description 2-decimal yuan, e.g. "1230.00" */
+        amountYuan: string;
+        committedAt: string;
+      };
+      rechecks: {
+        stage: number;
+        checkedOn: string;
+        outcome: string;
+        findings?: string;
+        checkedBy: string;
+        recordedAt: string;
+        escalated: boolean;
+      }[];
+      suspicions: {
+        suspicionId: string;
+        source: string;
+        description?: string;
+        raisedBy: string;
+        raisedAt: string;
+        /** @enum {string} */
+        status: "open" | "reviewed";
+        review?: {
+          finding?: string;
+          by: string;
+          at: string;
+          stage: number;
+        };
+      }[];
+    };
+    StaffCaseItem: {
+      caseId: string;
+      countyId: string;
+      townshipId: string;
+      townshipName: string | null;
+      /** @enum {string} */
+      flow: "A" | "B";
+      /** @enum {string} */
+      status:
+        | "awaiting-advance-decision"
+        | "advance-rejected"
+        | "paying"
+        | "awaiting-payment-route"
+        | "awaiting-fund-replenishment"
+        | "awaiting-paperwork"
+        | "awaiting-follow-up"
+        | "awaiting-additional-aid-approval"
+        | "awaiting-recovery"
+        | "handed-over-to-flow-b"
+        | "assessing"
+        | "in-notice"
+        | "awaiting-plan-approval"
+        | "awaiting-plan-funds"
+        | "stage-waiting"
+        | "stage-recheck"
+        | "stage-paying"
+        | "plan-rejected"
+        | "plan-stopped"
+        | "incident"
+        | "closed"
+        | "withdrawn";
+      hardship: {
+        /** @enum {string} */
+        kind: "urgent" | "expenditure";
+        cause: string;
+      };
+      filedAt: string;
+      dueAt: string | null;
+      overdue: boolean;
+      escalated: boolean;
+      closedAt?: string;
+      applicant: {
+        name?: string;
+        document?: {
+          type: string;
+          numberMasked?: string;
+          attestedBy?: string;
+        };
+        phoneMasked?: string;
+        address?: string;
+        registration?: {
+          [key: string]: unknown;
+        };
+        local?: boolean;
+        userId?: string;
+      };
+      description?: string;
+      amounts: components["schemas"]["CaseAmounts"];
+      payout: {
+        /** @enum {string} */
+        method: "bank" | "cash" | "none";
+        bank?: {
+          bankName: string;
+          accountMasked?: string;
+        };
+      };
+      household?: {
+        name?: string;
+        relation: string;
+        document?: {
+          type: string;
+          numberMasked?: string;
+          attestedBy?: string;
+        };
+      }[];
+      noDocument: boolean;
+      duplicateFilings?: {
+        count: number;
+        lastAt?: string;
+      };
+      filedBy: {
+        userId: string;
+        onBehalf: boolean;
+        name?: string;
+        roles?: string[];
+      };
+      handledBy: string[];
+      nextStep: components["schemas"]["CaseNextStep"];
+      tasks: components["schemas"]["CaseStep"][];
+    };
+    CaseAmounts: {
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      requestedYuan?: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      assessedAdvanceYuan?: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      advanceApprovedYuan?: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      additionalAidApprovedYuan?: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      planTotalYuan?: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      recoveryReceivableYuan?: string;
+    };
+    CaseNextStep: {
+      taskType: string;
+      dueAt: string | null;
+      overdue: boolean;
+      waitingOn: string[];
+    } | null;
+    CaseStep: {
+      taskType: string;
+      /** @enum {string} */
+      status: "open" | "decided" | "completed" | "superseded";
+      assigneeRoles: string[];
+      escalated: boolean;
+      overdue: boolean;
+      openedAt: string;
+      dueAt: string | null;
+    };
+    FinanceCaseItem: {
+      caseId: string;
+      countyId: string;
+      townshipId: string;
+      townshipName: string | null;
+      /** @enum {string} */
+      flow: "A" | "B";
+      /** @enum {string} */
+      status:
+        | "awaiting-advance-decision"
+        | "advance-rejected"
+        | "paying"
+        | "awaiting-payment-route"
+        | "awaiting-fund-replenishment"
+        | "awaiting-paperwork"
+        | "awaiting-follow-up"
+        | "awaiting-additional-aid-approval"
+        | "awaiting-recovery"
+        | "handed-over-to-flow-b"
+        | "assessing"
+        | "in-notice"
+        | "awaiting-plan-approval"
+        | "awaiting-plan-funds"
+        | "stage-waiting"
+        | "stage-recheck"
+        | "stage-paying"
+        | "plan-rejected"
+        | "plan-stopped"
+        | "incident"
+        | "closed"
+        | "withdrawn";
+      hardship: {
+        /** @enum {string} */
+        kind: "urgent" | "expenditure";
+        cause: string;
+      };
+      filedAt: string;
+      dueAt: string | null;
+      overdue: boolean;
+      escalated: boolean;
+      closedAt?: string;
+      local: boolean;
+      amounts: components["schemas"]["CaseAmounts"];
+      payout: {
+        /** @enum {string} */
+        method: "bank" | "cash" | "none";
+      };
     };
     WorkItem: {
       caseId: string;
@@ -9403,6 +9910,86 @@ export interface components {
       /** @description County civil affairs was told the deadline passed */
       escalated: boolean;
       receivedAt: string;
+    };
+    ApplicantCase: {
+      caseId: string;
+      countyId: string;
+      townshipId: string;
+      townshipName: string | null;
+      /** @enum {string} */
+      flow: "A" | "B";
+      /** @enum {string} */
+      status:
+        | "awaiting-advance-decision"
+        | "advance-rejected"
+        | "paying"
+        | "awaiting-payment-route"
+        | "awaiting-fund-replenishment"
+        | "awaiting-paperwork"
+        | "awaiting-follow-up"
+        | "awaiting-additional-aid-approval"
+        | "awaiting-recovery"
+        | "handed-over-to-flow-b"
+        | "assessing"
+        | "in-notice"
+        | "awaiting-plan-approval"
+        | "awaiting-plan-funds"
+        | "stage-waiting"
+        | "stage-recheck"
+        | "stage-paying"
+        | "plan-rejected"
+        | "plan-stopped"
+        | "incident"
+        | "closed"
+        | "withdrawn";
+      hardship: {
+        /** @enum {string} */
+        kind: "urgent" | "expenditure";
+        cause: string;
+      };
+      filedAt: string;
+      dueAt: string | null;
+      overdue: boolean;
+      escalated: boolean;
+      closedAt?: string;
+      description?: string;
+      amounts: components["schemas"]["CaseAmounts"];
+      payout: {
+        /** @enum {string} */
+        method: "bank" | "cash" | "none";
+        bank?: {
+          bankName: string;
+          accountMasked?: string;
+        };
+      };
+      nextStep: components["schemas"]["CaseNextStep"];
+      tasks: components["schemas"]["CaseStep"][];
+      withdrawable: boolean;
+    };
+    MyPayment: {
+      paymentId: string;
+      caseId: string;
+      purpose: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      amountYuan: string;
+      /** @enum {string} */
+      status: "open" | "instructed" | "paid" | "awaiting-reroute";
+      /** @enum {string|null} */
+      method: "bank" | "cash" | null;
+      bankName: string | null;
+      accountMasked?: string | null;
+      createdAt: string;
+      confirmedAt: string | null;
+      attempts: {
+        attempt: number;
+        /** @enum {string} */
+        method: "bank" | "cash";
+        /** @enum {string} */
+        status: "instructed" | "confirmed" | "failed" | "cancelled";
+        instructedAt: string;
+        settledAt: string | null;
+        reason: string | null;
+      }[];
     };
     Township: {
       townshipId: string;

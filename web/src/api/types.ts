@@ -38,28 +38,11 @@ export interface CaseEvent {
   after?: unknown;
 }
 
-export interface PaymentAttemptView {
-  attempt: number;
-  method: string;
-  status: string;
-  instructedAt?: string;
-  settledAt?: string;
-  reason?: string;
-}
-
-export interface Payment {
-  paymentId: string;
-  caseId?: string;
-  purpose?: string;
-  attempts?: PaymentAttemptView[];
-  amountYuan: YuanString;
-  method: string;
-  status: string;
-  createdAt?: string;
-  confirmedAt?: string;
-  failureReason?: string;
-  accountMasked?: string;
-}
+/**
+ * A payment: amount, method, status, the account masked, its attempts (`GET /me/payments`; the
+ * progress answer's payments are read into the same shape).
+ */
+export type Payment = components["schemas"]["MyPayment"];
 
 export interface CaseDocument {
   documentId: string;
@@ -79,24 +62,14 @@ export interface NextStep {
   description?: string;
 }
 
-/** A human task of a case, as the progress answer lists it. */
-export interface CaseTask {
-  taskId?: string;
-  taskType: string;
-  status: string;
-  assigneeRoles: string[];
-  escalated?: boolean;
-  overdue?: boolean;
-  openedAt?: string;
-  dueAt?: string | null;
-  decidedBy?: string | null;
-  decidedAt?: string | null;
-}
+/** A human task of a case: an open step of a list item, or any task of the progress or plan answer. */
+export type CaseTask = components["schemas"]["CaseStep"] & Partial<components["schemas"]["CaseTask"]>;
 
+/** What the case pages read: the API's case (`raw`) with what the pages show drawn from it. */
 export interface CaseView {
   caseId: string;
-  flow: string;
-  status: string;
+  flow: components["schemas"]["PublicCase"]["flow"];
+  status: components["schemas"]["PublicCase"]["status"];
   townshipId: string;
   townshipName?: string;
   countyId?: string;
@@ -128,7 +101,7 @@ export interface CaseView {
   events?: CaseEvent[];
   payments?: Payment[];
   /** Flow B: the stage plan (`GET /plans/{caseId}`): stages, notice, re-checks. */
-  plan?: Record<string, unknown>;
+  plan?: components["schemas"]["Plan"];
   documents?: CaseDocument[];
   raw: Record<string, unknown>;
 }
