@@ -73,7 +73,8 @@ function strings(value: Json, at = ""): [string, string][] {
 /**
  * The definition as Step Functions receives it: each `${Key}` replaced by its substitution, with
  * CloudFormation's part done here — `AWS::Partition` is the region's partition, and an imported
- * function ARN is followed to the exporting stack's function, named in that partition.
+ * function ARN is followed to the exporting stack's function, named in that partition (an imported
+ * queue to its URL in the region's domain).
  */
 function resolvedDefinition(
   machine: Resource,
@@ -101,6 +102,13 @@ function resolvedDefinition(
     }
     return undefined;
   };
+  // A queue's Ref is its URL: the draw queue the payment step sends to (sqs:sendMessage).
+  const queueUrl = (raw: Json, template: Template): string | undefined => {
+    const ref = (raw as { Ref?: string }).Ref;
+    if (!ref || template.Resources?.[ref]?.Type !== "AWS::SQS::Queue") return undefined;
+    const domain = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+    return `https://sqs.${region}.${domain}/${ACCOUNT}/${ref}.fifo`;
+  };
   const pseudo: Record<string, string> = {
     "AWS::Partition": partition,
     "AWS::Region": region,
@@ -123,7 +131,9 @@ function resolvedDefinition(
     if (formatted) return formatted;
     const importName = (raw as { "Fn::ImportValue"?: string })["Fn::ImportValue"];
     const source = importName ? exported.get(importName) : undefined;
-    const arn = source ? functionArn(source.value, source.template) : undefined;
+    const arn = source
+      ? (functionArn(source.value, source.template) ?? queueUrl(source.value, source.template))
+      : undefined;
     if (arn) return arn;
     throw new Error(`substitution ${key}: cannot resolve ${JSON.stringify(raw)}`);
   };
