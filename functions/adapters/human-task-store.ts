@@ -13,13 +13,7 @@
  * or `open` → `superseded` (the wait timed out and a new, escalated task replaced it).
  */
 import { createHash } from "node:crypto";
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { queryAll, queryFirst } from "./query-all.ts";
 
 export type HumanTaskStatus = "open" | "decided" | "completed" | "superseded";
@@ -346,23 +340,15 @@ export class HumanTaskStore {
   }
 
   private async openInQueue(index: "gsi1" | "gsi2", pk: string, limit?: number): Promise<HumanTask[]> {
-    const tasks: HumanTask[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: index,
-          KeyConditionExpression: `${index}pk = :pk`,
-          ExpressionAttributeValues: { ":pk": pk },
-          ...(limit !== undefined ? { Limit: limit - tasks.length } : {}),
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      tasks.push(...((out.Items ?? []) as StoredTask[]).map(publicTask));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey && (limit === undefined || tasks.length < limit));
-    return tasks;
+    const input = {
+      TableName: this.table,
+      IndexName: index,
+      KeyConditionExpression: `${index}pk = :pk`,
+      ExpressionAttributeValues: { ":pk": pk },
+    };
+    const items =
+      limit === undefined ? await queryAll(this.db, input) : (await queryFirst(this.db, input, limit)).items;
+    return (items as StoredTask[]).map(publicTask);
   }
 }
 
