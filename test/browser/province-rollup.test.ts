@@ -135,7 +135,7 @@ describe("the province viewer reads the roll-up of its counties", () => {
     await context.close();
   });
 
-  it("on a phone (390×844) the as-of time and the 外地受助 figures are there too, axe clean", async () => {
+  it("on a phone (390×844) the page fits the screen, the as-of time and the 外地受助 figures are there too, axe clean", async () => {
     const { page, context } = await newPage(world.browser, { width: 390, height: 844 });
     onTestFailed(
       async () => void (await screenshot(page, "province-rollup-phone-FAILED").catch(() => undefined)),
@@ -148,6 +148,8 @@ describe("the province viewer reads the roll-up of its counties", () => {
     );
     expect(await seriousAxeViolations(page)).toEqual([]);
     await expectConsoleReadable(page, "province roll-up on a phone");
+    // The page fits the screen: nothing to scroll sideways (the wide tables scroll within themselves).
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
     await screenshot(page, "province-rollup-phone");
     await context.close();
   });
