@@ -1,7 +1,8 @@
 /**
  * The text a zh-CN reader sees holds no internal code (statuses, causes, document types and kinds,
- * rating levels, payment kinds, task types), no user id of the directory and no ISO timestamp. One
- * scanner for every browser test: `await expectReadable(page, "state name")` after the page settled.
+ * rating levels, payment kinds, task types), no user id of the directory and no ISO timestamp; on a
+ * phone, the page fits the screen's width. One scanner for every browser test:
+ * `await expectReadable(page, "state name")` after the page settled.
  */
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
@@ -45,8 +46,21 @@ export function unreadable(text: string): string[] {
 }
 
 /** Fails when the visible text of the page as it is now shows an internal code, user id or ISO time. */
+/** Screens up to this wide are phones: the page must not scroll sideways there. */
+const PHONE_WIDTH_MAX = 480;
+
 export async function expectReadable(page: Page, state: string): Promise<void> {
   await page.waitForLoadState("networkidle");
   const text = await page.locator("body").innerText();
   expect(unreadable(text), `${state}: shown to a zh-CN reader in\n${text}`).toEqual([]);
+  // On a phone the page fits the screen: nothing scrolls sideways (a wide table scrolls within itself).
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  if (innerWidth <= PHONE_WIDTH_MAX) {
+    expect(scrollWidth, `${state}: ${scrollWidth} px wide on a ${innerWidth} px screen`).toBeLessThanOrEqual(
+      innerWidth,
+    );
+  }
 }
