@@ -20,7 +20,7 @@ import { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { Command } from "commander";
 import { CaseStore } from "#adapters/case-store.ts";
 import { MessageStore } from "#adapters/message-store.ts";
@@ -29,7 +29,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { LocalFunctions } from "#local/stepfunctions/functions.ts";
 import { signIn } from "#test/e2e/support/api.ts";
-import { happyPathCase } from "../surge/run.ts";
+import { happyPathCase, history } from "../surge/run.ts";
 import { costOf, DEFAULT_ASSUMPTIONS, requestUnitsOf } from "./estimate.ts";
 
 /** One (step, adapter call, command, items) bucket. */
@@ -351,19 +351,6 @@ function perCase(ops: OperationCost[], cases: number): OperationCost[] {
     estimatedWru: round(m.estimatedWru / cases),
     estimatedRru: round(m.estimatedRru / cases),
   }));
-}
-
-async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(
-      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
 }
 
 /** Makes `forInvocation` answer the process-wide store itself (the code before the cache); returns the undo. */

@@ -99,7 +99,8 @@ function meterDynamoDb(): { meter: Meter; restore(): void } {
   };
 }
 
-async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+/** An execution's whole history, every page of it. */
+export async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
