@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest"
 import { isManualClock } from "#local/clock.ts";
 import { signIn } from "#test/e2e/support/api.ts";
 import { newPage, screenshot, seriousAxeViolations, signInAs } from "./support/browser.ts";
-import { confirmDialog, DESKTOP_1440, expectConsoleReadable, until } from "./support/consoles.ts";
+import { confirmDialog, DESKTOP_1440, expectConsoleReadable, pickMonth, until } from "./support/consoles.ts";
 import { type BrowserCounty, startBrowserCounty } from "./support/county.ts";
 import { consoleScreenshot } from "./support/docs-screenshots.ts";
 
@@ -82,7 +82,7 @@ afterAll(async () => {
 
 async function reconcile(page: Page, period: string): Promise<void> {
   await page.goto(`${world.url}/finance/reconciliation`);
-  await page.locator("#rec-period").fill(period);
+  await pickMonth(page, "#rec-period", period);
   await page.locator("[data-action=run-reconciliation]").click();
   await page.locator("[data-testid=reconciliation-table] tbody tr", { hasText: "城关镇" }).waitFor();
   await page.waitForLoadState("networkidle");

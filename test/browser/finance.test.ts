@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest"
 import { isManualClock } from "#local/clock.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
 import { DESKTOP, newPage, screenshot, seriousAxeViolations, signInAs } from "./support/browser.ts";
+import { pickMonth } from "./support/consoles.ts";
 import { type BrowserCounty, startBrowserCounty } from "./support/county.ts";
 
 const TOWNSHIP = "230123100";
@@ -100,7 +101,7 @@ describe("county finance: reconcile, sign and close, replenishment by a second u
     );
     await signInAs(page, world.url, "finance-1");
     await page.goto(`${world.url}/finance/reconciliation`);
-    await page.locator("#rec-period").fill(PERIOD);
+    await pickMonth(page, "#rec-period", PERIOD);
 
     // Act: reconcile
     await page.locator("[data-action=run-reconciliation]").click();
@@ -135,7 +136,7 @@ describe("county finance: reconcile, sign and close, replenishment by a second u
     const { page, context } = await newPage(world.browser, DESKTOP);
     await signInAs(page, world.url, "finance-1");
     await page.goto(`${world.url}/finance/reconciliation`);
-    await page.locator("#rec-period").fill(PERIOD);
+    await pickMonth(page, "#rec-period", PERIOD);
     await page.locator("[data-action=run-reconciliation]").click();
     await page.locator("[data-testid=reconciliation-table] tbody tr").first().waitFor();
 

@@ -94,3 +94,16 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * Picks a month (`YYYY-MM`) in a zh-CN month picker as a user types it: "2026年10月", Enter; the
+ * field then shows the month in Chinese.
+ */
+export async function pickMonth(page: Page, selector: string, period: string): Promise<void> {
+  const [year, month] = period.split("-").map(Number);
+  const text = `${year}年${month}月`;
+  const field = page.locator(selector);
+  await field.fill(text);
+  await field.press("Enter");
+  await expect.poll(() => field.inputValue()).toBe(text);
+}
