@@ -7,14 +7,23 @@ import type { HumanTask } from "#adapters/human-task-store.ts";
 import type { Reachability } from "#adapters/sms-delivery-store.ts";
 import { UNREACHABLE_NOTICE_ZH } from "#core/messages/delivery.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
-import type { PolicyFacts, PublicCase } from "./case-answers.ts";
+import {
+  AdvanceDecisionSchema,
+  type CaseStep,
+  FollowUpRecordSchema,
+  type PolicyFacts,
+  type PublicCase,
+} from "./case-answers.ts";
 
 export function publicCaseView(record: CaseRecord): PublicCase {
   const { personKey: _personKey, ...applicant } = record.applicant;
-  const { householdKeys: _householdKeys, ...shown } = record;
+  const { householdKeys: _householdKeys, advance, followUp, ...shown } = record;
   const bank = record.payout.bank;
   return {
     ...shown,
+    // Stored as the decision recorded them; read through their declared shapes (a stranger fails loudly).
+    ...(advance ? { advance: AdvanceDecisionSchema.loose().parse(advance) } : {}),
+    ...(followUp ? { followUp: FollowUpRecordSchema.loose().parse(followUp) } : {}),
     applicant,
     payout: {
       ...record.payout,
@@ -27,8 +36,14 @@ export function publicCaseView(record: CaseRecord): PublicCase {
   };
 }
 
-/** A human task of the case as its pages show it: what, whose, how late, who decided — never its token. */
-export function caseTaskView(task: HumanTask) {
+/** What a view needs of a task (never its token). */
+export type OpenTaskLike = Pick<
+  HumanTask,
+  "taskType" | "status" | "assigneeRoles" | "escalated" | "overdue" | "openedAt" | "dueAt"
+>;
+
+/** A step of the case as every page shows it: what, whose, how late — never its token. */
+export function caseStepView(task: OpenTaskLike): CaseStep {
   return {
     taskType: task.taskType,
     status: task.status,
@@ -37,8 +52,12 @@ export function caseTaskView(task: HumanTask) {
     overdue: task.overdue,
     openedAt: task.openedAt,
     dueAt: task.dueAt ?? null,
-    decidedBy: task.decided?.decidedBy ?? null,
   };
+}
+
+/** A human task of the case as its pages show it: the step and who decided it. */
+export function caseTaskView(task: HumanTask) {
+  return { ...caseStepView(task), decidedBy: task.decided?.decidedBy ?? null };
 }
 
 /**

@@ -10,7 +10,6 @@
  * field added to cases later is not shown to anyone until it is added here.
  */
 import type { CaseRecord } from "#adapters/case-store.ts";
-import type { HumanTask } from "#adapters/human-task-store.ts";
 import type {
   ApplicantCase,
   CaseAmounts,
@@ -19,6 +18,7 @@ import type {
   NextStep,
   StaffCaseItem,
 } from "../case-answers.ts";
+import { caseStepView, type OpenTaskLike } from "../case-view.ts";
 import type { TownshipNames } from "./directory.ts";
 
 type Json = Record<string, unknown>;
@@ -142,25 +142,11 @@ export function financeCaseView(record: CaseRecord, now: Date, names: TownshipNa
   };
 }
 
-/** What a view needs of a task (never its token). */
-export type OpenTaskLike = Pick<
-  HumanTask,
-  "taskType" | "status" | "assigneeRoles" | "escalated" | "overdue" | "openedAt" | "dueAt"
->;
+export type { OpenTaskLike } from "../case-view.ts";
 
 /** Open steps for the web client's timeline (web/src/api/cases.ts reads `tasks`). */
 export function openTaskList(tasks: readonly OpenTaskLike[]): CaseStep[] {
-  return tasks
-    .filter((task) => task.status === "open")
-    .map((task) => ({
-      taskType: task.taskType,
-      status: task.status,
-      assigneeRoles: task.assigneeRoles,
-      escalated: task.escalated,
-      overdue: task.overdue,
-      openedAt: task.openedAt,
-      dueAt: task.dueAt ?? null,
-    }));
+  return tasks.filter((task) => task.status === "open").map(caseStepView);
 }
 
 export type { NextStep } from "../case-answers.ts";
