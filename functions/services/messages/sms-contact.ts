@@ -163,6 +163,38 @@ async function consentTarget(
 }
 
 /**
+ * The one audit event of an opt-out or opt-in, named by the opt-out it records or lifts (so twins
+ * write one): who, on which case, why, how (`via`) and the number masked.
+ */
+async function auditConsent(
+  deps: SmsContactDeps,
+  actor: Actor,
+  { record, via, e164, phoneKey }: ConsentTarget,
+  correlationId: string,
+  change: {
+    action: "sms.optOut" | "sms.optIn";
+    why: string;
+    optedOutAt: string;
+    before?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await deps.flow.audit.append({
+    actorUserId: actor.userId,
+    actorName: actor.name,
+    actorRoles: actor.roles,
+    action: change.action,
+    caseId: record.caseId,
+    countyId: record.countyId,
+    townshipId: record.townshipId,
+    why: change.why,
+    ...(change.before ? { before: change.before } : {}),
+    after: { via, phoneMasked: maskPhone(e164) },
+    correlationId,
+    dedupKey: `${change.action}#${phoneKey}#${change.optedOutAt}`,
+  });
+}
+
+/**
  * Records the opt-out of the case's applicant number: the applicant themselves or a township officer
  * of the case's township on their behalf (`sms.optOut`). A number already opted out answers that
  * opt-out and writes nothing.
@@ -174,7 +206,8 @@ export async function recordSmsOptOut(
   request: SmsConsentRequest,
   correlationId: string,
 ): Promise<SmsContactView> {
-  const { record, via, e164, phoneKey } = await consentTarget(deps, actor, caseId, "sms.optOut", request);
+  const target = await consentTarget(deps, actor, caseId, "sms.optOut", request);
+  const { record, via, phoneKey } = target;
   const at = deps.flow.now().toISOString();
   const before = await deps.sms.numberState(phoneKey);
   if (!before.optedOut) {
@@ -185,19 +218,11 @@ export async function recordSmsOptOut(
     // Audited once per opt-out: by the call that recorded it, and of twins that recorded it in the
     // same instant, once (the opt-out names the audit event).
     if (after.optedOut?.at === at && after.optedOut.by === actor.userId) {
-      await deps.flow.audit.append({
-        actorUserId: actor.userId,
-        actorName: actor.name,
-        actorRoles: actor.roles,
+      // An officer's opt-out always carries the applicant's words (checked by consentTarget).
+      await auditConsent(deps, actor, target, correlationId, {
         action: "sms.optOut",
-        caseId: record.caseId,
-        countyId: record.countyId,
-        townshipId: record.townshipId,
-        // An officer's opt-out always carries the applicant's words (checked above).
         why: request.note ?? "applicant opted out in 掌上办",
-        after: { via, phoneMasked: maskPhone(e164) },
-        correlationId,
-        dedupKey: `sms.optOut#${phoneKey}#${at}`,
+        optedOutAt: at,
       });
     }
   }
@@ -218,7 +243,8 @@ export async function recordSmsOptIn(
   request: SmsConsentRequest,
   correlationId: string,
 ): Promise<SmsContactView> {
-  const { record, via, e164, phoneKey } = await consentTarget(deps, actor, caseId, "sms.optIn", request);
+  const target = await consentTarget(deps, actor, caseId, "sms.optIn", request);
+  const { record, via, phoneKey } = target;
   const at = deps.flow.now().toISOString();
   const lifted = (await deps.sms.numberState(phoneKey)).optedOut;
   if (lifted) {
@@ -233,19 +259,11 @@ export async function recordSmsOptIn(
       after.optedIn.at === at &&
       after.optedIn.by === actor.userId
     ) {
-      await deps.flow.audit.append({
-        actorUserId: actor.userId,
-        actorName: actor.name,
-        actorRoles: actor.roles,
+      await auditConsent(deps, actor, target, correlationId, {
         action: "sms.optIn",
-        caseId: record.caseId,
-        countyId: record.countyId,
-        townshipId: record.townshipId,
         why: request.note ?? "applicant turned SMS back on in 掌上办",
+        optedOutAt: lifted.at,
         before: { via: lifted.via },
-        after: { via, phoneMasked: maskPhone(e164) },
-        correlationId,
-        dedupKey: `sms.optIn#${phoneKey}#${lifted.at}`,
       });
     }
   }
