@@ -5,7 +5,7 @@
  *
  * | pk | sk | index | item |
  * |---|---|---|---|
- * | `SMSDLV#<messageId>` | `TO#<recipientKey>` | gsi1 `SMSDUE` / `<nextAttemptAt>#…` while not final | a delivery |
+ * | `SMSDLV#<messageId>` | `TO#<recipientKey>` | gsi1 `SMSDUE` / `<nextAttemptAt>#…` while not final; `SMSRCPT` / `<receiptPollAt>#…` while `sent` and its receipt is asked for | a delivery |
  * | `SMSNUM#<phoneKey>` | `STATE` | | a number's sends, failures, opt-out, unreachable |
  * | `SMSCONTACT#<countyId>#<caseId>` | `APPLICANT` | | the applicant's phone for SMS |
  * | `SMSREACH#<countyId>#<caseId>` | `APPLICANT` | | the applicant's number is unreachable by SMS |
@@ -21,6 +21,10 @@
  * expires and the message is claimed again. A receipt arriving in between (it carries the message id
  * as OutId/SessionContext/Context) records the send first and the second claim fails; without one,
  * the message is sent a second time. That residual risk is accepted (at least once, docs/messages.md).
+ *
+ * A `sent` delivery of a provider whose receipts are asked for (Alibaba Cloud, Tencent Cloud) stays
+ * in the receipt index (`SMSRCPT`) under its next poll time until a receipt moves it on or the
+ * dispatcher stops asking (functions/services/messages/receipts.ts).
  */
 import { createHmac } from "node:crypto";
 import {
@@ -35,6 +39,7 @@ import type { DeferReason, DeliveryStatus, SuppressReason } from "#core/messages
 import type { MessageEventKind } from "#core/messages/events.ts";
 import type { SmsProvider } from "#core/messages/smsSettings.ts";
 import type { FieldCipher } from "#functions/runtime/field-encryption.ts";
+import { queryFirst } from "./query-all.ts";
 
 /** The field a sealed applicant phone is sealed for (the GCM additional data, the KMS encryption context). */
 export const APPLICANT_PHONE_PURPOSE = "applicant-phone";
@@ -69,6 +74,10 @@ export interface SmsDelivery {
   attempts: number;
   nextAttemptAtMs?: number;
   claimUntilMs?: number;
+  /** `sent`, receipt asked for: when next (absent once a receipt came or the asking stopped). */
+  receiptPollAtMs?: number;
+  /** Times the provider was asked for this delivery's receipt. */
+  receiptPolls?: number;
   provider?: SmsProvider;
   providerMessageId?: string;
   /** The provider's last code and words (a failure, a receipt). */
@@ -112,6 +121,7 @@ const reachKey = (countyId: string, caseId: string) => ({
   sk: "APPLICANT",
 });
 const DUE_PK = "SMSDUE";
+const RECEIPT_PK = "SMSRCPT";
 const dueSk = (atMs: number, messageId: string, recipientKey: string) =>
   `${new Date(atMs).toISOString()}#${messageId}#${recipientKey}`;
 const FINAL: ReadonlySet<string> = new Set(["sent", "delivered", "failed", "suppressed"]);
@@ -137,6 +147,8 @@ export interface DeliveryChange {
   at: Date;
   reason?: SmsDelivery["reason"];
   nextAttemptAtMs?: number;
+  /** With `sent`: the provider is asked for its receipt from then on (the receipt index). */
+  receiptPollAtMs?: number;
   attempts?: number;
   provider?: SmsProvider;
   providerMessageId?: string;
@@ -297,17 +309,75 @@ export class SmsDeliveryStore {
             pk: deliveryPk(messageId),
             sk: deliverySk(recipientKey),
             type: "sms-delivery",
-            ...(FINAL.has(next.status)
-              ? {}
-              : {
-                  gsi1pk: DUE_PK,
-                  gsi1sk: dueSk(next.nextAttemptAtMs ?? change.at.getTime(), messageId, recipientKey),
-                }),
+            ...indexOf(next, change.at.getTime()),
             ...next,
           },
           ConditionExpression: "#status = :was AND updatedAt = :updated",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ":was": current.status, ":updated": current.updatedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** `sent` deliveries whose receipt is to be asked for at `nowMs`, earliest first, at most `limit`. */
+  async receiptsDue(
+    nowMs: number,
+    limit = DUE_PAGE_MAX,
+  ): Promise<Array<{ messageId: string; recipientKey: string }>> {
+    const { items } = await queryFirst(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk <= :now",
+        ExpressionAttributeValues: { ":pk": RECEIPT_PK, ":now": `${new Date(nowMs).toISOString()}#~` },
+      },
+      Math.min(limit, DUE_PAGE_MAX),
+    );
+    return items.map((item) => ({
+      messageId: String(item.messageId),
+      recipientKey: String(item.recipientKey),
+    }));
+  }
+
+  /**
+   * After asking for a `sent` delivery's receipt without getting one: asks again at `nextAtMs`, or
+   * (undefined) stops asking — the delivery stays `sent` and leaves the receipt index. Only while
+   * it is `sent` (a receipt may have come meanwhile); `updatedAt` is left alone, so a receipt
+   * recorded concurrently is not refused for it.
+   */
+  async rescheduleReceipt(
+    messageId: string,
+    recipientKey: string,
+    nextAtMs: number | undefined,
+    at: Date,
+    code?: string,
+  ): Promise<boolean> {
+    const step = [{ at: at.toISOString(), status: "receipt", ...(code ? { code } : {}) }];
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: deliveryPk(messageId), sk: deliverySk(recipientKey) },
+          UpdateExpression:
+            nextAtMs === undefined
+              ? "SET receiptPolls = if_not_exists(receiptPolls, :zero) + :one, history = list_append(history, :step) REMOVE receiptPollAtMs, gsi1pk, gsi1sk"
+              : "SET receiptPolls = if_not_exists(receiptPolls, :zero) + :one, receiptPollAtMs = :next, gsi1sk = :sk",
+          ConditionExpression: "#status = :sent",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":sent": "sent",
+            ":zero": 0,
+            ":one": 1,
+            ...(nextAtMs === undefined
+              ? { ":step": step }
+              : { ":next": nextAtMs, ":sk": dueSk(nextAtMs, messageId, recipientKey) }),
+          },
         }),
       );
       return true;
@@ -428,9 +498,24 @@ export class SmsDeliveryStore {
   }
 }
 
+/** Where a delivery is indexed: due (not final), waiting for its receipt to be asked (sent), or nowhere. */
+function indexOf(next: SmsDelivery, atMs: number): Record<string, string> {
+  if (next.status === "sent" && next.receiptPollAtMs !== undefined) {
+    return { gsi1pk: RECEIPT_PK, gsi1sk: dueSk(next.receiptPollAtMs, next.messageId, next.recipientKey) };
+  }
+  if (FINAL.has(next.status)) return {};
+  return { gsi1pk: DUE_PK, gsi1sk: dueSk(next.nextAttemptAtMs ?? atMs, next.messageId, next.recipientKey) };
+}
+
 function nextRecord(current: SmsDelivery, change: DeliveryChange): SmsDelivery {
   const at = change.at.toISOString();
-  const { claimUntilMs: _claim, nextAttemptAtMs: _next, reason: _reason, ...kept } = current;
+  const {
+    claimUntilMs: _claim,
+    nextAttemptAtMs: _next,
+    reason: _reason,
+    receiptPollAtMs: _poll,
+    ...kept
+  } = current;
   return {
     ...kept,
     status: change.status,
@@ -438,6 +523,7 @@ function nextRecord(current: SmsDelivery, change: DeliveryChange): SmsDelivery {
     attempts: change.attempts ?? current.attempts,
     ...(change.reason ? { reason: change.reason } : {}),
     ...(change.nextAttemptAtMs !== undefined ? { nextAttemptAtMs: change.nextAttemptAtMs } : {}),
+    ...(change.receiptPollAtMs !== undefined ? { receiptPollAtMs: change.receiptPollAtMs } : {}),
     ...(change.provider ? { provider: change.provider } : {}),
     ...(change.providerMessageId ? { providerMessageId: change.providerMessageId } : {}),
     ...(change.code ? { lastCode: change.code } : {}),

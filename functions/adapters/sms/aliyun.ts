@@ -3,6 +3,12 @@
  * county's approved SignName, the event's TemplateCode and TemplateParam as JSON of the rendered
  * variables by name; OutId carries AidFlow's message id. The SDK answers HTTP 200 with `Code` for
  * business errors and throws (with `code`) for HTTP 4xx/5xx; both are mapped by code.
+ *
+ * Receipts are asked for (`pollReceipt`): QuerySendDetails by the number, the send's day (Beijing
+ * time, yyyyMMdd) and its BizId answers the send's SendStatus — 1 waiting for the operator's receipt,
+ * 2 failed, 3 delivered — with the operator's ErrCode (DELIVERED, or the failure's code). Polling was
+ * chosen over Alibaba Cloud's receipt push (MNS queue or HTTP SmsReport) because a push needs a public
+ * endpoint or an MNS queue per deployment, and the dispatcher's schedule already runs every 5 minutes.
  */
 import * as dysms from "@alicloud/dysmsapi20170525";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
@@ -11,6 +17,8 @@ import {
   invalidNumber,
   noTemplate,
   type SmsChannel,
+  type SmsReceiptPoll,
+  type SmsReceiptQuery,
   type SmsSendRequest,
   type SmsSendResult,
   type SmsSendStatus,
@@ -49,6 +57,12 @@ export interface AliyunSmsOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** QuerySendDetails' SendStatus values (阿里云 QuerySendDetails). */
+const SEND_STATUS = { waiting: 1, failed: 2, delivered: 3 } as const;
+/** Records of one send asked for: with a BizId there is one (a page of 1–50 is required). */
+const DETAILS_PAGE_SIZE = 10;
+/** Alibaba Cloud dates a send in Beijing time (UTC+8, no daylight saving). */
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
 
 type ClientClass = typeof dysms.default.default;
 type Client = InstanceType<ClientClass>;
@@ -112,4 +126,50 @@ export class AliyunSmsChannel implements SmsChannel {
   private outcome(code: string, detail: string): SmsSendResult {
     return { status: CODES[code] ?? "failed", provider: this.provider, code, detail };
   }
+
+  async pollReceipt(query: SmsReceiptQuery): Promise<SmsReceiptPoll> {
+    try {
+      const response = await this.client.querySendDetails(
+        new dysms.QuerySendDetailsRequest({
+          phoneNumber: queryNumber(query.phoneNumber),
+          bizId: query.providerMessageId,
+          sendDate: beijingDay(query.sentAtMs),
+          pageSize: DETAILS_PAGE_SIZE,
+          currentPage: 1,
+        }),
+      );
+      const body = response.body;
+      if (body?.code !== "OK") {
+        return pollError(body?.code ?? "NO_CODE", body?.message ?? `HTTP ${response.statusCode}`);
+      }
+      const details = body.smsSendDetailDTOs?.smsSendDetailDTO ?? [];
+      // The BizId names the send; OutId (AidFlow's message id) confirms it when the record has one.
+      const detail = details.find((d) => d.outId === query.messageId) ?? details.find((d) => !d.outId);
+      if (!detail || detail.sendStatus === SEND_STATUS.waiting) return { status: "pending" };
+      if (detail.sendStatus === SEND_STATUS.delivered) {
+        return { status: "delivered", code: detail.errCode || "DELIVERED", detail: "" };
+      }
+      if (detail.sendStatus === SEND_STATUS.failed) {
+        return { status: "failed", code: detail.errCode || "FAILED", detail: "" };
+      }
+      return { status: "pending" };
+    } catch (error) {
+      const { code, message } = error as { code?: unknown; message?: unknown };
+      return pollError(typeof code === "string" && code !== "undefined" ? code : "ERROR", String(message));
+    }
+  }
+}
+
+function pollError(code: string, detail: string): SmsReceiptPoll {
+  return { status: "error", throttled: CODES[code] === "throttled", code, detail };
+}
+
+/** QuerySendDetails takes a mainland number as its 11 digits, any other as country code + number. */
+function queryNumber(phoneE164: string): string {
+  return phoneE164.startsWith("+86") ? phoneE164.slice(3) : phoneE164.replace(/^\+/, "");
+}
+
+/** yyyyMMdd of the instant in Beijing time. */
+function beijingDay(atMs: number): string {
+  return new Date(atMs + BEIJING_OFFSET_MS).toISOString().slice(0, 10).replaceAll("-", "");
 }

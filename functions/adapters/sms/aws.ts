@@ -3,6 +3,12 @@
  * outside China: SendTextMessage of the rendered text with the county's signature before it (there
  * are no provider templates), TRANSACTIONAL, from the county's origination identity; Context carries
  * AidFlow's message id. The client makes one attempt: retries are the dispatcher's, with backoff.
+ *
+ * Receipts are pushed, not asked for (End User Messaging has no call that answers a message's
+ * status): the service puts every text's status change on the account's default EventBridge bus
+ * ("Text Message Delivery Status Updated", source `aws.sms-voice`) whatever the configuration set,
+ * and a rule hands them to the dispatcher (infra/sms-dispatch.ts). `receiptOfEvent` reads one: the
+ * Context we sent carries AidFlow's message id back.
  */
 import {
   PinpointSMSVoiceV2Client,
@@ -13,6 +19,7 @@ import type { AwsSmsSettings } from "#core/messages/smsSettings.ts";
 import {
   invalidNumber,
   type SmsChannel,
+  type SmsReceipt,
   type SmsSendRequest,
   type SmsSendResult,
   type SmsSendStatus,
@@ -106,4 +113,56 @@ function statusOf(
     default:
       return "failed";
   }
+}
+
+/** EventBridge's source and detail-type of End User Messaging's text status events. */
+export const SMS_VOICE_EVENT_SOURCE = "aws.sms-voice";
+export const TEXT_STATUS_DETAIL_TYPE = "Text Message Delivery Status Updated";
+
+/** Event types that say the handset has the text (SUCCESSFUL is DELIVERED in some countries). */
+export const DELIVERED_EVENT_TYPES = ["TEXT_DELIVERED", "TEXT_SUCCESSFUL"] as const;
+/** Event types that end a text undelivered when `isFinal` (UNKNOWN: no final word within 72 h). */
+export const FAILED_EVENT_TYPES = [
+  "TEXT_BLOCKED",
+  "TEXT_CARRIER_BLOCKED",
+  "TEXT_CARRIER_UNREACHABLE",
+  "TEXT_INVALID",
+  "TEXT_INVALID_MESSAGE",
+  "TEXT_PROTECT_BLOCKED",
+  "TEXT_SPAM",
+  "TEXT_TTL_EXPIRED",
+  "TEXT_UNKNOWN",
+  "TEXT_UNREACHABLE",
+] as const;
+const DELIVERED: ReadonlySet<string> = new Set(DELIVERED_EVENT_TYPES);
+const FAILED: ReadonlySet<string> = new Set(FAILED_EVENT_TYPES);
+
+/**
+ * The receipt an End User Messaging text event (its `detail`) carries, or undefined when it carries
+ * none: an intermediate status (QUEUED, PENDING, SENT, a failure not yet final) or a text AidFlow did
+ * not send (no `context.messageId`).
+ */
+export function receiptOfEvent(detail: unknown): SmsReceipt | undefined {
+  if (typeof detail !== "object" || detail === null) return undefined;
+  const event = detail as {
+    eventType?: unknown;
+    isFinal?: unknown;
+    messageId?: unknown;
+    destinationPhoneNumber?: unknown;
+    messageStatusDescription?: unknown;
+    context?: { messageId?: unknown };
+  };
+  const messageId = event.context?.messageId;
+  const type = event.eventType;
+  if (typeof messageId !== "string" || !messageId || typeof type !== "string") return undefined;
+  const delivered = DELIVERED.has(type);
+  if (!delivered && !(FAILED.has(type) && event.isFinal === true)) return undefined;
+  return {
+    messageId,
+    delivered,
+    code: type,
+    ...(typeof event.destinationPhoneNumber === "string" ? { phone: event.destinationPhoneNumber } : {}),
+    ...(typeof event.messageId === "string" ? { providerMessageId: event.messageId } : {}),
+    ...(typeof event.messageStatusDescription === "string" ? { detail: event.messageStatusDescription } : {}),
+  };
 }

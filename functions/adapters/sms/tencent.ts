@@ -4,6 +4,12 @@
  * variables in the order they appear in the template ({1}, {2}…); SessionContext carries AidFlow's
  * message id. A request-level error throws (`code`); a per-number error comes back in
  * SendStatusSet[0].Code. Both are mapped by code.
+ *
+ * Receipts are asked for (`pollReceipt`): PullSmsSendStatusByPhoneNumber over the number's sends
+ * since this one (at most 7 days back), the one whose SerialNo is the send's, ReportStatus SUCCESS
+ * or FAIL with the operator's Description. Chosen over PullSmsSendStatus (the app's queue of
+ * receipts, each answered once: a dispatcher that failed after pulling would lose them) and over the
+ * receipt callback (a public endpoint per deployment): asking by number is repeatable.
  */
 import * as tencentcloud from "tencentcloud-sdk-nodejs-sms";
 import { type TencentSmsSettings, templateCodeOf } from "#core/messages/smsSettings.ts";
@@ -11,6 +17,8 @@ import {
   invalidNumber,
   noTemplate,
   type SmsChannel,
+  type SmsReceiptPoll,
+  type SmsReceiptQuery,
   type SmsSendRequest,
   type SmsSendResult,
   type SmsSendStatus,
@@ -52,6 +60,13 @@ export interface TencentSmsOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const MS_PER_SECOND = 1000;
+/**
+ * Statuses one pull reads (the API's most): the number's sends since this one. The rate limit
+ * (core/messages/delivery.ts: 5 a day) keeps far fewer than that within the receipt window.
+ */
+const PULL_LIMIT = 100;
+/** Begins the range a little before the send: the provider stamps it with its own clock. */
+const PULL_SLACK_SECONDS = 60;
 
 type Client = InstanceType<typeof tencentcloud.sms.v20210111.Client>;
 
@@ -102,9 +117,44 @@ export class TencentSmsChannel implements SmsChannel {
     }
   }
 
-  private outcome(code: string, detail: string): SmsSendResult {
+  async pollReceipt(query: SmsReceiptQuery): Promise<SmsReceiptPoll> {
+    try {
+      const response = await this.client.PullSmsSendStatusByPhoneNumber({
+        BeginTime: Math.floor(query.sentAtMs / MS_PER_SECOND) - PULL_SLACK_SECONDS,
+        EndTime: Math.ceil(query.nowMs / MS_PER_SECOND),
+        Offset: 0,
+        Limit: PULL_LIMIT,
+        PhoneNumber: query.phoneNumber,
+        SmsSdkAppId: this.settings.smsSdkAppId,
+      });
+      const report = (response.PullSmsSendStatusSet ?? []).find(
+        (s) => s.SerialNo === query.providerMessageId,
+      );
+      if (report?.ReportStatus === "SUCCESS") {
+        return { status: "delivered", code: "SUCCESS", detail: report.Description ?? "" };
+      }
+      if (report?.ReportStatus === "FAIL") {
+        return { status: "failed", code: "FAIL", detail: report.Description ?? "" };
+      }
+      return { status: "pending" };
+    } catch (error) {
+      const { code, message } = error as { code?: unknown; message?: unknown };
+      const known = typeof code === "string" && code ? code : "ERROR";
+      return {
+        status: "error",
+        throttled: this.statusOf(known) === "throttled",
+        code: known,
+        detail: String(message),
+      };
+    }
+  }
+
+  private statusOf(code: string): Exclude<SmsSendStatus, "sent"> {
     // Sub-codes of a throttling family (RequestLimitExceeded.IPLimitExceeded…) are throttling too.
-    const status = CODES[code] ?? (code.startsWith("RequestLimitExceeded") ? "throttled" : "failed");
-    return { status, provider: this.provider, code, detail };
+    return CODES[code] ?? (code.startsWith("RequestLimitExceeded") ? "throttled" : "failed");
+  }
+
+  private outcome(code: string, detail: string): SmsSendResult {
+    return { status: this.statusOf(code), provider: this.provider, code, detail };
   }
 }

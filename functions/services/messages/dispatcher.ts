@@ -3,8 +3,9 @@
  * goes to each recipient's phone through the county's SMS channel at least once, deduplicated by
  * message id and recipient (a conditional claim: two dispatchers never both send it), under the
  * delivery policy of core/messages/delivery.ts (quiet hours, rate limit, opt-out, retries with
- * backoff, unreachable numbers), with the provider's receipts recorded per delivery. The inbox does
- * not depend on any of this: it shows the message whatever happens to its SMS.
+ * backoff, unreachable numbers), with the provider's receipts recorded per delivery (pushed:
+ * `recordReceipt`; asked for: functions/services/messages/receipts.ts). The inbox does not depend on
+ * any of this: it shows the message whatever happens to its SMS.
  *
  * Fed in AWS by the main table's stream (new message items) and a schedule (deferred and retried
  * deliveries), locally by a poll of the store (local/sms-simulator/service.ts).
@@ -16,7 +17,10 @@ import type { StaffUser, UserDirectory } from "#adapters/user-directory.ts";
 import { maskPhone } from "#core/identity/masking.ts";
 import { deliveryDecision, isOptOutReply, isUnreachable, retryDelayMs } from "#core/messages/delivery.ts";
 import type { SmsSettings } from "#core/messages/smsSettings.ts";
-import { type SmsChannel, type SmsSendResult, toE164 } from "./sms-channel.ts";
+import { firstReceiptPollAtMs } from "./receipts.ts";
+import { type SmsChannel, type SmsReceipt, type SmsSendResult, toE164 } from "./sms-channel.ts";
+
+export type { SmsReceipt } from "./sms-channel.ts";
 
 /** How long a claim holds a delivery: longer than one provider call with its timeout. */
 export const CLAIM_LEASE_MS = 60_000;
@@ -43,18 +47,6 @@ export interface DispatcherDeps {
   nowMs(): number;
   /** In [0, 1): the retry jitter. */
   random(): number;
-}
-
-/** A provider's report on one sent message (a status callback or a poll). */
-export interface SmsReceipt {
-  /** AidFlow's message id, as the provider echoes it (OutId, SessionContext, Context). */
-  messageId: string;
-  /** The number it went to (E.164 or mainland 11 digits), when the receipt names it. */
-  phone?: string;
-  providerMessageId?: string;
-  delivered: boolean;
-  code?: string;
-  detail?: string;
 }
 
 /** Phones from the user directory (staff) and the contact the case is texted on (applicant). */
@@ -193,7 +185,7 @@ export class SmsDispatcher {
         phoneNumber: recipient.phone,
         message: message.rendered,
       });
-      await this.recordOutcome(message, recipient.key, phoneKey, result);
+      await this.recordOutcome(message, recipient.key, phoneKey, result, channel.pollReceipt !== undefined);
     }
     return deliveries.get(message.messageId, recipient.key);
   }
@@ -204,6 +196,8 @@ export class SmsDispatcher {
     recipientKey: string,
     phoneKey: string,
     result: SmsSendResult,
+    /** The channel's receipts are asked for (not pushed): the delivery enters the receipt index. */
+    pollsReceipts: boolean,
   ): Promise<void> {
     const { deliveries } = this.deps;
     const nowMs = this.deps.nowMs();
@@ -216,6 +210,7 @@ export class SmsDispatcher {
         ...base,
         status: "sent",
         providerMessageId: result.providerMessageId,
+        ...(pollsReceipts ? { receiptPollAtMs: firstReceiptPollAtMs(nowMs) } : {}),
       });
       await deliveries.recordSend(phoneKey, nowMs);
       return;
@@ -275,6 +270,8 @@ export class SmsDispatcher {
   /**
    * A provider's receipt: the delivery it names becomes `delivered` or `failed`. A receipt for a
    * delivery still `sending` (the dispatcher died before recording the send) records the send too.
+   * Idempotent: a repeated or late receipt (the delivery already `delivered` or `failed`) changes
+   * nothing. Undefined when no delivery matches (a message AidFlow does not know): nothing changes.
    */
   async recordReceipt(receipt: SmsReceipt): Promise<SmsDelivery | undefined> {
     const { deliveries } = this.deps;

@@ -29,7 +29,46 @@ export type SmsSendStatus = SmsSendResult["status"];
 export interface SmsChannel {
   readonly provider: SmsProvider;
   send(request: SmsSendRequest): Promise<SmsSendResult>;
+  /**
+   * Asks the provider what became of one sent message (Alibaba Cloud QuerySendDetails, Tencent Cloud
+   * PullSmsSendStatusByPhoneNumber). Absent where the provider pushes its receipts instead (AWS End
+   * User Messaging's events, the local simulator). Never throws for a provider's answer.
+   */
+  pollReceipt?(query: SmsReceiptQuery): Promise<SmsReceiptPoll>;
 }
+
+/** A provider's report on one sent message (a status callback, an event or a poll). */
+export interface SmsReceipt {
+  /** AidFlow's message id, as the provider echoes it (OutId, SessionContext, Context). */
+  messageId: string;
+  /** The number it went to (E.164 or mainland 11 digits), when the receipt names it. */
+  phone?: string;
+  providerMessageId?: string;
+  delivered: boolean;
+  code?: string;
+  detail?: string;
+}
+
+/** One sent message to ask a provider about. */
+export interface SmsReceiptQuery {
+  messageId: string;
+  /** The provider's id of the send (BizId, SerialNo). */
+  providerMessageId: string;
+  /** E.164. */
+  phoneNumber: string;
+  /** When it was sent: the day or the time range the provider is asked about. */
+  sentAtMs: number;
+  nowMs: number;
+}
+
+/**
+ * What a poll found: the handset's receipt (`delivered` / `failed`, the operator's code and words),
+ * no receipt yet (`pending`), or no answer (`error`; `throttled` when the provider said "later").
+ */
+export type SmsReceiptPoll =
+  | { status: "delivered" | "failed"; code: string; detail: string }
+  | { status: "pending" }
+  | { status: "error"; throttled: boolean; code: string; detail: string };
 
 /** Whether sending the same message again later may succeed. */
 export function isRetryable(result: SmsSendResult): boolean {
