@@ -10,6 +10,7 @@
  */
 import * as z from "zod";
 import { CASE_STATES } from "#core/cases/index.ts";
+import { type ApprovalLevel, WIRE_LEVEL } from "./flow-a/approval-levels.ts";
 
 const Yuan = z.string().meta({ description: '2-decimal yuan, e.g. "1230.00"' });
 const Json = z.record(z.string(), z.unknown());
@@ -67,6 +68,18 @@ const Document = z.object({
   attestedBy: z.string().optional(),
 });
 
+/**
+ * Household registration (户籍, DOMAIN §2.1): a reader who sees it masked gets the province only, a
+ * reader it is hidden from gets none of it.
+ */
+const Registration = z
+  .object({
+    countyCode: z.string().optional(),
+    province: z.string().optional(),
+    description: z.string().optional(),
+  })
+  .meta({ id: "HouseholdRegistration" });
+
 const HouseholdMember = z.object({
   name: z.string().optional(),
   relation: z.string(),
@@ -107,7 +120,7 @@ export const StaffCaseItemSchema = ListedCase.extend({
     document: Document.optional(),
     phoneMasked: z.string().optional(),
     address: z.string().optional(),
-    registration: Json.optional(),
+    registration: Registration.optional(),
     local: z.boolean().optional(),
     userId: z.string().optional(),
   }),
@@ -187,6 +200,43 @@ export const MyPaymentPageSchema = z.object({
   nextCursor: z.string().optional(),
 });
 
+/** The advance decision as recorded on the case (flow-a/decisions/advance.ts). */
+export const AdvanceDecisionSchema = z
+  .object({
+    decision: z.enum(["approve", "reject"]),
+    amountYuan: Yuan.optional(),
+    reason: z.string().optional(),
+    level: z.enum(["township", "county"]).optional(),
+    escalated: z.boolean().optional(),
+    policyVersionId: z.string().optional(),
+    decidedBy: z.string().optional(),
+    decidedAt: z.string().optional(),
+  })
+  .meta({ id: "AdvanceDecision" });
+
+const APPROVAL_LEVELS = Object.values(WIRE_LEVEL) as [ApprovalLevel, ...ApprovalLevel[]];
+
+/**
+ * The follow-up as recorded on the case (flow-a/decisions/follow-up.ts): what the officer proposed
+ * and, with additional aid, the approval level judged on the case's total after it.
+ */
+export const FollowUpRecordSchema = z
+  .object({
+    additionalAid: z.object({ amountYuan: Yuan, reason: z.string() }).optional(),
+    staged: z.object({ reason: z.string() }).optional(),
+    referrals: z
+      .array(z.object({ to: z.string(), receivingBody: z.string(), note: z.string().optional() }))
+      .optional(),
+    recovery: z.object({ amountYuan: Yuan, reason: z.string() }).optional(),
+    close: z.object({ summary: z.string() }).optional(),
+    approvalLevel: z.enum(APPROVAL_LEVELS).optional(),
+    totalAfterYuan: Yuan.optional(),
+    paidYuan: Yuan.optional(),
+    decidedBy: z.string().optional(),
+    decidedAt: z.string().optional(),
+  })
+  .meta({ id: "FollowUpRecord" });
+
 /** The case record as any response shows it (case-view.ts publicCaseView). */
 export const PublicCaseSchema = z
   .object({
@@ -203,8 +253,10 @@ export const PublicCaseSchema = z
       name: z.string().optional(),
       document: Document.optional(),
       phoneMasked: z.string().optional(),
-      registration: Json.optional(),
-      residence: Json.optional(),
+      registration: Registration.optional(),
+      residence: z
+        .object({ address: z.string().optional(), residencePermit: z.boolean().optional() })
+        .optional(),
       local: z.boolean().optional(),
     }),
     household: z.array(HouseholdMember).optional(),
@@ -242,9 +294,9 @@ export const PublicCaseSchema = z
       noDocument: z.boolean().optional(),
     }),
     dueAt: z.string().nullable().optional(),
-    advance: Json.optional(),
+    advance: AdvanceDecisionSchema.optional(),
     paperwork: Json.optional(),
-    followUp: Json.optional(),
+    followUp: FollowUpRecordSchema.optional(),
     additionalAid: Json.optional(),
     recovery: Json.optional(),
     referrals: z.array(Json).optional(),

@@ -1,14 +1,12 @@
 /**
  * Cases: filing, queries, and every human step of Flow A (DOMAIN §3) and Flow B (§4). Paths follow
- * `functions/catalog.ts`; the raw answer is kept on `CaseView.raw` so detail pages can show fields
- * this client does not model yet.
+ * `functions/catalog.ts`; every answer is read through its generated type (contract.ts `Answer`).
  */
 import { sumYuan } from "../format.ts";
-import type { Answer } from "./contract.ts";
+import type { Answer, Query } from "./contract.ts";
 import { get, post, query, type RequestOptions } from "./http.ts";
 import type { CaseDocument, CaseEvent, CaseTask, CaseView, FileCaseRequest, Page, Payment } from "./types.ts";
 
-type Raw = Record<string, unknown>;
 type Progress = Answer<"/cases/{caseId}/progress">;
 /** The case record of the progress and plan answers. */
 type PublicCase = Progress["case"];
@@ -16,11 +14,12 @@ type PublicCase = Progress["case"];
 type ListedCase = Answer<"/cases">["items"][number] | Answer<"/me/cases">["items"][number];
 type CasePayment = Progress["payments"][number];
 type PlanAnswer = Answer<"/plans/{caseId}">;
+type DocumentsAnswer = Answer<"/cases/{caseId}/documents">;
+type UploadAnswer = Answer<"/cases/{caseId}/documents", "post", 201>;
+type AuditAnswer = Answer<"/audit">;
 
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
-const arr = <T>(v: unknown): T[] | undefined => (Array.isArray(v) ? (v as T[]) : undefined);
-
-const obj = (v: unknown): Raw => (v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : {});
+/** A text the API may send empty (a masked-away name, a cause not given) reads as absent. */
+const nonEmpty = (text: string | undefined | null): string | undefined => text || undefined;
 
 /** `{ obligation, attempts[] }` of the progress answer → the payment row `GET /me/payments` answers. */
 function toPayment({ obligation, attempts }: CasePayment): Payment {
@@ -62,7 +61,7 @@ function timelineOf(c: PublicCase | ListedCase, tasks: CaseTask[], payments: Pay
       type: filedBy?.onBehalf ? "filed-on-behalf" : "filed",
       actorId: filedBy?.userId,
       // People by name: the filer's own, else the applicant's when they filed themselves.
-      actorName: str(filedBy?.name) ?? (filedBy?.onBehalf ? undefined : str(applicantName)),
+      actorName: nonEmpty(filedBy?.name) ?? (filedBy?.onBehalf ? undefined : nonEmpty(applicantName)),
     });
   for (const task of tasks) {
     if (task.openedAt)
@@ -105,7 +104,7 @@ function toCaseView(c: PublicCase | ListedCase, tasks: CaseTask[], payments: Pay
   const applicant = "applicant" in c ? c.applicant : undefined;
   const flags = "flags" in c ? c.flags : undefined;
   const amounts = "amounts" in c ? c.amounts : undefined;
-  const advance = "advance" in c ? obj(c.advance) : {};
+  const advance = "advance" in c ? c.advance : undefined;
   const listedNext = "nextStep" in c ? c.nextStep : null;
   const dueAt = c.dueAt ?? undefined;
   return {
@@ -116,19 +115,19 @@ function toCaseView(c: PublicCase | ListedCase, tasks: CaseTask[], payments: Pay
     townshipName: "townshipName" in c ? (c.townshipName ?? undefined) : undefined,
     countyId: c.countyId,
     hardshipType: c.hardship.kind,
-    cause: str(c.hardship.cause),
-    description: "description" in c ? str(c.description) : undefined,
+    cause: nonEmpty(c.hardship.cause),
+    description: "description" in c ? nonEmpty(c.description) : undefined,
     filedAt: c.filedAt,
     filedBy: "filedBy" in c ? c.filedBy.userId : undefined,
     handledBy: "handledBy" in c ? c.handledBy : undefined,
-    applicantName: str(applicant?.name),
-    applicantIdMasked: str(applicant?.document?.numberMasked),
-    applicantIdType: str(applicant?.document?.type),
+    applicantName: nonEmpty(applicant?.name),
+    applicantIdMasked: nonEmpty(applicant?.document?.numberMasked),
+    applicantIdType: nonEmpty(applicant?.document?.type),
     applicantLocal: applicant?.local ?? ("local" in c ? c.local : undefined),
-    ownerUserId: str(applicant?.userId),
-    requestedAmountYuan: str("requestedAmountYuan" in c ? c.requestedAmountYuan : amounts?.requestedYuan),
-    advanceAmountYuan:
-      str(advance.amountYuan ?? obj(advance.decision).amountYuan) ?? str(amounts?.advanceApprovedYuan),
+    requestedAmountYuan: nonEmpty(
+      "requestedAmountYuan" in c ? c.requestedAmountYuan : amounts?.requestedYuan,
+    ),
+    advanceAmountYuan: nonEmpty(advance?.amountYuan) ?? nonEmpty(amounts?.advanceApprovedYuan),
     totalPaidYuan: sumYuan(payments.filter((p) => p.status === "paid").map((p) => p.amountYuan)),
     escalated:
       flags?.escalated === true || ("escalated" in c && c.escalated === true) || current?.escalated === true,
@@ -153,7 +152,6 @@ function toCaseView(c: PublicCase | ListedCase, tasks: CaseTask[], payments: Pay
     tasks,
     events: timelineOf(c, tasks, payments),
     payments,
-    raw: c,
   };
 }
 
@@ -161,17 +159,8 @@ function listedCaseView(c: ListedCase): CaseView {
   return toCaseView(c, "tasks" in c ? c.tasks : [], []);
 }
 
-export interface CaseFilter {
-  status?: string;
-  townshipId?: string;
-  hardshipType?: string;
-  dueBefore?: string;
-  overdue?: boolean;
-  /** A name, a case number (any letter case) or a whole ID number. */
-  q?: string;
-  cursor?: string;
-  limit?: number;
-}
+/** The filters of `GET /cases` (a name, a case number in any letter case or a whole ID number as `q`). */
+export type CaseFilter = Query<"/cases">;
 
 /** `existing`: the same person already had an open case for this cause: that case is returned. */
 export type FileCaseResult = Answer<"/cases", "post", 201>;
@@ -209,10 +198,10 @@ export async function getCase(caseId: string): Promise<CaseView> {
 /** The case with the policy limits beside it: what an approver decides with. */
 export async function getCaseDetail(caseId: string): Promise<{ view: CaseView; policy: PolicyFacts }> {
   const body = await get<Progress>(`/cases/${encodeURIComponent(caseId)}/progress`);
-  const view = await withPlanAndDocuments(
-    caseId,
-    toCaseView(body.case, body.tasks, body.payments.map(toPayment)),
-  );
+  const view = await withPlanAndDocuments(caseId, {
+    ...toCaseView(body.case, body.tasks, body.payments.map(toPayment)),
+    detail: body.case,
+  });
   return { view, policy: body.policy };
 }
 
@@ -235,9 +224,8 @@ async function withPlanAndDocuments(caseId: string, view: CaseView): Promise<Cas
   return view;
 }
 
-export async function listDocuments(caseId: string): Promise<LinkedDocument[]> {
-  const body = await get<unknown>(`/cases/${encodeURIComponent(caseId)}/documents`);
-  return (arr<unknown>(Array.isArray(body) ? body : obj(body).documents) ?? []).map(toDocument);
+export async function listDocuments(caseId: string): Promise<CaseDocument[]> {
+  return (await get<DocumentsAnswer>(`/cases/${encodeURIComponent(caseId)}/documents`)).documents;
 }
 
 /**
@@ -245,29 +233,25 @@ export async function listDocuments(caseId: string): Promise<LinkedDocument[]> {
  * every page, following `nextCursor` until the last.
  */
 export async function getAudit(caseId: string): Promise<CaseEvent[]> {
-  const events: Raw[] = [];
+  const events: AuditAnswer["events"] = [];
   let cursor: string | undefined;
   do {
-    const body = obj(
-      await get<unknown>(`/audit${query({ resourceType: "case", resourceId: caseId, limit: 200, cursor })}`),
+    const page = await get<AuditAnswer>(
+      `/audit${query({ resourceType: "case", resourceId: caseId, limit: 200, cursor })}`,
     );
-    events.push(...(arr<Raw>(body.events) ?? []));
-    cursor = str(body.nextCursor);
+    events.push(...page.events);
+    cursor = page.nextCursor;
   } while (cursor);
-  return events.map((e) => {
-    const actor = obj(e.actor);
-    const roles = arr<string>(actor.roles) ?? [];
-    return {
-      at: String(e.at ?? ""),
-      type: String(e.action ?? ""),
-      actorId: str(actor.userId),
-      actorName: str(actor.name),
-      actorRole: roles[0],
-      reason: str(e.reason),
-      before: e.before,
-      after: e.after,
-    };
-  });
+  return events.map((e) => ({
+    at: e.at,
+    type: e.action,
+    actorId: e.actor.userId,
+    actorName: nonEmpty(e.actor.name),
+    actorRole: e.actor.roles[0],
+    reason: nonEmpty(e.reason),
+    before: e.before,
+    after: e.after,
+  }));
 }
 
 /** One page of the applicant's payments, newest case first; pass `nextCursor` for the next. */
@@ -294,37 +278,18 @@ export async function caseAction(
  * Documents: ask for an upload ticket (pre-signed URL in AWS, the local file store locally), PUT the
  * bytes there with the ticket's headers; the API then lists the document on the case.
  */
-export async function uploadDocument(caseId: string, file: File, kind: string): Promise<CaseDocument> {
-  const answer = await post<Raw>(`/cases/${encodeURIComponent(caseId)}/documents`, {
+export async function uploadDocument(
+  caseId: string,
+  file: File,
+  kind: CaseDocument["kind"],
+): Promise<CaseDocument> {
+  const { document, upload } = await post<UploadAnswer>(`/cases/${encodeURIComponent(caseId)}/documents`, {
     kind,
     fileName: file.name,
     contentType: file.type || "application/octet-stream",
     sizeBytes: file.size,
   });
-  const ticket = obj(answer.upload);
-  const url = str(ticket.url);
-  if (url) {
-    const headers = obj(ticket.headers) as Record<string, string>;
-    const response = await fetch(url, { method: str(ticket.method) ?? "PUT", headers, body: file });
-    if (!response.ok) throw new Error(`upload failed: HTTP ${response.status}`);
-  }
-  return toDocument(answer.document);
-}
-
-/** A listed document with its short-lived download link, when uploaded (an image is shown through it). */
-export interface LinkedDocument extends CaseDocument {
-  downloadUrl?: string;
-}
-
-export function toDocument(input: unknown): LinkedDocument {
-  const d = obj(input);
-  return {
-    downloadUrl: str(obj(d.download).url),
-    documentId: String(d.docId ?? d.documentId ?? ""),
-    kind: str(d.kind),
-    fileName: str(d.fileName),
-    contentType: str(d.contentType),
-    sizeBytes: typeof d.sizeBytes === "number" ? d.sizeBytes : undefined,
-    uploadedAt: str(d.uploadedAt ?? d.createdAt),
-  };
+  const response = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: file });
+  if (!response.ok) throw new Error(`upload failed: HTTP ${response.status}`);
+  return document;
 }

@@ -14,6 +14,11 @@ export type Answer<P extends keyof paths, M extends Method = "get", S extends nu
     ? T
     : never;
 
+/** The query parameters of `M P`. */
+export type Query<P extends keyof paths, M extends Method = "get"> = NonNullable<
+  Operation<P, M> extends { parameters: { query?: infer Q } } ? Q : never
+>;
+
 /** The JSON body of `M P`. */
 export type Body<P extends keyof paths, M extends Method = "post"> =
   Operation<P, M> extends { requestBody?: { content: { "application/json": infer T } } } ? T : never;

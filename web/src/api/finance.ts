@@ -6,7 +6,7 @@
  */
 import type { Answer } from "./contract.ts";
 import { get, post, query, type RequestOptions } from "./http.ts";
-import type { LedgerEntry, ReconciliationLine } from "./types.ts";
+import type { components } from "./schema.ts";
 
 const enc = encodeURIComponent;
 
@@ -17,18 +17,8 @@ export async function listFunds(): Promise<Fund[]> {
   return (await get<Answer<"/funds">>("/funds")).funds;
 }
 
-type EntryAnswer = Answer<"/funds/{townshipId}/entries">["entries"][number];
-
-function toEntry(e: EntryAnswer): LedgerEntry {
-  return {
-    sequence: e.sequence,
-    type: e.kind,
-    amountYuan: e.amountYuan,
-    balanceAfterYuan: e.after.balance,
-    at: e.bookedAt,
-    reference: e.reference?.caseId,
-  };
-}
+/** One ledger entry with the fund's figures after it (DOMAIN §5). */
+export type LedgerEntry = components["schemas"]["LedgerEntry"];
 
 export async function listLedgerEntries(
   townshipId: string,
@@ -38,66 +28,25 @@ export async function listLedgerEntries(
   const body = await get<Answer<"/funds/{townshipId}/entries">>(
     `/funds/${enc(townshipId)}/entries${query({ from, to, limit: 500 })}`,
   );
-  return body.entries.map(toEntry);
+  return body.entries;
 }
 
-type RunAnswer = Answer<"/reconciliations", "post">["runs"][number];
-type Tally = { count: number; sumYuan: string };
-
-/** Where a period stands (`RunView.state`): over or not, its signed close and its top-up. */
-export type PeriodStateView = RunAnswer["state"];
+/**
+ * One township's reconciliation for the period (`RunView`): report.figures (opening, allocations,
+ * draws by flow / hardship / residency, reversals, recoveries, replenishments, closing),
+ * report.discrepancies and the checks, and where the period stands (`state`).
+ */
+export type ReconciliationRun = Answer<"/reconciliations", "post">["runs"][number];
 
 /** The draws of a period by one key (flow, hardship, residency): amount and count per value. */
-export type DrawBreakdown = Record<string, Tally>;
-
-export interface ReconciliationRow extends ReconciliationLine {
-  state: PeriodStateView;
-  byFlow: DrawBreakdown;
-  byHardshipType: DrawBreakdown;
-  byResidency: DrawBreakdown;
-}
-
-/** One township's run (`RunView`: report.figures, report.discrepancies, state) as a table row. */
-function toReconciliationLine(run: RunAnswer): ReconciliationRow {
-  const { report } = run;
-  const { figures } = report;
-  return {
-    state: run.state,
-    byFlow: figures.draws.byFlow,
-    byHardshipType: figures.draws.byHardshipType,
-    byResidency: figures.draws.byResidency,
-    runId: run.runId,
-    townshipId: run.townshipId,
-    townshipName: run.townshipName,
-    period: run.period,
-    openingBalanceYuan: figures.opening.balance,
-    closingBalanceYuan: figures.closing.balance,
-    quotaYuan: figures.closing.quota,
-    allocationsYuan: figures.allocations.sumYuan,
-    drawsYuan: figures.draws.sumYuan,
-    drawCount: figures.draws.count,
-    reversalsYuan: figures.reversals.sumYuan,
-    recoveriesYuan: figures.recoveries.sumYuan,
-    replenishmentsYuan: figures.replenishments.sumYuan,
-    chainIntact: report.chainIntact,
-    headMatchesReplay: report.headMatchesReplay,
-    discrepancyCount: report.discrepancyCount,
-    discrepancies: report.discrepancies.map((d) => ({
-      code: d.code,
-      message: d.what,
-      messageZh: d.whatZh,
-      amountYuan: d.amountYuan,
-    })),
-  };
-}
+export type DrawBreakdown = ReconciliationRun["report"]["figures"]["draws"]["byFlow"];
 
 /** Reconciles every fund of the county for a period ("2026-11" or "2026-Q4"). */
 export async function runReconciliation(
   period: string,
   options?: RequestOptions,
-): Promise<ReconciliationRow[]> {
-  const body = await post<Answer<"/reconciliations", "post">>("/reconciliations", { period }, options);
-  return body.runs.map(toReconciliationLine);
+): Promise<ReconciliationRun[]> {
+  return (await post<Answer<"/reconciliations", "post">>("/reconciliations", { period }, options)).runs;
 }
 
 type CloseAnswer = Answer<"/funds/{townshipId}/periods/{period}/close", "post">;

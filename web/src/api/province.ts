@@ -3,6 +3,7 @@
  * Asia/Shanghai dates, typed from the API document; and its XLSX export, fetched from the
  * short-lived link the API hands out (as the finance exports are).
  */
+import type { Query } from "./contract.ts";
 import { get, query } from "./http.ts";
 import type { paths } from "./schema.ts";
 
@@ -14,10 +15,8 @@ export type AreaFigures = ProvinceRollup["figures"];
 
 type ExportLink = paths["/province/rollup/export"]["get"]["responses"][200]["content"]["application/json"];
 
-export interface RollupPeriod {
-  from: string;
-  to: string;
-}
+/** The period of Asia/Shanghai dates the figures cover. */
+export type RollupPeriod = Query<"/province/rollup">;
 
 export async function getRollup(period: RollupPeriod): Promise<ProvinceRollup> {
   return await get<ProvinceRollup>(`/province/rollup${query({ ...period })}`);

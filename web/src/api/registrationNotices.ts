@@ -2,17 +2,15 @@
  * 外地受助: the notices about the county's residents aided in another county (masked) and their
  * figures per county where aided and cause — `GET /registration-notices`, `GET /registration-notices/stats`.
  */
-import type { Answer } from "./contract.ts";
+import type { Answer, Query } from "./contract.ts";
 import { get, query } from "./http.ts";
 
 export type NoticePage = Answer<"/registration-notices">;
 export type RegistrationNotice = NoticePage["items"][number];
 export type NoticeStats = Answer<"/registration-notices/stats">;
 
-export interface NoticePeriod {
-  from?: string;
-  to?: string;
-}
+/** The period of Asia/Shanghai dates the notices and figures cover. */
+export type NoticePeriod = Pick<Query<"/registration-notices">, "from" | "to">;
 
 export async function registrationNotices(
   period: NoticePeriod,

@@ -9482,11 +9482,10 @@ export interface components {
           attestedBy?: string;
         };
         phoneMasked?: string;
-        registration?: {
-          [key: string]: unknown;
-        };
+        registration?: components["schemas"]["HouseholdRegistration"];
         residence?: {
-          [key: string]: unknown;
+          address?: string;
+          residencePermit?: boolean;
         };
         local?: boolean;
       };
@@ -9538,15 +9537,11 @@ export interface components {
         noDocument?: boolean;
       };
       dueAt?: string | null;
-      advance?: {
-        [key: string]: unknown;
-      };
+      advance?: components["schemas"]["AdvanceDecision"];
       paperwork?: {
         [key: string]: unknown;
       };
-      followUp?: {
-        [key: string]: unknown;
-      };
+      followUp?: components["schemas"]["FollowUpRecord"];
       additionalAid?: {
         [key: string]: unknown;
       };
@@ -9564,6 +9559,55 @@ export interface components {
       };
       closedAt?: string | null;
       version: number;
+    };
+    HouseholdRegistration: {
+      countyCode?: string;
+      province?: string;
+      description?: string;
+    };
+    AdvanceDecision: {
+      /** @enum {string} */
+      decision: "approve" | "reject";
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      amountYuan?: string;
+      reason?: string;
+      /** @enum {string} */
+      level?: "township" | "county";
+      escalated?: boolean;
+      policyVersionId?: string;
+      decidedBy?: string;
+      decidedAt?: string;
+    };
+    FollowUpRecord: {
+      additionalAid?: {
+        /** @description 2-decimal yuan, e.g. "1230.00" */
+        amountYuan: string;
+        reason: string;
+      };
+      staged?: {
+        reason: string;
+      };
+      referrals?: {
+        to: string;
+        receivingBody: string;
+        note?: string;
+      }[];
+      recovery?: {
+        /** @description 2-decimal yuan, e.g. "1230.00" */
+        amountYuan: string;
+        reason: string;
+      };
+      close?: {
+        summary: string;
+      };
+      /** @enum {string} */
+      approvalLevel?: "township" | "county" | "coordination";
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      totalAfterYuan?: string;
+      /** @description 2-decimal yuan, e.g. "1230.00" */
+      paidYuan?: string;
+      decidedBy?: string;
+      decidedAt?: string;
     };
     PolicyFacts: {
       /** @description 2-decimal yuan, e.g. "1230.00" */
@@ -9761,9 +9805,7 @@ export interface components {
         };
         phoneMasked?: string;
         address?: string;
-        registration?: {
-          [key: string]: unknown;
-        };
+        registration?: components["schemas"]["HouseholdRegistration"];
         local?: boolean;
         userId?: string;
       };

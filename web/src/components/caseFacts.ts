@@ -6,10 +6,6 @@
  */
 import type { CaseView } from "../api/types.ts";
 
-type Raw = Record<string, unknown>;
-const obj = (v: unknown): Raw => (v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : {});
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
-
 export interface HouseholdMemberFact {
   name: string;
   relation?: string;
@@ -18,12 +14,13 @@ export interface HouseholdMemberFact {
 }
 
 export interface FollowUpProposal {
-  amountYuan?: string;
-  reason?: string;
+  amountYuan: string;
+  reason: string;
   totalAfterYuan?: string;
   approvalLevel?: string;
 }
 
+/** The facts as the decision forms and the detail page show them (empty for a list row). */
 export interface CaseFacts {
   requestedAmountYuan?: string;
   suggestedAdvanceYuan?: string;
@@ -40,49 +37,36 @@ export interface CaseFacts {
 }
 
 export function caseFacts(view: CaseView): CaseFacts {
-  const raw = obj(view.raw);
-  const applicant = obj(raw.applicant);
-  const registration = obj(applicant.registration);
-  const payout = obj(raw.payout);
-  const bank = obj(payout.bank);
-  const followUp = obj(raw.followUp);
-  const additional = obj(followUp.additionalAid);
-  const registrationText = [str(registration.province), str(registration.description)]
+  const record = view.detail;
+  if (!record) return { household: [], noDocument: false, duplicateFilings: 0 };
+  const { applicant, payout, followUp } = record;
+  const registration = [applicant.registration?.province, applicant.registration?.description]
     .filter(Boolean)
     .join(" · ");
+  const additional = followUp?.additionalAid;
   return {
-    requestedAmountYuan: str(raw.requestedAmountYuan),
-    suggestedAdvanceYuan: str(obj(raw.assessment).amountYuan),
-    phone: str(applicant.phoneMasked) ?? str(applicant.phone),
-    registration: registrationText || undefined,
-    local: typeof applicant.local === "boolean" ? applicant.local : undefined,
-    address: str(obj(applicant.residence).address),
-    household: (Array.isArray(raw.household) ? raw.household : []).map((m) => {
-      const member = obj(m);
-      const document = obj(member.document);
-      return {
-        name: String(member.name ?? ""),
-        relation: str(member.relation),
-        documentType: str(document.type),
-        numberMasked: str(document.numberMasked),
-      };
-    }),
-    payoutMethod: str(payout.method),
-    bank: Object.keys(bank).length
+    requestedAmountYuan: record.requestedAmountYuan,
+    suggestedAdvanceYuan: record.assessment?.amountYuan,
+    phone: applicant.phoneMasked,
+    registration: registration || undefined,
+    local: applicant.local,
+    address: applicant.residence?.address,
+    household: (record.household ?? []).map((member) => ({
+      name: member.name ?? "",
+      relation: member.relation,
+      documentType: member.document?.type,
+      numberMasked: member.document?.numberMasked,
+    })),
+    payoutMethod: payout.method,
+    bank: payout.bank,
+    noDocument: record.flags.noDocument === true,
+    duplicateFilings: record.duplicateFilingCount ?? 0,
+    proposal: additional
       ? {
-          holderName: str(bank.holderName),
-          bankName: str(bank.bankName),
-          accountMasked: str(bank.accountMasked),
-        }
-      : undefined,
-    noDocument: obj(raw.flags).noDocument === true,
-    duplicateFilings: typeof raw.duplicateFilingCount === "number" ? raw.duplicateFilingCount : 0,
-    proposal: str(additional.amountYuan)
-      ? {
-          amountYuan: str(additional.amountYuan),
-          reason: str(additional.reason),
-          totalAfterYuan: str(followUp.totalAfterYuan),
-          approvalLevel: str(followUp.approvalLevel),
+          amountYuan: additional.amountYuan,
+          reason: additional.reason,
+          totalAfterYuan: followUp.totalAfterYuan,
+          approvalLevel: followUp.approvalLevel,
         }
       : undefined,
   };

@@ -12,17 +12,13 @@ export interface NextStepView {
 }
 
 export function nextStepOf(c: CaseView): NextStepView | undefined {
-  const zh = i18n.global.locale.value === "zh-CN";
   const step = c.nextStep;
   if (step) {
     const key = `nextStep.${step.action}`;
-    const text =
-      (zh ? step.descriptionZh : step.description) ??
-      (i18n.global.te(key) ? i18n.global.t(key) : (step.descriptionZh ?? step.description ?? step.action));
+    const text = i18n.global.te(key) ? i18n.global.t(key) : step.action;
     return { text, dueAt: step.dueAt, overdue: step.overdue === true };
   }
   const key = `statusNext.${c.status}`;
   if (!i18n.global.te(key)) return undefined;
-  const dueAt = c.deadlines ? Object.values(c.deadlines).sort()[0] : undefined;
-  return { text: i18n.global.t(key), dueAt, overdue: c.overdue === true };
+  return { text: i18n.global.t(key), overdue: c.overdue === true };
 }

@@ -5,10 +5,7 @@
 import type { CaseView } from "../api/types.ts";
 
 export function dueAtOf(c: CaseView): string | undefined {
-  if (c.nextStep?.dueAt) return c.nextStep.dueAt;
-  if (c.dueAt) return c.dueAt;
-  const deadlines = c.deadlines ? Object.values(c.deadlines).filter(Boolean).sort() : [];
-  return deadlines[0];
+  return c.nextStep?.dueAt ?? c.dueAt;
 }
 
 export function byDeadline(a: CaseView, b: CaseView): number {
