@@ -7,9 +7,17 @@ import * as z from "zod";
 import type { FundView } from "#adapters/ledger/index.ts";
 import type { Actor } from "#core/access/index.ts";
 import { BusinessRuleError, NotFoundError, ValidationError } from "#core/errors.ts";
+import type { LedgerEntryInput } from "#core/ledger/entry.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { allocationToReach, quotaHint } from "#core/reconciliation/index.ts";
-import { audit, authorizeCounty, authorizeTownship, TownshipId, YuanText } from "./common.ts";
+import {
+  audit,
+  authorizeCounty,
+  authorizeTownship,
+  countyOfTownship,
+  TownshipId,
+  YuanText,
+} from "./common.ts";
 import type { FinanceDeps } from "./deps.ts";
 import { resumeWaitingCases } from "./fund-waits.ts";
 
@@ -202,55 +210,56 @@ export async function allocate(
       ],
     });
   }
-  const entryId = `allocation:${township.townshipId}:${requestKey}`;
-  const outcome = await deps.writer.submit({
-    entryId,
-    fundId: township.townshipId,
-    kind: "allocation",
-    amountYuan: amount,
-    bookedAt: now.toISOString(),
-    reference: { actor: actor.userId, correlationId },
-  });
-  if (outcome.status === "rejected") {
-    throw new BusinessRuleError(outcome.message, outcome.messageZh, { details: { reason: outcome.reason } });
-  }
-  return settleTopUp(deps, {
-    actor,
-    action: "fund.allocate",
-    countyId,
-    township,
-    view,
-    amount,
-    entryId,
-    applied: outcome.status === "applied",
-    reason: request.reason,
-    correlationId,
-  });
+  return bookTopUp(
+    deps,
+    { actor, action: "fund.allocate", township, view, amount, reason: request.reason, correlationId },
+    {
+      entryId: `allocation:${township.townshipId}:${requestKey}`,
+      kind: "allocation",
+      bookedAt: now.toISOString(),
+      reference: { actor: actor.userId, correlationId },
+    },
+  );
 }
 
 interface TopUpBooked {
   actor: Actor;
   action: "fund.allocate" | "fund.allocate.extra";
-  countyId: string;
   township: { townshipId: string; name: string };
   /** The fund before the top-up. */
   view: FundView;
   amount: Yuan;
-  entryId: string;
-  /** False: the entry was already in the ledger (a retry). */
-  applied: boolean;
   reason: string | undefined;
   correlationId: string;
 }
 
-/** After a top-up's entry: audited once (when it applied), then the fund's waiting cases walked. */
-async function settleTopUp(deps: FinanceDeps, booked: TopUpBooked): Promise<TopUpResult> {
-  const { township, view, amount, entryId, correlationId } = booked;
-  if (booked.applied) {
+/** The ledger entry of a top-up: its id (from the request's idempotency key), kind and reference. */
+type TopUpEntry = Pick<LedgerEntryInput, "entryId" | "kind" | "bookedAt" | "reference">;
+
+/**
+ * Books a top-up's entry in the fund, then audits it once (when it applied; a retry finds it in the
+ * ledger) and walks the fund's waiting cases. A refused entry answers 422, or what `invalid` names
+ * for the ledger's `invalid` refusal.
+ */
+async function bookTopUp(
+  deps: FinanceDeps,
+  booked: TopUpBooked,
+  entry: TopUpEntry,
+  invalid?: () => Promise<Error>,
+): Promise<TopUpResult> {
+  const { township, view, amount, correlationId } = booked;
+  const entryId = entry.entryId;
+  const outcome = await deps.writer.submit({ ...entry, fundId: township.townshipId, amountYuan: amount });
+  if (outcome.status === "rejected") {
+    if (outcome.reason === "invalid" && invalid) throw await invalid();
+    throw new BusinessRuleError(outcome.message, outcome.messageZh, { details: { reason: outcome.reason } });
+  }
+  const applied = outcome.status === "applied";
+  if (applied) {
     await audit(deps, {
       actor: booked.actor,
       action: booked.action,
-      countyId: booked.countyId,
+      countyId: countyOfTownship(township.townshipId),
       townshipId: township.townshipId,
       resourceType: "fund",
       resourceId: township.townshipId,
@@ -272,7 +281,7 @@ async function settleTopUp(deps: FinanceDeps, booked: TopUpBooked): Promise<TopU
     ...summaryOf(township.name, township.townshipId, await viewOf(deps, township.townshipId)),
     entryId,
     allocatedYuan: amount.toString(),
-    outcome: booked.applied ? "applied" : "duplicate",
+    outcome: applied ? "applied" : "duplicate",
     resumedCases,
   };
 }
@@ -328,7 +337,6 @@ export async function allocateExtra(
   correlationId: string,
 ): Promise<TopUpResult> {
   const township = await authorizeTownship(deps, actor, "fund.allocate", townshipId);
-  const countyId = township.townshipId.slice(0, 6);
   const view = await viewOf(deps, township.townshipId);
   if (!view) {
     throw new BusinessRuleError(
@@ -347,30 +355,16 @@ export async function allocateExtra(
   if (!applied.has(entryId) && amount.greaterThan(view.quotaYuan.minus(view.balanceYuan))) {
     throw extraAllocationTooLarge(view);
   }
-  const outcome = await deps.writer.submit({
-    entryId,
-    fundId: township.townshipId,
-    kind: "replenishment",
-    amountYuan: amount,
-    bookedAt: deps.now().toISOString(),
-    reference: { actor: actor.userId, decisionId: `extra-allocation:${requestKey}`, correlationId },
-  });
-  if (outcome.status === "rejected") {
+  return bookTopUp(
+    deps,
+    { actor, action: "fund.allocate.extra", township, view, amount, reason: request.reason, correlationId },
+    {
+      entryId,
+      kind: "replenishment",
+      bookedAt: deps.now().toISOString(),
+      reference: { actor: actor.userId, decisionId: `extra-allocation:${requestKey}`, correlationId },
+    },
     // Another top-up landed first and the fund is now nearer its quota.
-    if (outcome.reason === "invalid")
-      throw extraAllocationTooLarge(await deps.ledger.getFund(township.townshipId));
-    throw new BusinessRuleError(outcome.message, outcome.messageZh, { details: { reason: outcome.reason } });
-  }
-  return settleTopUp(deps, {
-    actor,
-    action: "fund.allocate.extra",
-    countyId,
-    township,
-    view,
-    amount,
-    entryId,
-    applied: outcome.status === "applied",
-    reason: request.reason,
-    correlationId,
-  });
+    async () => extraAllocationTooLarge(await deps.ledger.getFund(township.townshipId)),
+  );
 }
