@@ -3,7 +3,7 @@
  *
  * | item | pk | sk | why |
  * |---|---|---|---|
- * | the case | `CASE#<caseId>` | `CASE` | everything about the case; gsi1 = township work list by status and deadline, gsi2 = by applicant |
+ * | the case | `CASE#<caseId>` | `CASE` | everything about the case; gsi1 = township work list by status and deadline, gsi2 = by applicant (only a case with the applicant's own account: `/me/cases` reads it; a case filed for someone without one is in no gsi2 partition, so its updates write no copy there) |
  * | open-case guard | `OPENCASE#<personKey>#<cause>` | `OPENCASE` | one per household member (applicant + members with a document): anyone of the household + cause while a case is open → the existing case (DOMAIN §3.1, §7); written in the filing transaction, removed at close |
  * | person history | `PERSON#<personKey>` | `CASE#<filedAt>#<caseId>` | one per household member: one-aid-per-cause window and fraud bar (DOMAIN §2.4) |
  *
@@ -172,16 +172,19 @@ const openCaseKey = (personKey: string, cause: string) => ({
   sk: "OPENCASE",
 });
 
+/**
+ * The case's index keys: the township list always; the applicant's list only when the applicant has
+ * an account (nothing reads a person's cases through an index: the household rules read `PERSON#`).
+ */
 function indexKeys(
   record: Pick<CaseRecord, "townshipId" | "status" | "dueAt" | "filedAt" | "caseId" | "applicant">,
-) {
+): Record<string, string> {
   return {
     gsi1pk: `CASES#TOWNSHIP#${record.townshipId}#${record.status}`,
     gsi1sk: `${record.dueAt ?? record.filedAt}#${record.caseId}`,
-    gsi2pk: record.applicant.userId
-      ? `CASES#APPLICANT#${record.applicant.userId}`
-      : `CASES#PERSON#${record.applicant.personKey}`,
-    gsi2sk: `${record.filedAt}#${record.caseId}`,
+    ...(record.applicant.userId
+      ? { gsi2pk: `CASES#APPLICANT#${record.applicant.userId}`, gsi2sk: `${record.filedAt}#${record.caseId}` }
+      : {}),
   };
 }
 
@@ -549,12 +552,14 @@ export class CaseStore {
       values[`:v${index}`] = value;
       return `#f${index} = :v${index}`;
     });
+    // A case stored before it left the applicant index when it has no account (`indexKeys`) leaves it now.
+    const remove = "gsi2pk" in fields ? "" : " REMOVE gsi2pk, gsi2sk";
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: caseKey(caseId),
-          UpdateExpression: `SET ${parts.join(", ")}`,
+          UpdateExpression: `SET ${parts.join(", ")}${remove}`,
           ConditionExpression: "version = :expected",
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

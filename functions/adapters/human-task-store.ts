@@ -189,14 +189,20 @@ export class HumanTaskStore {
     return (await this.findStored(caseId, taskId))?.token;
   }
 
-  /** Records a decision on an open task; false when it was no longer open (someone decided first). */
+  /**
+   * Records a decision on an open task; false when it was no longer open (someone decided first).
+   * A decided task leaves the work queues here (its index keys go): every reader of a queue wants
+   * open tasks only (the work list, the fund-wait queue, the deadline reminders), and the writes
+   * that follow on the task (effects claim, audited, finish) then rewrite no index copy of it.
+   * A decision may carry its recorder's claim on the effects (`effectsClaim`), taken with it.
+   */
   async recordDecision(caseId: string, taskId: string, decided: HumanTaskDecision): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: `CASE#${caseId}`, sk: `TASK#${taskId}` },
-          UpdateExpression: "SET #status = :decided, decided = :d",
+          UpdateExpression: "SET #status = :decided, decided = :d REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk",
           ConditionExpression: "#status = :open",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ":decided": "decided", ":open": "open", ":d": decided },
@@ -276,7 +282,7 @@ export class HumanTaskStore {
     );
   }
 
-  /** Ends a task; the queue index keys are removed so it leaves every work list. */
+  /** Ends a task; the queue index keys are removed so it leaves every work list (an open one: a decided one left them already). */
   async finish(
     caseId: string,
     taskId: string,

@@ -315,14 +315,37 @@ export async function decideHumanTask(
       requestDigest: digest,
       attemptId,
       ...(input.trail ? { trail: input.trail } : {}),
+      // The claim on its effects is taken with the decision (one write, not two): nobody can claim
+      // them between the two, which a separate claim allowed — the same guarantee, tighter.
+      effectsClaim: { by: attemptId, atMs: Date.now() },
     };
-    if (await deps.tasks.recordDecision(input.caseId, task.taskId, recorded)) {
+    if (await recordWithClaim(deps, input.caseId, task.taskId, recorded, attemptId)) {
       const delivery = await settle(deps, input, task, recorded, attemptId);
       return { task, recorded, repeated: false, delivery };
     }
     // Someone decided between the read and the write: look again.
   }
   throw new ConflictError("The task changed while deciding; try again", "待办事项正在变化，请重试");
+}
+
+/**
+ * Records the decision with its recorder's claim on the effects. When the write fails in a way that
+ * may have landed (a timeout after commit, the SDK's retries spent), the claim is given up before the
+ * request fails, so the decider's retry carries the effects out at once rather than after the lease.
+ */
+async function recordWithClaim(
+  deps: FlowDeps,
+  caseId: string,
+  taskId: string,
+  recorded: HumanTaskDecision,
+  attemptId: string,
+): Promise<boolean> {
+  try {
+    return await deps.tasks.recordDecision(caseId, taskId, recorded);
+  } catch (error) {
+    await deps.tasks.releaseEffects(caseId, taskId, attemptId).catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
@@ -344,13 +367,16 @@ async function settle(
   attemptId: string,
 ): Promise<TaskResponseOutcome | "in-progress"> {
   if (!recorded.audited) {
-    const claimed = await deps.tasks.claimEffects(
-      input.caseId,
-      task.taskId,
-      attemptId,
-      Date.now(),
-      EFFECTS_CLAIM_LEASE_MS,
-    );
+    // This request recorded the decision, and its claim with it; a repeat claims them now.
+    const claimed =
+      recorded.effectsClaim?.by === attemptId ||
+      (await deps.tasks.claimEffects(
+        input.caseId,
+        task.taskId,
+        attemptId,
+        Date.now(),
+        EFFECTS_CLAIM_LEASE_MS,
+      ));
     if (!claimed) {
       const latest = await deps.tasks.findById(input.caseId, task.taskId);
       if (!latest?.decided?.audited) return "in-progress";

@@ -95,3 +95,67 @@ describe("open task queues are read to their end", () => {
     expect(firstTwo.map((t) => t.caseId)).toEqual(["C20260302-0000000104", "C20260302-0000000103"]);
   });
 });
+
+describe("a decided task leaves the work queues with its decision", () => {
+  it("no queue lists it once decided, and the writes that follow on it rewrite no index copy", async () => {
+    // Prepare: an escalated advance decision, in a township queue and the county's
+    const store = new HumanTaskStore(DynamoDBDocumentClient.from(client), tables.names.main);
+    const caseId = "C20260302-0000000300";
+    const opened = await store.open(
+      {
+        ...base,
+        caseId,
+        taskType: "advance-decision",
+        assigneeRoles: ["township-approver", "county-civil-affairs"],
+        dueAt: "2026-03-20T01:00:00.000Z",
+      },
+      "token-decided-0",
+    );
+    const listed = async () => [
+      ...(await store.openForTownship("230123100", "township-approver")),
+      ...(await store.openForCounty("230123", "county-civil-affairs")),
+    ];
+    const before = (await listed()).filter((t) => t.caseId === caseId);
+    // Per update: how many indexes it wrote (the document client shares the base client's stack).
+    const indexUnits: number[] = [];
+    const metered = DynamoDBDocumentClient.from(client);
+    metered.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (!context.commandName?.startsWith("Update")) return next(args);
+        (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = "INDEXES";
+        const out = await next(args);
+        const consumed = (out.output as { ConsumedCapacity?: { GlobalSecondaryIndexes?: object } })
+          .ConsumedCapacity;
+        indexUnits.push(Object.keys(consumed?.GlobalSecondaryIndexes ?? {}).length);
+        return out;
+      },
+      { step: "initialize", name: "indexUnits" },
+    );
+    const meteredStore = new HumanTaskStore(metered, tables.names.main);
+
+    // Act: decided (with the recorder's claim on its effects), audited, finished
+    const decided = await meteredStore.recordDecision(caseId, opened.taskId, {
+      decision: { decision: "approve" },
+      output: { decision: "approve" },
+      decidedBy: "approver-1",
+      decidedAt: "2026-03-03T01:00:00.000Z",
+      requestDigest: "digest-1",
+      attemptId: "attempt-1",
+      effectsClaim: { by: "attempt-1", atMs: 1 },
+    });
+    const afterDecision = (await listed()).filter((t) => t.caseId === caseId);
+    await meteredStore.markAudited(caseId, opened.taskId);
+    await meteredStore.finish(caseId, opened.taskId, "completed", "2026-03-03T01:00:01.000Z");
+
+    // Assess: listed in both queues while open, in none once decided; the decision's write removed
+    // both index copies, the two writes after it touched no index
+    expect(decided).toBe(true);
+    expect(before).toHaveLength(2);
+    expect(afterDecision).toEqual([]);
+    expect(indexUnits).toEqual([2, 0, 0]);
+    expect((await store.findById(caseId, opened.taskId))?.decided).toMatchObject({
+      audited: true,
+      effectsClaim: { by: "attempt-1" },
+    });
+  });
+});

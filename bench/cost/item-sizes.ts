@@ -1,0 +1,73 @@
+/**
+ * What makes a Flow A case's items as large as they are: one happy case on a fresh in-memory county,
+ * then its case item and its task items, each attribute's size as DynamoDB bills it (name + value,
+ * UTF-8), largest first. The case item is rewritten by every step, with its index copies: each KB of
+ * it costs a write unit per copy per update.
+ *
+ *   npx tsx bench/cost/item-sizes.ts
+ */
+import { pathToFileURL } from "node:url";
+import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { startLocalCounty } from "#local/services.ts";
+import { signIn } from "#test/e2e/support/api.ts";
+import { happyPathCase } from "../surge/run.ts";
+
+/** DynamoDB's item size: attribute names and values in UTF-8 (numbers and sets approximated). */
+export function sizeOf(value: unknown): number {
+  if (value === null || value === undefined || typeof value === "boolean") return 1;
+  if (typeof value === "string") return Buffer.byteLength(value, "utf8");
+  if (typeof value === "number") return Math.ceil(String(value).length / 2) + 1;
+  if (Array.isArray(value)) return 3 + value.reduce((n: number, v) => n + 1 + sizeOf(v), 0);
+  if (typeof value === "object") {
+    return (
+      3 +
+      Object.entries(value as Record<string, unknown>).reduce(
+        (n, [k, v]) => n + 1 + Buffer.byteLength(k, "utf8") + sizeOf(v),
+        0,
+      )
+    );
+  }
+  return 0;
+}
+
+function report(label: string, item: Record<string, unknown>): string[] {
+  const rows = Object.entries(item)
+    .map(([k, v]) => ({ k, bytes: Buffer.byteLength(k, "utf8") + sizeOf(v) }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const total = rows.reduce((n, r) => n + r.bytes, 0);
+  return [`${label}: ${total} bytes`, ...rows.map((r) => `  ${String(r.bytes).padStart(5)}  ${r.k}`)];
+}
+
+async function main(): Promise<void> {
+  const county = await startLocalCounty({ inMemory: true, clock: { mode: "real" } });
+  try {
+    const clients = {
+      officer: await signIn(county.apiUrl, "officer-chengguan-1"),
+      officer2: await signIn(county.apiUrl, "officer-chengguan-2"),
+      approver: await signIn(county.apiUrl, "approver-chengguan"),
+    };
+    const { caseId } = await happyPathCase(clients, 820_000, Date.now() + 180_000);
+    const db = DynamoDBDocumentClient.from(county.runtime.dynamo);
+    const out = await db.send(
+      new QueryCommand({
+        TableName: county.runtime.tables.main,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": `CASE#${caseId}` },
+        ConsistentRead: true,
+      }),
+    );
+    for (const item of out.Items ?? []) console.log(report(String(item.sk), item).join("\n"));
+  } finally {
+    await county.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
