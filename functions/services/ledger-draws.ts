@@ -1,17 +1,20 @@
 /**
  * The consumer of a deployment's draw queue (ARCHITECTURE §5.3: one writer per fund). Flow A's
- * `DrawAid` sends each bank draw to an SQS FIFO queue with `MessageGroupId` = the township fund and
- * the state's task token (`sqs:sendMessage.waitForTaskToken`). SQS hands one function invocation at
- * a time the messages of one group, in order, so one fund has one writer across the deployment
- * instead of one per warm payment Lambda colliding on the fund's head item.
+ * `DrawAid` (an advance or follow-up aid) and Flow B's `DrawStage` (a stage of a plan, drawn from
+ * its commitment: balance and committed fall together) send each bank draw to an SQS FIFO queue
+ * with `MessageGroupId` = the township fund and the state's task token
+ * (`sqs:sendMessage.waitForTaskToken`). SQS hands one function invocation at a time the messages of
+ * one group, in order, so one fund has one writer across the deployment instead of one per warm
+ * payment Lambda colliding on the fund's head item.
  *
  * A batch: every message is read first (`planBankDraw`: case, obligation, the fund's waiting queue),
  * then all draws are submitted in one turn, in message order — the process's writer commits them as
  * one page (functions/adapters/ledger/writer.ts) — then each token is answered in order:
  * SendTaskSuccess `{ outcome: applied | duplicate | already-paid, entryId }`, or SendTaskFailure with
- * the error's name, the names the ASL's Retry/Catch match (`FundInsufficientError` → the wait for a
- * top-up; `LedgerUnavailableError`, `TransientDependencyError` → retried by the state;
- * `PaymentRouteNeededError` → an officer routes it). A message whose answer could not be delivered
+ * the error's name, the names the ASL's Retry/Catch match (`FundInsufficientError` → Flow A's wait
+ * for a top-up — a stage draw spends committed money and is never short unless the ledger lost the
+ * commitment, an incident; `LedgerUnavailableError`, `TransientDependencyError` → retried by the
+ * state; `PaymentRouteNeededError` → an officer routes it). A message whose answer could not be delivered
  * is reported failed (partial batch response), and so is every later message of the batch, so SQS
  * redelivers them in order; the redelivered draw is a duplicate in the ledger and is answered again.
  * A token nobody waits on any more (timed out, already answered) is not a failure.
@@ -22,14 +25,23 @@ import { withLogContext } from "#functions/runtime/logger.ts";
 import { type BankDrawPlan, type DrawnEntry, planBankDraw, settleBankDraw } from "./payment-step.ts";
 import type { FlowDeps, LedgerOutcome } from "./ports.ts";
 
-/** The body `DrawAid` sends (workflows/flow-a.asl.json). */
-export const DrawMessageSchema = z.object({
+const DrawMessageBase = z.object({
   taskToken: z.string().min(1),
   caseId: z.string().min(1),
   correlationId: z.string().min(1),
-  purpose: z.enum(["advance", "follow-up"]),
-  flow: z.literal("A"),
 });
+
+/**
+ * The body `DrawAid` (workflows/flow-a.asl.json: `advance`, `follow-up`) or `DrawStage`
+ * (workflows/flow-b.asl.json: `stage-<n>`) sends.
+ */
+export const DrawMessageSchema = z.discriminatedUnion("flow", [
+  DrawMessageBase.extend({ flow: z.literal("A"), purpose: z.enum(["advance", "follow-up"]) }),
+  DrawMessageBase.extend({
+    flow: z.literal("B"),
+    purpose: z.string().regex(/^stage-[0-9]{1,2}$/, "stage-<n>"),
+  }),
+]);
 export type DrawMessage = z.output<typeof DrawMessageSchema>;
 
 export interface QueuedDraw {
@@ -79,7 +91,8 @@ async function planOne(deps: FlowDeps, draw: QueuedDraw): Promise<Planned> {
         caseId: message.caseId,
         purpose: message.purpose,
         correlationId: message.correlationId,
-        drawKind: message.purpose,
+        // DOMAIN §5: a stage draw lowers balance AND committed.
+        drawKind: message.flow === "B" ? "stage" : message.purpose,
         flow: message.flow,
       }),
     );

@@ -1,12 +1,15 @@
 /**
  * The payment step, reusable by every flow (DOMAIN §3.3, §5). Paid once, never twice:
  *
- * 1. `payByBank` (the `waitForTaskToken` task): the task token is stored on the payment attempt
- *    FIRST, then the fund is drawn (ledger entry id `draw:<obligation>:<attempt>` — a retry applies
- *    once), then the bank is instructed (instruction id from obligation + attempt — a retry is the
- *    same instruction). The signed bank callback resumes the token with
- *    `{ outcome: "confirmed" | "failed", reason?, bankReference }`. Not enough money → throws
- *    `FundInsufficientError` (the ASL's Catch waits for a replenishment, then comes back here).
+ * 1. The draw, before the bank step: the flow's draw state (Flow A's `DrawAid`, Flow B's
+ *    `DrawStage`) sends it to the fund's draw queue, whose writer reads it here (`planBankDraw`,
+ *    ledger entry id `draw:<obligation>:<attempt>` — a retry applies once) and answers the entry
+ *    drawn (`settleBankDraw`). Not enough money → `FundInsufficientError` (Flow A's Catch waits for a
+ *    replenishment, then comes back).
+ *    `payByBank` (the `waitForTaskToken` task) then stores the task token on the payment attempt
+ *    FIRST and instructs the bank for the entry drawn — refused if the queue drew another attempt —
+ *    (instruction id from obligation + attempt — a retry is the same instruction). The signed bank
+ *    callback resumes the token with `{ outcome: "confirmed" | "failed", reason?, bankReference }`.
  * 2. After the confirmation wait timed out (a lost callback) the payments module's
  *    `PollPaymentStatus` task asks the bank; `not-received` comes back here (same instruction).
  * 3. `reversePayment` after a failure: `reversal:<obligation>:<attempt>` (balance += amount); the
@@ -208,7 +211,11 @@ export async function planBankDraw(deps: FlowDeps, input: PaymentStepInput): Pro
   const obligation = await obligationOf(deps, input.caseId, input.purpose);
   if (obligation.status === "paid") return { status: "already-paid" };
   if (record.payout.method !== "bank" || !record.payout.bank) throw noBankAccount();
-  if (await heldBackOf(deps, record)) return { status: "held-back", record, obligation };
+  // A stage draw takes money its plan's commitment already holds (available does not move): no
+  // case waiting for the fund is passed by it, so the fund's waiting queue does not hold it back.
+  if (input.drawKind !== "stage" && (await heldBackOf(deps, record))) {
+    return { status: "held-back", record, obligation };
+  }
   const attempt = nextDrawAttempt("bank", obligation);
   return { status: "draw", record, obligation, request: drawRequest(record, input, obligation, attempt) };
 }
@@ -238,8 +245,8 @@ export async function payByBank(
   deps: FlowDeps,
   input: PaymentStepInput & {
     taskToken: string;
-    /** Drawn already by the fund's queue (Flow A's `DrawAid`); without it this step draws itself (Flow B). */
-    drawn?: DrawnEntry;
+    /** What the fund's queue drew for this payment (Flow A's `DrawAid`, Flow B's `DrawStage`). */
+    drawn: DrawnEntry;
   },
 ): Promise<void> {
   const record = await deps.cases.get(input.caseId);
@@ -253,7 +260,7 @@ export async function payByBank(
   if (record.payout.method !== "bank" || !bank) throw noBankAccount();
   const attempt = nextDrawAttempt("bank", obligation);
   const entryId = drawEntryId(obligation.obligationId, attempt);
-  if (input.drawn && input.drawn.entryId !== entryId) {
+  if (input.drawn.entryId !== entryId) {
     // The queue drew another attempt than the one this step would instruct: never pay undrawn money.
     throw new PaymentStateError(
       `Payment ${obligation.obligationId} attempt ${attempt} was not drawn (the draw step drew ${input.drawn.entryId ?? "nothing"})`,
@@ -278,8 +285,7 @@ export async function payByBank(
     });
     return;
   }
-  // 2. The draw (applied once per attempt, whatever the retries), unless the fund's queue drew it.
-  if (!input.drawn) await draw(deps, record, input, obligation, attempt);
+  // 2. The draw is the queue's (applied once per attempt, whatever the retries): checked above.
   await deps.cases.update(input.caseId, { event: { type: "payment.started" } });
   // 3. The instruction (the same id on every retry: the bank holds one transfer).
   const status = await deps.gateway(record.countyId).instruct({

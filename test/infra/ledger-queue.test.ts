@@ -1,8 +1,9 @@
 /**
  * The draw queue in AWS (issue 23 item 2, ARCHITECTURE §5.3 one writer per fund): an encrypted,
  * TLS-only SQS FIFO queue with a FIFO dead-letter queue; the ledger writer consumes it in batches with
- * partial batch responses and bounded concurrency; Flow A's state machine may send to it and to no
- * other queue; the writer may answer task tokens; two alarms watch it.
+ * partial batch responses and bounded concurrency; the state machines of Flow A (`DrawAid`) and
+ * Flow B (`DrawStage`) may send to it and to no other queue; the writer may answer task tokens; two
+ * alarms watch it.
  */
 import path from "node:path";
 import { Match, Template } from "aws-cdk-lib/assertions";
@@ -39,10 +40,13 @@ describe("ledger draw queue infrastructure", () => {
   let fixture: ReturnType<typeof buildFixtureApp>;
 
   beforeAll(() => {
-    // Prepare / Act: the real catalog and the real Flow A definition, bundling skipped
+    // Prepare / Act: the real catalog and the real Flow A and Flow B definitions, bundling skipped
     fixture = buildFixtureApp({
       functions: FUNCTIONS,
-      workflows: [{ name: "flow-a", file: path.join(PROJECT_ROOT, "workflows/flow-a.asl.json") }],
+      workflows: [
+        { name: "flow-a", file: path.join(PROJECT_ROOT, "workflows/flow-a.asl.json") },
+        { name: "flow-b", file: path.join(PROJECT_ROOT, "workflows/flow-b.asl.json") },
+      ],
     });
     functions = Template.fromStack(fixture.stacks.functions!);
     workflows = Template.fromStack(fixture.stacks.workflows!);
@@ -108,23 +112,34 @@ describe("ledger draw queue infrastructure", () => {
     expect(JSON.stringify(tokens?.Action)).toContain("states:SendTaskFailure");
   });
 
-  it("Flow A's state machine gets the queue's URL and may send to it and to nothing else in SQS", () => {
-    const [machine] = Object.values(
-      workflows.findResources("AWS::StepFunctions::StateMachine") as Record<string, Resource>,
-    );
-    const substitutions = machine?.Properties.DefinitionSubstitutions as Record<string, unknown>;
+  it.each([
+    ["Flow A", "FlowA"],
+    ["Flow B", "FlowB"],
+  ])("%s's state machine gets the queue's URL and may send to it and to nothing else in SQS", (_flow, id) => {
+    const machines = workflows.findResources("AWS::StepFunctions::StateMachine") as Record<string, Resource>;
+    const [logicalId, machine] = Object.entries(machines).find(([name]) =>
+      name.startsWith(`${id}StateMachine`),
+    ) as [string, Resource];
+    const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, unknown>;
     expect(JSON.stringify(substitutions.LedgerQueueUrl)).toMatch(
       /LedgerWriterDrawQueue.*QueueUrl|Fn::ImportValue/,
     );
-    const sends = Object.values(workflows.findResources("AWS::IAM::Policy") as Record<string, Resource>)
+    // The role's policy: the machine's role is named after it.
+    const role = JSON.stringify((machine.Properties.RoleArn as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0]);
+    const roleName = JSON.parse(role) as string;
+    expect(roleName.startsWith(`${id}StateMachineRole`)).toBe(true);
+    const sends = statementsOf(workflows, roleName).filter((s) => JSON.stringify(s.Action).includes("sqs:"));
+    expect(sends, logicalId).toHaveLength(1);
+    expect(sends[0]?.Action).toBe("sqs:SendMessage");
+    expect(JSON.stringify(sends[0]?.Resource)).toMatch(/Fn::ImportValue.*DrawQueue/);
+    // No other policy of the workflows stack sends to SQS.
+    const allSends = Object.values(workflows.findResources("AWS::IAM::Policy") as Record<string, Resource>)
       .flatMap(
         (policy) =>
           (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
       )
       .filter((s) => JSON.stringify(s.Action).includes("sqs:"));
-    expect(sends).toHaveLength(1);
-    expect(sends[0]?.Action).toBe("sqs:SendMessage");
-    expect(JSON.stringify(sends[0]?.Resource)).toMatch(/Fn::ImportValue.*DrawQueue/);
+    expect(allSends).toHaveLength(2);
   });
 
   it("alarms watch the dead-letter queue and the age of the oldest draw", () => {
@@ -144,7 +159,7 @@ describe("ledger draw queue infrastructure", () => {
     });
   });
 
-  it("cdk-nag finds nothing unacknowledged in the app with the queue, its consumer and Flow A", () => {
+  it("cdk-nag finds nothing unacknowledged in the app with the queue, its consumer and both flows", () => {
     const report = fixture.checks.validateScope(fixture.app);
     expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
     expect(report.success).toBe(true);

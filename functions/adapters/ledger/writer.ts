@@ -58,15 +58,16 @@
  * Serialization per fund. In one process the writer keeps one queue and one drain loop per fund,
  * so a surge on one fund becomes few large transactions. Every process has its own writer: the
  * local runtime one for all its executions, AWS one per warm Lambda environment. Across processes,
- * Flow A's bank draws — a surge's bulk — reach a fund through one writer (ARCHITECTURE §5.3): the
- * `DrawAid` state sends each draw to the deployment's SQS FIFO draw queue with `MessageGroupId` =
- * the township fund and its task token (infra/ledger-queue.ts); SQS gives one invocation of the
- * ledger writer Lambda at a time a batch of one fund's messages, in order, which submits them in
- * one turn, so they commit as one page, and answers each token (functions/services/ledger-draws.ts;
- * locally local/stepfunctions/sqs.ts delivers to the same handler). The other writes to a fund
- * (Flow B's stage payments, cash payments, reversals, top-ups and their reservations) submit from
- * the Lambda that makes them: two processes' writers on one fund collide on the head item, and the
- * head condition keeps each correct (the loser re-plans on the moved head), merely slower.
+ * the bank draws of both flows — a surge's bulk — reach a fund through one writer (ARCHITECTURE
+ * §5.3): Flow A's `DrawAid` and Flow B's `DrawStage` send each draw to the deployment's SQS FIFO
+ * draw queue with `MessageGroupId` = the township fund and their task token (infra/ledger-queue.ts);
+ * SQS gives one invocation of the ledger writer Lambda at a time a batch of one fund's messages, in
+ * order, which submits them in one turn, so they commit as one page, and answers each token
+ * (functions/services/ledger-draws.ts; locally local/stepfunctions/sqs.ts delivers to the same
+ * handler). The other writes to a fund (Flow B's commitments, re-commitments and releases, cash
+ * payments, reversals, top-ups and their reservations) submit from the Lambda that makes them: two
+ * processes' writers on one fund collide on the head item, and the head condition keeps each
+ * correct (the loser re-plans on the moved head), merely slower.
  *
  * Low-balance alerts (DOMAIN §5): the head stores `lastAlertState`; the entry that takes `available`
  * under the alert level carries the event in its `applied` outcome and, when `tables.main` is given,

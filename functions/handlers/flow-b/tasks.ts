@@ -30,8 +30,14 @@ export const commit = taskHandler(CaseTaskSchema, (event, deps) =>
   commitPlan(deps, event.caseId, event.correlationId),
 );
 
+/** What `DrawStage` (the fund's draw queue, functions/services/ledger-draws.ts) answered. */
+const DrawnSchema = z.object({
+  outcome: z.enum(["applied", "duplicate", "already-paid"]),
+  entryId: z.string().min(1).optional(),
+});
+
 export const pay = taskHandler(
-  CaseTaskSchema.extend({ purpose: StagePurpose, taskToken: z.string().min(1) }),
+  CaseTaskSchema.extend({ purpose: StagePurpose, taskToken: z.string().min(1), draw: DrawnSchema }),
   async (event, deps) => {
     await payStage(deps, event);
     return { instructed: true };

@@ -1,6 +1,6 @@
 /**
  * The automatic steps of Flow B (DOMAIN §4): enter the flow, commit the approved total, pay a stage
- * through the shared payment step, reverse a failed stage transfer, close (releasing what is left
+ * through the shared payment step (drawn first by `DrawStage` through the fund's draw queue), reverse a failed stage transfer, close (releasing what is left
  * of the commitment). Each throws named errors for the ASL's Retry/Catch and is idempotent: a
  * retried or resumed task applies its ledger entry once (the entry id is derived, never random).
  */
@@ -13,7 +13,7 @@ import { Yuan } from "#core/money/index.ts";
 import { config } from "#functions/runtime/config.ts";
 import type { FlowBSettings } from "#functions/runtime/flow-settings.ts";
 import { heldBackByQueue } from "../fund-queue.ts";
-import { payByBank, reversePayment } from "../payment-step.ts";
+import { type DrawnEntry, payByBank, reversePayment } from "../payment-step.ts";
 import type { FlowDeps, LedgerRequest } from "../ports.ts";
 import {
   closeCaseRecord,
@@ -199,12 +199,17 @@ function stageDeps(deps: FlowDeps): FlowDeps {
   return { ...deps, cases };
 }
 
+/**
+ * The bank step of a stage, after `DrawStage` drew it from the plan's commitment through the fund's
+ * draw queue (DOMAIN §5: a stage draw lowers balance AND committed, drawKind "stage"): the bank is
+ * instructed for the entry drawn only — refused if the queue drew another attempt.
+ */
 export async function payStage(
   deps: FlowDeps,
-  input: { caseId: string; correlationId: string; purpose: string; taskToken: string },
+  input: { caseId: string; correlationId: string; purpose: string; taskToken: string; draw: DrawnEntry },
 ): Promise<void> {
-  // DOMAIN §5: a stage draw lowers balance AND committed (drawKind "stage").
-  await payByBank(stageDeps(deps), { ...input, drawKind: "stage", flow: "B" });
+  const { draw, ...step } = input;
+  await payByBank(stageDeps(deps), { ...step, drawKind: "stage", flow: "B", drawn: draw });
 }
 
 /**

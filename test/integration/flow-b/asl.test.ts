@@ -1,6 +1,7 @@
 /**
  * The shape of workflows/flow-b.asl.json (issue 7 §6, STYLE §5): the stage loop is a cycle of
- * top-level states — no Map, no Parallel — of at most five states; every Task retries transient
+ * top-level states — no Map, no Parallel — of six states (the draw through the fund's draw queue
+ * among them, issue 23); every Task retries transient
  * errors and catches the rest by name; every function it names is in the catalog; every human wait
  * without a deadline is one a person is already notified of, and every deadline leads somewhere.
  */
@@ -47,9 +48,9 @@ describe("Flow B state machine", () => {
     expect(Object.values(states).filter((s) => s.Type === "Map" || s.Type === "Parallel")).toEqual([]);
   });
 
-  it("pays a stage in a cycle of five states on the success path", () => {
-    // Wait → re-check → decided? → pay → settled? → Wait
-    const cycle = ["WaitForStage", "AwaitRecheck", "RecheckDecided", "PayStage", "StageSettled"];
+  it("pays a stage in a cycle of six states on the success path", () => {
+    // Wait → re-check → decided? → draw → pay → settled? → Wait
+    const cycle = ["WaitForStage", "AwaitRecheck", "RecheckDecided", "DrawStage", "PayStage", "StageSettled"];
     cycle.forEach((name, i) => {
       const next = cycle[(i + 1) % cycle.length] as string;
       expect(successors(states[name] as State), `${name} → ${next}`).toContain(next);
@@ -57,6 +58,57 @@ describe("Flow B state machine", () => {
     expect((states.WaitForStage as State & { TimestampPath?: string }).TimestampPath).toBe(
       "$.cursor.next.dueAt",
     );
+  });
+
+  it("draws a stage through the fund's draw queue, as Flow A draws its aid, before the bank step", () => {
+    const draw = states.DrawStage as State & {
+      Parameters: Record<string, unknown>;
+      TimeoutSeconds?: number;
+      ResultPath?: string;
+    };
+    // One writer per fund: the message group is the township fund, the body names the stage.
+    expect(draw.Resource).toBe(`arn:$\{Partition}:states:::sqs:sendMessage.waitForTaskToken`);
+    expect(draw.Parameters).toEqual({
+      QueueUrl: `$\{LedgerQueueUrl}`,
+      "MessageGroupId.$": "$.townshipId",
+      MessageBody: {
+        "taskToken.$": "$$.Task.Token",
+        "caseId.$": "$.caseId",
+        "correlationId.$": "$.correlationId",
+        "purpose.$": "$.cursor.current.purpose",
+        flow: "B",
+      },
+    });
+    expect(draw.ResultPath).toBe("$.draw");
+    expect(draw.Next).toBe("PayStage");
+    // The bank step is told which entry was drawn.
+    const payload = (states.PayStage as State & { Parameters: { Payload: Record<string, string> } })
+      .Parameters.Payload;
+    expect(payload["draw.$"]).toBe("$.draw");
+    // Retried on the queue's and the writer's transient errors; a dead-lettered message (no answer
+    // in time) sends it again in a counted round; no bank account → an officer routes it.
+    expect(draw.Retry?.[0]?.ErrorEquals).toEqual(
+      expect.arrayContaining([
+        "SQS.SdkClientException",
+        "TransientDependencyError",
+        "LedgerUnavailableError",
+      ]),
+    );
+    expect(draw.TimeoutSeconds).toBeGreaterThan(0);
+    const caught = Object.fromEntries((draw.Catch ?? []).map((c) => [c.ErrorEquals.join(","), c.Next]));
+    expect(caught["States.Timeout"]).toBe("RepeatDrawStage");
+    expect(caught.PaymentRouteNeededError).toBe("AwaitStageRoute");
+    expect(states.RepeatDrawStage?.Parameters?.resumeAt).toBe("DrawStage");
+    expect(states.NextRound?.Choices?.map((c) => c.Next)).toContain("DrawStage");
+    // A re-routed stage is drawn again (its next attempt); a lost instruction is re-sent for the same entry.
+    for (const name of ["AwaitStageRoute", "AwaitEscalatedStageRoute"]) {
+      expect(successors(states[name] as State), name).toContain("DrawStage");
+    }
+    const settled = states.StageSettled as unknown as {
+      Choices: Array<{ StringEquals?: string; Next: string }>;
+    };
+    const notReceived = settled.Choices.find((c) => c.StringEquals === "not-received");
+    expect(successors({ Type: "Choice", Next: notReceived?.Next })).toEqual(["PayStage"]);
   });
 
   it("every Task retries transient errors and catches everything else by name", () => {
@@ -76,10 +128,12 @@ describe("Flow B state machine", () => {
     const text = readFileSync(new URL("../../../workflows/flow-b.asl.json", import.meta.url), "utf8");
     // Partition is the deployment's (aws / aws-cn), substituted by the CDK app and the local loader.
     // ContinuationStateMachineArn: where a loop hands over (the workflow's own state machine alias).
+    // LedgerQueueUrl: the deployment's draw queue (DrawStage).
     const ids = new Set([
       ...FUNCTIONS.map((f) => `${f.id}FunctionArn`),
       "Partition",
       "ContinuationStateMachineArn",
+      "LedgerQueueUrl",
     ]);
     const used = [...text.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((m) => m[1] as string);
     expect(used.length).toBeGreaterThan(0);
@@ -88,7 +142,7 @@ describe("Flow B state machine", () => {
 
   it("a deadline never drops the case: every timed wait catches States.Timeout into a state that waits again or moves on", () => {
     for (const [name, state] of Object.entries(states)) {
-      if (!state.TimeoutSecondsPath) continue;
+      if (!state.TimeoutSecondsPath && !(state as { TimeoutSeconds?: number }).TimeoutSeconds) continue;
       const timeout = state.Catch?.find((c) => c.ErrorEquals.includes("States.Timeout"));
       expect(timeout, name).toBeDefined();
       expect(states[timeout?.Next as string], `${name} → ${timeout?.Next}`).toBeDefined();
