@@ -59,23 +59,15 @@ const SHEET_NAMES: Record<ExportKind, string> = {
   detail: "支出明细",
   discrepancies: "差异清单",
 };
-/** The amount columns of each sheet, by header: numbers with the format 0.00 in XLSX. */
+/**
+ * The amount columns of each sheet, by header: numbers with the format 0.00 in XLSX. In the summary,
+ * those from 期初余额 to 额度 but the counts (笔数).
+ */
 const AMOUNT_COLUMNS: Record<ExportKind, readonly string[]> = {
-  summary: [
-    "期初余额",
-    "拨付金额",
-    "支出金额",
-    "先行救助支出",
-    "分阶段救助支出",
-    "本地人员支出",
-    "外地人员支出",
-    "冲回金额",
-    "追回金额",
-    "补足金额",
-    "未兑付承诺",
-    "期末余额",
-    "额度",
-  ],
+  summary: SUMMARY_HEADERS.slice(
+    SUMMARY_HEADERS.indexOf("期初余额"),
+    SUMMARY_HEADERS.indexOf("额度") + 1,
+  ).filter((header) => !header.endsWith("笔数")),
   detail: ["金额"],
   discrepancies: ["金额"],
 };
@@ -292,8 +284,19 @@ export async function publishExport(
       contentType: CSV_CONTENT_TYPE,
     };
   }
+  return storeExport(scope.countyId, file);
+}
+
+/**
+ * Stores a file for download under `exports/<owner>/<random>/<name>` (the owner a county or the
+ * province) and returns its signed link: the key is unguessable, so only this reader gets the file.
+ */
+export async function storeExport(
+  ownerId: string,
+  file: { name: string; body: Buffer; contentType: string },
+): Promise<ExportLink> {
   const store = documentStore();
-  const key = `${EXPORTS_KEY_PREFIX}${scope.countyId}/${randomUUID()}/${file.name}`;
+  const key = `${EXPORTS_KEY_PREFIX}${ownerId}/${randomUUID()}/${file.name}`;
   await store.putObject(key, file.body, file.contentType);
   const ticket = await store.createDownload({ key, fileName: file.name });
   return {

@@ -5,13 +5,11 @@
  * one row per household, names shown as the reader's role may see them (core/access masking), ID
  * numbers masked, times in Asia/Shanghai.
  */
-import { randomUUID } from "node:crypto";
 import writeXlsxFile, { type Cell, type SheetData } from "write-excel-file/node";
-import { documentStore, EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
 import { type Actor, fieldVisibility } from "#core/access/index.ts";
 import { maskName } from "#core/identity/masking.ts";
 import { type IncidentFigures, incidentFigures, type StageCounts } from "#core/incidents/index.ts";
-import { amountCell, type ExportLink, XLSX_CONTENT_TYPE } from "../finance/exports.ts";
+import { amountCell, type ExportLink, storeExport, XLSX_CONTENT_TYPE } from "../finance/exports.ts";
 import { type IncidentView, readableIncident, viewOf } from "./declare.ts";
 import type { IncidentDeps } from "./deps.ts";
 import { type HouseholdRow, householdRows } from "./households.ts";
@@ -185,19 +183,5 @@ export async function publishIncidentExport(
   const { dashboard, rows } = await figuresOf(deps, actor, incidentId);
   const body = await writeXlsxFile(workbookSheets(dashboard, rows, actor)).toBuffer();
   const name = `aidflow-incident-${dashboard.incident.startDate}-${incidentId}.xlsx`;
-  const store = documentStore();
-  const key = `${EXPORTS_KEY_PREFIX}${dashboard.incident.countyId}/${randomUUID()}/${name}`;
-  await store.putObject(key, body, XLSX_CONTENT_TYPE);
-  const ticket = await store.createDownload({ key, fileName: name });
-  return {
-    download: {
-      method: "GET",
-      url: ticket.url,
-      headers: ticket.headers,
-      expiresAt: ticket.expiresAt,
-      fileName: name,
-      contentType: XLSX_CONTENT_TYPE,
-      sizeBytes: body.length,
-    },
-  };
+  return storeExport(dashboard.incident.countyId, { name, body, contentType: XLSX_CONTENT_TYPE });
 }

@@ -5,12 +5,10 @@
  * can add up. Written to the documents store under `exports/<province>/` and handed out as a
  * short-lived signed link, as the finance exports are (functions/services/finance/exports.ts).
  */
-import { randomUUID } from "node:crypto";
 import writeXlsxFile, { type Cell, type SheetData } from "write-excel-file/node";
-import { documentStore, EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
 import { zhDate, zhDateTime } from "#core/labels/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
-import { amountCell, type ExportLink, XLSX_CONTENT_TYPE } from "../finance/exports.ts";
+import { amountCell, type ExportLink, storeExport, XLSX_CONTENT_TYPE } from "../finance/exports.ts";
 import type { AreaFigures } from "./figures.ts";
 import type { ProvinceRollup } from "./rollup.ts";
 
@@ -149,19 +147,5 @@ export async function rollupWorkbook(rollup: ProvinceRollup): Promise<Buffer> {
 export async function publishRollup(rollup: ProvinceRollup): Promise<ExportLink> {
   const name = rollupFileName(rollup);
   const body = await rollupWorkbook(rollup);
-  const store = documentStore();
-  const key = `${EXPORTS_KEY_PREFIX}${rollup.provinceId}/${randomUUID()}/${name}`;
-  await store.putObject(key, body, XLSX_CONTENT_TYPE);
-  const ticket = await store.createDownload({ key, fileName: name });
-  return {
-    download: {
-      method: "GET",
-      url: ticket.url,
-      headers: ticket.headers,
-      expiresAt: ticket.expiresAt,
-      fileName: name,
-      contentType: XLSX_CONTENT_TYPE,
-      sizeBytes: body.length,
-    },
-  };
+  return storeExport(rollup.provinceId, { name, body, contentType: XLSX_CONTENT_TYPE });
 }
