@@ -12,10 +12,12 @@ import { config, dynamo } from "#functions/runtime/config.ts";
 import { FieldCipher, keyWrapperFor } from "#functions/runtime/field-encryption.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import {
+  CaseMessagesSchema,
   caseMessages,
   recordSmsOptIn,
   recordSmsOptOut,
   type SmsContactDeps,
+  SmsContactViewSchema,
   SmsOptOutSchema,
 } from "#functions/services/messages/sms-contact.ts";
 import { CaseParams } from "./cases/decisions.ts";
@@ -52,6 +54,7 @@ const optOut = httpHandler({
     "Payments and escalations are not texted to an opted-out number either (they are exempt from the " +
     "quiet hours only).",
   tags,
+  response: { status: 200, schema: SmsContactViewSchema },
   handler: ({ params, body, actor, correlationId }) =>
     recordSmsOptOut(deps(), actor, params.caseId, body, correlationId),
 });
@@ -70,6 +73,7 @@ const optIn = httpHandler({
     "lifted; a number not opted out answers as it is and writes nothing. 422 when the case has no " +
     "phone number.",
   tags,
+  response: { status: 200, schema: SmsContactViewSchema },
   handler: ({ params, body, actor, correlationId }) =>
     recordSmsOptIn(deps(), actor, params.caseId, body, correlationId),
 });
@@ -84,6 +88,7 @@ const messages = httpHandler({
     "SMS for this county or event), with the words in zh-CN. `contact`: the number masked, whether it " +
     "is unreachable by SMS, and its opt-out. The applicant of the case and the case's readers.",
   tags,
+  response: { status: 200, schema: CaseMessagesSchema },
   handler: ({ params, actor }) => caseMessages(deps(), actor, params.caseId),
 });
 

@@ -11,6 +11,7 @@ import { now } from "#functions/runtime/clock.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
 import {
   type MessageTemplatesDeps,
+  MessageTemplatesViewSchema,
   readMessageTemplates,
   saveMessageTemplates,
 } from "#functions/services/admin/message-templates.ts";
@@ -51,6 +52,7 @@ const read = httpHandler({
     "county's own, the default text, the variables it may use with their longest values, and its length " +
     "with the signature and every variable at its longest (at most 2 SMS segments).",
   tags,
+  response: { status: 200, schema: MessageTemplatesViewSchema },
   handler: ({ params, actor }) => readMessageTemplates(deps(), actor, params.countyId),
 });
 
@@ -68,6 +70,7 @@ const save = httpHandler({
     "the default. 400 with one field error per problem (`body.templates.<event>`, `body.ratingUrl`), in " +
     "zh-CN and English; a refused request writes nothing. Audited with the texts that changed.",
   tags,
+  response: { status: 200, schema: MessageTemplatesViewSchema },
   handler: ({ params, body, actor }) => saveMessageTemplates(deps(), actor, params.countyId, body),
 });
 

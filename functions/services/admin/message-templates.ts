@@ -8,6 +8,7 @@
  * A refused set writes nothing; a saved one is audited with what changed.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
 import type { AuditStore } from "#adapters/audit-store.ts";
 import { DirectoryStore } from "#adapters/directory-store.ts";
 import { type CountyMessageSettings, MessageStore } from "#adapters/message-store.ts";
@@ -57,39 +58,48 @@ export const EVENT_LABELS: Readonly<Record<MessageEventKind, [zh: string, en: st
   "task-escalated": ["待办已上报县级", "Task escalated"],
 };
 
-export interface MessageTemplateView {
-  event: MessageEventKind;
-  audience: "applicant" | "staff";
-  labelZh: string;
-  label: string;
-  /** The text the county's messages use now: its own, or the default. */
-  template: string;
-  own: boolean;
-  defaultTemplate: string;
-  variables: { name: string; labelZh: string; label: string; charsMax: number }[];
-  /** With the signature and every variable at its longest. */
-  charsMax: number;
-  segments: number;
-}
+/** One event's text as the administrator edits it (the route's declared answer, the web's type). */
+const MessageTemplateViewSchema = z.object({
+  event: z.enum(MESSAGE_EVENT_KINDS),
+  audience: z.enum(["applicant", "staff"]),
+  labelZh: z.string(),
+  label: z.string(),
+  template: z
+    .string()
+    .meta({ description: "The text the county's messages use now: its own, or the default" }),
+  own: z.boolean(),
+  defaultTemplate: z.string(),
+  variables: z.array(
+    z.object({ name: z.string(), labelZh: z.string(), label: z.string(), charsMax: z.number() }),
+  ),
+  charsMax: z.number().meta({ description: "With the signature and every variable at its longest" }),
+  segments: z.number(),
+});
 
-export interface MessageTemplatesView {
-  countyId: string;
-  /** The signature the county's SMS carry, without the brackets. */
-  signName: string;
-  /** The county's SMS provider, or null: its messages reach the inbox only. */
-  provider: string | null;
-  ratingUrl: string | null;
-  limits: {
-    /** One segment alone; a two-segment message counts 67 a segment (SMS_CHARS_MAX in all). */
-    charsPerSegment: number;
-    charsMax: number;
-    segmentsMax: number;
-    ratingUrlCharsMax: number;
-  };
-  events: MessageTemplateView[];
-  updatedAt: string | null;
-  updatedBy: string | null;
-}
+/** `GET`/`PUT /admin/counties/{countyId}/message-templates`. */
+export const MessageTemplatesViewSchema = z
+  .object({
+    countyId: z.string(),
+    signName: z.string().meta({ description: "The signature the county's SMS carry, without the brackets" }),
+    provider: z
+      .string()
+      .nullable()
+      .meta({ description: "The county's SMS provider, or null: its messages reach the inbox only" }),
+    ratingUrl: z.string().nullable(),
+    limits: z.object({
+      charsPerSegment: z
+        .number()
+        .meta({ description: "One segment alone; a two-segment message counts 67 a segment" }),
+      charsMax: z.number(),
+      segmentsMax: z.number(),
+      ratingUrlCharsMax: z.number(),
+    }),
+    events: z.array(MessageTemplateViewSchema),
+    updatedAt: z.string().nullable(),
+    updatedBy: z.string().nullable(),
+  })
+  .meta({ id: "MessageTemplates" });
+export type MessageTemplatesView = z.output<typeof MessageTemplatesViewSchema>;
 
 const store = (deps: MessageTemplatesDeps) => new MessageStore(deps.db, deps.table);
 

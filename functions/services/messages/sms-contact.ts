@@ -67,28 +67,31 @@ const OPT_IN_VIA_ZH: Readonly<Record<OptInVia, string>> = {
   township: "乡镇经办人代为恢复（电话）",
 };
 
-export interface OptOutView {
-  at: string;
-  via: OptOutVia;
-  viaZh: string;
-}
+const OPT_OUT_VIAS = Object.keys(VIA_ZH) as [OptOutVia, ...OptOutVia[]];
+const OPT_IN_VIAS = Object.keys(OPT_IN_VIA_ZH) as [OptInVia, ...OptInVia[]];
 
-export interface OptInView {
-  at: string;
-  via: OptInVia;
-  viaZh: string;
-}
-
-export interface SmsContactView {
-  smsUnreachable: boolean;
-  smsNoticeZh?: string;
-  /** The number the case is texted on, masked; null when the applicant gave none. */
-  phoneMasked: string | null;
-  /** The opt-out of that number, when there is one. */
-  optedOut: OptOutView | null;
-  /** The last time SMS to the number was turned back on (only while it is not opted out again). */
-  optedIn: OptInView | null;
-}
+/** The case's SMS contact (the answer of the opt-out and opt-in, and part of the messages answer). */
+export const SmsContactViewSchema = z
+  .object({
+    smsUnreachable: z.boolean(),
+    smsNoticeZh: z.string().optional(),
+    phoneMasked: z
+      .string()
+      .nullable()
+      .meta({ description: "The number the case is texted on, masked; null when the applicant gave none" }),
+    optedOut: z
+      .object({ at: z.string(), via: z.enum(OPT_OUT_VIAS), viaZh: z.string() })
+      .nullable()
+      .meta({ description: "The opt-out of that number, when there is one" }),
+    optedIn: z
+      .object({ at: z.string(), via: z.enum(OPT_IN_VIAS), viaZh: z.string() })
+      .nullable()
+      .meta({ description: "The last time SMS was turned back on (only while not opted out again)" }),
+  })
+  .meta({ id: "SmsContact" });
+export type SmsContactView = z.output<typeof SmsContactViewSchema>;
+type OptOutView = NonNullable<SmsContactView["optedOut"]>;
+type OptInView = NonNullable<SmsContactView["optedIn"]>;
 
 function optOutView(state: NumberState): OptOutView | null {
   const out = state.optedOut;
@@ -305,16 +308,22 @@ function smsStatusZh(delivery: SmsDelivery | undefined): string {
   }
 }
 
-export interface CaseMessageView {
-  messageId: string;
-  event: string;
-  /** The event's name in Chinese and English (申请已受理 / Application received). */
-  eventZh: string;
-  eventEn: string;
-  text: string;
-  createdAt: string;
-  sms: { status: string; reason: string | null; statusZh: string };
-}
+/** A message to the case's applicant with what became of its SMS. */
+const CaseMessageViewSchema = z.object({
+  messageId: z.string(),
+  event: z.string(),
+  eventZh: z.string().meta({ description: "The event's name (申请已受理)" }),
+  eventEn: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+  sms: z.object({ status: z.string(), reason: z.string().nullable(), statusZh: z.string() }),
+});
+export type CaseMessageView = z.output<typeof CaseMessageViewSchema>;
+
+/** `GET /cases/{caseId}/messages`. */
+export const CaseMessagesSchema = z
+  .object({ contact: SmsContactViewSchema, messages: z.array(CaseMessageViewSchema) })
+  .meta({ id: "CaseMessages" });
 
 /**
  * The messages to the case's applicant, oldest first, each with its SMS, and the case's SMS contact
@@ -324,7 +333,7 @@ export async function caseMessages(
   deps: SmsContactDeps,
   actor: Actor,
   caseId: string,
-): Promise<{ contact: SmsContactView; messages: CaseMessageView[] }> {
+): Promise<z.output<typeof CaseMessagesSchema>> {
   const record = await deps.flow.cases.get(caseId);
   authorizeAnyOnCase(actor, ["case.read", "case.readOwn"], record);
   const stored = (await deps.messages.forCase(record.countyId, record.caseId)).filter(

@@ -2,38 +2,14 @@
  * The county's message texts (GET/PUT /admin/counties/{countyId}/message-templates): each event's
  * text, its variables and longest length, the signature and the 好差评 link.
  */
+import type { Body } from "./contract.ts";
 import { get, request } from "./http.ts";
+import type { components } from "./schema.ts";
 
-export interface TemplateVariable {
-  name: string;
-  labelZh: string;
-  label: string;
-  charsMax: number;
-}
-
-export interface MessageTemplate {
-  event: string;
-  audience: "applicant" | "staff";
-  labelZh: string;
-  label: string;
-  template: string;
-  own: boolean;
-  defaultTemplate: string;
-  variables: TemplateVariable[];
-  charsMax: number;
-  segments: number;
-}
-
-export interface MessageTemplates {
-  countyId: string;
-  signName: string;
-  provider: string | null;
-  ratingUrl: string | null;
-  limits: { charsPerSegment: number; charsMax: number; segmentsMax: number; ratingUrlCharsMax: number };
-  events: MessageTemplate[];
-  updatedAt: string | null;
-  updatedBy: string | null;
-}
+/** The county's texts, each event's variables and longest length, its signature and 好差评 link. */
+export type MessageTemplates = components["schemas"]["MessageTemplates"];
+export type MessageTemplate = MessageTemplates["events"][number];
+export type TemplateVariable = MessageTemplate["variables"][number];
 
 const path = (countyId: string) => `/admin/counties/${encodeURIComponent(countyId)}/message-templates`;
 
@@ -43,7 +19,7 @@ export async function readMessageTemplates(countyId: string): Promise<MessageTem
 
 export async function saveMessageTemplates(
   countyId: string,
-  body: { templates: Record<string, string>; ratingUrl: string | null },
+  body: Body<"/admin/counties/{countyId}/message-templates", "put">,
 ): Promise<MessageTemplates> {
   return await request<MessageTemplates>("PUT", path(countyId), body);
 }

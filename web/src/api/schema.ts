@@ -3797,7 +3797,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["MessageTemplates"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3861,7 +3863,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["MessageTemplates"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -3946,7 +3950,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["SmsContact"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -4048,7 +4054,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["SmsContact"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -4139,7 +4147,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            "application/json": components["schemas"]["CaseMessages"];
+          };
         };
         /** @description Invalid request (field-level messages) */
         400: {
@@ -10083,6 +10093,59 @@ export interface components {
         };
       }[];
     };
+    MessageTemplates: {
+      countyId: string;
+      /** @description The signature the county's SMS carry, without the brackets */
+      signName: string;
+      /** @description The county's SMS provider, or null: its messages reach the inbox only */
+      provider: string | null;
+      ratingUrl: string | null;
+      limits: {
+        /** @description One segment alone; a two-segment message counts 67 a segment */
+        charsPerSegment: number;
+        charsMax: number;
+        segmentsMax: number;
+        ratingUrlCharsMax: number;
+      };
+      events: {
+        /** @enum {string} */
+        event:
+          | "application-received"
+          | "advance-approved"
+          | "advance-refused"
+          | "money-sent"
+          | "transfer-failed"
+          | "paperwork-due"
+          | "paperwork-reminder"
+          | "follow-up-decision"
+          | "stage-paid"
+          | "public-notice"
+          | "withdrawal-confirmed"
+          | "case-closed"
+          | "task-assigned"
+          | "task-near-deadline"
+          | "task-escalated";
+        /** @enum {string} */
+        audience: "applicant" | "staff";
+        labelZh: string;
+        label: string;
+        /** @description The text the county's messages use now: its own, or the default */
+        template: string;
+        own: boolean;
+        defaultTemplate: string;
+        variables: {
+          name: string;
+          labelZh: string;
+          label: string;
+          charsMax: number;
+        }[];
+        /** @description With the signature and every variable at its longest */
+        charsMax: number;
+        segments: number;
+      }[];
+      updatedAt: string | null;
+      updatedBy: string | null;
+    };
     CountyMessageTemplates: {
       /** @description Event → the county's text with {variable} placeholders */
       templates: {
@@ -10090,6 +10153,43 @@ export interface components {
       };
       /** @description The county's 好差评 link (https, at most 30 characters); null removes it */
       ratingUrl?: string | null;
+    };
+    SmsContact: {
+      smsUnreachable: boolean;
+      smsNoticeZh?: string;
+      /** @description The number the case is texted on, masked; null when the applicant gave none */
+      phoneMasked: string | null;
+      /** @description The opt-out of that number, when there is one */
+      optedOut: {
+        at: string;
+        /** @enum {string} */
+        via: "sms-reply" | "applicant" | "township";
+        viaZh: string;
+      } | null;
+      /** @description The last time SMS was turned back on (only while not opted out again) */
+      optedIn: {
+        at: string;
+        /** @enum {string} */
+        via: "applicant" | "township";
+        viaZh: string;
+      } | null;
+    };
+    CaseMessages: {
+      contact: components["schemas"]["SmsContact"];
+      messages: {
+        messageId: string;
+        event: string;
+        /** @description The event's name (申请已受理) */
+        eventZh: string;
+        eventEn: string;
+        text: string;
+        createdAt: string;
+        sms: {
+          status: string;
+          reason: string | null;
+          statusZh: string;
+        };
+      }[];
     };
     InboxMessage: {
       messageId: string;

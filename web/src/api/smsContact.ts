@@ -1,43 +1,17 @@
 /**
  * The applicant's SMS on a case (docs/messages.md "Opting out and back in"): the messages to the
  * applicant with what became of each one's SMS, the case's SMS contact, and the opt-out / opt-in.
- * The routes answer JSON the generated schema does not describe (no response schema), so the shapes
- * are written here as functions/services/messages/sms-contact.ts returns them.
  */
 import { get, post } from "./http.ts";
+import type { components } from "./schema.ts";
 
-export interface SmsChange {
-  at: string;
-  via: string;
-  /** How it was made, in Chinese (本人在掌上办退订, 乡镇经办人代为登记（电话）…). */
-  viaZh: string;
-}
-
-export interface SmsContact {
-  smsUnreachable: boolean;
-  /** 无法短信联系，请电话联系 when the number failed repeatedly. */
-  smsNoticeZh?: string;
-  /** The number the case is texted on, masked; null when the applicant gave none. */
-  phoneMasked: string | null;
-  optedOut: SmsChange | null;
-  /** The last time SMS was turned back on (absent while opted out again). */
-  optedIn: SmsChange | null;
-}
-
-export interface CaseMessage {
-  messageId: string;
-  event: string;
-  eventZh: string;
-  eventEn: string;
-  text: string;
-  createdAt: string;
-  sms: { status: string; reason: string | null; statusZh: string };
-}
-
-export interface CaseMessages {
-  contact: SmsContact;
-  messages: CaseMessage[];
-}
+/** The case's SMS contact: the number masked, unreachable, its opt-out or the opt-in that lifted it. */
+export type SmsContact = components["schemas"]["SmsContact"];
+/** An opt-out or opt-in: when, how, and how in Chinese (本人在掌上办退订, 乡镇经办人代为登记（电话）…). */
+export type SmsChange = NonNullable<SmsContact["optedOut"]> | NonNullable<SmsContact["optedIn"]>;
+/** The messages to the case's applicant, each with what became of its SMS, and the contact. */
+export type CaseMessages = components["schemas"]["CaseMessages"];
+export type CaseMessage = CaseMessages["messages"][number];
 
 const path = (caseId: string, tail: string) => `/cases/${encodeURIComponent(caseId)}/${tail}`;
 
