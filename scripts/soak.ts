@@ -8,7 +8,7 @@
  * - `--level model` (default): the ledger+payments model (test/simulation/model/), fast enough for
  *   tens of thousands of runs, on an in-memory DynamoDB behind the SDK or on DynamoDB Local.
  *
- *   npx tsx scripts/soak.ts --level county --runs 500 --seed 1
+ *   npx tsx scripts/soak.ts --level county --runs 500 --seed 1 --concurrency 3   # 3 worker processes
  *   npx tsx scripts/soak.ts --level county --seed 42 --runs 1 --trace   # replay one failing seed
  *   npx tsx scripts/soak.ts --runs 20000 --seed 1        # model level, in-memory DynamoDB
  *   npx tsx scripts/soak.ts --runs 500 --backend dynamodb-local
@@ -19,8 +19,10 @@ import { Command, InvalidArgumentError } from "commander";
 import { startDynamoEngine } from "#local/dynamodb/engine.ts";
 import {
   type BrokenCountyFault,
+  type CountyRunResult,
   describeCountyFailure,
   runManyCounty,
+  runManyCountyPool,
   startSimCounty,
 } from "#test/simulation/county/index.ts";
 import { type BrokenFault, describeFailure, runMany } from "#test/simulation/model/index.ts";
@@ -38,7 +40,12 @@ const options = new Command()
   .option("--level <level>", "county (the full flows on the local county) | model (ledger+payments)", "model")
   .option("--runs <n>", "number of runs", positiveInt, 5000)
   .option("--seed <n>", "first seed", positiveInt, 1)
-  .option("--concurrency <n>", "runs in flight at once", positiveInt, 4)
+  .option(
+    "--concurrency <n>",
+    "runs in flight at once (county: worker processes, each with a county of its own; 1 = in this process)",
+    positiveInt,
+    4,
+  )
   .option("--backend <name>", "memory (in-memory DynamoDB behind the SDK) | dynamodb-local", "memory")
   .option("--endpoint <url>", "an already running DynamoDB Local (implies --backend dynamodb-local)")
   .option(
@@ -120,14 +127,16 @@ async function soakCounty(): Promise<number> {
   }
   const broken = options.broken as BrokenCountyFault | undefined;
   const engine = options.endpoint ? undefined : await startDynamoEngine();
-  const county = await startSimCounty({ dynamoEndpoint: options.endpoint ?? (engine?.endpoint as string) });
+  const dynamoEndpoint = options.endpoint ?? (engine?.endpoint as string);
+  // One run at a time in this process, or `--concurrency` worker processes (county/pool.ts).
+  const county = options.concurrency > 1 ? undefined : await startSimCounty({ dynamoEndpoint });
   let done = 0;
   try {
-    const summary = await runManyCounty(county, {
+    const many = {
       firstSeed: options.seed,
       runs: options.runs,
       ...(broken ? { broken } : {}),
-      onResult: (result) => {
+      onResult: (result: CountyRunResult) => {
         done += 1;
         if (options.trace) {
           process.stdout.write(
@@ -139,7 +148,10 @@ async function soakCounty(): Promise<number> {
         if (result.violations.length > 0) process.stdout.write(`${describeCountyFailure(result, broken)}\n`);
         else if (done % 10 === 0) process.stdout.write(`… ${done}/${options.runs} runs green\n`);
       },
-    });
+    };
+    const summary = county
+      ? await runManyCounty(county, many)
+      : await runManyCountyPool({ ...many, dynamoEndpoint, workers: options.concurrency });
     process.stdout.write(
       [
         `soak (county): ${summary.runs} runs (seeds ${options.seed}–${options.seed + summary.runs - 1}) in ${(summary.ms / 1000).toFixed(1)} s — ${summary.failures.length} failing`,
@@ -155,7 +167,7 @@ async function soakCounty(): Promise<number> {
     );
     return summary.failures.length > 0 ? 1 : 0;
   } finally {
-    await county.close();
+    await county?.close();
     await engine?.stop();
   }
 }

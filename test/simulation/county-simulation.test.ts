@@ -4,17 +4,20 @@
  * with DynamoDB faults on the wire (county/). Each run: a county of its own, 1–3 cases, decisions in
  * random order (late, repeated, contradicting, concurrent), bank failures and lost or doubled
  * callbacks, clock jumps past deadlines, a fund that may run dry and be topped up; then the
- * invariants. A failure prints its seed and the command that replays it.
+ * invariants. A failure prints its seed and the command that replays it. The time box's seeds run
+ * in worker processes side by side (county/pool.ts), each on a county of its own.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   type CountyManySummary,
+  type CountyRunResult,
   describeCountyFailure,
   nextInstance,
   runCountySeed,
   runManyCounty,
+  runManyCountyPool,
   type SimCounty,
   startSimCounty,
 } from "./county/index.ts";
@@ -22,12 +25,19 @@ import {
 /** Seeds tried at most, and the time box they share (CI); `scripts/soak.ts --level county` runs longer. */
 const RUNS = Number(process.env.AIDFLOW_SIM_COUNTY_RUNS ?? 1000);
 const BUDGET_MS = Number(process.env.AIDFLOW_SIM_COUNTY_BUDGET_MS ?? 150_000);
+/** Seeds in flight at once, each in a worker process with a county of its own (county/pool.ts). */
+const WORKERS = Number(process.env.AIDFLOW_SIM_COUNTY_WORKERS ?? 3);
 /** However loaded the machine, these first seeds always run (the time box cuts only the runs after them). */
 const RUNS_MIN = Number(process.env.AIDFLOW_SIM_COUNTY_RUNS_MIN ?? 10);
 const FIRST_SEED = Number(process.env.AIDFLOW_SIM_COUNTY_FIRST_SEED ?? 1);
 const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts/simulation");
+/** Seeds run twice more in this process by the replay test (among the first RUNS_MIN: always pooled). */
+const REPLAYED_SEEDS = [3, 5, 7];
 
 let county: SimCounty;
+/** What the pool's workers answered for the seeds the replay test runs again in this process. */
+const pooled = new Map<number, CountyRunResult>();
+let poolRan = false;
 
 beforeAll(async () => {
   county = await startSimCounty({ dynamoEndpoint: inject("dynamoEndpoint"), label: "simc" });
@@ -50,16 +60,20 @@ function report(summary: CountyManySummary): string {
 describe("full-flow simulation on the local county", () => {
   it("seeded runs within the time box keep every invariant", { timeout: BUDGET_MS + 360_000 }, async () => {
     // Act
-    const summary = await runManyCounty(county, {
+    poolRan = true;
+    const summary = await runManyCountyPool({
+      dynamoEndpoint: inject("dynamoEndpoint"),
+      workers: WORKERS,
       firstSeed: FIRST_SEED,
       runs: RUNS,
       budgetMs: BUDGET_MS,
       runsMin: RUNS_MIN,
-      onResult: (r) => {
+      onResult: (r, logs) => {
+        if (REPLAYED_SEEDS.includes(r.seed)) pooled.set(r.seed, r);
         if (r.violations.length > 0) {
           // The county's own (masked) log lines of the failing run, beside its report.
           mkdirSync(ARTIFACTS, { recursive: true });
-          writeFileSync(resolve(ARTIFACTS, `county-seed-${r.seed}.log`), `${county.logs().join("\n")}\n`);
+          writeFileSync(resolve(ARTIFACTS, `county-seed-${r.seed}.log`), `${logs.join("\n")}\n`);
         }
         if (process.env.AIDFLOW_SIM_VERBOSE === "1")
           console.log(`seed ${r.seed}: ${r.profile}, ${r.cases} cases, ${r.steps} steps, ${r.ms} ms`);
@@ -97,10 +111,10 @@ describe("full-flow simulation on the local county", () => {
     }
   });
 
-  it("a seed replays exactly: the same steps, the same answers, the same states", {
+  it("a seed replays exactly: the same steps, the same answers, the same states — in this process as in a worker of the pool", {
     timeout: 240_000,
   }, async () => {
-    for (const seed of [3, 5, 7]) {
+    for (const seed of REPLAYED_SEEDS) {
       // Act
       const first = await runCountySeed(county, { seed, instance: nextInstance() });
       const second = await runCountySeed(county, { seed, instance: nextInstance() });
@@ -108,6 +122,12 @@ describe("full-flow simulation on the local county", () => {
       // Assess
       expect(second.trace).toEqual(first.trace);
       expect(second.violations).toEqual(first.violations);
+      // The pool's run of the seed (another process, another county, runs beside it) is the same run.
+      const inPool = pooled.get(seed);
+      if (poolRan && FIRST_SEED <= seed && seed < FIRST_SEED + RUNS_MIN) {
+        expect(inPool?.trace, `seed ${seed} in the pool`).toEqual(first.trace);
+        expect(inPool?.violations).toEqual(first.violations);
+      }
     }
   });
 

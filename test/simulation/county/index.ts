@@ -1,6 +1,7 @@
 /**
  * The full-flow county simulation as a library for the CI test and the soak script: one county per
- * process (county.ts), runs one after another on it, each on a county of its own.
+ * process (county.ts), runs one after another on it, each on a county of its own — or several such
+ * processes side by side (pool.ts).
  */
 
 import type { SimCounty } from "./county.ts";
@@ -9,6 +10,7 @@ import { type BrokenCountyFault, type CountyRunResult, runCountySeed } from "./d
 export { type SimCounty, startSimCounty } from "./county.ts";
 export type { BrokenCountyFault, CountyRunResult } from "./driver.ts";
 export { runCountySeed } from "./driver.ts";
+export { type CountyPoolOptions, runManyCountyPool } from "./pool.ts";
 
 let instances = 0;
 
@@ -27,7 +29,8 @@ export interface CountyManyOptions {
   budgetMs?: number;
   /** Seeds run whatever the time box says (the box only cuts the runs after them). */
   runsMin?: number;
-  onResult?: (result: CountyRunResult) => void;
+  /** Each run as it ends, with the log lines of its county (kept for a failure's report). */
+  onResult?: (result: CountyRunResult, logs: readonly string[]) => void;
 }
 
 export interface CountyManySummary {
@@ -46,7 +49,25 @@ export async function runManyCounty(
   options: CountyManyOptions,
 ): Promise<CountyManySummary> {
   const started = Date.now();
-  const summary: CountyManySummary = {
+  const summary = emptySummary();
+  for (let i = 0; i < options.runs; i++) {
+    const boxed = i >= (options.runsMin ?? 0);
+    if (boxed && options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
+    const result = await runCountySeed(county, {
+      seed: options.firstSeed + i,
+      instance: nextInstance(),
+      ...(options.broken ? { broken: options.broken } : {}),
+    });
+    addResult(summary, result);
+    options.onResult?.(result, county.logs());
+    if (result.violations.length > 0 && options.stopOnFailure) break;
+  }
+  summary.ms = Date.now() - started;
+  return summary;
+}
+
+export function emptySummary(): CountyManySummary {
+  return {
     runs: 0,
     failures: [],
     ms: 0,
@@ -56,29 +77,21 @@ export async function runManyCounty(
     cases: 0,
     openCasesAtEnd: 0,
   };
-  for (let i = 0; i < options.runs; i++) {
-    const boxed = i >= (options.runsMin ?? 0);
-    if (boxed && options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
-    const result = await runCountySeed(county, {
-      seed: options.firstSeed + i,
-      instance: nextInstance(),
-      ...(options.broken ? { broken: options.broken } : {}),
-    });
-    summary.runs += 1;
-    summary.cases += result.cases;
-    summary.faultsInjected += result.faultsInjected;
-    summary.openCasesAtEnd += result.openCases;
-    summary.profiles[result.profile] = (summary.profiles[result.profile] ?? 0) + 1;
-    for (const [key, value] of Object.entries(result.stats))
-      summary.totals[key] = (summary.totals[key] ?? 0) + value;
-    options.onResult?.(result);
-    if (result.violations.length > 0) {
-      summary.failures.push(result);
-      if (options.stopOnFailure) break;
-    }
+}
+
+/** Counts one run into the summary (a failing run into its failures, in seed order). */
+export function addResult(summary: CountyManySummary, result: CountyRunResult): void {
+  summary.runs += 1;
+  summary.cases += result.cases;
+  summary.faultsInjected += result.faultsInjected;
+  summary.openCasesAtEnd += result.openCases;
+  summary.profiles[result.profile] = (summary.profiles[result.profile] ?? 0) + 1;
+  for (const [key, value] of Object.entries(result.stats))
+    summary.totals[key] = (summary.totals[key] ?? 0) + value;
+  if (result.violations.length > 0) {
+    summary.failures.push(result);
+    summary.failures.sort((a, b) => a.seed - b.seed);
   }
-  summary.ms = Date.now() - started;
-  return summary;
 }
 
 /** What a failing seed prints: the seed, how to replay it, what broke, and the run's last steps. */
