@@ -66,6 +66,8 @@ export interface FunctionDefinition {
    * (infra/sms-dispatch.ts); `reminderSchedule` = the deadline reminders' scan, hourly
    * (infra/deadline-reminders.ts); `rollupSchedule` = the daily province roll-up, hourly
    * (infra/daily-rollup.ts). Locally the SMS simulator's poll stands in for all four.
+   * `textStatusEvents` = AWS End User Messaging's text status events (receipts) from EventBridge, and
+   * its SendTextMessage (infra/sms-dispatch.ts); locally the simulator reports receipts itself.
    * `drawQueue` = the deployment's SQS FIFO draw queue, one message group per township fund
    * (infra/ledger-queue.ts); locally the Step Functions layer's in-process FIFO queue
    * (local/stepfunctions/sqs.ts) delivers to it.
@@ -76,6 +78,7 @@ export interface FunctionDefinition {
     reminderSchedule?: boolean;
     rollupSchedule?: boolean;
     drawQueue?: boolean;
+    textStatusEvents?: boolean;
   };
   /** Lambda timeout; default 10 s. */
   timeoutSeconds?: number;
@@ -172,12 +175,12 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/sms-dispatch.ts",
     handler: "handler",
     description:
-      "SMS dispatcher: each new message to its recipients' phones through the county's provider, once, under quiet hours, rate limit and opt-out; deferred and retried deliveries on a schedule",
+      "SMS dispatcher: each new message to its recipients' phones through the county's provider, once, under quiet hours, rate limit and opt-out; deferred and retried deliveries and asked-for receipts on a schedule; pushed receipts from EventBridge",
     // The numbers' keyed hash uses the identity hash key; the providers' keys are one secret; the
     // applicant's phone is opened with the field key it was sealed under at filing.
     config: { secrets: ["identityHashKey"], smsCredentials: true, accountKey: "open-phone" },
     access: { tables: { main: "write" } },
-    triggers: { messageStream: true, dueSchedule: true },
+    triggers: { messageStream: true, dueSchedule: true, textStatusEvents: true },
     // A batch of STREAM_BATCH_SIZE messages, each a provider call with its own timeout.
     timeoutSeconds: 120,
   },

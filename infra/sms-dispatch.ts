@@ -1,19 +1,37 @@
 /**
  * What the SMS dispatcher needs besides a function: the SMS providers' credentials secret,
  * the main table's stream filtered to new message items as its event source (with a dead-letter
- * queue for the batches it could not take), a schedule for deferred and retried deliveries, and the
- * dead-letter alarm's metric. The functions stack calls these for catalog entries that declare
+ * queue for the batches it could not take), a schedule for deferred and retried deliveries and for
+ * asking Alibaba Cloud and Tencent Cloud for receipts (functions/services/messages/receipts.ts),
+ * AWS End User Messaging (sending, and its text status events as receipts), and the dead-letter
+ * alarm's metric. The functions stack calls these for catalog entries that declare
  * `config.smsCredentials` and `triggers`.
+ *
+ * End User Messaging's receipts: the service puts each text's status change on the account's
+ * default EventBridge bus (source `aws.sms-voice`), whatever configuration set the county's settings
+ * name; a rule matching only the statuses that are receipts (delivered, or a final failure) invokes
+ * the dispatcher, with retries and the same dead-letter queue. Chosen over a configuration set's
+ * event destination to an SNS topic: that needs every county's sends to carry one configuration
+ * set of this deployment, an encrypted topic with its key policy for the service, and a
+ * subscription — for the same events. The dispatcher needs no KMS right for it, nor any SNS right.
  */
 import { ArnFormat, Duration, RemovalPolicy, SecretValue, type Stack, Validations } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
+import {
+  DELIVERED_EVENT_TYPES,
+  FAILED_EVENT_TYPES,
+  SMS_VOICE_EVENT_SOURCE,
+  TEXT_STATUS_DETAIL_TYPE,
+} from "#adapters/sms/aws.ts";
 import type { FunctionDefinition } from "#functions/catalog.ts";
 import { SMS_CREDENTIALS } from "#functions/runtime/environment.ts";
 import { acknowledgeWildcardResource } from "./nag.ts";
@@ -27,6 +45,24 @@ export const STREAM_RETRY_ATTEMPTS = 5;
 /** How often deferred (quiet hours, rate limit) and retried deliveries are looked at. */
 export const DUE_SCHEDULE_MINUTES = 5;
 const DEAD_LETTER_RETENTION_DAYS = 14;
+/** Tries of a text status event EventBridge could not hand the dispatcher, then the dead-letter queue. */
+export const RECEIPT_EVENT_RETRY_ATTEMPTS = 8;
+/** How long EventBridge keeps trying one event: a receipt older than this says nothing new. */
+const RECEIPT_EVENT_MAX_AGE_HOURS = 24;
+/** The statuses that are receipts (the rule drops QUEUED, PENDING, SENT before Lambda is invoked). */
+export const RECEIPT_EVENT_TYPES = [...DELIVERED_EVENT_TYPES, ...FAILED_EVENT_TYPES];
+/**
+ * The origination identities and sets a county's settings may name (phone numbers, pools, sender
+ * ids, configuration sets, opt-out lists), in this account: chosen per county at run time, in the
+ * region its settings name.
+ */
+const SMS_VOICE_RESOURCES = [
+  "phone-number/*",
+  "pool/*",
+  "sender-id/*",
+  "configuration-set/*",
+  "opt-out-list/*",
+];
 
 export function smsDeadLetterQueueName(prefix: string): string {
   return `${prefix}sms-dispatch-dlq`;
@@ -69,17 +105,11 @@ export function wireMessageTriggers(
 ): void {
   const triggers = definition.triggers;
   if (!triggers) return;
-  if (triggers.messageStream) {
-    const deadLetters = new sqs.Queue(scope, `${definition.id}DeadLetters`, {
-      queueName: smsDeadLetterQueueName(options.prefix),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
-    });
-    Validations.of(deadLetters).acknowledge({
-      id: "AwsSolutions-SQS3",
-      reason: "This queue is itself the dead-letter queue of the SMS dispatcher's stream.",
-    });
+  const deadLetters =
+    triggers.messageStream || triggers.textStatusEvents
+      ? smsDeadLetterQueue(scope, definition, options.prefix)
+      : undefined;
+  if (triggers.messageStream && deadLetters) {
     grantStreamRead(scope, fn, options.prefix);
     new lambda.EventSourceMapping(scope, `${definition.id}MessageStream`, {
       target: fn,
@@ -98,6 +128,9 @@ export function wireMessageTriggers(
       ],
     });
   }
+  if (triggers.textStatusEvents && deadLetters) {
+    wireTextStatusEvents(scope, definition, fn, deadLetters);
+  }
   if (triggers.dueSchedule) {
     everyMinutes(
       scope,
@@ -106,6 +139,65 @@ export function wireMessageTriggers(
       DUE_SCHEDULE_MINUTES,
       "AidFlow: send deferred and retried SMS deliveries that fell due",
     );
+  }
+}
+
+/** The dispatcher's dead-letter queue: stream batches and text status events it could not take. */
+function smsDeadLetterQueue(scope: Stack, definition: FunctionDefinition, prefix: string): sqs.Queue {
+  const deadLetters = new sqs.Queue(scope, `${definition.id}DeadLetters`, {
+    queueName: smsDeadLetterQueueName(prefix),
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
+  });
+  Validations.of(deadLetters).acknowledge({
+    id: "AwsSolutions-SQS3",
+    reason: "This queue is itself the dead-letter queue of the SMS dispatcher's stream and events.",
+  });
+  return deadLetters;
+}
+
+/**
+ * End User Messaging for the dispatcher: SendTextMessage from this account's origination identities
+ * (a county's settings name its own), and its text status events as receipts (the rule, retried,
+ * then the dead-letter queue). The rule targets the function's current version, like the schedule.
+ */
+function wireTextStatusEvents(
+  scope: Stack,
+  definition: FunctionDefinition,
+  fn: lambda.Function,
+  deadLetters: sqs.Queue,
+): void {
+  new events.Rule(scope, `${definition.id}TextStatusEvents`, {
+    description:
+      "AidFlow: End User Messaging SMS receipts (delivered, or failed for good) to the SMS dispatcher",
+    eventPattern: {
+      source: [SMS_VOICE_EVENT_SOURCE],
+      detailType: [TEXT_STATUS_DETAIL_TYPE],
+      detail: { eventType: RECEIPT_EVENT_TYPES },
+    },
+    targets: [
+      new targets.LambdaFunction(fn.currentVersion, {
+        deadLetterQueue: deadLetters,
+        retryAttempts: RECEIPT_EVENT_RETRY_ATTEMPTS,
+        maxEventAge: Duration.hours(RECEIPT_EVENT_MAX_AGE_HOURS),
+      }),
+    ],
+  });
+  const resources = SMS_VOICE_RESOURCES.map((resource) =>
+    scope.formatArn({ service: "sms-voice", region: "*", resource }),
+  );
+  fn.role?.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ["sms-voice:SendTextMessage"], resources }),
+  );
+  if (fn.role) {
+    for (const resource of resources) {
+      acknowledgeWildcardResource(
+        fn.role,
+        resource,
+        "A county's SMS settings name its origination identity (and region); the grant is limited to this account's End User Messaging identities, sending only.",
+      );
+    }
   }
 }
 
@@ -137,7 +229,7 @@ function grantStreamRead(scope: Stack, fn: { role?: iam.IRole }, prefix: string)
   }
 }
 
-/** Messages in the dispatcher's dead-letter queue: stream records it could not take. */
+/** Messages in the dispatcher's dead-letter queue: stream records and text status events it could not take. */
 export function smsDeadLetterMetric(prefix: string, period: Duration): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: "AWS/SQS",

@@ -138,12 +138,13 @@ export class MonitoringStack extends Stack {
       });
       return throttled;
     });
-    // Stream records of new messages the SMS dispatcher gave up on (infra/sms-dispatch.ts).
+    // Stream records of new messages, and End User Messaging receipts, the SMS dispatcher gave up on
+    // (infra/sms-dispatch.ts).
     if (props.functions.has("SmsDispatch")) {
       this.alarm("sms-dispatch-dead-letters", smsDeadLetterMetric(props.prefix, PERIOD), {
         runbook: "sms-dispatch-dead-letters",
         description:
-          "New messages the SMS dispatcher could not take after its retries are in its dead-letter queue: their SMS were not sent (the inbox has them).",
+          "New messages (their SMS not sent; the inbox has them) or End User Messaging receipts (their deliveries stay sent) the SMS dispatcher could not take after its retries are in its dead-letter queue.",
       });
     }
     // Draws of the ledger's draw queue no writer answered, or waiting too long (infra/ledger-queue.ts).
