@@ -29,6 +29,7 @@ import {
   type RiskKind,
   type VisitOutcome,
 } from "#core/alerts/index.ts";
+import { putNew } from "./put-new.ts";
 
 export interface AlertPerson {
   /** Keyed hash of the ID number, or of township + name + household without one. */
@@ -130,29 +131,17 @@ export class AlertStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  ...alertKey(alert.countyId, alert.townshipId, alert.alertId),
-                  type: "alert",
-                  ...alert,
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  ...locatorKey(alert.alertId),
-                  type: "alert-locator",
-                  countyId: alert.countyId,
-                  townshipId: alert.townshipId,
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
+            putNew(this.table, {
+              ...alertKey(alert.countyId, alert.townshipId, alert.alertId),
+              type: "alert",
+              ...alert,
+            }),
+            putNew(this.table, {
+              ...locatorKey(alert.alertId),
+              type: "alert-locator",
+              countyId: alert.countyId,
+              townshipId: alert.townshipId,
+            }),
             {
               Put: {
                 TableName: this.table,

@@ -21,6 +21,7 @@ import {
 import type { Incident, IncidentStatus } from "#core/incidents/index.ts";
 import { obligationIdFor } from "./payments/gateway.ts";
 import { OBLIGATION_SK, paymentPk } from "./payments/payment-items.ts";
+import { putNew } from "./put-new.ts";
 
 export interface IncidentHousehold {
   countyId: string;
@@ -174,19 +175,13 @@ export class IncidentStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  pk: tagPk(household.caseId),
-                  sk: "INCIDENT",
-                  type: "incident-tag",
-                  countyId: household.countyId,
-                  incidentId: household.incidentId,
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
+            putNew(this.table, {
+              pk: tagPk(household.caseId),
+              sk: "INCIDENT",
+              type: "incident-tag",
+              countyId: household.countyId,
+              incidentId: household.incidentId,
+            }),
             {
               Put: {
                 TableName: this.table,
