@@ -42,15 +42,15 @@ export const POLICY_BOUNDS = {
   /** DOMAIN §2.3: "≥ 1 yuan × registered population per year". */
   fundQuotaPerCapitaYuan: { min: "1" } satisfies YuanRange,
   dibaoMonthlyStandardYuan: { min: "0.01" } satisfies YuanRange,
-  /** No range in DOMAIN §7 (issue 25); sanity: up to a quarter year. */
+  /** No range in DOMAIN §7; sanity: up to a quarter year. */
   alertDedupWindowDays: { min: 1, max: 90 } satisfies IntRange,
-  /** No range in DOMAIN §7 (issue 25, typical 5); sanity: up to three working weeks. */
+  /** No range in DOMAIN §7 (typical 5); sanity: up to three working weeks. */
   alertVerificationWorkingDays: { min: 1, max: 15 } satisfies IntRange,
 } as const;
 
 /**
  * What a county's parameter set takes when it does not name a parameter added after counties were
- * onboarded (early warnings, issue 25): the typical values.
+ * onboarded (early warnings): the typical values.
  */
 export const POLICY_DEFAULTS = {
   alertDedupWindowDays: 30,

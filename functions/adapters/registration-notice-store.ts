@@ -1,5 +1,5 @@
 /**
- * 外地受助 notices (DOMAIN §3.6, issue 22 §3): what the registration county of a non-local applicant
+ * 外地受助 notices (DOMAIN §3.6): what the registration county of a non-local applicant
  * may know of a case another county of the deployment closed — written at the close, masked before it
  * is stored, so nothing the registration county reads can open the case.
  *

@@ -1,5 +1,5 @@
 /**
- * The stored daily roll-up (issue 22 §4): one item per county per Asia/Shanghai day, written once by the
+ * The stored daily roll-up: one item per county per Asia/Shanghai day, written once by the
  * daily job (services/province/daily-rollup.ts) and read by the province roll-up instead of every case.
  *
  * | pk | sk | item |

@@ -1,5 +1,5 @@
 /**
- * 外地受助 backfill (issue 22 §3): cases closed before the notices existed have none. This writes, from
+ * 外地受助 backfill (DOMAIN §3.6): cases closed before the notices existed have none. This writes, from
  * each closed case of a county (or of every county of the deployment), the notice its close would have
  * written (steps/automatic.ts `notifyRegistrationCounty`): same registration rule, same masking, the
  * case's own close time. Idempotent: a case whose notice is there (from this backfill or from a later

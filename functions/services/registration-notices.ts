@@ -1,5 +1,5 @@
 /**
- * 外地受助 (DOMAIN §3.6, issue 22 §3): the registration county of a non-local applicant aided in
+ * 外地受助 (DOMAIN §3.6): the registration county of a non-local applicant aided in
  * another county of the deployment reads the notices about its residents — `GET /registration-notices`,
  * newest close first, in pages — and their figures per county where aided and hardship cause — `GET
  * /registration-notices/stats`. Masked name and document only (no phone, account, address, narrative

@@ -1,5 +1,5 @@
 /**
- * The daily province roll-up (issue 22 §4): for each county of the deployment, once per Asia/Shanghai
+ * The daily province roll-up: for each county of the deployment, once per Asia/Shanghai
  * day, its figures per township for each of the last STORED_MONTHS months and its 外地受助 flows, stored
  * as one row (rollup-store.ts) that the roll-up route serves. Run every ROLLUP_SCHEDULE_MINUTES (AWS:
  * the DailyRollup function's EventBridge rule; locally the runtime's scheduled scan): a county whose row

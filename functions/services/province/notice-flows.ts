@@ -1,5 +1,5 @@
 /**
- * 外地受助 in the province roll-up (issue 22 §3): how many residents of each county of the province were
+ * 外地受助 in the province roll-up (DOMAIN §3.6): how many residents of each county of the province were
  * aided in another county of the deployment and closed in the period, and what was paid them — per
  * registration county × county where aided, counts and integer fen only. Read from the registration
  * county's notices (registration-notice-store.ts); the masked notices themselves stay with that county.

@@ -1,5 +1,5 @@
 /**
- * The province roll-up from the stored daily rows (issue 22 §4): a county's row (rollup-store.ts) keeps,
+ * The province roll-up from the stored daily rows: a county's row (rollup-store.ts) keeps,
  * per township, the figures of each of the last STORED_MONTHS months as read by the daily job at `asOf`,
  * and the 外地受助 flows per month. A period that starts on the first of a month and ends on the last day
  * of a month — or on or after the row's day (through `asOf`) — is served as the sum of its months; any

@@ -1,5 +1,5 @@
 /**
- * The early warnings of `GET /work-queue` (DOMAIN §7, issue 25): beside the case tasks, a township
+ * The early warnings of `GET /work-queue` (DOMAIN §7): beside the case tasks, a township
  * officer's queue lists the township's alerts still awaiting their verification visit, and county
  * civil affairs' the county's alerts escalated to it (their deadline passed unverified) — each with
  * its deadline, earliest first. Read from the alert store (functions/adapters/alert-store.ts).
