@@ -290,31 +290,41 @@ const ENDED_STATUSES: ReadonlySet<string> = new Set(["closed", "withdrawn"]);
  * checks through the API itself (invariants.ts).
  */
 async function observe(world: World, previous?: Map<string, Progress>): Promise<Map<string, Progress>> {
+  // The county stands still while the driver looks, so every case's two reads go out at once.
+  const seen = await Promise.all(
+    world.cases.map(async (c): Promise<Progress | undefined> => {
+      if (!c.caseId) return undefined;
+      // A closed or withdrawn case moves no more (the end of the run re-reads every case through the API).
+      const before = previous?.get(c.key);
+      if (before && ENDED_STATUSES.has(before.case.status)) return before;
+      const [record, tasks] = await Promise.all([
+        world.stores.cases.get(c.caseId),
+        world.stores.tasks.forCase(c.caseId),
+      ]);
+      return {
+        case: {
+          caseId: record.caseId,
+          status: record.status,
+          dueAt: (record.dueAt as string | null) ?? null,
+        },
+        tasks: tasks.map((t) => ({
+          taskType: t.taskType,
+          status: t.status,
+          assigneeRoles: t.assigneeRoles,
+          escalated: t.escalated,
+          overdue: t.overdue,
+          dueAt: t.dueAt ?? null,
+          ...(t.details ? { details: t.details } : {}),
+        })),
+        payments: [],
+      };
+    }),
+  );
   const views = new Map<string, Progress>();
-  for (const c of world.cases) {
-    if (!c.caseId) continue;
-    // A closed or withdrawn case moves no more (the end of the run re-reads every case through the API).
-    const before = previous?.get(c.key);
-    if (before && ENDED_STATUSES.has(before.case.status)) {
-      views.set(c.key, before);
-      continue;
-    }
-    const record = await world.stores.cases.get(c.caseId);
-    const tasks = await world.stores.tasks.forCase(c.caseId);
-    views.set(c.key, {
-      case: { caseId: record.caseId, status: record.status, dueAt: (record.dueAt as string | null) ?? null },
-      tasks: tasks.map((t) => ({
-        taskType: t.taskType,
-        status: t.status,
-        assigneeRoles: t.assigneeRoles,
-        escalated: t.escalated,
-        overdue: t.overdue,
-        dueAt: t.dueAt ?? null,
-        ...(t.details ? { details: t.details } : {}),
-      })),
-      payments: [],
-    });
-  }
+  world.cases.forEach((c, i) => {
+    const view = seen[i];
+    if (view) views.set(c.key, view);
+  });
   return views;
 }
 
