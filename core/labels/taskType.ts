@@ -1,7 +1,7 @@
 /**
  * What each human step (task type) of the two flows is called in Chinese, for the server's messages
- * to a zh-CN reader (core/cases/lifecycle.ts `WAIT_STATES` lists the steps). The same names as the
- * consoles' `nextStepShort` (web/src/i18n/zh-CN.ts); test/unit/core/zh-labels.test.ts holds them equal.
+ * to a zh-CN reader (core/cases/lifecycle.ts `WAIT_STATES` lists the steps), and for the consoles'
+ * `nextStepShort` (web/src/i18n/zh-CN.ts takes them from here).
  */
 import type { WaitOf } from "../cases/lifecycle.ts";
 

@@ -1,4 +1,6 @@
 /** 简体中文（默认语言）。 */
+import { TASK_TYPE_NAMES_ZH } from "../../../core/labels/taskType.ts";
+
 export default {
   app: { title: "AidFlow 临时救助" },
   common: {
@@ -443,21 +445,8 @@ export default {
     failed: "发放失败",
     cancelled: "已撤销",
   },
-  nextStepShort: {
-    assessment: "调查评估",
-    "public-notice": "公示",
-    "plan-approval": "计划审批",
-    "plan-funds": "等待资金",
-    "stage-recheck": "阶段复核",
-    "advance-decision": "先行救助审批",
-    "payment-route": "重新发放",
-    "fund-replenishment": "补足备用金",
-    paperwork: "补齐手续",
-    "follow-up": "跟进救助",
-    "additional-aid-approval": "追加救助审批",
-    recovery: "追回",
-    "paperwork-co-sign": "确认补齐手续",
-  },
+  // The steps' names are the server's (core/labels/taskType.ts); the co-signature is the consoles' own.
+  nextStepShort: { ...TASK_TYPE_NAMES_ZH, "paperwork-co-sign": "确认补齐手续" },
   event: {
     filed: "提交申请",
     "filed-on-behalf": "经办人代为申请",
