@@ -13,6 +13,7 @@ import {
   SFNClient,
 } from "@aws-sdk/client-sfn";
 import { localDateOf } from "#core/calendar/localDate.ts";
+import { firstExecutionName } from "#functions/services/executions.ts";
 import { isManualClock } from "#local/clock.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { startLocalCounty } from "#local/services.ts";
@@ -67,7 +68,11 @@ function ok(response: { status: number; text: string }, what: string): void {
   }
 }
 
-/** The states entered from one `WaitForStage` up to the next (or the close): one stage's transitions. */
+/**
+ * The states entered from one `WaitForStage` up to the next (or the close): one stage's transitions —
+ * the re-check, its decision, the draw through the fund's draw queue (`DrawStage`), the bank step and
+ * its outcome, and the loop's round count (`RepeatWaitForStage`, `NextRound`) before the next stage.
+ */
 export function transitionsPerStage(history: HistoryEvent[]): number[] {
   const names = history
     .filter((e) => e.type?.endsWith("StateEntered"))
@@ -185,7 +190,8 @@ export async function runFlowBBench(
       });
       log(`Flow B: stage ${stage.index} paid`);
     }
-    const executionArn = `${(county.runtime.stateMachines["flow-b"] as string).replace(":stateMachine:", ":execution:")}:${caseId}`;
+    // The case's first execution (`<caseId>-1`); a 6-stage plan runs far fewer rounds than a hand-over needs.
+    const executionArn = `${(county.runtime.stateMachines["flow-b"] as string).replace(":stateMachine:", ":execution:")}:${firstExecutionName(caseId)}`;
     const status = await until("the plan's execution to end", deadline, async () => {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       return d.status === "RUNNING" ? undefined : (d.status ?? "UNKNOWN");
