@@ -82,7 +82,12 @@ export class ReceiptPoller {
     for (const ref of due) {
       const delivery = await this.deps.deliveries.get(ref.messageId, ref.recipientKey);
       if (delivery?.status !== "sent" || throttled.has(delivery.countyId)) continue;
-      const outcome = await this.pollOne(delivery);
+      const outcome = await this.pollOne(delivery).catch(async (): Promise<Outcome> => {
+        // The county's channel could not be built (its keys removed since the send): asked again
+        // later, so that one delivery does not hold up the others of the run.
+        await this.askLater(delivery);
+        return { kind: "errors" };
+      });
       run[outcome.kind]++;
       if (outcome.throttled) throttled.add(delivery.countyId);
     }
@@ -126,9 +131,22 @@ export class ReceiptPoller {
       });
       return { kind: "recorded" };
     }
-    const next = nextReceiptPollAtMs(sentAtMs, (delivery.receiptPolls ?? 0) + 1, nowMs);
-    if (next === undefined) return stop("NO_RECEIPT");
-    await deliveries.rescheduleReceipt(delivery.messageId, delivery.recipientKey, next, at);
+    if (!(await this.askLater(delivery))) return { kind: "stopped" };
     return answer.status === "error" ? { kind: "errors", throttled: answer.throttled } : { kind: "pending" };
+  }
+
+  /** Asks again at the next time of the schedule, or stops asking once the window has passed. */
+  private async askLater(delivery: SmsDelivery): Promise<boolean> {
+    const nowMs = this.deps.nowMs();
+    const sentAtMs = Date.parse(delivery.sentAt ?? delivery.updatedAt);
+    const next = nextReceiptPollAtMs(sentAtMs, (delivery.receiptPolls ?? 0) + 1, nowMs);
+    await this.deps.deliveries.rescheduleReceipt(
+      delivery.messageId,
+      delivery.recipientKey,
+      next,
+      new Date(nowMs),
+      next === undefined ? "NO_RECEIPT" : undefined,
+    );
+    return next !== undefined;
   }
 }

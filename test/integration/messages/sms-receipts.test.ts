@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MessageStore, type StoredMessage } from "#adapters/message-store.ts";
 import { AliyunSmsChannel } from "#adapters/sms/aliyun.ts";
 import { receiptOfEvent, SMS_VOICE_EVENT_SOURCE, TEXT_STATUS_DETAIL_TYPE } from "#adapters/sms/aws.ts";
+import { type SmsCredentials, smsChannelFor } from "#adapters/sms/index.ts";
 import { TencentSmsChannel } from "#adapters/sms/tencent.ts";
 import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
 import { UserDirectory } from "#adapters/user-directory.ts";
@@ -35,6 +36,8 @@ import { type ProviderServer, startProviderServer } from "#test/unit/adapters/sm
 const ALIYUN_COUNTY = "990201";
 const TENCENT_COUNTY = "990202";
 const AWS_COUNTY = "990203";
+/** A county on Alibaba Cloud whose keys are taken out of the secret after its send. */
+const KEYLESS_COUNTY = "990204";
 const HASH_KEY = "test-sms-receipt-hash-key-0123456789";
 const FIELD_KEY: FieldKeySource = { kind: "local", key: derivedLocalKey("test-sms-receipt-field-key") };
 const shanghai = (local: string) => Date.parse(`${local}+08:00`);
@@ -50,6 +53,9 @@ let receipts: ReceiptPoller;
 let aliyunApi: ProviderServer;
 let tencentApi: ProviderServer;
 let local: LocalSms;
+const keylessCredentials: SmsCredentials = {
+  [KEYLESS_COUNTY]: { aliyun: { accessKeyId: "LTAI-test-key", accessKeySecret: "test-secret-of-sixteen" } },
+};
 
 function aliyunChannel(endpoint: string): SmsChannel {
   const settings = parseSmsSettings({
@@ -92,11 +98,21 @@ beforeAll(async () => {
     [ALIYUN_COUNTY]: aliyunChannel(aliyunApi.endpoint),
     [TENCENT_COUNTY]: tencentChannel(tencentApi.endpoint),
   };
+  const keylessSettings = parseSmsSettings({
+    provider: "aliyun",
+    signName: "示例县民政局",
+    templateCodes: { "application-received": "SMS_154950901" },
+  });
   const deps = {
     messages,
     deliveries,
     phones: new DirectoryPhoneBook(new UserDirectory(db, table), deliveries),
-    channelFor: (countyId: string) => channels[countyId],
+    channelFor: (countyId: string) =>
+      countyId === KEYLESS_COUNTY
+        ? smsChannelFor(countyId, keylessSettings, keylessCredentials, {
+            aliyun: { endpoint: aliyunApi.endpoint, protocol: "HTTP" },
+          })
+        : channels[countyId],
     nowMs: clock.nowMs,
     random: () => 0.5,
   };
@@ -316,6 +332,24 @@ describe("receipts asked for: Alibaba Cloud and Tencent Cloud", () => {
     expect(askedAt.at(-1)).toBe(RECEIPT_POLL.windowMs);
     expect(askedAt.length).toBeLessThan(25);
     expect(await deliveries.receiptsDue(clock.now + RECEIPT_POLL.windowMs)).toEqual([]);
+  });
+
+  it("a county whose keys were taken out after the send: its delivery is asked about again later, the others of the run go on", async () => {
+    const keyless = await applicantMessage(KEYLESS_COUNTY, "C20261207-0000000016", "13800000016");
+    aliyunApi.answer(aliyunSent("9006197469364984^6"));
+    await dispatcher.dispatchMessage(KEYLESS_COUNTY, keyless.messageId);
+    const other = await applicantMessage(ALIYUN_COUNTY, "C20261207-0000000017", "13800000017");
+    aliyunApi.answer(aliyunSent("9006197469364984^7"));
+    await dispatcher.dispatchMessage(ALIYUN_COUNTY, other.messageId);
+    delete keylessCredentials[KEYLESS_COUNTY];
+
+    clock.now += RECEIPT_POLL.firstAfterMs;
+    aliyunApi.answer(aliyunDetails(3, "DELIVERED", other.messageId));
+    expect(await receipts.pollDue()).toEqual({ recorded: 1, pending: 0, errors: 1, stopped: 0 });
+    expect((await deliveries.ofMessage(other.messageId))[0]?.status).toBe("delivered");
+    const [waiting] = await deliveries.ofMessage(keyless.messageId);
+    expect(waiting).toMatchObject({ status: "sent", receiptPolls: 1 });
+    expect(waiting?.receiptPollAtMs).toBeGreaterThan(clock.now);
   });
 });
 
