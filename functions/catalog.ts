@@ -664,7 +664,7 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
     entry: "functions/handlers/admin/admin.ts",
     handler: "handler",
     description:
-      "Administration: create counties, propose/approve policy versions, load the national holiday schedule and county local days, create and disable staff users",
+      "Administration: create counties, add and edit townships and their fund quotas, propose/approve policy versions, load the national holiday schedule and county local days, create and disable staff users",
     routes: [
       { method: "POST", path: "/admin/counties" },
       { method: "GET", path: "/admin/counties" },
@@ -679,9 +679,14 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
       { method: "GET", path: "/admin/counties/{countyId}/users" },
       { method: "POST", path: "/admin/counties/{countyId}/users" },
       { method: "POST", path: "/admin/counties/{countyId}/users/{userId}/disable" },
+      { method: "GET", path: "/admin/counties/{countyId}/townships" },
+      { method: "POST", path: "/admin/counties/{countyId}/townships" },
+      { method: "POST", path: "/admin/counties/{countyId}/townships/{townshipId}" },
+      { method: "POST", path: "/admin/counties/{countyId}/townships/{townshipId}/fund-quota" },
     ],
     config: { userPool: true },
-    access: { tables: { main: "write" } },
+    // Funds are read (a quota is never set below what finance allocated), never written here.
+    access: { tables: { main: "write", ledger: "read" } },
   },
 ];
 

@@ -42,6 +42,7 @@ export const ACTIONS = [
   "rollup.read",
   "county.create",
   "county.administer",
+  "township.administer",
   "policy.propose",
   "policy.approve",
   "calendar.national.load",
@@ -198,12 +199,16 @@ export const PERMISSIONS: readonly Grant[] = [
     makerChecker: "second-administrator",
   },
   { role: "county-admin", action: "calendar.local.write", scope: "own-county" },
+  // Townships after the county's creation: add one, edit its profile, set its fund quota (a figure for
+  // finance to allocate up to: no money moves, fund.allocate stays county finance's).
+  { role: "county-admin", action: "township.administer", scope: "own-county" },
   // Staff users of the county; which roles an administrator may give is core/access/appointment.ts.
   { role: "county-admin", action: "user.list", scope: "own-county" },
   { role: "county-admin", action: "user.create", scope: "own-county" },
   { role: "county-admin", action: "user.disable", scope: "own-county" },
   { role: "province-admin", action: "county.create", scope: "own-province" },
   { role: "province-admin", action: "county.administer", scope: "own-province" },
+  { role: "province-admin", action: "township.administer", scope: "own-province" },
   { role: "province-admin", action: "policy.propose", scope: "own-province" },
   {
     role: "province-admin",

@@ -6,7 +6,7 @@
  * | pk | sk | item |
  * |---|---|---|
  * | `DIRECTORY#<countyId>` | `COUNTY` | the county: name, number of townships, when written; gsi1 `COUNTIES#PROVINCE#<2 digits>` / `<countyId>` lists a province's counties |
- * | `DIRECTORY#<countyId>` | `TOWNSHIP#<townshipId>` | one township: name, registered population, area |
+ * | `DIRECTORY#<countyId>` | `TOWNSHIP#<townshipId>` | one township: name, registered population, area; its administrator's revision and fund quota (备用金定额) |
  * | `DIRECTORY#<countyId>` | `CREATION` | the claim of the county's creation: the directory's digest |
  * | `POLICY#<countyId>` | `SET` | the county's policy set (`policySet`), read by reference-data's StoredPolicySource |
  *
@@ -28,6 +28,8 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { type CountyPolicySet, parseCountyPolicySet, toValidationError } from "#core/policy/index.ts";
@@ -57,6 +59,22 @@ export interface TownshipProfile {
   registeredPopulation: number;
   area: Area;
 }
+
+/**
+ * A township as its administrator edits it: the profile, the revision every change is written
+ * over (0 before the first change after creation), and the fund quota (备用金定额) the administrator
+ * set — a figure for county finance to allocate up to, not money (DOMAIN §5: money arrives only
+ * with finance's allocation entry in the ledger).
+ */
+export interface TownshipRecord extends TownshipProfile {
+  revision: number;
+  fundQuotaYuan?: string;
+}
+
+/** What an administrator changes on a township: its profile, or its fund quota. */
+export type TownshipChange =
+  | { kind: "profile"; name: string; area: Area; registeredPopulation: number }
+  | { kind: "fund-quota"; fundQuotaYuan: string };
 
 export interface CountyDirectory {
   countyId: string;
@@ -154,6 +172,16 @@ const townshipSk = (townshipId: string) => `TOWNSHIP#${townshipId}`;
 const DEPLOYMENT_COUNTIES_KEY = "COUNTIES#DEPLOYMENT";
 /** And all together, whatever their province (an applicant may have no county to start from). */
 const provinceKey = (code: string) => `COUNTIES#PROVINCE#${code.slice(0, 2)}`;
+
+function profileOf(item: Record<string, unknown>): TownshipProfile {
+  return {
+    townshipId: String(item.townshipId),
+    countyId: String(item.countyId),
+    name: String(item.name),
+    registeredPopulation: Number(item.registeredPopulation),
+    area: item.area === "urban" ? "urban" : "rural",
+  };
+}
 
 /** Found counties by `<table>|<countyId>`, process-wide (every DirectoryStore of a table shares it). */
 const cache = new Map<string, { townships: TownshipProfile[]; atMs: number }>();
@@ -365,8 +393,120 @@ export class DirectoryStore {
     return townships.find((t) => t.townshipId === townshipId);
   }
 
+  /** The county's townships with their revisions and fund quotas, read now (not from the cache). */
+  async townshipRecords(countyId: string): Promise<TownshipRecord[]> {
+    const items = await this.storedItems(countyId);
+    return items.map((item) => ({
+      ...profileOf(item),
+      revision: Number(item.revision ?? 0),
+      ...(typeof item.fundQuotaYuan === "string" ? { fundQuotaYuan: item.fundQuotaYuan } : {}),
+    }));
+  }
+
+  /**
+   * Adds a township to a created county, with the county item's count, in one transaction:
+   * `exists` when the code is taken, `full` at TOWNSHIPS_PER_COUNTY_MAX (or no county item).
+   */
+  async addTownship(township: TownshipProfile): Promise<"added" | "exists" | "full"> {
+    const pk = countyKey(township.countyId);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk, sk: townshipSk(township.townshipId), type: "township", ...township, revision: 0 },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk, sk: "COUNTY" },
+                UpdateExpression: "SET townshipCount = townshipCount + :one, writtenAt = :at",
+                ConditionExpression: "attribute_exists(pk) AND townshipCount < :max",
+                ExpressionAttributeValues: {
+                  ":one": 1,
+                  ":max": TOWNSHIPS_PER_COUNTY_MAX,
+                  ":at": new Date(nowMs()).toISOString(),
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return "added";
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+      if ((error as { name?: string }).name !== "TransactionCanceledException" || !reasons) throw error;
+      return reasons[0]?.Code === "ConditionalCheckFailed" ? "exists" : "full";
+    } finally {
+      cache.delete(`${this.tableName}|${township.countyId}`);
+    }
+  }
+
+  /**
+   * Writes a change over the revision it was read at (the code, its identity, never changes):
+   * the record after it, or undefined when the township moved on meanwhile (or is gone).
+   */
+  async changeTownship(
+    countyId: string,
+    townshipId: string,
+    change: TownshipChange,
+    expectedRevision: number,
+  ): Promise<TownshipRecord | undefined> {
+    const values: Record<string, unknown> = { ":next": expectedRevision + 1, ":expected": expectedRevision };
+    const names: Record<string, string> = {};
+    let set: string;
+    if (change.kind === "profile") {
+      set = "#name = :name, area = :area, registeredPopulation = :population";
+      names["#name"] = "name";
+      Object.assign(values, {
+        ":name": change.name,
+        ":area": change.area,
+        ":population": change.registeredPopulation,
+      });
+    } else {
+      set = "fundQuotaYuan = :quota";
+      values[":quota"] = change.fundQuotaYuan;
+    }
+    const revisionHeld =
+      expectedRevision === 0
+        ? "(attribute_not_exists(revision) OR revision = :expected)"
+        : "revision = :expected";
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: countyKey(countyId), sk: townshipSk(townshipId) },
+          UpdateExpression: `SET ${set}, revision = :next`,
+          ConditionExpression: `attribute_exists(pk) AND ${revisionHeld}`,
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      const item = out.Attributes ?? {};
+      return {
+        ...profileOf(item),
+        revision: Number(item.revision ?? 0),
+        ...(typeof item.fundQuotaYuan === "string" ? { fundQuotaYuan: item.fundQuotaYuan } : {}),
+      };
+    } catch (error) {
+      if ((error as { name?: string }).name === "ConditionalCheckFailedException") return undefined;
+      throw error;
+    } finally {
+      cache.delete(`${this.tableName}|${countyId}`);
+    }
+  }
+
   private async stored(countyId: string): Promise<TownshipProfile[]> {
-    const items = await queryAll(
+    return (await this.storedItems(countyId)).map(profileOf);
+  }
+
+  private async storedItems(countyId: string): Promise<Record<string, unknown>[]> {
+    return queryAll(
       this.db,
       {
         TableName: this.tableName,
@@ -376,13 +516,6 @@ export class DirectoryStore {
       },
       { itemsMax: TOWNSHIPS_PER_COUNTY_MAX, what: `townships in county ${countyId}` },
     );
-    return items.map((item) => ({
-      townshipId: String(item.townshipId),
-      countyId: String(item.countyId),
-      name: String(item.name),
-      registeredPopulation: Number(item.registeredPopulation),
-      area: item.area === "urban" ? "urban" : "rural",
-    }));
   }
 
   private async batch(requests: Record<string, unknown>[]): Promise<void> {

@@ -174,6 +174,8 @@ const OTHER_PARAMS: Record<string, string> = {
   year: "2027",
   // A staff user of the county (the user routes name their county in the path).
   userId: "mx-user",
+  // A township of the county (its administration routes name the county in the path, then the township).
+  townshipId: CHENGGUAN.townshipId,
   // An early warning that does not exist: past the role check its route answers 404.
   alertId: "W20260301-0000000000",
 };

@@ -145,6 +145,11 @@ const routes: RouteRecordRaw[] = [
       { path: "policy", name: "admin-policy", component: () => import("./pages/admin/PolicyPage.vue") },
       { path: "calendar", name: "admin-calendar", component: () => import("./pages/admin/CalendarPage.vue") },
       {
+        path: "townships",
+        name: "admin-townships",
+        component: () => import("./pages/admin/TownshipsPage.vue"),
+      },
+      {
         path: "messages",
         name: "admin-messages",
         component: () => import("./pages/admin/MessageTemplatesPage.vue"),

@@ -35,6 +35,7 @@ import {
   Repeated,
   StaffUserSchema,
 } from "./answers.ts";
+import { townshipRoutes } from "./townships.ts";
 
 const tags = ["administration"];
 
@@ -313,4 +314,5 @@ export const handler = httpRouter(
   listUsersRoute,
   createUserRoute,
   disableUserRoute,
+  ...townshipRoutes,
 );

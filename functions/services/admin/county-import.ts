@@ -12,9 +12,10 @@
  * row passes.
  * Idempotent: a county already created with the same townships, a version already proposed with the
  * same content, a user already created with the same details and a fund already at its quota change
- * nothing. The policy version is only proposed: another administrator approves it. A quota is money
- * arriving (DOMAIN §6): county finance allocates it, so the quotas are allocated only when a finance
- * user is named (the finance allocation service up to the quota); otherwise they wait for finance.
+ * nothing. The policy version is only proposed: another administrator approves it. A quota row is
+ * written as the township's 备用金定额 (townships.ts, as the route sets it: no money moves); the money
+ * is county finance's (DOMAIN §6), so the fund is allocated up to it only when a finance user is named
+ * (the finance allocation service); otherwise it waits for finance.
  * An import that changed something appends one `county.import` audit event (each change is audited by
  * its own service too).
  */
@@ -37,6 +38,7 @@ import { PolicyVersionSchema, toValidationError } from "#core/policy/index.ts";
 import type { FinanceDeps } from "#functions/services/finance/deps.ts";
 import { allocate } from "#functions/services/finance/funds.ts";
 import { type AdminDeps, createCounty, proposePolicyVersion } from "./administration.ts";
+import { importFundQuota, minimumQuota } from "./townships.ts";
 import { createUser, MAINLAND_MOBILE, type NewUserInput } from "./users.ts";
 
 /** One problem of the workbook: where (sheet, row from 1, column letter with its header) and what. */
@@ -525,10 +527,47 @@ async function quotaOf(deps: ImportDeps, townshipId: string): Promise<Yuan> {
   }
 }
 
-async function planQuotas(deps: ImportDeps, workbook: CountyWorkbook): Promise<Planned[]> {
+/** The township's 备用金定额 as its administrator holds it (townships.ts); undefined before any. */
+async function administeredQuotas(deps: ImportDeps, countyId: string): Promise<Map<string, Yuan>> {
+  const records = await new DirectoryStore(deps.db, deps.table).townshipRecords(countyId);
+  return new Map(
+    records.flatMap((r) => (r.fundQuotaYuan ? [[r.townshipId, Yuan.parse(r.fundQuotaYuan)] as const] : [])),
+  );
+}
+
+/** A 备用金定额 row's bounds: the population's least (policy in force) and the fund's quota now. */
+async function checkQuotaRow(
+  deps: ImportDeps,
+  countyId: string,
+  township: CountyDirectory["townships"][number] | undefined,
+  row: number,
+  target: Yuan,
+  current: Yuan,
+): Promise<void> {
+  const minimum = township ? await minimumQuota(deps, { countyId, ...township }) : undefined;
+  if (minimum && target.lessThan(minimum))
+    throw rowError(
+      QUOTA_SHEET,
+      row,
+      cellOf(QUOTA_HEADERS, 1),
+      `不得低于按户籍人口核定的 ${minimum.format()}（人均定额 × 户籍人口）`,
+      `At least ${minimum.toString()} yuan: the policy's per-capita amount × the registered population`,
+    );
+  if (current.greaterThan(target))
+    throw rowError(
+      QUOTA_SHEET,
+      row,
+      cellOf(QUOTA_HEADERS, 1),
+      `低于该乡镇备用金现有额度 ${current.format()}，调减须由财务另行处理`,
+      `Below the fund's quota now (${current.toString()} yuan): finance lowers a quota, not an import`,
+    );
+}
+
+async function planQuotas(deps: ImportDeps, workbook: CountyWorkbook, actor: Actor): Promise<Planned[]> {
   if (workbook.quotas.length === 0) return [];
   const { countyId } = workbook.county;
   const finance = deps.finance;
+  const administered = await administeredQuotas(deps, countyId);
   const approved = await new PolicyStore(deps.db, deps.table).approvedSet(countyId);
   // The finance user by their name on the audit trail (the id when the directory does not know them).
   const financeName = finance
@@ -540,20 +579,20 @@ async function planQuotas(deps: ImportDeps, workbook: CountyWorkbook): Promise<P
     const subject = `${township?.name ?? quota.townshipId} ${Yuan.parse(quota.quotaYuan).format()}`;
     const current = await quotaOf(deps, quota.townshipId);
     const target = Yuan.parse(quota.quotaYuan);
+    // The row is the township's 备用金定额 (the route's write, townships.ts): written when it differs.
+    const setQuota =
+      administered.get(quota.townshipId)?.equals(target) === true
+        ? undefined
+        : async () => {
+            await importFundQuota(deps, actor, countyId, quota.townshipId, target.toString());
+          };
+    await checkQuotaRow(deps, countyId, township, quota.row, target, current);
     if (current.equals(target)) {
-      plans.push({ step: "quota-unchanged", subject });
+      plans.push({ step: "quota-unchanged", subject, ...(setQuota ? { apply: setQuota } : {}) });
       continue;
     }
-    if (current.greaterThan(target))
-      throw rowError(
-        QUOTA_SHEET,
-        quota.row,
-        cellOf(QUOTA_HEADERS, 1),
-        `低于该乡镇备用金现有额度 ${current.format()}，调减须由财务另行处理`,
-        `Below the fund's quota now (${current.toString()} yuan): finance lowers a quota, not an import`,
-      );
     if (!finance || !approved) {
-      plans.push({ step: "quota-waiting", subject });
+      plans.push({ step: "quota-waiting", subject, ...(setQuota ? { apply: setQuota } : {}) });
       continue;
     }
     const financeActor: Actor = {
@@ -573,6 +612,7 @@ async function planQuotas(deps: ImportDeps, workbook: CountyWorkbook): Promise<P
           targetQuotaYuan: target.toString(),
           reason: "开通县导入：备用金定额",
         };
+        await setQuota?.();
         await allocate(finance.deps, financeActor, request, key, key);
       },
     });
@@ -707,7 +747,7 @@ export async function importCounty(
     await planCounty(deps, workbook, actor),
     await planVersion(deps, workbook, actor),
     ...(await planUsers(deps, workbook, actor)),
-    ...(await planQuotas(deps, workbook)),
+    ...(await planQuotas(deps, workbook, actor)),
   ];
   let planned = await plan();
   let changes = planned.some((p) => p.apply !== undefined);

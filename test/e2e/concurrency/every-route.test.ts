@@ -1244,6 +1244,65 @@ const SCENARIOS: Scenario[] = [
       };
     },
   },
+  // Townships after creation: one added to the demo county, then edited and given its fund quota.
+  {
+    route: "POST /admin/counties/{countyId}/townships",
+    prepare: async () => ({
+      request: {
+        client: await as("county-admin-1"),
+        path: `/admin/counties/${DEMO_COUNTY}/townships`,
+        body: { townshipId: ADDED_TOWNSHIP, name: "并发新乡", area: "rural", registeredPopulation: 5000 },
+      },
+      callerId: "county-admin-1",
+      effects: async () => ({
+        townships: await scanCount("pk = :pk AND sk = :sk", {
+          ":pk": `DIRECTORY#${DEMO_COUNTY}`,
+          ":sk": `TOWNSHIP#${ADDED_TOWNSHIP}`,
+        }),
+      }),
+      audit: { type: "township", id: ADDED_TOWNSHIP },
+      note: "the code is taken once: the waves after the first answer 409",
+    }),
+  },
+  {
+    route: "POST /admin/counties/{countyId}/townships/{townshipId}",
+    prepare: async () => ({
+      request: {
+        client: await as("county-admin-1"),
+        path: `/admin/counties/${DEMO_COUNTY}/townships/${ADDED_TOWNSHIP}`,
+        body: { name: "并发新乡（更名）", area: "rural", registeredPopulation: 5200, expectedRevision: 0 },
+      },
+      callerId: "county-admin-1",
+      effects: async () => ({
+        revisions: await revisionOf(`DIRECTORY#${DEMO_COUNTY}`, `TOWNSHIP#${ADDED_TOWNSHIP}`),
+      }),
+      audit: { type: "township", id: ADDED_TOWNSHIP },
+      note: "written over revision 0 once; the same values again answer repeated",
+    }),
+  },
+  {
+    route: "POST /admin/counties/{countyId}/townships/{townshipId}/fund-quota",
+    prepare: async () => {
+      const read = await (await as("county-admin-1")).get<{
+        townships: { townshipId: string; revision: number }[];
+      }>(`/admin/counties/${DEMO_COUNTY}/townships`);
+      const revision = read.body.townships?.find((t) => t.townshipId === ADDED_TOWNSHIP)?.revision;
+      if (revision === undefined) throw new Error(`township not listed: ${read.status} ${read.text}`);
+      return {
+        request: {
+          client: await as("county-admin-1"),
+          path: `/admin/counties/${DEMO_COUNTY}/townships/${ADDED_TOWNSHIP}/fund-quota`,
+          body: { quotaYuan: "6000.00", expectedRevision: revision },
+        },
+        callerId: "county-admin-1",
+        effects: async () => ({
+          revisions: await revisionOf(`DIRECTORY#${DEMO_COUNTY}`, `TOWNSHIP#${ADDED_TOWNSHIP}`),
+        }),
+        audit: { type: "township", id: ADDED_TOWNSHIP },
+        note: "no money moves; the same quota again answers repeated",
+      };
+    },
+  },
 ];
 
 /** Staff users of the demo county with this phone (active ones, or inactive ones with `active` false). */
@@ -1263,6 +1322,8 @@ function createdUserId(answers: ApiResponse[]): string {
 const DEMO_COUNTY = "230123";
 const NEW_COUNTY = "230124";
 const IMPORTED_COUNTY = "230126";
+/** A township added to the demo county after its creation. */
+const ADDED_TOWNSHIP = "230123900";
 const POLICY_VERSION = "230123-2030-01";
 const CALENDAR_YEAR = 2030;
 

@@ -232,6 +232,22 @@ const VALID_BODIES: Record<string, () => Record<string, unknown>> = {
     role: "township-officer",
   }),
   "PUT /admin/counties/{countyId}/message-templates": () => ({ templates: {} }),
+  "POST /admin/counties/{countyId}/townships": () => ({
+    townshipId: `${B.countyId}900`,
+    name: "跨县新乡",
+    area: "rural",
+    registeredPopulation: 1000,
+  }),
+  "POST /admin/counties/{countyId}/townships/{townshipId}": () => ({
+    name: "跨县改名",
+    area: "rural",
+    registeredPopulation: 30000,
+    expectedRevision: 0,
+  }),
+  "POST /admin/counties/{countyId}/townships/{townshipId}/fund-quota": () => ({
+    quotaYuan: "30000.00",
+    expectedRevision: 0,
+  }),
   "POST /incidents/{incidentId}/households": () => ({
     townshipId: B.townshipId,
     name: "王建国",

@@ -2,7 +2,8 @@
  * The administration console's calls (DOMAIN §8): the counties administered, a county's
  * staff users (listed with masked phones, created, disabled), its policy versions (proposed, and
  * approved by another administrator), its holiday calendar status and local days, and a year's
- * national holiday schedule. Requests and answers are the API document's (schema.ts).
+ * national holiday schedule, its townships with their fund quotas (added, edited, quota set).
+ * Requests and answers are the API document's (schema.ts).
  */
 import type { Answer } from "./contract.ts";
 import { get, post, type RequestOptions, request } from "./http.ts";
@@ -24,7 +25,49 @@ export type PolicyProposal = Schemas["PolicyProposal"];
 export type CalendarStatus = Schemas["CalendarStatus"];
 export type AdminTownship = Pick<Schemas["CountyDetail"]["townships"][number], "townshipId" | "name">;
 
+/** A township as its administrator edits it: profile, revision, 备用金定额 and what finance allocated. */
+export type TownshipRecord = Schemas["AdminTownshipView"];
+export type NewTownship = Schemas["NewTownship"];
+export type TownshipEdit = Schemas["TownshipEdit"];
+export type TownshipFundQuota = Schemas["TownshipFundQuota"];
+
 const county = (countyId: string) => `/admin/counties/${encodeURIComponent(countyId)}`;
+const township = (countyId: string, townshipId: string) =>
+  `${county(countyId)}/townships/${encodeURIComponent(townshipId)}`;
+
+/** The county's townships with their revisions and fund quotas. */
+export async function listTownshipRecords(countyId: string): Promise<TownshipRecord[]> {
+  return (await get<Answer<"/admin/counties/{countyId}/townships">>(`${county(countyId)}/townships`))
+    .townships;
+}
+
+export async function addTownship(
+  countyId: string,
+  body: NewTownship,
+  options?: RequestOptions,
+): Promise<TownshipRecord> {
+  return await post<TownshipRecord>(`${county(countyId)}/townships`, body, options);
+}
+
+/** Edits name, urban/rural and population over the revision read (409 when changed meanwhile). */
+export async function editTownship(
+  countyId: string,
+  townshipId: string,
+  body: TownshipEdit,
+  options?: RequestOptions,
+): Promise<TownshipRecord> {
+  return await post<TownshipRecord>(township(countyId, townshipId), body, options);
+}
+
+/** Sets the 备用金定额 over the revision read: no money moves (county finance allocates up to it). */
+export async function setTownshipFundQuota(
+  countyId: string,
+  townshipId: string,
+  body: TownshipFundQuota,
+  options?: RequestOptions,
+): Promise<TownshipRecord> {
+  return await post<TownshipRecord>(`${township(countyId, townshipId)}/fund-quota`, body, options);
+}
 
 export async function listStaffUsers(countyId: string): Promise<StaffUser[]> {
   return (await get<Answer<"/admin/counties/{countyId}/users">>(`${county(countyId)}/users`)).users;

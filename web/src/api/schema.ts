@@ -8079,6 +8079,403 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/admin/counties/{countyId}/townships": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The county's townships: name, urban/rural, registered population, fund quota, revision */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          countyId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              countyId: string;
+              countyName: string;
+              townships: components["schemas"]["AdminTownshipView"][];
+            };
+          };
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a township to the county (its code inside the county's; 409 when the code is taken) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          countyId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["NewTownship"];
+        };
+      };
+      responses: {
+        /** @description Success */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["AdminTownshipView"];
+          };
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/counties/{countyId}/townships/{townshipId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Edit a township's name, urban/rural and registered population (its code never changes)
+     * @description Written over `expectedRevision`: a township changed since answers 409. The values already stored answer `repeated: true` and write nothing.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          countyId: string;
+          townshipId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TownshipEdit"];
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              townshipId: string;
+              name: string;
+              /** @enum {string} */
+              area: "urban" | "rural";
+              registeredPopulation: number;
+              revision: number;
+              /** @description The 备用金定额 set (absent: none yet) */
+              fundQuotaYuan?: string;
+              /** @description The fund's quota in the ledger: what county finance allocated */
+              allocatedQuotaYuan: string;
+              /** @description Per-capita × registered population under the policy in force (absent: none in force) */
+              minimumQuotaYuan?: string;
+              /** @description The values were stored already: nothing was written */
+              repeated: boolean;
+            };
+          };
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/counties/{countyId}/townships/{townshipId}/fund-quota": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Set a township's fund quota (备用金定额): no money moves, county finance allocates up to it
+     * @description At least the policy's per-capita amount × the registered population, never below what finance allocated. Written over `expectedRevision` (409 when the township changed since); the quota already stored answers `repeated: true`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Optional. 1–128 characters of A–Z a–z 0–9 - _ . : (an empty or longer key is a 400). A replay of the same key and body returns the first response (24 h). */
+          "idempotency-key"?: string;
+        };
+        path: {
+          countyId: string;
+          townshipId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TownshipFundQuota"];
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              townshipId: string;
+              name: string;
+              /** @enum {string} */
+              area: "urban" | "rural";
+              registeredPopulation: number;
+              revision: number;
+              /** @description The 备用金定额 set (absent: none yet) */
+              fundQuotaYuan?: string;
+              /** @description The fund's quota in the ledger: what county finance allocated */
+              allocatedQuotaYuan: string;
+              /** @description Per-capita × registered population under the policy in force (absent: none in force) */
+              minimumQuotaYuan?: string;
+              /** @description The values were stored already: nothing was written */
+              repeated: boolean;
+            };
+          };
+        };
+        /** @description Invalid request (field-level messages) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Role or scope does not allow this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflict (e.g. idempotency key reused) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Against a business rule */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/admin/counties": {
     parameters: {
       query?: never;
@@ -10958,6 +11355,41 @@ export interface components {
       workbook: string;
       /** @description true: answer the plan and write nothing */
       dryRun: boolean;
+    };
+    AdminTownshipView: {
+      townshipId: string;
+      name: string;
+      /** @enum {string} */
+      area: "urban" | "rural";
+      registeredPopulation: number;
+      revision: number;
+      /** @description The 备用金定额 set (absent: none yet) */
+      fundQuotaYuan?: string;
+      /** @description The fund's quota in the ledger: what county finance allocated */
+      allocatedQuotaYuan: string;
+      /** @description Per-capita × registered population under the policy in force (absent: none in force) */
+      minimumQuotaYuan?: string;
+    };
+    NewTownship: {
+      townshipId: string;
+      name: string;
+      /** @enum {string} */
+      area: "urban" | "rural";
+      registeredPopulation: number;
+    };
+    TownshipEdit: {
+      name: string;
+      /** @enum {string} */
+      area: "urban" | "rural";
+      registeredPopulation: number;
+      /** @description The township's `revision` as read: a township changed since is a 409 */
+      expectedRevision: number;
+    };
+    TownshipFundQuota: {
+      /** @description 备用金定额 in yuan, e.g. `58000.00`: above zero, at least per-capita × population */
+      quotaYuan: string;
+      /** @description The township's `revision` as read: a township changed since is a 409 */
+      expectedRevision: number;
     };
     CountyDirectory: {
       countyId: string;

@@ -54,6 +54,7 @@ export default {
     adminUsers: "Users",
     adminPolicy: "Policy versions",
     adminCalendar: "Holidays",
+    adminTownships: "Townships and funds",
     adminImport: "Import a county",
     main: "Main navigation",
     workQueue: "Work queue",

@@ -64,6 +64,7 @@ export default {
     adminUsers: "用户管理",
     adminPolicy: "政策版本",
     adminCalendar: "节假日",
+    adminTownships: "乡镇与备用金",
     adminImport: "导入县",
   },
   applicant: {
