@@ -76,6 +76,15 @@ const period = (value: string) => {
   return value;
 };
 
+/** A command over a county's funds for a period: `--county`, `--period` and optionally `--township`. */
+function periodCommand(program: Command, name: string): Command {
+  return program
+    .command(name)
+    .requiredOption("--county <code>", "county code (6 digits)", county)
+    .requiredOption("--period <period>", 'month "2026-10" or quarter "2026-Q4"', period)
+    .option("--township <code>", "only this township (9 digits)", township);
+}
+
 async function townshipsOf(deps: FinanceDeps, countyId: string, only?: string): Promise<readonly Township[]> {
   const all = await deps.directory.townshipsOf(countyId);
   if (all.length === 0) throw new UsageError(`unknown county ${countyId}`);
@@ -140,14 +149,10 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     .configureOutput({ writeOut: out, writeErr: err })
     .showHelpAfterError();
 
-  program
-    .command("reconcile")
+  periodCommand(program, "reconcile")
     .description(
       "reconcile every fund of a county (or one township) for a month or quarter; exit 1 when discrepancies are found",
     )
-    .requiredOption("--county <code>", "county code (6 digits)", county)
-    .requiredOption("--period <period>", 'month "2026-10" or quarter "2026-Q4"', period)
-    .option("--township <code>", "only this township (9 digits)", township)
     .option("--user <id>", "the finance user the run is recorded for", env.USER ?? "aidflow-cli")
     .option("--json", "print the runs as JSON")
     .option("--no-progress", "no progress bar")
@@ -192,14 +197,10 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       },
     );
 
-  program
-    .command("export")
+  periodCommand(program, "export")
     .description(
       "export a period for Excel: CSV (UTF-8 with BOM, Chinese headers) or XLSX (summary, detail, discrepancies)",
     )
-    .requiredOption("--county <code>", "county code (6 digits)", county)
-    .requiredOption("--period <period>", 'month "2026-10" or quarter "2026-Q4"', period)
-    .option("--township <code>", "only this township (9 digits)", township)
     .addOption(new Option("--format <format>", "file format").choices(["csv", "xlsx"]).default("csv"))
     .addOption(
       new Option("--kind <kind>", "CSV content (XLSX holds all three)")
