@@ -8,7 +8,8 @@
  * A run takes most of its time waiting: a chain of DynamoDB Local requests, each answered by the JVM
  * on the other core, and the county settling between steps. Runs side by side fill those waits.
  * The time box works as in runManyCounty: seeds are handed out in order while the box is open (the
- * first `runsMin` whatever it says); every seed handed out runs to its end and is counted.
+ * first `runsMin` whatever it says); every seed handed out runs to its end and is counted. The box
+ * opens once every worker's county is up, as the in-process county is started before its box.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
@@ -38,10 +39,10 @@ function tsxLoader(): string {
 }
 
 export async function runManyCountyPool(options: CountyPoolOptions): Promise<CountyManySummary> {
-  const started = Date.now();
   const summary = emptySummary();
   const loader = tsxLoader();
-  const children: ChildProcess[] = [];
+  const workers: Worker[] = [];
+  let started = Date.now();
   let next = 0;
   let stop = false;
 
@@ -54,49 +55,89 @@ export async function runManyCountyPool(options: CountyPoolOptions): Promise<Cou
     return seed;
   };
 
-  const runWorker = (index: number) =>
-    new Promise<void>((done, fail) => {
-      const child = fork(WORKER, [], {
-        execArgv: ["--import", loader],
-        env: {
-          ...process.env,
-          AIDFLOW_SIM_WORKER_ENDPOINT: options.dynamoEndpoint,
-          AIDFLOW_SIM_WORKER_LABEL: `simw${index}`,
-        },
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
-      children.push(child);
-      let current: number | undefined;
-      const request = (message: WorkerRequest) => child.send(message);
-      const dispatch = () => {
-        current = handOut();
-        if (current === undefined) request({ type: "stop" });
-        else request({ type: "run", seed: current, ...(options.broken ? { broken: options.broken } : {}) });
-      };
-      child.on("message", (answer: WorkerAnswer) => {
-        if (answer.type === "ready") return dispatch();
-        if (answer.type === "error") {
-          stop = true;
-          return fail(new Error(`county worker ${index}, seed ${answer.seed}: ${answer.message}`));
-        }
-        current = undefined;
-        addResult(summary, answer.result);
-        options.onResult?.(answer.result, answer.logs ?? []);
-        if (answer.result.violations.length > 0 && options.stopOnFailure) stop = true;
-        dispatch();
-      });
-      child.on("exit", (code) => {
-        if (current !== undefined || code !== 0)
-          fail(new Error(`county worker ${index} exited (${code}) running seed ${current ?? "none"}`));
-        else done();
-      });
-    });
-
   try {
-    await Promise.all(Array.from({ length: Math.max(1, options.workers) }, (_, i) => runWorker(i + 1)));
+    // Every worker's county is up before the time box opens (as the in-process county's is).
+    for (let index = 1; index <= Math.max(1, options.workers); index++)
+      workers.push(startWorker(index, loader, options));
+    await Promise.all(workers.map((w) => w.ready));
+    started = Date.now();
+    await Promise.all(
+      workers.map(async (worker) => {
+        for (let seed = handOut(); seed !== undefined; seed = handOut()) {
+          const { result, logs } = await worker.run(seed);
+          addResult(summary, result);
+          options.onResult?.(result, logs);
+          if (result.violations.length > 0 && options.stopOnFailure) stop = true;
+        }
+        await worker.stop();
+      }),
+    );
+  } catch (error) {
+    stop = true;
+    throw error;
   } finally {
-    for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+    for (const worker of workers) worker.kill();
   }
   summary.ms = Date.now() - started;
   return summary;
+}
+
+interface Worker {
+  ready: Promise<void>;
+  run(seed: number): Promise<{ result: CountyRunResult; logs: string[] }>;
+  stop(): Promise<void>;
+  kill(): void;
+}
+
+function startWorker(index: number, loader: string, options: CountyPoolOptions): Worker {
+  const child: ChildProcess = fork(WORKER, [], {
+    execArgv: ["--import", loader],
+    env: {
+      ...process.env,
+      AIDFLOW_SIM_WORKER_ENDPOINT: options.dynamoEndpoint,
+      AIDFLOW_SIM_WORKER_LABEL: `simw${index}`,
+    },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  // What the worker is doing now: starting, running a seed, stopping. Its answer or its end settles it.
+  let waiting: { resolve(answer: WorkerAnswer | undefined): void; reject(error: Error): void } | undefined;
+  let current = "starting";
+  const next = (what: string, message?: WorkerRequest) =>
+    new Promise<WorkerAnswer | undefined>((resolve, reject) => {
+      current = what;
+      waiting = { resolve, reject };
+      if (message) child.send(message);
+    });
+  child.on("message", (answer: WorkerAnswer) => {
+    const settle = waiting;
+    waiting = undefined;
+    if (answer.type === "error")
+      settle?.reject(new Error(`county worker ${index}, seed ${answer.seed}: ${answer.message}`));
+    else settle?.resolve(answer);
+  });
+  child.on("exit", (code) => {
+    const settle = waiting;
+    waiting = undefined;
+    if (current === "stopping" && code === 0) settle?.resolve(undefined);
+    else settle?.reject(new Error(`county worker ${index} exited (${code}) while ${current}`));
+  });
+  const ready = next("starting").then(() => undefined);
+  return {
+    ready,
+    async run(seed) {
+      const answer = await next(`running seed ${seed}`, {
+        type: "run",
+        seed,
+        ...(options.broken ? { broken: options.broken } : {}),
+      });
+      if (answer?.type !== "result") throw new Error(`county worker ${index}: no result for seed ${seed}`);
+      return { result: answer.result, logs: answer.logs ?? [] };
+    },
+    async stop() {
+      await next("stopping", { type: "stop" });
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    },
+  };
 }
