@@ -18,6 +18,7 @@ import { runBundleBench } from "./bundles/run.ts";
 import { costOf, DEFAULT_ASSUMPTIONS } from "./cost/estimate.ts";
 import { PRICE_REGION } from "./cost/prices.ts";
 import { runLedgerBench } from "./ledger/run.ts";
+import type { ReconcileBenchRow } from "./reconcile/run.ts";
 import { runFlowBBenchInChild } from "./surge/flow-b.ts";
 import { type FlowARow, runFlowABench, SURGE_CASES } from "./surge/run.ts";
 
@@ -29,18 +30,8 @@ interface Row {
   met?: boolean;
 }
 
-interface ReconcileRow {
-  entries: number;
-  rawSha256PerSecond: number;
-  verifyPerSecond: number;
-  verifyRatio: number;
-  reconcilePerSecond: number;
-  ratio: number;
-  peakRssMiB: number;
-  peakHeapMiB: number;
-  heapBeforeMiB: number;
-  clean: boolean;
-}
+/** What the reconciliation bench answers (a type only: the module itself is loaded when present). */
+type ReconcileRow = ReconcileBenchRow;
 
 const ROOT = join(import.meta.dirname, "..");
 /**

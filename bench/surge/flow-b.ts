@@ -18,6 +18,7 @@ import { isManualClock } from "#local/clock.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
+import { until } from "./surge.ts";
 
 /** Monday 2026-03-02 09:00 Asia/Shanghai. */
 const START_MS = Date.parse("2026-03-02T09:00:00+08:00");
@@ -34,15 +35,6 @@ interface PlanView {
   case: { status: string };
   plan: { stages: { index: number; dueAt: string; payment: string }[] };
   tasks: { taskType: string; status: string }[];
-}
-
-async function until<T>(what: string, deadlineMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadlineMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function view(client: ApiClient, caseId: string): Promise<PlanView | undefined> {

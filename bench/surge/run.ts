@@ -35,6 +35,7 @@ import {
   SURGE_TOWNSHIP,
   surgeClients,
   surgeFiling,
+  until,
   waitUntilPaid,
 } from "./surge.ts";
 
@@ -111,15 +112,6 @@ export async function history(sfn: SFNClient, executionArn: string): Promise<His
     nextToken = page.nextToken;
   } while (nextToken);
   return events;
-}
-
-async function until<T>(what: string, deadlineMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadlineMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function openTask(progress: CaseProgress, taskType: string) {

@@ -189,3 +189,17 @@ export async function waitUntilPaid(
   }
   return last;
 }
+
+/** Polls `check` every 100 ms until it answers something; past `deadlineMs`, fails naming `what`. */
+export async function until<T>(
+  what: string,
+  deadlineMs: number,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadlineMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
