@@ -103,7 +103,11 @@ export async function handler(
 ): Promise<DynamoDBBatchResponse | { due: number; receipts: ReceiptRun } | { receipt: string }> {
   if (isScheduledEvent(event)) {
     const due = await dispatcher().runDue();
-    return { due, receipts: await services().receipts.pollDue() };
+    const receipts = await services().receipts.pollDue();
+    // Unanswered questions are asked again later; many of them in a row point at keys or an outage.
+    if (receipts.errors > 0)
+      logger.warn("sms receipts: questions the providers did not answer", { ...receipts });
+    return { due, receipts };
   }
   if (isSmsVoiceEvent(event)) return recordSmsVoiceEvent(event.detail);
   if (!isStreamEvent(event)) {
