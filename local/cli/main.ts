@@ -76,6 +76,13 @@ const period = (value: string) => {
   return value;
 };
 
+/** The options of a command over a county's funds for a period. */
+interface PeriodOptions {
+  county: string;
+  period: string;
+  township?: string;
+}
+
 /** A command over a county's funds for a period: `--county`, `--period` and optionally `--township`. */
 function periodCommand(program: Command, name: string): Command {
   return program
@@ -157,14 +164,13 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     .option("--json", "print the runs as JSON")
     .option("--no-progress", "no progress bar")
     .action(
-      async (opts: {
-        county: string;
-        period: string;
-        township?: string;
-        user: string;
-        json?: boolean;
-        progress: boolean;
-      }) => {
+      async (
+        opts: PeriodOptions & {
+          user: string;
+          json?: boolean;
+          progress: boolean;
+        },
+      ) => {
         const deps = makeDeps(env);
         const actor = cliActor(opts.county, opts.user, "county-finance");
         const runs: RunView[] = [];
@@ -216,17 +222,16 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     .option("--user <id>", "the user the export is made for", env.USER ?? "aidflow-cli")
     .option("--no-progress", "no progress bar")
     .action(
-      async (opts: {
-        county: string;
-        period: string;
-        township?: string;
-        format: "csv" | "xlsx";
-        kind: ExportKind;
-        as: "county-finance" | "auditor";
-        out?: string;
-        user: string;
-        progress: boolean;
-      }) => {
+      async (
+        opts: PeriodOptions & {
+          format: "csv" | "xlsx";
+          kind: ExportKind;
+          as: "county-finance" | "auditor";
+          out?: string;
+          user: string;
+          progress: boolean;
+        },
+      ) => {
         const deps = makeDeps(env);
         await townshipsOf(deps, opts.county, opts.township);
         const actor = cliActor(opts.county, opts.user, opts.as);
