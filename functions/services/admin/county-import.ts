@@ -10,6 +10,8 @@
  * stored (a phone with another account, a quota below the fund's, a version starting too early) — an
  * error names its sheet, row and column in Chinese and English, and nothing is written unless every
  * row passes.
+ * A county already created takes its 乡镇 rows as its administrator's routes write them (townships.ts):
+ * a new township added, a changed name, urban/rural or population edited; none is ever removed.
  * Idempotent: a county already created with the same townships, a version already proposed with the
  * same content, a user already created with the same details and a fund already at its quota change
  * nothing. The policy version is only proposed: another administrator approves it. A quota row is
@@ -38,7 +40,7 @@ import { PolicyVersionSchema, toValidationError } from "#core/policy/index.ts";
 import type { FinanceDeps } from "#functions/services/finance/deps.ts";
 import { allocate } from "#functions/services/finance/funds.ts";
 import { type AdminDeps, createCounty, proposePolicyVersion } from "./administration.ts";
-import { importFundQuota, minimumQuota } from "./townships.ts";
+import { addTownship, editTownship, importFundQuota, minimumQuota } from "./townships.ts";
 import { createUser, MAINLAND_MOBILE, type NewUserInput } from "./users.ts";
 
 /** One problem of the workbook: where (sheet, row from 1, column letter with its header) and what. */
@@ -380,6 +382,8 @@ function readQuotas(
 export const IMPORT_STEPS = [
   "county-created",
   "county-unchanged",
+  "township-added",
+  "township-updated",
   "version-proposed",
   "version-unchanged",
   "user-created",
@@ -634,29 +638,66 @@ function canonical(value: unknown): string {
 const byId = (a: { townshipId: string }, b: { townshipId: string }) =>
   a.townshipId.localeCompare(b.townshipId);
 
-async function planCounty(deps: ImportDeps, workbook: CountyWorkbook, actor: Actor): Promise<Planned> {
+/**
+ * An existing county's 乡镇 rows as the township routes write them (townships.ts): a township not
+ * stored is added, one whose name, urban/rural or population differs is edited at the revision read
+ * now; a stored township missing from the sheet is refused (an import never removes a township).
+ */
+async function planCounty(deps: ImportDeps, workbook: CountyWorkbook, actor: Actor): Promise<Planned[]> {
   const directory = new DirectoryStore(deps.db, deps.table);
   const { county } = workbook;
-  if (!(await directory.county(county.countyId)))
-    return {
-      step: "county-created",
-      apply: async () => {
-        await createCounty(deps, actor, county);
+  const { countyId } = county;
+  if (!(await directory.county(countyId)))
+    return [
+      {
+        step: "county-created",
+        apply: async () => {
+          await createCounty(deps, actor, county);
+        },
       },
-    };
-  const stored = await directory.townshipsOf(county.countyId);
-  const same =
-    canonical(stored.map(({ countyId: _, ...t }) => t).sort(byId)) ===
-    canonical([...county.townships].sort(byId));
-  if (!same)
+    ];
+  const stored = await directory.townshipRecords(countyId);
+  const listed = new Set(county.townships.map((t) => t.townshipId));
+  const missing = stored.filter((t) => !listed.has(t.townshipId));
+  if (missing.length > 0)
     throw rowError(
       TOWNSHIP_SHEET,
       0,
       "",
-      "该县已开通且乡镇与表格不同；修改乡镇暂不支持通过导入完成",
-      `County ${county.countyId} exists with other townships; an import does not change townships`,
+      `表格缺少已开通的乡镇：${missing.map((t) => t.name).join("、")}；导入不删除乡镇`,
+      `The sheet leaves out townships of the county (${missing.map((t) => t.townshipId).join(", ")}): an import never removes a township`,
     );
-  return { step: "county-unchanged" };
+  const plans: Planned[] = [];
+  for (const township of [...county.townships].sort(byId)) {
+    const { townshipId, name, area, registeredPopulation } = township;
+    const record = stored.find((t) => t.townshipId === townshipId);
+    if (!record)
+      plans.push({
+        step: "township-added",
+        subject: name,
+        apply: async () => {
+          await addTownship(deps, actor, countyId, township);
+        },
+      });
+    else if (
+      record.name !== name ||
+      record.area !== area ||
+      record.registeredPopulation !== registeredPopulation
+    )
+      plans.push({
+        step: "township-updated",
+        subject: name,
+        apply: async () => {
+          const now = (await directory.townshipRecords(countyId)).find((t) => t.townshipId === townshipId);
+          const profile = { name, area, registeredPopulation };
+          await editTownship(deps, actor, countyId, townshipId, {
+            ...profile,
+            expectedRevision: now?.revision ?? 0,
+          });
+        },
+      });
+  }
+  return [{ step: "county-unchanged" }, ...plans];
 }
 
 async function planVersion(deps: ImportDeps, workbook: CountyWorkbook, actor: Actor): Promise<Planned> {
@@ -710,6 +751,11 @@ function describeStep(
       `Create the county ${county.name} (${county.townships.length} townships)`,
     ],
     "county-unchanged": [`县 ${county.name} 已开通，无变化`, `County ${county.name} exists: unchanged`],
+    "township-added": [`新增乡镇 ${subject}`, `Add the township ${subject}`],
+    "township-updated": [
+      `修改乡镇 ${subject} 的名称、城乡或户籍人口`,
+      `Update the name, urban/rural or population of ${subject}`,
+    ],
     "version-proposed": [
       `提出政策版本 ${version.versionId}（待另一名管理员审批）`,
       `Propose policy version ${version.versionId} (approved by another administrator)`,
@@ -744,7 +790,7 @@ export async function importCounty(
   const { countyId, name } = workbook.county;
   requireAuthorized(actor, "county.create", { countyId });
   const plan = async () => [
-    await planCounty(deps, workbook, actor),
+    ...(await planCounty(deps, workbook, actor)),
     await planVersion(deps, workbook, actor),
     ...(await planUsers(deps, workbook, actor)),
     ...(await planQuotas(deps, workbook, actor)),

@@ -385,45 +385,106 @@ describe("townships after creation: added, edited and given a fund quota by the 
     expect(lower.body.fields[0].messageZh).toBe("低于县财政已拨付的额度 ¥15,000.00，调减须由财务另行处理");
     expect(await world.written()).toBe(before);
   });
+});
 
-  it("the county's workbook with the edited townships and quotas imports unchanged", async () => {
-    // Prepare
-    const townships = (await list()).body.townships as View[];
-    const book = await countyWorkbook(COUNTY, "乡镇测试县", (b) => {
-      for (const name of ["乡镇", "备用金定额"])
-        (b.getWorksheet(name) as ExcelJS.Worksheet).eachRow((row, n) => {
-          if (n > 1) for (let c = 1; c <= 4; c++) row.getCell(c).value = null;
-        });
-      const sheet = b.getWorksheet("乡镇") as ExcelJS.Worksheet;
-      const quotas = b.getWorksheet("备用金定额") as ExcelJS.Worksheet;
-      townships.forEach((t, i) => {
-        sheet.getRow(i + 2).values = [
-          t.townshipId,
-          t.name,
-          t.registeredPopulation,
-          t.area === "urban" ? "城市" : "农村",
-        ];
-        quotas.getRow(i + 2).values = [t.townshipId, t.fundQuotaYuan ?? ""];
+/** The shipped workbook for the county with `townships` as its 乡镇 rows and their quotas as 备用金定额. */
+async function workbookWith(townships: readonly View[]): Promise<string> {
+  const book = await countyWorkbook(COUNTY, "乡镇测试县", (b) => {
+    for (const name of ["乡镇", "备用金定额"])
+      (b.getWorksheet(name) as ExcelJS.Worksheet).eachRow((row, n) => {
+        if (n > 1) for (let c = 1; c <= 4; c++) row.getCell(c).value = null;
       });
+    const sheet = b.getWorksheet("乡镇") as ExcelJS.Worksheet;
+    const quotas = b.getWorksheet("备用金定额") as ExcelJS.Worksheet;
+    townships.forEach((t, i) => {
+      sheet.getRow(i + 2).values = [
+        t.townshipId,
+        t.name,
+        t.registeredPopulation,
+        t.area === "urban" ? "城市" : "农村",
+      ];
+      quotas.getRow(i + 2).values = [t.townshipId, t.fundQuotaYuan ?? ""];
     });
-    const workbook = Buffer.from(await book.xlsx.writeBuffer()).toString("base64");
+  });
+  return Buffer.from(await book.xlsx.writeBuffer()).toString("base64");
+}
+
+const importWorkbook = (workbook: string) =>
+  call(
+    importHandler,
+    provinceAdmin,
+    "POST /admin/counties/import",
+    "/admin/counties/import",
+    {},
+    {
+      workbook,
+      dryRun: false,
+    },
+  );
+
+describe("the county workbook after townships were administered", () => {
+  it("the workbook with the edited townships and quotas imports unchanged", async () => {
+    // Prepare
+    const workbook = await workbookWith((await list()).body.townships as View[]);
     const before = await world.written();
     // Act
-    const plan = await call(
-      importHandler,
-      provinceAdmin,
-      "POST /admin/counties/import",
-      "/admin/counties/import",
-      {},
-      {
-        workbook,
-        dryRun: false,
-      },
-    );
+    const plan = await importWorkbook(workbook);
     // Assess
     expect(plan.status, JSON.stringify(plan.body)).toBe(200);
     expect(plan.body.changes).toBe(false);
     expect((plan.body.steps as { step: string }[]).map((s) => s.step)).toContain("county-unchanged");
     expect(await world.written()).toBe(before);
+  });
+
+  it("a workbook's 乡镇 and 备用金定额 rows are written as the routes write them; a township left out is refused", async () => {
+    // Prepare
+    const now = (await list()).body.townships as View[];
+    const renamed = now.map((t) =>
+      t.townshipId === "230131300"
+        ? { ...t, name: "新华街道（更名）", registeredPopulation: 44000, fundQuotaYuan: "44000.00" }
+        : t,
+    );
+    const added: View = {
+      townshipId: "230131500",
+      name: "新建乡",
+      area: "rural",
+      registeredPopulation: 5000,
+      revision: 0,
+      fundQuotaYuan: "5000.00",
+      allocatedQuotaYuan: "0.00",
+    };
+    const withNew = await workbookWith([...renamed, added]);
+    const leftOut = await workbookWith(now.filter((t) => t.townshipId !== "230131200"));
+    const before = await world.written();
+    // Act
+    const refused = await importWorkbook(leftOut);
+    const afterRefusal = await world.written();
+    const plan = await importWorkbook(withNew);
+    const again = await importWorkbook(withNew);
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields[0].messageZh).toContain("表格缺少已开通的乡镇");
+    expect(afterRefusal).toBe(before);
+    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+    const steps = (plan.body.steps as { step: string; subject?: string }[]).filter((s) =>
+      s.step.startsWith("township-"),
+    );
+    expect(steps).toEqual([
+      expect.objectContaining({ step: "township-updated", subject: "新华街道（更名）" }),
+      expect.objectContaining({ step: "township-added", subject: "新建乡" }),
+    ]);
+    const listed = (await list()).body.townships as View[];
+    expect(listed.find((t) => t.townshipId === "230131300")).toMatchObject({
+      name: "新华街道（更名）",
+      registeredPopulation: 44000,
+      fundQuotaYuan: "44000.00",
+    });
+    expect(listed.find((t) => t.townshipId === "230131500")).toMatchObject({
+      name: "新建乡",
+      fundQuotaYuan: "5000.00",
+    });
+    expect(await eventsOf("township.edit", "230131300")).toHaveLength(1);
+    expect(await eventsOf("township.add", "230131500")).toHaveLength(1);
+    expect(again.body.changes).toBe(false);
   });
 });

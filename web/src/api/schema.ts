@@ -11338,6 +11338,8 @@ export interface components {
         step:
           | "county-created"
           | "county-unchanged"
+          | "township-added"
+          | "township-updated"
           | "version-proposed"
           | "version-unchanged"
           | "user-created"

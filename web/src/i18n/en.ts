@@ -35,6 +35,8 @@ export default {
     steps: {
       "county-created": "Open the county {county} with its townships",
       "county-unchanged": "County {county} is open: unchanged",
+      "township-added": "Add the township {subject}",
+      "township-updated": "Update the name, urban/rural or population of {subject}",
       "version-proposed": "Propose {county}'s policy version (approved by another administrator)",
       "version-unchanged": "The policy version is proposed already: unchanged",
       "user-created": "Create the user {subject}",

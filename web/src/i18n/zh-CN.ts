@@ -37,6 +37,8 @@ export default {
     steps: {
       "county-created": "开通县 {county} 及其乡镇",
       "county-unchanged": "县 {county} 已开通，无变化",
+      "township-added": "新增乡镇 {subject}",
+      "township-updated": "修改乡镇 {subject} 的名称、城乡或户籍人口",
       "version-proposed": "提出 {county} 的政策版本（待另一名管理员批准）",
       "version-unchanged": "政策版本已提出，无变化",
       "user-created": "创建用户 {subject}",
