@@ -13,6 +13,7 @@
  */
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import * as z from "zod";
+import { jsonText } from "./json-text.ts";
 
 /** What one bank connection uses; a bank on a public CA without client certificates needs none of it. */
 export interface BankTlsIdentity {
@@ -37,34 +38,23 @@ const Identity = z.strictObject({
 
 /** The secret's text → the checked map; `nowMs` decides whether a certificate is in force. */
 export function bankClientTlsSchema(nowMs: () => number = Date.now): z.ZodType<BankClientTls, string> {
-  return z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({
-          code: "custom",
-          message: `must be JSON {"*":{"certificate":"…","privateKey":"…","ca":"…"}} (docs/operations.md, the bank connection)`,
-        });
-        return z.NEVER;
-      }
-    })
-    .pipe(
-      z
-        .record(z.string(), Identity)
-        .refine((map) => Object.keys(map).length > 0, "names no bank")
-        .superRefine((map, ctx) => {
-          for (const [bank, identity] of Object.entries(map)) {
-            if (!/^(\*|\d{6})$/.test(bank)) {
-              ctx.addIssue({ code: "custom", message: `${bank}: not a 6-digit county code or *` });
-            }
-            for (const problem of identityProblems(identity, nowMs())) {
-              ctx.addIssue({ code: "custom", message: `${bank}: ${problem}` });
-            }
+  return jsonText(
+    `must be JSON {"*":{"certificate":"…","privateKey":"…","ca":"…"}} (docs/operations.md, the bank connection)`,
+  ).pipe(
+    z
+      .record(z.string(), Identity)
+      .refine((map) => Object.keys(map).length > 0, "names no bank")
+      .superRefine((map, ctx) => {
+        for (const [bank, identity] of Object.entries(map)) {
+          if (!/^(\*|\d{6})$/.test(bank)) {
+            ctx.addIssue({ code: "custom", message: `${bank}: not a 6-digit county code or *` });
           }
-        }),
-    );
+          for (const problem of identityProblems(identity, nowMs())) {
+            ctx.addIssue({ code: "custom", message: `${bank}: ${problem}` });
+          }
+        }
+      }),
+  );
 }
 
 /** Everything wrong with one bank's material, in words an operator can act on. */

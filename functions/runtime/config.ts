@@ -38,6 +38,7 @@ import {
 } from "./environment.ts";
 import { derivedLocalKey, type FieldKeySource, fieldKeySource } from "./field-encryption.ts";
 import { type FlowBSettings, FlowSettingsSchema, flowSettingsOf } from "./flow-settings.ts";
+import { jsonText } from "./json-text.ts";
 import { setLogLevel } from "./logger.ts";
 import { fetchStoredValue, isLocalReference, readLocalReference } from "./parameters.ts";
 import type { TableId } from "./tables.ts";
@@ -120,49 +121,19 @@ const PositiveInt = z.coerce.number().int().positive();
 const Flag = z.enum(["true", "false"]).transform((value) => value === "true");
 const Secret = z.string().min(SECRET_MIN_LENGTH, `must be at least ${SECRET_MIN_LENGTH} characters`);
 /** `{"<source id>": "<key>"}`: each partner system's own signing key (source ids as in the alerts). */
-const AlertSourceKeysJson = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be JSON" });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.record(z.string().regex(/^[a-z0-9-]{2,40}$/), Secret));
-const Endpoints = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be JSON" });
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z
-      .record(z.string().regex(/^(\*|\d{6})$/, "a 6-digit county code or *"), z.url())
-      .refine((map) => Object.keys(map).length > 0, "names no bank"),
-  );
+const AlertSourceKeysJson = jsonText().pipe(z.record(z.string().regex(/^[a-z0-9-]{2,40}$/), Secret));
+const Endpoints = jsonText().pipe(
+  z
+    .record(z.string().regex(/^(\*|\d{6})$/, "a 6-digit county code or *"), z.url())
+    .refine((map) => Object.keys(map).length > 0, "names no bank"),
+);
 
 /** `<region>_<id>`, as Cognito names a user pool. */
 const SignInPoolSchema = z.object({
   userPoolId: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/, "a Cognito user pool id"),
   clientId: Text,
 });
-const SignInPoolsJson = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be JSON" });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.object({ staff: SignInPoolSchema, applicant: SignInPoolSchema }));
+const SignInPoolsJson = jsonText().pipe(z.object({ staff: SignInPoolSchema, applicant: SignInPoolSchema }));
 
 /** Values fetched by `loadConfig()` (Secrets Manager, SSM), by reference. */
 const fetched = new Map<string, string>();
