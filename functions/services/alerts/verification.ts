@@ -274,6 +274,31 @@ async function replaceOrConflict(deps: AlertDeps, next: AlertRecord, expected: n
   }
 }
 
+type AlertAuditEvent = Parameters<AlertDeps["audit"]["append"]>[0];
+
+/** Writes the alert's next version (409 if it changed meanwhile), then its audit event. */
+async function replaceAudited(
+  deps: AlertDeps,
+  actor: Actor,
+  alert: AlertRecord,
+  next: AlertRecord,
+  correlationId: string,
+  event: Pick<AlertAuditEvent, "action" | "reason" | "before" | "after">,
+): Promise<void> {
+  await replaceOrConflict(deps, next, alert.version);
+  const { action, ...change } = event;
+  await deps.audit.append({
+    countyId: alert.countyId,
+    townshipId: alert.townshipId,
+    actor,
+    action,
+    resourceType: "alert",
+    resourceId: alert.alertId,
+    ...change,
+    correlationId,
+  });
+}
+
 /** The visit's dates and its second officer (another active officer of the township), or 400. */
 async function checkVisit(
   deps: AlertDeps,
@@ -343,21 +368,14 @@ export async function recordVisit(
     visits: [...alert.visits, visit],
     version: alert.version + 1,
   };
-  await replaceOrConflict(deps, next, alert.version);
-  await deps.audit.append({
-    countyId: alert.countyId,
-    townshipId: alert.townshipId,
-    actor,
+  await replaceAudited(deps, actor, alert, next, correlationId, {
     action: "alert.visit",
-    resourceType: "alert",
-    resourceId: alert.alertId,
     after: {
       round: visit.round,
       visitedOn: visit.visitedOn,
       outcome: visit.outcome,
       coVisitor: coVisitor.userId,
     },
-    correlationId,
   });
   await notify(
     deps.flow,
@@ -423,18 +441,11 @@ export async function coSignVisit(
       version: alert.version + 1,
     };
   }
-  await replaceOrConflict(deps, next, alert.version);
-  await deps.audit.append({
-    countyId: alert.countyId,
-    townshipId: alert.townshipId,
-    actor,
+  await replaceAudited(deps, actor, alert, next, correlationId, {
     action: request.decision === "confirm" ? "alert.visit.confirm" : "alert.visit.reject",
-    resourceType: "alert",
-    resourceId: alert.alertId,
     ...(request.decision === "reject" ? { reason: request.reason } : {}),
     before: { status: alert.status },
     after: { status: next.status, round: visit.round },
-    correlationId,
   });
   return alertView(next, await townshipName(deps, alert.townshipId), now);
 }
@@ -495,16 +506,9 @@ export async function fileOnBehalf(
       caseId: result.caseId,
       version: alert.version + 1,
     };
-    await replaceOrConflict(deps, next, alert.version);
-    await deps.audit.append({
-      countyId: alert.countyId,
-      townshipId: alert.townshipId,
-      actor,
+    await replaceAudited(deps, actor, alert, next, correlationId, {
       action: "alert.file",
-      resourceType: "alert",
-      resourceId: alert.alertId,
       after: { caseId: result.caseId, existing: result.existing },
-      correlationId,
     });
   }
   return { alertId: alert.alertId, case: result };
