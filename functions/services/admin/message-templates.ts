@@ -1,5 +1,5 @@
 /**
- * The county's message texts as county data (issue 24): the county administrator reads each
+ * The county's message texts as county data: the county administrator reads each
  * event's text — the county's own or the default — with the variables it may use and its longest
  * length, and saves the county's own texts and its 好差评 link (the 办结告知 message carries it).
  * A saved set keeps the SMS rules (core/messages/overrides.ts): only the event's variables, no 【】
