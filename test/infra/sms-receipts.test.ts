@@ -44,7 +44,8 @@ describe("SMS receipts infrastructure", () => {
     });
     const [rule] = Object.values(rules);
     expect(Object.keys(rules)).toHaveLength(1);
-    expect(rule?.Properties.EventPattern).toEqual({
+    if (!rule) throw new Error("no EventBridge rule for End User Messaging's receipts");
+    expect(rule.Properties.EventPattern).toEqual({
       source: [SMS_VOICE_EVENT_SOURCE],
       "detail-type": [TEXT_STATUS_DETAIL_TYPE],
       detail: { eventType: RECEIPT_EVENT_TYPES },
@@ -52,7 +53,7 @@ describe("SMS receipts infrastructure", () => {
     expect(RECEIPT_EVENT_TYPES).toContain("TEXT_DELIVERED");
     expect(RECEIPT_EVENT_TYPES).not.toContain("TEXT_QUEUED");
     expect(RECEIPT_EVENT_TYPES).not.toContain("TEXT_PENDING");
-    const [target] = rule?.Properties.Targets as Array<Record<string, unknown>>;
+    const [target] = rule.Properties.Targets as Array<Record<string, unknown>>;
     expect(target).toMatchObject({
       RetryPolicy: { MaximumRetryAttempts: RECEIPT_EVENT_RETRY_ATTEMPTS },
       DeadLetterConfig: { Arn: expect.anything() },
