@@ -69,6 +69,7 @@ describe("the administration console", () => {
       "用户管理",
       "政策版本",
       "节假日",
+      "乡镇与备用金",
       "短信模板",
     ]);
     const rows = page.locator("[data-admin-users] .el-table__body-wrapper .el-table__row");
