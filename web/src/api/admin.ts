@@ -55,8 +55,8 @@ export async function editTownship(
   townshipId: string,
   body: TownshipEdit,
   options?: RequestOptions,
-): Promise<TownshipRecord> {
-  return await post<TownshipRecord>(township(countyId, townshipId), body, options);
+): Promise<Answer<"/admin/counties/{countyId}/townships/{townshipId}", "post">> {
+  return await post(township(countyId, townshipId), body, options);
 }
 
 /** Sets the 备用金定额 over the revision read: no money moves (county finance allocates up to it). */
@@ -65,8 +65,8 @@ export async function setTownshipFundQuota(
   townshipId: string,
   body: TownshipFundQuota,
   options?: RequestOptions,
-): Promise<TownshipRecord> {
-  return await post<TownshipRecord>(`${township(countyId, townshipId)}/fund-quota`, body, options);
+): Promise<Answer<"/admin/counties/{countyId}/townships/{townshipId}/fund-quota", "post">> {
+  return await post(`${township(countyId, townshipId)}/fund-quota`, body, options);
 }
 
 export async function listStaffUsers(countyId: string): Promise<StaffUser[]> {
