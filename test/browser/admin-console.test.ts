@@ -106,7 +106,8 @@ describe("the administration console", () => {
     expect(createdText).toMatch(/周新民\s+经办人\s+城关镇\s+138\*{4}8000\s+在用/);
     expect(await page.locator("body").innerText()).not.toContain("13800138000");
     await clean("officer created");
-    await page.locator(".af-success").waitFor({ state: "hidden" });
+    // Every success message gone (one may still be fading out when the next one opens).
+    await expect.poll(() => page.locator(".af-success").count(), { timeout: 30_000 }).toBe(0);
     await consoleScreenshot(page, "admin-users");
 
     // Act: 停用 after the confirmation
@@ -140,7 +141,8 @@ describe("the administration console", () => {
     await page.locator(".af-success", { hasText: "2030年1月1日" }).waitFor();
     await expect.poll(async () => await proposal.innerText()).toMatch(/已批准，待生效\s+钱进\s+孙丽/);
     await clean("version approved");
-    await page.locator(".af-success").waitFor({ state: "hidden" });
+    // Every success message gone (one may still be fading out when the next one opens).
+    await expect.poll(() => page.locator(".af-success").count(), { timeout: 30_000 }).toBe(0);
     await consoleScreenshot(page, "admin-policy");
 
     // Act: 节假日

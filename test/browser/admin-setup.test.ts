@@ -162,7 +162,8 @@ describe("the administration console: proposing, approving, loading a year, prov
     // Assess
     expect(said).toContain("自 2031年1月1日 起生效");
     await expect.poll(async () => await row.innerText()).toMatch(/已批准，待生效\s+孙丽\s+钱进/);
-    await phone.page.locator(".af-success").waitFor({ state: "hidden" });
+    // Every success message gone (one may still be fading out when the next one opens).
+    await expect.poll(() => phone.page.locator(".af-success").count(), { timeout: 30_000 }).toBe(0);
     await clean(phone.page, "approved on a phone");
     // The table scrolled sideways to its 批准 button: back to its first column for the picture.
     await phone.page
@@ -225,7 +226,8 @@ describe("the administration console: proposing, approving, loading a year, prov
     await expect(page.locator("[data-calendar-warning]").allInnerTexts()).resolves.not.toContainEqual(
       expect.stringContaining("2027年"),
     );
-    await page.locator(".af-success").waitFor({ state: "hidden" });
+    // Every success message gone (one may still be fading out when the next one opens).
+    await expect.poll(() => page.locator(".af-success").count(), { timeout: 30_000 }).toBe(0);
     await clean(page, "2027 loaded");
     expect(refused(calls)).toEqual([]);
     expect(calls.some((c) => c.path === "/admin/counties" && c.status === 200)).toBe(true);
@@ -285,7 +287,8 @@ describe("the administration console: proposing, approving, loading a year, prov
     // Assess: 2027 counts the county's two days
     const years = page.locator("[data-admin-calendar] .el-table__body-wrapper");
     await expect.poll(async () => await years.innerText()).toMatch(/2027年\s+已载入\s+2 天/);
-    await page.locator(".af-success").waitFor({ state: "hidden" });
+    // Every success message gone (one may still be fading out when the next one opens).
+    await expect.poll(() => page.locator(".af-success").count(), { timeout: 30_000 }).toBe(0);
     await clean(page, "local days saved");
     await consoleScreenshot(page, "admin-calendar-local");
     expect(refused(calls)).toEqual([]);
@@ -332,7 +335,8 @@ describe("the administration console: proposing, approving, loading a year, prov
     await created.waitFor();
     await expect(created.innerText()).resolves.toMatch(/吴晓明\s+省级统计查看\s+—\s+139\*{4}9001\s+在用/);
     expect(await page.locator("body").innerText()).not.toContain("13900139001");
-    await page.locator(".af-success").waitFor({ state: "hidden" });
+    // Every success message gone (one may still be fading out when the next one opens).
+    await expect.poll(() => page.locator(".af-success").count(), { timeout: 30_000 }).toBe(0);
     await clean(page, "province viewer created");
     await consoleScreenshot(page, "admin-users-province");
     expect(refused(calls)).toEqual([]);
