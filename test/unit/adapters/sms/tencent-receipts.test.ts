@@ -5,10 +5,9 @@
  * SUCCESS / FAIL per SerialNo; Response.Error for errors). Each answer maps to one poll outcome.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TencentSmsChannel } from "#adapters/sms/tencent.ts";
-import { parseSmsSettings } from "#core/messages/smsSettings.ts";
+import type { TencentSmsChannel } from "#adapters/sms/tencent.ts";
 import type { SmsReceiptQuery } from "#functions/services/messages/sms-channel.ts";
-import { MESSAGE_ID, PHONE, SIGN_NAME } from "./fixtures.ts";
+import { MESSAGE_ID, PHONE, tencentChannel, tencentRefusals } from "./fixtures.ts";
 import { type ProviderServer, startProviderServer } from "./provider-server.ts";
 
 const REQUEST_ID = "b5b4d4a4-3a1f-4f6e-9f0e-3f1a2b3c4d5e";
@@ -48,27 +47,8 @@ const RECORDED = {
   ),
   failed: pulled(report(SERIAL_NO, "FAIL", "MK:0001")),
   none: pulled(),
-  throttled: {
-    status: 200,
-    body: {
-      Response: {
-        Error: {
-          Code: "RequestLimitExceeded",
-          Message: "Your current request times equals to `3000` in a second",
-        },
-        RequestId: REQUEST_ID,
-      },
-    },
-  },
-  internalError: {
-    status: 200,
-    body: {
-      Response: {
-        Error: { Code: "InternalError.Timeout", Message: "request timeout" },
-        RequestId: REQUEST_ID,
-      },
-    },
-  },
+  throttled: tencentRefusals(REQUEST_ID).requestLimit,
+  internalError: tencentRefusals(REQUEST_ID).internalError,
 };
 
 let server: ProviderServer;
@@ -76,18 +56,7 @@ let channel: TencentSmsChannel;
 
 beforeAll(async () => {
   server = await startProviderServer();
-  const settings = parseSmsSettings({
-    provider: "tencent",
-    signName: SIGN_NAME,
-    smsSdkAppId: "1400006666",
-    templateIds: { "money-sent": "1110" },
-  });
-  if (settings.provider !== "tencent") throw new Error("tencent settings expected");
-  channel = new TencentSmsChannel(
-    settings,
-    { secretId: "AKID-test-id", secretKey: "test-secret-of-sixteen" },
-    { endpoint: server.endpoint, protocol: "http://", timeoutMs: 5_000 },
-  );
+  channel = tencentChannel(server.endpoint);
 });
 afterAll(() => server.close());
 

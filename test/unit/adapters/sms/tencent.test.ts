@@ -5,10 +5,9 @@
  * output, 错误码): per-number statuses in SendStatusSet, request errors in Response.Error.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TencentSmsChannel } from "#adapters/sms/tencent.ts";
-import { parseSmsSettings } from "#core/messages/smsSettings.ts";
+import type { TencentSmsChannel } from "#adapters/sms/tencent.ts";
 import { isRetryable } from "#functions/services/messages/sms-channel.ts";
-import { MESSAGE_ID, moneySent, PHONE, SIGN_NAME } from "./fixtures.ts";
+import { MESSAGE_ID, moneySent, PHONE, SIGN_NAME, tencentChannel, tencentRefusals } from "./fixtures.ts";
 import { type ProviderServer, startProviderServer } from "./provider-server.ts";
 
 const REQUEST_ID = "a0aabda6-cf91-4f3e-a81f-9198114a2279";
@@ -54,27 +53,7 @@ const RECORDED = {
     },
   },
   invalidNumber: status("InvalidParameterValue.IncorrectPhoneNumber", "incorrect number format"),
-  requestLimit: {
-    status: 200,
-    body: {
-      Response: {
-        Error: {
-          Code: "RequestLimitExceeded",
-          Message: "Your current request times equals to `3000` in a second",
-        },
-        RequestId: REQUEST_ID,
-      },
-    },
-  },
-  internalError: {
-    status: 200,
-    body: {
-      Response: {
-        Error: { Code: "InternalError.Timeout", Message: "request timeout" },
-        RequestId: REQUEST_ID,
-      },
-    },
-  },
+  ...tencentRefusals(REQUEST_ID),
 };
 
 let server: ProviderServer;
@@ -82,18 +61,7 @@ let channel: TencentSmsChannel;
 
 beforeAll(async () => {
   server = await startProviderServer();
-  const settings = parseSmsSettings({
-    provider: "tencent",
-    signName: SIGN_NAME,
-    smsSdkAppId: "1400006666",
-    templateIds: { "money-sent": "1110" },
-  });
-  if (settings.provider !== "tencent") throw new Error("tencent settings expected");
-  channel = new TencentSmsChannel(
-    settings,
-    { secretId: "AKID-test-id", secretKey: "test-secret-of-sixteen" },
-    { endpoint: server.endpoint, protocol: "http://", timeoutMs: 5_000 },
-  );
+  channel = tencentChannel(server.endpoint);
 });
 afterAll(() => server.close());
 
