@@ -12,21 +12,17 @@
  */
 import * as dysms from "@alicloud/dysmsapi20170525";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
-import { type AliyunSmsSettings, templateCodeOf } from "#core/messages/smsSettings.ts";
-import {
-  invalidNumber,
-  noTemplate,
-  type SmsChannel,
-  type SmsReceiptPoll,
-  type SmsReceiptQuery,
-  type SmsSendRequest,
-  type SmsSendResult,
-  type SmsSendStatus,
+import type { AliyunSmsSettings } from "#core/messages/smsSettings.ts";
+import type {
+  SmsReceiptPoll,
+  SmsReceiptQuery,
+  SmsSendRequest,
 } from "#functions/services/messages/sms-channel.ts";
 import type { AliyunCredentials } from "./credentials.ts";
+import { type ProviderAnswer, type ProviderCodes, TemplatedSmsChannel } from "./templated.ts";
 
 /** 阿里云《API错误码》: codes that say "later", "the text" or "the number". Anything else is a failure. */
-const CODES: Readonly<Record<string, Exclude<SmsSendStatus, "sent" | "failed">>> = {
+const CODES: ProviderCodes = {
   "isv.BUSINESS_LIMIT_CONTROL": "throttled",
   "isv.DAY_LIMIT_CONTROL": "throttled",
   "isv.MONTH_LIMIT_CONTROL": "throttled",
@@ -76,15 +72,11 @@ function clientClass(): ClientClass {
   return exported.default ?? (dysms.default as unknown as ClientClass);
 }
 
-export class AliyunSmsChannel implements SmsChannel {
-  readonly provider = "aliyun" as const;
+export class AliyunSmsChannel extends TemplatedSmsChannel<AliyunSmsSettings> {
   private readonly client: Client;
 
-  constructor(
-    private readonly settings: AliyunSmsSettings,
-    credentials: AliyunCredentials,
-    options: AliyunSmsOptions = {},
-  ) {
+  constructor(settings: AliyunSmsSettings, credentials: AliyunCredentials, options: AliyunSmsOptions = {}) {
+    super(settings);
     const Dysms = clientClass();
     this.client = new Dysms(
       new $OpenApiUtil.Config({
@@ -98,70 +90,51 @@ export class AliyunSmsChannel implements SmsChannel {
     );
   }
 
-  async send(request: SmsSendRequest): Promise<SmsSendResult> {
-    const templateCode = templateCodeOf(this.settings, request.message.event);
-    if (!templateCode) return noTemplate(this.provider, request.message.event);
-    if (!/^\+[1-9]\d{6,14}$/.test(request.phoneNumber)) return invalidNumber(this.provider);
-    try {
-      const response = await this.client.sendSms(
-        new dysms.SendSmsRequest({
-          phoneNumbers: request.phoneNumber,
-          signName: this.settings.signName,
-          templateCode,
-          templateParam: JSON.stringify(request.message.params),
-          outId: request.messageId,
-        }),
-      );
-      const body = response.body;
-      if (body?.code === "OK" && body.bizId) {
-        return { status: "sent", provider: this.provider, providerMessageId: body.bizId };
-      }
-      return this.outcome(body?.code ?? "NO_CODE", body?.message ?? `HTTP ${response.statusCode}`);
-    } catch (error) {
-      const { code, message } = error as { code?: unknown; message?: unknown };
-      return this.outcome(typeof code === "string" && code !== "undefined" ? code : "ERROR", String(message));
+  protected async sendTemplate(templateCode: string, request: SmsSendRequest): Promise<ProviderAnswer> {
+    const response = await this.client.sendSms(
+      new dysms.SendSmsRequest({
+        phoneNumbers: request.phoneNumber,
+        signName: this.settings.signName,
+        templateCode,
+        templateParam: JSON.stringify(request.message.params),
+        outId: request.messageId,
+      }),
+    );
+    const body = response.body;
+    if (body?.code === "OK" && body.bizId) return { providerMessageId: body.bizId };
+    return { code: body?.code ?? "NO_CODE", detail: body?.message ?? `HTTP ${response.statusCode}` };
+  }
+
+  protected async queryReceipt(query: SmsReceiptQuery): Promise<SmsReceiptPoll> {
+    const response = await this.client.querySendDetails(
+      new dysms.QuerySendDetailsRequest({
+        phoneNumber: queryNumber(query.phoneNumber),
+        bizId: query.providerMessageId,
+        sendDate: beijingDay(query.sentAtMs),
+        pageSize: DETAILS_PAGE_SIZE,
+        currentPage: 1,
+      }),
+    );
+    const body = response.body;
+    if (body?.code !== "OK") {
+      return this.pollError(body?.code ?? "NO_CODE", body?.message ?? `HTTP ${response.statusCode}`);
     }
-  }
-
-  private outcome(code: string, detail: string): SmsSendResult {
-    return { status: CODES[code] ?? "failed", provider: this.provider, code, detail };
-  }
-
-  async pollReceipt(query: SmsReceiptQuery): Promise<SmsReceiptPoll> {
-    try {
-      const response = await this.client.querySendDetails(
-        new dysms.QuerySendDetailsRequest({
-          phoneNumber: queryNumber(query.phoneNumber),
-          bizId: query.providerMessageId,
-          sendDate: beijingDay(query.sentAtMs),
-          pageSize: DETAILS_PAGE_SIZE,
-          currentPage: 1,
-        }),
-      );
-      const body = response.body;
-      if (body?.code !== "OK") {
-        return pollError(body?.code ?? "NO_CODE", body?.message ?? `HTTP ${response.statusCode}`);
-      }
-      const details = body.smsSendDetailDTOs?.smsSendDetailDTO ?? [];
-      // The BizId names the send; OutId (AidFlow's message id) confirms it when the record has one.
-      const detail = details.find((d) => d.outId === query.messageId) ?? details.find((d) => !d.outId);
-      if (!detail || detail.sendStatus === SEND_STATUS.waiting) return { status: "pending" };
-      if (detail.sendStatus === SEND_STATUS.delivered) {
-        return { status: "delivered", code: detail.errCode || "DELIVERED", detail: "" };
-      }
-      if (detail.sendStatus === SEND_STATUS.failed) {
-        return { status: "failed", code: detail.errCode || "FAILED", detail: "" };
-      }
-      return { status: "pending" };
-    } catch (error) {
-      const { code, message } = error as { code?: unknown; message?: unknown };
-      return pollError(typeof code === "string" && code !== "undefined" ? code : "ERROR", String(message));
+    const details = body.smsSendDetailDTOs?.smsSendDetailDTO ?? [];
+    // The BizId names the send; OutId (AidFlow's message id) confirms it when the record has one.
+    const detail = details.find((d) => d.outId === query.messageId) ?? details.find((d) => !d.outId);
+    if (!detail || detail.sendStatus === SEND_STATUS.waiting) return { status: "pending" };
+    if (detail.sendStatus === SEND_STATUS.delivered) {
+      return { status: "delivered", code: detail.errCode || "DELIVERED", detail: "" };
     }
+    if (detail.sendStatus === SEND_STATUS.failed) {
+      return { status: "failed", code: detail.errCode || "FAILED", detail: "" };
+    }
+    return { status: "pending" };
   }
-}
 
-function pollError(code: string, detail: string): SmsReceiptPoll {
-  return { status: "error", throttled: CODES[code] === "throttled", code, detail };
+  protected statusOf(code: string) {
+    return CODES[code] ?? "failed";
+  }
 }
 
 /** QuerySendDetails takes a mainland number as its 11 digits, any other as country code + number. */

@@ -12,21 +12,17 @@
  * receipt callback (a public endpoint per deployment): asking by number is repeatable.
  */
 import * as tencentcloud from "tencentcloud-sdk-nodejs-sms";
-import { type TencentSmsSettings, templateCodeOf } from "#core/messages/smsSettings.ts";
-import {
-  invalidNumber,
-  noTemplate,
-  type SmsChannel,
-  type SmsReceiptPoll,
-  type SmsReceiptQuery,
-  type SmsSendRequest,
-  type SmsSendResult,
-  type SmsSendStatus,
+import type { TencentSmsSettings } from "#core/messages/smsSettings.ts";
+import type {
+  SmsReceiptPoll,
+  SmsReceiptQuery,
+  SmsSendRequest,
 } from "#functions/services/messages/sms-channel.ts";
 import type { TencentCredentials } from "./credentials.ts";
+import { type ProviderAnswer, type ProviderCodes, TemplatedSmsChannel } from "./templated.ts";
 
 /** 腾讯云《错误码》(短信 API 3.0 发送错误码): "later", "the text" or "the number"; else a failure. */
-const CODES: Readonly<Record<string, Exclude<SmsSendStatus, "sent" | "failed">>> = {
+const CODES: ProviderCodes = {
   RequestLimitExceeded: "throttled",
   "LimitExceeded.DeliveryFrequencyLimit": "throttled",
   "LimitExceeded.PhoneNumberDailyLimit": "throttled",
@@ -70,15 +66,15 @@ const PULL_SLACK_SECONDS = 60;
 
 type Client = InstanceType<typeof tencentcloud.sms.v20210111.Client>;
 
-export class TencentSmsChannel implements SmsChannel {
-  readonly provider = "tencent" as const;
+export class TencentSmsChannel extends TemplatedSmsChannel<TencentSmsSettings> {
   private readonly client: Client;
 
   constructor(
-    private readonly settings: TencentSmsSettings,
+    settings: TencentSmsSettings,
     credentials: TencentCredentials,
     options: TencentSmsOptions = {},
   ) {
+    super(settings);
     this.client = new tencentcloud.sms.v20210111.Client({
       credential: { secretId: credentials.secretId, secretKey: credentials.secretKey },
       region: settings.region,
@@ -92,69 +88,42 @@ export class TencentSmsChannel implements SmsChannel {
     });
   }
 
-  async send(request: SmsSendRequest): Promise<SmsSendResult> {
-    const templateId = templateCodeOf(this.settings, request.message.event);
-    if (!templateId) return noTemplate(this.provider, request.message.event);
-    if (!/^\+[1-9]\d{6,14}$/.test(request.phoneNumber)) return invalidNumber(this.provider);
+  protected async sendTemplate(templateId: string, request: SmsSendRequest): Promise<ProviderAnswer> {
     const { params, paramOrder } = request.message;
-    try {
-      const response = await this.client.SendSms({
-        PhoneNumberSet: [request.phoneNumber],
-        SmsSdkAppId: this.settings.smsSdkAppId,
-        SignName: this.settings.signName,
-        TemplateId: templateId,
-        TemplateParamSet: paramOrder.map((name) => params[name] ?? ""),
-        SessionContext: request.messageId,
-      });
-      const status = response.SendStatusSet?.[0];
-      if (status?.Code === "Ok" && status.SerialNo) {
-        return { status: "sent", provider: this.provider, providerMessageId: status.SerialNo };
-      }
-      return this.outcome(status?.Code ?? "NO_STATUS", status?.Message ?? `request ${response.RequestId}`);
-    } catch (error) {
-      const { code, message } = error as { code?: unknown; message?: unknown };
-      return this.outcome(typeof code === "string" && code ? code : "ERROR", String(message));
-    }
+    const response = await this.client.SendSms({
+      PhoneNumberSet: [request.phoneNumber],
+      SmsSdkAppId: this.settings.smsSdkAppId,
+      SignName: this.settings.signName,
+      TemplateId: templateId,
+      TemplateParamSet: paramOrder.map((name) => params[name] ?? ""),
+      SessionContext: request.messageId,
+    });
+    const status = response.SendStatusSet?.[0];
+    if (status?.Code === "Ok" && status.SerialNo) return { providerMessageId: status.SerialNo };
+    return { code: status?.Code ?? "NO_STATUS", detail: status?.Message ?? `request ${response.RequestId}` };
   }
 
-  async pollReceipt(query: SmsReceiptQuery): Promise<SmsReceiptPoll> {
-    try {
-      const response = await this.client.PullSmsSendStatusByPhoneNumber({
-        BeginTime: Math.floor(query.sentAtMs / MS_PER_SECOND) - PULL_SLACK_SECONDS,
-        EndTime: Math.ceil(query.nowMs / MS_PER_SECOND),
-        Offset: 0,
-        Limit: PULL_LIMIT,
-        PhoneNumber: query.phoneNumber,
-        SmsSdkAppId: this.settings.smsSdkAppId,
-      });
-      const report = (response.PullSmsSendStatusSet ?? []).find(
-        (s) => s.SerialNo === query.providerMessageId,
-      );
-      if (report?.ReportStatus === "SUCCESS") {
-        return { status: "delivered", code: "SUCCESS", detail: report.Description ?? "" };
-      }
-      if (report?.ReportStatus === "FAIL") {
-        return { status: "failed", code: "FAIL", detail: report.Description ?? "" };
-      }
-      return { status: "pending" };
-    } catch (error) {
-      const { code, message } = error as { code?: unknown; message?: unknown };
-      const known = typeof code === "string" && code ? code : "ERROR";
-      return {
-        status: "error",
-        throttled: this.statusOf(known) === "throttled",
-        code: known,
-        detail: String(message),
-      };
+  protected async queryReceipt(query: SmsReceiptQuery): Promise<SmsReceiptPoll> {
+    const response = await this.client.PullSmsSendStatusByPhoneNumber({
+      BeginTime: Math.floor(query.sentAtMs / MS_PER_SECOND) - PULL_SLACK_SECONDS,
+      EndTime: Math.ceil(query.nowMs / MS_PER_SECOND),
+      Offset: 0,
+      Limit: PULL_LIMIT,
+      PhoneNumber: query.phoneNumber,
+      SmsSdkAppId: this.settings.smsSdkAppId,
+    });
+    const report = (response.PullSmsSendStatusSet ?? []).find((s) => s.SerialNo === query.providerMessageId);
+    if (report?.ReportStatus === "SUCCESS") {
+      return { status: "delivered", code: "SUCCESS", detail: report.Description ?? "" };
     }
+    if (report?.ReportStatus === "FAIL") {
+      return { status: "failed", code: "FAIL", detail: report.Description ?? "" };
+    }
+    return { status: "pending" };
   }
 
-  private statusOf(code: string): Exclude<SmsSendStatus, "sent"> {
+  protected statusOf(code: string) {
     // Sub-codes of a throttling family (RequestLimitExceeded.IPLimitExceeded…) are throttling too.
     return CODES[code] ?? (code.startsWith("RequestLimitExceeded") ? "throttled" : "failed");
-  }
-
-  private outcome(code: string, detail: string): SmsSendResult {
-    return { status: this.statusOf(code), provider: this.provider, code, detail };
   }
 }
