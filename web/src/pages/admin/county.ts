@@ -6,6 +6,7 @@
 import { computed, ref, watch } from "vue";
 import { useI18n } from "vue-i18n";
 import { listAdminCounties } from "../../api/admin.ts";
+import { useLoad } from "../../composables/useLoad.ts";
 import { hasRole, session } from "../../session.ts";
 
 export interface CountyChoice {
@@ -47,22 +48,12 @@ export function useCountyRead(
   target: () => string = () => adminCountyId.value,
 ) {
   const { t } = useI18n();
-  const loading = ref(true);
+  const { loading, error, load: run } = useLoad(() => t("admin.failed"));
   const loaded = ref(false);
-  const error = ref("");
   async function load(): Promise<void> {
     const countyId = target();
     if (!countyId) return;
-    loading.value = true;
-    error.value = "";
-    try {
-      await read(countyId);
-      loaded.value = true;
-    } catch {
-      error.value = t("admin.failed");
-    } finally {
-      loading.value = false;
-    }
+    if (await run(() => read(countyId))) loaded.value = true;
   }
   watch(target, () => void load(), { immediate: true });
   return { loading, loaded, error, reload: load };
