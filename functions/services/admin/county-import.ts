@@ -22,7 +22,12 @@
  * its own service too).
  */
 import ExcelJS from "exceljs";
-import { type CountyDirectory, DirectoryStore, parseCountyDirectory } from "#adapters/directory-store.ts";
+import {
+  type CountyDirectory,
+  DirectoryStore,
+  parseCountyDirectory,
+  type TownshipRecord,
+} from "#adapters/directory-store.ts";
 import type { IdentityAccounts } from "#adapters/identity/accounts.ts";
 import type { FundView } from "#adapters/ledger/index.ts";
 import { PolicyStore } from "#adapters/policy-store.ts";
@@ -40,7 +45,7 @@ import { PolicyVersionSchema, toValidationError } from "#core/policy/index.ts";
 import type { FinanceDeps } from "#functions/services/finance/deps.ts";
 import { allocate } from "#functions/services/finance/funds.ts";
 import { type AdminDeps, createCounty, proposePolicyVersion } from "./administration.ts";
-import { addTownship, editTownship, importFundQuota, minimumQuota } from "./townships.ts";
+import { addTownship, editTownship, importFundQuota, minimumQuota, quotaShortfall } from "./townships.ts";
 import { createUser, MAINLAND_MOBILE, type NewUserInput } from "./users.ts";
 
 /** One problem of the workbook: where (sheet, row from 1, column letter with its header) and what. */
@@ -638,6 +643,24 @@ function canonical(value: unknown): string {
 const byId = (a: { townshipId: string }, b: { townshipId: string }) =>
   a.townshipId.localeCompare(b.townshipId);
 
+/** A 乡镇 row whose population would leave the township's set quota under its minimum (no 备用金定额 row for it). */
+async function refuseShortfall(
+  deps: ImportDeps,
+  before: TownshipRecord,
+  after: Pick<TownshipRecord, "area" | "registeredPopulation">,
+  name: string,
+): Promise<void> {
+  const shortfall = await quotaShortfall(deps, before, after);
+  if (shortfall)
+    throw rowError(
+      TOWNSHIP_SHEET,
+      0,
+      "",
+      `${name}户籍人口 ${after.registeredPopulation} 人时备用金定额不得低于 ${shortfall.minimum.format()}，现定额 ${shortfall.quota.format()}：请在“备用金定额”表中一并调高`,
+      `Township ${before.townshipId}: with ${after.registeredPopulation} registered residents the fund quota must be at least ${shortfall.minimum.toString()} yuan (it is ${shortfall.quota.toString()}): raise it in the 备用金定额 sheet too`,
+    );
+}
+
 /**
  * An existing county's 乡镇 rows as the township routes write them (townships.ts): a township not
  * stored is added, one whose name, urban/rural or population differs is edited at the revision read
@@ -671,6 +694,8 @@ async function planCounty(deps: ImportDeps, workbook: CountyWorkbook, actor: Act
   for (const township of [...county.townships].sort(byId)) {
     const { townshipId, name, area, registeredPopulation } = township;
     const record = stored.find((t) => t.townshipId === townshipId);
+    const quotaRow = workbook.quotas.find((q) => q.townshipId === townshipId);
+    if (record && !quotaRow) await refuseShortfall(deps, record, { area, registeredPopulation }, name);
     if (!record)
       plans.push({
         step: "township-added",
@@ -688,6 +713,9 @@ async function planCounty(deps: ImportDeps, workbook: CountyWorkbook, actor: Act
         step: "township-updated",
         subject: name,
         apply: async () => {
+          // A quota the sheet raises is written first: the new population may need it (townships.ts).
+          if (quotaRow && Yuan.parse(quotaRow.quotaYuan).greaterThan(Yuan.parse(record.fundQuotaYuan ?? "0")))
+            await importFundQuota(deps, actor, countyId, townshipId, quotaRow.quotaYuan);
           const now = (await directory.townshipRecords(countyId)).find((t) => t.townshipId === townshipId);
           const profile = { name, area, registeredPopulation };
           await editTownship(deps, actor, countyId, townshipId, {

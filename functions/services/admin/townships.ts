@@ -303,6 +303,14 @@ export async function editTownship(
   const county = await countyOf(deps, countyId);
   const records = await new DirectoryStore(deps.db, deps.table).townshipRecords(countyId);
   checkInCounty(county, records, { townshipId, ...profile });
+  const shortfall = await quotaShortfall(deps, before, profile);
+  if (shortfall)
+    throw field(
+      "body.registeredPopulation",
+      `With ${profile.registeredPopulation} registered residents the fund quota must be at least ${shortfall.minimum.toString()} yuan; it is ${shortfall.quota.toString()}: raise the quota first`,
+      `户籍人口 ${profile.registeredPopulation} 人时备用金定额不得低于 ${shortfall.minimum.format()}，现定额 ${shortfall.quota.format()}：请先调高备用金定额`,
+      ["The township is not changed", "乡镇信息未修改"],
+    );
   return writeChange(
     deps,
     actor,
@@ -311,6 +319,29 @@ export async function editTownship(
     input.expectedRevision,
     "township.edit",
   );
+}
+
+/**
+ * The set quota a township's edit would leave under its minimum (DOMAIN §2.3: at least per-capita ×
+ * registered population): an edit that raises the minimum (population, or urban/rural) above the
+ * quota is refused — the administrator raises the quota first (the import does so in one go). An
+ * edit that does not raise the minimum is never refused for it (a policy that raised the per-capita
+ * amount is met by the next quota, not by blocking a name change). Undefined: no quota set, no policy
+ * in force, or the quota is enough.
+ */
+export async function quotaShortfall(
+  deps: AdminDeps,
+  before: Pick<TownshipRecord, "countyId" | "area" | "registeredPopulation" | "fundQuotaYuan">,
+  after: Pick<TownshipRecord, "area" | "registeredPopulation">,
+): Promise<{ quota: Yuan; minimum: Yuan } | undefined> {
+  if (before.fundQuotaYuan === undefined) return undefined;
+  const quota = Yuan.parse(before.fundQuotaYuan);
+  const [was, minimum] = await Promise.all([
+    minimumQuota(deps, before),
+    minimumQuota(deps, { countyId: before.countyId, ...after }),
+  ]);
+  if (!minimum || !quota.lessThan(minimum)) return undefined;
+  return was && !minimum.greaterThan(was) ? undefined : { quota, minimum };
 }
 
 const QUOTA_REFUSED: [string, string] = ["The fund quota is not accepted", "备用金定额不符合要求"];

@@ -387,7 +387,7 @@ describe("townships after creation: added, edited and given a fund quota by the 
   });
 });
 
-/** The shipped workbook for the county with `townships` as its 乡镇 rows and their quotas as 备用金定额. */
+/** The shipped workbook for the county with `townships` as its 乡镇 rows and their set quotas as 备用金定额 (a township without one has no row). */
 async function workbookWith(townships: readonly View[]): Promise<string> {
   const book = await countyWorkbook(COUNTY, "乡镇测试县", (b) => {
     for (const name of ["乡镇", "备用金定额"])
@@ -403,8 +403,12 @@ async function workbookWith(townships: readonly View[]): Promise<string> {
         t.registeredPopulation,
         t.area === "urban" ? "城市" : "农村",
       ];
-      quotas.getRow(i + 2).values = [t.townshipId, t.fundQuotaYuan ?? ""];
     });
+    townships
+      .filter((t) => t.fundQuotaYuan !== undefined)
+      .forEach((t, i) => {
+        quotas.getRow(i + 2).values = [t.townshipId, t.fundQuotaYuan ?? ""];
+      });
   });
   return Buffer.from(await book.xlsx.writeBuffer()).toString("base64");
 }
@@ -486,5 +490,93 @@ describe("the county workbook after townships were administered", () => {
     expect(await eventsOf("township.edit", "230131300")).toHaveLength(1);
     expect(await eventsOf("township.add", "230131500")).toHaveLength(1);
     expect(again.body.changes).toBe(false);
+  });
+});
+
+describe("a population edit never leaves a set quota under its minimum (DOMAIN §2.3)", () => {
+  it("the route refuses a population whose minimum exceeds the quota until the quota is raised; a smaller one passes", async () => {
+    // Prepare
+    const read = await townshipOf(VILLAGE);
+    const profile = { name: read.name, area: read.area };
+    const before = await world.written();
+    // Act
+    const tooMany = await edit(VILLAGE, {
+      ...profile,
+      registeredPopulation: 16000,
+      expectedRevision: read.revision,
+    });
+    const afterRefusal = await world.written();
+    const fewer = await edit(VILLAGE, {
+      ...profile,
+      registeredPopulation: 14000,
+      expectedRevision: read.revision,
+    });
+    const raised = await quota(VILLAGE, { quotaYuan: "16000.00", expectedRevision: read.revision + 1 });
+    const thenMore = await edit(VILLAGE, {
+      ...profile,
+      registeredPopulation: 16000,
+      expectedRevision: read.revision + 2,
+    });
+    // Assess
+    expect(read).toMatchObject({ fundQuotaYuan: "15000.00", registeredPopulation: 12000 });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.fields).toEqual([
+      {
+        path: "body.registeredPopulation",
+        messageZh: "户籍人口 16000 人时备用金定额不得低于 ¥16,000.00，现定额 ¥15,000.00：请先调高备用金定额",
+        message:
+          "With 16000 registered residents the fund quota must be at least 16000.00 yuan; it is 15000.00: raise the quota first",
+      },
+    ]);
+    expect(afterRefusal).toBe(before);
+    expect(fewer.status, JSON.stringify(fewer.body)).toBe(200);
+    expect(fewer.body.minimumQuotaYuan).toBe("14000.00");
+    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
+    expect(thenMore.status, JSON.stringify(thenMore.body)).toBe(200);
+    expect(thenMore.body).toMatchObject({
+      registeredPopulation: 16000,
+      fundQuotaYuan: "16000.00",
+      minimumQuotaYuan: "16000.00",
+    });
+  });
+
+  it("the workbook raises a population only with a quota that meets it: the quota is written first, in one import", async () => {
+    // Prepare
+    const now = (await list()).body.townships as View[];
+    const read = now.find((t) => t.townshipId === "230131300") as View;
+    const population = read.registeredPopulation + 7000;
+    const grown = (quotaYuan?: string) =>
+      now.map((t) => {
+        if (t !== read) return t;
+        const { fundQuotaYuan: _, ...rest } = t;
+        return {
+          ...rest,
+          registeredPopulation: population,
+          ...(quotaYuan ? { fundQuotaYuan: quotaYuan } : {}),
+        };
+      });
+    const withoutQuota = await workbookWith(grown());
+    const withQuota = await workbookWith(grown(`${population}.00`));
+    const edits = (await eventsOf("township.edit", read.townshipId)).length;
+    const quotas = (await eventsOf("township.fundQuota.set", read.townshipId)).length;
+    const before = await world.written();
+    // Act
+    const refused = await importWorkbook(withoutQuota);
+    const afterRefusal = await world.written();
+    const applied = await importWorkbook(withQuota);
+    // Assess
+    expect(read.fundQuotaYuan).toBe(`${read.registeredPopulation}.00`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields[0].messageZh).toBe(
+      `${read.name}户籍人口 ${population} 人时备用金定额不得低于 ¥${population.toLocaleString("en-US")}.00，现定额 ¥${read.registeredPopulation.toLocaleString("en-US")}.00：请在“备用金定额”表中一并调高`,
+    );
+    expect(afterRefusal).toBe(before);
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect(await townshipOf(read.townshipId)).toMatchObject({
+      registeredPopulation: population,
+      fundQuotaYuan: `${population}.00`,
+    });
+    expect(await eventsOf("township.edit", read.townshipId)).toHaveLength(edits + 1);
+    expect(await eventsOf("township.fundQuota.set", read.townshipId)).toHaveLength(quotas + 1);
   });
 });
