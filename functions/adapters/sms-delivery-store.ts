@@ -33,12 +33,14 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { maskPhone } from "#core/identity/masking.ts";
 import type { DeferReason, DeliveryStatus, SuppressReason } from "#core/messages/delivery.ts";
 import type { MessageEventKind } from "#core/messages/events.ts";
 import type { SmsProvider } from "#core/messages/smsSettings.ts";
 import type { FieldCipher } from "#functions/runtime/field-encryption.ts";
+import { applied } from "./conditional-write.ts";
 import { queryFirst } from "./query-all.ts";
 
 /** The field a sealed applicant phone is sealed for (the GCM additional data, the KMS encryption context). */
@@ -126,9 +128,6 @@ const dueSk = (atMs: number, messageId: string, recipientKey: string) =>
   `${new Date(atMs).toISOString()}#${messageId}#${recipientKey}`;
 const FINAL: ReadonlySet<string> = new Set(["sent", "delivered", "failed", "suppressed"]);
 
-const conditionFailed = (error: unknown) =>
-  (error as { name?: string }).name === "ConditionalCheckFailedException";
-
 function deliveryOf(item: Record<string, unknown>): SmsDelivery {
   const {
     pk: _pk,
@@ -187,8 +186,8 @@ export class SmsDeliveryStore {
       updatedAt: at.toISOString(),
       history: [{ at: at.toISOString(), status: "queued" }],
     };
-    try {
-      await this.db.send(
+    const created = await applied(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -201,12 +200,9 @@ export class SmsDeliveryStore {
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
-      );
-      return record;
-    } catch (error) {
-      if (!conditionFailed(error)) throw error;
-      return (await this.get(delivery.messageId, delivery.recipientKey)) as SmsDelivery;
-    }
+      ),
+    );
+    return created ? record : ((await this.get(delivery.messageId, delivery.recipientKey)) as SmsDelivery);
   }
 
   async get(messageId: string, recipientKey: string): Promise<SmsDelivery | undefined> {
@@ -259,33 +255,23 @@ export class SmsDeliveryStore {
    * or `sending` under a lapsed lease. At most one caller holds a claim at a time.
    */
   async claim(messageId: string, recipientKey: string, at: Date, leaseUntilMs: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: deliveryPk(messageId), sk: deliverySk(recipientKey) },
-          UpdateExpression:
-            "SET #status = :sending, claimUntilMs = :lease, updatedAt = :at, gsi1sk = :due, history = list_append(history, :step)",
-          ConditionExpression:
-            "(#status IN (:queued, :deferred) AND (attribute_not_exists(nextAttemptAtMs) OR nextAttemptAtMs <= :now)) OR (#status = :sending AND claimUntilMs < :now)",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":sending": "sending",
-            ":queued": "queued",
-            ":deferred": "deferred",
-            ":lease": leaseUntilMs,
-            ":now": at.getTime(),
-            ":at": at.toISOString(),
-            ":due": dueSk(leaseUntilMs, messageId, recipientKey),
-            ":step": [{ at: at.toISOString(), status: "sending" }],
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+    return this.updateDelivery(messageId, recipientKey, {
+      UpdateExpression:
+        "SET #status = :sending, claimUntilMs = :lease, updatedAt = :at, gsi1sk = :due, history = list_append(history, :step)",
+      ConditionExpression:
+        "(#status IN (:queued, :deferred) AND (attribute_not_exists(nextAttemptAtMs) OR nextAttemptAtMs <= :now)) OR (#status = :sending AND claimUntilMs < :now)",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":sending": "sending",
+        ":queued": "queued",
+        ":deferred": "deferred",
+        ":lease": leaseUntilMs,
+        ":now": at.getTime(),
+        ":at": at.toISOString(),
+        ":due": dueSk(leaseUntilMs, messageId, recipientKey),
+        ":step": [{ at: at.toISOString(), status: "sending" }],
+      },
+    });
   }
 
   /**
@@ -301,8 +287,8 @@ export class SmsDeliveryStore {
     const current = await this.get(messageId, recipientKey);
     if (!current || !from.includes(current.status)) return false;
     const next = nextRecord(current, change);
-    try {
-      await this.db.send(
+    return applied(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -316,12 +302,8 @@ export class SmsDeliveryStore {
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ":was": current.status, ":updated": current.updatedAt },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** `sent` deliveries whose receipt is to be asked for at `nowMs`, earliest first, at most `limit`. */
@@ -359,32 +341,32 @@ export class SmsDeliveryStore {
     code?: string,
   ): Promise<boolean> {
     const step = [{ at: at.toISOString(), status: "receipt", ...(code ? { code } : {}) }];
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: deliveryPk(messageId), sk: deliverySk(recipientKey) },
-          UpdateExpression:
-            nextAtMs === undefined
-              ? "SET receiptPolls = if_not_exists(receiptPolls, :zero) + :one, history = list_append(history, :step) REMOVE receiptPollAtMs, gsi1pk, gsi1sk"
-              : "SET receiptPolls = if_not_exists(receiptPolls, :zero) + :one, receiptPollAtMs = :next, gsi1sk = :sk",
-          ConditionExpression: "#status = :sent",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":sent": "sent",
-            ":zero": 0,
-            ":one": 1,
-            ...(nextAtMs === undefined
-              ? { ":step": step }
-              : { ":next": nextAtMs, ":sk": dueSk(nextAtMs, messageId, recipientKey) }),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+    return this.updateDelivery(messageId, recipientKey, {
+      UpdateExpression:
+        nextAtMs === undefined
+          ? "SET receiptPolls = if_not_exists(receiptPolls, :zero) + :one, history = list_append(history, :step) REMOVE receiptPollAtMs, gsi1pk, gsi1sk"
+          : "SET receiptPolls = if_not_exists(receiptPolls, :zero) + :one, receiptPollAtMs = :next, gsi1sk = :sk",
+      ConditionExpression: "#status = :sent",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":sent": "sent",
+        ":zero": 0,
+        ":one": 1,
+        ...(nextAtMs === undefined
+          ? { ":step": step }
+          : { ":next": nextAtMs, ":sk": dueSk(nextAtMs, messageId, recipientKey) }),
+      },
+    });
+  }
+
+  /** One conditional update of a delivery: false when its condition failed. */
+  private updateDelivery(
+    messageId: string,
+    recipientKey: string,
+    update: Omit<UpdateCommandInput, "TableName" | "Key">,
+  ): Promise<boolean> {
+    const Key = { pk: deliveryPk(messageId), sk: deliverySk(recipientKey) };
+    return applied(this.db.send(new UpdateCommand({ TableName: this.table, Key, ...update })));
   }
 
   async numberState(phoneKey: string): Promise<NumberState> {
@@ -402,19 +384,17 @@ export class SmsDeliveryStore {
       const current = await this.numberState(phoneKey);
       const next = change(structuredClone(current));
       const version = (current as { version?: number }).version ?? 0;
-      try {
-        await this.db.send(
+      const written = await applied(
+        this.db.send(
           new PutCommand({
             TableName: this.table,
             Item: { ...numberKey(phoneKey), type: "sms-number", ...next, phoneKey, version: version + 1 },
             ConditionExpression: version === 0 ? "attribute_not_exists(pk)" : "version = :v",
             ...(version === 0 ? {} : { ExpressionAttributeValues: { ":v": version } }),
           }),
-        );
-        return next;
-      } catch (error) {
-        if (!conditionFailed(error)) throw error;
-      }
+        ),
+      );
+      if (written) return next;
     }
     throw new Error("sms number state: too many concurrent writers");
   }
@@ -438,8 +418,8 @@ export class SmsDeliveryStore {
    */
   async putApplicantPhone(countyId: string, caseId: string, phoneE164: string, at: Date): Promise<void> {
     const sealed = await this.cipher().seal(phoneE164, APPLICANT_PHONE_PURPOSE);
-    await this.db
-      .send(
+    await applied(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -451,10 +431,8 @@ export class SmsDeliveryStore {
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
-      )
-      .catch((error: unknown) => {
-        if (!conditionFailed(error)) throw error;
-      });
+      ),
+    );
   }
 
   async applicantPhone(countyId: string, caseId: string): Promise<string | undefined> {
@@ -472,8 +450,8 @@ export class SmsDeliveryStore {
 
   /** Marks the case's applicant unreachable by SMS (the township phones instead). */
   async markUnreachable(countyId: string, caseId: string, at: Date): Promise<void> {
-    await this.db
-      .send(
+    await applied(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -484,10 +462,8 @@ export class SmsDeliveryStore {
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
-      )
-      .catch((error: unknown) => {
-        if (!conditionFailed(error)) throw error;
-      });
+      ),
+    );
   }
 
   async reachability(countyId: string, caseId: string): Promise<Reachability> {
