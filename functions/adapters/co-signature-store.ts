@@ -124,21 +124,12 @@ export class CoSignatureStore {
   /** Adds one co-signer's signature to the pending round; false when it was not pending, or signed already. */
   async sign(draft: PaperworkDraft, signature: CoSignature): Promise<boolean> {
     return this.transact([
-      {
-        Update: {
-          TableName: this.table,
-          Key: { pk: casePk(draft.caseId), sk: DRAFT_SK },
-          UpdateExpression: "SET signatures.#user = :signature",
-          ConditionExpression:
-            "#status = :pending AND #round = :round AND attribute_not_exists(signatures.#user)",
-          ExpressionAttributeNames: { "#user": signature.userId, "#status": "status", "#round": "round" },
-          ExpressionAttributeValues: {
-            ":signature": signature,
-            ":pending": "pending",
-            ":round": draft.round,
-          },
-        },
-      },
+      this.roundUpdate(draft, {
+        set: "SET signatures.#user = :signature",
+        condition: "#status = :pending AND #round = :round AND attribute_not_exists(signatures.#user)",
+        names: { "#user": signature.userId },
+        values: { ":signature": signature, ":pending": "pending" },
+      }),
       this.closeRequest(draft.caseId, signature.userId, "signed", signature.at),
     ]);
   }
@@ -146,21 +137,11 @@ export class CoSignatureStore {
   /** Ends the pending round (refused by a co-signer); false when it was no longer pending. */
   async reject(draft: PaperworkDraft, rejection: NonNullable<PaperworkDraft["rejection"]>): Promise<boolean> {
     return this.transact([
-      {
-        Update: {
-          TableName: this.table,
-          Key: { pk: casePk(draft.caseId), sk: DRAFT_SK },
-          UpdateExpression: "SET #status = :rejected, rejection = :rejection",
-          ConditionExpression: "#status = :pending AND #round = :round",
-          ExpressionAttributeNames: { "#status": "status", "#round": "round" },
-          ExpressionAttributeValues: {
-            ":rejected": "rejected",
-            ":rejection": rejection,
-            ":pending": "pending",
-            ":round": draft.round,
-          },
-        },
-      },
+      this.roundUpdate(draft, {
+        set: "SET #status = :rejected, rejection = :rejection",
+        condition: "#status = :pending AND #round = :round",
+        values: { ":rejected": "rejected", ":rejection": rejection, ":pending": "pending" },
+      }),
       ...draft.coSigners
         .filter((userId) => !draft.signatures[userId])
         .map((userId) => this.closeRequest(draft.caseId, userId, "closed", rejection.at)),
@@ -170,16 +151,11 @@ export class CoSignatureStore {
   /** Marks the round completed once the paperwork was decided (idempotent). */
   async complete(draft: PaperworkDraft): Promise<void> {
     await this.transact([
-      {
-        Update: {
-          TableName: this.table,
-          Key: { pk: casePk(draft.caseId), sk: DRAFT_SK },
-          UpdateExpression: "SET #status = :completed",
-          ConditionExpression: "#round = :round",
-          ExpressionAttributeNames: { "#status": "status", "#round": "round" },
-          ExpressionAttributeValues: { ":completed": "completed", ":round": draft.round },
-        },
-      },
+      this.roundUpdate(draft, {
+        set: "SET #status = :completed",
+        condition: "#round = :round",
+        values: { ":completed": "completed" },
+      }),
     ]);
   }
 
@@ -194,6 +170,31 @@ export class CoSignatureStore {
       ConsistentRead: true,
     });
     return items.map((item) => String(item.assigneeUserId));
+  }
+
+  /**
+   * An update of the recording in `draft`'s round: `condition` names the round as `#round = :round`
+   * and may name the status as `#status`.
+   */
+  private roundUpdate(
+    draft: PaperworkDraft,
+    update: {
+      set: string;
+      condition: string;
+      names?: Record<string, string>;
+      values: Record<string, unknown>;
+    },
+  ) {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: { pk: casePk(draft.caseId), sk: DRAFT_SK },
+        UpdateExpression: update.set,
+        ConditionExpression: update.condition,
+        ExpressionAttributeNames: { ...update.names, "#status": "status", "#round": "round" },
+        ExpressionAttributeValues: { ...update.values, ":round": draft.round },
+      },
+    };
   }
 
   private closeRequest(caseId: string, userId: string, status: "signed" | "closed", at: string) {

@@ -34,6 +34,7 @@ import {
 import * as z from "zod";
 import { type CountyPolicySet, parseCountyPolicySet, toValidationError } from "#core/policy/index.ts";
 import { nowMs } from "#functions/runtime/clock.ts";
+import { putNew } from "./put-new.ts";
 import { queryAll } from "./query-all.ts";
 
 /** A county has at most this many townships (a county is stored with at most this many; reads check it). */
@@ -413,13 +414,13 @@ export class DirectoryStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk, sk: townshipSk(township.townshipId), type: "township", ...township, revision: 0 },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
+            putNew(this.tableName, {
+              pk,
+              sk: townshipSk(township.townshipId),
+              type: "township",
+              ...township,
+              revision: 0,
+            }),
             {
               Update: {
                 TableName: this.tableName,
