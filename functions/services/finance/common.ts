@@ -1,5 +1,6 @@
 /** Small shared pieces of the finance services: townships, authorization, audit, amounts. */
 import * as z from "zod";
+import type { AuditInput } from "#adapters/audit-store.ts";
 import { type AccessResource, type Action, type Actor, requireAuthorized } from "#core/access/index.ts";
 import { NotFoundError } from "#core/errors.ts";
 import type { FinanceDeps, Township } from "./deps.ts";
@@ -32,18 +33,8 @@ export function authorizeCounty(actor: Actor, action: Action, countyId: string):
   requireAuthorized(actor, action, { countyId });
 }
 
-export interface FinanceAudit {
-  actor: Actor;
-  action: string;
-  countyId: string;
-  townshipId?: string;
-  resourceType: string;
-  resourceId: string;
-  reason?: string;
-  before?: unknown;
-  after?: unknown;
-  correlationId?: string;
-}
+/** An audit event of a finance action: the audit store's input, by the whole actor (narrowed when written). */
+export type FinanceAudit = Omit<AuditInput, "actor" | "dedupKey"> & { actor: Actor };
 
 /** Every finance action records who, when, what and why (DOMAIN §1). */
 export async function audit(deps: FinanceDeps, event: FinanceAudit): Promise<void> {

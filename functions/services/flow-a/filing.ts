@@ -20,6 +20,7 @@ import {
   authorizeFiling,
   type FileCaseRequest,
   FiledCaseSchema,
+  filedCase,
   fileInto,
   startFirstExecution,
 } from "../steps/filing.ts";
@@ -112,10 +113,7 @@ export async function fileCase(
   });
   await notifyApplicationReceived(deps, record, policy.advanceResponseTimeHours);
   return {
-    caseId: record.caseId,
-    status: record.status,
-    existing,
-    policyVersionId: record.policyVersionId,
+    ...filedCase(record, existing),
     ...(record.assessment ? { assessment: record.assessment } : {}),
   };
 }

@@ -10,13 +10,11 @@ import { notifyClosed, notifyPaperworkDue } from "../messages/notify.ts";
 import type { FlowDeps } from "../ports.ts";
 import {
   closeCaseRecord,
-  countyCalendar,
   ledgerReference,
   notifyRegistrationCounty,
   paidAidOf,
-  waitUntil,
+  waitForDeadline,
 } from "../steps/automatic.ts";
-import { policyOf } from "../steps/decision.ts";
 import { startFirstExecution } from "../steps/filing.ts";
 
 /** DOMAIN §3.4: the paperwork is due N working days of the county calendar after the advance was paid (core). */
@@ -25,10 +23,7 @@ export async function planPaperwork(
   caseId: string,
 ): Promise<{ dueAt: string; timeoutSeconds: number; workingDays: number }> {
   const record = await deps.cases.get(caseId);
-  const policy = await policyOf(deps, record);
-  const now = deps.now();
-  const due = paperworkDeadline(now, policy, await countyCalendar(deps, record, policy));
-  const ahead = waitUntil(due.deadline, now);
+  const { policy, ...ahead } = await waitForDeadline(deps, record, paperworkDeadline);
   await notifyPaperworkDue(deps, record, ahead.dueAt);
   return { ...ahead, workingDays: policy.paperworkDeadlineWorkingDays };
 }

@@ -17,6 +17,7 @@ import {
   authorizeFiling,
   FileCaseSchema,
   FiledCaseSchema,
+  filedCase,
   fileInto,
   startFirstExecution,
 } from "../steps/filing.ts";
@@ -99,13 +100,7 @@ export async function fileStagedCase(
     await countyCalendar(deps, record, policy),
   );
   await notifyApplicationReceivedBy(deps, record, due.deadline);
-  return {
-    caseId: record.caseId,
-    status: record.status,
-    existing,
-    policyVersionId: record.policyVersionId,
-    flowChoice: choice,
-  };
+  return { ...filedCase(record, existing), flowChoice: choice };
 }
 
 async function startFlowB(deps: FlowDeps, record: CaseRecord, choice: FlowChoice): Promise<void> {

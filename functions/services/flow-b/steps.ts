@@ -17,13 +17,11 @@ import { type DrawnEntry, payByBank, reversePayment } from "../payment-step.ts";
 import type { FlowDeps, LedgerRequest } from "../ports.ts";
 import {
   closeCaseRecord,
-  countyCalendar,
   ledgerReference,
   notifyRegistrationCounty,
   paidAidOf,
-  waitUntil,
+  waitForDeadline,
 } from "../steps/automatic.ts";
-import { policyOf } from "../steps/decision.ts";
 import { supersedeWaiting } from "../steps/human-tasks.ts";
 import { PlanStateError } from "./errors.ts";
 import { type FlowBCase, paidStages, planOf, stagePurpose } from "./plan-record.ts";
@@ -38,10 +36,7 @@ export async function startFlowB(
 ): Promise<FlowBSettings & { assessmentTimeoutSeconds: number; assessmentDueAt: string }> {
   const record = await deps.cases.get(input.caseId);
   // DOMAIN §7 ordinary processing limit: the assessment is due N working days (county calendar) from now.
-  const policy = await policyOf(deps, record);
-  const now = deps.now();
-  const due = ordinaryProcessingDeadline(now, policy, await countyCalendar(deps, record, policy));
-  const wait = waitUntil(due.deadline, now);
+  const wait = await waitForDeadline(deps, record, ordinaryProcessingDeadline);
   const deadline = { assessmentTimeoutSeconds: wait.timeoutSeconds, assessmentDueAt: wait.dueAt };
   const existing = (record as FlowBCase).plan;
   if (!existing) {

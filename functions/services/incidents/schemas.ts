@@ -6,7 +6,7 @@ import { IdentityDocumentSchema } from "#core/identity/index.ts";
 import { INCIDENT_TOWNSHIPS_MAX } from "#core/incidents/index.ts";
 import { YuanText } from "#core/money/index.ts";
 import { bilingual } from "#functions/http/index.ts";
-import { HOUSEHOLD_MEMBERS_MAX } from "../steps/filing.ts";
+import { BankAccountSchema, HOUSEHOLD_MEMBERS_MAX } from "../steps/filing.ts";
 import { HouseholdMemberSchema } from "../steps/intake.ts";
 
 /** One batch decision covers at most this many cases (each is its own decision, audited). */
@@ -16,6 +16,13 @@ const LocalDateText = z
   .string()
   .refine(isLocalDate, bilingual("a date YYYY-MM-DD", "日期格式须为 年-月-日（YYYY-MM-DD）"));
 const TownshipId = z.string().regex(/^\d{9}$/, bilingual("a 9-digit township code", "乡镇代码须为 9 位数字"));
+
+/** Why an incident ends or its funds are topped up (audited). */
+const ReasonText = z
+  .string()
+  .trim()
+  .min(2, bilingual("at least 2 characters", "原因至少 2 个字"))
+  .max(500, bilingual("at most 500 characters", "原因不能超过 500 个字"));
 
 export const IncidentParams = z.object({
   // Any id shape of the case ids' alphabet: an unknown one is a 404 after the role check, not a 400 before it.
@@ -62,11 +69,7 @@ export const EndIncidentSchema = z
   .object({
     /** The last day of the incident; today when absent. */
     endDate: LocalDateText.optional(),
-    reason: z
-      .string()
-      .trim()
-      .min(2, bilingual("at least 2 characters", "原因至少 2 个字"))
-      .max(500, bilingual("at most 500 characters", "原因不能超过 500 个字")),
+    reason: ReasonText,
   })
   .strict();
 export type EndIncidentRequest = z.output<typeof EndIncidentSchema>;
@@ -86,14 +89,7 @@ export const RegisterHouseholdSchema = z
       .trim()
       .regex(/^\+?[0-9 -]{5,20}$/, bilingual("a phone number", "手机号格式不正确"))
       .optional(),
-    bankAccount: z
-      .object({
-        holderName: z.string().trim().min(1).max(100),
-        bankName: z.string().trim().min(1).max(100),
-        account: z.string().trim().min(8).max(40),
-      })
-      .strict()
-      .optional(),
+    bankAccount: BankAccountSchema.strict().optional(),
     address: z.string().trim().max(200).optional(),
     household: z.array(HouseholdMemberSchema).max(HOUSEHOLD_MEMBERS_MAX).optional(),
     note: z.string().trim().max(500).optional(),
@@ -131,11 +127,7 @@ export type BatchAdvanceDecisionRequest = z.output<typeof BatchAdvanceDecisionSc
 
 export const IncidentTopUpSchema = z
   .object({
-    reason: z
-      .string()
-      .trim()
-      .min(2, bilingual("at least 2 characters", "原因至少 2 个字"))
-      .max(500, bilingual("at most 500 characters", "原因不能超过 500 个字")),
+    reason: ReasonText,
   })
   .strict();
 export type IncidentTopUpRequest = z.output<typeof IncidentTopUpSchema>;

@@ -12,6 +12,7 @@ import { maskIdNumber, maskName } from "#core/identity/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import type { ResolvedPolicy } from "#core/policy/index.ts";
 import type { FlowDeps, LedgerRequest } from "../ports.ts";
+import { policyOf } from "./decision.ts";
 
 /** The holiday calendar of the case's county named by its policy (core's deadlines count in it). */
 export function countyCalendar(
@@ -28,6 +29,21 @@ export function waitUntil(due: Date, now: Date): { dueAt: string; timeoutSeconds
     dueAt: due.toISOString(),
     timeoutSeconds: Math.max(1, Math.ceil((due.getTime() - now.getTime()) / 1000)),
   };
+}
+
+/**
+ * A wait from now until a working-day deadline core computes from now, the case's policy version and
+ * its county calendar (e.g. `paperworkDeadline`, `ordinaryProcessingDeadline`).
+ */
+export async function waitForDeadline(
+  deps: FlowDeps,
+  record: Pick<CaseRecord, "countyId" | "townshipId" | "policyVersionId">,
+  deadline: (from: Date, policy: ResolvedPolicy, calendar: HolidayCalendar) => { deadline: Date },
+): Promise<{ policy: ResolvedPolicy; dueAt: string; timeoutSeconds: number }> {
+  const policy = await policyOf(deps, record);
+  const now = deps.now();
+  const due = deadline(now, policy, await countyCalendar(deps, record, policy));
+  return { policy, ...waitUntil(due.deadline, now) };
 }
 
 /** The reference of a case's ledger entry: the case, its flow, cause and residency (the reconciliation's statistics). */

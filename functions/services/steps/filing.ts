@@ -27,6 +27,13 @@ import {
 /** A household lists at most this many members besides the applicant (one filing transaction holds them). */
 export const HOUSEHOLD_MEMBERS_MAX = 20;
 
+/** The applicant's own account (社会化发放), as a filing names it. */
+export const BankAccountSchema = z.object({
+  holderName: z.string().trim().min(1).max(100),
+  bankName: z.string().trim().min(1).max(100),
+  account: z.string().trim().min(8).max(40),
+});
+
 export const FileCaseSchema = z
   .object({
     /** 9-digit township code of the place of emergency (急难发生地). */
@@ -61,13 +68,7 @@ export const FileCaseSchema = z
         .optional(),
     }),
     /** The applicant's own account (社会化发放); without it an officer routes the payment later. */
-    bankAccount: z
-      .object({
-        holderName: z.string().trim().min(1).max(100),
-        bankName: z.string().trim().min(1).max(100),
-        account: z.string().trim().min(8).max(40),
-      })
-      .optional(),
+    bankAccount: BankAccountSchema.optional(),
     /**
      * The others of the household (DOMAIN §7): one cause, one aid applies to anyone listed, matched
      * by the keyed hash of their document. Optional; a member without a document is listed only.
@@ -92,6 +93,14 @@ export const FiledCaseSchema = z.object({
   }),
   policyVersionId: z.string(),
 });
+
+/** The part of a filing's answer both flows give, from the case as filed (or the open one found). */
+export function filedCase(
+  record: Pick<CaseRecord, "caseId" | "status" | "policyVersionId">,
+  existing: boolean,
+): z.output<typeof FiledCaseSchema> {
+  return { caseId: record.caseId, status: record.status, existing, policyVersionId: record.policyVersionId };
+}
 
 export function newCaseId(now: Date): string {
   const day = now.toISOString().slice(0, 10).replaceAll("-", "");
