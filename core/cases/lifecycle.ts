@@ -8,8 +8,8 @@
  */
 import { IllegalTransitionError } from "./errors.ts";
 
-/** Flow B — 一次审批、分阶段救助. */
-const FLOW_B_STATES = [
+/** Flow B — 一次审批、分阶段救助: the open statuses, then its two ends. */
+const FLOW_B_OPEN_STATES = [
   "assessing",
   "in-notice",
   "awaiting-plan-approval",
@@ -17,9 +17,8 @@ const FLOW_B_STATES = [
   "stage-waiting",
   "stage-recheck",
   "stage-paying",
-  "plan-rejected",
-  "plan-stopped",
 ] as const;
+const FLOW_B_STATES = [...FLOW_B_OPEN_STATES, "plan-rejected", "plan-stopped"] as const;
 
 export const CASE_STATES = [
   // Flow A — 先行救助 → 跟进救助
@@ -100,13 +99,7 @@ export const OPEN_STATES: readonly CaseState[] = [
   "awaiting-additional-aid-approval",
   "awaiting-recovery",
   "incident",
-  "assessing",
-  "in-notice",
-  "awaiting-plan-approval",
-  "awaiting-plan-funds",
-  "stage-waiting",
-  "stage-recheck",
-  "stage-paying",
+  ...FLOW_B_OPEN_STATES,
 ];
 
 /** The statuses a Flow A case is filed in and a Flow B case starts in. */
