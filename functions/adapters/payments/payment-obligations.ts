@@ -150,18 +150,11 @@ export class PaymentObligations {
     if (existing) return this.repeatedBankAttempt(attemptOf(existing), input);
     assertCanStartAttempt(obligation, input.attempt);
     const attempt: PaymentAttempt = {
-      obligationId: input.obligationId,
-      attempt: input.attempt,
-      instructionId,
-      caseId: obligation.caseId,
-      township: obligation.township,
-      fund: obligation.fund,
+      ...attemptAt(obligation, input, instructionId),
       method: "bank",
-      amountYuan: obligation.amountYuan,
       status: "instructed",
       payee: input.payee,
       instructedAt: this.t.nowIso(),
-      ...(input.drawEntryId ? { drawEntryId: input.drawEntryId } : {}),
     };
     try {
       await this.t.doc.send(
@@ -321,14 +314,8 @@ function cashAttempt(
   at: string,
 ): PaymentAttempt {
   return {
-    obligationId: input.obligationId,
-    attempt: input.attempt,
-    instructionId,
-    caseId: obligation.caseId,
-    township: obligation.township,
-    fund: obligation.fund,
+    ...attemptAt(obligation, input, instructionId),
     method: "cash",
-    amountYuan: obligation.amountYuan,
     status: "confirmed",
     cash: {
       receiverName: input.receiverName.trim(),
@@ -341,6 +328,23 @@ function cashAttempt(
     instructedAt: at,
     settledAt: at,
     outcomeSource: "cash",
+  };
+}
+
+/** What every attempt at an obligation carries: which try it is, the case, fund and amount, the draw. */
+function attemptAt(
+  obligation: Obligation,
+  input: { obligationId: string; attempt: number; drawEntryId?: string },
+  instructionId: string,
+) {
+  return {
+    obligationId: input.obligationId,
+    attempt: input.attempt,
+    instructionId,
+    caseId: obligation.caseId,
+    township: obligation.township,
+    fund: obligation.fund,
+    amountYuan: obligation.amountYuan,
     ...(input.drawEntryId ? { drawEntryId: input.drawEntryId } : {}),
   };
 }
