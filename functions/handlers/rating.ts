@@ -5,7 +5,7 @@
  */
 import * as z from "zod";
 import { SERVICE_RATING_LEVELS } from "#core/cases/index.ts";
-import { created, httpHandler, httpRouter } from "#functions/http/index.ts";
+import { CaseParams, created, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import {
@@ -15,7 +15,6 @@ import {
   SatisfactionQuery,
   satisfactionByTownship,
 } from "#functions/services/rating.ts";
-import { CaseParams } from "./cases/decisions.ts";
 
 const tags = ["rating"];
 

@@ -7,7 +7,7 @@
  */
 import { MessageStore } from "#adapters/message-store.ts";
 import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
-import { httpHandler, httpRouter } from "#functions/http/index.ts";
+import { CaseParams, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
 import { FieldCipher, keyWrapperFor } from "#functions/runtime/field-encryption.ts";
 import { flowDeps } from "#functions/services/deps.ts";
@@ -20,7 +20,6 @@ import {
   SmsContactViewSchema,
   SmsOptOutSchema,
 } from "#functions/services/messages/sms-contact.ts";
-import { CaseParams } from "./cases/decisions.ts";
 
 const tags = ["inbox"];
 

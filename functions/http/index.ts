@@ -17,6 +17,7 @@ export {
   MAX_JSON_DEPTH,
 } from "./handler.ts";
 export { buildOpenApiDocument, ErrorBodySchema, registeredRoutes, registry } from "./openapi.ts";
+export { CaseParams } from "./params.ts";
 export { accepted, created, html, ok, Reply, text } from "./reply.ts";
 export type { HttpEvent, HttpResult, LambdaContext } from "./types.ts";
 export { bilingual, issueToFieldError, parseOrThrow } from "./validation.ts";

@@ -3,7 +3,7 @@
  * parse (zod) → authorize (core/access) → functions/services/flow-a/co-signature.ts.
  */
 import * as z from "zod";
-import { bilingual, httpHandler, httpRouter } from "#functions/http/index.ts";
+import { bilingual, CaseParams, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { flowDeps, forInvocation } from "#functions/services/deps.ts";
 import {
   CoSignResponseSchema,
@@ -17,7 +17,6 @@ import {
 
 const tags = ["flow-a"];
 
-const CaseParams = z.object({ caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a case id") });
 const TownshipParams = z.object({
   townshipId: z.string().regex(/^\d{9}$/, bilingual("a 9-digit township code", "须为 9 位乡镇代码")),
 });

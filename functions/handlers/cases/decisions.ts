@@ -3,8 +3,7 @@
  * (role, township scope, maker ≠ checker) → record the decision + audit → resume the execution.
  * A repeated or late decision is a 409 that changed nothing.
  */
-import * as z from "zod";
-import { accepted, httpHandler, httpRouter } from "#functions/http/index.ts";
+import { accepted, CaseParams, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { flowDeps, forInvocation } from "#functions/services/deps.ts";
 import { PendingPaperworkSchema } from "#functions/services/flow-a/co-signature.ts";
 import {
@@ -23,8 +22,7 @@ import {
 import { RerouteSchema, reroutePayment } from "#functions/services/flow-a/decisions/reroute.ts";
 import { DecisionResponseSchema } from "#functions/services/steps/decision.ts";
 
-export const CaseParams = z.object({ caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a case id") });
-const tags = ["flow-a"];
+export const tags = ["flow-a"];
 /** What every decision route answers: the decision as recorded. */
 const response = { status: 200, schema: DecisionResponseSchema };
 

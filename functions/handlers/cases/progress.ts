@@ -5,13 +5,12 @@
  */
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import { SmsDeliveryStore } from "#adapters/sms-delivery-store.ts";
-import { httpHandler } from "#functions/http/index.ts";
+import { CaseParams, httpHandler } from "#functions/http/index.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
 import { CaseProgressSchema } from "#functions/services/case-answers.ts";
 import { caseTaskView, policyFacts, publicCaseView, smsContactView } from "#functions/services/case-view.ts";
 import { flowDeps } from "#functions/services/deps.ts";
-import { CaseParams } from "./decisions.ts";
 
 export const handler = httpHandler({
   route: "GET /cases/{caseId}/progress",

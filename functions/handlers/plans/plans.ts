@@ -4,8 +4,7 @@
  * Every step: parse (zod) → authorize in the service (role, scope, maker ≠ checker) → record the
  * decision + audit → resume the execution. A repeated or late decision is a 409 that changed nothing.
  */
-import * as z from "zod";
-import { created, httpHandler, httpRouter, ok } from "#functions/http/index.ts";
+import { CaseParams, created, httpHandler, httpRouter, ok } from "#functions/http/index.ts";
 import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
 import { PlanViewSchema, PublicNoticeSchema } from "#functions/services/case-answers.ts";
 import { flowDeps } from "#functions/services/deps.ts";
@@ -33,7 +32,6 @@ import { planView, publicNotice } from "#functions/services/flow-b/view.ts";
 import { DecisionResponseSchema } from "#functions/services/steps/decision.ts";
 import { filingActor } from "#functions/services/steps/filing.ts";
 
-const CaseParams = z.object({ caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a case id") });
 const tags = ["flow-b"];
 /** What a decision route answers: the decision as recorded. */
 const response = { status: 200, schema: DecisionResponseSchema };

@@ -4,16 +4,13 @@
  * No action is declared on the route: the handler checks `case.withdraw` (the applicant) or
  * `case.fileOnBehalf` (the officer acting for them) on the case.
  */
-import * as z from "zod";
-import { httpHandler } from "#functions/http/index.ts";
+import { CaseParams, httpHandler } from "#functions/http/index.ts";
 import { flowDeps } from "#functions/services/deps.ts";
 import {
   WithdrawResultSchema,
   WithdrawSchema,
   withdrawCase,
 } from "#functions/services/queries/withdrawal.ts";
-
-const CaseParams = z.object({ caseId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a case id") });
 
 export const handler = httpHandler({
   route: "POST /cases/{caseId}/withdraw",
