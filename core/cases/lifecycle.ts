@@ -20,10 +20,8 @@ const FLOW_B_OPEN_STATES = [
 ] as const;
 const FLOW_B_STATES = [...FLOW_B_OPEN_STATES, "plan-rejected", "plan-stopped"] as const;
 
-export const CASE_STATES = [
-  // Flow A — 先行救助 → 跟进救助
-  "awaiting-advance-decision",
-  "advance-rejected",
+/** Flow A — 先行救助 → 跟进救助: the open statuses after the advance was approved. */
+const FLOW_A_APPROVED_OPEN_STATES = [
   "paying",
   "awaiting-payment-route",
   "awaiting-fund-replenishment",
@@ -31,6 +29,13 @@ export const CASE_STATES = [
   "awaiting-follow-up",
   "awaiting-additional-aid-approval",
   "awaiting-recovery",
+] as const;
+
+export const CASE_STATES = [
+  // Flow A — 先行救助 → 跟进救助
+  "awaiting-advance-decision",
+  "advance-rejected",
+  ...FLOW_A_APPROVED_OPEN_STATES,
   "handed-over-to-flow-b",
   ...FLOW_B_STATES,
   // both: a step failed past its retries and an officer must look (redrive); the ends
@@ -91,13 +96,7 @@ export type CaseEventType = CaseEvent["type"];
 /** A case in progress: counted for duplicate filings (DOMAIN §3.1) and listed as open. */
 export const OPEN_STATES: readonly CaseState[] = [
   "awaiting-advance-decision",
-  "paying",
-  "awaiting-payment-route",
-  "awaiting-fund-replenishment",
-  "awaiting-paperwork",
-  "awaiting-follow-up",
-  "awaiting-additional-aid-approval",
-  "awaiting-recovery",
+  ...FLOW_A_APPROVED_OPEN_STATES,
   "incident",
   ...FLOW_B_OPEN_STATES,
 ];
