@@ -157,14 +157,13 @@ export async function closeCase(
     summary: (record.followUp?.close as { summary?: string } | undefined)?.summary ?? null,
     registrationCountyNotified: false,
   };
-  const aidCountyZh = (await deps.directory.county(record.countyId))?.name ?? "外县";
   outcome.registrationCountyNotified = await notifyRegistrationCounty(
     deps,
     record,
     {
       messageId: `${caseId}:close:registration-county`,
       subject: `A resident of your county was aided in county ${record.countyId}`,
-      subjectZh: `贵县户籍人员在${aidCountyZh}获得临时救助，请关注后续帮扶`,
+      subjectZh: (aidCountyZh) => `贵县户籍人员在${aidCountyZh}获得临时救助，请关注后续帮扶`,
       details: {
         countyId: record.countyId,
         townshipId: record.townshipId,

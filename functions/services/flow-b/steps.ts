@@ -313,14 +313,13 @@ async function noticeToRegistrationCounty(
   correlationId: string,
   now: Date,
 ): Promise<boolean> {
-  const aidCountyZh = (await deps.directory.county(record.countyId))?.name ?? "外县";
   return notifyRegistrationCounty(
     deps,
     record,
     {
       messageId: `${record.caseId}:close-flow-b:registration-county`,
       subject: `A resident of your county received staged assistance in county ${record.countyId}`,
-      subjectZh: `贵县户籍人员在${aidCountyZh}获得分阶段临时救助，请关注后续帮扶`,
+      subjectZh: (aidCountyZh) => `贵县户籍人员在${aidCountyZh}获得分阶段临时救助，请关注后续帮扶`,
       details: {
         countyId: record.countyId,
         townshipId: record.townshipId,

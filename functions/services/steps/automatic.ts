@@ -75,7 +75,8 @@ export async function paidAidOf(deps: FlowDeps, caseId: string): Promise<Record<
 export interface RegistrationNotice {
   messageId: string;
   subject: string;
-  subjectZh: string;
+  /** The Chinese subject, naming the county where the applicant was aided (外县 when unnamed). */
+  subjectZh: (aidCountyZh: string) => string;
   details: Record<string, unknown>;
   flow: "A" | "B";
   /** The outcome's result (`aided`, `rejected`, `completed`, `stopped`). */
@@ -100,6 +101,10 @@ export async function notifyRegistrationCounty(
   const registration = registrationOf(record.applicant.registration);
   const registrationCounty = registrationFollowUp(registration, record.countyId).notifyCountyId;
   if (!registrationCounty) return false;
+  const [county, township] = await Promise.all([
+    deps.directory.county(record.countyId),
+    deps.directory.township(record.townshipId),
+  ]);
   await deps.outbox.put(
     {
       messageId: notice.messageId,
@@ -107,16 +112,12 @@ export async function notifyRegistrationCounty(
       kind: "case.closed.non-local",
       recipient: { kind: "registration-county", id: registrationCounty },
       subject: notice.subject,
-      subjectZh: notice.subjectZh,
+      subjectZh: notice.subjectZh(county?.name ?? "外县"),
       details: notice.details,
       correlationId,
     },
     now,
   );
-  const [county, township] = await Promise.all([
-    deps.directory.county(record.countyId),
-    deps.directory.township(record.townshipId),
-  ]);
   await deps.registrationNotices.put({
     caseId: record.caseId,
     registrationCountyId: registrationCounty,
