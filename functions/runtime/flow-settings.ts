@@ -11,6 +11,13 @@ const Seconds = z.coerce.number().int().positive();
 /** The most loop rounds one execution may run: its worst-case history stays below 25,000 events. */
 export const ROUNDS_BEFORE_HAND_OVER_MAX = 36;
 
+/**
+ * The most stages Flow B's stage loop pays in one execution before it hands over (the loop has no
+ * round counter: each paid stage moves the cursor's index on by one); the policy's bound on a plan's
+ * stages (stagedPlanMaxStages ≤ 12), so a plan is handed over by its stages only after a redrive.
+ */
+export const STAGES_BEFORE_HAND_OVER_MAX = 12;
+
 export const FlowSettingsSchema = z.object({
   /** How long the payment step waits for the bank's callback before polling the status. */
   AIDFLOW_BANK_CONFIRMATION_TIMEOUT_SECONDS: Seconds.default(60 * 60),
@@ -34,6 +41,13 @@ export const FlowSettingsSchema = z.object({
     .positive()
     .max(ROUNDS_BEFORE_HAND_OVER_MAX)
     .default(ROUNDS_BEFORE_HAND_OVER_MAX),
+  /** Stages Flow B pays in one execution before it hands the plan over to a fresh one. */
+  AIDFLOW_STAGES_BEFORE_HAND_OVER: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(STAGES_BEFORE_HAND_OVER_MAX)
+    .default(STAGES_BEFORE_HAND_OVER_MAX),
 });
 
 export interface FlowSettings {
@@ -47,6 +61,7 @@ export interface FlowSettings {
 
 export interface FlowBSettings extends FlowSettings {
   stageRecheckDeadlineSeconds: number;
+  stagesBeforeHandOver: number;
 }
 
 /** The intervals from the environment's variables, parsed by the schema (config.ts, tests). */
@@ -63,5 +78,6 @@ export function flowSettingsOf(raw: z.output<typeof FlowSettingsSchema>): FlowBS
     recoveryDeadlineSeconds: raw.AIDFLOW_RECOVERY_DEADLINE_SECONDS,
     roundsBeforeHandOver: raw.AIDFLOW_ROUNDS_BEFORE_HAND_OVER,
     stageRecheckDeadlineSeconds: raw.AIDFLOW_STAGE_RECHECK_DEADLINE_SECONDS,
+    stagesBeforeHandOver: raw.AIDFLOW_STAGES_BEFORE_HAND_OVER,
   };
 }

@@ -216,7 +216,7 @@ async function carryOver(
 ): Promise<boolean> {
   const recorded = await deps.tasks.recordDecision(input.caseId, task.taskId, carried);
   if (!recorded) return false;
-  const outcome = await deps.workflow.sendTaskSuccess(input.token, carried.output);
+  const outcome = await deliverDecision(deps, input.token, carried.output);
   if (outcome === "delivered")
     await deps.tasks.finish(input.caseId, task.taskId, "completed", now.toISOString());
   deps.log.info("decision carried over to the escalated task", {
@@ -393,7 +393,7 @@ async function settle(
   }
   const token = await deps.tasks.tokenOf(input.caseId, task.taskId);
   if (!token) return "stale";
-  const delivery = await deps.workflow.sendTaskSuccess(token, recorded.output);
+  const delivery = await deliverDecision(deps, token, recorded.output);
   if (delivery === "delivered") {
     await deps.tasks.finish(input.caseId, task.taskId, "completed", deps.now().toISOString());
   } else {
@@ -403,6 +403,26 @@ async function settle(
     });
   }
   return delivery;
+}
+
+/**
+ * A decision's output names `taskFailure` when it ends the wait with a named error the ASL catches
+ * (Flow B's stopped re-check: `RecheckStopped` → `ClosePlan`, no Choice state after the wait): it is
+ * delivered with SendTaskFailure, the rest of the output as the cause. Recorded, carried over and
+ * healed like any other decision.
+ */
+export interface TaskFailureOutput {
+  taskFailure: { error: string };
+}
+
+async function deliverDecision(
+  deps: FlowDeps,
+  token: string,
+  output: Record<string, unknown>,
+): Promise<TaskResponseOutcome> {
+  const { taskFailure, ...rest } = output as Partial<TaskFailureOutput> & Record<string, unknown>;
+  if (taskFailure) return deps.workflow.sendTaskFailure(token, taskFailure.error, JSON.stringify(rest));
+  return deps.workflow.sendTaskSuccess(token, output);
 }
 
 async function nothingWaiting(deps: FlowDeps, caseId: string, taskType: string): Promise<ConflictError> {

@@ -1,7 +1,7 @@
 /**
  * The shape of workflows/flow-b.asl.json (issue 7 §6, STYLE §5): the stage loop is a cycle of
- * top-level states — no Map, no Parallel — of six states (the draw through the fund's draw queue
- * among them, issue 23); every Task retries transient
+ * top-level states — no Map, no Parallel — of five states (the draw through the fund's draw queue
+ * among them, issue 23; a stopped re-check is a caught error, not a Choice); every Task retries transient
  * errors and catches the rest by name; every function it names is in the catalog; every human wait
  * without a deadline is one a person is already notified of, and every deadline leads somewhere.
  */
@@ -19,6 +19,7 @@ interface State {
   Retry?: Array<{ ErrorEquals: string[] }>;
   Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
   Choices?: Array<{ Next: string }>;
+  ResultPath?: string;
 }
 
 const asl = JSON.parse(
@@ -48,16 +49,67 @@ describe("Flow B state machine", () => {
     expect(Object.values(states).filter((s) => s.Type === "Map" || s.Type === "Parallel")).toEqual([]);
   });
 
-  it("pays a stage in a cycle of six states on the success path", () => {
-    // Wait → re-check → decided? → draw → pay → settled? → Wait
-    const cycle = ["WaitForStage", "AwaitRecheck", "RecheckDecided", "DrawStage", "PayStage", "StageSettled"];
+  it("pays a stage in a cycle of five states on the success path", () => {
+    // Wait → re-check → draw → pay → settled? → Wait: no counter on the way (direct successors)
+    const cycle = ["WaitForStage", "AwaitRecheck", "DrawStage", "PayStage", "StageSettled"];
     cycle.forEach((name, i) => {
       const next = cycle[(i + 1) % cycle.length] as string;
-      expect(successors(states[name] as State), `${name} → ${next}`).toContain(next);
+      expect(direct(states[name] as State), `${name} → ${next}`).toContain(next);
     });
     expect((states.WaitForStage as State & { TimestampPath?: string }).TimestampPath).toBe(
       "$.cursor.next.dueAt",
     );
+  });
+
+  it("a re-check that stops the plan is the wait's named error, caught to the close (also when overdue)", () => {
+    for (const name of ["AwaitRecheck", "AwaitOverdueRecheck"]) {
+      const state = states[name] as State;
+      expect(state.Next, name).toBe("DrawStage");
+      const caught = state.Catch ?? [];
+      const stopped = caught.findIndex((c) => c.ErrorEquals.includes("RecheckStopped"));
+      expect(caught[stopped], name).toMatchObject({ ErrorEquals: ["RecheckStopped"], Next: "ClosePlan" });
+      // Before States.ALL (which would make it an incident), and never retried.
+      expect(stopped, name).toBeLessThan(caught.findIndex((c) => c.ErrorEquals.includes("States.ALL")));
+      expect(state.Retry?.flatMap((r) => r.ErrorEquals) ?? [], name).not.toContain("RecheckStopped");
+    }
+  });
+
+  it("the stage loop hands over to a fresh execution once the next stage reaches this execution's stage limit", () => {
+    const settled = states.StageSettled as unknown as {
+      Choices: Array<{ And?: Array<Record<string, unknown>>; Next: string }>;
+    };
+    const guard = settled.Choices.find((c) =>
+      c.And?.some((r) => r.NumericGreaterThanEqualsPath === "$.loop.handOverAtStage"),
+    );
+    expect(guard?.And).toContainEqual({
+      Variable: "$.cursor.next.index",
+      NumericGreaterThanEqualsPath: "$.loop.handOverAtStage",
+    });
+    const handOver = states[guard?.Next as string] as State & { Parameters: Record<string, unknown> };
+    expect(handOver.Parameters).toMatchObject({
+      rounds: 0,
+      resumeAt: "WaitForStage",
+      "handOverAtStage.$": "States.MathAdd($.cursor.next.index, $.settings.stagesBeforeHandOver)",
+    });
+    expect(handOver.Next).toBe("ContinueAsNew");
+    // The limit is fixed when the stage loop begins (after the commitment) …
+    expect(states.CommitPlan?.Next).toBe("RepeatWaitForStage");
+    expect(states.RepeatWaitForStage?.Parameters).toMatchObject({
+      "handOverAtStage.$": "States.MathAdd($.cursor.next.index, $.settings.stagesBeforeHandOver)",
+    });
+    // … and an execution adopted without one (a redrive) hands over after its first paid stage.
+    const start = states.Start as unknown as { Choices: Array<{ Next: string }> };
+    expect(start.Choices.map((c) => c.Next)).toEqual(["AdoptExecution", "HandOverAfterFirstStage"]);
+    expect(states.HandOverAfterFirstStage).toMatchObject({
+      Parameters: {
+        "rounds.$": "$.loop.rounds",
+        "generation.$": "$.loop.generation",
+        "resumeAt.$": "$.loop.resumeAt",
+        handOverAtStage: 0,
+      },
+      ResultPath: "$.loop",
+      Next: "AdoptExecution",
+    });
   });
 
   it("draws a stage through the fund's draw queue, as Flow A draws its aid, before the bank step", () => {

@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
 import { Yuan } from "#core/money/index.ts";
-import { assessmentBody, DAY_MS, type FlowBWorld, stagedFiling, startFlowBWorld } from "./world.ts";
+import {
+  assessmentBody,
+  DAY_MS,
+  type FlowBWorld,
+  stagedFiling,
+  startFlowBWorld,
+  statesEntered,
+} from "./world.ts";
 
 let world: FlowBWorld;
 const XINHUA = "230123300";
@@ -233,6 +240,23 @@ describe("Flow B plan variants", () => {
       async () => (await world.executionStatus("flow-b", caseId)) === "SUCCEEDED",
       "the close",
     );
+
+    // Assess: the stop ended the escalated wait with its named error, caught to the close — no
+    // Choice after the re-check, no incident — and the decision is recorded as any other
+    const history = await world.history("flow-b", caseId);
+    const entered = statesEntered(history);
+    expect(entered.slice(-3)).toEqual(["AwaitOverdueRecheck", "ClosePlan", "PlanClosed"]);
+    expect(entered).not.toContain("RecordIncident");
+    const failed = history.filter((e) => e.type === "TaskFailed");
+    expect(failed.map((e) => e.taskFailedEventDetails?.error)).toEqual(["RecheckStopped"]);
+    expect(JSON.parse(failed[0]?.taskFailedEventDetails?.cause ?? "{}")).toMatchObject({
+      decision: "stop",
+      current: { index: 3, purpose: "stage-3", last: false },
+      reason: "covered-by-dibao",
+    });
+    const recheck = await world.deps.tasks.latest(caseId, "stage-recheck");
+    expect(recheck?.status).toBe("completed");
+    expect(recheck?.decided?.output).toMatchObject({ decision: "stop", reason: "covered-by-dibao" });
 
     // Assess: stages 4–6 (and 3) released; the ledger shows it; the outcome says why
     const view = await county.get<PlanView>(`/plans/${caseId}`);

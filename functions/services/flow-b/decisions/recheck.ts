@@ -1,7 +1,7 @@
 /**
  * The re-check before a stage is paid (DOMAIN §4.5, §2.5): dated between the stage's due date and
  * today, answering every open suspicion; still in hardship pays the stage, anything else stops the
- * plan.
+ * plan (the wait fails with `RecheckStopped`, caught to `ClosePlan`).
  */
 import * as z from "zod";
 import type { HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
@@ -36,6 +36,9 @@ export const RECHECK_OUTCOMES = [
   "died",
   "recovered",
 ] as const;
+
+/** The error a stopped plan's re-check ends its wait with (workflows/flow-b.asl.json catches it to ClosePlan). */
+export const RECHECK_STOPPED = "RecheckStopped";
 
 export const RecheckSchema = z
   .object({
@@ -80,10 +83,11 @@ export async function recordRecheck(
     record,
     taskType: "stage-recheck",
     decision: { ...request, escalated: task.escalated },
-    // The stage cursor of the ASL: pay this stage, then wait for the next one (or close).
+    // The stage cursor of the ASL: pay this stage, then wait for the next one (or close). A stop
+    // ends the wait with SendTaskFailure RecheckStopped, which the ASL catches to ClosePlan.
     output: proceed
       ? { decision: "continue", current, ...(next ? { next: { index: next.index, dueAt: next.dueAt } } : {}) }
-      : { decision: "stop", current, reason: request.outcome },
+      : { decision: "stop", current, reason: request.outcome, taskFailure: { error: RECHECK_STOPPED } },
     also: async () => {
       if (!proceed) return;
       await openPaymentObligation(deps, record, stagePurpose(stage.index), stage.amountYuan);
