@@ -5,7 +5,8 @@
  * payment states) are listed here and held to the server's lists by test/unit/web/labels.test.ts.
  * Pages show codes only through `label()` (i18n/index.ts), which reads this catalogue.
  */
-import { ROLES as CORE_ROLES } from "../../core/access/roles.ts";
+import { ROLES as CORE_ROLES, ROLE_DESCRIPTIONS } from "../../core/access/roles.ts";
+import { CAUSE_NAMES_ZH, HARDSHIP_TYPE_NAMES_ZH } from "../../core/cases/hardship.ts";
 import { CASE_STATES } from "../../core/cases/lifecycle.ts";
 import { CASE_STATUS_LABELS } from "../../core/labels/caseStatus.ts";
 import { REFERRAL_LABELS } from "../../core/labels/referral.ts";
@@ -50,23 +51,33 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const ROLES = CORE_ROLES;
 export type Role = (typeof ROLES)[number];
 
-const hardshipType = {
-  urgent: { zh: "急难型", en: "Urgent" },
-  expenditure: { zh: "支出型", en: "Expenditure" },
-} satisfies Record<HardshipType, Label>;
+/**
+ * A group whose Chinese names core already holds (the server's messages use them): core's Chinese,
+ * the English here, in the order of the English list. Core's list must name every code of `en`.
+ */
+function withCoreZh<Code extends string>(zh: Readonly<Record<Code, string>>, en: Record<Code, string>) {
+  return Object.fromEntries(
+    (Object.keys(en) as Code[]).map((code) => [code, { zh: zh[code], en: en[code] }]),
+  ) as Record<Code, Label>;
+}
 
-const cause = {
-  fire: { zh: "火灾", en: "Fire" },
-  flood: { zh: "水灾", en: "Flood" },
-  "other-disaster": { zh: "其他自然灾害", en: "Other natural disaster" },
-  "traffic-accident": { zh: "交通事故", en: "Traffic accident" },
-  "sudden-illness": { zh: "突发重大疾病", en: "Sudden serious illness" },
-  crime: { zh: "遭受犯罪侵害", en: "Crime" },
-  "other-sudden": { zh: "其他突发事件", en: "Other sudden event" },
-  medical: { zh: "医疗支出", en: "Medical spending" },
-  education: { zh: "教育支出", en: "Education spending" },
-  "other-rigid": { zh: "其他刚性支出", en: "Other rigid spending" },
-} satisfies Record<HardshipCause, Label>;
+const hardshipType = withCoreZh<HardshipType>(HARDSHIP_TYPE_NAMES_ZH, {
+  urgent: "Urgent",
+  expenditure: "Expenditure",
+});
+
+const cause = withCoreZh<HardshipCause>(CAUSE_NAMES_ZH, {
+  fire: "Fire",
+  flood: "Flood",
+  "other-disaster": "Other natural disaster",
+  "traffic-accident": "Traffic accident",
+  "sudden-illness": "Sudden serious illness",
+  crime: "Crime",
+  "other-sudden": "Other sudden event",
+  medical: "Medical spending",
+  education: "Education spending",
+  "other-rigid": "Other rigid spending",
+});
 
 const idType = {
   "resident-id": { zh: "居民身份证", en: "Resident ID card" },
@@ -212,17 +223,21 @@ const statusNext = {
   "plan-stopped": { zh: "分阶段救助已停止。", en: "Staged assistance has stopped." },
 } satisfies Record<CaseStatus, Label>;
 
-const role = {
-  applicant: { zh: "申请人", en: "Applicant" },
-  "township-officer": { zh: "经办人", en: "Township officer" },
-  "township-approver": { zh: "审批人", en: "Township approver" },
-  "county-civil-affairs": { zh: "县民政", en: "County civil affairs" },
-  "county-finance": { zh: "县财政/民政财务", en: "County finance" },
-  auditor: { zh: "审计/监督", en: "Auditor" },
-  "county-admin": { zh: "县级管理员", en: "County administrator" },
-  "province-admin": { zh: "省级管理员", en: "Province administrator" },
-  "province-viewer": { zh: "省级统计查看", en: "Province viewer" },
-} satisfies Record<Role, Label>;
+/** A role's Chinese name is core's (core/access/roles.ts), the one the API names roles with. */
+const role = withCoreZh<Role>(
+  Object.fromEntries(ROLES.map((r) => [r, ROLE_DESCRIPTIONS[r].nameZh])) as Record<Role, string>,
+  {
+    applicant: "Applicant",
+    "township-officer": "Township officer",
+    "township-approver": "Township approver",
+    "county-civil-affairs": "County civil affairs",
+    "county-finance": "County finance",
+    auditor: "Auditor",
+    "county-admin": "County administrator",
+    "province-admin": "Province administrator",
+    "province-viewer": "Province viewer",
+  },
+);
 
 type StatusGroup =
   keyof paths["/province/rollup"]["get"]["responses"][200]["content"]["application/json"]["figures"]["cases"]["byStatusGroup"];

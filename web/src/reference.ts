@@ -4,6 +4,8 @@
  * (labels.ts): a code the API would refuse does not compile, and test/unit/web/options.test.ts
  * posts each one through the real route. Labels come from labels.ts.
  */
+
+import { EXPENDITURE_CAUSES, URGENT_CAUSES } from "../../core/cases/hardship.ts";
 import {
   codesOf,
   type DocumentKind,
@@ -15,22 +17,8 @@ import {
 
 export const HARDSHIP_TYPES: readonly HardshipType[] = codesOf("hardshipType");
 
-const URGENT_CAUSES = [
-  "fire",
-  "flood",
-  "other-disaster",
-  "traffic-accident",
-  "sudden-illness",
-  "crime",
-  "other-sudden",
-] as const satisfies readonly HardshipCause[];
-const EXPENDITURE_CAUSES = [
-  "medical",
-  "education",
-  "other-rigid",
-] as const satisfies readonly HardshipCause[];
-
-// Every cause the API knows sits under exactly one hardship type (DOMAIN §2.2).
+// Which cause belongs to which hardship type is core's (core/cases/hardship.ts); CAUSES below holds
+// each to the API's causes, and every cause the API knows sits under one hardship type (DOMAIN §2.2).
 type Unplaced = Exclude<HardshipCause, (typeof URGENT_CAUSES)[number] | (typeof EXPENDITURE_CAUSES)[number]>;
 const everyCausePlaced: [Unplaced] extends [never] ? true : Unplaced = true;
 void everyCausePlaced;

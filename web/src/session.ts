@@ -4,17 +4,10 @@
  * the same claims the API authorizes with.
  */
 import { reactive } from "vue";
+import type { components } from "./api/schema.ts";
 
-export type Role =
-  | "applicant"
-  | "township-officer"
-  | "township-approver"
-  | "county-civil-affairs"
-  | "county-finance"
-  | "auditor"
-  | "county-admin"
-  | "province-admin"
-  | "province-viewer";
+/** The roles the API knows (its user record's list, from the generated schema). */
+export type Role = components["schemas"]["StaffUser"]["roles"][number];
 
 export interface SessionUser {
   userId: string;

@@ -7,6 +7,7 @@ import type { PolicyFacts } from "../../../api/cases.ts";
 import type { CaseView } from "../../../api/types.ts";
 import { caseFacts } from "../../../components/caseFacts.ts";
 import { localDate, localDateTime, yuan } from "../../../format.ts";
+import { REFERRAL_TARGETS } from "../../../reference.ts";
 import type { Role } from "../../../session.ts";
 
 /** What a form knows besides its own values: the case and the policy limits it was filed under. */
@@ -303,16 +304,7 @@ export const STEPS: StepDefinition[] = [
         path: "referrals.0.to",
         kind: "radio",
         label: "form.referralTarget",
-        options: [
-          "dibao",
-          "tekun",
-          "medical-aid",
-          "education-aid",
-          "housing-aid",
-          "employment-aid",
-          "charity",
-          "social-work",
-        ],
+        options: REFERRAL_TARGETS,
         optionGroup: "referral",
         initial: "dibao",
         when: (v) => v.kind === "referral",
