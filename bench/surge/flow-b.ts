@@ -62,8 +62,9 @@ function ok(response: { status: number; text: string }, what: string): void {
 
 /**
  * The states entered from one `WaitForStage` up to the next (or the close): one stage's transitions —
- * the re-check, its decision, the draw through the fund's draw queue (`DrawStage`), the bank step and
- * its outcome, and the loop's round count (`RepeatWaitForStage`, `NextRound`) before the next stage.
+ * the re-check (a stop is its caught error, not a Choice), the draw through the fund's draw queue
+ * (`DrawStage`), the bank step and its outcome (`StageSettled`, which also hands a long plan over by
+ * the stage index: no round counter per stage).
  */
 export function transitionsPerStage(history: HistoryEvent[]): number[] {
   const names = history
