@@ -164,12 +164,7 @@ export async function closeCase(
       messageId: `${caseId}:close:registration-county`,
       subject: `A resident of your county was aided in county ${record.countyId}`,
       subjectZh: (aidCountyZh) => `贵县户籍人员在${aidCountyZh}获得临时救助，请关注后续帮扶`,
-      details: {
-        countyId: record.countyId,
-        townshipId: record.townshipId,
-        cause: record.hardship.cause,
-        totalPaidYuan: outcome.totalPaidYuan,
-      },
+      details: { cause: record.hardship.cause },
       flow: "A",
       result: outcome.result,
       totalPaidYuan: outcome.totalPaidYuan,

@@ -320,11 +320,6 @@ async function noticeToRegistrationCounty(
       messageId: `${record.caseId}:close-flow-b:registration-county`,
       subject: `A resident of your county received staged assistance in county ${record.countyId}`,
       subjectZh: (aidCountyZh) => `贵县户籍人员在${aidCountyZh}获得分阶段临时救助，请关注后续帮扶`,
-      details: {
-        countyId: record.countyId,
-        townshipId: record.townshipId,
-        totalPaidYuan: totalPaid.toString(),
-      },
       flow: "B",
       result,
       totalPaidYuan: totalPaid.toString(),

@@ -77,7 +77,8 @@ export interface RegistrationNotice {
   subject: string;
   /** The Chinese subject, naming the county where the applicant was aided (外县 when unnamed). */
   subjectZh: (aidCountyZh: string) => string;
-  details: Record<string, unknown>;
+  /** What the flow's message adds to its details (the county, township and total paid are always there). */
+  details?: Record<string, unknown>;
   flow: "A" | "B";
   /** The outcome's result (`aided`, `rejected`, `completed`, `stopped`). */
   result: string;
@@ -113,7 +114,12 @@ export async function notifyRegistrationCounty(
       recipient: { kind: "registration-county", id: registrationCounty },
       subject: notice.subject,
       subjectZh: notice.subjectZh(county?.name ?? "外县"),
-      details: notice.details,
+      details: {
+        countyId: record.countyId,
+        townshipId: record.townshipId,
+        ...notice.details,
+        totalPaidYuan: notice.totalPaidYuan,
+      },
       correlationId,
     },
     now,
