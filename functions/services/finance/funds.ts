@@ -86,7 +86,8 @@ export function summaryOf(name: string, townshipId: string, view: FundView | und
   };
 }
 
-async function viewOf(deps: FinanceDeps, townshipId: string): Promise<FundView | undefined> {
+/** The township fund's head, or undefined while the fund has never been allocated. */
+export async function fundViewOf(deps: FinanceDeps, townshipId: string): Promise<FundView | undefined> {
   try {
     return await deps.ledger.getFund(townshipId);
   } catch (error) {
@@ -100,7 +101,7 @@ export async function listFunds(deps: FinanceDeps, actor: Actor, countyId: strin
   authorizeCounty(actor, "fund.read", countyId);
   const out: FundSummary[] = [];
   for (const t of await deps.directory.townshipsOf(countyId))
-    out.push(summaryOf(t.name, t.townshipId, await viewOf(deps, t.townshipId)));
+    out.push(summaryOf(t.name, t.townshipId, await fundViewOf(deps, t.townshipId)));
   return out;
 }
 
@@ -110,7 +111,7 @@ async function spendingOfYear(
   townshipId: string,
   year: number,
 ): Promise<Yuan | undefined> {
-  if (!(await viewOf(deps, townshipId))) return undefined;
+  if (!(await fundViewOf(deps, townshipId))) return undefined;
   const from = new Date(Date.UTC(year, 0, 1) - 8 * 3_600_000).toISOString();
   const to = new Date(Date.UTC(year + 1, 0, 1) - 8 * 3_600_000 - 1).toISOString();
   let spent = Yuan.zero;
@@ -153,7 +154,7 @@ export async function quotaHintFor(
   const shanghaiYear = new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear();
   const lastYear = await spendingOfYear(deps, townshipId, shanghaiYear - 1);
   const hint = quotaHint(policy, township.registeredPopulation, lastYear);
-  const view = await viewOf(deps, townshipId);
+  const view = await fundViewOf(deps, townshipId);
   return {
     townshipId,
     name: township.name,
@@ -278,7 +279,7 @@ async function bookTopUp(
     correlationId,
   );
   return {
-    ...summaryOf(township.name, township.townshipId, await viewOf(deps, township.townshipId)),
+    ...summaryOf(township.name, township.townshipId, await fundViewOf(deps, township.townshipId)),
     entryId,
     allocatedYuan: amount.toString(),
     outcome: applied ? "applied" : "duplicate",
@@ -337,7 +338,7 @@ export async function allocateExtra(
   correlationId: string,
 ): Promise<TopUpResult> {
   const township = await authorizeTownship(deps, actor, "fund.allocate", townshipId);
-  const view = await viewOf(deps, township.townshipId);
+  const view = await fundViewOf(deps, township.townshipId);
   if (!view) {
     throw new BusinessRuleError(
       `the fund of ${township.townshipId} is not set up: allocate its quota first`,

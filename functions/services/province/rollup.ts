@@ -27,12 +27,11 @@ import {
   startOfLocalDay,
 } from "#core/calendar/index.ts";
 import { advanceDecisionDueAt } from "#core/cases/index.ts";
-import { NotFoundError } from "#core/errors.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { FiguresAccumulator } from "#core/reconciliation/index.ts";
 import { bilingual } from "#functions/http/index.ts";
 import type { FinanceDeps } from "../finance/deps.ts";
-import { summaryOf } from "../finance/funds.ts";
+import { fundViewOf, summaryOf } from "../finance/funds.ts";
 import { CASE_STATUSES } from "../queries/case-list.ts";
 import { isOverdue } from "../queries/case-views.ts";
 import { type AreaFigures, addFigures, emptyFigures, monthsNotClosed, statusGroupOf } from "./figures.ts";
@@ -310,7 +309,7 @@ async function townshipRollups(
 ): Promise<TownshipRollup[]> {
   const span = spanOf(ranges);
   const cases = await caseFiguresOf(deps, township.townshipId, span, budget);
-  const view = await fundView(deps.finance, township.townshipId);
+  const view = await fundViewOf(deps.finance, township.townshipId);
   const closes = view ? await deps.finance.store.closes(township.townshipId, 1) : [];
   const paid = view ? await paidPerRange(deps.finance, township.townshipId, ranges, span) : [];
   const last = closes[0];
@@ -392,15 +391,6 @@ async function decidedInTime(deps: RollupDeps, countyId: string, item: CaseFigur
   const policy = await deps.finance.policy.resolveVersion(countyId, item.townshipId, item.policyVersionId);
   const due = advanceDecisionDueAt(Date.parse(item.filedAt), policy);
   return Date.parse(item.advanceDecidedAt ?? "") <= due.getTime();
-}
-
-async function fundView(deps: FinanceDeps, townshipId: string): Promise<FundView | undefined> {
-  try {
-    return await deps.ledger.getFund(townshipId);
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
 }
 
 function fenOf(amount: Yuan): number {

@@ -75,6 +75,15 @@ function common(record: CaseRecord, now: Date, names: TownshipNames) {
   };
 }
 
+/** How the case is paid: the method and, for a transfer, the bank and the masked account only. */
+function payoutOf(record: CaseRecord) {
+  const bank = record.payout.bank;
+  return {
+    method: record.payout.method,
+    ...(bank ? { bank: { bankName: bank.bankName, accountMasked: bank.accountMasked } } : {}),
+  };
+}
+
 /**
  * The case for staff, county civil affairs and auditors, as read: the response boundary masks each
  * personal field as the reader's roles may see it (functions/http/masking.ts).
@@ -97,7 +106,6 @@ export function staffCaseView(
     local: applicant.local,
     ...(applicant.userId ? { userId: applicant.userId } : {}),
   };
-  const bank = record.payout.bank;
   return {
     ...common(record, now, names),
     applicant: Object.fromEntries(
@@ -105,10 +113,7 @@ export function staffCaseView(
     ) as StaffCaseItem["applicant"],
     description: record.description,
     amounts: caseAmounts(record),
-    payout: {
-      method: record.payout.method,
-      ...(bank ? { bank: { bankName: bank.bankName, accountMasked: bank.accountMasked } } : {}),
-    },
+    payout: payoutOf(record),
     // DOMAIN §7: the household the one-cause-one-aid rule matched on.
     ...(record.household
       ? {
@@ -174,15 +179,11 @@ export function applicantCaseView(
   now: Date,
   names: TownshipNames,
 ): ApplicantCase {
-  const bank = record.payout.bank;
   return {
     ...common(record, now, names),
     description: record.description,
     amounts: caseAmounts(record),
-    payout: {
-      method: record.payout.method,
-      ...(bank ? { bank: { bankName: bank.bankName, accountMasked: bank.accountMasked } } : {}),
-    },
+    payout: payoutOf(record),
     nextStep: nextStepOf(tasks, now),
     tasks: openTaskList(tasks),
     withdrawable,
