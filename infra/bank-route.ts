@@ -14,10 +14,11 @@ import { CfnOutput, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
-import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import type { FunctionNeeds } from "#functions/catalog.ts";
 import { BANK_CLIENT_TLS } from "#functions/runtime/environment.ts";
+import { retainedSecret } from "./secrets.ts";
 
 export interface BankRouteOptions {
   /**
@@ -208,16 +209,11 @@ export function bankClientTlsSecretName(prefix: string): string {
  * variable), until the county puts the certificate the bank issued as a new version (docs/operations.md).
  */
 export function bankClientTlsSecret(scope: Construct, prefix: string): secretsmanager.Secret {
-  const secret = new secretsmanager.Secret(scope, "BankClientTlsSecret", {
+  // The certificate outlives a stack: the bank issued it for this deployment's key.
+  return retainedSecret(scope, "BankClientTlsSecret", {
     secretName: bankClientTlsSecretName(prefix),
-    description: `AidFlow: ${BANK_CLIENT_TLS.purpose}`,
-    // The certificate outlives a stack: the bank issued it for this deployment's key.
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  Validations.of(secret).acknowledge({
-    id: "AwsSolutions-SMG4",
-    reason:
+    purpose: BANK_CLIENT_TLS.purpose,
+    renewal:
       "The certificate is issued by the bank from our CSR: it is renewed with the bank before it expires and put as a new version, not generated on a schedule.",
   });
-  return secret;
 }

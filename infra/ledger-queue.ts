@@ -16,7 +16,7 @@
  *   waiting: the writer is failing or throttled).
  */
 import { Duration, type Stack, Validations } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as sqs from "aws-cdk-lib/aws-sqs";
@@ -29,6 +29,7 @@ import {
   DRAW_QUEUE_NAME,
   DRAW_VISIBILITY_TIMEOUT_SECONDS,
 } from "#functions/runtime/draw-queue.ts";
+import { queueMetric } from "./metrics.ts";
 
 export { DRAW_QUEUE_SUBSTITUTION } from "#workflows/substitutions.ts";
 
@@ -96,22 +97,10 @@ export function wireDrawQueue(
 
 /** Messages in the draw queue's dead-letter queue: draws no writer could answer. */
 export function drawDeadLetterMetric(prefix: string, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: "AWS/SQS",
-    metricName: "ApproximateNumberOfMessagesVisible",
-    dimensionsMap: { QueueName: drawDeadLetterQueueName(prefix) },
-    period,
-    statistic: "Maximum",
-  });
+  return queueMetric(drawDeadLetterQueueName(prefix), "ApproximateNumberOfMessagesVisible", period);
 }
 
 /** Seconds the oldest draw has waited in the queue. */
 export function drawOldestMessageMetric(prefix: string, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: "AWS/SQS",
-    metricName: "ApproximateAgeOfOldestMessage",
-    dimensionsMap: { QueueName: drawQueueName(prefix) },
-    period,
-    statistic: "Maximum",
-  });
+  return queueMetric(drawQueueName(prefix), "ApproximateAgeOfOldestMessage", period);
 }

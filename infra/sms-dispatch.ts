@@ -15,15 +15,15 @@
  * set of this deployment, an encrypted topic with its key policy for the service, and a
  * subscription — for the same events. The dispatcher needs no KMS right for it, nor any SNS right.
  */
-import { ArnFormat, Duration, RemovalPolicy, SecretValue, type Stack, Validations } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import { ArnFormat, Duration, SecretValue, type Stack, Validations } from "aws-cdk-lib";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
-import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import {
@@ -34,8 +34,10 @@ import {
 } from "#adapters/sms/aws.ts";
 import type { FunctionDefinition } from "#functions/catalog.ts";
 import { SMS_CREDENTIALS } from "#functions/runtime/environment.ts";
+import { queueMetric } from "./metrics.ts";
 import { acknowledgeWildcardResource } from "./nag.ts";
 import { everyMinutes } from "./schedule.ts";
+import { retainedSecret } from "./secrets.ts";
 import { physicalTableName } from "./tables.ts";
 
 /** Records a stream batch hands the dispatcher (each is one message: a few provider calls). */
@@ -78,18 +80,13 @@ export function smsCredentialsSecretName(prefix: string): string {
  * Tencent Cloud as a new version (docs/messages.md).
  */
 export function smsCredentialsSecret(scope: Construct, prefix: string): secretsmanager.Secret {
-  const secret = new secretsmanager.Secret(scope, "SmsCredentialsSecret", {
+  return retainedSecret(scope, "SmsCredentialsSecret", {
     secretName: smsCredentialsSecretName(prefix),
-    description: `AidFlow: ${SMS_CREDENTIALS.purpose}`,
+    purpose: SMS_CREDENTIALS.purpose,
     secretStringValue: SecretValue.unsafePlainText(JSON.stringify({ "*": {} })),
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  Validations.of(secret).acknowledge({
-    id: "AwsSolutions-SMG4",
-    reason:
+    renewal:
       "The keys are issued by the SMS provider's console: renewed there and put as a new version, not generated on a schedule.",
   });
-  return secret;
 }
 
 /**
@@ -231,13 +228,7 @@ function grantStreamRead(scope: Stack, fn: { role?: iam.IRole }, prefix: string)
 
 /** Messages in the dispatcher's dead-letter queue: stream records and text status events it could not take. */
 export function smsDeadLetterMetric(prefix: string, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: "AWS/SQS",
-    metricName: "ApproximateNumberOfMessagesVisible",
-    dimensionsMap: { QueueName: smsDeadLetterQueueName(prefix) },
-    period,
-    statistic: "Maximum",
-  });
+  return queueMetric(smsDeadLetterQueueName(prefix), "ApproximateNumberOfMessagesVisible", period);
 }
 
 /** The view of the stream the dispatcher reads: the new item (the message id and county are on it). */

@@ -5,11 +5,12 @@ import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
-import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { EXPORTS_KEY_PREFIX } from "#adapters/document-store.ts";
 import { SECRET_NAMES, SECRETS, type SecretName } from "#functions/runtime/environment.ts";
+import { retainedSecret } from "../secrets.ts";
 import { MESSAGE_STREAM_VIEW } from "../sms-dispatch.ts";
 import { physicalTableName, TABLES, type TableDefinition } from "../tables.ts";
 
@@ -120,9 +121,10 @@ export class DataStack extends Stack {
    * rotation the functions pick up at their next cold start.
    */
   private secret(prefix: string, name: SecretName): secretsmanager.Secret {
-    const secret = new secretsmanager.Secret(this, `${capitalize(name)}Secret`, {
+    // A lost identity key makes every stored identity hash unmatchable: keep it whatever happens.
+    return retainedSecret(this, `${capitalize(name)}Secret`, {
       secretName: secretName(prefix, name),
-      description: `AidFlow: ${SECRETS[name].purpose}`,
+      purpose: SECRETS[name].purpose,
       generateSecretString: {
         passwordLength: 64,
         excludePunctuation: true,
@@ -133,19 +135,13 @@ export class DataStack extends Stack {
           ? { secretStringTemplate: "{}", generateStringKey: "unassigned" }
           : {}),
       },
-      // A lost identity key makes every stored identity hash unmatchable: keep it whatever happens.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(secret).acknowledge({
-      id: "AwsSolutions-SMG4",
-      reason:
+      renewal:
         name === "identityHashKey" || name === "payeeHashSecret"
           ? "A keyed-hash key cannot rotate on a schedule: every stored hash would stop matching; a new key is a planned re-keying."
           : name === "alertSourceKeys"
             ? "Shared with the partner systems: each source's key is agreed with it and put as a new version, not generated on a schedule."
             : "Shared with the bank: a new value is agreed with the bank and put as a new version, not generated on a schedule.",
     });
-    return secret;
   }
 
   /**

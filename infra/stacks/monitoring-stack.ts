@@ -15,6 +15,7 @@ import {
   drawDeadLetterMetric,
   drawOldestMessageMetric,
 } from "../ledger-queue.ts";
+import { publishedMetric } from "../metrics.ts";
 import { smsDeadLetterMetric } from "../sms-dispatch.ts";
 import { physicalTableName, TABLES } from "../tables.ts";
 
@@ -160,23 +161,13 @@ export class MonitoringStack extends Stack {
         description: `A draw has waited more than ${DRAW_OLDEST_MESSAGE_ALARM_SECONDS / 60} minutes in the ledger's draw queue: the ledger writer is failing or throttled.`,
       });
     }
-    const fundAlerts = new cloudwatch.Metric({
-      namespace: FUND_ALERT_METRIC.namespace,
-      metricName: FUND_ALERT_METRIC.name,
-      period: PERIOD,
-      statistic: "Maximum",
-    });
+    const fundAlerts = publishedMetric(FUND_ALERT_METRIC, "Maximum", PERIOD);
     this.alarm("fund-below-alert-level", fundAlerts, {
       runbook: "fund-below-alert-level",
       description:
         "A township fund's available balance is under its alert level: county finance should replenish (补足).",
     });
-    const serverErrors = new cloudwatch.Metric({
-      namespace: SERVER_ERROR_METRIC.namespace,
-      metricName: SERVER_ERROR_METRIC.name,
-      period: PERIOD,
-      statistic: "Sum",
-    });
+    const serverErrors = publishedMetric(SERVER_ERROR_METRIC, "Sum", PERIOD);
     this.alarm("http-server-errors", serverErrors, {
       runbook: "http-server-errors",
       description:
