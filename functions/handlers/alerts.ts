@@ -15,8 +15,7 @@ import { auditStore } from "#adapters/audit-store.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "#adapters/payments/contract.ts";
 import { SIGNATURE_TOLERANCE_SECONDS, verify } from "#adapters/payments/signature.ts";
 import { UnauthorizedError } from "#core/errors.ts";
-import { bilingual, created, httpHandler, httpRouter } from "#functions/http/index.ts";
-import type { HttpEvent } from "#functions/http/types.ts";
+import { bilingual, bodyText, created, headerOf, httpHandler, httpRouter } from "#functions/http/index.ts";
 import { config, dynamo } from "#functions/runtime/config.ts";
 import { logger } from "#functions/runtime/logger.ts";
 import { type AlertDeps, importAlerts, receiveSignedAlerts } from "#functions/services/alerts/intake.ts";
@@ -58,12 +57,6 @@ const AlertParams = z.object({
   alertId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, bilingual("an alert id", "预警编号格式不正确")),
 });
 
-function headerOf(event: HttpEvent, name: string): string | undefined {
-  const headers = event.headers ?? {};
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
-}
-
 /**
  * The wall clock of the replay window: partners sign with their own wall clock, not AidFlow's
  * business clock (which the local runtime may run accelerated or manual).
@@ -92,11 +85,7 @@ const signed = httpHandler({
     const sourceId = headerOf(event, SOURCE_HEADER) ?? "";
     const keys = config().alertSourceKeys;
     const key = Object.hasOwn(keys, sourceId) ? keys[sourceId] : undefined;
-    const body = event.body
-      ? event.isBase64Encoded
-        ? Buffer.from(event.body, "base64").toString("utf8")
-        : event.body
-      : "";
+    const body = bodyText(event);
     const signature = headerOf(event, SIGNATURE_HEADER);
     const checked = key
       ? verify(key, {

@@ -28,7 +28,7 @@ import { verify } from "#adapters/payments/signature.ts";
 import { asRetryable } from "#adapters/transient-errors.ts";
 import type { FieldError } from "#core/errors.ts";
 import { ValidationError } from "#core/errors.ts";
-import { issueToFieldError } from "#functions/http/index.ts";
+import { bodyText, headerOf, issueToFieldError } from "#functions/http/index.ts";
 import { now } from "#functions/runtime/clock.ts";
 import { config } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
@@ -70,11 +70,7 @@ export function createBankCallbackHandler(
   const clock = deps.nowMs ?? Date.now;
 
   return async (event) => {
-    const body = event.body
-      ? event.isBase64Encoded
-        ? Buffer.from(event.body, "base64").toString("utf8")
-        : event.body
-      : "";
+    const body = bodyText(event);
     const checked = verify(deps.callbackSecret, {
       method: event.requestContext?.http?.method ?? "POST",
       path: event.rawPath,
@@ -290,12 +286,6 @@ export async function pollPaymentStatus(input: unknown): Promise<PollPaymentStat
     // A throttled or timed-out store is retried by the state machine (TransientDependencyError).
     throw asRetryable(error);
   }
-}
-
-function headerOf(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  const headers = event.headers ?? {};
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
 }
 
 function parseJson(text: string): unknown {

@@ -41,6 +41,7 @@ import {
 import { actorFromClaims, claimsOf } from "./actor.ts";
 import { atResponseBoundary } from "./boundary.ts";
 import { registerRoute } from "./openapi.ts";
+import { bodyText } from "./raw-request.ts";
 import { Reply } from "./reply.ts";
 import {
   type HttpEvent,
@@ -136,8 +137,7 @@ function splitRoute(route: RouteKey): { method: Method; path: string } {
 }
 
 function decodeBody(event: HttpEvent): string | undefined {
-  if (event.body === undefined || event.body === null || event.body === "") return undefined;
-  return event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+  return event.body ? bodyText(event) : undefined;
 }
 
 /** JSON bodies only: `application/json` or a `+json` type; no content type is taken as JSON. */

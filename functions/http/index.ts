@@ -18,6 +18,7 @@ export {
 } from "./handler.ts";
 export { buildOpenApiDocument, ErrorBodySchema, registeredRoutes, registry } from "./openapi.ts";
 export { CaseParams } from "./params.ts";
+export { bodyText, headerOf } from "./raw-request.ts";
 export { accepted, created, html, ok, Reply, text } from "./reply.ts";
 export type { HttpEvent, HttpResult, LambdaContext } from "./types.ts";
 export { bilingual, issueToFieldError, parseOrThrow } from "./validation.ts";
