@@ -410,12 +410,7 @@ export class ExecutionRun {
       this.recordEvent("LambdaFunctionScheduled", { resource: functionName, input: JSON.stringify(event) });
       this.recordEvent("LambdaFunctionStarted");
     } else {
-      this.recordEvent("TaskScheduled", {
-        ...resource,
-        region: LOCAL_REGION,
-        parameters: JSON.stringify(parameters),
-      });
-      this.recordEvent("TaskStarted", resource);
+      this.recordTaskStarted(task, parameters);
     }
     try {
       const output = await this.withDeadline(this.deps.functions.invoke(functionName, event), deadlineMs);
@@ -435,12 +430,7 @@ export class ExecutionRun {
     }
     const { StateMachineArn, Name, Input } = parameters;
     const resource = resourceDetails(task);
-    this.recordEvent("TaskScheduled", {
-      ...resource,
-      region: LOCAL_REGION,
-      parameters: JSON.stringify(parameters),
-    });
-    this.recordEvent("TaskStarted", resource);
+    this.recordTaskStarted(task, parameters);
     try {
       const started = await this.deps.startExecution({
         stateMachineArn: StateMachineArn,
@@ -459,6 +449,22 @@ export class ExecutionRun {
       this.recordTaskError(task, failure);
       throw failure;
     }
+  }
+
+  /** A service integration's TaskScheduled (its parameters, and `limits`: timeout, heartbeat) and TaskStarted. */
+  private recordTaskStarted(
+    task: TaskInfo,
+    parameters: Json | undefined,
+    limits: { [key: string]: Json } = {},
+  ): void {
+    const resource = resourceDetails(task);
+    this.recordEvent("TaskScheduled", {
+      ...resource,
+      region: LOCAL_REGION,
+      parameters: JSON.stringify(parameters),
+      ...limits,
+    });
+    this.recordEvent("TaskStarted", resource);
   }
 
   private recordTaskError(task: TaskInfo, error: unknown): void {
@@ -558,16 +564,12 @@ export class ExecutionRun {
       // Durable before the handler hands the token out; FIFO with this execution's earlier writes.
       if (isNew) await store.putTask(record);
       if (!record.handlerDone || (handOut.resend && !isNew)) {
-        this.recordEvent("TaskScheduled", {
-          ...resource,
-          region: LOCAL_REGION,
-          parameters: JSON.stringify(parameters),
+        this.recordTaskStarted(task, parameters, {
           ...(timeoutSecondsOf(record, clock.nowMs())
             ? { timeoutInSeconds: timeoutSecondsOf(record, clock.nowMs()) }
             : {}),
           ...(record.heartbeatSeconds !== undefined ? { heartbeatInSeconds: record.heartbeatSeconds } : {}),
         });
-        this.recordEvent("TaskStarted", resource);
         const submitted = await this.withDeadline(handOut.submit(token), record.deadlineMs);
         this.recordEvent("TaskSubmitted", { ...resource, output: JSON.stringify(submitted) });
         // Written behind (even while suspending), durable before the next checkpoint: a resumed
