@@ -18,18 +18,16 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { writeFileSync } from "node:fs";
 import { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SFNClient } from "@aws-sdk/client-sfn";
 import { Command } from "commander";
 import { CaseStore } from "#adapters/case-store.ts";
 import { MessageStore } from "#adapters/message-store.ts";
 import { executionArnOf, firstExecutionName } from "#functions/services/executions.ts";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { LocalFunctions } from "#local/stepfunctions/functions.ts";
-import { signIn } from "#test/e2e/support/api.ts";
-import { happyPathCase, history } from "../surge/run.ts";
+import { runAsCommand } from "../main.ts";
+import { happyPathCase, happyPathClients, history } from "../surge/run.ts";
+import { localSfn } from "../surge/surge.ts";
 import { costOf, DEFAULT_ASSUMPTIONS, requestUnitsOf } from "./estimate.ts";
 
 /** One (step, adapter call, command, items) bucket. */
@@ -381,19 +379,11 @@ export async function measureCaseCost(
   log("starting the local county (in-memory DynamoDB Local, real clock) …");
   const county = await startLocalCounty({ inMemory: true, clock: { mode: "real" } });
   meter.countApiOn(Number(new URL(county.apiUrl).port));
-  const sfn = new SFNClient({
-    endpoint: county.runtime.sfnEndpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const sfn = localSfn(county.runtime.sfnEndpoint);
   try {
     const flowAArn = county.runtime.stateMachines["flow-a"];
     if (!flowAArn) throw new Error("no flow-a state machine");
-    const clients = {
-      officer: await signIn(county.apiUrl, "officer-chengguan-1"),
-      officer2: await signIn(county.apiUrl, "officer-chengguan-2"),
-      approver: await signIn(county.apiUrl, "approver-chengguan"),
-    };
+    const clients = await happyPathClients(county.apiUrl);
     // One warm-up case (first imports, first reads of a cold runtime), not counted.
     await happyPathCase(clients, 800_000, Date.now() + 180_000);
     meter.take();
@@ -522,12 +512,4 @@ async function main(): Promise<void> {
   console.log(markdown(run));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, main);

@@ -6,11 +6,10 @@
  *
  *   npx tsx bench/cost/item-sizes.ts
  */
-import { pathToFileURL } from "node:url";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { startLocalCounty } from "#local/services.ts";
-import { signIn } from "#test/e2e/support/api.ts";
-import { happyPathCase } from "../surge/run.ts";
+import { runAsCommand } from "../main.ts";
+import { happyPathCase, happyPathClients } from "../surge/run.ts";
 
 /** DynamoDB's item size: attribute names and values in UTF-8 (numbers and sets approximated). */
 export function sizeOf(value: unknown): number {
@@ -41,11 +40,7 @@ function report(label: string, item: Record<string, unknown>): string[] {
 async function main(): Promise<void> {
   const county = await startLocalCounty({ inMemory: true, clock: { mode: "real" } });
   try {
-    const clients = {
-      officer: await signIn(county.apiUrl, "officer-chengguan-1"),
-      officer2: await signIn(county.apiUrl, "officer-chengguan-2"),
-      approver: await signIn(county.apiUrl, "approver-chengguan"),
-    };
+    const clients = await happyPathClients(county.apiUrl);
     const { caseId } = await happyPathCase(clients, 820_000, Date.now() + 180_000);
     const db = DynamoDBDocumentClient.from(county.runtime.dynamo);
     const out = await db.send(
@@ -62,12 +57,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, main);

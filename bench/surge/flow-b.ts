@@ -6,19 +6,13 @@
  */
 
 import { fileURLToPath, pathToFileURL } from "node:url";
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  SFNClient,
-} from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from "@aws-sdk/client-sfn";
 import { localDateOf } from "#core/calendar/localDate.ts";
 import { firstExecutionName } from "#functions/services/executions.ts";
 import { isManualClock } from "#local/clock.ts";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
-import { until } from "./surge.ts";
+import { localSfn, until } from "./surge.ts";
 
 /** Monday 2026-03-02 09:00 Asia/Shanghai. */
 const START_MS = Date.parse("2026-03-02T09:00:00+08:00");
@@ -96,11 +90,7 @@ export async function runFlowBBench(
     clock: { mode: "manual", startMs: START_MS },
   });
   const clock = county.runtime.clock;
-  const sfn = new SFNClient({
-    endpoint: county.runtime.sfnEndpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const sfn = localSfn(county.runtime.sfnEndpoint);
   try {
     if (!isManualClock(clock)) throw new Error("Flow B bench needs the manual clock");
     const deadline = Date.now() + 300_000;

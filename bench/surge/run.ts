@@ -16,22 +16,24 @@
  *
  *   npx tsx bench/surge/run.ts [--cases 10000] [--concurrency 32] [--happy-cases 3]
  */
-import { pathToFileURL } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
+import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from "@aws-sdk/client-sfn";
 import { Command } from "commander";
 import { Yuan } from "#core/money/index.ts";
 import { executionArnOf, firstExecutionName } from "#functions/services/executions.ts";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
 import { type CaseUsage, costOf, requestUnitsOf } from "../cost/estimate.ts";
+import { runAsCommand } from "../main.ts";
 import {
   advancePaid,
   type CaseProgress,
   fileAndApprove,
   inPool,
+  localSfn,
   progressOf,
+  SURGE_APPROVER,
+  SURGE_OFFICER,
   SURGE_TOWNSHIP,
   surgeClients,
   surgeFiling,
@@ -118,9 +120,24 @@ function openTask(progress: CaseProgress, taskType: string) {
   return progress.tasks.find((t) => t.taskType === taskType && t.status === "open");
 }
 
+export interface HappyPathClients {
+  officer: ApiClient;
+  officer2: ApiClient;
+  approver: ApiClient;
+}
+
+/** The sign-ins a happy-path case needs: the filing officer, the second investigator, the approver. */
+export async function happyPathClients(apiUrl: string): Promise<HappyPathClients> {
+  return {
+    officer: await signIn(apiUrl, SURGE_OFFICER),
+    officer2: await signIn(apiUrl, "officer-chengguan-2"),
+    approver: await signIn(apiUrl, SURGE_APPROVER),
+  };
+}
+
 /** One Flow A case along the happy path; returns the HTTP requests it made. */
 export async function happyPathCase(
-  clients: { officer: ApiClient; officer2: ApiClient; approver: ApiClient },
+  clients: HappyPathClients,
   index: number,
   deadlineMs: number,
 ): Promise<{ caseId: string; httpRequests: number }> {
@@ -215,20 +232,12 @@ export async function runFlowABench(
       : { inMemory: true }),
     clock: { mode: "real" },
   });
-  const sfn = new SFNClient({
-    endpoint: county.runtime.sfnEndpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const sfn = localSfn(county.runtime.sfnEndpoint);
   try {
     const flowAArn = county.runtime.stateMachines["flow-a"];
     if (!flowAArn) throw new Error("no flow-a state machine");
     const executionArn = (caseId: string) => executionArnOf(flowAArn, firstExecutionName(caseId));
-    const clients = {
-      officer: await signIn(county.apiUrl, "officer-chengguan-1"),
-      officer2: await signIn(county.apiUrl, "officer-chengguan-2"),
-      approver: await signIn(county.apiUrl, "approver-chengguan"),
-    };
+    const clients = await happyPathClients(county.apiUrl);
 
     // 1. The happy path, one case at a time so the meter attributes to one case.
     log(`Flow A happy path × ${happyCases} …`);
@@ -388,12 +397,4 @@ async function main(): Promise<void> {
   );
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, main);

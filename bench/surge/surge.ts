@@ -8,6 +8,8 @@
  * Every request carries an idempotency key derived from the case's index, so a request retried
  * after a crash or a refused connection is the same request: a case is never filed twice.
  */
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "#local/dynamodb/engine.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
 
 export const SURGE_TOWNSHIP = "230123100";
@@ -54,6 +56,11 @@ export interface SurgeClients {
 
 export async function surgeClients(apiUrl: string): Promise<SurgeClients> {
   return { officer: await signIn(apiUrl, SURGE_OFFICER), approver: await signIn(apiUrl, SURGE_APPROVER) };
+}
+
+/** A Step Functions client of the local county's runtime (its endpoint on the loopback). */
+export function localSfn(sfnEndpoint: string): SFNClient {
+  return new SFNClient({ endpoint: sfnEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
