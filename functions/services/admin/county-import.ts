@@ -657,7 +657,7 @@ async function refuseShortfall(
       0,
       "",
       `${name}户籍人口 ${after.registeredPopulation} 人时备用金定额不得低于 ${shortfall.minimum.format()}，现定额 ${shortfall.quota.format()}：请在“备用金定额”表中一并调高`,
-      `Township ${before.townshipId}: with ${after.registeredPopulation} registered residents the fund quota must be at least ${shortfall.minimum.toString()} yuan (it is ${shortfall.quota.toString()}): raise it in the 备用金定额 sheet too`,
+      `Township ${name}: with ${after.registeredPopulation} registered residents the fund quota must be at least ${shortfall.minimum.toString()} yuan (it is ${shortfall.quota.toString()}): raise it in the 备用金定额 sheet too`,
     );
 }
 
