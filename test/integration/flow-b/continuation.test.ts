@@ -184,7 +184,7 @@ describe("Flow B: the stage loop hands over to a fresh execution", () => {
     });
     await payStage(officer, caseId, stages[0] as PlanView["plan"]["stages"][number]);
     await world.clock.advanceTo(Date.parse(stages[1]?.dueAt as string));
-    await world.openTask(caseId, "stage-recheck");
+    const stopped = await world.openTask(caseId, "stage-recheck");
     const flowB = world.runtime.stateMachines["flow-b"] as string;
     await world.sfn.send(
       new StopExecutionCommand({ executionArn: executionArnOf(flowB, executionNameOf(caseId, 1)) }),
@@ -203,6 +203,11 @@ describe("Flow B: the stage loop hands over to a fresh execution", () => {
       { caseId, reason: "执行被误停止，从停止处重新开始", operator: { userId: "ops-1" } },
     );
     expect(redriven).toMatchObject({ outcome: "started", resumeAt: "AwaitRecheck" });
+    // The stopped execution's wait is superseded once the redriven one opens its own.
+    await world.eventually(async () => {
+      const task = await world.deps.tasks.current(caseId, "stage-recheck");
+      return task?.status === "open" && task.taskId !== stopped.taskId ? task : undefined;
+    }, "the redriven execution's re-check");
     for (const stage of stages.slice(1)) await payStage(officer, caseId, stage);
     await world.eventually(
       async () => (await statusOf(executionNameOf(caseId, 3))) === "SUCCEEDED",
