@@ -81,7 +81,6 @@ if (options.backend !== "memory" && options.backend !== "dynamodb-local") {
 const local = options.backend === "dynamodb-local" || options.endpoint !== undefined;
 const engine = local && !options.endpoint ? await startDynamoEngine() : undefined;
 const endpoint = local ? (options.endpoint ?? (engine?.endpoint as string)) : "memory";
-let done = 0;
 try {
   const summary = await runMany({
     endpoint,
@@ -89,31 +88,12 @@ try {
     runs: options.runs,
     concurrency: options.concurrency,
     ...(broken ? { broken } : {}),
-    onResult: (result) => {
-      done += 1;
-      if (options.trace) {
-        process.stdout.write(
-          `seed ${result.seed} (${result.profile}, ${result.cases} cases, ${result.ms} ms)\n`,
-        );
-        for (const line of result.trace) process.stdout.write(`  ${line}\n`);
-        process.stdout.write(`  stats ${JSON.stringify(result.stats)}\n`);
-      }
-      if (result.violations.length > 0) process.stdout.write(`${describeFailure(result, broken)}\n`);
-      else if (done % 250 === 0) process.stdout.write(`… ${done}/${options.runs} runs green\n`);
-    },
+    onResult: reportEachRun((result) => describeFailure(result, broken), 250),
   });
-  process.stdout.write(
-    [
-      `soak (${local ? "DynamoDB Local" : "in-memory DynamoDB"}): ${summary.runs} runs (seeds ${options.seed}–${options.seed + summary.runs - 1}) in ${(summary.ms / 1000).toFixed(1)} s — ${summary.failures.length} failing`,
-      `  cases ${summary.cases} (${summary.openCasesAtEnd} still waiting for a human at the end), concurrent groups ${summary.concurrentGroups}, DynamoDB faults injected ${summary.faultsInjected}`,
-      `  fault profiles ${JSON.stringify(summary.profiles)}`,
-      ...Object.entries(summary.totals)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, value]) => `  ${key}: ${value}`),
-      ...(summary.failures.length > 0
-        ? [`  failing seeds: ${summary.failures.map((f) => f.seed).join(", ")}`]
-        : []),
-    ].join("\n") + "\n",
+  printSummary(
+    local ? "DynamoDB Local" : "in-memory DynamoDB",
+    summary,
+    `  cases ${summary.cases} (${summary.openCasesAtEnd} still waiting for a human at the end), concurrent groups ${summary.concurrentGroups}, DynamoDB faults injected ${summary.faultsInjected}`,
   );
   process.exitCode = summary.failures.length > 0 ? 1 : 0;
 } finally {
@@ -130,44 +110,85 @@ async function soakCounty(): Promise<number> {
   const dynamoEndpoint = options.endpoint ?? (engine?.endpoint as string);
   // One run at a time in this process, or `--concurrency` worker processes (county/pool.ts).
   const county = options.concurrency > 1 ? undefined : await startSimCounty({ dynamoEndpoint });
-  let done = 0;
   try {
     const many = {
       firstSeed: options.seed,
       runs: options.runs,
       ...(broken ? { broken } : {}),
-      onResult: (result: CountyRunResult) => {
-        done += 1;
-        if (options.trace) {
-          process.stdout.write(
-            `seed ${result.seed} (${result.profile}, ${result.cases} cases, ${result.ms} ms)\n`,
-          );
-          for (const line of result.trace) process.stdout.write(`  ${line}\n`);
-          process.stdout.write(`  stats ${JSON.stringify(result.stats)}\n`);
-        }
-        if (result.violations.length > 0) process.stdout.write(`${describeCountyFailure(result, broken)}\n`);
-        else if (done % 10 === 0) process.stdout.write(`… ${done}/${options.runs} runs green\n`);
-      },
+      onResult: reportEachRun((result: CountyRunResult) => describeCountyFailure(result, broken), 10),
     };
     const summary = county
       ? await runManyCounty(county, many)
       : await runManyCountyPool({ ...many, dynamoEndpoint, workers: options.concurrency });
-    process.stdout.write(
-      [
-        `soak (county): ${summary.runs} runs (seeds ${options.seed}–${options.seed + summary.runs - 1}) in ${(summary.ms / 1000).toFixed(1)} s — ${summary.failures.length} failing`,
-        `  cases ${summary.cases} (${summary.openCasesAtEnd} still waiting on someone at the end), DynamoDB faults injected ${summary.faultsInjected}`,
-        `  fault profiles ${JSON.stringify(summary.profiles)}`,
-        ...Object.entries(summary.totals)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([key, value]) => `  ${key}: ${value}`),
-        ...(summary.failures.length > 0
-          ? [`  failing seeds: ${summary.failures.map((f) => f.seed).join(", ")}`]
-          : []),
-      ].join("\n") + "\n",
+    printSummary(
+      "county",
+      summary,
+      `  cases ${summary.cases} (${summary.openCasesAtEnd} still waiting on someone at the end), DynamoDB faults injected ${summary.faultsInjected}`,
     );
     return summary.failures.length > 0 ? 1 : 0;
   } finally {
     await county?.close();
     await engine?.stop();
   }
+}
+
+/** What every run of either level reports. */
+interface SoakRun {
+  seed: number;
+  profile: string;
+  cases: number;
+  ms: number;
+  trace: readonly string[];
+  stats: unknown;
+  violations: readonly unknown[];
+}
+
+/**
+ * A soak's `onResult`: every step of a run with `--trace`, a failing run in full (with its replay
+ * line, from `describe`), and a progress line every `every` green runs.
+ */
+function reportEachRun<R extends SoakRun>(
+  describe: (result: R) => string,
+  every: number,
+): (result: R) => void {
+  let done = 0;
+  return (result) => {
+    done += 1;
+    if (options.trace) {
+      process.stdout.write(
+        `seed ${result.seed} (${result.profile}, ${result.cases} cases, ${result.ms} ms)\n`,
+      );
+      for (const line of result.trace) process.stdout.write(`  ${line}\n`);
+      process.stdout.write(`  stats ${JSON.stringify(result.stats)}\n`);
+    }
+    if (result.violations.length > 0) process.stdout.write(`${describe(result)}\n`);
+    else if (done % every === 0) process.stdout.write(`… ${done}/${options.runs} runs green\n`);
+  };
+}
+
+/** A soak's last words: runs, seeds, time and failures; `casesLine`; fault profiles; totals; failing seeds. */
+function printSummary(
+  where: string,
+  summary: {
+    runs: number;
+    ms: number;
+    failures: ReadonlyArray<{ seed: number }>;
+    profiles: unknown;
+    totals: Record<string, number>;
+  },
+  casesLine: string,
+): void {
+  process.stdout.write(
+    [
+      `soak (${where}): ${summary.runs} runs (seeds ${options.seed}–${options.seed + summary.runs - 1}) in ${(summary.ms / 1000).toFixed(1)} s — ${summary.failures.length} failing`,
+      casesLine,
+      `  fault profiles ${JSON.stringify(summary.profiles)}`,
+      ...Object.entries(summary.totals)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, value]) => `  ${key}: ${value}`),
+      ...(summary.failures.length > 0
+        ? [`  failing seeds: ${summary.failures.map((f) => f.seed).join(", ")}`]
+        : []),
+    ].join("\n") + "\n",
+  );
 }
