@@ -41,10 +41,10 @@ export interface StartEngineOptions {
 
 /**
  * None: the JVM's defaults (tiered C1 + C2, G1). Measured with bench/county/cpu.ts (CPU-s a county
- * seed, bench/results.md): C1 only (`-XX:TieredStopAtLevel=1`) saves the C2 compiler's ≈ 26 CPU-s over
- * a fresh JVM's first 40 seeds but runs every request ≈ 1.5× slower after them (even at 60 seeds, worse
- * beyond: a test run's JVM serves the whole suite, `npm start` runs for hours); C2 only, less inlining,
- * SerialGC (GC is < 1 % of the JVM's CPU) changed nothing beyond the noise.
+ * seed, bench/results.md): C1 only (`-XX:TieredStopAtLevel=1`) saves the C2 compiler's ≈ 26 CPU-s of
+ * a fresh JVM but answers requests ≈ 1.4× slower: even after 60 seeds, worse beyond (a test run's JVM
+ * serves the whole suite, `npm start` runs for hours); C2 only, less inlining, SerialGC (GC is < 1 % of
+ * the JVM's CPU) changed nothing beyond the noise.
  */
 export const DEFAULT_JVM_OPTIONS: readonly string[] = [];
 
