@@ -9,7 +9,7 @@
  * The sort key ends in a digest of the token: a retried task handler (same token) finds the same
  * item; tasks of one type are ordered by `openedAt`.
  *
- * Status: `open` → `decided` (decision written, SendTaskSuccess not yet confirmed) → `completed`;
+ * Status: `open` → `decided` (decision written, its delivery to the execution not yet confirmed) → `completed`;
  * or `open` → `superseded` (the wait timed out and a new, escalated task replaced it).
  */
 import { createHash } from "node:crypto";
@@ -32,7 +32,10 @@ export interface DecisionTrail {
 export interface HumanTaskDecision {
   /** What the decision endpoint recorded (amounts as strings, no personal data). */
   decision: Record<string, unknown>;
-  /** The output sent to the waiting execution with SendTaskSuccess. */
+  /**
+   * The output sent to the waiting execution: with SendTaskSuccess, or with SendTaskFailure when it
+   * names a `taskFailure` (services/steps/human-tasks.ts `deliverDecision`).
+   */
   output: Record<string, unknown>;
   decidedBy: string;
   decidedAt: string;

@@ -7,9 +7,10 @@
  *   act. The token is never returned to any client.
  * - `decideHumanTask` — called by a decision endpoint after it authorized and validated: records the
  *   decision on the open task (conditional write: one decision per task), applies its effects on the
- *   case and the audit trail, THEN resumes the execution with SendTaskSuccess. A repeated request
+ *   case and the audit trail, THEN resumes the execution (SendTaskSuccess, or SendTaskFailure for a
+ *   decision that ends the wait with a named error: `deliverDecision`). A repeated request
  *   answers the recorded decision; another decision on a decided task or a task that is gone is a
- *   409; a crash between the write and SendTaskSuccess is healed by calling the endpoint again.
+ *   409; a crash between the write and the delivery is healed by calling the endpoint again.
  */
 
 import { createHash, randomUUID } from "node:crypto";
