@@ -29,6 +29,7 @@ import { type MessageEvent, parseMessageEvent } from "#core/messages/events.ts";
 import type { CountyMessageTemplates } from "#core/messages/overrides.ts";
 import type { RenderedMessage } from "#core/messages/render.ts";
 import type { SmsSettings } from "#core/messages/smsSettings.ts";
+import { conditionFailed } from "./conditional-write.ts";
 
 export type MessageRecipient =
   | { kind: "applicant"; caseId: string }
@@ -97,10 +98,6 @@ function messageOf(item: Record<string, unknown>): StoredMessage {
   };
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return (error as Error).name === "ConditionalCheckFailedException";
-}
-
 /** One page of a box, newest first; `after` is the sort key the next page starts below. */
 export interface BoxPage {
   messages: StoredMessage[];
@@ -153,7 +150,7 @@ export class MessageStore {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (conditionFailed(error)) return false;
       throw error;
     }
   }
@@ -240,7 +237,7 @@ export class MessageStore {
       );
       return out.Attributes ? messageOf(out.Attributes) : undefined;
     } catch (error) {
-      if (isConditionFailure(error)) return this.get(countyId, messageId);
+      if (conditionFailed(error)) return this.get(countyId, messageId);
       throw error;
     }
   }
@@ -262,7 +259,7 @@ export class MessageStore {
         }),
       );
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!conditionFailed(error)) throw error;
     }
   }
 

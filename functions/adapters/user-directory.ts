@@ -22,6 +22,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { isRole, type Role } from "#core/access/index.ts";
+import { conditionFailed } from "./conditional-write.ts";
 import { queryAll } from "./query-all.ts";
 
 /**
@@ -62,9 +63,6 @@ export interface PhoneClaim {
   state: "pending" | "created";
   userId?: string;
 }
-
-const conditionFailed = (error: unknown) =>
-  (error as { name?: string }).name === "ConditionalCheckFailedException";
 
 let bundledStaff: (countyId: string) => StaffUser[] = () => [];
 

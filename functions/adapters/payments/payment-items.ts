@@ -123,10 +123,6 @@ export function taskTokenOf(item: Record<string, unknown>): string | undefined {
   return typeof item.taskToken === "string" ? item.taskToken : undefined;
 }
 
-export function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
-}
-
 /** The table, its client, logger and clock, and the reads both halves of the store share. */
 export class PaymentTable {
   constructor(

@@ -8,13 +8,13 @@ import { PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dy
 import { isTransientDependencyError } from "#adapters/transient-errors.ts";
 import { ConflictError, NotFoundError } from "#core/errors.ts";
 import { Yuan } from "#core/money/index.ts";
+import { conditionFailed } from "../conditional-write.ts";
 import { PaymentStateError } from "./errors.ts";
 import { instructionIdFor, obligationIdFor } from "./gateway.ts";
 import type { PayeeRecord } from "./payee.ts";
 import {
   attemptOf,
   attemptSk,
-  isConditionFailure,
   OBLIGATION_SK,
   type Obligation,
   type ObligationStatus,
@@ -93,7 +93,7 @@ export class PaymentObligations {
       );
       return obligation;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!conditionFailed(error)) throw error;
       return this.sameObligation(obligation);
     }
   }
@@ -215,7 +215,7 @@ export class PaymentObligations {
       );
       return attemptOf(updated.Attributes ?? {});
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!conditionFailed(error)) throw error;
       return attemptOf((await this.t.readAttempt(instructionId)) ?? {});
     }
   }
