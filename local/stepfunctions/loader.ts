@@ -142,6 +142,12 @@ function refuseUnsupported(definition: AslDefinition, file: string): void {
         `${file}: state "${name}" uses Assign (variables), which the local runner does not support`,
       );
     }
+    if (state.Type === "Pass" && "Result" in state && !state.Result) {
+      throw new Error(
+        `${file}: state "${name}" has a Pass Result of ${JSON.stringify(state.Result)}; aws-local-stepfunctions ` +
+          `passes the input on instead of a falsy Result (AWS writes it): set the value with Parameters`,
+      );
+    }
     if (state.Type === "Task") {
       const resource = String(state.Resource);
       if (!taskKindOf(resource)) {

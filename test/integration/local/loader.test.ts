@@ -47,6 +47,12 @@ describe("ASL loading with definition substitutions", () => {
     ).rejects.toThrow(/JSONata/);
   });
 
+  it("refuses a Pass state whose Result is falsy (the interpreter would pass its input on instead)", async () => {
+    await expect(
+      loadWorkflow({ name: "z", file: "test/fixtures/asl/falsy-pass-result.asl.json" }, functions),
+    ).rejects.toThrow(/state "Zero" has a Pass Result of 0.*set the value with Parameters/);
+  });
+
   it("refuses a task naming a function the catalog does not have", async () => {
     await expect(
       loadWorkflow({ name: "u", file: "test/fixtures/asl/unknown-substitution.asl.json" }, functions, {
