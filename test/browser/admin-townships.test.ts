@@ -2,9 +2,10 @@
  * 乡镇与备用金 (issue 22: townships and fund quotas after the county's creation), in Chinese, at
  * 1440×900 and on a 390×844 phone: county-admin-1 opens the page from the menu and reads the demo
  * county's townships (名称, 城镇/农村, 户籍人口, 备用金定额, 已拨付额度); edits 河东乡 — a population
- * that is not a number is refused under its field, then saved after the confirmation naming the new
- * values; sets its quota — below the least its population allows is refused under the field, then saved after
- * the confirmation saying no money moves; and adds a township on the phone — a code outside the
+ * that is not a number is refused under its field, one whose least quota is above the set quota is
+ * refused there too (raise the quota first); sets its quota — below the least its population allows
+ * is refused under the field, then saved after the confirmation saying no money moves; edits it again,
+ * saved after the confirmation naming the new values; and adds a township on the phone — a code outside the
  * county refused under the field, then added. Each state: axe clean, readable (no internal code,
  * user id or ISO time), nothing scrolling sideways on the phone; no request refused 401/403.
  */
@@ -80,17 +81,22 @@ describe("乡镇与备用金: townships and their fund quotas after the county's
     await expect(populationError.innerText()).resolves.toContain("须为整数（人）");
     await clean(page, "edit refused at a field");
 
-    // Act: corrected
+    // Act: a population whose least quota (22,500 people × ¥1) is above the set ¥21,000.00
     await page.locator("#edit-township-population").fill("22500");
     await page.locator("[data-action=save-township]").click();
     const said = await confirmDialog(page);
 
-    // Assess: the confirmation named the new values; the card shows them
+    // Assess: the confirmation named the new values; the refusal says to raise the quota first
     expect(said).toContain("确定将 河东乡 修改为：河东镇，农村，户籍人口 22500 人吗？");
-    await page.locator(".af-success", { hasText: "已保存 河东镇 的修改" }).waitFor();
-    await expect(card(page, HEDONG).innerText()).resolves.toMatch(/河东镇[\s\S]*22,500 人/);
+    await expect
+      .poll(() => populationError.innerText())
+      .toBe("户籍人口 22500 人时备用金定额不得低于 ¥22,500.00，现定额 ¥21,000.00：请先调高备用金定额");
+    await clean(page, "edit refused: quota first");
+    await screenshot(page, "admin-townships-edit-refused-1440");
+    await page.locator("[data-dialog=edit-township] .dialog-actions button").first().click();
+    await dialog.waitFor({ state: "hidden" });
 
-    // Act: 设定额 below the least its new population allows (22,500 people × ¥1)
+    // Act: 设定额 below the least its population allows (21,000 people × ¥1)
     await card(page, HEDONG).locator("[data-action=set-quota]").click();
     const quota = page.locator("[data-form=set-quota]");
     await quota.waitFor();
@@ -99,7 +105,7 @@ describe("乡镇与备用金: townships and their fund quotas after the county's
     await confirmDialog(page);
     const quotaError = quota.locator(".el-form-item__error");
     await quotaError.waitFor();
-    await expect(quotaError.innerText()).resolves.toContain("不得低于按户籍人口核定的 ¥22,500.00");
+    await expect(quotaError.innerText()).resolves.toContain("不得低于按户籍人口核定的 ¥21,000.00");
     await clean(page, "quota refused at a field");
     await screenshot(page, "admin-townships-quota-refused-1440");
 
@@ -109,12 +115,25 @@ describe("乡镇与备用金: townships and their fund quotas after the county's
     const quotaSaid = await confirmDialog(page);
 
     // Assess: no money moves; the card shows the quota and the allocation as it was
-    expect(quotaSaid).toContain("确定将 河东镇 的备用金定额设为 ¥30,000.00 吗？此操作不拨付资金");
-    await page.locator(".af-success", { hasText: "已将 河东镇 的备用金定额设为 ¥30,000.00" }).waitFor();
+    expect(quotaSaid).toContain("确定将 河东乡 的备用金定额设为 ¥30,000.00 吗？此操作不拨付资金");
+    await page.locator(".af-success", { hasText: "已将 河东乡 的备用金定额设为 ¥30,000.00" }).waitFor();
     await expect(card(page, HEDONG).locator("[data-cell=quota]").innerText()).resolves.toContain(
       "¥30,000.00",
     );
     await expect(card(page, HEDONG).locator("[data-cell=allocated]").innerText()).resolves.toBe("¥21,000.00");
+    await clean(page, "quota set");
+
+    // Act: the edit again, now that the quota allows it
+    await card(page, HEDONG).locator("[data-action=edit-township]").click();
+    await dialog.waitFor();
+    await page.locator("#edit-township-name").fill("河东镇");
+    await page.locator("#edit-township-population").fill("22500");
+    await page.locator("[data-action=save-township]").click();
+    await confirmDialog(page);
+
+    // Assess: saved; the card shows the new values beside the quota
+    await page.locator(".af-success", { hasText: "已保存 河东镇 的修改" }).waitFor();
+    await expect(card(page, HEDONG).innerText()).resolves.toMatch(/河东镇[\s\S]*22,500 人[\s\S]*¥30,000\.00/);
     await clean(page, "quota set");
     expect(refused(calls)).toEqual([]);
     await context.close();
