@@ -11,6 +11,7 @@ import * as z from "zod";
 import { obligationIdFor } from "#adapters/payments/gateway.ts";
 import type { PaymentAttempt } from "#adapters/payments/payment-store.ts";
 import type { Actor } from "#core/access/index.ts";
+import { type PaymentRowObligation, paymentRow } from "#core/cases/payment-row.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import type { ApplicantCase, MyPayment } from "../case-answers.ts";
 import { applicantCaseView } from "./case-views.ts";
@@ -54,40 +55,13 @@ export async function myCases(
 
 export type { MyPayment } from "../case-answers.ts";
 
+/** A payment row of the applicant's list: core's mapping, typed as the answer declares it. */
 function paymentItem(
   caseId: string,
-  obligation: {
-    obligationId: string;
-    purpose: string;
-    amountYuan: string;
-    status: MyPayment["status"];
-    createdAt: string;
-  },
+  obligation: PaymentRowObligation & { status: MyPayment["status"] },
   attempts: readonly PaymentAttempt[],
 ): MyPayment {
-  const last = attempts.at(-1);
-  const confirmed = attempts.find((a) => a.status === "confirmed");
-  return {
-    paymentId: obligation.obligationId,
-    caseId,
-    purpose: obligation.purpose,
-    amountYuan: obligation.amountYuan,
-    status: obligation.status,
-    method: last?.method ?? null,
-    bankName: last?.payee?.bankName ?? null,
-    // Only the masked form exists outside the bank instruction (payments/payee.ts).
-    accountMasked: last?.payee?.accountMasked ?? null,
-    createdAt: obligation.createdAt,
-    confirmedAt: confirmed?.settledAt ?? null,
-    attempts: attempts.map((a) => ({
-      attempt: a.attempt,
-      method: a.method,
-      status: a.status,
-      instructedAt: a.instructedAt,
-      settledAt: a.settledAt ?? null,
-      reason: a.reason ?? null,
-    })),
-  };
+  return paymentRow(caseId, obligation, attempts);
 }
 
 /**

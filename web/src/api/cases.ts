@@ -2,6 +2,7 @@
  * Cases: filing, queries, and every human step of Flow A (DOMAIN §3) and Flow B (§4). Paths follow
  * `functions/catalog.ts`; every answer is read through its generated type (contract.ts `Answer`).
  */
+import { paymentRow } from "../../../core/cases/payment-row.ts";
 import { sumYuan } from "../format.ts";
 import type { Answer, Query } from "./contract.ts";
 import { get, post, query, type RequestOptions } from "./http.ts";
@@ -21,30 +22,9 @@ type AuditAnswer = Answer<"/audit">;
 /** A text the API may send empty (a masked-away name, a cause not given) reads as absent. */
 const nonEmpty = (text: string | undefined | null): string | undefined => text || undefined;
 
-/** `{ obligation, attempts[] }` of the progress answer → the payment row `GET /me/payments` answers. */
+/** `{ obligation, attempts[] }` of the progress answer → the payment row `GET /me/payments` answers (one mapping: core). */
 function toPayment({ obligation, attempts }: CasePayment): Payment {
-  const last = attempts.at(-1);
-  const confirmed = attempts.find((a) => a.status === "confirmed");
-  return {
-    paymentId: obligation.obligationId,
-    caseId: obligation.caseId,
-    purpose: obligation.purpose,
-    amountYuan: obligation.amountYuan,
-    status: obligation.status,
-    method: last?.method ?? null,
-    bankName: last?.payee?.bankName ?? null,
-    accountMasked: last?.payee?.accountMasked ?? null,
-    createdAt: obligation.createdAt,
-    confirmedAt: confirmed?.settledAt ?? null,
-    attempts: attempts.map((a) => ({
-      attempt: a.attempt,
-      method: a.method,
-      status: a.status,
-      instructedAt: a.instructedAt,
-      settledAt: a.settledAt ?? null,
-      reason: a.reason ?? null,
-    })),
-  };
+  return paymentRow(obligation.caseId, obligation, attempts);
 }
 
 /**
