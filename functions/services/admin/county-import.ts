@@ -42,6 +42,7 @@ import {
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from "#core/errors.ts";
 import { Yuan } from "#core/money/yuan.ts";
 import { PolicyVersionSchema, toValidationError } from "#core/policy/index.ts";
+import { sheetPath, sheetPlaceOf } from "#core/sheet-path.ts";
 import type { FinanceDeps } from "#functions/services/finance/deps.ts";
 import { allocate } from "#functions/services/finance/funds.ts";
 import { type AdminDeps, createCounty, proposePolicyVersion } from "./administration.ts";
@@ -442,7 +443,7 @@ function rowError(
 /** The 400 of a workbook that does not pass: one field a problem, `workbook.<sheet>.<row>.<column>`. */
 export function workbookError(errors: readonly SheetError[]): ValidationError {
   const fields: FieldError[] = errors.map((e) => ({
-    path: `workbook.${e.sheet}.${e.row}.${e.column}`,
+    path: sheetPath(e),
     message: e.message,
     messageZh: e.messageZh,
   }));
@@ -465,18 +466,10 @@ export function describeErrors(errors: readonly SheetError[]): string {
 
 /** The sheet errors of a workbook refused by `importCountyWorkbook` (read back from its fields). */
 export function sheetErrorsOf(error: ValidationError): SheetError[] {
-  return error.fields
-    .filter((f) => f.path.startsWith("workbook."))
-    .map((f) => {
-      const [, sheet = "", row = "0", ...column] = f.path.split(".");
-      return {
-        sheet,
-        row: Number(row),
-        column: column.join("."),
-        messageZh: f.messageZh,
-        message: f.message,
-      };
-    });
+  return error.fields.flatMap((f) => {
+    const place = sheetPlaceOf(f.path);
+    return place ? [{ ...place, messageZh: f.messageZh, message: f.message }] : [];
+  });
 }
 
 async function planUsers(deps: ImportDeps, workbook: CountyWorkbook, actor: Actor): Promise<Planned[]> {

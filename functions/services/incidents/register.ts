@@ -10,6 +10,7 @@ import ExcelJS from "exceljs";
 import { type Actor, requireAuthorized } from "#core/access/index.ts";
 import { AidFlowError, ConflictError, type FieldError, ValidationError } from "#core/errors.ts";
 import { type Incident, registrationOpen } from "#core/incidents/index.ts";
+import { sheetPath } from "#core/sheet-path.ts";
 import { issueToFieldError } from "#functions/http/index.ts";
 import { fileCase } from "../flow-a/filing.ts";
 import { FileCaseSchema } from "../steps/filing.ts";
@@ -154,7 +155,7 @@ function columnOfPath(path: string): string {
 }
 
 function rowError(row: number, column: string, message: string, messageZh: string): FieldError {
-  return { path: `workbook.${HOUSEHOLD_SHEET}.${row}.${column}`, message, messageZh };
+  return { path: sheetPath({ sheet: HOUSEHOLD_SHEET, row, column }), message, messageZh };
 }
 
 /** One sheet row as the short form's request (empty cells left out). */

@@ -3,17 +3,15 @@
  * `dryRun`; the answer is the plan (what would change, or what changed). A workbook that does not
  * pass is an ApiError whose fields are `workbook.<sheet>.<row>.<column>` (./http.ts).
  */
+import { type SheetPlace, sheetPlaceOf } from "../../../core/sheet-path.ts";
 import type { Answer } from "./contract.ts";
 import { type FieldError, newIdempotencyKey, post } from "./http.ts";
 
 export type ImportPlan = Answer<"/admin/counties/import", "post">;
 export type ImportStep = ImportPlan["steps"][number];
 
-export interface WorkbookProblem {
-  sheet: string;
-  /** 0: not one row's. */
-  row: number;
-  column: string;
+/** A problem at its place in the workbook (row 0: not one row's). */
+export interface WorkbookProblem extends SheetPlace {
   messageZh: string;
   message: string;
 }
@@ -31,16 +29,8 @@ export function importCounty(workbookBase64: string, dryRun: boolean): Promise<I
 
 /** The problems of a refused workbook, read from the API's field errors. */
 export function workbookProblems(fields: readonly FieldError[]): WorkbookProblem[] {
-  return fields
-    .filter((f) => f.path.startsWith("workbook."))
-    .map((f) => {
-      const [, sheet = "", row = "0", ...column] = f.path.split(".");
-      return {
-        sheet,
-        row: Number(row),
-        column: column.join("."),
-        messageZh: f.messageZh ?? f.message,
-        message: f.message,
-      };
-    });
+  return fields.flatMap((f) => {
+    const place = sheetPlaceOf(f.path);
+    return place ? [{ ...place, messageZh: f.messageZh ?? f.message, message: f.message }] : [];
+  });
 }
