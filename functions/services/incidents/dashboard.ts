@@ -23,16 +23,11 @@ const STAGE_NAMES_ZH: Record<string, string> = {
   other: "其他",
 };
 
-export interface CountsView {
-  registered: number;
-  awaitingDecision: number;
-  approved: number;
-  rejected: number;
-  waitingForFunds: number;
-  paid: number;
+/** A stage count as answered: core's counts with the sums as yuan text. */
+export type CountsView = Omit<StageCounts, "approvedYuan" | "paidYuan"> & {
   approvedYuan: string;
   paidYuan: string;
-}
+};
 
 export interface IncidentDashboard {
   incident: IncidentView;
@@ -41,17 +36,8 @@ export interface IncidentDashboard {
   registrationToPayment: IncidentFigures["registrationToPayment"];
 }
 
-function countsView(counts: StageCounts): CountsView {
-  return {
-    registered: counts.registered,
-    awaitingDecision: counts.awaitingDecision,
-    approved: counts.approved,
-    rejected: counts.rejected,
-    waitingForFunds: counts.waitingForFunds,
-    paid: counts.paid,
-    approvedYuan: counts.approvedYuan.toString(),
-    paidYuan: counts.paidYuan.toString(),
-  };
+function countsView({ approvedYuan, paidYuan, ...counts }: StageCounts): CountsView {
+  return { ...counts, approvedYuan: approvedYuan.toString(), paidYuan: paidYuan.toString() };
 }
 
 async function figuresOf(
