@@ -1,4 +1,5 @@
 export { CASE_STATUS_LABELS, caseStatusZh, type Label } from "./caseStatus.ts";
+export { HOUSEHOLD_STAGE_LABELS, householdStageNames } from "./householdStage.ts";
 export { paymentPurposeZh } from "./paymentPurpose.ts";
 export { REFERRAL_LABELS, referralZh } from "./referral.ts";
 export { TASK_TYPE_NAMES_ZH, taskTypeZh } from "./taskType.ts";

@@ -9,19 +9,11 @@ import writeXlsxFile, { type Cell, type SheetData } from "write-excel-file/node"
 import { type Actor, fieldVisibility } from "#core/access/index.ts";
 import { maskName } from "#core/identity/masking.ts";
 import { type IncidentFigures, incidentFigures, type StageCounts } from "#core/incidents/index.ts";
+import { HOUSEHOLD_STAGE_LABELS } from "#core/labels/index.ts";
 import { amountCell, type ExportLink, storeExport, XLSX_CONTENT_TYPE } from "../finance/exports.ts";
 import { type IncidentView, readableIncident, viewOf } from "./declare.ts";
 import type { IncidentDeps } from "./deps.ts";
 import { type HouseholdRow, householdRows } from "./households.ts";
-
-const STAGE_NAMES_ZH: Record<string, string> = {
-  "awaiting-decision": "待审批",
-  rejected: "不予救助",
-  approved: "已批准待发放",
-  "waiting-for-funds": "等待资金",
-  paid: "已发放",
-  other: "其他",
-};
 
 /** A stage count as answered: core's counts with the sums as yuan text. */
 export type CountsView = Omit<StageCounts, "approvedYuan" | "paidYuan"> & {
@@ -148,7 +140,7 @@ function workbookSheets(dashboard: IncidentDashboard, rows: readonly HouseholdRo
       nameShown === "clear" ? name : nameShown === "masked" ? maskName(name) : "—",
       row.facts.applicant.document.numberMasked,
       shanghaiMinute(row.registeredAt),
-      STAGE_NAMES_ZH[row.stage] ?? "其他",
+      HOUSEHOLD_STAGE_LABELS[row.stage].zh,
       row.approvedYuan ? amountCell(row.approvedYuan) : "",
       row.paid ? amountCell(row.paid.amountYuan) : "",
       row.paid ? shanghaiMinute(row.paid.paidAt) : "",

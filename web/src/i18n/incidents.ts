@@ -1,3 +1,5 @@
+import { householdStageNames } from "../../../core/labels/householdStage.ts";
+
 /** Text of the disaster-mode pages (`incident.*`): incidents, dashboard, batch approval. */
 export const incidentZhCN = {
   nav: "灾情救助",
@@ -57,14 +59,7 @@ export const incidentZhCN = {
   confirmOk: "确认",
   confirmCancel: "取消",
   handled: "本人经办，须由他人审批",
-  stages: {
-    "awaiting-decision": "待审批",
-    rejected: "不予救助",
-    approved: "已批准待发放",
-    "waiting-for-funds": "等待资金",
-    paid: "已发放",
-    other: "其他",
-  },
+  stages: householdStageNames("zh"),
 };
 
 export const incidentEn: typeof incidentZhCN = {
@@ -127,14 +122,7 @@ export const incidentEn: typeof incidentZhCN = {
   confirmOk: "Confirm",
   confirmCancel: "Cancel",
   handled: "You handled it: another approver decides",
-  stages: {
-    "awaiting-decision": "To decide",
-    rejected: "Refused",
-    approved: "Approved, paying",
-    "waiting-for-funds": "Waiting for money",
-    paid: "Paid",
-    other: "Other",
-  },
+  stages: householdStageNames("en"),
 };
 
 /** The pages' own messages (local scope; the app's global keys stay reachable). */
