@@ -14,8 +14,7 @@ import { localDateOf } from "#core/calendar/localDate.ts";
 import { executionArnOf, executionNameOf } from "#functions/services/executions.ts";
 import { redriveCase } from "#functions/services/redrive.ts";
 import {
-  assessmentBody,
-  DAY_MS,
+  approvedPlan,
   type FlowBWorld,
   stagedFiling,
   startFlowBWorld,
@@ -41,45 +40,22 @@ interface PlanView {
 
 type Client = Awaited<ReturnType<FlowBWorld["signIn"]>>;
 
-/** Filed, assessed (`stages` monthly stages), 7 days of notice, approved and committed. */
-async function approvedPlan(
+/** Filed for `applicant` with their own bank account, then assessed, noticed, approved and committed. */
+function planOf(
   officer: Client,
   approver: Client,
-  stages: number,
+  months: number,
   applicant: { name: string; id: string; account: string },
-): Promise<{ caseId: string; stages: PlanView["plan"]["stages"] }> {
-  const filed = await officer.post<{ caseId: string }>(
-    "/plans",
-    stagedFiling({
-      applicant: {
-        name: applicant.name,
-        document: { type: "resident-id", number: applicant.id },
-        registration: { countyCode: "230123" },
-      },
-      bankAccount: { holderName: applicant.name, bankName: "农村信用社", account: applicant.account },
-    }),
-  );
-  expect(filed.status).toBe(201);
-  const caseId = filed.body.caseId;
-  await world.openTask(caseId, "assessment");
-  const assessed = await officer.post(
-    `/plans/${caseId}/assessment`,
-    assessmentBody({
-      expectedDurationMonths: stages,
-      firstStageDate: localDateOf(world.clock.nowMs() + 10 * DAY_MS),
-    }),
-  );
-  expect(assessed.status).toBe(200);
-  await world.openTask(caseId, "public-notice");
-  await world.clock.advanceBy(7 * DAY_MS + 60_000);
-  await world.openTask(caseId, "plan-approval");
-  expect((await approver.post(`/plans/${caseId}/approval`, { decision: "approve" })).status).toBe(200);
-  await world.eventually(
-    async () => (await world.deps.cases.get(caseId)).status === "stage-waiting" || undefined,
-    "the commitment",
-  );
-  const view = await officer.get<PlanView>(`/plans/${caseId}`);
-  return { caseId, stages: view.body.plan.stages };
+) {
+  const filing = stagedFiling({
+    applicant: {
+      name: applicant.name,
+      document: { type: "resident-id", number: applicant.id },
+      registration: { countyCode: "230123" },
+    },
+    bankAccount: { holderName: applicant.name, bankName: "农村信用社", account: applicant.account },
+  });
+  return approvedPlan(world, officer, approver, filing, months);
 }
 
 /** The stage falls due, the officer re-checks it (still in hardship) and the bank pays it. */
@@ -124,7 +100,7 @@ describe("Flow B: the stage loop hands over to a fresh execution", () => {
     // Prepare
     const officer = await world.signIn("officer-xinhua-1");
     const approver = await world.signIn("approver-xinhua");
-    const { caseId, stages } = await approvedPlan(officer, approver, 6, {
+    const { caseId, stages } = await planOf(officer, approver, 6, {
       name: "钱丽华",
       id: "230123197709095671",
       account: "6217000099990009",
@@ -177,7 +153,7 @@ describe("Flow B: the stage loop hands over to a fresh execution", () => {
     // Prepare: a 4-stage plan, stage 1 paid; stage 2 waits for its re-check when the execution is stopped
     const officer = await world.signIn("officer-xinhua-1");
     const approver = await world.signIn("approver-xinhua");
-    const { caseId, stages } = await approvedPlan(officer, approver, 4, {
+    const { caseId, stages } = await planOf(officer, approver, 4, {
       name: "赵桂兰",
       id: "230123198204152348",
       account: "6217000099990002",

@@ -12,6 +12,7 @@ import { AuditStore } from "#adapters/audit-store.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
 import { Yuan } from "#core/money/index.ts";
 import {
+  approvedPlan,
   assessmentBody,
   DAY_MS,
   type FlowBWorld,
@@ -414,32 +415,16 @@ describe("Flow B plan variants", () => {
     const officer = await world.signIn("officer-xinhua-1");
     const approver = await world.signIn("approver-xinhua");
     const before = await world.fund(XINHUA);
-    const filed = await officer.post<{ caseId: string }>(
-      "/plans",
+    const { caseId, stages } = await approvedPlan(
+      world,
+      officer,
+      approver,
       stagedFiling({
         ...applicant("孙红梅", "230123196811114563", "6217000099990004"),
         hardship: { cause: "other-rigid" },
       }),
+      2,
     );
-    const caseId = filed.body.caseId;
-    await world.openTask(caseId, "assessment");
-    const assessed = await officer.post(
-      `/plans/${caseId}/assessment`,
-      assessmentBody({
-        expectedDurationMonths: 2,
-        firstStageDate: localDateOf(world.clock.nowMs() + 10 * DAY_MS),
-      }),
-    );
-    expect(assessed.status).toBe(200);
-    await world.openTask(caseId, "public-notice");
-    await world.clock.advanceBy(7 * DAY_MS + 60_000);
-    await world.openTask(caseId, "plan-approval");
-    expect((await approver.post(`/plans/${caseId}/approval`, { decision: "approve" })).status).toBe(200);
-    await world.eventually(
-      async () => (await world.deps.cases.get(caseId)).status === "stage-waiting",
-      "the commitment",
-    );
-    const stages = (await officer.get<PlanView>(`/plans/${caseId}`)).body.plan.stages;
 
     // Act: stage 1 re-checked; the transfer fails at the bank
     await world.clock.advanceTo(Date.parse(stages[0]?.dueAt as string));

@@ -11,9 +11,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import type { HumanTask } from "#adapters/human-task-store.ts";
 import { LedgerWriter } from "#adapters/ledger/index.ts";
+import { localDateOf } from "#core/calendar/localDate.ts";
 import type { ChainedEntry } from "#core/ledger/index.ts";
 import { resetConfig } from "#functions/runtime/config.ts";
 import { captureLogs } from "#functions/runtime/logger.ts";
@@ -280,6 +281,48 @@ export function stagedFiling(overrides: Record<string, unknown> = {}): Record<st
     bankAccount: { holderName: "王建国", bankName: "农村信用社", account: "6217000012345678" },
     ...overrides,
   };
+}
+
+/** A stage of `GET /plans/{caseId}` as the helpers read it. */
+export interface PlanStage {
+  index: number;
+  dueAt: string;
+  payment: string;
+}
+
+/**
+ * A plan filed by `officer` (`filing`: stagedFiling's body), assessed with `months` monthly stages from
+ * 10 days on, 7 days of public notice, approved by `approver` and committed: its case and stages.
+ */
+export async function approvedPlan(
+  world: FlowBWorld,
+  officer: ApiClient,
+  approver: ApiClient,
+  filing: Record<string, unknown>,
+  months: number,
+): Promise<{ caseId: string; stages: PlanStage[] }> {
+  const filed = await officer.post<{ caseId: string }>("/plans", filing);
+  expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+  const caseId = filed.body.caseId;
+  await world.openTask(caseId, "assessment");
+  const assessed = await officer.post(
+    `/plans/${caseId}/assessment`,
+    assessmentBody({
+      expectedDurationMonths: months,
+      firstStageDate: localDateOf(world.clock.nowMs() + 10 * DAY_MS),
+    }),
+  );
+  expect(assessed.status).toBe(200);
+  await world.openTask(caseId, "public-notice");
+  await world.clock.advanceBy(7 * DAY_MS + 60_000);
+  await world.openTask(caseId, "plan-approval");
+  expect((await approver.post(`/plans/${caseId}/approval`, { decision: "approve" })).status).toBe(200);
+  await world.eventually(
+    async () => (await world.deps.cases.get(caseId)).status === "stage-waiting" || undefined,
+    "the commitment",
+  );
+  const view = await officer.get<{ plan: { stages: PlanStage[] } }>(`/plans/${caseId}`);
+  return { caseId, stages: view.body.plan.stages };
 }
 
 /** An assessment body: 2 members, urban 低保 800 → need 1,600 + medical 600 = 2,200; income 1,800 → 400 a month. */
