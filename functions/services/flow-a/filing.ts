@@ -50,6 +50,8 @@ export interface FlowAExecutionInput {
   payout: { method: PayoutRoute["method"] };
   settings: FlowSettings;
   done: Record<string, never>;
+  /** The round counter (workflows/flow-a.asl.json): written here so the execution starts with no state of its own for it. */
+  loop: { rounds: 0; generation: 1 };
 }
 
 /** The deployment has no Flow A state machine configured: a server problem, reported as such (503). */
@@ -83,6 +85,7 @@ export function flowAInput(
     payout: { method: record.payout.method },
     settings,
     done: {},
+    loop: { rounds: 0, generation: 1 },
   };
 }
 

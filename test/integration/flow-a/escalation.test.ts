@@ -234,6 +234,9 @@ describe("deadlines escalate, never drop", () => {
     expect(escalated.assigneeRoles).toEqual(["township-officer", "county-civil-affairs"]);
     expect(closed.status, closed.text).toBe(200);
     expect((await world.deps.cases.get(caseId)).status).toBe("closed");
+    // A close alone ends the escalated wait as a caught FollowUpClosed, no FollowUpPlan in between
+    const states = (await world.history(caseId)).map((e) => e.stateEnteredEventDetails?.name).filter(Boolean);
+    expect(states.slice(-3)).toEqual(["AwaitFollowUp", "AwaitEscalatedFollowUp", "CloseCase"]);
     const notes = await world.deps.outbox.forCase(caseId);
     expect(notes.some((n) => n.kind === "task.follow-up.escalated" && n.recipient.kind === "county")).toBe(
       true,

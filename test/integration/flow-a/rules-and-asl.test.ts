@@ -19,6 +19,7 @@ import { Yuan } from "#core/money/index.ts";
 import { policyInForce, resolvePolicy } from "#core/policy/index.ts";
 import { FUNCTIONS } from "#functions/catalog.ts";
 import { WIRE_LEVEL } from "#functions/services/flow-a/approval-levels.ts";
+import { FOLLOW_UP_CLOSED } from "#functions/services/flow-a/decisions/follow-up.ts";
 import { canonicalJson, requestDigest } from "#functions/services/steps/human-tasks.ts";
 import { demoCountyPolicy } from "#local/seed/policy-demo-county.ts";
 
@@ -219,5 +220,19 @@ describe("flow-a.asl.json", () => {
     visit(asl.StartAt);
     expect([...seen].sort()).toEqual(Object.keys(asl.States).sort());
     expect(text).not.toContain("JSONata");
+  });
+
+  it("a close alone is caught from both follow-up waits, before anything else, and the case ends on CloseCase", () => {
+    for (const name of ["AwaitFollowUp", "AwaitEscalatedFollowUp"]) {
+      const first = asl.States[name]?.Catch?.[0];
+      expect(first, name).toMatchObject({ ErrorEquals: [FOLLOW_UP_CLOSED], Next: "CloseCase" });
+    }
+    expect(asl.States.CloseCase).toMatchObject({ End: true });
+    expect(asl.States.CloseCase?.Next).toBeUndefined();
+  });
+
+  it("never tests IsPresent: false (the local interpreter reads it as never true; Not IsPresent: true instead)", () => {
+    const text = readFileSync(new URL("../../../workflows/flow-a.asl.json", import.meta.url), "utf8");
+    expect(text).not.toMatch(/"IsPresent":\s*false/);
   });
 });

@@ -26,6 +26,13 @@ export const REFERRAL_TARGETS = [
   "social-work",
 ] as const;
 
+/**
+ * The error a follow-up that chooses nothing but the close ends its wait with
+ * (workflows/flow-a.asl.json: `AwaitFollowUp` and `AwaitEscalatedFollowUp` catch it to `CloseCase`,
+ * so the usual case needs no Choice state after the wait).
+ */
+export const FOLLOW_UP_CLOSED = "FollowUpClosed";
+
 export const FollowUpSchema = z
   .object({
     additionalAid: z.object({ amountYuan: YuanText, reason: Reason }).optional(),
@@ -95,13 +102,7 @@ export async function recordFollowUp(
           }
         : {}),
     },
-    output: {
-      additionalAid: request.additionalAid !== undefined,
-      ...(level ? { approvalLevel: level.level } : {}),
-      referrals: (request.referrals?.length ?? 0) > 0,
-      recovery: request.recovery !== undefined,
-      staged: request.staged !== undefined,
-    },
+    output: followUpOutput(request, level?.level),
     change: (recorded) => ({
       set: {
         followUp: { ...recorded.decision, decidedBy: recorded.decidedBy, decidedAt: recorded.decidedAt },
@@ -123,6 +124,26 @@ export async function recordFollowUp(
     why: "follow-up decided",
     correlationId,
   });
+}
+
+/**
+ * What the follow-up wait resumes with: the follow-ups chosen, which `FollowUpPlan` takes in turn; a
+ * close with nothing else to do ends the wait with `FollowUpClosed` instead (delivered with
+ * SendTaskFailure, services/steps/human-tasks.ts), which the ASL catches to `CloseCase`.
+ */
+function followUpOutput(
+  request: FollowUpRequest,
+  approvalLevel: string | undefined,
+): Record<string, unknown> {
+  const chosen = {
+    additionalAid: request.additionalAid !== undefined,
+    ...(approvalLevel ? { approvalLevel } : {}),
+    referrals: (request.referrals?.length ?? 0) > 0,
+    recovery: request.recovery !== undefined,
+    staged: request.staged !== undefined,
+  };
+  const onlyClose = !chosen.additionalAid && !chosen.referrals && !chosen.recovery && !chosen.staged;
+  return onlyClose ? { ...chosen, taskFailure: { error: FOLLOW_UP_CLOSED } } : chosen;
 }
 
 /** The additional aid proposed: more than zero. */
