@@ -10,7 +10,8 @@
  * item; tasks of one type are ordered by `openedAt`.
  *
  * Status: `open` → `decided` (decision written, its delivery to the execution not yet confirmed) → `completed`;
- * or `open` → `superseded` (the wait timed out and a new, escalated task replaced it).
+ * or `open`/`decided` → `superseded` (the wait ended without its decision — timed out, or its execution
+ * stopped — and a new task of its type replaced it; an undelivered decision is carried over to that one).
  */
 import { createHash } from "node:crypto";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
@@ -55,6 +56,14 @@ export interface HumanTaskDecision {
   trail?: DecisionTrail;
   /** Who carries the effects out now, and since when (wall-clock ms): one at a time, taken over when stale. */
   effectsClaim?: { by: string; atMs: number };
+  /** Deliveries to the execution started so far (counted before each is sent: `startDelivery`). */
+  deliveryAttempts?: number;
+  /**
+   * The first delivery met a dead token (the wait timed out, its execution was stopped or failed) and no
+   * other delivery had started: the decision provably never resumed an execution, so the wait of its type
+   * that the flow opens next (escalated, continued or redriven) takes it over.
+   */
+  undelivered?: boolean;
 }
 
 export interface HumanTask {
@@ -283,6 +292,47 @@ export class HumanTaskStore {
         ExpressionAttributeValues: { ":t": true },
       }),
     );
+  }
+
+  /**
+   * A delivery of the recorded decision starts: counted before it is sent, with `audited` set in the
+   * same write when the effects have just been carried out (so the decider's delivery costs no write
+   * more than marking it audited did). Answers the attempt's number.
+   */
+  async startDelivery(caseId: string, taskId: string, audited: boolean): Promise<number> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `CASE#${caseId}`, sk: `TASK#${taskId}` },
+        UpdateExpression: `SET ${audited ? "decided.audited = :t, " : ""}decided.deliveryAttempts = if_not_exists(decided.deliveryAttempts, :zero) + :one`,
+        ConditionExpression: "attribute_exists(decided)",
+        ExpressionAttributeValues: { ...(audited ? { ":t": true } : {}), ":zero": 0, ":one": 1 },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    return Number((out.Attributes?.decided as { deliveryAttempts?: unknown } | undefined)?.deliveryAttempts);
+  }
+
+  /**
+   * The first delivery met a dead token: marked `undelivered` unless another delivery has started
+   * since (it may have been the one that reached the token first). True when marked.
+   */
+  async markUndelivered(caseId: string, taskId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `CASE#${caseId}`, sk: `TASK#${taskId}` },
+          UpdateExpression: "SET decided.undelivered = :t",
+          ConditionExpression: "decided.deliveryAttempts = :one",
+          ExpressionAttributeValues: { ":t": true, ":one": 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+      return false;
+    }
   }
 
   /** Ends a task; the queue index keys are removed so it leaves every work list (an open one: a decided one left them already). */

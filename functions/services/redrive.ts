@@ -28,6 +28,11 @@ import type { FlowDeps } from "./ports.ts";
 
 export interface RedriveDeps {
   cases: Pick<FlowDeps["cases"], "get">;
+  /**
+   * The case's human tasks: a case that a decision ended (a plan stopped at its re-check, an advance
+   * refused) while its execution was stopped is restarted so that the decision reaches the flow.
+   */
+  tasks?: Pick<FlowDeps["tasks"], "forCase">;
   audit: FlowDeps["audit"];
   workflow: Pick<WorkflowPort, "startExecution">;
   executions: ExecutionReader;
@@ -83,8 +88,12 @@ const REASON_CHARS_MAX = 500;
 export async function redriveCase(deps: RedriveDeps, request: RedriveRequest): Promise<RedriveResult> {
   const reason = checkReason(request.reason);
   const record = await deps.cases.get(request.caseId);
-  // A withdrawn case's execution was stopped on purpose (ABORTED): an ended case is never restarted.
-  if (!OPEN_STATUSES.includes(record.status)) throw caseEnded(record.caseId, record.status);
+  // A withdrawn case's execution was stopped on purpose (ABORTED): an ended case is never restarted —
+  // unless it ended by a decision that never reached its execution (recorded on a wait whose execution
+  // had stopped): the restarted execution opens that wait again and is answered with it (human-tasks.ts).
+  if (!OPEN_STATUSES.includes(record.status) && !(await awaitsItsDecision(deps, record.caseId))) {
+    throw caseEnded(record.caseId, record.status);
+  }
   const current = await currentExecution(deps, record);
   if (!REDRIVABLE.has(current.facts.status)) throw notRedrivable(record.caseId, current);
 
@@ -129,6 +138,12 @@ export async function redriveCase(deps: RedriveDeps, request: RedriveRequest): P
     dedupKey: `case.redrive:${plan.to.name}`,
   });
   return { outcome: "started", ...plan };
+}
+
+/** A decision recorded on the case's last wait that provably never resumed an execution. */
+async function awaitsItsDecision(deps: RedriveDeps, caseId: string): Promise<boolean> {
+  const tasks = (await deps.tasks?.forCase(caseId)) ?? [];
+  return tasks.some((task) => task.status === "decided" && task.decided?.undelivered === true);
 }
 
 function checkReason(reason: string): string {

@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { CaseStore } from "#adapters/case-store.ts";
 import { executionReader } from "#adapters/execution-reader.ts";
+import { HumanTaskStore } from "#adapters/human-task-store.ts";
 import { stepFunctions } from "#adapters/step-functions.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { stateMachineArnEnv } from "#functions/runtime/environment.ts";
@@ -41,6 +42,7 @@ export function redriveDeps(env: NodeJS.ProcessEnv): RedriveDeps & { close(): vo
   const sfn = new SFNClient(env.AWS_ENDPOINT_URL_SFN ? { endpoint: env.AWS_ENDPOINT_URL_SFN } : {});
   return {
     cases: new CaseStore(db, tables.main),
+    tasks: new HumanTaskStore(db, tables.main),
     audit: auditPort(new AuditStore({ client: db, tableName: tables.main })),
     workflow: stepFunctions(sfn),
     executions: executionReader(sfn),

@@ -109,14 +109,20 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
 
 /**
  * A wait of this type that is still listed belongs to a predecessor that nobody can answer any more:
- * it is superseded. Its recorded decision is carried over only when this task exists BECAUSE that wait
- * timed out (an escalation): then the decision provably never resumed the execution. And only once its
+ * it is superseded. Its recorded decision is carried over only when it provably never resumed an
+ * execution: this task exists BECAUSE that wait timed out (an escalation); or its first delivery met a
+ * dead token with no other delivery started (`undelivered`: the execution had been stopped, failed, or
+ * handed over — a redrive or a continuation resumes at this very wait); or no delivery ever started
+ * (a delivery starts only once the effects are done: `audited`). A new wait of a type opens only once
+ * the old one is over, so such a decision answers the wait the flow stands at now. And only once its
  * effects reached the case: `audited`, or its case change landed (`decisionWriteId` on the case) and its
  * trail is recorded, so the rest of its effects (audit event, applicant's message) are carried out
  * here — its decider's request failed after changing the case and was not repeated. A decision whose
  * case change never landed (its request answered 503) would move the flow past a case that never learnt
  * of it (an advance drawn with no approval on the case): its decider's retry of the same request
- * records it again on this task, effects and all.
+ * records it again on this task, effects and all. A decision recorded while this runs, or delivered
+ * after it, is handed over by its own request (`settle` → `handOverToSuccessor`): whichever comes first,
+ * the wait that is open gets it once.
  */
 async function supersedeOlderWaits(
   deps: FlowDeps,
@@ -129,7 +135,8 @@ async function supersedeOlderWaits(
   for (const older of await deps.tasks.forCase(input.caseId)) {
     if (older.taskType !== input.taskType || older.taskId === task.taskId) continue;
     const decided = older.status === "decided" ? older.decided : undefined;
-    if (input.escalated && decided && !carried) {
+    const neverResumed = input.escalated || decided?.undelivered === true || decided?.audited !== true;
+    if (neverResumed && decided && !carried) {
       if (decided.audited) carried = decided;
       else if (decided.trail && current.appliedWriteIds?.includes(decisionWriteId(older))) {
         await completeDecisionTrail(deps, older, decided, decided.trail);
@@ -205,8 +212,9 @@ async function notifyTaskOpened(
 }
 
 /**
- * The decision beat the timeout but reached a token that had just expired: it is not lost. It is
- * recorded on the new task and delivered to its token; true when it was recorded.
+ * The decision beat the timeout (or the stop, or the hand-over) but reached a token that was dead: it
+ * is not lost. It is recorded on the new task and delivered to its token; true when this task holds a
+ * decision now (recorded here, or handed over by the decider's own request a moment before).
  */
 async function carryOver(
   deps: FlowDeps,
@@ -215,17 +223,76 @@ async function carryOver(
   carried: HumanTaskDecision,
   now: Date,
 ): Promise<boolean> {
-  const recorded = await deps.tasks.recordDecision(input.caseId, task.taskId, carried);
-  if (!recorded) return false;
-  const outcome = await deliverDecision(deps, input.token, carried.output);
-  if (outcome === "delivered")
-    await deps.tasks.finish(input.caseId, task.taskId, "completed", now.toISOString());
-  deps.log.info("decision carried over to the escalated task", {
+  const outcome = await takeOver(deps, task, input.token, carried, now);
+  if (outcome === "taken") return (await deps.tasks.findById(input.caseId, task.taskId))?.status !== "open";
+  deps.log.info("decision carried over to the wait that replaced its own", {
     caseId: input.caseId,
     taskType: input.taskType,
     outcome,
   });
   return true;
+}
+
+/**
+ * Records a decision that never resumed an execution on the wait that replaced its own, and delivers
+ * it to that wait's token. The record is conditional on the task being open, so of the opening wait
+ * and the decider's request — whichever comes first — one records it (a fresh attempt id each, so the
+ * loser is told it lost), and the task holds one decision. `taken`: the task held one already.
+ */
+async function takeOver(
+  deps: FlowDeps,
+  task: Pick<HumanTask, "caseId" | "taskId">,
+  token: string,
+  carried: HumanTaskDecision,
+  now: Date,
+): Promise<TaskResponseOutcome | "taken"> {
+  const {
+    effectsClaim: _claim,
+    undelivered: _undelivered,
+    deliveryAttempts: _attempts,
+    ...decision
+  } = carried;
+  // Counted as its first delivery: a dead token here is proof again, for the wait after this one.
+  const copy: HumanTaskDecision = {
+    ...decision,
+    audited: true,
+    attemptId: randomUUID(),
+    deliveryAttempts: 1,
+  };
+  if (!(await deps.tasks.recordDecision(task.caseId, task.taskId, copy))) return "taken";
+  const outcome = await deliverDecision(deps, token, copy.output);
+  if (outcome === "delivered")
+    await deps.tasks.finish(task.caseId, task.taskId, "completed", now.toISOString());
+  else await deps.tasks.markUndelivered(task.caseId, task.taskId);
+  return outcome;
+}
+
+/**
+ * A decision whose first delivery met a dead token while the wait that replaced its own was already
+ * open (the escalated, continued or redriven execution opened it between the decision's record and its
+ * delivery): that wait takes it over now. Without an open successor the decision stays recorded, and
+ * the next wait of its type carries it over when it opens (`supersedeOlderWaits`).
+ */
+async function handOverToSuccessor(
+  deps: FlowDeps,
+  task: HumanTask,
+  recorded: HumanTaskDecision,
+): Promise<TaskResponseOutcome> {
+  const successor = await deps.tasks.current(task.caseId, task.taskType);
+  if (!successor || successor.taskId === task.taskId || successor.status !== "open") return "stale";
+  if (successor.openedAt < task.openedAt) return "stale";
+  const token = await deps.tasks.tokenOf(task.caseId, successor.taskId);
+  if (!token) return "stale";
+  const now = deps.now();
+  const outcome = await takeOver(deps, successor, token, recorded, now);
+  if (outcome === "taken") return "stale";
+  await deps.tasks.finish(task.caseId, task.taskId, "superseded", now.toISOString());
+  deps.log.info("decision handed over to the wait that replaced its own", {
+    caseId: task.caseId,
+    taskType: task.taskType,
+    outcome,
+  });
+  return outcome;
 }
 
 export interface DecideHumanTaskInput {
@@ -367,6 +434,7 @@ async function settle(
   recorded: HumanTaskDecision,
   attemptId: string,
 ): Promise<TaskResponseOutcome | "in-progress"> {
+  let justAudited = false;
   if (!recorded.audited) {
     // This request recorded the decision, and its claim with it; a repeat claims them now.
     const claimed =
@@ -389,21 +457,32 @@ async function settle(
         await deps.tasks.releaseEffects(input.caseId, task.taskId, attemptId).catch(() => undefined);
         throw error;
       }
-      await deps.tasks.markAudited(input.caseId, task.taskId);
+      justAudited = true;
     }
   }
+  // Counted before it is sent (with `audited` when the effects were just done): only a first delivery
+  // that meets a dead token proves the decision never reached an execution.
+  const attempt = await deps.tasks.startDelivery(input.caseId, task.taskId, justAudited);
   const token = await deps.tasks.tokenOf(input.caseId, task.taskId);
   if (!token) return "stale";
   const delivery = await deliverDecision(deps, token, recorded.output);
   if (delivery === "delivered") {
     await deps.tasks.finish(input.caseId, task.taskId, "completed", deps.now().toISOString());
-  } else {
-    deps.log.warn("decision recorded on a wait that had timed out; the escalated task will take it over", {
+    return delivery;
+  }
+  const neverResumed =
+    attempt === 1
+      ? await deps.tasks.markUndelivered(input.caseId, task.taskId)
+      : (await deps.tasks.findById(input.caseId, task.taskId))?.decided?.undelivered === true;
+  deps.log.warn(
+    "decision recorded on a wait whose execution no longer waits; the wait that replaces it takes it over",
+    {
       caseId: input.caseId,
       taskType: input.taskType,
-    });
-  }
-  return delivery;
+      neverResumed,
+    },
+  );
+  return neverResumed ? handOverToSuccessor(deps, task, { ...recorded, audited: true }) : delivery;
 }
 
 /**

@@ -1,0 +1,173 @@
+/**
+ * The gap between a wait whose execution no longer waits (stopped, failed, handed over) and the wait
+ * that replaces it, on DynamoDB Local with a Step Functions port whose answers per token the test
+ * scripts — the orders a real runtime cannot be made to show on demand:
+ *
+ * - the replacing wait opens while the decision's effects run (after its record, before its delivery):
+ *   the decision's own request hands it over when its delivery meets the dead token — once;
+ * - a decision whose first delivery reached the execution (its answer lost) and whose repeat then met
+ *   a used token is NOT carried to the next wait of its type: nothing proves it never resumed the flow.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CaseRecord } from "#adapters/case-store.ts";
+import type { TaskResponseOutcome, WorkflowPort } from "#adapters/step-functions.ts";
+import { createFlowDeps } from "#functions/services/deps.ts";
+import type { FlowDeps } from "#functions/services/ports.ts";
+import { decideHumanTask, openHumanTask } from "#functions/services/steps/human-tasks.ts";
+import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
+
+type Answer = TaskResponseOutcome | "lost";
+
+/** A Step Functions port answering each token as scripted (default `delivered`); `lost`: delivered, answer lost. */
+function scriptedWorkflow(): WorkflowPort & { sent: string[]; answers: Map<string, Answer[]> } {
+  const sent: string[] = [];
+  const answers = new Map<string, Answer[]>();
+  const answer = (token: string): TaskResponseOutcome => {
+    sent.push(token);
+    const scripted = answers.get(token)?.shift() ?? "delivered";
+    if (scripted === "lost") throw new Error("socket hang up after the task response was accepted");
+    return scripted;
+  };
+  return {
+    sent,
+    answers,
+    startExecution: async () => ({ started: true }),
+    sendTaskSuccess: async (token) => answer(token),
+    sendTaskFailure: async (token) => answer(token),
+  };
+}
+
+let tables: TestTables;
+let deps: FlowDeps;
+let workflow: ReturnType<typeof scriptedWorkflow>;
+let effects: string[];
+let nowMs = Date.parse("2026-04-07T01:00:00Z");
+
+function caseRecord(caseId: string): CaseRecord {
+  return {
+    caseId,
+    countyId: "230123",
+    townshipId: "230123100",
+    status: "awaiting-advance-decision",
+    flow: "A",
+    hardship: { kind: "urgent", cause: "fire" },
+    description: "房屋失火，急需生活救助",
+    applicant: {
+      name: "张伟",
+      document: { type: "resident-id", numberMasked: "2301**********1238" },
+      personKey: `pk-${caseId}`,
+      registration: {},
+      local: true,
+    },
+    payout: { method: "bank" },
+    filedBy: { userId: "officer-chengguan-1", onBehalf: true },
+    filedAt: new Date(nowMs).toISOString(),
+    policyVersionId: "230123-2026-01",
+    correlationId: `corr-${caseId}`,
+    handledBy: ["officer-chengguan-1"],
+    flags: {},
+    version: 1,
+  };
+}
+
+function open(caseId: string, token: string) {
+  nowMs += 1000;
+  return openHumanTask(deps, {
+    token,
+    caseId,
+    taskType: "advance-decision",
+    assigneeRoles: ["township-approver"],
+    timeoutSeconds: 86_400,
+    caseEvent: { type: "wait.opened", flow: "A", wait: "advance-decision" },
+    notify: [{ kind: "township", id: "230123100", role: "township-approver" }],
+    subject: "An advance waits for your decision",
+    subjectZh: "有一笔先行救助待您审批",
+    correlationId: `corr-${caseId}`,
+  });
+}
+
+function approve(caseId: string, during?: () => Promise<unknown>) {
+  return decideHumanTask(deps, {
+    caseId,
+    taskType: "advance-decision",
+    actorUserId: "approver-chengguan",
+    decision: { decision: "approve", amountYuan: "500.00" },
+    output: { outcome: "approved", purpose: "advance" },
+    effects: async (recorded) => {
+      await during?.();
+      effects.push(`${caseId}:${recorded.decidedBy}`);
+    },
+  });
+}
+
+beforeAll(async () => {
+  tables = await createTestTables("fa-gap-order");
+  workflow = scriptedWorkflow();
+  deps = createFlowDeps({
+    client: tables.client,
+    tables: tables.names,
+    identityHashKey: "human-tasks-gap-test-identity-key-000000",
+    payeeHashSecret: "human-tasks-gap-test-payee-secret",
+    bankCallbackUrl: () => "http://127.0.0.1:1/bank/callback",
+    gateway: () => {
+      throw new Error("no bank in this test");
+    },
+    workflow,
+    now: () => new Date(nowMs),
+  });
+});
+
+afterAll(() => {
+  tables?.client.destroy();
+});
+
+describe("a decision in the gap between a dead wait and the wait that replaces it", () => {
+  it("the redriven wait opens while the decision's effects run: its request hands the decision over when the dead token refuses it", async () => {
+    // Prepare: the stopped execution's wait; the redriven execution's wait opens mid-decision
+    effects = [];
+    await deps.cases.create(caseRecord("G1"));
+    await open("G1", "token-G1-stopped");
+    workflow.answers.set("token-G1-stopped", ["stale"]);
+    let reopened: Awaited<ReturnType<typeof open>> | undefined;
+
+    // Act
+    const decided = await approve("G1", async () => {
+      reopened = await open("G1", "token-G1-redriven");
+    });
+
+    // Assess: delivered once, to the redriven wait; the decision's effects ran once
+    expect(reopened?.carriedOver).toBe(false);
+    expect(decided.delivery).toBe("delivered");
+    expect(workflow.sent.filter((t) => t.startsWith("token-G1"))).toEqual([
+      "token-G1-stopped",
+      "token-G1-redriven",
+    ]);
+    const tasks = await deps.tasks.forCase("G1");
+    expect(tasks.find((t) => t.taskId === decided.task.taskId)?.status).toBe("superseded");
+    expect(tasks.find((t) => t.taskId === reopened?.task.taskId)).toMatchObject({
+      status: "completed",
+      decided: { decidedBy: "approver-chengguan", decision: { amountYuan: "500.00" } },
+    });
+    expect(effects).toEqual(["G1:approver-chengguan"]);
+  });
+
+  it("a decision that may have reached its execution (answer lost, then a used token) is not carried to the next wait of its type", async () => {
+    // Prepare: the first delivery is accepted but its answer lost; the repeat meets the used token
+    effects = [];
+    await deps.cases.create(caseRecord("G2"));
+    await open("G2", "token-G2-first");
+    workflow.answers.set("token-G2-first", ["lost", "stale"]);
+    await expect(approve("G2")).rejects.toThrow(/socket hang up/);
+    const repeated = await approve("G2");
+
+    // Act: the flow, having moved on, opens another wait of the type
+    const next = await open("G2", "token-G2-next");
+
+    // Assess: the next wait is asked, not answered with the old decision
+    expect(repeated).toMatchObject({ repeated: true, delivery: "stale" });
+    expect(next.carriedOver).toBe(false);
+    expect(workflow.sent.filter((t) => t === "token-G2-next")).toEqual([]);
+    expect((await deps.tasks.findById("G2", next.task.taskId))?.status).toBe("open");
+    expect(effects).toEqual(["G2:approver-chengguan"]);
+  });
+});
