@@ -5,7 +5,11 @@
  *
  * - a checkpoint at every top-level state entered (state, input, entry counts), durable BEFORE the
  *   state's task runs — a resumed execution is a copy of the definition with `StartAt` = that state;
- *   checkpoints and events are written behind (group commit, store.ts) and awaited at that barrier;
+ * - writes kept in a buffer of the run and sent (group commit, store.ts) only when something needs
+ *   them: the barrier before a Task or Wait state sends them when they hold a checkpoint or a task
+ *   record (one request for the history since the last barrier, the checkpoint and the task record);
+ *   a wait that parks the execution, a retry, a GetExecutionHistory and the end send them too — so a
+ *   Lambda task state costs one write, not one at its start and another while its function runs;
  * - task tokens (`$$.Task.Token`) with waits completed by SendTaskSuccess/Failure, heartbeats, and
  *   TimeoutSeconds(Path)/HeartbeatSeconds raising States.Timeout/States.HeartbeatTimeout on the clock;
  * - Wait states on the layer's clock; the machine's TimeoutSeconds;
@@ -20,7 +24,14 @@ import { SfnApiError, StatesError } from "./errors.ts";
 import type { LocalFunctions } from "./functions.ts";
 import { INJECTED, type PreparedDefinition, type StateInfo, type TaskInfo } from "./prepare.ts";
 import type { LocalFifoQueue } from "./sqs.ts";
-import type { Checkpoint, ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from "./store.ts";
+import type {
+  Checkpoint,
+  ExecutionRecord,
+  ExecutionStatus,
+  ExecutionStore,
+  HistoryEvent,
+  StoredItem,
+} from "./store.ts";
 import { heartbeatTimeoutError, statesTimeoutError } from "./timeouts.ts";
 import { TASK_TOKEN_PLACEHOLDER, taskToken, withTaskToken } from "./tokens.ts";
 
@@ -67,6 +78,8 @@ type LibraryEvent = {
 };
 
 const LOCAL_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/aidflow-local-state-machine`;
+/** A run's buffer is sent once it holds this many items, barrier or not (a long Map's events). */
+const BUFFER_ITEMS_MAX = 100;
 
 export class ExecutionRun {
   readonly done: Promise<void>;
@@ -74,6 +87,10 @@ export class ExecutionRun {
   private abortLibrary: (() => void) | undefined;
   private ending: Ending | undefined;
   private writes: Promise<void> = Promise.resolve();
+  /** Writes not sent yet, in the order they were made (a later write of the same item moves it last). */
+  private buffer: StoredItem[] = [];
+  /** The buffer holds a checkpoint or a task record: the next barrier sends it. */
+  private bufferNeedsBarrier = false;
   private lastEventId = 0;
   private entries: Record<string, number> = {};
   private attempt = 0;
@@ -85,6 +102,8 @@ export class ExecutionRun {
    * checkpoint is durable). Everywhere else a token is new, so it is not looked up first.
    */
   private inResumedState = false;
+  /** The run has begun to close the execution (or to suspend it): its record may change from now on. */
+  private closing = false;
   /** Waits in progress on a Wait state's time or a task token (not counting the work in between). */
   private parked = 0;
   private readonly nestedCalls = new Map<string, number>();
@@ -100,6 +119,14 @@ export class ExecutionRun {
 
   get executionArn(): string {
     return this.record.executionArn;
+  }
+
+  /**
+   * The execution's record while this run holds it RUNNING (the table says the same: only the run
+   * closes it), so DescribeExecution needs no read; undefined once the run begins to close it.
+   */
+  get runningRecord(): ExecutionRecord | undefined {
+    return this.closing ? undefined : this.record;
   }
 
   /**
@@ -244,6 +271,8 @@ export class ExecutionRun {
         if (checkpoint && info?.topLevel && checkpoint.state === name && event.index === undefined) {
           this.attempt += 1;
           this.saveCheckpoint({ ...checkpoint, attempt: this.attempt });
+          // Sent now, not at the retry's barrier: the retry may pause for long (the retry interval).
+          this.send();
         }
         return;
       }
@@ -274,7 +303,7 @@ export class ExecutionRun {
 
   private saveCheckpoint(checkpoint: Checkpoint): void {
     this.checkpoint = checkpoint;
-    this.enqueue(() => this.deps.store.saveCheckpoint(this.record.executionArn, checkpoint));
+    this.write(this.deps.store.checkpointItem(this.record.executionArn, checkpoint), { barrier: true });
   }
 
   private recordEvent(type: string, details?: { [key: string]: Json }): void {
@@ -286,16 +315,38 @@ export class ExecutionRun {
       ...(details ? { details } : {}),
     };
     this.lastEventId = event.id;
-    this.enqueue(() => this.deps.store.putEvent(this.record.executionArn, event));
+    this.write(this.deps.store.eventItem(this.record.executionArn, event), { barrier: false });
   }
 
   /**
-   * Submits a write now (the store batches it with other executions' writes, in submission order);
-   * `writes` settles once every write submitted so far has.
+   * Buffers a write (nothing is written while suspending, unless `evenWhileSuspending`); `barrier`:
+   * recovery needs it before the state's effect (a checkpoint, a task record).
    */
-  private enqueue(write: () => Promise<void>): void {
-    if (this.ending?.kind === "suspend") return;
-    this.track(write());
+  private write(item: StoredItem, options: { barrier: boolean; evenWhileSuspending?: boolean }): void {
+    if (this.ending?.kind === "suspend" && !options.evenWhileSuspending) return;
+    if (!item.sk.startsWith("EVENT#")) {
+      // One item per key in a request (a transaction refuses two); moved last, never before the
+      // events that preceded its new content.
+      const at = this.buffer.findIndex((other) => other.pk === item.pk && other.sk === item.sk);
+      if (at >= 0) this.buffer.splice(at, 1);
+    }
+    this.buffer.push(item);
+    if (options.barrier) this.bufferNeedsBarrier = true;
+    if (this.buffer.length >= BUFFER_ITEMS_MAX) this.send();
+  }
+
+  /**
+   * Sends the buffer (the store batches it with other executions' writes, in submission order);
+   * `writes` settles once every write sent so far has. The returned promise rejects if a write failed.
+   */
+  private send(): Promise<void> {
+    if (this.buffer.length === 0) return Promise.resolve();
+    const items = this.buffer;
+    this.buffer = [];
+    this.bufferNeedsBarrier = false;
+    const sent = this.deps.store.write(items);
+    this.track(sent);
+    return sent;
   }
 
   private track(write: Promise<void>): void {
@@ -305,20 +356,44 @@ export class ExecutionRun {
     this.writes = this.writes.then(() => written);
   }
 
-  /** Everything the library dispatched so far is recorded and durable (the checkpoint barrier). */
-  private async flush(): Promise<void> {
+  /** Every library event dispatched so far is handled (checkpoint and entry counts current). */
+  private async libraryEventsHandled(): Promise<void> {
     // The event log is consumed through microtasks only: one macrotask turn drains it.
     await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /**
+   * The checkpoint barrier: what recovery needs (checkpoint, task record) is durable, with the
+   * history before it. Events alone stay buffered. Rejects if this barrier's own writes failed.
+   */
+  private async barrier(): Promise<void> {
+    const sent = this.bufferNeedsBarrier ? this.send() : undefined;
     await this.writes;
+    await sent;
+  }
+
+  /** The history so far is durable (GetExecutionHistory reads it from the table). */
+  async persistHistory(): Promise<void> {
+    this.send();
+    await this.writes;
+  }
+
+  /** Waiting for time or a person: what is buffered is sent (it may be long until the next barrier). */
+  private park(): void {
+    this.parked += 1;
+    this.send();
   }
 
   // ── Task and Wait states ──
 
   private async runState(info: StateInfo, rawInput: Json): Promise<Json> {
     if (this.ending) throw new StatesError("States.Runtime", "the execution is ending");
-    await this.flush();
+    await this.libraryEventsHandled();
     if (info.wait) return this.runWait(info, rawInput);
-    return this.runTask(info, info.task as TaskInfo, rawInput);
+    const task = info.task as TaskInfo;
+    // A wait for a task token adds its task record to this barrier first (waitForTaskToken).
+    if (!waitsForTaskToken(task)) await this.barrier().catch(() => undefined);
+    return this.runTask(info, task, rawInput);
   }
 
   private attemptKey(info: StateInfo): string {
@@ -337,11 +412,12 @@ export class ExecutionRun {
     } else {
       untilMs = waitDeadline(info, parameters, this.deps.clock.nowMs());
       if (info.topLevel && this.checkpoint?.state === info.name) {
+        // The deadline rides with the state's checkpoint: one write at the barrier.
         this.saveCheckpoint({ ...this.checkpoint, waitUntilMs: untilMs });
-        await this.flush();
       }
     }
-    this.parked += 1;
+    await this.barrier().catch(() => undefined);
+    this.park();
     try {
       await this.deps.clock.sleepUntil(untilMs, this.abortController.signal);
     } finally {
@@ -560,9 +636,16 @@ export class ExecutionRun {
     }
     heartbeatSecondsOfTask = record.heartbeatSeconds;
     heartbeatDeadlineMs ??= record.heartbeatDeadlineMs;
+    /** The record is closed (timed out, answered): a failure from here on does not close it again. */
+    let closed = false;
     try {
-      // Durable before the handler hands the token out; FIFO with this execution's earlier writes.
-      if (isNew) await store.putTask(record);
+      // Durable before the handler hands the token out, in one write with the state's checkpoint.
+      if (isNew) {
+        this.write(store.taskItem(record), { barrier: true });
+        await this.barrier();
+      } else {
+        await this.barrier().catch(() => undefined);
+      }
       if (!record.handlerDone || (handOut.resend && !isNew)) {
         this.recordTaskStarted(task, parameters, {
           ...(timeoutSecondsOf(record, clock.nowMs())
@@ -572,9 +655,9 @@ export class ExecutionRun {
         });
         const submitted = await this.withDeadline(handOut.submit(token), record.deadlineMs);
         this.recordEvent("TaskSubmitted", { ...resource, output: JSON.stringify(submitted) });
-        // Written behind (even while suspending), durable before the next checkpoint: a resumed
-        // execution then waits for the outcome instead of invoking the handler again.
-        this.track(store.markHandlerDone(token));
+        // Sent as the execution parks (even while suspending): a resumed execution then waits for
+        // the outcome instead of invoking the handler again.
+        this.write(store.handlerDoneItem(token), { barrier: false, evenWhileSuspending: true });
       }
       for (;;) {
         const dueMs = Math.min(
@@ -591,7 +674,7 @@ export class ExecutionRun {
           : new Promise<"rearm">((resolve) =>
               signal.addEventListener("abort", () => resolve("rearm"), { once: true }),
             );
-        this.parked += 1;
+        this.park();
         const winner = await Promise.race([delivered, timer]).finally(() => {
           this.parked -= 1;
         });
@@ -603,22 +686,27 @@ export class ExecutionRun {
         rearm.abort();
         if (winner === "due") {
           const timedOut = (record.deadlineMs ?? Number.POSITIVE_INFINITY) <= clock.nowMs();
+          closed = true;
           if (!(await store.updateOpenTask(token, { status: "TIMED_OUT" }))) {
             // An outcome was recorded at the same moment: it wins.
-            const closed = await store.getTask(token);
-            if (closed)
-              return this.applyClosedTask(task, closed.status, closed.outputJson, closed.error, closed.cause);
+            const answered = await store.getTask(token);
+            if (answered) {
+              const { status, outputJson, error, cause } = answered;
+              return this.applyClosedTask(task, status, outputJson, error, cause);
+            }
           }
           const error = timedOut ? await statesTimeoutError() : heartbeatTimeoutError();
           throw error;
         }
+        // SendTask* closed the record before delivering the outcome.
+        closed = true;
         return this.applyOutcome(task, winner);
       }
     } catch (error) {
       if (!this.ending) {
-        await store.updateOpenTask(token, { status: "FAILED" });
+        if (!closed) await store.updateOpenTask(token, { status: "FAILED" });
         this.recordTaskError(task, error);
-      } else if (this.ending.kind !== "suspend") {
+      } else if (this.ending.kind !== "suspend" && !closed) {
         await store.updateOpenTask(token, { status: "CANCELLED" });
       }
       throw error;
@@ -655,9 +743,10 @@ export class ExecutionRun {
     result: { ok: true; output: Json } | { ok: false; error: string; cause: string },
   ): Promise<void> {
     const ending = this.ending;
+    this.closing = true;
     this.abortController.abort(new StatesError("States.Runtime", "execution finished"));
     if (ending?.kind === "suspend") {
-      await this.writes;
+      await this.persistHistory();
       return;
     }
     const stopMs = this.deps.clock.nowMs();
@@ -690,9 +779,32 @@ export class ExecutionRun {
       outcome = { status: "FAILED", error: result.error, cause: result.cause };
       this.recordEvent("ExecutionFailed", { error: result.error, cause: result.cause });
     }
-    await this.writes;
-    await this.deps.store.finishExecution(this.record.executionArn, { ...outcome, stopMs });
+    await this.close({ ...outcome, stopMs });
   }
+
+  /** Closes the execution with its last events in one transaction (after the writes sent before). */
+  private async close(outcome: Parameters<ExecutionStore["finishExecution"]>[1]): Promise<void> {
+    const { store } = this.deps;
+    const last = this.buffer;
+    this.buffer = [];
+    this.bufferNeedsBarrier = false;
+    await this.writes;
+    try {
+      // Closed meanwhile (StopExecution): the last events are history all the same.
+      if (!(await store.finishExecution(this.record.executionArn, outcome, last)))
+        this.track(store.write(last));
+    } catch (error) {
+      this.deps.onError(`execution ${this.record.executionArn}: closing with its last events failed`, error);
+      this.track(store.write(last));
+      await this.writes;
+      await store.finishExecution(this.record.executionArn, outcome);
+    }
+    await this.writes;
+  }
+}
+
+function waitsForTaskToken(task: TaskInfo): boolean {
+  return task.kind === "sqsSendMessageWaitForTaskToken" || task.kind === "lambdaInvokeWaitForTaskToken";
 }
 
 function unpackTaskInput(

@@ -130,6 +130,8 @@ export class StepFunctionsLayer {
   }
 
   async describeExecution(executionArn: string): Promise<ExecutionDescription> {
+    const running = this.running.get(executionArn)?.runningRecord;
+    if (running) return describe(running);
     const record = await this.options.store.getExecution(executionArn);
     if (!record)
       throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${executionArn}'`);
@@ -184,6 +186,8 @@ export class StepFunctionsLayer {
     nextToken?: string;
   }): Promise<{ events: HistoryEventDescription[]; nextToken?: string }> {
     await this.describeExecution(request.executionArn);
+    // A run of this process keeps its latest events in a buffer until it needs them written.
+    await this.running.get(request.executionArn)?.persistHistory();
     const page = await this.options.store.getEvents(request.executionArn, {
       reverse: request.reverseOrder ?? false,
       limit: pageSize(request.maxResults),

@@ -16,12 +16,13 @@
  *   outcome recorded meanwhile on `TASK`).
  * - `SFNCLOCK` / `CLOCK` — the accelerated clock's anchor, so virtual time continues across restarts.
  *
- * Events, checkpoints, new task records and the handler markers go through the group commit; what
- * needs a condition (creating an execution, closing it, closing a task) is a request of its own.
+ * Events, checkpoints, new task records and the handler markers go through the group commit
+ * (`write`); what needs a condition (creating an execution, closing a task) is a request of its own.
+ * Closing an execution takes its last events along in one transaction (`finishExecution`).
  */
 import { createHash } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -30,7 +31,9 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import type { ClockAnchor } from "../clock.ts";
 import type { Json } from "./asl.ts";
@@ -90,6 +93,11 @@ export interface TaskRecord {
   cause?: string;
 }
 
+type CloseInput = UpdateCommandInput & { TableName: string; UpdateExpression: string };
+
+/** An item of the layer in the `main` table, as the group commit puts it. */
+export type StoredItem = Record<string, unknown> & { pk: string; sk: string };
+
 export interface Page<T> {
   items: T[];
   nextToken?: string;
@@ -103,6 +111,9 @@ const HANDLER_DONE_SK = "HANDLER_DONE";
 const BATCH_GET_MAX = 100;
 const RUNNING_PK = "SFNRUNNING";
 const EVENT_ID_DIGITS = 9;
+/** TransactWriteItems' limits (100 items, 4 MB): the close and at most 99 puts, sized as group-commit.ts does. */
+const FINISH_PUTS_MAX = 99;
+const FINISH_BYTES_MAX = 1024 * 1024;
 
 export class ExecutionStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -149,12 +160,42 @@ export class ExecutionStore {
     return Item ? toExecution(Item) : undefined;
   }
 
-  /** Durable once resolved; batched with the other executions' writes (group-commit.ts). */
-  saveCheckpoint(executionArn: string, checkpoint: Checkpoint): Promise<void> {
-    return this.group.put({ pk: executionKey(executionArn).pk, sk: CHECKPOINT_SK, checkpoint });
+  /**
+   * Puts the items (unconditionally), batched with the other executions' writes (group-commit.ts),
+   * in this order; resolves once every one is durable, rejects if one is not.
+   */
+  async write(items: readonly StoredItem[]): Promise<void> {
+    await Promise.all(items.map((item) => this.group.put(item)));
   }
 
-  /** Closes a running execution; false when it was already closed (e.g. stopped meanwhile). */
+  checkpointItem(executionArn: string, checkpoint: Checkpoint): StoredItem {
+    return { pk: executionKey(executionArn).pk, sk: CHECKPOINT_SK, checkpoint };
+  }
+
+  eventItem(executionArn: string, event: HistoryEvent): StoredItem {
+    return {
+      pk: executionKey(executionArn).pk,
+      sk: `EVENT#${String(event.id).padStart(EVENT_ID_DIGITS, "0")}`,
+      ...event,
+    };
+  }
+
+  /** A new task record. */
+  taskItem(task: TaskRecord): StoredItem {
+    return { ...taskKey(task.token), ...task };
+  }
+
+  /** The handler that received the token has returned (a marker beside the task record). */
+  handlerDoneItem(token: string): StoredItem {
+    return { pk: taskKey(token).pk, sk: HANDLER_DONE_SK };
+  }
+
+  /**
+   * Closes a running execution; false when it was already closed (e.g. stopped meanwhile).
+   * `lastItems` (its last events) are put in the same transaction as the close when they fit one
+   * (else through the group commit, before it); a transaction that finds the execution closed
+   * writes none of them (false: the caller decides).
+   */
   async finishExecution(
     executionArn: string,
     outcome: {
@@ -164,7 +205,55 @@ export class ExecutionStore {
       error?: string;
       cause?: string;
     },
+    lastItems: readonly StoredItem[] = [],
   ): Promise<boolean> {
+    const close = this.closeInput(executionArn, outcome);
+    const fits =
+      lastItems.length > 0 &&
+      lastItems.length <= FINISH_PUTS_MAX &&
+      JSON.stringify(lastItems).length <= FINISH_BYTES_MAX;
+    if (!fits) {
+      await this.write(lastItems);
+      return this.close(close);
+    }
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: close },
+            ...lastItems.map((item) => ({ Put: { TableName: this.tableName, Item: item } })),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
+      if (reasons?.[0]?.Code === "ConditionalCheckFailed") return false;
+      throw error;
+    }
+  }
+
+  private async close(input: CloseInput): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand(input));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** The conditional update that closes a RUNNING execution (and takes it off the running index). */
+  private closeInput(
+    executionArn: string,
+    outcome: {
+      status: Exclude<ExecutionStatus, "RUNNING">;
+      stopMs: number;
+      outputJson?: string;
+      error?: string;
+      cause?: string;
+    },
+  ): CloseInput {
     const values: Record<string, unknown> = {
       ":status": outcome.status,
       ":stop": outcome.stopMs,
@@ -179,22 +268,14 @@ export class ExecutionStore {
         values[`:${key}`] = outcome[key];
       }
     }
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: executionKey(executionArn),
-          UpdateExpression: `SET ${sets.join(", ")} REMOVE gsi2pk, gsi2sk`,
-          ConditionExpression: "#status = :running",
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return {
+      TableName: this.tableName,
+      Key: executionKey(executionArn),
+      UpdateExpression: `SET ${sets.join(", ")} REMOVE gsi2pk, gsi2sk`,
+      ConditionExpression: "#status = :running",
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
   }
 
   async listExecutions(
@@ -261,15 +342,6 @@ export class ExecutionStore {
     return found;
   }
 
-  /** Durable once resolved; batched with the other executions' writes (group-commit.ts). */
-  putEvent(executionArn: string, event: HistoryEvent): Promise<void> {
-    return this.group.put({
-      pk: executionKey(executionArn).pk,
-      sk: `EVENT#${String(event.id).padStart(EVENT_ID_DIGITS, "0")}`,
-      ...event,
-    });
-  }
-
   async getEvents(
     executionArn: string,
     options: { reverse: boolean; limit: number; nextToken?: string },
@@ -313,16 +385,6 @@ export class ExecutionStore {
     const { pk: _pk, sk: _sk, ...task } = item;
     const handlerDone = task.handlerDone === true || Items?.some((i) => i.sk === HANDLER_DONE_SK) === true;
     return { ...(task as TaskRecord), handlerDone };
-  }
-
-  /** A new task record; durable once resolved (group commit). */
-  putTask(task: TaskRecord): Promise<void> {
-    return this.group.put({ ...taskKey(task.token), ...task });
-  }
-
-  /** The handler that received the token has returned; durable once resolved (group commit). */
-  markHandlerDone(token: string): Promise<void> {
-    return this.group.put({ pk: taskKey(token).pk, sk: HANDLER_DONE_SK });
   }
 
   /** Updates an open task; false when the task is closed (or unknown). */
