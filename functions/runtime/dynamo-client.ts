@@ -7,10 +7,12 @@
  * whole step. The embedded runtime's simulation sets a
  * retry strategy that keeps the SDK's semantics without its real-time backoff (its clock is manual:
  * a backoff of real seconds only slows the runs down) and a request handler that injects DynamoDB
- * faults (test/simulation/county/county.ts).
+ * faults (test/simulation/county/county.ts). A client of the local runtime's DynamoDB (a loopback
+ * endpoint) sends its requests unsigned (local-signer.ts); in AWS the SDK signs them as always.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { StandardRetryStrategy } from "@smithy/core/retry";
+import { signerForEndpoint } from "./local-signer.ts";
 
 /** The part of the SDK configuration a process may set for all its clients. */
 export type DynamoClientDefaults = Pick<DynamoDBClientConfig, "requestHandler"> & {
@@ -57,9 +59,22 @@ export function retryingTransactionConflicts(strategy: RetryStrategyLike): Retry
   };
 }
 
-/** A new DynamoDB client with this process's defaults. */
+/**
+ * A new DynamoDB client with this process's defaults. Its endpoint, region and credentials are the
+ * SDK's own variables (`AWS_ENDPOINT_URL_DYNAMODB`, …), read here too to choose the signer.
+ */
 export function newDynamoDbClient(): DynamoDBClient {
   const { retryStrategy, ...rest } = defaults;
   const strategy = retryStrategy ?? new StandardRetryStrategy(STANDARD_ATTEMPTS);
-  return new DynamoDBClient({ ...rest, retryStrategy: retryingTransactionConflicts(strategy) as never });
+  const env = process.env;
+  const signer = signerForEndpoint(env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL, {
+    accessKeyId: env.AWS_ACCESS_KEY_ID ?? "local",
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "local",
+    service: "dynamodb",
+  });
+  return new DynamoDBClient({
+    ...rest,
+    ...signer,
+    retryStrategy: retryingTransactionConflicts(strategy) as never,
+  });
 }

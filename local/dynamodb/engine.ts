@@ -19,6 +19,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
+import { unsignedLocalSigner } from "../../functions/runtime/local-signer.ts";
 import { physicalTableName, TABLES, type TableDefinition } from "../../functions/runtime/tables.ts";
 
 export interface DynamoEngine {
@@ -148,12 +149,21 @@ export async function startDynamoEngine(options: StartEngineOptions = {}): Promi
   };
 }
 
-/** A client of DynamoDB Local; `extra` adds to the configuration (e.g. a request handler). */
+/**
+ * A client of DynamoDB Local; `extra` adds to the configuration (e.g. a request handler). Its
+ * requests go unsigned (DynamoDB Local checks no signature: functions/runtime/local-signer.ts).
+ */
 export function localDynamoClient(
   endpoint: string,
   extra: Pick<DynamoDBClientConfig, "requestHandler"> = {},
 ): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, ...extra });
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    signer: unsignedLocalSigner({ ...LOCAL_CREDENTIALS, region: LOCAL_REGION, service: "dynamodb" }),
+    ...extra,
+  });
 }
 
 export function createTableInput(prefix: string, table: TableDefinition): CreateTableCommandInput {
