@@ -8,7 +8,8 @@
  *   npx tsx bench/county/cpu.ts --first 21 --warm 20 --seeds 10   # seeds 1–20 first, not counted (a warm JIT)
  *   npx tsx bench/county/cpu.ts --seeds 40 --every 10   # and each block of 10 seeds on its own
  *
- * `--requests` also counts DynamoDB requests by operation (the county's fault injector sees them all).
+ * `--requests` also counts DynamoDB requests by sender (the local Step Functions layer, each Lambda
+ * function, the HTTP API and driver) and by operation (the county's fault injector sees them all).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readdirSync, readFileSync } from "node:fs";
@@ -98,6 +99,9 @@ const county = await startSimCounty({ dynamoEndpoint: engine.endpoint, label: "c
 /** Requests by operation and the shape of their keys (`pk` up to its first id), when `--requests`. */
 const tally = new Map<string, number>();
 let counting = false;
+/** Requests by who sent them: the Step Functions layer, a Lambda function, the HTTP API or the driver. */
+const bySender = new Map<string, number>();
+const STEP_FUNCTIONS_LAYER = "Step Functions layer";
 /** The Lambda function whose invocation a request is part of (else the HTTP API or the driver). */
 const invocation = new AsyncLocalStorage<string>();
 const invocations = new Map<string, number>();
@@ -113,8 +117,12 @@ if (options.requests) {
   handler.handle = (request, handlerOptions) => {
     if (counting) {
       const shape = requestShape(request.headers["x-amz-target"] ?? "", request.body);
-      const key = shape.includes(" SFN") ? shape : `${shape}  ← ${invocation.getStore() ?? "API/driver"}`;
+      // The layer's own items (`SFN…` keys) are written by the local Step Functions layer, whatever
+      // invocation's continuation happened to trigger the write.
+      const sender = shape.includes(" SFN") ? STEP_FUNCTIONS_LAYER : (invocation.getStore() ?? "API/driver");
+      const key = sender === STEP_FUNCTIONS_LAYER ? shape : `${shape}  ← ${sender}`;
       tally.set(key, (tally.get(key) ?? 0) + 1);
+      bySender.set(sender, (bySender.get(sender) ?? 0) + 1);
     }
     return handle(request, handlerOptions);
   };
@@ -173,7 +181,10 @@ try {
   }
   if (options.requests) {
     const total = [...tally.values()].reduce((a, b) => a + b, 0);
-    process.stdout.write(`DynamoDB requests a seed: ${per(total)}\n`);
+    process.stdout.write(`DynamoDB requests a seed: ${per(total)}\nby sender:\n`);
+    for (const [sender, n] of [...bySender.entries()].sort((a, b) => b[1] - a[1]))
+      process.stdout.write(`  ${per(n).padStart(8)}  ${sender}\n`);
+    process.stdout.write("by request:\n");
     for (const [key, n] of [...tally.entries()].sort((a, b) => b[1] - a[1]))
       process.stdout.write(`  ${per(n).padStart(8)}  ${key}\n`);
     process.stdout.write("Lambda invocations a seed:\n");
