@@ -97,10 +97,13 @@ async function goOn(page: Page, calls: ApiCall[]): Promise<ApiCall[]> {
   const from = calls.length;
   await page.locator('.console__nav a[href="/township/file"]').click();
   await page.waitForURL((url) => url.pathname === "/township/file");
+  // The work queue's own answer, not "networkidle": a client-side navigation does not reset the
+  // page's load state, so that wait returns at once and the answers may not be in yet.
+  const queueAnswered = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith("/work-queue"));
   await page.locator('.console__nav a[href="/township"]').click();
   await page.waitForURL((url) => url.pathname === "/township");
   await page.locator("[data-testid=case-list]").waitFor();
-  await page.waitForLoadState("networkidle");
+  await queueAnswered;
   return calls.slice(from);
 }
 
