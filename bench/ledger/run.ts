@@ -5,23 +5,19 @@
  * payment" on one hot item). Each ledger level is then checked: every applied payment is in the
  * table exactly once, nothing else is, and the chain verifies.
  *
- * AWS cost: from the sizes of the items the run left (head, `PAGE#` and `IDS#` items, sized as
- * DynamoDB sizes items: attribute names plus values), each batch's transaction costs 2 WCU per KB
- * (rounded up) of each item it writes; `awsWcuPerPayment` is their sum over the run ÷ its entries,
- * and `awsPaymentsPerSecond` what one partition's 1,000 WCU/s then carries.
+ * AWS cost: the writer adds up the write capacity of every write it commits (`countWriteUnits`,
+ * items sized as DynamoDB sizes them: attribute names plus values, KB rounded up): a small batch's
+ * single UpdateItem of the head with its open page 1 WCU per KB of the larger of the head before
+ * and after; a sealing transaction 2 WCU per KB of each item it writes (head, `PAGE#`, `IDS#`,
+ * outbox). `awsWcuPerPayment` is their sum over the run ÷ its payments, and `awsPaymentsPerSecond`
+ * what one partition's 1,000 WCU/s then carries.
  *
  * `npx tsx bench/ledger/run.ts` prints the table; `runLedgerBench()` returns the rows for a
  * top-level bench runner.
  */
 import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from "@aws-sdk/client-dynamodb";
+import { type DynamoDBClient, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { Command } from "commander";
 import { type LedgerOutcome, LedgerStore, LedgerWriter } from "#adapters/ledger/index.ts";
 import { Yuan } from "#core/money/yuan.ts";
@@ -34,12 +30,14 @@ export interface LedgerBenchRow {
   rawUpdatesPerSecond: number;
   /** ledger ÷ raw: issue 23's target is ≥ 3 at 100 and 500 callers. */
   ratio: number;
-  /** Average entries per TransactWriteItems. */
+  /** Average entries per write (a single UpdateItem or a TransactWriteItems). */
   entriesPerBatch: number;
+  /** Of the ledger's writes, the share that were one single-item UpdateItem (onto the open page). */
+  singleWriteShare: number;
   lost: number;
   doubled: number;
   chainVerified: boolean;
-  /** AWS write capacity per payment from the run's item sizes (transactional: 2 WCU per KB per item). */
+  /** AWS write capacity per payment, from the sizes of what each committed write wrote. */
   awsWcuPerPayment: number;
   /** One partition's 1,000 WCU/s ÷ awsWcuPerPayment. */
   awsPaymentsPerSecond: number;
@@ -103,6 +101,7 @@ export async function runLedgerBench(options: LedgerBenchOptions = {}): Promise<
         rawUpdatesPerSecond: Math.round(raw),
         ratio: Math.round((best / raw) * 100) / 100,
         entriesPerBatch: Math.max(...ledgers.map((l) => l.entriesPerBatch)),
+        singleWriteShare: Math.max(...ledgers.map((l) => l.singleWriteShare)),
         lost: ledgers.reduce((sum, l) => sum + l.lost, 0),
         doubled: ledgers.reduce((sum, l) => sum + l.doubled, 0),
         chainVerified: ledgers.every((l) => l.chainVerified),
@@ -154,6 +153,7 @@ async function rawUpdates(
 interface LedgerRun {
   perSecond: number;
   entriesPerBatch: number;
+  singleWriteShare: number;
   wcuPerPayment: number;
   lost: number;
   doubled: number;
@@ -167,7 +167,7 @@ async function ledgerPayments(
   total: number,
 ): Promise<LedgerRun> {
   const store = new LedgerStore(client, tables);
-  const writer = new LedgerWriter({ client, tables });
+  const writer = new LedgerWriter({ client, tables, countWriteUnits: true });
   const fundId = `bench-${callers}-${randomUUID().slice(0, 8)}`;
   await store.openFund(fundId, { alertPercent: "20" });
   const funding = Yuan.parse(AMOUNT).times(total);
@@ -178,6 +178,7 @@ async function ledgerPayments(
     amountYuan: funding,
     bookedAt: new Date().toISOString(),
   });
+  const before = { ...writer.stats };
   const outcomes: LedgerOutcome[] = [];
   let issued = 0;
   const bookedAt = new Date().toISOString();
@@ -201,6 +202,8 @@ async function ledgerPayments(
     }),
   );
   const perSecond = total / ((performance.now() - started) / 1000);
+  const writes =
+    writer.stats.transactions - before.transactions + writer.stats.singleWrites - before.singleWrites;
 
   const applied = new Set(outcomes.filter((o) => o.status === "applied").map((o) => o.entryId));
   const batches = new Set(outcomes.map((o) => (o.status === "applied" ? o.head.sequence : -1)));
@@ -215,60 +218,17 @@ async function ledgerPayments(
   const exact = fund.balanceYuan.isZero() && fund.sequence === total + 1;
   return {
     perSecond,
-    wcuPerPayment: await wcuPerPayment(client, tables.ledger, fundId),
+    wcuPerPayment: Math.round(((writer.stats.writeUnits - before.writeUnits) / total) * 100) / 100,
     entriesPerBatch: Math.round((applied.size / batches.size) * 10) / 10,
+    singleWriteShare: Math.round(((writer.stats.singleWrites - before.singleWrites) / writes) * 100) / 100,
     lost,
     doubled,
     chainVerified: verdict.ok && exact,
   };
 }
 
-/** DynamoDB's size of an item: each attribute's name plus its value (strings in UTF-8, numbers ≈ digits ÷ 2 + 1). */
-function itemBytes(item: Record<string, AttributeValue>): number {
-  let bytes = 0;
-  for (const [name, value] of Object.entries(item)) {
-    bytes += Buffer.byteLength(name);
-    if (value.S !== undefined) bytes += Buffer.byteLength(value.S);
-    else if (value.N !== undefined) bytes += Math.ceil(value.N.replace(/[-.]/g, "").length / 2) + 1;
-  }
-  return bytes;
-}
-
-/**
- * The WCU the fund's transactions cost in AWS, per entry: each page was one transaction writing the
- * head, the page and its id item, each at 2 WCU per KB rounded up (outbox items of alerts aside:
- * one per crossing, not per payment).
- */
-async function wcuPerPayment(client: DynamoDBClient, table: string, fundId: string): Promise<number> {
-  const items: Record<string, AttributeValue>[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": { S: `FUND#${fundId}` } },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  const wcu = (item: Record<string, AttributeValue>) => 2 * Math.ceil(itemBytes(item) / 1024);
-  const head = items.find((item) => item.sk?.S === "HEAD");
-  const pages = items.filter((item) => item.sk?.S?.startsWith("PAGE#"));
-  const entries = pages.reduce(
-    (sum, p) => sum + Number(p.lastSequence?.N) - Number(p.firstSequence?.N) + 1,
-    0,
-  );
-  const total =
-    items.filter((item) => item.sk?.S !== "HEAD").reduce((sum, item) => sum + wcu(item), 0) +
-    pages.length * (head ? wcu(head) : 0);
-  return Math.round((total / entries) * 100) / 100;
-}
-
 const HEADER =
-  "callers  payments  ledger payments/s  raw UpdateItem/s  ratio  entries/batch  lost  doubled  chain  AWS WCU/payment  AWS payments/s per fund";
+  "callers  payments  ledger payments/s  raw UpdateItem/s  ratio  entries/batch  single writes  lost  doubled  chain  AWS WCU/payment  AWS payments/s per fund";
 
 function formatRow(row: LedgerBenchRow): string {
   return [
@@ -278,6 +238,7 @@ function formatRow(row: LedgerBenchRow): string {
     String(row.rawUpdatesPerSecond).padStart(17),
     `${row.ratio.toFixed(2)}×`.padStart(6),
     String(row.entriesPerBatch).padStart(14),
+    `${Math.round(row.singleWriteShare * 100)} %`.padStart(14),
     String(row.lost).padStart(5),
     String(row.doubled).padStart(8),
     row.chainVerified ? "  ok" : "  BROKEN",

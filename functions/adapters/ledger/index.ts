@@ -28,6 +28,8 @@ export {
   LedgerWriter,
   type LedgerWriterOptions,
   type LedgerWriterStats,
+  OPEN_PAGE_BYTES_MAX,
+  OPEN_PAGE_ENTRIES_MAX,
   PAGE_TEXT_MAX,
   type RejectedOutcome,
 } from "./writer.ts";

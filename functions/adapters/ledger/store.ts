@@ -3,11 +3,18 @@
  * fund, read balances, stream entries page by page, verify the chain, close a period, learn which
  * entry ids are applied. Writes of entries go only through the group-commit writer (`writer.ts`).
  *
- * Which ids are applied: the fund's `IDS#` items (one per page, items.ts), read once and then caught
- * up by one query for the items after the last one read (`catchUpIds`); the index is kept per fund
- * for the life of this store. Pages are append-only and each `IDS#` item is written in the same
- * transaction as its page and the head, so an index that reaches the head's sequence knows every id
- * applied up to that head.
+ * Which ids are applied: the fund's `IDS#` items (one per sealed page, items.ts) and the claims of
+ * the open page on the head, read once and then caught up (`catchUpIds`): the head first, then one
+ * query for the `IDS#` items after the last one read, then the head's open claims beyond them. The
+ * index is kept per fund for the life of this store. Sealed pages are append-only, each `IDS#` item
+ * is written in the same transaction as its page and the head, and a page sealed after the head was
+ * read begins with that head's open page verbatim — so an index that reaches the head's sequence
+ * knows every id applied up to that head, and where: the page an id names (its open page's first
+ * sequence) is the same key open or sealed.
+ *
+ * Every reader sees the open page: the streams (`streamEntries`, `streamStored`) read the head and
+ * hand its open entries after the sealed pages below them; `verify` checks them with the head's
+ * open claims; `readAppliedEntries` reads an id of the open page from the head.
  */
 import {
   BatchGetItemCommand,
@@ -18,6 +25,7 @@ import {
   PutItemCommand,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { ConflictError, NotFoundError, ValidationError } from "#core/errors.ts";
@@ -39,6 +47,7 @@ import type { Yuan } from "#core/money/yuan.ts";
 import {
   type AppliedId,
   bookedAtOf,
+  emptyOpenPage,
   type FundHead,
   fundPk,
   HEAD_SK,
@@ -47,12 +56,15 @@ import {
   type IdClaim,
   type Item,
   idsSk,
+  idsToItem,
   itemToHead,
   itemToIds,
   itemToPage,
+  openPageToStored,
   PAGE_PREFIX,
   pageSk,
   type StoredPage,
+  sealedPageItem,
   storedToEntry,
 } from "./items.ts";
 
@@ -109,6 +121,8 @@ export interface IdLocation {
 /** The applied ids of one fund, as read so far: complete for every sequence up to `through`. */
 export interface FundIds {
   through: number;
+  /** The page holding `through` (0 when nothing is held): sealed later, it is the next page to read. */
+  lastPage: number;
   byId: Map<string, IdLocation>;
 }
 
@@ -135,7 +149,7 @@ export function toFundView(head: FundHead): FundView {
 
 export class LedgerStore {
   private readonly ids = new Map<string, FundIds>();
-  private readonly catching = new Map<string, Promise<FundIds>>();
+  private readonly catching = new Map<string, Promise<{ known: FundIds; head: FundHead | undefined }>>();
 
   constructor(
     readonly client: DynamoDBClient,
@@ -146,39 +160,54 @@ export class LedgerStore {
   knownIds(fundId: string): FundIds {
     let known = this.ids.get(fundId);
     if (!known) {
-      known = { through: 0, byId: new Map() };
+      known = { through: 0, lastPage: 0, byId: new Map() };
       this.ids.set(fundId, known);
     }
     return known;
   }
 
-  /** Adds a page this process just committed, when it directly follows what the index holds. */
-  recordIds(fundId: string, firstSequence: number, claims: readonly IdClaim[]): void {
+  /**
+   * Adds committed ids of page `page` (sealed or open) from sequence `firstSequence` on, when they
+   * reach past what the index holds without a gap; the part already held (an open page now sealed,
+   * whose page begins with it) is skipped.
+   */
+  recordIds(fundId: string, page: number, firstSequence: number, claims: readonly IdClaim[]): void {
     const known = this.knownIds(fundId);
-    if (known.through !== firstSequence - 1) return; // the next catch-up reads it
-    claims.forEach((claim, i) => {
+    if (firstSequence > known.through + 1) return; // a gap: the next catch-up reads it
+    for (let i = known.through + 1 - firstSequence; i < claims.length; i++) {
+      const claim = claims[i] as IdClaim;
       known.byId.set(claim.entryId, {
         sequence: firstSequence + i,
-        page: firstSequence,
+        page,
         submissionToken: claim.submissionToken,
       });
-    });
-    known.through = firstSequence + claims.length - 1;
+    }
+    if (firstSequence + claims.length - 1 > known.through) {
+      known.through = firstSequence + claims.length - 1;
+      known.lastPage = page;
+    }
   }
 
   /**
-   * Reads the `IDS#` items after those already read (strongly consistent), one catch-up per fund at
-   * a time: afterwards the index is complete at least up to the head as it was when this was called.
+   * Catches the index up (strongly consistent), one catch-up per fund at a time: afterwards it is
+   * complete at least up to `head` — a head read before this call (the writer's) — or, without
+   * one, up to the head read first thing here, which is returned.
    */
-  catchUpIds(fundId: string): Promise<FundIds> {
+  catchUpIds(fundId: string, head?: FundHead): Promise<{ known: FundIds; head: FundHead | undefined }> {
     const running = this.catching.get(fundId);
-    if (running) return running.then(() => this.catchUpIds(fundId));
-    const run = this.readIdsAfter(fundId).finally(() => this.catching.delete(fundId));
+    if (running) return running.then(() => this.catchUpIds(fundId, head));
+    const run = this.readIdsAfter(fundId, head).finally(() => this.catching.delete(fundId));
     this.catching.set(fundId, run);
     return run;
   }
 
-  private async readIdsAfter(fundId: string): Promise<FundIds> {
+  private async readIdsAfter(
+    fundId: string,
+    given: FundHead | undefined,
+  ): Promise<{ known: FundIds; head: FundHead | undefined }> {
+    // The head BEFORE the sealed ids: a page sealed in between begins with its open page, so
+    // nothing applied up to this head can fall between the two reads.
+    const head = given ?? (await this.readHead(fundId));
     const known = this.knownIds(fundId);
     let startKey: Item | undefined;
     do {
@@ -188,7 +217,8 @@ export class LedgerStore {
           KeyConditionExpression: "pk = :pk AND sk BETWEEN :low AND :high",
           ExpressionAttributeValues: {
             ":pk": { S: fundPk(fundId) },
-            ":low": { S: idsSk(known.through + 1) },
+            // From the page holding the last id held: it may have been open then and sealed since.
+            ":low": { S: idsSk(Math.max(known.lastPage, 1)) },
             ":high": { S: `${IDS_PREFIX}~` },
           },
           ConsistentRead: true,
@@ -197,12 +227,13 @@ export class LedgerStore {
       );
       for (const item of page.Items ?? []) {
         const { firstSequence, claims } = itemToIds(item);
-        if (firstSequence !== known.through + 1) continue; // read by a concurrent catch-up already
-        this.recordIds(fundId, firstSequence, claims);
+        this.recordIds(fundId, firstSequence, firstSequence, claims);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return known;
+    if (head && head.open.claims.length > 0)
+      this.recordIds(fundId, head.open.first, head.open.first, head.open.claims);
+    return { known, head };
   }
 
   /**
@@ -214,6 +245,7 @@ export class LedgerStore {
     const head: FundHead = {
       fundId,
       sequence: 0,
+      open: emptyOpenPage(0),
       revision: 0,
       headHash: GENESIS_HASH,
       balances: EMPTY_BALANCES,
@@ -237,14 +269,19 @@ export class LedgerStore {
 
   /** The head as stored, read strongly consistently; undefined when the fund does not exist. */
   async readHead(fundId: string): Promise<FundHead | undefined> {
+    const item = await this.readHeadItem(fundId, true);
+    return item ? itemToHead(item) : undefined;
+  }
+
+  private async readHeadItem(fundId: string, consistentRead: boolean): Promise<Item | undefined> {
     const result = await this.client.send(
       new GetItemCommand({
         TableName: this.tables.ledger,
         Key: { pk: { S: fundPk(fundId) }, sk: { S: HEAD_SK } },
-        ConsistentRead: true,
+        ConsistentRead: consistentRead,
       }),
     );
-    return result.Item ? itemToHead(result.Item) : undefined;
+    return result.Item;
   }
 
   async getFund(fundId: string): Promise<FundView> {
@@ -262,6 +299,70 @@ export class LedgerStore {
       "attribute_exists(pk)",
       { ":percent": { S: alertPercent }, ":one": { N: "1" } },
     );
+  }
+
+  /**
+   * Seals the head's open page into its `PAGE#`/`IDS#` items without adding an entry (one
+   * transaction, conditioned on the head read): for a maintenance step or a test that needs every
+   * entry in a page item. Nothing to do when the open page is empty; a head that moved meanwhile is
+   * a ConflictError (try again).
+   */
+  async sealOpenPage(fundId: string): Promise<FundView> {
+    const head = await this.readHead(fundId);
+    if (!head) throw fundNotFound(fundId);
+    if (head.open.texts.length === 0) return toFundView(head);
+    const open = openPageToStored(head.open);
+    const key = { pk: { S: fundPk(fundId) }, sk: { S: HEAD_SK } };
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tables.ledger,
+                Key: key,
+                UpdateExpression:
+                  "SET openFirst = :next, #revision = :revision REMOVE openBodies, openHashes, openIds",
+                ConditionExpression: "#revision = :expectedRevision AND #sequence = :sequence",
+                ExpressionAttributeNames: { "#revision": "revision", "#sequence": "sequence" },
+                ExpressionAttributeValues: {
+                  ":next": { N: String(head.sequence + 1) },
+                  ":revision": { N: String(head.revision + 1) },
+                  ":expectedRevision": { N: String(head.revision) },
+                  ":sequence": { N: String(head.sequence) },
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tables.ledger,
+                Item: sealedPageItem(
+                  fundId,
+                  open.entries.map((e) => ({ text: e.text, hash: e.storedHash, bookedAt: bookedAtOf(e) })),
+                  [],
+                  head.open.first,
+                ),
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: this.tables.ledger,
+                Item: idsToItem(fundId, head.open.first, head.open.claims),
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== "TransactionCanceledException") throw error;
+      throw new ConflictError(
+        `the head of ${fundId} moved while its open page was sealed; try again`,
+        "该备用金正在记账，请稍后重试",
+      );
+    }
+    return toFundView({ ...head, revision: head.revision + 1, open: emptyOpenPage(head.sequence) });
   }
 
   /**
@@ -324,14 +425,45 @@ export class LedgerStore {
     }
   }
 
-  /** The page items holding `fromSequence … toSequence`, each cut to that range, in order. */
-  private async *pages(fundId: string, options: StreamOptions): AsyncGenerator<StoredPage> {
+  /**
+   * The pages holding `fromSequence … toSequence`, each cut to that range, in order: the sealed page
+   * items below the head's open page, then the open page. The head is read first (or given): pages
+   * sealed after it hold nothing beyond it, and are not read — except by `verify` (`everySealed`),
+   * for which a page at or beyond the open page is one put behind the writer's back.
+   */
+  private async *pages(
+    fundId: string,
+    options: StreamOptions,
+    given?: FundHead,
+    everySealed = false,
+  ): AsyncGenerator<StoredPage> {
+    const fromSequence = Math.max(options.fromSequence ?? 1, 1);
+    const toSequence = options.toSequence ?? Number.POSITIVE_INFINITY;
+    const head =
+      given ??
+      (await this.readHeadItem(fundId, options.consistentRead ?? false).then((item) =>
+        item ? itemToHead(item) : undefined,
+      ));
+    const sealedThrough = head && !everySealed ? Math.min(toSequence, head.open.first - 1) : toSequence;
+    if (sealedThrough >= fromSequence) yield* this.sealedPages(fundId, options, fromSequence, sealedThrough);
+    if (head && head.open.texts.length > 0) {
+      const open = openPageToStored(head.open);
+      const entries = open.entries.filter((e) => e.sequence >= fromSequence && e.sequence <= toSequence);
+      if (entries.length > 0) yield { ...open, entries };
+    }
+  }
+
+  /** The sealed page items holding `fromSequence … toSequence`, each cut to that range, in order. */
+  private async *sealedPages(
+    fundId: string,
+    options: StreamOptions,
+    fromSequence: number,
+    toSequence: number,
+  ): AsyncGenerator<StoredPage> {
     const limit = Math.max(
       1,
       Math.ceil(Math.min(options.pageSize ?? 200, PAGE_SIZE_MAX) / ENTRIES_PER_PAGE_ASSUMED),
     );
-    const fromSequence = Math.max(options.fromSequence ?? 1, 1);
-    const toSequence = options.toSequence ?? Number.POSITIVE_INFINITY;
     const low = await this.pageHolding(fundId, fromSequence, options.consistentRead ?? false);
     const high = Number.isFinite(toSequence) ? pageSk(toSequence) : `${PAGE_PREFIX}~`;
     const filters: string[] = [];
@@ -395,8 +527,14 @@ export class LedgerStore {
     const head = await this.readHead(fundId);
     if (!head) throw fundNotFound(fundId);
     const idPages = await this.readIdPages(fundId);
+    if (head.open.texts.length > 0) idPages.set(head.open.first, [...head.open.claims]);
     const verifier = new ChainVerifier(fundId);
-    for await (const page of this.pages(fundId, { consistentRead: true, pageSize: PAGE_SIZE_MAX })) {
+    for await (const page of this.pages(
+      fundId,
+      { consistentRead: true, pageSize: PAGE_SIZE_MAX },
+      head,
+      true,
+    )) {
       const problem = this.verifyPage(verifier, page, idPages.get(page.firstSequence));
       if (problem) return problem;
     }
@@ -484,13 +622,13 @@ export class LedgerStore {
    * text does not read back is returned without `entry` (and with an empty fingerprint).
    */
   async readAppliedEntries(fundId: string, entryIds: readonly string[]): Promise<Map<string, AppliedEntry>> {
-    const known = await this.catchUpIds(fundId);
+    const { known } = await this.catchUpIds(fundId);
     const located = new Map<string, IdLocation>();
     for (const id of new Set(entryIds)) {
       const at = known.byId.get(id);
       if (at) located.set(id, at);
     }
-    const pages = await this.readPages(fundId, [...new Set([...located.values()].map((l) => l.page))]);
+    const pages = await this.readPagesOrOpen(fundId, [...new Set([...located.values()].map((l) => l.page))]);
     const found = new Map<string, AppliedEntry>();
     for (const [entryId, at] of located) {
       const stored = pages.get(at.page)?.entries[at.sequence - at.page];
@@ -511,6 +649,29 @@ export class LedgerStore {
         ...(entry ? { entry } : {}),
       });
     }
+    return found;
+  }
+
+  /**
+   * Pages by their first sequence, sealed or open. A page not found sealed was open when asked for
+   * (its ids are committed): the head read afterwards still holds it open, or it was sealed in
+   * between and a second read finds it.
+   */
+  private async readPagesOrOpen(
+    fundId: string,
+    firstSequences: readonly number[],
+  ): Promise<Map<number, StoredPage>> {
+    const found = await this.readPages(fundId, firstSequences);
+    const missing = firstSequences.filter((first) => !found.has(first));
+    if (missing.length === 0) return found;
+    const head = await this.readHead(fundId);
+    const sealedSince: number[] = [];
+    for (const first of missing) {
+      if (head && head.open.first === first && head.open.texts.length > 0)
+        found.set(first, openPageToStored(head.open));
+      else sealedSince.push(first);
+    }
+    for (const [first, page] of await this.readPages(fundId, sealedSince)) found.set(first, page);
     return found;
   }
 

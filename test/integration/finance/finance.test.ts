@@ -441,7 +441,9 @@ describe("a damaged ledger item", () => {
       "c1",
     );
     const paid = await world.paidCase({ caseId: "c-b", amountYuan: "100.00" });
-    // Moved out of October in the bounds a period query selects pages by, not in the hashed text.
+    // Moved out of October in the bounds a period query selects pages by, not in the hashed text
+    // (the head's open page sealed first: open entries have no bounds).
+    await world.deps.ledger.sealOpenPage(CHENGGUAN);
     const page = await pageHolding(world, CHENGGUAN, 2);
     await world.tables.client.send(
       new UpdateItemCommand({
@@ -487,17 +489,19 @@ async function pageHolding(world: FinanceWorld, fundId: string, sequence: number
 }
 
 async function entryText(world: FinanceWorld, fundId: string, sequence: number): Promise<string> {
+  await world.deps.ledger.sealOpenPage(fundId);
   const page = await pageHolding(world, fundId, sequence);
   return (page.bodies?.S ?? "").split("\n")[sequence - Number(page.firstSequence?.N)] ?? "";
 }
 
-/** Rewrites one entry's stored text in its page, behind the ledger's back. */
+/** Rewrites one entry's stored text in its page (the head's open page sealed first), behind the ledger's back. */
 async function editEntryText(
   world: FinanceWorld,
   fundId: string,
   sequence: number,
   edit: (text: string) => string,
 ): Promise<void> {
+  await world.deps.ledger.sealOpenPage(fundId);
   const page = await pageHolding(world, fundId, sequence);
   const bodies = (page.bodies?.S ?? "").split("\n");
   const at = sequence - Number(page.firstSequence?.N);

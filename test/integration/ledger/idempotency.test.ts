@@ -1,24 +1,70 @@
+import { GetItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
+import { fundPk, type LedgerWriterOptions } from "#adapters/ledger/index.ts";
 import { LedgerUnavailableError } from "#core/ledger/index.ts";
 import { faultyClient } from "../../support/faults.ts";
-import { allocation, draw, ledgerFixture } from "./support.ts";
+import { allocation, draw, type LedgerFixture, ledgerFixture } from "./support.ts";
 
-const TRANSACT = ["TransactWriteItemsCommand"];
+/** The writer's writes of a batch: a single UpdateItem onto the head's open page, or a sealing transaction. */
+const WRITES = ["TransactWriteItemsCommand", "UpdateItemCommand"];
 
-async function fundedFund(label: string, amount = "10000") {
+/**
+ * Every case runs twice: with the head's open page (a lone payment is one UpdateItem of the head)
+ * and with it off (every batch seals its own page in a transaction).
+ */
+const LAYOUTS: [string, Partial<LedgerWriterOptions>][] = [
+  ["open page on the head", {}],
+  ["every batch a sealed page", { openPageEntriesMax: 0 }],
+];
+
+async function fundedFund(label: string, layout: Partial<LedgerWriterOptions>, amount = "10000") {
   const fixture = await ledgerFixture(label);
   const fundId = `township-${label}`;
   await fixture.store.openFund(fundId);
-  const seeded = await fixture.writer().submit(allocation(fundId, "alloc-1", amount));
+  const writer: LedgerFixture["writer"] = (client, options = {}) =>
+    fixture.writer(client, { ...layout, ...options });
+  const seeded = await writer().submit(allocation(fundId, "alloc-1", amount));
   expect(seeded.status).toBe("applied");
-  return { ...fixture, fundId };
+  return { ...fixture, writer, fundId };
 }
 
-describe("an entry id is applied at most once, forever", () => {
+/** Sort keys of the fund's `PAGE#` items (strongly consistent). */
+async function pageKeys(fixture: LedgerFixture, fundId: string): Promise<string[]> {
+  const { Items } = await fixture.tables.client.send(
+    new QueryCommand({
+      TableName: fixture.tables.names.ledger,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :page)",
+      ExpressionAttributeValues: { ":pk": { S: fundPk(fundId) }, ":page": { S: "PAGE#" } },
+      ConsistentRead: true,
+    }),
+  );
+  return (Items ?? []).map((item) => item.sk?.S ?? "");
+}
+
+/** The entry ids on the head's open page. */
+async function openIds(fixture: LedgerFixture, fundId: string): Promise<string[]> {
+  const { Item } = await fixture.tables.client.send(
+    new GetItemCommand({
+      TableName: fixture.tables.names.ledger,
+      Key: { pk: { S: fundPk(fundId) }, sk: { S: "HEAD" } },
+      ConsistentRead: true,
+    }),
+  );
+  return (JSON.parse(Item?.openIds?.S ?? "[]") as [string, string][]).map(([id]) => id);
+}
+
+describe.each(LAYOUTS)("an entry id is applied at most once, forever (%s)", (_name, layout) => {
+  const label = (base: string) => `${base}-${layout.openPageEntriesMax === 0 ? "sealed" : "open"}`;
   it("a payment retried after it was applied is answered duplicate, by the same writer and by another instance", async () => {
     // Prepare
-    const { store, writer, fundId } = await fundedFund("retry");
+    const fixture = await fundedFund(label("retry"), layout);
+    const { store, writer, fundId } = fixture;
     const first = await writer().submit(draw(fundId, "pay-1", "800"));
+    // Open page: both entries are on the head, no page sealed; the retries come from writers with
+    // an empty cache (a restart), which must find pay-1 there.
+    expect(await openIds(fixture, fundId)).toEqual(
+      layout.openPageEntriesMax === 0 ? [] : ["alloc-1", "pay-1"],
+    );
 
     // Act
     const again = await writer().submit(draw(fundId, "pay-1", "800"));
@@ -36,7 +82,7 @@ describe("an entry id is applied at most once, forever", () => {
   it("a retry that no longer fits the head it moved is a duplicate, not a refusal: a draw that emptied the fund, a release of everything committed", async () => {
     // Prepare: a draw takes the whole fund; a commitment is released in full (the county simulation's
     // seed 187: a plan's close retried after its release had landed).
-    const { store, writer, fundId } = await fundedFund("retry-refit", "1000");
+    const { store, writer, fundId } = await fundedFund(label("retry-refit"), layout, "1000");
     const w = writer();
     expect((await w.submit(draw(fundId, "pay-all", "1000"))).status).toBe("applied");
     expect((await w.submit(allocation(fundId, "alloc-2", "500"))).status).toBe("applied");
@@ -71,7 +117,7 @@ describe("an entry id is applied at most once, forever", () => {
   });
 
   it("the same payment submitted twice at once is written once", async () => {
-    const { store, writer, fundId } = await fundedFund("twins");
+    const { store, writer, fundId } = await fundedFund(label("twins"), layout);
     const w = writer();
 
     const [a, b] = await Promise.all([
@@ -85,9 +131,9 @@ describe("an entry id is applied at most once, forever", () => {
 
   it("a write that commits but reports a timeout is retried by the SDK with its request token and applied once", async () => {
     // Prepare: the first TransactWriteItems reaches the database, then the caller sees a timeout.
-    const { tables, store, writer, fundId } = await fundedFund("ambiguous-sdk");
+    const { tables, store, writer, fundId } = await fundedFund(label("ambiguous-sdk"), layout);
     const { client, faults } = faultyClient(tables.endpoint, [
-      { kind: "ambiguous-timeout", commands: TRANSACT, onCalls: [1] },
+      { kind: "ambiguous-timeout", commands: WRITES, onCalls: [1] },
     ]);
 
     // Act
@@ -104,10 +150,10 @@ describe("an entry id is applied at most once, forever", () => {
 
   it("an ambiguous batch beyond the SDK's retries: the writer reads the id items back and applies each entry once", async () => {
     // Prepare: no SDK retries; the first batch commits and the writer sees a throttle.
-    const { tables, store, writer, fundId } = await fundedFund("ambiguous-writer");
+    const { tables, store, writer, fundId } = await fundedFund(label("ambiguous-writer"), layout);
     const { client, faults } = faultyClient(
       tables.endpoint,
-      [{ kind: "ambiguous-throttle", commands: TRANSACT, onCalls: [1] }],
+      [{ kind: "ambiguous-throttle", commands: WRITES, onCalls: [1] }],
       {
         attemptsMax: 1,
       },
@@ -131,11 +177,11 @@ describe("an entry id is applied at most once, forever", () => {
 
   it("an ambiguous write whose read-back also fails is recognised as its own on the next attempt, not as a duplicate", async () => {
     // Prepare: the write commits and reports a throttle; the read-back of the id items times out.
-    const { tables, store, writer, fundId } = await fundedFund("ambiguous-own");
+    const { tables, store, writer, fundId } = await fundedFund(label("ambiguous-own"), layout);
     const { client, faults } = faultyClient(
       tables.endpoint,
       [
-        { kind: "ambiguous-throttle", commands: TRANSACT, onCalls: [1] },
+        { kind: "ambiguous-throttle", commands: WRITES, onCalls: [1] },
         { kind: "timeout", commands: ["BatchGetItemCommand"], onCalls: [1] },
       ],
       { attemptsMax: 1 },
@@ -154,11 +200,11 @@ describe("an entry id is applied at most once, forever", () => {
   it("a caller that saw only errors and retries the same id elsewhere learns it was applied: the money moved once", async () => {
     // Prepare: every write commits but reports a throttle, and every later read fails: the writer can
     // never learn the outcome, so its caller gets LedgerUnavailableError (never a silent drop).
-    const { tables, store, writer, fundId } = await fundedFund("ambiguous-caller");
+    const { tables, store, writer, fundId } = await fundedFund(label("ambiguous-caller"), layout);
     const { client } = faultyClient(
       tables.endpoint,
       [
-        { kind: "ambiguous-throttle", commands: TRANSACT, probability: 1 },
+        { kind: "ambiguous-throttle", commands: WRITES, probability: 1 },
         // The first read (the head, before the first write) succeeds; every read after it fails.
         { kind: "timeout", commands: ["GetItemCommand", "BatchGetItemCommand"], onCalls: range(2, 100) },
       ],
@@ -179,15 +225,16 @@ describe("an entry id is applied at most once, forever", () => {
   });
 });
 
-describe("a committed page whose answer was lost", () => {
+describe.each(LAYOUTS)("a committed write whose answer was lost (%s)", (_name, layout) => {
+  const label = (base: string) => `${base}-${layout.openPageEntriesMax === 0 ? "sealed" : "open"}`;
   it("a retried draw is answered applied with the original entry from its page, not written twice; a retry days later by another process is the same entry", async () => {
     // Prepare: the page commits, the writer sees a timeout (no SDK retry), and its read-back of the
     // ids (the catch-up query) times out too: the writer learns nothing until its next attempt.
-    const { tables, store, writer, fundId } = await fundedFund("lost-answer");
+    const { tables, store, writer, fundId } = await fundedFund(label("lost-answer"), layout);
     const { client, faults } = faultyClient(
       tables.endpoint,
       [
-        { kind: "ambiguous-timeout", commands: TRANSACT, onCalls: [1] },
+        { kind: "ambiguous-timeout", commands: WRITES, onCalls: [1] },
         { kind: "timeout", commands: ["QueryCommand"], onCalls: [1] },
       ],
       { attemptsMax: 1 },
@@ -222,6 +269,70 @@ describe("a committed page whose answer was lost", () => {
     });
     expect((await store.getFund(fundId)).balanceYuan.toString()).toBe("9000.00");
     expect(await store.verify(fundId)).toMatchObject({ ok: true, sequence: 3 });
+  });
+});
+
+describe("a write onto the open page whose answer was lost, the page sealed since", () => {
+  it("the retry finds its own id in the page that sealed it: applied once; a restarted writer's retry is a duplicate", async () => {
+    // Prepare: writer A's single write of the head commits (pay-lost joins the open page) but A
+    // sees a timeout, and its read-back (the id query) times out too. Before A tries again, another
+    // process B writes a batch that seals the open page: PAGE#1 = alloc-1, pay-lost, pay-b.
+    const fixture = await fundedFund("sealed-since", {});
+    const { tables, store, writer, fundId } = fixture;
+    const { client, faults } = faultyClient(
+      tables.endpoint,
+      [
+        { kind: "ambiguous-timeout", commands: ["UpdateItemCommand"], onCalls: [1] },
+        // Query 1 is A's catch-up before planning; query 2 its read-back after the timeout.
+        { kind: "timeout", commands: ["QueryCommand"], onCalls: [2] },
+      ],
+      { attemptsMax: 1 },
+    );
+    const b = writer(undefined, { openPageEntriesMax: 0 });
+    let sealedBy: unknown;
+    const a = writer(client, {
+      sleep: async () => {
+        if (sealedBy === undefined) sealedBy = await b.submit(draw(fundId, "pay-b", "50"));
+      },
+    });
+
+    // Act
+    const outcome = await a.submit(draw(fundId, "pay-lost", "600"));
+    const restarted = await writer().submit(draw(fundId, "pay-lost", "600"));
+
+    // Assess
+    expect(faults.count()).toBe(2);
+    expect(sealedBy).toMatchObject({ status: "applied", sequence: 3 });
+    expect(outcome).toMatchObject({ status: "applied", sequence: 2, head: { sequence: 3 } });
+    expect(restarted).toMatchObject({ status: "duplicate", sequence: 2, sameContent: true });
+    expect(await pageKeys(fixture, fundId)).toEqual(["PAGE#000000000001"]);
+    expect(await openIds(fixture, fundId)).toEqual([]);
+    expect((await store.getFund(fundId)).balanceYuan.toString()).toBe("9350.00");
+    expect(await store.verify(fundId)).toMatchObject({ ok: true, sequence: 3 });
+  });
+
+  it("a retry of an id on the open page by a restarted writer (empty cache), once the page is sealed by a big batch, is the same entry", async () => {
+    // Prepare: pay-open lands on the open page; then 30 draws at once seal it into PAGE#1.
+    const fixture = await fundedFund("open-then-sealed", {});
+    const { store, writer, fundId } = fixture;
+    const first = await writer().submit(draw(fundId, "pay-open", "100"));
+    expect(await openIds(fixture, fundId)).toEqual(["alloc-1", "pay-open"]);
+    const w = writer();
+    await Promise.all(Array.from({ length: 30 }, (_, i) => w.submit(draw(fundId, `bulk-${i}`, "10"))));
+    expect(await pageKeys(fixture, fundId)).toEqual(["PAGE#000000000001"]);
+
+    // Act
+    const retried = await writer().submit(draw(fundId, "pay-open", "100"));
+
+    // Assess
+    expect(first).toMatchObject({ status: "applied", sequence: 2 });
+    expect(retried).toMatchObject({
+      status: "duplicate",
+      sequence: 2,
+      entryHash: first.status === "applied" ? first.entryHash : "",
+      sameContent: true,
+    });
+    expect(await store.verify(fundId)).toMatchObject({ ok: true, sequence: 32 });
   });
 });
 

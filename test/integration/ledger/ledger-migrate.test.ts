@@ -8,7 +8,7 @@
 import { PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fundPk, LedgerStore, LedgerWriter } from "#adapters/ledger/index.ts";
-import { appliedIdToItem, entryToItem, headToItem } from "#adapters/ledger/items.ts";
+import { appliedIdToItem, emptyOpenPage, entryToItem, headToItem } from "#adapters/ledger/items.ts";
 import {
   type ChainedEntry,
   EMPTY_BALANCES,
@@ -46,7 +46,13 @@ async function writeOldLedger(fundId: string, draws: number): Promise<ChainedEnt
   expect(plan.accepted).toHaveLength(entries.length);
   const put = (Item: Record<string, unknown>) =>
     tables.client.send(new PutItemCommand({ TableName: tables.names.ledger, Item: Item as never }));
-  await put(headToItem({ ...plan.head, revision: entries.length }));
+  // A head of the layout before pages has no open page: no `openFirst` either.
+  const { openFirst: _none, ...oldHead } = headToItem({
+    ...plan.head,
+    revision: entries.length,
+    open: emptyOpenPage(plan.head.sequence),
+  });
+  await put(oldHead);
   for (const { chained } of plan.accepted) {
     await put(entryToItem(chained));
     await put(

@@ -14,11 +14,14 @@ import { allocation, draw, type LedgerFixture, ledgerFixture } from "./support.t
 const FUND = "township-tamper";
 let fixture: LedgerFixture;
 
-/** A fund with 12 entries, one page each (submitted one after another): an allocation and 11 draws of ¥100. */
+/**
+ * A fund with 12 entries, one sealed page each (submitted one after another, the open page off):
+ * an allocation and 11 draws of ¥100. The open page's own tampering is the last block.
+ */
 beforeEach(async () => {
   fixture = await ledgerFixture("tamper");
   await fixture.store.openFund(FUND);
-  const writer = fixture.writer();
+  const writer = fixture.writer(undefined, { openPageEntriesMax: 0 });
   await writer.submit(allocation(FUND, "alloc-1", "5000"));
   for (let i = 0; i < 11; i++) await writer.submit(draw(FUND, `pay-${i}`, "100"));
   expect(await fixture.store.verify(FUND)).toMatchObject({ ok: true, sequence: 12 });
@@ -124,7 +127,7 @@ describe("tampering with the table directly is detected and located", () => {
 
   it("an entry edited inside a page of many: verify names that entry, not its page", async () => {
     // Prepare: 20 draws at once share one page (13..32); the 7th of them (sequence 19) is edited.
-    const writer = fixture.writer();
+    const writer = fixture.writer(undefined, { openPageEntriesMax: 0 });
     await Promise.all(Array.from({ length: 20 }, (_, i) => writer.submit(draw(FUND, `many-${i}`, "10"))));
     const { Item } = await fixture.tables.client.send(
       new GetItemCommand({ TableName: fixture.tables.names.ledger, Key: key(13), ConsistentRead: true }),
@@ -187,5 +190,63 @@ describe("tampering with the table directly is detected and located", () => {
     );
 
     expect(await fixture.store.verify(FUND)).toMatchObject({ ok: false, firstBadSequence: 12 });
+  });
+});
+
+describe("tampering with the head's open page is detected and located", () => {
+  const OPEN = "township-tamper-open";
+  const headKey = { pk: { S: fundPk(OPEN) }, sk: { S: "HEAD" } };
+
+  /** A fund whose 4 entries (an allocation, 3 draws of ¥100, one at a time) all sit on the head's open page. */
+  async function openFund(): Promise<Record<string, { S?: string; N?: string }>> {
+    await fixture.store.openFund(OPEN);
+    const writer = fixture.writer();
+    await writer.submit(allocation(OPEN, "alloc-open", "1000"));
+    for (let i = 0; i < 3; i++) await writer.submit(draw(OPEN, `open-${i}`, "100"));
+    expect(await fixture.store.verify(OPEN)).toMatchObject({ ok: true, sequence: 4 });
+    const { Item } = await fixture.tables.client.send(
+      new GetItemCommand({ TableName: fixture.tables.names.ledger, Key: headKey, ConsistentRead: true }),
+    );
+    expect(Item?.openFirst?.N).toBe("1");
+    expect((Item?.openBodies?.S ?? "").split("\n")).toHaveLength(4);
+    return Item as Record<string, { S?: string; N?: string }>;
+  }
+
+  async function setOnHead(name: string, value: string): Promise<void> {
+    await fixture.tables.client.send(
+      new UpdateItemCommand({
+        TableName: fixture.tables.names.ledger,
+        Key: headKey,
+        UpdateExpression: "SET #a = :v",
+        ExpressionAttributeNames: { "#a": name },
+        ExpressionAttributeValues: { ":v": { S: value } },
+      }),
+    );
+  }
+
+  it("an open entry's amount edited on the head: verify names that entry", async () => {
+    const head = await openFund();
+    const bodies = (head.openBodies?.S ?? "").split("\n");
+    bodies[2] = (bodies[2] ?? "").replace('"100.00"', '"10.00"');
+    await setOnHead("openBodies", bodies.join("\n"));
+
+    expect(await fixture.store.verify(OPEN)).toMatchObject({ ok: false, firstBadSequence: 3 });
+  });
+
+  it("the open page's last entry dropped from the head: the head still counts it, verify names it", async () => {
+    const head = await openFund();
+    await setOnHead("openBodies", (head.openBodies?.S ?? "").split("\n").slice(0, 3).join("\n"));
+    await setOnHead("openHashes", (head.openHashes?.S ?? "").slice(0, 3 * 64));
+
+    expect(await fixture.store.verify(OPEN)).toMatchObject({ ok: false, firstBadSequence: 4 });
+  });
+
+  it("an open entry's id claim swapped for another id: verify names that entry", async () => {
+    const head = await openFund();
+    const ids = JSON.parse(head.openIds?.S ?? "[]") as [string, string][];
+    (ids[1] as [string, string])[0] = "someone-else";
+    await setOnHead("openIds", JSON.stringify(ids));
+
+    expect(await fixture.store.verify(OPEN)).toMatchObject({ ok: false, firstBadSequence: 2 });
   });
 });
