@@ -14,6 +14,10 @@
  *    hash, balances after each), the chain over the pages verifies against the head (its hash and
  *    balances), and every old id is found in the pages' id index at its old sequence;
  * 4. only then are the old items deleted.
+ * The head is left as it is: a head of the old layout has no open page (no `openFirst`, read as
+ * empty), so the writer's next small batch starts one after the migrated pages; the readers used in
+ * step 3 (streams, verify, applied ids) read a head's open page too, so a fund already written by
+ * the current writer verifies with the entries on its head.
  * A fund with no `ENTRY#` items left is already in pages: a second run changes nothing. `--dry-run`
  * does step 1 and says what would be written, and writes nothing.
  */

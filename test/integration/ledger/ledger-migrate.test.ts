@@ -146,6 +146,9 @@ describe("aidflow ledger migrate", () => {
     );
     expect(first.out).toContain(`${SMALL}: 3 entries rewritten into 1 pages`);
     expect(first.out).toContain(`${PAGED}: already in pages (1 entries)`);
+    // PAGED's one entry sits on its head's open page: no page item, and it verifies there.
+    expect((await keysOf(PAGED)).filter((k) => k.startsWith("PAGE#"))).toEqual([]);
+    expect(await store.verify(PAGED)).toMatchObject({ ok: true, sequence: 1 });
     const read: ChainedEntry[] = [];
     for await (const entry of store.streamEntries(BIG, { consistentRead: true })) read.push(entry);
     expect(read.map((e) => [e.entryId, e.sequence, e.entryHash, e.after.balance.toString()])).toEqual(
@@ -170,6 +173,8 @@ describe("aidflow ledger migrate", () => {
     expect(retried).toMatchObject({ status: "duplicate", sequence: 9, sameContent: true });
     expect(fresh).toMatchObject({ status: "applied", sequence: 261 });
     expect(await store.verify(BIG)).toMatchObject({ ok: true, sequence: 261 });
+    // The new entry went onto the open page of the migrated head (no `openFirst` before): no new page.
+    expect((await keysOf(BIG)).filter((k) => k.startsWith("PAGE#"))).toHaveLength(2);
   });
 
   it("a broken old chain is refused and left as it is, with exit code 1", async () => {
