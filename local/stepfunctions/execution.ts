@@ -104,6 +104,8 @@ export class ExecutionRun {
   private inResumedState = false;
   /** The run has begun to close the execution (or to suspend it): its record may change from now on. */
   private closing = false;
+  /** The record as this run closed it (undefined: not closed by this run). */
+  private closed: ExecutionRecord | undefined;
   /** Waits in progress on a Wait state's time or a task token (not counting the work in between). */
   private parked = 0;
   private readonly nestedCalls = new Map<string, number>();
@@ -127,6 +129,11 @@ export class ExecutionRun {
    */
   get runningRecord(): ExecutionRecord | undefined {
     return this.closing ? undefined : this.record;
+  }
+
+  /** The record as the table holds it once this run closed the execution (final: nothing reopens it). */
+  get closedRecord(): ExecutionRecord | undefined {
+    return this.closed;
   }
 
   /**
@@ -789,17 +796,22 @@ export class ExecutionRun {
     this.buffer = [];
     this.bufferNeedsBarrier = false;
     await this.writes;
+    let closed: boolean;
     try {
+      closed = await store.finishExecution(this.record.executionArn, outcome, last);
       // Closed meanwhile (StopExecution): the last events are history all the same.
-      if (!(await store.finishExecution(this.record.executionArn, outcome, last)))
-        this.track(store.write(last));
+      if (!closed) this.track(store.write(last));
     } catch (error) {
       this.deps.onError(`execution ${this.record.executionArn}: closing with its last events failed`, error);
       this.track(store.write(last));
       await this.writes;
-      await store.finishExecution(this.record.executionArn, outcome);
+      closed = await store.finishExecution(this.record.executionArn, outcome);
     }
     await this.writes;
+    if (closed) {
+      const { checkpoint: _checkpoint, ...record } = this.record;
+      this.closed = { ...record, ...outcome };
+    }
   }
 }
 

@@ -53,6 +53,8 @@ export interface HistoryEventDescription {
 const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const PAGE_SIZE_MAX = 1000;
 const PAGE_SIZE_DEFAULT = 100;
+/** Executions closed by this process whose records DescribeExecution answers without a read. */
+const CLOSED_RECORDS_MAX = 1000;
 
 export class StepFunctionsLayer {
   private readonly workflowsByArn = new Map<string, WorkflowRuntime>();
@@ -60,6 +62,8 @@ export class StepFunctionsLayer {
   private readonly definitionsByArn = new Map<string, string>();
   private readonly running = new Map<string, ExecutionRun>();
   private readonly pending = new Map<string, PendingTask>();
+  /** Records of executions this process closed, oldest first (final: nothing reopens an execution). */
+  private readonly closedRecords = new Map<string, ExecutionRecord>();
   /** In-process SQS queues by URL (sqs.ts). */
   readonly queues = new Map<string, LocalFifoQueue>();
   private closed = false;
@@ -130,8 +134,8 @@ export class StepFunctionsLayer {
   }
 
   async describeExecution(executionArn: string): Promise<ExecutionDescription> {
-    const running = this.running.get(executionArn)?.runningRecord;
-    if (running) return describe(running);
+    const known = this.running.get(executionArn)?.runningRecord ?? this.closedRecords.get(executionArn);
+    if (known) return describe(known);
     const record = await this.options.store.getExecution(executionArn);
     if (!record)
       throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${executionArn}'`);
@@ -318,6 +322,13 @@ export class StepFunctionsLayer {
     );
     this.running.set(record.executionArn, run);
     void run.done.finally(() => {
+      const closed = run.closedRecord;
+      if (closed) {
+        this.closedRecords.set(closed.executionArn, closed);
+        const oldest = this.closedRecords.keys().next();
+        if (this.closedRecords.size > CLOSED_RECORDS_MAX && !oldest.done)
+          this.closedRecords.delete(oldest.value);
+      }
       if (this.running.get(record.executionArn) === run) this.running.delete(record.executionArn);
     });
   }
