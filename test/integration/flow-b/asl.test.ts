@@ -99,7 +99,22 @@ describe("Flow B state machine", () => {
     });
     // … and an execution adopted without one (a redrive) hands over after its first paid stage.
     const start = states.Start as unknown as { Choices: Array<{ Next: string }> };
-    expect(start.Choices.map((c) => c.Next)).toEqual(["AdoptExecution", "HandOverAfterFirstStage"]);
+    expect(start.Choices.map((c) => c.Next)).toEqual([
+      "SettingsToCome",
+      "AdoptExecution",
+      "HandOverAfterFirstStage",
+    ]);
+    // An adopted execution goes on with its settings, any setting added since filled in (an earlier
+    // definition's input lacks stagesBeforeHandOver); a redrive before StartFlowB has none yet.
+    expect(states.AdoptExecution).toMatchObject({
+      Parameters: { "settings.$": "$.settings" },
+      ResultPath: "$.settings",
+    });
+    expect(states.SettingsToCome).toMatchObject({
+      Result: {},
+      ResultPath: "$.settings",
+      Next: "HandOverAfterFirstStage",
+    });
     expect(states.HandOverAfterFirstStage).toMatchObject({
       Parameters: {
         "rounds.$": "$.loop.rounds",
