@@ -32,7 +32,7 @@ export const DecisionResponseSchema = z
       .meta({ description: "This request repeated one already recorded (nothing new was written)" }),
     delivery: z.string().meta({
       description:
-        "`delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over",
+        "`delivered`: the case moved on; `stale`: the wait's execution no longer waits (timed out, stopped or handed over) — the decision is kept and the wait that replaces it takes it over",
     }),
   })
   .meta({ id: "DecisionResponse" });

@@ -2303,7 +2303,7 @@ export interface paths {
               decidedAt: string;
               /** @description This request repeated one already recorded (nothing new was written) */
               repeated: boolean;
-              /** @description `delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over */
+              /** @description `delivered`: the case moved on; `stale`: the wait's execution no longer waits (timed out, stopped or handed over) — the decision is kept and the wait that replaces it takes it over */
               delivery: string;
               /** @description totalYuan, approvalLevel and the assessed stages (GET /plans/{caseId} shows them) */
               plan: {
@@ -9802,7 +9802,7 @@ export interface components {
       decidedAt: string;
       /** @description This request repeated one already recorded (nothing new was written) */
       repeated: boolean;
-      /** @description `delivered`: the case moved on; `stale`: the wait had just timed out — the escalated wait takes the decision over */
+      /** @description `delivered`: the case moved on; `stale`: the wait's execution no longer waits (timed out, stopped or handed over) — the decision is kept and the wait that replaces it takes it over */
       delivery: string;
     };
     CoSignatureView: {
