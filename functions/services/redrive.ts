@@ -17,6 +17,10 @@
  * name (the input carries a fresh redrive id, so the second start is not taken as a retry of the
  * first), the other is told it is already running. Nothing is written before the start succeeds:
  * a refused redrive writes nothing; the started one is audited (who, why) once.
+ *
+ * A decision posted while the case was stopped met a dead token; it is kept (`undelivered`) and the
+ * wait the new execution opens at `resumeAt` takes it over (services/steps/human-tasks.ts), so nobody
+ * is asked twice — also when that decision ended the case (a plan stopped, an advance refused).
  */
 import { randomUUID } from "node:crypto";
 import { type CaseStatus, OPEN_STATUSES } from "#adapters/case-store.ts";
