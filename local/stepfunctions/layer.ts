@@ -208,10 +208,13 @@ export class StepFunctionsLayer {
     error?: string;
     cause?: string;
   }): Promise<{ stopDate: Date }> {
-    const record = await this.options.store.getExecution(request.executionArn);
+    const run = this.running.get(request.executionArn);
+    const record =
+      run?.runningRecord ??
+      this.closedRecords.get(request.executionArn) ??
+      (await this.options.store.getExecution(request.executionArn));
     if (!record)
       throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${request.executionArn}'`);
-    const run = this.running.get(request.executionArn);
     if (run) {
       await run.stop(request.error, request.cause);
     } else if (record.status === "RUNNING") {
