@@ -521,11 +521,7 @@ export class LedgerWriter {
       }
       for (const a of plan.accepted) a.item.alertsByHash.set(a.chained.entryHash, a.alert);
 
-      const committedHead: FundHead = {
-        ...plan.head,
-        revision: head.revision + 1,
-        open: this.shapeOf(head, plan).open,
-      };
+      const committedHead = this.committedHeadOf(head, plan);
       let next: Prepared | undefined;
       try {
         next = await this.sendWhilePlanningNext(lane, head, plan, held, committedHead);
@@ -541,6 +537,11 @@ export class LedgerWriter {
       this.answerApplied(lane, plan, committedHead);
       return next;
     }
+  }
+
+  /** The head a batch leaves when it commits onto `head`: its balances, the next revision, its open page. */
+  private committedHeadOf(head: FundHead, plan: BatchPlan<Pending>): FundHead {
+    return { ...plan.head, revision: head.revision + 1, open: this.shapeOf(head, plan).open };
   }
 
   /**
