@@ -71,17 +71,18 @@
  * that head is exactly the lane's head after the commit; after any failure (cancelled, throttled,
  * ambiguous) it is dropped unseen — nobody was answered, a held request fails before it is sent —
  * and its entries go back to the front of the queue, in order, to be planned again on the head the
- * failure handling establishes. Only one transaction per fund is ever on the wire: a second one
- * would collide with it on the head.
+ * failure handling establishes. Only one write per fund is ever on the wire: a second one would
+ * collide with it on the head.
  *
  * Serialization per fund. In one process the writer keeps one queue and one drain loop per fund,
- * so a surge on one fund becomes few large transactions. Every process has its own writer: the
+ * so a surge on one fund becomes few large writes. Every process has its own writer: the
  * local runtime one for all its executions, AWS one per warm Lambda environment. Across processes,
  * the bank draws of both flows — a surge's bulk — reach a fund through one writer (ARCHITECTURE
  * §5.3): Flow A's `DrawAid` and Flow B's `DrawStage` send each draw to the deployment's SQS FIFO
  * draw queue with `MessageGroupId` = the township fund and their task token (infra/ledger-queue.ts);
  * SQS gives one invocation of the ledger writer Lambda at a time a batch of one fund's messages, in
- * order, which submits them in one turn, so they commit as one page, and answers each token
+ * order, which submits them in one turn, so they commit as one write (onto the open page, or
+ * sealing it), and answers each token
  * (functions/services/ledger-draws.ts; locally local/stepfunctions/sqs.ts delivers to the same
  * handler). The other writes to a fund (Flow B's commitments, re-commitments and releases, cash
  * payments, reversals, top-ups and their reservations) submit from the Lambda that makes them: two
@@ -90,7 +91,8 @@
  *
  * Low-balance alerts (DOMAIN §5): the head stores `lastAlertState`; the entry that takes `available`
  * under the alert level carries the event in its `applied` outcome and, when `tables.main` is given,
- * an outbox item written in the SAME transaction (so the alert exists exactly when the draw does):
+ * an outbox item written in the SAME transaction (so the alert exists exactly when the draw does;
+ * such a batch always takes the sealing transaction, never the single write):
  * `pk = OUTBOX#fund.low-balance#<fundId>#<seq>`, `sk = OUTBOX`, `gsi1pk = OUTBOX#pending`,
  * `gsi1sk = <bookedAt>#<fundId>#<seq>`, `type`, `payload` (JSON). One event per crossing; rising to
  * or above the level re-arms it.
