@@ -80,7 +80,7 @@ describe("concurrent twins of an advance decision", () => {
       const record = await world.deps.cases.get(caseId);
       expect(record.advance).toMatchObject({ decision: won });
       if (won === "reject") {
-        // The flow closes a rejected case at once (ASL RoutePayment → CloseCase): the case is seen
+        // The flow closes a rejected case at once (ASL AwaitAdvanceDecision catches AdvanceRejected → CloseCase): the case is seen
         // either still advance-rejected or already closed with the rejection as its result.
         const settled = await world.eventually(async () => {
           const r = await world.deps.cases.get(caseId);

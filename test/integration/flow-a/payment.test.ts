@@ -314,6 +314,17 @@ describe("lost callback and empty fund", () => {
     const payment = await world.deps.payments.getPayment(`${caseId}.advance`);
     expect(payment?.attempts.map((a) => `${a.method}:${a.status}`)).toEqual(["cash:confirmed"]);
     expect(world.bank.simulator.transfers().some((t) => t.request.reference === caseId)).toBe(false);
+    // The approval goes to the draw queue, which answers PaymentRouteNeededError before drawing anything
+    const states = (await world.history(caseId)).map((e) => e.stateEnteredEventDetails?.name).filter(Boolean);
+    expect(states.slice(0, 7)).toEqual([
+      "Start",
+      "AwaitAdvanceDecision",
+      "DrawAid",
+      "AwaitPaymentRoute",
+      "RepeatRoutePayment",
+      "NextRound",
+      "RoutePayment",
+    ]);
   });
 
   it("a cash hand-over pays only the payment it was recorded for: the follow-up aid asks an officer for its route, nothing drawn before", async () => {

@@ -19,6 +19,7 @@ import { Yuan } from "#core/money/index.ts";
 import { policyInForce, resolvePolicy } from "#core/policy/index.ts";
 import { FUNCTIONS } from "#functions/catalog.ts";
 import { WIRE_LEVEL } from "#functions/services/flow-a/approval-levels.ts";
+import { ADVANCE_REJECTED } from "#functions/services/flow-a/decisions/advance.ts";
 import { FOLLOW_UP_CLOSED } from "#functions/services/flow-a/decisions/follow-up.ts";
 import { canonicalJson, requestDigest } from "#functions/services/steps/human-tasks.ts";
 import { demoCountyPolicy } from "#local/seed/policy-demo-county.ts";
@@ -220,6 +221,14 @@ describe("flow-a.asl.json", () => {
     visit(asl.StartAt);
     expect([...seen].sort()).toEqual(Object.keys(asl.States).sort());
     expect(text).not.toContain("JSONata");
+  });
+
+  it("a rejected advance is caught from both advance waits, before anything else; an approval goes to the draw", () => {
+    for (const name of ["AwaitAdvanceDecision", "AwaitEscalatedAdvanceDecision"]) {
+      const first = asl.States[name]?.Catch?.[0];
+      expect(first, name).toMatchObject({ ErrorEquals: [ADVANCE_REJECTED], Next: "CloseCase" });
+      expect(asl.States[name]?.Next, name).toBe("DrawAid");
+    }
   });
 
   it("a close alone is caught from both follow-up waits, before anything else, and the case ends on CloseCase", () => {

@@ -1,6 +1,6 @@
 /**
  * Flow A's state transitions off the happy path (issue 23, the cost of a case), counted from
- * GetExecutionHistory on the local runtime: a rejected advance closes from the routing Choice, a
+ * GetExecutionHistory on the local runtime: a rejected advance is a caught AdvanceRejected, a
  * follow-up with more than the close goes through FollowUpPlan, and an execution started without a
  * round counter gets one from Begin. The happy path itself: happy-path.test.ts.
  */
@@ -45,7 +45,7 @@ async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
 }
 
 describe("Flow A transitions off the happy path", () => {
-  it("a rejected advance closes the case from RoutePayment: four states, nothing drawn", async () => {
+  it("a rejected advance is caught (AdvanceRejected) and closes the case: three states, nothing drawn", async () => {
     // Prepare
     const applicant = await world.signIn("applicant-zhang");
     const approver = await world.signIn("approver-chengguan");
@@ -64,12 +64,9 @@ describe("Flow A transitions off the happy path", () => {
 
     // Assess
     expect(rejected.status, rejected.text).toBe(200);
-    expect(entered(await world.history(caseId))).toEqual([
-      "Start",
-      "AwaitAdvanceDecision",
-      "RoutePayment",
-      "CloseCase",
-    ]);
+    expect(entered(await world.history(caseId))).toEqual(["Start", "AwaitAdvanceDecision", "CloseCase"]);
+    const advance = (await world.deps.tasks.forCase(caseId)).find((t) => t.taskType === "advance-decision");
+    expect(advance?.status).toBe("completed");
     const record = await world.deps.cases.get(caseId);
     expect(record.status).toBe("closed");
     expect(record.outcome?.result).toBe("rejected");

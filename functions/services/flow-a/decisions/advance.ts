@@ -18,6 +18,12 @@ import {
 } from "../../steps/decision.ts";
 import { AmountDecisionSchema } from "./common.ts";
 
+/**
+ * The error a rejected advance ends its wait with (workflows/flow-a.asl.json: `AwaitAdvanceDecision`
+ * and `AwaitEscalatedAdvanceDecision` catch it to `CloseCase`; an approval goes on to `DrawAid`).
+ */
+export const ADVANCE_REJECTED = "AdvanceRejected";
+
 export const AdvanceDecisionSchema = AmountDecisionSchema;
 export type AdvanceDecisionRequest = z.output<typeof AdvanceDecisionSchema>;
 
@@ -65,7 +71,10 @@ export async function decideAdvance(
       escalated: task.escalated,
       policyVersionId: record.policyVersionId,
     },
-    output: { outcome: approved ? "approved" : "rejected", purpose: "advance" },
+    // A rejection ends the wait with SendTaskFailure AdvanceRejected, which the ASL catches to CloseCase.
+    output: approved
+      ? { outcome: "approved", purpose: "advance" }
+      : { outcome: "rejected", purpose: "advance", taskFailure: { error: ADVANCE_REJECTED } },
     change: (recorded) => ({
       set: {
         advance: { ...recorded.decision, decidedBy: recorded.decidedBy, decidedAt: recorded.decidedAt },
