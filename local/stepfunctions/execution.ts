@@ -792,7 +792,8 @@ export class ExecutionRun {
   /** Closes the execution with its last events in one transaction (after the writes sent before). */
   private async close(outcome: Parameters<ExecutionStore["finishExecution"]>[1]): Promise<void> {
     const { store } = this.deps;
-    const last = this.buffer;
+    // A checkpoint written with the close is inert (only a RUNNING execution resumes): left out.
+    const last = this.buffer.filter((item) => !store.isCheckpointItem(item));
     this.buffer = [];
     this.bufferNeedsBarrier = false;
     await this.writes;

@@ -172,6 +172,10 @@ export class ExecutionStore {
     return { pk: executionKey(executionArn).pk, sk: CHECKPOINT_SK, checkpoint };
   }
 
+  isCheckpointItem(item: StoredItem): boolean {
+    return item.sk === CHECKPOINT_SK && item.pk.startsWith("SFNEXEC#");
+  }
+
   eventItem(executionArn: string, event: HistoryEvent): StoredItem {
     return {
       pk: executionKey(executionArn).pk,
