@@ -95,7 +95,7 @@ export async function redriveCase(deps: RedriveDeps, request: RedriveRequest): P
   // A withdrawn case's execution was stopped on purpose (ABORTED): an ended case is never restarted —
   // unless it ended by a decision that never reached its execution (recorded on a wait whose execution
   // had stopped): the restarted execution opens that wait again and is answered with it (human-tasks.ts).
-  if (!OPEN_STATUSES.includes(record.status) && !(await awaitsItsDecision(deps, record.caseId))) {
+  if (!OPEN_STATUSES.includes(record.status) && !(await endedByItsDecision(deps, record))) {
     throw caseEnded(record.caseId, record.status);
   }
   const current = await currentExecution(deps, record);
@@ -144,9 +144,16 @@ export async function redriveCase(deps: RedriveDeps, request: RedriveRequest): P
   return { outcome: "started", ...plan };
 }
 
-/** A decision recorded on the case's last wait that provably never resumed an execution. */
-async function awaitsItsDecision(deps: RedriveDeps, caseId: string): Promise<boolean> {
-  const tasks = (await deps.tasks?.forCase(caseId)) ?? [];
+/** Statuses a decision never sets: the flow closed the case, or the applicant withdrew it. */
+const ENDED_OTHERWISE: readonly CaseStatus[] = ["closed", "withdrawn"];
+
+/**
+ * The case ended by a decision (refused, stopped) recorded on a wait whose execution had stopped: the
+ * decision provably never resumed an execution, so the flow has not yet closed the case.
+ */
+async function endedByItsDecision(deps: RedriveDeps, record: CaseRecord): Promise<boolean> {
+  if (ENDED_OTHERWISE.includes(record.status)) return false;
+  const tasks = (await deps.tasks?.forCase(record.caseId)) ?? [];
   return tasks.some((task) => task.status === "decided" && task.decided?.undelivered === true);
 }
 

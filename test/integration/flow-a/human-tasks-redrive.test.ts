@@ -58,6 +58,11 @@ async function waitingCase(applicant: { name: string; id: string; account: strin
     }),
   );
   const waiting = (await world.deps.tasks.current(caseId, "advance-decision")) as HumanTask;
+  // The task is stored before the case moves to the wait: the stop comes once both are there.
+  await world.eventually(
+    async () => (await world.deps.cases.get(caseId)).status === "awaiting-advance-decision",
+    "the case waiting for its advance decision",
+  );
   return { caseId, waiting };
 }
 

@@ -15,6 +15,7 @@ import { expect, inject } from "vitest";
 import type { HumanTask } from "#adapters/human-task-store.ts";
 import { LedgerWriter } from "#adapters/ledger/index.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
+import { WAIT_STATES } from "#core/cases/index.ts";
 import type { ChainedEntry } from "#core/ledger/index.ts";
 import { resetConfig } from "#functions/runtime/config.ts";
 import { captureLogs } from "#functions/runtime/logger.ts";
@@ -187,11 +188,16 @@ export async function startFlowBWorld(options: {
     sfn,
     ledger,
     signIn: (userId) => signIn(api.url, userId),
+    // Open once the case waits for it too: the task is stored before the case's status moves to the
+    // wait (openHumanTask), and a decision posted in between is judged against the status before.
     openTask: (caseId, taskType, timeoutMs) =>
       eventually(
         async () => {
           const task = await deps.tasks.current(caseId, taskType);
-          return task?.status === "open" ? task : undefined;
+          if (task?.status !== "open") return undefined;
+          const record = await deps.cases.get(caseId);
+          const waits: Record<string, string> = WAIT_STATES[record.flow === "B" ? "B" : "A"];
+          return waits[taskType] === undefined || waits[taskType] === record.status ? task : undefined;
         },
         `an open ${taskType} task on ${caseId}`,
         timeoutMs,
