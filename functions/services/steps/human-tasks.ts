@@ -93,18 +93,37 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
     input.token,
   );
 
-  const carried = await supersedeOlderWaits(deps, input, task, current, now);
+  const { carried, inFlight } = await supersedeOlderWaits(deps, input, task, current, now);
   // A repeat of this opening after its wait was answered: the case stays as the answer left it.
   if (task.status !== "open") return { task, carriedOver: false };
   // The decision already reached the case: the wait is answered at once, and the case is not put
   // back to waiting (a rejected case accepts no wait; an approved one is on its way to payment).
   if (carried && (await carryOver(deps, input, task, carried, now))) return { task, carriedOver: true };
-  await deps.cases.update(input.caseId, {
-    event: input.caseEvent,
-    set: { dueAt: dueAt ?? null, ...(input.caseSet ?? {}) },
-  });
+  const waiting = await deps.cases
+    .update(input.caseId, {
+      event: input.caseEvent,
+      set: { dueAt: dueAt ?? null, ...(input.caseSet ?? {}) },
+      ...(inFlight.length > 0 ? { guard: (latest) => decisionLanded(latest, inFlight) } : {}),
+    })
+    .then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof DecisionLandedError) return false;
+        throw error;
+      },
+    );
+  // A decision on the superseded wait changed the case since it was read: its own request hands it to
+  // this wait when its delivery meets the dead token (`handOverToSuccessor`); nobody is asked.
+  if (!waiting) return { task, carriedOver: false };
   await notifyTaskOpened(deps, input, task, dueAt, now);
   return { task, carriedOver: false };
+}
+
+/** A decision recorded on a superseded wait changed the case after this opening read it. */
+class DecisionLandedError extends Error {}
+
+function decisionLanded(latest: CaseRecord, writeIds: readonly string[]): Error | undefined {
+  return writeIds.some((id) => latest.appliedWriteIds?.includes(id)) ? new DecisionLandedError() : undefined;
 }
 
 /**
@@ -130,12 +149,15 @@ async function supersedeOlderWaits(
   task: HumanTask,
   current: CaseRecord,
   now: Date,
-): Promise<HumanTaskDecision | undefined> {
+): Promise<{ carried?: HumanTaskDecision; inFlight: string[] }> {
   let carried: HumanTaskDecision | undefined;
+  // Decisions superseded here whose case change had not landed: their requests may still land it.
+  const inFlight: string[] = [];
   for (const older of await deps.tasks.forCase(input.caseId)) {
     if (older.taskType !== input.taskType || older.taskId === task.taskId) continue;
     const decided = older.status === "decided" ? older.decided : undefined;
     const neverResumed = input.escalated || decided?.undelivered === true || decided?.audited !== true;
+    const before = carried;
     if (neverResumed && decided && !carried) {
       if (decided.audited) carried = decided;
       else if (decided.trail && current.appliedWriteIds?.includes(decisionWriteId(older))) {
@@ -144,11 +166,12 @@ async function supersedeOlderWaits(
         carried = { ...decided, audited: true };
       }
     }
+    if (decided && !decided.audited && carried === before) inFlight.push(decisionWriteId(older));
     if (older.status === "open" || older.status === "decided") {
       await deps.tasks.finish(input.caseId, older.taskId, "superseded", now.toISOString());
     }
   }
-  return carried;
+  return { ...(carried ? { carried } : {}), inFlight };
 }
 
 /**

@@ -5,15 +5,18 @@
  *
  * - the replacing wait opens while the decision's effects run (after its record, before its delivery):
  *   the decision's own request hands it over when its delivery meets the dead token — once;
+ * - …and its case change lands between the replacing wait's read of the case and its own write: the
+ *   case is not put back to waiting (the decision stays in force), nobody is notified of that wait;
  * - a decision whose first delivery reached the execution (its answer lost) and whose repeat then met
  *   a used token is NOT carried to the next wait of its type: nothing proves it never resumed the flow.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaseRecord } from "#adapters/case-store.ts";
+import type { HumanTask } from "#adapters/human-task-store.ts";
 import type { TaskResponseOutcome, WorkflowPort } from "#adapters/step-functions.ts";
 import { createFlowDeps } from "#functions/services/deps.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
-import { decideHumanTask, openHumanTask } from "#functions/services/steps/human-tasks.ts";
+import { decideHumanTask, decisionWriteId, openHumanTask } from "#functions/services/steps/human-tasks.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
 type Answer = TaskResponseOutcome | "lost";
@@ -70,9 +73,9 @@ function caseRecord(caseId: string): CaseRecord {
   };
 }
 
-function open(caseId: string, token: string) {
+function open(caseId: string, token: string, using: FlowDeps = deps) {
   nowMs += 1000;
-  return openHumanTask(deps, {
+  return openHumanTask(using, {
     token,
     caseId,
     taskType: "advance-decision",
@@ -86,18 +89,45 @@ function open(caseId: string, token: string) {
   });
 }
 
-function approve(caseId: string, during?: () => Promise<unknown>) {
+function approve(caseId: string, during?: (task: HumanTask) => Promise<unknown>) {
   return decideHumanTask(deps, {
     caseId,
     taskType: "advance-decision",
     actorUserId: "approver-chengguan",
     decision: { decision: "approve", amountYuan: "500.00" },
     output: { outcome: "approved", purpose: "advance" },
-    effects: async (recorded) => {
-      await during?.();
+    effects: async (recorded, task) => {
+      await during?.(task);
+      await landApproval(caseId, task);
       effects.push(`${caseId}:${recorded.decidedBy}`);
     },
   });
+}
+
+/** The approval's case change, once per task as the decision services make it (`decisionWriteId`). */
+function landApproval(caseId: string, task: HumanTask) {
+  return deps.cases.update(caseId, { event: { type: "advance.approved" }, writeId: decisionWriteId(task) });
+}
+
+/** `deps` whose next `cases.get` runs `afterRead` once it has read (a write landing right after a read). */
+function depsWithWriteAfterRead(afterRead: () => Promise<unknown>): FlowDeps {
+  let pending: (() => Promise<unknown>) | undefined = afterRead;
+  const cases = new Proxy(deps.cases, {
+    get(target, property) {
+      if (property === "get") {
+        return async (caseId: string) => {
+          const read = await target.get(caseId);
+          const hook = pending;
+          pending = undefined;
+          await hook?.();
+          return read;
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { ...deps, cases };
 }
 
 beforeAll(async () => {
@@ -149,6 +179,37 @@ describe("a decision in the gap between a dead wait and the wait that replaces i
       decided: { decidedBy: "approver-chengguan", decision: { amountYuan: "500.00" } },
     });
     expect(effects).toEqual(["G1:approver-chengguan"]);
+  });
+
+  it("…and its case change lands after the redriven wait read the case: the case stays approved, the wait is answered, nobody is notified", async () => {
+    // Prepare
+    effects = [];
+    await deps.cases.create(caseRecord("G3"));
+    await open("G3", "token-G3-stopped");
+    workflow.answers.set("token-G3-stopped", ["stale"]);
+    let reopened: Awaited<ReturnType<typeof open>> | undefined;
+
+    // Act: the redriven wait reads the case, then the approval's change lands, then the wait writes
+    const decided = await approve("G3", async (stopped) => {
+      reopened = await open(
+        "G3",
+        "token-G3-redriven",
+        depsWithWriteAfterRead(() => landApproval("G3", stopped)),
+      );
+    });
+
+    // Assess
+    expect(decided.delivery).toBe("delivered");
+    expect(workflow.sent.filter((t) => t.startsWith("token-G3"))).toEqual([
+      "token-G3-stopped",
+      "token-G3-redriven",
+    ]);
+    expect((await deps.cases.get("G3")).status).toBe("paying");
+    const opened = reopened?.task.taskId as string;
+    expect((await deps.tasks.findById("G3", opened))?.status).toBe("completed");
+    const notified = (await deps.outbox.forCase("G3")).filter((m) => m.messageId.startsWith(`G3:${opened}:`));
+    expect(notified).toEqual([]);
+    expect(effects).toEqual(["G3:approver-chengguan"]);
   });
 
   it("a decision that may have reached its execution (answer lost, then a used token) is not carried to the next wait of its type", async () => {
