@@ -142,6 +142,7 @@ import {
   itemBytes,
   itemToHead,
   type OpenPage,
+  openListsOf,
   openPageAttributes,
   openPageToStored,
   sealedPageItem,
@@ -823,9 +824,23 @@ export class LedgerWriter {
       ":expectedRevision": { N: String(expected.revision) },
       ":expectedSequence": { N: String(expected.sequence) },
     };
-    const open = openPageAttributes(shape.open);
+    // Onto a non-empty open page only the batch's entries travel (list_append); otherwise the open
+    // page is set whole (the batch alone) or emptied (sealed).
+    const appends = !shape.seals && expected.open.texts.length > 0;
+    const open: Item = appends
+      ? {
+          openFirst: { N: String(shape.open.first) },
+          ...openListsOf(
+            plan.accepted.map((a) => encodingOf(a.chained)),
+            plan.accepted.map((a) => a.chained.entryHash),
+            claimsOf(plan),
+          ),
+        }
+      : openPageAttributes(shape.open);
     for (const [name, value] of Object.entries(open)) values[`:${name}`] = value;
-    const sets = Object.keys(open).map((name) => `${name} = :${name}`);
+    const sets = Object.keys(open).map((name) =>
+      appends && name !== "openFirst" ? `${name} = list_append(${name}, :${name})` : `${name} = :${name}`,
+    );
     const removed = ["openBodies", "openHashes", "openIds"].filter((name) => !(name in open));
     return {
       TableName: this.options.tables.ledger,
@@ -844,7 +859,7 @@ export class LedgerWriter {
   /** AWS write capacity of a committed write (header): 1 WCU per KB single, 2 per KB per item in a transaction. */
   private writeUnitsOf(expected: FundHead, plan: BatchPlan<Pending>, committed: FundHead): number {
     const kb = (item: Item) => Math.ceil(itemBytes(item) / 1024);
-    const head = Math.max(kb(headToItem(expected)), kb(headToItem(committed)));
+    const head = Math.max(headKb(expected), headKb(committed));
     const shape = this.shapeOf(expected, plan);
     if (!shape.seals) return head;
     const [, page, ids, ...outbox] = this.actions(expected, plan, shape);
@@ -1109,6 +1124,18 @@ interface Shape {
   seals: boolean;
   /** The head's open page after the write. */
   open: OpenPage;
+}
+
+/** KB (rounded up) of a head item, once per head: a committed head is the next write's expected one. */
+const headKbs = new WeakMap<FundHead, number>();
+
+function headKb(head: FundHead): number {
+  let kb = headKbs.get(head);
+  if (kb === undefined) {
+    kb = Math.ceil(itemBytes(headToItem(head)) / 1024);
+    headKbs.set(head, kb);
+  }
+  return kb;
 }
 
 /** The shape decided per plan (a plan is made once per attempt; a top-up makes a new one). */

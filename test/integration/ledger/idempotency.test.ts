@@ -50,7 +50,7 @@ async function openIds(fixture: LedgerFixture, fundId: string): Promise<string[]
       ConsistentRead: true,
     }),
   );
-  return (JSON.parse(Item?.openIds?.S ?? "[]") as [string, string][]).map(([id]) => id);
+  return (Item?.openIds?.L ?? []).map((claim) => (JSON.parse(claim.S ?? "") as [string, string])[0]);
 }
 
 describe.each(LAYOUTS)("an entry id is applied at most once, forever (%s)", (_name, layout) => {

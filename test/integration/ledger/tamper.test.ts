@@ -198,7 +198,10 @@ describe("tampering with the head's open page is detected and located", () => {
   const headKey = { pk: { S: fundPk(OPEN) }, sk: { S: "HEAD" } };
 
   /** A fund whose 4 entries (an allocation, 3 draws of ¥100, one at a time) all sit on the head's open page. */
-  async function openFund(): Promise<Record<string, { S?: string; N?: string }>> {
+  type Head = Record<string, { S?: string; N?: string; L?: { S?: string }[] }>;
+  const texts = (head: Head, name: string) => (head[name]?.L ?? []).map((v) => v.S ?? "");
+
+  async function openFund(): Promise<Head> {
     await fixture.store.openFund(OPEN);
     const writer = fixture.writer();
     await writer.submit(allocation(OPEN, "alloc-open", "1000"));
@@ -208,44 +211,47 @@ describe("tampering with the head's open page is detected and located", () => {
       new GetItemCommand({ TableName: fixture.tables.names.ledger, Key: headKey, ConsistentRead: true }),
     );
     expect(Item?.openFirst?.N).toBe("1");
-    expect((Item?.openBodies?.S ?? "").split("\n")).toHaveLength(4);
-    return Item as Record<string, { S?: string; N?: string }>;
+    expect(Item?.openBodies?.L).toHaveLength(4);
+    return Item as Head;
   }
 
-  async function setOnHead(name: string, value: string): Promise<void> {
+  async function setOnHead(name: string, list: string[]): Promise<void> {
     await fixture.tables.client.send(
       new UpdateItemCommand({
         TableName: fixture.tables.names.ledger,
         Key: headKey,
         UpdateExpression: "SET #a = :v",
         ExpressionAttributeNames: { "#a": name },
-        ExpressionAttributeValues: { ":v": { S: value } },
+        ExpressionAttributeValues: { ":v": { L: list.map((S) => ({ S })) } },
       }),
     );
   }
 
   it("an open entry's amount edited on the head: verify names that entry", async () => {
     const head = await openFund();
-    const bodies = (head.openBodies?.S ?? "").split("\n");
+    const bodies = texts(head, "openBodies");
     bodies[2] = (bodies[2] ?? "").replace('"100.00"', '"10.00"');
-    await setOnHead("openBodies", bodies.join("\n"));
+    await setOnHead("openBodies", bodies);
 
     expect(await fixture.store.verify(OPEN)).toMatchObject({ ok: false, firstBadSequence: 3 });
   });
 
   it("the open page's last entry dropped from the head: the head still counts it, verify names it", async () => {
     const head = await openFund();
-    await setOnHead("openBodies", (head.openBodies?.S ?? "").split("\n").slice(0, 3).join("\n"));
-    await setOnHead("openHashes", (head.openHashes?.S ?? "").slice(0, 3 * 64));
+    await setOnHead("openBodies", texts(head, "openBodies").slice(0, 3));
+    await setOnHead("openHashes", texts(head, "openHashes").slice(0, 3));
 
     expect(await fixture.store.verify(OPEN)).toMatchObject({ ok: false, firstBadSequence: 4 });
   });
 
   it("an open entry's id claim swapped for another id: verify names that entry", async () => {
     const head = await openFund();
-    const ids = JSON.parse(head.openIds?.S ?? "[]") as [string, string][];
+    const ids = texts(head, "openIds").map((c) => JSON.parse(c) as [string, string]);
     (ids[1] as [string, string])[0] = "someone-else";
-    await setOnHead("openIds", JSON.stringify(ids));
+    await setOnHead(
+      "openIds",
+      ids.map((c) => JSON.stringify(c)),
+    );
 
     expect(await fixture.store.verify(OPEN)).toMatchObject({ ok: false, firstBadSequence: 2 });
   });

@@ -9,7 +9,7 @@
  * direction), BatchGetItem, TransactWriteItems (all-or-nothing, conditions, cancellation reasons
  * with ALL_OLD items, one action per item, ≤ 100 actions, ClientRequestToken idempotency) and the
  * condition/update expression language they use (comparisons, BETWEEN, IN, AND/OR/NOT, parentheses,
- * attribute_exists/not_exists, begins_with, SET with + and −, if_not_exists, REMOVE).
+ * attribute_exists/not_exists, begins_with, SET with + and −, if_not_exists, list_append, REMOVE).
  * It is NOT DynamoDB: no item-size or throughput limits, no eventual consistency, no 1 MB pages —
  * which is why the same runs are also made, fewer, on DynamoDB Local.
  */
@@ -487,6 +487,17 @@ class Parser {
       const value = this.context.values[token.text];
       if (value === undefined) throw new DynamoError("ValidationException", `undefined value ${token.text}`);
       return value;
+    }
+    if (token?.kind === "name" && token.text === "list_append") {
+      this.take();
+      this.take("(");
+      const first = this.operand(item);
+      this.take(",");
+      const second = this.operand(item);
+      this.take(")");
+      if (!Array.isArray(first?.L) || !Array.isArray(second?.L))
+        throw new DynamoError("ValidationException", "list_append takes two lists");
+      return { L: [...(first.L as unknown[]), ...(second.L as unknown[])] };
     }
     if (token?.kind === "name" && token.text === "if_not_exists") {
       this.take();
