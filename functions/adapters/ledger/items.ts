@@ -450,6 +450,24 @@ export function itemToIds(item: Item): { firstSequence: number; claims: IdClaim[
 }
 
 /**
+ * `itemBytes(headToItem(head))` without building the open page's lists: the head without them,
+ * plus each list's name, 3 bytes and per element 1 byte and its text.
+ */
+export function headItemBytes(head: FundHead): number {
+  const open = head.open;
+  const base = itemBytes(headToItem({ ...head, open: emptyOpenPage(open.first - 1) }));
+  const count = open.texts.length;
+  if (count === 0) return base;
+  let ids = 0;
+  for (const c of open.claims) ids += 1 + Buffer.byteLength(JSON.stringify([c.entryId, c.submissionToken]));
+  const bodies = open.bytes - count * HASH_CHARS; // each text's bytes plus 1
+  const hashes = count * (1 + HASH_CHARS);
+  return (
+    base + "openBodies".length + 3 + bodies + "openHashes".length + 3 + hashes + "openIds".length + 3 + ids
+  );
+}
+
+/**
  * DynamoDB's size of an item: each attribute's name plus its value (strings in UTF-8, numbers ≈
  * digits ÷ 2 + 1, a list 3 bytes plus 1 and the size of each element).
  */

@@ -135,7 +135,7 @@ import {
   fundPk,
   HASH_CHARS,
   HEAD_SK,
-  headToItem,
+  headItemBytes,
   type IdClaim,
   type Item,
   idsToItem,
@@ -1132,7 +1132,7 @@ const headKbs = new WeakMap<FundHead, number>();
 function headKb(head: FundHead): number {
   let kb = headKbs.get(head);
   if (kb === undefined) {
-    kb = Math.ceil(itemBytes(headToItem(head)) / 1024);
+    kb = Math.ceil(headItemBytes(head) / 1024);
     headKbs.set(head, kb);
   }
   return kb;

@@ -7,7 +7,9 @@ import { describe, expect, it } from "vitest";
 import {
   emptyOpenPage,
   type FundHead,
+  headItemBytes,
   headToItem,
+  itemBytes,
   itemToHead,
   itemToPage,
   openBytesOf,
@@ -83,6 +85,7 @@ describe("the head's open page", () => {
     const read = itemToHead(headToItem(head));
 
     expect(read.open).toEqual(head.open);
+    expect(headItemBytes(head)).toBe(itemBytes(headToItem(head)));
     expect(read.balances.balance.toString()).toBe("400.00");
   });
 
