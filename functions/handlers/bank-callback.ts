@@ -30,7 +30,7 @@ import type { FieldError } from "#core/errors.ts";
 import { ValidationError } from "#core/errors.ts";
 import { bodyText, headerOf, issueToFieldError } from "#functions/http/index.ts";
 import { now } from "#functions/runtime/clock.ts";
-import { config } from "#functions/runtime/config.ts";
+import { config, dynamoEndpoint } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { logger } from "#functions/runtime/logger.ts";
 import { type NotifyDeps, notifyPaymentOutcome } from "#functions/services/messages/notify.ts";
@@ -245,7 +245,7 @@ let notifyDeps: NotifyDeps | undefined;
 /** The applicant's message about a settled transfer (money sent, stage paid, transfer failed). */
 async function tellApplicant(attempt: PaymentAttempt): Promise<void> {
   if (!notifyDeps) {
-    const db = DynamoDBDocumentClient.from(newDynamoDbClient(), {
+    const db = DynamoDBDocumentClient.from(newDynamoDbClient(dynamoEndpoint()), {
       marshallOptions: { removeUndefinedValues: true },
     });
     const table = config().tables.main;
@@ -261,7 +261,7 @@ async function tellApplicant(attempt: PaymentAttempt): Promise<void> {
 }
 
 function storeFromEnv(): PaymentStore {
-  return new PaymentStore({ client: newDynamoDbClient(), tableName: config().tables.main });
+  return new PaymentStore({ client: newDynamoDbClient(dynamoEndpoint()), tableName: config().tables.main });
 }
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<Result> {

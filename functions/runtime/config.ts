@@ -20,7 +20,7 @@ import * as z from "zod";
 import { type SmsCredentials, smsCredentialsSchema } from "#adapters/sms/credentials.ts";
 import { type FunctionNeeds, functionById, needsOf } from "#functions/catalog.ts";
 import { type BankClientTls, bankClientTlsSchema } from "./bank-client-tls.ts";
-import { newDynamoDbClient } from "./dynamo-client.ts";
+import { type DynamoEndpoint, newDynamoDbClient } from "./dynamo-client.ts";
 import {
   ACCOUNT_KEY,
   BANK_CALLBACK_URL,
@@ -601,11 +601,25 @@ export function issuerEnforcesMfa(): boolean {
 }
 
 /**
+ * The SDK's own variables naming where DynamoDB requests go (set by the local runtime; absent in
+ * AWS): they choose a client's signer (dynamo-client.ts), read here like every other variable.
+ */
+export function dynamoEndpoint(): DynamoEndpoint {
+  const env = process.env;
+  const url = env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL;
+  return {
+    ...(url !== undefined ? { url } : {}),
+    accessKeyId: env.AWS_ACCESS_KEY_ID ?? "local",
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "local",
+  };
+}
+
+/**
  * The one DynamoDB document client of this process. The endpoint comes from the SDK's own
  * `AWS_ENDPOINT_URL_DYNAMODB` (set by the local runtime), so handler code is identical in AWS.
  */
 export function dynamo(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(newDynamoDbClient(), {
+  documentClient ??= DynamoDBDocumentClient.from(newDynamoDbClient(dynamoEndpoint()), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;

@@ -59,17 +59,24 @@ export function retryingTransactionConflicts(strategy: RetryStrategyLike): Retry
   };
 }
 
+/** Where the SDK sends this process's DynamoDB requests, from its own variables (config.ts reads them). */
+export interface DynamoEndpoint {
+  /** `AWS_ENDPOINT_URL_DYNAMODB` or `AWS_ENDPOINT_URL`; absent in AWS. */
+  url?: string;
+  accessKeyId: string;
+  region: string;
+}
+
 /**
- * A new DynamoDB client with this process's defaults. Its endpoint, region and credentials are the
- * SDK's own variables (`AWS_ENDPOINT_URL_DYNAMODB`, …), read here too to choose the signer.
+ * A new DynamoDB client with this process's defaults. `endpoint` only chooses the signer: the SDK
+ * itself reads its endpoint, region and credentials from the same variables.
  */
-export function newDynamoDbClient(): DynamoDBClient {
+export function newDynamoDbClient(endpoint: DynamoEndpoint): DynamoDBClient {
   const { retryStrategy, ...rest } = defaults;
   const strategy = retryStrategy ?? new StandardRetryStrategy(STANDARD_ATTEMPTS);
-  const env = process.env;
-  const signer = signerForEndpoint(env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL, {
-    accessKeyId: env.AWS_ACCESS_KEY_ID ?? "local",
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "local",
+  const signer = signerForEndpoint(endpoint.url, {
+    accessKeyId: endpoint.accessKeyId,
+    region: endpoint.region,
     service: "dynamodb",
   });
   return new DynamoDBClient({

@@ -32,7 +32,7 @@ import {
 } from "#core/identity/index.ts";
 import { LedgerUnavailableError } from "#core/ledger/errors.ts";
 import { now as clockNow } from "#functions/runtime/clock.ts";
-import { config } from "#functions/runtime/config.ts";
+import { config, dynamoEndpoint } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import {
   derivedLocalKey,
@@ -208,7 +208,7 @@ let shared: { key: object; adapters: ProcessAdapters } | undefined;
 export function processAdapters(): ProcessAdapters {
   const active = config();
   if (shared?.key === active) return shared.adapters;
-  const client = newDynamoDbClient();
+  const client = newDynamoDbClient(dynamoEndpoint());
   const adapters = { client, ledgerWriter: new LedgerWriter({ client, tables: active.tables }) };
   shared = { key: active, adapters };
   return adapters;

@@ -12,6 +12,7 @@ import { CaseStore } from "#adapters/case-store.ts";
 import { executionReader } from "#adapters/execution-reader.ts";
 import { HumanTaskStore } from "#adapters/human-task-store.ts";
 import { stepFunctions } from "#adapters/step-functions.ts";
+import { dynamoEndpoint } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { stateMachineArnEnv } from "#functions/runtime/environment.ts";
 import { auditPort } from "#functions/services/deps.ts";
@@ -37,7 +38,7 @@ export function redriveDeps(env: NodeJS.ProcessEnv): RedriveDeps & { close(): vo
       `configuration: ${stateMachineArnEnv("flow-a")} and ${stateMachineArnEnv("flow-b")} must name the state machines' aliases (set AWS_ENDPOINT_URL_SFN too for the local runtime)`,
     );
   }
-  const client = newDynamoDbClient();
+  const client = newDynamoDbClient(dynamoEndpoint());
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const sfn = new SFNClient(env.AWS_ENDPOINT_URL_SFN ? { endpoint: env.AWS_ENDPOINT_URL_SFN } : {});
   return {

@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { CognitoAccounts, DirectoryAccounts, type IdentityAccounts } from "#adapters/identity/index.ts";
 import type { Actor, Role } from "#core/access/index.ts";
+import { dynamoEndpoint } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { USER_POOL_ID } from "#functions/runtime/environment.ts";
 import { TABLE_ENV } from "#functions/runtime/tables.ts";
@@ -35,14 +36,14 @@ export function tablesFromEnv(env: NodeJS.ProcessEnv): { main: string; ledger: s
 
 export function cliDeps(env: NodeJS.ProcessEnv = process.env): FinanceDeps {
   const tables = tablesFromEnv(env);
-  const client = newDynamoDbClient();
+  const client = newDynamoDbClient(dynamoEndpoint());
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return createFinanceDeps({ client, tables, policy: new StoredPolicySource(db, tables.main) });
 }
 
 export function adminDeps(env: NodeJS.ProcessEnv = process.env): AdminDeps {
   const tables = tablesFromEnv(env);
-  const db = DynamoDBDocumentClient.from(newDynamoDbClient(), {
+  const db = DynamoDBDocumentClient.from(newDynamoDbClient(dynamoEndpoint()), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return {

@@ -25,6 +25,7 @@ import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { AidFlowError, ConflictError, NotFoundError, ValidationError } from "#core/errors.ts";
 import { isPeriodText } from "#core/reconciliation/index.ts";
+import { dynamoEndpoint } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import { ENV } from "#functions/runtime/environment.ts";
 import { type LogLevel, setLogLevel } from "#functions/runtime/logger.ts";
@@ -362,7 +363,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     .option("--dry-run", "only check the old entries and say what would be written", false)
     .action(async (options: { fund?: string[]; dryRun: boolean }) => {
       const { ledger } = tablesFromEnv(env);
-      const client = newDynamoDbClient();
+      const client = newDynamoDbClient(dynamoEndpoint());
       try {
         for (const result of await migrateLedger(client, ledger, options)) {
           out(`${describeMigration(result)}\n`);

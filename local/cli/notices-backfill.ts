@@ -4,6 +4,7 @@
  * closed cases read, notices due, written, already there. A second run writes nothing.
  */
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { dynamoEndpoint } from "#functions/runtime/config.ts";
 import { newDynamoDbClient } from "#functions/runtime/dynamo-client.ts";
 import {
   backfillRegistrationNotices,
@@ -26,7 +27,7 @@ export async function noticesBackfillCommand(
   io: { out: (text: string) => void; env: NodeJS.ProcessEnv },
 ): Promise<CountyBackfill[]> {
   const tables = tablesFromEnv(io.env);
-  const client = newDynamoDbClient();
+  const client = newDynamoDbClient(dynamoEndpoint());
   try {
     const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     const results = await backfillRegistrationNotices(

@@ -5,6 +5,7 @@
  */
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
+import { dynamoEndpoint } from "#functions/runtime/config.ts";
 import { newDynamoDbClient, setDynamoClientDefaults } from "#functions/runtime/dynamo-client.ts";
 import { isLoopbackEndpoint } from "#functions/runtime/local-signer.ts";
 import { LOCAL_REGION, localDynamoClient } from "#local/dynamodb/engine.ts";
@@ -60,7 +61,7 @@ describe("signing requests of DynamoDB clients", () => {
     const caught = catchingHandler();
     setDynamoClientDefaults({ requestHandler: caught.handler as never });
     withEnv({ ...awsEnv, AWS_ENDPOINT_URL_DYNAMODB: undefined, AWS_ENDPOINT_URL: undefined });
-    const client = newDynamoDbClient();
+    const client = newDynamoDbClient(dynamoEndpoint());
 
     // Act
     await expect(client.send(getItem)).rejects.toThrow(CAUGHT);
@@ -78,7 +79,7 @@ describe("signing requests of DynamoDB clients", () => {
     const caught = catchingHandler();
     setDynamoClientDefaults({ requestHandler: caught.handler as never });
     withEnv({ ...awsEnv, AWS_ACCESS_KEY_ID: "local", AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:8000" });
-    const client = newDynamoDbClient();
+    const client = newDynamoDbClient(dynamoEndpoint());
 
     // Act
     await expect(client.send(getItem)).rejects.toThrow(CAUGHT);
