@@ -9,7 +9,7 @@
  *
  * A batch: every message is read first (`planBankDraw`: case, obligation, the fund's waiting queue),
  * then all draws are submitted in one turn, in message order — the process's writer commits them as
- * one page (functions/adapters/ledger/writer.ts) — then each token is answered in order:
+ * one write (functions/adapters/ledger/writer.ts) — then each token is answered in order:
  * SendTaskSuccess `{ outcome: applied | duplicate | already-paid, entryId }`, or SendTaskFailure with
  * the error's name, the names the ASL's Retry/Catch match (`FundInsufficientError` → Flow A's wait
  * for a top-up — a stage draw spends committed money and is never short unless the ledger lost the
@@ -56,7 +56,7 @@ type Answer = { ok: true; output: DrawnEntry } | { ok: false; error: string; cau
 /** Draws a batch of one fund's messages and answers their tokens; returns the message ids to redeliver. */
 export async function drawQueuedBatch(deps: FlowDeps, draws: readonly QueuedDraw[]): Promise<string[]> {
   const planned = await Promise.all(draws.map((draw) => planOne(deps, draw)));
-  // One turn, in message order: the writer batches these submissions into one page.
+  // One turn, in message order: the writer batches these submissions into one write.
   const submitted = planned.map((plan) =>
     plan.ok && plan.plan.status === "draw" ? settle(deps.ledger.submit(plan.plan.request)) : undefined,
   );

@@ -13,6 +13,7 @@ import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-s
 import { inject } from "vitest";
 import type { HumanTask } from "#adapters/human-task-store.ts";
 import { LedgerWriter } from "#adapters/ledger/index.ts";
+import { WAIT_STATES } from "#core/cases/index.ts";
 import { resetConfig } from "#functions/runtime/config.ts";
 import { captureLogs } from "#functions/runtime/logger.ts";
 import { createFlowDeps, resetFlowDeps } from "#functions/services/deps.ts";
@@ -156,10 +157,7 @@ export async function startFlowAWorld(options: {
     signIn: (userId) => signIn(api.url, userId),
     openTask: (caseId, taskType, timeoutMs) =>
       eventually(
-        async () => {
-          const task = await deps.tasks.current(caseId, taskType);
-          return task?.status === "open" ? task : undefined;
-        },
+        () => waitingTask(deps, caseId, taskType),
         `an open ${taskType} task on ${caseId}`,
         timeoutMs,
       ),
@@ -272,6 +270,23 @@ export async function approveAndPay(
   if (approved.status !== 200) throw new Error(`approval failed: ${approved.status} ${approved.text}`);
   await world.settleBank(caseId);
   await world.openTask(caseId, "paperwork");
+}
+
+/**
+ * The open task of this type once the case waits for it too: the task is stored before the case's
+ * status moves to the wait (openHumanTask), and a decision posted in between is judged against the
+ * status before. A task type without a wait status of its own is open as soon as it is stored.
+ */
+export async function waitingTask(
+  deps: Pick<FlowDeps, "tasks" | "cases">,
+  caseId: string,
+  taskType: string,
+): Promise<HumanTask | undefined> {
+  const task = await deps.tasks.current(caseId, taskType);
+  if (task?.status !== "open") return undefined;
+  const record = await deps.cases.get(caseId);
+  const waits: Record<string, string> = WAIT_STATES[record.flow === "B" ? "B" : "A"];
+  return waits[taskType] === undefined || waits[taskType] === record.status ? task : undefined;
 }
 
 /**

@@ -15,7 +15,6 @@ import { expect, inject } from "vitest";
 import type { HumanTask } from "#adapters/human-task-store.ts";
 import { LedgerWriter } from "#adapters/ledger/index.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
-import { WAIT_STATES } from "#core/cases/index.ts";
 import type { ChainedEntry } from "#core/ledger/index.ts";
 import { resetConfig } from "#functions/runtime/config.ts";
 import { captureLogs } from "#functions/runtime/logger.ts";
@@ -30,6 +29,7 @@ import { type LocalRuntime, startLocalRuntime } from "#local/runtime.ts";
 import { DEMO_COUNTY, HEDONG } from "#local/seed/demo-county.ts";
 import { DEMO_USERS, type DemoUser } from "#local/seed/users.ts";
 import { type ApiClient, signIn } from "#test/e2e/support/api.ts";
+import { waitingTask } from "#test/integration/flow-a/world.ts";
 import { allocateDemoFunds } from "#test/support/demo-funds.ts";
 
 export const IDENTITY_HASH_KEY = "flow-b-test-identity-hash-key-0123456789abcdef";
@@ -188,17 +188,9 @@ export async function startFlowBWorld(options: {
     sfn,
     ledger,
     signIn: (userId) => signIn(api.url, userId),
-    // Open once the case waits for it too: the task is stored before the case's status moves to the
-    // wait (openHumanTask), and a decision posted in between is judged against the status before.
     openTask: (caseId, taskType, timeoutMs) =>
       eventually(
-        async () => {
-          const task = await deps.tasks.current(caseId, taskType);
-          if (task?.status !== "open") return undefined;
-          const record = await deps.cases.get(caseId);
-          const waits: Record<string, string> = WAIT_STATES[record.flow === "B" ? "B" : "A"];
-          return waits[taskType] === undefined || waits[taskType] === record.status ? task : undefined;
-        },
+        () => waitingTask(deps, caseId, taskType),
         `an open ${taskType} task on ${caseId}`,
         timeoutMs,
       ),
