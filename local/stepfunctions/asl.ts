@@ -1,7 +1,7 @@
 /**
  * Amazon States Language as plain JSON, and the walks over it the layer needs: every state at every
  * depth (Map/Parallel included), the Task resources the layer can run, and the loud refusals
- * (JSONata, variables, duplicate names, unknown integrations, a falsy Pass Result: loader.ts).
+ * (JSONata, variables, duplicate names, unknown integrations, a falsy Pass Result, a Choice rule with IsPresent false: loader.ts).
  */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

@@ -148,6 +148,12 @@ function refuseUnsupported(definition: AslDefinition, file: string): void {
           `passes the input on instead of a falsy Result (AWS writes it): set the value with Parameters`,
       );
     }
+    if (state.Type === "Choice" && usesIsPresentFalse(state.Choices)) {
+      throw new Error(
+        `${file}: state "${name}" has a Choice rule with IsPresent false; aws-local-stepfunctions never ` +
+          `matches it (AWS matches an absent path): write Not { IsPresent: true }`,
+      );
+    }
     if (state.Type === "Task") {
       const resource = String(state.Resource);
       if (!taskKindOf(resource)) {
@@ -162,6 +168,16 @@ function refuseUnsupported(definition: AslDefinition, file: string): void {
       }
     }
   }
+}
+
+/** A Choice rule (nested in And/Or/Not at any depth) with `IsPresent: false`. */
+function usesIsPresentFalse(rules: unknown): boolean {
+  if (Array.isArray(rules)) return rules.some(usesIsPresentFalse);
+  if (!isJsonObject(rules)) return false;
+  if (rules.IsPresent === false) return true;
+  return [rules.And, rules.Or, rules.Not].some(
+    (nested) => nested !== undefined && usesIsPresentFalse(nested),
+  );
 }
 
 async function loadReferencedFunctions(

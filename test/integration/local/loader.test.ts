@@ -53,6 +53,12 @@ describe("ASL loading with definition substitutions", () => {
     ).rejects.toThrow(/state "Zero" has a Pass Result of 0.*set the value with Parameters/);
   });
 
+  it("refuses a Choice rule with IsPresent false, however deep (the interpreter never matches it)", async () => {
+    await expect(
+      loadWorkflow({ name: "p", file: "test/fixtures/asl/is-present-false.asl.json" }, functions),
+    ).rejects.toThrow(/state "Check" has a Choice rule with IsPresent false.*Not \{ IsPresent: true \}/);
+  });
+
   it("refuses a task naming a function the catalog does not have", async () => {
     await expect(
       loadWorkflow({ name: "u", file: "test/fixtures/asl/unknown-substitution.asl.json" }, functions, {
