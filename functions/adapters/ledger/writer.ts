@@ -13,7 +13,8 @@
  *   and on DynamoDB Local a conditional write of one item of a few KB costs ≈ 1 ms where a
  *   `TransactWriteItems` of three items costs ≈ 2.5 ms (measured 2026-12-07): a transaction per
  *   lone payment is 0.3× a raw conditional write; with the open page, ten lone payments cost ten
- *   single writes and the eleventh seals (≈ 1.1 ms a payment on those figures, ≈ 0.8×);
+ *   single writes and the eleventh seals (≈ 1.1 ms a payment of database time; measured quiet at
+ *   one caller: 0.54× raw, the writer's own Node work per payment being as large as that, bench/results.md);
  * - any other batch is one `TransactWriteItems`: the head update (its open page emptied), ONE page
  *   item `PAGE#<open page's first seq>` holding the open entries followed by the batch's, and its
  *   id item `IDS#<same>` (each entry id with the submission that wrote it), plus one outbox item per
