@@ -17,6 +17,7 @@ import type { TaskResponseOutcome, WorkflowPort } from "#adapters/step-functions
 import { createFlowDeps } from "#functions/services/deps.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import { decideHumanTask, decisionWriteId, openHumanTask } from "#functions/services/steps/human-tasks.ts";
+import { storedCaseRecord } from "#test/support/case-record.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
 type Answer = TaskResponseOutcome | "lost";
@@ -47,30 +48,7 @@ let effects: string[];
 let nowMs = Date.parse("2026-04-07T01:00:00Z");
 
 function caseRecord(caseId: string): CaseRecord {
-  return {
-    caseId,
-    countyId: "230123",
-    townshipId: "230123100",
-    status: "awaiting-advance-decision",
-    flow: "A",
-    hardship: { kind: "urgent", cause: "fire" },
-    description: "房屋失火，急需生活救助",
-    applicant: {
-      name: "张伟",
-      document: { type: "resident-id", numberMasked: "2301**********1238" },
-      personKey: `pk-${caseId}`,
-      registration: {},
-      local: true,
-    },
-    payout: { method: "bank" },
-    filedBy: { userId: "officer-chengguan-1", onBehalf: true },
-    filedAt: new Date(nowMs).toISOString(),
-    policyVersionId: "230123-2026-01",
-    correlationId: `corr-${caseId}`,
-    handledBy: ["officer-chengguan-1"],
-    flags: {},
-    version: 1,
-  };
+  return storedCaseRecord(caseId, nowMs);
 }
 
 function open(caseId: string, token: string, using: FlowDeps = deps) {

@@ -13,6 +13,7 @@ import { createFlowDeps } from "#functions/services/deps.ts";
 import { RECHECK_STOPPED } from "#functions/services/flow-b/decisions/recheck.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import { decideHumanTask, openHumanTask } from "#functions/services/steps/human-tasks.ts";
+import { storedCaseRecord } from "#test/support/case-record.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
 type Sent = { token: string; success: unknown } | { token: string; error: string; cause: string };
@@ -50,9 +51,7 @@ let effects: string[];
 let nowMs = Date.parse("2026-05-20T01:00:00Z");
 
 function caseRecord(caseId: string): CaseRecord {
-  return {
-    caseId,
-    countyId: "230123",
+  return storedCaseRecord(caseId, nowMs, {
     townshipId: "230123300",
     status: "stage-waiting",
     flow: "B",
@@ -65,15 +64,9 @@ function caseRecord(caseId: string): CaseRecord {
       registration: {},
       local: true,
     },
-    payout: { method: "bank" },
     filedBy: { userId: "officer-xinhua-1", onBehalf: true },
-    filedAt: new Date(nowMs).toISOString(),
-    policyVersionId: "230123-2026-01",
-    correlationId: `corr-${caseId}`,
     handledBy: ["officer-xinhua-1"],
-    flags: {},
-    version: 1,
-  };
+  });
 }
 
 async function open(caseId: string, token: string, escalated = false) {
