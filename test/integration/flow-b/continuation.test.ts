@@ -6,20 +6,19 @@
  * each stage re-checked, drawn and paid once. A redriven execution carries no limit: it hands over
  * after its first paid stage and the next generation counts from there.
  */
-import { GetExecutionHistoryCommand, type HistoryEvent, StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executionReader } from "#adapters/execution-reader.ts";
 import { stepFunctions } from "#adapters/step-functions.ts";
-import { localDateOf } from "#core/calendar/localDate.ts";
 import { executionArnOf, executionNameOf } from "#functions/services/executions.ts";
 import { redriveCase } from "#functions/services/redrive.ts";
 import {
-  approvedPlan,
+  executionHistoryOf,
+  executionStatusOf,
   type FlowBWorld,
-  stagedFiling,
+  planFor,
+  recheckAndPay,
   startFlowBWorld,
-  statesEntered,
-  transitionsPerStage,
 } from "./world.ts";
 
 let world: FlowBWorld;
@@ -38,69 +37,12 @@ interface PlanView {
   plan: { stages: Array<{ index: number; dueAt: string; payment: string }> };
 }
 
-type Client = Awaited<ReturnType<FlowBWorld["signIn"]>>;
-
-/** Filed for `applicant` with their own bank account, then assessed, noticed, approved and committed. */
-function planOf(
-  officer: Client,
-  approver: Client,
-  months: number,
-  applicant: { name: string; id: string; account: string },
-) {
-  const filing = stagedFiling({
-    applicant: {
-      name: applicant.name,
-      document: { type: "resident-id", number: applicant.id },
-      registration: { countyCode: "230123" },
-    },
-    bankAccount: { holderName: applicant.name, bankName: "农村信用社", account: applicant.account },
-  });
-  return approvedPlan(world, officer, approver, filing, months);
-}
-
-/** The stage falls due, the officer re-checks it (still in hardship) and the bank pays it. */
-async function payStage(officer: Client, caseId: string, stage: { index: number; dueAt: string }) {
-  await world.clock.advanceTo(Math.max(Date.parse(stage.dueAt), world.clock.nowMs()));
-  const task = await world.openTask(caseId, "stage-recheck");
-  expect(task.details?.stage).toBe(stage.index);
-  const recheck = await officer.post(`/plans/${caseId}/recheck`, {
-    stage: stage.index,
-    checkedOn: localDateOf(world.clock.nowMs()),
-    outcome: "still-in-hardship",
-    findings: `第${stage.index}期复核：困难仍在`,
-  });
-  expect(recheck.status).toBe(200);
-  await world.payOut(`${caseId}.stage-${stage.index}`);
-}
-
-async function historyOf(name: string) {
-  const flowB = world.runtime.stateMachines["flow-b"] as string;
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await world.sfn.send(
-      new GetExecutionHistoryCommand({
-        executionArn: executionArnOf(flowB, name),
-        ...(nextToken ? { nextToken } : {}),
-      }),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return { entered: statesEntered(events), perStage: transitionsPerStage(events) };
-}
-
-async function statusOf(name: string): Promise<string | undefined> {
-  const flowB = world.runtime.stateMachines["flow-b"] as string;
-  return (await executionReader(world.sfn).describe(executionArnOf(flowB, name)))?.status;
-}
-
 describe("Flow B: the stage loop hands over to a fresh execution", () => {
   it("a 6-stage plan with a stage limit of 2 runs in three executions of two stages each, each stage paid once", async () => {
     // Prepare
     const officer = await world.signIn("officer-xinhua-1");
     const approver = await world.signIn("approver-xinhua");
-    const { caseId, stages } = await planOf(officer, approver, 6, {
+    const { caseId, stages } = await planFor(world, officer, approver, 6, {
       name: "钱丽华",
       id: "230123197709095671",
       account: "6217000099990009",
@@ -108,18 +50,22 @@ describe("Flow B: the stage loop hands over to a fresh execution", () => {
     expect(stages).toHaveLength(6);
 
     // Act: every stage falls due, is re-checked and paid
-    for (const stage of stages) await payStage(officer, caseId, stage);
+    for (const stage of stages) await recheckAndPay(world, officer, caseId, stage);
     await world.eventually(
-      async () => (await statusOf(executionNameOf(caseId, 3))) === "SUCCEEDED",
+      async () => (await executionStatusOf(world, executionNameOf(caseId, 3))) === "SUCCEEDED",
       "the close",
     );
 
     // Assess: three generations, each adopted the case in turn; the last one closed the plan
     const names = [1, 2, 3].map((g) => executionNameOf(caseId, g));
     expect((await world.deps.cases.get(caseId)).executionName).toBe(names[2]);
-    expect(await Promise.all(names.map(statusOf))).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
-    expect(await statusOf(executionNameOf(caseId, 4))).toBeUndefined();
-    const [first, second, third] = await Promise.all(names.map(historyOf));
+    expect(await Promise.all(names.map((name) => executionStatusOf(world, name)))).toEqual([
+      "SUCCEEDED",
+      "SUCCEEDED",
+      "SUCCEEDED",
+    ]);
+    expect(await executionStatusOf(world, executionNameOf(caseId, 4))).toBeUndefined();
+    const [first, second, third] = await Promise.all(names.map((name) => executionHistoryOf(world, name)));
     const stage = ["WaitForStage", "AwaitRecheck", "DrawStage", "PayStage", "StageSettled"];
     const handOver = ["PrepareStageContinuation", "ContinueAsNew", "ContinuedAsNew"];
     const adopted = ["Start", "AdoptExecution", "NextRound"];
@@ -153,19 +99,22 @@ describe("Flow B: the stage loop hands over to a fresh execution", () => {
     // Prepare: a 4-stage plan, stage 1 paid; stage 2 waits for its re-check when the execution is stopped
     const officer = await world.signIn("officer-xinhua-1");
     const approver = await world.signIn("approver-xinhua");
-    const { caseId, stages } = await planOf(officer, approver, 4, {
+    const { caseId, stages } = await planFor(world, officer, approver, 4, {
       name: "赵桂兰",
       id: "230123198204152348",
       account: "6217000099990002",
     });
-    await payStage(officer, caseId, stages[0] as PlanView["plan"]["stages"][number]);
+    await recheckAndPay(world, officer, caseId, stages[0] as PlanView["plan"]["stages"][number]);
     await world.clock.advanceTo(Date.parse(stages[1]?.dueAt as string));
     const stopped = await world.openTask(caseId, "stage-recheck");
     const flowB = world.runtime.stateMachines["flow-b"] as string;
     await world.sfn.send(
       new StopExecutionCommand({ executionArn: executionArnOf(flowB, executionNameOf(caseId, 1)) }),
     );
-    await world.eventually(async () => (await statusOf(executionNameOf(caseId, 1))) === "ABORTED", "stopped");
+    await world.eventually(
+      async () => (await executionStatusOf(world, executionNameOf(caseId, 1))) === "ABORTED",
+      "stopped",
+    );
 
     // Act: an operator restarts the case where it stopped
     const redriven = await redriveCase(
@@ -184,14 +133,14 @@ describe("Flow B: the stage loop hands over to a fresh execution", () => {
       const task = await world.deps.tasks.current(caseId, "stage-recheck");
       return task?.status === "open" && task.taskId !== stopped.taskId ? task : undefined;
     }, "the redriven execution's re-check");
-    for (const stage of stages.slice(1)) await payStage(officer, caseId, stage);
+    for (const stage of stages.slice(1)) await recheckAndPay(world, officer, caseId, stage);
     await world.eventually(
-      async () => (await statusOf(executionNameOf(caseId, 3))) === "SUCCEEDED",
+      async () => (await executionStatusOf(world, executionNameOf(caseId, 3))) === "SUCCEEDED",
       "the close",
     );
 
     // Assess: generation 2 (no limit) paid stage 2 and handed over; generation 3 (limit 3 + 2) paid 3 and 4
-    const second = await historyOf(executionNameOf(caseId, 2));
+    const second = await executionHistoryOf(world, executionNameOf(caseId, 2));
     expect(second.entered).toEqual([
       "Start",
       "HandOverAfterFirstStage",
@@ -205,10 +154,10 @@ describe("Flow B: the stage loop hands over to a fresh execution", () => {
       "ContinueAsNew",
       "ContinuedAsNew",
     ]);
-    const third = await historyOf(executionNameOf(caseId, 3));
+    const third = await executionHistoryOf(world, executionNameOf(caseId, 3));
     expect(third.entered.filter((s) => s === "PayStage")).toHaveLength(2);
     expect(third.entered.at(-1)).toBe("PlanClosed");
-    expect(await statusOf(executionNameOf(caseId, 4))).toBeUndefined();
+    expect(await executionStatusOf(world, executionNameOf(caseId, 4))).toBeUndefined();
     const entries = (await world.entries(XINHUA)).filter((e) => e.reference.caseId === caseId);
     expect(entries.map((e) => `${e.kind}${e.drawKind ? `:${e.drawKind}` : ""}`)).toEqual([
       "commit",

@@ -5,23 +5,18 @@
  * next execution's stage limit from it, does not fail (States.Runtime). On DynamoDB Local and the real
  * ASL, with a stage limit of 2.
  */
-import {
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from "@aws-sdk/client-sfn";
+import { StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executionReader } from "#adapters/execution-reader.ts";
-import { localDateOf } from "#core/calendar/localDate.ts";
 import { executionArnOf, executionNameOf } from "#functions/services/executions.ts";
 import {
-  approvedPlan,
+  executionHistoryOf,
+  executionStatusOf,
   type FlowBWorld,
   type PlanStage,
-  stagedFiling,
+  planFor,
+  recheckAndPay,
   startFlowBWorld,
-  statesEntered,
 } from "./world.ts";
 
 let world: FlowBWorld;
@@ -38,62 +33,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-type Client = Awaited<ReturnType<FlowBWorld["signIn"]>>;
-
 function flowB(): string {
   return world.runtime.stateMachines["flow-b"] as string;
-}
-
-async function statusOf(name: string): Promise<string | undefined> {
-  return (await executionReader(world.sfn).describe(executionArnOf(flowB(), name)))?.status;
-}
-
-async function historyOf(name: string) {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await world.sfn.send(
-      new GetExecutionHistoryCommand({
-        executionArn: executionArnOf(flowB(), name),
-        ...(nextToken ? { nextToken } : {}),
-      }),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return { entered: statesEntered(events) };
-}
-
-/** The stage falls due, the officer re-checks it (still in hardship) and the bank pays it. */
-async function payStage(officer: Client, caseId: string, stage: PlanStage) {
-  await world.clock.advanceTo(Math.max(Date.parse(stage.dueAt), world.clock.nowMs()));
-  const task = await world.openTask(caseId, "stage-recheck");
-  expect(task.details?.stage).toBe(stage.index);
-  const recheck = await officer.post(`/plans/${caseId}/recheck`, {
-    stage: stage.index,
-    checkedOn: localDateOf(world.clock.nowMs()),
-    outcome: "still-in-hardship",
-    findings: `第${stage.index}期复核：困难仍在`,
-  });
-  expect(recheck.status).toBe(200);
-  await world.payOut(`${caseId}.stage-${stage.index}`);
-}
-
-function planOf(
-  officer: Client,
-  approver: Client,
-  months: number,
-  applicant: { name: string; id: string; account: string },
-) {
-  const filing = stagedFiling({
-    applicant: {
-      name: applicant.name,
-      document: { type: "resident-id", number: applicant.id },
-      registration: { countyCode: "230123" },
-    },
-    bankAccount: { holderName: applicant.name, bankName: "农村信用社", account: applicant.account },
-  });
-  return approvedPlan(world, officer, approver, filing, months);
 }
 
 describe("Flow B: an execution whose settings predate stagesBeforeHandOver", () => {
@@ -119,15 +60,15 @@ describe("Flow B: an execution whose settings predate stagesBeforeHandOver", () 
       // Prepare: a 4-stage plan, stage 1 paid; stage 2 waits for its re-check when the execution is stopped
       const officer = await world.signIn("officer-xinhua-1");
       const approver = await world.signIn("approver-xinhua");
-      const { caseId, stages } = await planOf(officer, approver, 4, applicant);
-      await payStage(officer, caseId, stages[0] as PlanStage);
+      const { caseId, stages } = await planFor(world, officer, approver, 4, applicant);
+      await recheckAndPay(world, officer, caseId, stages[0] as PlanStage);
       await world.clock.advanceTo(Date.parse(stages[1]?.dueAt as string));
       await world.openTask(caseId, "stage-recheck");
       await world.sfn.send(
         new StopExecutionCommand({ executionArn: executionArnOf(flowB(), executionNameOf(caseId, 1)) }),
       );
       await world.eventually(
-        async () => (await statusOf(executionNameOf(caseId, 1))) === "ABORTED",
+        async () => (await executionStatusOf(world, executionNameOf(caseId, 1))) === "ABORTED",
         "stopped",
       );
       // The state it stood in, as an earlier definition carried it: no stagesBeforeHandOver, no stage limit
@@ -160,23 +101,23 @@ describe("Flow B: an execution whose settings predate stagesBeforeHandOver", () 
           input: JSON.stringify(input),
         }),
       );
-      for (const stage of stages.slice(1)) await payStage(officer, caseId, stage);
+      for (const stage of stages.slice(1)) await recheckAndPay(world, officer, caseId, stage);
       await world.eventually(
-        async () => (await statusOf(executionNameOf(caseId, 3))) === "SUCCEEDED",
+        async () => (await executionStatusOf(world, executionNameOf(caseId, 3))) === "SUCCEEDED",
         "the close",
       );
 
       // Assess: generation 2 handed over after its first paid stage (the limit came from this
       // deployment's stagesBeforeHandOver, 2: generation 3 may pay stages 3 and 4), nothing failed
-      expect(await statusOf(executionNameOf(caseId, 2))).toBe("SUCCEEDED");
-      const second = await historyOf(executionNameOf(caseId, 2));
+      expect(await executionStatusOf(world, executionNameOf(caseId, 2))).toBe("SUCCEEDED");
+      const second = await executionHistoryOf(world, executionNameOf(caseId, 2));
       expect(second.entered.slice(0, firstStates.length)).toEqual(firstStates);
       expect(second.entered.slice(-3)).toEqual([
         "PrepareStageContinuation",
         "ContinueAsNew",
         "ContinuedAsNew",
       ]);
-      const third = await historyOf(executionNameOf(caseId, 3));
+      const third = await executionHistoryOf(world, executionNameOf(caseId, 3));
       expect(third.entered.filter((s) => s === "PayStage")).toHaveLength(2);
       expect(third.entered.at(-1)).toBe("PlanClosed");
       const thirdInput = JSON.parse(

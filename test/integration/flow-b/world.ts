@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from "@aws-sdk/client-sfn";
 import { expect, inject } from "vitest";
+import { executionReader } from "#adapters/execution-reader.ts";
 import type { HumanTask } from "#adapters/human-task-store.ts";
 import { LedgerWriter } from "#adapters/ledger/index.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
@@ -367,4 +368,69 @@ export function transitionsPerStage(history: HistoryEvent[]): number[] {
     if (name === "ClosePlan") current = -1;
   }
   return counts;
+}
+
+type WorldClient = Awaited<ReturnType<FlowBWorld["signIn"]>>;
+
+/** Filed for `applicant` with their own bank account, then assessed, noticed, approved and committed. */
+export function planFor(
+  world: FlowBWorld,
+  officer: WorldClient,
+  approver: WorldClient,
+  months: number,
+  applicant: { name: string; id: string; account: string },
+) {
+  const filing = stagedFiling({
+    applicant: {
+      name: applicant.name,
+      document: { type: "resident-id", number: applicant.id },
+      registration: { countyCode: "230123" },
+    },
+    bankAccount: { holderName: applicant.name, bankName: "农村信用社", account: applicant.account },
+  });
+  return approvedPlan(world, officer, approver, filing, months);
+}
+
+/** The stage falls due, the officer re-checks it (still in hardship) and the bank pays it. */
+export async function recheckAndPay(
+  world: FlowBWorld,
+  officer: WorldClient,
+  caseId: string,
+  stage: { index: number; dueAt: string },
+): Promise<void> {
+  await world.clock.advanceTo(Math.max(Date.parse(stage.dueAt), world.clock.nowMs()));
+  const task = await world.openTask(caseId, "stage-recheck");
+  expect(task.details?.stage).toBe(stage.index);
+  const recheck = await officer.post(`/plans/${caseId}/recheck`, {
+    stage: stage.index,
+    checkedOn: localDateOf(world.clock.nowMs()),
+    outcome: "still-in-hardship",
+    findings: `第${stage.index}期复核：困难仍在`,
+  });
+  expect(recheck.status).toBe(200);
+  await world.payOut(`${caseId}.stage-${stage.index}`);
+}
+
+/** The status of the Flow B execution `name` (undefined when it was never started). */
+export async function executionStatusOf(world: FlowBWorld, name: string): Promise<string | undefined> {
+  const flowB = world.runtime.stateMachines["flow-b"] as string;
+  return (await executionReader(world.sfn).describe(executionArnOf(flowB, name)))?.status;
+}
+
+/** The states the Flow B execution `name` entered, and its transitions per stage. */
+export async function executionHistoryOf(world: FlowBWorld, name: string) {
+  const flowB = world.runtime.stateMachines["flow-b"] as string;
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await world.sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn: executionArnOf(flowB, name),
+        ...(nextToken ? { nextToken } : {}),
+      }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return { entered: statesEntered(events), perStage: transitionsPerStage(events) };
 }
