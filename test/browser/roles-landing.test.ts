@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest"
 import { RatingStore } from "#adapters/rating-store.ts";
 import { signIn } from "#test/e2e/support/api.ts";
 import { newPage, screenshot, seriousAxeViolations, signInAs } from "./support/browser.ts";
-import { type ApiCall, DESKTOP_1440, expectConsoleReadable, recordApi, until } from "./support/consoles.ts";
+import {
+  type ApiCall,
+  DESKTOP_1440,
+  expectConsoleReadable,
+  recordApi,
+  trackApi,
+  until,
+} from "./support/consoles.ts";
 import { type BrowserCounty, startBrowserCounty } from "./support/county.ts";
 import { consoleScreenshot } from "./support/docs-screenshots.ts";
 
@@ -98,6 +105,7 @@ describe("each role lands on a page it may use and calls nothing it may not", ()
         async () => void (await screenshot(page, `roles-FAILED-${role.userId}`).catch(() => undefined)),
       );
       const calls: ApiCall[] = recordApi(page);
+      const api = trackApi(page);
 
       // Act: sign in, then every header link in turn, then a case
       await signInAs(page, world.url, role.userId);
@@ -117,7 +125,7 @@ describe("each role lands on a page it may use and calls nothing it may not", ()
       for (const href of links) {
         await page.locator(`.console__nav a[href="${href}"]`).click();
         await page.waitForURL((url) => url.pathname === href);
-        await page.waitForLoadState("networkidle");
+        await api.settled();
         // The current item stays readable after navigation (white on navy, navy on white).
         await expect(page.locator(".console__link--active").innerText()).resolves.not.toBe("");
         await check(`${href}`);

@@ -30,6 +30,40 @@ export function recordApi(page: Page): ApiCall[] {
   return calls;
 }
 
+/**
+ * Tracks the page's fetch/XHR requests: `settled()` resolves once none has been in flight for
+ * `quietMs`. Playwright's `waitForLoadState("networkidle")` is a navigation's load state: after a
+ * client-side navigation (a console's own links) it returns at once, before the new page's requests
+ * are even answered, so a check after it may read a page still loading.
+ */
+export function trackApi(page: Page): { settled(quietMs?: number, timeoutMs?: number): Promise<void> } {
+  let inFlight = 0;
+  let changedAt = Date.now();
+  const isApi = (type: string) => type === "fetch" || type === "xhr";
+  page.on("request", (request) => {
+    if (!isApi(request.resourceType())) return;
+    inFlight += 1;
+    changedAt = Date.now();
+  });
+  const done = (request: { resourceType(): string }) => {
+    if (!isApi(request.resourceType())) return;
+    inFlight -= 1;
+    changedAt = Date.now();
+  };
+  page.on("requestfinished", done);
+  page.on("requestfailed", done);
+  return {
+    settled: async (quietMs = 300, timeoutMs = 20_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight > 0 || Date.now() - changedAt < quietMs) {
+        if (Date.now() > deadline)
+          throw new Error(`${inFlight} API requests still in flight after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
+
 const PAYMENT_ID = /C\d{8}-[0-9a-f]+\.(advance|follow-up|stage)/;
 const POLICY_VERSION = /(?<!\d)\d{6}-\d{4}-\d{2}(?!\d)/;
 
