@@ -1,9 +1,30 @@
 /**
- * A stored case record for tests that drive a step's service directly (a scripted Step Functions
- * port, no API): a Flow A fire case of 城关镇 filed by its officer, waiting for the advance decision;
- * `overrides` make it another flow, township, status or applicant.
+ * For tests that drive a step's service directly with a scripted Step Functions port (no API, no
+ * bank): the flow's dependencies on their tables, and a stored case record — a Flow A fire case of
+ * 城关镇 filed by its officer, waiting for the advance decision; `overrides` make it another flow,
+ * township, status or applicant.
  */
 import type { CaseRecord } from "#adapters/case-store.ts";
+import type { WorkflowPort } from "#adapters/step-functions.ts";
+import { createFlowDeps } from "#functions/services/deps.ts";
+import type { FlowDeps } from "#functions/services/ports.ts";
+import type { TestTables } from "./dynamo.ts";
+
+/** The flow's dependencies with `workflow` as its Step Functions port and no bank. */
+export function scriptedFlowDeps(tables: TestTables, workflow: WorkflowPort, now: () => Date): FlowDeps {
+  return createFlowDeps({
+    client: tables.client,
+    tables: tables.names,
+    identityHashKey: "scripted-flow-test-identity-key-000000000",
+    payeeHashSecret: "scripted-flow-test-payee-secret-01",
+    bankCallbackUrl: () => "http://127.0.0.1:1/bank/callback",
+    gateway: () => {
+      throw new Error("no bank in this test");
+    },
+    workflow,
+    now,
+  });
+}
 
 export function storedCaseRecord(
   caseId: string,

@@ -14,10 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaseRecord } from "#adapters/case-store.ts";
 import type { HumanTask } from "#adapters/human-task-store.ts";
 import type { TaskResponseOutcome, WorkflowPort } from "#adapters/step-functions.ts";
-import { createFlowDeps } from "#functions/services/deps.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import { decideHumanTask, decisionWriteId, openHumanTask } from "#functions/services/steps/human-tasks.ts";
-import { storedCaseRecord } from "#test/support/case-record.ts";
+import { scriptedFlowDeps, storedCaseRecord } from "#test/support/case-record.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
 type Answer = TaskResponseOutcome | "lost";
@@ -111,18 +110,7 @@ function depsWithWriteAfterRead(afterRead: () => Promise<unknown>): FlowDeps {
 beforeAll(async () => {
   tables = await createTestTables("fa-gap-order");
   workflow = scriptedWorkflow();
-  deps = createFlowDeps({
-    client: tables.client,
-    tables: tables.names,
-    identityHashKey: "human-tasks-gap-test-identity-key-000000",
-    payeeHashSecret: "human-tasks-gap-test-payee-secret",
-    bankCallbackUrl: () => "http://127.0.0.1:1/bank/callback",
-    gateway: () => {
-      throw new Error("no bank in this test");
-    },
-    workflow,
-    now: () => new Date(nowMs),
-  });
+  deps = scriptedFlowDeps(tables, workflow, () => new Date(nowMs));
 });
 
 afterAll(() => {

@@ -7,11 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaseRecord } from "#adapters/case-store.ts";
 import type { WorkflowPort } from "#adapters/step-functions.ts";
-import { createFlowDeps } from "#functions/services/deps.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import { recordDecision } from "#functions/services/steps/decision.ts";
 import { decideHumanTask, openHumanTask } from "#functions/services/steps/human-tasks.ts";
-import { storedCaseRecord } from "#test/support/case-record.ts";
+import { scriptedFlowDeps, storedCaseRecord } from "#test/support/case-record.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
 interface Sent {
@@ -79,18 +78,7 @@ function decide(caseId: string, actorUserId: string, decision: Record<string, un
 beforeAll(async () => {
   tables = await createTestTables("fa-tasks");
   workflow = scriptedWorkflow();
-  deps = createFlowDeps({
-    client: tables.client,
-    tables: tables.names,
-    identityHashKey: "human-task-test-identity-key-000000000000",
-    payeeHashSecret: "human-task-test-payee-secret-0001",
-    bankCallbackUrl: () => "http://127.0.0.1:1/bank/callback",
-    gateway: () => {
-      throw new Error("no bank in this test");
-    },
-    workflow,
-    now: () => new Date(nowMs),
-  });
+  deps = scriptedFlowDeps(tables, workflow, () => new Date(nowMs));
 });
 
 afterAll(() => {

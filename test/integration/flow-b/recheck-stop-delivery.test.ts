@@ -9,11 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaseRecord } from "#adapters/case-store.ts";
 import type { WorkflowPort } from "#adapters/step-functions.ts";
-import { createFlowDeps } from "#functions/services/deps.ts";
 import { RECHECK_STOPPED } from "#functions/services/flow-b/decisions/recheck.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import { decideHumanTask, openHumanTask } from "#functions/services/steps/human-tasks.ts";
-import { storedCaseRecord } from "#test/support/case-record.ts";
+import { scriptedFlowDeps, storedCaseRecord } from "#test/support/case-record.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
 type Sent = { token: string; success: unknown } | { token: string; error: string; cause: string };
@@ -117,18 +116,7 @@ function sentTo(token: string): unknown[] {
 beforeAll(async () => {
   tables = await createTestTables("fb-stop");
   workflow = scriptedWorkflow();
-  deps = createFlowDeps({
-    client: tables.client,
-    tables: tables.names,
-    identityHashKey: "recheck-stop-test-identity-key-0000000000",
-    payeeHashSecret: "recheck-stop-test-payee-secret-01",
-    bankCallbackUrl: () => "http://127.0.0.1:1/bank/callback",
-    gateway: () => {
-      throw new Error("no bank in this test");
-    },
-    workflow,
-    now: () => new Date(nowMs),
-  });
+  deps = scriptedFlowDeps(tables, workflow, () => new Date(nowMs));
 });
 
 afterAll(() => {
