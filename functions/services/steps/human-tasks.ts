@@ -99,11 +99,14 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
   // The decision already reached the case: the wait is answered at once, and the case is not put
   // back to waiting (a rejected case accepts no wait; an approved one is on its way to payment).
   if (carried && (await carryOver(deps, input, task, carried, now))) return { task, carriedOver: true };
+  // The task is listed from its put on: its own decision may land on the case before this write (a
+  // slow opening under a surge) — the case is then on its way (an approval to payment) and stays so.
+  const landed = [decisionWriteId(task), ...inFlight];
   const waiting = await deps.cases
     .update(input.caseId, {
       event: input.caseEvent,
       set: { dueAt: dueAt ?? null, ...(input.caseSet ?? {}) },
-      ...(inFlight.length > 0 ? { guard: (latest) => decisionLanded(latest, inFlight) } : {}),
+      guard: (latest) => decisionLanded(latest, landed),
     })
     .then(
       () => true,
@@ -112,14 +115,15 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
         throw error;
       },
     );
-  // A decision on the superseded wait changed the case since it was read: its own request hands it to
-  // this wait when its delivery meets the dead token (`handOverToSuccessor`); nobody is asked.
+  // This wait's own decision, or one on the superseded wait, changed the case since it was read: the
+  // former was delivered by its request, the latter is handed to this wait when its delivery meets the
+  // dead token (`handOverToSuccessor`); nobody is asked.
   if (!waiting) return { task, carriedOver: false };
   await notifyTaskOpened(deps, input, task, dueAt, now);
   return { task, carriedOver: false };
 }
 
-/** A decision recorded on a superseded wait changed the case after this opening read it. */
+/** A decision recorded on this wait or on a superseded one changed the case after this opening read it. */
 class DecisionLandedError extends Error {}
 
 function decisionLanded(latest: CaseRecord, writeIds: readonly string[]): Error | undefined {

@@ -7,6 +7,8 @@
  *   the decision's own request hands it over when its delivery meets the dead token — once;
  * - …and its case change lands between the replacing wait's read of the case and its own write: the
  *   case is not put back to waiting (the decision stays in force), nobody is notified of that wait;
+ * - a decision on a wait lands on the case before that wait's own opening writes it (a slow opening
+ *   under a surge): the opening does not put the approved case back to waiting;
  * - a decision whose first delivery reached the execution (its answer lost) and whose repeat then met
  *   a used token is NOT carried to the next wait of its type: nothing proves it never resumed the flow.
  */
@@ -176,6 +178,43 @@ describe("a decision in the gap between a dead wait and the wait that replaces i
     const notified = (await deps.outbox.forCase("G3")).filter((m) => m.messageId.startsWith(`G3:${opened}:`));
     expect(notified).toEqual([]);
     expect(effects).toEqual(["G3:approver-chengguan"]);
+  });
+
+  it("a decision on a wait that lands before that wait's own opening moved the case: the case stays approved, nobody is asked", async () => {
+    // Prepare: the filing left the case waiting for its advance decision (a surge: the opening is slow)
+    effects = [];
+    await deps.cases.create(caseRecord("G4"));
+    let decided: Awaited<ReturnType<typeof approve>> | undefined;
+    const approveOnceListed: FlowDeps = {
+      ...deps,
+      tasks: new Proxy(deps.tasks, {
+        get(target, property) {
+          if (property === "open") {
+            return async (...args: Parameters<typeof target.open>) => {
+              const listed = await target.open(...args);
+              decided = await approve("G4");
+              return listed;
+            };
+          }
+          const value = Reflect.get(target, property, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      }),
+    };
+
+    // Act: the approver decides as soon as the task is listed, before the opening writes the case
+    const opened = await open("G4", "token-G4", approveOnceListed);
+
+    // Assess: the approval moved the case on and was delivered; the opening did not put it back
+    expect(decided?.delivery).toBe("delivered");
+    expect(workflow.sent.filter((t) => t.startsWith("token-G4"))).toEqual(["token-G4"]);
+    expect((await deps.cases.get("G4")).status).toBe("paying");
+    expect((await deps.tasks.findById("G4", opened.task.taskId))?.status).toBe("completed");
+    const notified = (await deps.outbox.forCase("G4")).filter((m) =>
+      m.messageId.startsWith(`G4:${opened.task.taskId}:`),
+    );
+    expect(notified).toEqual([]);
+    expect(effects).toEqual(["G4:approver-chengguan"]);
   });
 
   it("a decision that may have reached its execution (answer lost, then a used token) is not carried to the next wait of its type", async () => {
