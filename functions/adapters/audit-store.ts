@@ -10,7 +10,15 @@
  * Within one process, appends to a chain take turns (a queue per table and county) and start from the
  * head this process wrote last, so concurrent requests of one process never race each other for the
  * slot (under a surge they used to lose 25 races in a row) and an append is one conditional put; a
- * write of another process makes that put fail, and the loser re-reads the tail as before.
+ * write of another process makes that put fail, and the loser re-reads the tail as before. A put whose
+ * answer was lost (the SDK retried it and the retry met the event it had itself written) is told from
+ * another writer's by the slot's `eventId`: it is recorded once, not appended again at the next slot.
+ *
+ * An event with a `dedupKey` (one effect that several invocations may record: a healed retry, a wait
+ * that carries a decision over) is one transaction of the slot and the key's `AUDITDEDUP#` marker; the
+ * marker's condition refuses a second event for the key, so the key is not read first (that read
+ * cost every such event a request to catch the rare duplicate) unless the caller expects repeats
+ * (`dedupReadFirst`: one view per refresh window, where a read is cheaper than a refused transaction).
  *
  * Events are stored as given (so the hash stays verifiable) and masked when read for auditors.
  * `gsi1` indexes events by resource (`AUDITRES#<type>#<id>`) for "the history of this case".
@@ -56,9 +64,15 @@ export interface AuditInput {
    * recorded once.
    */
   dedupKey?: string;
+  /**
+   * Repeats of `dedupKey` are the common case (a read recorded once per refresh window): its marker is
+   * read first, so a repeat costs a read instead of a refused transaction. Without it, the
+   * transaction's condition on the marker alone refuses the duplicate.
+   */
+  dedupReadFirst?: boolean;
 }
 
-export interface AuditEvent extends Omit<AuditInput, "actor" | "dedupKey"> {
+export interface AuditEvent extends Omit<AuditInput, "actor" | "dedupKey" | "dedupReadFirst"> {
   actor: { userId: string; name: string; roles: string[] };
   eventId: string;
   seq: number;
@@ -122,12 +136,14 @@ export class AuditStore {
   }
 
   private async appendInTurn(input: AuditInput, chain: ChainTurn): Promise<AuditEvent | undefined> {
-    if (input.dedupKey && (await this.recorded(input.countyId, input.dedupKey))) return undefined;
+    if (input.dedupKey && input.dedupReadFirst && (await this.recorded(input.countyId, input.dedupKey))) {
+      return undefined;
+    }
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
       const tail = chain.head ?? (await this.tail(input.countyId));
       const seq = (tail?.seq ?? 0) + 1;
       const correlationId = input.correlationId ?? currentLogContext().correlationId;
-      const { dedupKey, ...fields } = input;
+      const { dedupKey, dedupReadFirst: _readFirst, ...fields } = input;
       const unsigned: Omit<AuditEvent, "hash"> = {
         ...stripUndefined({ ...fields, correlationId }),
         actor: { userId: input.actor.userId, name: input.actor.name, roles: [...input.actor.roles] },
@@ -142,14 +158,25 @@ export class AuditStore {
         chain.head = { seq: event.seq, hash: event.hash };
         return event;
       } catch (error) {
-        // Unknown outcome or another writer: the next attempt (or append) reads the tail again.
-        chain.head = undefined;
         if (error instanceof TransactionCanceledException) {
+          const [slot, marker] = error.CancellationReasons ?? [];
           // The dedup marker is the second item: its condition failing means the effect is recorded.
-          if (error.CancellationReasons?.[1]?.Code === "ConditionalCheckFailed") return undefined;
-          if (error.CancellationReasons?.[0]?.Code !== "ConditionalCheckFailed") throw error;
-        } else if (!(error instanceof ConditionalCheckFailedException)) {
-          throw error;
+          // Nothing was written; the head is still ours unless another writer took the slot too.
+          if (marker?.Code === "ConditionalCheckFailed") {
+            if (slot?.Code === "ConditionalCheckFailed") chain.head = undefined;
+            return undefined;
+          }
+          chain.head = undefined;
+          if (slot?.Code !== "ConditionalCheckFailed") throw error;
+        } else {
+          // Unknown outcome or another writer: the next attempt (or append) reads the tail again.
+          chain.head = undefined;
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          // The slot is taken: by this very put when the SDK retried it after a lost answer?
+          if ((await this.eventAt(input.countyId, event.seq))?.eventId === event.eventId) {
+            chain.head = { seq: event.seq, hash: event.hash };
+            return event;
+          }
         }
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
@@ -201,6 +228,18 @@ export class AuditStore {
       }),
     );
     return result.Item !== undefined;
+  }
+
+  /** The event in one slot of the chain, read consistently (undefined: the slot is free). */
+  private async eventAt(countyId: string, seq: number): Promise<AuditEvent | undefined> {
+    const result = await this.options.client.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: { pk: auditPk(countyId), sk: seqSk(seq) },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? (JSON.parse(String(result.Item.event)) as AuditEvent) : undefined;
   }
 
   private async tail(countyId: string): Promise<AuditEvent | undefined> {

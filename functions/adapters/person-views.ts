@@ -99,6 +99,8 @@ export async function recordPersonView(input: PersonViewInput): Promise<AuditEve
     reason: input.reason,
     after: { kind: input.kind, route: input.route, ...input.details },
     dedupKey: input.dedupKey,
+    // A page refreshed within its window is the common repeat: one read answers it.
+    dedupReadFirst: true,
   });
   if (!event) return undefined;
   await dynamo().send(

@@ -105,3 +105,81 @@ describe("audit trail: append-only, hash-chained per county", () => {
     expect(history.map((e) => e.action)).toEqual(["investigation.record", "advance.decide"]);
   });
 });
+
+/** The store's DynamoDB client, with every command it sends named (`Get AUDITDEDUP#…`) for the test to count. */
+function watchedClient(sent: string[], replay?: (command: { input: Record<string, unknown> }) => boolean) {
+  return {
+    async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
+      const input = command.input as { Key?: { pk?: string }; Item?: { pk?: string } };
+      sent.push(
+        `${command.constructor.name.replace(/Command$/, "")} ${input.Key?.pk ?? input.Item?.pk ?? ""}`,
+      );
+      if (!replay?.(command)) return db.send(command as never);
+      // The answer of the first try is lost: the SDK sends the same request again and returns that answer.
+      await db.send(command as never);
+      return db.send(command as never);
+    },
+  } as unknown as DynamoDBDocumentClient;
+}
+
+describe("audit trail: each effect recorded once, at the cost of one write", () => {
+  it("a dedup key's second event is refused by the transaction itself: no read of the key, nothing written", async () => {
+    // Prepare
+    const sent: string[] = [];
+    const watched = new AuditStore({ client: watchedClient(sent), tableName: tables.names.main });
+    const filing = {
+      ...event("100007", 1),
+      resourceId: "case-filed-once",
+      dedupKey: "case.file:case-filed-once",
+    };
+    const first = await watched.append(filing);
+    // Act
+    const again = await watched.append(filing);
+    const next = await watched.append(event("100007", 2));
+    // Assess
+    expect(first?.seq).toBe(1);
+    expect(again).toBeUndefined();
+    expect(next.seq).toBe(2);
+    expect(next.prevHash).toBe(first?.hash);
+    expect(sent.filter((s) => s.startsWith("Get"))).toEqual([]);
+    expect(await store.verify("100007")).toMatchObject({ ok: true, count: 2 });
+    expect((await store.listForResource("case", "case-filed-once", 10)).map((e) => e.seq)).toEqual([1]);
+  });
+
+  it("a caller expecting repeats reads the key first: the repeat costs one read and no write", async () => {
+    const sent: string[] = [];
+    const watched = new AuditStore({ client: watchedClient(sent), tableName: tables.names.main });
+    await watched.append({ ...event("100008", 1), dedupKey: "view:w1", dedupReadFirst: true });
+    sent.length = 0;
+    const repeat = await watched.append({ ...event("100008", 1), dedupKey: "view:w1", dedupReadFirst: true });
+    expect(repeat).toBeUndefined();
+    expect(sent).toEqual(["Get AUDITDEDUP#100008"]);
+    expect(await store.verify("100008")).toMatchObject({ ok: true, count: 1 });
+  });
+
+  it("a put whose answer was lost and whose SDK retry met its own event is recorded once", async () => {
+    // Prepare: the first put of the chain lands, its answer is lost, the retry finds the slot taken.
+    const sent: string[] = [];
+    let lost = false;
+    const flaky = new AuditStore({
+      client: watchedClient(sent, (command) => {
+        if (lost || command.constructor.name !== "PutCommand") return false;
+        lost = true;
+        return true;
+      }),
+      tableName: tables.names.main,
+    });
+    // Act
+    const appended = await flaky.append(event("100009", 1));
+    const next = await flaky.append(event("100009", 2));
+    // Assess
+    expect(lost).toBe(true);
+    expect(appended.seq).toBe(1);
+    expect(next.seq).toBe(2);
+    expect(await store.verify("100009")).toMatchObject({ ok: true, count: 2, headHash: next.hash });
+    expect((await store.list("100009", { limit: 10 })).events.map((e) => e.resourceId)).toEqual([
+      "case-1",
+      "case-2",
+    ]);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * What makes a Flow A case's audit events as large as they are: one happy case on a fresh in-memory
+ * county, then each `AUDIT#` item of the county (and the `AUDITDEDUP#` markers), its size as DynamoDB
+ * bills it and the size of each field of the stored event, largest first. An audit item is written once
+ * and copied once into `gsi1`; above 1 KB it costs a second write unit per copy (×2 in a transaction).
+ *
+ *   npx tsx bench/cost/audit-sizes.ts
+ */
+import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { startLocalCounty } from "#local/services.ts";
+import { runAsCommand } from "../main.ts";
+import { happyPathCase, happyPathClients } from "../surge/run.ts";
+import { sizeOf } from "./item-sizes.ts";
+
+function itemSize(item: Record<string, unknown>): number {
+  return Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k, "utf8") + sizeOf(v), 0);
+}
+
+async function main(): Promise<void> {
+  const county = await startLocalCounty({ inMemory: true, clock: { mode: "real" } });
+  try {
+    const clients = await happyPathClients(county.apiUrl);
+    const { caseId } = await happyPathCase(clients, 830_000, Date.now() + 180_000);
+    const db = DynamoDBDocumentClient.from(county.runtime.dynamo);
+    const history = await db.send(
+      new QueryCommand({
+        TableName: county.runtime.tables.main,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": `AUDITRES#case#${caseId}` },
+      }),
+    );
+    let total = 0;
+    for (const item of history.Items ?? []) {
+      const bytes = itemSize(item);
+      total += bytes;
+      const event = JSON.parse(String(item.event)) as Record<string, unknown>;
+      const fields = Object.entries(event)
+        .map(([k, v]) => ({
+          k,
+          bytes: Buffer.byteLength(JSON.stringify(k), "utf8") + 1 + JSON.stringify(v).length,
+        }))
+        .sort((a, b) => b.bytes - a.bytes)
+        .map((f) => `${f.k} ${f.bytes}`);
+      const keys = Object.entries(item)
+        .filter(([k]) => k !== "event")
+        .map(([k, v]) => `${k} ${Buffer.byteLength(k, "utf8") + sizeOf(v)}`);
+      console.log(
+        `${String(event.action).padEnd(24)} ${String(bytes).padStart(5)} bytes: ${[...keys, ...fields].join(", ")}`,
+      );
+    }
+    console.log(`${history.Items?.length ?? 0} events about the case, ${total} bytes`);
+    const dedup = await db.send(
+      new QueryCommand({
+        TableName: county.runtime.tables.main,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: {
+          ":pk": `AUDITDEDUP#${String((history.Items?.[0] as { pk?: string })?.pk).slice(6)}`,
+        },
+        ConsistentRead: true,
+      }),
+    );
+    for (const item of dedup.Items ?? [])
+      console.log(`dedup marker ${itemSize(item)} bytes: ${String(item.sk)}`);
+  } finally {
+    await county.stop();
+  }
+}
+
+runAsCommand(import.meta.url, main);
