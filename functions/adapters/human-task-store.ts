@@ -105,11 +105,13 @@ export class HumanTaskStore {
     private readonly table: string,
   ) {}
 
-  /** Stores a newly opened task with its token. Idempotent for the same token (a retried handler). */
+  /**
+   * Stores a newly opened task with its token. Idempotent for the same token (a retried handler): the
+   * put is conditional on the task not being there, and only a put that fails its condition reads the
+   * task it met — a first opening (every opening but a retry) costs one write and no read.
+   */
   async open(task: Omit<HumanTask, "taskId" | "status">, token: string): Promise<HumanTask> {
     const taskId = `${task.taskType}#${tokenDigest(token)}`;
-    const existing = await this.findById(task.caseId, taskId);
-    if (existing) return existing;
     const item: StoredTask = { ...task, taskId, status: "open", token };
     try {
       await this.db.send(
@@ -126,8 +128,9 @@ export class HumanTaskStore {
         }),
       );
     } catch (error) {
-      // The put may have landed on an attempt whose answer was lost (a timeout after commit); the
-      // SDK's retry then fails the condition. The task id is the token's digest: if it is there, it is ours.
+      // A retried handler (same token), or this put landed on an attempt whose answer was lost (a
+      // timeout after commit) and the SDK's retry failed the condition. The task id is the token's
+      // digest: if it is there, it is this wait's, as it stands now (maybe decided already).
       if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
       const landed = await this.findById(task.caseId, taskId);
       if (!landed) throw error;
@@ -297,9 +300,14 @@ export class HumanTaskStore {
   /**
    * A delivery of the recorded decision starts: counted before it is sent, with `audited` set in the
    * same write when the effects have just been carried out (so the decider's delivery costs no write
-   * more than marking it audited did). Answers the attempt's number.
+   * more than marking it audited did). Answers the attempt's number and the token to deliver to, from
+   * the item as this write left it (returned values cost no read: no `tokenOf` after it).
    */
-  async startDelivery(caseId: string, taskId: string, audited: boolean): Promise<number> {
+  async startDelivery(
+    caseId: string,
+    taskId: string,
+    audited: boolean,
+  ): Promise<{ attempt: number; token: string | undefined }> {
     const out = await this.db.send(
       new UpdateCommand({
         TableName: this.table,
@@ -307,10 +315,11 @@ export class HumanTaskStore {
         UpdateExpression: `SET ${audited ? "decided.audited = :t, " : ""}decided.deliveryAttempts = if_not_exists(decided.deliveryAttempts, :zero) + :one`,
         ConditionExpression: "attribute_exists(decided)",
         ExpressionAttributeValues: { ...(audited ? { ":t": true } : {}), ":zero": 0, ":one": 1 },
-        ReturnValues: "UPDATED_NEW",
+        ReturnValues: "ALL_NEW",
       }),
     );
-    return Number((out.Attributes?.decided as { deliveryAttempts?: unknown } | undefined)?.deliveryAttempts);
+    const stored = out.Attributes as Partial<StoredTask> | undefined;
+    return { attempt: Number(stored?.decided?.deliveryAttempts), token: stored?.token };
   }
 
   /**

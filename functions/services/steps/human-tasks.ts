@@ -489,8 +489,7 @@ async function settle(
   }
   // Counted before it is sent (with `audited` when the effects were just done): only a first delivery
   // that meets a dead token proves the decision never reached an execution.
-  const attempt = await deps.tasks.startDelivery(input.caseId, task.taskId, justAudited);
-  const token = await deps.tasks.tokenOf(input.caseId, task.taskId);
+  const { attempt, token } = await deps.tasks.startDelivery(input.caseId, task.taskId, justAudited);
   if (!token) return "stale";
   const delivery = await deliverDecision(deps, token, recorded.output);
   if (delivery === "delivered") {
