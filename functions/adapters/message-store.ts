@@ -64,6 +64,19 @@ export interface CountyMessageSettings {
 /** Items one box read looks at before it answers (a page, a count). */
 export const BOX_READ_ITEMS_MAX = 500;
 
+/**
+ * How long the county settings a message is rendered with (`settingsForMessages`) are reused in this
+ * process, as a county's directory is (DIRECTORY_CACHE_MS): a save in this process shows at once, a
+ * save in another one (another Lambda instance) within this time. The administration's own reads and
+ * saves (`countySettings`, `putCountySettings`) never use it.
+ */
+export const MESSAGE_SETTINGS_CACHE_MS = 60_000;
+
+/** Settings by `<table>|<countyId>`, with the save generation they were read in. */
+const settingsCache = new Map<string, { settings: CountyMessageSettings | undefined; atMs: number }>();
+/** Saves this process made, by `<table>|<countyId>`: a read that a save overtook is not cached. */
+const settingsSaves = new Map<string, number>();
+
 const pkOf = (countyId: string, messageId: string) => `MSG#${countyId}#${messageId}`;
 const readPkOf = (countyId: string, userId: string) => `MSGREAD#${countyId}#${userId}`;
 const caseBoxOf = (countyId: string, caseId: string) => `INBOX#${countyId}#CASE#${caseId}`;
@@ -305,6 +318,23 @@ export class MessageStore {
     return structuredClone(await settings);
   }
 
+  /**
+   * The county's settings as a message is rendered with them (its texts, signature, 好差评 link):
+   * read at most once per `MESSAGE_SETTINGS_CACHE_MS` in this process — a step, a decision and the
+   * task openings of a case each render messages, and a county changes its texts rarely.
+   */
+  async settingsForMessages(countyId: string): Promise<CountyMessageSettings | undefined> {
+    const key = `${this.table}|${countyId}`;
+    const hit = settingsCache.get(key);
+    if (hit && Date.now() - hit.atMs < MESSAGE_SETTINGS_CACHE_MS) return structuredClone(hit.settings);
+    const saves = settingsSaves.get(key) ?? 0;
+    const settings = await this.countySettings(countyId);
+    if ((settingsSaves.get(key) ?? 0) === saves) {
+      settingsCache.set(key, { settings: structuredClone(settings), atMs: Date.now() });
+    }
+    return settings;
+  }
+
   private async readCountySettings(countyId: string): Promise<CountyMessageSettings | undefined> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { pk: `MSGCONF#${countyId}`, sk: "SETTINGS" } }),
@@ -321,6 +351,20 @@ export class MessageStore {
    */
   async putCountySettings(settings: CountyMessageSettings, replacing: string | undefined): Promise<boolean> {
     this.settingsSeen?.delete(settings.countyId);
+    const key = `${this.table}|${settings.countyId}`;
+    try {
+      return await this.writeCountySettings(settings, replacing);
+    } finally {
+      // Whatever the answer (a lost one may have landed): the next message reads the settings again.
+      settingsSaves.set(key, (settingsSaves.get(key) ?? 0) + 1);
+      settingsCache.delete(key);
+    }
+  }
+
+  private async writeCountySettings(
+    settings: CountyMessageSettings,
+    replacing: string | undefined,
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({

@@ -73,7 +73,7 @@ export async function notify(
     applicantUserId = record.applicant.userId;
   }
   if (!countyId) throw new Error(`no county for the message about ${ids.caseId}`);
-  const settings = await deps.messages.countySettings(countyId);
+  const settings = await deps.messages.settingsForMessages(countyId);
   const messageId = `${ids.caseId}:${event.kind}:${ids.discriminator}`;
   let message: StoredMessage;
   try {
@@ -314,7 +314,7 @@ export async function notifyWithdrawn(deps: NotifyDeps, record: CaseRecord): Pro
 
 /** 办结告知 with the county's 好差评 link; a county that stored no link gets no close message. */
 export async function notifyClosed(deps: NotifyDeps, record: CaseRecord): Promise<void> {
-  const ratingUrl = (await deps.messages.countySettings(record.countyId))?.ratingUrl;
+  const ratingUrl = (await deps.messages.settingsForMessages(record.countyId))?.ratingUrl;
   if (!ratingUrl) return;
   await notifyApplicant(deps, record, "case-closed", { ratingUrl }, "closed");
 }

@@ -6,9 +6,9 @@
  * fresh read); and nothing read by one invocation is seen by another.
  */
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { CaseStore } from "#adapters/case-store.ts";
-import { MessageStore } from "#adapters/message-store.ts";
+import { MESSAGE_SETTINGS_CACHE_MS, MessageStore } from "#adapters/message-store.ts";
 import type { CaseState } from "#core/cases/index.ts";
 import { createTestTables } from "#test/support/dynamo.ts";
 
@@ -209,5 +209,93 @@ describe("a county's message settings read once per invocation", () => {
     expect(sent.get("GetCommand")).toBe(3);
     await base.forInvocation().countySettings(countyId);
     expect(sent.get("GetCommand")).toBe(4);
+  });
+});
+
+describe("the settings messages are rendered with, reused by the process for MESSAGE_SETTINGS_CACHE_MS", () => {
+  it("Compliance: read once across invocations; a save in this process shows at once; another process's save within the cache time; a read a save overtook is not kept", async () => {
+    const { client, sent } = counted();
+    const base = new MessageStore(client, table);
+    const countyId = "239911";
+    const settings = (ratingUrl: string, updatedAt: string) => ({
+      countyId,
+      ratingUrl,
+      updatedAt,
+      updatedBy: "admin-1",
+    });
+    expect(
+      await base.putCountySettings(settings("https://r.example/a", "2026-03-02T01:00:00.000Z"), undefined),
+    ).toBe(true);
+    sent.clear();
+    const first = await base.forInvocation().settingsForMessages(countyId);
+    const second = await base.forInvocation().settingsForMessages(countyId);
+    expect([first?.ratingUrl, second?.ratingUrl]).toEqual(["https://r.example/a", "https://r.example/a"]);
+    expect(sent.get("GetCommand")).toBe(1);
+    // A county without settings is remembered too (the defaults), as long.
+    expect(await base.settingsForMessages("239912")).toBeUndefined();
+    expect(await base.forInvocation().settingsForMessages("239912")).toBeUndefined();
+    expect(sent.get("GetCommand")).toBe(2);
+
+    // A save in this process: the next message reads it.
+    expect(
+      await base.putCountySettings(
+        settings("https://r.example/b", "2026-03-02T02:00:00.000Z"),
+        "2026-03-02T01:00:00.000Z",
+      ),
+    ).toBe(true);
+    expect((await base.forInvocation().settingsForMessages(countyId))?.ratingUrl).toBe("https://r.example/b");
+
+    // Another process's save (written past this store): seen once the cache time is over.
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `MSGCONF#${countyId}`,
+          sk: "SETTINGS",
+          ...settings("https://r.example/c", "2026-03-02T03:00:00.000Z"),
+        },
+      }),
+    );
+    expect((await base.settingsForMessages(countyId))?.ratingUrl).toBe("https://r.example/b");
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now + MESSAGE_SETTINGS_CACHE_MS + 1);
+    try {
+      expect((await base.settingsForMessages(countyId))?.ratingUrl).toBe("https://r.example/c");
+    } finally {
+      clock.mockRestore();
+    }
+
+    // A read answered after a save of this process began is not kept: the next message reads again.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = new MessageStore(
+      {
+        // The read is answered by DynamoDB at once, and handed back only after the save.
+        send: async (command: GetCommand) => {
+          const out = await client.send(command);
+          if (command.constructor.name === "GetCommand") await gate;
+          return out;
+        },
+      } as unknown as DynamoDBDocumentClient,
+      table,
+    );
+    const later = Date.now() + 2 * (MESSAGE_SETTINGS_CACHE_MS + 1);
+    const expired = vi.spyOn(Date, "now").mockReturnValue(later);
+    try {
+      const overtaken = slow.settingsForMessages(countyId);
+      expect(
+        await base.putCountySettings(
+          settings("https://r.example/d", "2026-03-02T04:00:00.000Z"),
+          "2026-03-02T03:00:00.000Z",
+        ),
+      ).toBe(true);
+      release();
+      expect((await overtaken)?.ratingUrl).toBe("https://r.example/c");
+      expect((await base.settingsForMessages(countyId))?.ratingUrl).toBe("https://r.example/d");
+    } finally {
+      expired.mockRestore();
+    }
   });
 });
