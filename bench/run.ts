@@ -20,7 +20,7 @@ import { PRICE_REGION } from "./cost/prices.ts";
 import { runLedgerBench } from "./ledger/run.ts";
 import type { ReconcileBenchRow } from "./reconcile/run.ts";
 import { runFlowBBenchInChild } from "./surge/flow-b.ts";
-import { type FlowARow, runFlowABench, SURGE_CASES } from "./surge/run.ts";
+import { type FlowARow, runFlowABench, SURGE_CASES, stoppedLine } from "./surge/run.ts";
 
 interface Row {
   measure: string;
@@ -109,6 +109,7 @@ async function main(): Promise<void> {
         (ratio !== undefined
           ? ` vs ledger ${fmt(ledgerRate as number)}/s = **${ratio.toFixed(4)}** (the ledger has ${Math.round(1 / ratio)}× headroom)`
           : "") +
+        stoppedLine(s.stoppedUnpaid) +
         (s.requested < SURGE_CASES
           ? `. Not ${fmt(SURGE_CASES)}: ${fmt(s.requested)} asked for (--surge-cases)`
           : ""),

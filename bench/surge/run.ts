@@ -52,6 +52,8 @@ export interface SurgeRow {
   /** The count asked for. */
   requested: number;
   paid: number;
+  /** Cases that stopped unpaid (an incident, closed), by status: a surge never waits for them. */
+  stoppedUnpaid: Record<string, number>;
   /** From the first filing until every advance was paid. */
   seconds: number;
   /** Of which: filing and approving every case. */
@@ -297,8 +299,18 @@ export async function runFlowABench(
     log(
       `surge: ${caseIds.length} cases filed and approved in ${filingSeconds.toFixed(1)} s; waiting for the payments …`,
     );
-    const progress = await waitUntilPaid(surge.officer, caseIds, Date.now() + 600_000, concurrency);
+    const progress = await waitUntilPaid(
+      surge.officer,
+      caseIds,
+      Date.now() + 600_000,
+      concurrency,
+      (p) => advancePaid(p) || STOPPED_STATUSES.has(p.case.status),
+    );
     const paid = [...progress.values()].filter(advancePaid).length;
+    const stoppedUnpaid: Record<string, number> = {};
+    for (const p of progress.values()) {
+      if (!advancePaid(p)) stoppedUnpaid[p.case.status] = (stoppedUnpaid[p.case.status] ?? 0) + 1;
+    }
     const seconds = (Date.now() - started) / 1000;
     return {
       happyPath: { cases: happyCases, transitions, usage, states },
@@ -306,6 +318,7 @@ export async function runFlowABench(
         cases: cases.filter((c) => c.caseId !== undefined).length,
         requested: surgeCases,
         paid,
+        stoppedUnpaid,
         seconds: Math.round(seconds * 10) / 10,
         filingSeconds: Math.round(filingSeconds * 10) / 10,
         casesPerSecond: Math.round((paid / seconds) * 100) / 100,
@@ -319,6 +332,15 @@ export async function runFlowABench(
     metering.restore();
   }
 }
+
+/** `; stopped unpaid: 1 incident` — empty when every case was paid. */
+export function stoppedLine(stopped: Record<string, number>): string {
+  const parts = Object.entries(stopped).map(([status, n]) => `${n} ${status}`);
+  return parts.length > 0 ? `; stopped unpaid: ${parts.join(", ")}` : "";
+}
+
+/** A surge case in one of these will not be paid without a person: the bench stops waiting for it. */
+const STOPPED_STATUSES: ReadonlySet<string> = new Set(["incident", "closed", "withdrawn"]);
 
 /**
  * The advance per surge case: what the township fund has available, spread over every case (the
@@ -382,7 +404,8 @@ async function main(): Promise<void> {
   console.log(
     `surge: ${s.paid} of ${s.cases} cases (¥${s.amountYuan} each) paid in ${s.seconds} s ` +
       `(filing and approving ${s.filingSeconds} s) = ${s.casesPerSecond} cases/s; ` +
-      "ratio to the ledger rate: not measured (run npm run bench)",
+      "ratio to the ledger rate: not measured (run npm run bench)" +
+      stoppedLine(s.stoppedUnpaid),
   );
   console.log(
     `happy path transitions: ${row.happyPath.transitions.join(", ")} — ${row.happyPath.states.join(" → ")}`,
