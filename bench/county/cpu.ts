@@ -9,7 +9,8 @@
  *   npx tsx bench/county/cpu.ts --seeds 40 --every 10   # and each block of 10 seeds on its own
  *
  * `--requests` also counts DynamoDB requests by sender (the local Step Functions layer, each Lambda
- * function, the HTTP API and driver) and by operation (the county's fault injector sees them all).
+ * function, the HTTP API, the driver's own client) and by operation: the county's fault injector sees
+ * every request but the driver's own (its client goes straight to DynamoDB Local), counted apart.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readdirSync, readFileSync } from "node:fs";
@@ -102,6 +103,7 @@ let counting = false;
 /** Requests by who sent them: the Step Functions layer, a Lambda function, the HTTP API or the driver. */
 const bySender = new Map<string, number>();
 const STEP_FUNCTIONS_LAYER = "Step Functions layer";
+const DRIVER_DIRECT = "driver (own client, no faults)";
 /** The Lambda function whose invocation a request is part of (else the HTTP API or the driver). */
 const invocation = new AsyncLocalStorage<string>();
 const invocations = new Map<string, number>();
@@ -126,6 +128,20 @@ if (options.requests) {
     }
     return handle(request, handlerOptions);
   };
+  // The driver's own client (observation between steps, provisioning) goes straight to DynamoDB
+  // Local, around the fault injector: counted here.
+  county.dynamo.middlewareStack.add(
+    (next) => async (args) => {
+      if (counting) {
+        const request = args.request as { headers: Record<string, string>; body?: unknown };
+        const key = `${requestShape(request.headers["x-amz-target"] ?? "", request.body)}  ← ${DRIVER_DIRECT}`;
+        tally.set(key, (tally.get(key) ?? 0) + 1);
+        bySender.set(DRIVER_DIRECT, (bySender.get(DRIVER_DIRECT) ?? 0) + 1);
+      }
+      return next(args);
+    },
+    { step: "finalizeRequest", name: "countDriverRequests" },
+  );
 }
 try {
   for (let seed = Math.max(1, options.first - options.warm); seed < options.first; seed++)

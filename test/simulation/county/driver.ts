@@ -12,10 +12,11 @@
  * the cases — never by generated ids — so a seed's trace can be compared with its replay.
  */
 
-import { CaseStore } from "#adapters/case-store.ts";
-import { HumanTaskStore } from "#adapters/human-task-store.ts";
+import { type CaseRecord, CaseStore } from "#adapters/case-store.ts";
+import { type HumanTask, HumanTaskStore } from "#adapters/human-task-store.ts";
 import { LedgerWriter } from "#adapters/ledger/index.ts";
 import { PaymentStore } from "#adapters/payments/payment-store.ts";
+import { queryAll } from "#adapters/query-all.ts";
 import { executionArnOf, executionNameOf } from "#functions/services/executions.ts";
 import type { ApiClient } from "#test/e2e/support/api.ts";
 import { residentId } from "../../../bench/surge/surge.ts";
@@ -159,8 +160,9 @@ export async function runCountySeed(county: SimCounty, options: CountyRunOptions
   ];
   let steps = 0;
   let faultsInjected = 0;
+  let views = new Map<string, Progress>();
   try {
-    let views = await observe(world);
+    views = await observe(world);
     for (; steps < STEPS_MAX; steps++) {
       const menu = actionsFor(world, views);
       if (menu.length === 0) break;
@@ -180,7 +182,12 @@ export async function runCountySeed(county: SimCounty, options: CountyRunOptions
       await county.quiet();
       await advanceClock(county, county.clock.nowMs() + HOUR_MS);
     }
-    trace.push(`end | ${summarize(world, await observe(world))}`);
+    views = await observe(world, views);
+    // Every case read afresh: a view the driver kept must be what the stores hold (observe's premise).
+    const fresh = await observe(world, undefined, readThroughStores);
+    checkViewsCurrent(world, views, fresh);
+    views = fresh;
+    trace.push(`end | ${summarize(world, views)}`);
   } finally {
     faultsInjected = countFaults(county, bump);
     county.faults.setPlan(undefined);
@@ -189,7 +196,7 @@ export async function runCountySeed(county: SimCounty, options: CountyRunOptions
   if (options.broken === "double-draw") await drawTwice(world, trace);
   const violations = await checkCountyInvariants(world);
   if (violations.length > 0) trace.push(...(await executionStory(world)));
-  const final = await observe(world);
+  const final = await observe(world, views);
   const openCases = [...final.values()].filter((p) => p.case.status !== "closed").length;
   await stopRunExecutions(world);
   return {
@@ -285,39 +292,32 @@ export function normalizeIds(text: string, run: RunCounty, cases: readonly SimCa
 const ENDED_STATUSES: ReadonlySet<string> = new Set(["closed", "withdrawn"]);
 
 /**
- * Where every case stands, read straight from the stores (the case item and its human tasks) — what
- * `GET /cases/{id}/progress` shows, without an HTTP round trip per case per step. The end of the run
- * checks through the API itself (invariants.ts).
+ * Where every case stands, read straight from what the county stored (the case item and its human
+ * tasks) — what `GET /cases/{id}/progress` shows, without an HTTP round trip per case per step. The
+ * end of the run checks through the API itself (invariants.ts).
+ *
+ * With `previous` (the last look), a case is read again only if a write request named its partition
+ * since then (the fault injector sees every request of the county: dynamo-fault-injector.ts). What no
+ * write touched is as it was: a view is the stored items alone (the task store keeps `overdue` and
+ * `escalated` as attributes; nothing in it is computed from the clock), so a clock move that wrote
+ * nothing changed nothing. The end of the run compares the views kept with a fresh read of every
+ * case through the stores (`checkViewsCurrent`).
  */
-async function observe(world: World, previous?: Map<string, Progress>): Promise<Map<string, Progress>> {
-  // The county stands still while the driver looks, so every case's two reads go out at once.
+async function observe(
+  world: World,
+  previous?: Map<string, Progress>,
+  read: CaseReader = readCasePartition,
+): Promise<Map<string, Progress>> {
+  const written = world.county.faults.takeWritten();
+  // The county stands still while the driver looks, so every case's read goes out at once.
   const seen = await Promise.all(
     world.cases.map(async (c): Promise<Progress | undefined> => {
       if (!c.caseId) return undefined;
-      // A closed or withdrawn case moves no more (the end of the run re-reads every case through the API).
       const before = previous?.get(c.key);
-      if (before && ENDED_STATUSES.has(before.case.status)) return before;
-      const [record, tasks] = await Promise.all([
-        world.stores.cases.get(c.caseId),
-        world.stores.tasks.forCase(c.caseId),
-      ]);
-      return {
-        case: {
-          caseId: record.caseId,
-          status: record.status,
-          dueAt: (record.dueAt as string | null) ?? null,
-        },
-        tasks: tasks.map((t) => ({
-          taskType: t.taskType,
-          status: t.status,
-          assigneeRoles: t.assigneeRoles,
-          escalated: t.escalated,
-          overdue: t.overdue,
-          dueAt: t.dueAt ?? null,
-          ...(t.details ? { details: t.details } : {}),
-        })),
-        payments: [],
-      };
+      // A closed or withdrawn case moves no more (the end of the run re-reads every case through the API).
+      if (before && (ENDED_STATUSES.has(before.case.status) || !written.touched(`CASE#${c.caseId}`)))
+        return before;
+      return read(world, c.caseId);
     }),
   );
   const views = new Map<string, Progress>();
@@ -326,6 +326,68 @@ async function observe(world: World, previous?: Map<string, Progress>): Promise<
     if (view) views.set(c.key, view);
   });
   return views;
+}
+
+type CaseReader = (world: World, caseId: string) => Promise<Progress>;
+
+/**
+ * A case's view in one request: its partition from the case item (`CASE`) to its last task
+ * (`TASK#…`), the items `CaseStore.get` and `HumanTaskStore.forCase` read (the end of the run
+ * compares the two: `checkViewsCurrent`).
+ */
+const readCasePartition: CaseReader = async (world, caseId) => {
+  const items = await queryAll(world.county.doc, {
+    TableName: world.county.tables.main,
+    KeyConditionExpression: "pk = :pk AND sk BETWEEN :first AND :last",
+    // `$` follows `#`: every `TASK#…` sort key lies below `TASK$`.
+    ExpressionAttributeValues: { ":pk": `CASE#${caseId}`, ":first": "CASE", ":last": "TASK$" },
+    ConsistentRead: true,
+  });
+  const record = items.find((item) => item.sk === "CASE");
+  if (!record) throw new Error(`case ${caseId} is not stored`);
+  return {
+    case: caseView(record as CaseRecord),
+    tasks: items.filter((item) => String(item.sk).startsWith("TASK#")).map((t) => taskView(t as HumanTask)),
+    payments: [],
+  };
+};
+
+/** A case's view through the stores (two requests). */
+const readThroughStores: CaseReader = async (world, caseId) => {
+  const [record, tasks] = await Promise.all([
+    world.stores.cases.get(caseId),
+    world.stores.tasks.forCase(caseId),
+  ]);
+  return { case: caseView(record), tasks: tasks.map(taskView), payments: [] };
+};
+
+function caseView(record: CaseRecord): Progress["case"] {
+  return { caseId: record.caseId, status: record.status, dueAt: (record.dueAt as string | null) ?? null };
+}
+
+function taskView(t: HumanTask): Task {
+  return {
+    taskType: t.taskType,
+    status: t.status,
+    assigneeRoles: t.assigneeRoles,
+    escalated: t.escalated,
+    overdue: t.overdue,
+    dueAt: t.dueAt ?? null,
+    ...(t.details ? { details: t.details } : {}),
+  };
+}
+
+/** The views the driver kept through the run are the stores' own (else observe missed a write). */
+function checkViewsCurrent(world: World, kept: Map<string, Progress>, fresh: Map<string, Progress>): void {
+  for (const c of world.cases) {
+    const before = kept.get(c.key);
+    // An ended case is not read again by observe, and the invariants read it through the API.
+    if (before && ENDED_STATUSES.has(before.case.status)) continue;
+    if (JSON.stringify(before) !== JSON.stringify(fresh.get(c.key)))
+      throw new Error(
+        `the driver's view of ${c.key} went stale: a write reached its partition unseen by the fault injector`,
+      );
+  }
 }
 
 function summarize(world: World, views: Map<string, Progress>): string {

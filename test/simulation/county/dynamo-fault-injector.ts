@@ -21,7 +21,9 @@
  * own items (`SFN…` keys: inside Step Functions on AWS) are never faulted; neither is anything while
  * no plan is set.
  *
- * The injector also counts requests in flight: the simulation's quiescence probe (county/activity.ts).
+ * The injector also counts requests in flight (the simulation's quiescence probe, county/activity.ts)
+ * and notes the items every write request names, so that the driver re-reads only what a write
+ * touched since it last looked (driver.ts, `observe`).
  */
 import { Agent } from "node:http";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
@@ -88,10 +90,72 @@ export interface DynamoFaultInjector {
   setPlan(plan: FaultPlan | undefined): void;
   /** Faults injected under the current plan. */
   readonly injected: readonly InjectedWireFault[];
+  /**
+   * The items that write requests named since the last call — sent, faulted or failed alike (a
+   * superset of what changed) — and a fresh start.
+   */
+  takeWritten(): WrittenKeys;
   close(): void;
 }
 
 const TARGET_PREFIX = "DynamoDB_20120810.";
+
+/** What write requests named: items by partition and sort key. */
+export class WrittenKeys {
+  /** A write named no key the injector could read: anything may have changed. */
+  private any = false;
+  /** Partitions written without a sort key the injector could read (any item of them). */
+  private readonly partitions = new Set<string>();
+  /** Sort keys written, by partition. */
+  private readonly items = new Map<string, string[]>();
+
+  /** Notes the keys (`pk`, `sk`: `{ S }`) of every object in a write request's body. */
+  note(body: string): void {
+    let input: unknown;
+    try {
+      input = JSON.parse(body);
+    } catch {
+      this.any = true;
+      return;
+    }
+    let named = 0;
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) {
+        for (const item of value) walk(item);
+        return;
+      }
+      if (value === null || typeof value !== "object") return;
+      const record = value as Record<string, unknown>;
+      const pk = (record.pk as { S?: unknown } | undefined)?.S;
+      const sk = (record.sk as { S?: unknown } | undefined)?.S;
+      if (typeof pk === "string") {
+        named += 1;
+        if (typeof sk === "string") this.items.set(pk, [...(this.items.get(pk) ?? []), sk]);
+        else this.partitions.add(pk);
+      }
+      for (const child of Object.values(record)) walk(child);
+    };
+    walk(input);
+    if (named === 0) this.any = true;
+  }
+
+  /** May an item of partition `pk` whose sort key begins with `skPrefix` have changed? */
+  touched(pk: string, skPrefix = ""): boolean {
+    if (this.any || this.partitions.has(pk)) return true;
+    return (this.items.get(pk) ?? []).some((sk) => sk.startsWith(skPrefix));
+  }
+}
+/** Operations that change nothing; every other operation counts as a write. */
+const READ_OPERATIONS: ReadonlySet<string> = new Set([
+  "GetItem",
+  "BatchGetItem",
+  "Query",
+  "Scan",
+  "TransactGetItems",
+  "DescribeTable",
+  "ListTables",
+  "DescribeTimeToLive",
+]);
 
 export function createDynamoFaultInjector(): DynamoFaultInjector {
   const http = new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }) });
@@ -100,6 +164,7 @@ export function createDynamoFaultInjector(): DynamoFaultInjector {
   let injected: InjectedWireFault[] = [];
   let inFlight = 0;
   let requests = 0;
+  let written = new WrittenKeys();
 
   const decide = (operation: string, body: string): WireFaultKind | undefined => {
     if (!plan) return undefined;
@@ -129,6 +194,7 @@ export function createDynamoFaultInjector(): DynamoFaultInjector {
     const target = request.headers["x-amz-target"] ?? request.headers["X-Amz-Target"] ?? "";
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "";
     const body = bodyText(request.body);
+    if (!READ_OPERATIONS.has(operation)) written.note(body);
     const fault = operation ? decide(operation, body) : undefined;
     if (fault === "timeout") throw connectionReset();
     if (fault === "throttle") return errorAnswer(throttled());
@@ -175,6 +241,11 @@ export function createDynamoFaultInjector(): DynamoFaultInjector {
       plan = next;
       seen = new Map();
       injected = [];
+    },
+    takeWritten() {
+      const taken = written;
+      written = new WrittenKeys();
+      return taken;
     },
     close: () => http.destroy(),
   };
