@@ -7,13 +7,17 @@
  *   npx tsx bench/cost/audit-sizes.ts
  */
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { storedAuditEvent } from "#adapters/audit-store.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { runAsCommand } from "../main.ts";
 import { happyPathCase, happyPathClients } from "../surge/run.ts";
 import { sizeOf } from "./item-sizes.ts";
 
+/** An attribute's billed size: a binary value (the deflated `eventZ`) by its bytes. */
+const valueSize = (v: unknown): number => (v instanceof Uint8Array ? v.length : sizeOf(v));
+
 function itemSize(item: Record<string, unknown>): number {
-  return Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k, "utf8") + sizeOf(v), 0);
+  return Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k, "utf8") + valueSize(v), 0);
 }
 
 async function main(): Promise<void> {
@@ -34,7 +38,7 @@ async function main(): Promise<void> {
     for (const item of history.Items ?? []) {
       const bytes = itemSize(item);
       total += bytes;
-      const event = JSON.parse(String(item.event)) as Record<string, unknown>;
+      const event = storedAuditEvent(item) as unknown as Record<string, unknown>;
       const fields = Object.entries(event)
         .map(([k, v]) => ({
           k,
@@ -43,10 +47,11 @@ async function main(): Promise<void> {
         .sort((a, b) => b.bytes - a.bytes)
         .map((f) => `${f.k} ${f.bytes}`);
       const keys = Object.entries(item)
-        .filter(([k]) => k !== "event")
-        .map(([k, v]) => `${k} ${Buffer.byteLength(k, "utf8") + sizeOf(v)}`);
+        .filter(([k]) => k !== "event" && k !== "eventZ")
+        .map(([k, v]) => `${k} ${Buffer.byteLength(k, "utf8") + valueSize(v)}`);
+      const form = item.eventZ ? `eventZ ${valueSize(item.eventZ)} deflated` : `event ${sizeOf(item.event)}`;
       console.log(
-        `${String(event.action).padEnd(24)} ${String(bytes).padStart(5)} bytes: ${[...keys, ...fields].join(", ")}`,
+        `${String(event.action).padEnd(24)} ${String(bytes).padStart(5)} bytes (${form}): ${[...keys, ...fields].join(", ")}`,
       );
     }
     console.log(`${history.Items?.length ?? 0} events about the case, ${total} bytes`);

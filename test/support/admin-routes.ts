@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import ExcelJS from "exceljs";
+import { storedAuditEvent } from "#adapters/audit-store.ts";
 import { resetConfig } from "#functions/runtime/config.ts";
 import { createTestTables, type TestTables } from "./dynamo.ts";
 
@@ -72,7 +73,7 @@ export async function adminTables(name: string): Promise<AdminTables> {
         }),
       );
       return (out.Items ?? [])
-        .map((i) => JSON.parse(String(i.event)) as { action: string; before?: unknown; after?: unknown })
+        .map((i) => storedAuditEvent(i) as { action: string; before?: unknown; after?: unknown })
         .filter((e) => e.action === action);
     },
     async close() {

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storedAuditEvent } from "#adapters/audit-store.ts";
 import { DirectoryStore } from "#adapters/directory-store.ts";
 import { MessageStore } from "#adapters/message-store.ts";
 import { DEFAULT_TEMPLATES } from "#core/messages/index.ts";
@@ -99,10 +100,7 @@ async function auditEvents(action: string): Promise<{ before: unknown; after: un
     }),
   );
   return (out.Items ?? [])
-    .map(
-      (i) =>
-        JSON.parse(String(i.event)) as { action: string; before: unknown; after: unknown; reason?: string },
-    )
+    .map((i) => storedAuditEvent(i) as { action: string; before: unknown; after: unknown; reason?: string })
     .filter((e) => e.action === action);
 }
 

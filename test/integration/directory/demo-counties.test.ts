@@ -7,6 +7,7 @@
  */
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
+import { storedAuditEvent } from "#adapters/audit-store.ts";
 import { DirectoryStore } from "#adapters/directory-store.ts";
 import { PolicyStore } from "#adapters/policy-store.ts";
 import { UserDirectory } from "#adapters/user-directory.ts";
@@ -35,9 +36,7 @@ describe("demo counties through the import path", () => {
             }),
           )
         ).Items ?? []
-      ).map(
-        (i) => JSON.parse(String(i.event)) as { action: string; actor: { userId: string; name: string } },
-      );
+      ).map((i) => storedAuditEvent(i) as { action: string; actor: { userId: string; name: string } });
     // Act
     const first = [...(await seedDemoCounty(options)), ...(await seedSecondDemoCounty(options))];
     const afterFirst = await digestTables(tables);

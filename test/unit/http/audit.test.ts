@@ -1,6 +1,7 @@
-import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { deflateRawSync } from "node:zlib";
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuditStore, auditPk, maskAuditEvent } from "#adapters/audit-store.ts";
+import { AuditStore, auditPk, maskAuditEvent, storedAuditEvent } from "#adapters/audit-store.ts";
 import { createTestTables, type TestTables } from "#test/support/dynamo.ts";
 
 let tables: TestTables;
@@ -181,5 +182,71 @@ describe("audit trail: each effect recorded once, at the cost of one write", () 
       "case-1",
       "case-2",
     ]);
+  });
+});
+
+describe("audit trail: an event above one write unit is stored deflated", () => {
+  const findings = Array.from(
+    { length: 12 },
+    (_, i) => `第${i + 1}次入户：家中无劳动力，医疗支出较大，存款不足以支付`,
+  );
+  const big = (countyId: string, n: number) => ({
+    ...event(countyId, n),
+    after: { status: "paperwork", findings },
+  });
+  const rawItem = async (countyId: string, seq: number) =>
+    (
+      await db.send(
+        new GetCommand({
+          TableName: tables.names.main,
+          Key: { pk: auditPk(countyId), sk: `EVT#${String(seq).padStart(12, "0")}` },
+        }),
+      )
+    ).Item ?? {};
+
+  it("a large event is stored deflated, a small one as JSON; both read back and verify alike", async () => {
+    // Act
+    const small = await store.append(event("100010", 1));
+    const large = await store.append({ ...big("100010", 2), resourceId: "case-large" });
+    // Assess
+    const smallItem = await rawItem("100010", 1);
+    const largeItem = await rawItem("100010", 2);
+    expect(typeof smallItem.event).toBe("string");
+    expect(largeItem.event).toBeUndefined();
+    expect(largeItem.eventZ).toBeInstanceOf(Uint8Array);
+    expect((largeItem.eventZ as Uint8Array).length).toBeLessThan(
+      Buffer.byteLength(JSON.stringify(large)) / 2,
+    );
+    expect(storedAuditEvent(largeItem)).toEqual(large);
+    expect((await store.list("100010", { limit: 10 })).events).toEqual([small, large]);
+    expect(await store.listForResource("case", "case-large", 10)).toEqual([large]);
+    expect(await store.verify("100010")).toEqual({ ok: true, count: 2, headHash: large.hash });
+  });
+
+  it("verify detects an edited deflated event, and one whose bytes no longer inflate", async () => {
+    await store.append(event("100011", 1));
+    const target = await store.append(big("100011", 2));
+    await store.append(event("100011", 3));
+    const edit = (eventZ: Uint8Array) =>
+      db.send(
+        new UpdateCommand({
+          TableName: tables.names.main,
+          Key: { pk: auditPk("100011"), sk: "EVT#000000000002" },
+          UpdateExpression: "SET eventZ = :z",
+          ExpressionAttributeValues: { ":z": eventZ },
+        }),
+      );
+    await edit(deflateRawSync(JSON.stringify({ ...target, reason: "改过的理由" })));
+    expect(await store.verify("100011")).toMatchObject({
+      ok: false,
+      brokenAtSeq: 2,
+      reason: "event content does not match its hash",
+    });
+    await edit(Buffer.from("not deflated at all"));
+    expect(await store.verify("100011")).toMatchObject({
+      ok: false,
+      brokenAtSeq: 2,
+      reason: "event cannot be read",
+    });
   });
 });
