@@ -7,9 +7,19 @@
  * - a duplicate arriving while the first is still running → 409 `IN_PROGRESS`;
  * - `release` forgets a claim whose request failed, so "a rejected request writes nothing";
  * - records expire through the table's TTL attribute `expiresAt` (epoch seconds); an in-progress
- *   claim older than `inProgressTimeoutMs` (the handler died) may be taken over.
+ *   claim older than `inProgressTimeoutMs` (the handler died) may be taken over;
+ * - a response that would take the record past one write unit (1 KB: the paperwork's answer with its
+ *   co-signature view) is stored deflated (`responseZ`), so `complete` costs one unit, not two.
+ *
+ * Two writes on the happy path (`begin`, `complete`) are the least this contract allows: the claim
+ * must be visible while the request runs (the twin's 409 `IN_PROGRESS`; without it both twins would
+ * run, and a route that adds a record — a document, an allocation — would add two), and the answer
+ * exists only once the request has run. Merging the claim into each route's own first write is
+ * possible only route by route, as a transaction, which bills each of its items twice: the claim would
+ * cost there what it costs here, one request fewer.
  */
 import { createHash, randomUUID } from "node:crypto";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
@@ -67,6 +77,22 @@ export function requestHash(parts: { routeKey: string; path: string; body: unkno
   return createHash("sha256").update(canonicalJson(parts)).digest("hex");
 }
 
+/** DynamoDB bills a write unit per started KB of an item (an update: of the larger of before and after). */
+const WRITE_UNIT_BYTES = 1024;
+/**
+ * A completed record's attributes besides `pk` and the response, names and values at their largest:
+ * sk, status, requestHash (64), startedAtMs, expiresAt, claimId (36), completedAtMs — 204 bytes.
+ */
+const RECORD_BYTES_BESIDES_RESPONSE = 224;
+
+/** The stored answer of a completed record, in either form. */
+function storedResponse(item: Record<string, unknown>): StoredResponse {
+  if (item.responseZ instanceof Uint8Array) {
+    return JSON.parse(inflateRawSync(item.responseZ).toString("utf8")) as StoredResponse;
+  }
+  return item.response as StoredResponse;
+}
+
 export class IdempotencyStore {
   private readonly inProgressTimeoutMs: number;
 
@@ -118,7 +144,7 @@ export class IdempotencyStore {
         "该幂等键已用于另一项不同的请求，请使用新的幂等键",
       );
     }
-    if (item.status === "COMPLETED") return { kind: "replay", response: item.response as StoredResponse };
+    if (item.status === "COMPLETED") return { kind: "replay", response: storedResponse(item) };
     if (item.claimId === claimId) return { kind: "new" };
     if (now - Number(item.startedAtMs) > this.inProgressTimeoutMs) return this.takeOver(pk, item, hash, now);
     throw new IdempotencyInProgressError(
@@ -160,14 +186,22 @@ export class IdempotencyStore {
   }
 
   async complete(actorId: string, key: string, response: StoredResponse): Promise<void> {
+    const pk = IdempotencyStore.key(actorId, key);
+    const json = JSON.stringify(response);
+    const deflate =
+      Buffer.byteLength(pk) + RECORD_BYTES_BESIDES_RESPONSE + Buffer.byteLength(json) > WRITE_UNIT_BYTES;
     await this.options.client.send(
       new UpdateCommand({
         TableName: this.options.tableName,
-        Key: { pk: IdempotencyStore.key(actorId, key), sk: SK },
+        Key: { pk, sk: SK },
         UpdateExpression: "SET #status = :completed, #response = :response, completedAtMs = :now",
         ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeNames: { "#status": "status", "#response": "response" },
-        ExpressionAttributeValues: { ":completed": "COMPLETED", ":response": response, ":now": nowMs() },
+        ExpressionAttributeNames: { "#status": "status", "#response": deflate ? "responseZ" : "response" },
+        ExpressionAttributeValues: {
+          ":completed": "COMPLETED",
+          ":response": deflate ? deflateRawSync(Buffer.from(json, "utf8")) : response,
+          ":now": nowMs(),
+        },
       }),
     );
   }

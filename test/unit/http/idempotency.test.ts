@@ -2,6 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { IdempotencyStore } from "#adapters/idempotency-store.ts";
@@ -113,5 +114,42 @@ describe("Idempotency-Key on POST", () => {
     await expired.begin("u-ttl2", "k", "hash-1");
     await expired.complete("u-ttl2", "k", { statusCode: 201, headers: {}, body: "{}" });
     expect((await store.begin("u-ttl2", "k", "hash-2")).kind).toBe("new");
+  });
+
+  it("an answer above one write unit is stored deflated and replayed byte for byte; a small one as it is", async () => {
+    // Prepare
+    const store = new IdempotencyStore({ client: dynamo(), tableName: tables.names.main, ttlHours: 1 });
+    const signatures = Array.from({ length: 16 }, (_, i) => ({
+      userId: `officer-${i}`,
+      name: "王芳",
+      at: "2026-12-08",
+    }));
+    const large = {
+      statusCode: 200,
+      headers: { "content-type": "application/json; charset=utf-8", "x-correlation-id": "c-1" },
+      body: JSON.stringify({ caseId: "C1", status: "completed", coSignature: { signatures } }),
+    };
+    const small = { statusCode: 201, headers: {}, body: '{"caseId":"C2"}' };
+    const record = async (actor: string) =>
+      (
+        await dynamo().send(
+          new GetCommand({
+            TableName: tables.names.main,
+            Key: { pk: IdempotencyStore.key(actor, "k"), sk: "IDEM" },
+          }),
+        )
+      ).Item ?? {};
+    // Act
+    await store.begin("u-large", "k", "h");
+    await store.complete("u-large", "k", large);
+    await store.begin("u-small", "k", "h");
+    await store.complete("u-small", "k", small);
+    // Assess
+    expect(Buffer.byteLength(JSON.stringify(large))).toBeGreaterThan(1024);
+    expect((await record("u-large")).response).toBeUndefined();
+    expect((await record("u-large")).responseZ).toBeInstanceOf(Uint8Array);
+    expect((await record("u-small")).response).toEqual(small);
+    expect(await store.begin("u-large", "k", "h")).toEqual({ kind: "replay", response: large });
+    expect(await store.begin("u-small", "k", "h")).toEqual({ kind: "replay", response: small });
   });
 });
