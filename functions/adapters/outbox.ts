@@ -4,6 +4,14 @@
  * `main` table as an outbox (the local runtime and the consoles read it from there); when the
  * deployment configures an SNS topic (`AIDFLOW_NOTIFICATIONS_TOPIC_ARN`) each message is also
  * published to it. The message id is deterministic, so a retried task writes the message once.
+ *
+ * A human task's opening tells each of its roles once (functions/services/steps/human-tasks.ts
+ * `notifyTaskOpened`): through the role's staff message (message-store.ts: the consoles' inbox, SMS)
+ * when one is stored, the notification then only published (`publish`, the same message and id), not
+ * stored here too; through this outbox when the role gets no staff message (a task without deadline,
+ * not escalated; a message the message rules refused). Referrals, registration-county notices, fund
+ * alerts and the other notices to outside bodies are stored here (`put`). `GET /cases/{caseId}/progress`
+ * lists both.
  */
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
@@ -50,11 +58,7 @@ export class Outbox {
   ) {}
 
   async put(message: OutboxMessage, at: Date): Promise<void> {
-    const item: StoredOutboxMessage = {
-      ...message,
-      details: maskPersonalData(message.details ?? {}),
-      createdAt: at.toISOString(),
-    };
+    const item = storedOf(message, at);
     try {
       await this.db.send(
         new PutCommand({
@@ -78,19 +82,30 @@ export class Outbox {
     }
     // Published on every put, also a repeated one: SNS delivery is at-least-once anyway, and the
     // subscriber dedupes on `messageId` — a publish that failed the first time is not lost.
-    if (this.topicArn) {
-      this.sns ??= new SNSClient({});
-      await this.sns.send(
-        new PublishCommand({
-          TopicArn: this.topicArn,
-          Message: JSON.stringify(item),
-          MessageAttributes: {
-            kind: { DataType: "String", StringValue: message.kind },
-            recipient: { DataType: "String", StringValue: recipientKey(message.recipient) },
-          },
-        }),
-      );
-    }
+    await this.publishItem(item);
+  }
+
+  /**
+   * Publishes a notification that is stored elsewhere (a task's staff message) to the topic only,
+   * as `put` publishes it; nothing is written to the table. Without a topic, nothing to do.
+   */
+  async publish(message: OutboxMessage, at: Date): Promise<void> {
+    await this.publishItem(storedOf(message, at));
+  }
+
+  private async publishItem(item: StoredOutboxMessage): Promise<void> {
+    if (!this.topicArn) return;
+    this.sns ??= new SNSClient({});
+    await this.sns.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Message: JSON.stringify(item),
+        MessageAttributes: {
+          kind: { DataType: "String", StringValue: item.kind },
+          recipient: { DataType: "String", StringValue: recipientKey(item.recipient) },
+        },
+      }),
+    );
   }
 
   /** Every message about one case, oldest first (the case timeline, tests): every page is read. */
@@ -118,6 +133,10 @@ export class Outbox {
     );
     return items.map(stripKeys) as unknown as StoredOutboxMessage[];
   }
+}
+
+function storedOf(message: OutboxMessage, at: Date): StoredOutboxMessage {
+  return { ...message, details: maskPersonalData(message.details ?? {}), createdAt: at.toISOString() };
 }
 
 function stripKeys(item: Record<string, unknown>): Record<string, unknown> {

@@ -11,6 +11,7 @@ import { authorizeAnyOnCase } from "#functions/services/case-access.ts";
 import { CaseProgressSchema } from "#functions/services/case-answers.ts";
 import { caseTaskView, policyFacts, publicCaseView, smsContactView } from "#functions/services/case-view.ts";
 import { flowDeps } from "#functions/services/deps.ts";
+import { caseNotifications } from "#functions/services/messages/case-notifications.ts";
 
 export const handler = httpHandler({
   route: "GET /cases/{caseId}/progress",
@@ -28,7 +29,12 @@ export const handler = httpHandler({
       if (payment) payments.push(payment);
     }
     const tasks = await deps.tasks.forCase(record.caseId);
-    const notifications = await deps.outbox.forCase(record.caseId);
+    const notifications = (await caseNotifications(deps, record)).map((n) => ({
+      kind: n.kind,
+      recipient: n.recipient,
+      subjectZh: n.subjectZh,
+      createdAt: n.createdAt,
+    }));
     const policy = await deps.policy.resolveVersion(
       record.countyId,
       record.townshipId,
@@ -46,12 +52,7 @@ export const handler = httpHandler({
         decidedAt: t.decided?.decidedAt ?? null,
       })),
       payments,
-      notifications: notifications.map((n) => ({
-        kind: n.kind,
-        recipient: n.recipient,
-        subjectZh: n.subjectZh,
-        createdAt: n.createdAt,
-      })),
+      notifications,
     };
   },
 });

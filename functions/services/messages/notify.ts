@@ -343,16 +343,29 @@ export interface StaffAddress {
   townshipId?: string;
 }
 
+/** A task's staff message is one per task and role: `<taskType>.<token digest>-<role>`. */
+function staffTaskDiscriminator(taskId: string, role: Role): string {
+  return `${taskId.replaceAll("#", ".")}-${role}`;
+}
+
+const STAFF_TASK_MESSAGE_ID = /^[^:]+:task-(?:assigned|escalated):([a-z-]+)\.[0-9a-f]+-[a-z-]+$/;
+
+/** The task type a task's staff message (`notifyStaffOfTask`) is about; undefined for other messages. */
+export function taskTypeOfStaffMessage(messageId: string): string | undefined {
+  return STAFF_TASK_MESSAGE_ID.exec(messageId)?.[1];
+}
+
 /**
  * A task opened in a role's queue: `task-assigned`, or `task-escalated` when the wait is the county's
  * because the township's timed out. A task without a deadline is not announced as assigned (the
- * message states one).
+ * message states one). The stored message (also one stored before: a retried opening), or undefined
+ * when none is sent (no deadline, or values the message rules refused).
  */
 export async function notifyStaffOfTask(
   deps: NotifyDeps,
   task: Pick<HumanTask, "caseId" | "countyId" | "townshipId" | "taskId" | "taskType" | "escalated" | "dueAt">,
   address: StaffAddress,
-): Promise<void> {
+): Promise<StoredMessage | undefined> {
   const recipient: MessageRecipient = {
     kind: "staff",
     countyId: task.countyId,
@@ -364,13 +377,10 @@ export async function notifyStaffOfTask(
     task: TASK_NAMES[task.taskType] ?? "待办事项",
     caseNumber: task.caseId,
   };
-  const ids = { caseId: task.caseId, discriminator: `${task.taskId.replaceAll("#", ".")}-${address.role}` };
-  if (task.escalated) {
-    await notify(deps, { kind: "task-escalated", values: common }, recipient, ids);
-    return;
-  }
-  if (!task.dueAt) return;
-  await notify(
+  const ids = { caseId: task.caseId, discriminator: staffTaskDiscriminator(task.taskId, address.role) };
+  if (task.escalated) return notify(deps, { kind: "task-escalated", values: common }, recipient, ids);
+  if (!task.dueAt) return undefined;
+  return notify(
     deps,
     { kind: "task-assigned", values: { ...common, deadline: new Date(task.dueAt).toISOString() } },
     recipient,

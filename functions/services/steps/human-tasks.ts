@@ -206,7 +206,12 @@ export async function completeDecisionTrail(
   await notifyDecision(deps, task.caseId, task.taskType, recorded);
 }
 
-/** One outbox message per recipient of the opened task. */
+/**
+ * Each recipient of the opened task is told once: a role through its staff message when one is sent
+ * (the consoles' inbox and SMS read it; the notification is then only published to the outbox's topic,
+ * not stored twice), otherwise through an outbox message (functions/adapters/outbox.ts). Both are
+ * stored under a deterministic id with a conditional put: a retried opening writes nothing new.
+ */
 async function notifyTaskOpened(
   deps: FlowDeps,
   input: OpenHumanTaskInput,
@@ -230,11 +235,15 @@ async function notifyTaskOpened(
       },
       ...(input.correlationId ? { correlationId: input.correlationId } : {}),
     };
-    await deps.outbox.put(message, now);
-    if (isRole(recipient.role) && (recipient.kind === "township" || recipient.kind === "county")) {
-      const townshipId = recipient.kind === "township" ? recipient.id : undefined;
-      await notifyStaffOfTask(deps, task, { role: recipient.role, ...(townshipId ? { townshipId } : {}) });
-    }
+    const staff =
+      isRole(recipient.role) && (recipient.kind === "township" || recipient.kind === "county")
+        ? await notifyStaffOfTask(deps, task, {
+            role: recipient.role,
+            ...(recipient.kind === "township" ? { townshipId: recipient.id } : {}),
+          })
+        : undefined;
+    if (staff) await deps.outbox.publish(message, now);
+    else await deps.outbox.put(message, now);
   }
 }
 

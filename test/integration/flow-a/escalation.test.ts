@@ -5,6 +5,7 @@
  * follow-up nobody decides are escalated after the reminder interval. The case is never dropped.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { caseNotifications } from "#functions/services/messages/case-notifications.ts";
 import {
   approveAndPay,
   type FlowAWorld,
@@ -19,6 +20,11 @@ let world: FlowAWorld;
 const HOUR_MS = 3_600_000;
 /** The world's AIDFLOW_ESCALATION_REMINDER_SECONDS (world.ts): 7 days. */
 const REMINDER_MS = 7 * 24 * HOUR_MS;
+
+/** What the case's people were told (the outbox's and the task roles' staff messages), as progress lists it. */
+async function notificationsOf(caseId: string) {
+  return caseNotifications(world.deps, await world.deps.cases.get(caseId));
+}
 
 beforeAll(async () => {
   world = await startFlowAWorld({ label: "fa-escalate" });
@@ -71,9 +77,7 @@ describe("deadlines escalate, never drop", () => {
       level: "county",
       decidedBy: "county-civil-1",
     });
-    const countyNotes = (await world.deps.outbox.forCase(caseId)).filter(
-      (n) => n.recipient.kind === "county",
-    );
+    const countyNotes = (await notificationsOf(caseId)).filter((n) => n.recipient.kind === "county");
     expect(countyNotes.map((n) => n.kind)).toContain("task.advance-decision.escalated");
     expect((await world.deps.payments.getObligation(`${caseId}.advance`))?.status).toBe("paid");
     const tasks = await world.deps.tasks.forCase(caseId);
@@ -143,7 +147,7 @@ describe("deadlines escalate, never drop", () => {
     const record = await world.deps.cases.get(caseId);
     expect(record.status).toBe("closed");
     expect(record.paperwork).toMatchObject({ late: true });
-    const notes = await world.deps.outbox.forCase(caseId);
+    const notes = await notificationsOf(caseId);
     expect(notes.some((n) => n.kind === "task.paperwork.escalated" && n.recipient.kind === "county")).toBe(
       true,
     );
@@ -192,7 +196,7 @@ describe("deadlines escalate, never drop", () => {
     expect(escalated.assigneeRoles).toEqual(["township-officer", "county-civil-affairs"]);
     expect(escalated.details).toMatchObject({ purpose: "advance" });
     expect(cash.status, cash.text).toBe(200);
-    const notes = await world.deps.outbox.forCase(caseId);
+    const notes = await notificationsOf(caseId);
     expect(
       notes.some((n) => n.kind === "task.payment-route.escalated" && n.recipient.kind === "county"),
     ).toBe(true);
@@ -237,7 +241,7 @@ describe("deadlines escalate, never drop", () => {
     // A close alone ends the escalated wait as a caught FollowUpClosed, no FollowUpPlan in between
     const states = (await world.history(caseId)).map((e) => e.stateEnteredEventDetails?.name).filter(Boolean);
     expect(states.slice(-3)).toEqual(["AwaitFollowUp", "AwaitEscalatedFollowUp", "CloseCase"]);
-    const notes = await world.deps.outbox.forCase(caseId);
+    const notes = await notificationsOf(caseId);
     expect(notes.some((n) => n.kind === "task.follow-up.escalated" && n.recipient.kind === "county")).toBe(
       true,
     );

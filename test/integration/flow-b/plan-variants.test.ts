@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditStore } from "#adapters/audit-store.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
 import { Yuan } from "#core/money/index.ts";
+import { caseNotifications } from "#functions/services/messages/case-notifications.ts";
 import {
   approvedPlan,
   assessmentBody,
@@ -24,6 +25,11 @@ import {
 let world: FlowBWorld;
 const XINHUA = "230123300";
 const HEDONG = "230123200";
+
+/** What the case's people were told (the outbox's and the task roles' staff messages), as progress lists it. */
+async function notificationsOf(caseId: string) {
+  return caseNotifications(world.deps, await world.deps.cases.get(caseId));
+}
 
 beforeAll(async () => {
   world = await startFlowBWorld({ label: "fb-variants" });
@@ -215,7 +221,7 @@ describe("Flow B plan variants", () => {
     expect(await world.deps.payments.getObligation(`${caseId}.stage-3`)).toBeUndefined();
     await world.eventually(
       async () =>
-        (await world.deps.outbox.forCase(caseId)).some(
+        (await notificationsOf(caseId)).some(
           (n) => n.kind === "task.stage-recheck.escalated" && n.recipient.role === "county-civil-affairs",
         ),
       "the county notified of the overdue re-check",
@@ -367,7 +373,7 @@ describe("Flow B plan variants", () => {
     expect((await world.fund(HEDONG)).committed).toBe("0.00");
     await world.eventually(
       async () =>
-        (await world.deps.outbox.forCase(caseId)).some(
+        (await notificationsOf(caseId)).some(
           (n) => n.kind === "task.plan-funds" && n.recipient.role === "county-finance",
         ),
       "county finance asked to replenish",
@@ -497,7 +503,7 @@ describe("Flow B plan variants", () => {
     expect(overdue.assigneeRoles).toEqual(["township-officer", "county-civil-affairs"]);
     await world.eventually(
       async () =>
-        (await world.deps.outbox.forCase(caseId)).some(
+        (await notificationsOf(caseId)).some(
           (n) => n.kind === "task.assessment.escalated" && n.recipient.role === "county-civil-affairs",
         ),
       "the county notified",

@@ -17,6 +17,7 @@ import type { HumanTask } from "#adapters/human-task-store.ts";
 import { stepFunctions } from "#adapters/step-functions.ts";
 import { localDateOf } from "#core/calendar/localDate.ts";
 import { executionArnOf, executionNameOf } from "#functions/services/executions.ts";
+import { caseNotifications } from "#functions/services/messages/case-notifications.ts";
 import { redriveCase } from "#functions/services/redrive.ts";
 import { approvedPlan, type FlowBWorld, type PlanStage, stagedFiling, startFlowBWorld } from "./world.ts";
 
@@ -173,10 +174,14 @@ describe("Flow B: a re-check decided while the execution is stopped reaches the 
       decision: { outcome: "still-in-hardship" },
     });
     expect(await auditActions(caseId, "stage.recheck")).toBe(2);
-    const stage2Messages = (await world.deps.outbox.forCase(caseId)).filter(
-      (m) => m.kind === "task.stage-recheck" && m.details?.stage === 2,
-    );
-    expect(stage2Messages).toHaveLength(1); // the stopped execution's; the redriven one asked nobody
+    // The stage-2 re-check's role was told of the stopped execution's wait; the redriven one asked nobody.
+    const told = await caseNotifications(world.deps, await world.deps.cases.get(caseId));
+    const about = (taskId: string) =>
+      told.filter(
+        (m) => m.kind === "task.stage-recheck" && m.messageId.includes(taskId.split("#")[1] ?? taskId),
+      );
+    expect(about(waiting.taskId)).toHaveLength(1);
+    expect(about(redriven[0]?.taskId ?? "")).toEqual([]);
     await world.eventually(
       async () => (await stageEntries(caseId)).filter((e) => e.startsWith("draw:stage")).length === 2,
       "stage 2 drawn",
