@@ -17,9 +17,16 @@ export function isAlertPercent(text: unknown): text is string {
 
 /** The alert level in yuan: `percentOfQuota` % of the quota, rounded half-up to the fen. */
 export function alertLevel(quota: Yuan, percentOfQuota: string): Yuan {
+  // A fund's quota changes only with an allocation: each draw planned after it asks for the same level.
+  if (lastLevel?.quota === quota && lastLevel.percent === percentOfQuota) return lastLevel.level;
   if (!isAlertPercent(percentOfQuota)) throw new RangeError(`not a percentage: ${percentOfQuota}`);
-  return quota.times(new Decimal(percentOfQuota).dividedBy(100).toString());
+  const level = quota.times(new Decimal(percentOfQuota).dividedBy(100).toString());
+  lastLevel = { quota, percent: percentOfQuota, level };
+  return level;
 }
+
+/** The last level computed, for the same quota value (a Yuan is immutable) and percentage. */
+let lastLevel: { quota: Yuan; percent: string; level: Yuan } | undefined;
 
 /** Falling under the level while armed is a crossing; rising to or above it re-arms. */
 export function nextAlertState(

@@ -202,7 +202,21 @@ export function chainEntry(
   after: FundBalances,
 ): ChainedEntry {
   const unhashed = { ...entry, sequence, prevHash, after };
-  return { ...unhashed, entryHash: hashEntry(unhashed) };
+  const text = canonicalEncoding(unhashed);
+  const chained = { ...unhashed, entryHash: sha256(text) };
+  chainedTexts.set(chained, text);
+  return chained;
+}
+
+/** The text each entry chained here was hashed from: a writer stores that very text, unencoded again. */
+const chainedTexts = new WeakMap<ChainedEntry, string>();
+
+/**
+ * `canonicalEncoding(entry)`: for an entry made by `chainEntry` (and not modified since — entries
+ * are values), the text it was hashed from, without encoding it again.
+ */
+export function canonicalTextOf(entry: ChainedEntry): string {
+  return chainedTexts.get(entry) ?? canonicalEncoding(entry);
 }
 
 /** SHA-256 of text as UTF-8, in hex: the hash of the chain (one-shot: no Hash object per entry). */

@@ -2,6 +2,7 @@ export { type AlertState, alertLevel, isAlertPercent, nextAlertState } from "./a
 export {
   type ChainedEntry,
   canonicalEncoding,
+  canonicalTextOf,
   chainEntry,
   decodeCanonical,
   ENCODING_VERSION,

@@ -95,14 +95,13 @@ export function planBatch<T>(
   for (; index < items.length; index++) {
     const item = items[index] as T;
     const entry = entryOf(item);
-    const available = availableOf(head.balances);
     if (entry.fundId !== head.fundId) {
       rejected.push({
         item,
         reason: "invalid",
         message: "entry is for another fund",
         messageZh: "分录不属于该备用金",
-        availableYuan: available,
+        availableYuan: availableOf(head.balances),
       });
       continue;
     }
@@ -112,7 +111,7 @@ export function planBatch<T>(
         reason: "period-closed",
         message: `entries booked at or before ${head.closedThrough} are closed by reconciliation`,
         messageZh: `${zhDateTime(head.closedThrough)} 及以前的账期已对账关闭，不得补记`,
-        availableYuan: available,
+        availableYuan: availableOf(head.balances),
       });
       continue;
     }
@@ -123,7 +122,7 @@ export function planBatch<T>(
         reason: effect.reason,
         message: effect.message,
         messageZh: effect.messageZh,
-        availableYuan: available,
+        availableYuan: availableOf(head.balances),
       });
       continue;
     }

@@ -450,21 +450,80 @@ export function itemToIds(item: Item): { firstSequence: number; claims: IdClaim[
 }
 
 /**
- * `itemBytes(headToItem(head))` without building the open page's lists: the head without them,
- * plus each list's name, 3 bytes and per element 1 byte and its text.
+ * `itemBytes(headToItem(head))` without building the item: its attributes counted as `itemBytes`
+ * counts them, the open page's lists as each list's name, 3 bytes and per element 1 byte and its
+ * text — the lists' share kept per open page, carried on by `appendToOpenPage`.
  */
 export function headItemBytes(head: FundHead): number {
-  const open = head.open;
-  const base = itemBytes(headToItem({ ...head, open: emptyOpenPage(open.first - 1) }));
+  const b = head.balances;
+  let bytes =
+    stringBytes("pk", fundPk(head.fundId)) +
+    stringBytes("sk", HEAD_SK) +
+    stringBytes("fundId", head.fundId) +
+    stringBytes("quotaYuan", b.quota.toString()) +
+    stringBytes("balanceYuan", b.balance.toString()) +
+    stringBytes("committedYuan", b.committed.toString()) +
+    numberBytes("sequence", head.sequence) +
+    numberBytes("revision", head.revision) +
+    stringBytes("headHash", head.headHash) +
+    stringBytes("lastAlertState", head.alertState) +
+    numberBytes("openFirst", head.open.first);
+  if (head.alertPercent !== undefined) bytes += stringBytes("alertPercent", head.alertPercent);
+  if (head.closedThrough !== undefined) bytes += stringBytes("closedThrough", head.closedThrough);
+  return bytes + openListBytes(head.open);
+}
+
+const stringBytes = (name: string, value: string): number => name.length + Buffer.byteLength(value);
+const numberBytes = (name: string, value: number): number => name.length + valueBytes({ N: String(value) });
+
+/** The three lists' names and list overheads: what a non-empty open page adds besides its elements. */
+const OPEN_LISTS_BYTES = "openBodies".length + "openHashes".length + "openIds".length + 3 * 3;
+
+/** What each open page's lists add to the head item, once per page. */
+const openListBytesMemo = new WeakMap<OpenPage, number>();
+
+function openListBytes(open: OpenPage): number {
   const count = open.texts.length;
-  if (count === 0) return base;
+  if (count === 0) return 0;
+  let bytes = openListBytesMemo.get(open);
+  if (bytes === undefined) {
+    bytes = OPEN_LISTS_BYTES + entriesListBytes(open.bytes, count, open.claims);
+    openListBytesMemo.set(open, bytes);
+  }
+  return bytes;
+}
+
+/** The elements' share of the lists: `textBytes` is the texts with a newline each and their hashes. */
+function entriesListBytes(textBytes: number, count: number, claims: readonly IdClaim[]): number {
   let ids = 0;
-  for (const c of open.claims) ids += 1 + Buffer.byteLength(JSON.stringify([c.entryId, c.submissionToken]));
-  const bodies = open.bytes - count * HASH_CHARS; // each text's bytes plus 1
+  for (const c of claims) ids += 1 + Buffer.byteLength(JSON.stringify([c.entryId, c.submissionToken]));
+  const bodies = textBytes - count * HASH_CHARS; // each text's bytes plus 1
   const hashes = count * (1 + HASH_CHARS);
-  return (
-    base + "openBodies".length + 3 + bodies + "openHashes".length + 3 + hashes + "openIds".length + 3 + ids
-  );
+  return bodies + hashes + ids;
+}
+
+/**
+ * The open page with entries appended (texts, their hashes concatenated, their claims), as a write
+ * that appends to the head's lists leaves it; its size in the head is counted from the page before.
+ */
+export function appendToOpenPage(
+  open: OpenPage,
+  texts: readonly string[],
+  hashes: string,
+  claims: readonly IdClaim[],
+): OpenPage {
+  const added = openBytesOf(texts);
+  const next: OpenPage = {
+    first: open.first,
+    texts: [...open.texts, ...texts],
+    hashes: open.hashes + hashes,
+    claims: [...open.claims, ...claims],
+    bytes: open.bytes + added,
+  };
+  const before = open.texts.length === 0 ? OPEN_LISTS_BYTES : openListBytesMemo.get(open);
+  if (before !== undefined && texts.length > 0)
+    openListBytesMemo.set(next, before + entriesListBytes(added, texts.length, claims));
+  return next;
 }
 
 /**

@@ -116,7 +116,7 @@ import {
   type BatchLimits,
   type BatchPlan,
   type ChainedEntry,
-  canonicalEncoding,
+  canonicalTextOf,
   fingerprintEntry,
   type LedgerEntry,
   type LedgerEntryInput,
@@ -131,6 +131,7 @@ import type { Yuan } from "#core/money/yuan.ts";
 import { fundBelowAlertLevel } from "#functions/runtime/metrics.ts";
 import {
   type AppliedId,
+  appendToOpenPage,
   bookedAtOf,
   emptyOpenPage,
   type FundHead,
@@ -237,7 +238,8 @@ export interface LedgerWriterOptions {
 
 interface Pending {
   entry: LedgerEntry;
-  fingerprint: string;
+  /** `fingerprintEntry(entry)`, made when first needed (a duplicate to compare): `fingerprintOf`. */
+  fingerprint?: string;
   /** Stored on the id item: tells this submission's own (ambiguous) earlier write from someone else's. */
   token: string;
   /** Logical time of submission: a rejection must rest on a head observed after it. */
@@ -372,6 +374,7 @@ export class LedgerWriter {
     if (twin) {
       // The same id already waits here: one write, and this caller learns it as a duplicate.
       const fingerprint = fingerprintEntry(entry);
+      const twinFingerprint = fingerprintOf(twin);
       return twin.promise.then((outcome) =>
         outcome.status === "applied"
           ? {
@@ -380,7 +383,7 @@ export class LedgerWriter {
               fundId: outcome.fundId,
               sequence: outcome.sequence,
               entryHash: outcome.entryHash,
-              sameContent: fingerprint === twin.fingerprint,
+              sameContent: fingerprint === twinFingerprint,
             }
           : outcome,
       );
@@ -393,8 +396,7 @@ export class LedgerWriter {
     });
     const pending: Pending = {
       entry,
-      fingerprint: fingerprintEntry(entry),
-      token: randomBytes(9).toString("base64url"),
+      token: submissionToken(),
       submittedTick: ++this.tick,
       alertsByHash: new Map(),
       promise,
@@ -789,22 +791,19 @@ export class LedgerWriter {
     const withOutbox = this.options.tables.main !== undefined && plan.accepted.some((a) => a.alert);
     // plan.size counts the open page's bytes too (planPage starts it there).
     if (count <= this.openPageEntriesMax && plan.size <= OPEN_PAGE_BYTES_MAX && !withOutbox) {
-      const texts = [...open.texts];
-      let hashes = open.hashes;
-      for (const a of plan.accepted) {
-        texts.push(encodingOf(a.chained));
-        hashes += a.chained.entryHash;
-      }
+      const entries = plan.accepted.map((a) => a.chained);
       shape = {
         seals: false,
-        open: {
-          first: open.first,
-          texts,
-          hashes,
-          claims: [...open.claims, ...claimsOf(plan)],
-          bytes: plan.size,
-        },
+        open: appendToOpenPage(
+          open,
+          entries.map(encodingOf),
+          entries.map((e) => e.entryHash).join(""),
+          claimsOf(plan),
+        ),
       };
+      // Carried on only while known: an open page read from the table is decoded when it seals.
+      const known = open.texts.length === 0 ? [] : openBookedAts.get(open);
+      if (known) openBookedAts.set(shape.open, [...known, ...entries.map((e) => e.bookedAt)]);
     } else {
       shape = { seals: true, open: emptyOpenPage(plan.head.sequence) };
     }
@@ -816,40 +815,50 @@ export class LedgerWriter {
   private headUpdate(expected: FundHead, plan: BatchPlan<Pending>, shape: Shape) {
     const next = plan.head;
     const values: Item = {
-      ":quota": { S: next.balances.quota.toString() },
-      ":balance": { S: next.balances.balance.toString() },
-      ":committed": { S: next.balances.committed.toString() },
       ":sequence": { N: String(next.sequence) },
       ":revision": { N: String(expected.revision + 1) },
       ":hash": { S: next.headHash },
-      ":alert": { S: next.alertState },
       ":expectedRevision": { N: String(expected.revision) },
       ":expectedSequence": { N: String(expected.sequence) },
     };
-    // Onto a non-empty open page only the batch's entries travel (list_append); otherwise the open
-    // page is set whole (the batch alone) or emptied (sealed).
+    const sets = ["#sequence = :sequence", "#revision = :revision", "headHash = :hash"];
+    // What the batch leaves as it was is not sent again: the condition pins the head planned on, so
+    // the stored values are `expected`'s (a draw moves the balance only, a commitment `committed`).
+    const before = expected.balances;
+    const after = next.balances;
+    for (const [name, attribute, was, is] of [
+      [":quota", "quotaYuan", before.quota, after.quota],
+      [":balance", "balanceYuan", before.balance, after.balance],
+      [":committed", "committedYuan", before.committed, after.committed],
+    ] as const) {
+      if (is === was || is.equals(was)) continue;
+      values[name] = { S: is.toString() };
+      sets.push(`${attribute} = ${name}`);
+    }
+    if (next.alertState !== expected.alertState) {
+      values[":alert"] = { S: next.alertState };
+      sets.push("lastAlertState = :alert");
+    }
+    // Onto a non-empty open page only the batch's entries travel (list_append) and its first
+    // sequence stays; otherwise the open page is set whole (the batch alone) or emptied (sealed).
     const appends = !shape.seals && expected.open.texts.length > 0;
     const open: Item = appends
-      ? {
-          openFirst: { N: String(shape.open.first) },
-          ...openListsOf(
-            plan.accepted.map((a) => encodingOf(a.chained)),
-            plan.accepted.map((a) => a.chained.entryHash),
-            claimsOf(plan),
-          ),
-        }
+      ? openListsOf(
+          plan.accepted.map((a) => encodingOf(a.chained)),
+          plan.accepted.map((a) => a.chained.entryHash),
+          claimsOf(plan),
+        )
       : openPageAttributes(shape.open);
-    for (const [name, value] of Object.entries(open)) values[`:${name}`] = value;
-    const sets = Object.keys(open).map((name) =>
-      appends && name !== "openFirst" ? `${name} = list_append(${name}, :${name})` : `${name} = :${name}`,
-    );
+    for (const [name, value] of Object.entries(open)) {
+      values[`:${name}`] = value;
+      sets.push(appends ? `${name} = list_append(${name}, :${name})` : `${name} = :${name}`);
+    }
     const removed = ["openBodies", "openHashes", "openIds"].filter((name) => !(name in open));
     return {
       TableName: this.options.tables.ledger,
       Key: { pk: { S: fundPk(expected.fundId) }, sk: { S: HEAD_SK } },
       UpdateExpression:
-        "SET quotaYuan = :quota, balanceYuan = :balance, committedYuan = :committed, #sequence = :sequence, " +
-        `#revision = :revision, headHash = :hash, lastAlertState = :alert, ${sets.join(", ")}` +
+        `SET ${sets.join(", ")}` +
         (removed.length > 0 && expected.open.texts.length > 0 ? ` REMOVE ${removed.join(", ")}` : ""),
       ConditionExpression: "#revision = :expectedRevision AND #sequence = :expectedSequence",
       ExpressionAttributeNames: { "#sequence": "sequence", "#revision": "revision" },
@@ -918,32 +927,23 @@ export class LedgerWriter {
    * The page and its id item are keyed by the open page's first sequence and begin with it.
    */
   private actions(expected: FundHead, plan: BatchPlan<Pending>, shape: Shape): TransactWriteItem[] {
+    const built = actionsByPlan.get(plan);
+    if (built) return built;
     const { ledger, main } = this.options.tables;
     const entries = plan.accepted.map((a) => a.chained);
     const open = expected.open;
-    const { TableName, Key, UpdateExpression, ConditionExpression, ExpressionAttributeNames } =
-      this.headUpdate(expected, plan, shape);
+    const openBookedAts = bookedAtsOf(open);
     const items: TransactWriteItem[] = [
-      {
-        Update: {
-          TableName,
-          Key,
-          UpdateExpression,
-          ConditionExpression,
-          ExpressionAttributeNames,
-          ExpressionAttributeValues: this.headUpdate(expected, plan, shape).ExpressionAttributeValues,
-          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-        },
-      },
+      { Update: this.headUpdate(expected, plan, shape) },
       {
         Put: {
           TableName: ledger,
           Item: sealedPageItem(
             expected.fundId,
-            openPageToStored(open).entries.map((stored) => ({
+            openPageToStored(open).entries.map((stored, i) => ({
               text: stored.text,
               hash: stored.storedHash,
-              bookedAt: bookedAtOf(stored),
+              bookedAt: openBookedAts[i] as string,
             })),
             entries.map((e) => ({ text: encodingOf(e), hash: e.entryHash, bookedAt: e.bookedAt })),
             open.first,
@@ -971,6 +971,7 @@ export class LedgerWriter {
         });
       }
     }
+    actionsByPlan.set(plan, items);
     return items;
   }
 
@@ -1060,7 +1061,7 @@ export class LedgerWriter {
       fundId: lane.fundId,
       sequence: applied.sequence,
       entryHash: applied.entryHash,
-      sameContent: applied.fingerprint === pending.fingerprint,
+      sameContent: applied.fingerprint === fingerprintOf(pending),
     });
   }
 
@@ -1140,24 +1141,63 @@ function headKb(head: FundHead): number {
   return kb;
 }
 
+/** A sealing plan's transaction actions, built once: to send, then to count its write units. */
+const actionsByPlan = new WeakMap<BatchPlan<Pending>, TransactWriteItem[]>();
+
+/**
+ * The booking instants of an open page's entries, in order: those of the pages this writer built
+ * as it chained them, those of a page read from the table decoded from its texts when it seals (an
+ * unreadable text throws there, as before). A sealed page records their range (items.ts).
+ */
+const openBookedAts = new WeakMap<OpenPage, readonly string[]>();
+
+function bookedAtsOf(open: OpenPage): readonly string[] {
+  let bookedAts = openBookedAts.get(open);
+  if (bookedAts === undefined) {
+    bookedAts = openPageToStored(open).entries.map(bookedAtOf);
+    openBookedAts.set(open, bookedAts);
+  }
+  return bookedAts;
+}
+
 /** The shape decided per plan (a plan is made once per attempt; a top-up makes a new one). */
 const shapes = new WeakMap<BatchPlan<Pending>, Shape>();
 
-/** Canonical encodings made once per planned entry: to size the page, then to write it. */
-const encodings = new WeakMap<ChainedEntry, string>();
-
+/** A planned entry's canonical encoding: the text chaining hashed (to size the page, then to write it). */
 function encodingOf(entry: ChainedEntry): string {
-  let text = encodings.get(entry);
-  if (text === undefined) {
-    text = canonicalEncoding(entry);
-    encodings.set(entry, text);
-  }
-  return text;
+  return canonicalTextOf(entry);
 }
 
 /** An entry's share of its page: its encoding as UTF-8, the newline after it, its hash. */
 function encodedSize(entry: ChainedEntry): number {
   return Buffer.byteLength(encodingOf(entry)) + 1 + HASH_CHARS;
+}
+
+/** A submission's fingerprint: hashed only when a duplicate's content is compared with it. */
+function fingerprintOf(pending: Pending): string {
+  pending.fingerprint ??= fingerprintEntry(pending.entry);
+  return pending.fingerprint;
+}
+
+/** Bytes of randomness in a submission token (12 characters of base64url). */
+const TOKEN_BYTES = 9;
+/** Tokens cut from one draw of the system's CSPRNG: one call per this many submissions, not one each. */
+const TOKENS_PER_DRAW = 512;
+let tokenPool = Buffer.alloc(0);
+let tokenAt = 0;
+
+/**
+ * A fresh submission token: `TOKEN_BYTES` random bytes, as `randomBytes(TOKEN_BYTES)` gives them,
+ * taken from a pool drawn in bulk. Each pool byte serves one token only.
+ */
+function submissionToken(): string {
+  if (tokenAt + TOKEN_BYTES > tokenPool.length) {
+    tokenPool = randomBytes(TOKEN_BYTES * TOKENS_PER_DRAW);
+    tokenAt = 0;
+  }
+  const token = tokenPool.toString("base64url", tokenAt, tokenAt + TOKEN_BYTES);
+  tokenAt += TOKEN_BYTES;
+  return token;
 }
 
 function claimsOf(plan: BatchPlan<Pending>): IdClaim[] {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   type ChainedEntry,
   canonicalEncoding,
+  canonicalTextOf,
   chainEntry,
   decodeCanonical,
   fingerprintEntry,
@@ -82,6 +83,19 @@ describe("canonical encoding and the hash chain", () => {
       "0.00",
     ]);
     expect(hashEntry(chained)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("the text an entry was chained from is its canonical encoding, the one its hash is of", () => {
+    const chained = chainEntry(entry("pay-1", "draw", "12.3"), 7, GENESIS_HASH, {
+      quota: Yuan.parse("100"),
+      balance: Yuan.parse("87.7"),
+      committed: Yuan.zero,
+    });
+    const copy: ChainedEntry = { ...chained };
+
+    expect(canonicalTextOf(chained)).toBe(canonicalEncoding(chained));
+    expect(canonicalTextOf(copy)).toBe(canonicalEncoding(chained));
+    expect(hashEntry(chained)).toBe(chained.entryHash);
   });
 
   it("the same content in another place of the chain hashes differently; the fingerprint does not", () => {

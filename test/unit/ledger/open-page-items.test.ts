@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  appendToOpenPage,
   emptyOpenPage,
   type FundHead,
   headItemBytes,
@@ -87,6 +88,29 @@ describe("the head's open page", () => {
     expect(read.open).toEqual(head.open);
     expect(headItemBytes(head)).toBe(itemBytes(headToItem(head)));
     expect(read.balances.balance.toString()).toBe("400.00");
+  });
+
+  it("its size in the head is counted as DynamoDB counts the item, for a page appended to and any head attributes", () => {
+    const [alloc, pay] = twoEntries() as [ReturnType<typeof twoEntries>[0], ReturnType<typeof twoEntries>[1]];
+    const whole = headWith([alloc, pay]);
+    const one = headWith([alloc]);
+    // The page as a write that appends the draw leaves it: its size carried on from the page before.
+    const appended = appendToOpenPage(one.open, [canonicalEncoding(pay)], pay.entryHash, [
+      { entryId: pay.entryId, submissionToken: "t1" },
+    ]);
+    const heads: FundHead[] = [
+      whole,
+      { ...whole, open: appended },
+      {
+        ...whole,
+        open: appendToOpenPage(emptyOpenPage(0), whole.open.texts, whole.open.hashes, whole.open.claims),
+      },
+      { ...whole, alertPercent: "20", closedThrough: "2026-12-01T00:00:00.000Z", revision: 123_456_789 },
+      { ...whole, fundId: "乡镇-备用金", open: emptyOpenPage(2), sequence: 10_000_000_000 },
+    ];
+
+    expect(appended).toEqual(whole.open);
+    for (const head of heads) expect(headItemBytes(head)).toBe(itemBytes(headToItem(head)));
   });
 
   it("an empty open page writes only openFirst; a head without it reads as empty after its sequence", () => {

@@ -100,6 +100,17 @@ describe("planning a group-commit batch", () => {
     expect(alertLevel(Yuan.parse("10000"), "12.5").toString()).toBe("1250.00");
     expect(() => alertLevel(Yuan.parse("1"), "120")).toThrow(RangeError);
   });
+
+  it("asked again for the same quota, or for another quota or percentage, the level is each one's own", () => {
+    const quota = Yuan.parse("12345.67");
+
+    expect(alertLevel(quota, "20").toString()).toBe("2469.13");
+    expect(alertLevel(quota, "20").toString()).toBe("2469.13");
+    expect(alertLevel(quota, "10").toString()).toBe("1234.57");
+    expect(alertLevel(Yuan.parse("10000"), "10").toString()).toBe("1000.00");
+    expect(alertLevel(quota, "20").toString()).toBe("2469.13");
+    expect(() => alertLevel(quota, "120")).toThrow(RangeError);
+  });
 });
 
 describe("entries are validated at the boundary", () => {
