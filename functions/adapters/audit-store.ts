@@ -4,7 +4,7 @@
  * Append-only and tamper-evident, per county: events live under `AUDIT#<countyId>` with sort key
  * `EVT#<seq>`; each carries the SHA-256 of the previous event (genesis: 64 zeros), like the ledger
  * (ARCHITECTURE §3.3). Appends are conditional puts on the next sequence slot, so two concurrent
- * appends can never share a slot: the loser re-reads the tail and retries. `verifyAuditChain` re-hashes
+ * appends can never share a slot: the loser re-reads the tail and retries. `verify` re-hashes
  * the whole chain and names the first event that does not match.
  *
  * Within one process, appends to a chain take turns (a queue per table and county) and start from the
