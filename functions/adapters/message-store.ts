@@ -5,7 +5,7 @@
  *
  * | pk | sk | index | item |
  * |---|---|---|---|
- * | `MSG#<countyId>#<messageId>` | `MSG` | gsi1 `INBOX#<countyId>#CASE#<caseId>`, gsi2 the recipient's box | the message (`type: "message"`) |
+ * | `MSG#<countyId>#<messageId>` | `MSG` | gsi1 `INBOX#<countyId>#CASE#<caseId>`, gsi2 the recipient's box | the message (`type: "message"`): its event and of its rendering what the event does not give (`StoredRendering`) |
  * | `MSGREAD#<countyId>#<userId>` | `<createdAt>#<messageId>` | | a staff user's read mark |
  * | `MSGCONF#<countyId>` | `SETTINGS` | | the county's own texts and SMS settings |
  *
@@ -25,10 +25,12 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Role } from "#core/access/index.ts";
-import { type MessageEvent, parseMessageEvent } from "#core/messages/events.ts";
+import { audienceOf, type MessageEvent, parseMessageEvent } from "#core/messages/events.ts";
 import type { CountyMessageTemplates } from "#core/messages/overrides.ts";
 import type { RenderedMessage } from "#core/messages/render.ts";
+import { signatureText, smsChars, smsSegments } from "#core/messages/sms.ts";
 import type { SmsSettings } from "#core/messages/smsSettings.ts";
+import { isVariableName, variableText } from "#core/messages/variables.ts";
 import { conditionFailed } from "./conditional-write.ts";
 
 export type MessageRecipient =
@@ -97,15 +99,56 @@ function recipientBoxOf(message: StoredMessage): string | undefined {
 const sortKeyOf = (message: Pick<StoredMessage, "createdAt" | "messageId">) =>
   `${message.createdAt}#${message.messageId}`;
 
+/**
+ * What of a rendering is stored: the text as rendered (the county's template then), its signature and
+ * the template's placeholder order. The rest is a function of these and the stored event — kind and
+ * audience, the signed text, each placeholder's value (`variableText`, as `renderMessage` formats it),
+ * the length and segments — and is computed on read (`renderedOf`): the item stays under one write
+ * unit (1 KB) where the whole rendering took it over, and each of its index copies with it.
+ */
+type StoredRendering = Pick<RenderedMessage, "text" | "signName" | "paramOrder">;
+
+function storedRendering(rendered: RenderedMessage): StoredRendering {
+  return { text: rendered.text, signName: rendered.signName, paramOrder: rendered.paramOrder };
+}
+
+function renderedOf(
+  stored: StoredRendering & Partial<RenderedMessage>,
+  event: MessageEvent,
+): RenderedMessage {
+  // Stored before the compact form: the whole rendering is there.
+  if (stored.signedText !== undefined && stored.params !== undefined) return stored as RenderedMessage;
+  const values = event.values as Readonly<Record<string, string | number>>;
+  const params: Record<string, string> = {};
+  for (const name of stored.paramOrder) {
+    const value = values[name];
+    if (isVariableName(name) && value !== undefined) params[name] = variableText(name, value);
+  }
+  const signedText = `${signatureText(stored.signName)}${stored.text}`;
+  const chars = smsChars(signedText);
+  return {
+    event: event.kind,
+    audience: audienceOf(event.kind),
+    text: stored.text,
+    signName: stored.signName,
+    signedText,
+    params,
+    paramOrder: stored.paramOrder,
+    chars,
+    segments: smsSegments(chars),
+  };
+}
+
 function messageOf(item: Record<string, unknown>): StoredMessage {
+  const event = item.event as MessageEvent;
   return {
     messageId: String(item.messageId),
     countyId: String(item.countyId),
     ...(typeof item.caseId === "string" ? { caseId: item.caseId } : {}),
     recipient: item.recipient as MessageRecipient,
     ...(typeof item.applicantUserId === "string" ? { applicantUserId: item.applicantUserId } : {}),
-    event: item.event as MessageEvent,
-    rendered: item.rendered as RenderedMessage,
+    event,
+    rendered: renderedOf(item.rendered as StoredRendering, event),
     createdAt: String(item.createdAt),
     ...(typeof item.readAt === "string" ? { readAt: item.readAt } : {}),
   };
@@ -157,6 +200,7 @@ export class MessageStore {
             ...(box ? { gsi2pk: box, gsi2sk: sortKeyOf(message) } : {}),
             ...fields,
             event,
+            rendered: storedRendering(message.rendered),
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),

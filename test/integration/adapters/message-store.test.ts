@@ -5,7 +5,7 @@
  * are per role and township, an applicant's read mark is idempotent and a staff read mark belongs
  * to one user.
  */
-import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { applicantBoxOf, MessageStore, type StoredMessage, staffBoxOf } from "#adapters/message-store.ts";
 import { DEFAULT_TEMPLATES, type MessageEvent, renderMessage } from "#core/messages/index.ts";
@@ -204,5 +204,51 @@ describe("message store", () => {
       "{salutation}，申请{caseNumber}已撤回。",
     );
     expect(await store.countySettings("990042")).toBeUndefined();
+  });
+});
+
+describe("a message's rendering as stored", () => {
+  it("Compliance: the item keeps the text, signature and placeholder order; the message read back is the whole rendering, as renderMessage made it", async () => {
+    const own = {
+      ...DEFAULT_TEMPLATES,
+      "task-assigned": "{township}{task}待办：案件{caseNumber}，{deadline}前处理。",
+    };
+    const messages = [
+      applicantMessage("990051", "C20261207-0000000501", "user-r", "2026-12-07T01:00:00.000Z"),
+      staffMessage("990051", "C20261207-0000000502", "230123100", "2026-12-07T01:01:00.000Z"),
+      {
+        ...staffMessage("990051", "C20261207-0000000503", "230123100", "2026-12-07T01:02:00.000Z"),
+        // A county's own text with its own placeholder order, and its own signature.
+        rendered: renderMessage(staffMessage("990051", "C20261207-0000000503", "230123100", "").event, {
+          templates: own,
+          signName: "某县民政",
+        }),
+      },
+    ];
+    for (const message of messages) {
+      expect(await store.record(message)).toBe(true);
+      const item = (
+        await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: "pk = :pk",
+            ExpressionAttributeValues: { ":pk": `MSG#990051#${message.messageId}` },
+          }),
+        )
+      ).Items?.[0];
+      expect(Object.keys(item?.rendered ?? {}).sort()).toEqual(["paramOrder", "signName", "text"]);
+      expect((await store.get("990051", message.messageId))?.rendered).toEqual(message.rendered);
+    }
+  });
+
+  it("reads a message stored with its whole rendering (before the compact form) as it was stored", async () => {
+    const message = applicantMessage("990052", "C20261207-0000000504", "user-s", "2026-12-07T01:00:00.000Z");
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk: `MSG#990052#${message.messageId}`, sk: "MSG", type: "message", ...message },
+      }),
+    );
+    expect((await store.get("990052", message.messageId))?.rendered).toEqual(message.rendered);
   });
 });
