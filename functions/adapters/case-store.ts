@@ -12,7 +12,7 @@
  * The bank account of the payee is stored sealed (field encryption) so that the bank can be
  * instructed, with its keyed hash and masked tail; it is never logged and never returned unmasked (see `publicCaseView` in functions/services/case-view.ts).
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -131,14 +131,15 @@ export interface CaseRecord {
   executionName?: string;
   version: number;
   /**
-   * Id of the update that wrote this version: an update whose answer was lost (a timeout after
-   * commit) recognises its own write when the retry's version condition fails.
+   * The update that wrote this version (its id's `writeKeyOf`): an update whose answer was lost (a
+   * timeout after commit) recognises its own write when the retry's version condition fails.
    */
   lastWriteId?: string;
   /**
-   * The caller-given ids (`CaseUpdate.writeId`) of the last updates, newest last: a step whose effects
-   * are carried out again — a decision's healing retry after its first run failed half-way — finds its
-   * own case change already made instead of applying it a second time to the status it produced.
+   * The caller-given ids (`CaseUpdate.writeId`) of the last updates, newest last, each as its
+   * `writeKeyOf` (items stored before: the id itself): a step whose effects are carried out again — a
+   * decision's healing retry after its first run failed half-way — finds its own case change already
+   * made instead of applying it a second time to the status it produced. Ask `hasApplied`.
    */
   appliedWriteIds?: string[];
 }
@@ -229,6 +230,23 @@ export interface CaseUpdate {
 
 /** How many caller-given write ids a case remembers: more than the updates between a step's two runs. */
 export const APPLIED_WRITE_IDS_KEPT = 16;
+
+/**
+ * How a write id is kept on the case: 16 characters of its SHA-256 (96 bits), whatever the id's
+ * length — a decision's id (`decision#<caseId>#<taskId>`) is some 70 bytes, and the case item carries
+ * up to `APPLIED_WRITE_IDS_KEPT` of them into every update and every index copy. Two ids of one case's
+ * last 16 updates meeting in 96 bits is not a risk to weigh.
+ */
+export function writeKeyOf(writeId: string): string {
+  return createHash("sha256").update(writeId).digest("base64url").slice(0, 16);
+}
+
+/** The change of this caller-given write id landed on the case (one of its last `APPLIED_WRITE_IDS_KEPT`). */
+export function hasApplied(record: Pick<CaseRecord, "appliedWriteIds">, writeId: string): boolean {
+  const kept = record.appliedWriteIds ?? [];
+  // An item written before the ids were kept as keys holds the id itself.
+  return kept.includes(writeKeyOf(writeId)) || kept.includes(writeId);
+}
 
 /** The projection of the case item that access control reads. */
 const CaseAccessItem = z.object({
@@ -518,7 +536,10 @@ export class CaseStore {
     const caseId = current.caseId;
     // This very update landed on an earlier attempt whose answer was lost, or (a caller-given id)
     // in an earlier run of the same effects: done, not a conflict.
-    if (current.lastWriteId === writeId || current.appliedWriteIds?.includes(writeId)) return current;
+    const writeKey = writeKeyOf(writeId);
+    if (current.lastWriteId === writeKey || current.lastWriteId === writeId || hasApplied(current, writeId)) {
+      return current;
+    }
     if (current.status === "withdrawn") throw withdrawnCaseError(caseId);
     const refusal = change.guard?.(current);
     if (refusal) throw refusal;
@@ -539,10 +560,10 @@ export class CaseStore {
     const fields: Record<string, unknown> = { ...change.set, ...indexKeys(next), handledBy: next.handledBy };
     if (status) fields.status = status;
     fields.version = next.version;
-    fields.lastWriteId = writeId;
-    next.lastWriteId = writeId;
+    fields.lastWriteId = writeKey;
+    next.lastWriteId = writeKey;
     if (change.writeId) {
-      next.appliedWriteIds = [...(current.appliedWriteIds ?? []), writeId].slice(-APPLIED_WRITE_IDS_KEPT);
+      next.appliedWriteIds = [...(current.appliedWriteIds ?? []), writeKey].slice(-APPLIED_WRITE_IDS_KEPT);
       fields.appliedWriteIds = next.appliedWriteIds;
     }
     const names: Record<string, string> = {};

@@ -15,7 +15,7 @@
 
 import { createHash, randomUUID } from "node:crypto";
 import * as z from "zod";
-import type { CasePatch, CaseRecord } from "#adapters/case-store.ts";
+import { type CasePatch, type CaseRecord, hasApplied } from "#adapters/case-store.ts";
 import type { DecisionTrail, HumanTask, HumanTaskDecision } from "#adapters/human-task-store.ts";
 import type { OutboxMessage, Recipient } from "#adapters/outbox.ts";
 import type { TaskResponseOutcome } from "#adapters/step-functions.ts";
@@ -127,7 +127,7 @@ export async function openHumanTask(deps: FlowDeps, input: OpenHumanTaskInput): 
 class DecisionLandedError extends Error {}
 
 function decisionLanded(latest: CaseRecord, writeIds: readonly string[]): Error | undefined {
-  return writeIds.some((id) => latest.appliedWriteIds?.includes(id)) ? new DecisionLandedError() : undefined;
+  return writeIds.some((id) => hasApplied(latest, id)) ? new DecisionLandedError() : undefined;
 }
 
 /**
@@ -164,7 +164,7 @@ async function supersedeOlderWaits(
     const before = carried;
     if (neverResumed && decided && !carried) {
       if (decided.audited) carried = decided;
-      else if (decided.trail && current.appliedWriteIds?.includes(decisionWriteId(older))) {
+      else if (decided.trail && hasApplied(current, decisionWriteId(older))) {
         await completeDecisionTrail(deps, older, decided, decided.trail);
         await deps.tasks.markAudited(input.caseId, older.taskId);
         carried = { ...decided, audited: true };
