@@ -14,7 +14,10 @@
  *   `TransactWriteItems` of three items costs ≈ 2.5 ms (measured 2026-12-07): a transaction per
  *   lone payment is 0.3× a raw conditional write; with the open page, ten lone payments cost ten
  *   single writes and the eleventh seals (≈ 1.1 ms a payment of database time; measured quiet at
- *   one caller: 0.54× raw, the writer's own Node work per payment being as large as that, bench/results.md);
+ *   one caller: 0.54× raw, the writer's own Node work per payment being as large as that, bench/results.md).
+ *   The request shape alone bounds the ratio: sent with no writer work at all (medians, 2026-12-08,
+ *   DynamoDB Local) raw 0.72 ms, this head update 0.86 ms whether the open page holds 0.5 or 5 KB,
+ *   the sealing transaction 2.1 ms — ≈ 0.74× raw at one caller before any Node work;
  * - any other batch is one `TransactWriteItems`: the head update (its open page emptied), ONE page
  *   item `PAGE#<open page's first seq>` holding the open entries followed by the batch's, and its
  *   id item `IDS#<same>` (each entry id with the submission that wrote it), plus one outbox item per
@@ -170,7 +173,13 @@ const PAGE_ACTIONS = 2;
 export const OPEN_PAGE_ENTRIES_MAX = 16;
 /**
  * Bytes of encodings and hashes the open page holds at most: the head stays a few KB (each single
- * write of it costs 1 WCU per KB in AWS) — about 6 draws of ≈ 0.5 KB.
+ * write of it costs 1 WCU per KB in AWS) — about 6 draws of ≈ 0.5 KB, 10 of the bench's 0.32 KB.
+ * Measured with the bench's draws at one caller (100 and 500 callers never use the open page:
+ * 0.74 and 0.72 WCU a payment whatever this is): 700 → 3.35 WCU a payment, 1,000 → 3.5, 2,000 →
+ * 3.57, 3,500 → 3.97, 5,600 → 4.91. A smaller page seals more often, and on DynamoDB Local a head
+ * update costs about the same at 0.5 or 5 KB while a seal costs ≈ 2.4 of them, so it makes a lone
+ * payment slower there, not faster; no size brings one caller to 1.5 WCU (a seal is 2 WCU per KB
+ * of each of three items).
  */
 export const OPEN_PAGE_BYTES_MAX = 3_500;
 
