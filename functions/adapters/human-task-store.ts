@@ -169,9 +169,12 @@ export class HumanTaskStore {
     return found ? publicTask(found) : undefined;
   }
 
-  /** All tasks of a case, oldest first per type. */
-  async forCase(caseId: string): Promise<HumanTask[]> {
-    return (await this.query(caseId)).map(publicTask);
+  /**
+   * All tasks of a case, oldest first per type; with `taskType`, only that type's (a query of that
+   * type's sort keys: a months-long plan's other waits are not read).
+   */
+  async forCase(caseId: string, taskType?: string): Promise<HumanTask[]> {
+    return (await this.query(caseId, taskType)).map(publicTask);
   }
 
   /** The newest task of a type that still waits (open, or decided but not yet delivered). */

@@ -157,7 +157,7 @@ async function supersedeOlderWaits(
   let carried: HumanTaskDecision | undefined;
   // Decisions superseded here whose case change had not landed: their requests may still land it.
   const inFlight: string[] = [];
-  for (const older of await deps.tasks.forCase(input.caseId)) {
+  for (const older of await deps.tasks.forCase(input.caseId, input.taskType)) {
     if (older.taskType !== input.taskType || older.taskId === task.taskId) continue;
     const decided = older.status === "decided" ? older.decided : undefined;
     const neverResumed = input.escalated || decided?.undelivered === true || decided?.audited !== true;
@@ -364,7 +364,7 @@ export interface DecideHumanTaskResult {
  */
 export async function supersedeWaiting(deps: FlowDeps, caseId: string, taskType: string): Promise<void> {
   const at = deps.now().toISOString();
-  for (const task of await deps.tasks.forCase(caseId)) {
+  for (const task of await deps.tasks.forCase(caseId, taskType)) {
     if (task.taskType !== taskType || (task.status !== "open" && task.status !== "decided")) continue;
     await deps.tasks.finish(caseId, task.taskId, "superseded", at);
   }
