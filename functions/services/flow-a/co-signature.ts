@@ -99,7 +99,7 @@ export async function startCoSignature(deps: FlowDeps, input: PaperworkRecording
   const samePending = (draft: PaperworkDraft | undefined) =>
     draft?.status === "pending" && draft.recordedBy === actor.userId && draft.requestDigest === digest;
   const current = await deps.coSignatures.get(record.caseId);
-  if (current && samePending(current)) return pending(current, true);
+  if (current && samePending(current)) return repeatRecording(deps, input, current);
   if (current?.status === "pending") throw awaitingConflict();
   const coSigners = [...new Set(input.investigatorIds)].filter((id) => id !== actor.userId).sort();
   const draft: PaperworkDraft = {
@@ -121,10 +121,29 @@ export async function startCoSignature(deps: FlowDeps, input: PaperworkRecording
   if (!(await deps.coSignatures.create(draft, draft.recordedAt))) {
     // Recorded meanwhile: the same request sent twice at once is answered like its repeat.
     const meanwhile = await deps.coSignatures.get(record.caseId);
-    if (meanwhile && samePending(meanwhile)) return pending(meanwhile, true);
+    if (meanwhile && samePending(meanwhile)) return repeatRecording(deps, input, meanwhile);
     throw awaitingConflict();
   }
-  await deps.audit.append({
+  await auditRecording(deps, input, draft);
+  return pending(draft, false);
+}
+
+/**
+ * The same recording sent again: answered as pending, and its audit event appended if the request
+ * that stored it failed before appending it (the dedup key refuses a second event).
+ */
+async function repeatRecording(
+  deps: FlowDeps,
+  input: PaperworkRecording,
+  draft: PaperworkDraft,
+): Promise<PendingPaperwork> {
+  await auditRecording(deps, input, draft);
+  return pending(draft, true);
+}
+
+function auditRecording(deps: FlowDeps, input: PaperworkRecording, draft: PaperworkDraft): Promise<unknown> {
+  const { record, actor } = input;
+  return deps.audit.append({
     actorUserId: actor.userId,
     actorName: actor.name,
     actorRoles: actor.roles,
@@ -133,11 +152,10 @@ export async function startCoSignature(deps: FlowDeps, input: PaperworkRecording
     countyId: record.countyId,
     townshipId: record.townshipId,
     why: "paperwork recorded; awaiting the other investigators' confirmation",
-    after: { ...input.decision, coSigners },
+    after: { ...draft.decision, coSigners: draft.coSigners },
     correlationId: input.correlationId,
     dedupKey: `paperwork.record:${record.caseId}:${draft.round}`,
   });
-  return pending(draft, false);
 }
 
 function pending(draft: PaperworkDraft, repeated: boolean): PendingPaperwork {
@@ -218,7 +236,12 @@ export async function coSignPaperwork(
     await audit("paperwork co-signed", { decision: "confirm", round: draft.round });
     return { caseId, decision: "confirm", status: "pending", coSignature: coSignatureView(signed) };
   }
-  const delivery = await decidePaperwork(deps, record, signed, audit);
+  const delivery = await decidePaperwork(deps, record, signed, audit).catch(async (error: unknown) => {
+    // A twin of this request found the signature and finished the decision first (it answers 409):
+    // the paperwork was decided as signed here, so this request, whose signature completed it, says so.
+    if (error instanceof ConflictError && (await decidedAsSigned(deps, signed))) return "delivered";
+    throw error;
+  });
   const completed: PaperworkDraft = { ...signed, status: "completed" };
   return {
     caseId,
@@ -287,7 +310,7 @@ async function decidePaperwork(
   audit: (why: string, after: unknown) => Promise<void>,
 ): Promise<string> {
   const coSignedBy = draft.coSigners.map((id) => draft.signatures[id] as CoSignature);
-  const decision = { ...draft.decision, coSignedBy: draft.coSigners };
+  const decision = paperworkDecision(draft);
   const investigatorIds = ((draft.decision.investigators as { userId: string }[] | undefined) ?? []).map(
     (i) => i.userId,
   );
@@ -323,6 +346,20 @@ async function decidePaperwork(
   });
   await deps.coSignatures.complete(draft);
   return result.delivery;
+}
+
+/** The paperwork task's decision when every co-signer confirmed (the same whoever decides it). */
+function paperworkDecision(draft: PaperworkDraft): Record<string, unknown> {
+  return { ...draft.decision, coSignedBy: draft.coSigners };
+}
+
+/** The paperwork task was decided with this draft's decision, and the flow moved on. */
+async function decidedAsSigned(deps: FlowDeps, draft: PaperworkDraft): Promise<boolean> {
+  const latest = await deps.tasks.latest(draft.caseId, "paperwork");
+  return (
+    latest?.status === "completed" &&
+    latest.decided?.requestDigest === requestDigest(draft.recordedBy, paperworkDecision(draft))
+  );
 }
 
 function isComplete(draft: PaperworkDraft): boolean {

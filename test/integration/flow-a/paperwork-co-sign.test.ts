@@ -7,6 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditStore } from "#adapters/audit-store.ts";
+import type { Actor } from "#core/access/index.ts";
+import { coSignPaperwork, startCoSignature } from "#functions/services/flow-a/co-signature.ts";
+import type { FlowDeps } from "#functions/services/ports.ts";
 import { DEMO_USERS } from "#local/seed/users.ts";
 import type { ApiClient } from "#test/e2e/support/api.ts";
 import {
@@ -27,6 +30,20 @@ let officer2: ApiClient;
 let audit: AuditStore;
 
 const RETIRED = "officer-chengguan-retired";
+
+/** A township officer of the case's township as the API signs them in. */
+function officerActor(userId: string): Actor {
+  const user = DEMO_USERS.find((u) => u.userId === userId);
+  return {
+    userId,
+    name: user?.name ?? userId,
+    roles: ["township-officer"],
+    countyId: "230123",
+    townshipId: "230123100",
+  };
+}
+const OFFICER_1_ACTOR = officerActor("officer-chengguan-1");
+const OFFICER_2_ACTOR = officerActor("officer-chengguan-2");
 
 beforeAll(async () => {
   world = await startFlowAWorld({ label: "fa-cosign" });
@@ -334,6 +351,94 @@ describe("the second officer confirms with their own sign-in", () => {
     ]);
     const paperworkTasks = (await world.deps.tasks.forCase(caseId)).filter((t) => t.taskType === "paperwork");
     expect(paperworkTasks.map((t) => t.status)).toEqual(["completed"]);
+  });
+
+  it("a twin confirmation that finishes the decision before the signing request does: the signer answers completed, the twin 409", async () => {
+    // Prepare: recorded by officer 1; officer 2's confirmation signs, then its twin runs in full
+    const caseId = await caseAtPaperwork(PEOPLE[2], "traffic-accident");
+    const body = paperworkBody({
+      investigators: [visit("officer-chengguan-1"), visit("officer-chengguan-2")],
+    });
+    expect((await officer1.post(`/cases/${caseId}/paperwork`, body)).status).toBe(202);
+    let twin: Promise<unknown> | undefined;
+    const twinFirst: FlowDeps = {
+      ...world.deps,
+      coSignatures: new Proxy(world.deps.coSignatures, {
+        get(target, property) {
+          if (property === "sign") {
+            return async (...args: Parameters<typeof target.sign>) => {
+              const signed = await target.sign(...args);
+              twin = coSignPaperwork(
+                world.deps,
+                OFFICER_2_ACTOR,
+                caseId,
+                { decision: "confirm" },
+                "corr-twin",
+              );
+              await twin.catch(() => undefined);
+              return signed;
+            };
+          }
+          const value = Reflect.get(target, property, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      }),
+    };
+
+    // Act
+    const signer = await coSignPaperwork(
+      twinFirst,
+      OFFICER_2_ACTOR,
+      caseId,
+      { decision: "confirm" },
+      "corr-signer",
+    );
+
+    // Assess
+    expect(signer.status).toBe("completed");
+    await expect(twin).rejects.toMatchObject({ statusCode: 409, details: { code: "already-co-signed" } });
+    await world.openTask(caseId, "follow-up");
+    expect((await auditActions(caseId)).filter((a) => a.startsWith("paperwork."))).toEqual([
+      "paperwork.record",
+      "paperwork.coSign",
+    ]);
+  });
+
+  it("a recording whose audit event was lost (the request failed after storing it) is audited by its repeat, once", async () => {
+    // Prepare: the first request stores the recording, then its audit append fails
+    const caseId = await caseAtPaperwork(PEOPLE[1], "fire");
+    const body = paperworkBody({
+      investigators: [visit("officer-chengguan-1"), visit("officer-chengguan-2")],
+    });
+    const record = await world.deps.cases.get(caseId);
+    const recording = {
+      record,
+      actor: OFFICER_1_ACTOR,
+      decision: { ...body, fraudFound: false, late: false },
+      output: { outcome: "completed" },
+      investigatorIds: ["officer-chengguan-1", "officer-chengguan-2"],
+      correlationId: "corr-lost-audit",
+    };
+    const auditFails: FlowDeps = {
+      ...world.deps,
+      audit: {
+        ...world.deps.audit,
+        append: async () => {
+          throw new Error("connection reset after the recording was stored");
+        },
+      },
+    };
+    await expect(startCoSignature(auditFails, recording)).rejects.toThrow("connection reset");
+
+    // Act: the officer sends the same recording again, twice
+    const repeated = await startCoSignature(world.deps, recording);
+    const again = await startCoSignature(world.deps, recording);
+
+    // Assess
+    expect([repeated.repeated, again.repeated]).toEqual([true, true]);
+    expect((await auditActions(caseId)).filter((a) => a.startsWith("paperwork."))).toEqual([
+      "paperwork.record",
+    ]);
   });
 
   it("the paperwork form's officer list is the township's active officers, for its own officers only", async () => {
