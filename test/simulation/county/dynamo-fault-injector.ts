@@ -91,7 +91,7 @@ export interface DynamoFaultInjector {
   /** Faults injected under the current plan. */
   readonly injected: readonly InjectedWireFault[];
   /**
-   * The items that write requests named since the last call — sent, faulted or failed alike (a
+   * The partitions that write requests named since the last call — sent, faulted or failed alike (a
    * superset of what changed) — and a fresh start.
    */
   takeWritten(): WrittenKeys;
@@ -100,16 +100,13 @@ export interface DynamoFaultInjector {
 
 const TARGET_PREFIX = "DynamoDB_20120810.";
 
-/** What write requests named: items by partition and sort key. */
+/** The partitions write requests named. */
 export class WrittenKeys {
-  /** A write named no key the injector could read: anything may have changed. */
+  /** A write named no partition the injector could read: anything may have changed. */
   private any = false;
-  /** Partitions written without a sort key the injector could read (any item of them). */
   private readonly partitions = new Set<string>();
-  /** Sort keys written, by partition. */
-  private readonly items = new Map<string, string[]>();
 
-  /** Notes the keys (`pk`, `sk`: `{ S }`) of every object in a write request's body. */
+  /** Notes the partition key (`pk`: `{ S }`) of every object in a write request's body. */
   note(body: string): void {
     let input: unknown;
     try {
@@ -118,7 +115,7 @@ export class WrittenKeys {
       this.any = true;
       return;
     }
-    let named = 0;
+    let named = false;
     const walk = (value: unknown): void => {
       if (Array.isArray(value)) {
         for (const item of value) walk(item);
@@ -127,22 +124,19 @@ export class WrittenKeys {
       if (value === null || typeof value !== "object") return;
       const record = value as Record<string, unknown>;
       const pk = (record.pk as { S?: unknown } | undefined)?.S;
-      const sk = (record.sk as { S?: unknown } | undefined)?.S;
       if (typeof pk === "string") {
-        named += 1;
-        if (typeof sk === "string") this.items.set(pk, [...(this.items.get(pk) ?? []), sk]);
-        else this.partitions.add(pk);
+        named = true;
+        this.partitions.add(pk);
       }
       for (const child of Object.values(record)) walk(child);
     };
     walk(input);
-    if (named === 0) this.any = true;
+    if (!named) this.any = true;
   }
 
-  /** May an item of partition `pk` whose sort key begins with `skPrefix` have changed? */
-  touched(pk: string, skPrefix = ""): boolean {
-    if (this.any || this.partitions.has(pk)) return true;
-    return (this.items.get(pk) ?? []).some((sk) => sk.startsWith(skPrefix));
+  /** May an item of partition `pk` have changed? */
+  touched(pk: string): boolean {
+    return this.any || this.partitions.has(pk);
   }
 }
 /** Operations that change nothing; every other operation counts as a write. */
