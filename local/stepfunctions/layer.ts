@@ -287,6 +287,11 @@ export class StepFunctionsLayer {
     return resumed;
   }
 
+  /** The executions this process runs now (started or resumed here, not ended), by ARN. */
+  runningExecutions(): string[] {
+    return [...this.running.keys()];
+  }
+
   /** Executions of this process that are moving (not parked on a Wait or a task token). */
   activeExecutions(): number {
     let active = 0;

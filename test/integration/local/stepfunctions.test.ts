@@ -288,11 +288,14 @@ describe("the execution registry", () => {
     const input = reviewCase();
     const executionArn = await startReview(rt, sfn, input);
     const token = await awaitReviewToken(rt.dynamo, rt.tables.main, input.caseId, 1);
+    const runningBefore = rt.stepFunctions.runningExecutions();
 
     await sfn.send(
       new StopExecutionCommand({ executionArn, error: "Withdrawn", cause: "applicant withdrew" }),
     );
 
+    expect(runningBefore).toEqual([executionArn]);
+    expect(rt.stepFunctions.runningExecutions()).toEqual([]);
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(described).toMatchObject({ status: "ABORTED", error: "Withdrawn", cause: "applicant withdrew" });
     expect(described.stopDate).toBeInstanceOf(Date);

@@ -956,15 +956,17 @@ async function executionStory(world: World): Promise<string[]> {
   return lines;
 }
 
-/** The run is over: its executions are stopped so that no timer of theirs outlives it. */
+/**
+ * The run is over: its executions are stopped so that no timer of theirs outlives it. Those still
+ * moving or waiting are the ones this process runs (the layer's own list: no read per execution).
+ */
 async function stopRunExecutions(world: World): Promise<void> {
   const layer = world.county.runtime.stepFunctions;
-  for (const c of world.cases) {
-    if (!c.caseId) continue;
-    for await (const { executionArn, status } of caseExecutions(world, c.caseId)) {
-      if (status === "RUNNING") await layer.stopExecution({ executionArn, cause: "simulation run over" });
-      await layer.settled(executionArn);
-    }
+  const caseIds = world.cases.flatMap((c) => (c.caseId ? [c.caseId] : []));
+  for (const executionArn of layer.runningExecutions()) {
+    const name = executionArn.slice(executionArn.lastIndexOf(":") + 1);
+    if (!caseIds.some((caseId) => name === caseId || name.startsWith(`${caseId}-`))) continue;
+    await layer.stopExecution({ executionArn, cause: "simulation run over" });
   }
   await world.county.quiet();
 }
