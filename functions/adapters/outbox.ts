@@ -1,7 +1,7 @@
 /**
  * Notifications to the role that must act next, to the county on escalation, to a receiving body on
  * referral and to the registration county of a non-local applicant (DOMAIN §3.6). Written to the
- * `main` table as an outbox (the local runtime and the consoles read it from there); when the
+ * `main` table as an outbox (a case's notifications on `GET /cases/{caseId}/progress` read it); when the
  * deployment configures an SNS topic (`AIDFLOW_NOTIFICATIONS_TOPIC_ARN`) each message is also
  * published to it. The message id is deterministic, so a retried task writes the message once.
  *
