@@ -8,17 +8,10 @@
  */
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { storedAuditEvent } from "#adapters/audit-store.ts";
+import { itemBytes as itemSize, valueBytes as valueSize } from "#adapters/item-size.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { runAsCommand } from "../main.ts";
 import { happyPathCase, happyPathClients } from "../surge/run.ts";
-import { sizeOf } from "./item-sizes.ts";
-
-/** An attribute's billed size: a binary value (the deflated `eventZ`) by its bytes. */
-const valueSize = (v: unknown): number => (v instanceof Uint8Array ? v.length : sizeOf(v));
-
-function itemSize(item: Record<string, unknown>): number {
-  return Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k, "utf8") + valueSize(v), 0);
-}
 
 async function main(): Promise<void> {
   const county = await startLocalCounty({ inMemory: true, clock: { mode: "real" } });
@@ -49,7 +42,9 @@ async function main(): Promise<void> {
       const keys = Object.entries(item)
         .filter(([k]) => k !== "event" && k !== "eventZ")
         .map(([k, v]) => `${k} ${Buffer.byteLength(k, "utf8") + valueSize(v)}`);
-      const form = item.eventZ ? `eventZ ${valueSize(item.eventZ)} deflated` : `event ${sizeOf(item.event)}`;
+      const form = item.eventZ
+        ? `eventZ ${valueSize(item.eventZ)} deflated`
+        : `event ${valueSize(item.event)}`;
       console.log(
         `${String(event.action).padEnd(24)} ${String(bytes).padStart(5)} bytes (${form}): ${[...keys, ...fields].join(", ")}`,
       );

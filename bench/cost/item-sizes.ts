@@ -7,27 +7,13 @@
  *   npx tsx bench/cost/item-sizes.ts
  */
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { valueBytes } from "#adapters/item-size.ts";
 import { startLocalCounty } from "#local/services.ts";
 import { runAsCommand } from "../main.ts";
 import { happyPathCase, happyPathClients } from "../surge/run.ts";
 
-/** DynamoDB's item size: attribute names and values in UTF-8 (numbers and sets approximated). */
-export function sizeOf(value: unknown): number {
-  if (value === null || value === undefined || typeof value === "boolean") return 1;
-  if (typeof value === "string") return Buffer.byteLength(value, "utf8");
-  if (typeof value === "number") return Math.ceil(String(value).length / 2) + 1;
-  if (Array.isArray(value)) return 3 + value.reduce((n: number, v) => n + 1 + sizeOf(v), 0);
-  if (typeof value === "object") {
-    return (
-      3 +
-      Object.entries(value as Record<string, unknown>).reduce(
-        (n, [k, v]) => n + 1 + Buffer.byteLength(k, "utf8") + sizeOf(v),
-        0,
-      )
-    );
-  }
-  return 0;
-}
+/** DynamoDB's size of a value (functions/adapters/item-size.ts: the stores decide with the same rules). */
+export const sizeOf = valueBytes;
 
 function report(label: string, item: Record<string, unknown>): string[] {
   const rows = Object.entries(item)

@@ -41,6 +41,7 @@ import { ValidationError } from "#core/errors.ts";
 import { now } from "#functions/runtime/clock.ts";
 import { type AppConfig, config, dynamo } from "#functions/runtime/config.ts";
 import { currentLogContext, maskPersonalData } from "#functions/runtime/logger.ts";
+import { itemBytes, WRITE_UNIT_BYTES } from "./item-size.ts";
 import { queryAll, queryFirst } from "./query-all.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -377,20 +378,6 @@ export class AuditStore {
     }
     return events;
   }
-}
-
-/** DynamoDB bills a write unit per started KB of an item, for the table and again for its `gsi1` copy. */
-const WRITE_UNIT_BYTES = 1024;
-
-/** An item's size as DynamoDB bills it: each attribute's name and (string or binary) value. */
-function itemBytes(item: Record<string, string | Uint8Array>): number {
-  return Object.entries(item).reduce(
-    (n, [name, value]) =>
-      n +
-      Buffer.byteLength(name, "utf8") +
-      (typeof value === "string" ? Buffer.byteLength(value) : value.length),
-    0,
-  );
 }
 
 /**

@@ -30,6 +30,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "#core/errors.ts";
 import { nowMs } from "#functions/runtime/clock.ts";
+import { WRITE_UNIT_BYTES } from "./item-size.ts";
 
 export interface StoredResponse {
   statusCode: number;
@@ -77,11 +78,11 @@ export function requestHash(parts: { routeKey: string; path: string; body: unkno
   return createHash("sha256").update(canonicalJson(parts)).digest("hex");
 }
 
-/** DynamoDB bills a write unit per started KB of an item (an update: of the larger of before and after). */
-const WRITE_UNIT_BYTES = 1024;
 /**
  * A completed record's attributes besides `pk` and the response, names and values at their largest:
- * sk, status, requestHash (64), startedAtMs, expiresAt, claimId (36), completedAtMs — 204 bytes.
+ * sk, status, requestHash (64), startedAtMs, expiresAt, claimId (36), completedAtMs — 204 bytes, and
+ * 20 more as a margin. (An update is billed by the larger of the item before and after it, a write unit
+ * per started KB: item-size.ts.)
  */
 const RECORD_BYTES_BESIDES_RESPONSE = 224;
 
