@@ -106,15 +106,8 @@ export class WrittenKeys {
   private any = false;
   private readonly partitions = new Set<string>();
 
-  /** Notes the partition key (`pk`: `{ S }`) of every object in a write request's body. */
-  note(body: string): void {
-    let input: unknown;
-    try {
-      input = JSON.parse(body);
-    } catch {
-      this.any = true;
-      return;
-    }
+  /** Notes the partition key (`pk`: `{ S }`) of every object in a write request's (parsed) body. */
+  note(input: Record<string, unknown> | undefined): void {
     let named = false;
     const walk = (value: unknown): void => {
       if (Array.isArray(value)) {
@@ -160,14 +153,11 @@ export function createDynamoFaultInjector(): DynamoFaultInjector {
   let requests = 0;
   let written = new WrittenKeys();
 
-  const decide = (operation: string, body: string): WireFaultKind | undefined => {
-    if (!plan) return undefined;
-    let input: Record<string, unknown>;
-    try {
-      input = JSON.parse(body) as Record<string, unknown>;
-    } catch {
-      return undefined;
-    }
+  const decide = (
+    operation: string,
+    input: Record<string, unknown> | undefined,
+  ): WireFaultKind | undefined => {
+    if (!plan || !input) return undefined;
     const keys = requestKeys(input);
     // Step Functions' own bookkeeping (local layer) is not DynamoDB on AWS: never faulted.
     if (keys.length === 0 || keys.some((k) => /=SFN/.test(k))) return undefined;
@@ -188,8 +178,11 @@ export function createDynamoFaultInjector(): DynamoFaultInjector {
     const target = request.headers["x-amz-target"] ?? request.headers["X-Amz-Target"] ?? "";
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "";
     const body = bodyText(request.body);
-    if (!READ_OPERATIONS.has(operation)) written.note(body);
-    const fault = operation ? decide(operation, body) : undefined;
+    const write = !READ_OPERATIONS.has(operation);
+    // Parsed once, for what the injector needs it for: the written partitions, the fault plan.
+    const input = write || plan ? parseBody(body) : undefined;
+    if (write) written.note(input);
+    const fault = operation ? decide(operation, input) : undefined;
     if (fault === "timeout") throw connectionReset();
     if (fault === "throttle") return errorAnswer(throttled());
     if (fault === "transaction-conflict") return errorAnswer(conflict(operation, body));
@@ -243,6 +236,14 @@ export function createDynamoFaultInjector(): DynamoFaultInjector {
     },
     close: () => http.destroy(),
   };
+}
+
+function parseBody(body: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }
 
 function bodyText(body: unknown): string {
