@@ -173,11 +173,15 @@ class VirtualClock implements ManualClock {
   }
 
   advanceBy(ms: number): Promise<void> {
+    if (!Number.isFinite(ms)) throw new RangeError(`a clock moves by a number of milliseconds, not ${ms}`);
     if (ms < 0) throw new RangeError("a clock does not run backwards");
     return this.advanceTo(this.currentMs + ms);
   }
 
   async advanceTo(targetMs: number): Promise<void> {
+    // NaN compares false both ways: it would fire every timer and leave the clock at NaN.
+    if (!Number.isFinite(targetMs))
+      throw new RangeError(`a clock moves to a time in milliseconds, not ${targetMs}`);
     if (targetMs < this.currentMs) throw new RangeError("a clock does not run backwards");
     for (;;) {
       const next = this.timers[0];

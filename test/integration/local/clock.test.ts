@@ -32,6 +32,20 @@ describe("manual clock", () => {
 });
 
 describe("manual clock between independent runs", () => {
+  it("refuses a time that is not a number (NaN, Infinity) and fires nothing", async () => {
+    const clock = createManualClock(1_000);
+    const fired: number[] = [];
+    void clock.sleepUntil(2_000).then(() => fired.push(clock.nowMs()));
+
+    await expect(clock.advanceTo(Number.NaN)).rejects.toThrow(RangeError);
+    await expect(clock.advanceTo(Number.POSITIVE_INFINITY)).rejects.toThrow(RangeError);
+    expect(() => clock.advanceBy(Number.NaN)).toThrow(RangeError);
+
+    expect(fired).toEqual([]);
+    expect(clock.nowMs()).toBe(1_000);
+    expect(clock.pendingTimerCount()).toBe(1);
+  });
+
   it("names its next due time, and is reset only when nothing waits on it", async () => {
     // Prepare
     const clock = createManualClock(1_000);
