@@ -19,7 +19,7 @@ import { localDateOf } from "#core/calendar/localDate.ts";
 import { executionArnOf, executionNameOf } from "#functions/services/executions.ts";
 import { caseNotifications } from "#functions/services/messages/case-notifications.ts";
 import { redriveCase } from "#functions/services/redrive.ts";
-import { approvedPlan, type FlowBWorld, type PlanStage, stagedFiling, startFlowBWorld } from "./world.ts";
+import { type FlowBWorld, type PlanStage, planFor, startFlowBWorld } from "./world.ts";
 
 let world: FlowBWorld;
 let audit: AuditStore;
@@ -60,15 +60,7 @@ async function planWaitingAtStage2(
   approver: Client,
   applicant: { name: string; id: string; account: string },
 ): Promise<{ caseId: string; stages: PlanStage[]; waiting: HumanTask }> {
-  const filing = stagedFiling({
-    applicant: {
-      name: applicant.name,
-      document: { type: "resident-id", number: applicant.id },
-      registration: { countyCode: "230123" },
-    },
-    bankAccount: { holderName: applicant.name, bankName: "农村信用社", account: applicant.account },
-  });
-  const { caseId, stages } = await approvedPlan(world, officer, approver, filing, 3);
+  const { caseId, stages } = await planFor(world, officer, approver, 3, applicant);
   await world.clock.advanceTo(Date.parse((stages[0] as PlanStage).dueAt));
   await world.openTask(caseId, "stage-recheck");
   expect((await recheck(officer, caseId, 1, "still-in-hardship")).status).toBe(200);
