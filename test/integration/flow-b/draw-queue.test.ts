@@ -19,7 +19,14 @@ import { payStage } from "#functions/services/flow-b/steps.ts";
 import { drawQueuedBatch, type QueuedDraw } from "#functions/services/ledger-draws.ts";
 import type { FlowDeps } from "#functions/services/ports.ts";
 import { LOCAL_DRAW_QUEUE_NAME, localQueueUrl } from "#local/stepfunctions/sqs.ts";
-import { assessmentBody, DAY_MS, type FlowBWorld, stagedFiling, startFlowBWorld } from "./world.ts";
+import {
+  assessmentBody,
+  DAY_MS,
+  type FlowBWorld,
+  recheckAndPay,
+  stagedFiling,
+  startFlowBWorld,
+} from "./world.ts";
 
 let world: FlowBWorld;
 const XINHUA = "230123300";
@@ -146,18 +153,7 @@ describe("Flow B's stage draws through the fund's draw queue", () => {
     expect(stages).toHaveLength(3);
 
     // Act: each month re-checked and paid
-    for (const stage of stages) {
-      await world.clock.advanceTo(Date.parse(stage.dueAt));
-      await world.openTask(caseId, "stage-recheck");
-      const rechecked = await officer.post(`/plans/${caseId}/recheck`, {
-        stage: stage.index,
-        checkedOn: localDateOf(world.clock.nowMs()),
-        outcome: "still-in-hardship",
-        findings: `第${stage.index}期复核：困难仍在`,
-      });
-      expect(rechecked.status).toBe(200);
-      await world.payOut(`${caseId}.stage-${stage.index}`);
-    }
+    for (const stage of stages) await recheckAndPay(world, officer, caseId, stage);
     await world.eventually(
       async () => (await world.executionStatus("flow-b", caseId)) === "SUCCEEDED",
       "the close",

@@ -17,6 +17,7 @@ import {
   assessmentBody,
   DAY_MS,
   type FlowBWorld,
+  recheckAndPay as recheckAndPayStage,
   stagedFiling,
   startFlowBWorld,
   statesEntered,
@@ -67,17 +68,7 @@ function applicant(name: string, number: string, account: string) {
 }
 
 async function recheckAndPay(caseId: string, stage: { index: number; dueAt: string }, officerId: string) {
-  const officer = await world.signIn(officerId);
-  await world.clock.advanceTo(Math.max(Date.parse(stage.dueAt), world.clock.nowMs()));
-  await world.openTask(caseId, "stage-recheck");
-  const rechecked = await officer.post(`/plans/${caseId}/recheck`, {
-    stage: stage.index,
-    checkedOn: localDateOf(world.clock.nowMs()),
-    outcome: "still-in-hardship",
-    findings: `第${stage.index}期复核：困难仍在`,
-  });
-  expect(rechecked.status).toBe(200);
-  await world.payOut(`${caseId}.stage-${stage.index}`);
+  await recheckAndPayStage(world, await world.signIn(officerId), caseId, stage);
 }
 
 describe("Flow B plan variants", () => {
