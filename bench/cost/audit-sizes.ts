@@ -6,22 +6,17 @@
  *
  *   npx tsx bench/cost/audit-sizes.ts
  */
-import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { storedAuditEvent } from "#adapters/audit-store.ts";
 import { itemBytes as itemSize, valueBytes as valueSize } from "#adapters/item-size.ts";
-import { startLocalCounty } from "#local/services.ts";
 import { runAsCommand } from "../main.ts";
-import { happyPathCase, happyPathClients } from "../surge/run.ts";
+import { onHappyCase } from "./item-sizes.ts";
 
-async function main(): Promise<void> {
-  const county = await startLocalCounty({ inMemory: true, clock: { mode: "real" } });
-  try {
-    const clients = await happyPathClients(county.apiUrl);
-    const { caseId } = await happyPathCase(clients, 830_000, Date.now() + 180_000);
-    const db = DynamoDBDocumentClient.from(county.runtime.dynamo);
+function main(): Promise<void> {
+  return onHappyCase(830_000, async ({ db, table, caseId }) => {
     const history = await db.send(
       new QueryCommand({
-        TableName: county.runtime.tables.main,
+        TableName: table,
         IndexName: "gsi1",
         KeyConditionExpression: "gsi1pk = :pk",
         ExpressionAttributeValues: { ":pk": `AUDITRES#case#${caseId}` },
@@ -52,7 +47,7 @@ async function main(): Promise<void> {
     console.log(`${history.Items?.length ?? 0} events about the case, ${total} bytes`);
     const dedup = await db.send(
       new QueryCommand({
-        TableName: county.runtime.tables.main,
+        TableName: table,
         KeyConditionExpression: "pk = :pk",
         ExpressionAttributeValues: {
           ":pk": `AUDITDEDUP#${String((history.Items?.[0] as { pk?: string })?.pk).slice(6)}`,
@@ -62,9 +57,7 @@ async function main(): Promise<void> {
     );
     for (const item of dedup.Items ?? [])
       console.log(`dedup marker ${itemSize(item)} bytes: ${String(item.sk)}`);
-  } finally {
-    await county.stop();
-  }
+  });
 }
 
 runAsCommand(import.meta.url, main);

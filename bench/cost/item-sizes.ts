@@ -12,35 +12,45 @@ import { startLocalCounty } from "#local/services.ts";
 import { runAsCommand } from "../main.ts";
 import { happyPathCase, happyPathClients } from "../surge/run.ts";
 
-/** DynamoDB's size of a value (functions/adapters/item-size.ts: the stores decide with the same rules). */
-export const sizeOf = valueBytes;
-
 function report(label: string, item: Record<string, unknown>): string[] {
   const rows = Object.entries(item)
-    .map(([k, v]) => ({ k, bytes: Buffer.byteLength(k, "utf8") + sizeOf(v) }))
+    .map(([k, v]) => ({ k, bytes: Buffer.byteLength(k, "utf8") + valueBytes(v) }))
     .sort((a, b) => b.bytes - a.bytes);
   const total = rows.reduce((n, r) => n + r.bytes, 0);
   return [`${label}: ${total} bytes`, ...rows.map((r) => `  ${String(r.bytes).padStart(5)}  ${r.k}`)];
 }
 
-async function main(): Promise<void> {
+/** One happy case (`index`: its applicant) on a fresh in-memory county, then `work` on what it stored. */
+export async function onHappyCase(
+  index: number,
+  work: (stored: { db: DynamoDBDocumentClient; table: string; caseId: string }) => Promise<void>,
+): Promise<void> {
   const county = await startLocalCounty({ inMemory: true, clock: { mode: "real" } });
   try {
     const clients = await happyPathClients(county.apiUrl);
-    const { caseId } = await happyPathCase(clients, 820_000, Date.now() + 180_000);
-    const db = DynamoDBDocumentClient.from(county.runtime.dynamo);
+    const { caseId } = await happyPathCase(clients, index, Date.now() + 180_000);
+    await work({
+      db: DynamoDBDocumentClient.from(county.runtime.dynamo),
+      table: county.runtime.tables.main,
+      caseId,
+    });
+  } finally {
+    await county.stop();
+  }
+}
+
+function main(): Promise<void> {
+  return onHappyCase(820_000, async ({ db, table, caseId }) => {
     const out = await db.send(
       new QueryCommand({
-        TableName: county.runtime.tables.main,
+        TableName: table,
         KeyConditionExpression: "pk = :pk",
         ExpressionAttributeValues: { ":pk": `CASE#${caseId}` },
         ConsistentRead: true,
       }),
     );
     for (const item of out.Items ?? []) console.log(report(String(item.sk), item).join("\n"));
-  } finally {
-    await county.stop();
-  }
+  });
 }
 
 runAsCommand(import.meta.url, main);
