@@ -69,23 +69,52 @@ export function renderMessage(input: MessageEvent | unknown, options: RenderOpti
     params[name] = variableText(name as VariableName, value);
   }
   const text = parsed.parts.map((part) => ("text" in part ? part.text : params[part.variable])).join("");
-  const signedText = `${signatureText(options.signName)}${text}`;
-  const chars = smsChars(signedText);
-  if (chars > SMS_CHARS_MAX) {
+  const rendered = assembled(event, text, options.signName, placeholderOrder(parsed.parts), params);
+  if (rendered.chars > SMS_CHARS_MAX) {
     throw new MessageTooLongError(
-      `${event.kind} renders to ${chars} characters, more than ${SMS_SEGMENTS_MAX} SMS segments`,
+      `${event.kind} renders to ${rendered.chars} characters, more than ${SMS_SEGMENTS_MAX} SMS segments`,
       `消息超过 ${SMS_SEGMENTS_MAX} 条短信长度`,
-      { details: { event: event.kind, chars } },
+      { details: { event: event.kind, chars: rendered.chars } },
     );
   }
+  return rendered;
+}
+
+/** What a rendering stores of itself; the rest follows from these and its event (`restoredRendering`). */
+export type StoredRendering = Pick<RenderedMessage, "text" | "signName" | "paramOrder">;
+
+/**
+ * A stored rendering made whole again, as `renderMessage` made it: each placeholder's value from the
+ * event, the signed text, its length and segments (the text itself is kept as rendered then, with the
+ * county's template of that day).
+ */
+export function restoredRendering(event: MessageEvent, stored: StoredRendering): RenderedMessage {
+  const values = event.values as Readonly<Record<string, string | number>>;
+  const params: Record<string, string> = {};
+  for (const name of stored.paramOrder) {
+    const value = values[name];
+    if (isVariableName(name) && value !== undefined) params[name] = variableText(name, value);
+  }
+  return assembled(event, stored.text, stored.signName, stored.paramOrder, params);
+}
+
+function assembled(
+  event: MessageEvent,
+  text: string,
+  signName: string,
+  paramOrder: readonly string[],
+  params: Readonly<Record<string, string>>,
+): RenderedMessage {
+  const signedText = `${signatureText(signName)}${text}`;
+  const chars = smsChars(signedText);
   return {
     event: event.kind,
     audience: audienceOf(event.kind),
     text,
-    signName: options.signName,
+    signName,
     signedText,
     params,
-    paramOrder: placeholderOrder(parsed.parts),
+    paramOrder,
     chars,
     segments: smsSegments(chars),
   };

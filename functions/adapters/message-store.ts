@@ -25,12 +25,10 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Role } from "#core/access/index.ts";
-import { audienceOf, type MessageEvent, parseMessageEvent } from "#core/messages/events.ts";
+import { type MessageEvent, parseMessageEvent } from "#core/messages/events.ts";
 import type { CountyMessageTemplates } from "#core/messages/overrides.ts";
-import type { RenderedMessage } from "#core/messages/render.ts";
-import { signatureText, smsChars, smsSegments } from "#core/messages/sms.ts";
+import { type RenderedMessage, restoredRendering, type StoredRendering } from "#core/messages/render.ts";
 import type { SmsSettings } from "#core/messages/smsSettings.ts";
-import { isVariableName, variableText } from "#core/messages/variables.ts";
 import { conditionFailed } from "./conditional-write.ts";
 
 export type MessageRecipient =
@@ -103,11 +101,10 @@ const sortKeyOf = (message: Pick<StoredMessage, "createdAt" | "messageId">) =>
  * What of a rendering is stored: the text as rendered (the county's template then), its signature and
  * the template's placeholder order. The rest is a function of these and the stored event — kind and
  * audience, the signed text, each placeholder's value (`variableText`, as `renderMessage` formats it),
- * the length and segments — and is computed on read (`renderedOf`): the item stays under one write
- * unit (1 KB) where the whole rendering took it over, and each of its index copies with it.
+ * the length and segments — and is computed on read (`restoredRendering`, core/messages/render.ts):
+ * the item stays under one write unit (1 KB) where the whole rendering took it over, and each of its
+ * index copies with it.
  */
-type StoredRendering = Pick<RenderedMessage, "text" | "signName" | "paramOrder">;
-
 function storedRendering(rendered: RenderedMessage): StoredRendering {
   return { text: rendered.text, signName: rendered.signName, paramOrder: rendered.paramOrder };
 }
@@ -118,25 +115,7 @@ function renderedOf(
 ): RenderedMessage {
   // Stored before the compact form: the whole rendering is there.
   if (stored.signedText !== undefined && stored.params !== undefined) return stored as RenderedMessage;
-  const values = event.values as Readonly<Record<string, string | number>>;
-  const params: Record<string, string> = {};
-  for (const name of stored.paramOrder) {
-    const value = values[name];
-    if (isVariableName(name) && value !== undefined) params[name] = variableText(name, value);
-  }
-  const signedText = `${signatureText(stored.signName)}${stored.text}`;
-  const chars = smsChars(signedText);
-  return {
-    event: event.kind,
-    audience: audienceOf(event.kind),
-    text: stored.text,
-    signName: stored.signName,
-    signedText,
-    params,
-    paramOrder: stored.paramOrder,
-    chars,
-    segments: smsSegments(chars),
-  };
+  return restoredRendering(event, stored);
 }
 
 function messageOf(item: Record<string, unknown>): StoredMessage {
